@@ -1,0 +1,33 @@
+package dev.arrowrpc.core;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A bidirectional byte channel to one server: a subprocess's pipes, a socket, an in-process pipe.
+ * The client reads and writes Arrow IPC streams back to back on it. Closing it closes both
+ * directions (and, for a subprocess, reaps the process).
+ */
+public interface ByteTransport extends Closeable {
+  /** The bytes coming from the server. */
+  InputStream input();
+
+  /** The bytes going to the server. */
+  OutputStream output();
+
+  /**
+   * Describes why the channel may have failed, for error messages (for example a worker's exit
+   * status). Called after a read or write failed.
+   *
+   * @return a short explanation, or an empty string
+   */
+  default String failureHint() {
+    return "";
+  }
+
+  /** Closes both directions. */
+  @Override
+  void close() throws IOException;
+}

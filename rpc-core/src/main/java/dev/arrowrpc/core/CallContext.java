@@ -1,0 +1,50 @@
+package dev.arrowrpc.core;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a method implementation knows about the call it serves: who is calling, the request's
+ * metadata, and a channel for log messages to the client. Declare a {@code CallContext} parameter
+ * (anywhere) on the implementation's method, or call {@link #current()}.
+ */
+public interface CallContext {
+  /** The authenticated principal, or empty for an anonymous caller. */
+  Optional<String> principal();
+
+  /** The authentication domain (for example {@code bearer}), or an empty string. */
+  String authDomain();
+
+  /** Whether the caller was authenticated. */
+  default boolean authenticated() {
+    return principal().isPresent();
+  }
+
+  /** The request id of this call. */
+  String requestId();
+
+  /** The method being served. */
+  String method();
+
+  /** The request batch's custom metadata (includes the framework keys). */
+  Map<String, String> requestMetadata();
+
+  /**
+   * Sends a log message to the client; it arrives before the call's result or the turn's batch.
+   *
+   * @param level severity (not {@link LogLevel#EXCEPTION})
+   * @param message text
+   * @param extra free-form extras
+   */
+  void log(LogLevel level, String message, Map<String, String> extra);
+
+  /** Sends a log message without extras. */
+  default void log(LogLevel level, String message) {
+    log(level, message, Map.of());
+  }
+
+  /** The context of the call the current thread is serving, if any. */
+  static Optional<CallContext> current() {
+    return Optional.ofNullable(dev.arrowrpc.core.server.CurrentCall.get());
+  }
+}

@@ -1,0 +1,15 @@
+package dev.arrowrpc.core;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares that a parameter, result, record component or collection element may be null; its Arrow
+ * field is then declared nullable. Without it (or {@link java.util.Optional}) a value is required
+ * and a null is refused with an error naming the field.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE_USE)
+public @interface Nullable {}

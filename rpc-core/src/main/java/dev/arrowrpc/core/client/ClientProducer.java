@@ -1,0 +1,89 @@
+package dev.arrowrpc.core.client;
+
+import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.wire.Batch;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** What a producer method returns on the client: ticks the server once per batch. */
+final class ClientProducer<T> extends ClientStream implements Producer<T> {
+  private List<T> pending;
+
+  ClientProducer(ClientSession session, MethodSpec spec, BufferAllocator memory, Record header) {
+    super(session, spec, memory, header);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<T> tick() {
+    try (VectorSchemaRoot tick = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory())) {
+      return (List<T>) turn(Batch.of(tick), MethodSpec.EMPTY_SCHEMA);
+    }
+  }
+
+  @Override
+  public Iterable<List<T>> batches() {
+    return () ->
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            if (pending == null && !ended()) {
+              pending = tick();
+            }
+            return pending != null;
+          }
+
+          @Override
+          public List<T> next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            List<T> batch = pending;
+            pending = null;
+            return batch;
+          }
+        };
+  }
+
+  @Override
+  public Iterator<T> iterator() {
+    Iterator<List<T>> batches = batches().iterator();
+    return new Iterator<>() {
+      private Iterator<T> current = List.<T>of().iterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && batches.hasNext()) {
+          current = batches.next().iterator();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
+  }
+
+  @Override
+  public <H extends Record> H header(Class<H> type) {
+    return super.header(type);
+  }
+
+  @Override
+  public void cancel() {
+    super.cancel();
+  }
+
+  @Override
+  public void close() {
+    super.cancel();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.arrowrpc.core.schema;
+
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
+import org.apache.arrow.vector.LargeVarBinaryVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/** {@code byte[]} as binary, large_binary or fixed_size_binary(n). */
+final class BinaryCodec extends Codec {
+  private final ArrowType type;
+
+  private BinaryCodec(ArrowType type) {
+    this.type = type;
+  }
+
+  static BinaryCodec binary() {
+    return new BinaryCodec(ArrowType.Binary.INSTANCE);
+  }
+
+  static BinaryCodec large() {
+    return new BinaryCodec(ArrowType.LargeBinary.INSTANCE);
+  }
+
+  static BinaryCodec fixed(int width) {
+    if (width <= 0) {
+      throw new IllegalArgumentException("fixed_size_binary needs a byteWidth > 0");
+    }
+    return new BinaryCodec(new ArrowType.FixedSizeBinary(width));
+  }
+
+  @Override
+  protected ArrowType arrowType() {
+    return type;
+  }
+
+  @Override
+  protected void set(FieldVector vector, int index, Object value, WriteContext context) {
+    byte[] bytes = (byte[]) value;
+    if (vector instanceof VarBinaryVector v) {
+      v.setSafe(index, bytes);
+    } else if (vector instanceof LargeVarBinaryVector v) {
+      v.setSafe(index, bytes);
+    } else {
+      FixedSizeBinaryVector v = (FixedSizeBinaryVector) vector;
+      if (bytes.length != v.getByteWidth()) {
+        throw new MarshalException(
+            "field '" + vector.getName() + "' is fixed_size_binary(" + v.getByteWidth()
+                + ") but the value has " + bytes.length + " bytes");
+      }
+      v.setSafe(index, bytes);
+    }
+  }
+
+  @Override
+  protected Object get(FieldVector vector, int index, ReadContext context) {
+    if (vector instanceof VarBinaryVector v) {
+      return v.get(index);
+    }
+    if (vector instanceof LargeVarBinaryVector v) {
+      return v.get(index);
+    }
+    if (vector instanceof FixedSizeBinaryVector v) {
+      return v.get(index);
+    }
+    throw new MarshalException(
+        "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected binary");
+  }
+}

@@ -1,0 +1,92 @@
+package dev.arrowrpc.core.schema;
+
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+
+/**
+ * Converts between one Java type and one Arrow column: it knows the column's Arrow type and writes
+ * and reads single cells. Codec trees are built once per method at registration, never per call.
+ */
+public abstract class Codec {
+  /**
+   * Returns the Arrow field for this codec in message format (a dictionary-encoded column is typed
+   * by its values and carries its encoding).
+   *
+   * @param name the field name
+   * @param nullable whether the field is declared nullable
+   * @return the field
+   */
+  public Field field(String name, boolean nullable) {
+    return new Field(name, new FieldType(nullable, arrowType(), dictionary()), children());
+  }
+
+  /** The Arrow type of the column (the value type for dictionary-encoded columns). */
+  protected abstract ArrowType arrowType();
+
+  /** The child fields of a nested type; empty for leaves. */
+  protected List<Field> children() {
+    return List.of();
+  }
+
+  /** The dictionary encoding of the column, or null when it is not dictionary-encoded. */
+  protected DictionaryEncoding dictionary() {
+    return null;
+  }
+
+  /** Whether a null Java value stands for an Arrow null (true only for {@code Optional}). */
+  boolean mapsEmptyToNull() {
+    return false;
+  }
+
+  /**
+   * Writes a value into a cell. A null value writes a null cell.
+   *
+   * @param vector the column
+   * @param index the row
+   * @param value the value, or null
+   * @param context per-batch write state (dictionaries)
+   */
+  public final void write(FieldVector vector, int index, Object value, WriteContext context) {
+    Object plain = unwrap(value);
+    if (plain == null) {
+      Vectors.setNull(vector, index);
+    } else {
+      set(vector, index, plain, context);
+    }
+  }
+
+  /** Maps a Java value to the value stored (overridden by {@code Optional}). */
+  Object unwrap(Object value) {
+    return value;
+  }
+
+  /** Maps a stored value (or null) back to the Java value (overridden by {@code Optional}). */
+  Object wrap(Object value) {
+    return value;
+  }
+
+  /**
+   * Reads a cell.
+   *
+   * @param vector the column
+   * @param index the row
+   * @param context the stream's dictionaries and allocator
+   * @return the value (null for a null cell, or an empty Optional for Optional types)
+   */
+  public final Object read(FieldVector vector, int index, ReadContext context) {
+    if (vector.isNull(index)) {
+      return wrap(null);
+    }
+    return wrap(get(vector, index, context));
+  }
+
+  /** Writes a non-null value into a cell. */
+  protected abstract void set(FieldVector vector, int index, Object value, WriteContext context);
+
+  /** Reads a non-null cell. */
+  protected abstract Object get(FieldVector vector, int index, ReadContext context);
+}

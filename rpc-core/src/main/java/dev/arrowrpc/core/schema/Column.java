@@ -1,0 +1,51 @@
+package dev.arrowrpc.core.schema;
+
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * A named, typed column: a parameter, a record component, a result. Writing checks that a value is
+ * present when the column is not nullable.
+ *
+ * @param name the field name
+ * @param codec converts values
+ * @param nullable whether the field is declared nullable
+ * @param primitive whether the Java type is primitive (a null cell cannot be read into it)
+ */
+public record Column(String name, Codec codec, boolean nullable, boolean primitive) {
+  /** The column's Arrow field in message format. */
+  public Field field() {
+    return codec.field(name, nullable);
+  }
+
+  /**
+   * Writes a value, refusing a missing value in a non-nullable column.
+   *
+   * @param vector the column's vector
+   * @param index the row
+   * @param value the value
+   * @param context the batch's write state
+   */
+  public void write(FieldVector vector, int index, Object value, WriteContext context) {
+    if (!nullable && codec.unwrap(value) == null) {
+      throw new MarshalException("field '" + name + "' is not nullable but the value is null");
+    }
+    codec.write(vector, index, value, context);
+  }
+
+  /**
+   * Reads a value. A null cell reads as null (or an empty Optional); for a primitive Java type it
+   * is an error naming the field.
+   *
+   * @param vector the column's vector
+   * @param index the row
+   * @param context the stream's dictionaries and allocator
+   * @return the value
+   */
+  public Object read(FieldVector vector, int index, ReadContext context) {
+    if (primitive && vector.isNull(index)) {
+      throw new MarshalException("field '" + name + "' is null but its Java type is primitive");
+    }
+    return codec.read(vector, index, context);
+  }
+}

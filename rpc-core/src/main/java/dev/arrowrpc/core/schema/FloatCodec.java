@@ -1,0 +1,51 @@
+package dev.arrowrpc.core.schema;
+
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/** {@code double}/{@code float} (boxed or not) as float64 or float32. Reads either width. */
+final class FloatCodec extends Codec {
+  private final boolean single;
+  private final boolean javaFloat;
+
+  FloatCodec(boolean single, boolean javaFloat) {
+    this.single = single;
+    this.javaFloat = javaFloat;
+  }
+
+  @Override
+  protected ArrowType arrowType() {
+    return new ArrowType.FloatingPoint(
+        single ? FloatingPointPrecision.SINGLE : FloatingPointPrecision.DOUBLE);
+  }
+
+  @Override
+  protected void set(FieldVector vector, int index, Object value, WriteContext context) {
+    double d = ((Number) value).doubleValue();
+    if (vector instanceof Float8Vector v) {
+      v.setSafe(index, d);
+    } else {
+      ((Float4Vector) vector).setSafe(index, (float) d);
+    }
+  }
+
+  @Override
+  protected Object get(FieldVector vector, int index, ReadContext context) {
+    double d;
+    if (vector instanceof Float8Vector v) {
+      d = v.get(index);
+    } else if (vector instanceof Float4Vector v) {
+      d = v.get(index);
+    } else if (vector instanceof BaseIntVector v) {
+      d = v.getValueAsLong(index);
+    } else {
+      throw new MarshalException(
+          "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a float");
+    }
+    return javaFloat ? (Object) (float) d : (Object) d;
+  }
+}

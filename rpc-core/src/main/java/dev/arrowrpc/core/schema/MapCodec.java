@@ -1,0 +1,75 @@
+package dev.arrowrpc.core.schema;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+
+/**
+ * {@code Map<K, V>} as map&lt;K, V&gt; (entries struct {@code entries}, non-null {@code key},
+ * nullable {@code value}), keeping insertion order; read back as {@link LinkedHashMap}.
+ */
+final class MapCodec extends Codec {
+  private final Column key;
+  private final Column value;
+
+  MapCodec(Codec keyCodec, Codec valueCodec, boolean valuePrimitive) {
+    this.key = new Column(MapVector.KEY_NAME, keyCodec, false, false);
+    this.value = new Column(MapVector.VALUE_NAME, valueCodec, true, valuePrimitive);
+  }
+
+  @Override
+  protected ArrowType arrowType() {
+    return new ArrowType.Map(false);
+  }
+
+  @Override
+  protected List<Field> children() {
+    Field entries =
+        new Field(
+            MapVector.DATA_VECTOR_NAME,
+            FieldType.notNullable(ArrowType.Struct.INSTANCE),
+            List.of(key.field(), value.field()));
+    return List.of(entries);
+  }
+
+  @Override
+  protected void set(FieldVector vector, int index, Object object, WriteContext context) {
+    MapVector map = (MapVector) vector;
+    Map<?, ?> entries = (Map<?, ?>) object;
+    int offset = map.startNewValue(index);
+    StructVector struct = (StructVector) map.getDataVector();
+    FieldVector keys = (FieldVector) struct.getChildByOrdinal(0);
+    FieldVector values = (FieldVector) struct.getChildByOrdinal(1);
+    for (Map.Entry<?, ?> entry : entries.entrySet()) {
+      struct.setIndexDefined(offset);
+      key.write(keys, offset, entry.getKey(), context);
+      value.write(values, offset, entry.getValue(), context);
+      offset++;
+    }
+    map.endValue(index, entries.size());
+  }
+
+  @Override
+  protected Object get(FieldVector vector, int index, ReadContext context) {
+    if (!(vector instanceof MapVector map)) {
+      throw new MarshalException(
+          "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a map");
+    }
+    StructVector struct = (StructVector) map.getDataVector();
+    FieldVector keys = (FieldVector) struct.getChildByOrdinal(0);
+    FieldVector values = (FieldVector) struct.getChildByOrdinal(1);
+    int start = map.getElementStartIndex(index);
+    int end = map.getElementEndIndex(index);
+    Map<Object, Object> out = new LinkedHashMap<>();
+    for (int i = start; i < end; i++) {
+      out.put(key.read(keys, i, context), value.read(values, i, context));
+    }
+    return out;
+  }
+}

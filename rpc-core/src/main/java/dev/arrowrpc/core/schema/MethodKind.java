@@ -1,0 +1,16 @@
+package dev.arrowrpc.core.schema;
+
+/** The kinds of remote method. */
+public enum MethodKind {
+  /** One request, one result. */
+  UNARY,
+  /** A stream the server produces, one batch per client tick. */
+  PRODUCER,
+  /** A lockstep stream: one output batch per input batch. */
+  EXCHANGE;
+
+  /** The reference's {@code method_type}: {@code unary} or {@code stream}. */
+  public String wireName() {
+    return this == UNARY ? "unary" : "stream";
+  }
+}

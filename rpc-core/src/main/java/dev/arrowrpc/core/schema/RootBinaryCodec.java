@@ -1,0 +1,44 @@
+package dev.arrowrpc.core.schema;
+
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcBytes;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.WireFormatException;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/**
+ * A whole {@link VectorSchemaRoot} as a parameter or result: a binary cell holding an IPC stream of
+ * that batch, as the reference sends a {@code pa.RecordBatch}. A decoded root belongs to whoever
+ * receives it and must be closed; roots with dictionary-encoded columns are not supported.
+ */
+final class RootBinaryCodec extends Codec {
+  @Override
+  protected ArrowType arrowType() {
+    return ArrowType.Binary.INSTANCE;
+  }
+
+  @Override
+  protected void set(FieldVector vector, int index, Object value, WriteContext context) {
+    VectorSchemaRoot root = (VectorSchemaRoot) value;
+    byte[] bytes = IpcBytes.stream(root.getSchema(), Batch.of(root));
+    ((VarBinaryVector) vector).setSafe(index, bytes);
+  }
+
+  @Override
+  protected Object get(FieldVector vector, int index, ReadContext context) {
+    if (!(vector instanceof VarBinaryVector v)) {
+      throw new MarshalException(
+          "column '" + vector.getName() + "' holds " + vector.getMinorType()
+              + ", expected binary holding a record batch");
+    }
+    try (IpcStreamReader reader = IpcBytes.readSingle(v.get(index), context.allocator())) {
+      return IpcBytes.copy(reader.root(), context.allocator());
+    } catch (WireFormatException e) {
+      throw new MarshalException(
+          "column '" + vector.getName() + "' does not hold a valid IPC stream: " + e.getMessage(), e);
+    }
+  }
+}

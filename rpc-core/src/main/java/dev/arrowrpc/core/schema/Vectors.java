@@ -1,0 +1,86 @@
+package dev.arrowrpc.core.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseLargeVariableWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.LargeListVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** Small operations on vectors and schemas that Arrow Java spreads over many classes. */
+public final class Vectors {
+  private Vectors() {}
+
+  /** Sets a cell to null, growing the vector if needed. */
+  static void setNull(FieldVector vector, int index) {
+    if (vector instanceof BaseFixedWidthVector v) {
+      v.setNull(index);
+    } else if (vector instanceof BaseVariableWidthVector v) {
+      v.setNull(index);
+    } else if (vector instanceof BaseLargeVariableWidthVector v) {
+      v.setNull(index);
+    } else if (vector instanceof ListVector v) {
+      v.setNull(index);
+    } else if (vector instanceof LargeListVector v) {
+      v.setNull(index);
+    } else if (vector instanceof StructVector v) {
+      v.setNull(index);
+    } else {
+      throw new MarshalException("cannot write a null into a " + vector.getMinorType() + " column");
+    }
+  }
+
+  /**
+   * Converts a message-format field (dictionary columns typed by their values) to the in-memory
+   * form vectors are created from (dictionary columns typed by their indices).
+   */
+  public static Field toMemoryFormat(Field field) {
+    List<Field> children = new ArrayList<>(field.getChildren().size());
+    for (Field child : field.getChildren()) {
+      children.add(toMemoryFormat(child));
+    }
+    DictionaryEncoding encoding = field.getDictionary();
+    ArrowType type = encoding == null ? field.getType() : encoding.getIndexType();
+    return new Field(
+        field.getName(),
+        new FieldType(field.isNullable(), type, encoding, field.getMetadata()),
+        encoding == null ? children : List.of());
+  }
+
+  /** Creates an empty root for a message-format schema. */
+  public static VectorSchemaRoot createRoot(Schema schema, BufferAllocator allocator) {
+    List<Field> fields = new ArrayList<>(schema.getFields().size());
+    for (Field field : schema.getFields()) {
+      fields.add(toMemoryFormat(field));
+    }
+    return VectorSchemaRoot.create(new Schema(fields), allocator);
+  }
+
+  /** Collects the dictionary-encoded fields of a schema, depth first. */
+  public static List<Field> dictionaryFields(Schema schema) {
+    List<Field> result = new ArrayList<>();
+    for (Field field : schema.getFields()) {
+      collectDictionaryFields(field, result);
+    }
+    return result;
+  }
+
+  private static void collectDictionaryFields(Field field, List<Field> result) {
+    if (field.getDictionary() != null) {
+      result.add(field);
+    }
+    for (Field child : field.getChildren()) {
+      collectDictionaryFields(child, result);
+    }
+  }
+}

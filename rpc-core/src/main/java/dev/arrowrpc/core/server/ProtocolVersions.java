@@ -1,0 +1,47 @@
+package dev.arrowrpc.core.server;
+
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.schema.ServiceSpec;
+
+/** The application-protocol version gate: major and minor must match, patch is ignored. */
+final class ProtocolVersions {
+  private ProtocolVersions() {}
+
+  /**
+   * Checks a client's declared version against the server's.
+   *
+   * @param server the server's version (canonical semver)
+   * @param client the version the request carried, or null
+   * @return null when compatible, else the error to answer with
+   */
+  static RpcException check(String server, String client) {
+    if (client == null) {
+      return RequestProblem.protocolVersion(
+          "Request carries no protocol version; the server speaks " + server
+              + ": upgrade the client to send vgi_rpc.protocol_version");
+    }
+    if (!ServiceSpec.isSemver(client)) {
+      return RequestProblem.protocolVersion(
+          "Malformed client protocol version '" + client + "'; the server speaks " + server);
+    }
+    String[] s = server.split("\\.");
+    String[] c = client.split("\\.");
+    if (s[0].equals(c[0]) && s[1].equals(c[1])) {
+      return null;
+    }
+    int order = compare(s, c);
+    String upgrade = order > 0 ? "upgrade the client" : "upgrade the server";
+    return RequestProblem.protocolVersion(
+        "Protocol version mismatch: client " + client + ", server " + server + " (" + upgrade + ")");
+  }
+
+  private static int compare(String[] a, String[] b) {
+    for (int i = 0; i < 2; i++) {
+      int diff = Long.compare(Long.parseLong(a[i]), Long.parseLong(b[i]));
+      if (diff != 0) {
+        return diff;
+      }
+    }
+    return 0;
+  }
+}

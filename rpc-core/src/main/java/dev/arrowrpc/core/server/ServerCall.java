@@ -1,0 +1,99 @@
+package dev.arrowrpc.core.server;
+
+import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.LogLevel;
+import dev.arrowrpc.core.LogMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The context of one call on the server. Log messages go to the sink currently attached (the
+ * stream being written), or wait until one is.
+ */
+final class ServerCall implements CallContext {
+  /** Receives the call's log messages. */
+  interface LogSink {
+    void log(LogMessage message) throws IOException;
+  }
+
+  private final String method;
+  private final String requestId;
+  private final Map<String, String> requestMetadata;
+  private final Optional<String> principal;
+  private final String authDomain;
+  private final List<LogMessage> pending = new ArrayList<>();
+  private LogSink sink;
+
+  ServerCall(String method, String requestId, Map<String, String> requestMetadata,
+      Optional<String> principal, String authDomain) {
+    this.method = method;
+    this.requestId = requestId;
+    this.requestMetadata = Map.copyOf(requestMetadata);
+    this.principal = principal;
+    this.authDomain = authDomain;
+  }
+
+  /** Attaches where logs go from now on, first delivering those that waited. */
+  void attach(LogSink sink) throws IOException {
+    this.sink = sink;
+    if (sink != null) {
+      for (LogMessage message : pending) {
+        sink.log(message);
+      }
+      pending.clear();
+    }
+  }
+
+  /** Messages logged while no sink was attached. */
+  List<LogMessage> takePending() {
+    List<LogMessage> out = List.copyOf(pending);
+    pending.clear();
+    return out;
+  }
+
+  @Override
+  public Optional<String> principal() {
+    return principal;
+  }
+
+  @Override
+  public String authDomain() {
+    return authDomain;
+  }
+
+  @Override
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public Map<String, String> requestMetadata() {
+    return requestMetadata;
+  }
+
+  @Override
+  public void log(LogLevel level, String message, Map<String, String> extra) {
+    if (level == LogLevel.EXCEPTION) {
+      throw new IllegalArgumentException("EXCEPTION is reserved for errors: throw instead");
+    }
+    LogMessage entry = new LogMessage(level, message, extra);
+    if (sink == null) {
+      pending.add(entry);
+      return;
+    }
+    try {
+      sink.log(entry);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

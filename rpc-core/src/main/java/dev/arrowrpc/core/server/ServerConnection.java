@@ -1,0 +1,501 @@
+package dev.arrowrpc.core.server;
+
+import dev.arrowrpc.core.LocalExchange;
+import dev.arrowrpc.core.LocalProducer;
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.schema.Column;
+import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.schema.MethodKind;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ReadContext;
+import dev.arrowrpc.core.schema.RecordSchema;
+import dev.arrowrpc.core.schema.RowLayout;
+import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.LogBatches;
+import dev.arrowrpc.core.wire.WireFormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves calls on one byte channel (a pipe, a socket) until the peer closes it: reads a request
+ * stream, answers it, and for streams runs the lockstep exchange of input and output streams. A
+ * failing method never ends the connection; only unreadable framing does.
+ */
+public final class ServerConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+
+  private final Dispatcher dispatcher;
+  private final InputStream in;
+  private final OutputStream out;
+  private boolean abandonedInputExpected;
+
+  /**
+   * Creates a connection handler.
+   *
+   * @param dispatcher the server's shared state
+   * @param in requests and stream input
+   * @param out responses and stream output
+   */
+  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out) {
+    this.dispatcher = dispatcher;
+    this.in = in;
+    this.out = out;
+  }
+
+  /**
+   * Serves calls until the peer closes its side, or sends bytes that are not Arrow IPC (answered
+   * with a {@code ProtocolError} before returning).
+   *
+   * @throws IOException when the channel fails
+   */
+  public void run() throws IOException {
+    while (serveOne()) {
+      // next call
+    }
+  }
+
+  /**
+   * Serves one call.
+   *
+   * @return false when the connection is over
+   * @throws IOException when the channel fails
+   */
+  public boolean serveOne() throws IOException {
+    String requestId = Dispatcher.newRequestId();
+    BufferAllocator memory =
+        dispatcher.allocator().newChildAllocator("call-" + requestId, 0, Long.MAX_VALUE);
+    try {
+      return serveOne(requestId, memory);
+    } finally {
+      closeAllocator(memory);
+    }
+  }
+
+  private boolean serveOne(String requestId, BufferAllocator memory) throws IOException {
+    Prepared prepared;
+    try {
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
+      if (opened.isEmpty()) {
+        return false;
+      }
+      try (IpcStreamReader reader = opened.get()) {
+        boolean hasBatch = reader.next();
+        Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+        if (abandonedInputExpected) {
+          abandonedInputExpected = false;
+          if (!metadata.containsKey(Keys.METHOD)) {
+            // the input stream a client sent to a stream whose init failed: discard it
+            reader.drain();
+            return true;
+          }
+        }
+        prepared = prepare(reader, hasBatch, metadata, requestId, memory);
+        int extra = 0;
+        while (reader.next()) {
+          extra++;
+        }
+        if (extra > 0 && prepared instanceof Call call) {
+          call.close();
+          prepared = new Failure(errorSchema(call.spec()),
+              RequestProblem.protocol("request stream has " + (extra + 1) + " batches, expected 1"));
+        }
+      }
+    } catch (WireFormatException e) {
+      writeErrorStream(MethodSpec.EMPTY_SCHEMA, RowLayout0.EMPTY,
+          RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
+      return false;
+    }
+    if (prepared instanceof Failure failure) {
+      writeErrorStream(failure.schemaLayout(), failure.error(), requestId);
+    } else if (prepared instanceof DescribeCall) {
+      out.write(dispatcher.describeResponse());
+      out.flush();
+    } else {
+      Call call = (Call) prepared;
+      try {
+        if (call.spec().kind() == MethodKind.UNARY) {
+          serveUnary(call, memory);
+        } else {
+          serveStream(call, memory);
+        }
+      } finally {
+        call.close();
+      }
+    }
+    return true;
+  }
+
+  private static RowLayout errorSchema(MethodSpec spec) {
+    return spec.kind() == MethodKind.UNARY ? spec.result() : RowLayout0.EMPTY;
+  }
+
+  // ---------------------------------------------------------------- request validation
+
+  private Prepared prepare(
+      IpcStreamReader reader, boolean hasBatch, Map<String, String> metadata, String requestId,
+      BufferAllocator memory) {
+    if (!hasBatch) {
+      return new Failure(RowLayout0.EMPTY, RequestProblem.protocol("request stream has no batch"));
+    }
+    String method = metadata.get(Keys.METHOD);
+    if (method == null) {
+      return new Failure(RowLayout0.EMPTY,
+          RequestProblem.protocol("Missing '" + Keys.METHOD + "' in request batch metadata"));
+    }
+    String version = metadata.get(Keys.REQUEST_VERSION);
+    if (!Keys.REQUEST_VERSION_VALUE.equals(version)) {
+      return new Failure(RowLayout0.EMPTY, RequestProblem.version(
+          version == null
+              ? "Missing '" + Keys.REQUEST_VERSION + "' in request batch metadata"
+              : "Unsupported request version '" + version + "', expected '"
+                  + Keys.REQUEST_VERSION_VALUE + "'"));
+    }
+    ServiceSpec service = dispatcher.spec();
+    if (Describe.METHOD.equals(method)) {
+      return DescribeCall.INSTANCE;
+    }
+    MethodSpec spec = service.methods().get(method);
+    if (spec == null) {
+      return new Failure(RowLayout0.EMPTY, RequestProblem.unknownMethod(
+          "Unknown method: '" + method + "'. Available methods: " + service.methods().keySet()));
+    }
+    RowLayout errorLayout = errorSchema(spec);
+    if (service.protocolVersion().isPresent()) {
+      RpcException mismatch = ProtocolVersions.check(
+          service.protocolVersion().get(), metadata.get(Keys.PROTOCOL_VERSION));
+      if (mismatch != null) {
+        return new Failure(errorLayout, mismatch);
+      }
+    }
+    String schemaProblem = SchemaMatch.describeMismatch(spec.params().schema(), reader.schema());
+    if (schemaProblem != null) {
+      return new Failure(errorLayout, RequestProblem.type(
+          "Parameter schema mismatch for '" + method + "': " + schemaProblem));
+    }
+    VectorSchemaRoot root = reader.root();
+    List<Column> columns = spec.params().columns();
+    if (!columns.isEmpty() && root.getRowCount() != 1) {
+      return new Failure(errorLayout, RequestProblem.type(
+          "request batch for '" + method + "' has " + root.getRowCount() + " rows, expected 1"));
+    }
+    Object[] args;
+    try {
+      args = spec.params().decodeRow(root.getFieldVectors(), 0, new ReadContext(reader, memory));
+    } catch (MarshalException e) {
+      return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
+    }
+    Call call = new Call(spec, args, new ServerCall(method, requestId, metadata, Optional.empty(), ""));
+    for (int i = 0; i < columns.size(); i++) {
+      if (args[i] == null && !columns.get(i).nullable()) {
+        call.close();
+        return new Failure(errorLayout, RequestProblem.type(
+            "parameter '" + columns.get(i).name() + "' of '" + method + "' is not nullable but is null"));
+      }
+    }
+    return call;
+  }
+
+  // ---------------------------------------------------------------- unary
+
+  private void serveUnary(Call call, BufferAllocator memory) throws IOException {
+    MethodSpec spec = call.spec();
+    RowLayout result = spec.result();
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
+      call.context().attach(message -> writeLog(writer, result, message, call, memory));
+      Object value;
+      try {
+        value = invoke(call);
+      } catch (Throwable error) {
+        failed(spec, error);
+        writeError(writer, result, error, call.context().requestId(), memory);
+        return;
+      }
+      try {
+        if (result.columns().isEmpty()) {
+          try (Batch batch = result.encode(0, (r, c) -> null, memory)) {
+            writer.write(batch, Map.of());
+          }
+        } else {
+          try (Batch batch = result.encode(1, (r, c) -> value, memory)) {
+            writer.write(batch, Map.of());
+          }
+        }
+      } catch (RuntimeException error) {
+        failed(spec, error);
+        writeError(writer, result, asResultError(spec, error), call.context().requestId(), memory);
+      } finally {
+        if (value instanceof VectorSchemaRoot root) {
+          root.close();
+        }
+      }
+    } finally {
+      call.context().attach(null);
+    }
+  }
+
+  private static RuntimeException asResultError(MethodSpec spec, RuntimeException error) {
+    return error instanceof MarshalException
+        ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage())
+        : error;
+  }
+
+  private Object invoke(Call call) throws Throwable {
+    Invoker invoker = dispatcher.binding().invoker(call.spec().name());
+    CurrentCall.set(call.context());
+    try {
+      return invoker.invoke(call.args(), call.context());
+    } finally {
+      CurrentCall.set(null);
+    }
+  }
+
+  private void failed(MethodSpec spec, Throwable error) {
+    LOG.debug("{}.{} failed", dispatcher.spec().protocolName(), spec.name(), error);
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  private void serveStream(Call call, BufferAllocator memory) throws IOException {
+    MethodSpec spec = call.spec();
+    ServerCall context = call.context();
+    String requestId = context.requestId();
+    Object returned;
+    try {
+      returned = invoke(call);
+      checkStreamResult(spec, returned);
+    } catch (Throwable error) {
+      failed(spec, error);
+      writeInitError(error, context, requestId, memory);
+      abandonedInputExpected = spec.header().isEmpty();
+      return;
+    }
+    if (spec.header().isPresent()) {
+      RecordSchema header = spec.header().get();
+      Record value = headerValue(returned);
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, header.schema())) {
+        context.attach(message -> writeLog(writer, header.layout(), message, call, memory));
+        try (Batch batch = header.encode(List.of(value), memory)) {
+          writer.write(batch, Map.of());
+        }
+      } catch (RuntimeException error) {
+        // the header stream is already open: the error ends it and the client stops there
+        failed(spec, error);
+        return;
+      } finally {
+        context.attach(null);
+      }
+    }
+    Optional<IpcStreamReader> openedInput = IpcStreamReader.open(in, memory);
+    if (openedInput.isEmpty()) {
+      return;
+    }
+    RecordSchema output = spec.output().orElseThrow();
+    try (IpcStreamReader input = openedInput.get()) {
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output.schema())) {
+        context.attach(message -> writeLog(writer, output.layout(), message, call, memory));
+        runTurns(spec, returned, input, writer, call, memory);
+      } finally {
+        context.attach(null);
+      }
+      try {
+        input.drain();
+      } catch (WireFormatException e) {
+        LOG.debug("could not drain stream input of {}", spec.name(), e);
+      }
+    }
+  }
+
+  private void runTurns(MethodSpec spec, Object stream, IpcStreamReader input, IpcStreamWriter writer,
+      Call call, BufferAllocator memory) throws IOException {
+    RecordSchema output = spec.output().orElseThrow();
+    ServerCall context = call.context();
+    try {
+      while (input.next()) {
+        if (input.metadata().containsKey(Keys.CANCEL)) {
+          cancel(spec, stream, context);
+          return;
+        }
+        TurnOutput<Object> turn = new TurnOutput<>(spec.kind() == MethodKind.PRODUCER);
+        CurrentCall.set(context);
+        try {
+          if (stream instanceof LocalProducer<?> producer) {
+            @SuppressWarnings("unchecked")
+            LocalProducer<Object> typed = (LocalProducer<Object>) producer;
+            typed.state().produce(turn, context);
+          } else {
+            @SuppressWarnings("unchecked")
+            LocalExchange<Object, Object> exchange = (LocalExchange<Object, Object>) stream;
+            List<Object> rows = decodeInput(spec, input, memory);
+            exchange.state().exchange(rows, turn, context);
+          }
+        } finally {
+          CurrentCall.set(null);
+        }
+        if (turn.finished()) {
+          return;
+        }
+        List<Object> rows = turn.rows().orElseThrow(
+            () -> new RpcException("RuntimeError", "No data batch was emitted"));
+        try (Batch batch = output.encode(rows, memory)) {
+          writer.write(batch, Map.of());
+        }
+      }
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable error) {
+      failed(spec, error);
+      Throwable reported = error instanceof MarshalException
+          ? new RpcException("TypeError", error.getMessage()) : error;
+      writeError(writer, output.layout(), reported, context.requestId(), memory);
+    }
+  }
+
+  private static List<Object> decodeInput(MethodSpec spec, IpcStreamReader input, BufferAllocator memory) {
+    RecordSchema declared = spec.input().orElseThrow();
+    String problem = SchemaMatch.describeFieldSetMismatch(declared.schema(), input.schema());
+    if (problem != null) {
+      throw new RpcException("TypeError", "Input schema mismatch: " + problem);
+    }
+    return declared.decode(input.root(), new ReadContext(input, memory));
+  }
+
+  private static void cancel(MethodSpec spec, Object stream, ServerCall context) {
+    try {
+      if (stream instanceof LocalProducer<?> producer) {
+        producer.state().onCancel(context);
+      } else {
+        ((LocalExchange<?, ?>) stream).state().onCancel(context);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("cancel hook of {} failed", spec.name(), e);
+    }
+  }
+
+  private static void checkStreamResult(MethodSpec spec, Object returned) {
+    boolean ok = spec.kind() == MethodKind.PRODUCER
+        ? returned instanceof LocalProducer<?>
+        : returned instanceof LocalExchange<?, ?>;
+    if (!ok) {
+      String factory = spec.kind() == MethodKind.PRODUCER ? "Producer.of(state)" : "Exchange.of(state)";
+      throw new RpcException("TypeError",
+          spec.name() + " must return " + factory + ", returned "
+              + (returned == null ? "null" : returned.getClass().getName()));
+    }
+    if (spec.header().isPresent()) {
+      Optional<Record> header = returned instanceof LocalProducer<?> p ? p.headerValue()
+          : ((LocalExchange<?, ?>) returned).headerValue();
+      Class<?> expected = spec.header().get().type();
+      if (header.isEmpty() || !expected.isInstance(header.get())) {
+        throw new RpcException("TypeError",
+            spec.name() + " declares a " + expected.getSimpleName() + " header: return "
+                + (spec.kind() == MethodKind.PRODUCER ? "Producer" : "Exchange") + ".of(header, state)");
+      }
+    }
+  }
+
+  private static Record headerValue(Object returned) {
+    return (returned instanceof LocalProducer<?> p ? p.headerValue()
+        : ((LocalExchange<?, ?>) returned).headerValue()).orElseThrow();
+  }
+
+  private void writeInitError(Throwable error, ServerCall context, String requestId,
+      BufferAllocator memory) throws IOException {
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
+      for (LogMessage message : context.takePending()) {
+        try (VectorSchemaRoot empty = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory)) {
+          writer.write(empty, LogBatches.log(message, dispatcher.serverId(), requestId));
+        }
+      }
+      try (VectorSchemaRoot empty = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory)) {
+        writer.write(empty, LogBatches.error(error, dispatcher.serverId(), requestId));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- log and error batches
+
+  private void writeLog(IpcStreamWriter writer, RowLayout layout, LogMessage message, Call call,
+      BufferAllocator memory) throws IOException {
+    try (Batch batch = layout.encode(0, (r, c) -> null, memory)) {
+      writer.write(batch, LogBatches.log(message, dispatcher.serverId(), call.context().requestId()));
+    }
+  }
+
+  private void writeError(IpcStreamWriter writer, RowLayout layout, Throwable error, String requestId,
+      BufferAllocator memory) throws IOException {
+    try (Batch batch = layout.encode(0, (r, c) -> null, memory)) {
+      writer.write(batch, LogBatches.error(error, dispatcher.serverId(), requestId));
+    }
+  }
+
+  private void writeErrorStream(Schema schema, RowLayout layout, Throwable error, String requestId)
+      throws IOException {
+    BufferAllocator memory = dispatcher.allocator().newChildAllocator("error-" + requestId, 0, Long.MAX_VALUE);
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
+      writeError(writer, layout, error, requestId, memory);
+    } finally {
+      closeAllocator(memory);
+    }
+  }
+
+  private void writeErrorStream(RowLayout layout, Throwable error, String requestId) throws IOException {
+    writeErrorStream(layout.schema(), layout, error, requestId);
+  }
+
+  private static void closeAllocator(BufferAllocator memory) {
+    try {
+      memory.close();
+    } catch (IllegalStateException leak) {
+      LOG.error("Arrow memory leaked by a call: {}", leak.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- request outcomes
+
+  /** What reading a request produced. */
+  private sealed interface Prepared permits Failure, DescribeCall, Call {}
+
+  /** The request is answered with an error stream on the given layout. */
+  private record Failure(RowLayout schemaLayout, RpcException error) implements Prepared {}
+
+  /** The request is {@code __describe__}. */
+  private enum DescribeCall implements Prepared {
+    INSTANCE
+  }
+
+  /** A validated call with its decoded arguments. */
+  private record Call(MethodSpec spec, Object[] args, ServerCall context) implements Prepared {
+    /** Releases argument values that hold Arrow memory. */
+    void close() {
+      for (Object arg : args) {
+        if (arg instanceof VectorSchemaRoot root) {
+          root.close();
+        }
+      }
+    }
+  }
+
+  /** The layout with no columns. */
+  private static final class RowLayout0 {
+    static final RowLayout EMPTY = new RowLayout(List.of());
+  }
+
+  static List<String> names(Schema schema) {
+    return schema.getFields().stream().map(Field::getName).toList();
+  }
+}

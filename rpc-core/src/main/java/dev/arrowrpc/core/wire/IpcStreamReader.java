@@ -1,0 +1,281 @@
+package dev.arrowrpc.core.wire;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.flatbuf.KeyValue;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageChannelReader;
+import org.apache.arrow.vector.ipc.message.MessageResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.DictionaryUtility;
+
+/**
+ * Reads one Arrow IPC stream from an {@link InputStream} that may carry further streams afterwards.
+ *
+ * <p>It reads exactly the bytes of each message it is asked for, so it never consumes a byte past
+ * the end-of-stream marker, and closing it never closes the underlying stream. Each record batch's
+ * custom metadata is exposed through {@link #metadata()}. Batches are loaded one at a time into a
+ * single {@link #root()} that the reader owns; copy out what must outlive the next call to {@link
+ * #next()}.
+ */
+public final class IpcStreamReader implements AutoCloseable, DictionaryProvider {
+  private final MessageChannelReader messages;
+  private final BufferAllocator allocator;
+  private final Schema schema;
+  private final Map<Long, Dictionary> dictionaries;
+  private final VectorSchemaRoot root;
+  private Map<String, String> metadata = Map.of();
+  private boolean ended;
+  private long batchesRead;
+
+  private IpcStreamReader(
+      MessageChannelReader messages, Schema schema, BufferAllocator allocator) {
+    this.messages = messages;
+    this.allocator = allocator;
+    this.schema = schema;
+    this.dictionaries = new HashMap<>();
+    List<Field> memoryFields = new ArrayList<>(schema.getFields().size());
+    for (Field field : schema.getFields()) {
+      memoryFields.add(DictionaryUtility.toMemoryFormat(field, allocator, dictionaries));
+    }
+    this.root = VectorSchemaRoot.create(new Schema(memoryFields, schema.getCustomMetadata()), allocator);
+  }
+
+  /**
+   * Opens the next stream on the channel by reading its schema message.
+   *
+   * @param in the byte channel
+   * @param allocator where batch buffers are allocated
+   * @return the reader, or empty when the channel is at a clean end of input
+   * @throws IOException on a read failure
+   * @throws WireFormatException when the bytes are not an Arrow IPC stream
+   */
+  public static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator)
+      throws IOException {
+    MessageChannelReader messages =
+        new MessageChannelReader(new ReadChannel(Channels.newChannel(new NonClosingInputStream(in))), allocator);
+    MessageResult first = readMessage(messages);
+    if (first == null) {
+      return Optional.empty();
+    }
+    closeBody(first);
+    if (first.getMessage().headerType() != MessageHeader.Schema) {
+      throw new WireFormatException(
+          "expected a schema message to open an IPC stream, got message type "
+              + MessageHeader.name(first.getMessage().headerType()));
+    }
+    Schema schema;
+    try {
+      schema = MessageSerializer.deserializeSchema(first.getMessage());
+    } catch (RuntimeException e) {
+      throw new WireFormatException("malformed schema message: " + e.getMessage(), e);
+    }
+    return Optional.of(new IpcStreamReader(messages, schema, allocator));
+  }
+
+  private static MessageResult readMessage(MessageChannelReader messages) throws IOException {
+    try {
+      return messages.readNext();
+    } catch (IOException e) {
+      if (isTruncation(e)) {
+        throw new WireFormatException("IPC stream truncated: " + e.getMessage(), e);
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      throw new WireFormatException("malformed IPC message: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isTruncation(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("Unexpected end") || message.contains("expected");
+  }
+
+  private static void closeBody(MessageResult result) {
+    ArrowBuf body = result.getBodyBuffer();
+    if (body != null) {
+      body.close();
+    }
+  }
+
+  /** Returns the stream's schema as sent (dictionary fields typed by their values). */
+  public Schema schema() {
+    return schema;
+  }
+
+  /** Returns the root the current batch is loaded into (dictionary columns hold indices). */
+  public VectorSchemaRoot root() {
+    return root;
+  }
+
+  /** Returns the custom metadata of the current batch (empty when it had none). */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** Returns the number of record batches read so far. */
+  public long batchesRead() {
+    return batchesRead;
+  }
+
+  /** Returns whether the end-of-stream marker has been read. */
+  public boolean ended() {
+    return ended;
+  }
+
+  /**
+   * Loads the next record batch, reading any dictionary batches in front of it.
+   *
+   * @return false at the end-of-stream marker
+   * @throws IOException on a read failure
+   * @throws WireFormatException on malformed or truncated input
+   */
+  public boolean next() throws IOException {
+    if (ended) {
+      return false;
+    }
+    while (true) {
+      MessageResult result = readMessage(messages);
+      if (result == null) {
+        ended = true;
+        metadata = Map.of();
+        return false;
+      }
+      Message message = result.getMessage();
+      // deserializing a batch takes over the body buffer's reference
+      ArrowBuf body = result.getBodyBuffer();
+      switch (message.headerType()) {
+        case MessageHeader.RecordBatch -> {
+          loadRecordBatch(message, body);
+          metadata = customMetadata(message);
+          batchesRead++;
+          return true;
+        }
+        case MessageHeader.DictionaryBatch -> loadDictionary(message, body);
+        default -> {
+          closeBody(result);
+          throw new WireFormatException(
+              "unexpected message type inside an IPC stream: "
+                  + MessageHeader.name(message.headerType()));
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads and discards batches up to the end of this stream.
+   *
+   * @throws IOException on a read failure
+   */
+  public void drain() throws IOException {
+    while (next()) {
+      // discard
+    }
+  }
+
+  private void loadRecordBatch(Message message, ArrowBuf body) throws IOException {
+    try (ArrowRecordBatch batch =
+        MessageSerializer.deserializeRecordBatch(message, body == null ? allocator.getEmpty() : body)) {
+      new VectorLoader(root).load(batch);
+    } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+      throw new WireFormatException("record batch does not match its schema: " + e.getMessage(), e);
+    }
+  }
+
+  private void loadDictionary(Message message, ArrowBuf body) throws IOException {
+    try (ArrowDictionaryBatch batch =
+        MessageSerializer.deserializeDictionaryBatch(message, body == null ? allocator.getEmpty() : body)) {
+      Dictionary dictionary = dictionaries.get(batch.getDictionaryId());
+      if (dictionary == null) {
+        throw new WireFormatException(
+            "dictionary batch for unknown dictionary id " + batch.getDictionaryId());
+      }
+      if (batch.isDelta()) {
+        throw new WireFormatException("dictionary deltas are not supported");
+      }
+      FieldVector values = dictionary.getVector();
+      VectorSchemaRoot holder =
+          new VectorSchemaRoot(
+              Collections.singletonList(values.getField()), Collections.singletonList(values), 0);
+      new VectorLoader(holder).load(batch.getDictionary());
+    }
+  }
+
+  private static Map<String, String> customMetadata(Message message) {
+    int count = message.customMetadataLength();
+    if (count == 0) {
+      return Map.of();
+    }
+    Map<String, String> result = new LinkedHashMap<>(count * 2);
+    KeyValue entry = new KeyValue();
+    for (int i = 0; i < count; i++) {
+      message.customMetadata(entry, i);
+      result.put(entry.key(), entry.value() == null ? "" : entry.value());
+    }
+    return result;
+  }
+
+  /** Returns the dictionary with the given id, as loaded from this stream. */
+  @Override
+  public Dictionary lookup(long id) {
+    return dictionaries.get(id);
+  }
+
+  /** Returns the ids of this stream's dictionaries. */
+  @Override
+  public java.util.Set<Long> getDictionaryIds() {
+    return dictionaries.keySet();
+  }
+
+  /** Releases the root and the dictionaries. Does not close the underlying stream. */
+  @Override
+  public void close() {
+    root.close();
+    dictionaries.values().forEach(d -> d.getVector().close());
+  }
+
+  /** Shields the connection's stream from the channel wrapper's close. */
+  private static final class NonClosingInputStream extends InputStream {
+    private final InputStream delegate;
+
+    NonClosingInputStream(InputStream delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return delegate.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return delegate.read(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      // the connection outlives the IPC stream
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.arrowrpc.core.wire;
+
+/** The custom-metadata keys of the vgi-rpc protocol. */
+public final class Keys {
+  /** Method name on a request batch. */
+  public static final String METHOD = "vgi_rpc.method";
+  /** Framing version on a request batch; always {@value #REQUEST_VERSION_VALUE}. */
+  public static final String REQUEST_VERSION = "vgi_rpc.request_version";
+  /** The only framing version there is. */
+  public static final String REQUEST_VERSION_VALUE = "1";
+  /** Application protocol version (semver) on a request batch. */
+  public static final String PROTOCOL_VERSION = "vgi_rpc.protocol_version";
+  /** Correlation id. */
+  public static final String REQUEST_ID = "vgi_rpc.request_id";
+  /** Server instance id on log and error batches. */
+  public static final String SERVER_ID = "vgi_rpc.server_id";
+  /** Log level on a log or error batch. */
+  public static final String LOG_LEVEL = "vgi_rpc.log_level";
+  /** Log text on a log or error batch. */
+  public static final String LOG_MESSAGE = "vgi_rpc.log_message";
+  /** JSON object of extras on a log or error batch. */
+  public static final String LOG_EXTRA = "vgi_rpc.log_extra";
+  /** Stable error token on an error batch. */
+  public static final String ERROR_KIND = "vgi_rpc.error_kind";
+  /** Presence on a stream input batch cancels the stream. */
+  public static final String CANCEL = "vgi_rpc.cancel";
+  /** Protocol name on the describe response. */
+  public static final String PROTOCOL_NAME = "vgi_rpc.protocol_name";
+  /** Describe layout version on the describe response. */
+  public static final String DESCRIBE_VERSION = "vgi_rpc.describe_version";
+  /** Hash of the described surface on the describe response. */
+  public static final String PROTOCOL_HASH = "vgi_rpc.protocol_hash";
+  /** W3C trace context. */
+  public static final String TRACEPARENT = "traceparent";
+  /** W3C trace state. */
+  public static final String TRACESTATE = "tracestate";
+
+  private Keys() {}
+}

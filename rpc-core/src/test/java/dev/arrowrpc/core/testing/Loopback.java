@@ -1,0 +1,118 @@
+package dev.arrowrpc.core.testing;
+
+import dev.arrowrpc.core.ByteTransport;
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.RpcServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * A server and a client in one JVM joined by two OS pipes, with separate allocators so tests can
+ * assert both hold zero bytes after each call.
+ */
+public final class Loopback implements AutoCloseable {
+  private final BufferAllocator serverMemory = new RootAllocator();
+  private final BufferAllocator clientMemory = new RootAllocator();
+  private final RpcServer server;
+  private final RpcClient client;
+  private final Thread serverThread;
+  private final List<LogMessage> logs = new CopyOnWriteArrayList<>();
+  private volatile Throwable serverFailure;
+
+  /** Serves the implementation and connects a client to it. */
+  public <T> Loopback(Class<T> service, T implementation) throws IOException {
+    server = RpcServer.builder(service, implementation).allocator(serverMemory).build();
+    Pipe toServer = Pipe.open();
+    Pipe toClient = Pipe.open();
+    InputStream serverIn = Channels.newInputStream(toServer.source());
+    OutputStream serverOut = Channels.newOutputStream(toClient.sink());
+    serverThread = new Thread(() -> {
+      try {
+        server.serve(serverIn, serverOut);
+      } catch (Throwable e) {
+        serverFailure = e;
+        e.printStackTrace();
+      } finally {
+        try {
+          serverOut.close();
+        } catch (IOException ignored) {
+          // closing
+        }
+      }
+    }, "loopback-server");
+    serverThread.setDaemon(true);
+    serverThread.start();
+    InputStream clientIn = Channels.newInputStream(toClient.source());
+    OutputStream clientOut = Channels.newOutputStream(toServer.sink());
+    ByteTransport transport = new ByteTransport() {
+      @Override
+      public InputStream input() {
+        return clientIn;
+      }
+
+      @Override
+      public OutputStream output() {
+        return clientOut;
+      }
+
+      @Override
+      public void close() throws IOException {
+        clientOut.close();
+        clientIn.close();
+      }
+    };
+    client = RpcClient.builder(transport).allocator(clientMemory).onLog(logs::add).build();
+  }
+
+  /** The typed proxy. */
+  public <T> T proxy(Class<T> service) {
+    return client.proxy(service);
+  }
+
+  /** The client. */
+  public RpcClient client() {
+    return client;
+  }
+
+  /** Log messages the client received. */
+  public List<LogMessage> logs() {
+    return logs;
+  }
+
+  /** Bytes held by the client's allocator. */
+  public long clientBytes() {
+    return clientMemory.getAllocatedMemory();
+  }
+
+  /** Bytes held by the server's allocator. */
+  public long serverBytes() {
+    return serverMemory.getAllocatedMemory();
+  }
+
+  /** The client allocator (for results that are Arrow data). */
+  public BufferAllocator clientAllocator() {
+    return clientMemory;
+  }
+
+  /** A failure that ended the server loop, if any. */
+  public Throwable serverFailure() {
+    return serverFailure;
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.close();
+    serverThread.join(5000);
+    server.close();
+    clientMemory.close();
+    serverMemory.close();
+  }
+}
