@@ -1,0 +1,279 @@
+package dev.arrowrpc.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.server.Dispatcher;
+import dev.arrowrpc.core.server.ServerConnection;
+import dev.arrowrpc.core.server.ServiceBinding;
+import dev.arrowrpc.core.testing.Loopback;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.LogBatches;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Request validation, version negotiation and describe, with hand-made requests. */
+class ProtocolTest {
+  public record Item(String name) {}
+
+  @RpcService(version = "2.3.1")
+  public interface Versioned {
+    long twice(long x);
+
+    Producer<Item> items(long n);
+
+    @StreamHeader(Item.class)
+    Exchange<Item, Item> named();
+  }
+
+  /** The same service as a client that is one minor version ahead. */
+  @RpcService(name = "Versioned", version = "2.4.0")
+  public interface Newer {
+    long twice(long x);
+  }
+
+  /** The same service as a client that knows a method the server lacks. */
+  @RpcService(name = "Versioned", version = "2.3.9")
+  public interface Wider {
+    long twice(long x);
+
+    long thrice(long x);
+  }
+
+  public static final class Impl implements Versioned {
+    @Override
+    public long twice(long x) {
+      return 2 * x;
+    }
+
+    @Override
+    public Producer<Item> items(long n) {
+      return Producer.of((out, ctx) -> out.finish());
+    }
+
+    @Override
+    public Exchange<Item, Item> named() {
+      return Exchange.of(new Item("h"), (in, out, ctx) -> out.emit(in));
+    }
+  }
+
+  private BufferAllocator memory;
+
+  @BeforeEach
+  void start() {
+    memory = new RootAllocator();
+  }
+
+  @AfterEach
+  void stop() {
+    assertEquals(0, memory.getAllocatedMemory());
+    memory.close();
+  }
+
+  /** Runs the server over the given request bytes and returns what it wrote. */
+  private byte[] serve(byte[] requests) throws Exception {
+    try (BufferAllocator serverMemory = new RootAllocator()) {
+      Dispatcher dispatcher = new Dispatcher(ServiceBinding.bind(Versioned.class, new Impl()), serverMemory, "abcdefabcdef");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new ServerConnection(dispatcher, new ByteArrayInputStream(requests), out).run();
+      assertEquals(0, serverMemory.getAllocatedMemory());
+      return out.toByteArray();
+    }
+  }
+
+  private byte[] request(Schema schema, Map<String, String> metadata, int rows, java.util.function.Consumer<VectorSchemaRoot> fill)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, memory);
+        IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
+      root.allocateNew();
+      fill.accept(root);
+      root.setRowCount(rows);
+      writer.write(root, metadata);
+    }
+    return out.toByteArray();
+  }
+
+  private static Map<String, String> dispatch(String method, String protocolVersion) {
+    Map<String, String> md = new LinkedHashMap<>();
+    md.put(Keys.METHOD, method);
+    md.put(Keys.REQUEST_VERSION, "1");
+    if (protocolVersion != null) {
+      md.put(Keys.PROTOCOL_VERSION, protocolVersion);
+    }
+    return md;
+  }
+
+  private static final Schema X = new Schema(List.of(Field.notNullable("x", new ArrowType.Int(64, true))));
+
+  private byte[] twice(long value, Map<String, String> metadata) throws Exception {
+    return request(X, metadata, 1, root -> ((BigIntVector) root.getVector(0)).setSafe(0, value));
+  }
+
+  /** Reads every response stream: for each, the error (if any) and the first data value. */
+  private List<Object> responses(byte[] bytes) throws Exception {
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+    List<Object> out = new java.util.ArrayList<>();
+    while (true) {
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
+      if (opened.isEmpty()) {
+        return out;
+      }
+      try (IpcStreamReader reader = opened.get()) {
+        Object value = null;
+        while (reader.next()) {
+          LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
+          if (kind instanceof LogBatches.Error e && value == null) {
+            value = e.error();
+          } else if (kind instanceof LogBatches.Data && value == null && reader.root().getRowCount() == 1) {
+            value = reader.root().getVector(0).getObject(0);
+          }
+        }
+        out.add(value);
+      }
+    }
+  }
+
+  private static RpcException error(Object response) {
+    assertTrue(response instanceof RpcException, String.valueOf(response));
+    return (RpcException) response;
+  }
+
+  @Test
+  void aValidRequestIsAnswered() throws Exception {
+    assertEquals(List.of(42L), responses(serve(twice(21, dispatch("twice", "2.3.7")))));
+  }
+
+  @Test
+  void badRequestsGetTypedErrorsAndTheConnectionGoesOn() throws Exception {
+    ByteArrayOutputStream requests = new ByteArrayOutputStream();
+    Map<String, String> noMethod = dispatch("twice", "2.3.0");
+    noMethod.remove(Keys.METHOD);
+    requests.write(twice(1, noMethod));
+    Map<String, String> badVersion = dispatch("twice", "2.3.0");
+    badVersion.put(Keys.REQUEST_VERSION, "2");
+    requests.write(twice(1, badVersion));
+    requests.write(twice(1, dispatch("nope", "2.3.0")));
+    requests.write(twice(1, dispatch("twice", null)));
+    requests.write(twice(1, dispatch("twice", "3.3.0")));
+    requests.write(twice(1, dispatch("twice", "2.3")));
+    Schema renamed = new Schema(List.of(Field.notNullable("y", new ArrowType.Int(64, true))));
+    requests.write(request(renamed, dispatch("twice", "2.3.0"), 1, r -> ((BigIntVector) r.getVector(0)).setSafe(0, 1)));
+    Schema nullable = new Schema(List.of(Field.nullable("x", new ArrowType.Int(64, true))));
+    requests.write(request(nullable, dispatch("twice", "2.3.0"), 1, r -> ((BigIntVector) r.getVector(0)).setSafe(0, 1)));
+    Schema retyped = new Schema(List.of(new Field("x", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null)));
+    requests.write(request(retyped, dispatch("twice", "2.3.0"), 1, r -> ((VarCharVector) r.getVector(0)).setSafe(0, new byte[] {'1'})));
+    requests.write(request(X, dispatch("twice", "2.3.0"), 2, r -> {
+      ((BigIntVector) r.getVector(0)).setSafe(0, 1);
+      ((BigIntVector) r.getVector(0)).setSafe(1, 2);
+    }));
+    requests.write(request(X, dispatch("twice", "2.3.0"), 1, r -> ((BigIntVector) r.getVector(0)).setNull(0)));
+    requests.write(twice(5, dispatch("twice", "2.3.0")));
+
+    List<Object> responses = responses(serve(requests.toByteArray()));
+    assertEquals(12, responses.size());
+    assertEquals("ProtocolError", error(responses.get(0)).errorType());
+    assertEquals("VersionError", error(responses.get(1)).errorType());
+    RpcException unknown = error(responses.get(2));
+    assertEquals("MethodNotImplementedError", unknown.errorType());
+    assertEquals(Optional.of("method_not_implemented"), unknown.errorKind());
+    assertTrue(unknown.errorMessage().contains("twice"), unknown.errorMessage());
+    for (int i = 3; i <= 5; i++) {
+      RpcException mismatch = error(responses.get(i));
+      assertEquals("ProtocolVersionError", mismatch.errorType());
+      assertEquals(Optional.of("protocol_version_mismatch"), mismatch.errorKind());
+      assertTrue(mismatch.errorMessage().contains("2.3.1"), mismatch.errorMessage());
+    }
+    for (int i = 6; i <= 10; i++) {
+      assertEquals("TypeError", error(responses.get(i)).errorType(), "response " + i);
+    }
+    assertEquals(10L, responses.get(11));
+  }
+
+  @Test
+  void garbageIsAnsweredWithAProtocolErrorAndEndsTheConnection() throws Exception {
+    byte[] garbage = HexFormat.of().parseHex("ffffffff10000000deadbeefdeadbeefdeadbeefdeadbeef");
+    ByteArrayOutputStream requests = new ByteArrayOutputStream();
+    requests.write(garbage);
+    requests.write(twice(1, dispatch("twice", "2.3.1")));
+    List<Object> responses = responses(serve(requests.toByteArray()));
+    assertEquals(1, responses.size());
+    assertEquals("ProtocolError", error(responses.get(0)).errorType());
+  }
+
+  @Test
+  void truncatedRequestIsAProtocolError() throws Exception {
+    byte[] whole = twice(1, dispatch("twice", "2.3.1"));
+    byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 20);
+    List<Object> responses = responses(serve(cut));
+    assertEquals(1, responses.size());
+    assertEquals("ProtocolError", error(responses.get(0)).errorType());
+  }
+
+  @Test
+  void versionNegotiationThroughProxies() throws Exception {
+    try (Loopback loop = new Loopback(Versioned.class, new Impl())) {
+      RpcException e = assertThrows(RpcException.class, () -> loop.proxy(Newer.class).twice(1));
+      assertEquals("ProtocolVersionError", e.errorType());
+      assertEquals(6, loop.proxy(Wider.class).twice(3), "patch differences are ignored");
+      RpcException missing = assertThrows(RpcException.class, () -> loop.proxy(Wider.class).thrice(3));
+      assertEquals("MethodNotImplementedError", missing.errorType());
+      assertEquals(8, loop.proxy(Versioned.class).twice(4));
+      assertEquals(0, loop.serverBytes());
+      assertEquals(0, loop.clientBytes());
+    }
+  }
+
+  @Test
+  void describeListsEveryMethodWithSchemasAndHash() throws Exception {
+    try (Loopback loop = new Loopback(Versioned.class, new Impl())) {
+      ServiceDescription d = loop.client().describe();
+      assertEquals("Versioned", d.protocolName());
+      assertEquals(Optional.of("2.3.1"), d.protocolVersion());
+      assertEquals("4", d.describeVersion());
+      assertTrue(d.protocolHash().matches("[0-9a-f]{64}"), d.protocolHash());
+      assertEquals(List.of("items", "named", "twice"), d.methods().stream().map(ServiceDescription.Method::name).toList());
+      ServiceDescription.Method twice = d.method("twice").orElseThrow();
+      assertEquals("unary", twice.methodType());
+      assertTrue(twice.hasReturn());
+      assertEquals(X, twice.paramsSchema());
+      assertEquals(new Schema(List.of(Field.notNullable("result", new ArrowType.Int(64, true)))), twice.resultSchema());
+      assertEquals(Optional.empty(), twice.isExchange());
+      ServiceDescription.Method items = d.method("items").orElseThrow();
+      assertEquals("stream", items.methodType());
+      assertFalse(items.hasReturn());
+      assertEquals(new Schema(List.of()), items.resultSchema());
+      assertEquals(Optional.of(false), items.isExchange());
+      assertEquals(Optional.empty(), items.headerSchema());
+      ServiceDescription.Method named = d.method("named").orElseThrow();
+      assertEquals(Optional.of(true), named.isExchange());
+      assertEquals(Optional.of(new Schema(List.of(Field.notNullable("name", ArrowType.Utf8.INSTANCE)))), named.headerSchema());
+      assertEquals(d.protocolHash(), loop.client().describe().protocolHash(), "the hash is stable");
+      assertNull(d.metadata().get("missing"));
+      assertEquals(0, loop.serverBytes());
+      assertEquals(0, loop.clientBytes());
+    }
+  }
+}
