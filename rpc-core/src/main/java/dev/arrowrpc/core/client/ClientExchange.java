@@ -29,7 +29,7 @@ final class ClientExchange<I, O> extends ClientStream implements Exchange<I, O> 
       throw new RpcException("TypeError", "cannot send input to '" + spec.name() + "': " + e.getMessage());
     }
     try (batch) {
-      List<Object> out = turn(batch, inputRows.schema());
+      List<Object> out = turn(batch, inputRows.schema(), this::decodeRows);
       if (out == null) {
         throw new RpcException("ProtocolError", "the server ended the exchange");
       }

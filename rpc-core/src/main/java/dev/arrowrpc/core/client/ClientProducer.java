@@ -20,7 +20,7 @@ final class ClientProducer<T> extends ClientStream implements Producer<T> {
   @SuppressWarnings("unchecked")
   private List<T> tick() {
     try (VectorSchemaRoot tick = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory())) {
-      return (List<T>) turn(Batch.of(tick), MethodSpec.EMPTY_SCHEMA);
+      return (List<T>) turn(Batch.of(tick), MethodSpec.EMPTY_SCHEMA, this::decodeRows);
     }
   }
 

@@ -65,9 +65,10 @@ abstract class ClientStream {
    *
    * @param batch the input batch (closed by the caller)
    * @param inputSchema the input stream's schema
-   * @return the output rows, or null when the server ended the stream
+   * @param decoder turns the output batch into the turn's value
+   * @return the decoded output, or null when the server ended the stream
    */
-  protected List<Object> turn(Batch batch, Schema inputSchema) {
+  protected <R> R turn(Batch batch, Schema inputSchema, java.util.function.Function<IpcStreamReader, R> decoder) {
     if (ended) {
       throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
     }
@@ -85,7 +86,6 @@ abstract class ClientStream {
         output = IpcStreamReader.open(session.in(), memory)
             .orElseThrow(() -> new java.io.EOFException("the server closed the connection"));
       }
-      RecordSchema rows = spec.output().orElseThrow();
       while (output.next()) {
         LogBatches.Kind kind = LogBatches.classify(output.root().getRowCount(), output.metadata());
         if (kind instanceof LogBatches.Log log) {
@@ -94,7 +94,7 @@ abstract class ClientStream {
           finishAfterError();
           throw error.error();
         } else {
-          return rows.decode(output.root(), new ReadContext(output, session.allocator()));
+          return decoder.apply(output);
         }
       }
       // the server ended its output: close our input and release the channel
@@ -105,6 +105,12 @@ abstract class ClientStream {
       fail();
       throw session.transportFailure("stream " + spec.name() + " (read)", e);
     }
+  }
+
+  /** Decodes typed rows of the method's output record. */
+  protected List<Object> decodeRows(IpcStreamReader reader) {
+    RecordSchema rows = spec.output().orElseThrow();
+    return rows.decode(reader.root(), new ReadContext(reader, session.allocator()));
   }
 
   /** After an error batch: end our input, read the output to its end, release. */
@@ -159,12 +165,9 @@ abstract class ClientStream {
   }
 
   private VectorSchemaRoot emptyRoot(Schema schema) {
-    if (schema.getFields().isEmpty()) {
-      return VectorSchemaRoot.create(schema, memory);
-    }
-    Batch batch = spec.input().orElseThrow().layout().encode(0, (r, c) -> null, memory);
-    batch.dictionaries().values().forEach(VectorSchemaRoot::close);
-    return batch.root();
+    VectorSchemaRoot root = dev.arrowrpc.core.schema.Vectors.createRoot(schema, memory);
+    root.setRowCount(0);
+    return root;
   }
 
   private void drainOutput() throws IOException {

@@ -100,9 +100,11 @@ public final class ProxyHandler implements InvocationHandler {
                 method.header().get().decode(reader.root(), context).get(0))
             .orElseThrow(() -> new RpcException("ProtocolError", "the stream header of '" + method.name() + "' is missing"));
       }
-      ClientStream stream = method.kind() == MethodKind.PRODUCER
-          ? new ClientProducer<>(session, method, memory, header)
-          : new ClientExchange<>(session, method, memory, header);
+      ClientStream stream = switch (method.kind()) {
+        case PRODUCER -> new ClientProducer<>(session, method, memory, header);
+        case EXCHANGE -> new ClientExchange<>(session, method, memory, header);
+        default -> new ClientBatchStream(session, method, memory, header);
+      };
       session.end(token);
       session.begin(stream);
       return stream;

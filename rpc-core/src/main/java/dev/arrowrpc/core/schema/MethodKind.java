@@ -7,7 +7,12 @@ public enum MethodKind {
   /** A stream the server produces, one batch per client tick. */
   PRODUCER,
   /** A lockstep stream: one output batch per input batch. */
-  EXCHANGE;
+  EXCHANGE,
+  /**
+   * A {@link dev.arrowrpc.core.BatchStream}: producer or exchange, decided at run time by the
+   * stream's input schema, with run-time schemas.
+   */
+  STREAM;
 
   /** The reference's {@code method_type}: {@code unary} or {@code stream}. */
   public String wireName() {

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
@@ -23,8 +24,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param kind unary, producer or exchange
  * @param params the parameter columns (request schema)
  * @param result the result schema's layout (unary: one column {@code result}, or none for void)
- * @param output the row type of a stream's output, if a stream
- * @param input the row type of an exchange's input, if an exchange
+ * @param output the row type of a typed stream's output, if a typed stream
+ * @param input the row type of a typed exchange's input, if a typed exchange
  * @param header the stream header's type, if declared
  */
 public record MethodSpec(
@@ -81,6 +82,14 @@ public record MethodSpec(
     }
     Class<?> returnType = method.getReturnType();
     StreamHeader headerAnnotation = method.getAnnotation(StreamHeader.class);
+    if (returnType == BatchStream.class) {
+      Optional<RecordSchema> header =
+          headerAnnotation == null
+              ? Optional.empty()
+              : Optional.of(new TypeMapper().record(headerAnnotation.value()));
+      return new MethodSpec(method.getName(), method, MethodKind.STREAM, new RowLayout(params),
+          new RowLayout(List.of()), Optional.empty(), Optional.empty(), header);
+    }
     if (returnType == Producer.class || returnType == Exchange.class) {
       AnnotatedParameterizedType streamType = streamType(method);
       AnnotatedType[] args = streamType.getAnnotatedActualTypeArguments();

@@ -80,9 +80,18 @@ public final class Describe {
               IpcBytes.schema(stream ? MethodSpec.EMPTY_SCHEMA : method.result().schema()),
               method.header().isPresent(),
               method.header().map(h -> IpcBytes.schema(h.schema())).orElse(null),
-              stream ? method.kind() == MethodKind.EXCHANGE : null));
+              isExchange(method.kind())));
     }
     return rows;
+  }
+
+  /** True for exchanges, false for producers, null for unary methods and run-time-decided streams. */
+  private static Boolean isExchange(MethodKind kind) {
+    return switch (kind) {
+      case UNARY, STREAM -> null;
+      case PRODUCER -> false;
+      case EXCHANGE -> true;
+    };
   }
 
   /**

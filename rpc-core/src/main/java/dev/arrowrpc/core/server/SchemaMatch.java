@@ -17,6 +17,15 @@ final class SchemaMatch {
    * @return null when they match, else a description of the first difference
    */
   static String describeMismatch(Schema declared, Schema received) {
+    return compare(declared, received, true);
+  }
+
+  /** Like {@link #describeMismatch} but nullability may differ. */
+  static String describeMismatchIgnoringNullability(Schema declared, Schema received) {
+    return compare(declared, received, false);
+  }
+
+  private static String compare(Schema declared, Schema received, boolean checkNullability) {
     List<Field> want = declared.getFields();
     List<Field> got = received.getFields();
     if (want.size() != got.size()) {
@@ -32,7 +41,7 @@ final class SchemaMatch {
       if (!sameType(w, g)) {
         return "field '" + w.getName() + "' has type " + describe(g) + ", expected " + describe(w);
       }
-      if (w.isNullable() != g.isNullable()) {
+      if (checkNullability && w.isNullable() != g.isNullable()) {
         return "field '" + w.getName() + "' is " + (g.isNullable() ? "nullable" : "non-nullable")
             + ", expected " + (w.isNullable() ? "nullable" : "non-nullable");
       }
@@ -56,7 +65,8 @@ final class SchemaMatch {
         + ServerConnection.names(received);
   }
 
-  private static boolean sameType(Field a, Field b) {
+  /** Whether two fields have the same type, deeply (child names and nullability aside). */
+  static boolean sameType(Field a, Field b) {
     if (!a.getType().equals(b.getType())) {
       return false;
     }

@@ -1,7 +1,5 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.LocalExchange;
-import dev.arrowrpc.core.LocalProducer;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.Column;
@@ -116,12 +114,12 @@ public final class ServerConnection {
         }
       }
     } catch (WireFormatException e) {
-      writeErrorStream(MethodSpec.EMPTY_SCHEMA, RowLayout0.EMPTY,
+      writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
       return false;
     }
     if (prepared instanceof Failure failure) {
-      writeErrorStream(failure.schemaLayout(), failure.error(), requestId);
+      writeErrorStream(failure.schema(), failure.error(), requestId);
     } else if (prepared instanceof DescribeCall) {
       out.write(dispatcher.describeResponse());
       out.flush();
@@ -140,8 +138,8 @@ public final class ServerConnection {
     return true;
   }
 
-  private static RowLayout errorSchema(MethodSpec spec) {
-    return spec.kind() == MethodKind.UNARY ? spec.result() : RowLayout0.EMPTY;
+  private static Schema errorSchema(MethodSpec spec) {
+    return spec.kind() == MethodKind.UNARY ? spec.result().schema() : MethodSpec.EMPTY_SCHEMA;
   }
 
   // ---------------------------------------------------------------- request validation
@@ -150,16 +148,16 @@ public final class ServerConnection {
       IpcStreamReader reader, boolean hasBatch, Map<String, String> metadata, String requestId,
       BufferAllocator memory) {
     if (!hasBatch) {
-      return new Failure(RowLayout0.EMPTY, RequestProblem.protocol("request stream has no batch"));
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("request stream has no batch"));
     }
     String method = metadata.get(Keys.METHOD);
     if (method == null) {
-      return new Failure(RowLayout0.EMPTY,
+      return new Failure(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("Missing '" + Keys.METHOD + "' in request batch metadata"));
     }
     String version = metadata.get(Keys.REQUEST_VERSION);
     if (!Keys.REQUEST_VERSION_VALUE.equals(version)) {
-      return new Failure(RowLayout0.EMPTY, RequestProblem.version(
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.version(
           version == null
               ? "Missing '" + Keys.REQUEST_VERSION + "' in request batch metadata"
               : "Unsupported request version '" + version + "', expected '"
@@ -171,10 +169,10 @@ public final class ServerConnection {
     }
     MethodSpec spec = service.methods().get(method);
     if (spec == null) {
-      return new Failure(RowLayout0.EMPTY, RequestProblem.unknownMethod(
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod(
           "Unknown method: '" + method + "'. Available methods: " + service.methods().keySet()));
     }
-    RowLayout errorLayout = errorSchema(spec);
+    Schema errorLayout = errorSchema(spec);
     if (service.protocolVersion().isPresent()) {
       RpcException mismatch = ProtocolVersions.check(
           service.protocolVersion().get(), metadata.get(Keys.PROTOCOL_VERSION));
@@ -216,13 +214,13 @@ public final class ServerConnection {
     MethodSpec spec = call.spec();
     RowLayout result = spec.result();
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
-      call.context().attach(message -> writeLog(writer, result, message, call, memory));
+      call.context().attach(message -> writeLog(writer, result.schema(), message, call, memory));
       Object value;
       try {
         value = invoke(call);
       } catch (Throwable error) {
         failed(spec, error);
-        writeError(writer, result, error, call.context().requestId(), memory);
+        writeError(writer, result.schema(), error, call.context().requestId(), memory);
         return;
       }
       try {
@@ -237,7 +235,7 @@ public final class ServerConnection {
         }
       } catch (RuntimeException error) {
         failed(spec, error);
-        writeError(writer, result, asResultError(spec, error), call.context().requestId(), memory);
+        writeError(writer, result.schema(), asResultError(spec, error), call.context().requestId(), memory);
       } finally {
         if (value instanceof VectorSchemaRoot root) {
           root.close();
@@ -273,29 +271,26 @@ public final class ServerConnection {
   private void serveStream(Call call, BufferAllocator memory) throws IOException {
     MethodSpec spec = call.spec();
     ServerCall context = call.context();
-    String requestId = context.requestId();
-    Object returned;
+    StreamDriver driver;
     try {
-      returned = invoke(call);
-      checkStreamResult(spec, returned);
+      driver = StreamDriver.of(spec, invoke(call));
     } catch (Throwable error) {
       failed(spec, error);
-      writeInitError(error, context, requestId, memory);
+      writeInitError(error, context, context.requestId(), memory);
       abandonedInputExpected = spec.header().isEmpty();
       return;
     }
     if (spec.header().isPresent()) {
       RecordSchema header = spec.header().get();
-      Record value = headerValue(returned);
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, header.schema())) {
-        context.attach(message -> writeLog(writer, header.layout(), message, call, memory));
-        try (Batch batch = header.encode(List.of(value), memory)) {
+        context.attach(message -> writeLog(writer, header.schema(), message, call, memory));
+        try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
           writer.write(batch, Map.of());
+        } catch (RuntimeException error) {
+          failed(spec, error);
+          writeError(writer, header.schema(), error, context.requestId(), memory);
+          return;
         }
-      } catch (RuntimeException error) {
-        // the header stream is already open: the error ends it and the client stops there
-        failed(spec, error);
-        return;
       } finally {
         context.attach(null);
       }
@@ -304,11 +299,11 @@ public final class ServerConnection {
     if (openedInput.isEmpty()) {
       return;
     }
-    RecordSchema output = spec.output().orElseThrow();
     try (IpcStreamReader input = openedInput.get()) {
-      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output.schema())) {
-        context.attach(message -> writeLog(writer, output.layout(), message, call, memory));
-        runTurns(spec, returned, input, writer, call, memory);
+      Schema output = driver.outputSchema();
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+        context.attach(message -> writeLog(writer, output, message, call, memory));
+        runTurns(spec, driver, input, writer, context, memory);
       } finally {
         context.attach(null);
       }
@@ -320,39 +315,30 @@ public final class ServerConnection {
     }
   }
 
-  private void runTurns(MethodSpec spec, Object stream, IpcStreamReader input, IpcStreamWriter writer,
-      Call call, BufferAllocator memory) throws IOException {
-    RecordSchema output = spec.output().orElseThrow();
-    ServerCall context = call.context();
+  private void runTurns(MethodSpec spec, StreamDriver driver, IpcStreamReader input,
+      IpcStreamWriter writer, ServerCall context, BufferAllocator memory) throws IOException {
     try {
       while (input.next()) {
         if (input.metadata().containsKey(Keys.CANCEL)) {
-          cancel(spec, stream, context);
+          try {
+            driver.cancel(context);
+          } catch (RuntimeException e) {
+            LOG.debug("cancel hook of {} failed", spec.name(), e);
+          }
           return;
         }
-        TurnOutput<Object> turn = new TurnOutput<>(spec.kind() == MethodKind.PRODUCER);
+        StreamDriver.Turn turn;
         CurrentCall.set(context);
         try {
-          if (stream instanceof LocalProducer<?> producer) {
-            @SuppressWarnings("unchecked")
-            LocalProducer<Object> typed = (LocalProducer<Object>) producer;
-            typed.state().produce(turn, context);
-          } else {
-            @SuppressWarnings("unchecked")
-            LocalExchange<Object, Object> exchange = (LocalExchange<Object, Object>) stream;
-            List<Object> rows = decodeInput(spec, input, memory);
-            exchange.state().exchange(rows, turn, context);
-          }
+          turn = driver.turn(input, context, memory);
         } finally {
           CurrentCall.set(null);
         }
         if (turn.finished()) {
           return;
         }
-        List<Object> rows = turn.rows().orElseThrow(
-            () -> new RpcException("RuntimeError", "No data batch was emitted"));
-        try (Batch batch = output.encode(rows, memory)) {
-          writer.write(batch, Map.of());
+        try (Batch batch = turn.batch()) {
+          writer.write(batch, turn.metadata());
         }
       }
     } catch (IOException e) {
@@ -361,100 +347,45 @@ public final class ServerConnection {
       failed(spec, error);
       Throwable reported = error instanceof MarshalException
           ? new RpcException("TypeError", error.getMessage()) : error;
-      writeError(writer, output.layout(), reported, context.requestId(), memory);
+      writeError(writer, driver.outputSchema(), reported, context.requestId(), memory);
     }
-  }
-
-  private static List<Object> decodeInput(MethodSpec spec, IpcStreamReader input, BufferAllocator memory) {
-    RecordSchema declared = spec.input().orElseThrow();
-    String problem = SchemaMatch.describeFieldSetMismatch(declared.schema(), input.schema());
-    if (problem != null) {
-      throw new RpcException("TypeError", "Input schema mismatch: " + problem);
-    }
-    return declared.decode(input.root(), new ReadContext(input, memory));
-  }
-
-  private static void cancel(MethodSpec spec, Object stream, ServerCall context) {
-    try {
-      if (stream instanceof LocalProducer<?> producer) {
-        producer.state().onCancel(context);
-      } else {
-        ((LocalExchange<?, ?>) stream).state().onCancel(context);
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("cancel hook of {} failed", spec.name(), e);
-    }
-  }
-
-  private static void checkStreamResult(MethodSpec spec, Object returned) {
-    boolean ok = spec.kind() == MethodKind.PRODUCER
-        ? returned instanceof LocalProducer<?>
-        : returned instanceof LocalExchange<?, ?>;
-    if (!ok) {
-      String factory = spec.kind() == MethodKind.PRODUCER ? "Producer.of(state)" : "Exchange.of(state)";
-      throw new RpcException("TypeError",
-          spec.name() + " must return " + factory + ", returned "
-              + (returned == null ? "null" : returned.getClass().getName()));
-    }
-    if (spec.header().isPresent()) {
-      Optional<Record> header = returned instanceof LocalProducer<?> p ? p.headerValue()
-          : ((LocalExchange<?, ?>) returned).headerValue();
-      Class<?> expected = spec.header().get().type();
-      if (header.isEmpty() || !expected.isInstance(header.get())) {
-        throw new RpcException("TypeError",
-            spec.name() + " declares a " + expected.getSimpleName() + " header: return "
-                + (spec.kind() == MethodKind.PRODUCER ? "Producer" : "Exchange") + ".of(header, state)");
-      }
-    }
-  }
-
-  private static Record headerValue(Object returned) {
-    return (returned instanceof LocalProducer<?> p ? p.headerValue()
-        : ((LocalExchange<?, ?>) returned).headerValue()).orElseThrow();
   }
 
   private void writeInitError(Throwable error, ServerCall context, String requestId,
       BufferAllocator memory) throws IOException {
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
       for (LogMessage message : context.takePending()) {
-        try (VectorSchemaRoot empty = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory)) {
-          writer.write(empty, LogBatches.log(message, dispatcher.serverId(), requestId));
+        try (Batch batch = EmptyBatch.of(MethodSpec.EMPTY_SCHEMA, memory)) {
+          writer.write(batch, LogBatches.log(message, dispatcher.serverId(), requestId));
         }
       }
-      try (VectorSchemaRoot empty = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory)) {
-        writer.write(empty, LogBatches.error(error, dispatcher.serverId(), requestId));
-      }
+      writeError(writer, MethodSpec.EMPTY_SCHEMA, error, requestId, memory);
     }
   }
 
   // ---------------------------------------------------------------- log and error batches
 
-  private void writeLog(IpcStreamWriter writer, RowLayout layout, LogMessage message, Call call,
+  private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, Call call,
       BufferAllocator memory) throws IOException {
-    try (Batch batch = layout.encode(0, (r, c) -> null, memory)) {
+    try (Batch batch = EmptyBatch.of(schema, memory)) {
       writer.write(batch, LogBatches.log(message, dispatcher.serverId(), call.context().requestId()));
     }
   }
 
-  private void writeError(IpcStreamWriter writer, RowLayout layout, Throwable error, String requestId,
+  private void writeError(IpcStreamWriter writer, Schema schema, Throwable error, String requestId,
       BufferAllocator memory) throws IOException {
-    try (Batch batch = layout.encode(0, (r, c) -> null, memory)) {
+    try (Batch batch = EmptyBatch.of(schema, memory)) {
       writer.write(batch, LogBatches.error(error, dispatcher.serverId(), requestId));
     }
   }
 
-  private void writeErrorStream(Schema schema, RowLayout layout, Throwable error, String requestId)
-      throws IOException {
+  private void writeErrorStream(Schema schema, Throwable error, String requestId) throws IOException {
     BufferAllocator memory = dispatcher.allocator().newChildAllocator("error-" + requestId, 0, Long.MAX_VALUE);
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
-      writeError(writer, layout, error, requestId, memory);
+      writeError(writer, schema, error, requestId, memory);
     } finally {
       closeAllocator(memory);
     }
-  }
-
-  private void writeErrorStream(RowLayout layout, Throwable error, String requestId) throws IOException {
-    writeErrorStream(layout.schema(), layout, error, requestId);
   }
 
   private static void closeAllocator(BufferAllocator memory) {
@@ -471,7 +402,7 @@ public final class ServerConnection {
   private sealed interface Prepared permits Failure, DescribeCall, Call {}
 
   /** The request is answered with an error stream on the given layout. */
-  private record Failure(RowLayout schemaLayout, RpcException error) implements Prepared {}
+  private record Failure(Schema schema, RpcException error) implements Prepared {}
 
   /** The request is {@code __describe__}. */
   private enum DescribeCall implements Prepared {
@@ -488,11 +419,6 @@ public final class ServerConnection {
         }
       }
     }
-  }
-
-  /** The layout with no columns. */
-  private static final class RowLayout0 {
-    static final RowLayout EMPTY = new RowLayout(List.of());
   }
 
   static List<String> names(Schema schema) {
