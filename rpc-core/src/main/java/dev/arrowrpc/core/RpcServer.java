@@ -64,8 +64,21 @@ public final class RpcServer implements AutoCloseable {
    * @throws IOException when the channel fails
    */
   public void serve(InputStream in, OutputStream out) throws IOException {
+    serve(in, out, "");
+  }
+
+  /**
+   * Serves calls on a byte channel from a peer with a known address. Blocks.
+   *
+   * @param in requests from the client
+   * @param out responses to the client
+   * @param remoteAddress the peer's address, as access records report it
+   * @throws IOException when the channel fails
+   */
+  public void serve(InputStream in, OutputStream out, String remoteAddress) throws IOException {
     new ServerConnection(
-            dispatcher, new BufferedInputStream(in, 1 << 16), new BufferedOutputStream(out, 1 << 16))
+            dispatcher, new BufferedInputStream(in, 1 << 16), new BufferedOutputStream(out, 1 << 16),
+            remoteAddress)
         .run();
   }
 
@@ -98,6 +111,7 @@ public final class RpcServer implements AutoCloseable {
     private final Object implementation;
     private BufferAllocator allocator;
     private String serverId;
+    private CallListener listener;
 
     private Builder(Class<?> service, Object implementation) {
       this.service = Objects.requireNonNull(service, "service");
@@ -116,6 +130,12 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /** Receives a record of every completed call, such as a {@link JsonlAccessLog}. */
+    public Builder listener(CallListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     /** Builds the server; the service is validated and bound here. */
     public RpcServer build() {
       ServiceBinding binding = ServiceBinding.bind(service, implementation);
@@ -123,7 +143,7 @@ public final class RpcServer implements AutoCloseable {
       BufferAllocator memory = allocator == null ? owned : allocator;
       String id = serverId == null ? Dispatcher.newServerId() : serverId;
       try {
-        return new RpcServer(new Dispatcher(binding, memory, id), owned);
+        return new RpcServer(new Dispatcher(binding, memory, id, listener), owned);
       } catch (RuntimeException e) {
         if (owned != null) {
           owned.close();

@@ -1,6 +1,8 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.schema.ServiceSpec;
+import java.util.Optional;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.apache.arrow.memory.BufferAllocator;
@@ -16,6 +18,8 @@ public final class Dispatcher {
   private final BufferAllocator allocator;
   private final String serverId;
   private final byte[] describeResponse;
+  private final String protocolHash;
+  private final CallListener listener;
 
   /**
    * Creates the dispatcher.
@@ -25,10 +29,34 @@ public final class Dispatcher {
    * @param serverId the id stamped on log and error batches
    */
   public Dispatcher(ServiceBinding binding, BufferAllocator allocator, String serverId) {
+    this(binding, allocator, serverId, null);
+  }
+
+  /**
+   * Creates the dispatcher with a listener for completed calls.
+   *
+   * @param binding the service and its implementation
+   * @param allocator the parent of every call's allocator
+   * @param serverId the id stamped on log and error batches
+   * @param listener receives a record of every completed call, or null
+   */
+  public Dispatcher(ServiceBinding binding, BufferAllocator allocator, String serverId, CallListener listener) {
     this.binding = binding;
     this.allocator = allocator;
     this.serverId = serverId;
+    this.listener = listener;
     this.describeResponse = Describe.response(binding.spec(), serverId, allocator);
+    this.protocolHash = Describe.hash(binding.spec().protocolName(), Describe.rows(binding.spec()));
+  }
+
+  /** The protocol hash published by describe. */
+  public String protocolHash() {
+    return protocolHash;
+  }
+
+  /** The listener of completed calls, if any. */
+  public Optional<CallListener> listener() {
+    return Optional.ofNullable(listener);
   }
 
   /** A fresh random server id: 12 lowercase hex digits, as the reference mints them. */
@@ -39,6 +67,11 @@ public final class Dispatcher {
   /** A fresh request id: 16 lowercase hex digits. */
   static String newRequestId() {
     return randomHex(8);
+  }
+
+  /** A fresh stream id: 32 lowercase hex digits. */
+  static String newStreamId() {
+    return randomHex(16);
   }
 
   private static String randomHex(int bytes) {

@@ -1,5 +1,7 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.CallListener;
+import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.Column;
@@ -37,10 +39,15 @@ import org.slf4j.LoggerFactory;
 public final class ServerConnection {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
+  /** Requests larger than this are logged without their payload. */
+  private static final long MAX_CAPTURED_REQUEST = 64L << 20;
+
   private final Dispatcher dispatcher;
-  private final InputStream in;
+  private final CapturingInputStream in;
   private final OutputStream out;
+  private final String remoteAddress;
   private boolean abandonedInputExpected;
+  private Outcome outcome;
 
   /**
    * Creates a connection handler.
@@ -50,9 +57,22 @@ public final class ServerConnection {
    * @param out responses and stream output
    */
   public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out) {
+    this(dispatcher, in, out, "");
+  }
+
+  /**
+   * Creates a connection handler for a peer with a known address.
+   *
+   * @param dispatcher the server's shared state
+   * @param in requests and stream input
+   * @param out responses and stream output
+   * @param remoteAddress the peer's address for access records (empty for pipes)
+   */
+  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress) {
     this.dispatcher = dispatcher;
-    this.in = in;
+    this.in = new CapturingInputStream(in);
     this.out = out;
+    this.remoteAddress = remoteAddress;
   }
 
   /**
@@ -86,6 +106,12 @@ public final class ServerConnection {
 
   private boolean serveOne(String requestId, BufferAllocator memory) throws IOException {
     Prepared prepared;
+    boolean capture = dispatcher.listener().map(CallListener::wantsRequestData).orElse(false);
+    if (capture) {
+      in.start(MAX_CAPTURED_REQUEST);
+    }
+    long started = System.nanoTime();
+    byte[] requestBytes = null;
     try {
       Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
       if (opened.isEmpty()) {
@@ -113,7 +139,9 @@ public final class ServerConnection {
               RequestProblem.protocol("request stream has " + (extra + 1) + " batches, expected 1"));
         }
       }
+      requestBytes = in.stop();
     } catch (WireFormatException e) {
+      in.stop();
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
       return false;
@@ -121,21 +149,67 @@ public final class ServerConnection {
     if (prepared instanceof Failure failure) {
       writeErrorStream(failure.schema(), failure.error(), requestId);
     } else if (prepared instanceof DescribeCall) {
+      outcome = new Outcome(null);
       out.write(dispatcher.describeResponse());
       out.flush();
+      report(Describe.METHOD, "unary",
+          new ServerCall(Describe.METHOD, requestId, Map.of(), Optional.empty(), ""), started, requestBytes);
     } else {
       Call call = (Call) prepared;
+      boolean stream = call.spec().kind() != MethodKind.UNARY;
+      outcome = new Outcome(stream ? Dispatcher.newStreamId() : null);
       try {
-        if (call.spec().kind() == MethodKind.UNARY) {
-          serveUnary(call, memory);
-        } else {
+        if (stream) {
           serveStream(call, memory);
+        } else {
+          serveUnary(call, memory);
         }
       } finally {
         call.close();
+        report(call.spec().name(), call.spec().kind().wireName(), call.context(), started, requestBytes);
       }
     }
     return true;
+  }
+
+  /** What happened to the call being served, for its access record. */
+  private static final class Outcome {
+    final String streamId;
+    Throwable error;
+    boolean cancelled;
+
+    Outcome(String streamId) {
+      this.streamId = streamId;
+    }
+  }
+
+  private void failedWith(Throwable error) {
+    if (outcome != null && outcome.error == null) {
+      outcome.error = error;
+    }
+  }
+
+  private void report(String method, String methodType, ServerCall context, long started,
+      byte[] requestBytes) {
+    Outcome done = outcome;
+    outcome = null;
+    Optional<CallListener> listener = dispatcher.listener();
+    if (listener.isEmpty() || done == null) {
+      return;
+    }
+    CallRecord record = new CallRecord(
+        java.time.Instant.now(), dispatcher.serverId(), dispatcher.spec().protocolName(),
+        dispatcher.protocolHash(), method, methodType,
+        context.requestId(), context.principal(), context.authDomain(), remoteAddress,
+        java.time.Duration.ofNanos(System.nanoTime() - started),
+        Optional.ofNullable(done.error).map(dev.arrowrpc.core.wire.ErrorTypes::of),
+        Optional.ofNullable(done.error).map(dev.arrowrpc.core.wire.ErrorTypes::message),
+        Optional.ofNullable(done.streamId), done.cancelled, Optional.ofNullable(requestBytes));
+    try {
+      listener.get().onCall(record);
+    } catch (RuntimeException e) {
+      LOG.warn("call listener failed", e);
+    }
   }
 
   private static Schema errorSchema(MethodSpec spec) {
@@ -263,6 +337,7 @@ public final class ServerConnection {
   }
 
   private void failed(MethodSpec spec, Throwable error) {
+    failedWith(error);
     LOG.debug("{}.{} failed", dispatcher.spec().protocolName(), spec.name(), error);
   }
 
@@ -320,6 +395,7 @@ public final class ServerConnection {
     try {
       while (input.next()) {
         if (input.metadata().containsKey(Keys.CANCEL)) {
+          outcome.cancelled = true;
           try {
             driver.cancel(context);
           } catch (RuntimeException e) {

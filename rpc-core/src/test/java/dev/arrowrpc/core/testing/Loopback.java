@@ -29,7 +29,13 @@ public final class Loopback implements AutoCloseable {
 
   /** Serves the implementation and connects a client to it. */
   public <T> Loopback(Class<T> service, T implementation) throws IOException {
-    server = RpcServer.builder(service, implementation).allocator(serverMemory).build();
+    this(service, implementation, builder -> builder);
+  }
+
+  /** Serves the implementation, configured further by the caller, and connects a client to it. */
+  public <T> Loopback(Class<T> service, T implementation,
+      java.util.function.UnaryOperator<RpcServer.Builder> configure) throws IOException {
+    server = configure.apply(RpcServer.builder(service, implementation).allocator(serverMemory)).build();
     Pipe toServer = Pipe.open();
     Pipe toClient = Pipe.open();
     InputStream serverIn = Channels.newInputStream(toServer.source());

@@ -1,0 +1,64 @@
+package dev.arrowrpc.core.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Passes bytes through and, between {@link #start} and {@link #stop}, keeps a copy of them (up to
+ * a limit): how a server records a request's exact bytes for its access log.
+ */
+final class CapturingInputStream extends FilterInputStream {
+  private ByteArrayOutputStream copy;
+  private long limit;
+  private boolean overflowed;
+
+  CapturingInputStream(InputStream in) {
+    super(in);
+  }
+
+  /** Starts keeping a copy of what is read, up to {@code limit} bytes. */
+  void start(long limit) {
+    this.copy = new ByteArrayOutputStream();
+    this.limit = limit;
+    this.overflowed = false;
+  }
+
+  /** Stops copying; returns the copy, or null when it exceeded the limit or was not started. */
+  byte[] stop() {
+    ByteArrayOutputStream taken = copy;
+    copy = null;
+    return taken == null || overflowed ? null : taken.toByteArray();
+  }
+
+  @Override
+  public int read() throws IOException {
+    int b = super.read();
+    if (b >= 0 && copy != null) {
+      keep(new byte[] {(byte) b}, 0, 1);
+    }
+    return b;
+  }
+
+  @Override
+  public int read(byte[] buffer, int offset, int length) throws IOException {
+    int n = super.read(buffer, offset, length);
+    if (n > 0 && copy != null) {
+      keep(buffer, offset, n);
+    }
+    return n;
+  }
+
+  private void keep(byte[] buffer, int offset, int length) {
+    if (overflowed) {
+      return;
+    }
+    if (copy.size() + (long) length > limit) {
+      overflowed = true;
+      copy.reset();
+      return;
+    }
+    copy.write(buffer, offset, length);
+  }
+}
