@@ -38,7 +38,7 @@ public final class ClientSession implements AutoCloseable {
   private final BufferAllocator allocator;
   private final Consumer<LogMessage> onLog;
   private Object activeStream;
-  private boolean broken;
+  private volatile boolean broken;
   private boolean closed;
 
   /**

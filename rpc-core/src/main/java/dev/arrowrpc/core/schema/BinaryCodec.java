@@ -45,7 +45,7 @@ final class BinaryCodec extends Codec {
       FixedSizeBinaryVector v = (FixedSizeBinaryVector) vector;
       if (bytes.length != v.getByteWidth()) {
         throw new MarshalException(
-            "field '" + vector.getName() + "' is fixed_size_binary(" + v.getByteWidth()
+            "the column is fixed_size_binary(" + v.getByteWidth()
                 + ") but the value has " + bytes.length + " bytes");
       }
       v.setSafe(index, bytes);
@@ -64,6 +64,6 @@ final class BinaryCodec extends Codec {
       return v.get(index);
     }
     throw new MarshalException(
-        "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected binary");
+        "the column holds " + vector.getMinorType() + ", expected binary");
   }
 }

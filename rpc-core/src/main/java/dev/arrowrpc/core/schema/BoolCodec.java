@@ -22,6 +22,6 @@ final class BoolCodec extends Codec {
       return v.get(index) != 0;
     }
     throw new MarshalException(
-        "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected bool");
+        "the column holds " + vector.getMinorType() + ", expected bool");
   }
 }

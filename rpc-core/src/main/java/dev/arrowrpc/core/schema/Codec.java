@@ -54,8 +54,14 @@ public abstract class Codec {
     Object plain = unwrap(value);
     if (plain == null) {
       Vectors.setNull(vector, index);
-    } else {
+      return;
+    }
+    try {
       set(vector, index, plain, context);
+    } catch (ClassCastException e) {
+      // only reachable through unchecked generics (a List<String> holding a Long, say)
+      throw new MarshalException(
+          "a " + plain.getClass().getName() + " cannot be written as " + arrowType(), e);
     }
   }
 

@@ -5,7 +5,8 @@ import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * A named, typed column: a parameter, a record component, a result. Writing checks that a value is
- * present when the column is not nullable.
+ * present when the column is not nullable. Conversion errors leave with the column's name added to
+ * their path ({@link MarshalException#path()}).
  *
  * @param name the field name
  * @param codec converts values
@@ -28,9 +29,13 @@ public record Column(String name, Codec codec, boolean nullable, boolean primiti
    */
   public void write(FieldVector vector, int index, Object value, WriteContext context) {
     if (!nullable && codec.unwrap(value) == null) {
-      throw new MarshalException("field '" + name + "' is not nullable but the value is null");
+      throw new MarshalException("the field is not nullable but the value is null").within(name);
     }
-    codec.write(vector, index, value, context);
+    try {
+      codec.write(vector, index, value, context);
+    } catch (MarshalException e) {
+      throw e.within(name);
+    }
   }
 
   /**
@@ -44,8 +49,12 @@ public record Column(String name, Codec codec, boolean nullable, boolean primiti
    */
   public Object read(FieldVector vector, int index, ReadContext context) {
     if (primitive && vector.isNull(index)) {
-      throw new MarshalException("field '" + name + "' is null but its Java type is primitive");
+      throw new MarshalException("the cell is null but the Java type is primitive").within(name);
     }
-    return codec.read(vector, index, context);
+    try {
+      return codec.read(vector, index, context);
+    } catch (MarshalException e) {
+      throw e.within(name);
+    }
   }
 }

@@ -35,12 +35,12 @@ final class DecimalCodec extends Codec {
       scaled = ((BigDecimal) value).setScale(scale);
     } catch (ArithmeticException e) {
       throw new MarshalException(
-          "value " + value + " for field '" + vector.getName() + "' needs more than " + scale
+          "value " + value + " needs more than " + scale
               + " fractional digits", e);
     }
     if (scaled.precision() > precision) {
       throw new MarshalException(
-          "value " + value + " for field '" + vector.getName() + "' exceeds decimal128(" + precision
+          "value " + value + " exceeds decimal128(" + precision
               + ", " + scale + ")");
     }
     ((DecimalVector) vector).setSafe(index, scaled);
@@ -52,6 +52,6 @@ final class DecimalCodec extends Codec {
       return v.getObject(index);
     }
     throw new MarshalException(
-        "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a decimal");
+        "the column holds " + vector.getMinorType() + ", expected a decimal");
   }
 }

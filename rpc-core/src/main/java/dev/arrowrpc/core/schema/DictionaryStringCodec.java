@@ -41,7 +41,7 @@ class DictionaryStringCodec extends Codec {
   static void setIndex(FieldVector vector, int index, int dictionaryIndex) {
     if (dictionaryIndex > Short.MAX_VALUE) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' has more distinct values than an int16 dictionary holds");
+          "the column has more distinct values than an int16 dictionary holds");
     }
     ((BaseIntVector) vector).setWithPossibleTruncate(index, dictionaryIndex);
   }
@@ -54,14 +54,14 @@ class DictionaryStringCodec extends Codec {
   /** Resolves the string a dictionary-encoded cell refers to. */
   static String lookup(FieldVector vector, int index, ReadContext context) {
     if (!(vector instanceof BaseIntVector indices)) {
-      throw new MarshalException("column '" + vector.getName() + "' has non-integer dictionary indices");
+      throw new MarshalException("the column has non-integer dictionary indices");
     }
     Dictionary dictionary = context.dictionary(vector.getField().getDictionary().getId());
     long position = indices.getValueAsLong(index);
     FieldVector values = dictionary.getVector();
     if (position < 0 || position >= values.getValueCount()) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' has dictionary index " + position + " outside the "
+          "the column has dictionary index " + position + " outside the "
               + values.getValueCount() + "-entry dictionary");
     }
     int at = (int) position;
@@ -71,6 +71,6 @@ class DictionaryStringCodec extends Codec {
     if (values instanceof LargeVarCharVector v) {
       return new String(v.get(at), StandardCharsets.UTF_8);
     }
-    throw new MarshalException("column '" + vector.getName() + "' has a non-string dictionary");
+    throw new MarshalException("the column has a non-string dictionary");
   }
 }

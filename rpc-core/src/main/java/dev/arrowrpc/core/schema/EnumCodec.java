@@ -28,7 +28,7 @@ final class EnumCodec extends DictionaryStringCodec {
       }
     }
     throw new MarshalException(
-        "column '" + vector.getName() + "' holds '" + name + "', which is not a constant of "
+        "the column holds '" + name + "', which is not a constant of "
             + type.getSimpleName());
   }
 }

@@ -44,7 +44,7 @@ final class FloatCodec extends Codec {
       d = v.getValueAsLong(index);
     } else {
       throw new MarshalException(
-          "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a float");
+          "the column holds " + vector.getMinorType() + ", expected a float");
     }
     return javaFloat ? (Object) (float) d : (Object) d;
   }

@@ -71,7 +71,7 @@ final class IntegerCodec extends Codec {
 
   private MarshalException outOfRange(FieldVector vector, Object value) {
     return new MarshalException(
-        "value " + value + " for field '" + vector.getName() + "' is out of range for "
+        "value " + value + " is out of range for "
             + (signed ? "int" : "uint") + bits);
   }
 
@@ -79,7 +79,7 @@ final class IntegerCodec extends Codec {
   protected Object get(FieldVector vector, int index, ReadContext context) {
     if (!(vector instanceof BaseIntVector v)) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected an integer");
+          "the column holds " + vector.getMinorType() + ", expected an integer");
     }
     long raw = unsignedValue(v, index);
     boolean unsigned64 = vector instanceof UInt8Vector;
@@ -122,6 +122,6 @@ final class IntegerCodec extends Codec {
 
   private static MarshalException narrowing(FieldVector vector, long raw, String javaType) {
     return new MarshalException(
-        "value " + raw + " in column '" + vector.getName() + "' does not fit a Java " + javaType);
+        "value " + raw + " does not fit a Java " + javaType);
   }
 }

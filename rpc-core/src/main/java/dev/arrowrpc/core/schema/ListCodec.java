@@ -39,8 +39,15 @@ final class ListCodec extends Codec {
     int start = list.startNewValue(index);
     FieldVector data = list.getDataVector();
     int offset = start;
+    int position = 0;
     for (Object item : values) {
-      element.write(data, offset++, item, context);
+      try {
+        // elements are always nullable, so the element column has no null check to make
+        element.codec().write(data, offset++, item, context);
+      } catch (MarshalException e) {
+        throw e.within("[" + position + "]");
+      }
+      position++;
     }
     list.endValue(index, values.size());
   }
@@ -49,14 +56,18 @@ final class ListCodec extends Codec {
   protected Object get(FieldVector vector, int index, ReadContext context) {
     if (!(vector instanceof ListVector list)) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a list");
+          "the column holds " + vector.getMinorType() + ", expected a list");
     }
     int start = list.getElementStartIndex(index);
     int end = list.getElementEndIndex(index);
     FieldVector data = list.getDataVector();
     Collection<Object> out = asSet ? new LinkedHashSet<>() : new ArrayList<>(end - start);
     for (int i = start; i < end; i++) {
-      out.add(element.read(data, i, context));
+      try {
+        out.add(element.codec().read(data, i, context));
+      } catch (MarshalException e) {
+        throw e.within("[" + (i - start) + "]");
+      }
     }
     return out;
   }

@@ -46,11 +46,21 @@ final class MapCodec extends Codec {
     StructVector struct = (StructVector) map.getDataVector();
     FieldVector keys = (FieldVector) struct.getChildByOrdinal(0);
     FieldVector values = (FieldVector) struct.getChildByOrdinal(1);
+    int position = 0;
     for (Map.Entry<?, ?> entry : entries.entrySet()) {
       struct.setIndexDefined(offset);
-      key.write(keys, offset, entry.getKey(), context);
-      value.write(values, offset, entry.getValue(), context);
+      try {
+        key.write(keys, offset, entry.getKey(), context);
+      } catch (MarshalException e) {
+        throw e.within("[" + position + "]");
+      }
+      try {
+        value.codec().write(values, offset, entry.getValue(), context);
+      } catch (MarshalException e) {
+        throw e.within(keySegment(entry.getKey()));
+      }
       offset++;
+      position++;
     }
     map.endValue(index, entries.size());
   }
@@ -59,7 +69,7 @@ final class MapCodec extends Codec {
   protected Object get(FieldVector vector, int index, ReadContext context) {
     if (!(vector instanceof MapVector map)) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a map");
+          "the column holds " + vector.getMinorType() + ", expected a map");
     }
     StructVector struct = (StructVector) map.getDataVector();
     FieldVector keys = (FieldVector) struct.getChildByOrdinal(0);
@@ -68,8 +78,23 @@ final class MapCodec extends Codec {
     int end = map.getElementEndIndex(index);
     Map<Object, Object> out = new LinkedHashMap<>();
     for (int i = start; i < end; i++) {
-      out.put(key.read(keys, i, context), value.read(values, i, context));
+      Object k;
+      try {
+        k = key.read(keys, i, context);
+      } catch (MarshalException e) {
+        throw e.within("[" + (i - start) + "]");
+      }
+      try {
+        out.put(k, value.codec().read(values, i, context));
+      } catch (MarshalException e) {
+        throw e.within(keySegment(k));
+      }
     }
     return out;
+  }
+
+  /** The path segment naming a map entry by its key: {@code ["a"]} or {@code [7]}. */
+  private static String keySegment(Object key) {
+    return key instanceof String s ? "[\"" + s + "\"]" : "[" + key + "]";
   }
 }

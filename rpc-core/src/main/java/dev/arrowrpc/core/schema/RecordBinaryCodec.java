@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * A record used as a parameter or unary result: a binary cell holding a complete IPC stream of the
@@ -15,9 +16,24 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  */
 final class RecordBinaryCodec extends Codec {
   private final RecordSchema record;
+  private final boolean alwaysNullable;
 
-  RecordBinaryCodec(RecordSchema record) {
+  /**
+   * Creates the codec.
+   *
+   * @param record the record's schema
+   * @param alwaysNullable declare the field nullable whatever the Java nullability (a unary result,
+   *     which the reference declares as {@code pa.binary()} with pyarrow's default nullable=true);
+   *     a null value is still refused unless the column itself is nullable
+   */
+  RecordBinaryCodec(RecordSchema record, boolean alwaysNullable) {
     this.record = record;
+    this.alwaysNullable = alwaysNullable;
+  }
+
+  @Override
+  public Field field(String name, boolean nullable) {
+    return super.field(name, nullable || alwaysNullable);
   }
 
   @Override
@@ -38,19 +54,19 @@ final class RecordBinaryCodec extends Codec {
   protected Object get(FieldVector vector, int index, ReadContext context) {
     if (!(vector instanceof VarBinaryVector v)) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' holds " + vector.getMinorType()
+          "the column holds " + vector.getMinorType()
               + ", expected binary holding a " + record.type().getSimpleName());
     }
     try (IpcStreamReader reader = IpcBytes.readSingle(v.get(index), context.allocator())) {
       if (reader.root().getRowCount() != 1) {
         throw new MarshalException(
-            "column '" + vector.getName() + "' holds a " + record.type().getSimpleName()
+            "the column holds a " + record.type().getSimpleName()
                 + " stream with " + reader.root().getRowCount() + " rows, expected 1");
       }
       return record.readRow(reader.root().getFieldVectors(), 0, new ReadContext(reader, context.allocator()));
     } catch (WireFormatException e) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' does not hold a valid IPC stream: " + e.getMessage(), e);
+          "the column does not hold a valid IPC stream: " + e.getMessage(), e);
     }
   }
 }

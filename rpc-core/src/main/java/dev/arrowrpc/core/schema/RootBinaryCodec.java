@@ -31,14 +31,14 @@ final class RootBinaryCodec extends Codec {
   protected Object get(FieldVector vector, int index, ReadContext context) {
     if (!(vector instanceof VarBinaryVector v)) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' holds " + vector.getMinorType()
+          "the column holds " + vector.getMinorType()
               + ", expected binary holding a record batch");
     }
     try (IpcStreamReader reader = IpcBytes.readSingle(v.get(index), context.allocator())) {
       return IpcBytes.copy(reader.root(), context.allocator());
     } catch (WireFormatException e) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' does not hold a valid IPC stream: " + e.getMessage(), e);
+          "the column does not hold a valid IPC stream: " + e.getMessage(), e);
     }
   }
 }

@@ -46,6 +46,6 @@ final class StringCodec extends Codec {
       return DictionaryStringCodec.lookup(vector, index, context);
     }
     throw new MarshalException(
-        "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a string");
+        "the column holds " + vector.getMinorType() + ", expected a string");
   }
 }

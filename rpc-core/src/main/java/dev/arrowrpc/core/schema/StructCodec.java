@@ -35,7 +35,7 @@ final class StructCodec extends Codec {
   protected Object get(FieldVector vector, int index, ReadContext context) {
     if (!(vector instanceof StructVector struct)) {
       throw new MarshalException(
-          "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected a struct");
+          "the column holds " + vector.getMinorType() + ", expected a struct");
     }
     return record.readRow(struct.getChildrenFromFields(), index, context);
   }

@@ -54,6 +54,19 @@ final class TemporalCodec extends Codec {
 
   @Override
   protected void set(FieldVector vector, int index, Object value, WriteContext context) {
+    try {
+      store(vector, index, value);
+    } catch (ArithmeticException e) {
+      throw new MarshalException(
+          "value " + value + " is outside the range of " + describe(arrowType()), e);
+    }
+  }
+
+  private static String describe(ArrowType type) {
+    return type.toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void store(FieldVector vector, int index, Object value) {
     switch (kind) {
       case INSTANT -> ((TimeStampVector) vector).setSafe(index, micros((Instant) value, vector));
       case LOCAL_DATE_TIME ->
@@ -83,13 +96,21 @@ final class TemporalCodec extends Codec {
   private static void requireWholeMicros(long nanos, FieldVector vector, Object value) {
     if (nanos % 1000 != 0) {
       throw new MarshalException(
-          "value " + value + " for field '" + vector.getName()
-              + "' has sub-microsecond precision, which the column cannot hold");
+          "value " + value
+              + " has sub-microsecond precision, which the column cannot hold");
     }
   }
 
   @Override
   protected Object get(FieldVector vector, int index, ReadContext context) {
+    try {
+      return load(vector, index);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      throw new MarshalException("the cell cannot be read as a " + kind + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Object load(FieldVector vector, int index) {
     return switch (kind) {
       case INSTANT -> instant(vector, index);
       case LOCAL_DATE_TIME -> LocalDateTime.ofInstant(instant(vector, index), ZoneOffset.UTC);
@@ -148,6 +169,6 @@ final class TemporalCodec extends Codec {
 
   private static MarshalException wrongType(FieldVector vector, String expected) {
     return new MarshalException(
-        "column '" + vector.getName() + "' holds " + vector.getMinorType() + ", expected " + expected);
+        "the column holds " + vector.getMinorType() + ", expected " + expected);
   }
 }

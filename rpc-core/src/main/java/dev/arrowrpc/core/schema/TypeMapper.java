@@ -37,6 +37,9 @@ public final class TypeMapper {
 
   private long nextDictionaryId;
 
+  /** The records whose columns are being built, innermost first (to refuse recursion). */
+  private final java.util.Deque<Class<?>> enclosing = new java.util.ArrayDeque<>();
+
   /** Where a type appears, which decides how a record travels. */
   public enum Position {
     /** A method parameter: a record is a binary IPC cell. */
@@ -70,12 +73,18 @@ public final class TypeMapper {
     }
     Type type = annotated.getType();
     Class<?> raw = rawClass(type);
-    boolean annotatedNullable =
-        annotated.isAnnotationPresent(Nullable.class)
-            || (annotated instanceof AnnotatedArrayType array
-                && array.getAnnotatedGenericComponentType().isAnnotationPresent(Nullable.class));
+    boolean annotatedNullable = annotation(annotated, Nullable.class) != null;
     if (raw == Optional.class) {
       AnnotatedType inner = typeArgument(annotated, 0);
+      Class<?> innerRaw = rawClass(inner.getType());
+      if (innerRaw == Optional.class) {
+        throw new IllegalArgumentException("Optional<Optional<...>> cannot be mapped: use one Optional");
+      }
+      if (innerRaw == VectorSchemaRoot.class) {
+        throw new IllegalArgumentException(
+            "Optional<VectorSchemaRoot> is not supported: declare @Nullable VectorSchemaRoot (whoever"
+                + " receives a root owns and closes it, which an Optional would hide)");
+      }
       Codec codec = codec(inner, position, true, depth);
       return new Column(name, new OptionalCodec(codec), true, false);
     }
@@ -90,7 +99,7 @@ public final class TypeMapper {
   private Codec codec(AnnotatedType annotated, Position position, boolean nullable, int depth) {
     Type type = annotated.getType();
     Class<?> raw = rawClass(type);
-    Wire wire = annotated.getAnnotation(Wire.class);
+    Wire wire = annotation(annotated, Wire.class);
     if (wire != null) {
       return overridden(wire, raw);
     }
@@ -165,9 +174,14 @@ public final class TypeMapper {
     }
     if (raw.isRecord()) {
       RecordSchema record = record(raw, depth + 1);
-      boolean asBinary =
-          position == Position.PARAMETER || (position == Position.RESULT && !nullable);
-      return asBinary ? new RecordBinaryCodec(record) : new StructCodec(record);
+      if (position == Position.PARAMETER) {
+        return new RecordBinaryCodec(record, false);
+      }
+      if (position == Position.RESULT && !nullable) {
+        // the reference declares a dataclass result as pa.binary() with pyarrow's default nullable
+        return new RecordBinaryCodec(record, true);
+      }
+      return new StructCodec(record);
     }
     throw new IllegalArgumentException(
         "unsupported type " + type.getTypeName()
@@ -189,16 +203,26 @@ public final class TypeMapper {
     if (!type.isRecord()) {
       throw new IllegalArgumentException(type.getName() + " is not a record");
     }
-    List<Column> columns = new ArrayList<>();
-    for (RecordComponent component : type.getRecordComponents()) {
-      try {
-        columns.add(column(component.getName(), component.getAnnotatedType(), Position.NESTED, depth + 1));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            type.getSimpleName() + "." + component.getName() + ": " + e.getMessage(), e);
-      }
+    if (enclosing.contains(type)) {
+      throw new IllegalArgumentException(
+          "record " + type.getSimpleName() + " contains itself: recursive records cannot be mapped"
+              + " to a fixed Arrow schema");
     }
-    return new RecordSchema(type, columns);
+    enclosing.push(type);
+    try {
+      List<Column> columns = new ArrayList<>();
+      for (RecordComponent component : type.getRecordComponents()) {
+        try {
+          columns.add(column(component.getName(), component.getAnnotatedType(), Position.NESTED, depth + 1));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              type.getSimpleName() + "." + component.getName() + ": " + e.getMessage(), e);
+        }
+      }
+      return new RecordSchema(type, columns);
+    } finally {
+      enclosing.pop();
+    }
   }
 
   private Codec overridden(Wire wire, Class<?> raw) {
@@ -255,6 +279,24 @@ public final class TypeMapper {
           "@Wire(" + wire.value() + ") needs " + expected.getSimpleName() + ", got " + raw.getName());
     }
     return codec;
+  }
+
+  /**
+   * Finds an annotation on a type. For {@code byte[]} an annotation written before the type ({@code
+   * @Wire(...) byte[] x}, the natural spelling) lands on the component type {@code byte}, so the
+   * component's annotations count as the array's too.
+   */
+  private static <A extends java.lang.annotation.Annotation> A annotation(
+      AnnotatedType annotated, Class<A> type) {
+    A direct = annotated.getAnnotation(type);
+    if (direct != null) {
+      return direct;
+    }
+    if (annotated instanceof AnnotatedArrayType array
+        && array.getType() == byte[].class) {
+      return array.getAnnotatedGenericComponentType().getAnnotation(type);
+    }
+    return null;
   }
 
   private static AnnotatedType typeArgument(AnnotatedType annotated, int index) {

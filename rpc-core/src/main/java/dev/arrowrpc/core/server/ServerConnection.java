@@ -333,6 +333,8 @@ public final class ServerConnection {
       return invoker.invoke(call.args(), call.context());
     } finally {
       CurrentCall.set(null);
+      // an interrupt a method left pending would close the channel under the next write
+      Thread.interrupted();
     }
   }
 
@@ -409,6 +411,7 @@ public final class ServerConnection {
           turn = driver.turn(input, context, memory);
         } finally {
           CurrentCall.set(null);
+          Thread.interrupted();
         }
         if (turn.finished()) {
           return;

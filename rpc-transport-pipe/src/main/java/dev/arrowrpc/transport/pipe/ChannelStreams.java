@@ -1,0 +1,109 @@
+package dev.arrowrpc.transport.pipe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.util.Objects;
+
+/**
+ * Streams over a blocking socket channel.
+ *
+ * <p>{@code Channels.newInputStream}/{@code newOutputStream} hold the channel's blocking lock for
+ * the whole of a read, so a write from another thread waits until the read returns. These streams
+ * call the channel directly: a socket channel has separate read and write locks, so each direction
+ * proceeds on its own. Pieces are at most {@link ChunkedInputStream#CHUNK} bytes, which bounds the
+ * temporary direct buffer NIO uses per thread.
+ */
+final class ChannelStreams {
+  private ChannelStreams() {}
+
+  /**
+   * A stream reading from a blocking channel; closing it closes the channel.
+   *
+   * @param channel the channel
+   * @return the stream
+   */
+  static InputStream input(ByteChannel channel) {
+    return new Input(Objects.requireNonNull(channel, "channel"));
+  }
+
+  /**
+   * A stream writing to a blocking channel; closing it closes the channel.
+   *
+   * @param channel the channel
+   * @return the stream
+   */
+  static OutputStream output(ByteChannel channel) {
+    return new Output(Objects.requireNonNull(channel, "channel"));
+  }
+
+  /** Reads from a channel. */
+  private static final class Input extends InputStream {
+    private final ByteChannel channel;
+
+    Input(ByteChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      ByteBuffer target = ByteBuffer.wrap(b, off, Math.min(len, ChunkedInputStream.CHUNK));
+      int n;
+      do {
+        n = channel.read(target);
+      } while (n == 0);
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /** Writes to a channel. */
+  private static final class Output extends OutputStream {
+    private final ByteChannel channel;
+
+    Output(ByteChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, b.length);
+      while (len > 0) {
+        int piece = Math.min(len, ChunkedInputStream.CHUNK);
+        ByteBuffer source = ByteBuffer.wrap(b, off, piece);
+        while (source.hasRemaining()) {
+          channel.write(source);
+        }
+        off += piece;
+        len -= piece;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.arrowrpc.transport.pipe;
+
+import dev.arrowrpc.core.ByteTransport;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Connects to a {@link UnixSocketServer}.
+ *
+ * <pre>{@code
+ * try (RpcClient client = RpcClient.connect(UnixSocket.connect(Path.of("/tmp/calc.sock")))) {
+ *   client.proxy(Calculator.class).add(1, 2);
+ * }
+ * }</pre>
+ */
+public final class UnixSocket {
+  private UnixSocket() {}
+
+  /**
+   * Opens a connection to a Unix-domain socket.
+   *
+   * @param path the socket file
+   * @return the channel, for {@code RpcClient.connect}
+   * @throws IOException when the connection cannot be made
+   */
+  public static ByteTransport connect(Path path) throws IOException {
+    Objects.requireNonNull(path, "path");
+    try {
+      return new SocketTransport(SocketChannel.open(UnixDomainSocketAddress.of(path)), "unix:" + path);
+    } catch (IOException e) {
+      throw new IOException("cannot connect to Unix socket " + path + ": " + e.getMessage(), e);
+    }
+  }
+}
