@@ -7,6 +7,7 @@ import dev.arrowrpc.examples.Calculator.Sample;
 import dev.arrowrpc.examples.Calculator.Scaled;
 import dev.arrowrpc.examples.Calculator.Tick;
 import dev.arrowrpc.transport.pipe.Subprocess;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -20,8 +21,9 @@ public final class CalculatorDemo {
    * Runs the demo.
    *
    * @param args ignored
+   * @throws IOException when the worker cannot be launched
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     Subprocess worker = Subprocess.launch(Subprocess.javaCommand(CalculatorWorker.class.getName()));
     try (RpcClient client =
         RpcClient.builder(worker)
