@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param streamId for streams, a 32-hex-digit id
  * @param cancelled whether the client cancelled the stream
  * @param requestData the request as a self-contained IPC stream, when the listener asked for it
+ * @param requestTruncated whether the request was too large to keep in {@code requestData}
  */
 public record CallRecord(
     Instant timestamp,
@@ -41,7 +42,8 @@ public record CallRecord(
     Optional<String> errorMessage,
     Optional<String> streamId,
     boolean cancelled,
-    Optional<byte[]> requestData) {
+    Optional<byte[]> requestData,
+    boolean requestTruncated) {
 
   /** Whether the call succeeded. */
   public boolean ok() {

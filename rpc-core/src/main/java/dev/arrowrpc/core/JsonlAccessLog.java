@@ -88,6 +88,9 @@ public final class JsonlAccessLog implements CallListener, AutoCloseable {
       line.put("cancelled", true);
     }
     call.requestData().ifPresent(bytes -> line.put("request_data", Base64.getEncoder().encodeToString(bytes)));
+    if (call.requestTruncated()) {
+      line.put("truncated", "record_too_large");
+    }
     String text = Json.write(line);
     synchronized (this) {
       try {

@@ -12,7 +12,8 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 /**
  * A whole {@link VectorSchemaRoot} as a parameter or result: a binary cell holding an IPC stream of
  * that batch, as the reference sends a {@code pa.RecordBatch}. A decoded root belongs to whoever
- * receives it and must be closed; roots with dictionary-encoded columns are not supported.
+ * receives it and must be closed; roots with dictionary-encoded columns are refused. An empty cell
+ * reads as null, as the reference reads it as an absent batch.
  */
 final class RootBinaryCodec extends Codec {
   @Override
@@ -23,6 +24,11 @@ final class RootBinaryCodec extends Codec {
   @Override
   protected void set(FieldVector vector, int index, Object value, WriteContext context) {
     VectorSchemaRoot root = (VectorSchemaRoot) value;
+    if (!Vectors.dictionaryFields(root.getSchema()).isEmpty()) {
+      throw new MarshalException(
+          "the record batch has dictionary-encoded columns, which a VectorSchemaRoot cannot carry"
+              + " without its dictionaries: decode them first");
+    }
     byte[] bytes = IpcBytes.stream(root.getSchema(), Batch.of(root));
     ((VarBinaryVector) vector).setSafe(index, bytes);
   }
@@ -34,7 +40,12 @@ final class RootBinaryCodec extends Codec {
           "the column holds " + vector.getMinorType()
               + ", expected binary holding a record batch");
     }
-    try (IpcStreamReader reader = IpcBytes.readSingle(v.get(index), context.allocator())) {
+    byte[] bytes = v.get(index);
+    if (bytes.length == 0) {
+      // the reference reads an empty cell as an absent batch (None) rather than failing
+      return null;
+    }
+    try (IpcStreamReader reader = IpcBytes.readSingle(bytes, context.allocator())) {
       return IpcBytes.copy(reader.root(), context.allocator());
     } catch (WireFormatException e) {
       throw new MarshalException(

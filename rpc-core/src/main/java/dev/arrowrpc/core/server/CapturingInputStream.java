@@ -25,6 +25,11 @@ final class CapturingInputStream extends FilterInputStream {
     this.overflowed = false;
   }
 
+  /** Whether the current or last capture exceeded its limit. */
+  boolean overflowed() {
+    return overflowed;
+  }
+
   /** Stops copying; returns the copy, or null when it exceeded the limit or was not started. */
   byte[] stop() {
     ByteArrayOutputStream taken = copy;

@@ -204,7 +204,8 @@ public final class ServerConnection {
         java.time.Duration.ofNanos(System.nanoTime() - started),
         Optional.ofNullable(done.error).map(dev.arrowrpc.core.wire.ErrorTypes::of),
         Optional.ofNullable(done.error).map(dev.arrowrpc.core.wire.ErrorTypes::message),
-        Optional.ofNullable(done.streamId), done.cancelled, Optional.ofNullable(requestBytes));
+        Optional.ofNullable(done.streamId), done.cancelled, Optional.ofNullable(requestBytes),
+        requestBytes == null && in.overflowed());
     try {
       listener.get().onCall(record);
     } catch (RuntimeException e) {
