@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.testing.Harness;
 import dev.arrowrpc.core.testing.Loopback;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /** Streams of whole batches on run-time schemas. */
 class BatchStreamTest {
+  /** Connects a client to a server of the implementation; subclasses use other transports. */
+  protected <T> Harness open(Class<T> service, T implementation) throws Exception {
+    return new Loopback(service, implementation);
+  }
+
   public record Info(String note) {}
 
   @RpcService
@@ -99,12 +105,12 @@ class BatchStreamTest {
     }
   }
 
-  private Loopback loop;
+  private Harness loop;
   private Columns service;
 
   @BeforeEach
   void start() throws Exception {
-    loop = new Loopback(Columns.class, new Impl());
+    loop = open(Columns.class, new Impl());
     service = loop.proxy(Columns.class);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.testing.Harness;
 import dev.arrowrpc.core.testing.Loopback;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,6 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /** Errors, logs, cancel, headers and stream edge cases over an in-process channel. */
 class BehaviourTest {
+  /** Connects a client to a server of the implementation; subclasses use other transports. */
+  protected <T> Harness open(Class<T> service, T implementation) throws Exception {
+    return new Loopback(service, implementation);
+  }
+
   public record Row(long n) {}
 
   public record Header(String title, long total) {}
@@ -162,12 +168,12 @@ class BehaviourTest {
     }
   }
 
-  private Loopback loop;
+  private Harness loop;
   private Service service;
 
   @BeforeEach
   void start() throws Exception {
-    loop = new Loopback(Service.class, new Impl());
+    loop = open(Service.class, new Impl());
     service = loop.proxy(Service.class);
   }
 

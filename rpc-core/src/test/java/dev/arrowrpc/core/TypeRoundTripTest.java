@@ -18,6 +18,7 @@ import dev.arrowrpc.core.schema.TypeZoo.Point;
 import dev.arrowrpc.core.schema.TypeZoo.Scalars;
 import dev.arrowrpc.core.schema.TypeZoo.Temporal;
 import dev.arrowrpc.core.schema.TypeZoo.Wired;
+import dev.arrowrpc.core.testing.Harness;
 import dev.arrowrpc.core.testing.Loopback;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -47,14 +48,19 @@ import org.junit.jupiter.api.function.Executable;
  * naming the field, and the connection keeps serving. Both allocators end every test at zero.
  */
 class TypeRoundTripTest {
-  private Loopback loop;
+  /** Connects a client to a server of the implementation; subclasses use other transports. */
+  protected <T> Harness open(Class<T> service, T implementation) throws Exception {
+    return new Loopback(service, implementation);
+  }
+
+  private Harness loop;
   private TypeZooImpl impl;
   private TypeZoo zoo;
 
   @BeforeEach
   void connect() throws Exception {
     impl = new TypeZooImpl();
-    loop = new Loopback(TypeZoo.class, impl);
+    loop = open(TypeZoo.class, impl);
     zoo = loop.proxy(TypeZoo.class);
   }
 

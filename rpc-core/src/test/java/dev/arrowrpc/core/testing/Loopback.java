@@ -18,7 +18,7 @@ import org.apache.arrow.memory.RootAllocator;
  * A server and a client in one JVM joined by two OS pipes, with separate allocators so tests can
  * assert both hold zero bytes after each call.
  */
-public final class Loopback implements AutoCloseable {
+public final class Loopback implements Harness {
   private final BufferAllocator serverMemory = new RootAllocator();
   private final BufferAllocator clientMemory = new RootAllocator();
   private final RpcServer server;
@@ -79,36 +79,43 @@ public final class Loopback implements AutoCloseable {
   }
 
   /** The typed proxy. */
+  @Override
   public <T> T proxy(Class<T> service) {
     return client.proxy(service);
   }
 
   /** The client. */
+  @Override
   public RpcClient client() {
     return client;
   }
 
   /** Log messages the client received. */
+  @Override
   public List<LogMessage> logs() {
     return logs;
   }
 
   /** Bytes held by the client's allocator. */
+  @Override
   public long clientBytes() {
     return clientMemory.getAllocatedMemory();
   }
 
   /** Bytes held by the server's allocator. */
+  @Override
   public long serverBytes() {
     return serverMemory.getAllocatedMemory();
   }
 
   /** The client allocator (for results that are Arrow data). */
+  @Override
   public BufferAllocator clientAllocator() {
     return clientMemory;
   }
 
   /** A failure that ended the server loop, if any. */
+  @Override
   public Throwable serverFailure() {
     return serverFailure;
   }

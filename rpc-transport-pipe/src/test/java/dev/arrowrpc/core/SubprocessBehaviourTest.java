@@ -1,0 +1,12 @@
+package dev.arrowrpc.core;
+
+import dev.arrowrpc.core.testing.Harness;
+import dev.arrowrpc.transport.pipe.SubprocessHarness;
+
+/** {@link BehaviourTest} across a real process boundary: the service runs in a worker subprocess. */
+class SubprocessBehaviourTest extends BehaviourTest {
+  @Override
+  protected <T> Harness open(Class<T> service, T implementation) throws Exception {
+    return SubprocessHarness.launch(service, implementation.getClass());
+  }
+}
