@@ -12,4 +12,12 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE_USE)
-public @interface Nullable {}
+public @interface Nullable {
+  /**
+   * Whether the Arrow field is declared nullable. {@code false} accepts nulls in a field declared
+   * non-nullable, which reproduces the reference's {@code Annotated[X | None, ArrowType(...)]}
+   * fields (their schema says non-nullable, their data may hold nulls); use it only to match such
+   * a peer's schema exactly.
+   */
+  boolean declared() default true;
+}

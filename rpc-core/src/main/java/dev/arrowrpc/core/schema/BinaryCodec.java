@@ -58,6 +58,7 @@ final class BinaryCodec extends Codec {
       return v.get(index);
     }
     if (vector instanceof LargeVarBinaryVector v) {
+      Vectors.requireArraySized(v, index);
       return v.get(index);
     }
     if (vector instanceof FixedSizeBinaryVector v) {

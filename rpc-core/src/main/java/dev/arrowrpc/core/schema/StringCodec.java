@@ -40,6 +40,7 @@ final class StringCodec extends Codec {
       return new String(v.get(index), StandardCharsets.UTF_8);
     }
     if (vector instanceof LargeVarCharVector v) {
+      Vectors.requireArraySized(v, index);
       return new String(v.get(index), StandardCharsets.UTF_8);
     }
     if (vector.getField().getDictionary() != null) {

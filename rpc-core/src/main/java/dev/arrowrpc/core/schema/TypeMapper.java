@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Derives Arrow columns from Java types, following the reference's mapping: {@code String}→utf8,
@@ -93,7 +94,9 @@ public final class TypeMapper {
           "@Nullable on primitive " + raw + ": use the boxed type or Optional");
     }
     Codec codec = codec(annotated, position, annotatedNullable, depth);
-    return new Column(name, codec, annotatedNullable, raw.isPrimitive());
+    Nullable nullable = annotation(annotated, Nullable.class);
+    boolean declared = nullable == null || nullable.declared();
+    return new Column(name, codec, annotatedNullable, raw.isPrimitive(), annotatedNullable && declared);
   }
 
   private Codec codec(AnnotatedType annotated, Position position, boolean nullable, int depth) {
@@ -167,10 +170,10 @@ public final class TypeMapper {
       return new MapCodec(key.codec(), value.codec(), value.primitive());
     }
     if (raw == VectorSchemaRoot.class) {
-      if (position == Position.NESTED) {
-        throw new IllegalArgumentException("a VectorSchemaRoot can only be a parameter or a result");
-      }
       return new RootBinaryCodec();
+    }
+    if (raw == Schema.class) {
+      return new SchemaBinaryCodec();
     }
     if (raw.isRecord()) {
       RecordSchema record = record(raw, depth + 1);
@@ -186,7 +189,7 @@ public final class TypeMapper {
     throw new IllegalArgumentException(
         "unsupported type " + type.getTypeName()
             + " (supported: primitives and their boxes, String, byte[], enums, records, List, Set,"
-            + " Map, Optional, temporal types, BigDecimal, VectorSchemaRoot)");
+            + " Map, Optional, temporal types, BigDecimal, VectorSchemaRoot, Schema)");
   }
 
   /**

@@ -40,6 +40,23 @@ public final class Vectors {
     }
   }
 
+  /** The largest array the JVM allocates (a little under {@code Integer.MAX_VALUE}). */
+  static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+  /**
+   * Refuses a 64-bit-offset cell too large for a Java array, naming its size and the limit, so a
+   * peer's 2 GiB value gets a typed error instead of an overflow.
+   */
+  static void requireArraySized(BaseLargeVariableWidthVector vector, int index) {
+    long start = vector.getOffsetBuffer().getLong((long) index * BaseLargeVariableWidthVector.OFFSET_WIDTH);
+    long end = vector.getOffsetBuffer().getLong((long) (index + 1) * BaseLargeVariableWidthVector.OFFSET_WIDTH);
+    long length = end - start;
+    if (length > MAX_ARRAY_LENGTH) {
+      throw new MarshalException("the value holds " + length + " bytes, more than a Java array can hold ("
+          + MAX_ARRAY_LENGTH + " at most)");
+    }
+  }
+
   /**
    * Converts a message-format field (dictionary columns typed by their values) to the in-memory
    * form vectors are created from (dictionary columns typed by their indices).

@@ -4,6 +4,7 @@ import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.Column;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
@@ -294,27 +295,27 @@ public final class ServerConnection {
       try {
         value = invoke(call);
       } catch (Throwable error) {
+        call.close();
         failed(spec, error);
         writeError(writer, result.schema(), error, call.context().requestId(), memory);
         return;
       }
+      Batch batch;
       try {
-        if (result.columns().isEmpty()) {
-          try (Batch batch = result.encode(0, (r, c) -> null, memory)) {
-            writer.write(batch, Map.of());
-          }
-        } else {
-          try (Batch batch = result.encode(1, (r, c) -> value, memory)) {
-            writer.write(batch, Map.of());
-          }
-        }
+        batch = result.columns().isEmpty()
+            ? result.encode(0, (r, c) -> null, memory)
+            : result.encode(1, (r, c) -> value, memory);
       } catch (RuntimeException error) {
         failed(spec, error);
         writeError(writer, result.schema(), asResultError(spec, error), call.context().requestId(), memory);
+        return;
       } finally {
-        if (value instanceof VectorSchemaRoot root) {
-          root.close();
-        }
+        // release Arrow values before answering, so the client never sees memory still held
+        call.close();
+        ArrowValues.closeRoots(value);
+      }
+      try (batch) {
+        writer.write(batch, Map.of());
       }
     } finally {
       call.context().attach(null);
@@ -490,13 +491,35 @@ public final class ServerConnection {
   }
 
   /** A validated call with its decoded arguments. */
-  private record Call(MethodSpec spec, Object[] args, ServerCall context) implements Prepared {
-    /** Releases argument values that hold Arrow memory. */
+  private static final class Call implements Prepared {
+    private final MethodSpec spec;
+    private final Object[] args;
+    private final ServerCall context;
+    private boolean closed;
+
+    Call(MethodSpec spec, Object[] args, ServerCall context) {
+      this.spec = spec;
+      this.args = args;
+      this.context = context;
+    }
+
+    MethodSpec spec() {
+      return spec;
+    }
+
+    Object[] args() {
+      return args;
+    }
+
+    ServerCall context() {
+      return context;
+    }
+
+    /** Releases argument values that hold Arrow memory, once. */
     void close() {
-      for (Object arg : args) {
-        if (arg instanceof VectorSchemaRoot root) {
-          root.close();
-        }
+      if (!closed) {
+        closed = true;
+        ArrowValues.closeRoots(args);
       }
     }
   }

@@ -54,7 +54,6 @@ class RegistrationErrorTest {
 
     long bigIntegerWithoutWire(BigInteger value);
 
-    long rootInAList(List<VectorSchemaRoot> value);
 
     long optionalRoot(Optional<VectorSchemaRoot> value);
 
@@ -119,8 +118,7 @@ class RegistrationErrorTest {
   }
 
   @Test
-  void rootsOnlyAtTheTopLevel() {
-    refused("rootInAList", "value", "VectorSchemaRoot");
+  void optionalRootsAndNestedOptionals() {
     refused("optionalRoot", "value", "@Nullable VectorSchemaRoot");
     refused("optionalOfOptional", "value", "Optional<Optional");
   }
