@@ -23,18 +23,15 @@ final class ServerCall implements CallContext {
   private final String method;
   private final String requestId;
   private final Map<String, String> requestMetadata;
-  private final Optional<String> principal;
-  private final String authDomain;
+  private final Identity identity;
   private final List<LogMessage> pending = new ArrayList<>();
   private LogSink sink;
 
-  ServerCall(String method, String requestId, Map<String, String> requestMetadata,
-      Optional<String> principal, String authDomain) {
+  ServerCall(String method, String requestId, Map<String, String> requestMetadata, Identity identity) {
     this.method = method;
     this.requestId = requestId;
     this.requestMetadata = Map.copyOf(requestMetadata);
-    this.principal = principal;
-    this.authDomain = authDomain;
+    this.identity = identity;
   }
 
   /** Attaches where logs go from now on, first delivering those that waited. */
@@ -57,12 +54,12 @@ final class ServerCall implements CallContext {
 
   @Override
   public Optional<String> principal() {
-    return principal;
+    return identity.principal();
   }
 
   @Override
   public String authDomain() {
-    return authDomain;
+    return identity.domain();
   }
 
   @Override

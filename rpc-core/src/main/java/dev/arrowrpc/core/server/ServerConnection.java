@@ -106,7 +106,7 @@ public final class ServerConnection {
   }
 
   private boolean serveOne(String requestId, BufferAllocator memory) throws IOException {
-    Prepared prepared;
+    RequestParser.Prepared prepared;
     boolean capture = dispatcher.listener().map(CallListener::wantsRequestData).orElse(false);
     if (capture) {
       in.start(MAX_CAPTURED_REQUEST);
@@ -129,16 +129,12 @@ public final class ServerConnection {
             return true;
           }
         }
-        prepared = prepare(reader, hasBatch, metadata, requestId, memory);
+        prepared = RequestParser.parse(dispatcher, reader, hasBatch, metadata, requestId, memory, Identity.ANONYMOUS);
         int extra = 0;
         while (reader.next()) {
           extra++;
         }
-        if (extra > 0 && prepared instanceof Call call) {
-          call.close();
-          prepared = new Failure(errorSchema(call.spec()),
-              RequestProblem.protocol("request stream has " + (extra + 1) + " batches, expected 1"));
-        }
+        prepared = RequestParser.requireSingleBatch(prepared, extra);
       }
       requestBytes = in.stop();
     } catch (WireFormatException e) {
@@ -147,16 +143,16 @@ public final class ServerConnection {
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
       return false;
     }
-    if (prepared instanceof Failure failure) {
+    if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(failure.schema(), failure.error(), requestId);
-    } else if (prepared instanceof DescribeCall) {
+    } else if (prepared instanceof RequestParser.DescribeCall) {
       outcome = new Outcome(null);
       out.write(dispatcher.describeResponse());
       out.flush();
       report(Describe.METHOD, "unary",
-          new ServerCall(Describe.METHOD, requestId, Map.of(), Optional.empty(), ""), started, requestBytes);
+          new ServerCall(Describe.METHOD, requestId, Map.of(), Identity.ANONYMOUS), started, requestBytes);
     } else {
-      Call call = (Call) prepared;
+      PreparedCall call = (PreparedCall) prepared;
       boolean stream = call.spec().kind() != MethodKind.UNARY;
       outcome = new Outcome(stream ? Dispatcher.newStreamId() : null);
       try {
@@ -214,79 +210,9 @@ public final class ServerConnection {
     }
   }
 
-  private static Schema errorSchema(MethodSpec spec) {
-    return spec.kind() == MethodKind.UNARY ? spec.result().schema() : MethodSpec.EMPTY_SCHEMA;
-  }
-
-  // ---------------------------------------------------------------- request validation
-
-  private Prepared prepare(
-      IpcStreamReader reader, boolean hasBatch, Map<String, String> metadata, String requestId,
-      BufferAllocator memory) {
-    if (!hasBatch) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("request stream has no batch"));
-    }
-    String method = metadata.get(Keys.METHOD);
-    if (method == null) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA,
-          RequestProblem.protocol("Missing '" + Keys.METHOD + "' in request batch metadata"));
-    }
-    String version = metadata.get(Keys.REQUEST_VERSION);
-    if (!Keys.REQUEST_VERSION_VALUE.equals(version)) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.version(
-          version == null
-              ? "Missing '" + Keys.REQUEST_VERSION + "' in request batch metadata"
-              : "Unsupported request version '" + version + "', expected '"
-                  + Keys.REQUEST_VERSION_VALUE + "'"));
-    }
-    ServiceSpec service = dispatcher.spec();
-    if (Describe.METHOD.equals(method)) {
-      return DescribeCall.INSTANCE;
-    }
-    MethodSpec spec = service.methods().get(method);
-    if (spec == null) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod(
-          "Unknown method: '" + method + "'. Available methods: " + service.methods().keySet()));
-    }
-    Schema errorLayout = errorSchema(spec);
-    if (service.protocolVersion().isPresent()) {
-      RpcException mismatch = ProtocolVersions.check(
-          service.protocolVersion().get(), metadata.get(Keys.PROTOCOL_VERSION));
-      if (mismatch != null) {
-        return new Failure(errorLayout, mismatch);
-      }
-    }
-    String schemaProblem = SchemaMatch.describeMismatch(spec.params().schema(), reader.schema());
-    if (schemaProblem != null) {
-      return new Failure(errorLayout, RequestProblem.type(
-          "Parameter schema mismatch for '" + method + "': " + schemaProblem));
-    }
-    VectorSchemaRoot root = reader.root();
-    List<Column> columns = spec.params().columns();
-    if (!columns.isEmpty() && root.getRowCount() != 1) {
-      return new Failure(errorLayout, RequestProblem.type(
-          "request batch for '" + method + "' has " + root.getRowCount() + " rows, expected 1"));
-    }
-    Object[] args;
-    try {
-      args = spec.params().decodeRow(root.getFieldVectors(), 0, new ReadContext(reader, memory));
-    } catch (MarshalException e) {
-      return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
-    }
-    Call call = new Call(spec, args, new ServerCall(method, requestId, metadata, Optional.empty(), ""));
-    for (int i = 0; i < columns.size(); i++) {
-      if (args[i] == null && !columns.get(i).nullable()) {
-        call.close();
-        return new Failure(errorLayout, RequestProblem.type(
-            "parameter '" + columns.get(i).name() + "' of '" + method + "' is not nullable but is null"));
-      }
-    }
-    return call;
-  }
-
   // ---------------------------------------------------------------- unary
 
-  private void serveUnary(Call call, BufferAllocator memory) throws IOException {
+  private void serveUnary(PreparedCall call, BufferAllocator memory) throws IOException {
     MethodSpec spec = call.spec();
     RowLayout result = spec.result();
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
@@ -328,7 +254,7 @@ public final class ServerConnection {
         : error;
   }
 
-  private Object invoke(Call call) throws Throwable {
+  private Object invoke(PreparedCall call) throws Throwable {
     Invoker invoker = dispatcher.binding().invoker(call.spec().name());
     CurrentCall.set(call.context());
     try {
@@ -347,7 +273,7 @@ public final class ServerConnection {
 
   // ---------------------------------------------------------------- streams
 
-  private void serveStream(Call call, BufferAllocator memory) throws IOException {
+  private void serveStream(PreparedCall call, BufferAllocator memory) throws IOException {
     MethodSpec spec = call.spec();
     ServerCall context = call.context();
     StreamDriver driver;
@@ -446,7 +372,7 @@ public final class ServerConnection {
 
   // ---------------------------------------------------------------- log and error batches
 
-  private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, Call call,
+  private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, PreparedCall call,
       BufferAllocator memory) throws IOException {
     try (Batch batch = EmptyBatch.of(schema, memory)) {
       writer.write(batch, LogBatches.log(message, dispatcher.serverId(), call.context().requestId()));
@@ -474,53 +400,6 @@ public final class ServerConnection {
       memory.close();
     } catch (IllegalStateException leak) {
       LOG.error("Arrow memory leaked by a call: {}", leak.getMessage());
-    }
-  }
-
-  // ---------------------------------------------------------------- request outcomes
-
-  /** What reading a request produced. */
-  private sealed interface Prepared permits Failure, DescribeCall, Call {}
-
-  /** The request is answered with an error stream on the given layout. */
-  private record Failure(Schema schema, RpcException error) implements Prepared {}
-
-  /** The request is {@code __describe__}. */
-  private enum DescribeCall implements Prepared {
-    INSTANCE
-  }
-
-  /** A validated call with its decoded arguments. */
-  private static final class Call implements Prepared {
-    private final MethodSpec spec;
-    private final Object[] args;
-    private final ServerCall context;
-    private boolean closed;
-
-    Call(MethodSpec spec, Object[] args, ServerCall context) {
-      this.spec = spec;
-      this.args = args;
-      this.context = context;
-    }
-
-    MethodSpec spec() {
-      return spec;
-    }
-
-    Object[] args() {
-      return args;
-    }
-
-    ServerCall context() {
-      return context;
-    }
-
-    /** Releases argument values that hold Arrow memory, once. */
-    void close() {
-      if (!closed) {
-        closed = true;
-        ArrowValues.closeRoots(args);
-      }
     }
   }
 
