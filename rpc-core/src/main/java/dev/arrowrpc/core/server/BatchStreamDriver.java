@@ -22,6 +22,11 @@ final class BatchStreamDriver implements StreamDriver {
     this.stream = stream;
   }
 
+  /** The stream being driven. */
+  LocalBatchStream stream() {
+    return stream;
+  }
+
   @Override
   public Schema outputSchema() {
     return stream.outputSchema();

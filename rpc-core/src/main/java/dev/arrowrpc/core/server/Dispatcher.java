@@ -1,6 +1,10 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
+import dev.arrowrpc.core.CallRecord;
+import dev.arrowrpc.core.wire.ErrorTypes;
+import java.time.Duration;
+import java.time.Instant;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.Optional;
 import java.security.SecureRandom;
@@ -98,6 +102,40 @@ public final class Dispatcher {
   /** The server id. */
   public String serverId() {
     return serverId;
+  }
+
+  /**
+   * Reports a completed call to the listener, if there is one.
+   *
+   * @param method the method name
+   * @param methodType {@code unary} or {@code stream}
+   * @param context the call
+   * @param startedNanos {@link System#nanoTime()} when the call started
+   * @param remoteAddress the peer's address, or an empty string
+   * @param error the failure, or null
+   * @param streamId the stream id, or null for unary calls
+   * @param cancelled whether the client cancelled the stream
+   * @param requestBytes the request's bytes, or null
+   * @param requestTruncated whether the request was too large to keep
+   */
+  void report(String method, String methodType, ServerCall context, long startedNanos,
+      String remoteAddress, Throwable error, String streamId, boolean cancelled, byte[] requestBytes,
+      boolean requestTruncated) {
+    if (listener == null) {
+      return;
+    }
+    CallRecord record = new CallRecord(
+        Instant.now(), serverId, spec().protocolName(), protocolHash, method, methodType,
+        context.requestId(), context.principal(), context.authDomain(), remoteAddress,
+        Duration.ofNanos(System.nanoTime() - startedNanos),
+        Optional.ofNullable(error).map(ErrorTypes::of),
+        Optional.ofNullable(error).map(ErrorTypes::message),
+        Optional.ofNullable(streamId), cancelled, Optional.ofNullable(requestBytes), requestTruncated);
+    try {
+      listener.onCall(record);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Dispatcher.class).warn("call listener failed", e);
+    }
   }
 
   byte[] describeResponse() {

@@ -190,23 +190,9 @@ public final class ServerConnection {
       byte[] requestBytes) {
     Outcome done = outcome;
     outcome = null;
-    Optional<CallListener> listener = dispatcher.listener();
-    if (listener.isEmpty() || done == null) {
-      return;
-    }
-    CallRecord record = new CallRecord(
-        java.time.Instant.now(), dispatcher.serverId(), dispatcher.spec().protocolName(),
-        dispatcher.protocolHash(), method, methodType,
-        context.requestId(), context.principal(), context.authDomain(), remoteAddress,
-        java.time.Duration.ofNanos(System.nanoTime() - started),
-        Optional.ofNullable(done.error).map(dev.arrowrpc.core.wire.ErrorTypes::of),
-        Optional.ofNullable(done.error).map(dev.arrowrpc.core.wire.ErrorTypes::message),
-        Optional.ofNullable(done.streamId), done.cancelled, Optional.ofNullable(requestBytes),
-        requestBytes == null && in.overflowed());
-    try {
-      listener.get().onCall(record);
-    } catch (RuntimeException e) {
-      LOG.warn("call listener failed", e);
+    if (done != null) {
+      dispatcher.report(method, methodType, context, started, remoteAddress, done.error, done.streamId,
+          done.cancelled, requestBytes, requestBytes == null && in.overflowed());
     }
   }
 

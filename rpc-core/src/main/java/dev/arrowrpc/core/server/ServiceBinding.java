@@ -12,10 +12,17 @@ import java.util.Map;
 public final class ServiceBinding {
   private final ServiceSpec spec;
   private final Map<String, Invoker> invokers;
+  private final ClassLoader loader;
 
-  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers) {
+  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers, ClassLoader loader) {
     this.spec = spec;
     this.invokers = invokers;
+    this.loader = loader;
+  }
+
+  /** The class loader of the implementation, where stream state classes are found. */
+  ClassLoader implementationClassLoader() {
+    return loader;
   }
 
   /**
@@ -32,7 +39,9 @@ public final class ServiceBinding {
     for (MethodSpec method : spec.methods().values()) {
       invokers.put(method.name(), Invoker.bind(method, implementation));
     }
-    return new ServiceBinding(spec, Map.copyOf(invokers));
+    ClassLoader loader = implementation.getClass().getClassLoader();
+    return new ServiceBinding(spec, Map.copyOf(invokers),
+        loader == null ? ClassLoader.getSystemClassLoader() : loader);
   }
 
   /** The service's spec. */

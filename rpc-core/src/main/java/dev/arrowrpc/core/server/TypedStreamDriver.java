@@ -29,9 +29,11 @@ final class TypedStreamDriver implements StreamDriver {
   private final Step step;
   private final java.util.function.Consumer<CallContext> onCancel;
   private final boolean producer;
+  private final Object state;
 
   private TypedStreamDriver(MethodSpec spec, Optional<Record> header, Step step,
-      java.util.function.Consumer<CallContext> onCancel, boolean producer) {
+      java.util.function.Consumer<CallContext> onCancel, boolean producer, Object state) {
+    this.state = state;
     this.spec = spec;
     this.output = spec.output().orElseThrow();
     this.input = spec.input();
@@ -45,14 +47,21 @@ final class TypedStreamDriver implements StreamDriver {
   static TypedStreamDriver producer(MethodSpec spec, LocalProducer<?> producer) {
     LocalProducer<Object> typed = (LocalProducer<Object>) producer;
     return new TypedStreamDriver(spec, typed.headerValue(),
-        (in, out, context) -> typed.state().produce(out, context), typed.state()::onCancel, true);
+        (in, out, context) -> typed.state().produce(out, context), typed.state()::onCancel, true,
+        typed.state());
   }
 
   @SuppressWarnings("unchecked")
   static TypedStreamDriver exchange(MethodSpec spec, LocalExchange<?, ?> exchange) {
     LocalExchange<Object, Object> typed = (LocalExchange<Object, Object>) exchange;
     return new TypedStreamDriver(spec, typed.headerValue(),
-        (in, out, context) -> typed.state().exchange(in, out, context), typed.state()::onCancel, false);
+        (in, out, context) -> typed.state().exchange(in, out, context), typed.state()::onCancel, false,
+        typed.state());
+  }
+
+  /** The state object driving the stream. */
+  Object state() {
+    return state;
   }
 
   @Override

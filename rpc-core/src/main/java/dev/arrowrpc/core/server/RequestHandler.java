@@ -1,0 +1,595 @@
+package dev.arrowrpc.core.server;
+
+import dev.arrowrpc.core.BatchState;
+import dev.arrowrpc.core.BatchStream;
+import dev.arrowrpc.core.Exchange;
+import dev.arrowrpc.core.ExchangeState;
+import dev.arrowrpc.core.LocalBatchStream;
+import dev.arrowrpc.core.LocalExchange;
+import dev.arrowrpc.core.LocalProducer;
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.ProducerState;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.schema.ArrowValues;
+import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.schema.MethodKind;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.RecordSchema;
+import dev.arrowrpc.core.schema.RowLayout;
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcBytes;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.LogBatches;
+import dev.arrowrpc.core.wire.WireFormatException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one request stream with one response stream, for request/response transports (HTTP,
+ * Flight): unary calls, stream init, and stream turns whose state travels in tokens between
+ * requests, so any replica holding the signing key can serve any turn.
+ *
+ * <p>Init answers with the header stream (if declared), then the output stream: a producer's first
+ * batch, or nothing for an exchange, and a zero-row sentinel carrying both tokens ({@value
+ * #CURSOR_KEY} and {@value #CALL_KEY}) unless the producer finished. Each turn answers with the
+ * turn's logs and batch; the refreshed cursor rides on the batch (exchange) or on a trailing
+ * sentinel (producer). A cancel answers with an empty stream.
+ */
+public final class RequestHandler {
+  /** The metadata key of the per-turn cursor token. */
+  public static final String CURSOR_KEY = "vgi_rpc.stream_state#b64";
+  /** The metadata key of the per-call token. */
+  public static final String CALL_KEY = "vgi_rpc.call_state#b64";
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** How a response ended, which decides the transport's status line. */
+  public enum Status {
+    /** Success. */
+    OK(200),
+    /** The method failed; the body carries the error (HTTP: 200 with {@code X-VGI-RPC-Error}). */
+    METHOD_ERROR(200),
+    /** The request was malformed or refused (HTTP 400); the body carries the error. */
+    BAD_REQUEST(400),
+    /** No such method (HTTP 404); the body carries the error. */
+    NOT_FOUND(404);
+
+    private final int httpStatus;
+
+    Status(int httpStatus) {
+      this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status code for this outcome. */
+    public int httpStatus() {
+      return httpStatus;
+    }
+
+    /** Whether the body is an in-band error. */
+    public boolean isError() {
+      return this != OK;
+    }
+  }
+
+  /** Which route a request arrived on. */
+  public enum Route {
+    /** {@code POST {prefix}/{method}}. */
+    UNARY,
+    /** {@code POST {prefix}/{method}/init}. */
+    INIT,
+    /** {@code POST {prefix}/{method}/exchange}. */
+    EXCHANGE
+  }
+
+  /**
+   * Who asks and how to answer.
+   *
+   * @param identity the authenticated caller
+   * @param requestId the request id (echoed in log and error batches)
+   * @param remoteAddress the peer's address, for access records
+   */
+  public record Caller(Identity identity, String requestId, String remoteAddress) {}
+
+  private final Dispatcher dispatcher;
+  private final StreamTokens tokens;
+
+  /**
+   * Creates a handler.
+   *
+   * @param dispatcher the server
+   * @param tokens seals and opens stream tokens
+   */
+  public RequestHandler(Dispatcher dispatcher, StreamTokens tokens) {
+    this.dispatcher = dispatcher;
+    this.tokens = tokens;
+  }
+
+  /**
+   * Answers one request.
+   *
+   * @param route the route it arrived on
+   * @param urlMethod the method named in the URL
+   * @param body the request body (an Arrow IPC stream, already decompressed)
+   * @param out the response body
+   * @param caller who asks
+   * @return how the response ended
+   * @throws IOException when writing the response fails
+   */
+  public Status handle(Route route, String urlMethod, InputStream body, OutputStream out, Caller caller)
+      throws IOException {
+    BufferAllocator memory =
+        dispatcher.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
+    try {
+      return route == Route.EXCHANGE
+          ? turn(urlMethod, body, out, caller, memory)
+          : call(route, urlMethod, body, out, caller, memory);
+    } finally {
+      try {
+        memory.close();
+      } catch (IllegalStateException leak) {
+        LOG.error("Arrow memory leaked by a request: {}", leak.getMessage());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ unary and init
+
+  private Status call(Route route, String urlMethod, InputStream body, OutputStream out, Caller caller,
+      BufferAllocator memory) throws IOException {
+    long started = System.nanoTime();
+    RequestParser.Prepared prepared;
+    try {
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory);
+      if (opened.isEmpty()) {
+        return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
+      }
+      try (IpcStreamReader reader = opened.get()) {
+        boolean hasBatch = reader.next();
+        Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+        prepared = RequestParser.parse(dispatcher, reader, hasBatch, metadata, caller.requestId(), memory,
+            caller.identity());
+        int extra = 0;
+        while (reader.next()) {
+          extra++;
+        }
+        prepared = RequestParser.requireSingleBatch(prepared, extra);
+      }
+    } catch (WireFormatException e) {
+      return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
+    }
+    if (prepared instanceof RequestParser.Failure failure) {
+      writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, failure.error(), caller, memory);
+      return failure.unknownMethod() ? Status.NOT_FOUND : Status.BAD_REQUEST;
+    }
+    if (prepared instanceof RequestParser.DescribeCall) {
+      if (route != Route.UNARY || !Describe.METHOD.equals(urlMethod)) {
+        return refuse(out, RequestProblem.protocol(Describe.METHOD + " is a unary method"), caller, memory);
+      }
+      out.write(dispatcher.describeResponse());
+      ServerCall context = new ServerCall(Describe.METHOD, caller.requestId(), Map.of(), caller.identity());
+      dispatcher.report(Describe.METHOD, "unary", context, started, caller.remoteAddress(), null, null,
+          false, null, false);
+      return Status.OK;
+    }
+    PreparedCall call = (PreparedCall) prepared;
+    try {
+      MethodSpec spec = call.spec();
+      if (!spec.name().equals(urlMethod)) {
+        return refuse(out, RequestProblem.protocol("the URL names method '" + urlMethod
+            + "' but the request names '" + spec.name() + "'"), caller, memory);
+      }
+      boolean stream = spec.kind() != MethodKind.UNARY;
+      if (stream != (route == Route.INIT)) {
+        return refuse(out, RequestProblem.protocol("'" + spec.name() + "' is a "
+            + spec.kind().wireName() + " method: use the " + (stream ? "/init" : "unary") + " route"),
+            caller, memory);
+      }
+      return stream ? init(call, out, caller, memory, started) : unary(call, out, caller, memory, started);
+    } finally {
+      call.close();
+    }
+  }
+
+  private Status unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
+      long started) throws IOException {
+    MethodSpec spec = call.spec();
+    RowLayout result = spec.result();
+    Throwable failure = null;
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
+      call.context().attach(message -> writeLog(writer, result.schema(), message, caller, memory));
+      Object value;
+      try {
+        value = invoke(call);
+      } catch (Throwable error) {
+        call.close();
+        failure = error;
+        writeError(writer, result.schema(), error, caller, memory);
+        return Status.METHOD_ERROR;
+      }
+      Batch batch;
+      try {
+        batch = result.columns().isEmpty()
+            ? result.encode(0, (r, c) -> null, memory)
+            : result.encode(1, (r, c) -> value, memory);
+      } catch (RuntimeException error) {
+        failure = error instanceof MarshalException
+            ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
+        writeError(writer, result.schema(), failure, caller, memory);
+        return Status.METHOD_ERROR;
+      } finally {
+        call.close();
+        ArrowValues.closeRoots(value);
+      }
+      try (batch) {
+        writer.write(batch, Map.of());
+      }
+      return Status.OK;
+    } finally {
+      call.context().attach(null);
+      dispatcher.report(spec.name(), "unary", call.context(), started, caller.remoteAddress(), failure,
+          null, false, null, false);
+    }
+  }
+
+  private Status init(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
+      long started) throws IOException {
+    MethodSpec spec = call.spec();
+    ServerCall context = call.context();
+    byte[] streamId = randomBytes();
+    Throwable failure = null;
+    try {
+      StreamDriver driver;
+      try {
+        driver = StreamDriver.of(spec, invoke(call));
+      } catch (Throwable error) {
+        failure = error;
+        try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
+          for (LogMessage message : context.takePending()) {
+            writeLog(writer, MethodSpec.EMPTY_SCHEMA, message, caller, memory);
+          }
+          writeError(writer, MethodSpec.EMPTY_SCHEMA, error, caller, memory);
+        }
+        return Status.METHOD_ERROR;
+      }
+      if (spec.header().isPresent()) {
+        RecordSchema header = spec.header().get();
+        try (IpcStreamWriter writer = IpcStreamWriter.start(out, header.schema())) {
+          context.attach(message -> writeLog(writer, header.schema(), message, caller, memory));
+          try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
+            writer.write(batch, Map.of());
+          } catch (RuntimeException error) {
+            failure = error;
+            writeError(writer, header.schema(), error, caller, memory);
+            return Status.METHOD_ERROR;
+          }
+        } finally {
+          context.attach(null);
+        }
+      }
+      Schema output = driver.outputSchema();
+      Restorable restorable = Restorable.of(spec, driver);
+      byte[] callId = randomBytes();
+      String callToken = tokens.seal(StreamCheckpoint.call(new StreamCheckpoint.Call(callId, streamId,
+          spec.name(), IpcBytes.schema(output), IpcBytes.schema(restorable.inputSchema()))), caller.identity());
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+        context.attach(message -> writeLog(writer, output, message, caller, memory));
+        if (restorable.producer()) {
+          failure = produceTurn(driver, restorable, callId, callToken, writer, context, caller, memory);
+        } else {
+          String cursor = cursor(restorable, callId, caller, memory);
+          writeSentinel(writer, output, Map.of(CURSOR_KEY, cursor, CALL_KEY, callToken), memory);
+        }
+      } finally {
+        context.attach(null);
+      }
+      return failure == null ? Status.OK : Status.METHOD_ERROR;
+    } finally {
+      dispatcher.report(spec.name(), "stream", context, started, caller.remoteAddress(), failure,
+          HexFormat.of().formatHex(streamId), false, null, false);
+    }
+  }
+
+  /**
+   * Runs one producer turn and writes its batch, then a sentinel with the refreshed cursor (and the
+   * call token when given), or nothing more when the producer finished.
+   *
+   * @return the turn's failure, or null
+   */
+  private Throwable produceTurn(StreamDriver driver, Restorable restorable, byte[] callId, String callToken,
+      IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory) throws IOException {
+    Schema output = driver.outputSchema();
+    try (IpcStreamReader tick = emptyTick(memory)) {
+      StreamDriver.Turn turn = runTurn(driver, tick, context, memory);
+      if (turn.finished()) {
+        return null;
+      }
+      try (Batch batch = turn.batch()) {
+        writer.write(batch, turn.metadata());
+      }
+      Map<String, String> sentinel = new LinkedHashMap<>();
+      sentinel.put(CURSOR_KEY, cursor(restorable, callId, caller, memory));
+      if (callToken != null) {
+        sentinel.put(CALL_KEY, callToken);
+      }
+      writeSentinel(writer, output, sentinel, memory);
+      return null;
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable error) {
+      writeError(writer, output, reported(error), caller, memory);
+      return error;
+    }
+  }
+
+  // ------------------------------------------------------------------ turns
+
+  private Status turn(String urlMethod, InputStream body, OutputStream out, Caller caller,
+      BufferAllocator memory) throws IOException {
+    long started = System.nanoTime();
+    Optional<IpcStreamReader> opened;
+    try {
+      opened = IpcStreamReader.open(body, memory);
+    } catch (WireFormatException e) {
+      return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
+    }
+    if (opened.isEmpty()) {
+      return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
+    }
+    try (IpcStreamReader input = opened.get()) {
+      if (!input.next()) {
+        return refuse(out, RequestProblem.protocol("the stream request has no batch"), caller, memory);
+      }
+      Map<String, String> metadata = input.metadata();
+      Resumed resumed;
+      try {
+        resumed = resume(urlMethod, metadata, caller, memory);
+      } catch (StreamTokens.InvalidTokenException e) {
+        return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
+      }
+      ServerCall context = new ServerCall(resumed.spec().name(), caller.requestId(), metadata, caller.identity());
+      Schema output = resumed.driver().outputSchema();
+      String streamId = HexFormat.of().formatHex(resumed.call().streamId());
+      if (metadata.containsKey(Keys.CANCEL)) {
+        try {
+          resumed.driver().cancel(context);
+        } catch (RuntimeException e) {
+          LOG.debug("cancel hook of {} failed", resumed.spec().name(), e);
+        }
+        try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+          // an empty stream: the client sees the end
+        }
+        dispatcher.report(resumed.spec().name(), "stream", context, started, caller.remoteAddress(), null,
+            streamId, true, null, false);
+        return Status.OK;
+      }
+      Throwable failure = null;
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+        context.attach(message -> writeLog(writer, output, message, caller, memory));
+        if (resumed.restorable().producer()) {
+          failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, writer,
+              context, caller, memory);
+        } else {
+          failure = exchangeTurn(resumed, input, writer, context, caller, memory);
+        }
+        while (input.next()) {
+          // a turn carries one batch; ignore anything after it
+        }
+      } finally {
+        context.attach(null);
+        dispatcher.report(resumed.spec().name(), "stream", context, started, caller.remoteAddress(), failure,
+            streamId, false, null, false);
+      }
+      return failure == null ? Status.OK : Status.METHOD_ERROR;
+    } catch (WireFormatException e) {
+      return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
+    }
+  }
+
+  private Throwable exchangeTurn(Resumed resumed, IpcStreamReader input, IpcStreamWriter writer,
+      ServerCall context, Caller caller, BufferAllocator memory) throws IOException {
+    Schema output = resumed.driver().outputSchema();
+    try {
+      StreamDriver.Turn turn = runTurn(resumed.driver(), input, context, memory);
+      if (turn.finished()) {
+        return null;
+      }
+      Map<String, String> metadata = new LinkedHashMap<>(turn.metadata());
+      metadata.put(CURSOR_KEY, cursor(resumed.restorable(), resumed.call().callId(), caller, memory));
+      try (Batch batch = turn.batch()) {
+        writer.write(batch, metadata);
+      }
+      return null;
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable error) {
+      writeError(writer, output, reported(error), caller, memory);
+      return error;
+    }
+  }
+
+  /** Opens and checks both tokens and rebuilds the stream they describe. */
+  private Resumed resume(String urlMethod, Map<String, String> metadata, Caller caller, BufferAllocator memory)
+      throws StreamTokens.InvalidTokenException {
+    String cursorToken = metadata.get(CURSOR_KEY);
+    String callToken = metadata.get(CALL_KEY);
+    if (cursorToken == null || callToken == null) {
+      throw new StreamTokens.InvalidTokenException("the request carries no stream tokens ("
+          + CURSOR_KEY + " and " + CALL_KEY + " are required)");
+    }
+    StreamCheckpoint.Cursor cursor = StreamCheckpoint.readCursor(tokens.open(cursorToken, caller.identity()));
+    StreamCheckpoint.Call call = StreamCheckpoint.readCall(tokens.open(callToken, caller.identity()));
+    if (!MessageDigest.isEqual(cursor.callId(), call.callId())) {
+      throw new StreamTokens.InvalidTokenException("the stream state token belongs to another call");
+    }
+    if (!call.method().equals(urlMethod)) {
+      throw new StreamTokens.InvalidTokenException("the tokens belong to method '" + call.method() + "'");
+    }
+    MethodSpec spec = dispatcher.spec().methods().get(call.method());
+    if (spec == null || spec.kind() == MethodKind.UNARY) {
+      throw new StreamTokens.InvalidTokenException("the tokens name no stream method of this service");
+    }
+    Object state;
+    try {
+      state = StateCodec.decode(cursor.state(), dispatcher.binding().implementationClassLoader(), memory);
+    } catch (IllegalArgumentException e) {
+      throw new StreamTokens.InvalidTokenException("the stream state cannot be restored: " + e.getMessage());
+    }
+    Schema output = schema(call.outputSchema());
+    Schema input = schema(call.inputSchema());
+    Restorable restorable = Restorable.restore(spec, state, output, input);
+    return new Resumed(spec, call, restorable, restorable.driver(spec));
+  }
+
+  private static Schema schema(byte[] bytes) throws StreamTokens.InvalidTokenException {
+    try {
+      return MessageSerializer.deserializeSchema(new ReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes))));
+    } catch (IOException | RuntimeException e) {
+      throw new StreamTokens.InvalidTokenException("the call token holds an unreadable schema");
+    }
+  }
+
+  /** A stream rebuilt from its tokens. */
+  private record Resumed(MethodSpec spec, StreamCheckpoint.Call call, Restorable restorable, StreamDriver driver) {}
+
+  /** What is needed to put a stream's state in a token and take it out again. */
+  private record Restorable(Object state, boolean producer, Schema outputSchema, Schema inputSchema, boolean batches) {
+    static Restorable of(MethodSpec spec, StreamDriver driver) {
+      if (driver instanceof BatchStreamDriver batch) {
+        LocalBatchStream stream = batch.stream();
+        return new Restorable(stream.state(), stream.isProducer(), stream.outputSchema(), stream.inputSchema(), true);
+      }
+      TypedStreamDriver typed = (TypedStreamDriver) driver;
+      Schema input = spec.input().map(RecordSchema::schema).orElse(MethodSpec.EMPTY_SCHEMA);
+      return new Restorable(typed.state(), spec.kind() == MethodKind.PRODUCER, driver.outputSchema(), input, false);
+    }
+
+    static Restorable restore(MethodSpec spec, Object state, Schema output, Schema input)
+        throws StreamTokens.InvalidTokenException {
+      boolean batches = spec.kind() == MethodKind.STREAM;
+      boolean producer = batches ? input.getFields().isEmpty() : spec.kind() == MethodKind.PRODUCER;
+      boolean fits = batches ? state instanceof BatchState
+          : producer ? state instanceof ProducerState<?> : state instanceof ExchangeState<?, ?>;
+      if (!fits) {
+        throw new StreamTokens.InvalidTokenException("the stream state does not fit method '" + spec.name() + "'");
+      }
+      return new Restorable(state, producer, output, input, batches);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    StreamDriver driver(MethodSpec spec) {
+      if (batches) {
+        return new BatchStreamDriver((LocalBatchStream) BatchStream.exchange(inputSchema, outputSchema, (BatchState) state));
+      }
+      return producer
+          ? TypedStreamDriver.producer(spec, (LocalProducer<?>) Producer.of((ProducerState) state))
+          : TypedStreamDriver.exchange(spec, (LocalExchange<?, ?>) Exchange.of((ExchangeState) state));
+    }
+  }
+
+  private String cursor(Restorable restorable, byte[] callId, Caller caller, BufferAllocator memory) {
+    byte[] state = StateCodec.encode(restorable.state(), memory);
+    return tokens.seal(StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(callId, state)), caller.identity());
+  }
+
+  private StreamDriver.Turn runTurn(StreamDriver driver, IpcStreamReader input, ServerCall context,
+      BufferAllocator memory) throws Exception {
+    CurrentCall.set(context);
+    try {
+      return driver.turn(input, context, memory);
+    } finally {
+      CurrentCall.set(null);
+      Thread.interrupted();
+    }
+  }
+
+  private Object invoke(PreparedCall call) throws Throwable {
+    Invoker invoker = dispatcher.binding().invoker(call.spec().name());
+    CurrentCall.set(call.context());
+    try {
+      return invoker.invoke(call.args(), call.context());
+    } finally {
+      CurrentCall.set(null);
+      Thread.interrupted();
+    }
+  }
+
+  private static Throwable reported(Throwable error) {
+    return error instanceof MarshalException ? new RpcException("TypeError", error.getMessage()) : error;
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+
+  /** A zero-row batch on the empty schema: the tick a producer turn runs on. */
+  private static IpcStreamReader emptyTick(BufferAllocator memory) throws IOException {
+    try (org.apache.arrow.vector.VectorSchemaRoot root =
+        org.apache.arrow.vector.VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory)) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (IpcStreamWriter writer = IpcStreamWriter.start(bytes, MethodSpec.EMPTY_SCHEMA)) {
+        writer.write(root, Map.of());
+      }
+      IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(bytes.toByteArray()), memory).orElseThrow();
+      reader.next();
+      return reader;
+    }
+  }
+
+  // ------------------------------------------------------------------ batches
+
+  private Status refuse(OutputStream out, RpcException error, Caller caller, BufferAllocator memory)
+      throws IOException {
+    writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, error, caller, memory);
+    return Status.BAD_REQUEST;
+  }
+
+  private void writeErrorStream(OutputStream out, Schema schema, Throwable error, Caller caller,
+      BufferAllocator memory) throws IOException {
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
+      writeError(writer, schema, error, caller, memory);
+    }
+  }
+
+  private void writeError(IpcStreamWriter writer, Schema schema, Throwable error, Caller caller,
+      BufferAllocator memory) throws IOException {
+    try (Batch batch = EmptyBatch.of(schema, memory)) {
+      writer.write(batch, LogBatches.error(error, dispatcher.serverId(), caller.requestId()));
+    }
+  }
+
+  private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, Caller caller,
+      BufferAllocator memory) throws IOException {
+    try (Batch batch = EmptyBatch.of(schema, memory)) {
+      writer.write(batch, LogBatches.log(message, dispatcher.serverId(), caller.requestId()));
+    }
+  }
+
+  private static void writeSentinel(IpcStreamWriter writer, Schema schema, Map<String, String> metadata,
+      BufferAllocator memory) throws IOException {
+    try (Batch batch = EmptyBatch.of(schema, memory)) {
+      writer.write(batch, metadata);
+    }
+  }
+}

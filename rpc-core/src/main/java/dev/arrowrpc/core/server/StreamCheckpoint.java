@@ -1,0 +1,117 @@
+package dev.arrowrpc.core.server;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The payloads of the two tokens a stateless stream travels with, split by lifetime as the
+ * reference splits them: the <em>call</em> token, issued once at init, names the call and its
+ * schemas; the <em>cursor</em>, reissued every turn, carries the state and the call id it belongs
+ * to. Layouts (big-endian), each starting with a kind byte and the format version 1:
+ *
+ * <pre>
+ * call:   0x43 'C' | 0x01 | call_id[16] | stream_id[16] | u16 len + method (UTF-8)
+ *         | u32 len + output schema (IPC message) | u32 len + input schema (IPC message)
+ * cursor: 0x53 'S' | 0x01 | call_id[16] | u32 len + state ({@link StateCodec})
+ * </pre>
+ */
+final class StreamCheckpoint {
+  private static final int CALL = 'C';
+  private static final int CURSOR = 'S';
+  private static final int VERSION = 1;
+
+  private StreamCheckpoint() {}
+
+  /** What the call token says. */
+  record Call(byte[] callId, byte[] streamId, String method, byte[] outputSchema, byte[] inputSchema) {}
+
+  /** What a cursor says. */
+  record Cursor(byte[] callId, byte[] state) {}
+
+  static byte[] call(Call call) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(CALL);
+      out.writeByte(VERSION);
+      out.write(call.callId());
+      out.write(call.streamId());
+      byte[] method = call.method().getBytes(StandardCharsets.UTF_8);
+      out.writeShort(method.length);
+      out.write(method);
+      out.writeInt(call.outputSchema().length);
+      out.write(call.outputSchema());
+      out.writeInt(call.inputSchema().length);
+      out.write(call.inputSchema());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] cursor(Cursor cursor) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(CURSOR);
+      out.writeByte(VERSION);
+      out.write(cursor.callId());
+      out.writeInt(cursor.state().length);
+      out.write(cursor.state());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static Call readCall(byte[] payload) throws StreamTokens.InvalidTokenException {
+    try (DataInputStream in = open(payload, CALL)) {
+      byte[] callId = in.readNBytes(16);
+      byte[] streamId = in.readNBytes(16);
+      byte[] method = in.readNBytes(in.readUnsignedShort());
+      byte[] output = in.readNBytes(length(in));
+      byte[] input = in.readNBytes(length(in));
+      if (input.length == 0 || in.available() != 0) {
+        throw new StreamTokens.InvalidTokenException("malformed call token");
+      }
+      return new Call(callId, streamId, new String(method, StandardCharsets.UTF_8), output, input);
+    } catch (IOException e) {
+      throw new StreamTokens.InvalidTokenException("malformed call token");
+    }
+  }
+
+  static Cursor readCursor(byte[] payload) throws StreamTokens.InvalidTokenException {
+    try (DataInputStream in = open(payload, CURSOR)) {
+      byte[] callId = in.readNBytes(16);
+      byte[] state = in.readNBytes(length(in));
+      if (state.length == 0 || in.available() != 0) {
+        throw new StreamTokens.InvalidTokenException("malformed stream state token");
+      }
+      return new Cursor(callId, state);
+    } catch (IOException e) {
+      throw new StreamTokens.InvalidTokenException("malformed stream state token");
+    }
+  }
+
+  private static DataInputStream open(byte[] payload, int kind) throws IOException, StreamTokens.InvalidTokenException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+    if (payload.length < 2 || in.readUnsignedByte() != kind) {
+      throw new StreamTokens.InvalidTokenException(kind == CALL ? "not a call token" : "not a stream state token");
+    }
+    if (in.readUnsignedByte() != VERSION) {
+      throw new StreamTokens.InvalidTokenException("unsupported token version");
+    }
+    return in;
+  }
+
+  private static int length(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new IOException("bad length");
+    }
+    return length;
+  }
+}
