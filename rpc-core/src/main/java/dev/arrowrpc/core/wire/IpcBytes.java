@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -44,7 +43,7 @@ public final class IpcBytes {
   public static byte[] schema(Schema schema) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(out)), schema, IpcOption.DEFAULT);
+      MessageSerializer.serialize(new WriteChannel(StreamChannels.writable(out)), schema, IpcOption.DEFAULT);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

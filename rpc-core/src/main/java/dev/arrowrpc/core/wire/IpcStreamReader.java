@@ -2,7 +2,6 @@ package dev.arrowrpc.core.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -74,7 +73,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   public static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator)
       throws IOException {
     MessageChannelReader messages =
-        new MessageChannelReader(new ReadChannel(Channels.newChannel(new NonClosingInputStream(in))), allocator);
+        new MessageChannelReader(new ReadChannel(StreamChannels.readable(in)), allocator);
     MessageResult first = readMessage(messages);
     if (first == null) {
       return Optional.empty();
@@ -253,29 +252,5 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   public void close() {
     root.close();
     dictionaries.values().forEach(d -> d.getVector().close());
-  }
-
-  /** Shields the connection's stream from the channel wrapper's close. */
-  private static final class NonClosingInputStream extends InputStream {
-    private final InputStream delegate;
-
-    NonClosingInputStream(InputStream delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return delegate.read();
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return delegate.read(b, off, len);
-    }
-
-    @Override
-    public void close() {
-      // the connection outlives the IPC stream
-    }
   }
 }

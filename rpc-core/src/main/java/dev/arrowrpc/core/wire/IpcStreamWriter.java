@@ -4,7 +4,6 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ public final class IpcStreamWriter implements AutoCloseable {
 
   private IpcStreamWriter(OutputStream out, Schema schema) {
     this.out = out;
-    this.channel = new WriteChannel(Channels.newChannel(new NonClosingOutputStream(out)));
+    this.channel = new WriteChannel(StreamChannels.writable(out));
     this.schema = schema;
   }
 
@@ -156,34 +155,5 @@ public final class IpcStreamWriter implements AutoCloseable {
   @Override
   public void close() throws IOException {
     end();
-  }
-
-  /** Shields the connection's stream from the channel wrapper's close. */
-  private static final class NonClosingOutputStream extends OutputStream {
-    private final OutputStream delegate;
-
-    NonClosingOutputStream(OutputStream delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      delegate.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      delegate.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      delegate.flush();
-    }
-
-    @Override
-    public void close() {
-      // the connection outlives the IPC stream
-    }
   }
 }
