@@ -3,6 +3,7 @@ package dev.arrowrpc.core.schema;
 import dev.arrowrpc.core.wire.Batch;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -32,12 +33,15 @@ public final class RecordSchema {
       for (int i = 0; i < components.length; i++) {
         var accessor = components[i].getAccessor();
         accessor.setAccessible(true);
-        accessors[i] = MethodHandles.lookup().unreflect(accessor);
+        accessors[i] = MethodHandles.lookup().unreflect(accessor)
+            .asType(MethodType.methodType(Object.class, Object.class));
         parameterTypes[i] = components[i].getType();
       }
       Constructor<?> canonical = type.getDeclaredConstructor(parameterTypes);
       canonical.setAccessible(true);
-      this.constructor = MethodHandles.lookup().unreflectConstructor(canonical);
+      this.constructor = MethodHandles.lookup().unreflectConstructor(canonical)
+          .asSpreader(Object[].class, components.length)
+          .asType(MethodType.methodType(Object.class, Object[].class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalArgumentException(
           "record " + type.getName() + " is not accessible (make it public): " + e.getMessage(), e);
@@ -96,7 +100,7 @@ public final class RecordSchema {
   Object readRow(List<FieldVector> vectors, int index, ReadContext context) {
     Object[] values = layout.decodeRow(vectors, index, context);
     try {
-      return constructor.invokeWithArguments(values);
+      return (Object) constructor.invokeExact(values);
     } catch (RuntimeException e) {
       throw e;
     } catch (Throwable e) {
@@ -111,7 +115,7 @@ public final class RecordSchema {
               + (record == null ? "null" : record.getClass().getName()));
     }
     try {
-      return accessors[column].invoke(record);
+      return (Object) accessors[column].invokeExact(record);
     } catch (RuntimeException e) {
       throw e;
     } catch (Throwable e) {
