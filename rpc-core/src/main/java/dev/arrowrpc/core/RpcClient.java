@@ -1,7 +1,6 @@
 package dev.arrowrpc.core;
 
-import dev.arrowrpc.core.client.ClientSession;
-import dev.arrowrpc.core.client.DescribeCall;
+import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.io.IOException;
@@ -15,7 +14,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * A connection to one server over a {@link ByteTransport}, handing out typed proxies.
+ * A connection to one server, handing out typed proxies: over a {@link ByteTransport} (pipes,
+ * sockets) or a {@link RequestTransport} (HTTP).
  *
  * <pre>{@code
  * try (RpcClient client = RpcClient.connect(transport)) {
@@ -24,16 +24,18 @@ import org.apache.arrow.memory.RootAllocator;
  * }
  * }</pre>
  *
- * <p>One call runs at a time; an open stream holds the connection until closed. Remote failures
- * raise {@link RpcException}; a broken channel raises one with type {@code TransportError}.
+ * <p>Over a byte channel one call runs at a time and an open stream holds the connection until
+ * closed. Over a request transport calls and streams may run concurrently, each stream turn being
+ * a request of its own. Remote failures raise {@link RpcException}; a broken channel raises one
+ * with type {@code TransportError}.
  */
 public final class RpcClient implements AutoCloseable {
-  private final ClientSession session;
+  private final ClientCalls calls;
   private final BufferAllocator ownedAllocator;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
 
-  private RpcClient(ClientSession session, BufferAllocator ownedAllocator) {
-    this.session = session;
+  private RpcClient(ClientCalls calls, BufferAllocator ownedAllocator) {
+    this.calls = calls;
     this.ownedAllocator = ownedAllocator;
   }
 
@@ -54,7 +56,27 @@ public final class RpcClient implements AutoCloseable {
    * @return a builder
    */
   public static Builder builder(ByteTransport transport) {
-    return new Builder(transport);
+    return new Builder(Objects.requireNonNull(transport, "transport"), null);
+  }
+
+  /**
+   * Connects over a request/response transport (such as HTTP) with default settings.
+   *
+   * @param transport the transport to the server
+   * @return the client
+   */
+  public static RpcClient connect(RequestTransport transport) {
+    return builder(transport).build();
+  }
+
+  /**
+   * Starts configuring a client over a request/response transport.
+   *
+   * @param transport the transport to the server
+   * @return a builder
+   */
+  public static Builder builder(RequestTransport transport) {
+    return new Builder(null, Objects.requireNonNull(transport, "transport"));
   }
 
   /**
@@ -73,7 +95,7 @@ public final class RpcClient implements AutoCloseable {
                 Proxy.newProxyInstance(
                     type.getClassLoader(),
                     new Class<?>[] {type},
-                    new ProxyHandler(session, ServiceSpec.of(type)))));
+                    new ProxyHandler(calls, ServiceSpec.of(type)))));
   }
 
   /**
@@ -82,19 +104,22 @@ public final class RpcClient implements AutoCloseable {
    * @return the description
    */
   public ServiceDescription describe() {
-    return DescribeCall.call(session);
+    return calls.describe();
   }
 
   /** The allocator results that are Arrow data are allocated from (the caller closes them). */
   public BufferAllocator allocator() {
-    return session.allocator();
+    return calls.allocator();
   }
 
-  /** Closes the channel, then the allocator the client created (a leak shows as an exception). */
+  /**
+   * Closes the channel or transport, then the allocator the client created (a leak shows as an
+   * exception).
+   */
   @Override
   public void close() {
     try {
-      session.close();
+      calls.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -106,12 +131,14 @@ public final class RpcClient implements AutoCloseable {
 
   /** Configures an {@link RpcClient}. */
   public static final class Builder {
-    private final ByteTransport transport;
+    private final ByteTransport channel;
+    private final RequestTransport requests;
     private BufferAllocator allocator;
     private Consumer<LogMessage> onLog;
 
-    private Builder(ByteTransport transport) {
-      this.transport = Objects.requireNonNull(transport, "transport");
+    private Builder(ByteTransport channel, RequestTransport requests) {
+      this.channel = channel;
+      this.requests = requests;
     }
 
     /** Uses the caller's allocator (the caller closes it); by default the client makes its own. */
@@ -129,7 +156,11 @@ public final class RpcClient implements AutoCloseable {
     /** Builds the client. */
     public RpcClient build() {
       BufferAllocator owned = allocator == null ? new RootAllocator() : null;
-      return new RpcClient(new ClientSession(transport, allocator == null ? owned : allocator, onLog), owned);
+      BufferAllocator memory = allocator == null ? owned : allocator;
+      ClientCalls calls = channel != null
+          ? ClientCalls.overChannel(channel, memory, onLog)
+          : ClientCalls.overRequests(requests, memory, onLog);
+      return new RpcClient(calls, owned);
     }
   }
 }

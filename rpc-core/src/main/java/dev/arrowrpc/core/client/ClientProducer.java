@@ -50,26 +50,7 @@ final class ClientProducer<T> extends ClientStream implements Producer<T> {
 
   @Override
   public Iterator<T> iterator() {
-    Iterator<List<T>> batches = batches().iterator();
-    return new Iterator<>() {
-      private Iterator<T> current = List.<T>of().iterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && batches.hasNext()) {
-          current = batches.next().iterator();
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public T next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
-      }
-    };
+    return RowIterators.rows(batches().iterator());
   }
 
   @Override

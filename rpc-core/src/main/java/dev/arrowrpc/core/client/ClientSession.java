@@ -3,26 +3,15 @@ package dev.arrowrpc.core.client;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.schema.ReadContext;
-import dev.arrowrpc.core.wire.Batch;
-import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
-import dev.arrowrpc.core.wire.LogBatches;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client end of one byte channel: writes requests, reads responses, delivers logs, turns error
@@ -30,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * at a time; an open stream holds the channel until it is closed.
  */
 public final class ClientSession implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.arrowrpc.remote");
-
   private final ByteTransport transport;
   private final InputStream in;
   private final OutputStream out;
@@ -106,18 +93,9 @@ public final class ClientSession implements AutoCloseable {
     return hint.isEmpty() ? "" : " (" + hint + ")";
   }
 
-  /** Delivers a server log message. */
+  /** Delivers a server log message (to SLF4J and the client's callback). */
   void deliver(LogMessage message) {
-    switch (message.level()) {
-      case ERROR, EXCEPTION -> LOG.error("{} {}", message.message(), message.extra());
-      case WARN -> LOG.warn("{} {}", message.message(), message.extra());
-      case INFO -> LOG.info("{} {}", message.message(), message.extra());
-      case DEBUG -> LOG.debug("{} {}", message.message(), message.extra());
-      case TRACE -> LOG.trace("{} {}", message.message(), message.extra());
-    }
-    if (onLog != null) {
-      onLog.accept(message);
-    }
+    ClientCodec.deliver(message, onLog);
   }
 
   /**
@@ -131,20 +109,7 @@ public final class ClientSession implements AutoCloseable {
    */
   void writeRequest(MethodSpec spec, Object[] args, Optional<String> protocolVersion,
       BufferAllocator memory) throws IOException {
-    Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, spec.name());
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    protocolVersion.ifPresent(v -> metadata.put(Keys.PROTOCOL_VERSION, v));
-    Object[] values = args == null ? new Object[0] : args;
-    Batch batch;
-    try {
-      batch = spec.params().encode(1, (row, column) -> values[column], memory);
-    } catch (MarshalException e) {
-      throw new RpcException("TypeError", "cannot send '" + spec.name() + "': " + e.getMessage());
-    }
-    try (batch; IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
-      writer.write(batch, metadata);
-    }
+    ClientCodec.writeRequest(out, spec, args, protocolVersion, memory);
   }
 
   /**
@@ -154,15 +119,7 @@ public final class ClientSession implements AutoCloseable {
    * @throws IOException when the channel fails
    */
   void writeDescribeRequest(BufferAllocator memory) throws IOException {
-    Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, dev.arrowrpc.core.server.Describe.METHOD);
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    try (org.apache.arrow.vector.VectorSchemaRoot root =
-            org.apache.arrow.vector.VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory);
-        IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
-      root.setRowCount(1);
-      writer.write(root, metadata);
-    }
+    ClientCodec.writeDescribeRequest(out, memory);
   }
 
   /**
@@ -175,45 +132,8 @@ public final class ClientSession implements AutoCloseable {
    * @return the decoded value, or empty when the stream held no data batch
    * @throws IOException when the channel fails
    */
-  <T> Optional<T> readResponse(BufferAllocator memory, BatchDecoder<T> decoder) throws IOException {
-    IpcStreamReader reader = IpcStreamReader.open(in, memory)
-        .orElseThrow(() -> new java.io.EOFException("the server closed the connection"));
-    try (reader) {
-      T value = null;
-      boolean seen = false;
-      RpcException error = null;
-      RuntimeException decodeFailure = null;
-      while (reader.next()) {
-        LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
-        if (kind instanceof LogBatches.Log log) {
-          deliver(log.message());
-        } else if (kind instanceof LogBatches.Error e) {
-          error = error == null ? e.error() : error;
-        } else if (!seen) {
-          seen = true;
-          try {
-            value = decoder.decode(reader, new ReadContext(reader, allocator));
-          } catch (RuntimeException e) {
-            decodeFailure = e;
-          }
-        }
-      }
-      if (error != null) {
-        throw error;
-      }
-      if (decodeFailure != null) {
-        throw decodeFailure instanceof MarshalException
-            ? new RpcException("TypeError", "cannot decode the response: " + decodeFailure.getMessage())
-            : decodeFailure;
-      }
-      return seen ? Optional.ofNullable(value) : Optional.empty();
-    }
-  }
-
-  /** Decodes the data batch of a response. */
-  @FunctionalInterface
-  interface BatchDecoder<T> {
-    T decode(IpcStreamReader reader, ReadContext context);
+  <T> Optional<T> readResponse(BufferAllocator memory, ClientCodec.BatchDecoder<T> decoder) throws IOException {
+    return ClientCodec.readResponse(in, memory, allocator, this::deliver, decoder);
   }
 
   /** Closes the channel. */

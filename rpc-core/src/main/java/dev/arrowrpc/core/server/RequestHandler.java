@@ -2,6 +2,7 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.BatchState;
 import dev.arrowrpc.core.BatchStream;
+import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.ExchangeState;
 import dev.arrowrpc.core.LocalBatchStream;
@@ -56,12 +57,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestHandler {
   /** The metadata key of the per-turn cursor token. */
-  public static final String CURSOR_KEY = "vgi_rpc.stream_state#b64";
+  public static final String CURSOR_KEY = Keys.STREAM_STATE;
   /** The metadata key of the per-call token. */
-  public static final String CALL_KEY = "vgi_rpc.call_state#b64";
+  public static final String CALL_KEY = Keys.CALL_STATE;
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The largest request kept whole for an access record. */
+  private static final long MAX_CAPTURED_REQUEST = 64L << 20;
 
   /** How a response ended, which decides the transport's status line. */
   public enum Status {
@@ -140,6 +143,12 @@ public final class RequestHandler {
     BufferAllocator memory =
         dispatcher.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
     try {
+      if (!Describe.METHOD.equals(urlMethod) && !dispatcher.spec().methods().containsKey(urlMethod)) {
+        // the reference resolves the URL's method before reading the body
+        writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod("Unknown method: '"
+            + urlMethod + "'. Available methods: " + dispatcher.spec().methods().keySet()), caller, memory);
+        return Status.NOT_FOUND;
+      }
       return route == Route.EXCHANGE
           ? turn(urlMethod, body, out, caller, memory)
           : call(route, urlMethod, body, out, caller, memory);
@@ -158,8 +167,12 @@ public final class RequestHandler {
       BufferAllocator memory) throws IOException {
     long started = System.nanoTime();
     RequestParser.Prepared prepared;
+    CapturingInputStream captured = new CapturingInputStream(body);
+    if (dispatcher.listener().map(CallListener::wantsRequestData).orElse(false)) {
+      captured.start(MAX_CAPTURED_REQUEST);
+    }
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory);
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(captured, memory);
       if (opened.isEmpty()) {
         return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
       }
@@ -177,6 +190,7 @@ public final class RequestHandler {
     } catch (WireFormatException e) {
       return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
     }
+    Request request = new Request(captured.stop(), captured.overflowed());
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, failure.error(), caller, memory);
       return failure.unknownMethod() ? Status.NOT_FOUND : Status.BAD_REQUEST;
@@ -188,7 +202,7 @@ public final class RequestHandler {
       out.write(dispatcher.describeResponse());
       ServerCall context = new ServerCall(Describe.METHOD, caller.requestId(), Map.of(), caller.identity());
       dispatcher.report(Describe.METHOD, "unary", context, started, caller.remoteAddress(), null, null,
-          false, null, false);
+          false, request.bytes(), request.truncated());
       return Status.OK;
     }
     PreparedCall call = (PreparedCall) prepared;
@@ -204,14 +218,19 @@ public final class RequestHandler {
             + spec.kind().wireName() + " method: use the " + (stream ? "/init" : "unary") + " route"),
             caller, memory);
       }
-      return stream ? init(call, out, caller, memory, started) : unary(call, out, caller, memory, started);
+      return stream
+          ? init(call, out, caller, memory, started, request)
+          : unary(call, out, caller, memory, started, request);
     } finally {
       call.close();
     }
   }
 
+  /** The request's bytes as captured for access records (null when not kept), and whether they were too large. */
+  private record Request(byte[] bytes, boolean truncated) {}
+
   private Status unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
-      long started) throws IOException {
+      long started, Request request) throws IOException {
     MethodSpec spec = call.spec();
     RowLayout result = spec.result();
     Throwable failure = null;
@@ -247,12 +266,12 @@ public final class RequestHandler {
     } finally {
       call.context().attach(null);
       dispatcher.report(spec.name(), "unary", call.context(), started, caller.remoteAddress(), failure,
-          null, false, null, false);
+          null, false, request.bytes(), request.truncated());
     }
   }
 
   private Status init(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
-      long started) throws IOException {
+      long started, Request request) throws IOException {
     MethodSpec spec = call.spec();
     ServerCall context = call.context();
     byte[] streamId = randomBytes();
@@ -296,7 +315,14 @@ public final class RequestHandler {
         if (restorable.producer()) {
           failure = produceTurn(driver, restorable, callId, callToken, writer, context, caller, memory);
         } else {
-          String cursor = cursor(restorable, callId, caller, memory);
+          String cursor;
+          try {
+            cursor = cursor(restorable, callId, caller, memory);
+          } catch (RuntimeException error) {
+            failure = error;
+            writeError(writer, output, error, caller, memory);
+            return Status.METHOD_ERROR;
+          }
           writeSentinel(writer, output, Map.of(CURSOR_KEY, cursor, CALL_KEY, callToken), memory);
         }
       } finally {
@@ -305,7 +331,7 @@ public final class RequestHandler {
       return failure == null ? Status.OK : Status.METHOD_ERROR;
     } finally {
       dispatcher.report(spec.name(), "stream", context, started, caller.remoteAddress(), failure,
-          HexFormat.of().formatHex(streamId), false, null, false);
+          HexFormat.of().formatHex(streamId), false, request.bytes(), request.truncated());
     }
   }
 
@@ -323,11 +349,13 @@ public final class RequestHandler {
       if (turn.finished()) {
         return null;
       }
+      String cursor;
       try (Batch batch = turn.batch()) {
+        cursor = cursor(restorable, callId, caller, memory);
         writer.write(batch, turn.metadata());
       }
       Map<String, String> sentinel = new LinkedHashMap<>();
-      sentinel.put(CURSOR_KEY, cursor(restorable, callId, caller, memory));
+      sentinel.put(CURSOR_KEY, cursor);
       if (callToken != null) {
         sentinel.put(CALL_KEY, callToken);
       }
@@ -451,13 +479,17 @@ public final class RequestHandler {
     Object state;
     try {
       state = StateCodec.decode(cursor.state(), dispatcher.binding().implementationClassLoader(), memory);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
       throw new StreamTokens.InvalidTokenException("the stream state cannot be restored: " + e.getMessage());
     }
     Schema output = schema(call.outputSchema());
     Schema input = schema(call.inputSchema());
     Restorable restorable = Restorable.restore(spec, state, output, input);
-    return new Resumed(spec, call, restorable, restorable.driver(spec));
+    try {
+      return new Resumed(spec, call, restorable, restorable.driver(spec));
+    } catch (RuntimeException e) {
+      throw new StreamTokens.InvalidTokenException("the stream cannot be resumed: " + e.getMessage());
+    }
   }
 
   private static Schema schema(byte[] bytes) throws StreamTokens.InvalidTokenException {

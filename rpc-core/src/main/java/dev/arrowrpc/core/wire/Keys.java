@@ -24,6 +24,10 @@ public final class Keys {
   public static final String ERROR_KIND = "vgi_rpc.error_kind";
   /** Presence on a stream input batch cancels the stream. */
   public static final String CANCEL = "vgi_rpc.cancel";
+  /** Per-turn cursor token of a stream over a stateless transport (HTTP). */
+  public static final String STREAM_STATE = "vgi_rpc.stream_state#b64";
+  /** Per-call token of a stream over a stateless transport, issued at init and echoed by the client. */
+  public static final String CALL_STATE = "vgi_rpc.call_state#b64";
   /** Protocol name on the describe response. */
   public static final String PROTOCOL_NAME = "vgi_rpc.protocol_name";
   /** Describe layout version on the describe response. */

@@ -1,0 +1,96 @@
+package dev.arrowrpc.core.client;
+
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.ServiceDescription;
+import dev.arrowrpc.core.schema.MethodSpec;
+import java.io.IOException;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls over a byte channel: one at a time, streams in lockstep on the channel. */
+final class ChannelCalls implements ClientCalls {
+  private static final Logger LOG = LoggerFactory.getLogger(ChannelCalls.class);
+
+  private final ClientSession session;
+
+  ChannelCalls(ClientSession session) {
+    this.session = session;
+  }
+
+  @Override
+  public BufferAllocator allocator() {
+    return session.allocator();
+  }
+
+  @Override
+  public Object unary(MethodSpec method, Object[] args, Optional<String> protocolVersion) {
+    Object token = new Object();
+    session.begin(token);
+    BufferAllocator memory = session.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
+    try {
+      session.writeRequest(method, args, protocolVersion, memory);
+      return ClientCodec.unaryValue(method, session.readResponse(memory, ClientCodec.unaryDecoder(method)));
+    } catch (IOException e) {
+      throw session.transportFailure("call " + method.name(), e);
+    } finally {
+      closeQuietly(memory, method.name());
+      session.end(token);
+    }
+  }
+
+  @Override
+  public Object openStream(MethodSpec method, Object[] args, Optional<String> protocolVersion) {
+    BufferAllocator memory = session.allocator().newChildAllocator("stream-" + method.name(), 0, Long.MAX_VALUE);
+    Object token = new Object();
+    try {
+      session.begin(token);
+    } catch (RuntimeException e) {
+      memory.close();
+      throw e;
+    }
+    try {
+      session.writeRequest(method, args, protocolVersion, memory);
+      Record header = null;
+      if (method.header().isPresent()) {
+        header = session.readResponse(memory, ClientCodec.headerDecoder(method))
+            .orElseThrow(() -> new RpcException("ProtocolError", "the stream header of '" + method.name() + "' is missing"));
+      }
+      ClientStream stream = switch (method.kind()) {
+        case PRODUCER -> new ClientProducer<>(session, method, memory, header);
+        case EXCHANGE -> new ClientExchange<>(session, method, memory, header);
+        default -> new ClientBatchStream(session, method, memory, header);
+      };
+      session.end(token);
+      session.begin(stream);
+      return stream;
+    } catch (IOException e) {
+      closeQuietly(memory, method.name());
+      session.end(token);
+      throw session.transportFailure("stream init " + method.name(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(memory, method.name());
+      session.end(token);
+      throw e;
+    }
+  }
+
+  @Override
+  public ServiceDescription describe() {
+    return DescribeCall.call(session);
+  }
+
+  @Override
+  public void close() throws IOException {
+    session.close();
+  }
+
+  static void closeQuietly(BufferAllocator memory, String method) {
+    try {
+      memory.close();
+    } catch (IllegalStateException leak) {
+      LOG.error("Arrow memory leaked by call {}: {}", method, leak.getMessage());
+    }
+  }
+}

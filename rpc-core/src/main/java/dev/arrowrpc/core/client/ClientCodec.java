@@ -1,0 +1,186 @@
+package dev.arrowrpc.core.client;
+
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ReadContext;
+import dev.arrowrpc.core.server.Describe;
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.LogBatches;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's marshalling, shared by every channel: request streams out, response streams in,
+ * log delivery, and the decoding of unary results.
+ */
+final class ClientCodec {
+  private static final Logger REMOTE = LoggerFactory.getLogger("dev.arrowrpc.remote");
+
+  private ClientCodec() {}
+
+  /** Decodes the data batch of a response. */
+  @FunctionalInterface
+  interface BatchDecoder<T> {
+    T decode(IpcStreamReader reader, ReadContext context);
+  }
+
+  /**
+   * Writes a request stream: the parameters as one row, with the dispatch metadata.
+   *
+   * @param out where the stream goes
+   * @param spec the method
+   * @param args the arguments, in declaration order
+   * @param protocolVersion the service's declared version, if any
+   * @param memory scratch memory for the request batch
+   * @throws IOException when the channel fails
+   */
+  static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, Optional<String> protocolVersion,
+      BufferAllocator memory) throws IOException {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put(Keys.METHOD, spec.name());
+    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    protocolVersion.ifPresent(v -> metadata.put(Keys.PROTOCOL_VERSION, v));
+    Object[] values = args == null ? new Object[0] : args;
+    Batch batch;
+    try {
+      batch = spec.params().encode(1, (row, column) -> values[column], memory);
+    } catch (MarshalException e) {
+      throw new RpcException("TypeError", "cannot send '" + spec.name() + "': " + e.getMessage());
+    }
+    try (batch; IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
+      writer.write(batch, metadata);
+    }
+  }
+
+  /**
+   * Writes a {@code __describe__} request: an empty schema, one row, the dispatch metadata.
+   *
+   * @param out where the stream goes
+   * @param memory scratch memory
+   * @throws IOException when the channel fails
+   */
+  static void writeDescribeRequest(OutputStream out, BufferAllocator memory) throws IOException {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put(Keys.METHOD, Describe.METHOD);
+    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory);
+        IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
+      root.setRowCount(1);
+      writer.write(root, metadata);
+    }
+  }
+
+  /**
+   * Reads a response stream holding logs and at most one data batch, decoding the data with the
+   * given function. Errors are raised after the stream has been read to its end, so a byte
+   * channel stays in step.
+   *
+   * @param in where the stream comes from
+   * @param memory the call's scratch memory
+   * @param results where decoded values that are Arrow data are allocated
+   * @param logs receives the stream's log messages
+   * @param decoder turns the data batch into the call's value
+   * @return the decoded value, or empty when the stream held no data batch
+   * @throws IOException when the channel fails or holds no stream
+   */
+  static <T> Optional<T> readResponse(InputStream in, BufferAllocator memory, BufferAllocator results,
+      Consumer<LogMessage> logs, BatchDecoder<T> decoder) throws IOException {
+    IpcStreamReader reader = IpcStreamReader.open(in, memory)
+        .orElseThrow(() -> new EOFException("the server closed the connection"));
+    try (reader) {
+      T value = null;
+      boolean seen = false;
+      RpcException error = null;
+      RuntimeException decodeFailure = null;
+      while (reader.next()) {
+        LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
+        if (kind instanceof LogBatches.Log log) {
+          logs.accept(log.message());
+        } else if (kind instanceof LogBatches.Error e) {
+          error = error == null ? e.error() : error;
+        } else if (!seen) {
+          seen = true;
+          try {
+            value = decoder.decode(reader, new ReadContext(reader, results));
+          } catch (RuntimeException e) {
+            decodeFailure = e;
+          }
+        }
+      }
+      if (error != null) {
+        throw error;
+      }
+      if (decodeFailure != null) {
+        throw decodeFailure instanceof MarshalException
+            ? new RpcException("TypeError", "cannot decode the response: " + decodeFailure.getMessage())
+            : decodeFailure;
+      }
+      return seen ? Optional.ofNullable(value) : Optional.empty();
+    }
+  }
+
+  /** The decoder of a unary method's result batch. */
+  static BatchDecoder<Object> unaryDecoder(MethodSpec method) {
+    return (reader, context) -> method.hasReturn()
+        ? method.result().decodeRow(reader.root().getFieldVectors(), 0, context)[0]
+        : null;
+  }
+
+  /**
+   * The value a unary call returns, given what its response held.
+   *
+   * @param method the method
+   * @param value the decoded result, empty when the response held no data batch
+   * @return the value (null for void methods)
+   * @throws RpcException when a primitive result is missing
+   */
+  static Object unaryValue(MethodSpec method, Optional<Object> value) {
+    if (method.hasReturn() && value.isEmpty()) {
+      if (method.method().getReturnType().isPrimitive()) {
+        throw new RpcException("ProtocolError", "the response to '" + method.name() + "' has no result");
+      }
+      return null;
+    }
+    return value.orElse(null);
+  }
+
+  /** The decoder of a stream header batch. */
+  static BatchDecoder<Record> headerDecoder(MethodSpec method) {
+    return (reader, context) -> (Record) method.header().orElseThrow().decode(reader.root(), context).get(0);
+  }
+
+  /**
+   * Delivers a server log message: to SLF4J logger {@code dev.arrowrpc.remote}, then to the
+   * client's callback.
+   *
+   * @param message the message
+   * @param onLog the callback, or null
+   */
+  static void deliver(LogMessage message, Consumer<LogMessage> onLog) {
+    switch (message.level()) {
+      case ERROR, EXCEPTION -> REMOTE.error("{} {}", message.message(), message.extra());
+      case WARN -> REMOTE.warn("{} {}", message.message(), message.extra());
+      case INFO -> REMOTE.info("{} {}", message.message(), message.extra());
+      case DEBUG -> REMOTE.debug("{} {}", message.message(), message.extra());
+      case TRACE -> REMOTE.trace("{} {}", message.message(), message.extra());
+    }
+    if (onLog != null) {
+      onLog.accept(message);
+    }
+  }
+}

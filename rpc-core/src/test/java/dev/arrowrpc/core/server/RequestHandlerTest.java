@@ -1,0 +1,261 @@
+package dev.arrowrpc.core.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.CallListener;
+import dev.arrowrpc.core.CallRecord;
+import dev.arrowrpc.core.Exchange;
+import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.LogBatches;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The request/response seam on its own, with tokens that protect nothing (the transport's job). */
+class RequestHandlerTest {
+  public record Row(long n) {}
+
+  @RpcService(name = "Seam")
+  public interface Seam {
+    long answer();
+
+    Producer<Row> lambdaProducer();
+
+    Exchange<Row, Row> lambdaExchange();
+
+    Producer<Row> counter();
+  }
+
+  /** A producer state that travels: a named class with a field. */
+  public static final class Counting implements dev.arrowrpc.core.ProducerState<Row> {
+    long next;
+
+    @Override
+    public void produce(dev.arrowrpc.core.StreamOutput<Row> out, dev.arrowrpc.core.CallContext context) {
+      out.emitRow(new Row(next++));
+    }
+  }
+
+  public static final class Impl implements Seam {
+    @Override
+    public long answer() {
+      return 42;
+    }
+
+    @Override
+    public Producer<Row> lambdaProducer() {
+      long[] i = {0};
+      return Producer.of((out, context) -> out.emitRow(new Row(i[0]++)));
+    }
+
+    @Override
+    public Exchange<Row, Row> lambdaExchange() {
+      return Exchange.of((input, out, context) -> out.emit(input));
+    }
+
+    @Override
+    public Producer<Row> counter() {
+      return Producer.of(new Counting());
+    }
+  }
+
+  /** Tokens that are just the payload in base64. */
+  private static final StreamTokens PLAIN = new StreamTokens() {
+    @Override
+    public String seal(byte[] payload, Identity identity) {
+      return Base64.getEncoder().encodeToString(payload);
+    }
+
+    @Override
+    public byte[] open(String token, Identity identity) {
+      return Base64.getDecoder().decode(token);
+    }
+  };
+
+  private static final RequestHandler.Caller CALLER = new RequestHandler.Caller(Identity.ANONYMOUS, "0123456789abcdef", "");
+
+  private BufferAllocator memory;
+  private RpcServer server;
+  private RequestHandler handler;
+  private final List<CallRecord> records = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    memory = new RootAllocator();
+    CallListener listener = new CallListener() {
+      @Override
+      public void onCall(CallRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public boolean wantsRequestData() {
+        return true;
+      }
+    };
+    server = RpcServer.builder(Seam.class, new Impl()).allocator(memory).listener(listener).build();
+    handler = new RequestHandler(server.dispatcher(), PLAIN);
+  }
+
+  @AfterEach
+  void stop() {
+    assertEquals(0, memory.getAllocatedMemory());
+    server.close();
+    memory.close();
+  }
+
+  /** A request for a method without parameters. */
+  private byte[] request(String method) throws IOException {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put(Keys.METHOD, method);
+    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    return stream(metadata, 1);
+  }
+
+  private byte[] stream(Map<String, String> metadata, int rows) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory);
+        IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
+      root.setRowCount(rows);
+      writer.write(root, metadata);
+    }
+    return out.toByteArray();
+  }
+
+  private record Answer(RequestHandler.Status status, byte[] body) {}
+
+  private Answer handle(RequestHandler.Route route, String method, byte[] body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RequestHandler.Status status = handler.handle(route, method, new ByteArrayInputStream(body), out, CALLER);
+    return new Answer(status, out.toByteArray());
+  }
+
+  /** Each batch of each stream in a body: data rows, or the error/log message, plus its metadata. */
+  private List<String> batches(byte[] body) throws IOException {
+    List<String> out = new ArrayList<>();
+    ByteArrayInputStream in = new ByteArrayInputStream(body);
+    Optional<IpcStreamReader> opened;
+    while ((opened = IpcStreamReader.open(in, memory)).isPresent()) {
+      try (IpcStreamReader reader = opened.get()) {
+        while (reader.next()) {
+          LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
+          if (kind instanceof LogBatches.Error e) {
+            out.add("error " + e.error().errorType() + ": " + e.error().errorMessage());
+          } else if (reader.metadata().containsKey(Keys.STREAM_STATE)) {
+            out.add("sentinel " + reader.root().getRowCount());
+          } else {
+            out.add("data " + reader.root().getRowCount());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theUrlMethodIsResolvedBeforeTheBodyIsRead() throws IOException {
+    Answer answer = handle(RequestHandler.Route.UNARY, "nope", new byte[0]);
+    assertEquals(RequestHandler.Status.NOT_FOUND, answer.status());
+    List<String> batches = batches(answer.body());
+    assertEquals(1, batches.size());
+    assertTrue(batches.get(0).startsWith("error MethodNotImplementedError: Unknown method: 'nope'"), batches.get(0));
+  }
+
+  @Test
+  void anExchangeStateThatCannotTravelFailsInBand() throws IOException {
+    Answer answer = handle(RequestHandler.Route.INIT, "lambdaExchange", request("lambdaExchange"));
+    assertEquals(RequestHandler.Status.METHOD_ERROR, answer.status());
+    List<String> batches = batches(answer.body());
+    assertEquals(1, batches.size(), batches.toString());
+    assertTrue(batches.get(0).contains("cannot travel over a stateless transport"), batches.get(0));
+  }
+
+  @Test
+  void aProducerStateThatCannotTravelFailsBeforeItsDataIsSent() throws IOException {
+    Answer answer = handle(RequestHandler.Route.INIT, "lambdaProducer", request("lambdaProducer"));
+    assertEquals(RequestHandler.Status.METHOD_ERROR, answer.status());
+    List<String> batches = batches(answer.body());
+    assertEquals(1, batches.size(), "no data batch without its cursor: " + batches);
+    assertTrue(batches.get(0).startsWith("error ValueError"), batches.get(0));
+  }
+
+  @Test
+  void unaryAndInitRecordsCarryTheRequest() throws IOException {
+    byte[] unary = request("answer");
+    assertEquals(RequestHandler.Status.OK, handle(RequestHandler.Route.UNARY, "answer", unary).status());
+    byte[] init = request("counter");
+    Answer opened = handle(RequestHandler.Route.INIT, "counter", init);
+    assertEquals(List.of("data 1", "sentinel 0"), batches(opened.body()));
+    assertEquals(2, records.size());
+    assertArrayEquals(unary, records.get(0).requestData().orElseThrow());
+    assertArrayEquals(init, records.get(1).requestData().orElseThrow());
+  }
+
+  @Test
+  void aSignedStateThisBuildCannotRestoreIsA400() throws Exception {
+    Answer opened = handle(RequestHandler.Route.INIT, "counter", request("counter"));
+    String callToken = null;
+    String cursor = null;
+    try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(opened.body()), memory).orElseThrow()) {
+      while (reader.next()) {
+        if (reader.metadata().containsKey(Keys.CALL_STATE)) {
+          callToken = reader.metadata().get(Keys.CALL_STATE);
+          cursor = reader.metadata().get(Keys.STREAM_STATE);
+        }
+      }
+    }
+    StreamCheckpoint.Cursor real = StreamCheckpoint.readCursor(Base64.getDecoder().decode(cursor));
+    // a state of the right class whose row has another shape (as an older build might have written)
+    ByteArrayOutputStream reshaped = new ByteArrayOutputStream();
+    byte[] name = Counting.class.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    reshaped.write(StateCodec.VERSION);
+    reshaped.write(name.length >> 8);
+    reshaped.write(name.length & 0xff);
+    reshaped.write(name);
+    reshaped.write(stream(Map.of(), 1));
+    byte[] garbled = reshaped.toByteArray();
+    String forged = Base64.getEncoder().encodeToString(StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(real.callId(),
+        new byte[] {1, 0, 3, 'n', 'o', 'p'})));
+    for (String bad : List.of(forged, Base64.getEncoder().encodeToString(
+        StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(real.callId(), garbled))))) {
+      Map<String, String> metadata = new LinkedHashMap<>();
+      metadata.put(Keys.STREAM_STATE, bad);
+      metadata.put(Keys.CALL_STATE, callToken);
+      Answer turn = handle(RequestHandler.Route.EXCHANGE, "counter", stream(metadata, 0));
+      assertEquals(RequestHandler.Status.BAD_REQUEST, turn.status());
+      assertTrue(batches(turn.body()).get(0).startsWith("error ProtocolError: invalid stream token"),
+          batches(turn.body()).toString());
+    }
+  }
+
+  @Test
+  void statusCodes() {
+    assertEquals(200, RequestHandler.Status.METHOD_ERROR.httpStatus());
+    assertTrue(RequestHandler.Status.METHOD_ERROR.isError());
+    assertEquals(400, RequestHandler.Status.BAD_REQUEST.httpStatus());
+    assertEquals(404, RequestHandler.Status.NOT_FOUND.httpStatus());
+    assertEquals(RpcException.class, new RpcException("x", "y").getClass());
+  }
+}

@@ -1,0 +1,28 @@
+package dev.arrowrpc.transport.http;
+
+/** Why a request was refused with 401: the reference's closed set of reason codes. */
+public enum AuthReason {
+  /** No credential was presented. */
+  MISSING_CREDENTIAL("missing_credential"),
+  /** The credential is not valid. */
+  INVALID_CREDENTIAL("invalid_credential"),
+  /** The credential was valid once and has expired. */
+  EXPIRED_CREDENTIAL("expired_credential"),
+  /** The credential is valid but does not grant this call. */
+  INSUFFICIENT_SCOPE("insufficient_scope"),
+  /** Authentication depends on headers a reverse proxy must add, and they are missing. */
+  PROXY_REQUIRED("proxy_required"),
+  /** Any other refusal. */
+  UNAUTHORIZED("unauthorized");
+
+  private final String code;
+
+  AuthReason(String code) {
+    this.code = code;
+  }
+
+  /** The code sent in {@code VGI-Auth-Reason} and the JSON body. */
+  public String code() {
+    return code;
+  }
+}

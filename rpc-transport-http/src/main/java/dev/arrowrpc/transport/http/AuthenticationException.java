@@ -1,0 +1,34 @@
+package dev.arrowrpc.transport.http;
+
+import java.util.Objects;
+
+/**
+ * Thrown by an {@link Authenticator} to refuse a request: the server answers 401 with the reason
+ * in {@code VGI-Auth-Reason} and a JSON body (or an HTML page for a browser).
+ */
+public final class AuthenticationException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  private final AuthReason reason;
+
+  /**
+   * Creates the refusal.
+   *
+   * @param reason why
+   * @param detail a human-readable explanation, sent to the client (never include the credential)
+   */
+  public AuthenticationException(AuthReason reason, String detail) {
+    super(Objects.requireNonNull(detail, "detail"));
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Why the request was refused. */
+  public AuthReason reason() {
+    return reason;
+  }
+
+  /** The explanation sent to the client. */
+  public String detail() {
+    return getMessage();
+  }
+}

@@ -1,0 +1,251 @@
+package dev.arrowrpc.transport.http;
+
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RpcClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * Connects to a vgi-rpc service over HTTP: to an {@link HttpRpcServer}, or to any implementation
+ * of the protocol's HTTP transport (such as the reference's).
+ *
+ * <pre>{@code
+ * try (RpcClient client = HttpRpc.connect("http://localhost:8080")) {
+ *   Calculator calc = client.proxy(Calculator.class);
+ *   double sum = calc.add(1, 2);
+ * }
+ * }</pre>
+ *
+ * <p>Calls may run concurrently from several threads; each stream turn is a request of its own.
+ * A refusal that is not an Arrow stream surfaces as an {@link dev.arrowrpc.core.RpcException} of
+ * type {@code AuthenticationError} (401), {@code PayloadTooLarge} (413) or {@code TransportError}
+ * (anything else), quoting the status and body.
+ */
+public final class HttpRpc {
+  private HttpRpc() {}
+
+  /**
+   * Connects with default settings.
+   *
+   * @param url the service's base URL, prefix included, such as {@code http://host:8080/vgi}
+   * @return the client
+   */
+  public static RpcClient connect(String url) {
+    return builder(url).build();
+  }
+
+  /**
+   * Starts configuring a client.
+   *
+   * @param url the service's base URL, prefix included
+   * @return a builder
+   */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** Configures an HTTP client. */
+  public static final class Builder {
+    private final HttpUrl base;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration readTimeout = Duration.ofMinutes(5);
+    private Duration writeTimeout = Duration.ofMinutes(5);
+    private Duration callTimeout = Duration.ZERO;
+    private boolean compressRequests;
+    private int maxIdleConnections = 5;
+    private Duration keepAlive = Duration.ofMinutes(5);
+    private OkHttpClient client;
+    private BufferAllocator allocator;
+    private Consumer<LogMessage> onLog;
+
+    private Builder(String url) {
+      HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(url, "url"));
+      if (parsed == null) {
+        throw new IllegalArgumentException("not an http(s) URL: " + url);
+      }
+      HttpUrl.Builder trimmed = parsed.newBuilder();
+      // drop a trailing slash: routes are appended as path segments
+      String path = parsed.encodedPath();
+      if (path.endsWith("/") && parsed.pathSize() > 0 && parsed.pathSegments().get(parsed.pathSize() - 1).isEmpty()) {
+        trimmed.removePathSegment(parsed.pathSize() - 1);
+      }
+      this.base = trimmed.build();
+    }
+
+    /**
+     * Sends {@code Authorization: Bearer <token>} with every request.
+     *
+     * @param token the token
+     * @return this builder
+     */
+    public Builder bearerToken(String token) {
+      return header("Authorization", "Bearer " + Objects.requireNonNull(token, "token"));
+    }
+
+    /**
+     * Sends a header with every request.
+     *
+     * @param name the header name
+     * @param value the value
+     * @return this builder
+     */
+    public Builder header(String name, String value) {
+      headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Sets the connect timeout (default 10 s).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets the read timeout: the longest wait for response bytes, and so for a call's result
+     * (default 5 min).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets the write timeout (default 5 min).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Bounds each whole request, from connect to the end of the response (default: none).
+     *
+     * @param timeout the timeout, {@link Duration#ZERO} for none
+     * @return this builder
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Compresses request bodies with zstd (default off: on fast networks compression costs more
+     * than it saves).
+     *
+     * @param enabled whether to compress
+     * @return this builder
+     */
+    public Builder compressRequests(boolean enabled) {
+      this.compressRequests = enabled;
+      return this;
+    }
+
+    /**
+     * Configures the connection pool (default: 5 idle connections kept 5 minutes).
+     *
+     * @param maxIdle the most idle connections kept
+     * @param keepAlive how long an idle connection is kept
+     * @return this builder
+     */
+    public Builder connectionPool(int maxIdle, Duration keepAlive) {
+      if (maxIdle < 0) {
+        throw new IllegalArgumentException("maxIdle cannot be negative");
+      }
+      this.maxIdleConnections = maxIdle;
+      this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
+      return this;
+    }
+
+    /**
+     * Uses a caller-configured OkHttp client (TLS, proxies, interceptors) instead of building one;
+     * the timeouts and pool set here are then ignored, and closing the client leaves it open.
+     *
+     * @param client the client
+     * @return this builder
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Uses the caller's allocator for results (the caller closes it); by default the client makes
+     * its own.
+     *
+     * @param allocator the allocator
+     * @return this builder
+     */
+    public Builder allocator(BufferAllocator allocator) {
+      this.allocator = Objects.requireNonNull(allocator, "allocator");
+      return this;
+    }
+
+    /**
+     * Receives the server's log messages.
+     *
+     * @param onLog the callback
+     * @return this builder
+     */
+    public Builder onLog(Consumer<LogMessage> onLog) {
+      this.onLog = Objects.requireNonNull(onLog, "onLog");
+      return this;
+    }
+
+    /**
+     * Builds just the transport, for an {@link RpcClient} configured by hand or for several
+     * clients.
+     *
+     * @return the transport
+     */
+    public HttpTransport transport() {
+      if (client != null) {
+        return new HttpTransport(client, base, headers, compressRequests, false);
+      }
+      OkHttpClient built = new OkHttpClient.Builder()
+          .socketFactory(new NoDelaySocketFactory())
+          .connectionPool(new ConnectionPool(maxIdleConnections, keepAlive.toMillis(), TimeUnit.MILLISECONDS))
+          .connectTimeout(connectTimeout)
+          .readTimeout(readTimeout)
+          .writeTimeout(writeTimeout)
+          .callTimeout(callTimeout)
+          .build();
+      return new HttpTransport(built, base, headers, compressRequests, true);
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @return the client; closing it closes the transport
+     */
+    public RpcClient build() {
+      RpcClient.Builder builder = RpcClient.builder(transport());
+      if (allocator != null) {
+        builder.allocator(allocator);
+      }
+      if (onLog != null) {
+        builder.onLog(onLog);
+      }
+      return builder.build();
+    }
+  }
+}

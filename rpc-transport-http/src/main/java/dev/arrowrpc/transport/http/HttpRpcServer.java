@@ -1,0 +1,406 @@
+package dev.arrowrpc.transport.http;
+
+import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.server.RequestHandler;
+import dev.arrowrpc.core.server.StreamTokens;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves an {@link RpcServer} over HTTP (Undertow), byte-compatible with the reference's HTTP
+ * transport:
+ *
+ * <ul>
+ *   <li>{@code POST {prefix}/{method}}: a unary call; {@code POST {prefix}/{method}/init} opens a
+ *       stream and {@code POST {prefix}/{method}/exchange} runs each later turn or cancels it. The
+ *       stream's state travels in HMAC-signed tokens ({@link HmacStreamTokens}), so no session
+ *       lives on the server and any replica holding the key can serve any turn.
+ *   <li>{@code GET/HEAD/OPTIONS {prefix}/health}: JSON health and capability discovery, never
+ *       behind authentication; {@code GET {prefix}} and {@code GET {prefix}/describe}: HTML landing
+ *       and API reference pages.
+ *   <li>Request bodies may be zstd- or gzip-encoded and are bounded ({@code maxRequestBytes}, 413)
+ *       as they are read and decoded. Responses are streamed as produced; they are compressed only
+ *       when enabled and the client asks.
+ * </ul>
+ *
+ * <pre>{@code
+ * try (HttpRpcServer http = HttpRpcServer.builder(rpcServer).port(8080).start()) {
+ *   http.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops taking requests, lets those in flight finish (up to the drain timeout)
+ * and stops the listener; it does not close the {@link RpcServer}.
+ */
+public final class HttpRpcServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpRpcServer.class);
+
+  private final Undertow undertow;
+  private final GracefulShutdownHandler shutdown;
+  private final InetSocketAddress address;
+  private final String prefix;
+  private final Duration drainTimeout;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  private HttpRpcServer(Undertow undertow, GracefulShutdownHandler shutdown, InetSocketAddress address,
+      String prefix, Duration drainTimeout) {
+    this.undertow = undertow;
+    this.shutdown = shutdown;
+    this.address = address;
+    this.prefix = prefix;
+    this.drainTimeout = drainTimeout;
+  }
+
+  /**
+   * Starts configuring a server for an {@link RpcServer}.
+   *
+   * @param server the server whose service is exposed
+   * @return a builder
+   */
+  public static Builder builder(RpcServer server) {
+    return new Builder(server);
+  }
+
+  /** The port the server listens on (the bound one when configured with port 0). */
+  public int port() {
+    return address.getPort();
+  }
+
+  /** The address the server listens on. */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** The base URL of the service, prefix included, for {@link HttpRpc#connect(String)}. */
+  public String url() {
+    String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
+        ? "127.0.0.1" : address.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + address.getPort() + prefix;
+  }
+
+  /**
+   * Blocks until the server has been closed (by {@link #close()}, possibly from a shutdown hook).
+   *
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /**
+   * Stops accepting requests, waits for those in flight (up to the drain timeout) and stops the
+   * listener. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      shutdown.shutdown();
+      if (!shutdown.awaitShutdown(drainTimeout.toMillis())) {
+        LOG.warn("requests still in flight after {}; stopping anyway", drainTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      undertow.stop();
+      terminated.countDown();
+    }
+  }
+
+  /**
+   * Cross-origin access for browsers.
+   *
+   * @param origins the allowed origins, or {@code *} for any
+   * @param maxAge how long a browser may cache a preflight answer
+   */
+  record Cors(Set<String> origins, Duration maxAge) {
+    boolean anyOrigin() {
+      return origins.contains("*");
+    }
+
+    boolean allows(String origin) {
+      return anyOrigin() || origins.contains(origin);
+    }
+  }
+
+  /** The configuration the request handler reads. */
+  record Settings(String prefix, long maxRequestBytes, boolean responseCompression, Optional<Authenticator> authenticator,
+      Optional<Cors> cors, boolean landingPage, boolean describePage) {}
+
+  /** Configures and starts an {@link HttpRpcServer}. */
+  public static final class Builder {
+    /** The request-size limit unless configured otherwise: 256 MiB, received and decoded alike. */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 256L << 20;
+
+    private final RpcServer server;
+    private String host = "127.0.0.1";
+    private int port;
+    private String prefix = "";
+    private StreamTokens tokens;
+    private byte[] signingKey;
+    private Duration tokenTtl = HmacStreamTokens.DEFAULT_TTL;
+    private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private boolean responseCompression;
+    private Authenticator authenticator;
+    private Cors cors;
+    private boolean landingPage = true;
+    private boolean describePage = true;
+    private int workerThreads;
+    private Duration drainTimeout = Duration.ofSeconds(30);
+
+    private Builder(RpcServer server) {
+      this.server = Objects.requireNonNull(server, "server");
+    }
+
+    /**
+     * Sets the address to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface).
+     *
+     * @param host the host name or address
+     * @return this builder
+     */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /**
+     * Sets the port (default 0: any free port, see {@link HttpRpcServer#port()}).
+     *
+     * @param port the port
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Sets the URL prefix the service is mounted at (default {@code ""}: the root, as the
+     * reference and {@code vgi-rpc-test --prefix} default to).
+     *
+     * @param prefix a path such as {@code /vgi}, or empty
+     * @return this builder
+     */
+    public Builder prefix(String prefix) {
+      String p = Objects.requireNonNull(prefix, "prefix").strip();
+      while (p.endsWith("/")) {
+        p = p.substring(0, p.length() - 1);
+      }
+      if (!p.isEmpty() && !p.startsWith("/")) {
+        p = "/" + p;
+      }
+      this.prefix = p;
+      return this;
+    }
+
+    /**
+     * Sets the key stream tokens are signed with. Replicas behind one load balancer must share it.
+     * Without a key (and without {@link #tokens}), the key comes from {@value
+     * HmacStreamTokens#KEY_ENVIRONMENT_VARIABLE}, or is made at random with a warning.
+     *
+     * @param key at least 16 bytes, 32 recommended
+     * @return this builder
+     */
+    public Builder signingKey(byte[] key) {
+      this.signingKey = Objects.requireNonNull(key, "key").clone();
+      return this;
+    }
+
+    /**
+     * Sets how long a stream token stays valid (default one hour; {@link Duration#ZERO}: no limit).
+     * A stream idle for longer cannot be resumed.
+     *
+     * @param ttl the lifetime
+     * @return this builder
+     */
+    public Builder tokenTtl(Duration ttl) {
+      this.tokenTtl = Objects.requireNonNull(ttl, "ttl");
+      return this;
+    }
+
+    /**
+     * Uses fully configured stream tokens (key rotation, clock), replacing {@link #signingKey} and
+     * {@link #tokenTtl}.
+     *
+     * @param tokens the tokens
+     * @return this builder
+     */
+    public Builder tokens(StreamTokens tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    /**
+     * Sets the largest request body accepted, as received and as decoded from its content encoding
+     * (default {@value #DEFAULT_MAX_REQUEST_BYTES}); larger ones are refused with 413. Advertised
+     * in {@code VGI-Max-Request-Bytes}.
+     *
+     * @param bytes the limit
+     * @return this builder
+     */
+    public Builder maxRequestBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxRequestBytes must be positive");
+      }
+      this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Compresses responses (zstd or gzip) for clients that ask for it (default off, advertised as an
+     * empty {@code VGI-Supported-Encodings}). Compressed request bodies are decoded either way.
+     *
+     * @param enabled whether to compress
+     * @return this builder
+     */
+    public Builder responseCompression(boolean enabled) {
+      this.responseCompression = enabled;
+      return this;
+    }
+
+    /**
+     * Authenticates every request except {@code /health} and {@code OPTIONS} (default: everyone is
+     * anonymous).
+     *
+     * @param authenticator decides who is calling, or refuses with 401
+     * @return this builder
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Lets browsers on these origins call the service (default: no CORS headers at all).
+     *
+     * @param origins the allowed origins, such as {@code https://app.example}, or {@code *}
+     * @return this builder
+     */
+    public Builder cors(String... origins) {
+      if (origins.length == 0) {
+        throw new IllegalArgumentException("give at least one origin, or *");
+      }
+      this.cors = new Cors(Set.copyOf(List.of(origins)), cors == null ? Duration.ofHours(2) : cors.maxAge());
+      return this;
+    }
+
+    /**
+     * Sets how long browsers may cache a CORS preflight answer (default two hours).
+     *
+     * @param maxAge the lifetime
+     * @return this builder
+     */
+    public Builder corsMaxAge(Duration maxAge) {
+      if (cors == null) {
+        throw new IllegalStateException("configure cors(...) first");
+      }
+      this.cors = new Cors(cors.origins(), Objects.requireNonNull(maxAge, "maxAge"));
+      return this;
+    }
+
+    /**
+     * Serves the HTML landing page at {@code GET {prefix}} (default on).
+     *
+     * @param enabled whether to serve it
+     * @return this builder
+     */
+    public Builder landingPage(boolean enabled) {
+      this.landingPage = enabled;
+      return this;
+    }
+
+    /**
+     * Serves the HTML API reference at {@code GET {prefix}/describe} (default on).
+     *
+     * @param enabled whether to serve it
+     * @return this builder
+     */
+    public Builder describePage(boolean enabled) {
+      this.describePage = enabled;
+      return this;
+    }
+
+    /**
+     * Sets the number of threads that run calls (default: Undertow's, eight per I/O thread).
+     *
+     * @param threads the thread count
+     * @return this builder
+     */
+    public Builder workerThreads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("workerThreads must be positive");
+      }
+      this.workerThreads = threads;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link HttpRpcServer#close()} waits for requests in flight (default 30 s).
+     *
+     * @param timeout the drain timeout
+     * @return this builder
+     */
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Binds the listener and starts serving.
+     *
+     * @return the running server
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public HttpRpcServer start() {
+      StreamTokens sealed = tokens;
+      if (sealed == null) {
+        HmacStreamTokens.Builder hmac = HmacStreamTokens.builder().ttl(tokenTtl);
+        if (signingKey != null) {
+          hmac.key(signingKey);
+        }
+        sealed = hmac.build();
+      }
+      Settings settings = new Settings(prefix, maxRequestBytes, responseCompression, Optional.ofNullable(authenticator),
+          Optional.ofNullable(cors), landingPage, describePage);
+      RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings);
+      GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);
+      // request bodies are bounded by RequestBody (413), not by Undertow's default 2 MiB cut-off
+      Undertow.Builder undertow = Undertow.builder().addHttpListener(port, host).setHandler(graceful)
+          .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE);
+      if (workerThreads > 0) {
+        undertow.setWorkerThreads(workerThreads);
+      }
+      Undertow started = undertow.build();
+      try {
+        started.start();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+      }
+      InetSocketAddress bound = (InetSocketAddress) started.getListenerInfo().get(0).getAddress();
+      LOG.info("serving {} over HTTP at {}:{}{}", server.dispatcher().spec().protocolName(), bound.getHostString(),
+          bound.getPort(), prefix.isEmpty() ? "/" : prefix);
+      return new HttpRpcServer(started, graceful, bound, prefix, drainTimeout);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.arrowrpc.transport.http;
+
+import dev.arrowrpc.core.JsonlAccessLog;
+import dev.arrowrpc.core.RpcServer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs an HTTP worker from command-line flags, the way the reference's conformance harness starts
+ * one: binds, prints {@code PORT:<port>} as the first line of standard output, serves until SIGTERM
+ * or SIGINT, then drains the requests in flight and exits.
+ *
+ * <p>Flags ({@link Options#parse} ignores any others, so a worker can mix them with its own):
+ *
+ * <pre>
+ * --http [PORT]              serve HTTP (an optional port, as the reference's --http 0)
+ * --host HOST                bind address (default 127.0.0.1)
+ * --port PORT                port (default 0: any free port)
+ * --prefix PATH              URL prefix (default "": the root)
+ * --token-key KEY            stream-token signing key, hex or base64 (default: ARROWRPC_SIGNING_KEY,
+ *                            else a random per-process key)
+ * --token-ttl SECONDS        stream-token lifetime (default 3600; 0: no limit)
+ * --max-request-bytes N      request-size limit, received and decoded (default 256 MiB)
+ * --compression none|zstd    compress responses for clients that ask (default none)
+ * --no-compression           same as --compression none
+ * --cors-origin ORIGIN       allow a browser origin (repeatable; * for any)
+ * --bearer-token TOKEN       require Authorization: Bearer TOKEN (principal "client")
+ * --http-auth                refuse every call with 401 (/health still answers)
+ * --worker-threads N         threads running calls
+ * </pre>
+ *
+ * <p>{@link #main} serves one service named by class: {@code --service INTERFACE --implementation
+ * CLASS} (a public no-argument constructor), with {@code --access-log PATH} appending JSONL access
+ * records.
+ */
+public final class HttpWorker {
+  private HttpWorker() {}
+
+  /**
+   * The worker's HTTP settings.
+   *
+   * @param http whether {@code --http} was given
+   * @param host the bind address
+   * @param port the port
+   * @param prefix the URL prefix
+   * @param tokenKey the signing key's text, if given
+   * @param tokenTtl the token lifetime
+   * @param maxRequestBytes the request-size limit, if given
+   * @param responseCompression whether responses are compressed when asked
+   * @param corsOrigins the allowed browser origins
+   * @param bearerToken the bearer token required, if any
+   * @param rejectAll whether every call is refused with 401
+   * @param workerThreads the worker thread count, if given
+   */
+  public record Options(boolean http, String host, int port, String prefix, Optional<String> tokenKey,
+      Duration tokenTtl, Optional<Long> maxRequestBytes, boolean responseCompression, List<String> corsOrigins,
+      Optional<String> bearerToken, boolean rejectAll, Optional<Integer> workerThreads) {
+
+    /** Copies the list. */
+    public Options {
+      corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    /**
+     * Reads the flags this class knows; others are skipped.
+     *
+     * @param args the command line
+     * @return the options
+     * @throws IllegalArgumentException when a known flag lacks its value or has a bad one
+     */
+    public static Options parse(List<String> args) {
+      boolean http = false;
+      String host = "127.0.0.1";
+      int port = 0;
+      String prefix = "";
+      Optional<String> tokenKey = Optional.empty();
+      Duration ttl = HmacStreamTokens.DEFAULT_TTL;
+      Optional<Long> maxRequest = Optional.empty();
+      boolean compression = false;
+      List<String> origins = new ArrayList<>();
+      Optional<String> bearer = Optional.empty();
+      boolean rejectAll = false;
+      Optional<Integer> threads = Optional.empty();
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        switch (arg) {
+          case "--http" -> {
+            http = true;
+            if (i + 1 < args.size() && args.get(i + 1).matches("\\d+")) {
+              port = parsePort(args.get(++i));
+            }
+          }
+          case "--host" -> host = value(args, ++i, arg);
+          case "--port" -> port = parsePort(value(args, ++i, arg));
+          case "--prefix" -> prefix = value(args, ++i, arg);
+          case "--token-key" -> tokenKey = Optional.of(value(args, ++i, arg));
+          case "--token-ttl" -> ttl = Duration.ofSeconds(number(value(args, ++i, arg), arg));
+          case "--max-request-bytes" -> maxRequest = Optional.of(number(value(args, ++i, arg), arg));
+          case "--no-compression" -> compression = false;
+          case "--compression" -> {
+            String codec = value(args, ++i, arg);
+            if (!codec.equals("none") && !codec.equals("zstd")) {
+              throw new IllegalArgumentException("--compression takes none or zstd, got " + codec);
+            }
+            compression = codec.equals("zstd");
+          }
+          case "--cors-origin" -> origins.add(value(args, ++i, arg));
+          case "--bearer-token" -> bearer = Optional.of(value(args, ++i, arg));
+          case "--http-auth" -> rejectAll = true;
+          case "--worker-threads" -> threads = Optional.of((int) number(value(args, ++i, arg), arg));
+          default -> {
+            // another component's flag
+          }
+        }
+      }
+      return new Options(http, host, port, prefix, tokenKey, ttl, maxRequest, compression, origins, bearer,
+          rejectAll, threads);
+    }
+
+    private static String value(List<String> args, int index, String flag) {
+      if (index >= args.size()) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      return args.get(index);
+    }
+
+    private static long number(String text, String flag) {
+      try {
+        long value = Long.parseLong(text);
+        if (value < 0) {
+          throw new NumberFormatException();
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(flag + " takes a non-negative integer, got " + text);
+      }
+    }
+
+    private static int parsePort(String text) {
+      long port = number(text, "--port");
+      if (port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + text);
+      }
+      return (int) port;
+    }
+
+    /**
+     * Configures a server builder with these options.
+     *
+     * @param builder the builder
+     * @return the same builder
+     */
+    public HttpRpcServer.Builder apply(HttpRpcServer.Builder builder) {
+      builder.host(host).port(port).prefix(prefix).responseCompression(responseCompression);
+      HmacStreamTokens.Builder tokens = HmacStreamTokens.builder().ttl(tokenTtl);
+      tokenKey.ifPresent(tokens::key);
+      builder.tokens(tokens.build());
+      maxRequestBytes.ifPresent(builder::maxRequestBytes);
+      if (!corsOrigins.isEmpty()) {
+        builder.cors(corsOrigins.toArray(String[]::new));
+      }
+      if (rejectAll) {
+        builder.authenticator(request -> {
+          throw new AuthenticationException(AuthReason.UNAUTHORIZED, "this worker refuses every call");
+        });
+      } else {
+        bearerToken.ifPresent(token -> builder.authenticator(BearerTokenAuthenticator.of(token, "client")));
+      }
+      workerThreads.ifPresent(builder::workerThreads);
+      return builder;
+    }
+  }
+
+  /**
+   * Starts an HTTP server for an RPC server.
+   *
+   * @param server the RPC server
+   * @param options the settings
+   * @return the running HTTP server
+   */
+  public static HttpRpcServer start(RpcServer server, Options options) {
+    return options.apply(HttpRpcServer.builder(server)).start();
+  }
+
+  /**
+   * Starts serving, prints {@code PORT:<port>} (then flushes), and blocks until SIGTERM or SIGINT
+   * has drained the server.
+   *
+   * @param server the RPC server (left open; the process is ending)
+   * @param options the settings
+   * @param out where the port line goes (standard output)
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public static void run(RpcServer server, Options options, PrintStream out) throws InterruptedException {
+    HttpRpcServer http = start(server, options);
+    Runtime.getRuntime().addShutdownHook(new Thread(http::close, "http-worker-shutdown"));
+    out.println("PORT:" + http.port());
+    out.flush();
+    http.awaitTermination();
+  }
+
+  /**
+   * Serves the service named by {@code --service} with an instance of {@code --implementation},
+   * over HTTP as the other flags say.
+   *
+   * @param args the command line
+   * @throws Exception when the classes cannot be loaded or the server cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    List<String> list = Arrays.asList(args);
+    String service = flag(list, "--service");
+    String implementation = flag(list, "--implementation");
+    Class<?> type = Class.forName(service);
+    Object instance = Class.forName(implementation).getConstructor().newInstance();
+    RpcServer.Builder builder = RpcServer.builder(type, instance);
+    int log = list.indexOf("--access-log");
+    if (log >= 0 && log + 1 < list.size()) {
+      builder.listener(JsonlAccessLog.append(Path.of(list.get(log + 1)), true));
+    }
+    RpcServer server = builder.build();
+    run(server, Options.parse(list), System.out);
+  }
+
+  private static String flag(List<String> args, String name) {
+    int at = args.indexOf(name);
+    if (at < 0 || at + 1 >= args.size()) {
+      throw new IllegalArgumentException("usage: HttpWorker --service INTERFACE --implementation CLASS [--http ...]");
+    }
+    return Objects.requireNonNull(args.get(at + 1));
+  }
+}

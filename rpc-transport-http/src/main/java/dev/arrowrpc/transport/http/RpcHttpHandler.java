@@ -1,0 +1,366 @@
+package dev.arrowrpc.transport.http;
+
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.server.Identity;
+import dev.arrowrpc.core.server.RequestHandler;
+import dev.arrowrpc.core.util.Json;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes HTTP requests: RPC calls ({@code POST {prefix}/{method}}, {@code /init}, {@code
+ * /exchange}) to the core {@link RequestHandler}; {@code /health}, the landing and describe pages,
+ * CORS preflights and refusals (401, 404, 405, 413, 415) itself. Every response carries the
+ * request id and the capability headers.
+ */
+final class RpcHttpHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RpcHttpHandler.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** How much of a response is held back before it is committed as a 200 and streamed. */
+  private static final int COMMIT_THRESHOLD = 64 * 1024;
+  private static final HttpString CORP = new HttpString("Cross-Origin-Resource-Policy");
+  private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+  private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
+  private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+  private static final HttpString EXPOSE_HEADERS = new HttpString("Access-Control-Expose-Headers");
+  private static final HttpString MAX_AGE = new HttpString("Access-Control-Max-Age");
+  private static final HttpString REQUEST_METHOD = new HttpString("Access-Control-Request-Method");
+  private static final HttpString REQUEST_HEADERS = new HttpString("Access-Control-Request-Headers");
+  private static final String DEFAULT_ALLOWED_HEADERS = "Content-Type, Content-Encoding, Accept-Encoding, Authorization, "
+      + "X-Request-ID, X-VGI-Accept-Encoding, VGI-Session, VGI-Session-Accept, VGI-Proxy-Proof";
+
+  private final RpcServer server;
+  private final RequestHandler dispatcher;
+  private final HttpRpcServer.Settings settings;
+  private final Map<HttpString, String> capabilities;
+  private final String exposedHeaders;
+  private final byte[] health;
+  private final String landing;
+  private final String describe;
+  private final String notFound;
+
+  RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings) {
+    this.server = server;
+    this.dispatcher = dispatcher;
+    this.settings = settings;
+    Map<HttpString, String> caps = new LinkedHashMap<>();
+    caps.put(Responses.EXTERNALIZATION_ENABLED, "false");
+    caps.put(Responses.SUPPORTED_ENCODINGS, settings.responseCompression() ? "zstd, gzip" : "");
+    caps.put(Responses.MAX_REQUEST_BYTES, Long.toString(settings.maxRequestBytes()));
+    this.capabilities = Map.copyOf(caps);
+    List<String> exposed = new ArrayList<>(List.of("X-Request-ID", "X-VGI-RPC-Error", "X-VGI-Content-Encoding",
+        "Content-Encoding", "WWW-Authenticate", "VGI-Auth-Reason"));
+    caps.keySet().forEach(name -> exposed.add(name.toString()));
+    this.exposedHeaders = String.join(", ", exposed);
+    var spec = server.dispatcher().spec();
+    Map<String, String> healthBody = new LinkedHashMap<>();
+    healthBody.put("status", "ok");
+    healthBody.put("server_id", server.serverId());
+    healthBody.put("protocol", spec.protocolName());
+    this.health = Json.write(healthBody).getBytes(StandardCharsets.UTF_8);
+    this.landing = Pages.landing(spec, server.serverId(), settings.prefix(), settings.describePage());
+    this.describe = Pages.describe(spec);
+    this.notFound = Pages.notFound(spec, settings.prefix());
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this);
+      return;
+    }
+    exchange.startBlocking();
+    String requestId = requestId(exchange);
+    exchange.getResponseHeaders().put(Responses.REQUEST_ID, requestId);
+    capabilities.forEach((name, value) -> exchange.getResponseHeaders().put(name, value));
+    corsHeaders(exchange);
+    String verb = exchange.getRequestMethod().toString();
+    Optional<String> under = underPrefix(exchange.getRequestPath());
+    if (under.isEmpty()) {
+      Responses.html(exchange, 404, notFound);
+      return;
+    }
+    String path = under.get();
+    boolean read = verb.equals("GET") || verb.equals("HEAD");
+    if (verb.equals("OPTIONS")) {
+      options(exchange);
+      return;
+    }
+    if (path.equals("/health") && read) {
+      Responses.send(exchange, 200, "application/json", health);
+      return;
+    }
+    Optional<Identity> identity = authenticate(exchange, verb);
+    if (identity.isEmpty()) {
+      return;
+    }
+    Optional<Route> route = Route.parse(path);
+    if (read) {
+      if ((path.isEmpty() || path.equals("/")) && settings.landingPage()) {
+        Responses.html(exchange, 200, landing);
+      } else if (path.equals("/describe") && settings.describePage()) {
+        Responses.html(exchange, 200, describe);
+      } else if (route.isPresent()) {
+        methodNotAllowed(exchange);
+      } else {
+        Responses.html(exchange, 404, notFound);
+      }
+      return;
+    }
+    if (!verb.equals("POST")) {
+      if (route.isPresent()) {
+        methodNotAllowed(exchange);
+      } else {
+        Responses.html(exchange, 404, notFound);
+      }
+      return;
+    }
+    if (path.equals("/__introspect_token__")) {
+      Responses.json(exchange, 404, Map.of("error", "not_enabled"));
+      return;
+    }
+    if (route.isEmpty()) {
+      Responses.html(exchange, 404, notFound);
+      return;
+    }
+    call(exchange, route.get(), identity.get(), requestId);
+  }
+
+  // ------------------------------------------------------------------ RPC
+
+  private void call(HttpServerExchange exchange, Route route, Identity identity, String requestId)
+      throws IOException {
+    long declared = exchange.getRequestContentLength();
+    if (declared > settings.maxRequestBytes()) {
+      exchange.setPersistent(false);
+      tooLarge(exchange, "Request body of " + declared + " bytes exceeds the server's max_request_bytes="
+          + settings.maxRequestBytes());
+      return;
+    }
+    String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (!isArrow(contentType)) {
+      byte[] body = Responses.arrowError(new RpcException("TypeError", "Expected Content-Type: '" + Responses.ARROW
+          + "', got '" + (contentType == null ? "" : contentType) + "'. All vgi-rpc HTTP requests must use"
+          + " Content-Type: " + Responses.ARROW), server.serverId(), requestId, server.allocator());
+      Responses.send(exchange, 415, Responses.ARROW, body);
+      return;
+    }
+    Optional<Encodings.Codec> codec;
+    try {
+      codec = Encodings.requestCodec(exchange.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
+    } catch (IllegalArgumentException e) {
+      Responses.json(exchange, 415, Map.of("title", "Unsupported Content-Encoding", "description", e.getMessage()));
+      return;
+    }
+    Optional<Encodings.Choice> compression = Encodings.negotiate(
+        exchange.getRequestHeaders().getFirst(Responses.VGI_ACCEPT_ENCODING),
+        exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING), settings.responseCompression());
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
+    ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression);
+    RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange));
+    try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes())) {
+      RequestHandler.Status status;
+      try {
+        status = dispatcher.handle(route.kind(), route.method(), body, out, caller);
+      } catch (IOException | RuntimeException e) {
+        if (body.problem().isPresent() && !out.committed()) {
+          refuseBody(exchange, body, out);
+        } else if (out.committed() || e instanceof IOException) {
+          // the client went away, or the response broke after it was committed: nothing to answer
+          if (e instanceof IOException) {
+            LOG.debug("request {} to {} ended early: {}", requestId, route.method(), e.toString());
+          } else {
+            LOG.error("request {} to {} failed after its response was committed", requestId, route.method(), e);
+          }
+          exchange.setPersistent(false);
+        } else {
+          LOG.error("request {} to {} failed", requestId, route.method(), e);
+          out.discard();
+          Responses.json(exchange, 500, Map.of("title", "Internal Server Error", "description",
+              "the server failed to answer the request " + requestId));
+        }
+        return;
+      }
+      if (body.problem().isPresent() && !out.committed()) {
+        refuseBody(exchange, body, out);
+        return;
+      }
+      boolean inBandError = status.isError() && status.httpStatus() == 200;
+      if (!out.finish(status.httpStatus(), inBandError)) {
+        LOG.debug("request {} to {} ended as {} after its response was committed", requestId, route.method(), status);
+      }
+    }
+  }
+
+  private void refuseBody(HttpServerExchange exchange, RequestBody body, ResponseBody out) throws IOException {
+    out.discard();
+    exchange.getResponseHeaders().remove(ResponseBody.ERROR_HEADER);
+    if (body.problem().orElseThrow() == RequestBody.Problem.TOO_LARGE) {
+      exchange.setPersistent(false);
+      tooLarge(exchange, body.detail());
+    } else {
+      Responses.json(exchange, 400, Map.of("title", "Decompression Error", "description", body.detail()));
+    }
+  }
+
+  private static void tooLarge(HttpServerExchange exchange, String description) throws IOException {
+    Responses.json(exchange, 413, Map.of("title", "Request body exceeds max_request_bytes", "description", description));
+  }
+
+  private static boolean isArrow(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String base = contentType.split(";", 2)[0].strip();
+    return base.equalsIgnoreCase(Responses.ARROW);
+  }
+
+  // ------------------------------------------------------------------ auth
+
+  private Optional<Identity> authenticate(HttpServerExchange exchange, String verb) throws IOException {
+    if (settings.authenticator().isEmpty()) {
+      return Optional.of(Identity.ANONYMOUS);
+    }
+    Authenticator authenticator = settings.authenticator().get();
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (HeaderValues values : exchange.getRequestHeaders()) {
+      headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+    }
+    AuthRequest request = new AuthRequest(verb, exchange.getRequestPath(), headers, remoteAddress(exchange));
+    try {
+      return Optional.of(authenticator.authenticate(request));
+    } catch (AuthenticationException e) {
+      LOG.warn("authentication failed for {} from {}: {} ({})", exchange.getRequestPath(), request.remoteAddress(),
+          e.reason().code(), e.detail());
+      exchange.getResponseHeaders().put(Responses.AUTH_REASON, e.reason().code());
+      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+      authenticator.challenge().ifPresent(c -> exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, c));
+      String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
+      if (accept != null && accept.contains("text/html")) {
+        Responses.html(exchange, 401, Pages.unauthorized(e.reason(), e.detail()));
+      } else {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", "unauthorized");
+        body.put("reason", e.reason().code());
+        body.put("detail", e.detail());
+        Responses.json(exchange, 401, body);
+      }
+      return Optional.empty();
+    }
+  }
+
+  // ------------------------------------------------------------------ headers
+
+  private String requestId(HttpServerExchange exchange) {
+    String inbound = exchange.getRequestHeaders().getFirst(Responses.REQUEST_ID);
+    if (inbound != null && !inbound.isEmpty() && inbound.length() <= 256
+        && inbound.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return inbound;
+    }
+    byte[] raw = new byte[8];
+    RANDOM.nextBytes(raw);
+    return HexFormat.of().formatHex(raw);
+  }
+
+  private static String remoteAddress(HttpServerExchange exchange) {
+    InetSocketAddress source = exchange.getSourceAddress();
+    return source == null ? "" : source.getHostString();
+  }
+
+  /** Per-response CORS headers, when CORS is configured and the origin allowed. */
+  private void corsHeaders(HttpServerExchange exchange) {
+    if (settings.cors().isEmpty()) {
+      return;
+    }
+    HttpRpcServer.Cors cors = settings.cors().get();
+    exchange.getResponseHeaders().put(CORP, "cross-origin");
+    String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+    if (origin == null || !cors.allows(origin)) {
+      return;
+    }
+    exchange.getResponseHeaders().put(ALLOW_ORIGIN, cors.anyOrigin() ? "*" : origin);
+    if (!cors.anyOrigin()) {
+      exchange.getResponseHeaders().add(Headers.VARY, "Origin");
+    }
+    exchange.getResponseHeaders().put(EXPOSE_HEADERS, exposedHeaders);
+  }
+
+  private void options(HttpServerExchange exchange) throws IOException {
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "public, max-age=300");
+    exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD, POST, OPTIONS");
+    String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+    boolean preflight = settings.cors().isPresent() && origin != null && settings.cors().get().allows(origin)
+        && exchange.getRequestHeaders().contains(REQUEST_METHOD);
+    if (preflight) {
+      exchange.getResponseHeaders().put(ALLOW_METHODS, "GET, HEAD, POST, OPTIONS");
+      String requested = exchange.getRequestHeaders().getFirst(REQUEST_HEADERS);
+      exchange.getResponseHeaders().put(ALLOW_HEADERS,
+          requested == null || requested.isBlank() ? DEFAULT_ALLOWED_HEADERS : requested);
+      exchange.getResponseHeaders().put(MAX_AGE, Long.toString(settings.cors().get().maxAge().toSeconds()));
+    }
+    exchange.setStatusCode(preflight ? 204 : 200);
+    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+    exchange.endExchange();
+  }
+
+  private static void methodNotAllowed(HttpServerExchange exchange) throws IOException {
+    exchange.getResponseHeaders().put(Headers.ALLOW, "POST, OPTIONS");
+    Responses.json(exchange, 405, Map.of("title", "405 Method Not Allowed"));
+  }
+
+  private Optional<String> underPrefix(String path) {
+    String prefix = settings.prefix();
+    if (prefix.isEmpty()) {
+      return Optional.of(path);
+    }
+    if (path.equals(prefix)) {
+      return Optional.of("");
+    }
+    return path.startsWith(prefix + "/") ? Optional.of(path.substring(prefix.length())) : Optional.empty();
+  }
+
+  /**
+   * An RPC route under the prefix.
+   *
+   * @param method the method named in the URL
+   * @param kind unary, stream init or stream turn
+   */
+  record Route(String method, RequestHandler.Route kind) {
+    static Optional<Route> parse(String path) {
+      if (!path.startsWith("/") || path.length() < 2) {
+        return Optional.empty();
+      }
+      String[] parts = path.substring(1).split("/", -1);
+      if (parts[0].isEmpty()) {
+        return Optional.empty();
+      }
+      if (parts.length == 1) {
+        return Optional.of(new Route(parts[0], RequestHandler.Route.UNARY));
+      }
+      if (parts.length == 2 && parts[1].equals("init")) {
+        return Optional.of(new Route(parts[0], RequestHandler.Route.INIT));
+      }
+      if (parts.length == 2 && parts[1].equals("exchange")) {
+        return Optional.of(new Route(parts[0], RequestHandler.Route.EXCHANGE));
+      }
+      return Optional.empty();
+    }
+  }
+}

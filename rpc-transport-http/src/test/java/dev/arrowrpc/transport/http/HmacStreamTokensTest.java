@@ -1,0 +1,145 @@
+package dev.arrowrpc.transport.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.server.Identity;
+import dev.arrowrpc.core.server.StreamTokens.InvalidTokenException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** Sealing and opening stream tokens: every refusal has its own precise message and leaks nothing else. */
+class HmacStreamTokensTest {
+  private static final byte[] KEY = bytes(32, 1);
+  private static final byte[] OTHER_KEY = bytes(32, 7);
+  private static final byte[] PAYLOAD = "the stream's state".getBytes(StandardCharsets.UTF_8);
+  private static final Identity ALICE = Identity.of("alice", "bearer");
+
+  private static byte[] bytes(int length, int seed) {
+    byte[] out = new byte[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = (byte) (seed * 31 + i);
+    }
+    return out;
+  }
+
+  private static HmacStreamTokens tokens(byte[] key) {
+    return HmacStreamTokens.builder().key(key).build();
+  }
+
+  private static String refusal(HmacStreamTokens tokens, String token, Identity identity) {
+    return assertThrows(InvalidTokenException.class, () -> tokens.open(token, identity)).getMessage();
+  }
+
+  @Test
+  void roundTrip() throws Exception {
+    HmacStreamTokens tokens = tokens(KEY);
+    String token = tokens.seal(PAYLOAD, ALICE);
+    assertTrue(token.matches("[A-Za-z0-9+/]+=*"), "ASCII-safe standard base64: " + token);
+    assertArrayEquals(PAYLOAD, tokens.open(token, ALICE));
+    assertArrayEquals(new byte[0], tokens.open(tokens.seal(new byte[0], Identity.ANONYMOUS), Identity.ANONYMOUS));
+  }
+
+  @Test
+  void everyTamperedByteIsRefused() {
+    HmacStreamTokens tokens = tokens(KEY);
+    byte[] raw = Base64.getDecoder().decode(tokens.seal(PAYLOAD, ALICE));
+    for (int i = 0; i < raw.length; i++) {
+      byte[] tampered = raw.clone();
+      tampered[i] ^= 0x01;
+      assertEquals("signature verification failed",
+          refusal(tokens, Base64.getEncoder().encodeToString(tampered), ALICE), "byte " + i);
+    }
+  }
+
+  @Test
+  void aTokenSignedWithAnotherKeyIsRefused() {
+    String foreign = tokens(OTHER_KEY).seal(PAYLOAD, ALICE);
+    assertEquals("signature verification failed", refusal(tokens(KEY), foreign, ALICE));
+  }
+
+  @Test
+  void aRotatedKeyStillOpensItsTokensButNoLongerSigns() throws Exception {
+    String old = tokens(OTHER_KEY).seal(PAYLOAD, ALICE);
+    HmacStreamTokens rotated = HmacStreamTokens.builder().key(KEY).previousKey(OTHER_KEY).build();
+    assertArrayEquals(PAYLOAD, rotated.open(old, ALICE));
+    String fresh = rotated.seal(PAYLOAD, ALICE);
+    assertArrayEquals(PAYLOAD, tokens(KEY).open(fresh, ALICE), "new tokens use the current key");
+    assertEquals("signature verification failed", refusal(tokens(OTHER_KEY), fresh, ALICE));
+  }
+
+  @Test
+  void expiryIsCheckedAfterAuthenticity() throws Exception {
+    Instant issued = Instant.parse("2026-01-01T00:00:00Z");
+    HmacStreamTokens past = HmacStreamTokens.builder().key(KEY).ttl(Duration.ofSeconds(60))
+        .clock(Clock.fixed(issued, ZoneOffset.UTC)).build();
+    String token = past.seal(PAYLOAD, ALICE);
+    HmacStreamTokens within = HmacStreamTokens.builder().key(KEY).ttl(Duration.ofSeconds(60))
+        .clock(Clock.fixed(issued.plusSeconds(60), ZoneOffset.UTC)).build();
+    assertArrayEquals(PAYLOAD, within.open(token, ALICE));
+    HmacStreamTokens later = HmacStreamTokens.builder().key(KEY).ttl(Duration.ofSeconds(60))
+        .clock(Clock.fixed(issued.plusSeconds(61), ZoneOffset.UTC)).build();
+    assertEquals("token expired: issued 61 s ago, valid for 60 s", refusal(later, token, ALICE));
+    HmacStreamTokens foreignLater = HmacStreamTokens.builder().key(OTHER_KEY).ttl(Duration.ofSeconds(60))
+        .clock(Clock.fixed(issued.plusSeconds(61), ZoneOffset.UTC)).build();
+    assertEquals("signature verification failed", refusal(foreignLater, token, ALICE),
+        "a forged token learns nothing about its age");
+    HmacStreamTokens forever = HmacStreamTokens.builder().key(KEY).ttl(Duration.ZERO)
+        .clock(Clock.fixed(issued.plusSeconds(86_400 * 365), ZoneOffset.UTC)).build();
+    assertArrayEquals(PAYLOAD, forever.open(token, ALICE));
+    assertEquals(HmacStreamTokens.DEFAULT_TTL, tokens(KEY).ttl());
+  }
+
+  @Test
+  void aTokenIsBoundToItsCaller() {
+    HmacStreamTokens tokens = tokens(KEY);
+    String alices = tokens.seal(PAYLOAD, ALICE);
+    assertEquals("signature verification failed", refusal(tokens, alices, Identity.of("bob", "bearer")));
+    assertEquals("signature verification failed", refusal(tokens, alices, Identity.of("alice", "oauth")));
+    assertEquals("signature verification failed", refusal(tokens, alices, Identity.ANONYMOUS));
+  }
+
+  @Test
+  void anAnonymousTokenCannotBeReplayedByAnAuthenticatedCaller() throws Exception {
+    HmacStreamTokens tokens = tokens(KEY);
+    String anonymous = tokens.seal(PAYLOAD, Identity.ANONYMOUS);
+    assertArrayEquals(PAYLOAD, tokens.open(anonymous, Identity.ANONYMOUS));
+    assertEquals("signature verification failed", refusal(tokens, anonymous, ALICE));
+  }
+
+  @Test
+  void truncatedAndGarbageInputAreMalformed() {
+    HmacStreamTokens tokens = tokens(KEY);
+    byte[] raw = Base64.getDecoder().decode(tokens.seal(PAYLOAD, ALICE));
+    assertEquals("malformed token: too short",
+        refusal(tokens, Base64.getEncoder().encodeToString(Arrays.copyOf(raw, 40)), ALICE));
+    assertEquals("signature verification failed",
+        refusal(tokens, Base64.getEncoder().encodeToString(Arrays.copyOf(raw, raw.length - 1)), ALICE));
+    assertEquals("malformed token: not base64", refusal(tokens, "not a token!", ALICE));
+    assertEquals("malformed token: not base64", refusal(tokens, "\u00e9t\u00e9", ALICE));
+    assertEquals("malformed token: empty", refusal(tokens, "", ALICE));
+    assertEquals("malformed token: empty", refusal(tokens, null, ALICE));
+    assertEquals("malformed token: too short", refusal(tokens, "AAAA", ALICE));
+  }
+
+  @Test
+  void keysAreReadAsHexOrBase64AndMustBeLongEnough() {
+    assertArrayEquals(KEY, HmacStreamTokens.parseKey(HexFormat.of().formatHex(KEY)));
+    assertArrayEquals(KEY, HmacStreamTokens.parseKey(Base64.getEncoder().encodeToString(KEY)));
+    assertArrayEquals(KEY, HmacStreamTokens.parseKey(Base64.getUrlEncoder().withoutPadding().encodeToString(KEY)));
+    IllegalArgumentException shortKey = assertThrows(IllegalArgumentException.class,
+        () -> HmacStreamTokens.parseKey("00112233"));
+    assertTrue(shortKey.getMessage().contains("at least 16 bytes"), shortKey.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> HmacStreamTokens.parseKey("!!!"));
+    assertThrows(IllegalArgumentException.class, () -> HmacStreamTokens.builder().ttl(Duration.ofSeconds(-1)));
+  }
+}
