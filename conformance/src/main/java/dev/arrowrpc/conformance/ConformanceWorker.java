@@ -1,0 +1,111 @@
+package dev.arrowrpc.conformance;
+
+import dev.arrowrpc.core.JsonlAccessLog;
+import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.transport.pipe.TcpServer;
+import dev.arrowrpc.transport.pipe.UnixSocketServer;
+import dev.arrowrpc.transport.pipe.Workers;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The conformance worker executable ({@code conformance/bin/conformance-worker}): serves {@link
+ * ConformanceService} on stdio, a Unix socket or TCP as the reference's conformance runner ({@code
+ * vgi-rpc-test}) expects. See {@link WorkerOptions#USAGE} for the flags.
+ *
+ * <p>On a socket the first line on stdout is the discovery line ({@code UNIX:<path>} or {@code
+ * TCP:<host>:<port>}), printed once the socket listens; the worker then serves until SIGTERM or
+ * SIGINT, on which it closes the socket (removing a Unix socket's file). On stdio it serves until
+ * stdin ends. Exit status: 0 when stdin ends cleanly, 143 (the JVM's) after SIGTERM, 2 on a bad
+ * command line, 1 when serving failed.
+ */
+public final class ConformanceWorker {
+  private ConformanceWorker() {}
+
+  /**
+   * Runs the worker.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    WorkerOptions options;
+    try {
+      options = WorkerOptions.parse(List.of(args));
+    } catch (WorkerOptions.UsageException e) {
+      System.err.println("conformance-worker: " + e.getMessage());
+      System.err.println(WorkerOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    int status;
+    try {
+      status = run(options);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("conformance-worker: " + e);
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  private static int run(WorkerOptions options) throws IOException {
+    if (options.trainingStamp().isPresent()) {
+      CdsTraining.run(options.trainingStamp().get());
+      return 0;
+    }
+    Optional<JsonlAccessLog> accessLog = options.accessLog().isPresent()
+        ? Optional.of(JsonlAccessLog.append(options.accessLog().get(), true))
+        : Optional.empty();
+    RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl());
+    accessLog.ifPresent(builder::listener);
+    try (RpcServer server = builder.build()) {
+      WorkerOptions.Transport transport = options.transport();
+      if (transport instanceof WorkerOptions.Unix unix) {
+        serveUntilSignalled(UnixSocketServer.start(server, unix.path()), "UNIX:" + unix.path());
+      } else if (transport instanceof WorkerOptions.Tcp tcp) {
+        TcpServer listening = TcpServer.start(server, new InetSocketAddress(tcp.host(), tcp.port()));
+        serveUntilSignalled(listening, "TCP:" + tcp.host() + ":" + listening.port());
+      } else {
+        Workers.serveStdio(server);
+      }
+    } finally {
+      if (accessLog.isPresent()) {
+        accessLog.get().close();
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Announces a listening socket on stdout, then waits for SIGTERM or SIGINT and closes it. Stdout
+   * carries nothing else.
+   */
+  private static void serveUntilSignalled(AutoCloseable listening, String discoveryLine) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      close(listening);
+      stopped.countDown();
+    }, "conformance-worker-shutdown"));
+    PrintStream stdout = System.out;
+    stdout.println(discoveryLine);
+    stdout.flush();
+    System.setOut(System.err);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close(listening);
+    }
+  }
+
+  private static void close(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      System.err.println("conformance-worker: closing " + resource + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.arrowrpc.conformance;
+
+import dev.arrowrpc.core.BatchOutput;
+import dev.arrowrpc.core.BatchState;
+import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.InputBatch;
+import dev.arrowrpc.core.LogLevel;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
+
+/**
+ * The states behind the conformance exchanges. Each input batch (already coerced to the declared
+ * input schema by the framework) is answered with exactly one output batch.
+ */
+final class ExchangeStates {
+  private ExchangeStates() {}
+
+  private static Float8Vector values(InputBatch input) {
+    return (Float8Vector) input.root().getVector("value");
+  }
+
+  /** Multiplies the {@code value} column by a factor. */
+  static final class Scale implements BatchState {
+    private final double factor;
+
+    Scale(double factor) {
+      this.factor = factor;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      out.emit(Batches.scaled(values(input), factor, out));
+    }
+  }
+
+  /** Answers with the running sum of all values so far and the number of turns. */
+  static final class Accumulate implements BatchState {
+    private double runningSum;
+    private long exchangeCount;
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      runningSum += Batches.sum(values(input));
+      exchangeCount++;
+      out.emit(Batches.accumulated(out, runningSum, exchangeCount));
+    }
+  }
+
+  /** Logs INFO {@code "exchange processing"} and DEBUG {@code "exchange debug"}, then echoes. */
+  static final class Logging implements BatchState {
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      out.log(LogLevel.INFO, "exchange processing");
+      out.log(LogLevel.DEBUG, "exchange debug");
+      out.emit(Batches.copy(input.root(), out));
+    }
+  }
+
+  /** Answers each turn with a batch of no rows and no columns. */
+  static final class ZeroColumns implements BatchState {
+    private long callCount;
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      callCount++;
+      out.emit(out.newBatch());
+    }
+  }
+
+  /** Echoes until turn {@code failOn} (counted from 1), which fails with a RuntimeError. */
+  static final class FailOnNth implements BatchState {
+    private final long failOn;
+    private long exchangeCount;
+
+    FailOnNth(long failOn) {
+      this.failOn = failOn;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      exchangeCount++;
+      if (exchangeCount >= failOn) {
+        throw new IllegalStateException("intentional error on exchange " + exchangeCount);
+      }
+      out.emit(Batches.copy(input.root(), out));
+    }
+  }
+
+  /** Answers any input with one counter batch of {@code rows} rows. */
+  static final class Oversized implements BatchState {
+    private final int rows;
+
+    Oversized(int rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      out.emit(Batches.counter(out, 0, rows));
+    }
+  }
+
+  /** Echoes; counts its turns and cancellation in the probe. */
+  static final class Cancellable implements BatchState {
+    private final CancelProbe probe;
+
+    Cancellable(CancelProbe probe) {
+      this.probe = probe;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      probe.bump(CancelProbe.Counter.EXCHANGE);
+      out.emit(Batches.copy(input.root(), out));
+    }
+
+    @Override
+    public void onCancel(CallContext context) {
+      probe.bump(CancelProbe.Counter.ON_CANCEL);
+    }
+  }
+
+  /** Adds the sum of each input's {@code by} column to the sticky session's counter and emits it. */
+  static final class SessionCounter implements BatchState {
+    private final StickyCounters sessions;
+
+    SessionCounter(StickyCounters sessions) {
+      this.sessions = sessions;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      var counter = sessions.bound(context);
+      BigIntVector by = (BigIntVector) input.root().getVector("by");
+      long sum = 0;
+      for (int i = 0; i < by.getValueCount(); i++) {
+        if (!by.isNull(i)) {
+          sum += by.get(i);
+        }
+      }
+      out.emit(Batches.longs(out, counter.addAndGet(sum)));
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.arrowrpc.conformance;
+
+import dev.arrowrpc.core.BatchOutput;
+import dev.arrowrpc.core.BatchState;
+import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.InputBatch;
+import dev.arrowrpc.core.LogLevel;
+
+/**
+ * The states behind the conformance producers. Each tick a state emits exactly one batch or
+ * finishes (on the tick after its last batch).
+ */
+final class ProducerStates {
+  private ProducerStates() {}
+
+  /** Converts a row count a client sent into an array-sized count, refusing what cannot be. */
+  static int rowCount(long rows, String name) {
+    if (rows < 0 || rows > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(name + " must be between 0 and " + (Integer.MAX_VALUE - 8) + ", got " + rows);
+    }
+    return (int) rows;
+  }
+
+  /** {@code count} one-row counter batches {@code {i, i*10}}, then finish. */
+  static final class Counter implements BatchState {
+    private final long count;
+    private long current;
+
+    Counter(long count) {
+      this.count = count;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= count) {
+        out.finish();
+        return;
+      }
+      out.emit(Batches.counter(out, current, 1));
+      current++;
+    }
+  }
+
+  /** Finishes on the first tick. */
+  static final class Empty implements BatchState {
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      out.finish();
+    }
+  }
+
+  /** One batch {@code {0, 0}}, then finish. */
+  static final class Single implements BatchState {
+    private boolean emitted;
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (emitted) {
+        out.finish();
+        return;
+      }
+      emitted = true;
+      out.emit(Batches.counter(out, 0, 1));
+    }
+  }
+
+  /** {@code batchCount} batches of {@code rowsPerBatch} consecutive counter rows, then finish. */
+  static final class Large implements BatchState {
+    private final int rowsPerBatch;
+    private final long batchCount;
+    private long current;
+
+    Large(int rowsPerBatch, long batchCount) {
+      this.rowsPerBatch = rowsPerBatch;
+      this.batchCount = batchCount;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= batchCount) {
+        out.finish();
+        return;
+      }
+      out.emit(Batches.counter(out, current * rowsPerBatch, rowsPerBatch));
+      current++;
+    }
+  }
+
+  /** One batch of {@code rows} counter rows, then finish. */
+  static final class Oversized implements BatchState {
+    private final int rows;
+    private boolean emitted;
+
+    Oversized(int rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (emitted) {
+        out.finish();
+        return;
+      }
+      out.emit(Batches.counter(out, 0, rows));
+      emitted = true;
+    }
+  }
+
+  /** Like {@link Counter}, with an INFO log {@code "producing batch i"} before each batch. */
+  static final class Logging implements BatchState {
+    private final long count;
+    private long current;
+
+    Logging(long count) {
+      this.count = count;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= count) {
+        out.finish();
+        return;
+      }
+      out.log(LogLevel.INFO, "producing batch " + current);
+      out.emit(Batches.counter(out, current, 1));
+      current++;
+    }
+  }
+
+  /** {@code emitBeforeError} counter batches, then a RuntimeError. */
+  static final class ErrorAfterN implements BatchState {
+    private final long emitBeforeError;
+    private long current;
+
+    ErrorAfterN(long emitBeforeError) {
+      this.emitBeforeError = emitBeforeError;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= emitBeforeError) {
+        throw new IllegalStateException("intentional error after " + emitBeforeError + " batches");
+      }
+      out.emit(Batches.counter(out, current, 1));
+      current++;
+    }
+  }
+
+  /** {@code count} one-row batches on a schema chosen at init ({@link Batches#dynamic}). */
+  static final class Dynamic implements BatchState {
+    private final long count;
+    private long current;
+
+    Dynamic(long count) {
+      this.count = count;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= count) {
+        out.finish();
+        return;
+      }
+      out.emit(Batches.dynamicRow(out, current));
+      current++;
+    }
+  }
+
+  /** Never finishes; counts its ticks and cancellation in the probe. */
+  static final class Cancellable implements BatchState {
+    private final CancelProbe probe;
+    private long current;
+
+    Cancellable(CancelProbe probe) {
+      this.probe = probe;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      probe.bump(CancelProbe.Counter.PRODUCE);
+      out.emit(Batches.counter(out, current, 1));
+      current++;
+    }
+
+    @Override
+    public void onCancel(CallContext context) {
+      probe.bump(CancelProbe.Counter.ON_CANCEL);
+    }
+  }
+
+  /**
+   * Emits the sticky session's counter {@code count} times, adding one each time. Sticky sessions
+   * exist only over HTTP; elsewhere the first tick that would emit fails.
+   */
+  static final class SessionCounter implements BatchState {
+    private final long count;
+    private final StickyCounters sessions;
+    private long current;
+
+    SessionCounter(long count, StickyCounters sessions) {
+      this.count = count;
+      this.sessions = sessions;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= count) {
+        out.finish();
+        return;
+      }
+      long value = sessions.bound(context).addAndGet(1);
+      out.emit(Batches.longs(out, value));
+      current++;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.arrowrpc.conformance;
+
+import dev.arrowrpc.core.CallContext;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counters of the sticky-session methods. A sticky session binds server state to a client
+ * across HTTP requests; the pipe, Unix-socket and TCP transports have none (a connection is its
+ * own session), so here opening one fails as the reference fails it on those transports, and
+ * every method that needs a bound counter reports that none is.
+ */
+final class StickyCounters {
+  /** The message of a call that needs a session counter and has none. */
+  static final String NO_COUNTER = "no sticky counter bound to this request";
+
+  /**
+   * Opens a session holding a new counter.
+   *
+   * @param context the call
+   * @param initial the counter's first value
+   * @return the counter
+   * @throws IllegalStateException (RuntimeError) since this transport has no sticky sessions
+   */
+  AtomicLong open(CallContext context, long initial) {
+    throw new IllegalStateException("sticky sessions not available on this transport");
+  }
+
+  /**
+   * The counter of the session bound to the call.
+   *
+   * @param context the call
+   * @return the counter
+   * @throws IllegalStateException (RuntimeError) when no session is bound
+   */
+  AtomicLong bound(CallContext context) {
+    throw new IllegalStateException(NO_COUNTER);
+  }
+
+  /**
+   * Closes the session bound to the call.
+   *
+   * @param context the call
+   * @throws IllegalStateException (RuntimeError) when no session is bound
+   */
+  void close(CallContext context) {
+    throw new IllegalStateException(NO_COUNTER);
+  }
+}

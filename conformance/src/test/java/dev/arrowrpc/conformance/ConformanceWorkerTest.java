@@ -1,0 +1,105 @@
+package dev.arrowrpc.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.transport.pipe.Subprocess;
+import dev.arrowrpc.transport.pipe.Tcp;
+import dev.arrowrpc.transport.pipe.UnixSocket;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker executable's contract: transports, discovery lines, access log, exit statuses. */
+class ConformanceWorkerTest {
+  @TempDir Path directory;
+
+  private static List<String> command(String... args) {
+    return Subprocess.javaCommand(ConformanceWorker.class.getName(), args);
+  }
+
+  @Test
+  void servesStdioAndWritesTheAccessLog() throws Exception {
+    Path log = directory.resolve("access.jsonl");
+    try (Subprocess worker = Subprocess.launch(command("--access-log", log.toString(), "--describe"));
+        RpcClient client = RpcClient.connect(worker)) {
+      assertEquals("pipe", client.proxy(ConformanceService.class).echo_string("pipe"));
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(1, lines.size());
+    Map<?, ?> record = (Map<?, ?>) Json.parse(lines.get(0));
+    assertEquals("echo_string", record.get("method"));
+    assertEquals("ConformanceService", record.get("protocol"));
+    assertTrue(((String) record.get("request_data")).length() > 0);
+  }
+
+  @Test
+  void announcesTcpAndStopsOnSigterm() throws Exception {
+    Process worker = new ProcessBuilder(command("--tcp", "127.0.0.1:0")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      String line = firstLine(worker);
+      assertTrue(line.matches("TCP:127\\.0\\.0\\.1:\\d+"), line);
+      int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+      try (RpcClient client = RpcClient.connect(Tcp.connect("127.0.0.1", port))) {
+        assertEquals(3, client.proxy(ConformanceService.class).echo_int(3));
+      }
+    } finally {
+      assertStopsOnSigterm(worker);
+    }
+  }
+
+  @Test
+  void announcesUnixAndRemovesTheSocketOnSigterm() throws Exception {
+    Path socket = directory.resolve("w.sock");
+    Process worker = new ProcessBuilder(command("--unix", socket.toString()))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      assertEquals("UNIX:" + socket, firstLine(worker));
+      try (RpcClient client = RpcClient.connect(UnixSocket.connect(socket))) {
+        assertEquals("unix", client.proxy(ConformanceService.class).echo_string("unix"));
+      }
+    } finally {
+      assertStopsOnSigterm(worker);
+    }
+    assertFalse(Files.exists(socket));
+  }
+
+  @Test
+  void refusesHttpWithAClearMessage() throws Exception {
+    Process worker = new ProcessBuilder(command("--http")).start();
+    String stderr = new String(worker.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(worker.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, worker.exitValue());
+    assertTrue(stderr.contains("HTTP is not available"), stderr);
+    assertEquals(0, worker.getInputStream().readAllBytes().length, "nothing on stdout");
+  }
+
+  private static String firstLine(Process worker) throws IOException {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+    String line = reader.readLine();
+    assertTrue(line != null, "the worker printed no discovery line");
+    return line;
+  }
+
+  private static void assertStopsOnSigterm(Process worker) throws InterruptedException {
+    worker.destroy();
+    if (!worker.waitFor(30, TimeUnit.SECONDS)) {
+      worker.destroyForcibly();
+      throw new AssertionError("the worker did not stop on SIGTERM");
+    }
+    List<Integer> clean = new ArrayList<>(List.of(0, 143));
+    assertTrue(clean.contains(worker.exitValue()), "exit status " + worker.exitValue());
+  }
+}
