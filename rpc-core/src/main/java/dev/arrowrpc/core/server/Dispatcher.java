@@ -6,7 +6,15 @@ import dev.arrowrpc.core.wire.ErrorTypes;
 import java.time.Duration;
 import java.time.Instant;
 import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.LogBatches;
+import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.types.pojo.Schema;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.apache.arrow.memory.BufferAllocator;
@@ -135,6 +143,53 @@ public final class Dispatcher {
       listener.onCall(record);
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Dispatcher.class).warn("call listener failed", e);
+    }
+  }
+
+  /**
+   * Invokes a prepared call's method with the call as the thread's current context. An interrupt the
+   * method leaves pending is cleared, so it cannot close the connection under the next write.
+   */
+  Object invoke(PreparedCall call) throws Throwable {
+    Invoker invoker = binding.invoker(call.spec().name());
+    CurrentCall.set(call.context());
+    try {
+      return invoker.invoke(call.args(), call.context());
+    } finally {
+      CurrentCall.set(null);
+      Thread.interrupted();
+    }
+  }
+
+  /** Runs one stream turn with the call as the thread's current context (see {@link #invoke}). */
+  StreamDriver.Turn runTurn(StreamDriver driver, IpcStreamReader input, ServerCall context,
+      BufferAllocator memory) throws Exception {
+    CurrentCall.set(context);
+    try {
+      return driver.turn(input, context, memory);
+    } finally {
+      CurrentCall.set(null);
+      Thread.interrupted();
+    }
+  }
+
+  /** Writes a log batch (zero rows on the stream's schema) for a call. */
+  void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, String requestId,
+      BufferAllocator memory) throws IOException {
+    writeEmpty(writer, schema, LogBatches.log(message, serverId, requestId), memory);
+  }
+
+  /** Writes an error batch (zero rows on the stream's schema) for a call. */
+  void writeError(IpcStreamWriter writer, Schema schema, Throwable error, String requestId,
+      BufferAllocator memory) throws IOException {
+    writeEmpty(writer, schema, LogBatches.error(error, serverId, requestId), memory);
+  }
+
+  /** Writes a zero-row batch carrying only metadata. */
+  static void writeEmpty(IpcStreamWriter writer, Schema schema, Map<String, String> metadata,
+      BufferAllocator memory) throws IOException {
+    try (Batch batch = EmptyBatch.of(schema, memory)) {
+      writer.write(batch, metadata);
     }
   }
 

@@ -23,7 +23,6 @@ import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.Keys;
-import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -238,7 +237,7 @@ public final class RequestHandler {
       call.context().attach(message -> writeLog(writer, result.schema(), message, caller, memory));
       Object value;
       try {
-        value = invoke(call);
+        value = dispatcher.invoke(call);
       } catch (Throwable error) {
         call.close();
         failure = error;
@@ -279,7 +278,7 @@ public final class RequestHandler {
     try {
       StreamDriver driver;
       try {
-        driver = StreamDriver.of(spec, invoke(call));
+        driver = StreamDriver.of(spec, dispatcher.invoke(call));
       } catch (Throwable error) {
         failure = error;
         try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
@@ -345,7 +344,7 @@ public final class RequestHandler {
       IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory) throws IOException {
     Schema output = driver.outputSchema();
     try (IpcStreamReader tick = emptyTick(memory)) {
-      StreamDriver.Turn turn = runTurn(driver, tick, context, memory);
+      StreamDriver.Turn turn = dispatcher.runTurn(driver, tick, context, memory);
       if (turn.finished()) {
         return null;
       }
@@ -437,7 +436,7 @@ public final class RequestHandler {
       ServerCall context, Caller caller, BufferAllocator memory) throws IOException {
     Schema output = resumed.driver().outputSchema();
     try {
-      StreamDriver.Turn turn = runTurn(resumed.driver(), input, context, memory);
+      StreamDriver.Turn turn = dispatcher.runTurn(resumed.driver(), input, context, memory);
       if (turn.finished()) {
         return null;
       }
@@ -543,28 +542,6 @@ public final class RequestHandler {
     return tokens.seal(StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(callId, state)), caller.identity());
   }
 
-  private StreamDriver.Turn runTurn(StreamDriver driver, IpcStreamReader input, ServerCall context,
-      BufferAllocator memory) throws Exception {
-    CurrentCall.set(context);
-    try {
-      return driver.turn(input, context, memory);
-    } finally {
-      CurrentCall.set(null);
-      Thread.interrupted();
-    }
-  }
-
-  private Object invoke(PreparedCall call) throws Throwable {
-    Invoker invoker = dispatcher.binding().invoker(call.spec().name());
-    CurrentCall.set(call.context());
-    try {
-      return invoker.invoke(call.args(), call.context());
-    } finally {
-      CurrentCall.set(null);
-      Thread.interrupted();
-    }
-  }
-
   private static Throwable reported(Throwable error) {
     return error instanceof MarshalException ? new RpcException("TypeError", error.getMessage()) : error;
   }
@@ -606,22 +583,16 @@ public final class RequestHandler {
 
   private void writeError(IpcStreamWriter writer, Schema schema, Throwable error, Caller caller,
       BufferAllocator memory) throws IOException {
-    try (Batch batch = EmptyBatch.of(schema, memory)) {
-      writer.write(batch, LogBatches.error(error, dispatcher.serverId(), caller.requestId()));
-    }
+    dispatcher.writeError(writer, schema, error, caller.requestId(), memory);
   }
 
   private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, Caller caller,
       BufferAllocator memory) throws IOException {
-    try (Batch batch = EmptyBatch.of(schema, memory)) {
-      writer.write(batch, LogBatches.log(message, dispatcher.serverId(), caller.requestId()));
-    }
+    dispatcher.writeLog(writer, schema, message, caller.requestId(), memory);
   }
 
   private static void writeSentinel(IpcStreamWriter writer, Schema schema, Map<String, String> metadata,
       BufferAllocator memory) throws IOException {
-    try (Batch batch = EmptyBatch.of(schema, memory)) {
-      writer.write(batch, metadata);
-    }
+    Dispatcher.writeEmpty(writer, schema, metadata, memory);
   }
 }

@@ -1,18 +1,14 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
-import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.ArrowValues;
-import dev.arrowrpc.core.schema.Column;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.schema.ReadContext;
 import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.schema.RowLayout;
-import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
@@ -26,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -205,7 +200,7 @@ public final class ServerConnection {
       call.context().attach(message -> writeLog(writer, result.schema(), message, call, memory));
       Object value;
       try {
-        value = invoke(call);
+        value = dispatcher.invoke(call);
       } catch (Throwable error) {
         call.close();
         failed(spec, error);
@@ -240,18 +235,6 @@ public final class ServerConnection {
         : error;
   }
 
-  private Object invoke(PreparedCall call) throws Throwable {
-    Invoker invoker = dispatcher.binding().invoker(call.spec().name());
-    CurrentCall.set(call.context());
-    try {
-      return invoker.invoke(call.args(), call.context());
-    } finally {
-      CurrentCall.set(null);
-      // an interrupt a method left pending would close the channel under the next write
-      Thread.interrupted();
-    }
-  }
-
   private void failed(MethodSpec spec, Throwable error) {
     failedWith(error);
     LOG.debug("{}.{} failed", dispatcher.spec().protocolName(), spec.name(), error);
@@ -264,7 +247,7 @@ public final class ServerConnection {
     ServerCall context = call.context();
     StreamDriver driver;
     try {
-      driver = StreamDriver.of(spec, invoke(call));
+      driver = StreamDriver.of(spec, dispatcher.invoke(call));
     } catch (Throwable error) {
       failed(spec, error);
       writeInitError(error, context, context.requestId(), memory);
@@ -320,13 +303,7 @@ public final class ServerConnection {
           return;
         }
         StreamDriver.Turn turn;
-        CurrentCall.set(context);
-        try {
-          turn = driver.turn(input, context, memory);
-        } finally {
-          CurrentCall.set(null);
-          Thread.interrupted();
-        }
+        turn = dispatcher.runTurn(driver, input, context, memory);
         if (turn.finished()) {
           return;
         }
@@ -360,16 +337,12 @@ public final class ServerConnection {
 
   private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, PreparedCall call,
       BufferAllocator memory) throws IOException {
-    try (Batch batch = EmptyBatch.of(schema, memory)) {
-      writer.write(batch, LogBatches.log(message, dispatcher.serverId(), call.context().requestId()));
-    }
+    dispatcher.writeLog(writer, schema, message, call.context().requestId(), memory);
   }
 
   private void writeError(IpcStreamWriter writer, Schema schema, Throwable error, String requestId,
       BufferAllocator memory) throws IOException {
-    try (Batch batch = EmptyBatch.of(schema, memory)) {
-      writer.write(batch, LogBatches.error(error, dispatcher.serverId(), requestId));
-    }
+    dispatcher.writeError(writer, schema, error, requestId, memory);
   }
 
   private void writeErrorStream(Schema schema, Throwable error, String requestId) throws IOException {
