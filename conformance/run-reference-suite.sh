@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the reference implementation's conformance suite against the Java conformance worker.
 #
-#   conformance/run-reference-suite.sh [--reference-worker] [pipe|unix|tcp ...]   (default: all three)
+#   conformance/run-reference-suite.sh [--reference-worker] [pipe|unix|tcp|http ...]
+#                                                          (default: pipe unix tcp http)
 #
 # For each transport, the pinned reference runner (vgi-rpc-test, from conformance/requirements.txt)
-# drives the worker; the worker writes a JSONL access log that the runner validates. Then, over
+# drives the worker; the worker writes a JSONL access log that the runner validates. Over http the
+# worker runs with --http --port 0 and a random --token-key, and the runner gets its --url. Then, over
 # pipe, unix and tcp, the reference's describe checks (src/test/python/test_describe_conformance.py)
 # and the raw-transport classes of the reference's pytest suite
 # (src/test/python/test_reference_pytest_suite.py) run against the worker, and its time to first
@@ -19,6 +21,9 @@
 # instead, to learn the counts the reference reaches (summary: target/summary-reference.json,
 # reports in target/conformance-reference/).
 #
+# --prepare only sets up: the virtualenv with the pinned suite and the built worker (used by
+# run-behind-nginx.sh), then exits.
+#
 # Needs Python >= 3.13: $VGI_PYTHON, else python3.13 on PATH, else ../shared/tools/python313.sh
 # (relative to the repository root). Runner tests to exclude go in conformance/exclusions.txt.
 set -euo pipefail
@@ -30,46 +35,23 @@ log() { echo "[conformance] $*" >&2; }
 die() { log "$*"; exit 2; }
 
 reference=false
+prepare=false
 transports=()
 for arg in "$@"; do
   case "$arg" in
-    pipe|unix|tcp) transports+=("$arg") ;;
+    pipe|unix|tcp|http) transports+=("$arg") ;;
     --reference-worker) reference=true ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$arg' (transports: pipe unix tcp; option: --reference-worker)" ;;
+    --prepare) prepare=true ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$arg' (transports: pipe unix tcp http; option: --reference-worker)" ;;
   esac
 done
-[[ ${#transports[@]} -gt 0 ]] || transports=(pipe unix tcp)
+[[ ${#transports[@]} -gt 0 ]] || transports=(pipe unix tcp http)
 
-# ------------------------------------------------------------------ Python >= 3.13
-python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)' 2>/dev/null; }
-python=""
-if [[ -n "${VGI_PYTHON:-}" ]]; then
-  python_ok "$VGI_PYTHON" || die "VGI_PYTHON=$VGI_PYTHON is not a Python >= 3.13"
-  python="$VGI_PYTHON"
-elif command -v python3.13 >/dev/null && python_ok python3.13; then
-  python="$(command -v python3.13)"
-elif [[ -x "$root/../shared/tools/python313.sh" ]]; then
-  python="$("$root/../shared/tools/python313.sh")" || die "../shared/tools/python313.sh could not provide Python 3.13"
-else
-  die "Python >= 3.13 is needed (vgi-rpc requires it). Set VGI_PYTHON to one, put python3.13 on PATH,
-  or install it (e.g. 'uv python install 3.13', pyenv, or your distribution's python3.13 package)."
-fi
-log "python: $python ($("$python" -c 'import sys; print(sys.version.split()[0])'))"
-
-# ------------------------------------------------------------------ virtualenv with the pinned suite
-venv="$target/venv"
-requirements="$here/requirements.txt"
-stamp="$venv/.requirements"
-if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$requirements" "$stamp"; then
-  log "creating $venv with $(grep -v '^#' "$requirements" | xargs)"
-  rm -rf "$venv"
-  mkdir -p "$target"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" >&2
-  cp "$requirements" "$stamp"
-fi
-vpy="$venv/bin/python"
+# ------------------------------------------------------------------ Python >= 3.13, virtualenv with the pinned suite
+# shellcheck source=python-env.sh
+source "$here/python-env.sh"
+ensure_venv
 
 # ------------------------------------------------------------------ the worker
 jar="$target/conformance-worker.jar"
@@ -81,7 +63,7 @@ else
   built="$target/.worker-built"   # touched after each build this script runs
   stale=""
   if [[ -f "$jar" && -f "$built" ]]; then
-    stale="$(find "$root/pom.xml" "$root/rpc-core" "$root/rpc-transport-pipe" "$here/pom.xml" "$here/src/main" \
+    stale="$(find "$root/pom.xml" "$root/rpc-core" "$root/rpc-transport-pipe" "$root/rpc-transport-http" "$here/pom.xml" "$here/src/main" \
       -newer "$built" -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' \) -not -path '*/target/*' \
       -print -quit 2>/dev/null || true)"
   fi
@@ -97,6 +79,9 @@ else
   label="Java worker (arrow-rpc)"
 fi
 log "worker: $label"
+if $prepare; then
+  exit 0
+fi
 
 # ------------------------------------------------------------------ exclusions
 exclusions=()
@@ -126,12 +111,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the worker listening ($1 = flag, $2 = value, $3 = access log); sets worker_pid and
+# Starts the worker listening ($1 = access log, then the transport's flags); sets worker_pid and
 # discovery (the first line the worker prints).
 start_listening_worker() {
-  local out="$scratch/discovery.out"
+  local out="$scratch/discovery.out" access_log="$1"
+  shift
   : > "$out"
-  "${worker[@]}" "$1" "$2" --access-log "$3" > "$out" &
+  "${worker[@]}" "$@" --access-log "$access_log" > "$out" &
   worker_pid=$!
   local waited=0
   discovery=""
@@ -173,7 +159,7 @@ for transport in "${transports[@]}"; do
       ;;
     unix)
       socket="$scratch/worker.sock"
-      start_listening_worker --unix "$socket" "$access_log"
+      start_listening_worker "$access_log" --unix "$socket"
       [[ "$discovery" == "UNIX:$socket" ]] || die "unexpected discovery line '$discovery'"
       # the reference worker announces before it binds; give its socket a moment to appear
       for _ in $(seq 200); do [[ -S "$socket" ]] && break; sleep 0.05; done
@@ -182,9 +168,24 @@ for transport in "${transports[@]}"; do
       stop_listening_worker
       ;;
     tcp)
-      start_listening_worker --tcp 127.0.0.1:0 "$access_log"
+      start_listening_worker "$access_log" --tcp 127.0.0.1:0
       [[ "$discovery" == TCP:*:* ]] || die "unexpected discovery line '$discovery'"
       "${runner[@]}" --tcp "${discovery#TCP:}" --access-log "$access_log" --output "$report" 2> "$runner_log"
+      status[$transport]=$?
+      stop_listening_worker
+      ;;
+    http)
+      if $reference; then
+        start_listening_worker "$access_log" --http 0
+      else
+        # a fresh signing key per run: stream tokens are HMAC-signed with it
+        start_listening_worker "$access_log" --http --port 0 --token-key "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+      fi
+      [[ "$discovery" =~ ^PORT:[0-9]+$ ]] || die "unexpected discovery line '$discovery'"
+      port="${discovery#PORT:}"
+      # the reference worker announces before it binds; wait until the port accepts connections
+      for _ in $(seq 200); do (exec 3<> "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+      "${runner[@]}" --url "http://127.0.0.1:$port" --access-log "$access_log" --output "$report" 2> "$runner_log"
       status[$transport]=$?
       stop_listening_worker
       ;;

@@ -58,6 +58,20 @@ final class CancelProbe {
         Optional.ofNullable(System.getenv(FILE_VARIABLE)).filter(s -> !s.isEmpty()).map(Path::of));
   }
 
+  /**
+   * The probe of this process, made from the environment on first use: the one the default {@link
+   * ConformanceServiceImpl} counts in, and the one a cancellable stream state restored from an HTTP
+   * stream token re-attaches (the probe is no part of the serialized state).
+   */
+  static CancelProbe processWide() {
+    return ProcessWide.PROBE;
+  }
+
+  /** Holds the process-wide probe, created when first asked for. */
+  private static final class ProcessWide {
+    static final CancelProbe PROBE = fromEnvironment();
+  }
+
   /** A probe whose counters live in this process only. */
   static CancelProbe local() {
     return new CancelProbe(Optional.empty());

@@ -4,6 +4,9 @@ import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.transport.http.HttpRpc;
+import dev.arrowrpc.transport.http.HttpRpcServer;
+import dev.arrowrpc.transport.http.HttpWorker;
 import dev.arrowrpc.transport.pipe.PipePair;
 import dev.arrowrpc.transport.pipe.Tcp;
 import dev.arrowrpc.transport.pipe.TcpServer;
@@ -29,7 +32,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * The training run behind the worker's class-data-sharing archive: the build starts the worker
  * with {@code -XX:ArchiveClassesAtExit} and {@code --cds-training STAMP}, and the classes loaded
- * here (server dispatch, codecs, Arrow IPC, the socket transports) are archived so a real worker
+ * here (server dispatch, codecs, Arrow IPC, the socket and HTTP transports) are archived so a real worker
  * starts without loading and verifying them again. The stamp file records which {@code java}
  * made the archive; the launcher uses the archive only with that one.
  */
@@ -56,6 +59,17 @@ final class CdsTraining {
       try (TcpServer tcp = TcpServer.start(server);
           RpcClient client = RpcClient.connect(Tcp.connect("127.0.0.1", tcp.port()))) {
         client.proxy(ConformanceService.class).echo_string("tcp");
+      }
+      HttpWorker.Options http = HttpWorker.Options.parse(List.of("--http", "--token-key", "00".repeat(32)));
+      try (HttpRpcServer listening = HttpWorker.start(server, http);
+          RpcClient client = HttpRpc.connect("http://127.0.0.1:" + listening.port())) {
+        ConformanceService service = client.proxy(ConformanceService.class);
+        service.echo_string("http");
+        try (BatchStream stream = service.produce_n(2)) {
+          while (stream.tick().isPresent()) {
+            // drain: init, a resumed turn, the end
+          }
+        }
       }
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();

@@ -22,13 +22,20 @@ import java.util.Map;
  */
 public final class ConformanceServiceImpl implements ConformanceService {
   private final CancelProbe probe;
-  private final StickyCounters sessions = new StickyCounters();
+  private final StickyCounters sessions = StickyCounters.processWide();
 
-  /** An implementation whose cancel probe is shared through a file when the environment says so. */
+  /**
+   * An implementation counting in the process-wide cancel probe ({@link CancelProbe#processWide}),
+   * which is shared through a file when the environment says so.
+   */
   public ConformanceServiceImpl() {
-    this(CancelProbe.fromEnvironment());
+    this(CancelProbe.processWide());
   }
 
+  /**
+   * An implementation counting in the given probe. Over HTTP a cancellable stream's later turns run
+   * on a state restored from its token, which counts in the process-wide probe instead.
+   */
   ConformanceServiceImpl(CancelProbe probe) {
     this.probe = probe;
   }

@@ -2,6 +2,7 @@ package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.JsonlAccessLog;
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.transport.http.HttpWorker;
 import dev.arrowrpc.transport.pipe.TcpServer;
 import dev.arrowrpc.transport.pipe.UnixSocketServer;
 import dev.arrowrpc.transport.pipe.Workers;
@@ -14,14 +15,19 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The conformance worker executable ({@code conformance/bin/conformance-worker}): serves {@link
- * ConformanceService} on stdio, a Unix socket or TCP as the reference's conformance runner ({@code
- * vgi-rpc-test}) expects. See {@link WorkerOptions#USAGE} for the flags.
+ * ConformanceService} on stdio, a Unix socket, TCP or HTTP as the reference's conformance runner
+ * ({@code vgi-rpc-test}) expects. See {@link WorkerOptions#USAGE} for the flags.
  *
- * <p>On a socket the first line on stdout is the discovery line ({@code UNIX:<path>} or {@code
- * TCP:<host>:<port>}), printed once the socket listens; the worker then serves until SIGTERM or
- * SIGINT, on which it closes the socket (removing a Unix socket's file). On stdio it serves until
- * stdin ends. Exit status: 0 when stdin ends cleanly, 143 (the JVM's) after SIGTERM, 2 on a bad
- * command line, 1 when serving failed.
+ * <p>On a socket the first line on stdout is the discovery line ({@code UNIX:<path>}, {@code
+ * TCP:<host>:<port>} or, over HTTP, {@code PORT:<port>}), printed once the socket listens; the
+ * worker then serves until SIGTERM or SIGINT, on which it closes the socket (removing a Unix
+ * socket's file; over HTTP after draining the requests in flight). On stdio it serves until stdin
+ * ends. Exit status: 0 when stdin ends cleanly, 143 (the JVM's) after SIGTERM, 2 on a bad command
+ * line, 1 when serving failed.
+ *
+ * <p>Over HTTP no stream lives on the server between requests: every stream state is serialized
+ * into the token the client echoes ({@link dev.arrowrpc.core.server.StateCodec}), so workers
+ * started with the same {@code --token-key} resume each other's streams.
  */
 public final class ConformanceWorker {
   private ConformanceWorker() {}
@@ -44,6 +50,9 @@ public final class ConformanceWorker {
     int status;
     try {
       status = run(options);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      status = 1;
     } catch (IOException | RuntimeException e) {
       System.err.println("conformance-worker: " + e);
       status = 1;
@@ -51,7 +60,7 @@ public final class ConformanceWorker {
     System.exit(status);
   }
 
-  private static int run(WorkerOptions options) throws IOException {
+  private static int run(WorkerOptions options) throws IOException, InterruptedException {
     if (options.trainingStamp().isPresent()) {
       CdsTraining.run(options.trainingStamp().get());
       return 0;
@@ -68,6 +77,11 @@ public final class ConformanceWorker {
       } else if (transport instanceof WorkerOptions.Tcp tcp) {
         TcpServer listening = TcpServer.start(server, new InetSocketAddress(tcp.host(), tcp.port()));
         serveUntilSignalled(listening, "TCP:" + tcp.host() + ":" + listening.port());
+      } else if (transport instanceof WorkerOptions.Http http) {
+        // the PORT line is all stdout carries; anything else printed goes to stderr
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        HttpWorker.run(server, http.options(), stdout);
       } else {
         Workers.serveStdio(server);
       }

@@ -11,6 +11,11 @@ import org.apache.arrow.vector.Float8Vector;
 /**
  * The states behind the conformance exchanges. Each input batch (already coerced to the declared
  * input schema by the framework) is answered with exactly one output batch.
+ *
+ * <p>Every state is serializable by {@link dev.arrowrpc.core.server.StateCodec}, as streams over
+ * HTTP need: a named class with a no-argument constructor whose non-transient fields are the
+ * state. Process-wide services (the cancel probe, the sticky sessions) are transient fields that a
+ * restored state takes from their static holders.
  */
 final class ExchangeStates {
   private ExchangeStates() {}
@@ -21,7 +26,10 @@ final class ExchangeStates {
 
   /** Multiplies the {@code value} column by a factor. */
   static final class Scale implements BatchState {
-    private final double factor;
+    private double factor;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Scale() {}
 
     Scale(double factor) {
       this.factor = factor;
@@ -69,8 +77,11 @@ final class ExchangeStates {
 
   /** Echoes until turn {@code failOn} (counted from 1), which fails with a RuntimeError. */
   static final class FailOnNth implements BatchState {
-    private final long failOn;
+    private long failOn;
     private long exchangeCount;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private FailOnNth() {}
 
     FailOnNth(long failOn) {
       this.failOn = failOn;
@@ -88,7 +99,10 @@ final class ExchangeStates {
 
   /** Answers any input with one counter batch of {@code rows} rows. */
   static final class Oversized implements BatchState {
-    private final int rows;
+    private int rows;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Oversized() {}
 
     Oversized(int rows) {
       this.rows = rows;
@@ -100,9 +114,17 @@ final class ExchangeStates {
     }
   }
 
-  /** Echoes; counts its turns and cancellation in the probe. */
+  /**
+   * Echoes; counts its turns and cancellation in the probe. The probe is not state: a state
+   * restored from an HTTP stream token gets this process's ({@link CancelProbe#processWide}).
+   */
   static final class Cancellable implements BatchState {
-    private final CancelProbe probe;
+    private transient CancelProbe probe;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Cancellable() {
+      this(CancelProbe.processWide());
+    }
 
     Cancellable(CancelProbe probe) {
       this.probe = probe;
@@ -120,9 +142,18 @@ final class ExchangeStates {
     }
   }
 
-  /** Adds the sum of each input's {@code by} column to the sticky session's counter and emits it. */
+  /**
+   * Adds the sum of each input's {@code by} column to the sticky session's counter and emits it.
+   * The session registry is not state: a restored state gets this process's ({@link
+   * StickyCounters#processWide}).
+   */
   static final class SessionCounter implements BatchState {
-    private final StickyCounters sessions;
+    private transient StickyCounters sessions;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private SessionCounter() {
+      this(StickyCounters.processWide());
+    }
 
     SessionCounter(StickyCounters sessions) {
       this.sessions = sessions;

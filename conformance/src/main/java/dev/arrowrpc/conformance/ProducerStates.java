@@ -9,6 +9,11 @@ import dev.arrowrpc.core.LogLevel;
 /**
  * The states behind the conformance producers. Each tick a state emits exactly one batch or
  * finishes (on the tick after its last batch).
+ *
+ * <p>Every state is serializable by {@link dev.arrowrpc.core.server.StateCodec}, as streams over
+ * HTTP need: a named class with a no-argument constructor whose non-transient fields are the
+ * state. Process-wide services (the cancel probe, the sticky sessions) are transient fields that a
+ * restored state takes from their static holders.
  */
 final class ProducerStates {
   private ProducerStates() {}
@@ -23,8 +28,11 @@ final class ProducerStates {
 
   /** {@code count} one-row counter batches {@code {i, i*10}}, then finish. */
   static final class Counter implements BatchState {
-    private final long count;
+    private long count;
     private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Counter() {}
 
     Counter(long count) {
       this.count = count;
@@ -66,9 +74,12 @@ final class ProducerStates {
 
   /** {@code batchCount} batches of {@code rowsPerBatch} consecutive counter rows, then finish. */
   static final class Large implements BatchState {
-    private final int rowsPerBatch;
-    private final long batchCount;
+    private int rowsPerBatch;
+    private long batchCount;
     private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Large() {}
 
     Large(int rowsPerBatch, long batchCount) {
       this.rowsPerBatch = rowsPerBatch;
@@ -88,8 +99,11 @@ final class ProducerStates {
 
   /** One batch of {@code rows} counter rows, then finish. */
   static final class Oversized implements BatchState {
-    private final int rows;
+    private int rows;
     private boolean emitted;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Oversized() {}
 
     Oversized(int rows) {
       this.rows = rows;
@@ -108,8 +122,11 @@ final class ProducerStates {
 
   /** Like {@link Counter}, with an INFO log {@code "producing batch i"} before each batch. */
   static final class Logging implements BatchState {
-    private final long count;
+    private long count;
     private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Logging() {}
 
     Logging(long count) {
       this.count = count;
@@ -129,8 +146,11 @@ final class ProducerStates {
 
   /** {@code emitBeforeError} counter batches, then a RuntimeError. */
   static final class ErrorAfterN implements BatchState {
-    private final long emitBeforeError;
+    private long emitBeforeError;
     private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private ErrorAfterN() {}
 
     ErrorAfterN(long emitBeforeError) {
       this.emitBeforeError = emitBeforeError;
@@ -148,8 +168,11 @@ final class ProducerStates {
 
   /** {@code count} one-row batches on a schema chosen at init ({@link Batches#dynamic}). */
   static final class Dynamic implements BatchState {
-    private final long count;
+    private long count;
     private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Dynamic() {}
 
     Dynamic(long count) {
       this.count = count;
@@ -166,10 +189,18 @@ final class ProducerStates {
     }
   }
 
-  /** Never finishes; counts its ticks and cancellation in the probe. */
+  /**
+   * Never finishes; counts its ticks and cancellation in the probe. The probe is not state: a
+   * state restored from an HTTP stream token gets this process's ({@link CancelProbe#processWide}).
+   */
   static final class Cancellable implements BatchState {
-    private final CancelProbe probe;
+    private transient CancelProbe probe;
     private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Cancellable() {
+      this(CancelProbe.processWide());
+    }
 
     Cancellable(CancelProbe probe) {
       this.probe = probe;
@@ -190,12 +221,18 @@ final class ProducerStates {
 
   /**
    * Emits the sticky session's counter {@code count} times, adding one each time. Sticky sessions
-   * exist only over HTTP; elsewhere the first tick that would emit fails.
+   * exist only over HTTP; elsewhere the first tick that would emit fails. The session registry is
+   * not state: a restored state gets this process's ({@link StickyCounters#processWide}).
    */
   static final class SessionCounter implements BatchState {
-    private final long count;
-    private final StickyCounters sessions;
+    private long count;
+    private transient StickyCounters sessions;
     private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private SessionCounter() {
+      this.sessions = StickyCounters.processWide();
+    }
 
     SessionCounter(long count, StickyCounters sessions) {
       this.count = count;

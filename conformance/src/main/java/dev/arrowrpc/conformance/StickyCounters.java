@@ -13,6 +13,18 @@ final class StickyCounters {
   /** The message of a call that needs a session counter and has none. */
   static final String NO_COUNTER = "no sticky counter bound to this request";
 
+  private static final StickyCounters PROCESS_WIDE = new StickyCounters();
+
+  /**
+   * The sessions of this process: the ones {@link ConformanceServiceImpl} uses, and the ones a
+   * session-counter stream state restored from an HTTP stream token re-attaches.
+   *
+   * @return the process-wide sessions
+   */
+  static StickyCounters processWide() {
+    return PROCESS_WIDE;
+  }
+
   /**
    * Opens a session holding a new counter.
    *

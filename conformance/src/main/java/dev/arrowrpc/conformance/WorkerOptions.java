@@ -1,14 +1,18 @@
 package dev.arrowrpc.conformance;
 
+import dev.arrowrpc.transport.http.HttpWorker;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The command line of the conformance worker, following the reference worker's contract: stdio by
- * default, {@code --unix PATH} or {@code --tcp [HOST:]PORT}, {@code --access-log PATH}; flags the
- * reference needs and this worker does by default ({@code --describe}, {@code --access-log-debug},
- * {@code --threaded}, {@code --pipe}) are accepted.
+ * default, {@code --unix PATH}, {@code --tcp [HOST:]PORT} or {@code --http [PORT]}, {@code
+ * --access-log PATH}; flags the reference needs and this worker does by default ({@code
+ * --describe}, {@code --access-log-debug}, {@code --threaded}, {@code --pipe}) are accepted. With
+ * {@code --http}, the flags {@link HttpWorker.Options} reads configure the HTTP server.
  *
  * @param transport where to serve
  * @param accessLog where to append access-log records, if anywhere
@@ -18,8 +22,9 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
 
   /** The usage text. */
   static final String USAGE = String.join("\n",
-      "usage: conformance-worker [--pipe | --unix PATH | --tcp [HOST:]PORT] [--access-log PATH]",
-      "                          [--access-log-debug] [--describe] [--threaded] [--max-connections N]",
+      "usage: conformance-worker [--pipe | --unix PATH | --tcp [HOST:]PORT | --http [PORT] [HTTP flags]]",
+      "                          [--access-log PATH] [--access-log-debug] [--describe] [--threaded]",
+      "                          [--max-connections N]",
       "",
       "Serves the vgi-rpc ConformanceService (arrow-rpc, Java).",
       "  --pipe               serve on stdin/stdout (the default)",
@@ -31,7 +36,29 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
       "  --describe           accepted; __describe__ is always served",
       "  --threaded           accepted; socket connections are always served concurrently",
       "  --max-connections N  accepted with --threaded; at most 64 connections are served at once",
-      "HTTP (--http, --host, --port) is not served by this worker.");
+      "  --http [PORT]        serve HTTP at the root prefix; prints PORT:<port> once listening",
+      "HTTP flags (only with --http):",
+      "  --host HOST               bind address (default 127.0.0.1)",
+      "  --port PORT               port (default 0: any free port)",
+      "  --prefix PATH             URL prefix (default \"\": the root)",
+      "  --token-key KEY           stream-token signing key, hex or base64 (default: $ARROWRPC_SIGNING_KEY,",
+      "                            else a random key for this process); replicas sharing a key resume",
+      "                            each other's streams",
+      "  --token-ttl SECONDS       stream-token lifetime (default 3600; 0: no limit)",
+      "  --max-request-bytes N     request-size limit, received and decoded (default 256 MiB)",
+      "  --compression none|zstd   compress responses for clients that ask (default none)",
+      "  --no-compression          same as --compression none",
+      "  --cors-origin ORIGIN      allow a browser origin (repeatable; * for any)",
+      "  --bearer-token TOKEN      require Authorization: Bearer TOKEN",
+      "  --http-auth               refuse every call with 401 (/health still answers)",
+      "  --worker-threads N        threads running calls");
+
+  /** The HTTP flags that take a value (passed on to {@link HttpWorker.Options#parse}). */
+  private static final Set<String> HTTP_VALUE_FLAGS = Set.of("--host", "--port", "--prefix", "--token-key",
+      "--token-ttl", "--max-request-bytes", "--compression", "--cors-origin", "--bearer-token", "--worker-threads");
+
+  /** The HTTP flags that take none. */
+  private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth");
 
   /** Where the worker serves. */
   sealed interface Transport {}
@@ -54,6 +81,13 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
    */
   record Tcp(String host, int port) implements Transport {}
 
+  /**
+   * HTTP.
+   *
+   * @param options the server settings
+   */
+  record Http(HttpWorker.Options options) implements Transport {}
+
   /** A command line the worker cannot run; the message says why. */
   static final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -68,7 +102,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
    *
    * @param args the arguments
    * @return the options
-   * @throws UsageException when an argument is unknown, missing its value, or asks for HTTP
+   * @throws UsageException when an argument is unknown, missing its value, or out of place
    */
   static WorkerOptions parse(List<String> args) throws UsageException {
     Transport transport = null;
@@ -76,34 +110,66 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
     Path training = null;
     boolean threaded = false;
     boolean maxConnections = false;
+    boolean http = false;
+    List<String> httpArgs = new ArrayList<>();
+    String httpOnlyFlag = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       String flag = arg.contains("=") && arg.startsWith("--") ? arg.substring(0, arg.indexOf('=')) : arg;
       Optional<String> inline = flag.equals(arg) ? Optional.empty() : Optional.of(arg.substring(flag.length() + 1));
       switch (flag) {
         case "--pipe" -> transport = only(transport, new Pipe());
-        case "--unix" -> transport = only(transport, new Unix(Path.of(value(args, i++, inline, flag))));
-        case "--tcp" -> transport = only(transport, tcp(value(args, i++, inline, flag)));
-        case "--access-log" -> accessLog = Path.of(value(args, i++, inline, flag));
+        case "--unix" -> transport = only(transport, new Unix(Path.of(value(args, i, inline, flag))));
+        case "--tcp" -> transport = only(transport, tcp(value(args, i, inline, flag)));
+        case "--access-log" -> accessLog = Path.of(value(args, i, inline, flag));
         case "--access-log-debug", "--describe" -> { }
         case "--threaded" -> threaded = true;
         case "--max-connections" -> {
-          positive(value(args, i++, inline, flag), flag);
+          positive(value(args, i, inline, flag), flag);
           maxConnections = true;
         }
-        case "--cds-training" -> training = Path.of(value(args, i++, inline, flag));
-        case "--http", "--host", "--port" -> throw new UsageException(
-            flag + ": this worker serves pipes, Unix sockets and TCP; HTTP is not available in it");
-        default -> throw new UsageException("unknown argument: " + arg);
+        case "--cds-training" -> training = Path.of(value(args, i, inline, flag));
+        case "--http" -> {
+          http = true;
+          httpArgs.add(flag);
+          if (inline.isPresent()) {
+            httpArgs.add(inline.get());
+          } else if (i + 1 < args.size() && args.get(i + 1).matches("\\d+")) {
+            httpArgs.add(args.get(++i));
+          }
+        }
+        default -> {
+          if (HTTP_VALUE_FLAGS.contains(flag)) {
+            httpArgs.add(flag);
+            httpArgs.add(value(args, i, inline, flag));
+          } else if (HTTP_SWITCHES.contains(flag)) {
+            httpArgs.add(flag);
+          } else {
+            throw new UsageException("unknown argument: " + arg);
+          }
+          httpOnlyFlag = httpOnlyFlag == null ? flag : httpOnlyFlag;
+        }
       }
       if (inline.isPresent() && !takesValue(flag)) {
         throw new UsageException(flag + " takes no value");
       }
+      if (inline.isEmpty() && takesValue(flag) && !flag.equals("--http")) {
+        i++; // its value was the next argument (--http consumed its optional port itself)
+      }
+    }
+    if (http) {
+      try {
+        transport = only(transport, new Http(HttpWorker.Options.parse(httpArgs)));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    } else if (httpOnlyFlag != null) {
+      throw new UsageException(httpOnlyFlag + " requires --http");
     }
     if (transport == null) {
       transport = new Pipe();
     }
-    if (threaded && transport instanceof Pipe) {
+    if (threaded && (transport instanceof Pipe || transport instanceof Http)) {
       throw new UsageException("--threaded requires --unix or --tcp");
     }
     if (maxConnections && !threaded) {
@@ -114,14 +180,14 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
 
   private static boolean takesValue(String flag) {
     return switch (flag) {
-      case "--unix", "--tcp", "--access-log", "--max-connections", "--cds-training" -> true;
-      default -> false;
+      case "--unix", "--tcp", "--access-log", "--max-connections", "--cds-training", "--http" -> true;
+      default -> HTTP_VALUE_FLAGS.contains(flag);
     };
   }
 
   private static Transport only(Transport chosen, Transport next) throws UsageException {
     if (chosen != null && !chosen.equals(next)) {
-      throw new UsageException("choose one of --pipe, --unix and --tcp");
+      throw new UsageException("choose one of --pipe, --unix, --tcp and --http");
     }
     return next;
   }

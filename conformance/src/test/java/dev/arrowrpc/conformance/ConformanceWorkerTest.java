@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import dev.arrowrpc.transport.pipe.Tcp;
 import dev.arrowrpc.transport.pipe.UnixSocket;
@@ -77,12 +79,49 @@ class ConformanceWorkerTest {
   }
 
   @Test
-  void refusesHttpWithAClearMessage() throws Exception {
-    Process worker = new ProcessBuilder(command("--http")).start();
+  void announcesHttpAndServesStatelessStreams() throws Exception {
+    Path log = directory.resolve("http-access.jsonl");
+    Process worker = new ProcessBuilder(command("--http", "--port", "0", "--token-key", "5a".repeat(32),
+        "--access-log", log.toString())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      String line = firstLine(worker);
+      assertTrue(line.matches("PORT:\\d+"), line);
+      try (RpcClient client = HttpRpc.connect("http://127.0.0.1:" + line.substring("PORT:".length()))) {
+        ConformanceService service = client.proxy(ConformanceService.class);
+        assertEquals("http", service.echo_string("http"));
+        long rows = 0;
+        try (BatchStream stream = service.produce_n(3)) {
+          for (var batch = stream.tick(); batch.isPresent(); batch = stream.tick()) {
+            rows += batch.get().getRowCount();
+          }
+        }
+        assertEquals(3, rows);
+        // the cancellable state's probe is transient: a state restored from its token counts in the
+        // worker's own probe
+        service.reset_cancel_probe();
+        try (BatchStream stream = service.cancellable_producer()) {
+          stream.tick();
+          stream.tick();
+          stream.cancel();
+        }
+        List<Long> counters = service.cancel_probe_counters();
+        assertEquals(1L, counters.get(2), "on_cancel calls: " + counters);
+        assertTrue(counters.get(0) >= 2, "produce calls: " + counters);
+      }
+    } finally {
+      assertStopsOnSigterm(worker);
+    }
+    assertTrue(Files.readAllLines(log).stream().map(Json::parse)
+        .anyMatch(record -> "produce_n".equals(((Map<?, ?>) record).get("method"))), "a produce_n record");
+  }
+
+  @Test
+  void refusesAnHttpFlagWithoutHttp() throws Exception {
+    Process worker = new ProcessBuilder(command("--port", "8080")).start();
     String stderr = new String(worker.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(worker.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, worker.exitValue());
-    assertTrue(stderr.contains("HTTP is not available"), stderr);
+    assertTrue(stderr.contains("--port requires --http"), stderr);
     assertEquals(0, worker.getInputStream().readAllBytes().length, "nothing on stdout");
   }
 

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.transport.http.HttpWorker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ class WorkerOptionsTest {
     assertEquals(new WorkerOptions.Unix(Path.of("/tmp/w.sock")), options.transport());
     assertEquals(Optional.of(Path.of("log.jsonl")), options.accessLog());
     assertEquals(new WorkerOptions.Unix(Path.of("s")), parse("--unix=s").transport());
+    assertEquals(Optional.of(Path.of("l")), parse("--unix=s", "--access-log", "l").accessLog());
   }
 
   @Test
@@ -44,9 +47,39 @@ class WorkerOptionsTest {
   }
 
   @Test
+  void http() throws Exception {
+    String key = "ab".repeat(32);
+    WorkerOptions options = parse("--http", "--port", "0", "--token-key", key, "--access-log", "a.jsonl",
+        "--token-ttl", "60", "--max-request-bytes", "1024", "--no-compression", "--cors-origin", "*", "--describe");
+    HttpWorker.Options http = ((WorkerOptions.Http) options.transport()).options();
+    assertTrue(http.http());
+    assertEquals("127.0.0.1", http.host());
+    assertEquals(0, http.port());
+    assertEquals(Optional.of(key), http.tokenKey());
+    assertEquals(Duration.ofSeconds(60), http.tokenTtl());
+    assertEquals(Optional.of(1024L), http.maxRequestBytes());
+    assertEquals(List.of("*"), http.corsOrigins());
+    assertEquals(Optional.of(Path.of("a.jsonl")), options.accessLog());
+    // the reference's form: the port on the flag itself
+    assertEquals(8080, ((WorkerOptions.Http) parse("--http", "8080").transport()).options().port());
+    assertEquals(0, ((WorkerOptions.Http) parse("--http=0").transport()).options().port());
+    HttpWorker.Options auth = ((WorkerOptions.Http) parse("--http-auth", "--http", "--host=0.0.0.0",
+        "--compression", "zstd", "--prefix", "/vgi").transport()).options();
+    assertTrue(auth.rejectAll());
+    assertTrue(auth.responseCompression());
+    assertEquals("0.0.0.0", auth.host());
+    assertEquals("/vgi", auth.prefix());
+  }
+
+  @Test
   void refusesWhatItCannotServe() {
-    assertTrue(refusal("--http").contains("HTTP"));
-    assertTrue(refusal("--port", "8080").contains("HTTP"));
+    assertTrue(refusal("--port", "8080").contains("--port requires --http"));
+    assertTrue(refusal("--token-key", "00").contains("requires --http"));
+    assertTrue(refusal("--http", "--port").contains("--port needs a value"));
+    assertTrue(refusal("--http", "--token-ttl", "soon").contains("non-negative integer"));
+    assertTrue(refusal("--http", "--compression", "brotli").contains("none or zstd"));
+    assertTrue(refusal("--http", "--tcp", "0").contains("choose one"));
+    assertTrue(refusal("--http", "--threaded").contains("--threaded requires"));
     assertTrue(refusal("--bogus").contains("unknown argument: --bogus"));
     assertTrue(refusal("--unix").contains("--unix needs a value"));
     assertTrue(refusal("--tcp", "x:y").contains("[HOST:]PORT"));

@@ -3,6 +3,7 @@ package dev.arrowrpc.core;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -66,6 +67,22 @@ public interface BatchStream extends AutoCloseable {
    * @throws RpcException when the server failed the stream
    */
   VectorSchemaRoot exchange(VectorSchemaRoot input);
+
+  /**
+   * Sends one input batch that has dictionary-encoded columns and returns the answering batch. The
+   * columns hold indices, as Arrow keeps them in memory; their values are sent from {@code
+   * dictionaries} ahead of the batch, every turn.
+   *
+   * @param input the input batch (the caller keeps ownership)
+   * @param dictionaries the dictionaries the input's encoded columns refer to (the caller keeps
+   *     ownership)
+   * @return the output batch, valid until the next call
+   * @throws RpcException when the server failed the stream
+   * @throws IllegalArgumentException when a column refers to a dictionary the provider lacks
+   */
+  default VectorSchemaRoot exchange(VectorSchemaRoot input, DictionaryProvider dictionaries) {
+    throw new UnsupportedOperationException("only a client stream sends input batches");
+  }
 
   /** The custom metadata of the last batch returned (empty when none). */
   Map<String, String> lastMetadata();

@@ -54,8 +54,7 @@ final class ChannelCalls implements ClientCalls {
       session.writeRequest(method, args, protocolVersion, memory);
       Record header = null;
       if (method.header().isPresent()) {
-        header = session.readResponse(memory, ClientCodec.headerDecoder(method))
-            .orElseThrow(() -> new RpcException("ProtocolError", "the stream header of '" + method.name() + "' is missing"));
+        header = readHeader(method, memory);
       }
       ClientStream stream = switch (method.kind()) {
         case PRODUCER -> new ClientProducer<>(session, method, memory, header);
@@ -72,6 +71,31 @@ final class ChannelCalls implements ClientCalls {
     } catch (RuntimeException e) {
       closeQuietly(memory, method.name());
       session.end(token);
+      throw e;
+    }
+  }
+
+  /**
+   * Reads a stream's header. When the server sent a header this client cannot decode, the server
+   * has gone on to the stream itself: the stream is ended (input closed, output drained) before
+   * the error is raised, so the channel stays in step for the next call.
+   */
+  private Record readHeader(MethodSpec method, BufferAllocator memory) throws IOException {
+    ClientCodec.BatchDecoder<Record> decoder = ClientCodec.headerDecoder(method);
+    boolean[] undecodable = {false};
+    try {
+      return session.readResponse(memory, (reader, context) -> {
+        try {
+          return decoder.decode(reader, context);
+        } catch (RuntimeException e) {
+          undecodable[0] = true;
+          throw e;
+        }
+      }).orElseThrow(() -> new RpcException("ProtocolError", "the stream header of '" + method.name() + "' is missing"));
+    } catch (RpcException e) {
+      if (undecodable[0]) {
+        new ClientBatchStream(session, method, memory, null).closeGracefully();
+      }
       throw e;
     }
   }

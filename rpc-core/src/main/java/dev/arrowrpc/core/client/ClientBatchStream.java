@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 
 /** What a {@link BatchStream} method returns on the client: whole batches, lockstep. */
 final class ClientBatchStream extends ClientStream implements BatchStream {
@@ -35,7 +36,16 @@ final class ClientBatchStream extends ClientStream implements BatchStream {
 
   @Override
   public VectorSchemaRoot exchange(VectorSchemaRoot input) {
-    VectorSchemaRoot out = turn(Batch.of(input), input.getSchema(), this::keep);
+    return send(InputBatches.plain(input));
+  }
+
+  @Override
+  public VectorSchemaRoot exchange(VectorSchemaRoot input, DictionaryProvider dictionaries) {
+    return send(InputBatches.withDictionaries(input, dictionaries));
+  }
+
+  private VectorSchemaRoot send(InputBatches.Prepared input) {
+    VectorSchemaRoot out = turn(input.batch(), input.schema(), this::keep);
     if (out == null) {
       throw new RpcException("ProtocolError", "the server ended the stream");
     }

@@ -3,13 +3,13 @@ package dev.arrowrpc.core.client;
 import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 
 /** What a {@link BatchStream} method returns over a request transport. */
 final class RequestBatchStream extends RequestStream<RequestBatchStream.Item> implements BatchStream {
@@ -60,11 +60,20 @@ final class RequestBatchStream extends RequestStream<RequestBatchStream.Item> im
 
   @Override
   public VectorSchemaRoot exchange(VectorSchemaRoot input) {
+    return send(InputBatches.plain(input));
+  }
+
+  @Override
+  public VectorSchemaRoot exchange(VectorSchemaRoot input, DictionaryProvider dictionaries) {
+    return send(InputBatches.withDictionaries(input, dictionaries));
+  }
+
+  private VectorSchemaRoot send(InputBatches.Prepared input) {
     if (ended()) {
       throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
     }
     releaseCurrent();
-    return hand(exchangeTurn(input.getSchema(), Batch.of(input)));
+    return hand(exchangeTurn(input.schema(), input.batch()));
   }
 
   @Override

@@ -41,7 +41,7 @@ final class BatchStreamDriver implements StreamDriver {
   public Turn turn(IpcStreamReader reader, ServerCall context, BufferAllocator memory) throws Exception {
     try (InputCoercion.Coerced input = stream.isProducer()
         ? InputCoercion.Coerced.of(reader.root())
-        : InputCoercion.coerce(reader.root(), stream.inputSchema(), memory)) {
+        : InputCoercion.coerce(reader.root(), stream.inputSchema(), reader, memory)) {
       Output out = new Output(stream.outputSchema(), memory, stream.isProducer());
       try {
         stream.state().process(new InputBatch(input.root(), reader.metadata(), reader), out, context);

@@ -9,14 +9,19 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryEncoder;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * Reconciles an exchange's input batch with its declared input schema, as the reference does: the
- * field names must match as a set; columns are reordered by name; integer and float32 columns are
+ * field names must match as a set; columns are reordered by name; a dictionary-encoded column is
+ * decoded to its values where the declared column is not encoded; integer and float32 columns are
  * widened to a declared float64. Anything else is a {@code TypeError}.
  */
 final class InputCoercion {
@@ -39,7 +44,18 @@ final class InputCoercion {
     }
   }
 
-  static Coerced coerce(VectorSchemaRoot input, Schema declared, BufferAllocator memory) {
+  /**
+   * Coerces an input batch to the declared schema.
+   *
+   * @param input the received batch (dictionary-encoded columns hold indices)
+   * @param declared the declared input schema
+   * @param dictionaries the dictionaries the received batch refers to
+   * @param memory where converted columns are allocated
+   * @return the batch in the declared shape
+   * @throws RpcException a {@code TypeError} when the batch cannot be made to fit
+   */
+  static Coerced coerce(VectorSchemaRoot input, Schema declared, DictionaryProvider dictionaries,
+      BufferAllocator memory) {
     if (input.getSchema().getFields().isEmpty() && input.getRowCount() == 0 && !declared.getFields().isEmpty()) {
       throw new RpcException("TypeError", "Input schema mismatch: expected fields "
           + ServerConnection.names(declared) + ", got none");
@@ -56,6 +72,10 @@ final class InputCoercion {
     try {
       for (Field want : declared.getFields()) {
         FieldVector have = input.getVector(want.getName());
+        if (have.getField().getDictionary() != null && want.getDictionary() == null) {
+          have = decode(want, have, dictionaries, memory);
+          converted.add(have);
+        }
         if (SchemaMatch.sameType(want, have.getField())) {
           vectors.add(have);
         } else if (isDouble(want.getType()) && widensToDouble(have)) {
@@ -73,6 +93,26 @@ final class InputCoercion {
     }
     List<Field> fields = vectors.stream().map(FieldVector::getField).toList();
     return new Coerced(new VectorSchemaRoot(fields, vectors, input.getRowCount()), converted);
+  }
+
+  /** The values of a dictionary-encoded column, under the declared column's name. */
+  private static FieldVector decode(Field want, FieldVector indices, DictionaryProvider dictionaries,
+      BufferAllocator memory) {
+    long id = indices.getField().getDictionary().getId();
+    Dictionary dictionary = dictionaries.lookup(id);
+    if (dictionary == null) {
+      throw new RpcException("TypeError", "Input schema mismatch: field '" + want.getName()
+          + "' refers to dictionary " + id + ", which the stream did not send");
+    }
+    FieldVector decoded = (FieldVector) DictionaryEncoder.decode(indices, dictionary, memory);
+    if (decoded.getName().equals(want.getName())) {
+      return decoded;
+    }
+    try (decoded) {
+      TransferPair rename = decoded.getTransferPair(want.getName(), memory);
+      rename.transfer();
+      return (FieldVector) rename.getTo();
+    }
   }
 
   private static boolean isDouble(ArrowType type) {
