@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Runs the arrow-rpc benchmarks: raw-channel baselines, every workload over every transport, and
+# the reference implementations' conformance workers as peers, all in one run.
+#
+#   benchmarks/run.sh [--quick | --full] [--pin none|split|same] [--no-peers] [--out FILE]
+#
+#   --quick   (default) a smoke check in under 3 minutes on 2 cores; writes benchmarks/target/quick.md
+#   --full    the real run (about 15 minutes); writes benchmarks/results/latest.md
+#   --pin     none (default): let the scheduler place every process;
+#             split: the client JVM on CPU 0, every worker on CPU 1 (each round trip crosses CPUs);
+#             same: everything on CPU 0 (no cross-CPU wake-ups, but JIT and GC share the one CPU)
+#   --no-peers  skip the Python/Go/Java conformance workers
+#
+# Environment: VGI_PYTHON (a Python >= 3.13), VGI_GO_WORKER (a built Go conformance worker),
+# VGI_RPC_GO_VERSION (the Go module version to install in full mode), BENCH_WORKLOADS and
+# BENCH_TRANSPORTS (comma-separated filters), BENCH_JAVA_OPTS and BENCH_WORKER_JAVA_OPTS (extra
+# JVM options for the client and for the benchmark's worker JVMs, e.g. to record a JFR profile).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+
+MODE=quick
+PIN=none
+PEERS=true
+OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) MODE=quick ;;
+    --full) MODE=full ;;
+    --pin) PIN="$2"; shift ;;
+    --no-peers) PEERS=false ;;
+    --out) OUT="$2"; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ -z "$OUT" ]]; then
+  if [[ "$MODE" == full ]]; then OUT="$ROOT/benchmarks/results/latest.md"; else OUT="$ROOT/benchmarks/target/quick.md"; fi
+fi
+log() { echo "[run.sh] $*" >&2; }
+
+# ---- build (incremental; a few seconds when .ci/run's mvn verify has built the project) ----
+mvn -B -q -Dmaven.test.skip=true package -pl benchmarks -am
+mkdir -p benchmarks/target/work
+: > benchmarks/target/work/workers.log
+
+# ---- peers -------------------------------------------------------------------------------
+PEER_PROPS=()
+VGI_RPC_VERSION=0.42.3
+PY_REASON="not measured"
+if [[ "$PEERS" == true ]]; then
+  # Python reference worker: pip package vgi-rpc[http,conformance]==$VGI_RPC_VERSION in a venv kept
+  # across runs. Quick mode never builds an interpreter (that takes minutes); full mode may.
+  PY=""
+  for cand in "${VGI_PYTHON:-}" "$HOME/.cache/arrow-rpc/python3.13/bin/python3.13" "$(command -v python3.13 || true)"; do
+    if [[ -n "$cand" && -x "$cand" ]]; then PY="$cand"; break; fi
+  done
+  if [[ -z "$PY" && "$MODE" == full && -x "$ROOT/../shared/tools/python313.sh" ]]; then
+    PY="$("$ROOT/../shared/tools/python313.sh" || true)"
+  fi
+  if [[ -n "$PY" ]]; then
+    VENV="$HOME/.cache/arrow-rpc/bench-venv-vgi-rpc-$VGI_RPC_VERSION"
+    if [[ ! -x "$VENV/bin/vgi-rpc-conformance" ]]; then
+      log "installing vgi-rpc[http,conformance]==$VGI_RPC_VERSION into $VENV"
+      rm -rf "$VENV"
+      if ! { "$PY" -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check \
+          "vgi-rpc[http,conformance]==$VGI_RPC_VERSION"; } >&2; then
+        PY_REASON="pip install vgi-rpc==$VGI_RPC_VERSION failed"
+        rm -rf "$VENV"
+      fi
+    fi
+    if [[ -x "$VENV/bin/vgi-rpc-conformance" ]]; then
+      PEER_PROPS+=("-Dbench.python=$VENV/bin/vgi-rpc-conformance"
+        "-Dbench.pythonVersion=vgi-rpc $VGI_RPC_VERSION ($("$VENV/bin/python" -c 'import platform; print("CPython", platform.python_version())'))")
+    fi
+  else
+    PY_REASON="no Python >= 3.13 here (set VGI_PYTHON, or run --full to build one)"
+  fi
+  PEER_PROPS+=("-Dbench.pythonReason=$PY_REASON")
+
+  # Go reference worker: go install through the module proxy, pinned.
+  GO_MODULE=github.com/Query-farm/vgi-rpc-go/conformance/cmd/vgi-rpc-conformance-go
+  GO_VERSION="${VGI_RPC_GO_VERSION:-v0.16.0}"
+  GO_BIN="${VGI_GO_WORKER:-}"
+  GO_REASON="not installed"
+  if [[ -z "$GO_BIN" ]] && command -v go >/dev/null; then
+    GOBIN_DIR="$HOME/.cache/arrow-rpc/bench-go-$GO_VERSION"
+    if [[ -x "$GOBIN_DIR/vgi-rpc-conformance-go" ]]; then
+      GO_BIN="$GOBIN_DIR/vgi-rpc-conformance-go"
+    elif [[ "$MODE" == full ]]; then
+      log "go install $GO_MODULE@$GO_VERSION"
+      if out="$(GOBIN="$GOBIN_DIR" timeout 300 go install "$GO_MODULE@$GO_VERSION" 2>&1)"; then
+        GO_BIN="$GOBIN_DIR/vgi-rpc-conformance-go"
+      else
+        GO_REASON="go install $GO_MODULE@$GO_VERSION failed: $(echo "$out" | grep -m1 -oE '[0-9]{3} [A-Za-z ]+|not available|cannot find.*' || echo "${out##*$'\n'}")"
+        log "$GO_REASON"
+      fi
+    else
+      GO_REASON="not installed (quick mode does not go install; run --full, or set VGI_GO_WORKER)"
+    fi
+  elif [[ -z "$GO_BIN" ]]; then
+    GO_REASON="no Go toolchain here"
+  fi
+  [[ -n "$GO_BIN" ]] && PEER_PROPS+=("-Dbench.go=$GO_BIN")
+  PEER_PROPS+=("-Dbench.goReason=$GO_REASON")
+
+  # The project's own conformance worker, when its module is built.
+  # Its launcher stops at C1 and uses SerialGC for a quick first call; measure it in steady state,
+  # with the compiler and collector the benchmark worker uses.
+  if [[ -x conformance/bin/conformance-worker && -f conformance/target/conformance-worker.jar ]]; then
+    PEER_PROPS+=("-Dbench.javaConformance=$ROOT/conformance/bin/conformance-worker")
+    export CONFORMANCE_WORKER_JAVA_OPTS="${CONFORMANCE_WORKER_JAVA_OPTS:--XX:TieredStopAtLevel=4 -XX:-UseSerialGC -XX:+UseParallelGC -Xms256m -Xmx2g}"
+  fi
+fi
+
+# ---- pinning -----------------------------------------------------------------------------
+CLIENT_PREFIX=()
+PIN_PROPS=()
+case "$PIN" in
+  none) PIN_PROPS+=("-Dbench.pin=none (scheduler's choice)") ;;
+  split) CLIENT_PREFIX=(taskset -c 0); PIN_PROPS+=("-Dbench.workerCpus=1" "-Dbench.pin=split: client JVM on CPU 0, workers on CPU 1 (taskset)") ;;
+  same) CLIENT_PREFIX=(taskset -c 0); PIN_PROPS+=("-Dbench.workerCpus=0" "-Dbench.pin=same: client JVM and workers all on CPU 0 (taskset)") ;;
+  *) echo "--pin takes none, split or same" >&2; exit 2 ;;
+esac
+
+ARROW_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED
+  --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+# shellcheck disable=SC2086
+exec "${CLIENT_PREFIX[@]}" java "${ARROW_FLAGS[@]}" -Xms256m -Xmx2g -XX:+UseParallelGC \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
+  -Dbench.mode="$MODE" -Dbench.out="$OUT" \
+  -Dbench.workloads="${BENCH_WORKLOADS:-}" -Dbench.transports="${BENCH_TRANSPORTS:-}" \
+  -Dbench.workerJvmOpts="${BENCH_WORKER_JAVA_OPTS:-}" \
+  -Dbench.peers="$PEERS" -Dbench.logDir="$ROOT/benchmarks/target/work" \
+  -Dbench.socketDir="${TMPDIR:-/tmp}/arrowrpc-bench" \
+  -Dbench.analysis="$ROOT/benchmarks/results/analysis.md" \
+  "${PIN_PROPS[@]}" "${PEER_PROPS[@]}" \
+  -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.arrowrpc.bench.BenchMain

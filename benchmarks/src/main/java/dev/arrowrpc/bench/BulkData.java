@@ -1,0 +1,95 @@
+package dev.arrowrpc.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/** The bulk workloads' batches: an int64, a float64 and a utf8 column. */
+public final class BulkData {
+  /** The bulk schema: {@code id: int64, x: float64, s: utf8}, all non-nullable. */
+  public static final Schema SCHEMA = new Schema(List.of(
+      new Field("id", FieldType.notNullable(new ArrowType.Int(64, true)), null),
+      new Field("x", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null),
+      new Field("s", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null)));
+
+  private BulkData() {}
+
+  /**
+   * Builds a batch of {@code rows} rows: ids, their halves, and short strings {@code "row-<i>"}.
+   *
+   * @param rows the row count
+   * @param allocator where the buffers come from
+   * @return the batch (the caller closes it)
+   */
+  public static VectorSchemaRoot create(int rows, BufferAllocator allocator) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+    BigIntVector id = (BigIntVector) root.getVector(0);
+    Float8Vector x = (Float8Vector) root.getVector(1);
+    VarCharVector s = (VarCharVector) root.getVector(2);
+    id.allocateNew(rows);
+    x.allocateNew(rows);
+    s.allocateNew(rows * 11L, rows);
+    for (int i = 0; i < rows; i++) {
+      id.set(i, i);
+      x.set(i, i * 0.5);
+      s.setSafe(i, ("row-" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    root.setRowCount(rows);
+    return root;
+  }
+
+  /**
+   * Moves a batch's buffers into a new root without copying them; the source is left empty.
+   *
+   * @param source the batch
+   * @param allocator the new owner, or {@code null} to keep each vector's allocator
+   * @return the new root (the caller owns it)
+   */
+  public static VectorSchemaRoot transfer(VectorSchemaRoot source, BufferAllocator allocator) {
+    List<FieldVector> moved = new ArrayList<>(source.getFieldVectors().size());
+    for (FieldVector vector : source.getFieldVectors()) {
+      TransferPair pair = vector.getTransferPair(allocator == null ? vector.getAllocator() : allocator);
+      pair.transfer();
+      moved.add((FieldVector) pair.getTo());
+    }
+    VectorSchemaRoot target = new VectorSchemaRoot(source.getSchema().getFields(), moved, source.getRowCount());
+    source.setRowCount(0);
+    return target;
+  }
+
+  /**
+   * The size of a batch written as an Arrow IPC stream (schema, batch, end marker): the bytes a
+   * bulk workload moves each way.
+   *
+   * @param root the batch
+   * @return its IPC size in bytes
+   */
+  public static long ipcSize(VectorSchemaRoot root) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(bytes))) {
+      writer.start();
+      writer.writeBatch();
+      writer.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.size();
+  }
+}
