@@ -16,6 +16,12 @@ import java.nio.channels.WritableByteChannel;
 final class StreamChannels {
   private static final int CHUNK = 64 * 1024;
 
+  /**
+   * One scratch buffer per thread, shared by every channel that thread uses: a channel is made per
+   * IPC stream (several per call), so a buffer per channel would cost an allocation per stream.
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CHUNK]);
+
   private StreamChannels() {}
 
   static WritableByteChannel writable(OutputStream out) {
@@ -28,7 +34,6 @@ final class StreamChannels {
 
   private static final class Writable implements WritableByteChannel {
     private final OutputStream out;
-    private byte[] scratch;
     private boolean open = true;
 
     Writable(OutputStream out) {
@@ -43,9 +48,7 @@ final class StreamChannels {
         source.position(source.limit());
         return length;
       }
-      if (scratch == null) {
-        scratch = new byte[CHUNK];
-      }
+      byte[] scratch = SCRATCH.get();
       while (source.hasRemaining()) {
         int n = Math.min(source.remaining(), scratch.length);
         source.get(scratch, 0, n);
@@ -67,7 +70,6 @@ final class StreamChannels {
 
   private static final class Readable implements ReadableByteChannel {
     private final InputStream in;
-    private byte[] scratch;
     private boolean open = true;
 
     Readable(InputStream in) {
@@ -86,9 +88,7 @@ final class StreamChannels {
         }
         return n;
       }
-      if (scratch == null) {
-        scratch = new byte[CHUNK];
-      }
+      byte[] scratch = SCRATCH.get();
       int n = in.read(scratch, 0, Math.min(target.remaining(), scratch.length));
       if (n > 0) {
         target.put(scratch, 0, n);
