@@ -11,8 +11,8 @@
 #             same: everything on CPU 0 (no cross-CPU wake-ups, but JIT and GC share the one CPU)
 #   --no-peers  skip the Python/Go/Java conformance workers
 #
-# Environment: VGI_PYTHON (a Python >= 3.13), VGI_GO_WORKER (a built Go conformance worker),
-# VGI_RPC_GO_VERSION (the Go module version to install in full mode), BENCH_WORKLOADS and
+# Environment: VGI_PYTHON (a Python >= 3.13), VGI_GO_WORKER or VGI_GO_PEER (a built Go conformance
+# worker), VGI_RPC_GO_VERSION (overrides the pin in conformance/go-peer.version), BENCH_WORKLOADS and
 # BENCH_TRANSPORTS (comma-separated filters), BENCH_JAVA_OPTS and BENCH_WORKER_JAVA_OPTS (extra
 # JVM options for the client and for the benchmark's worker JVMs, e.g. to record a JFR profile).
 set -euo pipefail
@@ -80,9 +80,16 @@ if [[ "$PEERS" == true ]]; then
   PEER_PROPS+=("-Dbench.pythonReason=$PY_REASON")
 
   # Go reference worker: go install through the module proxy, pinned.
-  GO_MODULE=github.com/Query-farm/vgi-rpc-go/conformance/cmd/vgi-rpc-conformance-go
-  GO_VERSION="${VGI_RPC_GO_VERSION:-v0.16.0}"
-  GO_BIN="${VGI_GO_WORKER:-}"
+  # The pin is the project's (conformance/go-peer.version, shared with the conformance client matrix).
+  GO_PIN="$(grep -v '^#' conformance/go-peer.version 2>/dev/null | grep -m1 . || true)"
+  GO_MODULE="${GO_PIN%@*}"
+  [[ -n "$GO_MODULE" ]] || GO_MODULE=github.com/Query-farm/vgi-rpc-go/conformance/cmd/vgi-rpc-conformance-go
+  GO_VERSION="${VGI_RPC_GO_VERSION:-${GO_PIN##*@}}"
+  [[ -n "$GO_VERSION" && "$GO_VERSION" != "$GO_PIN" ]] || GO_VERSION=v0.25.0
+  GO_BIN="${VGI_GO_WORKER:-${VGI_GO_PEER:-}}"
+  if [[ -z "$GO_BIN" && -x conformance/target/go-bin/vgi-rpc-conformance-go ]]; then
+    GO_BIN="$ROOT/conformance/target/go-bin/vgi-rpc-conformance-go"
+  fi
   GO_REASON="not installed"
   if [[ -z "$GO_BIN" ]] && command -v go >/dev/null; then
     GOBIN_DIR="$HOME/.cache/arrow-rpc/bench-go-$GO_VERSION"

@@ -125,12 +125,13 @@ public final class Measure {
 
   /**
    * Runs an operation for the warm-up time, and on until it has run {@code warmOps} times, but
-   * never past four times the warm-up time (slow operations get fewer runs).
+   * never past four times the warm-up time (slow operations get fewer runs). With no warm-up time,
+   * exactly {@code warmOps} runs.
    */
   private static void warmUp(Op op, Budget budget) throws Exception {
     long start = System.nanoTime();
     long warm = (long) (budget.warmSeconds() * 1e9);
-    long cap = Math.max(4 * warm, 1);
+    long cap = warm > 0 ? 4 * warm : Long.MAX_VALUE;  // no warm-up time: count only
     long elapsed = 0;
     for (int i = 0; elapsed < warm || (i < budget.warmOps() && elapsed < cap); i++) {
       op.run();
