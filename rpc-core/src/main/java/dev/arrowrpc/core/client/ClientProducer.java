@@ -5,13 +5,12 @@ import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.Batch;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** What a producer method returns on the client: ticks the server once per batch. */
 final class ClientProducer<T> extends ClientStream implements Producer<T> {
-  private List<T> pending;
+  private final RowIterators.Cursor<T> cursor = new RowIterators.Cursor<>(() -> ended() ? null : tick());
 
   ClientProducer(ClientSession session, MethodSpec spec, BufferAllocator memory, Record header) {
     super(session, spec, memory, header);
@@ -26,26 +25,7 @@ final class ClientProducer<T> extends ClientStream implements Producer<T> {
 
   @Override
   public Iterable<List<T>> batches() {
-    return () ->
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            if (pending == null && !ended()) {
-              pending = tick();
-            }
-            return pending != null;
-          }
-
-          @Override
-          public List<T> next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            List<T> batch = pending;
-            pending = null;
-            return batch;
-          }
-        };
+    return cursor::batches;
   }
 
   @Override

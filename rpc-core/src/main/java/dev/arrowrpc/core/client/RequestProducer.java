@@ -7,12 +7,11 @@ import dev.arrowrpc.core.wire.IpcStreamReader;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.arrow.memory.BufferAllocator;
 
 /** What a producer method returns over a request transport: continues the stream turn by turn. */
 final class RequestProducer<T> extends RequestStream<List<T>> implements Producer<T> {
-  private List<T> next;
+  private final RowIterators.Cursor<T> cursor = new RowIterators.Cursor<>(this::nextProduced);
 
   RequestProducer(RequestCalls calls, MethodSpec spec, BufferAllocator memory, Record header) {
     super(calls, spec, memory, header);
@@ -26,25 +25,7 @@ final class RequestProducer<T> extends RequestStream<List<T>> implements Produce
 
   @Override
   public Iterable<List<T>> batches() {
-    return () -> new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        if (next == null) {
-          next = nextProduced();
-        }
-        return next != null;
-      }
-
-      @Override
-      public List<T> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        List<T> batch = next;
-        next = null;
-        return batch;
-      }
-    };
+    return cursor::batches;
   }
 
   @Override
@@ -59,7 +40,7 @@ final class RequestProducer<T> extends RequestStream<List<T>> implements Produce
 
   @Override
   public void cancel() {
-    next = null;
+    cursor.discard();
     cancelStream();
   }
 
