@@ -3,8 +3,8 @@ package dev.arrowrpc.core;
 import dev.arrowrpc.core.server.Dispatcher;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.arrowrpc.core.wire.WireInput;
+import dev.arrowrpc.core.wire.WireOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,7 +77,7 @@ public final class RpcServer implements AutoCloseable {
    */
   public void serve(InputStream in, OutputStream out, String remoteAddress) throws IOException {
     new ServerConnection(
-            dispatcher, new BufferedInputStream(in, 1 << 16), new BufferedOutputStream(out, 1 << 16),
+            dispatcher, new WireInput(in, 1 << 16), new WireOutput(out, 1 << 16),
             remoteAddress)
         .run();
   }

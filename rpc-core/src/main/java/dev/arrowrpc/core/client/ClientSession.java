@@ -4,8 +4,8 @@ import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MethodSpec;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.arrowrpc.core.wire.WireInput;
+import dev.arrowrpc.core.wire.WireOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,8 +37,8 @@ public final class ClientSession implements AutoCloseable {
    */
   public ClientSession(ByteTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog) {
     this.transport = transport;
-    this.in = new BufferedInputStream(transport.input(), 1 << 16);
-    this.out = new BufferedOutputStream(transport.output(), 1 << 16);
+    this.in = new WireInput(transport.input(), 1 << 16);
+    this.out = new WireOutput(transport.output(), 1 << 16);
     this.allocator = allocator;
     this.onLog = onLog;
   }

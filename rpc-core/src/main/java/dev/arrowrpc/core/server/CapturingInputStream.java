@@ -4,12 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * Passes bytes through and, between {@link #start} and {@link #stop}, keeps a copy of them (up to
  * a limit): how a server records a request's exact bytes for its access log.
  */
-final class CapturingInputStream extends FilterInputStream {
+final class CapturingInputStream extends FilterInputStream implements ReadableByteChannel {
   private ByteArrayOutputStream copy;
   private long limit;
   private boolean overflowed;
@@ -53,6 +55,28 @@ final class CapturingInputStream extends FilterInputStream {
       keep(buffer, offset, n);
     }
     return n;
+  }
+
+  /**
+   * Reads into a buffer: straight from the underlying channel (when it is one) while nothing is
+   * being captured, through a heap array while capturing.
+   */
+  @Override
+  public int read(ByteBuffer target) throws IOException {
+    if (copy == null && in instanceof ReadableByteChannel direct) {
+      return direct.read(target);
+    }
+    byte[] piece = new byte[Math.min(target.remaining(), 64 * 1024)];
+    int n = read(piece, 0, piece.length);
+    if (n > 0) {
+      target.put(piece, 0, n);
+    }
+    return n;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return true;
   }
 
   private void keep(byte[] buffer, int offset, int length) {

@@ -11,7 +11,9 @@ import java.nio.channels.WritableByteChannel;
  * Byte channels over a connection's streams for Arrow's message reader and writer. Unlike {@link
  * java.nio.channels.Channels#newChannel}, they are not interruptible (an interrupt left pending by
  * user code must not close the connection), closing them leaves the stream open (the connection
- * outlives each IPC stream), and heap buffers are passed through without an intermediate copy.
+ * outlives each IPC stream), heap buffers are passed through without an intermediate copy, and a
+ * stream that is also a channel ({@link WireInput}, {@link WireOutput}) receives direct buffers
+ * as they are.
  */
 final class StreamChannels {
   private static final int CHUNK = 64 * 1024;
@@ -46,6 +48,13 @@ final class StreamChannels {
       if (source.hasArray()) {
         out.write(source.array(), source.arrayOffset() + source.position(), length);
         source.position(source.limit());
+        return length;
+      }
+      if (out instanceof WritableByteChannel direct) {
+        // a connection that takes direct buffers itself (see WireOutput): no heap copy
+        while (source.hasRemaining()) {
+          direct.write(source);
+        }
         return length;
       }
       byte[] scratch = SCRATCH.get();
@@ -87,6 +96,10 @@ final class StreamChannels {
           target.position(target.position() + n);
         }
         return n;
+      }
+      if (in instanceof ReadableByteChannel direct) {
+        // a connection that fills direct buffers itself (see WireInput): no heap copy
+        return direct.read(target);
       }
       byte[] scratch = SCRATCH.get();
       int n = in.read(scratch, 0, Math.min(target.remaining(), scratch.length));

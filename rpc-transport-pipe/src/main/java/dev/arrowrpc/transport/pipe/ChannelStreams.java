@@ -5,16 +5,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 
 /**
- * Streams over a blocking socket channel.
+ * Streams over a blocking channel (a socket, or a stdio pipe's file channel).
  *
  * <p>{@code Channels.newInputStream}/{@code newOutputStream} hold the channel's blocking lock for
  * the whole of a read, so a write from another thread waits until the read returns. These streams
  * call the channel directly: a socket channel has separate read and write locks, so each direction
  * proceeds on its own. Pieces are at most {@link ChunkedInputStream#CHUNK} bytes, which bounds the
- * temporary direct buffer NIO uses per thread.
+ * temporary direct buffer NIO uses per thread. The streams are channels too: the wire layer hands
+ * them Arrow's direct buffers for batch bodies, which then move without a copy on the Java heap.
  */
 final class ChannelStreams {
   private ChannelStreams() {}
@@ -40,7 +43,7 @@ final class ChannelStreams {
   }
 
   /** Reads from a channel. */
-  private static final class Input extends InputStream {
+  private static final class Input extends InputStream implements ReadableByteChannel {
     private final ByteChannel channel;
 
     Input(ByteChannel channel) {
@@ -68,6 +71,24 @@ final class ChannelStreams {
       return n;
     }
 
+    /** Reads straight from the channel: direct buffers (batch bodies) reach the socket as they are. */
+    @Override
+    public int read(ByteBuffer target) throws IOException {
+      if (!target.hasRemaining()) {
+        return 0;
+      }
+      int n;
+      do {
+        n = channel.read(target);
+      } while (n == 0);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
     @Override
     public void close() throws IOException {
       channel.close();
@@ -75,7 +96,7 @@ final class ChannelStreams {
   }
 
   /** Writes to a channel. */
-  private static final class Output extends OutputStream {
+  private static final class Output extends OutputStream implements WritableByteChannel {
     private final ByteChannel channel;
 
     Output(ByteChannel channel) {
@@ -99,6 +120,21 @@ final class ChannelStreams {
         off += piece;
         len -= piece;
       }
+    }
+
+    /** Writes the whole buffer straight to the channel. */
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      int length = source.remaining();
+      while (source.hasRemaining()) {
+        channel.write(source);
+      }
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
     }
 
     @Override

@@ -3,6 +3,9 @@ package dev.arrowrpc.transport.pipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,8 @@ final class InterruptShield {
    * @return a stream clearing pending interrupts before each read
    */
   static InputStream input(InputStream in) {
-    return new Input(Objects.requireNonNull(in, "in"));
+    Objects.requireNonNull(in, "in");
+    return in instanceof ReadableByteChannel channel ? new ChannelInput(in, channel) : new Input(in);
   }
 
   /**
@@ -39,7 +43,8 @@ final class InterruptShield {
    * @return a stream clearing pending interrupts before each write and flush
    */
   static OutputStream output(OutputStream out) {
-    return new Output(Objects.requireNonNull(out, "out"));
+    Objects.requireNonNull(out, "out");
+    return out instanceof WritableByteChannel channel ? new ChannelOutput(out, channel) : new Output(out);
   }
 
   private static void clearPendingInterrupt() {
@@ -49,7 +54,7 @@ final class InterruptShield {
   }
 
   /** Clears pending interrupts before reads. */
-  private static final class Input extends InputStream {
+  private static class Input extends InputStream {
     private final InputStream delegate;
 
     Input(InputStream delegate) {
@@ -80,7 +85,7 @@ final class InterruptShield {
   }
 
   /** Clears pending interrupts before writes. */
-  private static final class Output extends OutputStream {
+  private static class Output extends OutputStream {
     private final OutputStream delegate;
 
     Output(OutputStream delegate) {
@@ -108,6 +113,48 @@ final class InterruptShield {
     @Override
     public void close() throws IOException {
       delegate.close();
+    }
+  }
+
+  /** An {@link Input} over a stream that is also a channel, shielding its channel reads too. */
+  private static final class ChannelInput extends Input implements ReadableByteChannel {
+    private final ReadableByteChannel channel;
+
+    ChannelInput(InputStream delegate, ReadableByteChannel channel) {
+      super(delegate);
+      this.channel = channel;
+    }
+
+    @Override
+    public int read(ByteBuffer target) throws IOException {
+      clearPendingInterrupt();
+      return channel.read(target);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+  }
+
+  /** An {@link Output} over a stream that is also a channel, shielding its channel writes too. */
+  private static final class ChannelOutput extends Output implements WritableByteChannel {
+    private final WritableByteChannel channel;
+
+    ChannelOutput(OutputStream delegate, WritableByteChannel channel) {
+      super(delegate);
+      this.channel = channel;
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      clearPendingInterrupt();
+      return channel.write(source);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
     }
   }
 }

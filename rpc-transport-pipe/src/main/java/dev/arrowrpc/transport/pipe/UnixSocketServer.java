@@ -56,7 +56,7 @@ public final class UnixSocketServer implements AutoCloseable {
       throw new IOException("cannot listen on Unix socket " + path + ": " + e.getMessage() + stale, e);
     }
     ConnectionAcceptor acceptor =
-        ConnectionAcceptor.start(listener, server, channel -> {}, "arrowrpc-unix");
+        ConnectionAcceptor.start(listener, server, UnixSocket::tune, "arrowrpc-unix");
     return new UnixSocketServer(path, acceptor);
   }
 

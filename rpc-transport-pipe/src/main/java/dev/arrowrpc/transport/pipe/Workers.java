@@ -76,12 +76,12 @@ public final class Workers {
       System.out.flush();
       System.setOut(System.err);
     }
-    return new ChunkedOutputStream(new FileOutputStream(FileDescriptor.out));
+    return StdioStreams.output(new FileOutputStream(FileDescriptor.out));
   }
 
   /** Replaces {@code System.in} with an empty stream and returns a stream onto the real stdin. */
   private static synchronized InputStream detachStdin() {
     System.setIn(InputStream.nullInputStream());
-    return new ChunkedInputStream(new FileInputStream(FileDescriptor.in));
+    return StdioStreams.input(new FileInputStream(FileDescriptor.in));
   }
 }
