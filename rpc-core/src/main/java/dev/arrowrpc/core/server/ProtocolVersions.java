@@ -20,6 +20,9 @@ final class ProtocolVersions {
           "Request carries no protocol version; the server speaks " + server
               + ": upgrade the client to send vgi_rpc.protocol_version");
     }
+    if (client.equals(server)) {
+      return null; // the common case: the very version the server speaks
+    }
     if (!ServiceSpec.isSemver(client)) {
       return RequestProblem.protocolVersion(
           "Malformed client protocol version '" + client + "'; the server speaks " + server);

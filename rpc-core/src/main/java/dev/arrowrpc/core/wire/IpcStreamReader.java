@@ -2,6 +2,7 @@ package dev.arrowrpc.core.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.flatbuf.KeyValue;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
@@ -84,13 +86,35 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
           "expected a schema message to open an IPC stream, got message type "
               + MessageHeader.name(first.getMessage().headerType()));
     }
-    Schema schema;
-    try {
-      schema = MessageSerializer.deserializeSchema(first.getMessage());
-    } catch (RuntimeException e) {
-      throw new WireFormatException("malformed schema message: " + e.getMessage(), e);
+    Schema schema = DECODED_SCHEMAS.get(first.getMessage().getByteBuffer());
+    if (schema == null) {
+      try {
+        schema = MessageSerializer.deserializeSchema(first.getMessage());
+      } catch (RuntimeException e) {
+        throw new WireFormatException("malformed schema message: " + e.getMessage(), e);
+      }
+      remember(first.getMessage().getByteBuffer(), schema);
     }
     return Optional.of(new IpcStreamReader(messages, schema, allocator));
+  }
+
+  /**
+   * Schemas decoded before, by their message's bytes: a connection sees the same few schemas over
+   * and over (one per method), and decoding a flatbuffer into a schema is the largest part of
+   * opening a stream. Bounded; past the limit it starts over.
+   */
+  private static final ConcurrentHashMap<ByteBuffer, Schema> DECODED_SCHEMAS = new ConcurrentHashMap<>();
+
+  private static final int DECODED_SCHEMA_LIMIT = 1024;
+
+  private static void remember(ByteBuffer message, Schema schema) {
+    ByteBuffer key = message.duplicate();
+    byte[] copy = new byte[key.remaining()];
+    key.get(copy);
+    if (DECODED_SCHEMAS.size() >= DECODED_SCHEMA_LIMIT) {
+      DECODED_SCHEMAS.clear();
+    }
+    DECODED_SCHEMAS.put(ByteBuffer.wrap(copy), schema);
   }
 
   private static MessageResult readMessage(MessageChannelReader messages) throws IOException {

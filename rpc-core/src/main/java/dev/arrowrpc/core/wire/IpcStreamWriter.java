@@ -31,6 +31,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class IpcStreamWriter implements AutoCloseable {
   private static final IpcOption OPTION = IpcOption.DEFAULT;
+  /** One message builder per thread, reused: its buffer is written out before the next message. */
+  private static final ThreadLocal<FlatBufferBuilder> BUILDER =
+      ThreadLocal.withInitial(() -> new FlatBufferBuilder(1024));
 
   private final OutputStream out;
   private final WriteChannel channel;
@@ -53,7 +56,7 @@ public final class IpcStreamWriter implements AutoCloseable {
    */
   public static IpcStreamWriter start(OutputStream out, Schema schema) throws IOException {
     IpcStreamWriter writer = new IpcStreamWriter(out, schema);
-    MessageSerializer.serialize(writer.channel, schema, OPTION);
+    out.write(SchemaMessages.encoded(schema));
     return writer;
   }
 
@@ -111,7 +114,8 @@ public final class IpcStreamWriter implements AutoCloseable {
 
   private static ByteBuffer recordBatchMessage(
       ArrowRecordBatch batch, long bodyLength, Map<String, String> metadata) {
-    FlatBufferBuilder builder = new FlatBufferBuilder(256);
+    FlatBufferBuilder builder = BUILDER.get();
+    builder.clear();
     int headerOffset = batch.writeTo(builder);
     int metadataOffset = -1;
     if (!metadata.isEmpty()) {

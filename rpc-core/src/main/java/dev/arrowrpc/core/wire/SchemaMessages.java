@@ -1,0 +1,67 @@
+package dev.arrowrpc.core.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Encoded schema messages, built once per schema instance. A service's parameter and result
+ * schemas are fixed objects, so every call after the first writes its opening message as one
+ * array copy instead of building a flatbuffer. The cache holds schema instances strongly and is
+ * bounded: past {@link #LIMIT} entries (many run-time schemas) it starts over.
+ */
+final class SchemaMessages {
+  static final int LIMIT = 1024;
+
+  /** A schema compared by identity: equal-but-distinct schemas each get an entry, cheaply. */
+  private record Key(Schema schema) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key key && key.schema == schema;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(schema);
+    }
+  }
+
+  private static final ConcurrentHashMap<Key, byte[]> ENCODED = new ConcurrentHashMap<>();
+
+  private SchemaMessages() {}
+
+  /**
+   * The schema's IPC message, framed and padded as it goes on the wire.
+   *
+   * @param schema the schema (message format)
+   * @return the bytes; callers must not modify them
+   */
+  static byte[] encoded(Schema schema) {
+    Key key = new Key(schema);
+    byte[] bytes = ENCODED.get(key);
+    if (bytes == null) {
+      bytes = encode(schema);
+      if (ENCODED.size() >= LIMIT) {
+        ENCODED.clear();
+      }
+      ENCODED.put(key, bytes);
+    }
+    return bytes;
+  }
+
+  private static byte[] encode(Schema schema) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try {
+      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(bytes)), schema, IpcOption.DEFAULT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+}
