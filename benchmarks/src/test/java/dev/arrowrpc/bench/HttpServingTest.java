@@ -9,6 +9,7 @@ import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.http.HttpRpcServer;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
@@ -77,5 +78,12 @@ class HttpServingTest {
         }
       }
     }
+  }
+
+  @Test
+  void httpAddressDefaultsToLoopbackAndAnyPort() {
+    assertEquals(new InetSocketAddress("127.0.0.1", 0), BenchWorker.httpAddress(List.of("--http")));
+    assertEquals(new InetSocketAddress("127.0.0.1", 8080), BenchWorker.httpAddress(List.of("--http", "8080")));
+    assertEquals(new InetSocketAddress("0.0.0.0", 9000), BenchWorker.httpAddress(List.of("--http", "0.0.0.0:9000")));
   }
 }
