@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The raw channels the transports are compared with, each as simple as it can be: a child JVM
  * ({@link BenchWorker} {@code raw}) answering a 1-byte ping, or swallowing a bulk copy written in
- * 64 KiB pieces, over its stdin/stdout pipes, a Unix-domain socket, or loopback TCP.
+ * 64 KiB pieces, over its stdin/stdout pipes, a Unix-domain socket, loopback TCP, or HTTP (a bare
+ * Undertow handler called by OkHttp, see {@link RawHttp}).
  */
 public final class Baselines {
   /** The bytes a bulk-copy operation moves. */
@@ -32,7 +33,9 @@ public final class Baselines {
     /** A Unix-domain socket. */
     UNIX("unix socket"),
     /** Loopback TCP with TCP_NODELAY. */
-    TCP("tcp loopback");
+    TCP("tcp loopback"),
+    /** HTTP/1.1 on loopback: a bare Undertow handler, called by OkHttp ({@link RawHttp}). */
+    HTTP("HTTP (raw Undertow handler + OkHttp client)");
 
     private final String label;
 
@@ -101,6 +104,11 @@ public final class Baselines {
         SocketChannel socket = Retry.connect(() -> SocketChannel.open(target));
         socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
         yield new SocketClient(socket, worker);
+      }
+      case HTTP -> {
+        Launcher.SocketWorker worker = Launcher.socketWorker(
+            Launcher.benchWorker(List.of("raw", "--http", "0")), "PORT:");
+        yield new RawHttp.Client("http://127.0.0.1:" + worker.announced(), worker);
       }
     };
   }

@@ -1,8 +1,15 @@
 package dev.arrowrpc.bench;
 
+import dev.arrowrpc.core.BatchOutput;
+import dev.arrowrpc.core.BatchState;
 import dev.arrowrpc.core.BatchStream;
+import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.Exchange;
+import dev.arrowrpc.core.ExchangeState;
+import dev.arrowrpc.core.InputBatch;
 import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.ProducerState;
+import dev.arrowrpc.core.StreamOutput;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,27 +47,12 @@ public final class BenchServiceImpl implements BenchService {
 
   @Override
   public Producer<Tick> ticks(long count) {
-    long[] next = {0};
-    return Producer.of((out, context) -> {
-      long i = next[0]++;
-      if (i >= count) {
-        out.finish();
-      } else {
-        out.emitRow(new Tick(i, i * i));
-      }
-    });
+    return Producer.of(new Ticks(count));
   }
 
   @Override
   public Exchange<Sample, Scaled> scale(double factor) {
-    return Exchange.of((input, out, context) -> {
-      if (input.size() == 1) {
-        Sample s = input.get(0);
-        out.emitRow(new Scaled(s.value(), s.value() * factor));
-      } else {
-        out.emit(input.stream().map(s -> new Scaled(s.value(), s.value() * factor)).toList());
-      }
-    });
+    return Exchange.of(new Scale(factor));
   }
 
   @Override
@@ -72,12 +64,67 @@ public final class BenchServiceImpl implements BenchService {
 
   @Override
   public BatchStream echo_batches() {
-    return BatchStream.exchange(BulkData.SCHEMA, BulkData.SCHEMA,
-        (input, out, context) -> out.emit(BulkData.transfer(input.root(), out.allocator())));
+    return BatchStream.exchange(BulkData.SCHEMA, BulkData.SCHEMA, new EchoBatches());
   }
 
   @Override
   public byte[] echo_bytes(byte[] data) {
     return data;
+  }
+
+  // Stream states are named classes, not lambdas: over HTTP the state travels between requests in
+  // a signed token, and only records and named classes with a no-argument constructor serialize.
+
+  /** The {@link #ticks} producer: {@code count} one-row batches. */
+  static final class Ticks implements ProducerState<Tick> {
+    private long count;
+    private long next;
+
+    /** For the state codec, which restores the fields. */
+    private Ticks() {}
+
+    Ticks(long count) {
+      this.count = count;
+    }
+
+    @Override
+    public void produce(StreamOutput<Tick> out, CallContext context) {
+      long i = next++;
+      if (i >= count) {
+        out.finish();
+      } else {
+        out.emitRow(new Tick(i, i * i));
+      }
+    }
+  }
+
+  /** The {@link #scale} exchange: each input row's value times the factor. */
+  static final class Scale implements ExchangeState<Sample, Scaled> {
+    private double factor;
+
+    /** For the state codec, which restores the fields. */
+    private Scale() {}
+
+    Scale(double factor) {
+      this.factor = factor;
+    }
+
+    @Override
+    public void exchange(List<Sample> input, StreamOutput<Scaled> out, CallContext context) {
+      if (input.size() == 1) {
+        Sample s = input.get(0);
+        out.emitRow(new Scaled(s.value(), s.value() * factor));
+      } else {
+        out.emit(input.stream().map(s -> new Scaled(s.value(), s.value() * factor)).toList());
+      }
+    }
+  }
+
+  /** The {@link #echo_batches} exchange: each batch back, its buffers handed over. */
+  static final class EchoBatches implements BatchState {
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      out.emit(BulkData.transfer(input.root(), out.allocator()));
+    }
   }
 }

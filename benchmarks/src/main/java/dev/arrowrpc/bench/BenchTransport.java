@@ -1,5 +1,6 @@
 package dev.arrowrpc.bench;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,17 @@ public interface BenchTransport {
    * @return the baseline's channel, or empty
    */
   default Optional<Baselines.Channel> baseline() {
+    return Optional.empty();
+  }
+
+  /**
+   * The workloads a quick run measures over this transport against this project's service, when it
+   * measures only some of them (to keep {@code run.sh --quick} short); the others read "not run in
+   * quick mode". A full run measures every workload.
+   *
+   * @return workload ids, or empty for all
+   */
+  default Optional<List<String>> quickWorkloads() {
     return Optional.empty();
   }
 

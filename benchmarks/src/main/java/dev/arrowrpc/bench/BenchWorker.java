@@ -1,6 +1,7 @@
 package dev.arrowrpc.bench;
 
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.transport.http.HttpRpcServer;
 import dev.arrowrpc.transport.pipe.TcpServer;
 import dev.arrowrpc.transport.pipe.UnixSocketServer;
 import dev.arrowrpc.transport.pipe.Workers;
@@ -21,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,16 +30,19 @@ import java.util.List;
  * The benchmark's worker process, following the reference worker's command line.
  *
  * <ul>
- *   <li>{@code serve bench|peer [--pipe | --unix PATH | --tcp HOST:PORT]}: serves {@link
- *       BenchService} or the {@link ConformancePeer} subset through arrow-rpc;
+ *   <li>{@code serve bench|peer [--pipe | --unix PATH | --tcp HOST:PORT | --http [[HOST:]PORT]]}:
+ *       serves {@link BenchService} or the {@link ConformancePeer} subset through arrow-rpc (over
+ *       HTTP with {@code HttpRpcServer}, at the root prefix);
  *   <li>{@code raw [--pipe | --unix PATH | --tcp HOST:PORT]}: the raw-channel baseline server. Per
  *       command byte: {@code 'p'} is answered with {@code 'p'} (ping-pong); {@code 'b'} is followed
  *       by an 8-byte length and that many bytes, which are read and dropped, then answered with
- *       {@code 'b'} (bulk copy).
+ *       {@code 'b'} (bulk copy);
+ *   <li>{@code raw --http [[HOST:]PORT]}: the raw HTTP baseline server ({@link RawHttp}).
  * </ul>
  *
- * <p>Socket modes print {@code UNIX:<path>} or {@code TCP:<host>:<port>} once listening and run
- * until stdin closes.
+ * <p>Socket modes print {@code UNIX:<path>}, {@code TCP:<host>:<port>} or, over HTTP, {@code
+ * PORT:<port>} (as the reference worker's {@code --http [PORT]} does) once listening, and run until
+ * stdin closes. HTTP binds 127.0.0.1 unless a host is given; the port defaults to 0 (any free one).
  */
 public final class BenchWorker {
   private static final int CHUNK = 64 * 1024;
@@ -54,7 +59,8 @@ public final class BenchWorker {
     List<String> argv = Arrays.asList(args);
     startProfile();
     if (argv.isEmpty()) {
-      throw new IllegalArgumentException("usage: BenchWorker serve bench|peer|raw [--pipe|--unix PATH|--tcp HOST:PORT]");
+      throw new IllegalArgumentException(
+          "usage: BenchWorker serve bench|peer|raw [--pipe|--unix PATH|--tcp HOST:PORT|--http [[HOST:]PORT]]");
     }
     switch (argv.get(0)) {
       case "serve" -> serve(argv.get(1), argv.subList(2, argv.size()));
@@ -122,10 +128,31 @@ public final class BenchWorker {
           announce.flush();
           awaitStdinEnd();
         }
+      } else if (kind.equals("--http")) {
+        InetSocketAddress at = httpAddress(mode);
+        // the stream-token key comes from ARROWRPC_SIGNING_KEY (Launcher sets one per run)
+        try (HttpRpcServer http = HttpRpcServer.builder(server).host(at.getHostString()).port(at.getPort())
+            .drainTimeout(Duration.ofSeconds(1)).start()) {
+          announce.println("PORT:" + http.port());
+          announce.flush();
+          awaitStdinEnd();
+        }
       } else {
         throw new IllegalArgumentException("unknown transport " + kind);
       }
     }
+  }
+
+  /**
+   * The address of {@code --http [[HOST:]PORT]}: 127.0.0.1 unless a host is given, port 0 unless
+   * one is.
+   */
+  static InetSocketAddress httpAddress(List<String> mode) {
+    if (mode.size() < 2) {
+      return new InetSocketAddress("127.0.0.1", 0);
+    }
+    String value = mode.get(1);
+    return value.contains(":") ? address(value) : new InetSocketAddress("127.0.0.1", Integer.parseInt(value));
   }
 
   private static InetSocketAddress address(String hostPort) {
@@ -147,6 +174,15 @@ public final class BenchWorker {
     String kind = mode.isEmpty() ? "--pipe" : mode.get(0);
     if (kind.equals("--pipe")) {
       rawStreams(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
+      return;
+    }
+    if (kind.equals("--http")) {
+      InetSocketAddress at = httpAddress(mode);
+      try (RawHttp.Server http = RawHttp.start(at.getHostString(), at.getPort())) {
+        System.out.println("PORT:" + http.port());
+        System.out.flush();
+        awaitStdinEnd();
+      }
       return;
     }
     ServerSocketChannel listener;

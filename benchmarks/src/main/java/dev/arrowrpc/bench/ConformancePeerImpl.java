@@ -1,6 +1,10 @@
 package dev.arrowrpc.bench;
 
+import dev.arrowrpc.core.BatchOutput;
+import dev.arrowrpc.core.BatchState;
 import dev.arrowrpc.core.BatchStream;
+import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.InputBatch;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -45,24 +49,61 @@ public final class ConformancePeerImpl implements ConformancePeer {
 
   @Override
   public BatchStream produce_n(long count) {
-    long[] current = {0};
-    return BatchStream.producer(COUNTER, (input, out, context) -> {
-      if (current[0] >= count) {
-        out.finish();
-        return;
-      }
-      VectorSchemaRoot batch = out.newBatch();
-      ((BigIntVector) batch.getVector(0)).setSafe(0, current[0]);
-      ((BigIntVector) batch.getVector(1)).setSafe(0, current[0] * 10);
-      batch.setRowCount(1);
-      current[0]++;
-      out.emit(batch);
-    });
+    return BatchStream.producer(COUNTER, new Counter(count));
   }
 
   @Override
   public BatchStream exchange_scale(double factor) {
-    return BatchStream.exchange(VALUE, VALUE, (input, out, context) -> {
+    return BatchStream.exchange(VALUE, VALUE, new Scale(factor));
+  }
+
+  @Override
+  public byte[] echo_bytes(byte[] data) {
+    return data;
+  }
+
+  // Named classes, not lambdas, so the states can travel in HTTP stream tokens.
+
+  /** {@code produce_n}: one-row batches {@code {i, i * 10}}, then finish. */
+  static final class Counter implements BatchState {
+    private long count;
+    private long current;
+
+    /** For the state codec, which restores the fields. */
+    private Counter() {}
+
+    Counter(long count) {
+      this.count = count;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= count) {
+        out.finish();
+        return;
+      }
+      VectorSchemaRoot batch = out.newBatch();
+      ((BigIntVector) batch.getVector(0)).setSafe(0, current);
+      ((BigIntVector) batch.getVector(1)).setSafe(0, current * 10);
+      batch.setRowCount(1);
+      current++;
+      out.emit(batch);
+    }
+  }
+
+  /** {@code exchange_scale}: each value times the factor, nulls kept. */
+  static final class Scale implements BatchState {
+    private double factor;
+
+    /** For the state codec, which restores the fields. */
+    private Scale() {}
+
+    Scale(double factor) {
+      this.factor = factor;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
       Float8Vector in = (Float8Vector) input.root().getVector(0);
       VectorSchemaRoot batch = out.newBatch();
       Float8Vector scaled = (Float8Vector) batch.getVector(0);
@@ -77,11 +118,6 @@ public final class ConformancePeerImpl implements ConformancePeer {
       }
       batch.setRowCount(rows);
       out.emit(batch);
-    });
-  }
-
-  @Override
-  public byte[] echo_bytes(byte[] data) {
-    return data;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.arrowrpc.bench;
 
+import dev.arrowrpc.transport.http.HmacStreamTokens;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import java.io.BufferedReader;
 import java.io.File;
@@ -8,7 +9,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,8 +27,16 @@ import org.slf4j.LoggerFactory;
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
   private static final long READY_TIMEOUT_SECONDS = 60;
+  /** The stream-token key of this run's HTTP workers (hex). */
+  private static final String SIGNING_KEY = randomKey();
 
   private Launcher() {}
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return HexFormat.of().formatHex(key);
+  }
 
   /**
    * Prefixes a command with {@code taskset -c CPUS} when worker pinning is on.
@@ -57,7 +68,8 @@ public final class Launcher {
     // JVM messages (JFR's start-up banner, warnings) must never reach stdout, the protocol's channel
     command.addAll(1, List.of("-Xlog:disable", "-Xlog:all=warning:stderr",
         "-Xms256m", "-Xmx2g", "-XX:+UseParallelGC",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-Dorg.jboss.logging.provider=slf4j"));  // Undertow's and XNIO's logging, at WARN too
     String extra = System.getProperty("bench.workerJvmOpts", "");
     if (!extra.isBlank()) {
       command.addAll(3, List.of(extra.strip().split("\\s+")));  // after the -Xlog options
@@ -81,7 +93,10 @@ public final class Launcher {
 
   /**
    * Launches a worker that serves a socket and announces it on stdout with a line starting with
-   * {@code prefix} (such as {@code "UNIX:"} or {@code "TCP:"}), and waits for that line.
+   * {@code prefix} (such as {@code "UNIX:"}, {@code "TCP:"} or {@code "PORT:"}), and waits for that
+   * line. HTTP workers of this project sign stream tokens with a key made for this run, passed in
+   * {@code ARROWRPC_SIGNING_KEY} (unless already set), so they start without warning about a random
+   * key.
    *
    * @param command the command (pinning is applied here)
    * @param prefix the announcement's prefix
@@ -90,6 +105,7 @@ public final class Launcher {
    */
   public static SocketWorker socketWorker(List<String> command, String prefix) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(pinned(command));
+    builder.environment().putIfAbsent(HmacStreamTokens.KEY_ENVIRONMENT_VARIABLE, SIGNING_KEY);
     builder.redirectError(ProcessBuilder.Redirect.appendTo(logFile()));
     Process process = builder.start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();

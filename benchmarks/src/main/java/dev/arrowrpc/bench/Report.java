@@ -1,6 +1,7 @@
 package dev.arrowrpc.bench;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,6 @@ public final class Report {
           .append(cell(ping, o -> duration(o.result().stats().p99()))).append(" | ")
           .append(cell(bulk, o -> mbps(Baselines.BULK_BYTES, o.median()))).append(" |\n");
     }
-    md.append("| HTTP (raw Undertow handler + OkHttp client) | not yet available | | |\n");
     md.append("| Flight (raw DoExchange echo) | not yet available | | |\n\n");
 
     md.append("## arrow-rpc, one table per workload\n\n");
@@ -267,30 +267,48 @@ public final class Report {
 
   private record Verdict(String target, String measured, String verdict) {}
 
+  /**
+   * A latency target of issue 6: {@code noop()} over a transport within a multiple of that
+   * transport's raw round trip, judged from the interleaved run ({@link Results#paired}).
+   *
+   * @param transport the transport's name
+   * @param limit the largest ratio that meets the target
+   * @param label the target as the table states it
+   */
+  private record NoopTarget(String transport, double limit, String label) {}
+
+  private static final List<NoopTarget> NOOP_TARGETS = List.of(
+      new NoopTarget("subprocess pipe", 3, "noop() over subprocess pipe ≤ 3x raw pipe ping-pong"),
+      new NoopTarget("http", 2, "noop() over HTTP ≤ 2x raw Undertow + OkHttp round trip"));
+
+  private Verdict noopVerdict(NoopTarget goal, String regime) {
+    String where = results.regimes.size() > 1 ? " [" + BenchMain.regimeLabel(regime) + "]" : "";
+    String target = goal.label() + where;
+    Optional<Results.Paired> noop = results.paired("noop", goal.transport(), regime);
+    if (noop.isEmpty() || noop.get().problem() != null) {
+      return new Verdict(target, noop.map(Results.Paired::problem).orElse("not measured"), "UNKNOWN");
+    }
+    long rpc = noop.get().rpc().median();
+    long raw = noop.get().raw().median();
+    double ratio = (double) rpc / raw;
+    String limit = BigDecimal.valueOf(goal.limit()).stripTrailingZeros().toPlainString() + "x";
+    return new Verdict(target, times(ratio) + " (" + duration(rpc) + " vs " + duration(raw) + ", interleaved)",
+        ratio <= goal.limit() ? "MET" : "MISSED (" + percent(ratio / goal.limit() - 1) + " over the " + limit + " limit)");
+  }
+
   private List<Verdict> verdicts() {
     List<Verdict> out = new ArrayList<>();
-    for (String regime : results.regimes) {
-      String where = results.regimes.size() > 1 ? " [" + BenchMain.regimeLabel(regime) + "]" : "";
-      String noopTarget = "noop() over subprocess pipe ≤ 3x raw pipe ping-pong" + where;
-      Optional<Results.Paired> noop = results.paired("noop", "subprocess pipe", regime);
-      if (noop.isPresent() && noop.get().problem() == null) {
-        long rpc = noop.get().rpc().median();
-        long raw = noop.get().raw().median();
-        double ratio = (double) rpc / raw;
-        out.add(new Verdict(noopTarget, times(ratio) + " (" + duration(rpc) + " vs " + duration(raw)
-            + ", interleaved)", ratio <= 3 ? "MET" : "MISSED (" + percent(ratio / 3 - 1) + " over the 3x limit)"));
-      } else {
-        out.add(new Verdict(noopTarget, noop.map(Results.Paired::problem).orElse("not measured"), "UNKNOWN"));
+    for (NoopTarget goal : NOOP_TARGETS) {
+      for (String regime : results.regimes) {
+        out.add(noopVerdict(goal, regime));
       }
     }
-    out.add(new Verdict("noop() over HTTP ≤ 2x raw Undertow + OkHttp round trip",
-        "HTTP transport not yet available", "PENDING"));
     out.add(new Verdict("noop() over Flight ≤ 1.5x raw Flight round trip",
         "Flight transport not yet available", "PENDING"));
     Workload stream = workloads.stream().filter(x -> x.id().equals("echo_stream_1m")).findFirst().orElse(null);
     Workload root = workloads.stream().filter(x -> x.id().equals("echo_root_1m")).findFirst().orElse(null);
     for (BenchTransport t : transports) {
-      if (!(t instanceof SubprocessPipeTransport || t instanceof UnixSocketTransport)) {
+      if (!BenchMain.hasBulkTarget(t)) {
         continue;
       }
       for (String regime : stream == null ? List.<String>of() : results.regimes) {
@@ -496,6 +514,12 @@ public final class Report {
       "  (\"of raw copy throughput\" = copy time / echo time; 100% would mean the RPC layer costs nothing).",
       "  The \"Baselines\" table is measured separately, at the start of the run: compare its numbers",
       "  with each other, not with the workload tables.",
+      "- HTTP: the raw baseline is a bare Undertow handler answering on its I/O thread (`POST /ping` with",
+      "  a 1-byte body is answered with 1 byte; `POST /bulk` is drained and answered with 1 byte), called",
+      "  by OkHttp set up as arrow-rpc's HTTP client (TCP_NODELAY, one pooled keep-alive connection).",
+      "  arrow-rpc's HTTP server runs each request on an Undertow worker thread, a hand-off the raw",
+      "  handler does not pay; each turn of a stream is a request of its own, carrying the stream's state",
+      "  in a signed token.",
       "- Allocation: bytes allocated per call by the calling thread (`ThreadMXBean.getThreadAllocatedBytes`),",
       "  the equivalent of JMH's `gc.alloc.rate.norm`; for the in-process pipe, every thread of the JVM",
       "  (client and server). Worker processes' allocation is not included for the other transports.",

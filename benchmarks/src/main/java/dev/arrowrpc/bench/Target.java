@@ -8,8 +8,8 @@ import java.util.Optional;
  * A server implementation under test: this project's benchmark service, or a conformance worker
  * (ours, the Python reference's, the Go reference's). A target is launched as a worker process
  * following the reference worker's command-line contract ({@code --pipe}, {@code --unix PATH}
- * printing {@code UNIX:<path>}, {@code --tcp HOST:PORT} printing {@code TCP:<host>:<port>}), and
- * a Java target can also be served in-process.
+ * printing {@code UNIX:<path>}, {@code --tcp HOST:PORT} printing {@code TCP:<host>:<port>}, {@code
+ * --http 0} printing {@code PORT:<port>}), and a Java target can also be served in-process.
  */
 public interface Target {
 
@@ -32,8 +32,8 @@ public interface Target {
   /**
    * The command line that serves this implementation as a worker process.
    *
-   * @param modeArgs the transport arguments: {@code --pipe}, {@code --unix PATH} or {@code --tcp
-   *     HOST:PORT}
+   * @param modeArgs the transport arguments: {@code --pipe}, {@code --unix PATH}, {@code --tcp
+   *     HOST:PORT} or {@code --http PORT}
    * @return the command
    */
   List<String> command(List<String> modeArgs);
