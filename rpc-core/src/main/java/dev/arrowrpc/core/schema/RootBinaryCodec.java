@@ -1,6 +1,5 @@
 package dev.arrowrpc.core.schema;
 
-import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.WireFormatException;
@@ -29,8 +28,7 @@ final class RootBinaryCodec extends Codec {
           "the record batch has dictionary-encoded columns, which a VectorSchemaRoot cannot carry"
               + " without its dictionaries: decode them first");
     }
-    byte[] bytes = IpcBytes.stream(root.getSchema(), Batch.of(root));
-    ((VarBinaryVector) vector).setSafe(index, bytes);
+    IpcBytes.writeCell((VarBinaryVector) vector, index, root.getSchema(), root);
   }
 
   @Override
@@ -40,12 +38,11 @@ final class RootBinaryCodec extends Codec {
           "the column holds " + vector.getMinorType()
               + ", expected binary holding a record batch");
     }
-    byte[] bytes = v.get(index);
-    if (bytes.length == 0) {
+    if (v.getValueLength(index) == 0) {
       // the reference reads an empty cell as an absent batch (None) rather than failing
       return null;
     }
-    try (IpcStreamReader reader = IpcBytes.readSingle(bytes, context.allocator())) {
+    try (IpcStreamReader reader = IpcBytes.readCell(v, index, context.allocator())) {
       return IpcBytes.copy(reader.root(), context.allocator());
     } catch (WireFormatException e) {
       throw new MarshalException(

@@ -3,9 +3,12 @@ package dev.arrowrpc.core.wire;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.IpcOption;
@@ -51,6 +54,47 @@ public final class IpcBytes {
   }
 
   /**
+   * Encodes a batch as one IPC stream and appends it to a binary vector as the cell at {@code
+   * index}. The stream is written in place into the vector's data buffer, grown once to a size
+   * estimated from the batch's buffers, so a large batch costs one memory copy.
+   *
+   * @param vector the binary vector
+   * @param index the cell
+   * @param schema the stream's schema
+   * @param root the batch (no dictionary-encoded columns)
+   */
+  public static void writeCell(VarBinaryVector vector, int index, Schema schema, VectorSchemaRoot root) {
+    long expected = SchemaMessages.encoded(schema).length + 1024 + 8;
+    for (FieldVector column : root.getFieldVectors()) {
+      expected += column.getBufferSize() + 64L * (column.getFieldBuffers().size() + 1);
+    }
+    CellStreams.VectorSink sink = new CellStreams.VectorSink(vector, index, expected);
+    try (IpcStreamWriter writer = IpcStreamWriter.start(sink, schema)) {
+      writer.write(root, Map.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    sink.finish();
+  }
+
+  /**
+   * Reads the IPC stream held by one cell of a binary vector, straight from the vector's buffer,
+   * and loads its single batch.
+   *
+   * @param vector the binary vector
+   * @param index the cell (not null, not empty)
+   * @param allocator where the batch is allocated
+   * @return the reader, positioned on the batch; the caller closes it
+   * @throws WireFormatException when the cell does not hold an IPC stream with a batch
+   */
+  public static IpcStreamReader readCell(VarBinaryVector vector, int index, BufferAllocator allocator)
+      throws WireFormatException {
+    long start = vector.getStartOffset(index);
+    long length = vector.getEndOffset(index) - start;
+    return readSingle(new CellStreams.Source(vector.getDataBuffer(), start, length), allocator);
+  }
+
+  /**
    * Reads the single batch of an IPC stream held in bytes into a new root the caller owns.
    *
    * @param bytes the stream
@@ -60,9 +104,14 @@ public final class IpcBytes {
    */
   public static IpcStreamReader readSingle(byte[] bytes, BufferAllocator allocator)
       throws WireFormatException {
+    return readSingle(new ByteArrayInputStream(bytes), allocator);
+  }
+
+  private static IpcStreamReader readSingle(InputStream bytes, BufferAllocator allocator)
+      throws WireFormatException {
     try {
       IpcStreamReader reader =
-          IpcStreamReader.open(new ByteArrayInputStream(bytes), allocator)
+          IpcStreamReader.open(bytes, allocator)
               .orElseThrow(() -> new WireFormatException("empty IPC stream in a binary cell"));
       try {
         if (!reader.next()) {

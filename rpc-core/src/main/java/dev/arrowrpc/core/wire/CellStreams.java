@@ -1,0 +1,143 @@
+package dev.arrowrpc.core.wire;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.VarBinaryVector;
+
+/**
+ * Streams between an IPC stream and the binary cell that carries it, with one copy per direction:
+ * a sink that writes the stream in place into a vector's data buffer, and a source that reads a
+ * cell's bytes straight out of it.
+ */
+final class CellStreams {
+  private CellStreams() {}
+
+  /**
+   * The cell at one index of a binary vector, written in place: the data buffer grows to fit, and
+   * direct buffers are copied in with one memory copy. {@link #finish()} records the cell's length.
+   */
+  static final class VectorSink extends OutputStream implements WritableByteChannel {
+    private final VarBinaryVector vector;
+    private final int index;
+    private final long start;
+    private long count;
+
+    VectorSink(VarBinaryVector vector, int index, long expected) {
+      this.vector = vector;
+      this.index = index;
+      vector.fillEmpties(index);
+      this.start = vector.getStartOffset(index);
+      ensure(expected);
+    }
+
+    private void ensure(long more) {
+      long needed = start + count + more;
+      if (needed > Integer.MAX_VALUE) {
+        throw new IllegalStateException(
+            "a binary vector holds at most 2 GiB, and this cell would end at byte " + needed);
+      }
+      long capacity = vector.getDataBuffer().capacity();
+      if (needed > capacity) {
+        vector.reallocDataBuffer(Math.min(Math.max(needed, 2 * capacity), Integer.MAX_VALUE));
+      }
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      vector.getDataBuffer().setByte(start + count, b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] source, int offset, int length) {
+      ensure(length);
+      vector.getDataBuffer().setBytes(start + count, source, offset, length);
+      count += length;
+    }
+
+    @Override
+    public int write(ByteBuffer source) {
+      int length = source.remaining();
+      ensure(length);
+      vector.getDataBuffer().setBytes(start + count, source.duplicate());
+      source.position(source.limit());
+      count += length;
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    /** Records the cell's length and marks it set. */
+    void finish() {
+      vector.setValueLengthSafe(index, (int) count);
+      vector.setIndexDefined(index);
+    }
+  }
+
+  /** The bytes of one cell of a vector's data buffer, read without copying them to the heap first. */
+  static final class Source extends InputStream implements ReadableByteChannel {
+    private final ArrowBuf data;
+    private long position;
+    private final long end;
+
+    Source(ArrowBuf data, long start, long length) {
+      this.data = data;
+      this.position = start;
+      this.end = start + length;
+    }
+
+    @Override
+    public int read() {
+      return position < end ? data.getByte(position++) & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int length) {
+      if (length == 0) {
+        return 0;
+      }
+      if (position >= end) {
+        return -1;
+      }
+      int n = (int) Math.min(length, end - position);
+      data.getBytes(position, target, offset, n);
+      position += n;
+      return n;
+    }
+
+    @Override
+    public int read(ByteBuffer target) {
+      if (!target.hasRemaining()) {
+        return 0;
+      }
+      if (position >= end) {
+        return -1;
+      }
+      int n = (int) Math.min(target.remaining(), end - position);
+      ByteBuffer window = target.duplicate();
+      window.limit(window.position() + n);
+      data.getBytes(position, window);
+      target.position(target.position() + n);
+      position += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return (int) Math.min(end - position, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+  }
+}
