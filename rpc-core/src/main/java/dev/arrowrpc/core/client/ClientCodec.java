@@ -63,7 +63,7 @@ final class ClientCodec {
       throw new RpcException("TypeError", "cannot send '" + spec.name() + "': " + e.getMessage());
     }
     try (batch; IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
-      writer.write(batch, metadata);
+      writer.append(batch, metadata); // flushed with the end-of-stream marker
     }
   }
 
@@ -81,7 +81,7 @@ final class ClientCodec {
     try (VectorSchemaRoot root = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory);
         IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
       root.setRowCount(1);
-      writer.write(root, metadata);
+      writer.append(root, metadata);
     }
   }
 

@@ -32,10 +32,24 @@ public final class ArrowValues {
    * @param values decoded values (nulls allowed)
    */
   public static void closeRoots(Object... values) {
-    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Object> seen = null;
     for (Object value : values) {
-      close(value, seen);
+      if (mayHoldRoots(value)) {
+        if (seen == null) {
+          seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        }
+        close(value, seen);
+      }
     }
+  }
+
+  /** Whether a value is, or may contain, a root: plain values (the common case) need no walk. */
+  private static boolean mayHoldRoots(Object value) {
+    return value instanceof VectorSchemaRoot
+        || value instanceof Optional<?>
+        || value instanceof Collection<?>
+        || value instanceof Map<?, ?>
+        || (value instanceof Record record && HOLDS_ROOTS.get(record.getClass()));
   }
 
   private static void close(Object value, Set<Object> seen) {

@@ -259,7 +259,7 @@ public final class RequestHandler {
         ArrowValues.closeRoots(value);
       }
       try (batch) {
-        writer.write(batch, Map.of());
+        writer.append(batch, Map.of()); // flushed with the end-of-stream marker
       }
       return Status.OK;
     } finally {

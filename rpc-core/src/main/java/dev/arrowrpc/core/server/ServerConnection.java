@@ -222,7 +222,7 @@ public final class ServerConnection {
         ArrowValues.closeRoots(value);
       }
       try (batch) {
-        writer.write(batch, Map.of());
+        writer.append(batch, Map.of()); // flushed with the end-of-stream marker
       }
     } finally {
       call.context().attach(null);
