@@ -94,10 +94,15 @@ class ProtocolTest {
 
   /** Runs the server over the given request bytes and returns what it wrote. */
   private byte[] serve(byte[] requests) throws Exception {
+    return serve(new java.io.ByteArrayInputStream(requests));
+  }
+
+  /** Runs the server over a request stream until it ends the connection; returns what it wrote. */
+  private byte[] serve(java.io.InputStream requests) throws Exception {
     try (BufferAllocator serverMemory = new RootAllocator()) {
       Dispatcher dispatcher = new Dispatcher(ServiceBinding.bind(Versioned.class, new Impl()), serverMemory, "abcdefabcdef");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      new ServerConnection(dispatcher, new ByteArrayInputStream(requests), out).run();
+      new ServerConnection(dispatcher, requests, out).run();
       assertEquals(0, serverMemory.getAllocatedMemory());
       return out.toByteArray();
     }
@@ -221,6 +226,45 @@ class ProtocolTest {
     List<Object> responses = responses(serve(requests.toByteArray()));
     assertEquals(1, responses.size());
     assertEquals("ProtocolError", error(responses.get(0)).errorType());
+  }
+
+  @Test
+  void textOnTheChannelIsAProtocolErrorAtOnceInsteadOfAWaitForAGigabyte() throws Exception {
+    // Arrow's own reader takes "Star" as the length of a pre-1.0 message and waits for ~1.9 GB
+    java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+    java.io.PipedInputStream open = new java.io.PipedInputStream(feed, 1024);
+    feed.write("Started recording 1.\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    feed.flush();
+    byte[] written = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20), () -> serve(open));
+    List<Object> responses = responses(written);
+    assertEquals(1, responses.size());
+    RpcException e = error(responses.get(0));
+    assertEquals("ProtocolError", e.errorType());
+    assertTrue(e.getMessage().contains("53 74 61 72 (\"Star\")"), e.getMessage());
+    feed.close();
+  }
+
+  @Test
+  void aClientReadingTextFailsAtOnceNamingTheBytes() throws Exception {
+    java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+    java.io.PipedInputStream open = new java.io.PipedInputStream(feed, 1024);
+    feed.write("WARNING: something\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    feed.flush();
+    dev.arrowrpc.core.wire.WireFormatException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> org.junit.jupiter.api.Assertions.assertThrows(
+            dev.arrowrpc.core.wire.WireFormatException.class, () -> IpcStreamReader.open(open, memory)));
+    assertTrue(e.getMessage().contains("stdout"), e.getMessage());
+    feed.close();
+  }
+
+  @Test
+  void anAbsurdMetadataLengthIsAProtocolError() throws Exception {
+    byte[] frame = HexFormat.of().parseHex("ffffffff00000070");
+    List<Object> responses = responses(serve(frame));
+    assertEquals(1, responses.size());
+    assertTrue(error(responses.get(0)).getMessage().contains("out of range"), String.valueOf(responses.get(0)));
   }
 
   @Test

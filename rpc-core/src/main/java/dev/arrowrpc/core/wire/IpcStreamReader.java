@@ -24,8 +24,6 @@ import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.MessageChannelReader;
-import org.apache.arrow.vector.ipc.message.MessageResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -41,7 +39,7 @@ import org.apache.arrow.vector.util.DictionaryUtility;
  * #next()}.
  */
 public final class IpcStreamReader implements AutoCloseable, DictionaryProvider {
-  private final MessageChannelReader messages;
+  private final MessageReader messages;
   private final BufferAllocator allocator;
   private final Schema schema;
   private final Map<Long, Dictionary> dictionaries;
@@ -51,7 +49,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   private long batchesRead;
 
   private IpcStreamReader(
-      MessageChannelReader messages, Schema schema, BufferAllocator allocator) {
+      MessageReader messages, Schema schema, BufferAllocator allocator) {
     this.messages = messages;
     this.allocator = allocator;
     this.schema = schema;
@@ -74,26 +72,26 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
    */
   public static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator)
       throws IOException {
-    MessageChannelReader messages =
-        new MessageChannelReader(new ReadChannel(StreamChannels.readable(in)), allocator);
-    MessageResult first = readMessage(messages);
-    if (first == null) {
+    MessageReader messages = new MessageReader(new ReadChannel(StreamChannels.readable(in)), allocator);
+    Optional<MessageReader.Raw> read = messages.next();
+    if (read.isEmpty()) {
       return Optional.empty();
     }
-    closeBody(first);
-    if (first.getMessage().headerType() != MessageHeader.Schema) {
+    MessageReader.Raw first = read.get();
+    first.closeBody();
+    if (first.message().headerType() != MessageHeader.Schema) {
       throw new WireFormatException(
           "expected a schema message to open an IPC stream, got message type "
-              + MessageHeader.name(first.getMessage().headerType()));
+              + MessageHeader.name(first.message().headerType()));
     }
-    Schema schema = DECODED_SCHEMAS.get(first.getMessage().getByteBuffer());
+    Schema schema = DECODED_SCHEMAS.get(first.message().getByteBuffer());
     if (schema == null) {
       try {
-        schema = MessageSerializer.deserializeSchema(first.getMessage());
+        schema = MessageSerializer.deserializeSchema(first.message());
       } catch (RuntimeException e) {
         throw new WireFormatException("malformed schema message: " + e.getMessage(), e);
       }
-      remember(first.getMessage().getByteBuffer(), schema);
+      remember(first.message().getByteBuffer(), schema);
     }
     return Optional.of(new IpcStreamReader(messages, schema, allocator));
   }
@@ -115,31 +113,6 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       DECODED_SCHEMAS.clear();
     }
     DECODED_SCHEMAS.put(ByteBuffer.wrap(copy), schema);
-  }
-
-  private static MessageResult readMessage(MessageChannelReader messages) throws IOException {
-    try {
-      return messages.readNext();
-    } catch (IOException e) {
-      if (isTruncation(e)) {
-        throw new WireFormatException("IPC stream truncated: " + e.getMessage(), e);
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      throw new WireFormatException("malformed IPC message: " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean isTruncation(IOException e) {
-    String message = String.valueOf(e.getMessage());
-    return message.contains("Unexpected end") || message.contains("expected");
-  }
-
-  private static void closeBody(MessageResult result) {
-    ArrowBuf body = result.getBodyBuffer();
-    if (body != null) {
-      body.close();
-    }
   }
 
   /** Returns the stream's schema as sent (dictionary fields typed by their values). */
@@ -179,16 +152,24 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       return false;
     }
     while (true) {
-      MessageResult result = readMessage(messages);
-      if (result == null) {
+      Optional<MessageReader.Raw> read = messages.next();
+      if (read.isEmpty()) {
         ended = true;
         metadata = Map.of();
         return false;
       }
-      Message message = result.getMessage();
+      MessageReader.Raw result = read.get();
+      Message message = result.message();
+      byte headerType;
+      try {
+        headerType = message.headerType();
+      } catch (RuntimeException e) {
+        result.closeBody();
+        throw new WireFormatException("malformed IPC message: " + e.getMessage(), e);
+      }
       // deserializing a batch takes over the body buffer's reference
-      ArrowBuf body = result.getBodyBuffer();
-      switch (message.headerType()) {
+      ArrowBuf body = result.body();
+      switch (headerType) {
         case MessageHeader.RecordBatch -> {
           loadRecordBatch(message, body);
           metadata = customMetadata(message);
@@ -197,10 +178,10 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
         }
         case MessageHeader.DictionaryBatch -> loadDictionary(message, body);
         default -> {
-          closeBody(result);
+          result.closeBody();
           throw new WireFormatException(
               "unexpected message type inside an IPC stream: "
-                  + MessageHeader.name(message.headerType()));
+                  + MessageHeader.name(headerType));
         }
       }
     }

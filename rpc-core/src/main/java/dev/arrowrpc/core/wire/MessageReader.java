@@ -1,0 +1,134 @@
+package dev.arrowrpc.core.wire;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Optional;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+
+/**
+ * Reads the encapsulated messages of an Arrow IPC stream one at a time, checking each frame
+ * before trusting it.
+ *
+ * <p>Arrow's own reader takes four bytes that are not the continuation marker as the length of a
+ * pre-1.0 message, so stray text on the channel (a worker printing to its stdout, say) reads as a
+ * message of a gigabyte or so and the reader waits for bytes that never come. Every peer writes the
+ * marker, so this reader requires it, and bounds the metadata length, failing at once with a
+ * {@link WireFormatException} that shows the bytes it found.
+ */
+final class MessageReader {
+  /** Flatbuffer metadata larger than this is not a message (a schema of 100k columns is ~10 MiB). */
+  static final int MAX_METADATA_BYTES = 64 << 20;
+
+  private static final int CONTINUATION = MessageSerializer.IPC_CONTINUATION_TOKEN;
+
+  /** A message: its flatbuffer header, and its body when it has one (the caller closes it). */
+  record Raw(Message message, ArrowBuf body) {
+    void closeBody() {
+      if (body != null) {
+        body.close();
+      }
+    }
+  }
+
+  private final ReadChannel in;
+  private final BufferAllocator allocator;
+  private final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+
+  MessageReader(ReadChannel in, BufferAllocator allocator) {
+    this.in = in;
+    this.allocator = allocator;
+  }
+
+  /**
+   * Reads the next message.
+   *
+   * @return the message, or empty at the end-of-stream marker or at a clean end of input before a
+   *     message starts
+   * @throws IOException when the channel fails
+   * @throws WireFormatException when the bytes are not a well-formed message, or end inside one
+   */
+  Optional<Raw> next() throws IOException {
+    int first = readInt(true);
+    if (first == Integer.MIN_VALUE + 1) {
+      return Optional.empty(); // clean end of input
+    }
+    if (first != CONTINUATION) {
+      throw new WireFormatException("expected an Arrow IPC message (continuation marker ff ff ff ff), got "
+          + describe(prefix) + ": the channel carries something other than an Arrow IPC stream"
+          + " (for a subprocess worker, is something printing to its stdout?)");
+    }
+    int length = readInt(false);
+    if (length == 0) {
+      return Optional.empty(); // end-of-stream marker
+    }
+    if (length < 0 || length > MAX_METADATA_BYTES) {
+      throw new WireFormatException("IPC message metadata length " + Integer.toUnsignedString(length)
+          + " is out of range (at most " + MAX_METADATA_BYTES + " bytes)");
+    }
+    ByteBuffer metadata = ByteBuffer.allocate(length);
+    // (a failure to parse the flatbuffer below is reported as malformed, never as a crash)
+    if (in.readFully(metadata) < length) {
+      throw new WireFormatException("IPC stream truncated inside a message's metadata ("
+          + length + " bytes expected)");
+    }
+    metadata.flip();
+    MessageMetadataResult result;
+    try {
+      result = MessageMetadataResult.create(metadata, length);
+    } catch (RuntimeException e) {
+      throw new WireFormatException("malformed IPC message metadata: " + e.getMessage(), e);
+    }
+    Message message = result.getMessage();
+    ArrowBuf body = null;
+    if (result.messageHasBody()) {
+      long bodyLength = result.getMessageBodyLength();
+      if (bodyLength < 0) {
+        throw new WireFormatException("IPC message declares a negative body length " + bodyLength);
+      }
+      try {
+        body = MessageSerializer.readMessageBody(in, bodyLength, allocator);
+      } catch (IOException e) {
+        if (String.valueOf(e.getMessage()).contains("Unexpected end")
+            || String.valueOf(e.getMessage()).contains("expected")) {
+          throw new WireFormatException("IPC stream truncated inside a message body of "
+              + bodyLength + " bytes", e);
+        }
+        throw e;
+      }
+    }
+    return Optional.of(new Raw(message, body));
+  }
+
+  /**
+   * Reads a little-endian int. At a clean end of input before its first byte (when allowed),
+   * returns {@code Integer.MIN_VALUE + 1}, a value no frame uses there.
+   */
+  private int readInt(boolean endAllowed) throws IOException {
+    prefix.clear();
+    int n = in.readFully(prefix);
+    if (n == 0 && endAllowed) {
+      return Integer.MIN_VALUE + 1;
+    }
+    if (n < 4) {
+      throw new WireFormatException("IPC stream truncated: " + n + " of 4 bytes of a message prefix");
+    }
+    return prefix.getInt(0);
+  }
+
+  private static String describe(ByteBuffer bytes) {
+    StringBuilder hex = new StringBuilder();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      int b = bytes.get(i) & 0xff;
+      hex.append(i == 0 ? "" : " ").append(String.format("%02x", b));
+      text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+    }
+    return "bytes " + hex + " (\"" + text + "\")";
+  }
+}
