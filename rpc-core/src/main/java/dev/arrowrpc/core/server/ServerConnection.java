@@ -42,6 +42,12 @@ public final class ServerConnection {
   private final CapturingInputStream in;
   private final OutputStream out;
   private final String remoteAddress;
+
+  /**
+   * The memory calls on this connection draw from: one child allocator, reused while each call
+   * gives back everything it took (checked after every call), replaced after a call that leaks.
+   */
+  private BufferAllocator callMemory;
   private boolean abandonedInputExpected;
   private Outcome outcome;
 
@@ -91,12 +97,21 @@ public final class ServerConnection {
    */
   public boolean serveOne() throws IOException {
     String requestId = Dispatcher.newRequestId();
-    BufferAllocator memory =
-        dispatcher.allocator().newChildAllocator("call-" + requestId, 0, Long.MAX_VALUE);
+    BufferAllocator memory = callMemory;
+    if (memory == null) {
+      memory = dispatcher.allocator().newChildAllocator("calls", 0, Long.MAX_VALUE);
+      callMemory = memory;
+    }
+    boolean more = false;
     try {
-      return serveOne(requestId, memory);
+      more = serveOne(requestId, memory);
+      return more;
     } finally {
-      closeAllocator(memory);
+      if (!more || memory.getAllocatedMemory() != 0) {
+        // a call that leaves memory behind gets it reported, and the next call a fresh allocator
+        callMemory = null;
+        closeAllocator(memory, requestId);
+      }
     }
   }
 
@@ -355,10 +370,15 @@ public final class ServerConnection {
   }
 
   private static void closeAllocator(BufferAllocator memory) {
+    closeAllocator(memory, "");
+  }
+
+  private static void closeAllocator(BufferAllocator memory, String requestId) {
     try {
       memory.close();
     } catch (IllegalStateException leak) {
-      LOG.error("Arrow memory leaked by a call: {}", leak.getMessage());
+      LOG.error("Arrow memory leaked by a call{}: {}", requestId.isEmpty() ? "" : " (request " + requestId + ")",
+          leak.getMessage());
     }
   }
 
