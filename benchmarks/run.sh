@@ -12,7 +12,7 @@
 #   --no-peers  skip the Python/Go/Java conformance workers
 #
 # Environment: VGI_PYTHON (a Python >= 3.13), VGI_GO_WORKER or VGI_GO_PEER (a built Go conformance
-# worker), VGI_RPC_GO_VERSION (overrides the pin in conformance/go-peer.version), BENCH_WORKLOADS and
+# worker; VGI_GO_LABEL names it in the tables), VGI_RPC_GO_VERSION (overrides the pin in conformance/go-peer.version), BENCH_WORKLOADS and
 # BENCH_TRANSPORTS (comma-separated filters), BENCH_JAVA_OPTS and BENCH_WORKER_JAVA_OPTS (extra
 # JVM options for the client and for the benchmark's worker JVMs, e.g. to record a JFR profile).
 set -euo pipefail
@@ -109,7 +109,12 @@ if [[ "$PEERS" == true ]]; then
   elif [[ -z "$GO_BIN" ]]; then
     GO_REASON="no Go toolchain here"
   fi
-  [[ -n "$GO_BIN" ]] && PEER_PROPS+=("-Dbench.go=$GO_BIN")
+  if [[ -n "$GO_BIN" ]]; then
+    # the column names the build: the pinned module, or what VGI_GO_LABEL says of a worker given by path
+    if [[ -n "${VGI_GO_WORKER:-${VGI_GO_PEER:-}}" ]]; then GO_LABEL="${VGI_GO_LABEL:-Go (worker from VGI_GO_WORKER)}"
+    else GO_LABEL="Go vgi-rpc-go $GO_VERSION"; fi
+    PEER_PROPS+=("-Dbench.go=$GO_BIN" "-Dbench.goName=$GO_LABEL")
+  fi
   PEER_PROPS+=("-Dbench.goReason=$GO_REASON")
 
   # The project's own conformance worker, when its module is built.

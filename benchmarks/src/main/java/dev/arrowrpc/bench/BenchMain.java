@@ -19,7 +19,7 @@ import java.util.Optional;
  *   <li>{@code bench.out}: the Markdown file to write;
  *   <li>{@code bench.workloads}, {@code bench.transports}: comma-separated filters (default all);
  *   <li>{@code bench.peers}: {@code false} to skip the peers;
- *   <li>{@code bench.python}, {@code bench.go}, {@code bench.javaConformance}: peer workers, and
+ *   <li>{@code bench.python}, {@code bench.go} (named by {@code bench.goName}), {@code bench.javaConformance}: peer workers, and
  *       {@code bench.pythonReason}, {@code bench.goReason} when they are missing;
  *   <li>{@code bench.workerCpus}, {@code bench.pin}: CPU pinning of workers, and its description.
  * </ul>
@@ -63,16 +63,32 @@ public final class BenchMain {
       peerTargets.add(Targets.javaPeer());
       peerTargets.add(Targets.external("Python " + System.getProperty("bench.pythonVersion", "vgi-rpc"),
           "bench.python", "bench.pythonReason"));
-      peerTargets.add(Targets.external("Go", "bench.go", "bench.goReason"));
-      for (BenchTransport transport : transports) {
-        if (transport instanceof InProcessPipeTransport) {
-          continue;  // the peers are compared across processes
+      peerTargets.add(Targets.external(System.getProperty("bench.goName", "Go"), "bench.go", "bench.goReason"));
+      // Unpinned, where a worker wakes depends on the scheduler: one full run measured the Java
+      // worker's noop over the pipe at 58.6 us (woken on the idle CPU on every call), a rerun at
+      // 9.6 us. Full runs compare the peers with every process on one CPU, which exposes each
+      // implementation's own cost and treats all of them alike; --pin fixes it for the whole run.
+      String allCpus = Regime.currentCpus();
+      boolean pinPeers = !quick && Regime.workerCpus().isBlank() && Regime.supported();
+      if (pinPeers) {
+        try {
+          Regime.SAME_CPU.enter(allCpus);
+        } catch (IOException e) {
+          progress("  cannot pin the peers: " + e.getMessage());
+          pinPeers = false;
         }
-        if (quick && transport.baseline().isPresent() && !(transport instanceof SubprocessPipeTransport)) {
-          continue;  // quick mode compares the peers over the subprocess pipe only
+      }
+      results.peerRegime = pinPeers ? Regime.SAME_CPU.label() : regimeLabel("AS_RUN");
+      try {
+        runAllPeers(peerTargets, transports, workloads, quick, results);
+      } finally {
+        if (pinPeers) {
+          try {
+            Regime.UNPINNED.enter(allCpus);
+          } catch (IOException e) {
+            progress("  cannot restore the CPU set " + allCpus + ": " + e.getMessage());
+          }
         }
-        progress("peers over " + transport.name());
-        runPeers(peerTargets, transport, workloads, quick, results);
       }
     }
 
@@ -327,6 +343,20 @@ public final class BenchMain {
       if (raw != null) {
         raw.close();
       }
+    }
+  }
+
+  private static void runAllPeers(List<Target> peerTargets, List<BenchTransport> transports,
+      List<Workload> workloads, boolean quick, Results results) {
+    for (BenchTransport transport : transports) {
+      if (transport instanceof InProcessPipeTransport) {
+        continue;  // the peers are compared across processes
+      }
+      if (quick && transport.baseline().isPresent() && !(transport instanceof SubprocessPipeTransport)) {
+        continue;  // quick mode compares the peers over the subprocess pipe only
+      }
+      progress("peers over " + transport.name());
+      runPeers(peerTargets, transport, workloads, quick, results);
     }
   }
 

@@ -95,7 +95,7 @@ public final class Report {
       md.append("## Peers: the same conformance methods, one Java client\n\n");
       md.append("Each implementation's conformance worker, driven through the same typed proxy "
           + "(`ConformancePeer`). Ratios are the peer's median over the Java worker's "
-          + "(above 1: Java is faster).\n\n");
+          + "(above 1: Java is faster). CPU placement: " + results.peerRegime + ".\n\n");
       for (Target peer : peers) {
         peer.unavailable().ifPresent(reason -> md.append("- ").append(peer.name()).append(": unavailable, ")
             .append(reason).append('\n'));
@@ -388,7 +388,8 @@ public final class Report {
   }
 
   private Verdict peerVerdict(Target peer) {
-    String target = "faster than " + peer.name() + " on every shared workload and transport";
+    String target = "faster than " + peer.name() + " on every shared workload and transport"
+        + (results.peerRegime.isEmpty() ? "" : " [" + results.peerRegime + "]");
     if (peer.unavailable().isPresent()) {
       return new Verdict(target, "not measured: " + peer.unavailable().get(), "UNAVAILABLE");
     }

@@ -13,6 +13,9 @@ public final class Results {
   private final Map<String, Outcome> peers = new LinkedHashMap<>();
   private final Map<String, Outcome> oursRaw = new LinkedHashMap<>();
   private final Map<String, Paired> paired = new LinkedHashMap<>();
+  /** Where the peer workers ran: a regime's label, or the run's own pinning. */
+  String peerRegime = "";
+
   /** The regimes the interleaved measurements ran in (names from {@code BenchMain.regimes}). */
   java.util.List<String> regimes = java.util.List.of();
 
