@@ -132,7 +132,7 @@ public final class Report {
               .map(b -> times((double) o.median() / b.median()) + " (raw " + duration(b.median()) + ")")
               .orElse(NA));
       for (Target peer : others) {
-        md.append(" | ").append(versusPeer(peer, transport, workload, o, false));
+        md.append(" | ").append(versusPeer(peer, transport, workload));
       }
       md.append(" |\n");
     }
@@ -159,7 +159,7 @@ public final class Report {
           .append(" | ").append(workload.rowsPerOp() > 0 ? rows(workload.rowsPerOp(), o.median()) : NA)
           .append(" | ").append(percentOfRaw(transport, workload, o).map(p -> percent(p)).orElse(NA));
       for (Target peer : others) {
-        md.append(" | ").append(versusPeer(peer, transport, workload, o, true));
+        md.append(" | ").append(versusPeer(peer, transport, workload));
       }
       md.append(" |\n");
     }
@@ -213,13 +213,15 @@ public final class Report {
     return peers.size() > 1 ? peers.subList(1, peers.size()) : List.of();
   }
 
-  private String versusPeer(Target peer, BenchTransport transport, Workload workload, Outcome mine,
-      boolean throughput) {
+  private String versusPeer(Target peer, BenchTransport transport, Workload workload) {
+    // the same methods on the Java conformance worker, interleaved with the peer in the same phase
+    // and CPU placement: our own workload ran minutes apart, possibly placed otherwise
     Optional<Outcome> theirs = results.peer(peer.name(), transport.name(), workload.id()).filter(Outcome::ok);
-    if (theirs.isEmpty()) {
+    Optional<Outcome> java = results.peer(peers.get(0).name(), transport.name(), workload.id()).filter(Outcome::ok);
+    if (theirs.isEmpty() || java.isEmpty()) {
       return NA;
     }
-    double ratio = (double) theirs.get().median() / mine.median();
+    double ratio = (double) theirs.get().median() / java.get().median();
     return times(ratio) + (ratio >= 1 ? " faster" : " slower");
   }
 
@@ -530,8 +532,9 @@ public final class Report {
       "- Peers: all peers' workers run at once and their calls are interleaved the same way; the ratio is",
       "  the peer's median time over the Java worker's (above 1: Java is faster). The Java column is the",
       "  project's conformance worker when built, else the same methods served by the benchmark worker",
-      "  (`ConformancePeerImpl`). Our own workload tables compare with the nearest peer method (greet vs",
-      "  echo_string, the 10-parameter call vs with_defaults' 3); those are measured minutes apart.",
+      "  (`ConformancePeerImpl`). The \"vs peer\" columns of our own workload tables repeat those ratios",
+      "  for the nearest peer method (greet: echo_string, the 10-parameter call: with_defaults' 3), so",
+      "  every comparison is between workers measured together, in the same CPU placement.",
       "- Servers run in a separate worker JVM (or process) for every transport but the in-process pipe.",
       "- The latency regime matters on these 2-vCPU VMs: waking a reader blocked on another, idle CPU",
       "  costs 25-50 µs, so absolute latencies move with load; see the regimes under \"Targets\".",
