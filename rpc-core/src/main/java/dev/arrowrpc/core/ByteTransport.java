@@ -9,6 +9,12 @@ import java.io.OutputStream;
  * A bidirectional byte channel to one server: a subprocess's pipes, a socket, an in-process pipe.
  * The client reads and writes Arrow IPC streams back to back on it. Closing it closes both
  * directions (and, for a subprocess, reaps the process).
+ *
+ * <p>Streams that are also channels ({@link java.nio.channels.ReadableByteChannel} for {@link
+ * #input()}, {@link java.nio.channels.WritableByteChannel} for {@link #output()}) receive large
+ * record-batch bodies as Arrow's direct buffers, so bulk data never passes through the Java heap.
+ * Such a stream promises that its stream and channel operations read or extend one and the same
+ * byte sequence (neither buffers on its own). The socket transports' streams are channels.
  */
 public interface ByteTransport extends Closeable {
   /** The bytes coming from the server. */

@@ -68,7 +68,8 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Serves calls on a byte channel from a peer with a known address. Blocks.
+   * Serves calls on a byte channel from a peer with a known address. Blocks. Streams that are also
+   * channels receive large batch bodies as direct buffers (see {@link ByteTransport}).
    *
    * @param in requests from the client
    * @param out responses to the client

@@ -260,6 +260,34 @@ class ProtocolTest {
   }
 
   @Test
+  void aTypedClientOverAChannelCarryingTextGetsATransportErrorNamingTheBytes() {
+    ByteTransport transport = new ByteTransport() {
+      private final java.io.InputStream in = new java.io.ByteArrayInputStream(
+          "Started recording 1.\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+      @Override
+      public java.io.InputStream input() {
+        return in;
+      }
+
+      @Override
+      public java.io.OutputStream output() {
+        return java.io.OutputStream.nullOutputStream();
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (RpcClient client = RpcClient.builder(transport).allocator(memory).build()) {
+      Versioned service = client.proxy(Versioned.class);
+      RpcException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(20), () -> assertThrows(RpcException.class, () -> service.twice(2)));
+      assertEquals("TransportError", e.errorType());
+      assertTrue(e.getMessage().contains("(\"Star\")"), e.getMessage());
+    }
+  }
+
+  @Test
   void anAbsurdMetadataLengthIsAProtocolError() throws Exception {
     byte[] frame = HexFormat.of().parseHex("ffffffff00000070");
     List<Object> responses = responses(serve(frame));
