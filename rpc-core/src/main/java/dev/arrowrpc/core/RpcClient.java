@@ -3,6 +3,7 @@ package dev.arrowrpc.core;
 import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
 import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.core.wire.RecyclingAllocations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
@@ -11,7 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
  * A connection to one server, handing out typed proxies: over a {@link ByteTransport} (pipes,
@@ -155,7 +155,7 @@ public final class RpcClient implements AutoCloseable {
 
     /** Builds the client. */
     public RpcClient build() {
-      BufferAllocator owned = allocator == null ? new RootAllocator() : null;
+      BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;
       ClientCalls calls = channel != null
           ? ClientCalls.overChannel(channel, memory, onLog)

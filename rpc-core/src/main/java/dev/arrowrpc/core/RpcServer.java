@@ -3,6 +3,7 @@ package dev.arrowrpc.core;
 import dev.arrowrpc.core.server.Dispatcher;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
+import dev.arrowrpc.core.wire.RecyclingAllocations;
 import dev.arrowrpc.core.wire.WireInput;
 import dev.arrowrpc.core.wire.WireOutput;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Serves one {@link RpcService} implementation. Transports hand it byte channels ({@link
@@ -140,7 +140,7 @@ public final class RpcServer implements AutoCloseable {
     /** Builds the server; the service is validated and bound here. */
     public RpcServer build() {
       ServiceBinding binding = ServiceBinding.bind(service, implementation);
-      BufferAllocator owned = allocator == null ? new RootAllocator() : null;
+      BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;
       String id = serverId == null ? Dispatcher.newServerId() : serverId;
       try {
