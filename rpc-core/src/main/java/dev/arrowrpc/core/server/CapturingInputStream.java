@@ -15,6 +15,8 @@ final class CapturingInputStream extends FilterInputStream implements ReadableBy
   private ByteArrayOutputStream copy;
   private long limit;
   private boolean overflowed;
+  /** The heap array direct reads pass through while capturing, made on first use. */
+  private byte[] piece;
 
   CapturingInputStream(InputStream in) {
     super(in);
@@ -66,8 +68,10 @@ final class CapturingInputStream extends FilterInputStream implements ReadableBy
     if (copy == null && in instanceof ReadableByteChannel direct) {
       return direct.read(target);
     }
-    byte[] piece = new byte[Math.min(target.remaining(), 64 * 1024)];
-    int n = read(piece, 0, piece.length);
+    if (piece == null) {
+      piece = new byte[64 * 1024];
+    }
+    int n = read(piece, 0, Math.min(target.remaining(), piece.length));
     if (n > 0) {
       target.put(piece, 0, n);
     }

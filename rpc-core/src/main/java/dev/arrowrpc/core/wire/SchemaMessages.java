@@ -1,13 +1,6 @@
 package dev.arrowrpc.core.wire;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.arrow.vector.ipc.WriteChannel;
-import org.apache.arrow.vector.ipc.message.IpcOption;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -46,22 +39,12 @@ final class SchemaMessages {
     Key key = new Key(schema);
     byte[] bytes = ENCODED.get(key);
     if (bytes == null) {
-      bytes = encode(schema);
+      bytes = IpcBytes.schema(schema);
       if (ENCODED.size() >= LIMIT) {
         ENCODED.clear();
       }
       ENCODED.put(key, bytes);
     }
     return bytes;
-  }
-
-  private static byte[] encode(Schema schema) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try {
-      MessageSerializer.serialize(new WriteChannel(Channels.newChannel(bytes)), schema, IpcOption.DEFAULT);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
   }
 }
