@@ -37,7 +37,7 @@ import java.util.Map;
  *
  * <p>The methods' behaviour is documented on {@link ConformanceServiceImpl}.
  */
-@RpcService(name = "ConformanceService", version = "1.0.0")
+@RpcService(name = "ConformanceService", version = "2.0.0")
 public interface ConformanceService {
 
   // ---------------------------------------------------------------- scalar echo

@@ -26,6 +26,14 @@ public interface CallContext {
   /** The method being served. */
   String method();
 
+  /**
+   * The protocol the call addressed (a server may host several). Empty for a call served in-process
+   * without a server.
+   */
+  default String protocol() {
+    return "";
+  }
+
   /** The request batch's custom metadata (includes the framework keys). */
   Map<String, String> requestMetadata();
 

@@ -9,18 +9,29 @@ import dev.arrowrpc.core.wire.WireOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Serves one {@link RpcService} implementation. Transports hand it byte channels ({@link
- * #serve(InputStream, OutputStream)}); it validates requests, dispatches them, and answers with
- * results, streams, logs and errors. A method that throws never ends a connection.
+ * Serves one or more protocols, each an {@link RpcService} interface with its implementation.
+ * Transports hand it byte channels ({@link #serve(InputStream, OutputStream)}); it routes each
+ * request by the protocol and method it names, validates it, and answers with results, streams,
+ * logs and errors. A method that throws never ends a connection.
  *
  * <pre>{@code
  * RpcServer server = RpcServer.create(Calculator.class, new CalculatorImpl());
  * server.serve(System.in, System.out);
+ *
+ * // several protocols: the set is fixed when the server is built, the first is the primary
+ * RpcServer server = RpcServer.builder(Calculator.class, new CalculatorImpl())
+ *     .protocol(Reports.class, new ReportsImpl())
+ *     .build();
  * }</pre>
+ *
+ * <p>Every server also hosts the framework's reflection protocol, {@code vgi_rpc.Reflection.v1},
+ * which lists the hosted protocols and describes each.
  */
 public final class RpcServer implements AutoCloseable {
   private final Dispatcher dispatcher;
@@ -45,8 +56,9 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Starts configuring a server. The implementation need not implement the interface: it needs a
-   * public method per interface method, optionally taking an extra {@link CallContext}.
+   * Starts configuring a server, with its primary protocol. The implementation need not implement
+   * the interface: it needs a public method per interface method, optionally taking an extra {@link
+   * CallContext}. Add more protocols with {@link Builder#protocol}.
    *
    * @param service the {@code @RpcService} interface
    * @param implementation the object serving it
@@ -88,6 +100,11 @@ public final class RpcServer implements AutoCloseable {
     return dispatcher;
   }
 
+  /** The names of the hosted protocols: the application protocols in registration order, then the framework's. */
+  public List<String> protocols() {
+    return dispatcher.protocols().all().stream().map(ServiceBinding::name).toList();
+  }
+
   /** The server's id, as stamped on its log and error batches. */
   public String serverId() {
     return dispatcher.serverId();
@@ -108,15 +125,29 @@ public final class RpcServer implements AutoCloseable {
 
   /** Configures an {@link RpcServer}. */
   public static final class Builder {
-    private final Class<?> service;
-    private final Object implementation;
+    private final List<Class<?>> services = new ArrayList<>();
+    private final List<Object> implementations = new ArrayList<>();
     private BufferAllocator allocator;
     private String serverId;
     private CallListener listener;
 
     private Builder(Class<?> service, Object implementation) {
-      this.service = Objects.requireNonNull(service, "service");
-      this.implementation = Objects.requireNonNull(implementation, "implementation");
+      protocol(service, implementation);
+    }
+
+    /**
+     * Hosts another protocol, after those added before. Its name (from {@link RpcService#name()},
+     * else the interface's simple name) must be unique, match {@code [A-Za-z_][A-Za-z0-9_.]*}, and
+     * not start with the reserved {@code vgi_rpc.}; {@link #build()} checks.
+     *
+     * @param service the {@code @RpcService} interface
+     * @param implementation the object serving it
+     * @return this builder
+     */
+    public Builder protocol(Class<?> service, Object implementation) {
+      services.add(Objects.requireNonNull(service, "service"));
+      implementations.add(Objects.requireNonNull(implementation, "implementation"));
+      return this;
     }
 
     /** Uses the caller's allocator (the caller closes it); by default the server makes its own. */
@@ -137,14 +168,21 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
-    /** Builds the server; the service is validated and bound here. */
+    /**
+     * Builds the server; the protocols are validated and bound here, and fixed for its lifetime.
+     *
+     * @throws IllegalArgumentException when a protocol cannot be served, saying what to fix
+     */
     public RpcServer build() {
-      ServiceBinding binding = ServiceBinding.bind(service, implementation);
+      List<ServiceBinding> bindings = new ArrayList<>();
+      for (int i = 0; i < services.size(); i++) {
+        bindings.add(ServiceBinding.bind(services.get(i), implementations.get(i)));
+      }
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;
       String id = serverId == null ? Dispatcher.newServerId() : serverId;
       try {
-        return new RpcServer(new Dispatcher(binding, memory, id, listener), owned);
+        return new RpcServer(new Dispatcher(bindings, memory, id, listener), owned);
       } catch (RuntimeException e) {
         if (owned != null) {
           owned.close();

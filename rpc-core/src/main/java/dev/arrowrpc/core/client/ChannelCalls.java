@@ -25,12 +25,12 @@ final class ChannelCalls implements ClientCalls {
   }
 
   @Override
-  public Object unary(MethodSpec method, Object[] args, Optional<String> protocolVersion) {
+  public Object unary(MethodSpec method, Object[] args, ProtocolId protocol) {
     Object token = new Object();
     session.begin(token);
     BufferAllocator memory = session.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
     try {
-      session.writeRequest(method, args, protocolVersion, memory);
+      session.writeRequest(method, args, protocol, memory);
       return ClientCodec.unaryValue(method, session.readResponse(memory, ClientCodec.unaryDecoder(method)));
     } catch (IOException e) {
       throw session.transportFailure("call " + method.name(), e);
@@ -41,7 +41,7 @@ final class ChannelCalls implements ClientCalls {
   }
 
   @Override
-  public Object openStream(MethodSpec method, Object[] args, Optional<String> protocolVersion) {
+  public Object openStream(MethodSpec method, Object[] args, ProtocolId protocol) {
     BufferAllocator memory = session.allocator().newChildAllocator("stream-" + method.name(), 0, Long.MAX_VALUE);
     Object token = new Object();
     try {
@@ -51,7 +51,7 @@ final class ChannelCalls implements ClientCalls {
       throw e;
     }
     try {
-      session.writeRequest(method, args, protocolVersion, memory);
+      session.writeRequest(method, args, protocol, memory);
       Record header = null;
       if (method.header().isPresent()) {
         header = readHeader(method, memory);

@@ -49,20 +49,20 @@ public interface ClientCalls extends AutoCloseable {
    *
    * @param method the method
    * @param args the arguments, in declaration order (null when there are none)
-   * @param protocolVersion the service's declared version, if any
+   * @param protocol the protocol addressed
    * @return the result (null for void methods)
    */
-  Object unary(MethodSpec method, Object[] args, Optional<String> protocolVersion);
+  Object unary(MethodSpec method, Object[] args, ProtocolId protocol);
 
   /**
    * Opens a stream.
    *
    * @param method the stream method
    * @param args the arguments, in declaration order (null when there are none)
-   * @param protocolVersion the service's declared version, if any
+   * @param protocol the protocol addressed
    * @return the client side of the stream: a {@code Producer}, {@code Exchange} or {@code BatchStream}
    */
-  Object openStream(MethodSpec method, Object[] args, Optional<String> protocolVersion);
+  Object openStream(MethodSpec method, Object[] args, ProtocolId protocol);
 
   /**
    * Calls {@code __describe__}.

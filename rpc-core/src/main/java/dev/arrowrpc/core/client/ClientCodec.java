@@ -45,16 +45,17 @@ final class ClientCodec {
    * @param out where the stream goes
    * @param spec the method
    * @param args the arguments, in declaration order
-   * @param protocolVersion the service's declared version, if any
+   * @param protocol the protocol addressed
    * @param memory scratch memory for the request batch
    * @throws IOException when the channel fails
    */
-  static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, Optional<String> protocolVersion,
+  static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, ProtocolId protocol,
       BufferAllocator memory) throws IOException {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(Keys.METHOD, spec.name());
+    metadata.put(Keys.PROTOCOL, protocol.name());
     metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    protocolVersion.ifPresent(v -> metadata.put(Keys.PROTOCOL_VERSION, v));
+    protocol.version().ifPresent(v -> metadata.put(Keys.PROTOCOL_VERSION, v));
     Object[] values = args == null ? new Object[0] : args;
     Batch batch;
     try {

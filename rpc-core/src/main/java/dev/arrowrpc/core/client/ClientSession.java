@@ -103,13 +103,13 @@ public final class ClientSession implements AutoCloseable {
    *
    * @param spec the method
    * @param args the arguments, in declaration order
-   * @param protocolVersion the service's declared version, if any
+   * @param protocol the protocol addressed
    * @param memory scratch memory for the request batch
    * @throws IOException when the channel fails
    */
-  void writeRequest(MethodSpec spec, Object[] args, Optional<String> protocolVersion,
+  void writeRequest(MethodSpec spec, Object[] args, ProtocolId protocol,
       BufferAllocator memory) throws IOException {
-    ClientCodec.writeRequest(out, spec, args, protocolVersion, memory);
+    ClientCodec.writeRequest(out, spec, args, protocol, memory);
   }
 
   /**

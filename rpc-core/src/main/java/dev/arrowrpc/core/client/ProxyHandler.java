@@ -48,7 +48,7 @@ public final class ProxyHandler implements InvocationHandler {
       throw new UnsupportedOperationException(method + " is not a remote method");
     }
     return target.kind() == MethodKind.UNARY
-        ? calls.unary(target, args, spec.protocolVersion())
-        : calls.openStream(target, args, spec.protocolVersion());
+        ? calls.unary(target, args, ProtocolId.of(spec))
+        : calls.openStream(target, args, ProtocolId.of(spec));
   }
 }

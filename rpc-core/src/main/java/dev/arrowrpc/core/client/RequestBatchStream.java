@@ -19,8 +19,8 @@ final class RequestBatchStream extends RequestStream<RequestBatchStream.Item> im
   private Item current;
   private Map<String, String> lastMetadata = Map.of();
 
-  RequestBatchStream(RequestCalls calls, MethodSpec spec, BufferAllocator memory, Record header) {
-    super(calls, spec, memory, header);
+  RequestBatchStream(RequestCalls calls, ProtocolId protocol, MethodSpec spec, BufferAllocator memory, Record header) {
+    super(calls, protocol, spec, memory, header);
   }
 
   @Override

@@ -43,11 +43,11 @@ final class RequestCalls implements ClientCalls {
   }
 
   @Override
-  public Object unary(MethodSpec method, Object[] args, Optional<String> protocolVersion) {
+  public Object unary(MethodSpec method, Object[] args, ProtocolId protocol) {
     BufferAllocator memory = allocator.newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
     try {
-      byte[] body = request(method, args, protocolVersion, memory);
-      try (RequestTransport.Response response = post(method.name(), body)) {
+      byte[] body = request(method, args, protocol, memory);
+      try (RequestTransport.Response response = post(protocol.name() + "/" + method.name(), body)) {
         return ClientCodec.unaryValue(method, ClientCodec.readResponse(
             response.body(), memory, allocator, this::deliver, ClientCodec.unaryDecoder(method)));
       }
@@ -59,12 +59,12 @@ final class RequestCalls implements ClientCalls {
   }
 
   @Override
-  public Object openStream(MethodSpec method, Object[] args, Optional<String> protocolVersion) {
+  public Object openStream(MethodSpec method, Object[] args, ProtocolId protocol) {
     BufferAllocator memory = allocator.newChildAllocator("stream-" + method.name(), 0, Long.MAX_VALUE);
     RequestStream<?> stream = null;
     try {
-      byte[] body = request(method, args, protocolVersion, memory);
-      try (RequestTransport.Response response = post(method.name() + "/init", body)) {
+      byte[] body = request(method, args, protocol, memory);
+      try (RequestTransport.Response response = post(protocol.name() + "/" + method.name() + "/init", body)) {
         InputStream in = response.body();
         Record header = null;
         if (method.header().isPresent()) {
@@ -73,9 +73,9 @@ final class RequestCalls implements ClientCalls {
                   "the stream header of '" + method.name() + "' is missing"));
         }
         stream = switch (method.kind()) {
-          case PRODUCER -> new RequestProducer<>(this, method, memory, header);
-          case EXCHANGE -> new RequestExchange<>(this, method, memory, header);
-          default -> new RequestBatchStream(this, method, memory, header);
+          case PRODUCER -> new RequestProducer<>(this, protocol, method, memory, header);
+          case EXCHANGE -> new RequestExchange<>(this, protocol, method, memory, header);
+          default -> new RequestBatchStream(this, protocol, method, memory, header);
         };
         stream.start(in);
         return stream;
@@ -112,10 +112,10 @@ final class RequestCalls implements ClientCalls {
     transport.close();
   }
 
-  private static byte[] request(MethodSpec method, Object[] args, Optional<String> protocolVersion,
+  private static byte[] request(MethodSpec method, Object[] args, ProtocolId protocol,
       BufferAllocator memory) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    ClientCodec.writeRequest(body, method, args, protocolVersion, memory);
+    ClientCodec.writeRequest(body, method, args, protocol, memory);
     return body.toByteArray();
   }
 

@@ -14,8 +14,8 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /** What an exchange method returns over a request transport: one request per exchanged batch. */
 final class RequestExchange<I, O> extends RequestStream<List<O>> implements Exchange<I, O> {
-  RequestExchange(RequestCalls calls, MethodSpec spec, BufferAllocator memory, Record header) {
-    super(calls, spec, memory, header);
+  RequestExchange(RequestCalls calls, ProtocolId protocol, MethodSpec spec, BufferAllocator memory, Record header) {
+    super(calls, protocol, spec, memory, header);
   }
 
   @Override

@@ -13,8 +13,8 @@ import org.apache.arrow.memory.BufferAllocator;
 final class RequestProducer<T> extends RequestStream<List<T>> implements Producer<T> {
   private final RowIterators.Cursor<T> cursor = new RowIterators.Cursor<>(this::nextProduced);
 
-  RequestProducer(RequestCalls calls, MethodSpec spec, BufferAllocator memory, Record header) {
-    super(calls, spec, memory, header);
+  RequestProducer(RequestCalls calls, ProtocolId protocol, MethodSpec spec, BufferAllocator memory, Record header) {
+    super(calls, protocol, spec, memory, header);
   }
 
   @Override

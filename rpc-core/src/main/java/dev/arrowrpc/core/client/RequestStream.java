@@ -43,14 +43,17 @@ abstract class RequestStream<T> {
   protected final MethodSpec spec;
   private final BufferAllocator memory;
   private final Record header;
+  private final String exchangeRoute;
   private final Deque<T> pending = new ArrayDeque<>();
   private String cursor;
   private String callToken;
   private RpcException deferred;
   private boolean ended;
 
-  RequestStream(RequestCalls calls, MethodSpec spec, BufferAllocator memory, Record header) {
+  RequestStream(RequestCalls calls, ProtocolId protocol, MethodSpec spec, BufferAllocator memory,
+      Record header) {
     this.calls = calls;
+    this.exchangeRoute = protocol.name() + "/" + spec.name() + "/exchange";
     this.spec = spec;
     this.memory = memory;
     this.header = header;
@@ -112,7 +115,7 @@ abstract class RequestStream<T> {
         return null;
       }
       try (RequestTransport.Response response =
-          calls.post(spec.name() + "/exchange", tokenRequest(false))) {
+          calls.post(exchangeRoute, tokenRequest(false))) {
         readProduced(response.body());
       } catch (IOException e) {
         end();
@@ -144,7 +147,7 @@ abstract class RequestStream<T> {
       try (IpcStreamWriter writer = IpcStreamWriter.start(body, schema)) {
         writer.write(input, tokens(false));
       }
-      try (RequestTransport.Response response = calls.post(spec.name() + "/exchange", body.toByteArray())) {
+      try (RequestTransport.Response response = calls.post(exchangeRoute, body.toByteArray())) {
         return readExchanged(response.body());
       }
     } catch (IOException e) {
@@ -163,7 +166,7 @@ abstract class RequestStream<T> {
     }
     if (cursor != null && deferred == null) {
       try (RequestTransport.Response response =
-          calls.post(spec.name() + "/exchange", tokenRequest(true))) {
+          calls.post(exchangeRoute, tokenRequest(true))) {
         drain(response.body());
       } catch (IOException | RuntimeException e) {
         LOG.debug("cancel of {} failed", spec.name(), e);

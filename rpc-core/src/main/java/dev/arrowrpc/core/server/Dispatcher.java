@@ -3,7 +3,6 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.ErrorTypes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
@@ -14,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,50 +21,48 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The state a server shares across its connections: the bound service, its id, the allocator calls
- * draw their memory from, and the prebuilt describe response.
+ * The state a server shares across its connections: the hosted protocols, its id, and the allocator
+ * calls draw their memory from.
  */
 public final class Dispatcher {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final ServiceBinding binding;
+  private final HostedProtocols protocols;
   private final BufferAllocator allocator;
   private final String serverId;
-  private final byte[] describeResponse;
-  private final String protocolHash;
   private final CallListener listener;
 
   /**
-   * Creates the dispatcher.
+   * Creates the dispatcher of a server hosting one protocol.
    *
    * @param binding the service and its implementation
    * @param allocator the parent of every call's allocator
    * @param serverId the id stamped on log and error batches
    */
   public Dispatcher(ServiceBinding binding, BufferAllocator allocator, String serverId) {
-    this(binding, allocator, serverId, null);
+    this(List.of(binding), allocator, serverId, null);
   }
 
   /**
    * Creates the dispatcher with a listener for completed calls.
    *
-   * @param binding the service and its implementation
+   * @param application the application protocols, primary first, in registration order
    * @param allocator the parent of every call's allocator
    * @param serverId the id stamped on log and error batches
    * @param listener receives a record of every completed call, or null
+   * @throws IllegalArgumentException when a protocol name is invalid, reserved or repeated
    */
-  public Dispatcher(ServiceBinding binding, BufferAllocator allocator, String serverId, CallListener listener) {
-    this.binding = binding;
+  public Dispatcher(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
+      CallListener listener) {
+    this.protocols = HostedProtocols.of(application);
     this.allocator = allocator;
     this.serverId = serverId;
     this.listener = listener;
-    this.describeResponse = Describe.response(binding.spec(), serverId, allocator);
-    this.protocolHash = Describe.hash(binding.spec().protocolName(), Describe.rows(binding.spec()));
   }
 
-  /** The protocol hash published by describe. */
-  public String protocolHash() {
-    return protocolHash;
+  /** The hosted protocols. */
+  public HostedProtocols protocols() {
+    return protocols;
   }
 
   /** The listener of completed calls, if any. */
@@ -97,16 +95,6 @@ public final class Dispatcher {
     return HexFormat.of().formatHex(raw);
   }
 
-  /** The bound service. */
-  public ServiceBinding binding() {
-    return binding;
-  }
-
-  /** The service's spec. */
-  public ServiceSpec spec() {
-    return binding.spec();
-  }
-
   /** The allocator calls draw from. */
   public BufferAllocator allocator() {
     return allocator;
@@ -120,6 +108,7 @@ public final class Dispatcher {
   /**
    * Reports a completed call to the listener, if there is one.
    *
+   * @param protocol the protocol the call addressed
    * @param method the method name
    * @param methodType {@code unary} or {@code stream}
    * @param context the call
@@ -131,14 +120,14 @@ public final class Dispatcher {
    * @param requestBytes the request's bytes, or null
    * @param requestTruncated whether the request was too large to keep
    */
-  void report(String method, String methodType, ServerCall context, long startedNanos,
+  void report(ServiceBinding protocol, String method, String methodType, ServerCall context, long startedNanos,
       String remoteAddress, Throwable error, String streamId, boolean cancelled, byte[] requestBytes,
       boolean requestTruncated) {
     if (listener == null) {
       return;
     }
     CallRecord record = new CallRecord(
-        Instant.now(), serverId, spec().protocolName(), protocolHash, method, methodType,
+        Instant.now(), serverId, protocol.name(), protocol.protocolHash(), method, methodType,
         context.requestId(), context.principal(), context.authDomain(), remoteAddress,
         Duration.ofNanos(System.nanoTime() - startedNanos),
         Optional.ofNullable(error).map(ErrorTypes::of),
@@ -156,7 +145,7 @@ public final class Dispatcher {
    * method leaves pending is cleared, so it cannot close the connection under the next write.
    */
   Object invoke(PreparedCall call) throws Throwable {
-    Invoker invoker = binding.invoker(call.spec().name());
+    Invoker invoker = call.binding().invoker(call.spec().name());
     CurrentCall.set(call.context());
     try {
       return invoker.invoke(call.args(), call.context());
@@ -196,9 +185,5 @@ public final class Dispatcher {
     try (Batch batch = EmptyBatch.of(schema, memory)) {
       writer.write(batch, metadata);
     }
-  }
-
-  byte[] describeResponse() {
-    return describeResponse;
   }
 }

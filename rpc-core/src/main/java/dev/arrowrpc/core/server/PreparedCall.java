@@ -5,15 +5,22 @@ import dev.arrowrpc.core.schema.MethodSpec;
 
 /** A validated call with its decoded arguments, ready to invoke. */
 final class PreparedCall implements RequestParser.Prepared {
+  private final ServiceBinding binding;
   private final MethodSpec spec;
   private final Object[] args;
   private final ServerCall context;
   private boolean closed;
 
-  PreparedCall(MethodSpec spec, Object[] args, ServerCall context) {
+  PreparedCall(ServiceBinding binding, MethodSpec spec, Object[] args, ServerCall context) {
+    this.binding = binding;
     this.spec = spec;
     this.args = args;
     this.context = context;
+  }
+
+  /** The protocol the call addressed. */
+  ServiceBinding binding() {
+    return binding;
   }
 
   MethodSpec spec() {

@@ -3,39 +3,46 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.ServiceSpec;
 
-/** The application-protocol version gate: major and minor must match, patch is ignored. */
+/**
+ * The application-protocol version gate, per hosted protocol: major and minor must match, patch is
+ * ignored. Messages name the protocol, both versions and which side to upgrade.
+ */
 final class ProtocolVersions {
   private ProtocolVersions() {}
 
   /**
-   * Checks a client's declared version against the server's.
+   * Checks a client's declared version against the protocol's.
    *
-   * @param server the server's version (canonical semver)
+   * @param protocol the protocol the call addressed
+   * @param server the protocol's version (canonical semver)
    * @param client the version the request carried, or null
    * @return null when compatible, else the error to answer with
    */
-  static RpcException check(String server, String client) {
-    if (client == null) {
-      return RequestProblem.protocolVersion(
-          "Request carries no protocol version; the server speaks " + server
-              + ": upgrade the client to send vgi_rpc.protocol_version");
-    }
-    if (client.equals(server)) {
+  static RpcException check(String protocol, String server, String client) {
+    if (client != null && client.equals(server)) {
       return null; // the common case: the very version the server speaks
     }
+    String head = "VGI client/worker protocol_version mismatch for protocol '" + protocol + "'.\n";
+    if (client == null) {
+      return RequestProblem.protocolVersion(protocol, head + "  Client: <not declared>\n  Server: " + server
+          + "\n  Direction: the client did not send a vgi_rpc.protocol_version metadata key; upgrade the "
+          + "client to one that declares the protocol's version.");
+    }
     if (!ServiceSpec.isSemver(client)) {
-      return RequestProblem.protocolVersion(
-          "Malformed client protocol version '" + client + "'; the server speaks " + server);
+      return RequestProblem.protocolVersion(protocol, head + "  Client: " + client + "\n  Server: " + server
+          + "\n  Direction: client sent a malformed protocol_version. Expected canonical semver "
+          + "MAJOR.MINOR.PATCH.");
     }
     String[] s = server.split("\\.");
     String[] c = client.split("\\.");
     if (s[0].equals(c[0]) && s[1].equals(c[1])) {
       return null;
     }
-    int order = compare(s, c);
-    String upgrade = order > 0 ? "upgrade the client" : "upgrade the server";
-    return RequestProblem.protocolVersion(
-        "Protocol version mismatch: client " + client + ", server " + server + " (" + upgrade + ")");
+    String direction = compare(c, s) < 0
+        ? "client is too old; upgrade the client to a version supporting protocol_version " + server + "."
+        : "server is too old; upgrade the worker to a version supporting protocol_version " + client + ".";
+    return RequestProblem.protocolVersion(protocol,
+        head + "  Client: " + client + "\n  Server: " + server + "\n  Direction: " + direction);
   }
 
   private static int compare(String[] a, String[] b) {

@@ -95,11 +95,11 @@ public final class RequestHandler {
 
   /** Which route a request arrived on. */
   public enum Route {
-    /** {@code POST {prefix}/{method}}. */
+    /** {@code POST {prefix}/{protocol}/{method}}, or {@code POST {prefix}/{__name__}} for a reserved method. */
     UNARY,
-    /** {@code POST {prefix}/{method}/init}. */
+    /** {@code POST {prefix}/{protocol}/{method}/init}. */
     INIT,
-    /** {@code POST {prefix}/{method}/exchange}. */
+    /** {@code POST {prefix}/{protocol}/{method}/exchange}. */
     EXCHANGE
   }
 
@@ -130,6 +130,8 @@ public final class RequestHandler {
    * Answers one request.
    *
    * @param route the route it arrived on
+   * @param urlProtocol the protocol named in the URL, exactly as it arrived (not percent-decoded),
+   *     or empty on the flat route of a reserved {@code __name__} method
    * @param urlMethod the method named in the URL
    * @param body the request body (an Arrow IPC stream, already decompressed)
    * @param out the response body
@@ -137,20 +139,20 @@ public final class RequestHandler {
    * @return how the response ended
    * @throws IOException when writing the response fails
    */
-  public Status handle(Route route, String urlMethod, InputStream body, OutputStream out, Caller caller)
-      throws IOException {
+  public Status handle(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
+      Caller caller) throws IOException {
     BufferAllocator memory =
         dispatcher.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
     try {
-      if (!Describe.METHOD.equals(urlMethod) && !dispatcher.spec().methods().containsKey(urlMethod)) {
-        // the reference resolves the URL's method before reading the body
-        writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod("Unknown method: '"
-            + urlMethod + "'. Available methods: " + dispatcher.spec().methods().keySet()), caller, memory);
+      // the path is resolved before the body is read: an unroutable request is 404 whatever it carries
+      Optional<RpcException> unroutable = unroutable(urlProtocol, urlMethod);
+      if (unroutable.isPresent()) {
+        writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unroutable.get(), caller, memory);
         return Status.NOT_FOUND;
       }
       return route == Route.EXCHANGE
-          ? turn(urlMethod, body, out, caller, memory)
-          : call(route, urlMethod, body, out, caller, memory);
+          ? turn(urlProtocol, urlMethod, body, out, caller, memory)
+          : call(route, urlProtocol, urlMethod, body, out, caller, memory);
     } finally {
       try {
         memory.close();
@@ -160,10 +162,40 @@ public final class RequestHandler {
     }
   }
 
+  /** Why a URL's protocol and method cannot be served here, if they cannot. */
+  private Optional<RpcException> unroutable(String urlProtocol, String urlMethod) {
+    if (urlProtocol.isEmpty()) {
+      if (RequestParser.TRANSPORT_OPTIONS.equals(urlMethod)) {
+        return Optional.empty();
+      }
+      return Optional.of(((RequestParser.Failure) RequestParser.reserved(urlMethod, Map.of())).error());
+    }
+    if (urlProtocol.indexOf('%') >= 0) {
+      // the name charset never needs percent-encoding: refuse rather than decode
+      return Optional.of(RequestProblem.protocolNotSpecified("Protocol path segment contains a percent sign. "
+          + "The protocol charset never requires encoding, so this is rejected rather than decoded."));
+    }
+    Optional<String> badName = HostedProtocols.nameProblem(urlProtocol);
+    if (badName.isPresent()) {
+      return Optional.of(RequestProblem.protocolNotSupported("Not a protocol name: " + badName.get()));
+    }
+    HostedProtocols hosted = dispatcher.protocols();
+    Optional<ServiceBinding> binding = hosted.find(urlProtocol);
+    if (binding.isEmpty()) {
+      return Optional.of(RequestProblem.protocolNotSupported("This server does not host protocol '" + urlProtocol
+          + "'. Hosted: " + hosted.sortedNames() + "."));
+    }
+    if (!binding.get().spec().methods().containsKey(urlMethod)) {
+      return Optional.of(RequestProblem.unknownMethod("Protocol '" + urlProtocol + "' has no method '" + urlMethod
+          + "'. Available: " + binding.get().spec().methods().keySet() + "."));
+    }
+    return Optional.empty();
+  }
+
   // ------------------------------------------------------------------ unary and init
 
-  private Status call(Route route, String urlMethod, InputStream body, OutputStream out, Caller caller,
-      BufferAllocator memory) throws IOException {
+  private Status call(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
+      Caller caller, BufferAllocator memory) throws IOException {
     long started = System.nanoTime();
     RequestParser.Prepared prepared;
     CapturingInputStream captured = new CapturingInputStream(body);
@@ -192,30 +224,35 @@ public final class RequestHandler {
     Request request = new Request(captured.stop(), captured.overflowed());
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, failure.error(), caller, memory);
-      return failure.unknownMethod() ? Status.NOT_FOUND : Status.BAD_REQUEST;
+      return failure.notFound() ? Status.NOT_FOUND : Status.BAD_REQUEST;
     }
-    if (prepared instanceof RequestParser.DescribeCall) {
-      if (route != Route.UNARY || !Describe.METHOD.equals(urlMethod)) {
-        return refuse(out, RequestProblem.protocol(Describe.METHOD + " is a unary method"), caller, memory);
+    if (prepared instanceof RequestParser.TransportOptionsCall) {
+      if (route != Route.UNARY || !urlProtocol.isEmpty() || !RequestParser.TRANSPORT_OPTIONS.equals(urlMethod)) {
+        return refuse(out, RequestProblem.protocol("the URL and the request name different methods"), caller,
+            memory);
       }
-      out.write(dispatcher.describeResponse());
-      ServerCall context = new ServerCall(Describe.METHOD, caller.requestId(), Map.of(), caller.identity());
-      dispatcher.report(Describe.METHOD, "unary", context, started, caller.remoteAddress(), null, null,
-          false, request.bytes(), request.truncated());
+      TransportOptions.write(out, dispatcher.serverId(), memory);
       return Status.OK;
     }
     PreparedCall call = (PreparedCall) prepared;
     try {
       MethodSpec spec = call.spec();
+      if (!call.binding().name().equals(urlProtocol)) {
+        // the metadata is canonical and the path its projection: a disagreement is refused
+        return refuse(out, RequestProblem.protocolNotSupported("The URL path names protocol '" + urlProtocol
+            + "' but the request's '" + Keys.PROTOCOL + "' names '" + call.binding().name()
+            + "'. These must match."), caller, memory);
+      }
       if (!spec.name().equals(urlMethod)) {
-        return refuse(out, RequestProblem.protocol("the URL names method '" + urlMethod
-            + "' but the request names '" + spec.name() + "'"), caller, memory);
+        return refuse(out, RequestProblem.type("Method name mismatch: URL path has '" + urlMethod
+            + "' but Arrow IPC custom_metadata '" + Keys.METHOD + "' has '" + spec.name()
+            + "'. These must match."), caller, memory);
       }
       boolean stream = spec.kind() != MethodKind.UNARY;
       if (stream != (route == Route.INIT)) {
-        return refuse(out, RequestProblem.protocol("'" + spec.name() + "' is a "
-            + spec.kind().wireName() + " method: use the " + (stream ? "/init" : "unary") + " route"),
-            caller, memory);
+        return refuse(out, RequestProblem.type(stream
+            ? "Stream method '" + spec.name() + "' requires /init and /exchange endpoints"
+            : "Method '" + spec.name() + "' does not support /init"), caller, memory);
       }
       return stream
           ? init(call, out, caller, memory, started, request)
@@ -264,7 +301,7 @@ public final class RequestHandler {
       return Status.OK;
     } finally {
       call.context().attach(null);
-      dispatcher.report(spec.name(), "unary", call.context(), started, caller.remoteAddress(), failure,
+      dispatcher.report(call.binding(), spec.name(), "unary", call.context(), started, caller.remoteAddress(), failure,
           null, false, request.bytes(), request.truncated());
     }
   }
@@ -308,7 +345,7 @@ public final class RequestHandler {
       Restorable restorable = Restorable.of(spec, driver);
       byte[] callId = randomBytes();
       String callToken = tokens.seal(StreamCheckpoint.call(new StreamCheckpoint.Call(callId, streamId,
-          spec.name(), IpcBytes.schema(output), IpcBytes.schema(restorable.inputSchema()))), caller.identity());
+          call.binding().name(), spec.name(), IpcBytes.schema(output), IpcBytes.schema(restorable.inputSchema()))), caller.identity());
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (restorable.producer()) {
@@ -329,7 +366,7 @@ public final class RequestHandler {
       }
       return failure == null ? Status.OK : Status.METHOD_ERROR;
     } finally {
-      dispatcher.report(spec.name(), "stream", context, started, caller.remoteAddress(), failure,
+      dispatcher.report(call.binding(), spec.name(), "stream", context, started, caller.remoteAddress(), failure,
           HexFormat.of().formatHex(streamId), false, request.bytes(), request.truncated());
     }
   }
@@ -370,7 +407,7 @@ public final class RequestHandler {
 
   // ------------------------------------------------------------------ turns
 
-  private Status turn(String urlMethod, InputStream body, OutputStream out, Caller caller,
+  private Status turn(String urlProtocol, String urlMethod, InputStream body, OutputStream out, Caller caller,
       BufferAllocator memory) throws IOException {
     long started = System.nanoTime();
     Optional<IpcStreamReader> opened;
@@ -389,11 +426,12 @@ public final class RequestHandler {
       Map<String, String> metadata = input.metadata();
       Resumed resumed;
       try {
-        resumed = resume(urlMethod, metadata, caller, memory);
+        resumed = resume(urlProtocol, urlMethod, metadata, caller, memory);
       } catch (StreamTokens.InvalidTokenException e) {
         return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
       }
-      ServerCall context = new ServerCall(resumed.spec().name(), caller.requestId(), metadata, caller.identity());
+      ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
+          metadata, caller.identity());
       Schema output = resumed.driver().outputSchema();
       String streamId = HexFormat.of().formatHex(resumed.call().streamId());
       if (metadata.containsKey(Keys.CANCEL)) {
@@ -405,7 +443,7 @@ public final class RequestHandler {
         try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
           // an empty stream: the client sees the end
         }
-        dispatcher.report(resumed.spec().name(), "stream", context, started, caller.remoteAddress(), null,
+        dispatcher.report(resumed.binding(), resumed.spec().name(), "stream", context, started, caller.remoteAddress(), null,
             streamId, true, null, false);
         return Status.OK;
       }
@@ -423,7 +461,7 @@ public final class RequestHandler {
         }
       } finally {
         context.attach(null);
-        dispatcher.report(resumed.spec().name(), "stream", context, started, caller.remoteAddress(), failure,
+        dispatcher.report(resumed.binding(), resumed.spec().name(), "stream", context, started, caller.remoteAddress(), failure,
             streamId, false, null, false);
       }
       return failure == null ? Status.OK : Status.METHOD_ERROR;
@@ -455,7 +493,7 @@ public final class RequestHandler {
   }
 
   /** Opens and checks both tokens and rebuilds the stream they describe. */
-  private Resumed resume(String urlMethod, Map<String, String> metadata, Caller caller, BufferAllocator memory)
+  private Resumed resume(String urlProtocol, String urlMethod, Map<String, String> metadata, Caller caller, BufferAllocator memory)
       throws StreamTokens.InvalidTokenException {
     String cursorToken = metadata.get(CURSOR_KEY);
     String callToken = metadata.get(CALL_KEY);
@@ -468,16 +506,19 @@ public final class RequestHandler {
     if (!MessageDigest.isEqual(cursor.callId(), call.callId())) {
       throw new StreamTokens.InvalidTokenException("the stream state token belongs to another call");
     }
-    if (!call.method().equals(urlMethod)) {
-      throw new StreamTokens.InvalidTokenException("the tokens belong to method '" + call.method() + "'");
+    if (!call.protocol().equals(urlProtocol) || !call.method().equals(urlMethod)) {
+      throw new StreamTokens.InvalidTokenException("the tokens belong to method '" + call.method()
+          + "' of protocol '" + call.protocol() + "'");
     }
-    MethodSpec spec = dispatcher.spec().methods().get(call.method());
+    ServiceBinding binding = dispatcher.protocols().find(call.protocol())
+        .orElseThrow(() -> new StreamTokens.InvalidTokenException("the tokens name a protocol not hosted here"));
+    MethodSpec spec = binding.spec().methods().get(call.method());
     if (spec == null || spec.kind() == MethodKind.UNARY) {
-      throw new StreamTokens.InvalidTokenException("the tokens name no stream method of this service");
+      throw new StreamTokens.InvalidTokenException("the tokens name no stream method of this protocol");
     }
     Object state;
     try {
-      state = StateCodec.decode(cursor.state(), dispatcher.binding().implementationClassLoader(), memory);
+      state = StateCodec.decode(cursor.state(), binding.implementationClassLoader(), memory);
     } catch (RuntimeException e) {
       throw new StreamTokens.InvalidTokenException("the stream state cannot be restored: " + e.getMessage());
     }
@@ -485,7 +526,7 @@ public final class RequestHandler {
     Schema input = schema(call.inputSchema());
     Restorable restorable = Restorable.restore(spec, state, output, input);
     try {
-      return new Resumed(spec, call, restorable, restorable.driver(spec));
+      return new Resumed(binding, spec, call, restorable, restorable.driver(spec));
     } catch (RuntimeException e) {
       throw new StreamTokens.InvalidTokenException("the stream cannot be resumed: " + e.getMessage());
     }
@@ -500,7 +541,7 @@ public final class RequestHandler {
   }
 
   /** A stream rebuilt from its tokens. */
-  private record Resumed(MethodSpec spec, StreamCheckpoint.Call call, Restorable restorable, StreamDriver driver) {}
+  private record Resumed(ServiceBinding binding, MethodSpec spec, StreamCheckpoint.Call call, Restorable restorable, StreamDriver driver) {}
 
   /** What is needed to put a stream's state in a token and take it out again. */
   private record Restorable(Object state, boolean producer, Schema outputSchema, Schema inputSchema, boolean batches) {

@@ -11,6 +11,7 @@ import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.Keys;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -21,10 +22,17 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * transport.
  */
 final class RequestParser {
+  /** The framework's transport-capability handshake, answered before protocol routing. */
+  static final String TRANSPORT_OPTIONS = "__transport_options__";
+  /** The introspection method that reflection replaced; answered with where introspection went. */
+  static final String RETIRED_DESCRIBE = "__describe__";
+  /** The reflection protocol's name. */
+  static final String REFLECTION = "vgi_rpc.Reflection.v1";
+
   private RequestParser() {}
 
   /** What reading a request produced. */
-  sealed interface Prepared permits Failure, DescribeCall, PreparedCall {}
+  sealed interface Prepared permits Failure, TransportOptionsCall, PreparedCall {}
 
   /**
    * The request is answered with an error stream.
@@ -33,16 +41,24 @@ final class RequestParser {
    * @param error the error
    */
   record Failure(Schema schema, RpcException error) implements Prepared {
-    /** Whether the method is unknown (HTTP answers 404 rather than 400). */
-    boolean unknownMethod() {
-      return error.errorKind().filter("method_not_implemented"::equals).isPresent();
+    /**
+     * Whether the request named something not hosted here: a protocol or a method (HTTP answers
+     * 404 rather than 400).
+     */
+    boolean notFound() {
+      return error.errorKind()
+          .filter(kind -> kind.equals(RequestProblem.METHOD_NOT_IMPLEMENTED)
+              || kind.equals(RequestProblem.PROTOCOL_NOT_SUPPORTED))
+          .isPresent();
     }
   }
 
-  /** The request is {@code __describe__}. */
-  enum DescribeCall implements Prepared {
-    INSTANCE
-  }
+  /**
+   * The request is the framework's {@code __transport_options__} handshake.
+   *
+   * @param metadata the request batch's metadata (the client's capabilities)
+   */
+  record TransportOptionsCall(Map<String, String> metadata) implements Prepared {}
 
   /** The schema an error about a method's request is written on. */
   static Schema errorSchema(MethodSpec spec) {
@@ -89,19 +105,38 @@ final class RequestParser {
               : "Unsupported request version '" + version + "', expected '"
                   + Keys.REQUEST_VERSION_VALUE + "'"));
     }
-    ServiceSpec service = dispatcher.spec();
-    if (Describe.METHOD.equals(method)) {
-      return DescribeCall.INSTANCE;
+    if (method.startsWith("__") && method.endsWith("__")) {
+      return reserved(method, metadata);
     }
+    String protocol = metadata.get(Keys.PROTOCOL);
+    HostedProtocols hosted = dispatcher.protocols();
+    if (protocol == null || protocol.isEmpty()) {
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSpecified(
+          "Request carries no '" + Keys.PROTOCOL + "' routing key. Every request must name the protocol it "
+              + "addresses. This server hosts: " + hosted.sortedNames() + "."));
+    }
+    Optional<String> badName = HostedProtocols.nameProblem(protocol);
+    if (badName.isPresent()) {
+      // checked before the lookup, so a request-supplied string never reaches a message or a log
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(
+          "'" + Keys.PROTOCOL + "' is not a protocol name: " + badName.get()));
+    }
+    Optional<ServiceBinding> binding = hosted.find(protocol);
+    if (binding.isEmpty()) {
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(
+          "This server does not host protocol '" + protocol + "'. Hosted: " + hosted.sortedNames() + "."));
+    }
+    ServiceSpec service = binding.get().spec();
     MethodSpec spec = service.methods().get(method);
     if (spec == null) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod(
-          "Unknown method: '" + method + "'. Available methods: " + service.methods().keySet()));
+          "Protocol '" + protocol + "' has no method '" + method + "'. Available: " + service.methods().keySet()
+              + "."));
     }
     Schema errorLayout = errorSchema(spec);
-    if (service.protocolVersion().isPresent()) {
-      RpcException mismatch = ProtocolVersions.check(
-          service.protocolVersion().get(), metadata.get(Keys.PROTOCOL_VERSION));
+    if (binding.get().gatedVersion().isPresent()) {
+      RpcException mismatch = ProtocolVersions.check(protocol,
+          binding.get().gatedVersion().get(), metadata.get(Keys.PROTOCOL_VERSION));
       if (mismatch != null) {
         return new Failure(errorLayout, mismatch);
       }
@@ -123,7 +158,8 @@ final class RequestParser {
     } catch (MarshalException e) {
       return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
     }
-    PreparedCall call = new PreparedCall(spec, args, new ServerCall(method, requestId, metadata, identity));
+    PreparedCall call = new PreparedCall(binding.get(), spec, args,
+        new ServerCall(protocol, method, requestId, metadata, identity));
     for (int i = 0; i < columns.size(); i++) {
       if (args[i] == null && !columns.get(i).nullable()) {
         call.close();
@@ -134,4 +170,18 @@ final class RequestParser {
     return call;
   }
 
+  /** Answers a reserved {@code __name__} method, which is resolved before protocol routing. */
+  static Prepared reserved(String method, Map<String, String> metadata) {
+    if (TRANSPORT_OPTIONS.equals(method)) {
+      return new TransportOptionsCall(metadata);
+    }
+    if (RETIRED_DESCRIBE.equals(method)) {
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod(
+          "'" + RETIRED_DESCRIBE + "' was retired. Introspection is now the '" + REFLECTION
+              + "' protocol: call 'list_protocols' for what this server hosts, then 'describe' for one "
+              + "protocol's methods."));
+    }
+    return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod(
+        "This server does not implement the reserved method '" + method + "'."));
+  }
 }

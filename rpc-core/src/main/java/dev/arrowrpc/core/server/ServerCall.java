@@ -20,6 +20,7 @@ final class ServerCall implements CallContext {
     void log(LogMessage message) throws IOException;
   }
 
+  private final String protocol;
   private final String method;
   private final String requestId;
   private final Map<String, String> requestMetadata;
@@ -27,7 +28,9 @@ final class ServerCall implements CallContext {
   private final List<LogMessage> pending = new ArrayList<>();
   private LogSink sink;
 
-  ServerCall(String method, String requestId, Map<String, String> requestMetadata, Identity identity) {
+  ServerCall(String protocol, String method, String requestId, Map<String, String> requestMetadata,
+      Identity identity) {
+    this.protocol = protocol;
     this.method = method;
     this.requestId = requestId;
     this.requestMetadata = Map.copyOf(requestMetadata);
@@ -70,6 +73,11 @@ final class ServerCall implements CallContext {
   @Override
   public String method() {
     return method;
+  }
+
+  @Override
+  public String protocol() {
+    return protocol;
   }
 
   @Override

@@ -133,8 +133,9 @@ public final class ServerConnection {
         Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
         if (abandonedInputExpected) {
           abandonedInputExpected = false;
-          if (!metadata.containsKey(Keys.METHOD)) {
-            // the input stream a client sent to a stream whose init failed: discard it
+          if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
+            // the input stream a client sent to a stream the server refused (at routing, validation
+            // or init): it carries no request keys, so it is not a request; discard it
             reader.drain();
             return true;
           }
@@ -155,12 +156,11 @@ public final class ServerConnection {
     }
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(failure.schema(), failure.error(), requestId);
-    } else if (prepared instanceof RequestParser.DescribeCall) {
-      outcome = new Outcome(null);
-      out.write(dispatcher.describeResponse());
+      // the client may take the refused call for a stream and complete it with an input stream
+      abandonedInputExpected = true;
+    } else if (prepared instanceof RequestParser.TransportOptionsCall) {
+      TransportOptions.write(out, dispatcher.serverId(), memory);
       out.flush();
-      report(Describe.METHOD, "unary",
-          new ServerCall(Describe.METHOD, requestId, Map.of(), Identity.ANONYMOUS), started, requestBytes);
     } else {
       PreparedCall call = (PreparedCall) prepared;
       boolean stream = call.spec().kind() != MethodKind.UNARY;
@@ -173,7 +173,7 @@ public final class ServerConnection {
         }
       } finally {
         call.close();
-        report(call.spec().name(), call.spec().kind().wireName(), call.context(), started, requestBytes);
+        report(call, started, requestBytes);
       }
     }
     return true;
@@ -196,13 +196,13 @@ public final class ServerConnection {
     }
   }
 
-  private void report(String method, String methodType, ServerCall context, long started,
-      byte[] requestBytes) {
+  private void report(PreparedCall call, long started, byte[] requestBytes) {
     Outcome done = outcome;
     outcome = null;
     if (done != null) {
-      dispatcher.report(method, methodType, context, started, remoteAddress, done.error, done.streamId,
-          done.cancelled, requestBytes, requestBytes == null && in.overflowed());
+      dispatcher.report(call.binding(), call.spec().name(), call.spec().kind().wireName(), call.context(),
+          started, remoteAddress, done.error, done.streamId, done.cancelled, requestBytes,
+          requestBytes == null && in.overflowed());
     }
   }
 
@@ -252,7 +252,7 @@ public final class ServerConnection {
 
   private void failed(MethodSpec spec, Throwable error) {
     failedWith(error);
-    LOG.debug("{}.{} failed", dispatcher.spec().protocolName(), spec.name(), error);
+    LOG.debug("{} failed", spec.name(), error);
   }
 
   // ---------------------------------------------------------------- streams
@@ -266,7 +266,7 @@ public final class ServerConnection {
     } catch (Throwable error) {
       failed(spec, error);
       writeInitError(error, context, context.requestId(), memory);
-      abandonedInputExpected = spec.header().isEmpty();
+      abandonedInputExpected = true;
       return;
     }
     if (spec.header().isPresent()) {

@@ -4,20 +4,26 @@ import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A service interface bound to the object that implements it: the spec and one invoker per method,
- * built once at registration.
+ * One hosted protocol: a service interface bound to the object that implements it, with the spec,
+ * one invoker per method, and the protocol's hash, all built once at registration.
  */
 public final class ServiceBinding {
   private final ServiceSpec spec;
   private final Map<String, Invoker> invokers;
   private final ClassLoader loader;
+  private final boolean versionGated;
+  private final String protocolHash;
 
-  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers, ClassLoader loader) {
+  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers, ClassLoader loader,
+      boolean versionGated) {
     this.spec = spec;
     this.invokers = invokers;
     this.loader = loader;
+    this.versionGated = versionGated;
+    this.protocolHash = Describe.hash(spec.protocolName(), Describe.rows(spec));
   }
 
   /** The class loader of the implementation, where stream state classes are found. */
@@ -34,6 +40,17 @@ public final class ServiceBinding {
    * @throws IllegalArgumentException when the interface cannot be mapped or a method is missing
    */
   public static ServiceBinding bind(Class<?> type, Object implementation) {
+    return bind(type, implementation, true);
+  }
+
+  /**
+   * Binds a protocol of the framework's own (reflection), which is exempt from the version gate.
+   */
+  static ServiceBinding framework(Class<?> type, Object implementation) {
+    return bind(type, implementation, false);
+  }
+
+  private static ServiceBinding bind(Class<?> type, Object implementation, boolean versionGated) {
     ServiceSpec spec = ServiceSpec.of(type);
     Map<String, Invoker> invokers = new HashMap<>();
     for (MethodSpec method : spec.methods().values()) {
@@ -41,12 +58,32 @@ public final class ServiceBinding {
     }
     ClassLoader loader = implementation.getClass().getClassLoader();
     return new ServiceBinding(spec, Map.copyOf(invokers),
-        loader == null ? ClassLoader.getSystemClassLoader() : loader);
+        loader == null ? ClassLoader.getSystemClassLoader() : loader, versionGated);
   }
 
   /** The service's spec. */
   public ServiceSpec spec() {
     return spec;
+  }
+
+  /** The protocol's wire name, the routing key requests carry. */
+  public String name() {
+    return spec.protocolName();
+  }
+
+  /** The protocol's hash, as reflection publishes it. */
+  public String protocolHash() {
+    return protocolHash;
+  }
+
+  /** The version calls must match, when the protocol declares one and is not exempt from the gate. */
+  Optional<String> gatedVersion() {
+    return versionGated ? spec.protocolVersion() : Optional.empty();
+  }
+
+  /** Whether the protocol is one the framework defines (its name has the reserved prefix). */
+  boolean isFramework() {
+    return spec.protocolName().startsWith(HostedProtocols.RESERVED_PREFIX);
   }
 
   Invoker invoker(String method) {

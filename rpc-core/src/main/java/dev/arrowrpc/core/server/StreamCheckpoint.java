@@ -12,23 +12,26 @@ import java.nio.charset.StandardCharsets;
  * The payloads of the two tokens a stateless stream travels with, split by lifetime as the
  * reference splits them: the <em>call</em> token, issued once at init, names the call and its
  * schemas; the <em>cursor</em>, reissued every turn, carries the state and the call id it belongs
- * to. Layouts (big-endian), each starting with a kind byte and the format version 1:
+ * to. The call token names the protocol too, so a continuation cannot move a stream to another
+ * protocol. Layouts (big-endian), each starting with a kind byte and the format version 2:
  *
  * <pre>
- * call:   0x43 'C' | 0x01 | call_id[16] | stream_id[16] | u16 len + method (UTF-8)
+ * call:   0x43 'C' | 0x02 | call_id[16] | stream_id[16] | u16 len + protocol (UTF-8)
+ *         | u16 len + method (UTF-8)
  *         | u32 len + output schema (IPC message) | u32 len + input schema (IPC message)
- * cursor: 0x53 'S' | 0x01 | call_id[16] | u32 len + state ({@link StateCodec})
+ * cursor: 0x53 'S' | 0x02 | call_id[16] | u32 len + state ({@link StateCodec})
  * </pre>
  */
 final class StreamCheckpoint {
   private static final int CALL = 'C';
   private static final int CURSOR = 'S';
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private StreamCheckpoint() {}
 
   /** What the call token says. */
-  record Call(byte[] callId, byte[] streamId, String method, byte[] outputSchema, byte[] inputSchema) {}
+  record Call(byte[] callId, byte[] streamId, String protocol, String method, byte[] outputSchema,
+      byte[] inputSchema) {}
 
   /** What a cursor says. */
   record Cursor(byte[] callId, byte[] state) {}
@@ -40,6 +43,9 @@ final class StreamCheckpoint {
       out.writeByte(VERSION);
       out.write(call.callId());
       out.write(call.streamId());
+      byte[] protocol = call.protocol().getBytes(StandardCharsets.UTF_8);
+      out.writeShort(protocol.length);
+      out.write(protocol);
       byte[] method = call.method().getBytes(StandardCharsets.UTF_8);
       out.writeShort(method.length);
       out.write(method);
@@ -71,13 +77,15 @@ final class StreamCheckpoint {
     try (DataInputStream in = open(payload, CALL)) {
       byte[] callId = in.readNBytes(16);
       byte[] streamId = in.readNBytes(16);
+      byte[] protocol = in.readNBytes(in.readUnsignedShort());
       byte[] method = in.readNBytes(in.readUnsignedShort());
       byte[] output = in.readNBytes(length(in));
       byte[] input = in.readNBytes(length(in));
       if (input.length == 0 || in.available() != 0) {
         throw new StreamTokens.InvalidTokenException("malformed call token");
       }
-      return new Call(callId, streamId, new String(method, StandardCharsets.UTF_8), output, input);
+      return new Call(callId, streamId, new String(protocol, StandardCharsets.UTF_8),
+          new String(method, StandardCharsets.UTF_8), output, input);
     } catch (IOException e) {
       throw new StreamTokens.InvalidTokenException("malformed call token");
     }

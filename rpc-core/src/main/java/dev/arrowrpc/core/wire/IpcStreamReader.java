@@ -3,6 +3,7 @@ package dev.arrowrpc.core.wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -235,9 +236,21 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     KeyValue entry = new KeyValue();
     for (int i = 0; i < count; i++) {
       message.customMetadata(entry, i);
-      result.put(entry.key(), entry.value() == null ? "" : entry.value());
+      result.put(lenientUtf8(entry.keyAsByteBuffer()), lenientUtf8(entry.valueAsByteBuffer()));
     }
     return result;
+  }
+
+  /**
+   * Decodes metadata text, replacing bytes that are not UTF-8 with U+FFFD rather than failing: a
+   * peer's bad bytes must become a typed refusal of the request (a name that matches nothing), not
+   * an exception that leaves the channel out of step.
+   */
+  private static String lenientUtf8(ByteBuffer bytes) {
+    if (bytes == null) {
+      return "";
+    }
+    return StandardCharsets.UTF_8.decode(bytes).toString();
   }
 
   /** Returns the dictionary with the given id, as loaded from this stream. */

@@ -4,6 +4,12 @@ package dev.arrowrpc.core.wire;
 public final class Keys {
   /** Method name on a request batch. */
   public static final String METHOD = "vgi_rpc.method";
+  /** Protocol name on a request batch: the routing key, required on every request. */
+  public static final String PROTOCOL = "vgi_rpc.protocol";
+  /** Prefix of the transport-capability keys of {@code __transport_options__}. */
+  public static final String TRANSPORT_PREFIX = "vgi_rpc.transport.";
+  /** Shared-memory capability on {@code __transport_options__}. */
+  public static final String TRANSPORT_SHM = "vgi_rpc.transport.shm";
   /** Framing version on a request batch; always {@value #REQUEST_VERSION_VALUE}. */
   public static final String REQUEST_VERSION = "vgi_rpc.request_version";
   /** The only framing version there is. */

@@ -130,6 +130,7 @@ class RequestHandlerTest {
   private byte[] request(String method) throws IOException {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(Keys.METHOD, method);
+    metadata.put(Keys.PROTOCOL, "Seam");
     metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
     return stream(metadata, 1);
   }
@@ -148,7 +149,8 @@ class RequestHandlerTest {
 
   private Answer handle(RequestHandler.Route route, String method, byte[] body) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RequestHandler.Status status = handler.handle(route, method, new ByteArrayInputStream(body), out, CALLER);
+    RequestHandler.Status status = handler.handle(route, "Seam", method, new ByteArrayInputStream(body), out,
+        CALLER);
     return new Answer(status, out.toByteArray());
   }
 

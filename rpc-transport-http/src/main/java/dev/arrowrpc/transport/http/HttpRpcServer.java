@@ -398,7 +398,7 @@ public final class HttpRpcServer implements AutoCloseable {
         throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
       }
       InetSocketAddress bound = (InetSocketAddress) started.getListenerInfo().get(0).getAddress();
-      LOG.info("serving {} over HTTP at {}:{}{}", server.dispatcher().spec().protocolName(), bound.getHostString(),
+      LOG.info("serving {} over HTTP at {}:{}{}", server.protocols(), bound.getHostString(),
           bound.getPort(), prefix.isEmpty() ? "/" : prefix);
       return new HttpRpcServer(started, graceful, bound, prefix, drainTimeout);
     }

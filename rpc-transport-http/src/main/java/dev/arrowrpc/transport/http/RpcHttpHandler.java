@@ -69,7 +69,7 @@ final class RpcHttpHandler implements HttpHandler {
         "Content-Encoding", "WWW-Authenticate", "VGI-Auth-Reason"));
     caps.keySet().forEach(name -> exposed.add(name.toString()));
     this.exposedHeaders = String.join(", ", exposed);
-    var spec = server.dispatcher().spec();
+    var spec = server.dispatcher().protocols().primary().spec();
     Map<String, String> healthBody = new LinkedHashMap<>();
     healthBody.put("status", "ok");
     healthBody.put("server_id", server.serverId());
@@ -111,13 +111,14 @@ final class RpcHttpHandler implements HttpHandler {
     if (identity.isEmpty()) {
       return;
     }
-    Optional<Route> route = Route.parse(path);
+    // routes are read from the raw path: a protocol segment is compared as it arrived, never decoded
+    Optional<Route> route = Route.parse(underPrefix(rawPath(exchange)).orElse(path));
     if (read) {
       if ((path.isEmpty() || path.equals("/")) && settings.landingPage()) {
         Responses.html(exchange, 200, landing);
       } else if (path.equals("/describe") && settings.describePage()) {
         Responses.html(exchange, 200, describe);
-      } else if (route.isPresent()) {
+      } else if (route.isPresent() && hosted(route.get())) {
         methodNotAllowed(exchange);
       } else {
         Responses.html(exchange, 404, notFound);
@@ -178,7 +179,7 @@ final class RpcHttpHandler implements HttpHandler {
     try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes())) {
       RequestHandler.Status status;
       try {
-        status = dispatcher.handle(route.kind(), route.method(), body, out, caller);
+        status = dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller);
       } catch (IOException | RuntimeException e) {
         if (body.problem().isPresent() && !out.committed()) {
           refuseBody(exchange, body, out);
@@ -325,6 +326,22 @@ final class RpcHttpHandler implements HttpHandler {
     Responses.json(exchange, 405, Map.of("title", "405 Method Not Allowed"));
   }
 
+  /** Whether a route names a protocol this server hosts (a GET to it is 405 rather than 404). */
+  private boolean hosted(Route route) {
+    return !route.protocol().isEmpty() && server.protocols().contains(route.protocol());
+  }
+
+  /** The request's path as it arrived, not percent-decoded. */
+  private static String rawPath(HttpServerExchange exchange) {
+    String uri = exchange.getRequestURI();
+    int scheme = uri.indexOf("://");
+    if (scheme >= 0) {
+      int slash = uri.indexOf('/', scheme + 3);
+      uri = slash < 0 ? "/" : uri.substring(slash);
+    }
+    return uri;
+  }
+
   private Optional<String> underPrefix(String path) {
     String prefix = settings.prefix();
     if (prefix.isEmpty()) {
@@ -337,28 +354,38 @@ final class RpcHttpHandler implements HttpHandler {
   }
 
   /**
-   * An RPC route under the prefix.
+   * An RPC route under the prefix: {@code /{protocol}/{method}}, with {@code /init} or {@code
+   * /exchange} for streams, or {@code /{__name__}} for a reserved method of the server's own.
    *
+   * @param protocol the protocol segment, raw (not percent-decoded); empty on the reserved route
    * @param method the method named in the URL
    * @param kind unary, stream init or stream turn
    */
-  record Route(String method, RequestHandler.Route kind) {
+  record Route(String protocol, String method, RequestHandler.Route kind) {
     static Optional<Route> parse(String path) {
       if (!path.startsWith("/") || path.length() < 2) {
         return Optional.empty();
       }
       String[] parts = path.substring(1).split("/", -1);
-      if (parts[0].isEmpty()) {
-        return Optional.empty();
+      for (String part : parts) {
+        if (part.isEmpty()) {
+          return Optional.empty();
+        }
       }
       if (parts.length == 1) {
-        return Optional.of(new Route(parts[0], RequestHandler.Route.UNARY));
+        String method = parts[0];
+        return method.startsWith("__") && method.endsWith("__") && method.length() > 4
+            ? Optional.of(new Route("", method, RequestHandler.Route.UNARY))
+            : Optional.empty();
       }
-      if (parts.length == 2 && parts[1].equals("init")) {
-        return Optional.of(new Route(parts[0], RequestHandler.Route.INIT));
+      if (parts.length == 2) {
+        return Optional.of(new Route(parts[0], parts[1], RequestHandler.Route.UNARY));
       }
-      if (parts.length == 2 && parts[1].equals("exchange")) {
-        return Optional.of(new Route(parts[0], RequestHandler.Route.EXCHANGE));
+      if (parts.length == 3 && parts[2].equals("init")) {
+        return Optional.of(new Route(parts[0], parts[1], RequestHandler.Route.INIT));
+      }
+      if (parts.length == 3 && parts[2].equals("exchange")) {
+        return Optional.of(new Route(parts[0], parts[1], RequestHandler.Route.EXCHANGE));
       }
       return Optional.empty();
     }

@@ -1,0 +1,108 @@
+package dev.arrowrpc.core.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The protocols one server hosts, fixed when the server is built: the application protocols in
+ * registration order (the primary first), then the framework's own. Requests are routed by the
+ * protocol name they carry, then by method.
+ */
+public final class HostedProtocols {
+  /** The name prefix reserved for protocols the framework defines. */
+  public static final String RESERVED_PREFIX = "vgi_rpc.";
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+  private static final int MAX_NAME_BYTES = 255;
+
+  private final List<ServiceBinding> ordered;
+  private final Map<String, ServiceBinding> byName;
+
+  private HostedProtocols(List<ServiceBinding> ordered) {
+    this.ordered = List.copyOf(ordered);
+    Map<String, ServiceBinding> names = new LinkedHashMap<>();
+    for (ServiceBinding binding : ordered) {
+      names.put(binding.name(), binding);
+    }
+    this.byName = names;
+  }
+
+  /**
+   * Checks and fixes the application protocols a server hosts.
+   *
+   * @param application the application protocols, primary first
+   * @return the hosted set, not yet including the framework's protocols
+   * @throws IllegalArgumentException when a name breaks the grammar, claims the reserved prefix, or
+   *     repeats
+   */
+  static HostedProtocols of(List<ServiceBinding> application) {
+    if (application.isEmpty()) {
+      throw new IllegalArgumentException("a server hosts at least one protocol");
+    }
+    List<String> seen = new ArrayList<>();
+    for (ServiceBinding binding : application) {
+      String name = binding.name();
+      nameProblem(name).ifPresent(problem -> {
+        throw new IllegalArgumentException(binding.spec().type().getName() + ": " + problem);
+      });
+      if (name.startsWith(RESERVED_PREFIX)) {
+        throw new IllegalArgumentException(binding.spec().type().getName() + ": protocol name '" + name
+            + "' uses the prefix '" + RESERVED_PREFIX + "', which is reserved for the framework's protocols");
+      }
+      if (seen.contains(name)) {
+        throw new IllegalArgumentException("protocol '" + name + "' is registered twice");
+      }
+      seen.add(name);
+    }
+    return new HostedProtocols(application);
+  }
+
+  /** This set plus one protocol of the framework's, listed last. */
+  HostedProtocols withFramework(ServiceBinding framework) {
+    List<ServiceBinding> all = new ArrayList<>(ordered);
+    all.add(framework);
+    return new HostedProtocols(all);
+  }
+
+  /**
+   * What is wrong with a protocol name, if anything: the grammar {@code [A-Za-z_][A-Za-z0-9_.]*}, at
+   * most 255 bytes.
+   */
+  public static Optional<String> nameProblem(String name) {
+    if (name.isEmpty()) {
+      return Optional.of("a protocol name cannot be empty");
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      return Optional.of("a protocol name is at most " + MAX_NAME_BYTES + " bytes");
+    }
+    if (!NAME.matcher(name).matches()) {
+      return Optional.of("a protocol name must match [A-Za-z_][A-Za-z0-9_.]*");
+    }
+    return Optional.empty();
+  }
+
+  /** The protocol with this name, if hosted. */
+  public Optional<ServiceBinding> find(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  /** Every hosted protocol, application protocols in registration order first. */
+  public List<ServiceBinding> all() {
+    return ordered;
+  }
+
+  /** The primary application protocol (the first registered). */
+  public ServiceBinding primary() {
+    return ordered.get(0);
+  }
+
+  /** The hosted names, sorted, for error messages. */
+  List<String> sortedNames() {
+    return byName.keySet().stream().sorted().toList();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.arrowrpc.core.server;
+
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.Keys;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The answer to {@code __transport_options__}, the framework's transport-capability handshake: one
+ * empty batch whose metadata states what this server can do. This server attaches no shared-memory
+ * segment, so it says {@code vgi_rpc.transport.shm = "false"} and clients keep their batches inline.
+ */
+final class TransportOptions {
+  private TransportOptions() {}
+
+  /** The capabilities, as response metadata. */
+  static Map<String, String> capabilities(String serverId) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put(Keys.TRANSPORT_SHM, "false");
+    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    metadata.put(Keys.SERVER_ID, serverId);
+    return metadata;
+  }
+
+  /** Writes the whole response stream. */
+  static void write(OutputStream out, String serverId, BufferAllocator memory) throws IOException {
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
+      Dispatcher.writeEmpty(writer, MethodSpec.EMPTY_SCHEMA, capabilities(serverId), memory);
+    }
+  }
+}
