@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -142,7 +143,7 @@ public final class HttpRpcServer implements AutoCloseable {
   }
 
   /** The configuration the request handler reads. */
-  record Settings(String prefix, long maxRequestBytes, boolean responseCompression, Optional<Authenticator> authenticator,
+  record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
       Optional<Cors> cors, boolean landingPage, boolean describePage) {}
 
   /** Configures and starts an {@link HttpRpcServer}. */
@@ -158,6 +159,7 @@ public final class HttpRpcServer implements AutoCloseable {
     private byte[] signingKey;
     private Duration tokenTtl = HmacStreamTokens.DEFAULT_TTL;
     private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private OptionalLong maxResponseBytes = OptionalLong.empty();
     private boolean responseCompression;
     private Authenticator authenticator;
     private Cors cors;
@@ -248,6 +250,23 @@ public final class HttpRpcServer implements AutoCloseable {
      */
     public Builder tokens(StreamTokens tokens) {
       this.tokens = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    /**
+     * Caps every response body (decoded Arrow IPC bytes, before content coding) and advertises the
+     * cap in {@code VGI-Max-Response-Bytes}; a response over it is replaced by a {@code
+     * ResponseTooLargeError}. Clients may ask for a lower cap per request with {@code
+     * VGI-Accept-Max-Response-Bytes}. Unset by default.
+     *
+     * @param bytes the cap, at least 1
+     * @return this builder
+     */
+    public Builder maxResponseBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxResponseBytes must be positive");
+      }
+      this.maxResponseBytes = OptionalLong.of(bytes);
       return this;
     }
 
@@ -381,7 +400,7 @@ public final class HttpRpcServer implements AutoCloseable {
         }
         sealed = hmac.build();
       }
-      Settings settings = new Settings(prefix, maxRequestBytes, responseCompression, Optional.ofNullable(authenticator),
+      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression, Optional.ofNullable(authenticator),
           Optional.ofNullable(cors), landingPage, describePage);
       RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings);
       GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);

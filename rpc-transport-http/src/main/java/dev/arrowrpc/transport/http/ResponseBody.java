@@ -13,7 +13,9 @@ import java.util.Optional;
  * status line can still reflect how the call ended (400, 404, or 200 with {@code X-VGI-RPC-Error});
  * past the threshold the response is committed as a 200 and streamed as produced, each flush
  * reaching the client. A response compressed for the client is held whole and compressed at the
- * end (the zstd frame then records its size).
+ * end (the zstd frame then records its size). Under a response limit the body is held whole too,
+ * and bytes past the limit are only counted: an oversized response is then replaced, never sent
+ * in part.
  */
 final class ResponseBody extends OutputStream {
   /** The response header that flags an in-band error. */
@@ -22,14 +24,27 @@ final class ResponseBody extends OutputStream {
   private final HttpServerExchange exchange;
   private final int threshold;
   private final Optional<Encodings.Choice> compression;
+  private final long limit;
+  private long written;
   private ByteArrayOutputStream held = new ByteArrayOutputStream(8192);
   private OutputStream direct;
   private boolean finished;
 
-  ResponseBody(HttpServerExchange exchange, int threshold, Optional<Encodings.Choice> compression) {
+  ResponseBody(HttpServerExchange exchange, int threshold, Optional<Encodings.Choice> compression, long limit) {
     this.exchange = exchange;
     this.threshold = threshold;
     this.compression = compression;
+    this.limit = limit;
+  }
+
+  /** The bytes written so far, held or not. */
+  long written() {
+    return written;
+  }
+
+  /** Whether more bytes were written than the response limit allows. */
+  boolean oversized() {
+    return written > limit;
   }
 
   /** Whether the status line has been sent. */
@@ -47,12 +62,17 @@ final class ResponseBody extends OutputStream {
     if (finished) {
       throw new IOException("the response is complete");
     }
+    written += length;
     if (direct != null) {
       direct.write(bytes, offset, length);
       return;
     }
+    if (written > limit) {
+      held.reset(); // it will be replaced: keep counting, stop holding
+      return;
+    }
     held.write(bytes, offset, length);
-    if (compression.isEmpty() && held.size() > threshold) {
+    if (compression.isEmpty() && limit == Long.MAX_VALUE && held.size() > threshold) {
       exchange.setStatusCode(200);
       direct = exchange.getOutputStream();
       held.writeTo(direct);
@@ -107,6 +127,17 @@ final class ResponseBody extends OutputStream {
   void discard() {
     if (direct == null) {
       held = new ByteArrayOutputStream();
+      written = 0;
     }
+  }
+
+  /**
+   * Replaces what was held with another body (an error envelope), which the limit does not apply
+   * to.
+   */
+  void replace(byte[] body) {
+    held = new ByteArrayOutputStream(body.length);
+    held.writeBytes(body);
+    written = body.length;
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ final class RpcHttpHandler implements HttpHandler {
   private static final HttpString REQUEST_METHOD = new HttpString("Access-Control-Request-Method");
   private static final HttpString REQUEST_HEADERS = new HttpString("Access-Control-Request-Headers");
   private static final String DEFAULT_ALLOWED_HEADERS = "Content-Type, Content-Encoding, Accept-Encoding, Authorization, "
-      + "X-Request-ID, X-VGI-Accept-Encoding, VGI-Session, VGI-Session-Accept, VGI-Proxy-Proof";
+      + "X-Request-ID, X-VGI-Accept-Encoding, VGI-Accept-Max-Response-Bytes, VGI-Session, VGI-Session-Accept, "
+      + "VGI-Proxy-Proof";
 
   private final RpcServer server;
   private final RequestHandler dispatcher;
@@ -64,6 +66,8 @@ final class RpcHttpHandler implements HttpHandler {
     caps.put(Responses.EXTERNALIZATION_ENABLED, "false");
     caps.put(Responses.SUPPORTED_ENCODINGS, settings.responseCompression() ? "zstd, gzip" : "");
     caps.put(Responses.MAX_REQUEST_BYTES, Long.toString(settings.maxRequestBytes()));
+    settings.maxResponseBytes().ifPresent(max -> caps.put(Responses.MAX_RESPONSE_BYTES, Long.toString(max)));
+    caps.put(Responses.ACCEPT_MAX_RESPONSE_BYTES_SUPPORT, "true");
     this.capabilities = Map.copyOf(caps);
     List<String> exposed = new ArrayList<>(List.of("X-Request-ID", "X-VGI-RPC-Error", "X-VGI-Content-Encoding",
         "Content-Encoding", "WWW-Authenticate", "VGI-Auth-Reason"));
@@ -173,8 +177,18 @@ final class RpcHttpHandler implements HttpHandler {
     Optional<Encodings.Choice> compression = Encodings.negotiate(
         exchange.getRequestHeaders().getFirst(Responses.VGI_ACCEPT_ENCODING),
         exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING), settings.responseCompression());
+    OptionalLong accepted;
+    try {
+      accepted = acceptedResponseBytes(exchange);
+    } catch (IllegalArgumentException e) {
+      byte[] body = Responses.arrowError(new RpcException("ValueError", e.getMessage()), server.serverId(),
+          requestId, server.allocator());
+      Responses.send(exchange, 400, Responses.ARROW, body);
+      return;
+    }
+    long limit = Math.min(accepted.orElse(Long.MAX_VALUE), settings.maxResponseBytes().orElse(Long.MAX_VALUE));
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
-    ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression);
+    ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
     RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange));
     try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes())) {
       RequestHandler.Status status;
@@ -204,7 +218,16 @@ final class RpcHttpHandler implements HttpHandler {
         return;
       }
       boolean inBandError = status.isError() && status.httpStatus() == 200;
-      if (!out.finish(status.httpStatus(), inBandError)) {
+      int httpStatus = status.httpStatus();
+      if (out.oversized()) {
+        // never part of a response: the whole of it is replaced by the error, with no cursor in it
+        out.replace(Responses.arrowError(new RpcException("ResponseTooLargeError", "HTTP body exceeds "
+            + "max_response_bytes (" + out.written() + " > " + limit + ") for method '" + route.method() + "'"),
+            server.serverId(), requestId, server.allocator()));
+        inBandError = true;
+        httpStatus = 200;
+      }
+      if (!out.finish(httpStatus, inBandError)) {
         LOG.debug("request {} to {} ended as {} after its response was committed", requestId, route.method(), status);
       }
     }
@@ -324,6 +347,37 @@ final class RpcHttpHandler implements HttpHandler {
   private static void methodNotAllowed(HttpServerExchange exchange) throws IOException {
     exchange.getResponseHeaders().put(Headers.ALLOW, "POST, OPTIONS");
     Responses.json(exchange, 405, Map.of("title", "405 Method Not Allowed"));
+  }
+
+  /** The lowest value of {@code VGI-Accept-Max-Response-Bytes}: 64 KiB. */
+  private static final long MIN_ACCEPTED_RESPONSE_BYTES = 65_536;
+  /** The highest: 2^53 - 1, the largest integer every client language holds exactly. */
+  private static final long MAX_ACCEPTED_RESPONSE_BYTES = (1L << 53) - 1;
+
+  /**
+   * The response limit the client asked for, if it asked: one canonical positive decimal (no sign,
+   * no leading zero, ASCII digits only) from 64 KiB to 2^53 - 1, sent once.
+   *
+   * @throws IllegalArgumentException when the header breaks that grammar
+   */
+  static OptionalLong acceptedResponseBytes(HttpServerExchange exchange) {
+    var values = exchange.getRequestHeaders().get(Responses.ACCEPT_MAX_RESPONSE_BYTES);
+    if (values == null || values.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    String name = Responses.ACCEPT_MAX_RESPONSE_BYTES.toString();
+    String raw = values.size() == 1 ? values.getFirst() : "";
+    if (!raw.matches("[1-9][0-9]{0,15}")) {
+      throw new IllegalArgumentException(name + " must be one canonical positive decimal integer");
+    }
+    long value = Long.parseLong(raw);
+    if (value < MIN_ACCEPTED_RESPONSE_BYTES) {
+      throw new IllegalArgumentException(name + " must be at least " + MIN_ACCEPTED_RESPONSE_BYTES);
+    }
+    if (value > MAX_ACCEPTED_RESPONSE_BYTES) {
+      throw new IllegalArgumentException(name + " exceeds " + MAX_ACCEPTED_RESPONSE_BYTES);
+    }
+    return OptionalLong.of(value);
   }
 
   /** Whether a route names a protocol this server hosts (a GET to it is 405 rather than 404). */
