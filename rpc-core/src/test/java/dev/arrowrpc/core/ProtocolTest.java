@@ -124,6 +124,7 @@ class ProtocolTest {
   private static Map<String, String> dispatch(String method, String protocolVersion) {
     Map<String, String> md = new LinkedHashMap<>();
     md.put(Keys.METHOD, method);
+    md.put(Keys.PROTOCOL, "Versioned");
     md.put(Keys.REQUEST_VERSION, "1");
     if (protocolVersion != null) {
       md.put(Keys.PROTOCOL_VERSION, protocolVersion);
@@ -215,6 +216,81 @@ class ProtocolTest {
       assertEquals("TypeError", error(responses.get(i)).errorType(), "response " + i);
     }
     assertEquals(10L, responses.get(11));
+  }
+
+  @Test
+  void requestsAreRoutedByProtocolAndRefusedWithDistinctKinds() throws Exception {
+    ByteArrayOutputStream requests = new ByteArrayOutputStream();
+    Map<String, String> noProtocol = dispatch("twice", "2.3.1");
+    noProtocol.remove(Keys.PROTOCOL);
+    requests.write(twice(1, noProtocol));
+    Map<String, String> elsewhere = dispatch("twice", "2.3.1");
+    elsewhere.put(Keys.PROTOCOL, "Reports.v1");
+    requests.write(twice(1, elsewhere));
+    Map<String, String> notAName = dispatch("twice", "2.3.1");
+    notAName.put(Keys.PROTOCOL, "no spaces/allowed");
+    requests.write(twice(1, notAName));
+    requests.write(twice(1, dispatch("__describe__", null)));
+    requests.write(twice(3, dispatch("twice", "2.3.1")));
+
+    List<Object> responses = responses(serve(requests.toByteArray()));
+    assertEquals(5, responses.size());
+    RpcException unnamed = error(responses.get(0));
+    assertEquals("ProtocolNotSpecifiedError", unnamed.errorType());
+    assertEquals(Optional.of("protocol_not_specified"), unnamed.errorKind());
+    assertTrue(unnamed.errorMessage().contains("[Versioned]"), unnamed.errorMessage());
+    RpcException unhosted = error(responses.get(1));
+    assertEquals(Optional.of("protocol_not_supported"), unhosted.errorKind());
+    assertTrue(unhosted.errorMessage().contains("'Reports.v1'"), unhosted.errorMessage());
+    RpcException invalid = error(responses.get(2));
+    assertEquals(Optional.of("protocol_not_supported"), invalid.errorKind());
+    assertFalse(invalid.errorMessage().contains("spaces"), "a name that is not one is never echoed");
+    RpcException retired = error(responses.get(3));
+    assertEquals(Optional.of("method_not_implemented"), retired.errorKind());
+    assertTrue(retired.errorMessage().contains("vgi_rpc.Reflection.v1"), retired.errorMessage());
+    assertEquals(6L, responses.get(4));
+  }
+
+  @Test
+  void aMethodNameThatIsNotUtf8IsRefusedAndTheConnectionGoesOn() throws Exception {
+    byte[] request = twice(1, dispatch("twicZ", "2.3.1"));
+    byte[] name = "twicZ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int at = indexOf(request, name);
+    assertTrue(at >= 0);
+    request[at + 4] = (byte) 0xff; // a lone continuation byte: not UTF-8
+    ByteArrayOutputStream requests = new ByteArrayOutputStream();
+    requests.write(request);
+    requests.write(twice(4, dispatch("twice", "2.3.1")));
+    List<Object> responses = responses(serve(requests.toByteArray()));
+    assertEquals(2, responses.size());
+    assertEquals(Optional.of("method_not_implemented"), error(responses.get(0)).errorKind());
+    assertEquals(8L, responses.get(1));
+  }
+
+  @Test
+  void theInputStreamOfARefusedStreamIsDiscardedSoTheNextCallIsInStep() throws Exception {
+    // a client that takes 'gone' for an exchange sends its input stream after the refusal
+    ByteArrayOutputStream requests = new ByteArrayOutputStream();
+    requests.write(request(new Schema(List.of()), dispatch("gone", "2.3.1"), 1, r -> { }));
+    requests.write(request(X, Map.of(), 1, r -> ((BigIntVector) r.getVector(0)).setSafe(0, 9)));
+    requests.write(twice(5, dispatch("twice", "2.3.1")));
+    List<Object> responses = responses(serve(requests.toByteArray()));
+    assertEquals(2, responses.size(), String.valueOf(responses));
+    assertEquals(Optional.of("method_not_implemented"), error(responses.get(0)).errorKind());
+    assertEquals(10L, responses.get(1));
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   @Test

@@ -182,7 +182,8 @@ class RequestHandlerTest {
     assertEquals(RequestHandler.Status.NOT_FOUND, answer.status());
     List<String> batches = batches(answer.body());
     assertEquals(1, batches.size());
-    assertTrue(batches.get(0).startsWith("error MethodNotImplementedError: Unknown method: 'nope'"), batches.get(0));
+    assertTrue(batches.get(0).startsWith("error MethodNotImplementedError: Protocol 'Seam' has no method 'nope'"),
+        batches.get(0));
   }
 
   @Test
