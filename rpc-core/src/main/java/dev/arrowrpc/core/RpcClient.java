@@ -2,8 +2,14 @@ package dev.arrowrpc.core;
 
 import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
+import dev.arrowrpc.core.reflect.ProtocolList;
+import dev.arrowrpc.core.reflect.ProtocolSummary;
+import dev.arrowrpc.core.reflect.Reflection;
+import dev.arrowrpc.core.reflect.ReflectionPayloads;
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.RecyclingAllocations;
+import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
@@ -99,12 +105,50 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
-   * Asks the server to describe its service ({@code __describe__}).
+   * Asks the server what it hosts ({@code vgi_rpc.Reflection.v1/list_protocols}): its id and
+   * version, and every protocol with its version and hash, application protocols first in the
+   * order the server registered them.
+   *
+   * @return the listing
+   * @throws RpcException when the server does not answer reflection (a server of the protocol
+   *     before 0.50 answers {@code protocol_not_supported} or {@code method_not_implemented})
+   */
+  public ProtocolList listProtocols() {
+    byte[] payload = proxy(Reflection.class).list_protocols();
+    try {
+      return ReflectionPayloads.decodeProtocolList(payload, calls.allocator());
+    } catch (WireFormatException e) {
+      throw new RpcException("ProtocolError", "unreadable list_protocols reply: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Asks the server to describe one protocol it hosts ({@code vgi_rpc.Reflection.v1/describe}):
+   * its methods with their schemas, and its hash.
+   *
+   * @param protocol the protocol's name
+   * @return the description
+   * @throws RpcException when the protocol is not hosted ({@code protocol_not_supported})
+   */
+  public ServiceDescription describe(String protocol) {
+    byte[] payload = proxy(Reflection.class).describe(Objects.requireNonNull(protocol, "protocol"));
+    try {
+      return ReflectionPayloads.decodeServiceDescription(payload, calls.allocator());
+    } catch (WireFormatException e) {
+      throw new RpcException("ProtocolError", "unreadable describe reply: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Describes the server's primary protocol: the first it lists whose name is not the framework's.
    *
    * @return the description
+   * @throws RpcException when the server hosts no application protocol or does not answer reflection
    */
   public ServiceDescription describe() {
-    return calls.describe();
+    ProtocolSummary primary = listProtocols().primary()
+        .orElseThrow(() -> new RpcException("ProtocolError", "the server lists no application protocol"));
+    return describe(primary.protocol());
   }
 
   /** The allocator results that are Arrow data are allocated from (the caller closes them). */

@@ -1,7 +1,6 @@
 package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.ServiceDescription;
 import dev.arrowrpc.core.schema.MethodSpec;
 import java.io.IOException;
 import java.util.Optional;
@@ -98,11 +97,6 @@ final class ChannelCalls implements ClientCalls {
       }
       throw e;
     }
-  }
-
-  @Override
-  public ServiceDescription describe() {
-    return DescribeCall.call(session);
   }
 
   @Override

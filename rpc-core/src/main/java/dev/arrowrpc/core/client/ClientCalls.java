@@ -3,7 +3,6 @@ package dev.arrowrpc.core.client;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestTransport;
-import dev.arrowrpc.core.ServiceDescription;
 import dev.arrowrpc.core.schema.MethodSpec;
 import java.io.IOException;
 import java.util.Optional;
@@ -63,13 +62,6 @@ public interface ClientCalls extends AutoCloseable {
    * @return the client side of the stream: a {@code Producer}, {@code Exchange} or {@code BatchStream}
    */
   Object openStream(MethodSpec method, Object[] args, ProtocolId protocol);
-
-  /**
-   * Calls {@code __describe__}.
-   *
-   * @return the server's description of its service
-   */
-  ServiceDescription describe();
 
   /** Closes the channel or transport. */
   @Override

@@ -5,7 +5,6 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
-import dev.arrowrpc.core.server.Describe;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
@@ -65,24 +64,6 @@ final class ClientCodec {
     }
     try (batch; IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
       writer.append(batch, metadata); // flushed with the end-of-stream marker
-    }
-  }
-
-  /**
-   * Writes a {@code __describe__} request: an empty schema, one row, the dispatch metadata.
-   *
-   * @param out where the stream goes
-   * @param memory scratch memory
-   * @throws IOException when the channel fails
-   */
-  static void writeDescribeRequest(OutputStream out, BufferAllocator memory) throws IOException {
-    Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, Describe.METHOD);
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory);
-        IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
-      root.setRowCount(1);
-      writer.append(root, metadata);
     }
   }
 

@@ -113,16 +113,6 @@ public final class ClientSession implements AutoCloseable {
   }
 
   /**
-   * Writes a {@code __describe__} request: an empty schema, one row, the dispatch metadata.
-   *
-   * @param memory scratch memory
-   * @throws IOException when the channel fails
-   */
-  void writeDescribeRequest(BufferAllocator memory) throws IOException {
-    ClientCodec.writeDescribeRequest(out, memory);
-  }
-
-  /**
    * Reads a response stream holding logs and at most one data batch, decoding the data with the
    * given function. Errors are raised after the stream has been read to its end, so the channel
    * stays in step.

@@ -3,7 +3,6 @@ package dev.arrowrpc.core.client;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.ServiceDescription;
 import dev.arrowrpc.core.schema.MethodSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,23 +86,6 @@ final class RequestCalls implements ClientCalls {
         ChannelCalls.closeQuietly(memory, method.name());
       }
       throw e instanceof IOException io ? transportFailure("stream init " + method.name(), io) : (RuntimeException) e;
-    }
-  }
-
-  @Override
-  public ServiceDescription describe() {
-    BufferAllocator memory = allocator.newChildAllocator("describe", 0, Long.MAX_VALUE);
-    try {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      ClientCodec.writeDescribeRequest(body, memory);
-      try (RequestTransport.Response response = post(dev.arrowrpc.core.server.Describe.METHOD, body.toByteArray())) {
-        return ClientCodec.readResponse(response.body(), memory, allocator, this::deliver, DescribeCall::decode)
-            .orElseThrow(() -> new RpcException("ProtocolError", "the describe response has no batch"));
-      }
-    } catch (IOException e) {
-      throw transportFailure("describe", e);
-    } finally {
-      ChannelCalls.closeQuietly(memory, "describe");
     }
   }
 

@@ -3,6 +3,8 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.reflect.HostedProtocol;
+import dev.arrowrpc.core.reflect.ReflectionService;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.ErrorTypes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
@@ -13,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +29,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class Dispatcher {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The build version reflection reports: this framework's name and version. */
+  private static final String SERVER_VERSION = "arrow-rpc " + Optional.ofNullable(
+      Dispatcher.class.getPackage().getImplementationVersion()).orElse("0.1.0");
 
   private final HostedProtocols protocols;
   private final BufferAllocator allocator;
@@ -54,7 +60,12 @@ public final class Dispatcher {
    */
   public Dispatcher(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
       CallListener listener) {
-    this.protocols = HostedProtocols.of(application);
+    HostedProtocols hosted = HostedProtocols.of(application);
+    List<HostedProtocol> described = new ArrayList<>();
+    hosted.all().forEach(binding -> described.add(binding.hosted()));
+    described.add(ReflectionService.hosted());
+    ReflectionService reflection = new ReflectionService(described, serverId, SERVER_VERSION, allocator);
+    this.protocols = hosted.withFramework(ServiceBinding.framework(ReflectionService.spec(), reflection));
     this.allocator = allocator;
     this.serverId = serverId;
     this.listener = listener;

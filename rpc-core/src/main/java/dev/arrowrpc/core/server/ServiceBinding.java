@@ -1,5 +1,7 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.reflect.HostedProtocol;
+import dev.arrowrpc.core.reflect.ProtocolHash;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.HashMap;
@@ -23,7 +25,7 @@ public final class ServiceBinding {
     this.invokers = invokers;
     this.loader = loader;
     this.versionGated = versionGated;
-    this.protocolHash = Describe.hash(spec.protocolName(), Describe.rows(spec));
+    this.protocolHash = ProtocolHash.of(spec);
   }
 
   /** The class loader of the implementation, where stream state classes are found. */
@@ -44,14 +46,18 @@ public final class ServiceBinding {
   }
 
   /**
-   * Binds a protocol of the framework's own (reflection), which is exempt from the version gate.
+   * Binds a protocol of the framework's own (reflection), whose spec is built by the framework and
+   * which is exempt from the version gate.
    */
-  static ServiceBinding framework(Class<?> type, Object implementation) {
-    return bind(type, implementation, false);
+  static ServiceBinding framework(ServiceSpec spec, Object implementation) {
+    return bind(spec, implementation, false);
   }
 
   private static ServiceBinding bind(Class<?> type, Object implementation, boolean versionGated) {
-    ServiceSpec spec = ServiceSpec.of(type);
+    return bind(ServiceSpec.of(type), implementation, versionGated);
+  }
+
+  private static ServiceBinding bind(ServiceSpec spec, Object implementation, boolean versionGated) {
     Map<String, Invoker> invokers = new HashMap<>();
     for (MethodSpec method : spec.methods().values()) {
       invokers.put(method.name(), Invoker.bind(method, implementation));
@@ -59,6 +65,11 @@ public final class ServiceBinding {
     ClassLoader loader = implementation.getClass().getClassLoader();
     return new ServiceBinding(spec, Map.copyOf(invokers),
         loader == null ? ClassLoader.getSystemClassLoader() : loader, versionGated);
+  }
+
+  /** The protocol as reflection describes it. */
+  HostedProtocol hosted() {
+    return new HostedProtocol(spec.protocolName(), spec.protocolVersion(), spec.methods(), protocolHash);
   }
 
   /** The service's spec. */
