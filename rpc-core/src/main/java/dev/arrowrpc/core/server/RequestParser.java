@@ -100,7 +100,7 @@ final class RequestParser {
     }
     Schema errorLayout = errorSchema(spec);
     if (service.protocolVersion().isPresent()) {
-      RpcException mismatch = ProtocolVersions.check(
+      RpcException mismatch = ProtocolVersions.check(service.protocolName(),
           service.protocolVersion().get(), metadata.get(Keys.PROTOCOL_VERSION));
       if (mismatch != null) {
         return new Failure(errorLayout, mismatch);
