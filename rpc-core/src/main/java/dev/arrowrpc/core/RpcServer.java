@@ -130,6 +130,7 @@ public final class RpcServer implements AutoCloseable {
     private BufferAllocator allocator;
     private String serverId;
     private CallListener listener;
+    private boolean tracebacks = true;
 
     private Builder(Class<?> service, Object implementation) {
       protocol(service, implementation);
@@ -162,6 +163,17 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether error batches carry the server-side stack trace ({@code log_extra.traceback}, {@code
+     * frames}, {@code cause}); on by default, on every transport. The error's type, message, code,
+     * kind and details are sent either way. Turn it off when stack traces must not leave the
+     * process.
+     */
+    public Builder tracebacks(boolean include) {
+      this.tracebacks = include;
+      return this;
+    }
+
     /** Receives a record of every completed call, such as a {@link JsonlAccessLog}. */
     public Builder listener(CallListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -182,7 +194,9 @@ public final class RpcServer implements AutoCloseable {
       BufferAllocator memory = allocator == null ? owned : allocator;
       String id = serverId == null ? Dispatcher.newServerId() : serverId;
       try {
-        return new RpcServer(new Dispatcher(bindings, memory, id, listener), owned);
+        Dispatcher dispatcher = new Dispatcher(bindings, memory, id, listener);
+        dispatcher.tracebacks(tracebacks);
+        return new RpcServer(dispatcher, owned);
       } catch (RuntimeException e) {
         if (owned != null) {
           owned.close();

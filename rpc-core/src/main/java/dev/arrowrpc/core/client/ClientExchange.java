@@ -24,7 +24,9 @@ final class ClientExchange<I, O> extends ClientStream implements Exchange<I, O> 
     RecordSchema inputRows = spec.input().orElseThrow();
     Batch batch;
     try {
-      batch = inputRows.encode(input, memory());
+      // from the session's allocator, not the stream's: an error batch in answer releases the
+      // stream's memory inside turn(), while this batch is still open until the turn returns
+      batch = inputRows.encode(input, session.allocator());
     } catch (MarshalException e) {
       throw new RpcException("TypeError", "cannot send input to '" + spec.name() + "': " + e.getMessage());
     }

@@ -37,6 +37,7 @@ public final class Dispatcher {
   private final BufferAllocator allocator;
   private final String serverId;
   private final CallListener listener;
+  private volatile boolean tracebacks = true;
 
   /**
    * Creates the dispatcher of a server hosting one protocol.
@@ -74,6 +75,24 @@ public final class Dispatcher {
   /** The hosted protocols. */
   public HostedProtocols protocols() {
     return protocols;
+  }
+
+  /**
+   * Whether error batches carry the traceback ({@code log_extra.traceback}, {@code frames}, {@code
+   * cause}); on unless turned off.
+   */
+  public boolean tracebacks() {
+    return tracebacks;
+  }
+
+  /**
+   * Turns the tracebacks of error batches on or off, for every transport the server answers on.
+   * The error type, message, code, kind and details are sent either way.
+   *
+   * @param include whether error batches carry tracebacks
+   */
+  public void tracebacks(boolean include) {
+    this.tracebacks = include;
   }
 
   /** The listener of completed calls, if any. */
@@ -187,7 +206,7 @@ public final class Dispatcher {
   /** Writes an error batch (zero rows on the stream's schema) for a call. */
   void writeError(IpcStreamWriter writer, Schema schema, Throwable error, String requestId,
       BufferAllocator memory) throws IOException {
-    writeEmpty(writer, schema, LogBatches.error(error, serverId, requestId), memory);
+    writeEmpty(writer, schema, LogBatches.error(error, serverId, requestId, tracebacks), memory);
   }
 
   /** Writes a zero-row batch carrying only metadata. */

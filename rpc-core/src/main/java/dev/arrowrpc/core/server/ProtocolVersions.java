@@ -5,7 +5,8 @@ import dev.arrowrpc.core.schema.ServiceSpec;
 
 /**
  * The application-protocol version gate, per hosted protocol: major and minor must match, patch is
- * ignored. Messages name the protocol, both versions and which side to upgrade.
+ * ignored. Messages name the protocol, both versions and which side to upgrade; the error carries a
+ * {@code PreconditionFailure} whose subject is the protocol.
  */
 final class ProtocolVersions {
   private ProtocolVersions() {}
@@ -24,14 +25,14 @@ final class ProtocolVersions {
     }
     String head = "VGI client/worker protocol_version mismatch for protocol '" + protocol + "'.\n";
     if (client == null) {
-      return RequestProblem.protocolVersion(protocol, head + "  Client: <not declared>\n  Server: " + server
+      return RequestProblem.protocolVersion(head + "  Client: <not declared>\n  Server: " + server
           + "\n  Direction: the client did not send a vgi_rpc.protocol_version metadata key; upgrade the "
-          + "client to one that declares the protocol's version.");
+          + "client to one that declares the protocol's version.", protocol, "", server);
     }
     if (!ServiceSpec.isSemver(client)) {
-      return RequestProblem.protocolVersion(protocol, head + "  Client: " + client + "\n  Server: " + server
+      return RequestProblem.protocolVersion(head + "  Client: " + client + "\n  Server: " + server
           + "\n  Direction: client sent a malformed protocol_version. Expected canonical semver "
-          + "MAJOR.MINOR.PATCH.");
+          + "MAJOR.MINOR.PATCH.", protocol, client, server);
     }
     String[] s = server.split("\\.");
     String[] c = client.split("\\.");
@@ -41,8 +42,9 @@ final class ProtocolVersions {
     String direction = compare(c, s) < 0
         ? "client is too old; upgrade the client to a version supporting protocol_version " + server + "."
         : "server is too old; upgrade the worker to a version supporting protocol_version " + client + ".";
-    return RequestProblem.protocolVersion(protocol,
-        head + "  Client: " + client + "\n  Server: " + server + "\n  Direction: " + direction);
+    return RequestProblem.protocolVersion(
+        head + "  Client: " + client + "\n  Server: " + server + "\n  Direction: " + direction,
+        protocol, client, server);
   }
 
   private static int compare(String[] a, String[] b) {

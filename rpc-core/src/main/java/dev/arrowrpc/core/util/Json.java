@@ -21,11 +21,24 @@ public final class Json {
    */
   public static String write(Object value) {
     StringBuilder out = new StringBuilder();
-    write(value, out);
+    write(value, out, ", ", ": ");
     return out.toString();
   }
 
-  private static void write(Object value, StringBuilder out) {
+  /**
+   * Writes a value compactly, without spaces after {@code ,} and {@code :} (the form whose size a
+   * capped metadata value such as {@code vgi_rpc.error_details} is measured in).
+   *
+   * @param value the value, as for {@link #write}
+   * @return its JSON text
+   */
+  public static String writeCompact(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(value, out, ",", ":");
+    return out.toString();
+  }
+
+  private static void write(Object value, StringBuilder out, String comma, String colon) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof Map<?, ?> map) {
@@ -33,12 +46,12 @@ public final class Json {
       boolean first = true;
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         if (!first) {
-          out.append(", ");
+          out.append(comma);
         }
         first = false;
         quote(String.valueOf(entry.getKey()), out);
-        out.append(": ");
-        write(entry.getValue(), out);
+        out.append(colon);
+        write(entry.getValue(), out, comma, colon);
       }
       out.append('}');
     } else if (value instanceof Iterable<?> items) {
@@ -46,10 +59,10 @@ public final class Json {
       boolean first = true;
       for (Object item : items) {
         if (!first) {
-          out.append(", ");
+          out.append(comma);
         }
         first = false;
-        write(item, out);
+        write(item, out, comma, colon);
       }
       out.append(']');
     } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {

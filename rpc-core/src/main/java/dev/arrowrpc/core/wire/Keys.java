@@ -26,8 +26,12 @@ public final class Keys {
   public static final String LOG_MESSAGE = "vgi_rpc.log_message";
   /** JSON object of extras on a log or error batch. */
   public static final String LOG_EXTRA = "vgi_rpc.log_extra";
-  /** Stable error token on an error batch. */
+  /** Stable error token (the reason a client branches on) on an error batch. */
   public static final String ERROR_KIND = "vgi_rpc.error_kind";
+  /** Canonical code name ({@code UNAVAILABLE}, ...) on every error batch. */
+  public static final String ERROR_CODE = "vgi_rpc.error_code";
+  /** Compact JSON array of typed details on an error batch; at most 4096 bytes of UTF-8. */
+  public static final String ERROR_DETAILS = "vgi_rpc.error_details";
   /** Presence on a stream input batch cancels the stream. */
   public static final String CANCEL = "vgi_rpc.cancel";
   /** Per-turn cursor token of a stream over a stateless transport (HTTP). */

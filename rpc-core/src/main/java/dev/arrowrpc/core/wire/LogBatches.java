@@ -43,46 +43,77 @@ public final class LogBatches {
   }
 
   /**
-   * Metadata of an error batch describing an exception, in the reference's layout: {@code
-   * "<Type>: <message>"} as the message, and the type, message, traceback and last frames in the
-   * extras.
+   * Metadata of an error batch describing an exception, with its traceback (the default).
    *
    * @param error the exception
    * @param serverId the server's id
    * @param requestId the call's request id
    * @return the batch metadata
+   * @see #error(Throwable, String, String, boolean)
    */
   public static Map<String, String> error(Throwable error, String serverId, String requestId) {
+    return error(error, serverId, requestId, true);
+  }
+
+  /**
+   * Metadata of an error batch describing an exception, in the reference's layout: {@code
+   * "<Type>: <message>"} as the message; the error model's code (always), kind (when classified)
+   * and details (when any, they follow the rules and fit the cap) as top-level keys, mirrored in
+   * the extras; and the type, message and, when {@code tracebacks} is on, the traceback, its last
+   * frames and the cause's traceback in the extras.
+   *
+   * @param error the exception
+   * @param serverId the server's id
+   * @param requestId the call's request id
+   * @param tracebacks whether the extras carry {@code traceback}, {@code frames} and {@code cause}
+   *     (the server-wide setting; type, message, code, kind and details are sent either way)
+   * @return the batch metadata
+   */
+  public static Map<String, String> error(Throwable error, String serverId, String requestId,
+      boolean tracebacks) {
     String type = ErrorTypes.of(error);
     String text = ErrorTypes.message(error);
+    String code = ErrorTypes.code(error).name();
+    String kind = ErrorTypes.kind(error).orElse(null);
+    List<Map<String, Object>> details = ErrorTypes.details(error);
+    String encodedDetails = ErrorDetailsCodec.encode(details).orElse(null);
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("exception_type", type);
     extra.put("exception_message", text);
-    extra.put("traceback", truncate(stackTrace(error)));
-    if (error.getCause() != null && error.getCause() != error) {
-      extra.put("cause", truncate(stackTrace(error.getCause())));
-    }
-    List<Map<String, Object>> frames = new ArrayList<>();
-    StackTraceElement[] stack = error.getStackTrace();
-    for (int i = Math.min(MAX_FRAMES, stack.length) - 1; i >= 0; i--) {
-      Map<String, Object> frame = new LinkedHashMap<>();
-      frame.put("file", String.valueOf(stack[i].getFileName()));
-      frame.put("line", stack[i].getLineNumber());
-      frame.put("function", stack[i].getClassName() + "." + stack[i].getMethodName());
-      frame.put("code", null);
-      frames.add(frame);
-    }
-    extra.put("frames", frames);
-    String kind = error instanceof RpcException rpc ? rpc.errorKind().orElse(null) : null;
+    extra.put("error_code", code);
     if (kind != null) {
       extra.put("error_kind", kind);
+    }
+    if (encodedDetails != null) {
+      extra.put("error_details", details);
+    }
+    if (tracebacks) {
+      extra.put("traceback", truncate(stackTrace(error)));
+      if (error.getCause() != null && error.getCause() != error) {
+        extra.put("cause", truncate(stackTrace(error.getCause())));
+      }
+      List<Map<String, Object>> frames = new ArrayList<>();
+      StackTraceElement[] stack = error.getStackTrace();
+      for (int i = Math.min(MAX_FRAMES, stack.length) - 1; i >= 0; i--) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("file", String.valueOf(stack[i].getFileName()));
+        frame.put("line", stack[i].getLineNumber());
+        frame.put("function", stack[i].getClassName() + "." + stack[i].getMethodName());
+        frame.put("code", null);
+        frames.add(frame);
+      }
+      extra.put("frames", frames);
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(Keys.LOG_LEVEL, LogLevel.EXCEPTION.name());
     metadata.put(Keys.LOG_MESSAGE, type + ": " + text);
     metadata.put(Keys.LOG_EXTRA, Json.write(extra));
+    metadata.put(Keys.ERROR_CODE, code);
     if (kind != null) {
       metadata.put(Keys.ERROR_KIND, kind);
+    }
+    if (encodedDetails != null) {
+      metadata.put(Keys.ERROR_DETAILS, encodedDetails);
     }
     metadata.put(Keys.SERVER_ID, serverId);
     metadata.put(Keys.REQUEST_ID, requestId);
@@ -141,16 +172,7 @@ public final class LogBatches {
     }
     Map<String, Object> extra = parseExtra(metadata.get(Keys.LOG_EXTRA));
     if (LogLevel.EXCEPTION.name().equals(level)) {
-      Object type = extra.get("exception_type");
-      Object kind = metadata.getOrDefault(Keys.ERROR_KIND, stringOrNull(extra.get("error_kind")));
-      String errorType = type instanceof String s ? s : "EXCEPTION";
-      return new Error(
-          new RpcException(
-              errorType,
-              stripPrefix(message, errorType),
-              stringOrNull(extra.get("traceback")),
-              metadata.get(Keys.REQUEST_ID),
-              kind == null ? null : kind.toString()));
+      return new Error(exception(message, metadata, extra));
     }
     LogLevel parsed;
     try {
@@ -163,13 +185,32 @@ public final class LogBatches {
     return new Log(new LogMessage(parsed, message, extras));
   }
 
+  /**
+   * The error an EXCEPTION batch reports. The code, kind and details come from their top-level keys,
+   * or from the {@code log_extra} mirror when a key is absent.
+   */
+  private static RpcException exception(String message, Map<String, String> metadata,
+      Map<String, Object> extra) {
+    String errorType = extra.get("exception_type") instanceof String s ? s : "EXCEPTION";
+    String code = metadata.containsKey(Keys.ERROR_CODE) ? metadata.get(Keys.ERROR_CODE)
+        : extra.get("error_code") instanceof String s ? s : "";
+    String kind = metadata.containsKey(Keys.ERROR_KIND) ? metadata.get(Keys.ERROR_KIND)
+        : extra.get("error_kind") instanceof String s ? s : null;
+    List<Map<String, Object>> details = metadata.containsKey(Keys.ERROR_DETAILS)
+        ? ErrorDetailsCodec.decode(metadata.get(Keys.ERROR_DETAILS))
+        : ErrorDetailsCodec.objects(extra.get("error_details"));
+    return RpcException.builder(errorType, stripPrefix(message, errorType))
+        .remoteTraceback(extra.get("traceback") instanceof String s ? s : "")
+        .requestId(metadata.get(Keys.REQUEST_ID))
+        .codeName(code)
+        .kind(kind)
+        .detailsJson(details)
+        .build();
+  }
+
   private static String stripPrefix(String message, String type) {
     String prefix = type + ": ";
     return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
-  }
-
-  private static String stringOrNull(Object value) {
-    return value == null ? null : value.toString();
   }
 
   @SuppressWarnings("unchecked")

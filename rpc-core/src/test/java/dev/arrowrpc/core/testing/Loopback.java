@@ -120,6 +120,11 @@ public final class Loopback implements Harness {
     return serverFailure;
   }
 
+  /** The server (for settings such as {@code dispatcher().tracebacks(false)}). */
+  public RpcServer server() {
+    return server;
+  }
+
   @Override
   public void close() throws Exception {
     client.close();
