@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.testing.Harness;
 import dev.arrowrpc.core.testing.Loopback;
 import java.util.ArrayList;
@@ -202,7 +203,7 @@ class BatchStreamTest {
   @Test
   void describeLeavesTheKindOfRunTimeStreamsOpen() {
     ServiceDescription d = loop.client().describe();
-    assertEquals(Optional.empty(), d.method("numbers").orElseThrow().isExchange());
+    assertEquals("unknown", d.method("numbers").orElseThrow().streamKind());
     assertEquals("stream", d.method("scale").orElseThrow().methodType());
     assertTrue(d.method("noColumns").orElseThrow().headerSchema().isPresent());
   }

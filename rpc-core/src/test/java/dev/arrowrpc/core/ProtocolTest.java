@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.reflect.MethodInfo;
+import dev.arrowrpc.core.reflect.ProtocolHash;
+import dev.arrowrpc.core.reflect.ProtocolList;
+import dev.arrowrpc.core.reflect.ProtocolSummary;
+import dev.arrowrpc.core.reflect.ServiceDescription;
+import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.server.Dispatcher;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
@@ -238,7 +244,7 @@ class ProtocolTest {
     RpcException unnamed = error(responses.get(0));
     assertEquals("ProtocolNotSpecifiedError", unnamed.errorType());
     assertEquals(Optional.of("protocol_not_specified"), unnamed.errorKind());
-    assertTrue(unnamed.errorMessage().contains("[Versioned]"), unnamed.errorMessage());
+    assertTrue(unnamed.errorMessage().contains("[Versioned, vgi_rpc.Reflection.v1]"), unnamed.errorMessage());
     RpcException unhosted = error(responses.get(1));
     assertEquals(Optional.of("protocol_not_supported"), unhosted.errorKind());
     assertTrue(unhosted.errorMessage().contains("'Reports.v1'"), unhosted.errorMessage());
@@ -395,33 +401,64 @@ class ProtocolTest {
   }
 
   @Test
-  void describeListsEveryMethodWithSchemasAndHash() throws Exception {
+  void reflectionListsAndDescribesEveryHostedProtocol() throws Exception {
     try (Loopback loop = new Loopback(Versioned.class, new Impl())) {
+      ProtocolList listing = loop.client().listProtocols();
+      assertEquals(List.of("Versioned", "vgi_rpc.Reflection.v1"),
+          listing.protocols().stream().map(ProtocolSummary::protocol).toList());
+      assertEquals("1", listing.requestVersion());
       ServiceDescription d = loop.client().describe();
-      assertEquals("Versioned", d.protocolName());
-      assertEquals(Optional.of("2.3.1"), d.protocolVersion());
-      assertEquals("4", d.describeVersion());
-      assertTrue(d.protocolHash().matches("[0-9a-f]{64}"), d.protocolHash());
-      assertEquals(List.of("items", "named", "twice"), d.methods().stream().map(ServiceDescription.Method::name).toList());
-      ServiceDescription.Method twice = d.method("twice").orElseThrow();
+      assertEquals("Versioned", d.protocol());
+      assertEquals("2.3.1", d.protocolVersion());
+      assertEquals(ProtocolHash.of(ServiceSpec.of(Versioned.class)), d.protocolHash());
+      assertEquals(d.protocolHash(), listing.protocols().get(0).protocolHash(), "listing and description agree");
+      assertEquals(List.of("items", "named", "twice"), d.methods().stream().map(MethodInfo::name).toList());
+      MethodInfo twice = d.method("twice").orElseThrow();
       assertEquals("unary", twice.methodType());
       assertTrue(twice.hasReturn());
       assertEquals(X, twice.paramsSchema());
-      assertEquals(new Schema(List.of(Field.notNullable("result", new ArrowType.Int(64, true)))), twice.resultSchema());
-      assertEquals(Optional.empty(), twice.isExchange());
-      ServiceDescription.Method items = d.method("items").orElseThrow();
+      assertEquals(Optional.of(new Schema(List.of(Field.notNullable("result", new ArrowType.Int(64, true))))),
+          twice.resultSchema());
+      assertEquals("", twice.streamKind());
+      MethodInfo items = d.method("items").orElseThrow();
       assertEquals("stream", items.methodType());
       assertFalse(items.hasReturn());
-      assertEquals(new Schema(List.of()), items.resultSchema());
-      assertEquals(Optional.of(false), items.isExchange());
+      assertEquals("producer", items.streamKind());
       assertEquals(Optional.empty(), items.headerSchema());
-      ServiceDescription.Method named = d.method("named").orElseThrow();
-      assertEquals(Optional.of(true), named.isExchange());
-      assertEquals(Optional.of(new Schema(List.of(Field.notNullable("name", ArrowType.Utf8.INSTANCE)))), named.headerSchema());
-      assertEquals(d.protocolHash(), loop.client().describe().protocolHash(), "the hash is stable");
-      assertNull(d.metadata().get("missing"));
+      MethodInfo named = d.method("named").orElseThrow();
+      assertEquals("exchange", named.streamKind());
+      assertEquals(Optional.of(new Schema(List.of(Field.notNullable("name", ArrowType.Utf8.INSTANCE)))),
+          named.headerSchema());
+      ServiceDescription reflection = loop.client().describe("vgi_rpc.Reflection.v1");
+      assertEquals("3c7db4cae8cdfc93dc4a76e73b8b759e18e45e6a5811adba4e520366344b919a", reflection.protocolHash());
+      assertEquals(List.of("describe", "list_protocols"), reflection.methods().stream().map(MethodInfo::name).toList());
+      RpcException unknown = assertThrows(RpcException.class, () -> loop.client().describe("Nope"));
+      assertEquals(Optional.of("protocol_not_supported"), unknown.errorKind());
       assertEquals(0, loop.serverBytes());
       assertEquals(0, loop.clientBytes());
     }
+  }
+
+  @Test
+  void reflectionIsExemptFromTheVersionGateAndAProtocolNamedTwiceIsRefused() throws Exception {
+    try (Loopback loop = new Loopback(Versioned.class, new Impl())) {
+      // a client one minor ahead is refused by the application protocol, yet can ask what is there
+      RpcException refused = assertThrows(RpcException.class, () -> loop.proxy(Newer.class).twice(1));
+      assertEquals(Optional.of("protocol_version_mismatch"), refused.errorKind());
+      assertTrue(refused.errorMessage().contains("'Versioned'"), refused.errorMessage());
+      assertEquals("Versioned", loop.client().listProtocols().primary().orElseThrow().protocol());
+    }
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> RpcServer.builder(Versioned.class, new Impl()).protocol(Newer.class, new Impl()).build());
+    assertTrue(twice.getMessage().contains("registered twice"), twice.getMessage());
+    IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
+        () -> RpcServer.builder(Versioned.class, new Impl()).protocol(Shadow.class, new Impl()).build());
+    assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
+  }
+
+  /** An application protocol claiming the framework's reserved prefix. */
+  @RpcService(name = "vgi_rpc.Reflection.v1")
+  public interface Shadow {
+    long twice(long x);
   }
 }
