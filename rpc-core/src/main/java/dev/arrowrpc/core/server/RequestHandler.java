@@ -2,7 +2,6 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.BatchState;
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.ExchangeState;
 import dev.arrowrpc.core.LocalBatchStream;
@@ -11,6 +10,7 @@ import dev.arrowrpc.core.LocalProducer;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
+import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
@@ -62,8 +62,6 @@ public final class RequestHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** The largest request kept whole for an access record. */
-  private static final long MAX_CAPTURED_REQUEST = 64L << 20;
 
   /** How a response ended, which decides the transport's status line. */
   public enum Status {
@@ -141,17 +139,14 @@ public final class RequestHandler {
       throws IOException {
     BufferAllocator memory =
         dispatcher.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
+    long started = System.nanoTime();
+    RequestNotes notes = RequestNotes.open();
     try {
-      if (!Describe.METHOD.equals(urlMethod) && !dispatcher.spec().methods().containsKey(urlMethod)) {
-        // the reference resolves the URL's method before reading the body
-        writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod("Unknown method: '"
-            + urlMethod + "'. Available methods: " + dispatcher.spec().methods().keySet()), caller, memory);
-        return Status.NOT_FOUND;
-      }
-      return route == Route.EXCHANGE
-          ? turn(urlMethod, body, out, caller, memory)
-          : call(route, urlMethod, body, out, caller, memory);
+      Status status = answer(route, urlMethod, body, out, caller, memory);
+      notes.refusal().ifPresent(error -> reportRefusal(route, urlMethod, caller, started, error, status));
+      return status;
     } finally {
+      RequestNotes.close();
       try {
         memory.close();
       } catch (IllegalStateException leak) {
@@ -160,24 +155,52 @@ public final class RequestHandler {
     }
   }
 
+  private Status answer(Route route, String urlMethod, InputStream body, OutputStream out, Caller caller,
+      BufferAllocator memory) throws IOException {
+    if (!Describe.METHOD.equals(urlMethod) && !dispatcher.spec().methods().containsKey(urlMethod)) {
+      // the reference resolves the URL's method before reading the body
+      writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod("Unknown method: '"
+          + urlMethod + "'. Available methods: " + dispatcher.spec().methods().keySet()), caller, memory);
+      return Status.NOT_FOUND;
+    }
+    return route == Route.EXCHANGE
+        ? turn(urlMethod, body, out, caller, memory)
+        : call(route, urlMethod, body, out, caller, memory);
+  }
+
+  /**
+   * Records a request answered with an error stream instead of a method run: under the server's
+   * primary protocol (it reached none), as the method the URL names.
+   */
+  private void reportRefusal(Route route, String urlMethod, Caller caller, long started, Throwable error,
+      Status status) {
+    if (urlMethod.isEmpty()) {
+      return; // a record names its method
+    }
+    MethodSpec spec = dispatcher.spec().methods().get(urlMethod);
+    boolean stream = spec == null ? route != Route.UNARY : spec.kind() != MethodKind.UNARY;
+    dispatcher.report(CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(), urlMethod,
+            stream ? "stream" : "unary", started)
+        .caller(caller.requestId(), caller.identity()).remote(caller.remoteAddress()).failure(error)
+        .stream(stream ? Dispatcher.newStreamId() : null).httpStatus(status.httpStatus()));
+  }
+
   // ------------------------------------------------------------------ unary and init
 
   private Status call(Route route, String urlMethod, InputStream body, OutputStream out, Caller caller,
       BufferAllocator memory) throws IOException {
     long started = System.nanoTime();
     RequestParser.Prepared prepared;
-    CapturingInputStream captured = new CapturingInputStream(body);
-    if (dispatcher.listener().map(CallListener::wantsRequestData).orElse(false)) {
-      captured.start(MAX_CAPTURED_REQUEST);
-    }
+    RequestShape request;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(captured, memory);
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory);
       if (opened.isEmpty()) {
         return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
       }
       try (IpcStreamReader reader = opened.get()) {
         boolean hasBatch = reader.next();
         Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+        request = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
         prepared = RequestParser.parse(dispatcher, reader, hasBatch, metadata, caller.requestId(), memory,
             caller.identity());
         int extra = 0;
@@ -189,7 +212,6 @@ public final class RequestHandler {
     } catch (WireFormatException e) {
       return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
     }
-    Request request = new Request(captured.stop(), captured.overflowed());
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, failure.error(), caller, memory);
       return failure.unknownMethod() ? Status.NOT_FOUND : Status.BAD_REQUEST;
@@ -200,8 +222,9 @@ public final class RequestHandler {
       }
       out.write(dispatcher.describeResponse());
       ServerCall context = new ServerCall(Describe.METHOD, caller.requestId(), Map.of(), caller.identity());
-      dispatcher.report(Describe.METHOD, "unary", context, started, caller.remoteAddress(), null, null,
-          false, request.bytes(), request.truncated());
+      dispatcher.report(CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(),
+          Describe.METHOD, "unary", started).call(context).remote(caller.remoteAddress()).request(request)
+          .httpStatus(Status.OK.httpStatus()));
       return Status.OK;
     }
     PreparedCall call = (PreparedCall) prepared;
@@ -225,11 +248,8 @@ public final class RequestHandler {
     }
   }
 
-  /** The request's bytes as captured for access records (null when not kept), and whether they were too large. */
-  private record Request(byte[] bytes, boolean truncated) {}
-
   private Status unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
-      long started, Request request) throws IOException {
+      long started, RequestShape request) throws IOException {
     MethodSpec spec = call.spec();
     RowLayout result = spec.result();
     Throwable failure = null;
@@ -264,13 +284,14 @@ public final class RequestHandler {
       return Status.OK;
     } finally {
       call.context().attach(null);
-      dispatcher.report(spec.name(), "unary", call.context(), started, caller.remoteAddress(), failure,
-          null, false, request.bytes(), request.truncated());
+      dispatcher.report(CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(), spec.name(),
+              "unary", started).call(call.context()).remote(caller.remoteAddress()).failure(failure)
+          .request(request).httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus()));
     }
   }
 
   private Status init(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
-      long started, Request request) throws IOException {
+      long started, RequestShape request) throws IOException {
     MethodSpec spec = call.spec();
     ServerCall context = call.context();
     byte[] streamId = randomBytes();
@@ -309,6 +330,7 @@ public final class RequestHandler {
       byte[] callId = randomBytes();
       String callToken = tokens.seal(StreamCheckpoint.call(new StreamCheckpoint.Call(callId, streamId,
           spec.name(), IpcBytes.schema(output), IpcBytes.schema(restorable.inputSchema()))), caller.identity());
+      RequestNotes.current().callToken(callToken);
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (restorable.producer()) {
@@ -329,8 +351,12 @@ public final class RequestHandler {
       }
       return failure == null ? Status.OK : Status.METHOD_ERROR;
     } finally {
-      dispatcher.report(spec.name(), "stream", context, started, caller.remoteAddress(), failure,
-          HexFormat.of().formatHex(streamId), false, request.bytes(), request.truncated());
+      CallReport report = CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(), spec.name(),
+              "stream", started).call(context).remote(caller.remoteAddress()).failure(failure)
+          .stream(HexFormat.of().formatHex(streamId)).request(request)
+          .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+      RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
+      dispatcher.report(report);
     }
   }
 
@@ -405,8 +431,10 @@ public final class RequestHandler {
         try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
           // an empty stream: the client sees the end
         }
-        dispatcher.report(resumed.spec().name(), "stream", context, started, caller.remoteAddress(), null,
-            streamId, true, null, false);
+        dispatcher.report(CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(),
+                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+            .stream(streamId).cancelled(true).httpStatus(Status.OK.httpStatus())
+            .requestStateBytes(CallReport.stateBytes(metadata)));
         return Status.OK;
       }
       Throwable failure = null;
@@ -423,8 +451,12 @@ public final class RequestHandler {
         }
       } finally {
         context.attach(null);
-        dispatcher.report(resumed.spec().name(), "stream", context, started, caller.remoteAddress(), failure,
-            streamId, false, null, false);
+        CallReport report = CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(),
+                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+            .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
+            .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+        RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
+        dispatcher.report(report);
       }
       return failure == null ? Status.OK : Status.METHOD_ERROR;
     } catch (WireFormatException e) {
@@ -539,7 +571,9 @@ public final class RequestHandler {
 
   private String cursor(Restorable restorable, byte[] callId, Caller caller, BufferAllocator memory) {
     byte[] state = StateCodec.encode(restorable.state(), memory);
-    return tokens.seal(StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(callId, state)), caller.identity());
+    String token = tokens.seal(StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(callId, state)), caller.identity());
+    RequestNotes.current().cursor(token);
+    return token;
   }
 
   private static Throwable reported(Throwable error) {
@@ -576,6 +610,7 @@ public final class RequestHandler {
 
   private void writeErrorStream(OutputStream out, Schema schema, Throwable error, Caller caller,
       BufferAllocator memory) throws IOException {
+    RequestNotes.current().refused(error);
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
       writeError(writer, schema, error, caller, memory);
     }

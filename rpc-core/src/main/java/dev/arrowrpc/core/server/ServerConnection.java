@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
@@ -34,9 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerConnection {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
-
-  /** Requests larger than this are logged without their payload. */
-  private static final long MAX_CAPTURED_REQUEST = 64L << 20;
 
   private final Dispatcher dispatcher;
   private final CapturingInputStream in;
@@ -117,12 +114,9 @@ public final class ServerConnection {
 
   private boolean serveOne(String requestId, BufferAllocator memory) throws IOException {
     RequestParser.Prepared prepared;
-    boolean capture = dispatcher.listener().map(CallListener::wantsRequestData).orElse(false);
-    if (capture) {
-      in.start(MAX_CAPTURED_REQUEST);
-    }
     long started = System.nanoTime();
-    byte[] requestBytes = null;
+    Map<String, String> requested = Map.of();
+    RequestShape shape = null;
     try {
       Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
       if (opened.isEmpty()) {
@@ -131,6 +125,8 @@ public final class ServerConnection {
       try (IpcStreamReader reader = opened.get()) {
         boolean hasBatch = reader.next();
         Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+        requested = metadata;
+        shape = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
         if (abandonedInputExpected) {
           abandonedInputExpected = false;
           if (!metadata.containsKey(Keys.METHOD)) {
@@ -146,21 +142,20 @@ public final class ServerConnection {
         }
         prepared = RequestParser.requireSingleBatch(prepared, extra);
       }
-      requestBytes = in.stop();
     } catch (WireFormatException e) {
-      in.stop();
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
       return false;
     }
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(failure.schema(), failure.error(), requestId);
+      reportRefusal(requested, failure.error(), requestId, started, shape);
     } else if (prepared instanceof RequestParser.DescribeCall) {
       outcome = new Outcome(null);
       out.write(dispatcher.describeResponse());
       out.flush();
       report(Describe.METHOD, "unary",
-          new ServerCall(Describe.METHOD, requestId, Map.of(), Identity.ANONYMOUS), started, requestBytes);
+          new ServerCall(Describe.METHOD, requestId, Map.of(), Identity.ANONYMOUS), started, shape);
     } else {
       PreparedCall call = (PreparedCall) prepared;
       boolean stream = call.spec().kind() != MethodKind.UNARY;
@@ -173,7 +168,7 @@ public final class ServerConnection {
         }
       } finally {
         call.close();
-        report(call.spec().name(), call.spec().kind().wireName(), call.context(), started, requestBytes);
+        report(call.spec().name(), call.spec().kind().wireName(), call.context(), started, shape);
       }
     }
     return true;
@@ -196,14 +191,30 @@ public final class ServerConnection {
     }
   }
 
-  private void report(String method, String methodType, ServerCall context, long started,
-      byte[] requestBytes) {
+  private void report(String method, String methodType, ServerCall context, long started, RequestShape shape) {
     Outcome done = outcome;
     outcome = null;
     if (done != null) {
-      dispatcher.report(method, methodType, context, started, remoteAddress, done.error, done.streamId,
-          done.cancelled, requestBytes, requestBytes == null && in.overflowed());
+      dispatcher.report(CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(), method,
+              methodType, started)
+          .call(context).remote(remoteAddress).failure(done.error).stream(done.streamId)
+          .cancelled(done.cancelled).request(shape));
     }
+  }
+
+  /** Records a request refused before it became a call (none when it named no method). */
+  private void reportRefusal(Map<String, String> requested, Throwable error, String requestId, long started,
+      RequestShape shape) {
+    String method = requested.get(Keys.METHOD);
+    if (method == null || method.isEmpty()) {
+      return;
+    }
+    MethodSpec spec = dispatcher.spec().methods().get(method);
+    boolean stream = spec != null && spec.kind() != MethodKind.UNARY;
+    dispatcher.report(CallReport.of(dispatcher.spec().protocolName(), dispatcher.protocolHash(), method,
+            stream ? "stream" : "unary", started)
+        .caller(requestId, Identity.ANONYMOUS).remote(remoteAddress).failure(error)
+        .stream(stream ? Dispatcher.newStreamId() : null).request(shape));
   }
 
   // ---------------------------------------------------------------- unary
