@@ -66,7 +66,7 @@ public final class ConformanceWorker {
       return 0;
     }
     Optional<JsonlAccessLog> accessLog = options.accessLog().isPresent()
-        ? Optional.of(JsonlAccessLog.append(options.accessLog().get(), true))
+        ? Optional.of(JsonlAccessLog.append(options.accessLog().get(), options.accessLogDebug()))
         : Optional.empty();
     RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl());
     accessLog.ifPresent(builder::listener);

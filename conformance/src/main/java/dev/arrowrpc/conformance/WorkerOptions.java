@@ -10,15 +10,18 @@ import java.util.Set;
 /**
  * The command line of the conformance worker, following the reference worker's contract: stdio by
  * default, {@code --unix PATH}, {@code --tcp [HOST:]PORT} or {@code --http [PORT]}, {@code
- * --access-log PATH}; flags the reference needs and this worker does by default ({@code
- * --describe}, {@code --access-log-debug}, {@code --threaded}, {@code --pipe}) are accepted. With
+ * --access-log PATH} and {@code --access-log-debug}; flags the reference needs and this worker does
+ * by default ({@code --describe}, {@code --threaded}, {@code --pipe}) are accepted. With
  * {@code --http}, the flags {@link HttpWorker.Options} reads configure the HTTP server.
  *
  * @param transport where to serve
  * @param accessLog where to append access-log records, if anywhere
+ * @param accessLogDebug whether the access channel is at DEBUG (as the reference's flag: the records
+ *     stay the same, since no level logs request payloads)
  * @param trainingStamp internal: run the class-data-sharing training calls and write this stamp file
  */
-record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Path> trainingStamp) {
+record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean accessLogDebug,
+    Optional<Path> trainingStamp) {
 
   /** The usage text. */
   static final String USAGE = String.join("\n",
@@ -32,7 +35,8 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
       "  --tcp [HOST:]PORT    serve on TCP (host 127.0.0.1 by default, port 0 picks one);",
       "                       prints TCP:<host>:<port> once listening",
       "  --access-log PATH    append one JSON line per call (vgi_rpc.access format), flushed per line",
-      "  --access-log-debug   accepted; records always carry request_data",
+      "  --access-log-debug   open the access channel to DEBUG (records are the same: no level logs",
+      "                       request or response values)",
       "  --describe           accepted; __describe__ is always served",
       "  --threaded           accepted; socket connections are always served concurrently",
       "  --max-connections N  accepted with --threaded; at most 64 connections are served at once",
@@ -107,6 +111,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
   static WorkerOptions parse(List<String> args) throws UsageException {
     Transport transport = null;
     Path accessLog = null;
+    boolean accessLogDebug = false;
     Path training = null;
     boolean threaded = false;
     boolean maxConnections = false;
@@ -122,7 +127,8 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
         case "--unix" -> transport = only(transport, new Unix(Path.of(value(args, i, inline, flag))));
         case "--tcp" -> transport = only(transport, tcp(value(args, i, inline, flag)));
         case "--access-log" -> accessLog = Path.of(value(args, i, inline, flag));
-        case "--access-log-debug", "--describe" -> { }
+        case "--access-log-debug" -> accessLogDebug = true;
+        case "--describe" -> { }
         case "--threaded" -> threaded = true;
         case "--max-connections" -> {
           positive(value(args, i, inline, flag), flag);
@@ -175,7 +181,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, Optional<Pat
     if (maxConnections && !threaded) {
       throw new UsageException("--max-connections requires --threaded");
     }
-    return new WorkerOptions(transport, Optional.ofNullable(accessLog), Optional.ofNullable(training));
+    return new WorkerOptions(transport, Optional.ofNullable(accessLog), accessLogDebug, Optional.ofNullable(training));
   }
 
   private static boolean takesValue(String flag) {

@@ -44,7 +44,8 @@ class ConformanceWorkerTest {
     Map<?, ?> record = (Map<?, ?>) Json.parse(lines.get(0));
     assertEquals("echo_string", record.get("method"));
     assertEquals("ConformanceService", record.get("protocol"));
-    assertTrue(((String) record.get("request_data")).length() > 0);
+    assertEquals(List.of(Map.of("name", "value", "type", "string")), record.get("request_fields"));
+    assertFalse(record.containsKey("request_data"));
   }
 
   @Test

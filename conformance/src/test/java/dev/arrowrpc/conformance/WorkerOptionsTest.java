@@ -1,6 +1,7 @@
 package dev.arrowrpc.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,8 +23,18 @@ class WorkerOptionsTest {
 
   @Test
   void stdioByDefault() throws Exception {
-    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), Optional.empty()), parse());
+    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), false, Optional.empty()), parse());
     assertEquals(new WorkerOptions.Pipe(), parse("--pipe", "--describe", "--access-log-debug").transport());
+  }
+
+  @Test
+  void accessLogDebug() throws Exception {
+    assertFalse(parse("--access-log", "a.jsonl").accessLogDebug());
+    WorkerOptions debug = parse("--access-log", "a.jsonl", "--access-log-debug");
+    assertTrue(debug.accessLogDebug());
+    assertEquals(Optional.of(Path.of("a.jsonl")), debug.accessLog());
+    assertTrue(parse("--http", "--access-log-debug", "--access-log=b.jsonl").accessLogDebug());
+    assertEquals("--access-log-debug takes no value", refusal("--access-log-debug=yes"));
   }
 
   @Test

@@ -12,9 +12,4 @@ public interface CallListener {
    * @param record the call
    */
   void onCall(CallRecord record);
-
-  /** Whether records should carry the request bytes ({@link CallRecord#requestData()}). */
-  default boolean wantsRequestData() {
-    return false;
-  }
 }

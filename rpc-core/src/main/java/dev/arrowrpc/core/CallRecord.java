@@ -2,29 +2,36 @@ package dev.arrowrpc.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
- * One completed call, as a server reports it to its {@link CallListener} (one record per unary
- * call, one per stream).
+ * One completed call, as a server reports it to its {@link CallListener}: one record per unary call,
+ * per stream on a byte channel, per request (init or turn) on HTTP, and one per refused request.
+ * It never holds a request or response value, nor a stream state token: only their shape and sizes.
  *
  * @param timestamp when the call completed
  * @param serverId the server's id
- * @param protocol the protocol name
- * @param protocolHash the describe hash of the protocol
- * @param method the method name
+ * @param protocol the wire name of the protocol the call addressed (the server's primary protocol
+ *     for requests that reached none)
+ * @param protocolHash the 64-hex-digit hash of that protocol
+ * @param method the method name, as requested
  * @param methodType {@code unary} or {@code stream}
  * @param requestId the call's request id
  * @param principal the authenticated principal, if any
  * @param authDomain the authentication domain, or an empty string
  * @param remoteAddress the peer's address, or an empty string for pipes
  * @param duration how long the call took
- * @param errorType the error type when the call failed, else empty
- * @param errorMessage the error message when the call failed, else empty
- * @param streamId for streams, a 32-hex-digit id
+ * @param failure why the call failed, when it did
+ * @param streamId for streams, a 32-hex-digit id shared by every record of the stream
  * @param cancelled whether the client cancelled the stream
- * @param requestData the request as a self-contained IPC stream, when the listener asked for it
- * @param requestTruncated whether the request was too large to keep in {@code requestData}
+ * @param request the request batch's shape, on unary calls and stream inits whose batch was read
+ * @param httpStatus the HTTP status answered, on HTTP
+ * @param requestBytes the request's size on the wire, when known
+ * @param requestStateBytes the size of the stream state tokens received (HTTP stream turns)
+ * @param responseStateBytes the size of the stream state tokens returned (HTTP stream init and turns)
  */
 public record CallRecord(
     Instant timestamp,
@@ -38,15 +45,53 @@ public record CallRecord(
     String authDomain,
     String remoteAddress,
     Duration duration,
-    Optional<String> errorType,
-    Optional<String> errorMessage,
+    Optional<Failure> failure,
     Optional<String> streamId,
     boolean cancelled,
-    Optional<byte[]> requestData,
-    boolean requestTruncated) {
+    Optional<RequestShape> request,
+    OptionalInt httpStatus,
+    OptionalLong requestBytes,
+    OptionalLong requestStateBytes,
+    OptionalLong responseStateBytes) {
+
+  /** The method types a record may carry. */
+  public static final String UNARY = "unary";
+  /** See {@link #UNARY}. */
+  public static final String STREAM = "stream";
+
+  /**
+   * Why a call failed.
+   *
+   * @param type the error type in the reference's vocabulary, for example {@code ValueError}
+   * @param message the full error message (never empty: the type stands in for a missing one)
+   * @param code the canonical error code, one of the sixteen of the vgi-rpc error model
+   * @param kind the error kind (the reason), when the error has one
+   */
+  public record Failure(String type, String message, String code, Optional<String> kind) {
+    /** Checks the parts and fills in an empty message. */
+    public Failure {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(kind, "kind");
+      message = message == null || message.isEmpty() ? type : message;
+    }
+  }
+
+  /** Checks the parts a record cannot do without. */
+  public CallRecord {
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(protocolHash, "protocolHash");
+    Objects.requireNonNull(method, "method");
+    if (!UNARY.equals(methodType) && !STREAM.equals(methodType)) {
+      throw new IllegalArgumentException("methodType must be unary or stream, not " + methodType);
+    }
+    if (STREAM.equals(methodType) && streamId.isEmpty()) {
+      throw new IllegalArgumentException("a stream record needs a stream id");
+    }
+  }
 
   /** Whether the call succeeded. */
   public boolean ok() {
-    return errorType.isEmpty();
+    return failure.isEmpty();
   }
 }

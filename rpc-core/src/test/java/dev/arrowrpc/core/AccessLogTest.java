@@ -7,19 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.testing.Loopback;
 import dev.arrowrpc.core.util.Json;
-import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** Access records: one per call, in the vgi-rpc JSONL layout. */
+/** Access records: one per call, in the vgi-rpc 0.52 JSONL layout, never carrying a payload. */
 class AccessLogTest {
+  private static final String HASH = "ab".repeat(32);
+  private static final List<String> ALWAYS = List.of("timestamp", "level", "logger", "message", "server_id",
+      "protocol", "protocol_hash", "method", "method_type", "principal", "auth_domain", "authenticated",
+      "remote_addr", "duration_ms", "status", "error_type");
+  private static final List<String> PAYLOADS = List.of("request_data", "request_state", "response_state");
+
   public record N(long n) {}
 
   @RpcService(name = "Logged")
@@ -56,10 +62,29 @@ class AccessLogTest {
   }
 
   @SuppressWarnings("unchecked")
-  @Test
-  void everyCallIsRecordedWithTheRequestPayload() throws Exception {
+  private static Map<String, Object> parse(String line) {
+    return (Map<String, Object>) Json.parse(line);
+  }
+
+  private static List<String> lines(ByteArrayOutputStream sink, JsonlAccessLog log, int expected)
+      throws InterruptedException {
+    // the server writes a record after its response, so the last one may trail the client
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    List<String> lines = List.of();
+    while (lines.size() < expected && System.nanoTime() < deadline) {
+      synchronized (log) {
+        lines = sink.toString(StandardCharsets.UTF_8).lines().toList();
+      }
+      if (lines.size() < expected) {
+        Thread.sleep(10);
+      }
+    }
+    return lines;
+  }
+
+  private static List<String> servedCalls(JsonlAccessLog.Level level) throws Exception {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    try (JsonlAccessLog log = JsonlAccessLog.to(sink, true);
+    try (JsonlAccessLog log = JsonlAccessLog.to(sink, level);
         Loopback loop = new Loopback(Logged.class, new Impl(), b -> b.listener(log))) {
       Logged service = loop.proxy(Logged.class);
       assertEquals(49, service.square(7));
@@ -68,52 +93,131 @@ class AccessLogTest {
         numbers.iterator().next();
       }
       loop.client().describe();
-      // the server writes a record after its response, so the last one may trail the client
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      List<String> lines = List.of();
-      while (lines.size() < 4 && System.nanoTime() < deadline) {
-        synchronized (log) {
-          lines = sink.toString(StandardCharsets.UTF_8).lines().toList();
-        }
-        if (lines.size() < 4) {
-          Thread.sleep(10);
-        }
-      }
-      assertEquals(4, lines.size(), String.join("\n", lines));
-      Map<String, Object> square = (Map<String, Object>) Json.parse(lines.get(0));
-      for (String key : List.of("timestamp", "level", "logger", "message", "server_id", "protocol",
-          "protocol_hash", "method", "method_type", "principal", "auth_domain", "authenticated",
-          "remote_addr", "duration_ms", "status", "error_type")) {
-        assertTrue(square.containsKey(key), key);
-      }
-      assertTrue(((String) square.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
-      assertEquals("vgi_rpc.access", square.get("logger"));
-      assertEquals("square", square.get("method"));
-      assertEquals("unary", square.get("method_type"));
-      assertEquals("ok", square.get("status"));
-      assertEquals("", square.get("error_type"));
-      assertEquals(false, square.get("authenticated"));
-      assertTrue(((String) square.get("protocol_hash")).matches("[0-9a-f]{64}"));
-      byte[] request = Base64.getDecoder().decode((String) square.get("request_data"));
-      try (RootAllocator memory = new RootAllocator();
-          IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(request), memory).orElseThrow()) {
-        assertTrue(reader.next());
-        assertEquals("square", reader.metadata().get(Keys.METHOD));
-        assertEquals(1, reader.root().getRowCount());
-        assertFalse(reader.next());
-      }
-      Map<String, Object> fail = (Map<String, Object>) Json.parse(lines.get(1));
-      assertEquals("error", fail.get("status"));
-      assertEquals("ValueError", fail.get("error_type"));
-      assertEquals("nope", fail.get("error_message"));
-      Map<String, Object> stream = (Map<String, Object>) Json.parse(lines.get(2));
-      assertEquals("stream", stream.get("method_type"));
-      assertTrue(((String) stream.get("stream_id")).matches("[0-9a-f]{32}"));
-      assertEquals(true, stream.get("cancelled"));
-      Map<String, Object> describe = (Map<String, Object>) Json.parse(lines.get(3));
-      assertEquals("__describe__", describe.get("method"));
+      List<String> lines = lines(sink, log, 4);
       assertEquals(0, loop.clientBytes());
       assertEquals(0, loop.serverBytes());
+      return lines;
     }
+  }
+
+  @Test
+  void everyCallIsRecordedWithTheShapeOfItsRequest() throws Exception {
+    List<String> lines = servedCalls(JsonlAccessLog.Level.INFO);
+    assertEquals(4, lines.size(), String.join("\n", lines));
+    for (String line : lines) {
+      Map<String, Object> record = parse(line);
+      for (String key : ALWAYS) {
+        assertTrue(record.containsKey(key), key + " in " + line);
+      }
+      for (String key : PAYLOADS) {
+        assertFalse(record.containsKey(key), key + " in " + line);
+      }
+      assertEquals("INFO", record.get("level"));
+      assertEquals("vgi_rpc.access", record.get("logger"));
+      assertEquals("Logged", record.get("protocol"));
+      assertTrue(((String) record.get("protocol_hash")).matches("[0-9a-f]{64}"));
+      assertTrue(((String) record.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+      assertFalse(record.containsKey("http_status"), "a pipe has no HTTP status: " + line);
+      assertEquals(record.containsKey("request_fields"), record.containsKey("request_rows"), line);
+    }
+    Map<String, Object> square = parse(lines.get(0));
+    assertEquals("square", square.get("method"));
+    assertEquals("unary", square.get("method_type"));
+    assertEquals("ok", square.get("status"));
+    assertEquals("", square.get("error_type"));
+    assertFalse(square.containsKey("error_code"));
+    assertFalse(square.containsKey("error_message"));
+    assertEquals(false, square.get("authenticated"));
+    assertEquals(List.of(Map.of("name", "x", "type", "int64")), square.get("request_fields"));
+    assertEquals(1L, square.get("request_rows"));
+
+    Map<String, Object> fail = parse(lines.get(1));
+    assertEquals("error", fail.get("status"));
+    assertEquals("ValueError", fail.get("error_type"));
+    assertEquals("nope", fail.get("error_message"));
+    assertEquals("UNKNOWN", fail.get("error_code"));
+    assertEquals("Logged.fail error", fail.get("message"));
+    assertEquals(List.of(Map.of("name", "why", "type", "string")), fail.get("request_fields"));
+
+    Map<String, Object> stream = parse(lines.get(2));
+    assertEquals("stream", stream.get("method_type"));
+    assertTrue(((String) stream.get("stream_id")).matches("[0-9a-f]{32}"));
+    assertEquals(true, stream.get("cancelled"));
+    assertEquals("ok", stream.get("status"));
+    assertEquals(List.of(Map.of("name", "count", "type", "int64")), stream.get("request_fields"));
+
+    Map<String, Object> describe = parse(lines.get(3));
+    assertEquals("__describe__", describe.get("method"));
+  }
+
+  @Test
+  void debugAddsNothingToTheRecordsAndKeepsTheirLevel() throws Exception {
+    List<String> info = servedCalls(JsonlAccessLog.Level.INFO);
+    List<String> debug = servedCalls(JsonlAccessLog.Level.DEBUG);
+    assertEquals(info.size(), debug.size());
+    for (int i = 0; i < info.size(); i++) {
+      Map<String, Object> a = parse(info.get(i));
+      Map<String, Object> b = parse(debug.get(i));
+      assertEquals(a.keySet(), b.keySet(), debug.get(i));
+      assertEquals("INFO", b.get("level"), "the schema admits one level");
+      assertEquals(a.get("request_fields"), b.get("request_fields"));
+    }
+    assertEquals(JsonlAccessLog.Level.DEBUG, JsonlAccessLog.to(new ByteArrayOutputStream(), true).level());
+  }
+
+  private static CallRecord record(Optional<CallRecord.Failure> failure, String methodType, Optional<String> streamId,
+      Optional<RequestShape> request, OptionalInt http, OptionalLong requestState, OptionalLong responseState) {
+    return new CallRecord(Instant.parse("2026-04-26T15:30:45.123456Z"), "a85cd92650b7", "P.v1", HASH, "m",
+        methodType, "f41f090e23b84789", Optional.of("alice"), "jwt", "10.0.0.1:5", Duration.ofNanos(1_234_567),
+        failure, streamId, false, request, http, OptionalLong.of(412), requestState, responseState);
+  }
+
+  @Test
+  void aRecordIsFlatWithEveryFieldInItsSchemaForm() {
+    Map<String, Object> line = JsonlAccessLog.fields(record(Optional.empty(), "unary", Optional.empty(),
+        Optional.of(new RequestShape(List.of(new RequestShape.Param("name", "string")), 1)), OptionalInt.of(200),
+        OptionalLong.empty(), OptionalLong.empty()));
+    assertEquals("2026-04-26T15:30:45.123Z", line.get("timestamp"));
+    assertEquals("P.v1.m ok", line.get("message"));
+    assertEquals(1.23, line.get("duration_ms"));
+    assertEquals("alice", line.get("principal"));
+    assertEquals(true, line.get("authenticated"));
+    assertEquals("jwt", line.get("auth_domain"));
+    assertEquals("10.0.0.1:5", line.get("remote_addr"));
+    assertEquals(200, line.get("http_status"));
+    assertEquals("f41f090e23b84789", line.get("request_id"));
+    assertEquals(412L, line.get("request_bytes"));
+    assertEquals(1, line.get("request_rows"));
+    assertEquals("[{\"name\": \"name\", \"type\": \"string\"}]", Json.write(line.get("request_fields")));
+    for (String absent : List.of("error_code", "error_message", "stream_id", "cancelled", "request_state_bytes",
+        "response_state_bytes", "truncated")) {
+      assertFalse(line.containsKey(absent), absent);
+    }
+  }
+
+  @Test
+  void anErrorRecordCarriesItsCodeAndAFullMessage() {
+    CallRecord.Failure failure = new CallRecord.Failure("RuntimeError", "", "UNAVAILABLE", Optional.of("server_draining"));
+    Map<String, Object> line = JsonlAccessLog.fields(record(Optional.of(failure), "stream",
+        Optional.of("0".repeat(32)), Optional.empty(), OptionalInt.of(500), OptionalLong.of(88), OptionalLong.of(96)));
+    assertEquals("error", line.get("status"));
+    assertEquals("RuntimeError", line.get("error_type"));
+    assertEquals("RuntimeError", line.get("error_message"), "an empty message is replaced by the type");
+    assertEquals("UNAVAILABLE", line.get("error_code"));
+    assertEquals("0".repeat(32), line.get("stream_id"));
+    assertEquals(88L, line.get("request_state_bytes"));
+    assertEquals(96L, line.get("response_state_bytes"));
+    assertFalse(line.containsKey("request_fields"));
+    assertFalse(line.containsKey("request_rows"));
+    assertFalse(line.containsKey("error_kind"), "not a schema field");
+  }
+
+  @Test
+  void aRecordCannotBreakTheSchemaConditions() {
+    assertThrows(IllegalArgumentException.class, () -> record(Optional.empty(), "stream", Optional.empty(),
+        Optional.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty()));
+    assertThrows(IllegalArgumentException.class, () -> record(Optional.empty(), "bidi", Optional.empty(),
+        Optional.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty()));
+    assertThrows(IllegalArgumentException.class, () -> new RequestShape(List.of(), -1));
   }
 }

@@ -1,19 +1,15 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
-import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.reflect.HostedProtocol;
 import dev.arrowrpc.core.reflect.ReflectionService;
 import dev.arrowrpc.core.wire.Batch;
-import dev.arrowrpc.core.wire.ErrorTypes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +121,15 @@ public final class Dispatcher {
     return HexFormat.of().formatHex(raw);
   }
 
+  /**
+   * The protocol a record of a refused request names: the one it asked for when that is hosted,
+   * else the primary (a request-supplied name that is not hosted never reaches a record).
+   */
+  ServiceBinding protocolOf(Map<String, String> requested) {
+    String name = requested.get(dev.arrowrpc.core.wire.Keys.PROTOCOL);
+    return (name == null ? Optional.<ServiceBinding>empty() : protocols.find(name)).orElse(protocols.primary());
+  }
+
   /** The allocator calls draw from. */
   public BufferAllocator allocator() {
     return allocator;
@@ -136,35 +141,17 @@ public final class Dispatcher {
   }
 
   /**
-   * Reports a completed call to the listener, if there is one.
+   * Reports a completed call to the listener, if there is one. A listener that fails is logged, never
+   * passed on to the call.
    *
-   * @param protocol the protocol the call addressed
-   * @param method the method name
-   * @param methodType {@code unary} or {@code stream}
-   * @param context the call
-   * @param startedNanos {@link System#nanoTime()} when the call started
-   * @param remoteAddress the peer's address, or an empty string
-   * @param error the failure, or null
-   * @param streamId the stream id, or null for unary calls
-   * @param cancelled whether the client cancelled the stream
-   * @param requestBytes the request's bytes, or null
-   * @param requestTruncated whether the request was too large to keep
+   * @param report what the transport knows about the call, including the protocol it addressed
    */
-  void report(ServiceBinding protocol, String method, String methodType, ServerCall context, long startedNanos,
-      String remoteAddress, Throwable error, String streamId, boolean cancelled, byte[] requestBytes,
-      boolean requestTruncated) {
+  void report(CallReport report) {
     if (listener == null) {
       return;
     }
-    CallRecord record = new CallRecord(
-        Instant.now(), serverId, protocol.name(), protocol.protocolHash(), method, methodType,
-        context.requestId(), context.principal(), context.authDomain(), remoteAddress,
-        Duration.ofNanos(System.nanoTime() - startedNanos),
-        Optional.ofNullable(error).map(ErrorTypes::of),
-        Optional.ofNullable(error).map(ErrorTypes::message),
-        Optional.ofNullable(streamId), cancelled, Optional.ofNullable(requestBytes), requestTruncated);
     try {
-      listener.onCall(record);
+      listener.onCall(report.toRecord(serverId));
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Dispatcher.class).warn("call listener failed", e);
     }

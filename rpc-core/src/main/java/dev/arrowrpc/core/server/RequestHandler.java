@@ -2,7 +2,6 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.BatchState;
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.ExchangeState;
 import dev.arrowrpc.core.LocalBatchStream;
@@ -11,6 +10,7 @@ import dev.arrowrpc.core.LocalProducer;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
+import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
@@ -62,8 +62,6 @@ public final class RequestHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** The largest request kept whole for an access record. */
-  private static final long MAX_CAPTURED_REQUEST = 64L << 20;
 
   /** How a response ended, which decides the transport's status line. */
   public enum Status {
@@ -143,23 +141,52 @@ public final class RequestHandler {
       Caller caller) throws IOException {
     BufferAllocator memory =
         dispatcher.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
+    long started = System.nanoTime();
+    RequestNotes notes = RequestNotes.open();
     try {
-      // the path is resolved before the body is read: an unroutable request is 404 whatever it carries
-      Optional<RpcException> unroutable = unroutable(urlProtocol, urlMethod);
-      if (unroutable.isPresent()) {
-        writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unroutable.get(), caller, memory);
-        return Status.NOT_FOUND;
-      }
-      return route == Route.EXCHANGE
-          ? turn(urlProtocol, urlMethod, body, out, caller, memory)
-          : call(route, urlProtocol, urlMethod, body, out, caller, memory);
+      Status status = answer(route, urlProtocol, urlMethod, body, out, caller, memory);
+      notes.refusal().ifPresent(error -> reportRefusal(route, urlProtocol, urlMethod, caller, started, error,
+          status));
+      return status;
     } finally {
+      RequestNotes.close();
       try {
         memory.close();
       } catch (IllegalStateException leak) {
         LOG.error("Arrow memory leaked by a request: {}", leak.getMessage());
       }
     }
+  }
+
+  private Status answer(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
+      Caller caller, BufferAllocator memory) throws IOException {
+    // the path is resolved before the body is read: an unroutable request is 404 whatever it carries
+    Optional<RpcException> unroutable = unroutable(urlProtocol, urlMethod);
+    if (unroutable.isPresent()) {
+      writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unroutable.get(), caller, memory);
+      return Status.NOT_FOUND;
+    }
+    return route == Route.EXCHANGE
+        ? turn(urlProtocol, urlMethod, body, out, caller, memory)
+        : call(route, urlProtocol, urlMethod, body, out, caller, memory);
+  }
+
+  /**
+   * Records a request answered with an error stream instead of a method run: under the protocol the
+   * URL names when it is hosted (else the primary), as the method the URL names.
+   */
+  private void reportRefusal(Route route, String urlProtocol, String urlMethod, Caller caller, long started,
+      Throwable error, Status status) {
+    if (urlMethod.isEmpty()) {
+      return; // a record names its method
+    }
+    ServiceBinding protocol = dispatcher.protocolOf(Map.of(Keys.PROTOCOL, urlProtocol));
+    MethodSpec spec = protocol.spec().methods().get(urlMethod);
+    boolean stream = spec == null ? route != Route.UNARY : spec.kind() != MethodKind.UNARY;
+    dispatcher.report(CallReport.of(protocol.name(), protocol.protocolHash(), urlMethod,
+            stream ? "stream" : "unary", started)
+        .caller(caller.requestId(), caller.identity()).remote(caller.remoteAddress()).failure(error)
+        .stream(stream ? Dispatcher.newStreamId() : null).httpStatus(status.httpStatus()));
   }
 
   /** Why a URL's protocol and method cannot be served here, if they cannot. */
@@ -198,18 +225,16 @@ public final class RequestHandler {
       Caller caller, BufferAllocator memory) throws IOException {
     long started = System.nanoTime();
     RequestParser.Prepared prepared;
-    CapturingInputStream captured = new CapturingInputStream(body);
-    if (dispatcher.listener().map(CallListener::wantsRequestData).orElse(false)) {
-      captured.start(MAX_CAPTURED_REQUEST);
-    }
+    RequestShape request;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(captured, memory);
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory);
       if (opened.isEmpty()) {
         return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
       }
       try (IpcStreamReader reader = opened.get()) {
         boolean hasBatch = reader.next();
         Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+        request = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
         prepared = RequestParser.parse(dispatcher, reader, hasBatch, metadata, caller.requestId(), memory,
             caller.identity());
         int extra = 0;
@@ -221,7 +246,6 @@ public final class RequestHandler {
     } catch (WireFormatException e) {
       return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
     }
-    Request request = new Request(captured.stop(), captured.overflowed());
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, failure.error(), caller, memory);
       return failure.notFound() ? Status.NOT_FOUND : Status.BAD_REQUEST;
@@ -262,11 +286,8 @@ public final class RequestHandler {
     }
   }
 
-  /** The request's bytes as captured for access records (null when not kept), and whether they were too large. */
-  private record Request(byte[] bytes, boolean truncated) {}
-
   private Status unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
-      long started, Request request) throws IOException {
+      long started, RequestShape request) throws IOException {
     MethodSpec spec = call.spec();
     RowLayout result = spec.result();
     Throwable failure = null;
@@ -301,13 +322,14 @@ public final class RequestHandler {
       return Status.OK;
     } finally {
       call.context().attach(null);
-      dispatcher.report(call.binding(), spec.name(), "unary", call.context(), started, caller.remoteAddress(), failure,
-          null, false, request.bytes(), request.truncated());
+      dispatcher.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), spec.name(),
+              "unary", started).call(call.context()).remote(caller.remoteAddress()).failure(failure)
+          .request(request).httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus()));
     }
   }
 
   private Status init(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
-      long started, Request request) throws IOException {
+      long started, RequestShape request) throws IOException {
     MethodSpec spec = call.spec();
     ServerCall context = call.context();
     byte[] streamId = randomBytes();
@@ -346,6 +368,7 @@ public final class RequestHandler {
       byte[] callId = randomBytes();
       String callToken = tokens.seal(StreamCheckpoint.call(new StreamCheckpoint.Call(callId, streamId,
           call.binding().name(), spec.name(), IpcBytes.schema(output), IpcBytes.schema(restorable.inputSchema()))), caller.identity());
+      RequestNotes.current().callToken(callToken);
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (restorable.producer()) {
@@ -366,8 +389,12 @@ public final class RequestHandler {
       }
       return failure == null ? Status.OK : Status.METHOD_ERROR;
     } finally {
-      dispatcher.report(call.binding(), spec.name(), "stream", context, started, caller.remoteAddress(), failure,
-          HexFormat.of().formatHex(streamId), false, request.bytes(), request.truncated());
+      CallReport report = CallReport.of(call.binding().name(), call.binding().protocolHash(), spec.name(),
+              "stream", started).call(context).remote(caller.remoteAddress()).failure(failure)
+          .stream(HexFormat.of().formatHex(streamId)).request(request)
+          .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+      RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
+      dispatcher.report(report);
     }
   }
 
@@ -443,8 +470,10 @@ public final class RequestHandler {
         try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
           // an empty stream: the client sees the end
         }
-        dispatcher.report(resumed.binding(), resumed.spec().name(), "stream", context, started, caller.remoteAddress(), null,
-            streamId, true, null, false);
+        dispatcher.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
+                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+            .stream(streamId).cancelled(true).httpStatus(Status.OK.httpStatus())
+            .requestStateBytes(CallReport.stateBytes(metadata)));
         return Status.OK;
       }
       Throwable failure = null;
@@ -461,8 +490,12 @@ public final class RequestHandler {
         }
       } finally {
         context.attach(null);
-        dispatcher.report(resumed.binding(), resumed.spec().name(), "stream", context, started, caller.remoteAddress(), failure,
-            streamId, false, null, false);
+        CallReport report = CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
+                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+            .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
+            .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+        RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
+        dispatcher.report(report);
       }
       return failure == null ? Status.OK : Status.METHOD_ERROR;
     } catch (WireFormatException e) {
@@ -580,7 +613,9 @@ public final class RequestHandler {
 
   private String cursor(Restorable restorable, byte[] callId, Caller caller, BufferAllocator memory) {
     byte[] state = StateCodec.encode(restorable.state(), memory);
-    return tokens.seal(StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(callId, state)), caller.identity());
+    String token = tokens.seal(StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(callId, state)), caller.identity());
+    RequestNotes.current().cursor(token);
+    return token;
   }
 
   private static Throwable reported(Throwable error) {
@@ -617,6 +652,7 @@ public final class RequestHandler {
 
   private void writeErrorStream(OutputStream out, Schema schema, Throwable error, Caller caller,
       BufferAllocator memory) throws IOException {
+    RequestNotes.current().refused(error);
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
       writeError(writer, schema, error, caller, memory);
     }

@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
@@ -34,9 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerConnection {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
-
-  /** Requests larger than this are logged without their payload. */
-  private static final long MAX_CAPTURED_REQUEST = 64L << 20;
 
   private final Dispatcher dispatcher;
   private final CapturingInputStream in;
@@ -117,12 +114,9 @@ public final class ServerConnection {
 
   private boolean serveOne(String requestId, BufferAllocator memory) throws IOException {
     RequestParser.Prepared prepared;
-    boolean capture = dispatcher.listener().map(CallListener::wantsRequestData).orElse(false);
-    if (capture) {
-      in.start(MAX_CAPTURED_REQUEST);
-    }
     long started = System.nanoTime();
-    byte[] requestBytes = null;
+    Map<String, String> requested = Map.of();
+    RequestShape shape = null;
     try {
       Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
       if (opened.isEmpty()) {
@@ -131,6 +125,8 @@ public final class ServerConnection {
       try (IpcStreamReader reader = opened.get()) {
         boolean hasBatch = reader.next();
         Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+        requested = metadata;
+        shape = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
         if (abandonedInputExpected) {
           abandonedInputExpected = false;
           if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
@@ -147,9 +143,7 @@ public final class ServerConnection {
         }
         prepared = RequestParser.requireSingleBatch(prepared, extra);
       }
-      requestBytes = in.stop();
     } catch (WireFormatException e) {
-      in.stop();
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
       return false;
@@ -158,6 +152,7 @@ public final class ServerConnection {
       writeErrorStream(failure.schema(), failure.error(), requestId);
       // the client may take the refused call for a stream and complete it with an input stream
       abandonedInputExpected = true;
+      reportRefusal(requested, failure.error(), requestId, started, shape);
     } else if (prepared instanceof RequestParser.TransportOptionsCall) {
       TransportOptions.write(out, dispatcher.serverId(), memory);
       out.flush();
@@ -173,7 +168,7 @@ public final class ServerConnection {
         }
       } finally {
         call.close();
-        report(call, started, requestBytes);
+        report(call, started, shape);
       }
     }
     return true;
@@ -196,14 +191,31 @@ public final class ServerConnection {
     }
   }
 
-  private void report(PreparedCall call, long started, byte[] requestBytes) {
+  private void report(PreparedCall call, long started, RequestShape shape) {
     Outcome done = outcome;
     outcome = null;
     if (done != null) {
-      dispatcher.report(call.binding(), call.spec().name(), call.spec().kind().wireName(), call.context(),
-          started, remoteAddress, done.error, done.streamId, done.cancelled, requestBytes,
-          requestBytes == null && in.overflowed());
+      dispatcher.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), call.spec().name(),
+              call.spec().kind().wireName(), started)
+          .call(call.context()).remote(remoteAddress).failure(done.error).stream(done.streamId)
+          .cancelled(done.cancelled).request(shape));
     }
+  }
+
+  /** Records a request refused before it became a call (none when it named no method). */
+  private void reportRefusal(Map<String, String> requested, Throwable error, String requestId, long started,
+      RequestShape shape) {
+    String method = requested.get(Keys.METHOD);
+    if (method == null || method.isEmpty()) {
+      return;
+    }
+    ServiceBinding protocol = dispatcher.protocolOf(requested);
+    MethodSpec spec = protocol.spec().methods().get(method);
+    boolean stream = spec != null && spec.kind() != MethodKind.UNARY;
+    dispatcher.report(CallReport.of(protocol.name(), protocol.protocolHash(), method,
+            stream ? "stream" : "unary", started)
+        .caller(requestId, Identity.ANONYMOUS).remote(remoteAddress).failure(error)
+        .stream(stream ? Dispatcher.newStreamId() : null).request(shape));
   }
 
   // ---------------------------------------------------------------- unary

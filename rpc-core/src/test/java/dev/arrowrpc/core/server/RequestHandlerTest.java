@@ -1,6 +1,5 @@
 package dev.arrowrpc.core.server;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,17 +103,7 @@ class RequestHandlerTest {
   @BeforeEach
   void start() {
     memory = new RootAllocator();
-    CallListener listener = new CallListener() {
-      @Override
-      public void onCall(CallRecord record) {
-        records.add(record);
-      }
-
-      @Override
-      public boolean wantsRequestData() {
-        return true;
-      }
-    };
+    CallListener listener = records::add;
     server = RpcServer.builder(Seam.class, new Impl()).allocator(memory).listener(listener).build();
     handler = new RequestHandler(server.dispatcher(), PLAIN);
   }
@@ -205,15 +194,78 @@ class RequestHandlerTest {
   }
 
   @Test
-  void unaryAndInitRecordsCarryTheRequest() throws IOException {
-    byte[] unary = request("answer");
-    assertEquals(RequestHandler.Status.OK, handle(RequestHandler.Route.UNARY, "answer", unary).status());
-    byte[] init = request("counter");
-    Answer opened = handle(RequestHandler.Route.INIT, "counter", init);
+  void recordsCarryTheRequestShapeAndTokenSizesNeverTheirValues() throws IOException {
+    assertEquals(RequestHandler.Status.OK, handle(RequestHandler.Route.UNARY, "answer", request("answer")).status());
+    Answer opened = handle(RequestHandler.Route.INIT, "counter", request("counter"));
     assertEquals(List.of("data 1", "sentinel 0"), batches(opened.body()));
-    assertEquals(2, records.size());
-    assertArrayEquals(unary, records.get(0).requestData().orElseThrow());
-    assertArrayEquals(init, records.get(1).requestData().orElseThrow());
+    Map<String, String> tokens = new LinkedHashMap<>();
+    try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(opened.body()), memory).orElseThrow()) {
+      while (reader.next()) {
+        if (reader.metadata().containsKey(Keys.CALL_STATE)) {
+          tokens.put(Keys.STREAM_STATE, reader.metadata().get(Keys.STREAM_STATE));
+          tokens.put(Keys.CALL_STATE, reader.metadata().get(Keys.CALL_STATE));
+        }
+      }
+    }
+    long sent = tokens.get(Keys.STREAM_STATE).length() + tokens.get(Keys.CALL_STATE).length();
+    Answer turned = handle(RequestHandler.Route.EXCHANGE, "counter", stream(tokens, 0));
+    assertEquals(RequestHandler.Status.OK, turned.status());
+    assertEquals(3, records.size());
+
+    CallRecord unary = records.get(0);
+    assertEquals("unary", unary.methodType());
+    assertEquals(Optional.of(new dev.arrowrpc.core.RequestShape(List.of(), 1)), unary.request());
+    assertEquals(java.util.OptionalInt.of(200), unary.httpStatus());
+    assertTrue(unary.requestStateBytes().isEmpty() && unary.responseStateBytes().isEmpty());
+
+    CallRecord init = records.get(1);
+    assertEquals("stream", init.methodType());
+    assertTrue(init.request().isPresent(), "an init record describes its request");
+    assertEquals(java.util.OptionalLong.of(sent), init.responseStateBytes());
+    assertTrue(init.requestStateBytes().isEmpty());
+
+    CallRecord turn = records.get(2);
+    assertEquals(init.streamId(), turn.streamId());
+    assertTrue(turn.request().isEmpty(), "a continuation carries no request shape");
+    assertEquals(java.util.OptionalLong.of(sent), turn.requestStateBytes());
+    assertTrue(turn.responseStateBytes().orElseThrow() > 0, "the turn returns a fresh cursor");
+    for (CallRecord record : records) {
+      assertEquals("Seam", record.protocol());
+      assertEquals(server.dispatcher().protocolHash(), record.protocolHash());
+      assertTrue(record.ok());
+    }
+  }
+
+  @Test
+  void refusedRequestsAreRecordedUnderThePrimaryProtocol() throws IOException {
+    assertEquals(RequestHandler.Status.NOT_FOUND, handle(RequestHandler.Route.UNARY, "nope", new byte[0]).status());
+    assertEquals(RequestHandler.Status.BAD_REQUEST, handle(RequestHandler.Route.UNARY, "answer", new byte[0]).status());
+    assertEquals(RequestHandler.Status.BAD_REQUEST,
+        handle(RequestHandler.Route.EXCHANGE, "counter", stream(Map.of(), 0)).status());
+    assertEquals(3, records.size(), records.toString());
+
+    CallRecord unknown = records.get(0);
+    assertEquals("nope", unknown.method());
+    assertEquals("unary", unknown.methodType());
+    assertEquals("Seam", unknown.protocol());
+    assertEquals(server.dispatcher().protocolHash(), unknown.protocolHash());
+    CallRecord.Failure failure = unknown.failure().orElseThrow();
+    assertEquals("MethodNotImplementedError", failure.type());
+    assertEquals("UNIMPLEMENTED", failure.code());
+    assertEquals(Optional.of("method_not_implemented"), failure.kind());
+    assertEquals(java.util.OptionalInt.of(404), unknown.httpStatus());
+    assertEquals("0123456789abcdef", unknown.requestId());
+
+    CallRecord empty = records.get(1);
+    assertEquals("answer", empty.method());
+    assertEquals("ProtocolError", empty.failure().orElseThrow().type());
+    assertEquals("UNKNOWN", empty.failure().orElseThrow().code());
+    assertEquals(java.util.OptionalInt.of(400), empty.httpStatus());
+
+    CallRecord tokenless = records.get(2);
+    assertEquals("stream", tokenless.methodType());
+    assertTrue(tokenless.streamId().orElseThrow().matches("[0-9a-f]{32}"));
+    assertTrue(tokenless.failure().orElseThrow().message().contains("stream tokens"));
   }
 
   @Test
