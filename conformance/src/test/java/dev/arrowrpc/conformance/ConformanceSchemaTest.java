@@ -45,6 +45,12 @@ class ConformanceSchemaTest {
   }
 
   @Test
+  void everyStreamDeclaresTheReferencesKind() {
+    PRIMARY.methods().values().stream().filter(m -> m.kind() != dev.arrowrpc.core.schema.MethodKind.UNARY)
+        .forEach(m -> assertEquals(Optional.of(m.name().contains("exchange")), m.isExchange(), m.name()));
+  }
+
+  @Test
   void newUnaryMethodsHaveTheReferenceSchemas() {
     assertEquals("[" + field("value", false, "utf8") + "," + field("include_sha256", false, "bool") + "]",
         fields("published_string", "params"));
