@@ -132,7 +132,14 @@ def load_reference(args: argparse.Namespace) -> Reference:
         except ImportError:
             pass
         else:
-            version = getattr(vgi_rpc, "__version__", "?")
+            version = getattr(vgi_rpc, "__version__", None)
+            if version is None:
+                from importlib import metadata
+
+                try:
+                    version = metadata.version("vgi-rpc")
+                except metadata.PackageNotFoundError:
+                    version = "?"
             return Reference(
                 utils,
                 _types._build_params_schema,

@@ -38,6 +38,17 @@ final class Batches {
   /** {@code by: int64}: input of the sticky-session counter exchange. */
   static final Schema SESSION_INPUT = schema(Field.nullable("by", INT64));
 
+  /** {@code index: int64, seen: utf8}: output of the tick-metadata producer. */
+  static final Schema TICK_METADATA =
+      schema(Field.nullable("index", INT64), Field.nullable("seen", ArrowType.Utf8.INSTANCE));
+
+  /** {@code value: int64}: output of the producer of annotated batches. */
+  static final Schema ANNOTATED = schema(Field.nullable("value", INT64));
+
+  /** {@code seen: utf8, keys: utf8}: output of the input-metadata exchange. */
+  static final Schema INPUT_METADATA =
+      schema(Field.nullable("seen", ArrowType.Utf8.INSTANCE), Field.nullable("keys", ArrowType.Utf8.INSTANCE));
+
   /** The schema with no fields. */
   static final Schema EMPTY = new Schema(List.of());
 
@@ -101,6 +112,39 @@ final class Batches {
       score.setValueCount(1);
     }
     root.setRowCount(1);
+    return root;
+  }
+
+  /** A one-row batch with the given strings, in the output schema's column order. */
+  static VectorSchemaRoot strings(BatchOutput out, String... values) {
+    VectorSchemaRoot root = out.newBatch();
+    for (int i = 0; i < values.length; i++) {
+      VarCharVector column = (VarCharVector) root.getVector(i);
+      column.allocateNew(1);
+      column.setSafe(0, values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      column.setValueCount(1);
+    }
+    root.setRowCount(1);
+    return root;
+  }
+
+  /** One tick-metadata row: {@code index} and the metadata value seen. */
+  static VectorSchemaRoot tickSeen(BatchOutput out, long index, String seen) {
+    VectorSchemaRoot root = out.newBatch();
+    fill((BigIntVector) root.getVector("index"), 1, row -> index);
+    VarCharVector column = (VarCharVector) root.getVector("seen");
+    column.allocateNew(1);
+    column.setSafe(0, seen.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    column.setValueCount(1);
+    root.setRowCount(1);
+    return root;
+  }
+
+  /** {@code rows} consecutive int64 values from {@code first}, on a one-column output schema. */
+  static VectorSchemaRoot values(BatchOutput out, long first, int rows) {
+    VectorSchemaRoot root = out.newBatch();
+    fill((BigIntVector) root.getVector(0), rows, i -> first + i);
+    root.setRowCount(rows);
     return root;
   }
 

@@ -1,5 +1,7 @@
 package dev.arrowrpc.conformance;
 
+import static dev.arrowrpc.core.StreamKind.Kind.EXCHANGE;
+import static dev.arrowrpc.core.StreamKind.Kind.PRODUCER;
 import static dev.arrowrpc.core.Wire.Type.DECIMAL128;
 import static dev.arrowrpc.core.Wire.Type.DICTIONARY_UTF8;
 import static dev.arrowrpc.core.Wire.Type.FIXED_SIZE_BINARY;
@@ -18,6 +20,7 @@ import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.Nullable;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamHeader;
+import dev.arrowrpc.core.StreamKind;
 import dev.arrowrpc.core.Wire;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -31,9 +34,10 @@ import java.util.Map;
 
 /**
  * The cross-language conformance service of vgi-rpc (protocol {@code ConformanceService}, version
- * 1.0.0): 55 unary methods and 26 streams covering every capability the framework offers. Method
- * and parameter names are the wire's, hence snake_case. Every stream is a {@link BatchStream}
- * whose kind (producer or exchange) is decided at run time, as the reference declares them.
+ * 2.0.0, as vgi-rpc 0.52 defines it): 61 unary methods and 29 streams covering every capability the
+ * framework offers. Method and parameter names are the wire's, hence snake_case. Every stream is a
+ * {@link BatchStream} whose schemas are decided at run time; each declares its kind with {@link
+ * StreamKind}, as the reference declares a producer or an exchange state.
  *
  * <p>The methods' behaviour is documented on {@link ConformanceServiceImpl}.
  */
@@ -50,6 +54,12 @@ public interface ConformanceService {
 
   /** Returns {@code target_bytes} zero bytes; a negative size is a ValueError. */
   byte[] oversized_unary(long target_bytes);
+
+  /**
+   * Returns {@code value} through a pre-published external reference (publish once, reuse), which
+   * needs the worker's external storage; without it the call fails with a RuntimeError.
+   */
+  String published_string(String value, boolean include_sha256);
 
   /** Echoes an int64. */
   long echo_int(long value);
@@ -89,6 +99,19 @@ public interface ConformanceService {
 
   /** Echoes an int64 or null. */
   @Nullable Long echo_optional_int(@Nullable Long value);
+
+  /** Echoes a point or null (a binary cell, nullable). */
+  @Nullable Point echo_optional_point(@Nullable Point point);
+
+  /** Echoes an int32 or null (the reference's {@code Annotated[int | None, ArrowType(int32)]}). */
+  @Nullable @Wire(INT32) Integer echo_annotated_optional_int(@Nullable @Wire(INT32) Integer value);
+
+  /**
+   * Echoes an int32 declared non-nullable inside an optional (the reference's {@code
+   * Annotated[int, ArrowType(int32, nullable=False)] | None}): the schema says non-nullable.
+   */
+  @Nullable(declared = false) @Wire(INT32) Integer echo_outer_optional_non_null(
+      @Nullable(declared = false) @Wire(INT32) Integer value);
 
   // ---------------------------------------------------------------- records
 
@@ -174,6 +197,16 @@ public interface ConformanceService {
   /** Echoes a record of deeply nested and dictionary-encoded values. */
   DeepNested echo_deep_nested(DeepNested data);
 
+  /**
+   * Packs enums and points received inside containers into a {@link NestedContainers}: the
+   * distinct statuses, the first status and point (or null), and the batch {@code {value: [1, 2]}}.
+   */
+  NestedContainers pack_nested_containers(
+      List<Status> statuses, List<Point> points, Map<String, Status> status_by_name);
+
+  /** Echoes enum members in a list. */
+  List<Status> echo_status_list(List<Status> statuses);
+
   /** Echoes a dictionary-encoded string. */
   @Wire(DICTIONARY_UTF8) String echo_dict_encoded_string(@Wire(DICTIONARY_UTF8) String value);
 
@@ -216,70 +249,102 @@ public interface ConformanceService {
   // ---------------------------------------------------------------- producer streams
 
   /** Produces {@code count} counter batches. */
+  @StreamKind(PRODUCER)
   BatchStream produce_n(long count);
 
+  /** Reports the {@code vgi.conformance.tick} metadata of each tick, {@code count} times. */
+  @StreamKind(PRODUCER)
+  BatchStream produce_tick_metadata(long count);
+
   /** Produces no batch. */
+  @StreamKind(PRODUCER)
   BatchStream produce_empty();
 
   /** Produces one batch. */
+  @StreamKind(PRODUCER)
   BatchStream produce_single();
 
   /** Produces {@code batch_count} batches of {@code rows_per_batch} rows. */
+  @StreamKind(PRODUCER)
   BatchStream produce_large_batches(long rows_per_batch, long batch_count);
 
+  /** Produces {@code count} batches of {@code rows_per_batch} rows, each with its own metadata. */
+  @StreamKind(PRODUCER)
+  BatchStream produce_annotated_batches(long count, long rows_per_batch);
+
   /** Produces {@code count} batches, each after an INFO log. */
+  @StreamKind(PRODUCER)
   BatchStream produce_with_logs(long count);
 
   /** Produces {@code emit_before_error} batches, then fails. */
+  @StreamKind(PRODUCER)
   BatchStream produce_error_mid_stream(long emit_before_error);
 
   /** Fails before the stream starts. */
+  @StreamKind(PRODUCER)
   BatchStream produce_error_on_init();
 
   /** Produces one batch of {@code rows_per_batch} rows. */
+  @StreamKind(PRODUCER)
   BatchStream produce_oversized_batch(long rows_per_batch);
 
   /** Produces {@code count} batches after a header. */
   @StreamHeader(ConformanceHeader.class)
+  @StreamKind(PRODUCER)
   BatchStream produce_with_header(long count);
 
   /** Like {@link #produce_with_header}, logging once while the stream starts. */
   @StreamHeader(ConformanceHeader.class)
+  @StreamKind(PRODUCER)
   BatchStream produce_with_header_and_logs(long count);
 
   // ---------------------------------------------------------------- exchange streams
 
   /** Multiplies each input value by {@code factor}. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_scale(double factor);
 
   /** Answers each input batch with the running sum and the turn count. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_accumulate();
 
   /** Echoes each input batch after an INFO and a DEBUG log. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_with_logs();
 
   /** Echoes input until turn {@code fail_on}, which fails. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_error_on_nth(long fail_on);
 
   /** Answers every turn with a batch of no rows and no columns. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_zero_columns();
 
+  /** Answers each input batch with the custom metadata it arrived with. */
+  @StreamKind(EXCHANGE)
+  BatchStream exchange_input_metadata();
+
   /** Fails before the stream starts. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_error_on_init();
 
   /** Answers any input with a counter batch of {@code rows_per_batch} rows. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_oversized(long rows_per_batch);
 
   /** Scales like {@link #exchange_scale}, after a header. */
   @StreamHeader(ConformanceHeader.class)
+  @StreamKind(EXCHANGE)
   BatchStream exchange_with_header(double factor);
 
   // ---------------------------------------------------------------- cancellation
 
   /** Produces forever, counting turns and cancellations in the cancel probe. */
+  @StreamKind(PRODUCER)
   BatchStream cancellable_producer();
 
   /** Echoes input, counting turns and cancellations in the cancel probe. */
+  @StreamKind(EXCHANGE)
   BatchStream cancellable_exchange();
 
   /** Returns the cancel probe: produce calls, exchange calls, cancel calls. */
@@ -292,17 +357,21 @@ public interface ConformanceService {
 
   /** Produces {@code count} counter batches after the rich header built from {@code seed}. */
   @StreamHeader(RichHeader.class)
+  @StreamKind(PRODUCER)
   BatchStream produce_with_rich_header(long seed, long count);
 
   /** Produces {@code count} batches whose schema the flags choose, after a rich header. */
   @StreamHeader(RichHeader.class)
+  @StreamKind(PRODUCER)
   BatchStream produce_dynamic_schema(long seed, long count, boolean include_strings, boolean include_floats);
 
   /** Echoes float64 input, widening int and float32 columns to float64 first. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_cast_compatible();
 
   /** Scales by {@code factor} after the rich header built from {@code seed}. */
   @StreamHeader(RichHeader.class)
+  @StreamKind(EXCHANGE)
   BatchStream exchange_with_rich_header(long seed, double factor);
 
   // ---------------------------------------------------------------- sticky sessions (HTTP only)
@@ -317,8 +386,10 @@ public interface ConformanceService {
   long close_counter();
 
   /** Produces {@code count} increments of the sticky session's counter. */
+  @StreamKind(PRODUCER)
   BatchStream stream_session_counter(long count);
 
   /** Adds each input batch's {@code by} column to the sticky session's counter. */
+  @StreamKind(EXCHANGE)
   BatchStream exchange_session_counter();
 }

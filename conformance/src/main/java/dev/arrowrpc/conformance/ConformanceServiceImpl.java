@@ -11,8 +11,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The conformance service's behaviour, as the reference implements it: echoes return their
@@ -21,6 +29,9 @@ import java.util.Map;
  * {@link ProducerStates} and {@link ExchangeStates}.
  */
 public final class ConformanceServiceImpl implements ConformanceService {
+  /** Where results that carry Arrow batches are built; the server closes them once written. */
+  private static final BufferAllocator RESULT_MEMORY = new RootAllocator();
+
   private final CancelProbe probe;
   private final StickyCounters sessions = StickyCounters.processWide();
 
@@ -58,6 +69,15 @@ public final class ConformanceServiceImpl implements ConformanceService {
       throw new IllegalArgumentException("target_bytes must be non-negative");
     }
     return new byte[ProducerStates.rowCount(target_bytes, "target_bytes")];
+  }
+
+  /**
+   * Always fails: this worker has no external storage to publish through, and the reference
+   * refuses the call without one.
+   */
+  @Override
+  public String published_string(String value, boolean include_sha256) {
+    throw new RpcException("RuntimeError", "published_string requires external storage");
   }
 
   @Override
@@ -114,6 +134,21 @@ public final class ConformanceServiceImpl implements ConformanceService {
 
   @Override
   public Long echo_optional_int(Long value) {
+    return value;
+  }
+
+  @Override
+  public Point echo_optional_point(Point point) {
+    return point;
+  }
+
+  @Override
+  public Integer echo_annotated_optional_int(Integer value) {
+    return value;
+  }
+
+  @Override
+  public Integer echo_outer_optional_non_null(Integer value) {
     return value;
   }
 
@@ -253,6 +288,50 @@ public final class ConformanceServiceImpl implements ConformanceService {
     return value;
   }
 
+  /**
+   * Packs the containers: {@code frozen_statuses} holds the distinct statuses in first-seen order,
+   * {@code tagged_status} and {@code tagged_point} the first of each (null when empty) and {@code
+   * tagged_batch} the batch {@code {value: [1, 2]}} (int64, nullable), which the server releases
+   * once the result is written.
+   */
+  @Override
+  public NestedContainers pack_nested_containers(
+      List<Status> statuses, List<Point> points, Map<String, Status> status_by_name) {
+    requireMembers(statuses, "statuses were not reconstructed as Status members");
+    requireMembers(points, "points were not reconstructed as Point instances");
+    requireMembers(status_by_name.values(), "status_by_name values were not reconstructed as Status members");
+    return new NestedContainers(statuses, points, status_by_name, new LinkedHashSet<>(statuses),
+        statuses.isEmpty() ? null : statuses.get(0),
+        points.isEmpty() ? null : points.get(0),
+        oneTwo());
+  }
+
+  /** The batch {@code {value: [1, 2]}}, as the reference builds it from a Python dict. */
+  private static VectorSchemaRoot oneTwo() {
+    Schema schema = new Schema(List.of(Field.nullable("value", new ArrowType.Int(64, true))));
+    VectorSchemaRoot root = VectorSchemaRoot.create(schema, RESULT_MEMORY);
+    BigIntVector value = (BigIntVector) root.getVector("value");
+    value.allocateNew(2);
+    value.set(0, 1);
+    value.set(1, 2);
+    value.setValueCount(2);
+    root.setRowCount(2);
+    return root;
+  }
+
+  @Override
+  public List<Status> echo_status_list(List<Status> statuses) {
+    requireMembers(statuses, "statuses were not reconstructed as Status members");
+    return statuses;
+  }
+
+  /** A null element (the list items are nullable on the wire) is a TypeError, as in the reference. */
+  private static void requireMembers(java.util.Collection<?> values, String message) {
+    if (values.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new RpcException("TypeError", message);
+    }
+  }
+
   // ---------------------------------------------------------------- several parameters
 
   @Override
@@ -349,6 +428,11 @@ public final class ConformanceServiceImpl implements ConformanceService {
   }
 
   @Override
+  public BatchStream produce_tick_metadata(long count) {
+    return BatchStream.producer(Batches.TICK_METADATA, new ProducerStates.TickMetadata(count));
+  }
+
+  @Override
   public BatchStream produce_empty() {
     return BatchStream.producer(Batches.COUNTER, new ProducerStates.Empty());
   }
@@ -362,6 +446,12 @@ public final class ConformanceServiceImpl implements ConformanceService {
   public BatchStream produce_large_batches(long rows_per_batch, long batch_count) {
     return BatchStream.producer(Batches.COUNTER,
         new ProducerStates.Large(ProducerStates.rowCount(rows_per_batch, "rows_per_batch"), batch_count));
+  }
+
+  @Override
+  public BatchStream produce_annotated_batches(long count, long rows_per_batch) {
+    return BatchStream.producer(Batches.ANNOTATED, new ProducerStates.Annotated(count,
+        ProducerStates.rowCount(Math.max(0, rows_per_batch), "rows_per_batch")));
   }
 
   @Override
@@ -429,6 +519,11 @@ public final class ConformanceServiceImpl implements ConformanceService {
   @Override
   public BatchStream exchange_zero_columns() {
     return BatchStream.exchange(Batches.EMPTY, Batches.EMPTY, new ExchangeStates.ZeroColumns());
+  }
+
+  @Override
+  public BatchStream exchange_input_metadata() {
+    return BatchStream.exchange(Batches.SCALE, Batches.INPUT_METADATA, new ExchangeStates.InputMetadata());
   }
 
   @Override

@@ -5,6 +5,9 @@ import dev.arrowrpc.core.BatchState;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.InputBatch;
 import dev.arrowrpc.core.LogLevel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
 
@@ -171,5 +174,39 @@ final class ExchangeStates {
       }
       out.emit(Batches.longs(out, counter.addAndGet(sum)));
     }
+  }
+
+  /**
+   * Reports the custom metadata each input batch arrived with, as one row: {@code seen} is the
+   * value of {@value #INPUT_KEY} (empty when absent) and {@code keys} every key present, sorted by
+   * code point and comma-joined (empty when there is none).
+   */
+  static final class InputMetadata implements BatchState {
+    /** The input metadata key whose value is reported. */
+    static final String INPUT_KEY = "vgi.conformance.input";
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      Map<String, String> metadata = input.metadata();
+      List<String> keys = new ArrayList<>(metadata.keySet());
+      keys.sort(ExchangeStates::compareCodePoints);
+      out.emit(Batches.strings(out, metadata.getOrDefault(INPUT_KEY, ""), String.join(",", keys)));
+    }
+  }
+
+  /** Orders strings by Unicode code point, as the reference sorts them (not by UTF-16 unit). */
+  static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

@@ -5,6 +5,8 @@ import dev.arrowrpc.core.BatchState;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.InputBatch;
 import dev.arrowrpc.core.LogLevel;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The states behind the conformance producers. Each tick a state emits exactly one batch or
@@ -247,6 +249,75 @@ final class ProducerStates {
       }
       long value = sessions.bound(context).addAndGet(1);
       out.emit(Batches.longs(out, value));
+      current++;
+    }
+  }
+
+  /**
+   * Reports the application metadata each tick carried: one row {@code {index, seen}} per tick,
+   * where {@code seen} is the tick's {@value #TICK_KEY} value (empty when absent). Like the
+   * reference, the batch that brings the count to {@code count} is the last, and at least one
+   * batch is emitted.
+   */
+  static final class TickMetadata implements BatchState {
+    /** The tick metadata key whose value is reported. */
+    static final String TICK_KEY = "vgi.conformance.tick";
+
+    private long count;
+    private long current;
+    private boolean done;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private TickMetadata() {}
+
+    TickMetadata(long count) {
+      this.count = count;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (done) {
+        out.finish();
+        return;
+      }
+      out.emit(Batches.tickSeen(out, current, input.metadata().getOrDefault(TICK_KEY, "")));
+      current++;
+      done = current >= count;
+    }
+  }
+
+  /**
+   * {@code count} batches of {@code rowsPerBatch} values {@code i * 1_000_000 + row}, each with its
+   * own custom metadata: {@code conformance.batch_index} (i), {@code conformance.batch_total}
+   * (count) and {@code conformance.emit_label} ({@link #EMIT_LABEL}); then finish.
+   */
+  static final class Annotated implements BatchState {
+    /** A constant, deliberately non-ASCII label every batch carries. */
+    static final String EMIT_LABEL = "\u00fcn\u00efcode-\u03bb";
+
+    private long count;
+    private int rowsPerBatch;
+    private long current;
+
+    /** For {@link dev.arrowrpc.core.server.StateCodec}, which restores the fields. */
+    private Annotated() {}
+
+    Annotated(long count, int rowsPerBatch) {
+      this.count = count;
+      this.rowsPerBatch = rowsPerBatch;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (current >= count) {
+        out.finish();
+        return;
+      }
+      Map<String, String> metadata = new LinkedHashMap<>();
+      metadata.put("conformance.batch_index", Long.toString(current));
+      metadata.put("conformance.batch_total", Long.toString(count));
+      metadata.put("conformance.emit_label", EMIT_LABEL);
+      out.emit(Batches.values(out, current * 1_000_000, rowsPerBatch), metadata);
       current++;
     }
   }

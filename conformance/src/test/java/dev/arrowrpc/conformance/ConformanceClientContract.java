@@ -969,13 +969,77 @@ abstract class ConformanceClientContract {
     assertEquals("after sticky", service.echo_string("after sticky"));
   }
 
+  // ================================================================ added in 2.0.0
+
+  @Test
+  void optionalRecordsAndAnnotatedOptionals() {
+    assertNull(service.echo_optional_point(null));
+    assertEquals(new Point(3, 4), service.echo_optional_point(new Point(3, 4)));
+    assertNull(service.echo_annotated_optional_int(null));
+    assertEquals(17, service.echo_annotated_optional_int(17));
+    assertEquals(23, service.echo_outer_optional_non_null(23));
+  }
+
+  @Test
+  void enumsAndRecordsInsideContainers() {
+    List<Status> statuses = List.of(Status.ACTIVE, Status.CLOSED);
+    List<Point> points = List.of(new Point(1, 2), new Point(3, 4));
+    Map<String, Status> byName = new LinkedHashMap<>();
+    byName.put("a", Status.ACTIVE);
+    byName.put("c", Status.CLOSED);
+    NestedContainers packed = service.pack_nested_containers(statuses, points, byName);
+    VectorSchemaRoot batch = own(packed.tagged_batch());
+    assertEquals(statuses, packed.statuses());
+    assertEquals(points, packed.points());
+    assertEquals(byName, packed.status_by_name());
+    assertEquals(Set.copyOf(statuses), packed.frozen_statuses());
+    assertEquals(Status.ACTIVE, packed.tagged_status());
+    assertEquals(new Point(1, 2), packed.tagged_point());
+    assertEquals(List.of(1L, 2L), List.of(((BigIntVector) batch.getVector("value")).get(0),
+        ((BigIntVector) batch.getVector("value")).get(1)));
+    assertEquals(statuses, service.echo_status_list(statuses));
+  }
+
+  @Test
+  void perBatchMetadataOfAProducer() {
+    try (BatchStream stream = service.produce_annotated_batches(3, 8)) {
+      for (int i = 0; i < 3; i++) {
+        VectorSchemaRoot batch = stream.tick().orElseThrow();
+        assertEquals(8, batch.getRowCount());
+        assertEquals(i * 1_000_000L, ((BigIntVector) batch.getVector("value")).get(0));
+        Map<String, String> metadata = stream.lastMetadata();
+        assertEquals(String.valueOf(i), metadata.get("conformance.batch_index"), "batch " + i);
+        assertEquals("3", metadata.get("conformance.batch_total"));
+        assertEquals("\u00fcn\u00efcode-\u03bb", metadata.get("conformance.emit_label"));
+      }
+      assertTrue(stream.tick().isEmpty());
+    }
+  }
+
+  @Test
+  void inputMetadataNeverShowsTransportKeys() {
+    try (BatchStream stream = service.exchange_input_metadata()) {
+      for (int turn = 0; turn < 3; turn++) {
+        VectorSchemaRoot out = stream.exchange(doubles((double) turn));
+        assertEquals("", ((VarCharVector) out.getVector("seen")).getObject(0).toString(), "turn " + turn);
+        assertEquals("", ((VarCharVector) out.getVector("keys")).getObject(0).toString(), "turn " + turn);
+      }
+    }
+    try (BatchStream stream = service.produce_tick_metadata(2)) {
+      for (int tick = 0; tick < 2; tick++) {
+        VectorSchemaRoot out = stream.tick().orElseThrow();
+        assertEquals("", ((VarCharVector) out.getVector("seen")).getObject(0).toString(), "tick " + tick);
+      }
+    }
+  }
+
   // ================================================================ describe
 
   @Test
   void describeListsEveryMethod() {
     ServiceDescription description = client.describe();
     assertEquals("ConformanceService", description.protocolName());
-    assertEquals(81, description.methods().size());
+    assertEquals(90, description.methods().size());
     Set<String> declared = new java.util.TreeSet<>();
     for (java.lang.reflect.Method method : ConformanceService.class.getDeclaredMethods()) {
       declared.add(method.getName());
@@ -983,9 +1047,10 @@ abstract class ConformanceClientContract {
     Set<String> described = new java.util.TreeSet<>();
     description.methods().forEach(m -> described.add(m.name()));
     assertEquals(declared, described);
-    assertEquals(55, description.methods().stream().filter(m -> m.methodType().equals("unary")).count());
+    assertEquals(61, description.methods().stream().filter(m -> m.methodType().equals("unary")).count());
+    // a stream's kind is unknown or the declared one (exchanges are the methods named for it)
     assertTrue(description.methods().stream().filter(m -> m.methodType().equals("stream"))
-        .allMatch(m -> m.isExchange().isEmpty() && !m.hasReturn()));
+        .allMatch(m -> !m.hasReturn() && m.isExchange().map(e -> e == m.name().contains("exchange")).orElse(true)));
     assertEquals(6, description.methods().stream().filter(m -> m.headerSchema().isPresent()).count());
     assertTrue(description.protocolHash().matches("[0-9a-f]{64}"), description.protocolHash());
   }

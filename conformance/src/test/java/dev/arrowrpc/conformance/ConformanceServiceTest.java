@@ -80,16 +80,16 @@ class ConformanceServiceTest {
   }
 
   @Test
-  void describesEightyOneMethodsWithRunTimeStreamKinds() {
+  void describesNinetyMethods() {
     ServiceDescription description = client.describe();
     assertEquals("ConformanceService", description.protocolName());
-    assertEquals(Optional.of("1.0.0"), description.protocolVersion());
-    assertEquals(81, description.methods().size());
-    assertEquals(55, description.methods().stream().filter(m -> m.methodType().equals("unary")).count());
+    assertEquals(Optional.of("2.0.0"), description.protocolVersion());
+    assertEquals(90, description.methods().size());
+    assertEquals(61, description.methods().stream().filter(m -> m.methodType().equals("unary")).count());
     List<ServiceDescription.Method> streams =
         description.methods().stream().filter(m -> m.methodType().equals("stream")).toList();
-    assertEquals(26, streams.size());
-    assertTrue(streams.stream().allMatch(m -> m.isExchange().isEmpty() && !m.hasReturn()));
+    assertEquals(29, streams.size());
+    assertTrue(streams.stream().noneMatch(ServiceDescription.Method::hasReturn));
     assertEquals(6, streams.stream().filter(m -> m.headerSchema().isPresent()).count());
     assertEquals(18, description.method("produce_dynamic_schema").orElseThrow()
         .headerSchema().orElseThrow().getFields().size());
@@ -395,6 +395,121 @@ class ConformanceServiceTest {
       }
     }).errorMessage());
     assertEquals(List.of(), drain(service.stream_session_counter(0)));
+  }
+
+  // ---------------------------------------------------------------- added in 2.0.0
+
+  @Test
+  void echoesOptionalAndAnnotatedValues() {
+    assertNull(service.echo_optional_point(null));
+    assertEquals(new Point(3, 4), service.echo_optional_point(new Point(3, 4)));
+    assertNull(service.echo_annotated_optional_int(null));
+    assertEquals(17, service.echo_annotated_optional_int(17));
+    assertEquals(Integer.MIN_VALUE, service.echo_annotated_optional_int(Integer.MIN_VALUE));
+    assertEquals(23, service.echo_outer_optional_non_null(23));
+  }
+
+  @Test
+  void packsNestedContainers() {
+    List<Status> statuses = List.of(Status.ACTIVE, Status.CLOSED, Status.ACTIVE);
+    List<Point> points = List.of(new Point(1, 2), new Point(3, 4));
+    Map<String, Status> byName = new LinkedHashMap<>();
+    byName.put("c", Status.CLOSED);
+    byName.put("a", Status.ACTIVE);
+    NestedContainers packed = service.pack_nested_containers(statuses, points, byName);
+    try (VectorSchemaRoot batch = packed.tagged_batch()) {
+      assertEquals(statuses, packed.statuses());
+      assertEquals(points, packed.points());
+      assertEquals(List.of("c", "a"), List.copyOf(packed.status_by_name().keySet()));
+      assertEquals(byName, packed.status_by_name());
+      assertEquals(List.of(Status.ACTIVE, Status.CLOSED), List.copyOf(packed.frozen_statuses()));
+      assertEquals(Status.ACTIVE, packed.tagged_status());
+      assertEquals(new Point(1, 2), packed.tagged_point());
+      assertEquals(List.of(Field.nullable("value", new ArrowType.Int(64, true))), batch.getSchema().getFields());
+      assertEquals(2, batch.getRowCount());
+      assertEquals(1, ((BigIntVector) batch.getVector("value")).get(0));
+      assertEquals(2, ((BigIntVector) batch.getVector("value")).get(1));
+    }
+    NestedContainers empty = service.pack_nested_containers(List.of(), List.of(), Map.of());
+    try (VectorSchemaRoot batch = empty.tagged_batch()) {
+      assertNull(empty.tagged_status());
+      assertNull(empty.tagged_point());
+      assertEquals(Set.of(), empty.frozen_statuses());
+      assertEquals(2, batch.getRowCount());
+    }
+    RpcException hole = assertThrows(RpcException.class,
+        () -> service.pack_nested_containers(java.util.Arrays.asList(Status.ACTIVE, null), points, byName));
+    assertEquals("TypeError", hole.errorType());
+    assertEquals("statuses were not reconstructed as Status members", hole.errorMessage());
+  }
+
+  @Test
+  void echoesStatusLists() {
+    assertEquals(List.of(Status.ACTIVE, Status.CLOSED), service.echo_status_list(List.of(Status.ACTIVE, Status.CLOSED)));
+    assertEquals(List.of(), service.echo_status_list(List.of()));
+    assertEquals("TypeError", assertThrows(RpcException.class,
+        () -> service.echo_status_list(java.util.Arrays.asList(Status.PENDING, null))).errorType());
+  }
+
+  @Test
+  void publishedStringNeedsExternalStorage() {
+    RpcException error = assertThrows(RpcException.class, () -> service.published_string("hi", true));
+    assertEquals("RuntimeError", error.errorType());
+    assertEquals("published_string requires external storage", error.errorMessage());
+    assertEquals("x", service.echo_string("x"));
+  }
+
+  @Test
+  void annotatedBatchesCarryTheirOwnMetadata() {
+    List<Map<String, String>> metadata = new ArrayList<>();
+    try (BatchStream stream = service.produce_annotated_batches(3, 8)) {
+      for (Optional<VectorSchemaRoot> batch = stream.tick(); batch.isPresent(); batch = stream.tick()) {
+        VectorSchemaRoot root = batch.get();
+        assertEquals(8, root.getRowCount());
+        BigIntVector value = (BigIntVector) root.getVector("value");
+        assertEquals(metadata.size() * 1_000_000L, value.get(0));
+        assertEquals(metadata.size() * 1_000_000L + 7, value.get(7));
+        metadata.add(stream.lastMetadata());
+      }
+    }
+    assertEquals(3, metadata.size());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(String.valueOf(i), metadata.get(i).get("conformance.batch_index"));
+      assertEquals("3", metadata.get(i).get("conformance.batch_total"));
+      assertEquals("\u00fcn\u00efcode-\u03bb", metadata.get(i).get("conformance.emit_label"));
+    }
+    try (BatchStream stream = service.produce_annotated_batches(1, 0)) {
+      assertEquals(0, stream.tick().orElseThrow().getRowCount());
+      assertTrue(stream.tick().isEmpty());
+    }
+  }
+
+  @Test
+  void tickMetadataIsReportedPerTick() {
+    try (BatchStream stream = service.produce_tick_metadata(2)) {
+      for (long i = 0; i < 2; i++) {
+        VectorSchemaRoot batch = stream.tick().orElseThrow();
+        assertEquals(i, ((BigIntVector) batch.getVector("index")).get(0));
+        assertEquals("", ((VarCharVector) batch.getVector("seen")).getObject(0).toString());
+      }
+      assertTrue(stream.tick().isEmpty());
+    }
+    try (BatchStream stream = service.produce_tick_metadata(0)) {
+      assertTrue(stream.tick().isPresent(), "like the reference, the first tick always emits");
+      assertTrue(stream.tick().isEmpty());
+    }
+  }
+
+  @Test
+  void exchangeReportsItsInputMetadata() {
+    try (BatchStream stream = service.exchange_input_metadata()) {
+      for (int turn = 0; turn < 2; turn++) {
+        VectorSchemaRoot out = stream.exchange(doubles(turn, turn));
+        assertEquals(1, out.getRowCount());
+        assertEquals("", ((VarCharVector) out.getVector("seen")).getObject(0).toString());
+        assertEquals("", ((VarCharVector) out.getVector("keys")).getObject(0).toString());
+      }
+    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -36,7 +36,7 @@ class StreamStatesTest {
   @Test
   void everyStateRoundTripsThroughTheStateCodec() throws Exception {
     List<Class<?>> states = stateClasses();
-    assertEquals(18, states.size(), "states: " + states);
+    assertEquals(21, states.size(), "states: " + states);
     try (BufferAllocator memory = new RootAllocator()) {
       for (Class<?> type : states) {
         Constructor<?> constructor = type.getDeclaredConstructor();

@@ -5,6 +5,7 @@ import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.StreamHeader;
+import dev.arrowrpc.core.StreamKind;
 import java.lang.reflect.AnnotatedParameterizedType;
 import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Method;
@@ -40,6 +41,23 @@ public record MethodSpec(
 
   /** The schema with no fields. */
   public static final Schema EMPTY_SCHEMA = new Schema(List.of());
+
+  /**
+   * Whether the stream accepts input batches, when that is known without running it: true for an
+   * exchange, false for a producer, empty for a unary method and for a {@link BatchStream} method
+   * that does not declare its {@link StreamKind}.
+   *
+   * @return the stream's kind as "is an exchange", if known
+   */
+  public Optional<Boolean> isExchange() {
+    return switch (kind) {
+      case UNARY -> Optional.empty();
+      case PRODUCER -> Optional.of(false);
+      case EXCHANGE -> Optional.of(true);
+      case STREAM -> Optional.ofNullable(method.getAnnotation(StreamKind.class))
+          .map(declared -> declared.value() == StreamKind.Kind.EXCHANGE);
+    };
+  }
 
   /** Whether the unary method returns a value (false for void and for streams). */
   public boolean hasReturn() {
@@ -82,6 +100,10 @@ public record MethodSpec(
     }
     Class<?> returnType = method.getReturnType();
     StreamHeader headerAnnotation = method.getAnnotation(StreamHeader.class);
+    if (method.getAnnotation(StreamKind.class) != null && returnType != BatchStream.class) {
+      throw new IllegalArgumentException(
+          "@StreamKind is only for BatchStream methods (Producer and Exchange state their kind)");
+    }
     if (returnType == BatchStream.class) {
       Optional<RecordSchema> header =
           headerAnnotation == null

@@ -16,24 +16,14 @@ import org.apache.arrow.vector.types.pojo.Field;
  */
 final class RecordBinaryCodec extends Codec {
   private final RecordSchema record;
-  private final boolean alwaysNullable;
 
   /**
    * Creates the codec.
    *
    * @param record the record's schema
-   * @param alwaysNullable declare the field nullable whatever the Java nullability (a unary result,
-   *     which the reference declares as {@code pa.binary()} with pyarrow's default nullable=true);
-   *     a null value is still refused unless the column itself is nullable
    */
-  RecordBinaryCodec(RecordSchema record, boolean alwaysNullable) {
+  RecordBinaryCodec(RecordSchema record) {
     this.record = record;
-    this.alwaysNullable = alwaysNullable;
-  }
-
-  @Override
-  public Field field(String name, boolean nullable) {
-    return super.field(name, nullable || alwaysNullable);
   }
 
   @Override

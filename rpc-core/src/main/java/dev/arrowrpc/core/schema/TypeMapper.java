@@ -45,7 +45,7 @@ public final class TypeMapper {
   public enum Position {
     /** A method parameter: a record is a binary IPC cell. */
     PARAMETER,
-    /** A unary result: a record is a binary IPC cell, an optional record a struct. */
+    /** A unary result: a record is a binary IPC cell. */
     RESULT,
     /** Inside a record or a collection: a record is a struct. */
     NESTED
@@ -86,20 +86,20 @@ public final class TypeMapper {
             "Optional<VectorSchemaRoot> is not supported: declare @Nullable VectorSchemaRoot (whoever"
                 + " receives a root owns and closes it, which an Optional would hide)");
       }
-      Codec codec = codec(inner, position, true, depth);
+      Codec codec = codec(inner, position, depth);
       return new Column(name, new OptionalCodec(codec), true, false);
     }
     if (annotatedNullable && raw.isPrimitive()) {
       throw new IllegalArgumentException(
           "@Nullable on primitive " + raw + ": use the boxed type or Optional");
     }
-    Codec codec = codec(annotated, position, annotatedNullable, depth);
+    Codec codec = codec(annotated, position, depth);
     Nullable nullable = annotation(annotated, Nullable.class);
     boolean declared = nullable == null || nullable.declared();
     return new Column(name, codec, annotatedNullable, raw.isPrimitive(), annotatedNullable && declared);
   }
 
-  private Codec codec(AnnotatedType annotated, Position position, boolean nullable, int depth) {
+  private Codec codec(AnnotatedType annotated, Position position, int depth) {
     Type type = annotated.getType();
     Class<?> raw = rawClass(type);
     Wire wire = annotation(annotated, Wire.class);
@@ -177,14 +177,11 @@ public final class TypeMapper {
     }
     if (raw.isRecord()) {
       RecordSchema record = record(raw, depth + 1);
-      if (position == Position.PARAMETER) {
-        return new RecordBinaryCodec(record, false);
+      if (position == Position.NESTED) {
+        return new StructCodec(record);
       }
-      if (position == Position.RESULT && !nullable) {
-        // the reference declares a dataclass result as pa.binary() with pyarrow's default nullable
-        return new RecordBinaryCodec(record, true);
-      }
-      return new StructCodec(record);
+      // a parameter or result, optional or not: a binary cell, nullable exactly when the value is
+      return new RecordBinaryCodec(record);
     }
     throw new IllegalArgumentException(
         "unsupported type " + type.getTypeName()

@@ -228,11 +228,11 @@ class ReferenceValuesTest {
   }
 
   /**
-   * Cases the reference cannot encode itself: its {@code _convert_for_arrow} leaves enum members
-   * and dataclasses inside lists and maps unconverted, which pyarrow then refuses.
+   * Cases the reference cannot encode itself. Before 0.52 its {@code _convert_for_arrow} left enum
+   * members and dataclasses inside lists and maps unconverted; 0.52 converts them recursively, so
+   * every case now has reference bytes.
    */
-  private static final Set<String> REFERENCE_CANNOT_ENCODE =
-      Set.of("echoColors.some", "echoPointsById.some", "echoPoints.some");
+  private static final Set<String> REFERENCE_CANNOT_ENCODE = Set.of();
 
   @Test
   void everyCaseHasReferenceBytes() {
