@@ -68,7 +68,9 @@ public final class ConformanceWorker {
     Optional<JsonlAccessLog> accessLog = options.accessLog().isPresent()
         ? Optional.of(JsonlAccessLog.append(options.accessLog().get(), options.accessLogDebug()))
         : Optional.empty();
-    RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl());
+    // the application protocols, in the reference's order: the conformance service, then the second one
+    RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl())
+        .protocol(SecondaryService.class, new SecondaryServiceImpl());
     accessLog.ifPresent(builder::listener);
     try (RpcServer server = builder.build()) {
       WorkerOptions.Transport transport = options.transport();

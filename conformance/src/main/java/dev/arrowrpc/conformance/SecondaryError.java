@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * An error of {@code conformance.Secondary.v1} with the full error model: a canonical code, an
- * optional kind and a detail array. It travels as a {@code StatusError} with its kind; the code
- * and the details are carried here for the error model of the core to put on the wire.
+ * optional kind and a detail array, all three put on the wire by the server (a detail array over
+ * the 4 KiB cap is dropped whole there). It travels as a {@code StatusError}.
  */
 public final class SecondaryError extends RpcException {
   private static final long serialVersionUID = 1L;
@@ -28,7 +28,7 @@ public final class SecondaryError extends RpcException {
    * @param details the detail objects, in wire order, each with its {@code @type}
    */
   public SecondaryError(String message, String code, Optional<String> kind, List<Map<String, Object>> details) {
-    super(ERROR_TYPE, message, "", "", kind.orElse(null));
+    super(RpcException.builder(ERROR_TYPE, message).codeName(code).kind(kind.orElse(null)).detailsJson(details));
     this.code = code;
     this.details = List.copyOf(details);
   }

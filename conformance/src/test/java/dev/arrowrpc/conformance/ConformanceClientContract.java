@@ -15,7 +15,8 @@ import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.ServiceDescription;
+import dev.arrowrpc.core.reflect.MethodInfo;
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -1038,7 +1039,7 @@ abstract class ConformanceClientContract {
   @Test
   void describeListsEveryMethod() {
     ServiceDescription description = client.describe();
-    assertEquals("ConformanceService", description.protocolName());
+    assertEquals("ConformanceService", description.protocol());
     assertEquals(90, description.methods().size());
     Set<String> declared = new java.util.TreeSet<>();
     for (java.lang.reflect.Method method : ConformanceService.class.getDeclaredMethods()) {
@@ -1048,9 +1049,9 @@ abstract class ConformanceClientContract {
     description.methods().forEach(m -> described.add(m.name()));
     assertEquals(declared, described);
     assertEquals(61, description.methods().stream().filter(m -> m.methodType().equals("unary")).count());
-    // a stream's kind is unknown or the declared one (exchanges are the methods named for it)
+    // every stream states its kind
     assertTrue(description.methods().stream().filter(m -> m.methodType().equals("stream"))
-        .allMatch(m -> !m.hasReturn() && m.isExchange().map(e -> e == m.name().contains("exchange")).orElse(true)));
+        .allMatch(m -> !m.hasReturn() && (m.streamKind().equals("exchange") || m.streamKind().equals("producer"))));
     assertEquals(6, description.methods().stream().filter(m -> m.headerSchema().isPresent()).count());
     assertTrue(description.protocolHash().matches("[0-9a-f]{64}"), description.protocolHash());
   }

@@ -13,7 +13,8 @@ import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
-import dev.arrowrpc.core.ServiceDescription;
+import dev.arrowrpc.core.reflect.MethodInfo;
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.transport.pipe.PipePair;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -82,20 +83,20 @@ class ConformanceServiceTest {
   @Test
   void describesNinetyMethods() {
     ServiceDescription description = client.describe();
-    assertEquals("ConformanceService", description.protocolName());
-    assertEquals(Optional.of("2.0.0"), description.protocolVersion());
+    assertEquals("ConformanceService", description.protocol());
+    assertEquals("2.0.0", description.protocolVersion());
     assertEquals(90, description.methods().size());
     assertEquals(61, description.methods().stream().filter(m -> m.methodType().equals("unary")).count());
-    List<ServiceDescription.Method> streams =
+    List<MethodInfo> streams =
         description.methods().stream().filter(m -> m.methodType().equals("stream")).toList();
     assertEquals(29, streams.size());
-    assertTrue(streams.stream().noneMatch(ServiceDescription.Method::hasReturn));
+    assertTrue(streams.stream().noneMatch(MethodInfo::hasReturn));
     assertEquals(6, streams.stream().filter(m -> m.headerSchema().isPresent()).count());
     assertEquals(18, description.method("produce_dynamic_schema").orElseThrow()
         .headerSchema().orElseThrow().getFields().size());
     assertTrue(description.protocolHash().matches("[0-9a-f]{64}"));
     List<String> voids = description.methods().stream()
-        .filter(m -> m.methodType().equals("unary") && !m.hasReturn()).map(ServiceDescription.Method::name).toList();
+        .filter(m -> m.methodType().equals("unary") && !m.hasReturn()).map(MethodInfo::name).toList();
     assertEquals(List.of("reset_cancel_probe", "void_noop", "void_with_param"), voids);
   }
 

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
-import dev.arrowrpc.core.ServiceDescription;
+import dev.arrowrpc.core.reflect.MethodInfo;
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.util.Json;
 import dev.arrowrpc.transport.pipe.PipePair;
 import java.nio.charset.StandardCharsets;
@@ -53,13 +54,13 @@ class SecondaryServiceTest {
   @Test
   void describesThreeUnversionedUnaryMethods() {
     ServiceDescription description = client.describe();
-    assertEquals("conformance.Secondary.v1", description.protocolName());
-    assertEquals(Optional.empty(), description.protocolVersion());
+    assertEquals("conformance.Secondary.v1", description.protocol());
+    assertEquals("", description.protocolVersion());
     assertEquals(List.of("echo_string", "fail", "fail_oversized"),
-        description.methods().stream().map(ServiceDescription.Method::name).toList());
+        description.methods().stream().map(MethodInfo::name).toList());
     assertTrue(description.methods().stream().allMatch(m -> m.methodType().equals("unary")));
     assertEquals(List.of(true, false, false),
-        description.methods().stream().map(ServiceDescription.Method::hasReturn).toList());
+        description.methods().stream().map(MethodInfo::hasReturn).toList());
   }
 
   @Test

@@ -112,7 +112,7 @@ public final class ReflectionService implements Reflection {
               method.kind().wireName(),
               method.hasReturn(),
               method.header().isPresent(),
-              streamKind(method.kind()),
+              streamKind(method),
               IpcBytes.schema(method.params().schema()),
               method.hasReturn() ? IpcBytes.schema(method.result().schema()) : new byte[0],
               method.header().map(h -> IpcBytes.schema(h.schema())).orElse(new byte[0]),
@@ -124,12 +124,13 @@ public final class ReflectionService implements Reflection {
         protocol.name(), protocol.version().orElse(""), protocol.protocolHash(), false, "", List.of(), methods);
   }
 
-  private static String streamKind(MethodKind kind) {
-    return switch (kind) {
+  /** The stream's kind: declared by the return type, or by {@code @StreamKind} on a batch stream. */
+  private static String streamKind(MethodSpec method) {
+    return switch (method.kind()) {
       case UNARY -> MethodInfo.NOT_A_STREAM;
       case PRODUCER -> "producer";
       case EXCHANGE -> "exchange";
-      case STREAM -> "unknown";
+      case STREAM -> method.isExchange().map(exchange -> exchange ? "exchange" : "producer").orElse("unknown");
     };
   }
 

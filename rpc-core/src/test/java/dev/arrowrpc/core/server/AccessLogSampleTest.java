@@ -169,35 +169,35 @@ class AccessLogSampleTest {
       RequestHandler handler = new RequestHandler(server.dispatcher(), PLAIN);
       RequestHandler.Caller caller = new RequestHandler.Caller(Identity.of("alice", "bearer"), "req-1", "127.0.0.1:4242");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handler.handle(RequestHandler.Route.UNARY, "add", new ByteArrayInputStream(addRequest(server, memory)), out, caller);
+      handler.handle(RequestHandler.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(addRequest(server, memory)), out, caller);
       // init, a turn, and a cancel
       out = new ByteArrayOutputStream();
-      handler.handle(RequestHandler.Route.INIT, "count", new ByteArrayInputStream(countRequest(server, memory)), out,
+      handler.handle(RequestHandler.Route.INIT, "Sampled", "count", new ByteArrayInputStream(countRequest(server, memory)), out,
           caller);
       Map<String, String> tokens = tokens(out.toByteArray(), memory);
-      handler.handle(RequestHandler.Route.EXCHANGE, "count", new ByteArrayInputStream(stream(memory, tokens, 0)),
+      handler.handle(RequestHandler.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, tokens, 0)),
           new ByteArrayOutputStream(), caller);
       Map<String, String> cancel = new LinkedHashMap<>(tokens);
       cancel.put(Keys.CANCEL, "");
-      handler.handle(RequestHandler.Route.EXCHANGE, "count", new ByteArrayInputStream(stream(memory, cancel, 0)),
+      handler.handle(RequestHandler.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, cancel, 0)),
           new ByteArrayOutputStream(), caller);
       // refusals: an unknown method, an empty body, a turn without tokens
-      handler.handle(RequestHandler.Route.UNARY, "nope", new ByteArrayInputStream(new byte[0]),
+      handler.handle(RequestHandler.Route.UNARY, "Sampled", "nope", new ByteArrayInputStream(new byte[0]),
           new ByteArrayOutputStream(), caller);
-      handler.handle(RequestHandler.Route.UNARY, "add", new ByteArrayInputStream(new byte[0]),
+      handler.handle(RequestHandler.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(new byte[0]),
           new ByteArrayOutputStream(), caller);
-      handler.handle(RequestHandler.Route.EXCHANGE, "count", new ByteArrayInputStream(stream(memory, Map.of(), 0)),
+      handler.handle(RequestHandler.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, Map.of(), 0)),
           new ByteArrayOutputStream(), caller);
     }
   }
 
   private static byte[] addRequest(RpcServer server, BufferAllocator memory) throws IOException {
-    MethodSpec spec = server.dispatcher().spec().methods().get("add");
+    MethodSpec spec = server.dispatcher().protocols().primary().spec().methods().get("add");
     return encoded(spec, memory, 2L, 3L);
   }
 
   private static byte[] countRequest(RpcServer server, BufferAllocator memory) throws IOException {
-    MethodSpec spec = server.dispatcher().spec().methods().get("count");
+    MethodSpec spec = server.dispatcher().protocols().primary().spec().methods().get("count");
     return encoded(spec, memory, 2L);
   }
 
@@ -205,7 +205,8 @@ class AccessLogSampleTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (var batch = spec.params().encode(1, (row, column) -> args[column], memory);
         IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
-      writer.write(batch, Map.of(Keys.METHOD, spec.name(), Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE));
+      writer.write(batch, Map.of(Keys.METHOD, spec.name(), Keys.PROTOCOL, "Sampled", Keys.REQUEST_VERSION,
+          Keys.REQUEST_VERSION_VALUE));
     }
     return out.toByteArray();
   }
@@ -230,6 +231,7 @@ class AccessLogSampleTest {
   private static byte[] request(BufferAllocator memory, String method, int rows) throws IOException {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(Keys.METHOD, method);
+    metadata.put(Keys.PROTOCOL, "Sampled");
     metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
     return stream(memory, metadata, rows);
   }

@@ -231,7 +231,7 @@ class RequestHandlerTest {
     assertTrue(turn.responseStateBytes().orElseThrow() > 0, "the turn returns a fresh cursor");
     for (CallRecord record : records) {
       assertEquals("Seam", record.protocol());
-      assertEquals(server.dispatcher().protocolHash(), record.protocolHash());
+      assertEquals(server.dispatcher().protocols().primary().protocolHash(), record.protocolHash());
       assertTrue(record.ok());
     }
   }
@@ -248,7 +248,7 @@ class RequestHandlerTest {
     assertEquals("nope", unknown.method());
     assertEquals("unary", unknown.methodType());
     assertEquals("Seam", unknown.protocol());
-    assertEquals(server.dispatcher().protocolHash(), unknown.protocolHash());
+    assertEquals(server.dispatcher().protocols().primary().protocolHash(), unknown.protocolHash());
     CallRecord.Failure failure = unknown.failure().orElseThrow();
     assertEquals("MethodNotImplementedError", failure.type());
     assertEquals("UNIMPLEMENTED", failure.code());

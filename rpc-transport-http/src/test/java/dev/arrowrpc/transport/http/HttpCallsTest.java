@@ -12,7 +12,7 @@ import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.ServiceDescription;
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.transport.http.StreamService.Header;
 import dev.arrowrpc.transport.http.StreamService.Row;
 import dev.arrowrpc.transport.http.StreamService.Sample;
@@ -329,8 +329,8 @@ class HttpCallsTest {
   @Test
   void describeOverHttp() {
     ServiceDescription d = harness.client().describe();
-    assertEquals("HttpStreams", d.protocolName());
-    assertEquals(Optional.of("1.0.0"), d.protocolVersion());
+    assertEquals("HttpStreams", d.protocol());
+    assertEquals("1.0.0", d.protocolVersion());
     assertEquals("stream", d.method("count").orElseThrow().methodType());
     assertTrue(d.method("counted").orElseThrow().headerSchema().isPresent());
     assertEquals(64, d.protocolHash().length());

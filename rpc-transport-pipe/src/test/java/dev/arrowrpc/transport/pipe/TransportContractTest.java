@@ -8,7 +8,7 @@ import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
-import dev.arrowrpc.core.ServiceDescription;
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -118,7 +118,7 @@ abstract class TransportContractTest {
   @Test
   void describeListsTheMethods() {
     ServiceDescription description = client.describe();
-    assertEquals("Echo", description.protocolName());
+    assertEquals("Echo", description.protocol());
     assertTrue(description.method("echo").isPresent(), description.methods().toString());
     assertTrue(description.method("fail").isPresent(), description.methods().toString());
   }
