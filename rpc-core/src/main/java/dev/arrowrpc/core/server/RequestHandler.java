@@ -372,7 +372,9 @@ public final class RequestHandler {
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (restorable.producer()) {
-          failure = produceTurn(driver, restorable, callId, callToken, writer, context, caller, memory);
+          try (IpcStreamReader tick = emptyTick(memory)) {
+            failure = produceTurn(driver, restorable, callId, callToken, tick, writer, context, caller, memory);
+          }
         } else {
           String cursor;
           try {
@@ -402,12 +404,15 @@ public final class RequestHandler {
    * Runs one producer turn and writes its batch, then a sentinel with the refreshed cursor (and the
    * call token when given), or nothing more when the producer finished.
    *
+   * @param tick the tick the turn runs on: the request's batch on a continuation (its metadata, less
+   *     the transport's keys, reaches the producer), or an empty one at init
    * @return the turn's failure, or null
    */
   private Throwable produceTurn(StreamDriver driver, Restorable restorable, byte[] callId, String callToken,
-      IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory) throws IOException {
+      IpcStreamReader tick, IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory)
+      throws IOException {
     Schema output = driver.outputSchema();
-    try (IpcStreamReader tick = emptyTick(memory)) {
+    try {
       StreamDriver.Turn turn = dispatcher.runTurn(driver, tick, context, memory);
       if (turn.finished()) {
         return null;
@@ -480,8 +485,8 @@ public final class RequestHandler {
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (resumed.restorable().producer()) {
-          failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, writer,
-              context, caller, memory);
+          failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, input,
+              writer, context, caller, memory);
         } else {
           failure = exchangeTurn(resumed, input, writer, context, caller, memory);
         }
