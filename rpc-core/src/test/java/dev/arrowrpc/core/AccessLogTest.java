@@ -92,8 +92,8 @@ class AccessLogTest {
       try (Producer<N> numbers = service.numbers(5)) {
         numbers.iterator().next();
       }
-      loop.client().describe();
-      List<String> lines = lines(sink, log, 4);
+      loop.client().describe(); // list_protocols, then describe
+      List<String> lines = lines(sink, log, 5);
       assertEquals(0, loop.clientBytes());
       assertEquals(0, loop.serverBytes());
       return lines;
@@ -103,7 +103,7 @@ class AccessLogTest {
   @Test
   void everyCallIsRecordedWithTheShapeOfItsRequest() throws Exception {
     List<String> lines = servedCalls(JsonlAccessLog.Level.INFO);
-    assertEquals(4, lines.size(), String.join("\n", lines));
+    assertEquals(5, lines.size(), String.join("\n", lines));
     for (String line : lines) {
       Map<String, Object> record = parse(line);
       for (String key : ALWAYS) {
@@ -114,7 +114,8 @@ class AccessLogTest {
       }
       assertEquals("INFO", record.get("level"));
       assertEquals("vgi_rpc.access", record.get("logger"));
-      assertEquals("Logged", record.get("protocol"));
+      assertTrue(record.get("protocol").equals("Logged") || record.get("protocol").equals("vgi_rpc.Reflection.v1"),
+          line);
       assertTrue(((String) record.get("protocol_hash")).matches("[0-9a-f]{64}"));
       assertTrue(((String) record.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
       assertFalse(record.containsKey("http_status"), "a pipe has no HTTP status: " + line);
@@ -146,8 +147,13 @@ class AccessLogTest {
     assertEquals("ok", stream.get("status"));
     assertEquals(List.of(Map.of("name", "count", "type", "int64")), stream.get("request_fields"));
 
-    Map<String, Object> describe = parse(lines.get(3));
-    assertEquals("__describe__", describe.get("method"));
+    Map<String, Object> listing = parse(lines.get(3));
+    assertEquals("list_protocols", listing.get("method"));
+    assertEquals("vgi_rpc.Reflection.v1", listing.get("protocol"));
+    assertEquals(List.of(), listing.get("request_fields"));
+    Map<String, Object> describe = parse(lines.get(4));
+    assertEquals("describe", describe.get("method"));
+    assertEquals("3c7db4cae8cdfc93dc4a76e73b8b759e18e45e6a5811adba4e520366344b919a", describe.get("protocol_hash"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
 import java.io.IOException;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
@@ -94,6 +95,10 @@ final class ChannelCalls implements ClientCalls {
     } catch (RpcException e) {
       if (undecodable[0]) {
         new ClientBatchStream(session, method, memory, null).closeGracefully();
+      } else {
+        // the server refused the stream in place of its header: complete the call with an empty
+        // input stream, as the reference's client does, so a server that drains one stays in step
+        completeRefusedStream();
       }
       throw e;
     }
@@ -102,6 +107,13 @@ final class ChannelCalls implements ClientCalls {
   @Override
   public void close() throws IOException {
     session.close();
+  }
+
+  private void completeRefusedStream() throws IOException {
+    try (IpcStreamWriter writer = IpcStreamWriter.start(session.out(), MethodSpec.EMPTY_SCHEMA)) {
+      // schema and end-of-stream only: no batch
+    }
+    session.out().flush();
   }
 
   static void closeQuietly(BufferAllocator memory, String method) {

@@ -114,7 +114,7 @@ class AccessLogSampleTest {
     }
     List<String> lines = Files.readAllLines(SAMPLE);
     List<String> methods = lines.stream().map(l -> (String) ((Map<?, ?>) Json.parse(l)).get("method")).toList();
-    assertEquals(List.of("add", "greet", "fail", "count", "__describe__", "nope", "add",
+    assertEquals(List.of("add", "greet", "fail", "count", "list_protocols", "describe", "nope", "add",
         "add", "count", "count", "count", "nope", "add", "count"), methods);
     for (String line : lines) {
       Map<?, ?> record = (Map<?, ?>) Json.parse(line);
@@ -127,12 +127,12 @@ class AccessLogSampleTest {
     Map<?, ?> greet = (Map<?, ?>) Json.parse(lines.get(1));
     assertEquals(List.of(Map.of("name", "name", "type", "string"), Map.of("name", "tags", "type", "list<item: int64>")),
         greet.get("request_fields"));
-    Map<?, ?> refused = (Map<?, ?>) Json.parse(lines.get(5));
+    Map<?, ?> refused = (Map<?, ?>) Json.parse(lines.get(6));
     assertEquals("UNIMPLEMENTED", refused.get("error_code"));
     assertEquals("MethodNotImplementedError", refused.get("error_type"));
-    Map<?, ?> turn = (Map<?, ?>) Json.parse(lines.get(9));
-    assertTrue(turn.containsKey("request_state_bytes"), lines.get(9));
-    assertFalse(turn.containsKey("request_fields"), lines.get(9));
+    Map<?, ?> turn = (Map<?, ?>) Json.parse(lines.get(10));
+    assertTrue(turn.containsKey("request_state_bytes"), lines.get(10));
+    assertFalse(turn.containsKey("request_fields"), lines.get(10));
   }
 
   private static void pipeCalls(JsonlAccessLog log) throws Exception {
