@@ -218,13 +218,18 @@ def _port_of(line: str) -> int:
 
 
 @contextlib.contextmanager
-def http_worker(*flags: str, http_ready: bool = True) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+def http_worker(
+    *flags: str, sticky: bool = True, http_ready: bool = True
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """An HTTP worker on a free loopback port with *flags*; yields the process and its port.
 
+    ``sticky`` adds ``--sticky``: sticky sessions on, as in the reference's HTTP conformance
+    server (its strict-cap, auth and proof servers and the resource-soak worker have them off).
     With ``http_ready=False`` readiness is checked by a TCP connect only (an HTTP request would
     be a call the worker under test must not see yet).
     """
-    with listening_worker("--http", "--port", "0", "--describe", *flags) as (proc, line):
+    sticky_flag = ("--sticky",) if sticky else ()
+    with listening_worker("--http", "--port", "0", "--describe", *sticky_flag, *flags) as (proc, line):
         port = _port_of(line)
         if http_ready:
             _wait_for_http(port)
@@ -450,10 +455,10 @@ def _bytestream_external_target(request: pytest.FixtureRequest) -> Iterator[Any]
         config.fetch_config.close()
 
 
-def _storage_worker(request: pytest.FixtureRequest, *flags: str) -> Iterator[int]:
+def _storage_worker(request: pytest.FixtureRequest, *flags: str, sticky: bool = True) -> Iterator[int]:
     _http_only()
     storage: str = request.getfixturevalue("conformance_fake_storage")
-    with http_worker("--fake-storage", storage, *flags) as (_, port):
+    with http_worker("--fake-storage", storage, *flags, sticky=sticky) as (_, port):
         yield port
 
 
@@ -488,6 +493,7 @@ def _externalized_cap(request: pytest.FixtureRequest) -> Iterator[int]:
         request,
         "--max-externalized-response-bytes", str(64 * 1024),
         "--max-response-bytes", str(8 * 1024 * 1024),
+        sticky=False,
     )  # fmt: skip
 
 
@@ -496,9 +502,9 @@ def _externalized_cap(request: pytest.FixtureRequest) -> Iterator[int]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _http_port(*flags: str, http_ready: bool = True) -> Iterator[int]:
+def _http_port(*flags: str, sticky: bool = True, http_ready: bool = True) -> Iterator[int]:
     _http_only()
-    with http_worker(*flags, http_ready=http_ready) as (_, port):
+    with http_worker(*flags, sticky=sticky, http_ready=http_ready) as (_, port):
         yield port
 
 
@@ -526,7 +532,11 @@ def _small_request_cap() -> Iterator[int]:
 @supplied_with("conformance_http_strict_cap_port", scope="class")
 def _strict_cap() -> Iterator[int]:
     """1 MiB response caps (body and external channel), advertised to the client."""
-    yield from _http_port("--max-response-bytes", str(1024 * 1024), "--max-externalized-response-bytes", str(1024 * 1024))
+    yield from _http_port(
+        "--max-response-bytes", str(1024 * 1024),
+        "--max-externalized-response-bytes", str(1024 * 1024),
+        sticky=False,
+    )  # fmt: skip
 
 
 @supplied_with("conformance_http_cold_call_cache_port", scope="class")
@@ -544,7 +554,7 @@ def _cors(request: pytest.FixtureRequest) -> Iterator[int]:
 @supplied_with("conformance_http_auth_port", scope="class")
 def _auth() -> Iterator[int]:
     """Every call refused with 401 (the reason named by ``X-Conformance-Auth-Reason``); /health open."""
-    yield from _http_port("--http-auth")
+    yield from _http_port("--http-auth", sticky=False)
 
 
 @supplied_with("conformance_http_auth_reason_port", scope="class")
@@ -617,7 +627,7 @@ def _proof_worker_factory() -> Callable[..., Any]:
         ]  # fmt: skip
         if not config.replay_cache:
             flags.append("--proof-no-replay-cache")
-        with http_worker(*flags, http_ready=False) as (_, port):
+        with http_worker(*flags, sticky=False, http_ready=False) as (_, port):
             _wait_for_http(port)
             yield ProofWorker(port=port, prefix="/vgi", config=config)
 
@@ -633,7 +643,7 @@ def _resource_soak_target() -> Iterator[Any]:
     from vgi_rpc.http import http_connect
 
     _http_only()
-    with http_worker("--no-sticky", "--no-compression") as (proc, port):
+    with http_worker("--no-compression", sticky=False) as (proc, port):
 
         def connect() -> contextlib.AbstractContextManager[ResourceSoakConnection]:
             connection = http_connect(ConformanceService, f"http://127.0.0.1:{port}")

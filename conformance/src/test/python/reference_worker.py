@@ -86,6 +86,10 @@ def main() -> None:
         script = "serve_conformance_http_strict.py"
     else:
         script = "serve_conformance_http.py"
+    # sticky sessions: on by default in serve_conformance_http.py, absent from the other servers
+    if script == "serve_conformance_http.py" and "--sticky" not in flags:
+        rest.append(("--no-sticky", None))
+    rest = [(flag, value) for flag, value in rest if flag != "--sticky"]
     if script in ("serve_conformance_http_proof.py", "serve_conformance_http_auth.py") and port == "0":
         # these take a fixed port and print it before binding
         rest = [(flag, value) for flag, value in rest if flag != "--port"] + [("--port", str(_free_port()))]

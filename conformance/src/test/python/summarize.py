@@ -165,6 +165,8 @@ def main() -> None:
         if worst > want.max_failed:
             problems.append(f"runner {transport}: {worst} failed > {want.max_failed}")
         for level, entry in (("info", info), ("debug", debug)):
+            if entry["runner_exit"] not in (0, 1):
+                problems.append(f"runner {transport}: the {level.upper()} pass ended with exit status {entry['runner_exit']}")
             if want.access_log_required and not entry["access_log_valid"]:
                 problems.append(f"runner {transport}: the {level.upper()} access log did not validate")
     verdict = lambda entry: "PASS" if entry["access_log_valid"] else "FAIL"  # noqa: E731
@@ -182,6 +184,8 @@ def main() -> None:
         lines.append(f"pytest-suite {transport}: {entry['passed']} passed, {entry['failed']} failed, "
                      f"{entry['skipped']} skipped")  # fmt: skip
         want = expectation(expected, "pytest-suite", transport)
+        if entry["pytest_exit"] not in (0, 1):
+            problems.append(f"pytest-suite {transport}: pytest ended with exit status {entry['pytest_exit']}")
         if entry["passed"] < want.min_passed:
             problems.append(f"pytest-suite {transport}: {entry['passed']} passed < {want.min_passed}")
         if entry["failed"] > want.max_failed:
