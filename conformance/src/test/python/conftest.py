@@ -18,19 +18,19 @@ do. A fixture for an optional feature the worker does not provide can be withhel
 ``fixture:NAME  REASON`` in ``conformance/exclusions.txt`` (or ``$CONFORMANCE_EXCLUSIONS``): the
 suite then skips the tests behind it, as it does for a port that does not offer the feature.
 
-``$CONFORMANCE_LOG_DIR`` (default: a temporary directory) receives each listening worker's stderr.
+``$CONFORMANCE_LOG_DIR`` (default: a temporary directory) receives each worker's stderr.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 import queue
 import shlex
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -148,6 +148,15 @@ _log_dir.mkdir(parents=True, exist_ok=True)
 _worker_numbers = itertools.count(1)
 
 
+def _stderr_logger(name: str) -> logging.Logger:
+    """A logger writing a stdin/stdout worker's stderr lines to ``$CONFORMANCE_LOG_DIR/NAME.stderr``."""
+    logger = logging.getLogger(f"conformance.{name}")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(logging.FileHandler(_log_dir / f"{name}.stderr"))
+    return logger
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.terminate()
@@ -261,7 +270,9 @@ class _PipeWorker:
             self._transport = None
         if self._transport is None:
             self._transport = SubprocessTransport(
-                [*worker_command(), "--pipe", "--describe", *self._args], stderr=StderrMode.PIPE
+                [*worker_command(), "--pipe", "--describe", *self._args],
+                stderr=StderrMode.PIPE,
+                stderr_logger=_stderr_logger(f"pipe-worker-{next(_worker_numbers)}"),
             )
         return self._transport
 
