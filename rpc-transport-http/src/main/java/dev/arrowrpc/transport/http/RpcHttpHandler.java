@@ -137,10 +137,6 @@ final class RpcHttpHandler implements HttpHandler {
       }
       return;
     }
-    if (path.equals("/__introspect_token__")) {
-      Responses.json(exchange, 404, Map.of("error", "not_enabled"));
-      return;
-    }
     if (route.isEmpty()) {
       Responses.html(exchange, 404, notFound);
       return;

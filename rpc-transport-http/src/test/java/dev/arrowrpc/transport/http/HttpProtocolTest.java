@@ -75,14 +75,14 @@ class HttpProtocolTest {
 
   @Test
   void requestIdsAreEchoedOrMintedUniquely() {
-    HttpResponse<byte[]> mine = Raw.post(url + "/echo", echo("x"),
+    HttpResponse<byte[]> mine = Raw.post(url + "/HttpStreams/echo", echo("x"),
         Map.of("Content-Type", Responses.ARROW, "X-Request-ID", "caller-chosen-id-42"));
     assertEquals("caller-chosen-id-42", Raw.header(mine, "X-Request-ID").orElseThrow());
-    String first = Raw.header(Raw.postArrow(url + "/echo", echo("x")), "X-Request-ID").orElseThrow();
-    String second = Raw.header(Raw.postArrow(url + "/echo", echo("x")), "X-Request-ID").orElseThrow();
+    String first = Raw.header(Raw.postArrow(url + "/HttpStreams/echo", echo("x")), "X-Request-ID").orElseThrow();
+    String second = Raw.header(Raw.postArrow(url + "/HttpStreams/echo", echo("x")), "X-Request-ID").orElseThrow();
     assertTrue(first.matches("[0-9a-f]{16}"), first);
     assertNotEquals(first, second);
-    HttpResponse<byte[]> failing = Raw.post(url + "/raise", Raw.requestBody(s -> s.raise("value")),
+    HttpResponse<byte[]> failing = Raw.post(url + "/HttpStreams/raise", Raw.requestBody(s -> s.raise("value")),
         Map.of("Content-Type", Responses.ARROW, "X-Request-ID", "failing-call-7"));
     assertEquals("failing-call-7", Raw.arrowError(failing.body()).orElseThrow().requestId(),
         "the error batch names the same request");
@@ -91,12 +91,12 @@ class HttpProtocolTest {
   @Test
   void theErrorFlagMarksMethodErrorsOnly() {
     for (String kind : List.of("value", "type", "runtime")) {
-      HttpResponse<byte[]> failed = Raw.postArrow(url + "/raise", Raw.requestBody(s -> s.raise(kind)));
+      HttpResponse<byte[]> failed = Raw.postArrow(url + "/HttpStreams/raise", Raw.requestBody(s -> s.raise(kind)));
       assertEquals(200, failed.statusCode(), "a method error is a 200");
       assertEquals("true", Raw.header(failed, "X-VGI-RPC-Error").orElseThrow());
       assertTrue(Raw.arrowError(failed.body()).isPresent());
     }
-    HttpResponse<byte[]> ok = Raw.postArrow(url + "/echo", echo("fine"));
+    HttpResponse<byte[]> ok = Raw.postArrow(url + "/HttpStreams/echo", echo("fine"));
     assertEquals(200, ok.statusCode());
     assertFalse(Raw.header(ok, "X-VGI-RPC-Error").isPresent());
     assertTrue(Raw.arrowError(ok.body()).isEmpty());
@@ -104,7 +104,7 @@ class HttpProtocolTest {
 
   @Test
   void aBodyThatIsNotArrowIsRefusedWith415() {
-    HttpResponse<byte[]> wrong = Raw.post(url + "/echo", echo("x"), Map.of("Content-Type", "application/json"));
+    HttpResponse<byte[]> wrong = Raw.post(url + "/HttpStreams/echo", echo("x"), Map.of("Content-Type", "application/json"));
     assertEquals(415, wrong.statusCode());
     assertEquals(Responses.ARROW, Raw.header(wrong, "Content-Type").orElseThrow());
     RpcException error = Raw.arrowError(wrong.body()).orElseThrow();
@@ -115,36 +115,75 @@ class HttpProtocolTest {
 
   @Test
   void unknownMethodsPathsAndVerbs() {
-    HttpResponse<byte[]> unknown = Raw.postArrow(url + "/nope", echo("x"));
+    HttpResponse<byte[]> unknown = Raw.postArrow(url + "/HttpStreams/nope", echo("x"));
     assertEquals(404, unknown.statusCode());
     RpcException error = Raw.arrowError(unknown.body()).orElseThrow();
     assertEquals("MethodNotImplementedError", error.errorType());
     assertEquals("method_not_implemented", error.errorKind().orElseThrow());
-    assertEquals(404, Raw.postArrow(url + "/nope/exchange", echo("x")).statusCode());
+    assertEquals(404, Raw.postArrow(url + "/HttpStreams/nope/exchange", echo("x")).statusCode());
     HttpResponse<byte[]> page = Raw.get(url + "/no/such/page", Map.of());
     assertEquals(404, page.statusCode());
     assertTrue(Raw.text(page).contains("HttpStreams"));
-    assertEquals(405, Raw.get(url + "/echo", Map.of()).statusCode());
-    HttpResponse<byte[]> streamOnUnary = Raw.postArrow(url + "/count", Raw.requestBody(s -> s.count(1)));
+    assertEquals(405, Raw.get(url + "/HttpStreams/echo", Map.of()).statusCode());
+    HttpResponse<byte[]> streamOnUnary = Raw.postArrow(url + "/HttpStreams/count", Raw.requestBody(s -> s.count(1)));
     assertEquals(400, streamOnUnary.statusCode());
-    assertEquals("ProtocolError", Raw.arrowError(streamOnUnary.body()).orElseThrow().errorType());
-    HttpResponse<byte[]> unaryOnInit = Raw.postArrow(url + "/echo/init", echo("x"));
+    assertEquals("TypeError", Raw.arrowError(streamOnUnary.body()).orElseThrow().errorType());
+    HttpResponse<byte[]> unaryOnInit = Raw.postArrow(url + "/HttpStreams/echo/init", echo("x"));
     assertEquals(400, unaryOnInit.statusCode());
-    HttpResponse<byte[]> mismatch = Raw.postArrow(url + "/whoami", echo("x"));
+    HttpResponse<byte[]> mismatch = Raw.postArrow(url + "/HttpStreams/whoami", echo("x"));
     assertEquals(400, mismatch.statusCode(), "the URL and the request must name the same method");
-    HttpResponse<byte[]> garbage = Raw.postArrow(url + "/echo", "not arrow at all".getBytes());
+    HttpResponse<byte[]> garbage = Raw.postArrow(url + "/HttpStreams/echo", "not arrow at all".getBytes());
     assertEquals(400, garbage.statusCode());
     assertEquals("ProtocolError", Raw.arrowError(garbage.body()).orElseThrow().errorType());
-    HttpResponse<byte[]> introspect = Raw.post(url + "/__introspect_token__", "{}".getBytes(),
-        Map.of("Content-Type", "application/json"));
+    // token introspection is a protocol now (vgi_rpc.Identity.v2), not a route of its own
+    HttpResponse<byte[]> introspect = Raw.postArrow(url + "/__introspect_token__", echo("x"));
     assertEquals(404, introspect.statusCode());
-    assertTrue(Raw.text(introspect).contains("not_enabled"));
+    assertEquals("method_not_implemented", Raw.arrowError(introspect.body()).orElseThrow().errorKind().orElseThrow());
+  }
+
+  @Test
+  void routesNameTheProtocolAndMustAgreeWithTheRequest() {
+    HttpResponse<byte[]> elsewhere = Raw.postArrow(url + "/Reports.v1/echo", echo("x"));
+    assertEquals(404, elsewhere.statusCode());
+    assertEquals("protocol_not_supported", Raw.arrowError(elsewhere.body()).orElseThrow().errorKind().orElseThrow());
+    HttpResponse<byte[]> encoded = Raw.postArrow(url + "/Http%53treams/echo", echo("x"));
+    assertEquals(404, encoded.statusCode(), "a percent sign in the protocol segment is never decoded");
+    assertEquals(404, Raw.get(url + "/Reports.v1/echo", Map.of()).statusCode(), "GET to a protocol not hosted");
+    HttpResponse<byte[]> disagreeing = Raw.postArrow(url + "/vgi_rpc.Reflection.v1/list_protocols", echo("x"));
+    assertEquals(400, disagreeing.statusCode(), "the path and vgi_rpc.protocol name different protocols");
+    assertEquals("protocol_not_supported",
+        Raw.arrowError(disagreeing.body()).orElseThrow().errorKind().orElseThrow());
+    assertEquals(200, Raw.postArrow(url + "/HttpStreams/echo", echo("x")).statusCode());
+  }
+
+  @Test
+  void responseBudgetsAreAdvertisedValidatedAndEnforced() {
+    HttpResponse<byte[]> health = Raw.get(url + "/health", Map.of());
+    assertEquals("true", Raw.header(health, "VGI-Accept-Max-Response-Bytes-Support").orElseThrow());
+    for (String bad : List.of("0", "65535", "01", "+70000", "1, 2", "9007199254740992")) {
+      HttpResponse<byte[]> refused = Raw.post(url + "/HttpStreams/echo", echo("x"),
+          Map.of("Content-Type", Responses.ARROW, "VGI-Accept-Max-Response-Bytes", bad));
+      assertEquals(400, refused.statusCode(), bad);
+    }
+    byte[] big = Raw.requestBody(s -> s.echoBytes(new byte[100_000]));
+    HttpResponse<byte[]> fits = Raw.post(url + "/HttpStreams/echoBytes", big,
+        Map.of("Content-Type", Responses.ARROW, "VGI-Accept-Max-Response-Bytes", "1000000"));
+    assertEquals(200, fits.statusCode());
+    assertTrue(Raw.header(fits, "X-VGI-RPC-Error").isEmpty());
+    HttpResponse<byte[]> over = Raw.post(url + "/HttpStreams/echoBytes", big,
+        Map.of("Content-Type", Responses.ARROW, "VGI-Accept-Max-Response-Bytes", "65536"));
+    assertEquals(200, over.statusCode());
+    assertEquals("true", Raw.header(over, "X-VGI-RPC-Error").orElseThrow());
+    RpcException error = Raw.arrowError(over.body()).orElseThrow();
+    assertEquals("ResponseTooLargeError", error.errorType());
+    assertTrue(error.errorMessage().contains("max_response_bytes ("), error.errorMessage());
+    assertTrue(error.errorMessage().contains("> 65536) for method 'echoBytes'"), error.errorMessage());
   }
 
   @Test
   void aStreamTurnWithForgedOrMissingTokensIsA400() {
     byte[] noTokens = Raw.requestBody(s -> s.echo("x"));
-    HttpResponse<byte[]> missing = Raw.postArrow(url + "/count/exchange", noTokens);
+    HttpResponse<byte[]> missing = Raw.postArrow(url + "/HttpStreams/count/exchange", noTokens);
     assertEquals(400, missing.statusCode());
     assertTrue(Raw.arrowError(missing.body()).orElseThrow().errorMessage().contains("no stream tokens"));
   }
@@ -163,18 +202,18 @@ class HttpProtocolTest {
     for (String codec : List.of("zstd", "gzip")) {
       byte[] plain = echo(payload);
       byte[] body = codec.equals("zstd") ? Zstd.compress(plain, 3) : gzip(plain);
-      HttpResponse<byte[]> response = Raw.post(url + "/echo", body,
+      HttpResponse<byte[]> response = Raw.post(url + "/HttpStreams/echo", body,
           Map.of("Content-Type", Responses.ARROW, "Content-Encoding", codec));
       assertEquals(200, response.statusCode(), codec);
       assertTrue(Raw.arrowError(response.body()).isEmpty());
       assertFalse(Raw.header(response, "Content-Encoding").isPresent(), "responses stay uncompressed by default");
     }
-    HttpResponse<byte[]> brotli = Raw.post(url + "/echo", echo("x"),
+    HttpResponse<byte[]> brotli = Raw.post(url + "/HttpStreams/echo", echo("x"),
         Map.of("Content-Type", Responses.ARROW, "Content-Encoding", "br"));
     assertEquals(415, brotli.statusCode());
     assertTrue(Raw.text(brotli).contains("Unsupported Content-Encoding"));
     assertCapabilities(brotli);
-    HttpResponse<byte[]> corrupt = Raw.post(url + "/echo", "definitely not zstd".getBytes(),
+    HttpResponse<byte[]> corrupt = Raw.post(url + "/HttpStreams/echo", "definitely not zstd".getBytes(),
         Map.of("Content-Type", Responses.ARROW, "Content-Encoding", "zstd"));
     assertEquals(400, corrupt.statusCode());
     assertTrue(Raw.text(corrupt).contains("Decompression Error"), Raw.text(corrupt));
@@ -182,7 +221,7 @@ class HttpProtocolTest {
 
   @Test
   void oversizedBodiesAndDecompressionBombsGet413() {
-    HttpResponse<byte[]> big = Raw.postArrow(url + "/echoBytes", Raw.requestBody(s -> s.echoBytes(new byte[(int) LIMIT + 1])));
+    HttpResponse<byte[]> big = Raw.postArrow(url + "/HttpStreams/echoBytes", Raw.requestBody(s -> s.echoBytes(new byte[(int) LIMIT + 1])));
     assertEquals(413, big.statusCode());
     assertTrue(Raw.text(big).contains("max_request_bytes"), Raw.text(big));
     assertCapabilities(big);
@@ -190,12 +229,12 @@ class HttpProtocolTest {
     byte[] bomb = Zstd.compress(Raw.requestBody(s -> s.echoBytes(new byte[128 << 20])), 3);
     assertTrue(bomb.length < 64 * 1024, "the bomb is small: " + bomb.length);
     long started = System.nanoTime();
-    HttpResponse<byte[]> exploded = Raw.post(url + "/echoBytes", bomb,
+    HttpResponse<byte[]> exploded = Raw.post(url + "/HttpStreams/echoBytes", bomb,
         Map.of("Content-Type", Responses.ARROW, "Content-Encoding", "zstd"));
     assertEquals(413, exploded.statusCode());
     assertTrue(Raw.text(exploded).contains("decodes to more than"), Raw.text(exploded));
     assertTrue(System.nanoTime() - started < 5_000_000_000L, "refused without inflating the whole body");
-    assertEquals(200, Raw.postArrow(url + "/echo", echo("after")).statusCode());
+    assertEquals(200, Raw.postArrow(url + "/HttpStreams/echo", echo("after")).statusCode());
   }
 
   @Test
@@ -234,10 +273,10 @@ class HttpProtocolTest {
 
   @Test
   void corsIsOffUnlessConfigured() {
-    HttpResponse<byte[]> preflight = Raw.send("OPTIONS", url + "/echo", null,
+    HttpResponse<byte[]> preflight = Raw.send("OPTIONS", url + "/HttpStreams/echo", null,
         Map.of("Origin", "https://app.example", "Access-Control-Request-Method", "POST"));
     assertFalse(Raw.header(preflight, "Access-Control-Allow-Origin").isPresent());
-    HttpResponse<byte[]> call = Raw.post(url + "/echo", echo("x"),
+    HttpResponse<byte[]> call = Raw.post(url + "/HttpStreams/echo", echo("x"),
         Map.of("Content-Type", Responses.ARROW, "Origin", "https://app.example"));
     assertFalse(Raw.header(call, "Access-Control-Allow-Origin").isPresent());
     assertFalse(Raw.header(call, "Cross-Origin-Resource-Policy").isPresent());
@@ -248,7 +287,7 @@ class HttpProtocolTest {
     try (HttpHarness cors = new HttpHarness(StreamService.class, new StreamService.Impl(),
         b -> b.cors("https://app.example"), c -> c)) {
       String base = cors.http().url();
-      HttpResponse<byte[]> preflight = Raw.send("OPTIONS", base + "/echo", null, Map.of("Origin", "https://app.example",
+      HttpResponse<byte[]> preflight = Raw.send("OPTIONS", base + "/HttpStreams/echo", null, Map.of("Origin", "https://app.example",
           "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type, vgi-session"));
       assertEquals(204, preflight.statusCode());
       assertEquals("https://app.example", Raw.header(preflight, "Access-Control-Allow-Origin").orElseThrow());
@@ -260,11 +299,11 @@ class HttpProtocolTest {
           "vgi-max-request-bytes", "vgi-externalization-enabled")) {
         assertTrue(exposed.contains(name), name);
       }
-      HttpResponse<byte[]> call = Raw.post(base + "/echo", echo("x"),
+      HttpResponse<byte[]> call = Raw.post(base + "/HttpStreams/echo", echo("x"),
           Map.of("Content-Type", Responses.ARROW, "Origin", "https://app.example"));
       assertEquals("https://app.example", Raw.header(call, "Access-Control-Allow-Origin").orElseThrow());
       assertEquals("cross-origin", Raw.header(call, "Cross-Origin-Resource-Policy").orElseThrow());
-      HttpResponse<byte[]> stranger = Raw.post(base + "/echo", echo("x"),
+      HttpResponse<byte[]> stranger = Raw.post(base + "/HttpStreams/echo", echo("x"),
           Map.of("Content-Type", Responses.ARROW, "Origin", "https://evil.example"));
       assertFalse(Raw.header(stranger, "Access-Control-Allow-Origin").isPresent());
     }
@@ -276,14 +315,14 @@ class HttpProtocolTest {
         b -> b.responseCompression(true), c -> c)) {
       String base = compressing.http().url();
       byte[] request = echo("squeeze me ".repeat(2000));
-      HttpResponse<byte[]> custom = Raw.post(base + "/echo", request,
+      HttpResponse<byte[]> custom = Raw.post(base + "/HttpStreams/echo", request,
           Map.of("Content-Type", Responses.ARROW, "X-VGI-Accept-Encoding", "zstd"));
       assertEquals("zstd, gzip", Raw.header(custom, "VGI-Supported-Encodings").orElseThrow());
       assertEquals("zstd", Raw.header(custom, "X-VGI-Content-Encoding").orElseThrow(),
           "chosen through the custom header only");
       byte[] decoded = Zstd.decompress(custom.body(), (int) Zstd.getFrameContentSize(custom.body()));
       assertTrue(Raw.arrowError(decoded).isEmpty());
-      HttpResponse<byte[]> identity = Raw.post(base + "/echo", request,
+      HttpResponse<byte[]> identity = Raw.post(base + "/HttpStreams/echo", request,
           Map.of("Content-Type", Responses.ARROW, "X-VGI-Accept-Encoding", "identity, zstd"));
       assertFalse(Raw.header(identity, "X-VGI-Content-Encoding").isPresent());
       assertFalse(Raw.header(identity, "Content-Encoding").isPresent());

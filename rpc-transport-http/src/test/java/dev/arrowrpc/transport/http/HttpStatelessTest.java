@@ -102,7 +102,7 @@ class HttpStatelessTest {
         cancelled.cancel();
         assertEquals(1, service.cancels(), "the cancel reached whichever replica got it");
       }
-      assertTrue(alternating.routes.contains("count/exchange"));
+      assertTrue(alternating.routes.contains("HttpStreams/count/exchange"));
       assertEquals(0, clientMemory.getAllocatedMemory());
     }
   }
