@@ -59,10 +59,15 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
 
   /** The HTTP flags that take a value (passed on to {@link HttpWorker.Options#parse}). */
   private static final Set<String> HTTP_VALUE_FLAGS = Set.of("--host", "--port", "--prefix", "--token-key",
-      "--token-ttl", "--max-request-bytes", "--compression", "--cors-origin", "--bearer-token", "--worker-threads");
+      "--token-ttl", "--max-request-bytes", "--max-response-bytes", "--cors-origin", "--bearer-token",
+      "--worker-threads");
 
   /** The HTTP flags that take none. */
-  private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth");
+  private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth",
+      // every continuation is resolved from the call token it echoes: there is no call-state cache
+      "--no-call-state-cache",
+      // sticky sessions: accepted so the suite's workers start; not served yet (no VGI-Sticky-Enabled)
+      "--sticky");
 
   /** Where the worker serves. */
   sealed interface Transport {}

@@ -75,9 +75,11 @@ class WorkerOptionsTest {
     assertEquals(8080, ((WorkerOptions.Http) parse("--http", "8080").transport()).options().port());
     assertEquals(0, ((WorkerOptions.Http) parse("--http=0").transport()).options().port());
     HttpWorker.Options auth = ((WorkerOptions.Http) parse("--http-auth", "--http", "--host=0.0.0.0",
-        "--compression", "zstd", "--prefix", "/vgi").transport()).options();
+        "--max-response-bytes", "1048576", "--sticky", "--no-call-state-cache", "--prefix", "/vgi").transport())
+        .options();
     assertTrue(auth.rejectAll());
     assertTrue(auth.responseCompression());
+    assertEquals(Optional.of(1048576L), auth.maxResponseBytes());
     assertEquals("0.0.0.0", auth.host());
     assertEquals("/vgi", auth.prefix());
   }
@@ -88,7 +90,7 @@ class WorkerOptionsTest {
     assertTrue(refusal("--token-key", "00").contains("requires --http"));
     assertTrue(refusal("--http", "--port").contains("--port needs a value"));
     assertTrue(refusal("--http", "--token-ttl", "soon").contains("non-negative integer"));
-    assertTrue(refusal("--http", "--compression", "brotli").contains("none or zstd"));
+    assertTrue(refusal("--http", "--max-response-bytes", "lots").contains("non-negative integer"));
     assertTrue(refusal("--http", "--tcp", "0").contains("choose one"));
     assertTrue(refusal("--http", "--threaded").contains("--threaded requires"));
     assertTrue(refusal("--bogus").contains("unknown argument: --bogus"));

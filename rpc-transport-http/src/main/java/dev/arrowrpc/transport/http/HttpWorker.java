@@ -27,8 +27,8 @@ import java.util.Optional;
  *                            else a random per-process key)
  * --token-ttl SECONDS        stream-token lifetime (default 3600; 0: no limit)
  * --max-request-bytes N      request-size limit, received and decoded (default 256 MiB)
- * --compression none|zstd    compress responses for clients that ask (default none)
- * --no-compression           same as --compression none
+ * --no-compression           never compress responses (default: zstd or gzip for clients that ask)
+ * --max-response-bytes N     cap every response body (decoded Arrow IPC bytes), advertised
  * --cors-origin ORIGIN       allow a browser origin (repeatable; * for any)
  * --bearer-token TOKEN       require Authorization: Bearer TOKEN (principal "client")
  * --http-auth                refuse every call with 401 (/health still answers)
@@ -53,13 +53,15 @@ public final class HttpWorker {
    * @param tokenTtl the token lifetime
    * @param maxRequestBytes the request-size limit, if given
    * @param responseCompression whether responses are compressed when asked
+   * @param maxResponseBytes the response-size cap, if given
    * @param corsOrigins the allowed browser origins
    * @param bearerToken the bearer token required, if any
    * @param rejectAll whether every call is refused with 401
    * @param workerThreads the worker thread count, if given
    */
   public record Options(boolean http, String host, int port, String prefix, Optional<String> tokenKey,
-      Duration tokenTtl, Optional<Long> maxRequestBytes, boolean responseCompression, List<String> corsOrigins,
+      Duration tokenTtl, Optional<Long> maxRequestBytes, boolean responseCompression,
+      Optional<Long> maxResponseBytes, List<String> corsOrigins,
       Optional<String> bearerToken, boolean rejectAll, Optional<Integer> workerThreads) {
 
     /** Copies the list. */
@@ -82,7 +84,8 @@ public final class HttpWorker {
       Optional<String> tokenKey = Optional.empty();
       Duration ttl = HmacStreamTokens.DEFAULT_TTL;
       Optional<Long> maxRequest = Optional.empty();
-      boolean compression = false;
+      boolean compression = true;
+      Optional<Long> maxResponse = Optional.empty();
       List<String> origins = new ArrayList<>();
       Optional<String> bearer = Optional.empty();
       boolean rejectAll = false;
@@ -103,13 +106,7 @@ public final class HttpWorker {
           case "--token-ttl" -> ttl = Duration.ofSeconds(number(value(args, ++i, arg), arg));
           case "--max-request-bytes" -> maxRequest = Optional.of(number(value(args, ++i, arg), arg));
           case "--no-compression" -> compression = false;
-          case "--compression" -> {
-            String codec = value(args, ++i, arg);
-            if (!codec.equals("none") && !codec.equals("zstd")) {
-              throw new IllegalArgumentException("--compression takes none or zstd, got " + codec);
-            }
-            compression = codec.equals("zstd");
-          }
+          case "--max-response-bytes" -> maxResponse = Optional.of(number(value(args, ++i, arg), arg));
           case "--cors-origin" -> origins.add(value(args, ++i, arg));
           case "--bearer-token" -> bearer = Optional.of(value(args, ++i, arg));
           case "--http-auth" -> rejectAll = true;
@@ -119,7 +116,7 @@ public final class HttpWorker {
           }
         }
       }
-      return new Options(http, host, port, prefix, tokenKey, ttl, maxRequest, compression, origins, bearer,
+      return new Options(http, host, port, prefix, tokenKey, ttl, maxRequest, compression, maxResponse, origins, bearer,
           rejectAll, threads);
     }
 
@@ -158,6 +155,7 @@ public final class HttpWorker {
      */
     public HttpRpcServer.Builder apply(HttpRpcServer.Builder builder) {
       builder.host(host).port(port).prefix(prefix).responseCompression(responseCompression);
+      maxResponseBytes.ifPresent(builder::maxResponseBytes);
       HmacStreamTokens.Builder tokens = HmacStreamTokens.builder().ttl(tokenTtl);
       tokenKey.ifPresent(tokens::key);
       builder.tokens(tokens.build());

@@ -2,6 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,17 +106,19 @@ class RequestBodyTest {
   void workerFlagsAreParsedAndOthersIgnored() {
     HttpWorker.Options options = HttpWorker.Options.parse(List.of("--access-log", "x.jsonl", "--http", "0",
         "--host", "0.0.0.0", "--prefix", "/vgi", "--token-key", "00112233445566778899aabbccddeeff",
-        "--token-ttl", "60", "--max-request-bytes", "4096", "--compression", "zstd", "--cors-origin", "*"));
+        "--token-ttl", "60", "--max-request-bytes", "4096", "--max-response-bytes", "65536", "--cors-origin", "*"));
     assertTrue(options.http());
     assertEquals("0.0.0.0", options.host());
     assertEquals(0, options.port());
     assertEquals("/vgi", options.prefix());
     assertEquals(java.time.Duration.ofSeconds(60), options.tokenTtl());
     assertEquals(Optional.of(4096L), options.maxRequestBytes());
-    assertTrue(options.responseCompression());
+    assertTrue(options.responseCompression(), "zstd and gzip are offered unless --no-compression");
+    assertEquals(Optional.of(65536L), options.maxResponseBytes());
+    assertFalse(HttpWorker.Options.parse(List.of("--http", "--no-compression")).responseCompression());
     assertEquals(List.of("*"), options.corsOrigins());
     assertEquals(8123, HttpWorker.Options.parse(List.of("--http", "8123")).port());
     assertThrows(IllegalArgumentException.class, () -> HttpWorker.Options.parse(List.of("--token-ttl")));
-    assertThrows(IllegalArgumentException.class, () -> HttpWorker.Options.parse(List.of("--compression", "brotli")));
+    assertThrows(IllegalArgumentException.class, () -> HttpWorker.Options.parse(List.of("--max-response-bytes", "x")));
   }
 }
