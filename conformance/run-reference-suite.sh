@@ -284,6 +284,38 @@ startup="$reports/startup.json"
 "$vpy" "$here/src/test/python/startup_time.py" --runs 5 -- "${worker[@]}" > "$startup" 2>/dev/null || echo '{}' > "$startup"
 log "time to first response over a pipe (spawn to first answer): $(cat "$startup")"
 
+# ------------------------------------------------------------------ hosted protocols (vgi-rpc-test-hosted)
+# The hosted-protocols group over stdin/stdout with the protocols registered in an order that is not
+# alphabetical (conformance.Secondary.v1 first), so a listing sorted by name is caught; and over
+# HTTP (its raw-wire checks) in the usual order. Not with --reference-worker (its order is fixed).
+hosted_failed=0
+if ! $reference; then
+  for transport in "${transports[@]}"; do
+    [[ "$transport" == pipe || "$transport" == http ]] || continue
+    set +e
+    if [[ "$transport" == pipe ]]; then
+      "$venv/bin/vgi-rpc-test-hosted" --cmd "$(printf '%q ' "${worker[@]}") --secondary-first" \
+        --expect conformance.Secondary.v1,ConformanceService -- -q -p no:cacheprovider \
+        > "$reports/hosted-pipe.log" 2>&1
+      code=$?
+    else
+      start_listening_worker "$reports/hosted-http-access.jsonl" --http --port 0
+      "$venv/bin/vgi-rpc-test-hosted" --url "http://127.0.0.1:${discovery#PORT:}" \
+        --expect ConformanceService,conformance.Secondary.v1 -- -q -p no:cacheprovider \
+        > "$reports/hosted-http.log" 2>&1
+      code=$?
+      stop_listening_worker
+    fi
+    set -e
+    if [[ $code -eq 0 ]]; then
+      echo "hosted $transport: passed ($(grep -o '\.' "$reports/hosted-$transport.log" | wc -l | tr -d ' ') tests)"
+    else
+      echo "hosted $transport: FAILED (exit $code, see $reports/hosted-$transport.log)"
+      hosted_failed=1
+    fi
+  done
+fi
+
 # ------------------------------------------------------------------ summary and gate
 status_args=()
 for name in "${!status[@]}"; do status_args+=("$name=${status[$name]}"); done
@@ -291,4 +323,8 @@ expected="$here/expected.txt"
 $reference && expected=""   # the reference is held to the goal itself
 "$vpy" "$here/src/test/python/summarize.py" --summary "$summary" --reports "$reports" --label "$label" \
   --exclusions "$here/exclusions.txt" --expected "$expected" --transports "${transports[@]}" \
-  --statuses "${status_args[@]}"
+  --statuses "${status_args[@]}" || exit 1
+if [[ $hosted_failed -ne 0 ]]; then
+  log "vgi-rpc-test-hosted failed (see $reports/hosted-*.log)"
+  exit 1
+fi

@@ -68,9 +68,13 @@ public final class ConformanceWorker {
     Optional<JsonlAccessLog> accessLog = options.accessLog().isPresent()
         ? Optional.of(JsonlAccessLog.append(options.accessLog().get(), options.accessLogDebug()))
         : Optional.empty();
-    // the application protocols, in the reference's order: the conformance service, then the second one
-    RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl())
-        .protocol(SecondaryService.class, new SecondaryServiceImpl());
+    // the application protocols, in the reference's order: the conformance service, then the second
+    // one (or the other way round, a registration order that is not alphabetical)
+    RpcServer.Builder builder = options.secondaryFirst()
+        ? RpcServer.builder(SecondaryService.class, new SecondaryServiceImpl())
+            .protocol(ConformanceService.class, new ConformanceServiceImpl())
+        : RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl())
+            .protocol(SecondaryService.class, new SecondaryServiceImpl());
     accessLog.ifPresent(builder::listener);
     try (RpcServer server = builder.build()) {
       WorkerOptions.Transport transport = options.transport();

@@ -19,14 +19,17 @@ import java.util.Set;
  * @param accessLogDebug whether the access channel is at DEBUG (as the reference's flag: the records
  *     stay the same, since no level logs request payloads)
  * @param trainingStamp internal: run the class-data-sharing training calls and write this stamp file
+ * @param secondaryFirst whether conformance.Secondary.v1 is registered before ConformanceService
+ *     (a protocol order that is not alphabetical, for vgi-rpc-test-hosted)
  */
 record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean accessLogDebug,
-    Optional<Path> trainingStamp) {
+    Optional<Path> trainingStamp, boolean secondaryFirst) {
 
   /** The usage text. */
   static final String USAGE = String.join("\n",
       "usage: conformance-worker [--pipe | --unix PATH | --tcp [HOST:]PORT | --http [PORT] [HTTP flags]]",
       "                          [--access-log PATH] [--access-log-debug] [--describe] [--threaded]",
+      "                          [--secondary-first]",
       "                          [--max-connections N]",
       "",
       "Serves the vgi-rpc ConformanceService (arrow-rpc, Java).",
@@ -37,7 +40,8 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --access-log PATH    append one JSON line per call (vgi_rpc.access format), flushed per line",
       "  --access-log-debug   open the access channel to DEBUG (records are the same: no level logs",
       "                       request or response values)",
-      "  --describe           accepted; __describe__ is always served",
+      "  --describe           accepted; vgi_rpc.Reflection.v1 is always hosted (__describe__ is retired)",
+      "  --secondary-first    register conformance.Secondary.v1 before ConformanceService",
       "  --threaded           accepted; socket connections are always served concurrently",
       "  --max-connections N  accepted with --threaded; at most 64 connections are served at once",
       "  --http [PORT]        serve HTTP at the root prefix; prints PORT:<port> once listening",
@@ -50,8 +54,10 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "                            each other's streams",
       "  --token-ttl SECONDS       stream-token lifetime (default 3600; 0: no limit)",
       "  --max-request-bytes N     request-size limit, received and decoded (default 256 MiB)",
-      "  --compression none|zstd   compress responses for clients that ask (default none)",
-      "  --no-compression          same as --compression none",
+      "  --no-compression          never compress responses (default: zstd or gzip when asked)",
+      "  --max-response-bytes N    cap every response body (decoded Arrow IPC bytes), advertised",
+      "  --no-call-state-cache     accepted; continuations are always resolved from the call token",
+      "  --sticky                  accepted; sticky sessions are not served yet",
       "  --cors-origin ORIGIN      allow a browser origin (repeatable; * for any)",
       "  --bearer-token TOKEN      require Authorization: Bearer TOKEN",
       "  --http-auth               refuse every call with 401 (/health still answers)",
@@ -117,6 +123,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
     Transport transport = null;
     Path accessLog = null;
     boolean accessLogDebug = false;
+    boolean secondaryFirst = false;
     Path training = null;
     boolean threaded = false;
     boolean maxConnections = false;
@@ -133,6 +140,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
         case "--tcp" -> transport = only(transport, tcp(value(args, i, inline, flag)));
         case "--access-log" -> accessLog = Path.of(value(args, i, inline, flag));
         case "--access-log-debug" -> accessLogDebug = true;
+        case "--secondary-first" -> secondaryFirst = true;
         case "--describe" -> { }
         case "--threaded" -> threaded = true;
         case "--max-connections" -> {
@@ -186,7 +194,8 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
     if (maxConnections && !threaded) {
       throw new UsageException("--max-connections requires --threaded");
     }
-    return new WorkerOptions(transport, Optional.ofNullable(accessLog), accessLogDebug, Optional.ofNullable(training));
+    return new WorkerOptions(transport, Optional.ofNullable(accessLog), accessLogDebug, Optional.ofNullable(training),
+        secondaryFirst);
   }
 
   private static boolean takesValue(String flag) {

@@ -23,7 +23,9 @@ class WorkerOptionsTest {
 
   @Test
   void stdioByDefault() throws Exception {
-    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), false, Optional.empty()), parse());
+    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), false, Optional.empty(), false),
+        parse());
+    assertTrue(parse("--secondary-first").secondaryFirst());
     assertEquals(new WorkerOptions.Pipe(), parse("--pipe", "--describe", "--access-log-debug").transport());
   }
 
