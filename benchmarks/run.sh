@@ -47,7 +47,7 @@ mkdir -p benchmarks/target/work
 
 # ---- peers -------------------------------------------------------------------------------
 PEER_PROPS=()
-VGI_RPC_VERSION=0.42.3
+VGI_RPC_VERSION=0.52.2
 PY_REASON="not measured"
 if [[ "$PEERS" == true ]]; then
   # Python reference worker: pip package vgi-rpc[http,conformance]==$VGI_RPC_VERSION in a venv kept
