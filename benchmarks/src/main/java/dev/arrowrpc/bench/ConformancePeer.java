@@ -9,7 +9,7 @@ import dev.arrowrpc.core.RpcService;
  * ConformanceService}; one Java client drives each of them through this interface, so the peers
  * are compared on identical requests.
  */
-@RpcService(name = "ConformanceService", version = "1.0.0")
+@RpcService(name = "ConformanceService", version = "2.0.0")
 public interface ConformancePeer {
 
   /** Does nothing. */
