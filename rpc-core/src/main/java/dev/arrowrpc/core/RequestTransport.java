@@ -11,15 +11,17 @@ import java.util.Objects;
  * whose state the server hands back in tokens, so consecutive requests of one stream may reach
  * different server replicas.
  *
- * <p>Routes are relative: {@code method} for a unary call, {@code method/init} to open a stream and
- * {@code method/exchange} for each later turn of it. An implementation must be safe to use from
+ * <p>Routes are relative and name the protocol, then the method: {@code protocol/method} for a unary
+ * call, {@code protocol/method/init} to open a stream and {@code protocol/method/exchange} for each
+ * later turn of it. An implementation must be safe to use from
  * several threads at once: one client may run calls and streams concurrently over it.
  */
 public interface RequestTransport extends Closeable {
   /**
    * Sends one request and returns the server's response, whatever its status.
    *
-   * @param route {@code method}, {@code method/init} or {@code method/exchange}
+   * @param route {@code protocol/method}, {@code protocol/method/init} or {@code
+   *     protocol/method/exchange}
    * @param body the request body: one Arrow IPC stream
    * @return the response; the caller reads and closes its body
    * @throws IOException when the request could not be sent or the response not received
