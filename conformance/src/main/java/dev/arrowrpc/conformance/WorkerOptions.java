@@ -60,20 +60,36 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --sticky                  accepted; sticky sessions are not served yet",
       "  --cors-origin ORIGIN      allow a browser origin (repeatable; * for any)",
       "  --bearer-token TOKEN      require Authorization: Bearer TOKEN",
-      "  --http-auth               refuse every call with 401 (/health still answers)",
+      "  --http-auth               refuse every call with 401 (/health still answers), with the reason",
+      "                            X-Conformance-Auth-Reason names (a test affordance), else unauthorized",
+      "  --proof-mode off|allow|require   gate calls on a VGI-Proxy-Proof (default require when another",
+      "                            --proof-* flag is given)",
+      "  --proof-origin-id ID      this worker's proxy-proof origin id",
+      "  --proof-secrets KID:HEX[,KID:HEX]  accepted proxy-proof keys (64 hex digits each)",
+      "  --proof-skew SECONDS      proxy-proof timestamp half-window (default 30)",
+      "  --proof-no-replay-cache   accept a replayed proof inside its window",
+      "  --fail-serve-start-once   the first serve-start notification fails (HTTP 500)",
+      "  --max-externalized-response-bytes N  accepted (no external storage: not advertised)",
       "  --worker-threads N        threads running calls");
 
   /** The HTTP flags that take a value (passed on to {@link HttpWorker.Options#parse}). */
   private static final Set<String> HTTP_VALUE_FLAGS = Set.of("--host", "--port", "--prefix", "--token-key",
       "--token-ttl", "--max-request-bytes", "--max-response-bytes", "--cors-origin", "--bearer-token",
-      "--worker-threads");
+      "--worker-threads",
+      // proxy proof (docs/proxy-proof-spec.md)
+      "--proof-mode", "--proof-origin-id", "--proof-secrets", "--proof-skew",
+      // the external channel's response cap: accepted; there is no external storage, so nothing is advertised
+      "--max-externalized-response-bytes");
 
   /** The HTTP flags that take none. */
   private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth",
       // every continuation is resolved from the call token it echoes: there is no call-state cache
       "--no-call-state-cache",
       // sticky sessions: accepted so the suite's workers start; not served yet (no VGI-Sticky-Enabled)
-      "--sticky");
+      "--sticky",
+      "--proof-no-replay-cache",
+      // the first serve-start notification fails (HTTP 500); the next request retries it
+      "--fail-serve-start-once");
 
   /** Where the worker serves. */
   sealed interface Transport {}

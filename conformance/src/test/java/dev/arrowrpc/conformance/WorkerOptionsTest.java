@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.transport.http.HttpWorker;
+import dev.arrowrpc.transport.http.ProxyProofMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,5 +105,22 @@ class WorkerOptionsTest {
     assertTrue(refusal("--tcp", "0", "--max-connections", "2").contains("requires --threaded"));
     assertTrue(refusal("--tcp", "0", "--threaded", "--max-connections", "0").contains("positive"));
     assertTrue(refusal("--describe=yes").contains("takes no value"));
+  }
+
+  @Test
+  void proxyProofServeStartAndExternalCapFlags() throws Exception {
+    String secrets = "conformance-proxy:" + "11".repeat(32);
+    WorkerOptions options = parse("--http", "--port", "0", "--describe", "--proof-mode", "allow",
+        "--proof-origin-id", "conformance-origin", "--proof-secrets", secrets, "--proof-skew", "30",
+        "--proof-no-replay-cache", "--prefix", "/vgi", "--fail-serve-start-once",
+        "--max-externalized-response-bytes", "1048576");
+    HttpWorker.Options http = ((WorkerOptions.Http) options.transport()).options();
+    assertEquals(ProxyProofMode.ALLOW, http.proxyProof().orElseThrow().mode());
+    assertFalse(http.proxyProof().orElseThrow().replayCache());
+    assertTrue(http.failServeStartOnce());
+    assertEquals("/vgi", http.prefix());
+    assertTrue(refusal("--http", "--proof-mode", "require", "--proof-origin-id", "o").contains("secret"),
+        "require mode without secrets does not start");
+    assertTrue(refusal("--proof-mode", "require").contains("requires --http"));
   }
 }

@@ -233,7 +233,7 @@ public final class RequestHandler {
       }
       try (IpcStreamReader reader = opened.get()) {
         boolean hasBatch = reader.next();
-        Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+        Map<String, String> metadata = hasBatch ? withPathProtocol(reader.metadata(), urlProtocol) : Map.of();
         request = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
         prepared = RequestParser.parse(dispatcher, reader, hasBatch, metadata, caller.requestId(), memory,
             caller.identity());
@@ -284,6 +284,22 @@ public final class RequestHandler {
     } finally {
       call.close();
     }
+  }
+
+  /**
+   * The request's metadata, with the protocol the URL names as its routing key when it carries none:
+   * over HTTP the path segment already resolved the binding, so an absent key is the single-carrier
+   * case rather than an error (on a byte stream the metadata is the only carrier, and it stays
+   * required there).
+   */
+  private static Map<String, String> withPathProtocol(Map<String, String> metadata, String urlProtocol) {
+    String declared = metadata.get(Keys.PROTOCOL);
+    if (urlProtocol.isEmpty() || (declared != null && !declared.isEmpty())) {
+      return metadata;
+    }
+    Map<String, String> routed = new LinkedHashMap<>(metadata);
+    routed.put(Keys.PROTOCOL, urlProtocol);
+    return routed;
   }
 
   private Status unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,

@@ -105,6 +105,11 @@ final class RequestParser {
               : "Unsupported request version '" + version + "', expected '"
                   + Keys.REQUEST_VERSION_VALUE + "'"));
     }
+    if (method.indexOf('\uFFFD') >= 0) {
+      // the metadata was decoded leniently: a replacement character marks bytes that were not UTF-8
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("Invalid '" + Keys.METHOD
+          + "' in request batch metadata: the method name must be valid UTF-8."));
+    }
     if (method.startsWith("__") && method.endsWith("__")) {
       return reserved(method, metadata);
     }

@@ -144,7 +144,8 @@ public final class HttpRpcServer implements AutoCloseable {
 
   /** The configuration the request handler reads. */
   record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
-      Optional<Cors> cors, boolean landingPage, boolean describePage) {}
+      Optional<Cors> cors, boolean landingPage, boolean describePage, ProxyAuth proxyAuth,
+      Optional<ServeStartHook> serveStart) {}
 
   /** Configures and starts an {@link HttpRpcServer}. */
   public static final class Builder {
@@ -167,6 +168,9 @@ public final class HttpRpcServer implements AutoCloseable {
     private boolean describePage = true;
     private int workerThreads;
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private ProxyProofConfig proxyProof;
+    private List<String> proxyAuthHeaders = List.of();
+    private ServeStartHook serveStart;
 
     private Builder(RpcServer server) {
       this.server = Objects.requireNonNull(server, "server");
@@ -361,6 +365,50 @@ public final class HttpRpcServer implements AutoCloseable {
     }
 
     /**
+     * Gates every request on a {@value ProxyProof#HEADER} proof minted by a trusted proxy
+     * (docs/proxy-proof-spec.md). {@code off} installs nothing; {@code allow} verifies and records
+     * but never refuses; {@code require} refuses a request without a valid proof with 401 {@code
+     * proxy_required}, before the {@link #authenticator} runs (the two are ANDed), and advertises
+     * {@value ProxyProof#REQUIRED_HEADER}{@code : true} on every response. {@code OPTIONS}, {@code
+     * {prefix}/health} and {@code /.well-known/} paths are exempt.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder proxyProof(ProxyProofConfig config) {
+      this.proxyProof = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Declares the headers a reverse proxy must add for the {@link #authenticator} to succeed (for
+     * example a forwarded client certificate): every 401 then says that the service depends on a
+     * proxy ({@code VGI-Auth-Proxy-Required: true} and a {@code proxy_hint} naming them). A
+     * require-mode {@link #proxyProof} declares its own header.
+     *
+     * @param headers the header names
+     * @return this builder
+     */
+    public Builder proxyAuthHeaders(String... headers) {
+      this.proxyAuthHeaders = List.of(headers);
+      return this;
+    }
+
+    /**
+     * Runs a hook once, on the first request this server handles (the transport's serve-start
+     * notification, fired lazily so that it runs in the serving process). When the hook throws,
+     * that request is answered with 500 and the next request runs the hook again, until it
+     * succeeds once.
+     *
+     * @param hook the hook
+     * @return this builder
+     */
+    public Builder onServeStart(ServeStartHook hook) {
+      this.serveStart = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
      * Sets the number of threads that run calls (default: Undertow's, eight per I/O thread).
      *
      * @param threads the thread count
@@ -401,7 +449,10 @@ public final class HttpRpcServer implements AutoCloseable {
         sealed = hmac.build();
       }
       Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression, Optional.ofNullable(authenticator),
-          Optional.ofNullable(cors), landingPage, describePage);
+          Optional.ofNullable(cors), landingPage, describePage,
+          ProxyAuth.of(proxyProof == null || !proxyProof.enabled()
+              ? Optional.empty() : Optional.of(new ProxyProofGate(proxyProof)), proxyAuthHeaders),
+          Optional.ofNullable(serveStart));
       RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings);
       GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);
       // request bodies are bounded by RequestBody (413), not by Undertow's default 2 MiB cut-off

@@ -2,6 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.JsonlAccessLog;
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.server.Identity;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs an HTTP worker from command-line flags, the way the reference's conformance harness starts
@@ -31,7 +33,17 @@ import java.util.Optional;
  * --max-response-bytes N     cap every response body (decoded Arrow IPC bytes), advertised
  * --cors-origin ORIGIN       allow a browser origin (repeatable; * for any)
  * --bearer-token TOKEN       require Authorization: Bearer TOKEN (principal "client")
- * --http-auth                refuse every call with 401 (/health still answers)
+ * --http-auth                refuse every call with 401 (/health still answers); a conformance
+ *                            affordance: the reason is the one X-Conformance-Auth-Reason names
+ *                            (missing_credential, invalid_credential, expired_credential,
+ *                            insufficient_scope), else unauthorized
+ * --proof-mode off|allow|require   gate calls on a VGI-Proxy-Proof (default require when another
+ *                            --proof-* flag is given, else off)
+ * --proof-origin-id ID       this worker's proxy-proof origin id
+ * --proof-secrets KID:HEX[,KID:HEX]  accepted proxy-proof keys (64 hex digits each)
+ * --proof-skew SECONDS       proxy-proof timestamp half-window (default 30)
+ * --proof-no-replay-cache    accept a replayed proof inside its window
+ * --fail-serve-start-once    a conformance affordance: the first serve-start notification fails
  * --worker-threads N         threads running calls
  * </pre>
  *
@@ -58,11 +70,14 @@ public final class HttpWorker {
    * @param bearerToken the bearer token required, if any
    * @param rejectAll whether every call is refused with 401
    * @param workerThreads the worker thread count, if given
+   * @param proxyProof the proxy-proof gate, if any {@code --proof-*} flag was given
+   * @param failServeStartOnce whether the first serve-start notification fails
    */
   public record Options(boolean http, String host, int port, String prefix, Optional<String> tokenKey,
       Duration tokenTtl, Optional<Long> maxRequestBytes, boolean responseCompression,
       Optional<Long> maxResponseBytes, List<String> corsOrigins,
-      Optional<String> bearerToken, boolean rejectAll, Optional<Integer> workerThreads) {
+      Optional<String> bearerToken, boolean rejectAll, Optional<Integer> workerThreads,
+      Optional<ProxyProofConfig> proxyProof, boolean failServeStartOnce) {
 
     /** Copies the list. */
     public Options {
@@ -90,6 +105,8 @@ public final class HttpWorker {
       Optional<String> bearer = Optional.empty();
       boolean rejectAll = false;
       Optional<Integer> threads = Optional.empty();
+      ProofFlags proof = new ProofFlags();
+      boolean failServeStartOnce = false;
       for (int i = 0; i < args.size(); i++) {
         String arg = args.get(i);
         switch (arg) {
@@ -111,13 +128,41 @@ public final class HttpWorker {
           case "--bearer-token" -> bearer = Optional.of(value(args, ++i, arg));
           case "--http-auth" -> rejectAll = true;
           case "--worker-threads" -> threads = Optional.of((int) number(value(args, ++i, arg), arg));
+          case "--proof-mode" -> proof.mode = Optional.of(ProxyProofMode.parse(value(args, ++i, arg)));
+          case "--proof-origin-id" -> proof.originId = Optional.of(value(args, ++i, arg));
+          case "--proof-secrets" -> proof.secrets = Optional.of(value(args, ++i, arg));
+          case "--proof-skew" -> proof.skew = Optional.of(number(value(args, ++i, arg), arg));
+          case "--proof-no-replay-cache" -> proof.noReplayCache = true;
+          case "--fail-serve-start-once" -> failServeStartOnce = true;
           default -> {
             // another component's flag
           }
         }
       }
       return new Options(http, host, port, prefix, tokenKey, ttl, maxRequest, compression, maxResponse, origins, bearer,
-          rejectAll, threads);
+          rejectAll, threads, proof.config(), failServeStartOnce);
+    }
+
+    /** The {@code --proof-*} flags as given. */
+    private static final class ProofFlags {
+      Optional<ProxyProofMode> mode = Optional.empty();
+      Optional<String> originId = Optional.empty();
+      Optional<String> secrets = Optional.empty();
+      Optional<Long> skew = Optional.empty();
+      boolean noReplayCache;
+
+      /** The configuration, strictly validated; empty when no proof flag was given. */
+      Optional<ProxyProofConfig> config() {
+        if (mode.isEmpty() && originId.isEmpty() && secrets.isEmpty() && skew.isEmpty() && !noReplayCache) {
+          return Optional.empty();
+        }
+        ProxyProofMode chosen = mode.orElse(ProxyProofMode.REQUIRE);
+        return Optional.of(new ProxyProofConfig(chosen, originId.orElse(""),
+            chosen == ProxyProofMode.OFF ? secrets.map(ProxyProofConfig::parseSecrets).orElse(java.util.Map.of())
+                : ProxyProofConfig.parseSecrets(secrets.orElse("")),
+            skew.map(Duration::ofSeconds).orElse(ProxyProofConfig.DEFAULT_SKEW), !noReplayCache,
+            NonceCache.DEFAULT_CAPACITY));
+      }
     }
 
     private static String value(List<String> args, int index, String flag) {
@@ -164,14 +209,49 @@ public final class HttpWorker {
         builder.cors(corsOrigins.toArray(String[]::new));
       }
       if (rejectAll) {
-        builder.authenticator(request -> {
-          throw new AuthenticationException(AuthReason.UNAUTHORIZED, "this worker refuses every call");
-        });
+        builder.authenticator(HttpWorker::refuseEveryCall);
       } else {
         bearerToken.ifPresent(token -> builder.authenticator(BearerTokenAuthenticator.of(token, "client")));
       }
       workerThreads.ifPresent(builder::workerThreads);
+      proxyProof.ifPresent(builder::proxyProof);
+      if (failServeStartOnce) {
+        builder.onServeStart(new FailOnce());
+      }
       return builder;
+    }
+  }
+
+  /** The header through which a conformance test names the 401 reason {@code --http-auth} gives. */
+  static final String CONFORMANCE_REASON_HEADER = "X-Conformance-Auth-Reason";
+
+  /**
+   * The {@code --http-auth} authenticator: refuses every call, with the reason the request names in
+   * {@value #CONFORMANCE_REASON_HEADER} when it is one a request can name (a test affordance: a
+   * production server never lets the request choose its reason), else {@code unauthorized}.
+   */
+  private static Identity refuseEveryCall(AuthRequest request) throws AuthenticationException {
+    AuthReason reason = request.header(CONFORMANCE_REASON_HEADER).map(String::strip).flatMap(code -> {
+      for (AuthReason candidate : new AuthReason[] {AuthReason.MISSING_CREDENTIAL, AuthReason.INVALID_CREDENTIAL,
+          AuthReason.EXPIRED_CREDENTIAL, AuthReason.INSUFFICIENT_SCOPE}) {
+        if (candidate.code().equals(code)) {
+          return Optional.of(candidate);
+        }
+      }
+      return Optional.empty();
+    }).orElse(AuthReason.UNAUTHORIZED);
+    throw new AuthenticationException(reason, "this worker refuses every call");
+  }
+
+  /** The {@code --fail-serve-start-once} hook: fails its first run only. */
+  private static final class FailOnce implements ServeStartHook {
+    private final AtomicBoolean failed = new AtomicBoolean();
+
+    @Override
+    public void onServeStart() {
+      if (failed.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected serve-start failure (--fail-serve-start-once)");
+      }
     }
   }
 

@@ -91,9 +91,14 @@ final class Pages {
 
   /** The 401 page for a browser. */
   static String unauthorized(AuthReason reason, String detail) {
+    return unauthorized(reason, detail, Optional.empty());
+  }
+
+  static String unauthorized(AuthReason reason, String detail, Optional<String> proxyHint) {
     return page("401 Unauthorized", "<h1>401 Unauthorized</h1><p><code>" + escape(reason.code())
         + "</code></p><p>Authentication is required to call this <code>vgi-rpc</code> service.</p>"
-        + (detail.isEmpty() ? "" : "<p>" + escape(detail) + "</p>"));
+        + (detail.isEmpty() ? "" : "<p>" + escape(detail) + "</p>")
+        + proxyHint.map(h -> "<p><strong>Proxy:</strong> " + escape(h) + "</p>").orElse(""));
   }
 
   private static String kind(MethodSpec method) {

@@ -25,6 +25,7 @@ final class Responses {
   static final HttpString VGI_ACCEPT_ENCODING = new HttpString("X-VGI-Accept-Encoding");
   static final HttpString VGI_CONTENT_ENCODING = new HttpString("X-VGI-Content-Encoding");
   static final HttpString AUTH_REASON = new HttpString("VGI-Auth-Reason");
+  static final HttpString AUTH_PROXY_REQUIRED = new HttpString("VGI-Auth-Proxy-Required");
   static final HttpString SUPPORTED_ENCODINGS = new HttpString("VGI-Supported-Encodings");
   static final HttpString MAX_REQUEST_BYTES = new HttpString("VGI-Max-Request-Bytes");
   static final HttpString EXTERNALIZATION_ENABLED = new HttpString("VGI-Externalization-Enabled");

@@ -57,6 +57,7 @@ final class RpcHttpHandler implements HttpHandler {
   private final String landing;
   private final String describe;
   private final String notFound;
+  private final ServeStart serveStart;
 
   RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings) {
     this.server = server;
@@ -68,9 +69,12 @@ final class RpcHttpHandler implements HttpHandler {
     caps.put(Responses.MAX_REQUEST_BYTES, Long.toString(settings.maxRequestBytes()));
     settings.maxResponseBytes().ifPresent(max -> caps.put(Responses.MAX_RESPONSE_BYTES, Long.toString(max)));
     caps.put(Responses.ACCEPT_MAX_RESPONSE_BYTES_SUPPORT, "true");
+    if (settings.proxyAuth().proofRequired()) {
+      caps.put(new HttpString(ProxyProof.REQUIRED_HEADER), "true");
+    }
     this.capabilities = Map.copyOf(caps);
     List<String> exposed = new ArrayList<>(List.of("X-Request-ID", "X-VGI-RPC-Error", "X-VGI-Content-Encoding",
-        "Content-Encoding", "WWW-Authenticate", "VGI-Auth-Reason"));
+        "Content-Encoding", "WWW-Authenticate", "VGI-Auth-Reason", "VGI-Auth-Proxy-Required"));
     caps.keySet().forEach(name -> exposed.add(name.toString()));
     this.exposedHeaders = String.join(", ", exposed);
     var spec = server.dispatcher().protocols().primary().spec();
@@ -82,6 +86,7 @@ final class RpcHttpHandler implements HttpHandler {
     this.landing = Pages.landing(spec, server.serverId(), settings.prefix(), settings.describePage());
     this.describe = Pages.describe(spec);
     this.notFound = Pages.notFound(spec, settings.prefix());
+    this.serveStart = new ServeStart(settings.serveStart());
   }
 
   @Override
@@ -95,6 +100,11 @@ final class RpcHttpHandler implements HttpHandler {
     exchange.getResponseHeaders().put(Responses.REQUEST_ID, requestId);
     capabilities.forEach((name, value) -> exchange.getResponseHeaders().put(name, value));
     corsHeaders(exchange);
+    if (!serveStart.ensure(requestId)) {
+      Responses.json(exchange, 500, Map.of("title", "Internal Server Error", "description",
+          "the server failed to start serving; retry the request " + requestId));
+      return;
+    }
     String verb = exchange.getRequestMethod().toString();
     Optional<String> under = underPrefix(exchange.getRequestPath());
     if (under.isEmpty()) {
@@ -111,7 +121,7 @@ final class RpcHttpHandler implements HttpHandler {
       Responses.send(exchange, 200, "application/json", health);
       return;
     }
-    Optional<Identity> identity = authenticate(exchange, verb);
+    Optional<Identity> identity = authenticate(exchange, verb, path);
     if (identity.isEmpty()) {
       return;
     }
@@ -254,7 +264,19 @@ final class RpcHttpHandler implements HttpHandler {
 
   // ------------------------------------------------------------------ auth
 
-  private Optional<Identity> authenticate(HttpServerExchange exchange, String verb) throws IOException {
+  private Optional<Identity> authenticate(HttpServerExchange exchange, String verb, String path)
+      throws IOException {
+    Optional<ProxyProofGate> gate = settings.proxyAuth().gate();
+    if (gate.isPresent() && !proofExempt(exchange, path)) {
+      // the proof is a precondition ANDed with the authenticator, which a refused proof never reaches
+      HeaderValues proofs = exchange.getRequestHeaders().get(ProxyProof.HEADER);
+      try {
+        gate.get().check(proofs == null ? List.of() : List.copyOf(proofs), remoteAddress(exchange));
+      } catch (AuthenticationException e) {
+        refuse(exchange, e);
+        return Optional.empty();
+      }
+    }
     if (settings.authenticator().isEmpty()) {
       return Optional.of(Identity.ANONYMOUS);
     }
@@ -269,20 +291,37 @@ final class RpcHttpHandler implements HttpHandler {
     } catch (AuthenticationException e) {
       LOG.warn("authentication failed for {} from {}: {} ({})", exchange.getRequestPath(), request.remoteAddress(),
           e.reason().code(), e.detail());
-      exchange.getResponseHeaders().put(Responses.AUTH_REASON, e.reason().code());
-      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-      authenticator.challenge().ifPresent(c -> exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, c));
-      String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
-      if (accept != null && accept.contains("text/html")) {
-        Responses.html(exchange, 401, Pages.unauthorized(e.reason(), e.detail()));
-      } else {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", "unauthorized");
-        body.put("reason", e.reason().code());
-        body.put("detail", e.detail());
-        Responses.json(exchange, 401, body);
-      }
+      refuse(exchange, e);
       return Optional.empty();
+    }
+  }
+
+  /** Paths reachable without a proxy proof in every mode: health, and anything under /.well-known/. */
+  private static boolean proofExempt(HttpServerExchange exchange, String path) {
+    return path.equals("/health") || path.startsWith("/.well-known/")
+        || exchange.getRequestPath().startsWith("/.well-known/");
+  }
+
+  /** The 401 of docs/unauthorized-spec.md: reason header, no caching, JSON (or a page for a browser). */
+  private void refuse(HttpServerExchange exchange, AuthenticationException e) throws IOException {
+    exchange.getResponseHeaders().put(Responses.AUTH_REASON, e.reason().code());
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    settings.authenticator().flatMap(Authenticator::challenge)
+        .ifPresent(c -> exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, c));
+    Optional<String> hint = settings.proxyAuth().hint();
+    if (hint.isPresent()) {
+      exchange.getResponseHeaders().put(Responses.AUTH_PROXY_REQUIRED, "true");
+    }
+    String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
+    if (accept != null && accept.contains("text/html")) {
+      Responses.html(exchange, 401, Pages.unauthorized(e.reason(), e.detail(), hint));
+    } else {
+      Map<String, String> body = new LinkedHashMap<>();
+      body.put("error", "unauthorized");
+      body.put("reason", e.reason().code());
+      body.put("detail", e.detail());
+      hint.ifPresent(h -> body.put("proxy_hint", h));
+      Responses.json(exchange, 401, body);
     }
   }
 
