@@ -55,19 +55,24 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --cors-origin ORIGIN      allow a browser origin (repeatable; * for any)",
       "  --bearer-token TOKEN      require Authorization: Bearer TOKEN",
       "  --http-auth               refuse every call with 401 (/health still answers)",
-      "  --worker-threads N        threads running calls");
+      "  --worker-threads N        threads running calls",
+      "  --sticky                  serve sticky sessions (echo header x-vgi-conformance-echo, test-only",
+      "                            POST/DELETE {prefix}/__test_drain__); off by default",
+      "  --sticky-ttl SECONDS      default sticky-session lifetime (default 300)",
+      "  --sticky-auth             the caller is the principal named in X-Conformance-Principal",
+      "                            (anonymous without it)");
 
   /** The HTTP flags that take a value (passed on to {@link HttpWorker.Options#parse}). */
   private static final Set<String> HTTP_VALUE_FLAGS = Set.of("--host", "--port", "--prefix", "--token-key",
       "--token-ttl", "--max-request-bytes", "--max-response-bytes", "--cors-origin", "--bearer-token",
-      "--worker-threads");
+      "--worker-threads", "--sticky-ttl");
 
   /** The HTTP flags that take none. */
   private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth",
       // every continuation is resolved from the call token it echoes: there is no call-state cache
       "--no-call-state-cache",
-      // sticky sessions: accepted so the suite's workers start; not served yet (no VGI-Sticky-Enabled)
-      "--sticky");
+      // sticky sessions (StickyFlags): on, and callers named by X-Conformance-Principal
+      "--sticky", "--sticky-auth");
 
   /** Where the worker serves. */
   sealed interface Transport {}
@@ -94,8 +99,9 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
    * HTTP.
    *
    * @param options the server settings
+   * @param sticky the sticky-session flags
    */
-  record Http(HttpWorker.Options options) implements Transport {}
+  record Http(HttpWorker.Options options, StickyFlags sticky) implements Transport {}
 
   /** A command line the worker cannot run; the message says why. */
   static final class UsageException extends Exception {
@@ -170,7 +176,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
     }
     if (http) {
       try {
-        transport = only(transport, new Http(HttpWorker.Options.parse(httpArgs)));
+        transport = only(transport, new Http(HttpWorker.Options.parse(httpArgs), StickyFlags.parse(httpArgs)));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
