@@ -2,6 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.Sessions;
 import dev.arrowrpc.core.server.Identity;
+import dev.arrowrpc.core.server.SessionActivity;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * until {@link #finish()}), or the one a method opens; the response headers that tell the client.
  * Used only on the thread answering the request.
  */
-final class StickyRequest implements Sessions {
+final class StickyRequest implements Sessions, SessionActivity {
   /** What the request did with a session, as the access log names it. */
   enum Action {
     NONE, OPEN, RESUME, CLOSE;
@@ -102,13 +103,13 @@ final class StickyRequest implements Sessions {
     action = Action.CLOSE;
   }
 
-  /** What the request did with a session. */
-  Action action() {
-    return action;
+  @Override
+  public String sessionAction() {
+    return action.wireName();
   }
 
-  /** The id of the session the request touched, if it touched one. */
-  Optional<String> touchedId() {
+  @Override
+  public Optional<String> sessionId() {
     return Optional.ofNullable(touchedId);
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
@@ -18,6 +19,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,6 +99,7 @@ class StickyHttpTest {
     }
   }
 
+  private final List<CallRecord> records = new CopyOnWriteArrayList<>();
   private RpcServer server;
   private HttpRpcServer http;
   private String url;
@@ -102,7 +107,7 @@ class StickyHttpTest {
   @BeforeEach
   void start() {
     Impl.CLOSED.set(0);
-    server = RpcServer.builder(Counter.class, new Impl()).allocator(new RootAllocator()).build();
+    server = RpcServer.builder(Counter.class, new Impl()).allocator(new RootAllocator()).listener(records::add).build();
     http = HttpRpcServer.builder(server).signingKey(HttpHarness.KEY)
         .authenticator(request -> request.header("X-Principal").map(p -> Identity.of(p, "test"))
             .orElse(Identity.ANONYMOUS))
@@ -196,6 +201,25 @@ class StickyHttpTest {
     RpcException lost = error(call("add", c -> c.add(1), resume));
     assertEquals("SessionLostError", lost.errorType());
     assertEquals("session_lost", lost.errorKind().orElseThrow());
+  }
+
+  @Test
+  void accessRecordsCarryTheSessionLifecycle() {
+    call("sessionsPresent", Counter::sessionsPresent, Map.of());
+    HttpResponse<byte[]> opened = call("open", c -> c.open(1), Map.of("VGI-Session-Accept", "true"));
+    Map<String, String> resume = Map.of("VGI-Session", Raw.header(opened, "VGI-Session").orElseThrow());
+    call("add", c -> c.add(1), resume);
+    call("end", Counter::end, resume);
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (records.size() < 4 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(new CallRecord.Session("none", Optional.empty()), records.get(0).session().orElseThrow());
+    String id = records.get(1).session().orElseThrow().id().orElseThrow();
+    assertTrue(id.matches("[0-9a-f]{24}"), id);
+    assertEquals(new CallRecord.Session("open", Optional.of(id)), records.get(1).session().orElseThrow());
+    assertEquals(new CallRecord.Session("resume", Optional.of(id)), records.get(2).session().orElseThrow());
+    assertEquals(new CallRecord.Session("close", Optional.of(id)), records.get(3).session().orElseThrow());
   }
 
   @Test
