@@ -87,7 +87,7 @@ public final class ConformanceWorker {
         // the PORT line is all stdout carries; anything else printed goes to stderr
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        HttpWorker.run(server, http.options(), stdout);
+        HttpWorker.run(server, http.options(), http.sticky()::apply, stdout);
       } else {
         Workers.serveStdio(server);
       }

@@ -1,13 +1,15 @@
 package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.Sessions;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The counters of the sticky-session methods. A sticky session binds server state to a client
- * across HTTP requests; the pipe, Unix-socket and TCP transports have none (a connection is its
- * own session), so here opening one fails as the reference fails it on those transports, and
- * every method that needs a bound counter reports that none is.
+ * The counters of the sticky-session methods, kept in the call's sticky session ({@link
+ * CallContext#sessions()}). A session binds server state to a client across HTTP requests; the
+ * pipe, Unix-socket and TCP transports have none (a connection is its own session), and neither
+ * does an HTTP server without sticky sessions, so there opening one fails as the reference fails
+ * it, and every method that needs a bound counter reports that none is.
  */
 final class StickyCounters {
   /** The message of a call that needs a session counter and has none. */
@@ -31,10 +33,15 @@ final class StickyCounters {
    * @param context the call
    * @param initial the counter's first value
    * @return the counter
-   * @throws IllegalStateException (RuntimeError) since this transport has no sticky sessions
+   * @throws IllegalStateException (RuntimeError) when the transport has no sticky sessions, or the
+   *     request did not opt in to them
    */
   AtomicLong open(CallContext context, long initial) {
-    throw new IllegalStateException("sticky sessions not available on this transport");
+    Sessions sessions = context.sessions()
+        .orElseThrow(() -> new IllegalStateException("sticky sessions not available on this transport"));
+    AtomicLong counter = new AtomicLong(initial);
+    sessions.open(counter);
+    return counter;
   }
 
   /**
@@ -45,7 +52,9 @@ final class StickyCounters {
    * @throws IllegalStateException (RuntimeError) when no session is bound
    */
   AtomicLong bound(CallContext context) {
-    throw new IllegalStateException(NO_COUNTER);
+    return context.sessions().flatMap(Sessions::state)
+        .filter(AtomicLong.class::isInstance).map(AtomicLong.class::cast)
+        .orElseThrow(() -> new IllegalStateException(NO_COUNTER));
   }
 
   /**
@@ -55,6 +64,7 @@ final class StickyCounters {
    * @throws IllegalStateException (RuntimeError) when no session is bound
    */
   void close(CallContext context) {
-    throw new IllegalStateException(NO_COUNTER);
+    bound(context);
+    context.sessions().orElseThrow().close();
   }
 }

@@ -57,7 +57,6 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --no-compression          never compress responses (default: zstd or gzip when asked)",
       "  --max-response-bytes N    cap every response body (decoded Arrow IPC bytes), advertised",
       "  --no-call-state-cache     accepted; continuations are always resolved from the call token",
-      "  --sticky                  accepted; sticky sessions are not served yet",
       "  --cors-origin ORIGIN      allow a browser origin (repeatable; * for any)",
       "  --bearer-token TOKEN      require Authorization: Bearer TOKEN",
       "  --http-auth               refuse every call with 401 (/health still answers), with the reason",
@@ -70,7 +69,12 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --proof-no-replay-cache   accept a replayed proof inside its window",
       "  --fail-serve-start-once   the first serve-start notification fails (HTTP 500)",
       "  --max-externalized-response-bytes N  accepted (no external storage: not advertised)",
-      "  --worker-threads N        threads running calls");
+      "  --worker-threads N        threads running calls",
+      "  --sticky                  serve sticky sessions (echo header x-vgi-conformance-echo, test-only",
+      "                            POST/DELETE {prefix}/__test_drain__); off by default",
+      "  --sticky-ttl SECONDS      default sticky-session lifetime (default 300)",
+      "  --sticky-auth             the caller is the principal named in X-Conformance-Principal",
+      "                            (anonymous without it)");
 
   /** The HTTP flags that take a value (passed on to {@link HttpWorker.Options#parse}). */
   private static final Set<String> HTTP_VALUE_FLAGS = Set.of("--host", "--port", "--prefix", "--token-key",
@@ -79,14 +83,16 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       // proxy proof (docs/proxy-proof-spec.md)
       "--proof-mode", "--proof-origin-id", "--proof-secrets", "--proof-skew",
       // the external channel's response cap: accepted; there is no external storage, so nothing is advertised
-      "--max-externalized-response-bytes");
+      "--max-externalized-response-bytes",
+      // sticky sessions (StickyFlags)
+      "--sticky-ttl");
 
   /** The HTTP flags that take none. */
   private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth",
       // every continuation is resolved from the call token it echoes: there is no call-state cache
       "--no-call-state-cache",
-      // sticky sessions: accepted so the suite's workers start; not served yet (no VGI-Sticky-Enabled)
-      "--sticky",
+      // sticky sessions (StickyFlags): on, and callers named by X-Conformance-Principal
+      "--sticky", "--sticky-auth",
       "--proof-no-replay-cache",
       // the first serve-start notification fails (HTTP 500); the next request retries it
       "--fail-serve-start-once");
@@ -116,8 +122,9 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
    * HTTP.
    *
    * @param options the server settings
+   * @param sticky the sticky-session flags
    */
-  record Http(HttpWorker.Options options) implements Transport {}
+  record Http(HttpWorker.Options options, StickyFlags sticky) implements Transport {}
 
   /** A command line the worker cannot run; the message says why. */
   static final class UsageException extends Exception {
@@ -194,7 +201,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
     }
     if (http) {
       try {
-        transport = only(transport, new Http(HttpWorker.Options.parse(httpArgs)));
+        transport = only(transport, new Http(HttpWorker.Options.parse(httpArgs), StickyFlags.parse(httpArgs)));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }

@@ -88,6 +88,24 @@ class WorkerOptionsTest {
   }
 
   @Test
+  void sticky() throws Exception {
+    StickyFlags off = ((WorkerOptions.Http) parse("--http").transport()).sticky();
+    assertEquals(false, off.enabled(), "sticky sessions are off by default");
+    assertEquals(false, off.principalHeaderAuth());
+    String key = "5f".repeat(32);
+    StickyFlags on = ((WorkerOptions.Http) parse("--http", "--port", "0", "--sticky", "--sticky-ttl", "1",
+        "--sticky-auth", "--token-key", key).transport()).sticky();
+    assertTrue(on.enabled());
+    assertEquals(Duration.ofSeconds(1), on.ttl());
+    assertTrue(on.principalHeaderAuth());
+    assertEquals(Optional.of(key), on.tokenKey());
+    assertEquals(Duration.ofSeconds(300), ((WorkerOptions.Http) parse("--http", "--sticky").transport()).sticky().ttl());
+    assertTrue(refusal("--sticky").contains("--sticky requires --http"));
+    assertTrue(refusal("--http", "--sticky-ttl", "0").contains("positive number of seconds"));
+    assertTrue(refusal("--http", "--sticky-ttl").contains("--sticky-ttl needs a value"));
+  }
+
+  @Test
   void refusesWhatItCannotServe() {
     assertTrue(refusal("--port", "8080").contains("--port requires --http"));
     assertTrue(refusal("--token-key", "00").contains("requires --http"));

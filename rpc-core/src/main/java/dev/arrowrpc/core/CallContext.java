@@ -51,6 +51,14 @@ public interface CallContext {
     log(level, message, Map.of());
   }
 
+  /**
+   * The sticky sessions of the transport serving this call, when it has them (HTTP with sticky
+   * sessions enabled); empty elsewhere.
+   */
+  default Optional<Sessions> sessions() {
+    return Optional.empty();
+  }
+
   /** The context of the call the current thread is serving, if any. */
   static Optional<CallContext> current() {
     return Optional.ofNullable(dev.arrowrpc.core.server.CurrentCall.get());

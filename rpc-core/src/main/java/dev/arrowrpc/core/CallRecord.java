@@ -32,6 +32,7 @@ import java.util.OptionalLong;
  * @param requestBytes the request's size on the wire, when known
  * @param requestStateBytes the size of the stream state tokens received (HTTP stream turns)
  * @param responseStateBytes the size of the stream state tokens returned (HTTP stream init and turns)
+ * @param session what the request did with a sticky session, on servers that offer them
  */
 public record CallRecord(
     Instant timestamp,
@@ -52,7 +53,8 @@ public record CallRecord(
     OptionalInt httpStatus,
     OptionalLong requestBytes,
     OptionalLong requestStateBytes,
-    OptionalLong responseStateBytes) {
+    OptionalLong responseStateBytes,
+    Optional<Session> session) {
 
   /** The method types a record may carry. */
   public static final String UNARY = "unary";
@@ -75,6 +77,32 @@ public record CallRecord(
       Objects.requireNonNull(kind, "kind");
       message = message == null || message.isEmpty() ? type : message;
     }
+  }
+
+  /**
+   * What a request did with a sticky session (access log {@code session_action}, {@code
+   * session_id}).
+   *
+   * @param action {@code none}, {@code open}, {@code resume} or {@code close}
+   * @param id the id of the session touched (24 hex digits), absent on {@code none}
+   */
+  public record Session(String action, Optional<String> id) {
+    /** Checks the parts. */
+    public Session {
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(id, "id");
+    }
+  }
+
+  /** A record of a server without sticky sessions. */
+  public CallRecord(Instant timestamp, String serverId, String protocol, String protocolHash, String method,
+      String methodType, String requestId, Optional<String> principal, String authDomain, String remoteAddress,
+      Duration duration, Optional<Failure> failure, Optional<String> streamId, boolean cancelled,
+      Optional<RequestShape> request, OptionalInt httpStatus, OptionalLong requestBytes,
+      OptionalLong requestStateBytes, OptionalLong responseStateBytes) {
+    this(timestamp, serverId, protocol, protocolHash, method, methodType, requestId, principal, authDomain,
+        remoteAddress, duration, failure, streamId, cancelled, request, httpStatus, requestBytes, requestStateBytes,
+        responseStateBytes, Optional.empty());
   }
 
   /** Checks the parts a record cannot do without. */

@@ -172,6 +172,10 @@ public final class JsonlAccessLog implements CallListener, AutoCloseable {
     call.requestBytes().ifPresent(n -> line.put("request_bytes", n));
     call.requestStateBytes().ifPresent(n -> line.put("request_state_bytes", n));
     call.responseStateBytes().ifPresent(n -> line.put("response_state_bytes", n));
+    call.session().ifPresent(session -> {
+      line.put("session_action", session.action());
+      session.id().ifPresent(id -> line.put("session_id", id));
+    });
     return line;
   }
 

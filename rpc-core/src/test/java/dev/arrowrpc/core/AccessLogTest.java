@@ -202,6 +202,31 @@ class AccessLogTest {
   }
 
   @Test
+  void stickySessionFieldsOnlyWhenTheServerHasSessions() {
+    CallRecord plain = record(Optional.empty(), "unary", Optional.empty(), Optional.empty(), OptionalInt.of(200),
+        OptionalLong.empty(), OptionalLong.empty());
+    Map<String, Object> none = JsonlAccessLog.fields(plain);
+    assertFalse(none.containsKey("session_action"));
+    assertFalse(none.containsKey("session_id"));
+    Map<String, Object> untouched = JsonlAccessLog.fields(withSession(plain, new CallRecord.Session("none",
+        Optional.empty())));
+    assertEquals("none", untouched.get("session_action"));
+    assertFalse(untouched.containsKey("session_id"));
+    String id = "0123456789abcdef01234567";
+    Map<String, Object> resumed = JsonlAccessLog.fields(withSession(plain, new CallRecord.Session("resume",
+        Optional.of(id))));
+    assertEquals("resume", resumed.get("session_action"));
+    assertEquals(id, resumed.get("session_id"));
+  }
+
+  private static CallRecord withSession(CallRecord r, CallRecord.Session session) {
+    return new CallRecord(r.timestamp(), r.serverId(), r.protocol(), r.protocolHash(), r.method(), r.methodType(),
+        r.requestId(), r.principal(), r.authDomain(), r.remoteAddress(), r.duration(), r.failure(), r.streamId(),
+        r.cancelled(), r.request(), r.httpStatus(), r.requestBytes(), r.requestStateBytes(), r.responseStateBytes(),
+        Optional.of(session));
+  }
+
+  @Test
   void anErrorRecordCarriesItsCodeAndAFullMessage() {
     CallRecord.Failure failure = new CallRecord.Failure("RuntimeError", "", "UNAVAILABLE", Optional.of("server_draining"));
     Map<String, Object> line = JsonlAccessLog.fields(record(Optional.of(failure), "stream",

@@ -34,6 +34,7 @@ final class CallReport {
   private OptionalLong requestBytes = OptionalLong.empty();
   private OptionalLong requestStateBytes = OptionalLong.empty();
   private OptionalLong responseStateBytes = OptionalLong.empty();
+  private Optional<CallRecord.Session> session = Optional.empty();
 
   private CallReport(String protocol, String protocolHash, String method, String methodType, long startedNanos) {
     this.protocol = protocol;
@@ -57,8 +58,10 @@ final class CallReport {
     return new CallReport(protocol, protocolHash, method, methodType, startedNanos);
   }
 
-  /** Who called, from the call's context. */
+  /** Who called, from the call's context (and what the request did with a sticky session). */
   CallReport call(ServerCall context) {
+    this.session = context.sessions().filter(SessionActivity.class::isInstance).map(SessionActivity.class::cast)
+        .map(activity -> new CallRecord.Session(activity.sessionAction(), activity.sessionId()));
     this.requestId = context.requestId();
     this.principal = context.principal();
     this.authDomain = context.authDomain();
@@ -144,7 +147,7 @@ final class CallReport {
     return new CallRecord(Instant.now(), serverId, protocol, protocolHash, method, methodType, requestId,
         principal, authDomain, remoteAddress, Duration.ofNanos(System.nanoTime() - startedNanos), failure,
         Optional.ofNullable(streamId), cancelled, Optional.ofNullable(request), httpStatus, requestBytes,
-        requestStateBytes, responseStateBytes);
+        requestStateBytes, responseStateBytes, session);
   }
 
   private static Optional<String> kindOf(Throwable error) {

@@ -3,6 +3,7 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.Sessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ final class ServerCall implements CallContext {
   private final Map<String, String> requestMetadata;
   private final Identity identity;
   private final List<LogMessage> pending = new ArrayList<>();
+  /** The sessions of the request this call was created for (transports that bind a scope). */
+  private final Optional<Sessions> sessions = SessionScope.current();
   private LogSink sink;
 
   ServerCall(String protocol, String method, String requestId, Map<String, String> requestMetadata,
@@ -78,6 +81,11 @@ final class ServerCall implements CallContext {
   @Override
   public String protocol() {
     return protocol;
+  }
+
+  @Override
+  public Optional<Sessions> sessions() {
+    return sessions;
   }
 
   @Override

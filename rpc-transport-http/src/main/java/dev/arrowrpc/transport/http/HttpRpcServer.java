@@ -55,9 +55,11 @@ public final class HttpRpcServer implements AutoCloseable {
   private final Duration drainTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Optional<StickySessions> sticky;
 
   private HttpRpcServer(Undertow undertow, GracefulShutdownHandler shutdown, InetSocketAddress address,
-      String prefix, Duration drainTimeout) {
+      String prefix, Duration drainTimeout, Optional<StickySessions> sticky) {
+    this.sticky = sticky;
     this.undertow = undertow;
     this.shutdown = shutdown;
     this.address = address;
@@ -96,6 +98,22 @@ public final class HttpRpcServer implements AutoCloseable {
   }
 
   /**
+   * The server's sticky sessions, when configured ({@link Builder#sticky}): the operator's handle
+   * to drain them ({@link StickySessions#drain()}) and end them ({@link StickySessions#closeAll()}).
+   */
+  public Optional<StickySessions> stickySessions() {
+    return sticky;
+  }
+
+  /**
+   * Refuses new sticky sessions from now on (open ones keep serving until they end); a no-op
+   * without sticky sessions. Call it ahead of {@link #close()} to retire a replica gracefully.
+   */
+  public void drainSessions() {
+    sticky.ifPresent(StickySessions::drain);
+  }
+
+  /**
    * Blocks until the server has been closed (by {@link #close()}, possibly from a shutdown hook).
    *
    * @throws InterruptedException when the waiting thread is interrupted
@@ -122,6 +140,7 @@ public final class HttpRpcServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       undertow.stop();
+      sticky.ifPresent(StickySessions::shutdown);
       terminated.countDown();
     }
   }
@@ -171,6 +190,7 @@ public final class HttpRpcServer implements AutoCloseable {
     private ProxyProofConfig proxyProof;
     private List<String> proxyAuthHeaders = List.of();
     private ServeStartHook serveStart;
+    private StickyConfig sticky;
 
     private Builder(RpcServer server) {
       this.server = Objects.requireNonNull(server, "server");
@@ -434,6 +454,18 @@ public final class HttpRpcServer implements AutoCloseable {
     }
 
     /**
+     * Serves sticky sessions ({@link dev.arrowrpc.core.Sessions}) as configured (default: none, and
+     * the wire carries no sticky header).
+     *
+     * @param config the sessions' configuration
+     * @return this builder
+     */
+    public Builder sticky(StickyConfig config) {
+      this.sticky = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
      * Binds the listener and starts serving.
      *
      * @return the running server
@@ -453,7 +485,10 @@ public final class HttpRpcServer implements AutoCloseable {
           ProxyAuth.of(proxyProof == null || !proxyProof.enabled()
               ? Optional.empty() : Optional.of(new ProxyProofGate(proxyProof)), proxyAuthHeaders),
           Optional.ofNullable(serveStart));
-      RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings);
+      Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
+          config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
+      RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings,
+          sessions);
       GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);
       // request bodies are bounded by RequestBody (413), not by Undertow's default 2 MiB cut-off
       Undertow.Builder undertow = Undertow.builder().addHttpListener(port, host).setHandler(graceful)
@@ -465,12 +500,27 @@ public final class HttpRpcServer implements AutoCloseable {
       try {
         started.start();
       } catch (RuntimeException e) {
+        sessions.ifPresent(StickySessions::shutdown);
         throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
       }
       InetSocketAddress bound = (InetSocketAddress) started.getListenerInfo().get(0).getAddress();
       LOG.info("serving {} over HTTP at {}:{}{}", server.protocols(), bound.getHostString(),
           bound.getPort(), prefix.isEmpty() ? "/" : prefix);
-      return new HttpRpcServer(started, graceful, bound, prefix, drainTimeout);
+      return new HttpRpcServer(started, graceful, bound, prefix, drainTimeout, sessions);
+    }
+
+    /** The session-token key when none is configured: the signing key, the environment's, or random. */
+    private byte[] sessionKey() {
+      if (signingKey != null) {
+        return signingKey.clone();
+      }
+      String fromEnvironment = System.getenv(HmacStreamTokens.KEY_ENVIRONMENT_VARIABLE);
+      if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+        return HmacStreamTokens.parseKey(fromEnvironment);
+      }
+      byte[] random = new byte[32];
+      new java.security.SecureRandom().nextBytes(random);
+      return random;
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs an HTTP worker from command-line flags, the way the reference's conformance harness starts
@@ -276,7 +277,22 @@ public final class HttpWorker {
    * @throws InterruptedException when the waiting thread is interrupted
    */
   public static void run(RpcServer server, Options options, PrintStream out) throws InterruptedException {
-    HttpRpcServer http = start(server, options);
+    run(server, options, UnaryOperator.identity(), out);
+  }
+
+  /**
+   * As {@link #run(RpcServer, Options, PrintStream)}, letting the caller configure the server
+   * beyond the options (a worker's own flags) before it starts.
+   *
+   * @param server the RPC server (left open; the process is ending)
+   * @param options the settings
+   * @param customize applied to the builder after the options
+   * @param out where the port line goes (standard output)
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public static void run(RpcServer server, Options options, UnaryOperator<HttpRpcServer.Builder> customize,
+      PrintStream out) throws InterruptedException {
+    HttpRpcServer http = customize.apply(options.apply(HttpRpcServer.builder(server))).start();
     Runtime.getRuntime().addShutdownHook(new Thread(http::close, "http-worker-shutdown"));
     out.println("PORT:" + http.port());
     out.flush();

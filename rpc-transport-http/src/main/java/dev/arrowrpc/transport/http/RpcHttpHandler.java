@@ -58,8 +58,15 @@ final class RpcHttpHandler implements HttpHandler {
   private final String describe;
   private final String notFound;
   private final ServeStart serveStart;
+  private final Optional<StickySessions> sticky;
 
   RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings) {
+    this(server, dispatcher, settings, Optional.empty());
+  }
+
+  RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings,
+      Optional<StickySessions> sticky) {
+    this.sticky = sticky;
     this.server = server;
     this.dispatcher = dispatcher;
     this.settings = settings;
@@ -72,10 +79,12 @@ final class RpcHttpHandler implements HttpHandler {
     if (settings.proxyAuth().proofRequired()) {
       caps.put(new HttpString(ProxyProof.REQUIRED_HEADER), "true");
     }
+    sticky.ifPresent(s -> caps.putAll(s.capabilities()));
     this.capabilities = Map.copyOf(caps);
     List<String> exposed = new ArrayList<>(List.of("X-Request-ID", "X-VGI-RPC-Error", "X-VGI-Content-Encoding",
         "Content-Encoding", "WWW-Authenticate", "VGI-Auth-Reason", "VGI-Auth-Proxy-Required"));
     caps.keySet().forEach(name -> exposed.add(name.toString()));
+    sticky.ifPresent(s -> exposed.addAll(s.exposedHeaders()));
     this.exposedHeaders = String.join(", ", exposed);
     var spec = server.dispatcher().protocols().primary().spec();
     Map<String, String> healthBody = new LinkedHashMap<>();
@@ -123,6 +132,9 @@ final class RpcHttpHandler implements HttpHandler {
     }
     Optional<Identity> identity = authenticate(exchange, verb, path);
     if (identity.isEmpty()) {
+      return;
+    }
+    if (sticky.isPresent() && sticky.get().route(exchange, verb, path, identity.get())) {
       return;
     }
     // routes are read from the raw path: a protocol segment is compared as it arrived, never decoded
@@ -199,7 +211,10 @@ final class RpcHttpHandler implements HttpHandler {
     try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes())) {
       RequestHandler.Status status;
       try {
-        status = dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller);
+        status = sticky.isEmpty()
+            ? dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller)
+            : sticky.get().serve(exchange, identity, requestId, out,
+                () -> dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller));
       } catch (IOException | RuntimeException e) {
         if (body.problem().isPresent() && !out.committed()) {
           refuseBody(exchange, body, out);
