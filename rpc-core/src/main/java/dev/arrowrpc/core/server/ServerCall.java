@@ -66,6 +66,11 @@ final class ServerCall implements CallContext {
   }
 
   @Override
+  public Map<String, Object> claims() {
+    return identity.claims();
+  }
+
+  @Override
   public String requestId() {
     return requestId;
   }
