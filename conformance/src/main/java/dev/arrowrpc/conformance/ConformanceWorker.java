@@ -47,9 +47,17 @@ public final class ConformanceWorker {
       System.exit(2);
       return;
     }
+    Optional<IdentityFixture.Mode> identity;
+    try {
+      identity = IdentityFixture.mode(List.of(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println("conformance-worker: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     int status;
     try {
-      status = run(options);
+      status = run(options, identity);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       status = 1;
@@ -60,7 +68,8 @@ public final class ConformanceWorker {
     System.exit(status);
   }
 
-  private static int run(WorkerOptions options) throws IOException, InterruptedException {
+  private static int run(WorkerOptions options, Optional<IdentityFixture.Mode> identity)
+      throws IOException, InterruptedException {
     if (options.trainingStamp().isPresent()) {
       CdsTraining.run(options.trainingStamp().get());
       return 0;
@@ -72,6 +81,12 @@ public final class ConformanceWorker {
     RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl())
         .protocol(SecondaryService.class, new SecondaryServiceImpl());
     accessLog.ifPresent(builder::listener);
+    identity.ifPresent(mode -> {
+      builder.identity(IdentityFixture.config(mode));
+      if (mode == IdentityFixture.Mode.GRANTS) {
+        builder.protocol(WhoamiService.class, new WhoamiServiceImpl());
+      }
+    });
     try (RpcServer server = builder.build()) {
       WorkerOptions.Transport transport = options.transport();
       if (transport instanceof WorkerOptions.Unix unix) {
@@ -83,7 +98,11 @@ public final class ConformanceWorker {
         // the PORT line is all stdout carries; anything else printed goes to stderr
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        HttpWorker.run(server, http.options(), stdout);
+        if (identity.isPresent()) {
+          HttpWorker.run(server, http.options(), stdout, http2 -> http2.authenticator(IdentityFixture.AUTHENTICATOR));
+        } else {
+          HttpWorker.run(server, http.options(), stdout);
+        }
       } else {
         Workers.serveStdio(server);
       }

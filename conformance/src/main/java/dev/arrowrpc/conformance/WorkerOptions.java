@@ -55,12 +55,17 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --cors-origin ORIGIN      allow a browser origin (repeatable; * for any)",
       "  --bearer-token TOKEN      require Authorization: Bearer TOKEN",
       "  --http-auth               refuse every call with 401 (/health still answers)",
-      "  --worker-threads N        threads running calls");
+      "  --worker-threads N        threads running calls",
+      "  --identity MODE           host vgi_rpc.Identity.v2 under the conformance fixture policy",
+      "                            (both|introspect-only|grants; grants adds conformance.Whoami.v1);",
+      "                            implies principal-header auth (X-Conformance-Principal)");
 
   /** The HTTP flags that take a value (passed on to {@link HttpWorker.Options#parse}). */
   private static final Set<String> HTTP_VALUE_FLAGS = Set.of("--host", "--port", "--prefix", "--token-key",
       "--token-ttl", "--max-request-bytes", "--max-response-bytes", "--cors-origin", "--bearer-token",
-      "--worker-threads");
+      "--worker-threads",
+      // vgi_rpc.Identity.v2 under the conformance fixture's policy (IdentityFixture)
+      "--identity");
 
   /** The HTTP flags that take none. */
   private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth",

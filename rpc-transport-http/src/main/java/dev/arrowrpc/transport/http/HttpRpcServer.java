@@ -400,7 +400,8 @@ public final class HttpRpcServer implements AutoCloseable {
         }
         sealed = hmac.build();
       }
-      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression, Optional.ofNullable(authenticator),
+      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression,
+          IdentityBearerAuthenticator.wrap(server.identity(), Optional.ofNullable(authenticator)),
           Optional.ofNullable(cors), landingPage, describePage);
       RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings);
       GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);
