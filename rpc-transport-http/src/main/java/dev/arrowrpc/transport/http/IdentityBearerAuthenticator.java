@@ -75,15 +75,17 @@ final class IdentityBearerAuthenticator implements Authenticator {
         refused = e;
       }
     }
-    Optional<String> bearer = bearer(request);
-    if (bearer.isEmpty()) {
+    if (request.header("authorization").isEmpty()) {
       if (refused != null) {
         throw refused;
       }
       return decided;
     }
-    String token = bearer.get();
-    if (token.startsWith(SealedGrants.PREFIX)) {
+    // a credential was presented: accepted here, or refused (an empty or non-bearer one by nothing)
+    String token = bearer(request).orElse("");
+    if (token.isEmpty()) {
+      // nothing here accepts it
+    } else if (token.startsWith(SealedGrants.PREFIX)) {
       if (keys.isPresent()) {
         return grant(keys.get(), token);
       }
