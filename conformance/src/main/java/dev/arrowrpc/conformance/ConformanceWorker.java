@@ -47,9 +47,17 @@ public final class ConformanceWorker {
       System.exit(2);
       return;
     }
+    Optional<IdentityFixture.Mode> identity;
+    try {
+      identity = IdentityFixture.mode(List.of(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println("conformance-worker: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     int status;
     try {
-      status = run(options);
+      status = run(options, identity);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       status = 1;
@@ -60,7 +68,8 @@ public final class ConformanceWorker {
     System.exit(status);
   }
 
-  private static int run(WorkerOptions options) throws IOException, InterruptedException {
+  private static int run(WorkerOptions options, Optional<IdentityFixture.Mode> identity)
+      throws IOException, InterruptedException {
     if (options.trainingStamp().isPresent()) {
       CdsTraining.run(options.trainingStamp().get());
       return 0;
@@ -76,6 +85,12 @@ public final class ConformanceWorker {
         : RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl())
             .protocol(SecondaryService.class, new SecondaryServiceImpl());
     accessLog.ifPresent(builder::listener);
+    identity.ifPresent(mode -> {
+      builder.identity(IdentityFixture.config(mode));
+      if (mode == IdentityFixture.Mode.GRANTS) {
+        builder.protocol(WhoamiService.class, new WhoamiServiceImpl());
+      }
+    });
     try (RpcServer server = builder.build()) {
       WorkerOptions.Transport transport = options.transport();
       if (transport instanceof WorkerOptions.Unix unix) {
@@ -87,7 +102,10 @@ public final class ConformanceWorker {
         // the PORT line is all stdout carries; anything else printed goes to stderr
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        HttpWorker.run(server, http.options(), http.sticky()::apply, stdout);
+        // the identity fixture names its callers by header, as --sticky-auth does
+        HttpWorker.run(server, http.options(), identity.isPresent()
+            ? http2 -> http.sticky().apply(http2).authenticator(IdentityFixture.AUTHENTICATOR)
+            : http.sticky()::apply, stdout);
       } else {
         Workers.serveStdio(server);
       }

@@ -74,7 +74,10 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "                            POST/DELETE {prefix}/__test_drain__); off by default",
       "  --sticky-ttl SECONDS      default sticky-session lifetime (default 300)",
       "  --sticky-auth             the caller is the principal named in X-Conformance-Principal",
-      "                            (anonymous without it)");
+      "                            (anonymous without it)",
+      "  --identity MODE           host vgi_rpc.Identity.v2 under the conformance fixture policy",
+      "                            (both|introspect-only|grants; grants adds conformance.Whoami.v1);",
+      "                            implies principal-header auth (X-Conformance-Principal)");
 
   /** The HTTP flags that take a value (passed on to {@link HttpWorker.Options#parse}). */
   private static final Set<String> HTTP_VALUE_FLAGS = Set.of("--host", "--port", "--prefix", "--token-key",
@@ -85,7 +88,9 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       // the external channel's response cap: accepted; there is no external storage, so nothing is advertised
       "--max-externalized-response-bytes",
       // sticky sessions (StickyFlags)
-      "--sticky-ttl");
+      "--sticky-ttl",
+      // vgi_rpc.Identity.v2 under the conformance fixture's policy (IdentityFixture)
+      "--identity");
 
   /** The HTTP flags that take none. */
   private static final Set<String> HTTP_SWITCHES = Set.of("--no-compression", "--http-auth",

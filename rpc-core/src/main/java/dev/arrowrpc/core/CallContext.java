@@ -15,6 +15,14 @@ public interface CallContext {
   /** The authentication domain (for example {@code bearer}), or an empty string. */
   String authDomain();
 
+  /**
+   * What the caller's authentication established besides the principal (for example {@code
+   * auth_time}, as the authenticator supplied it); empty when the transport authenticates no one.
+   */
+  default Map<String, Object> claims() {
+    return Map.of();
+  }
+
   /** Whether the caller was authenticated. */
   default boolean authenticated() {
     return principal().isPresent();

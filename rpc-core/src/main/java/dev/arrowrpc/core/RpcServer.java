@@ -1,5 +1,6 @@
 package dev.arrowrpc.core;
 
+import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.server.Dispatcher;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -36,10 +38,12 @@ import org.apache.arrow.memory.BufferAllocator;
 public final class RpcServer implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final BufferAllocator ownedAllocator;
+  private final Optional<IdentityConfig> identity;
 
-  private RpcServer(Dispatcher dispatcher, BufferAllocator ownedAllocator) {
+  private RpcServer(Dispatcher dispatcher, BufferAllocator ownedAllocator, Optional<IdentityConfig> identity) {
     this.dispatcher = dispatcher;
     this.ownedAllocator = ownedAllocator;
+    this.identity = identity;
   }
 
   /**
@@ -105,6 +109,14 @@ public final class RpcServer implements AutoCloseable {
     return dispatcher.protocols().all().stream().map(ServiceBinding::name).toList();
   }
 
+  /**
+   * The identity protocol's configuration, if the server was built with one; an HTTP transport
+   * reads it to accept sealed grants and resolvable credentials as bearers.
+   */
+  public Optional<IdentityConfig> identity() {
+    return identity;
+  }
+
   /** The server's id, as stamped on its log and error batches. */
   public String serverId() {
     return dispatcher.serverId();
@@ -131,6 +143,7 @@ public final class RpcServer implements AutoCloseable {
     private String serverId;
     private CallListener listener;
     private boolean tracebacks = true;
+    private IdentityConfig identity;
 
     private Builder(Class<?> service, Object implementation) {
       protocol(service, implementation);
@@ -181,6 +194,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Hosts the framework's {@code vgi_rpc.Identity.v2} with these hooks and policy: only the methods
+     * whose hooks are configured, after reflection. Not hosted unless configured.
+     *
+     * @param config the hooks and policy
+     * @return this builder
+     */
+    public Builder identity(IdentityConfig config) {
+      this.identity = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
      * Builds the server; the protocols are validated and bound here, and fixed for its lifetime.
      *
      * @throws IllegalArgumentException when a protocol cannot be served, saying what to fix
@@ -194,9 +219,9 @@ public final class RpcServer implements AutoCloseable {
       BufferAllocator memory = allocator == null ? owned : allocator;
       String id = serverId == null ? Dispatcher.newServerId() : serverId;
       try {
-        Dispatcher dispatcher = new Dispatcher(bindings, memory, id, listener);
+        Dispatcher dispatcher = new Dispatcher(bindings, memory, id, listener, Optional.ofNullable(identity));
         dispatcher.tracebacks(tracebacks);
-        return new RpcServer(dispatcher, owned);
+        return new RpcServer(dispatcher, owned, Optional.ofNullable(identity));
       } catch (RuntimeException e) {
         if (owned != null) {
           owned.close();

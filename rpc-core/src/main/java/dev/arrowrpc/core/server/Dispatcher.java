@@ -2,6 +2,8 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.identity.IdentityConfig;
+import dev.arrowrpc.core.identity.IdentityService;
 import dev.arrowrpc.core.reflect.HostedProtocol;
 import dev.arrowrpc.core.reflect.ReflectionService;
 import dev.arrowrpc.core.wire.Batch;
@@ -57,12 +59,32 @@ public final class Dispatcher {
    */
   public Dispatcher(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
       CallListener listener) {
+    this(application, allocator, serverId, listener, Optional.empty());
+  }
+
+  /**
+   * Creates the dispatcher, hosting {@code vgi_rpc.Identity.v2} too when configured with a hook.
+   *
+   * @param application the application protocols, primary first, in registration order
+   * @param allocator the parent of every call's allocator
+   * @param serverId the id stamped on log and error batches
+   * @param listener receives a record of every completed call, or null
+   * @param identity the identity protocol's hooks and policy, if any; it is hosted (after
+   *     reflection, with only the methods whose hooks are configured) when it has a hook
+   * @throws IllegalArgumentException when a protocol name is invalid, reserved or repeated
+   */
+  public Dispatcher(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
+      CallListener listener, Optional<IdentityConfig> identity) {
     HostedProtocols hosted = HostedProtocols.of(application);
     List<HostedProtocol> described = new ArrayList<>();
     hosted.all().forEach(binding -> described.add(binding.hosted()));
     described.add(ReflectionService.hosted());
+    Optional<ServiceBinding> identityBinding = identity.filter(config -> !config.hostedMethods().isEmpty())
+        .map(config -> ServiceBinding.framework(IdentityService.spec(config.hostedMethods()), new IdentityService(config)));
+    identityBinding.ifPresent(binding -> described.add(binding.hosted()));
     ReflectionService reflection = new ReflectionService(described, serverId, SERVER_VERSION, allocator);
-    this.protocols = hosted.withFramework(ServiceBinding.framework(ReflectionService.spec(), reflection));
+    HostedProtocols all = hosted.withFramework(ServiceBinding.framework(ReflectionService.spec(), reflection));
+    this.protocols = identityBinding.map(all::withFramework).orElse(all);
     this.allocator = allocator;
     this.serverId = serverId;
     this.listener = listener;

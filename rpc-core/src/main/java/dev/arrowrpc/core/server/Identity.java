@@ -1,5 +1,8 @@
 package dev.arrowrpc.core.server;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -8,19 +11,37 @@ import java.util.Optional;
  *
  * @param principal the authenticated principal, or empty for an anonymous caller
  * @param domain the authentication domain (for example {@code bearer}), empty when anonymous
+ * @param claims what the authentication established besides the principal (for example {@code
+ *     auth_time}); values are strings, numbers, booleans or lists of strings
  */
-public record Identity(Optional<String> principal, String domain) {
+public record Identity(Optional<String> principal, String domain, Map<String, Object> claims) {
   /** An unauthenticated caller. */
   public static final Identity ANONYMOUS = new Identity(Optional.empty(), "");
 
-  /** Validates the components. */
+  /** Validates the components and copies the claims, keeping their order. */
   public Identity {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(domain, "domain");
+    claims = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(claims, "claims")));
+  }
+
+  /**
+   * A caller without claims.
+   *
+   * @param principal the principal, or empty when anonymous
+   * @param domain the authentication domain
+   */
+  public Identity(Optional<String> principal, String domain) {
+    this(principal, domain, Map.of());
   }
 
   /** An authenticated caller. */
   public static Identity of(String principal, String domain) {
     return new Identity(Optional.of(principal), domain);
+  }
+
+  /** An authenticated caller with claims. */
+  public static Identity of(String principal, String domain, Map<String, ?> claims) {
+    return new Identity(Optional.of(principal), domain, new LinkedHashMap<String, Object>(claims));
   }
 }

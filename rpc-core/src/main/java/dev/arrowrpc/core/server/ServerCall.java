@@ -69,6 +69,11 @@ final class ServerCall implements CallContext {
   }
 
   @Override
+  public Map<String, Object> claims() {
+    return identity.claims();
+  }
+
+  @Override
   public String requestId() {
     return requestId;
   }

@@ -480,7 +480,8 @@ public final class HttpRpcServer implements AutoCloseable {
         }
         sealed = hmac.build();
       }
-      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression, Optional.ofNullable(authenticator),
+      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression, 
+          IdentityBearerAuthenticator.wrap(server.identity(), Optional.ofNullable(authenticator)),
           Optional.ofNullable(cors), landingPage, describePage,
           ProxyAuth.of(proxyProof == null || !proxyProof.enabled()
               ? Optional.empty() : Optional.of(new ProxyProofGate(proxyProof)), proxyAuthHeaders),

@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.server.Identity;
@@ -303,6 +304,15 @@ final class RpcHttpHandler implements HttpHandler {
     AuthRequest request = new AuthRequest(verb, exchange.getRequestPath(), headers, remoteAddress(exchange));
     try {
       return Optional.of(authenticator.authenticate(request));
+    } catch (AuthUnavailableException e) {
+      // not a rejection: the authority could not be asked, so 503 with its hint, never 401
+      LOG.warn("authentication unavailable for {} from {}: {}", exchange.getRequestPath(), request.remoteAddress(),
+          e.getMessage());
+      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+      Responses.json(exchange, 503, Map.of("title", "Service Unavailable", "description",
+          "authentication authority unavailable"));
+      return Optional.empty();
     } catch (AuthenticationException e) {
       LOG.warn("authentication failed for {} from {}: {} ({})", exchange.getRequestPath(), request.remoteAddress(),
           e.reason().code(), e.detail());
