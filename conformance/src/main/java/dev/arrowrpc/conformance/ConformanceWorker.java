@@ -39,8 +39,10 @@ public final class ConformanceWorker {
    */
   public static void main(String[] args) {
     WorkerOptions options;
+    StorageOptions storage;
     try {
       options = WorkerOptions.parse(List.of(args));
+      storage = StorageOptions.parse(List.of(args));
     } catch (WorkerOptions.UsageException e) {
       System.err.println("conformance-worker: " + e.getMessage());
       System.err.println(WorkerOptions.USAGE);
@@ -49,7 +51,7 @@ public final class ConformanceWorker {
     }
     int status;
     try {
-      status = run(options);
+      status = run(options, storage);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       status = 1;
@@ -60,7 +62,8 @@ public final class ConformanceWorker {
     System.exit(status);
   }
 
-  private static int run(WorkerOptions options) throws IOException, InterruptedException {
+  private static int run(WorkerOptions options, StorageOptions storageOptions)
+      throws IOException, InterruptedException {
     if (options.trainingStamp().isPresent()) {
       CdsTraining.run(options.trainingStamp().get());
       return 0;
@@ -69,10 +72,14 @@ public final class ConformanceWorker {
         ? Optional.of(JsonlAccessLog.append(options.accessLog().get(), options.accessLogDebug()))
         : Optional.empty();
     // the application protocols, in the reference's order: the conformance service, then the second one
-    RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl())
+    Optional<FakeStorage> storage = storageOptions.storage();
+    ConformanceServiceImpl conformance = new ConformanceServiceImpl();
+    storage.ifPresent(conformance::publishThrough);
+    RpcServer.Builder builder = RpcServer.builder(ConformanceService.class, conformance)
         .protocol(SecondaryService.class, new SecondaryServiceImpl());
     accessLog.ifPresent(builder::listener);
     try (RpcServer server = builder.build()) {
+      server.dispatcher().external(storageOptions.locations(storage));
       WorkerOptions.Transport transport = options.transport();
       if (transport instanceof WorkerOptions.Unix unix) {
         serveUntilSignalled(UnixSocketServer.start(server, unix.path()), "UNIX:" + unix.path());
@@ -83,7 +90,13 @@ public final class ConformanceWorker {
         // the PORT line is all stdout carries; anything else printed goes to stderr
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        HttpWorker.run(server, http.options(), stdout);
+        HttpWorker.run(server, http.options(), stdout, httpServer -> storage.ifPresent(store -> {
+          httpServer.uploadUrls(store, StorageOptions.MAX_UPLOAD_BYTES);
+          if (http.options().maxRequestBytes().isEmpty()) {
+            // as the reference's storage worker: requests above the threshold go through storage
+            httpServer.maxRequestBytes(storageOptions.thresholdBytes());
+          }
+        }));
       } else {
         Workers.serveStdio(server);
       }

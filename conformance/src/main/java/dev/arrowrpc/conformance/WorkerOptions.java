@@ -40,6 +40,14 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --describe           accepted; __describe__ is always served",
       "  --threaded           accepted; socket connections are always served concurrently",
       "  --max-connections N  accepted with --threaded; at most 64 connections are served at once",
+      "External storage (every transport; see StorageOptions):",
+      "  --fake-storage URL   externalize large batches to the fake object store at URL, resolve",
+      "                       inbound pointer batches; over HTTP also serve __upload_url__/init",
+      "  --externalize-threshold N      externalize batches of at least N bytes (default 4096)",
+      "  --compression none|zstd        compress externalized objects (default none)",
+      "  --max-fetch-bytes N, --max-decompressed-fetch-bytes N   caps when resolving pointers",
+      "  --reject-localhost-redirects   fetch pointers only from 127.0.0.1",
+      "  --max-externalized-response-bytes N   cap on bytes one response uploads",
       "  --http [PORT]        serve HTTP at the root prefix; prints PORT:<port> once listening",
       "HTTP flags (only with --http):",
       "  --host HOST               bind address (default 127.0.0.1)",
@@ -50,8 +58,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "                            each other's streams",
       "  --token-ttl SECONDS       stream-token lifetime (default 3600; 0: no limit)",
       "  --max-request-bytes N     request-size limit, received and decoded (default 256 MiB)",
-      "  --compression none|zstd   compress responses for clients that ask (default none)",
-      "  --no-compression          same as --compression none",
+      "  --no-compression          never compress responses (default: zstd or gzip when asked)",
       "  --cors-origin ORIGIN      allow a browser origin (repeatable; * for any)",
       "  --bearer-token TOKEN      require Authorization: Bearer TOKEN",
       "  --http-auth               refuse every call with 401 (/health still answers)",
@@ -140,6 +147,10 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
           maxConnections = true;
         }
         case "--cds-training" -> training = Path.of(value(args, i, inline, flag));
+        // external storage, on every transport: read by StorageOptions
+        case "--fake-storage", "--externalize-threshold", "--compression", "--max-fetch-bytes",
+            "--max-decompressed-fetch-bytes", "--max-externalized-response-bytes" -> value(args, i, inline, flag);
+        case "--reject-localhost-redirects" -> { }
         case "--http" -> {
           http = true;
           httpArgs.add(flag);
@@ -192,7 +203,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
   private static boolean takesValue(String flag) {
     return switch (flag) {
       case "--unix", "--tcp", "--access-log", "--max-connections", "--cds-training", "--http" -> true;
-      default -> HTTP_VALUE_FLAGS.contains(flag);
+      default -> HTTP_VALUE_FLAGS.contains(flag) || StorageOptions.VALUE_FLAGS.contains(flag);
     };
   }
 

@@ -2,6 +2,7 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.reflect.HostedProtocol;
 import dev.arrowrpc.core.reflect.ReflectionService;
 import dev.arrowrpc.core.wire.Batch;
@@ -34,6 +35,7 @@ public final class Dispatcher {
   private final String serverId;
   private final CallListener listener;
   private volatile boolean tracebacks = true;
+  private volatile ExternalLocations external = ExternalLocations.none();
 
   /**
    * Creates the dispatcher of a server hosting one protocol.
@@ -89,6 +91,21 @@ public final class Dispatcher {
    */
   public void tracebacks(boolean include) {
     this.tracebacks = include;
+  }
+
+  /** How this server externalizes large batches and resolves inbound pointer batches. */
+  public ExternalLocations external() {
+    return external;
+  }
+
+  /**
+   * Sets how this server externalizes large batches and resolves inbound pointer batches, on every
+   * transport.
+   *
+   * @param locations the configuration ({@link ExternalLocations#none()} turns both off)
+   */
+  public void external(ExternalLocations locations) {
+    this.external = java.util.Objects.requireNonNull(locations, "locations");
   }
 
   /** The listener of completed calls, if any. */
@@ -164,6 +181,7 @@ public final class Dispatcher {
   Object invoke(PreparedCall call) throws Throwable {
     Invoker invoker = call.binding().invoker(call.spec().name());
     CurrentCall.set(call.context());
+    ExternalAnswer.take(); // nothing left over from a method that answered by reference out of turn
     try {
       return invoker.invoke(call.args(), call.context());
     } finally {

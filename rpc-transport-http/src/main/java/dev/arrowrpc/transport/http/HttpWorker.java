@@ -196,7 +196,24 @@ public final class HttpWorker {
    * @throws InterruptedException when the waiting thread is interrupted
    */
   public static void run(RpcServer server, Options options, PrintStream out) throws InterruptedException {
-    HttpRpcServer http = start(server, options);
+    run(server, options, out, builder -> { });
+  }
+
+  /**
+   * As {@link #run(RpcServer, Options, PrintStream)}, with settings of the caller's own applied to
+   * the server builder after the options.
+   *
+   * @param server the RPC server (left open; the process is ending)
+   * @param options the settings
+   * @param out where the port line goes (standard output)
+   * @param customize applies the caller's settings
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public static void run(RpcServer server, Options options, PrintStream out,
+      java.util.function.Consumer<HttpRpcServer.Builder> customize) throws InterruptedException {
+    HttpRpcServer.Builder builder = options.apply(HttpRpcServer.builder(server));
+    customize.accept(builder);
+    HttpRpcServer http = builder.start();
     Runtime.getRuntime().addShutdownHook(new Thread(http::close, "http-worker-shutdown"));
     out.println("PORT:" + http.port());
     out.flush();
