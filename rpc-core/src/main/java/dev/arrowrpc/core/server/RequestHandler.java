@@ -504,57 +504,55 @@ public final class RequestHandler {
   /** Answers a stream turn whose input batch (resolved when it was a pointer) is {@code batch}. */
   private Status turn(String urlProtocol, String urlMethod, IpcStreamReader input, IpcStreamReader batch,
       OutputStream out, Caller caller, BufferAllocator memory, long started) throws IOException {
-    {
-      Map<String, String> metadata = batch.metadata();
-      Resumed resumed;
-      try {
-        resumed = resume(urlProtocol, urlMethod, metadata, caller, memory);
-      } catch (StreamTokens.InvalidTokenException e) {
-        return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
-      }
-      ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
-          metadata, caller.identity());
-      Schema output = resumed.driver().outputSchema();
-      String streamId = HexFormat.of().formatHex(resumed.call().streamId());
-      if (metadata.containsKey(Keys.CANCEL)) {
-        try {
-          resumed.driver().cancel(context);
-        } catch (RuntimeException e) {
-          LOG.debug("cancel hook of {} failed", resumed.spec().name(), e);
-        }
-        try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
-          // an empty stream: the client sees the end
-        }
-        dispatcher.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
-                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
-            .stream(streamId).cancelled(true).httpStatus(Status.OK.httpStatus())
-            .requestStateBytes(CallReport.stateBytes(metadata)));
-        return Status.OK;
-      }
-      Throwable failure = null;
-      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
-        context.attach(message -> writeLog(writer, output, message, caller, memory));
-        Externalizer external = new Externalizer(dispatcher.external(), resumed.spec().name());
-        if (resumed.restorable().producer()) {
-          failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, batch,
-              writer, context, caller, memory, external);
-        } else {
-          failure = exchangeTurn(resumed, batch, writer, context, caller, memory, external);
-        }
-        while (input.next()) {
-          // a turn carries one batch; ignore anything after it
-        }
-      } finally {
-        context.attach(null);
-        CallReport report = CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
-                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
-            .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
-            .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
-        RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
-        dispatcher.report(report);
-      }
-      return failure == null ? Status.OK : Status.METHOD_ERROR;
+    Map<String, String> metadata = batch.metadata();
+    Resumed resumed;
+    try {
+      resumed = resume(urlProtocol, urlMethod, metadata, caller, memory);
+    } catch (StreamTokens.InvalidTokenException e) {
+      return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
     }
+    ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
+        metadata, caller.identity());
+    Schema output = resumed.driver().outputSchema();
+    String streamId = HexFormat.of().formatHex(resumed.call().streamId());
+    if (metadata.containsKey(Keys.CANCEL)) {
+      try {
+        resumed.driver().cancel(context);
+      } catch (RuntimeException e) {
+        LOG.debug("cancel hook of {} failed", resumed.spec().name(), e);
+      }
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+        // an empty stream: the client sees the end
+      }
+      dispatcher.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
+              resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+          .stream(streamId).cancelled(true).httpStatus(Status.OK.httpStatus())
+          .requestStateBytes(CallReport.stateBytes(metadata)));
+      return Status.OK;
+    }
+    Throwable failure = null;
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+      context.attach(message -> writeLog(writer, output, message, caller, memory));
+      Externalizer external = new Externalizer(dispatcher.external(), resumed.spec().name());
+      if (resumed.restorable().producer()) {
+        failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, batch,
+            writer, context, caller, memory, external);
+      } else {
+        failure = exchangeTurn(resumed, batch, writer, context, caller, memory, external);
+      }
+      while (input.next()) {
+        // a turn carries one batch; ignore anything after it
+      }
+    } finally {
+      context.attach(null);
+      CallReport report = CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
+              resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+          .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
+          .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+      RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
+      dispatcher.report(report);
+    }
+    return failure == null ? Status.OK : Status.METHOD_ERROR;
   }
 
   private Throwable exchangeTurn(Resumed resumed, IpcStreamReader input, IpcStreamWriter writer,
