@@ -4,6 +4,14 @@ import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.external.ExternalRef;
+import dev.arrowrpc.core.external.ExternalStorage;
+import dev.arrowrpc.core.schema.RowLayout;
+import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.core.wire.Batch;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Optional;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -34,6 +42,8 @@ public final class ConformanceServiceImpl implements ConformanceService {
 
   private final CancelProbe probe;
   private final StickyCounters sessions = StickyCounters.processWide();
+  private final Map<Published, ExternalRef> published = new HashMap<>();
+  private volatile Optional<ExternalStorage> publishStorage = Optional.empty();
 
   /**
    * An implementation counting in the process-wide cancel probe ({@link CancelProbe#processWide}),
@@ -72,12 +82,44 @@ public final class ConformanceServiceImpl implements ConformanceService {
   }
 
   /**
-   * Always fails: this worker has no external storage to publish through, and the reference
-   * refuses the call without one.
+   * Publishes {@code {result: [value]}} through the worker's storage on the first call for a (value,
+   * include_sha256) pair and answers every call with that reference, so the answer is always a
+   * pointer batch and a repeat call uploads nothing. Fails without storage, as the reference does.
    */
   @Override
   public String published_string(String value, boolean include_sha256) {
-    throw new RpcException("RuntimeError", "published_string requires external storage");
+    Optional<ExternalStorage> storage = publishStorage;
+    if (storage.isEmpty()) {
+      throw new RpcException("RuntimeError", "published_string requires external storage");
+    }
+    ExternalRef ref;
+    synchronized (published) {
+      ref = published.get(new Published(value, include_sha256));
+      if (ref == null) {
+        RowLayout result = ServiceSpec.of(ConformanceService.class).methods().get("published_string").result();
+        try (BufferAllocator memory = RESULT_MEMORY.newChildAllocator("published", 0, Long.MAX_VALUE);
+            Batch batch = result.encode(1, (row, column) -> value, memory)) {
+          ref = ExternalRef.publish(storage.get(), result.schema(), batch, include_sha256);
+        } catch (IOException e) {
+          throw new RpcException("RuntimeError", "published_string could not publish: " + e.getMessage());
+        }
+        published.put(new Published(value, include_sha256), ref);
+      }
+    }
+    return ExternalRef.answer(ref);
+  }
+
+  /** A published value's cache key. */
+  private record Published(String value, boolean includeSha256) {}
+
+  /**
+   * Gives {@link #published_string} the worker's storage to publish through (its compression is the
+   * storage's).
+   *
+   * @param storage the worker's storage
+   */
+  void publishThrough(ExternalStorage storage) {
+    this.publishStorage = Optional.of(storage);
   }
 
   @Override

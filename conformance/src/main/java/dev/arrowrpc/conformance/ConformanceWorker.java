@@ -39,8 +39,10 @@ public final class ConformanceWorker {
    */
   public static void main(String[] args) {
     WorkerOptions options;
+    StorageOptions storage;
     try {
       options = WorkerOptions.parse(List.of(args));
+      storage = StorageOptions.parse(List.of(args));
     } catch (WorkerOptions.UsageException e) {
       System.err.println("conformance-worker: " + e.getMessage());
       System.err.println(WorkerOptions.USAGE);
@@ -57,7 +59,7 @@ public final class ConformanceWorker {
     }
     int status;
     try {
-      status = run(options, identity);
+      status = run(options, identity, storage);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       status = 1;
@@ -68,7 +70,8 @@ public final class ConformanceWorker {
     System.exit(status);
   }
 
-  private static int run(WorkerOptions options, Optional<IdentityFixture.Mode> identity)
+  private static int run(WorkerOptions options, Optional<IdentityFixture.Mode> identity,
+      StorageOptions storageOptions)
       throws IOException, InterruptedException {
     if (options.trainingStamp().isPresent()) {
       CdsTraining.run(options.trainingStamp().get());
@@ -79,10 +82,13 @@ public final class ConformanceWorker {
         : Optional.empty();
     // the application protocols, in the reference's order: the conformance service, then the second
     // one (or the other way round, a registration order that is not alphabetical)
+    Optional<FakeStorage> storage = storageOptions.storage();
+    ConformanceServiceImpl conformance = new ConformanceServiceImpl();
+    storage.ifPresent(conformance::publishThrough);
     RpcServer.Builder builder = options.secondaryFirst()
         ? RpcServer.builder(SecondaryService.class, new SecondaryServiceImpl())
-            .protocol(ConformanceService.class, new ConformanceServiceImpl())
-        : RpcServer.builder(ConformanceService.class, new ConformanceServiceImpl())
+            .protocol(ConformanceService.class, conformance)
+        : RpcServer.builder(ConformanceService.class, conformance)
             .protocol(SecondaryService.class, new SecondaryServiceImpl());
     accessLog.ifPresent(builder::listener);
     identity.ifPresent(mode -> {
@@ -92,6 +98,7 @@ public final class ConformanceWorker {
       }
     });
     try (RpcServer server = builder.build()) {
+      server.dispatcher().external(storageOptions.locations(storage));
       WorkerOptions.Transport transport = options.transport();
       if (transport instanceof WorkerOptions.Unix unix) {
         serveUntilSignalled(UnixSocketServer.start(server, unix.path()), "UNIX:" + unix.path());
@@ -103,9 +110,18 @@ public final class ConformanceWorker {
         PrintStream stdout = System.out;
         System.setOut(System.err);
         // the identity fixture names its callers by header, as --sticky-auth does
-        HttpWorker.run(server, http.options(), identity.isPresent()
-            ? http2 -> http.sticky().apply(http2).authenticator(IdentityFixture.AUTHENTICATOR)
-            : http.sticky()::apply, stdout);
+        HttpWorker.run(server, http.options(), httpServer -> {
+          http.sticky().apply(httpServer);
+          identity.ifPresent(mode -> httpServer.authenticator(IdentityFixture.AUTHENTICATOR));
+          storage.ifPresent(store -> {
+            httpServer.uploadUrls(store, StorageOptions.MAX_UPLOAD_BYTES);
+            if (http.options().maxRequestBytes().isEmpty()) {
+              // as the reference's storage worker: requests above the threshold go through storage
+              httpServer.maxRequestBytes(storageOptions.thresholdBytes());
+            }
+          });
+          return httpServer;
+        }, stdout);
       } else {
         Workers.serveStdio(server);
       }

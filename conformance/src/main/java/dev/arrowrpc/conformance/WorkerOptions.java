@@ -44,6 +44,14 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --secondary-first    register conformance.Secondary.v1 before ConformanceService",
       "  --threaded           accepted; socket connections are always served concurrently",
       "  --max-connections N  accepted with --threaded; at most 64 connections are served at once",
+      "External storage (every transport; see StorageOptions):",
+      "  --fake-storage URL   externalize large batches to the fake object store at URL, resolve",
+      "                       inbound pointer batches; over HTTP also serve __upload_url__/init",
+      "  --externalize-threshold N      externalize batches of at least N bytes (default 4096)",
+      "  --compression none|zstd        compress externalized objects (default none)",
+      "  --max-fetch-bytes N, --max-decompressed-fetch-bytes N   caps when resolving pointers",
+      "  --reject-localhost-redirects   fetch pointers only from 127.0.0.1",
+      "  --max-externalized-response-bytes N   cap on bytes one response uploads",
       "  --http [PORT]        serve HTTP at the root prefix; prints PORT:<port> once listening",
       "HTTP flags (only with --http):",
       "  --host HOST               bind address (default 127.0.0.1)",
@@ -176,6 +184,10 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
           maxConnections = true;
         }
         case "--cds-training" -> training = Path.of(value(args, i, inline, flag));
+        // external storage, on every transport: read by StorageOptions
+        case "--fake-storage", "--externalize-threshold", "--compression", "--max-fetch-bytes",
+            "--max-decompressed-fetch-bytes", "--max-externalized-response-bytes" -> value(args, i, inline, flag);
+        case "--reject-localhost-redirects" -> { }
         case "--http" -> {
           http = true;
           httpArgs.add(flag);
@@ -229,7 +241,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
   private static boolean takesValue(String flag) {
     return switch (flag) {
       case "--unix", "--tcp", "--access-log", "--max-connections", "--cds-training", "--http" -> true;
-      default -> HTTP_VALUE_FLAGS.contains(flag);
+      default -> HTTP_VALUE_FLAGS.contains(flag) || StorageOptions.VALUE_FLAGS.contains(flag);
     };
   }
 

@@ -141,4 +141,27 @@ class WorkerOptionsTest {
         "require mode without secrets does not start");
     assertTrue(refusal("--proof-mode", "require").contains("requires --http"));
   }
+
+  @Test
+  void readsTheStorageFlagsOnEveryTransport() throws WorkerOptions.UsageException {
+    List<String> pipe = List.of("--pipe", "--fake-storage", "http://127.0.0.1:9", "--externalize-threshold", "1",
+        "--compression", "zstd", "--max-fetch-bytes=4096", "--max-decompressed-fetch-bytes", "8192",
+        "--reject-localhost-redirects", "--max-externalized-response-bytes", "65536");
+    assertEquals(new WorkerOptions.Pipe(), WorkerOptions.parse(pipe).transport());
+    StorageOptions storage = StorageOptions.parse(pipe);
+    assertEquals(Optional.of("http://127.0.0.1:9"), storage.fakeStorage());
+    assertEquals(1, storage.thresholdBytes());
+    assertTrue(storage.zstd());
+    assertEquals(java.util.OptionalLong.of(4096), storage.maxFetchBytes());
+    assertEquals(java.util.OptionalLong.of(8192), storage.maxDecompressedFetchBytes());
+    assertTrue(storage.rejectLocalhostRedirects());
+    assertEquals(java.util.OptionalLong.of(65536), storage.maxExternalizedResponseBytes());
+    assertTrue(storage.locations(storage.storage()).externalizes());
+    StorageOptions none = StorageOptions.parse(List.of("--http", "--max-externalized-response-bytes", "1048576"));
+    assertFalse(none.locations(none.storage()).externalizes(), "no storage, no externalization");
+    assertThrows(WorkerOptions.UsageException.class,
+        () -> StorageOptions.parse(List.of("--compression", "brotli")));
+    assertThrows(WorkerOptions.UsageException.class,
+        () -> StorageOptions.parse(List.of("--externalize-threshold", "0")));
+  }
 }

@@ -179,6 +179,7 @@ public final class RpcClient implements AutoCloseable {
     private final RequestTransport requests;
     private BufferAllocator allocator;
     private Consumer<LogMessage> onLog;
+    private java.util.Optional<dev.arrowrpc.core.external.ExternalFetcher> fetcher = java.util.Optional.empty();
 
     private Builder(ByteTransport channel, RequestTransport requests) {
       this.channel = channel;
@@ -197,13 +198,25 @@ public final class RpcClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Resolves the external-location pointer batches of responses (WIRE_PROTOCOL.md section 12)
+     * with this fetcher, on any transport; without one a pointer in a response is an error.
+     *
+     * @param fetcher fetches the objects pointers name, under its own URL policy and caps
+     * @return this builder
+     */
+    public Builder external(dev.arrowrpc.core.external.ExternalFetcher fetcher) {
+      this.fetcher = java.util.Optional.of(Objects.requireNonNull(fetcher, "fetcher"));
+      return this;
+    }
+
     /** Builds the client. */
     public RpcClient build() {
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;
       ClientCalls calls = channel != null
-          ? ClientCalls.overChannel(channel, memory, onLog)
-          : ClientCalls.overRequests(requests, memory, onLog);
+          ? ClientCalls.overChannel(channel, memory, onLog, fetcher)
+          : ClientCalls.overRequests(requests, memory, onLog, fetcher);
       return new RpcClient(calls, owned);
     }
   }

@@ -144,6 +144,7 @@ public final class RpcServer implements AutoCloseable {
     private CallListener listener;
     private boolean tracebacks = true;
     private IdentityConfig identity;
+    private dev.arrowrpc.core.external.ExternalLocations external;
 
     private Builder(Class<?> service, Object implementation) {
       protocol(service, implementation);
@@ -187,6 +188,18 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Externalizes large batches and resolves inbound pointer batches (WIRE_PROTOCOL.md section
+     * 12), on every transport; off by default.
+     *
+     * @param locations the storage, the fetcher, the threshold and the per-response upload cap
+     * @return this builder
+     */
+    public Builder external(dev.arrowrpc.core.external.ExternalLocations locations) {
+      this.external = Objects.requireNonNull(locations, "locations");
+      return this;
+    }
+
     /** Receives a record of every completed call, such as a {@link JsonlAccessLog}. */
     public Builder listener(CallListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -221,6 +234,9 @@ public final class RpcServer implements AutoCloseable {
       try {
         Dispatcher dispatcher = new Dispatcher(bindings, memory, id, listener, Optional.ofNullable(identity));
         dispatcher.tracebacks(tracebacks);
+        if (external != null) {
+          dispatcher.external(external);
+        }
         return new RpcServer(dispatcher, owned, Optional.ofNullable(identity));
       } catch (RuntimeException e) {
         if (owned != null) {

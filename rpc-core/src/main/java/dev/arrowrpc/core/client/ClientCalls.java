@@ -24,7 +24,21 @@ public interface ClientCalls extends AutoCloseable {
    * @return the calls
    */
   static ClientCalls overChannel(ByteTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog) {
-    return new ChannelCalls(new ClientSession(transport, allocator, onLog));
+    return overChannel(transport, allocator, onLog, java.util.Optional.empty());
+  }
+
+  /**
+   * Calls over a byte channel, resolving pointer batches in responses.
+   *
+   * @param transport the channel
+   * @param allocator where results are allocated
+   * @param onLog receives the server's log messages, or null
+   * @param fetcher fetches the objects pointer batches name
+   * @return the calls
+   */
+  static ClientCalls overChannel(ByteTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog,
+      java.util.Optional<dev.arrowrpc.core.external.ExternalFetcher> fetcher) {
+    return new ChannelCalls(new ClientSession(transport, allocator, onLog, fetcher));
   }
 
   /**
@@ -37,7 +51,21 @@ public interface ClientCalls extends AutoCloseable {
    */
   static ClientCalls overRequests(RequestTransport transport, BufferAllocator allocator,
       Consumer<LogMessage> onLog) {
-    return new RequestCalls(transport, allocator, onLog);
+    return overRequests(transport, allocator, onLog, java.util.Optional.empty());
+  }
+
+  /**
+   * Calls over a request/response transport, resolving pointer batches in responses.
+   *
+   * @param transport the transport
+   * @param allocator where results are allocated
+   * @param onLog receives the server's log messages, or null
+   * @param fetcher fetches the objects pointer batches name
+   * @return the calls
+   */
+  static ClientCalls overRequests(RequestTransport transport, BufferAllocator allocator,
+      Consumer<LogMessage> onLog, java.util.Optional<dev.arrowrpc.core.external.ExternalFetcher> fetcher) {
+    return new RequestCalls(transport, allocator, onLog, new ClientPointers(fetcher));
   }
 
   /** The allocator results are allocated from (results that are Arrow data belong to the caller). */

@@ -82,6 +82,15 @@ final class ClientCodec {
    */
   static <T> Optional<T> readResponse(InputStream in, BufferAllocator memory, BufferAllocator results,
       Consumer<LogMessage> logs, BatchDecoder<T> decoder) throws IOException {
+    return readResponse(in, memory, results, logs, decoder, ClientPointers.NONE);
+  }
+
+  /**
+   * As {@link #readResponse(InputStream, BufferAllocator, BufferAllocator, Consumer, BatchDecoder)},
+   * resolving a data batch that is a pointer first.
+   */
+  static <T> Optional<T> readResponse(InputStream in, BufferAllocator memory, BufferAllocator results,
+      Consumer<LogMessage> logs, BatchDecoder<T> decoder, ClientPointers pointers) throws IOException {
     IpcStreamReader reader = IpcStreamReader.open(in, memory)
         .orElseThrow(() -> new EOFException("the server closed the connection"));
     try (reader) {
@@ -97,8 +106,10 @@ final class ClientCodec {
           error = error == null ? e.error() : error;
         } else if (!seen) {
           seen = true;
-          try {
-            value = decoder.decode(reader, new ReadContext(reader, results));
+          try (ClientPointers.Resolved data = pointers.open(reader, memory, logs)) {
+            value = decoder.decode(data.reader(), new ReadContext(data.reader(), results));
+          } catch (RpcException e) {
+            error = error == null ? e : error;
           } catch (RuntimeException e) {
             decodeFailure = e;
           }

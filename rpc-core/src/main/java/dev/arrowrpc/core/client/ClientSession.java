@@ -2,6 +2,7 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.external.ExternalFetcher;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.WireInput;
@@ -24,6 +25,7 @@ public final class ClientSession implements AutoCloseable {
   private final OutputStream out;
   private final BufferAllocator allocator;
   private final Consumer<LogMessage> onLog;
+  private final ClientPointers pointers;
   private Object activeStream;
   private volatile boolean broken;
   private boolean closed;
@@ -36,6 +38,20 @@ public final class ClientSession implements AutoCloseable {
    * @param onLog receives the server's log messages (they are also logged through SLF4J)
    */
   public ClientSession(ByteTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog) {
+    this(transport, allocator, onLog, Optional.empty());
+  }
+
+  /**
+   * Creates a session over a channel that resolves pointer batches in responses.
+   *
+   * @param transport the channel
+   * @param allocator where results are allocated (results that are Arrow data belong to the caller)
+   * @param onLog receives the server's log messages (they are also logged through SLF4J)
+   * @param fetcher fetches the objects pointer batches name; empty: a pointer is an error
+   */
+  public ClientSession(ByteTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog,
+      Optional<ExternalFetcher> fetcher) {
+    this.pointers = new ClientPointers(fetcher);
     this.transport = transport;
     this.in = new WireInput(transport.input(), 1 << 16);
     this.out = new WireOutput(transport.output(), 1 << 16);
@@ -46,6 +62,10 @@ public final class ClientSession implements AutoCloseable {
   /** The allocator results are allocated from. */
   public BufferAllocator allocator() {
     return allocator;
+  }
+
+  ClientPointers pointers() {
+    return pointers;
   }
 
   InputStream in() {
@@ -123,7 +143,7 @@ public final class ClientSession implements AutoCloseable {
    * @throws IOException when the channel fails
    */
   <T> Optional<T> readResponse(BufferAllocator memory, ClientCodec.BatchDecoder<T> decoder) throws IOException {
-    return ClientCodec.readResponse(in, memory, allocator, this::deliver, decoder);
+    return ClientCodec.readResponse(in, memory, allocator, this::deliver, decoder, pointers);
   }
 
   /** Closes the channel. */

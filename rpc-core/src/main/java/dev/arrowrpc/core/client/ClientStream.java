@@ -33,6 +33,8 @@ abstract class ClientStream {
   private final Record header;
   private IpcStreamWriter input;
   private IpcStreamReader output;
+  /** The batch the last turn's pointer resolved to, if it was one. */
+  private ClientPointers.Resolved resolved;
   private boolean ended;
   private boolean released;
 
@@ -94,7 +96,10 @@ abstract class ClientStream {
           finishAfterError();
           throw error.error();
         } else {
-          return decoder.apply(output);
+          // a resolved batch stays readable until the next turn, as the output reader's own does
+          releaseResolved();
+          resolved = session.pointers().open(output, memory, session::deliver);
+          return decoder.apply(resolved.reader());
         }
       }
       // the server ended its output: close our input and release the channel
@@ -194,7 +199,15 @@ abstract class ClientStream {
     release();
   }
 
+  private void releaseResolved() {
+    if (resolved != null) {
+      resolved.close();
+      resolved = null;
+    }
+  }
+
   private void release() {
+    releaseResolved();
     ended = true;
     if (released) {
       return;

@@ -24,11 +24,19 @@ final class RequestCalls implements ClientCalls {
   private final RequestTransport transport;
   private final BufferAllocator allocator;
   private final Consumer<LogMessage> onLog;
+  private final ClientPointers pointers;
 
-  RequestCalls(RequestTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog) {
+  RequestCalls(RequestTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog,
+      ClientPointers pointers) {
     this.transport = transport;
     this.allocator = allocator;
     this.onLog = onLog;
+    this.pointers = pointers;
+  }
+
+  /** Resolves pointer batches in responses. */
+  ClientPointers pointers() {
+    return pointers;
   }
 
   @Override
@@ -48,7 +56,7 @@ final class RequestCalls implements ClientCalls {
       byte[] body = request(method, args, protocol, memory);
       try (RequestTransport.Response response = post(protocol.name() + "/" + method.name(), body)) {
         return ClientCodec.unaryValue(method, ClientCodec.readResponse(
-            response.body(), memory, allocator, this::deliver, ClientCodec.unaryDecoder(method)));
+            response.body(), memory, allocator, this::deliver, ClientCodec.unaryDecoder(method), pointers));
       }
     } catch (IOException e) {
       throw transportFailure("call " + method.name(), e);
@@ -67,7 +75,8 @@ final class RequestCalls implements ClientCalls {
         InputStream in = response.body();
         Record header = null;
         if (method.header().isPresent()) {
-          header = ClientCodec.readResponse(in, memory, allocator, this::deliver, ClientCodec.headerDecoder(method))
+          header = ClientCodec.readResponse(in, memory, allocator, this::deliver, ClientCodec.headerDecoder(method),
+                  pointers)
               .orElseThrow(() -> new RpcException("ProtocolError",
                   "the stream header of '" + method.name() + "' is missing"));
         }

@@ -225,8 +225,10 @@ abstract class RequestStream<T> {
         } else if (kind instanceof LogBatches.Error e) {
           error = error == null ? e.error() : error;
         } else if (error == null) {
-          try {
-            pending.add(decode(reader, withoutTokens(metadata)));
+          try (ClientPointers.Resolved data = calls.pointers().open(reader, memory, calls::deliver)) {
+            pending.add(decode(data.reader(), withoutTokens(data.reader().metadata())));
+          } catch (RpcException e) {
+            error = e;
           } catch (RuntimeException e) {
             error = decodeFailure(e);
           }
@@ -253,11 +255,15 @@ abstract class RequestStream<T> {
           error = error == null ? e.error() : error;
         } else if (!seen) {
           seen = true;
-          if (metadata.containsKey(Keys.STREAM_STATE)) {
-            cursor = metadata.get(Keys.STREAM_STATE);
-          }
-          try {
-            item = decode(reader, withoutTokens(metadata));
+          try (ClientPointers.Resolved data = calls.pointers().open(reader, memory, calls::deliver)) {
+            // a resolved batch's metadata is the fetched batch's: the cursor rides inside the object
+            Map<String, String> resolved = data.reader().metadata();
+            if (resolved.containsKey(Keys.STREAM_STATE)) {
+              cursor = resolved.get(Keys.STREAM_STATE);
+            }
+            item = decode(data.reader(), withoutTokens(resolved));
+          } catch (RpcException e) {
+            error = error == null ? e : error;
           } catch (RuntimeException e) {
             error = error == null ? decodeFailure(e) : error;
           }

@@ -4,6 +4,7 @@ import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.identity.IdentityService;
+import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.reflect.HostedProtocol;
 import dev.arrowrpc.core.reflect.ReflectionService;
 import dev.arrowrpc.core.wire.Batch;
@@ -36,6 +37,7 @@ public final class Dispatcher {
   private final String serverId;
   private final CallListener listener;
   private volatile boolean tracebacks = true;
+  private volatile ExternalLocations external = ExternalLocations.none();
 
   /**
    * Creates the dispatcher of a server hosting one protocol.
@@ -113,6 +115,21 @@ public final class Dispatcher {
     this.tracebacks = include;
   }
 
+  /** How this server externalizes large batches and resolves inbound pointer batches. */
+  public ExternalLocations external() {
+    return external;
+  }
+
+  /**
+   * Sets how this server externalizes large batches and resolves inbound pointer batches, on every
+   * transport.
+   *
+   * @param locations the configuration ({@link ExternalLocations#none()} turns both off)
+   */
+  public void external(ExternalLocations locations) {
+    this.external = java.util.Objects.requireNonNull(locations, "locations");
+  }
+
   /** The listener of completed calls, if any. */
   public Optional<CallListener> listener() {
     return Optional.ofNullable(listener);
@@ -186,6 +203,7 @@ public final class Dispatcher {
   Object invoke(PreparedCall call) throws Throwable {
     Invoker invoker = call.binding().invoker(call.spec().name());
     CurrentCall.set(call.context());
+    ExternalAnswer.take(); // nothing left over from a method that answered by reference out of turn
     try {
       return invoker.invoke(call.args(), call.context());
     } finally {

@@ -12,6 +12,7 @@ import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
@@ -235,8 +236,22 @@ public final class RequestHandler {
         boolean hasBatch = reader.next();
         Map<String, String> metadata = hasBatch ? withPathProtocol(reader.metadata(), urlProtocol) : Map.of();
         request = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
-        prepared = RequestParser.parse(dispatcher, reader, hasBatch, metadata, caller.requestId(), memory,
-            caller.identity());
+        Optional<IpcStreamReader> resolved = Optional.empty();
+        try {
+          resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
+          IpcStreamReader parsed = resolved.orElse(reader);
+          if (resolved.isPresent()) {
+            request = RequestShape.of(parsed.schema(), parsed.root().getRowCount());
+          }
+          prepared = RequestParser.parse(dispatcher, parsed, hasBatch, parsed.metadata(), caller.requestId(),
+              memory, caller.identity());
+        } catch (RpcException unresolved) {
+          // the pointer named an object that could not be had: the call fails as a method error would
+          writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unresolved, caller, memory);
+          return Status.METHOD_ERROR;
+        } finally {
+          resolved.ifPresent(IpcStreamReader::close);
+        }
         int extra = 0;
         while (reader.next()) {
           extra++;
@@ -310,13 +325,22 @@ public final class RequestHandler {
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
       call.context().attach(message -> writeLog(writer, result.schema(), message, caller, memory));
       Object value;
+      Optional<ExternalRef> answeredByRef;
       try {
         value = dispatcher.invoke(call);
+        answeredByRef = ExternalAnswer.take();
       } catch (Throwable error) {
         call.close();
         failure = error;
         writeError(writer, result.schema(), error, caller, memory);
         return Status.METHOD_ERROR;
+      }
+      Externalizer external = new Externalizer(dispatcher.external(), spec.name());
+      if (answeredByRef.isPresent()) {
+        call.close();
+        ArrowValues.closeRoots(value);
+        external.writeRef(writer, answeredByRef.get(), memory);
+        return Status.OK;
       }
       Batch batch;
       try {
@@ -333,7 +357,11 @@ public final class RequestHandler {
         ArrowValues.closeRoots(value);
       }
       try (batch) {
-        writer.append(batch, Map.of()); // flushed with the end-of-stream marker
+        external.write(writer, batch, Map.of(), memory, false); // flushed with the end-of-stream marker
+      } catch (RpcException error) {
+        failure = error;
+        writeError(writer, result.schema(), error, caller, memory);
+        return Status.METHOD_ERROR;
       }
       return Status.OK;
     } finally {
@@ -364,12 +392,13 @@ public final class RequestHandler {
         }
         return Status.METHOD_ERROR;
       }
+      Externalizer external = new Externalizer(dispatcher.external(), spec.name());
       if (spec.header().isPresent()) {
         RecordSchema header = spec.header().get();
         try (IpcStreamWriter writer = IpcStreamWriter.start(out, header.schema())) {
           context.attach(message -> writeLog(writer, header.schema(), message, caller, memory));
           try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
-            writer.write(batch, Map.of());
+            external.write(writer, batch, Map.of(), memory, true);
           } catch (RuntimeException error) {
             failure = error;
             writeError(writer, header.schema(), error, caller, memory);
@@ -389,7 +418,8 @@ public final class RequestHandler {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (restorable.producer()) {
           try (IpcStreamReader tick = emptyTick(memory)) {
-            failure = produceTurn(driver, restorable, callId, callToken, tick, writer, context, caller, memory);
+            failure = produceTurn(driver, restorable, callId, callToken, tick, writer, context, caller, memory,
+                external);
           }
         } else {
           String cursor;
@@ -425,8 +455,8 @@ public final class RequestHandler {
    * @return the turn's failure, or null
    */
   private Throwable produceTurn(StreamDriver driver, Restorable restorable, byte[] callId, String callToken,
-      IpcStreamReader tick, IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory)
-      throws IOException {
+      IpcStreamReader tick, IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory,
+      Externalizer external) throws IOException {
     Schema output = driver.outputSchema();
     try {
       StreamDriver.Turn turn = dispatcher.runTurn(driver, tick, context, memory);
@@ -436,7 +466,7 @@ public final class RequestHandler {
       String cursor;
       try (Batch batch = turn.batch()) {
         cursor = cursor(restorable, callId, caller, memory);
-        writer.write(batch, turn.metadata());
+        external.write(writer, batch, turn.metadata(), memory, true);
       }
       Map<String, String> sentinel = new LinkedHashMap<>();
       sentinel.put(CURSOR_KEY, cursor);
@@ -471,61 +501,78 @@ public final class RequestHandler {
       if (!input.next()) {
         return refuse(out, RequestProblem.protocol("the stream request has no batch"), caller, memory);
       }
-      Map<String, String> metadata = input.metadata();
-      Resumed resumed;
+      Resolved turnInput;
       try {
-        resumed = resume(urlProtocol, urlMethod, metadata, caller, memory);
-      } catch (StreamTokens.InvalidTokenException e) {
-        return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
+        turnInput = Resolved.of(dispatcher, input, memory);
+      } catch (RpcException unresolved) {
+        // never a fabricated empty turn: the fetch failure is the answer
+        writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unresolved, caller, memory);
+        return Status.METHOD_ERROR;
       }
-      ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
-          metadata, caller.identity());
-      Schema output = resumed.driver().outputSchema();
-      String streamId = HexFormat.of().formatHex(resumed.call().streamId());
-      if (metadata.containsKey(Keys.CANCEL)) {
-        try {
-          resumed.driver().cancel(context);
-        } catch (RuntimeException e) {
-          LOG.debug("cancel hook of {} failed", resumed.spec().name(), e);
-        }
-        try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
-          // an empty stream: the client sees the end
-        }
-        dispatcher.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
-                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
-            .stream(streamId).cancelled(true).httpStatus(Status.OK.httpStatus())
-            .requestStateBytes(CallReport.stateBytes(metadata)));
-        return Status.OK;
+      try (turnInput) {
+        return turn(urlProtocol, urlMethod, input, turnInput.reader(), out, caller, memory, started);
       }
-      Throwable failure = null;
-      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
-        context.attach(message -> writeLog(writer, output, message, caller, memory));
-        if (resumed.restorable().producer()) {
-          failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, input,
-              writer, context, caller, memory);
-        } else {
-          failure = exchangeTurn(resumed, input, writer, context, caller, memory);
-        }
-        while (input.next()) {
-          // a turn carries one batch; ignore anything after it
-        }
-      } finally {
-        context.attach(null);
-        CallReport report = CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
-                resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
-            .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
-            .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
-        RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
-        dispatcher.report(report);
-      }
-      return failure == null ? Status.OK : Status.METHOD_ERROR;
     } catch (WireFormatException e) {
       return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
     }
   }
 
+  /** Answers a stream turn whose input batch (resolved when it was a pointer) is {@code batch}. */
+  private Status turn(String urlProtocol, String urlMethod, IpcStreamReader input, IpcStreamReader batch,
+      OutputStream out, Caller caller, BufferAllocator memory, long started) throws IOException {
+    Map<String, String> metadata = batch.metadata();
+    Resumed resumed;
+    try {
+      resumed = resume(urlProtocol, urlMethod, metadata, caller, memory);
+    } catch (StreamTokens.InvalidTokenException e) {
+      return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
+    }
+    ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
+        metadata, caller.identity());
+    Schema output = resumed.driver().outputSchema();
+    String streamId = HexFormat.of().formatHex(resumed.call().streamId());
+    if (metadata.containsKey(Keys.CANCEL)) {
+      try {
+        resumed.driver().cancel(context);
+      } catch (RuntimeException e) {
+        LOG.debug("cancel hook of {} failed", resumed.spec().name(), e);
+      }
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+        // an empty stream: the client sees the end
+      }
+      dispatcher.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
+              resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+          .stream(streamId).cancelled(true).httpStatus(Status.OK.httpStatus())
+          .requestStateBytes(CallReport.stateBytes(metadata)));
+      return Status.OK;
+    }
+    Throwable failure = null;
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
+      context.attach(message -> writeLog(writer, output, message, caller, memory));
+      Externalizer external = new Externalizer(dispatcher.external(), resumed.spec().name());
+      if (resumed.restorable().producer()) {
+        failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, batch,
+            writer, context, caller, memory, external);
+      } else {
+        failure = exchangeTurn(resumed, batch, writer, context, caller, memory, external);
+      }
+      while (input.next()) {
+        // a turn carries one batch; ignore anything after it
+      }
+    } finally {
+      context.attach(null);
+      CallReport report = CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
+              resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
+          .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
+          .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+      RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
+      dispatcher.report(report);
+    }
+    return failure == null ? Status.OK : Status.METHOD_ERROR;
+  }
+
   private Throwable exchangeTurn(Resumed resumed, IpcStreamReader input, IpcStreamWriter writer,
-      ServerCall context, Caller caller, BufferAllocator memory) throws IOException {
+      ServerCall context, Caller caller, BufferAllocator memory, Externalizer external) throws IOException {
     Schema output = resumed.driver().outputSchema();
     try {
       StreamDriver.Turn turn = dispatcher.runTurn(resumed.driver(), input, context, memory);
@@ -535,7 +582,7 @@ public final class RequestHandler {
       Map<String, String> metadata = new LinkedHashMap<>(turn.metadata());
       metadata.put(CURSOR_KEY, cursor(resumed.restorable(), resumed.call().callId(), caller, memory));
       try (Batch batch = turn.batch()) {
-        writer.write(batch, metadata);
+        external.write(writer, batch, metadata, memory, true);
       }
       return null;
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
@@ -136,7 +137,17 @@ public final class ServerConnection {
             return true;
           }
         }
-        prepared = RequestParser.parse(dispatcher, reader, hasBatch, metadata, requestId, memory, Identity.ANONYMOUS);
+        Optional<IpcStreamReader> resolved = Optional.empty();
+        try {
+          resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
+          IpcStreamReader request = resolved.orElse(reader);
+          prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
+              Identity.ANONYMOUS);
+        } catch (RpcException unresolved) {
+          prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
+        } finally {
+          resolved.ifPresent(IpcStreamReader::close);
+        }
         int extra = 0;
         while (reader.next()) {
           extra++;
@@ -226,12 +237,21 @@ public final class ServerConnection {
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
       call.context().attach(message -> writeLog(writer, result.schema(), message, call, memory));
       Object value;
+      Optional<ExternalRef> answeredByRef;
       try {
         value = dispatcher.invoke(call);
+        answeredByRef = ExternalAnswer.take();
       } catch (Throwable error) {
         call.close();
         failed(spec, error);
         writeError(writer, result.schema(), error, call.context().requestId(), memory);
+        return;
+      }
+      Externalizer external = new Externalizer(dispatcher.external(), spec.name());
+      if (answeredByRef.isPresent()) {
+        call.close();
+        ArrowValues.closeRoots(value);
+        external.writeRef(writer, answeredByRef.get(), memory);
         return;
       }
       Batch batch;
@@ -249,7 +269,10 @@ public final class ServerConnection {
         ArrowValues.closeRoots(value);
       }
       try (batch) {
-        writer.append(batch, Map.of()); // flushed with the end-of-stream marker
+        external.write(writer, batch, Map.of(), memory, false); // flushed with the end-of-stream marker
+      } catch (RpcException error) {
+        failed(spec, error);
+        writeError(writer, result.schema(), error, call.context().requestId(), memory);
       }
     } finally {
       call.context().attach(null);
@@ -286,7 +309,7 @@ public final class ServerConnection {
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, header.schema())) {
         context.attach(message -> writeLog(writer, header.schema(), message, call, memory));
         try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
-          writer.write(batch, Map.of());
+          new Externalizer(dispatcher.external(), spec.name()).write(writer, batch, Map.of(), memory, true);
         } catch (RuntimeException error) {
           failed(spec, error);
           writeError(writer, header.schema(), error, context.requestId(), memory);
@@ -318,6 +341,7 @@ public final class ServerConnection {
 
   private void runTurns(MethodSpec spec, StreamDriver driver, IpcStreamReader input,
       IpcStreamWriter writer, ServerCall context, BufferAllocator memory) throws IOException {
+    Externalizer external = new Externalizer(dispatcher.external(), spec.name());
     try {
       while (input.next()) {
         if (input.metadata().containsKey(Keys.CANCEL)) {
@@ -329,13 +353,14 @@ public final class ServerConnection {
           }
           return;
         }
-        StreamDriver.Turn turn;
-        turn = dispatcher.runTurn(driver, input, context, memory);
-        if (turn.finished()) {
-          return;
-        }
-        try (Batch batch = turn.batch()) {
-          writer.write(batch, turn.metadata());
+        try (Resolved turnInput = Resolved.of(dispatcher, input, memory)) {
+          StreamDriver.Turn turn = dispatcher.runTurn(driver, turnInput.reader(), context, memory);
+          if (turn.finished()) {
+            return;
+          }
+          try (Batch batch = turn.batch()) {
+            external.write(writer, batch, turn.metadata(), memory, true);
+          }
         }
       }
     } catch (IOException e) {

@@ -131,6 +131,16 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     return metadata;
   }
 
+  /**
+   * Replaces the custom metadata of the current batch, as the resolver of a pointer batch does when it
+   * stamps the fetched batch's provenance; the next {@link #next()} reads the next batch's own.
+   *
+   * @param replacement the metadata to report for the current batch
+   */
+  public void replaceMetadata(Map<String, String> replacement) {
+    this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(replacement));
+  }
+
   /** Returns the number of record batches read so far. */
   public long batchesRead() {
     return batchesRead;

@@ -44,6 +44,14 @@ public final class Keys {
   public static final String DESCRIBE_VERSION = "vgi_rpc.describe_version";
   /** Hash of the described surface on the describe response. */
   public static final String PROTOCOL_HASH = "vgi_rpc.protocol_hash";
+  /** URL of an externalized batch, on a zero-row pointer batch. */
+  public static final String LOCATION = "vgi_rpc.location";
+  /** Lowercase hex SHA-256 of the externalized object before content coding, on a pointer batch (optional). */
+  public static final String LOCATION_SHA256 = "vgi_rpc.location.sha256";
+  /** Milliseconds the reader spent fetching, stamped by the reader on a resolved batch (never on the wire). */
+  public static final String LOCATION_FETCH_MS = "vgi_rpc.location.fetch_ms";
+  /** The URL the reader fetched, stamped by the reader on a resolved batch (never on the wire). */
+  public static final String LOCATION_SOURCE = "vgi_rpc.location.source";
   /** W3C trace context. */
   public static final String TRACEPARENT = "traceparent";
   /** W3C trace state. */

@@ -35,6 +35,13 @@ public final class Loopback implements Harness {
   /** Serves the implementation, configured further by the caller, and connects a client to it. */
   public <T> Loopback(Class<T> service, T implementation,
       java.util.function.UnaryOperator<RpcServer.Builder> configure) throws IOException {
+    this(service, implementation, configure, builder -> builder);
+  }
+
+  /** Serves the implementation and connects a client, both configured further by the caller. */
+  public <T> Loopback(Class<T> service, T implementation,
+      java.util.function.UnaryOperator<RpcServer.Builder> configure,
+      java.util.function.UnaryOperator<RpcClient.Builder> configureClient) throws IOException {
     server = configure.apply(RpcServer.builder(service, implementation).allocator(serverMemory)).build();
     Pipe toServer = Pipe.open();
     Pipe toClient = Pipe.open();
@@ -75,7 +82,7 @@ public final class Loopback implements Harness {
         clientIn.close();
       }
     };
-    client = RpcClient.builder(transport).allocator(clientMemory).onLog(logs::add).build();
+    client = configureClient.apply(RpcClient.builder(transport).allocator(clientMemory).onLog(logs::add)).build();
   }
 
   /** The typed proxy. */

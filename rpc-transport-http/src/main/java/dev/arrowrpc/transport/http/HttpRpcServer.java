@@ -164,7 +164,13 @@ public final class HttpRpcServer implements AutoCloseable {
   /** The configuration the request handler reads. */
   record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
       Optional<Cors> cors, boolean landingPage, boolean describePage, ProxyAuth proxyAuth,
-      Optional<ServeStartHook> serveStart) {}
+      Optional<ServeStartHook> serveStart, Uploads uploads) {}
+
+  /**
+   * Client-side externalization: the provider behind {@code __upload_url__/init}, if any, and the
+   * advertised upload-size limit.
+   */
+  record Uploads(Optional<UploadUrlProvider> provider, OptionalLong maxUploadBytes) {}
 
   /** Configures and starts an {@link HttpRpcServer}. */
   public static final class Builder {
@@ -191,6 +197,9 @@ public final class HttpRpcServer implements AutoCloseable {
     private List<String> proxyAuthHeaders = List.of();
     private ServeStartHook serveStart;
     private StickyConfig sticky;
+    private UploadUrlProvider uploadUrls;
+    private OptionalLong maxUploadBytes = OptionalLong.empty();
+    private OptionalLong maxExternalizedResponseBytes = OptionalLong.empty();
 
     private Builder(RpcServer server) {
       this.server = Objects.requireNonNull(server, "server");
@@ -466,6 +475,42 @@ public final class HttpRpcServer implements AutoCloseable {
     }
 
     /**
+     * Serves {@code POST {prefix}/__upload_url__/init} with pairs from this provider and advertises
+     * {@code VGI-Upload-URL-Support}, so clients can externalize requests larger than {@code
+     * maxRequestBytes}; the server resolves the pointer batches they send with the fetcher of its
+     * {@link dev.arrowrpc.core.external.ExternalLocations}.
+     *
+     * @param provider vends the pairs
+     * @param maxUploadBytes the upload limit advertised as {@code VGI-Max-Upload-Bytes}
+     * @return this builder
+     */
+    public Builder uploadUrls(UploadUrlProvider provider, long maxUploadBytes) {
+      if (maxUploadBytes < 1) {
+        throw new IllegalArgumentException("maxUploadBytes must be positive");
+      }
+      this.uploadUrls = Objects.requireNonNull(provider, "provider");
+      this.maxUploadBytes = OptionalLong.of(maxUploadBytes);
+      return this;
+    }
+
+    /**
+     * Caps the bytes one response may upload to external storage, a hard cap on every method kind
+     * (the upload that would pass it fails the call instead); advertised as {@code
+     * VGI-Max-Externalized-Response-Bytes} when the server externalizes. Sets the cap of the RPC
+     * server's {@link dev.arrowrpc.core.external.ExternalLocations} when this server starts.
+     *
+     * @param bytes the cap
+     * @return this builder
+     */
+    public Builder maxExternalizedResponseBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxExternalizedResponseBytes must be positive");
+      }
+      this.maxExternalizedResponseBytes = OptionalLong.of(bytes);
+      return this;
+    }
+
+    /**
      * Binds the listener and starts serving.
      *
      * @return the running server
@@ -480,12 +525,14 @@ public final class HttpRpcServer implements AutoCloseable {
         }
         sealed = hmac.build();
       }
-      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression, 
+      maxExternalizedResponseBytes.ifPresent(cap -> server.dispatcher().external(
+          server.dispatcher().external().withMaxExternalizedResponseBytes(cap)));
+      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression,
           IdentityBearerAuthenticator.wrap(server.identity(), Optional.ofNullable(authenticator)),
           Optional.ofNullable(cors), landingPage, describePage,
           ProxyAuth.of(proxyProof == null || !proxyProof.enabled()
               ? Optional.empty() : Optional.of(new ProxyProofGate(proxyProof)), proxyAuthHeaders),
-          Optional.ofNullable(serveStart));
+          Optional.ofNullable(serveStart), new Uploads(Optional.ofNullable(uploadUrls), maxUploadBytes));
       Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
       RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings,

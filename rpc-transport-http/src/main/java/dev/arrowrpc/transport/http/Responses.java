@@ -29,6 +29,9 @@ final class Responses {
   static final HttpString SUPPORTED_ENCODINGS = new HttpString("VGI-Supported-Encodings");
   static final HttpString MAX_REQUEST_BYTES = new HttpString("VGI-Max-Request-Bytes");
   static final HttpString EXTERNALIZATION_ENABLED = new HttpString("VGI-Externalization-Enabled");
+  static final HttpString MAX_EXTERNALIZED_RESPONSE_BYTES = new HttpString("VGI-Max-Externalized-Response-Bytes");
+  static final HttpString UPLOAD_URL_SUPPORT = new HttpString("VGI-Upload-URL-Support");
+  static final HttpString MAX_UPLOAD_BYTES = new HttpString("VGI-Max-Upload-Bytes");
   static final HttpString MAX_RESPONSE_BYTES = new HttpString("VGI-Max-Response-Bytes");
   static final HttpString ACCEPT_MAX_RESPONSE_BYTES = new HttpString("VGI-Accept-Max-Response-Bytes");
   static final HttpString ACCEPT_MAX_RESPONSE_BYTES_SUPPORT = new HttpString("VGI-Accept-Max-Response-Bytes-Support");

@@ -3,6 +3,7 @@ package dev.arrowrpc.transport.http;
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.server.Identity;
 import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.util.Json;
@@ -60,6 +61,7 @@ final class RpcHttpHandler implements HttpHandler {
   private final String notFound;
   private final ServeStart serveStart;
   private final Optional<StickySessions> sticky;
+  private final Optional<UploadUrlRoute> uploads;
 
   RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings) {
     this(server, dispatcher, settings, Optional.empty());
@@ -72,7 +74,18 @@ final class RpcHttpHandler implements HttpHandler {
     this.dispatcher = dispatcher;
     this.settings = settings;
     Map<HttpString, String> caps = new LinkedHashMap<>();
-    caps.put(Responses.EXTERNALIZATION_ENABLED, "false");
+    ExternalLocations external = server.dispatcher().external();
+    caps.put(Responses.EXTERNALIZATION_ENABLED, Boolean.toString(external.externalizes()));
+    if (external.externalizes()) {
+      external.maxExternalizedResponseBytes().ifPresent(max ->
+          caps.put(Responses.MAX_EXTERNALIZED_RESPONSE_BYTES, Long.toString(max)));
+    }
+    settings.uploads().provider().ifPresent(provider -> {
+      caps.put(Responses.UPLOAD_URL_SUPPORT, "true");
+      settings.uploads().maxUploadBytes().ifPresent(max -> caps.put(Responses.MAX_UPLOAD_BYTES, Long.toString(max)));
+    });
+    this.uploads = settings.uploads().provider()
+        .map(provider -> new UploadUrlRoute(provider, server.serverId(), server.allocator()));
     caps.put(Responses.SUPPORTED_ENCODINGS, settings.responseCompression() ? "zstd, gzip" : "");
     caps.put(Responses.MAX_REQUEST_BYTES, Long.toString(settings.maxRequestBytes()));
     settings.maxResponseBytes().ifPresent(max -> caps.put(Responses.MAX_RESPONSE_BYTES, Long.toString(max)));
@@ -212,10 +225,12 @@ final class RpcHttpHandler implements HttpHandler {
     try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes())) {
       RequestHandler.Status status;
       try {
-        status = sticky.isEmpty()
-            ? dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller)
-            : sticky.get().serve(exchange, identity, requestId, out,
-                () -> dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller));
+        status = uploads.isPresent() && UploadUrlRoute.matches(route.protocol(), route.method())
+            ? uploads.get().handle(body, out, requestId)
+            : sticky.isEmpty()
+                ? dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller)
+                : sticky.get().serve(exchange, identity, requestId, out,
+                    () -> dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller));
       } catch (IOException | RuntimeException e) {
         if (body.problem().isPresent() && !out.committed()) {
           refuseBody(exchange, body, out);

@@ -1,0 +1,66 @@
+package dev.arrowrpc.core.client;
+
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.external.ExternalFetcher;
+import dev.arrowrpc.core.external.PointerBatches;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.LogBatches;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * Resolves the pointer batches of responses, on every client transport: a data batch that is a
+ * pointer is replaced by the batch its object holds (with that batch's metadata and the provenance
+ * stamp), and every log batch inside the object is delivered like an inline one.
+ */
+final class ClientPointers {
+  /** A client that resolves nothing: a pointer in a response is an error. */
+  static final ClientPointers NONE = new ClientPointers(Optional.empty());
+
+  private final Optional<ExternalFetcher> fetcher;
+
+  ClientPointers(Optional<ExternalFetcher> fetcher) {
+    this.fetcher = fetcher;
+  }
+
+  /**
+   * The batch a data batch stands for: itself, or what its pointer resolves to.
+   *
+   * @param reader positioned on a data batch
+   * @param memory where a resolved batch is allocated
+   * @param logs receives the log messages inside a fetched object
+   * @return the batch to decode, closed by the caller (never closes {@code reader} itself)
+   * @throws RpcException when the pointer cannot be resolved, or the object holds an error batch
+   */
+  Resolved open(IpcStreamReader reader, BufferAllocator memory, Consumer<LogMessage> logs) {
+    if (reader.root().getRowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
+      return new Resolved(reader, Optional.empty());
+    }
+    ExternalFetcher fetch = fetcher.orElseThrow(() -> new RpcException("RuntimeError",
+        "the response is an external-location pointer, but this client has no ExternalFetcher"));
+    IpcStreamReader resolved = PointerBatches.resolve(reader, fetch, memory, metadata -> {
+      LogBatches.Kind kind = LogBatches.classify(0, metadata);
+      if (kind instanceof LogBatches.Log log) {
+        logs.accept(log.message());
+      } else if (kind instanceof LogBatches.Error error) {
+        throw error.error();
+      }
+    });
+    return new Resolved(resolved, Optional.of(resolved));
+  }
+
+  /**
+   * A data batch ready to decode.
+   *
+   * @param reader positioned on the batch
+   * @param owned the resolved reader this closes, when the batch was a pointer
+   */
+  record Resolved(IpcStreamReader reader, Optional<IpcStreamReader> owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      owned.ifPresent(IpcStreamReader::close);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.arrowrpc.core.server;
+
+import dev.arrowrpc.core.external.ExternalRef;
+import java.util.Optional;
+
+/**
+ * Carries a pre-published reference from a unary method to the server that answers for it
+ * (internal; methods use {@link ExternalRef#answer}).
+ */
+public final class ExternalAnswer {
+  private static final ThreadLocal<ExternalRef> CURRENT = new ThreadLocal<>();
+
+  private ExternalAnswer() {}
+
+  /**
+   * Records the reference the current call answers with.
+   *
+   * @param ref the reference
+   * @throws IllegalStateException when the thread serves no call
+   */
+  public static void set(ExternalRef ref) {
+    if (CurrentCall.get() == null) {
+      throw new IllegalStateException("ExternalRef.answer is only valid inside a server call");
+    }
+    CURRENT.set(ref);
+  }
+
+  /** Takes (and clears) the reference the call just served answered with. */
+  static Optional<ExternalRef> take() {
+    ExternalRef ref = CURRENT.get();
+    CURRENT.remove();
+    return Optional.ofNullable(ref);
+  }
+}
