@@ -243,7 +243,9 @@ public final class RequestHandler {
           if (resolved.isPresent()) {
             request = RequestShape.of(parsed.schema(), parsed.root().getRowCount());
           }
-          prepared = RequestParser.parse(dispatcher, parsed, hasBatch, parsed.metadata(), caller.requestId(),
+          Map<String, String> parsedMetadata = resolved.isPresent()
+              ? withPathProtocol(parsed.metadata(), urlProtocol) : metadata;
+          prepared = RequestParser.parse(dispatcher, parsed, hasBatch, parsedMetadata, caller.requestId(),
               memory, caller.identity());
         } catch (RpcException unresolved) {
           // the pointer named an object that could not be had: the call fails as a method error would
