@@ -299,7 +299,7 @@ if ! $reference; then
         > "$reports/hosted-pipe.log" 2>&1
       code=$?
     else
-      start_listening_worker "$reports/hosted-http-access.jsonl" --http --port 0
+      start_listening_worker --http --port 0 --access-log "$reports/hosted-http-access.jsonl"
       "$venv/bin/vgi-rpc-test-hosted" --url "http://127.0.0.1:${discovery#PORT:}" \
         --expect ConformanceService,conformance.Secondary.v1 -- -q -p no:cacheprovider \
         > "$reports/hosted-http.log" 2>&1
