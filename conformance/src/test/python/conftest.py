@@ -676,5 +676,68 @@ def _resource_soak_target() -> Iterator[Any]:
         )
 
 
-# ``conformance_transport_kind_probes`` is not supplied: its probes call a method
-# (report_transport_kind) of a probe protocol the conformance worker does not host.
+# ---------------------------------------------------------------------------------------------
+# Transport kinds
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_reference_worker() -> bool:
+    """Whether the worker under test is the reference's (``run-reference-suite.sh --reference-worker``)."""
+    return any(Path(part).name == "reference_worker.py" for part in worker_command())
+
+
+def _kind_probes() -> tuple[tuple[str, Callable[[], str]], ...]:
+    """``((kind, probe), ...)``: each probe starts a worker hosting ``_KindProbe`` on one transport
+    (``--kind-probe``), calls ``report_transport_kind`` once and stops the worker."""
+    from typing import Protocol
+
+    from vgi_rpc.http import http_connect
+    from vgi_rpc.rpc import tcp_connect, unix_connect
+
+    class _KindProbe(Protocol):  # the wire name is the class name: _KindProbe, unversioned
+        def report_transport_kind(self) -> str: ...
+
+    def over_pipe() -> str:
+        transport = SubprocessTransport(
+            [*worker_command(), "--pipe", "--kind-probe"],
+            stderr=StderrMode.PIPE,
+            stderr_logger=_stderr_logger(f"kind-probe-pipe-{next(_worker_numbers)}"),
+        )
+        try:
+            return str(_RpcProxy(_KindProbe, transport, None).report_transport_kind())
+        finally:
+            transport.close()
+
+    def over_unix() -> str:
+        with tempfile.TemporaryDirectory(prefix="kind-", dir="/tmp") as directory:
+            path = os.path.join(directory, "probe.sock")
+            with listening_worker("--unix", path, "--kind-probe") as (_, line):
+                assert line == f"UNIX:{path}", f"expected the discovery line UNIX:{path}, got {line!r}"
+                _wait_for_connect(lambda: _unix_socket(path))
+                with unix_connect(_KindProbe, path) as proxy:
+                    return str(proxy.report_transport_kind())
+
+    def over_tcp() -> str:
+        with listening_worker("--tcp", "127.0.0.1:0", "--kind-probe") as (_, line):
+            assert line.startswith("TCP:"), f"expected the discovery line TCP:<host>:<port>, got {line!r}"
+            host, _, port = line.removeprefix("TCP:").rpartition(":")
+            _wait_for_connect(lambda: socket.create_connection((host, int(port)), timeout=2))
+            with tcp_connect(_KindProbe, host, int(port)) as proxy:
+                return str(proxy.report_transport_kind())
+
+    def over_http() -> str:
+        with http_worker("--kind-probe", sticky=False) as (_, port):
+            with http_connect(_KindProbe, f"http://127.0.0.1:{port}") as proxy:
+                return str(proxy.report_transport_kind())
+
+    return (("pipe", over_pipe), ("http", over_http), ("tcp", over_tcp), ("unix", over_unix))
+
+
+if not _is_reference_worker():
+    # the reference's worker hosts no probe protocol (its own suite probes in-process servers), so
+    # with it the test skips, as exclusions.txt lists
+
+    @supplied_with("conformance_transport_kind_probes", scope="session")
+    def _transport_kind_probes() -> tuple[tuple[str, Callable[[], str]], ...]:
+        """The probes of every transport kind; each starts and stops its own worker."""
+        return _kind_probes()

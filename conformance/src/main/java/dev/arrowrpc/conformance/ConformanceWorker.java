@@ -90,6 +90,9 @@ public final class ConformanceWorker {
             .protocol(ConformanceService.class, conformance)
         : RpcServer.builder(ConformanceService.class, conformance)
             .protocol(SecondaryService.class, new SecondaryServiceImpl());
+    if (options.kindProbe()) {
+      builder.protocol(KindProbeService.class, new KindProbeService.Impl());
+    }
     accessLog.ifPresent(builder::listener);
     identity.ifPresent(mode -> {
       builder.identity(IdentityFixture.config(mode));

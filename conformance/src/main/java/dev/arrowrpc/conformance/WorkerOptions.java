@@ -21,15 +21,17 @@ import java.util.Set;
  * @param trainingStamp internal: run the class-data-sharing training calls and write this stamp file
  * @param secondaryFirst whether conformance.Secondary.v1 is registered before ConformanceService
  *     (a protocol order that is not alphabetical, for vgi-rpc-test-hosted)
+ * @param kindProbe whether the shared suite's transport-kind probe protocol ({@link
+ *     KindProbeService}) is hosted too
  */
 record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean accessLogDebug,
-    Optional<Path> trainingStamp, boolean secondaryFirst) {
+    Optional<Path> trainingStamp, boolean secondaryFirst, boolean kindProbe) {
 
   /** The usage text. */
   static final String USAGE = String.join("\n",
       "usage: conformance-worker [--pipe | --unix PATH | --tcp [HOST:]PORT | --http [PORT] [HTTP flags]]",
       "                          [--access-log PATH] [--access-log-debug] [--describe] [--threaded]",
-      "                          [--secondary-first]",
+      "                          [--secondary-first] [--kind-probe]",
       "                          [--max-connections N]",
       "",
       "Serves the vgi-rpc ConformanceService (arrow-rpc, Java).",
@@ -42,6 +44,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "                       request or response values)",
       "  --describe           accepted; vgi_rpc.Reflection.v1 is always hosted (__describe__ is retired)",
       "  --secondary-first    register conformance.Secondary.v1 before ConformanceService",
+      "  --kind-probe         also host _KindProbe (report_transport_kind: the call's transport kind)",
       "  --threaded           accepted; socket connections are always served concurrently",
       "  --max-connections N  accepted with --threaded; at most 64 connections are served at once",
       "External storage (every transport; see StorageOptions):",
@@ -160,6 +163,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
     Path accessLog = null;
     boolean accessLogDebug = false;
     boolean secondaryFirst = false;
+    boolean kindProbe = false;
     Path training = null;
     boolean threaded = false;
     boolean maxConnections = false;
@@ -177,6 +181,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
         case "--access-log" -> accessLog = Path.of(value(args, i, inline, flag));
         case "--access-log-debug" -> accessLogDebug = true;
         case "--secondary-first" -> secondaryFirst = true;
+        case "--kind-probe" -> kindProbe = true;
         case "--describe" -> { }
         case "--threaded" -> threaded = true;
         case "--max-connections" -> {
@@ -235,7 +240,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       throw new UsageException("--max-connections requires --threaded");
     }
     return new WorkerOptions(transport, Optional.ofNullable(accessLog), accessLogDebug, Optional.ofNullable(training),
-        secondaryFirst);
+        secondaryFirst, kindProbe);
   }
 
   private static boolean takesValue(String flag) {

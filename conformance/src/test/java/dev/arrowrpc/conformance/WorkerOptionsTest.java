@@ -24,9 +24,10 @@ class WorkerOptionsTest {
 
   @Test
   void stdioByDefault() throws Exception {
-    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), false, Optional.empty(), false),
+    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), false, Optional.empty(), false, false),
         parse());
     assertTrue(parse("--secondary-first").secondaryFirst());
+    assertTrue(parse("--kind-probe").kindProbe());
     assertEquals(new WorkerOptions.Pipe(), parse("--pipe", "--describe", "--access-log-debug").transport());
   }
 

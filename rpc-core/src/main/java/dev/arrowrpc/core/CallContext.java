@@ -42,6 +42,14 @@ public interface CallContext {
     return "";
   }
 
+  /**
+   * The kind of transport serving this call: set by the server's transports, empty for a call
+   * served in-process without one or on a byte channel whose kind its owner did not say.
+   */
+  default Optional<TransportKind> transportKind() {
+    return Optional.empty();
+  }
+
   /** The request batch's custom metadata (includes the framework keys). */
   Map<String, String> requestMetadata();
 

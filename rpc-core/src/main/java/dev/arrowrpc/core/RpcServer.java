@@ -93,9 +93,30 @@ public final class RpcServer implements AutoCloseable {
    * @throws IOException when the channel fails
    */
   public void serve(InputStream in, OutputStream out, String remoteAddress) throws IOException {
+    serveConnection(in, out, remoteAddress, Optional.empty());
+  }
+
+  /**
+   * Serves calls on a byte channel of a known transport kind, which each call's {@link
+   * CallContext#transportKind()} reports. Blocks.
+   *
+   * @param in requests from the client
+   * @param out responses to the client
+   * @param remoteAddress the peer's address, as access records report it (empty for pipes)
+   * @param kind the kind of transport the channel belongs to
+   * @throws IOException when the channel fails
+   */
+  public void serve(InputStream in, OutputStream out, String remoteAddress, TransportKind kind)
+      throws IOException {
+    serveConnection(in, out, remoteAddress, Optional.of(Objects.requireNonNull(kind, "kind")));
+  }
+
+  private void serveConnection(InputStream in, OutputStream out, String remoteAddress,
+      Optional<TransportKind> kind)
+      throws IOException {
     new ServerConnection(
             dispatcher, new WireInput(in, 1 << 16), new WireOutput(out, 1 << 16),
-            remoteAddress)
+            remoteAddress, kind)
         .run();
   }
 

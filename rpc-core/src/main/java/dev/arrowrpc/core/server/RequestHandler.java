@@ -12,6 +12,7 @@ import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
@@ -63,6 +64,8 @@ public final class RequestHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The transport kind of every call this engine serves: it frames HTTP requests. */
+  private static final Optional<TransportKind> HTTP = Optional.of(TransportKind.HTTP);
 
   /** How a response ended, which decides the transport's status line. */
   public enum Status {
@@ -246,7 +249,7 @@ public final class RequestHandler {
           Map<String, String> parsedMetadata = resolved.isPresent()
               ? withPathProtocol(parsed.metadata(), urlProtocol) : metadata;
           prepared = RequestParser.parse(dispatcher, parsed, hasBatch, parsedMetadata, caller.requestId(),
-              memory, caller.identity());
+              memory, caller.identity(), HTTP);
         } catch (RpcException unresolved) {
           // the pointer named an object that could not be had: the call fails as a method error would
           writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unresolved, caller, memory);
@@ -530,7 +533,7 @@ public final class RequestHandler {
       return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
     }
     ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
-        metadata, caller.identity());
+        metadata, caller.identity(), HTTP);
     Schema output = resumed.driver().outputSchema();
     String streamId = HexFormat.of().formatHex(resumed.call().streamId());
     if (metadata.containsKey(Keys.CANCEL)) {

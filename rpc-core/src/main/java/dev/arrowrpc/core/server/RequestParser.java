@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.schema.Column;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
@@ -85,10 +86,12 @@ final class RequestParser {
    * @param requestId the call's request id
    * @param memory the call's memory
    * @param identity who is calling
+   * @param transportKind the kind of transport serving the call, when known
    * @return a call, a describe call, or a failure to answer with
    */
   static Prepared parse(Dispatcher dispatcher, IpcStreamReader reader, boolean hasBatch,
-      Map<String, String> metadata, String requestId, BufferAllocator memory, Identity identity) {
+      Map<String, String> metadata, String requestId, BufferAllocator memory, Identity identity,
+      Optional<TransportKind> transportKind) {
     if (!hasBatch) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("request stream has no batch"));
     }
@@ -164,7 +167,7 @@ final class RequestParser {
       return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
     }
     PreparedCall call = new PreparedCall(binding.get(), spec, args,
-        new ServerCall(protocol, method, requestId, metadata, identity));
+        new ServerCall(protocol, method, requestId, metadata, identity, transportKind));
     for (int i = 0; i < columns.size(); i++) {
       if (args[i] == null && !columns.get(i).nullable()) {
         call.close();

@@ -4,6 +4,7 @@ import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.Sessions;
+import dev.arrowrpc.core.TransportKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -26,18 +27,20 @@ final class ServerCall implements CallContext {
   private final String requestId;
   private final Map<String, String> requestMetadata;
   private final Identity identity;
+  private final Optional<TransportKind> transportKind;
   private final List<LogMessage> pending = new ArrayList<>();
   /** The sessions of the request this call was created for (transports that bind a scope). */
   private final Optional<Sessions> sessions = SessionScope.current();
   private LogSink sink;
 
   ServerCall(String protocol, String method, String requestId, Map<String, String> requestMetadata,
-      Identity identity) {
+      Identity identity, Optional<TransportKind> transportKind) {
     this.protocol = protocol;
     this.method = method;
     this.requestId = requestId;
     this.requestMetadata = Map.copyOf(requestMetadata);
     this.identity = identity;
+    this.transportKind = transportKind;
   }
 
   /** Attaches where logs go from now on, first delivering those that waited. */
@@ -86,6 +89,11 @@ final class ServerCall implements CallContext {
   @Override
   public String protocol() {
     return protocol;
+  }
+
+  @Override
+  public Optional<TransportKind> transportKind() {
+    return transportKind;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
@@ -40,6 +41,7 @@ public final class ServerConnection {
   private final CapturingInputStream in;
   private final OutputStream out;
   private final String remoteAddress;
+  private final Optional<TransportKind> transportKind;
 
   /**
    * The memory calls on this connection draw from: one child allocator, reused while each call
@@ -69,10 +71,25 @@ public final class ServerConnection {
    * @param remoteAddress the peer's address for access records (empty for pipes)
    */
   public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress) {
+    this(dispatcher, in, out, remoteAddress, Optional.empty());
+  }
+
+  /**
+   * Creates a connection handler for a peer with a known address, on a transport of a known kind.
+   *
+   * @param dispatcher the server's shared state
+   * @param in requests and stream input
+   * @param out responses and stream output
+   * @param remoteAddress the peer's address for access records (empty for pipes)
+   * @param transportKind what the calls' contexts report as their transport kind
+   */
+  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress,
+      Optional<TransportKind> transportKind) {
     this.dispatcher = dispatcher;
     this.in = new CapturingInputStream(in);
     this.out = out;
     this.remoteAddress = remoteAddress;
+    this.transportKind = transportKind;
   }
 
   /**
@@ -142,7 +159,7 @@ public final class ServerConnection {
           resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
           IpcStreamReader request = resolved.orElse(reader);
           prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
-              Identity.ANONYMOUS);
+              Identity.ANONYMOUS, transportKind);
         } catch (RpcException unresolved) {
           prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
         } finally {

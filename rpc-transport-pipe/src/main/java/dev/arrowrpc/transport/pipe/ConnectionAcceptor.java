@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.TransportKind;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -46,6 +47,7 @@ final class ConnectionAcceptor implements AutoCloseable {
 
   private final ServerSocketChannel listener;
   private final RpcServer server;
+  private final TransportKind kind;
   private final Setup setup;
   private final String name;
   private final ThreadPoolExecutor pool;
@@ -53,9 +55,11 @@ final class ConnectionAcceptor implements AutoCloseable {
   private final Set<SocketChannel> live = new HashSet<>();
   private boolean closed;
 
-  private ConnectionAcceptor(ServerSocketChannel listener, RpcServer server, Setup setup, String name) {
+  private ConnectionAcceptor(ServerSocketChannel listener, RpcServer server, TransportKind kind, Setup setup,
+      String name) {
     this.listener = listener;
     this.server = server;
+    this.kind = kind;
     this.setup = setup;
     this.name = name;
     AtomicInteger threads = new AtomicInteger();
@@ -71,12 +75,14 @@ final class ConnectionAcceptor implements AutoCloseable {
    *
    * @param listener the bound, blocking listener; closed by {@link #close()}
    * @param server serves each connection
+   * @param kind the listener's transport kind, as calls on its connections report it
    * @param setup applied to each accepted channel
    * @param name names the threads
    * @return the running acceptor
    */
-  static ConnectionAcceptor start(ServerSocketChannel listener, RpcServer server, Setup setup, String name) {
-    ConnectionAcceptor acceptor = new ConnectionAcceptor(listener, server, setup, name);
+  static ConnectionAcceptor start(ServerSocketChannel listener, RpcServer server, TransportKind kind, Setup setup,
+      String name) {
+    ConnectionAcceptor acceptor = new ConnectionAcceptor(listener, server, kind, setup, name);
     acceptor.acceptThread.start();
     return acceptor;
   }
@@ -132,7 +138,7 @@ final class ConnectionAcceptor implements AutoCloseable {
   private void serve(SocketChannel channel) {
     try {
       server.serve(InterruptShield.input(ChannelStreams.input(channel)),
-          InterruptShield.output(ChannelStreams.output(channel)));
+          InterruptShield.output(ChannelStreams.output(channel)), "", kind);
     } catch (IOException e) {
       LOG.debug("{}: connection ended with an I/O error: {}", name, e.toString());
     } catch (RuntimeException e) {

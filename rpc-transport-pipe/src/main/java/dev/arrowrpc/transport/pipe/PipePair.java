@@ -2,6 +2,7 @@ package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.TransportKind;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -53,7 +54,8 @@ public final class PipePair implements AutoCloseable {
 
   private void run(RpcServer server) {
     try {
-      server.serve(InterruptShield.input(toServer.source()), InterruptShield.output(toClient.sink()));
+      server.serve(InterruptShield.input(toServer.source()), InterruptShield.output(toClient.sink()), "",
+          TransportKind.PIPE);
     } catch (Throwable e) {
       serverFailure = e;
       LOG.debug("in-process server ended with an error", e);

@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.TransportKind;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -65,7 +66,7 @@ public final class TcpServer implements AutoCloseable {
       listener.close();
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
     }
-    ConnectionAcceptor acceptor = ConnectionAcceptor.start(listener, server,
+    ConnectionAcceptor acceptor = ConnectionAcceptor.start(listener, server, TransportKind.TCP,
         channel -> channel.setOption(StandardSocketOptions.TCP_NODELAY, true),
         "arrowrpc-tcp-" + bound.getPort());
     return new TcpServer(bound, acceptor);

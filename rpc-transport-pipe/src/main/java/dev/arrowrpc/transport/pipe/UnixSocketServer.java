@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.TransportKind;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -56,7 +57,7 @@ public final class UnixSocketServer implements AutoCloseable {
       throw new IOException("cannot listen on Unix socket " + path + ": " + e.getMessage() + stale, e);
     }
     ConnectionAcceptor acceptor =
-        ConnectionAcceptor.start(listener, server, UnixSocket::tune, "arrowrpc-unix");
+        ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::tune, "arrowrpc-unix");
     return new UnixSocketServer(path, acceptor);
   }
 

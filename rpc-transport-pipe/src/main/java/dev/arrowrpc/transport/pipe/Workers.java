@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.TransportKind;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -60,7 +61,7 @@ public final class Workers {
     OutputStream out = redirectStdout();
     InputStream in = detachStdin();
     try {
-      server.serve(in, out);
+      server.serve(in, out, "", TransportKind.PIPE);
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("stdio worker failed: " + e.getMessage(), e);

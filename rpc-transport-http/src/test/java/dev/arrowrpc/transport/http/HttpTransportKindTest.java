@@ -1,0 +1,35 @@
+package dev.arrowrpc.transport.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.TransportKind;
+import org.junit.jupiter.api.Test;
+
+/** A method served over HTTP sees {@link TransportKind#HTTP} as its call's transport kind. */
+class HttpTransportKindTest {
+  /** The probe: answers with its call's transport kind. */
+  @RpcService(name = "KindProbe")
+  public interface KindProbe {
+    /** The label of the call's transport kind, or {@code "unknown"}. */
+    String reportTransportKind();
+  }
+
+  /** Reads the kind from the call context it is given. */
+  public static final class KindProbeImpl {
+    /** Answers with the context's transport kind. */
+    public String reportTransportKind(CallContext context) {
+      return context.transportKind().map(TransportKind::label).orElse("unknown");
+    }
+  }
+
+  @Test
+  void aCallOverHttpReportsHttp() {
+    try (HttpHarness harness = new HttpHarness(KindProbe.class, new KindProbeImpl(), b -> b, c -> c)) {
+      assertEquals("http", harness.proxy(KindProbe.class).reportTransportKind());
+      assertEquals(0, harness.clientBytes());
+      assertEquals(0, harness.serverBytes());
+    }
+  }
+}
