@@ -176,6 +176,12 @@ public final class HttpRpcServer implements AutoCloseable {
   public static final class Builder {
     /** The request-size limit unless configured otherwise: 256 MiB, received and decoded alike. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 256L << 20;
+    /** The default {@link #readTimeout(Duration)}, in seconds. */
+    public static final int DEFAULT_READ_TIMEOUT_SECONDS = 30;
+    /** The default {@link #idleTimeout(Duration)}, in seconds. */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
+    private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
 
     private final RpcServer server;
     private String host = "127.0.0.1";
@@ -193,6 +199,8 @@ public final class HttpRpcServer implements AutoCloseable {
     private boolean describePage = true;
     private int workerThreads;
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private ProxyProofConfig proxyProof;
     private List<String> proxyAuthHeaders = List.of();
     private ServeStartHook serveStart;
@@ -452,6 +460,42 @@ public final class HttpRpcServer implements AutoCloseable {
     }
 
     /**
+     * Sets how long a connection may wait for more bytes of a request it has started to send: its
+     * headers (Undertow's {@code REQUEST_PARSE_TIMEOUT}) or its body (XNIO's {@code READ_TIMEOUT}).
+     * When it passes, the server closes the connection, so a client trickling a request cannot hold a
+     * worker thread. Default {@value #DEFAULT_READ_TIMEOUT_SECONDS} s; {@link Duration#ZERO} disables.
+     *
+     * @param timeout the read timeout
+     * @return this builder
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = nonNegative(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long a connection may stay open without a request (Undertow's {@code
+     * NO_REQUEST_TIMEOUT}): a keep-alive connection that sends nothing for this long is closed. It
+     * does not run while a request is being served, however long the call computes. Default {@value
+     * #DEFAULT_IDLE_TIMEOUT_SECONDS} s; {@link Duration#ZERO} disables.
+     *
+     * @param timeout the idle timeout
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    private static Duration nonNegative(Duration timeout, String name) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative");
+      }
+      return timeout;
+    }
+
+    /**
      * Sets how long {@link HttpRpcServer#close()} waits for requests in flight (default 30 s).
      *
      * @param timeout the drain timeout
@@ -541,6 +585,18 @@ public final class HttpRpcServer implements AutoCloseable {
       // request bodies are bounded by RequestBody (413), not by Undertow's default 2 MiB cut-off
       Undertow.Builder undertow = Undertow.builder().addHttpListener(port, host).setHandler(graceful)
           .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE);
+      // slow or silent clients: no request within idleTimeout, or a request stalled for readTimeout,
+      // closes the connection. Undertow's IDLE_TIMEOUT is left off: it would also cut a call that
+      // computes longer than it without I/O.
+      if (!readTimeout.isZero()) {
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, readTimeout.toMillis()));
+        undertow.setSocketOption(org.xnio.Options.READ_TIMEOUT, millis)
+            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis);
+      }
+      if (!idleTimeout.isZero()) {
+        undertow.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
+            (int) Math.min(Integer.MAX_VALUE, Math.max(1, idleTimeout.toMillis())));
+      }
       if (workerThreads > 0) {
         undertow.setWorkerThreads(workerThreads);
       }
