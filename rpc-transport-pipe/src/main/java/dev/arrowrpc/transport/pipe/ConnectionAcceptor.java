@@ -4,12 +4,14 @@ import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.TransportKind;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,14 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts connections on a listening socket channel and serves each on a thread of a bounded pool
- * (at most {@link #MAX_CONCURRENT} connections are served at once; later ones wait in line). Shared by
- * the Unix-domain and TCP servers.
+ * Accepts connections on a listening socket channel and serves each on a thread of a bounded pool.
+ * At most {@link ConnectionLimits#maxConnections()} connections are served at once; a connection
+ * beyond the cap is closed as soon as it is accepted (its client sees the end of the stream at once
+ * rather than waiting silently in the backlog). Connections that stay silent between requests, or
+ * stall mid-request, are closed by a {@link ReadWatchdog}. Shared by the Unix-domain and TCP servers.
  */
 final class ConnectionAcceptor implements AutoCloseable {
-  /** The most connections served at once. */
-  static final int MAX_CONCURRENT = 64;
-
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionAcceptor.class);
   private static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(30);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -50,20 +51,24 @@ final class ConnectionAcceptor implements AutoCloseable {
   private final TransportKind kind;
   private final Setup setup;
   private final String name;
+  private final ConnectionLimits limits;
+  private final Optional<ReadWatchdog> watchdog;
   private final ThreadPoolExecutor pool;
   private final Thread acceptThread;
   private final Set<SocketChannel> live = new HashSet<>();
   private boolean closed;
 
   private ConnectionAcceptor(ServerSocketChannel listener, RpcServer server, TransportKind kind, Setup setup,
-      String name) {
+      ConnectionLimits limits, String name) {
     this.listener = listener;
+    this.limits = limits;
+    this.watchdog = ReadWatchdog.start(limits, name);
     this.server = server;
     this.kind = kind;
     this.setup = setup;
     this.name = name;
     AtomicInteger threads = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(MAX_CONCURRENT, MAX_CONCURRENT,
+    this.pool = new ThreadPoolExecutor(limits.maxConnections(), limits.maxConnections(),
         IDLE_THREAD_LIFETIME.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         task -> daemon(task, name + "-conn-" + threads.incrementAndGet()));
     this.pool.allowCoreThreadTimeOut(true);
@@ -77,12 +82,13 @@ final class ConnectionAcceptor implements AutoCloseable {
    * @param server serves each connection
    * @param kind the listener's transport kind, as calls on its connections report it
    * @param setup applied to each accepted channel
+   * @param limits the connection cap and timeouts
    * @param name names the threads
    * @return the running acceptor
    */
   static ConnectionAcceptor start(ServerSocketChannel listener, RpcServer server, TransportKind kind, Setup setup,
-      String name) {
-    ConnectionAcceptor acceptor = new ConnectionAcceptor(listener, server, kind, setup, name);
+      ConnectionLimits limits, String name) {
+    ConnectionAcceptor acceptor = new ConnectionAcceptor(listener, server, kind, setup, limits, name);
     acceptor.acceptThread.start();
     return acceptor;
   }
@@ -110,9 +116,14 @@ final class ConnectionAcceptor implements AutoCloseable {
         }
         continue;
       }
-      if (!register(channel)) {
+      Admission admission = register(channel);
+      if (admission != Admission.ADMITTED) {
         closeQuietly(channel);
-        return;
+        if (admission == Admission.CLOSED) {
+          return;
+        }
+        LOG.debug("{}: {} connections open, the cap: closed a new one", name, limits.maxConnections());
+        continue;
       }
       try {
         setup.configure(channel);
@@ -135,7 +146,8 @@ final class ConnectionAcceptor implements AutoCloseable {
     }
   }
 
-  private void serve(SocketChannel channel) {
+  private void serve(SocketChannel accepted) {
+    ByteChannel channel = watchdog.isPresent() ? watchdog.get().watch(accepted) : accepted;
     try {
       server.serve(InterruptShield.input(ChannelStreams.input(channel)),
           InterruptShield.output(ChannelStreams.output(channel)), "", kind);
@@ -144,17 +156,27 @@ final class ConnectionAcceptor implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("{}: connection failed", name, e);
     } finally {
-      unregister(channel);
+      unregister(accepted);
       closeQuietly(channel);
     }
   }
 
-  private synchronized boolean register(SocketChannel channel) {
+  /** What became of an accepted connection. */
+  private enum Admission {
+    ADMITTED,
+    OVER_CAP,
+    CLOSED
+  }
+
+  private synchronized Admission register(SocketChannel channel) {
     if (closed) {
-      return false;
+      return Admission.CLOSED;
+    }
+    if (live.size() >= limits.maxConnections()) {
+      return Admission.OVER_CAP;
     }
     live.add(channel);
-    return true;
+    return Admission.ADMITTED;
   }
 
   private synchronized void unregister(SocketChannel channel) {
@@ -176,6 +198,7 @@ final class ConnectionAcceptor implements AutoCloseable {
       open = List.copyOf(live);
     }
     closeQuietly(listener);
+    watchdog.ifPresent(ReadWatchdog::close);
     open.forEach(ConnectionAcceptor::closeQuietly);
     pool.shutdownNow();
     try {

@@ -7,12 +7,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Serves an {@link RpcServer} over TCP. Each connection is one client session, served on its own
- * thread (at most 64 at once; further connections wait their turn). Accepted sockets have {@code
- * TCP_NODELAY} set, since small request batches would otherwise wait on delayed ACKs.
+ * thread (at most 64 at once by default; a connection beyond the cap is closed at once). A
+ * connection silent between requests for 5 minutes, or stalled mid-request for 30 s, is closed
+ * (see {@link #builder(RpcServer)}). Accepted sockets have {@code TCP_NODELAY} set, since small
+ * request batches would otherwise wait on delayed ACKs.
  *
  * <pre>{@code
  * try (TcpServer tcp = TcpServer.start(server);
@@ -25,6 +28,8 @@ import java.util.Objects;
  * trusted.
  */
 public final class TcpServer implements AutoCloseable {
+  /** The default connection cap. */
+  public static final int DEFAULT_MAX_CONNECTIONS = ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
   private static final int BACKLOG = 128;
 
   private final InetSocketAddress address;
@@ -55,8 +60,21 @@ public final class TcpServer implements AutoCloseable {
    * @throws IOException when the socket cannot be bound
    */
   public static TcpServer start(RpcServer server, InetSocketAddress address) throws IOException {
-    Objects.requireNonNull(server, "server");
-    Objects.requireNonNull(address, "address");
+    return builder(server).address(address).start();
+  }
+
+  /**
+   * Starts configuring a server: its address, connection cap and timeouts.
+   *
+   * @param server the server; it stays open when the TCP server closes
+   * @return a builder
+   */
+  public static Builder builder(RpcServer server) {
+    return new Builder(Objects.requireNonNull(server, "server"));
+  }
+
+  private static TcpServer start(RpcServer server, InetSocketAddress address, ConnectionLimits limits)
+      throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open();
     InetSocketAddress bound;
     try {
@@ -67,7 +85,7 @@ public final class TcpServer implements AutoCloseable {
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
     }
     ConnectionAcceptor acceptor = ConnectionAcceptor.start(listener, server, TransportKind.TCP,
-        channel -> channel.setOption(StandardSocketOptions.TCP_NODELAY, true),
+        channel -> channel.setOption(StandardSocketOptions.TCP_NODELAY, true), limits,
         "arrowrpc-tcp-" + bound.getPort());
     return new TcpServer(bound, acceptor);
   }
@@ -102,5 +120,75 @@ public final class TcpServer implements AutoCloseable {
   @Override
   public String toString() {
     return "TcpServer[" + address + "]";
+  }
+
+  /** Configures a {@link TcpServer}. */
+  public static final class Builder {
+    private final RpcServer server;
+    private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
+
+    private Builder(RpcServer server) {
+      this.server = server;
+    }
+
+    /**
+     * Sets where to listen (default: loopback, a free port).
+     *
+     * @param address the address; port 0 picks a free port
+     * @return this builder
+     */
+    public Builder address(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Sets the most connections served at once (default {@value TcpServer#DEFAULT_MAX_CONNECTIONS}). A
+     * connection beyond the cap is closed as soon as it is accepted: its client sees the end of the
+     * stream at once instead of waiting in the backlog.
+     *
+     * @param max the cap
+     * @return this builder
+     */
+    public Builder maxConnections(int max) {
+      limits = limits.withMaxConnections(max);
+      return this;
+    }
+
+    /**
+     * Sets how long a connection may stay silent while the server waits for its next request
+     * (default 5 minutes; {@link Duration#ZERO} disables). It never runs while a call computes or
+     * its response is written.
+     *
+     * @param timeout the idle timeout
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      limits = limits.withIdleTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long a partly sent request may stall before more of it arrives (default 30 s; {@link
+     * Duration#ZERO} disables). The connection is then closed.
+     *
+     * @param timeout the read timeout
+     * @return this builder
+     */
+    public Builder readTimeout(Duration timeout) {
+      limits = limits.withReadTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Binds the socket and starts serving.
+     *
+     * @return the running server
+     * @throws IOException when the socket cannot be bound
+     */
+    public TcpServer start() throws IOException {
+      return TcpServer.start(server, address, limits);
+    }
   }
 }

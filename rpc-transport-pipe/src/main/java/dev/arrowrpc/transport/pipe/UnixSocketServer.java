@@ -7,6 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves an {@link RpcServer} on a Unix-domain socket. Each connection is one client session,
- * served on its own thread (at most 64 at once; further connections wait their turn). Access is
- * governed by the socket file's permissions.
+ * served on its own thread (at most 64 at once by default; a connection beyond the cap is closed at
+ * once). A connection silent between requests for 5 minutes, or stalled mid-request for 30 s, is
+ * closed (see {@link #builder(RpcServer, Path)}). Access is governed by the socket file's
+ * permissions.
  *
  * <pre>{@code
  * try (UnixSocketServer uds = UnixSocketServer.start(server, Path.of("/tmp/calc.sock"));
@@ -25,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class UnixSocketServer implements AutoCloseable {
+  /** The default connection cap. */
+  public static final int DEFAULT_MAX_CONNECTIONS = ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
   private static final Logger LOG = LoggerFactory.getLogger(UnixSocketServer.class);
   private static final int BACKLOG = 128;
 
@@ -45,8 +50,21 @@ public final class UnixSocketServer implements AutoCloseable {
    * @throws IOException when the socket cannot be bound, for example because the file exists
    */
   public static UnixSocketServer start(RpcServer server, Path path) throws IOException {
-    Objects.requireNonNull(server, "server");
-    Objects.requireNonNull(path, "path");
+    return builder(server, path).start();
+  }
+
+  /**
+   * Starts configuring a server: its connection cap and timeouts.
+   *
+   * @param server the server; it stays open when the socket server closes
+   * @param path the socket file to create (it must not exist)
+   * @return a builder
+   */
+  public static Builder builder(RpcServer server, Path path) {
+    return new Builder(Objects.requireNonNull(server, "server"), Objects.requireNonNull(path, "path"));
+  }
+
+  private static UnixSocketServer start(RpcServer server, Path path, ConnectionLimits limits) throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       listener.bind(UnixDomainSocketAddress.of(path), BACKLOG);
@@ -57,7 +75,7 @@ public final class UnixSocketServer implements AutoCloseable {
       throw new IOException("cannot listen on Unix socket " + path + ": " + e.getMessage() + stale, e);
     }
     ConnectionAcceptor acceptor =
-        ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::tune, "arrowrpc-unix");
+        ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::tune, limits, "arrowrpc-unix");
     return new UnixSocketServer(path, acceptor);
   }
 
@@ -87,5 +105,65 @@ public final class UnixSocketServer implements AutoCloseable {
   @Override
   public String toString() {
     return "UnixSocketServer[" + path + "]";
+  }
+
+  /** Configures a {@link UnixSocketServer}. */
+  public static final class Builder {
+    private final RpcServer server;
+    private final Path path;
+    private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
+
+    private Builder(RpcServer server, Path path) {
+      this.server = server;
+      this.path = path;
+    }
+
+    /**
+     * Sets the most connections served at once (default {@value UnixSocketServer#DEFAULT_MAX_CONNECTIONS}). A
+     * connection beyond the cap is closed as soon as it is accepted: its client sees the end of the
+     * stream at once instead of waiting in the backlog.
+     *
+     * @param max the cap
+     * @return this builder
+     */
+    public Builder maxConnections(int max) {
+      limits = limits.withMaxConnections(max);
+      return this;
+    }
+
+    /**
+     * Sets how long a connection may stay silent while the server waits for its next request
+     * (default 5 minutes; {@link Duration#ZERO} disables). It never runs while a call computes or
+     * its response is written.
+     *
+     * @param timeout the idle timeout
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      limits = limits.withIdleTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long a partly sent request may stall before more of it arrives (default 30 s; {@link
+     * Duration#ZERO} disables). The connection is then closed.
+     *
+     * @param timeout the read timeout
+     * @return this builder
+     */
+    public Builder readTimeout(Duration timeout) {
+      limits = limits.withReadTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Creates the socket file and starts serving on it.
+     *
+     * @return the running server
+     * @throws IOException when the socket cannot be bound, for example because the file exists
+     */
+    public UnixSocketServer start() throws IOException {
+      return UnixSocketServer.start(server, path, limits);
+    }
   }
 }
