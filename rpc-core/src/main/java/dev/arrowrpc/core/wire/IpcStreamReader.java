@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.flatbuf.DictionaryBatch;
 import org.apache.arrow.flatbuf.KeyValue;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -87,6 +89,12 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     }
     Schema schema = DECODED_SCHEMAS.get(first.message().getByteBuffer());
     if (schema == null) {
+      try {
+        WireBounds.checkSchema(
+            (org.apache.arrow.flatbuf.Schema) first.message().header(new org.apache.arrow.flatbuf.Schema()));
+      } catch (RuntimeException e) {
+        throw new WireFormatException("malformed schema message: " + e.getMessage(), e);
+      }
       try {
         schema = MessageSerializer.deserializeSchema(first.message());
       } catch (RuntimeException e) {
@@ -210,6 +218,16 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   }
 
   private void loadRecordBatch(Message message, ArrowBuf body) throws IOException {
+    try {
+      WireBounds.checkBatch((RecordBatch) message.header(new RecordBatch()), body,
+          root.getSchema().getFields(), "record batch");
+    } catch (WireFormatException | RuntimeException e) {
+      if (body != null) {
+        body.close();
+      }
+      throw e instanceof WireFormatException w ? w
+          : new WireFormatException("malformed record batch: " + e.getMessage(), e);
+    }
     try (ArrowRecordBatch batch =
         MessageSerializer.deserializeRecordBatch(message, body == null ? allocator.getEmpty() : body)) {
       new VectorLoader(root).load(batch);
@@ -219,6 +237,19 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   }
 
   private void loadDictionary(Message message, ArrowBuf body) throws IOException {
+    try {
+      DictionaryBatch header = (DictionaryBatch) message.header(new DictionaryBatch());
+      Dictionary target = dictionaries.get(header.id());
+      if (target != null) {
+        WireBounds.checkBatch(header.data(), body, List.of(target.getVector().getField()), "dictionary batch");
+      }
+    } catch (WireFormatException | RuntimeException e) {
+      if (body != null) {
+        body.close();
+      }
+      throw e instanceof WireFormatException w ? w
+          : new WireFormatException("malformed dictionary batch: " + e.getMessage(), e);
+    }
     try (ArrowDictionaryBatch batch =
         MessageSerializer.deserializeDictionaryBatch(message, body == null ? allocator.getEmpty() : body)) {
       Dictionary dictionary = dictionaries.get(batch.getDictionaryId());

@@ -91,18 +91,45 @@ final class MessageReader {
       if (bodyLength < 0) {
         throw new WireFormatException("IPC message declares a negative body length " + bodyLength);
       }
-      try {
-        body = MessageSerializer.readMessageBody(in, bodyLength, allocator);
-      } catch (IOException e) {
-        if (String.valueOf(e.getMessage()).contains("Unexpected end")
-            || String.valueOf(e.getMessage()).contains("expected")) {
-          throw new WireFormatException("IPC stream truncated inside a message body of "
-              + bodyLength + " bytes", e);
-        }
-        throw e;
+      if (bodyLength > WireBounds.MAX_BODY_BYTES) {
+        throw new WireFormatException("IPC message declares a body of " + bodyLength
+            + " bytes (at most " + WireBounds.MAX_BODY_BYTES + " bytes per message)");
       }
+      body = readBody(bodyLength);
     }
     return Optional.of(new Raw(message, body));
+  }
+
+  /**
+   * Reads a body of the declared length into a buffer that grows with the bytes that arrive, so a
+   * length that lies allocates at most twice what was sent.
+   */
+  private ArrowBuf readBody(long bodyLength) throws IOException {
+    ArrowBuf body = allocator.buffer(Math.min(bodyLength, WireBounds.BODY_CHUNK_BYTES));
+    try {
+      while (true) {
+        long wanted = Math.min(bodyLength, body.capacity()) - body.writerIndex();
+        long read = wanted == 0 ? 0 : in.readFully(body, wanted);
+        if (read < wanted) {
+          throw new WireFormatException("IPC stream truncated inside a message body of "
+              + bodyLength + " bytes (" + body.writerIndex() + " arrived)");
+        }
+        if (body.writerIndex() >= bodyLength) {
+          ArrowBuf result = body;
+          body = null;
+          return result;
+        }
+        ArrowBuf larger = allocator.buffer(Math.min(bodyLength, 2 * body.capacity()));
+        larger.setBytes(0, body, 0, body.writerIndex());
+        larger.writerIndex(body.writerIndex());
+        body.close();
+        body = larger;
+      }
+    } finally {
+      if (body != null) {
+        body.close();
+      }
+    }
   }
 
   /**

@@ -1,0 +1,393 @@
+package dev.arrowrpc.core.wire;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.Decimal;
+import org.apache.arrow.flatbuf.DictionaryEncoding;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.FixedSizeBinary;
+import org.apache.arrow.flatbuf.FixedSizeList;
+import org.apache.arrow.flatbuf.FloatingPoint;
+import org.apache.arrow.flatbuf.Int;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.flatbuf.Time;
+import org.apache.arrow.flatbuf.Type;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BufferLayout;
+import org.apache.arrow.vector.TypeLayout;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * The checks every length, count, offset and depth read from the wire passes before Arrow is given
+ * it, so that a small message cannot make the reader allocate from a number it merely declares.
+ *
+ * <p>The limits, with their defaults:
+ *
+ * <ul>
+ *   <li>{@link #MAX_BODY_BYTES} (2 GiB): the largest message body accepted. A body is read into a
+ *       buffer that grows with the bytes that actually arrive ({@link #BODY_CHUNK_BYTES}, 8 MiB, at
+ *       first), so a declared length never allocates more than twice what was received.
+ *   <li>{@link #MAX_ROWS_PER_BATCH} (2^26, 67,108,864): the most rows a record batch, or any field
+ *       node in it, may declare.
+ *   <li>{@link #MAX_NESTING_DEPTH} (64): how deeply a schema's types may nest (a list of a list is
+ *       depth 2).
+ *   <li>{@link #MAX_SCHEMA_FIELDS} (65,536): the most fields, nested ones included, in a schema.
+ *   <li>{@link #MAX_IMPLIED_BYTES} (16 MiB): how many bytes of validity bitmaps Arrow may create
+ *       for columns that sent none (no nulls, or all nulls), beyond the size of the body itself.
+ * </ul>
+ *
+ * <p>A record batch is checked against the buffers that arrived: every buffer lies inside the body;
+ * the nodes and buffers are exactly as many as the schema needs; each top-level node declares the
+ * batch's row count; a validity bitmap that is used holds a bit per row; a fixed-width data buffer
+ * holds every value; an offsets buffer holds an offset per row plus one, starts at or above zero,
+ * never decreases, and ends inside its data buffer (or its child's values). Each failure is a
+ * {@link WireFormatException} naming the field and the limit.
+ */
+final class WireBounds {
+  private WireBounds() {}
+
+  /** The largest message body accepted, in bytes. */
+  static final long MAX_BODY_BYTES = 1L << 31;
+
+  /** A body up to this size is allocated at once; a larger one grows as its bytes arrive. */
+  static final long BODY_CHUNK_BYTES = 8L << 20;
+
+  /** The most rows a record batch or a field node may declare. */
+  static final long MAX_ROWS_PER_BATCH = 1L << 26;
+
+  /** How deeply a schema's types may nest. */
+  static final int MAX_NESTING_DEPTH = 64;
+
+  /** The most fields, nested ones included, a schema may hold. */
+  static final int MAX_SCHEMA_FIELDS = 1 << 16;
+
+  /** Validity bytes Arrow may create for columns that sent none, beyond the body's size. */
+  static final long MAX_IMPLIED_BYTES = 16L << 20;
+
+  // ------------------------------------------------------------------ schemas
+
+  /**
+   * Checks a schema message's field tree before Arrow converts it: nesting depth, field count and
+   * the parameters of each type, walked with an explicit stack.
+   *
+   * @param schema the flatbuffer schema
+   * @throws WireFormatException naming the first field that breaks a bound
+   */
+  static void checkSchema(org.apache.arrow.flatbuf.Schema schema) throws WireFormatException {
+    record Pending(org.apache.arrow.flatbuf.Field field, int depth, String path) {}
+    Deque<Pending> stack = new ArrayDeque<>();
+    for (int i = schema.fieldsLength() - 1; i >= 0; i--) {
+      stack.push(new Pending(schema.fields(i), 1, null));
+    }
+    int count = 0;
+    while (!stack.isEmpty()) {
+      Pending next = stack.pop();
+      org.apache.arrow.flatbuf.Field field = next.field();
+      if (field == null) {
+        throw new WireFormatException("schema has a missing field entry");
+      }
+      String path = next.path() == null ? quoted(field) : next.path() + "." + quoted(field);
+      if (++count > MAX_SCHEMA_FIELDS) {
+        throw new WireFormatException(
+            "schema has more than " + MAX_SCHEMA_FIELDS + " fields (the limit on fields per schema)");
+      }
+      if (next.depth() > MAX_NESTING_DEPTH) {
+        throw new WireFormatException("field " + path + " is nested more than " + MAX_NESTING_DEPTH
+            + " levels deep (the limit on type nesting)");
+      }
+      checkType(field, path);
+      for (int i = field.childrenLength() - 1; i >= 0; i--) {
+        stack.push(new Pending(field.children(i), next.depth() + 1, path));
+      }
+    }
+  }
+
+  private static String quoted(org.apache.arrow.flatbuf.Field field) {
+    String name;
+    try {
+      name = field.name();
+    } catch (RuntimeException e) {
+      name = null;
+    }
+    return "'" + (name == null ? "" : name) + "'";
+  }
+
+  private static void checkType(org.apache.arrow.flatbuf.Field field, String path) throws WireFormatException {
+    byte type = field.typeType();
+    switch (type) {
+      case Type.Int -> checkInt((Int) field.type(new Int()), path, "integer type");
+      case Type.FixedSizeBinary -> {
+        int width = ((FixedSizeBinary) field.type(new FixedSizeBinary())).byteWidth();
+        if (width <= 0) {
+          throw new WireFormatException("field " + path + " is a fixed-size binary of width " + width
+              + " (the width must be at least 1)");
+        }
+      }
+      case Type.FixedSizeList -> {
+        int size = ((FixedSizeList) field.type(new FixedSizeList())).listSize();
+        if (size < 0) {
+          throw new WireFormatException("field " + path + " is a fixed-size list of size " + size
+              + " (the size must not be negative)");
+        }
+      }
+      case Type.FloatingPoint -> {
+        short precision = ((FloatingPoint) field.type(new FloatingPoint())).precision();
+        if (precision < 0 || precision > 2) {
+          throw new WireFormatException("field " + path + " has an unknown floating-point precision " + precision);
+        }
+      }
+      case Type.Decimal -> {
+        Decimal decimal = (Decimal) field.type(new Decimal());
+        int bits = decimal.bitWidth();
+        if (bits != 128 && bits != 256) {
+          throw new WireFormatException("field " + path + " is a decimal of bit width " + bits
+              + " (128 or 256 are supported)");
+        }
+        if (decimal.precision() <= 0) {
+          throw new WireFormatException("field " + path + " is a decimal of precision " + decimal.precision()
+              + " (the precision must be at least 1)");
+        }
+      }
+      case Type.Time -> {
+        int bits = ((Time) field.type(new Time())).bitWidth();
+        if (bits != 32 && bits != 64) {
+          throw new WireFormatException("field " + path + " is a time of bit width " + bits
+              + " (32 or 64 are valid)");
+        }
+      }
+      default -> {
+        if (type <= Type.NONE || type >= Type.names.length) {
+          throw new WireFormatException("field " + path + " has an unknown type tag " + type);
+        }
+      }
+    }
+    DictionaryEncoding dictionary = field.dictionary();
+    if (dictionary != null && dictionary.indexType() != null) {
+      checkInt(dictionary.indexType(), path, "dictionary index type");
+    }
+  }
+
+  private static void checkInt(Int type, String path, String what) throws WireFormatException {
+    int bits = type == null ? 0 : type.bitWidth();
+    if (bits != 8 && bits != 16 && bits != 32 && bits != 64) {
+      throw new WireFormatException("field " + path + " has an " + what + " of bit width " + bits
+          + " (8, 16, 32 or 64 are valid)");
+    }
+  }
+
+  // ------------------------------------------------------------------ record batches
+
+  /**
+   * Checks a record batch's declared lengths against the buffers that arrived, before any vector
+   * is loaded from it.
+   *
+   * @param batch the flatbuffer record batch
+   * @param body the message body (null when it had none)
+   * @param fields the fields the batch is loaded into, in memory format (dictionary columns as
+   *     their index type)
+   * @param what what the batch is, for messages ("record batch", "dictionary batch")
+   * @throws WireFormatException naming the field and the bound it breaks
+   */
+  static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what)
+      throws WireFormatException {
+    if (batch == null) {
+      throw new WireFormatException(what + " message has no header");
+    }
+    if (batch.compression() != null) {
+      throw new WireFormatException(what + " is compressed, which is not supported");
+    }
+    long rows = batch.length();
+    if (rows < 0 || rows > MAX_ROWS_PER_BATCH) {
+      throw new WireFormatException(what + " declares " + rows + " rows (at most "
+          + MAX_ROWS_PER_BATCH + " rows per batch)");
+    }
+    long bodyLength = body == null ? 0 : body.capacity();
+    int bufferCount = batch.buffersLength();
+    Buffer flat = new Buffer();
+    for (int i = 0; i < bufferCount; i++) {
+      batch.buffers(flat, i);
+      long offset = flat.offset();
+      long length = flat.length();
+      if (offset < 0 || length < 0 || offset > bodyLength || length > bodyLength - offset) {
+        throw new WireFormatException(what + " buffer " + i + " (offset " + offset + ", length " + length
+            + ") lies outside the message body of " + bodyLength + " bytes");
+      }
+    }
+    if (fields.stream().anyMatch(WireBounds::unchecked)) {
+      // view and run-end layouts carry variadic buffers; their rows are bounded above
+      return;
+    }
+    Walk walk = new Walk(batch, body, what);
+    for (Field field : fields) {
+      walk.field(field, rows, true, "'" + field.getName() + "'");
+    }
+    if (walk.node != batch.nodesLength() || walk.buffer != bufferCount) {
+      throw new WireFormatException(what + " has " + batch.nodesLength() + " field nodes and " + bufferCount
+          + " buffers, but its schema needs " + walk.node + " and " + walk.buffer);
+    }
+    if (walk.implied > MAX_IMPLIED_BYTES + bodyLength) {
+      throw new WireFormatException(what + " of " + rows + " rows would need " + walk.implied
+          + " bytes of validity bitmaps it did not send (at most " + MAX_IMPLIED_BYTES
+          + " beyond its body of " + bodyLength + " bytes)");
+    }
+  }
+
+  private static boolean unchecked(Field field) {
+    ArrowType.ArrowTypeID id = field.getType().getTypeID();
+    return switch (id) {
+      case Utf8View, BinaryView, ListView, LargeListView, RunEndEncoded -> true;
+      default -> field.getChildren().stream().anyMatch(WireBounds::unchecked);
+    };
+  }
+
+  /** The walk over a batch's nodes and buffers in schema order. */
+  private static final class Walk {
+    private final RecordBatch batch;
+    private final ArrowBuf body;
+    private final String what;
+    private final FieldNode flatNode = new FieldNode();
+    private final Buffer flatBuffer = new Buffer();
+    int node;
+    int buffer;
+    long implied;
+
+    Walk(RecordBatch batch, ArrowBuf body, String what) {
+      this.batch = batch;
+      this.body = body;
+      this.what = what;
+    }
+
+    /**
+     * Checks one field and its children.
+     *
+     * @param least the rows the field must hold at least (its parent's, or the batch's)
+     * @param top whether it is a column of the batch (its length is the batch's)
+     * @return the field's declared length
+     */
+    long field(Field field, long least, boolean top, String path) throws WireFormatException {
+      if (node >= batch.nodesLength()) {
+        throw new WireFormatException(what + " has fewer field nodes than its schema needs (" + batch.nodesLength()
+            + "), at field " + path);
+      }
+      batch.nodes(flatNode, node++);
+      long length = flatNode.length();
+      long nulls = flatNode.nullCount();
+      if (length < 0 || length > MAX_ROWS_PER_BATCH) {
+        throw new WireFormatException("field " + path + " declares " + length + " values (at most "
+            + MAX_ROWS_PER_BATCH + " per batch)");
+      }
+      if (top && length != least) {
+        throw new WireFormatException("field " + path + " declares " + length + " values in a " + what
+            + " of " + least + " rows");
+      }
+      if (length < least) {
+        throw new WireFormatException("field " + path + " declares " + length
+            + " values, fewer than the " + least + " of its parent");
+      }
+      if (nulls < 0 || nulls > length) {
+        throw new WireFormatException("field " + path + " declares a null count of " + nulls + " for "
+            + length + " values");
+      }
+      ArrowType type = field.getType();
+      List<BufferLayout> layouts = TypeLayout.getTypeLayout(type).getBufferLayouts();
+      ArrowBuf[] buffers = new ArrowBuf[layouts.size()];
+      long[] sizes = new long[layouts.size()];
+      long[] starts = new long[layouts.size()];
+      for (int i = 0; i < layouts.size(); i++) {
+        if (buffer >= batch.buffersLength()) {
+          throw new WireFormatException(what + " has fewer buffers than its schema needs (" + batch.buffersLength()
+              + "), at field " + path);
+        }
+        batch.buffers(flatBuffer, buffer++);
+        starts[i] = flatBuffer.offset();
+        sizes[i] = flatBuffer.length();
+        buffers[i] = body;
+      }
+      long lastOffset = -1;
+      for (int i = 0; i < layouts.size(); i++) {
+        BufferLayout layout = layouts.get(i);
+        long size = sizes[i];
+        switch (layout.getType()) {
+          case VALIDITY -> {
+            long needed = (length + 7) / 8;
+            if (nulls == 0 || nulls == length) {
+              implied += needed; // Arrow makes its own bitmap for these
+            } else if (size < needed) {
+              throw short_(path, "validity bitmap", size, needed, length);
+            }
+          }
+          case DATA, TYPE -> {
+            if (i > 0 && layouts.get(i - 1).getType() == BufferLayout.BufferType.OFFSET) {
+              break; // variable-width values: bounded by the offsets before them
+            }
+            long needed = (length * layout.getTypeBitWidth() + 7) / 8;
+            if (size < needed) {
+              throw short_(path, "data buffer", size, needed, length);
+            }
+          }
+          case OFFSET -> {
+            int width = layout.getTypeBitWidth() / 8;
+            if (type instanceof ArrowType.Union) {
+              if (size < length * width) {
+                throw short_(path, "offsets buffer", size, length * width, length);
+              }
+            } else if (length > 0) {
+              long needed = (length + 1) * width;
+              if (size < needed) {
+                throw short_(path, "offsets buffer", size, needed, length);
+              }
+              lastOffset = offsets(path, starts[i], length, width);
+              if (i + 1 < layouts.size() && layouts.get(i + 1).getType() == BufferLayout.BufferType.DATA
+                  && lastOffset > sizes[i + 1]) {
+                throw new WireFormatException("field " + path + " has an offset of " + lastOffset
+                    + " past the end of its data buffer of " + sizes[i + 1] + " bytes");
+              }
+            }
+          }
+          default -> throw new WireFormatException("field " + path + " has a buffer layout this reader cannot check: "
+              + layout.getType());
+        }
+      }
+      List<Field> children = field.getChildren();
+      for (Field child : children) {
+        String childPath = path + "." + "'" + child.getName() + "'";
+        long childLeast;
+        if (type instanceof ArrowType.Struct
+            || (type instanceof ArrowType.Union union && union.getMode() == org.apache.arrow.vector.types.UnionMode.Sparse)) {
+          childLeast = length;
+        } else if (type instanceof ArrowType.FixedSizeList fixed) {
+          childLeast = length * fixed.getListSize();
+        } else if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map) {
+          childLeast = Math.max(lastOffset, 0);
+        } else {
+          childLeast = 0;
+        }
+        field(child, childLeast, false, childPath);
+      }
+      return length;
+    }
+
+    /** Checks an offsets buffer: non-negative, never decreasing; returns the last offset. */
+    private long offsets(String path, long start, long length, int width) throws WireFormatException {
+      long previous = 0;
+      for (long i = 0; i <= length; i++) {
+        long at = start + i * width;
+        long value = width == 4 ? body.getInt(at) : body.getLong(at);
+        if (value < 0 || (i > 0 && value < previous)) {
+          throw new WireFormatException("field " + path + " has offset " + value + " at index " + i
+              + (value < 0 ? ", below zero" : ", below the offset " + previous + " before it"));
+        }
+        previous = value;
+      }
+      return previous;
+    }
+
+    private static WireFormatException short_(String path, String buffer, long size, long needed, long length) {
+      return new WireFormatException("field " + path + " declares " + length + " values but its " + buffer
+          + " holds " + size + " bytes (" + needed + " needed)");
+    }
+  }
+}
