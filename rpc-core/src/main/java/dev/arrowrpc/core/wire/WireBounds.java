@@ -27,7 +27,8 @@ import org.apache.arrow.vector.types.pojo.Field;
  * <p>The limits, with their defaults:
  *
  * <ul>
- *   <li>{@link #MAX_BODY_BYTES} (2 GiB): the largest message body accepted. A body is read into a
+ *   <li>{@link #MAX_BODY_BYTES} (4 GiB, room for the reference suite's 2 GiB + 1 byte cell): the
+ *       largest message body accepted. A body is read into a
  *       buffer that grows with the bytes that actually arrive ({@link #BODY_CHUNK_BYTES}, 8 MiB, at
  *       first), so a declared length never allocates more than twice what was received.
  *   <li>{@link #MAX_ROWS_PER_BATCH} (2^26, 67,108,864): the most rows a record batch, or any field
@@ -50,7 +51,7 @@ final class WireBounds {
   private WireBounds() {}
 
   /** The largest message body accepted, in bytes. */
-  static final long MAX_BODY_BYTES = 1L << 31;
+  static final long MAX_BODY_BYTES = 1L << 32;
 
   /** A body up to this size is allocated at once; a larger one grows as its bytes arrive. */
   static final long BODY_CHUNK_BYTES = 8L << 20;
