@@ -102,6 +102,10 @@ abstract class ClientStream {
           return decoder.apply(resolved.reader());
         }
       }
+      if (!output.ended()) {
+        // the input ended without the end-of-stream marker: the server went away mid-stream
+        throw new java.io.EOFException("the server closed the connection before the end of the stream");
+      }
       // the server ended its output: close our input and release the channel
       endInput();
       release();

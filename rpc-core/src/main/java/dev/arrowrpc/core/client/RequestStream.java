@@ -234,6 +234,7 @@ abstract class RequestStream<T> {
           }
         }
       }
+      requireEnd(reader, error);
     }
     cursor = error == null ? nextCursor : null;
     deferred = error;
@@ -271,6 +272,7 @@ abstract class RequestStream<T> {
           cursor = metadata.get(Keys.STREAM_STATE);
         }
       }
+      requireEnd(reader, error);
     }
     if (error != null) {
       if (item != null) {
@@ -293,6 +295,17 @@ abstract class RequestStream<T> {
           calls.deliver(log.message());
         }
       }
+    }
+  }
+
+  /**
+   * A response whose Arrow stream stops without the end-of-stream marker was cut short (the server
+   * died mid-answer): a transport failure, never a stream that quietly ends early. A server error
+   * already read is the answer instead.
+   */
+  private void requireEnd(IpcStreamReader reader, RpcException error) throws IOException {
+    if (error == null && !reader.ended()) {
+      throw new EOFException("the response of " + spec.name() + " ended before the end of its Arrow stream");
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.arrowrpc.core.schema;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.LargeVarCharVector;
@@ -66,10 +65,10 @@ class DictionaryStringCodec extends Codec {
     }
     int at = (int) position;
     if (values instanceof VarCharVector v) {
-      return new String(v.get(at), StandardCharsets.UTF_8);
+      return StringCodec.decodeUtf8(v.get(at));
     }
     if (values instanceof LargeVarCharVector v) {
-      return new String(v.get(at), StandardCharsets.UTF_8);
+      return StringCodec.decodeUtf8(v.get(at));
     }
     throw new MarshalException("the column has a non-string dictionary");
   }

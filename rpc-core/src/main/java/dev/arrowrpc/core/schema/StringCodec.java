@@ -1,5 +1,8 @@
 package dev.arrowrpc.core.schema;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.LargeVarCharVector;
@@ -37,16 +40,45 @@ final class StringCodec extends Codec {
   /** Reads a string cell of any string layout, resolving dictionary indices. */
   static String readString(FieldVector vector, int index, ReadContext context) {
     if (vector instanceof VarCharVector v) {
-      return new String(v.get(index), StandardCharsets.UTF_8);
+      return decodeUtf8(v.get(index));
     }
     if (vector instanceof LargeVarCharVector v) {
       Vectors.requireArraySized(v, index);
-      return new String(v.get(index), StandardCharsets.UTF_8);
+      return decodeUtf8(v.get(index));
     }
     if (vector.getField().getDictionary() != null) {
       return DictionaryStringCodec.lookup(vector, index, context);
     }
     throw new MarshalException(
         "the column holds " + vector.getMinorType() + ", expected a string");
+  }
+
+  /**
+   * Decodes a string cell's bytes strictly: bytes that are not well-formed UTF-8 are refused, never
+   * replaced by U+FFFD, so a value is never silently changed on its way in.
+   */
+  static String decodeUtf8(byte[] bytes) {
+    boolean ascii = true;
+    for (byte b : bytes) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(bytes, StandardCharsets.US_ASCII);
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(in)
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new MarshalException(
+          "the string is not valid UTF-8 (malformed byte sequence at byte " + in.position()
+              + " of " + bytes.length + ")");
+    }
   }
 }

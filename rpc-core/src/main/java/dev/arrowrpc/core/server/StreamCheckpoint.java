@@ -84,10 +84,22 @@ final class StreamCheckpoint {
       if (input.length == 0 || in.available() != 0) {
         throw new StreamTokens.InvalidTokenException("malformed call token");
       }
-      return new Call(callId, streamId, new String(protocol, StandardCharsets.UTF_8),
-          new String(method, StandardCharsets.UTF_8), output, input);
+      return new Call(callId, streamId, strictUtf8(protocol), strictUtf8(method), output, input);
     } catch (IOException e) {
       throw new StreamTokens.InvalidTokenException("malformed call token");
+    }
+  }
+
+  /** Decodes a name from a token, refusing bytes that are not UTF-8 rather than replacing them. */
+  private static String strictUtf8(byte[] bytes) throws StreamTokens.InvalidTokenException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new StreamTokens.InvalidTokenException("malformed call token: a name is not valid UTF-8");
     }
   }
 

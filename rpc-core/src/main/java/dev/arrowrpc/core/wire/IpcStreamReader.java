@@ -49,6 +49,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   private final VectorSchemaRoot root;
   private Map<String, String> metadata = Map.of();
   private boolean ended;
+  private boolean cutOff;
   private long batchesRead;
 
   private IpcStreamReader(
@@ -154,7 +155,11 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     return batchesRead;
   }
 
-  /** Returns whether the end-of-stream marker has been read. */
+  /**
+   * Returns whether the end-of-stream marker has been read. After {@link #next()} returned false
+   * this is false when the input ended at a message boundary without the marker: the peer went
+   * away mid-stream, and the stream is cut short rather than complete.
+   */
   public boolean ended() {
     return ended;
   }
@@ -167,13 +172,15 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
    * @throws WireFormatException on malformed or truncated input
    */
   public boolean next() throws IOException {
-    if (ended) {
+    if (ended || cutOff) {
       return false;
     }
     while (true) {
       Optional<MessageReader.Raw> read = messages.next();
       if (read.isEmpty()) {
-        ended = true;
+        // the marker, or a clean end of input before it: only the marker counts as ended()
+        ended = !messages.endOfInput();
+        cutOff = !ended;
         metadata = Map.of();
         return false;
       }

@@ -40,9 +40,16 @@ final class MessageReader {
   private final BufferAllocator allocator;
   private final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
 
+  private boolean endOfInput;
+
   MessageReader(ReadChannel in, BufferAllocator allocator) {
     this.in = in;
     this.allocator = allocator;
+  }
+
+  /** Whether the last {@link #next()} came back empty because the input ended, not at the marker. */
+  boolean endOfInput() {
+    return endOfInput;
   }
 
   /**
@@ -56,6 +63,7 @@ final class MessageReader {
   Optional<Raw> next() throws IOException {
     int first = readInt(true);
     if (first == Integer.MIN_VALUE + 1) {
+      endOfInput = true;
       return Optional.empty(); // clean end of input
     }
     if (first != CONTINUATION) {

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * the caller's identity (principal and authentication domain, or anonymous) and every byte before
  * it, so a token issued to one caller is refused for another. Opening checks, in order: base64,
  * length, the HMAC against every configured key in constant time (before anything in the token is
- * parsed), the version, then the age against the TTL. Tokens are signed with the current key and
+ * parsed), the version, then the age against the TTL: a token dated more than the clock-skew
+ * allowance ({@link #DEFAULT_CLOCK_SKEW} unless configured) in the future is refused as well, so a
+ * forged or corrupt date never passes for a fresh one. Tokens are signed with the current key and
  * verified against it and the previous keys, which is how a key is rotated without breaking open
  * streams: add the new key as current, keep the old one as previous for one TTL, then drop it.
  *
@@ -44,6 +46,8 @@ public final class HmacStreamTokens implements StreamTokens {
   public static final String KEY_ENVIRONMENT_VARIABLE = "ARROWRPC_SIGNING_KEY";
   /** How long a token stays valid unless configured otherwise. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+  /** How far in the future a token's date may lie (replicas' clocks differ) unless configured otherwise. */
+  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
   /** The shortest key accepted, in bytes. */
   public static final int MIN_KEY_BYTES = 16;
 
@@ -56,11 +60,13 @@ public final class HmacStreamTokens implements StreamTokens {
 
   private final List<SecretKeySpec> keys;
   private final Duration ttl;
+  private final Duration clockSkew;
   private final Clock clock;
 
-  private HmacStreamTokens(List<SecretKeySpec> keys, Duration ttl, Clock clock) {
+  private HmacStreamTokens(List<SecretKeySpec> keys, Duration ttl, Duration clockSkew, Clock clock) {
     this.keys = keys;
     this.ttl = ttl;
+    this.clockSkew = clockSkew;
     this.clock = clock;
   }
 
@@ -168,14 +174,32 @@ public final class HmacStreamTokens implements StreamTokens {
     }
     long createdAt = header.getLong();
     if (!ttl.isZero()) {
-      long age = clock.instant().getEpochSecond() - createdAt;
-      if (age > ttl.toSeconds()) {
-        throw new InvalidTokenException("token expired: issued " + age + " s ago, valid for " + ttl.toSeconds() + " s");
-      }
+      checkAge(createdAt, clock.instant().getEpochSecond());
     }
     byte[] payload = new byte[signed - HEADER_BYTES];
     System.arraycopy(bytes, HEADER_BYTES, payload, 0, payload.length);
     return payload;
+  }
+
+  /**
+   * Checks a token's date against the clock: neither older than the TTL nor further in the future
+   * than the skew allowance. The age is computed without overflow, so extreme dates (such as
+   * {@code Long.MIN_VALUE}) are refused rather than wrapping around into valid ones.
+   */
+  private void checkAge(long createdAt, long now) throws InvalidTokenException {
+    long age;
+    try {
+      age = Math.subtractExact(now, createdAt);
+    } catch (ArithmeticException overflow) {
+      throw new InvalidTokenException("token has an impossible creation time " + createdAt);
+    }
+    if (age < 0 && -age > clockSkew.toSeconds()) {
+      throw new InvalidTokenException("token issued in the future: " + (-age) + " s ahead of this server's clock, "
+          + clockSkew.toSeconds() + " s of clock skew allowed");
+    }
+    if (age > ttl.toSeconds()) {
+      throw new InvalidTokenException("token expired: issued " + age + " s ago, valid for " + ttl.toSeconds() + " s");
+    }
   }
 
   /** The caller binding: who may present the token. */
@@ -216,6 +240,7 @@ public final class HmacStreamTokens implements StreamTokens {
     private byte[] key;
     private final List<byte[]> previousKeys = new ArrayList<>();
     private Duration ttl = DEFAULT_TTL;
+    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -268,6 +293,21 @@ public final class HmacStreamTokens implements StreamTokens {
     }
 
     /**
+     * Sets how far in the future a token's date may lie and still be accepted (replicas whose
+     * clocks differ); checked only when a TTL is set. Default {@link #DEFAULT_CLOCK_SKEW}.
+     *
+     * @param clockSkew the allowance, whole seconds, not negative
+     * @return this builder
+     */
+    public Builder clockSkew(Duration clockSkew) {
+      if (clockSkew.isNegative()) {
+        throw new IllegalArgumentException("a clock-skew allowance cannot be negative");
+      }
+      this.clockSkew = clockSkew;
+      return this;
+    }
+
+    /**
      * Sets the clock tokens are dated by (tests).
      *
      * @param clock the clock
@@ -307,7 +347,7 @@ public final class HmacStreamTokens implements StreamTokens {
       for (byte[] previous : previousKeys) {
         all.add(new SecretKeySpec(previous, "HmacSHA256"));
       }
-      return new HmacStreamTokens(List.copyOf(all), ttl, clock);
+      return new HmacStreamTokens(List.copyOf(all), ttl, clockSkew, clock);
     }
   }
 }

@@ -22,13 +22,17 @@ import javax.crypto.spec.SecretKeySpec;
  * epoch seconds) | HMAC-SHA256 (32 bytes)}, unpadded base64url. The HMAC covers a label of its own
  * (so a stream token never passes for a session token), the caller's identity and every byte
  * before it: a token presented by another caller fails verification itself, exactly as a forged
- * one does. A token that verifies is still refused when another server minted it or it expired.
+ * one does. A token that verifies is still refused when another server minted it, it expired, or
+ * its creation date lies further in the future than the clock-skew allowance.
  *
  * <p>Every refusal is the same {@code SessionLostError} to the caller; only the message differs.
  */
 final class SessionTokens {
   /** The length of a session id, in bytes. */
   static final int SESSION_ID_BYTES = 12;
+
+  /** How far in the future a token's creation date may lie (replicas' clocks differ), in seconds. */
+  static final long CLOCK_SKEW_SECONDS = 60;
 
   private static final int VERSION = 1;
   private static final int MAC_BYTES = 32;
@@ -113,7 +117,7 @@ final class SessionTokens {
     if ((in.get() & 0xff) != VERSION) {
       throw StandardErrors.sessionLost("unsupported session token version");
     }
-    in.getLong(); // created_at: informational
+    long createdAt = in.getLong();
     int serverLength = in.get() & 0xff;
     if (signed != minimum - MAC_BYTES + serverLength) {
       throw StandardErrors.sessionLost("malformed session token");
@@ -126,7 +130,16 @@ final class SessionTokens {
     if (!MessageDigest.isEqual(server, serverId.getBytes(StandardCharsets.UTF_8))) {
       throw StandardErrors.sessionLost("session token was issued by a different worker (server_id mismatch)");
     }
-    if (expiresAt < clock.instant().getEpochSecond()) {
+    long now = clock.instant().getEpochSecond();
+    // a date from the future (beyond clock skew) is no token this server family minted; compared
+    // without subtracting, so extreme values cannot wrap around
+    if (createdAt < 0) {
+      throw StandardErrors.sessionLost("session token has an impossible creation time");
+    }
+    if (createdAt > now && createdAt - now > CLOCK_SKEW_SECONDS) {
+      throw StandardErrors.sessionLost("session token issued in the future");
+    }
+    if (expiresAt < now) {
       throw StandardErrors.sessionLost("session expired");
     }
     return sessionId;

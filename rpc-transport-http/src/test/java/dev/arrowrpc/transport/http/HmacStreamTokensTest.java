@@ -99,6 +99,50 @@ class HmacStreamTokensTest {
     assertEquals(HmacStreamTokens.DEFAULT_TTL, tokens(KEY).ttl());
   }
 
+  /** A token made by hand with a known key, dated {@code createdAt}: what a forger holding the key could send. */
+  private static String forged(byte[] key, long createdAt, Identity identity) throws Exception {
+    java.nio.ByteBuffer token = java.nio.ByteBuffer.allocate(1 + 8 + PAYLOAD.length + 32);
+    token.put((byte) 1).putLong(createdAt).put(PAYLOAD);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    mac.update("arrowrpc.stream-token.v1\0".getBytes(StandardCharsets.US_ASCII));
+    java.io.ByteArrayOutputStream binding = new java.io.ByteArrayOutputStream();
+    binding.write(1);
+    for (String part : new String[] {identity.domain(), identity.principal().orElseThrow()}) {
+      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+      binding.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+      binding.writeBytes(bytes);
+    }
+    mac.update(binding.toByteArray());
+    mac.update(token.array(), 0, token.capacity() - 32);
+    token.put(mac.doFinal());
+    return Base64.getEncoder().encodeToString(token.array());
+  }
+
+  @Test
+  void aTokenDatedInTheFutureIsRefusedBeyondTheClockSkew() throws Exception {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    HmacStreamTokens server = HmacStreamTokens.builder().key(KEY).ttl(Duration.ofSeconds(60))
+        .clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+    long nowSeconds = now.getEpochSecond();
+    assertArrayEquals(PAYLOAD, server.open(forged(KEY, nowSeconds, ALICE), ALICE), "the forger's format is right");
+    assertArrayEquals(PAYLOAD, server.open(forged(KEY, nowSeconds + 60, ALICE), ALICE), "within the skew allowance");
+    assertEquals("token issued in the future: 61 s ahead of this server's clock, 60 s of clock skew allowed",
+        refusal(server, forged(KEY, nowSeconds + 61, ALICE), ALICE));
+    assertTrue(refusal(server, forged(KEY, Long.MAX_VALUE, ALICE), ALICE).startsWith("token issued in the future"));
+    assertEquals("token has an impossible creation time " + Long.MIN_VALUE,
+        refusal(server, forged(KEY, Long.MIN_VALUE, ALICE), ALICE));
+    assertTrue(refusal(server, forged(KEY, Long.MIN_VALUE / 2, ALICE), ALICE).startsWith("token expired"));
+    // a token sealed by a replica whose clock runs ahead
+    String ahead = HmacStreamTokens.builder().key(KEY).clock(Clock.fixed(now.plusSeconds(3600), ZoneOffset.UTC))
+        .build().seal(PAYLOAD, ALICE);
+    assertTrue(refusal(server, ahead, ALICE).startsWith("token issued in the future: 3600 s ahead"));
+    HmacStreamTokens lenient = HmacStreamTokens.builder().key(KEY).ttl(Duration.ofSeconds(60))
+        .clockSkew(Duration.ofHours(2)).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+    assertArrayEquals(PAYLOAD, lenient.open(ahead, ALICE), "the allowance is a builder setting");
+    assertThrows(IllegalArgumentException.class, () -> HmacStreamTokens.builder().clockSkew(Duration.ofSeconds(-1)));
+  }
+
   @Test
   void aTokenIsBoundToItsCaller() {
     HmacStreamTokens tokens = tokens(KEY);

@@ -79,6 +79,44 @@ class SessionTokensTest {
     assertEquals("session expired", lost(tokens(KEY, "s", after), token, ALICE));
   }
 
+  /** A session token made by hand with a known key: what a forger holding the key could send. */
+  private static String forged(byte[] key, String serverId, long createdAt, long expiresAt, Identity identity)
+      throws Exception {
+    byte[] server = serverId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.ByteBuffer token = java.nio.ByteBuffer.allocate(1 + 8 + 1 + server.length + SESSION.length + 8 + 32);
+    token.put((byte) 1).putLong(createdAt).put((byte) server.length).put(server).put(SESSION).putLong(expiresAt);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    mac.update("arrowrpc.session-token.v1\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    java.io.ByteArrayOutputStream binding = new java.io.ByteArrayOutputStream();
+    binding.write(1);
+    for (String part : new String[] {identity.domain(), identity.principal().orElseThrow()}) {
+      byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      binding.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+      binding.writeBytes(bytes);
+    }
+    mac.update(binding.toByteArray());
+    mac.update(token.array(), 0, token.capacity() - 32);
+    token.put(mac.doFinal());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(token.array());
+  }
+
+  @Test
+  void aTokenDatedInTheFutureOrBeforeTheEpochIsRefused() throws Exception {
+    SessionTokens tokens = tokens(KEY, "s", NOW);
+    long now = NOW.instant().getEpochSecond();
+    assertArrayEquals(SESSION, tokens.open(forged(KEY, "s", now, now + 600, ALICE), ALICE), "the forger's format is right");
+    assertArrayEquals(SESSION, tokens.open(forged(KEY, "s", now + 60, now + 600, ALICE), ALICE), "within the skew");
+    assertEquals("session token issued in the future", lost(tokens, forged(KEY, "s", now + 61, now + 600, ALICE), ALICE));
+    assertEquals("session token issued in the future",
+        lost(tokens, forged(KEY, "s", Long.MAX_VALUE, Long.MAX_VALUE, ALICE), ALICE));
+    assertEquals("session token has an impossible creation time",
+        lost(tokens, forged(KEY, "s", Long.MIN_VALUE, now + 600, ALICE), ALICE));
+    Clock ahead = Clock.fixed(Instant.ofEpochSecond(now + 3600), ZoneOffset.UTC);
+    assertEquals("session token issued in the future",
+        lost(tokens, tokens(KEY, "s", ahead).seal(SESSION, now + 7200, ALICE), ALICE));
+  }
+
   @Test
   void everyTamperedByteAndGarbageIsRefused() {
     SessionTokens tokens = tokens(KEY, "server-a", NOW);
