@@ -206,15 +206,14 @@ public final class RequestHandler {
       return Optional.of(RequestProblem.protocolNotSpecified("Protocol path segment contains a percent sign. "
           + "The protocol charset never requires encoding, so this is rejected rather than decoded."));
     }
-    Optional<String> badName = HostedProtocols.nameProblem(urlProtocol);
-    if (badName.isPresent()) {
-      return Optional.of(RequestProblem.protocolNotSupported("Not a protocol name: " + badName.get()));
-    }
     HostedProtocols hosted = dispatcher.protocols();
     Optional<ServiceBinding> binding = hosted.find(urlProtocol);
     if (binding.isEmpty()) {
-      return Optional.of(RequestProblem.protocolNotSupported("This server does not host protocol '" + urlProtocol
-          + "'. Hosted: " + hosted.sortedNames() + "."));
+      // only a miss needs the grammar, checked before the segment is quoted
+      Optional<String> badName = HostedProtocols.nameProblem(urlProtocol);
+      return Optional.of(RequestProblem.protocolNotSupported(badName.isPresent()
+          ? "Not a protocol name: " + badName.get()
+          : "This server does not host protocol '" + urlProtocol + "'. Hosted: " + hosted.sortedNames() + "."));
     }
     if (!binding.get().spec().methods().containsKey(urlMethod)) {
       return Optional.of(RequestProblem.unknownMethod("Protocol '" + urlProtocol + "' has no method '" + urlMethod
@@ -238,12 +237,13 @@ public final class RequestHandler {
       try (IpcStreamReader reader = opened.get()) {
         boolean hasBatch = reader.next();
         Map<String, String> metadata = hasBatch ? withPathProtocol(reader.metadata(), urlProtocol) : Map.of();
-        request = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
+        boolean recorded = dispatcher.listener().isPresent();
+        request = hasBatch && recorded ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
         Optional<IpcStreamReader> resolved = Optional.empty();
         try {
           resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
           IpcStreamReader parsed = resolved.orElse(reader);
-          if (resolved.isPresent()) {
+          if (resolved.isPresent() && recorded) {
             request = RequestShape.of(parsed.schema(), parsed.root().getRowCount());
           }
           Map<String, String> parsedMetadata = resolved.isPresent()

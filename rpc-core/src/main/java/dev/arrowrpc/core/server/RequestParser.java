@@ -123,16 +123,14 @@ final class RequestParser {
           "Request carries no '" + Keys.PROTOCOL + "' routing key. Every request must name the protocol it "
               + "addresses. This server hosts: " + hosted.sortedNames() + "."));
     }
-    Optional<String> badName = HostedProtocols.nameProblem(protocol);
-    if (badName.isPresent()) {
-      // checked before the lookup, so a request-supplied string never reaches a message or a log
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(
-          "'" + Keys.PROTOCOL + "' is not a protocol name: " + badName.get()));
-    }
+    // a hosted name passed the grammar at registration; only a miss needs the check, which comes
+    // before the name is quoted, so a request-supplied string that is no name never reaches a message
     Optional<ServiceBinding> binding = hosted.find(protocol);
     if (binding.isEmpty()) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(
-          "This server does not host protocol '" + protocol + "'. Hosted: " + hosted.sortedNames() + "."));
+      Optional<String> badName = HostedProtocols.nameProblem(protocol);
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(badName.isPresent()
+          ? "'" + Keys.PROTOCOL + "' is not a protocol name: " + badName.get()
+          : "This server does not host protocol '" + protocol + "'. Hosted: " + hosted.sortedNames() + "."));
     }
     ServiceSpec service = binding.get().spec();
     MethodSpec spec = service.methods().get(method);

@@ -144,7 +144,9 @@ public final class ServerConnection {
         boolean hasBatch = reader.next();
         Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
         requested = metadata;
-        shape = hasBatch ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
+        // the shape is for the access record: described only when a listener will read it
+        shape = hasBatch && dispatcher.listener().isPresent()
+            ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
         if (abandonedInputExpected) {
           abandonedInputExpected = false;
           if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
