@@ -13,6 +13,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -38,6 +39,8 @@ final class RpcHttpHandler implements HttpHandler {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** How much of a response is held back before it is committed as a 200 and streamed. */
   private static final int COMMIT_THRESHOLD = 64 * 1024;
+  /** How much of a refused request body is read and thrown away so that the client sees the refusal. */
+  private static final long DRAIN_BOUND = 16L << 20;
   private static final HttpString CORP = new HttpString("Cross-Origin-Resource-Policy");
   private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
   private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
@@ -186,7 +189,7 @@ final class RpcHttpHandler implements HttpHandler {
       throws IOException {
     long declared = exchange.getRequestContentLength();
     if (declared > settings.maxRequestBytes()) {
-      exchange.setPersistent(false);
+      drainBeforeRefusing(exchange);
       tooLarge(exchange, "Request body of " + declared + " bytes exceeds the server's max_request_bytes="
           + settings.maxRequestBytes());
       return;
@@ -274,11 +277,35 @@ final class RpcHttpHandler implements HttpHandler {
     out.discard();
     exchange.getResponseHeaders().remove(ResponseBody.ERROR_HEADER);
     if (body.problem().orElseThrow() == RequestBody.Problem.TOO_LARGE) {
-      exchange.setPersistent(false);
+      drainBeforeRefusing(exchange);
       tooLarge(exchange, body.detail());
     } else {
       Responses.json(exchange, 400, Map.of("title", "Decompression Error", "description", body.detail()));
     }
+  }
+
+  /**
+   * Reads and discards what is left of a refused request body, up to {@link #DRAIN_BOUND} bytes, before
+   * the refusal is sent. A server that answers and closes while the client is still sending makes the
+   * client's TCP stack see a reset, and most clients then lose the answer; reading the rest lets them see
+   * the 413. A body that does not end within the bound closes the connection after the answer.
+   */
+  private static void drainBeforeRefusing(HttpServerExchange exchange) {
+    byte[] sink = new byte[64 * 1024];
+    long left = DRAIN_BOUND;
+    try {
+      InputStream in = exchange.getInputStream();
+      while (left > 0) {
+        int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+        if (n < 0) {
+          return; // all of it read: the connection stays usable
+        }
+        left -= n;
+      }
+    } catch (IOException e) {
+      LOG.debug("refused request body could not be drained: {}", e.toString());
+    }
+    exchange.setPersistent(false);
   }
 
   private static void tooLarge(HttpServerExchange exchange, String description) throws IOException {
