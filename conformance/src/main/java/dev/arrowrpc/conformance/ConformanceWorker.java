@@ -93,6 +93,10 @@ public final class ConformanceWorker {
     if (options.kindProbe()) {
       builder.protocol(KindProbeService.class, new KindProbeService.Impl());
     }
+    DiagnosticsService.Impl diagnostics = new DiagnosticsService.Impl();
+    if (options.diagnostics()) {
+      builder.protocol(DiagnosticsService.class, diagnostics);
+    }
     accessLog.ifPresent(builder::listener);
     identity.ifPresent(mode -> {
       builder.identity(IdentityFixture.config(mode));
@@ -101,6 +105,7 @@ public final class ConformanceWorker {
       }
     });
     try (RpcServer server = builder.build()) {
+      diagnostics.watch(server.allocator());
       server.dispatcher().external(storageOptions.locations(storage));
       WorkerOptions.Transport transport = options.transport();
       if (transport instanceof WorkerOptions.Unix unix) {

@@ -23,15 +23,16 @@ import java.util.Set;
  *     (a protocol order that is not alphabetical, for vgi-rpc-test-hosted)
  * @param kindProbe whether the shared suite's transport-kind probe protocol ({@link
  *     KindProbeService}) is hosted too
+ * @param diagnostics whether the memory-diagnostics protocol ({@link DiagnosticsService}) is hosted too
  */
 record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean accessLogDebug,
-    Optional<Path> trainingStamp, boolean secondaryFirst, boolean kindProbe) {
+    Optional<Path> trainingStamp, boolean secondaryFirst, boolean kindProbe, boolean diagnostics) {
 
   /** The usage text. */
   static final String USAGE = String.join("\n",
       "usage: conformance-worker [--pipe | --unix PATH | --tcp [HOST:]PORT | --http [PORT] [HTTP flags]]",
       "                          [--access-log PATH] [--access-log-debug] [--describe] [--threaded]",
-      "                          [--secondary-first] [--kind-probe]",
+      "                          [--secondary-first] [--kind-probe] [--diagnostics]",
       "                          [--max-connections N]",
       "",
       "Serves the vgi-rpc ConformanceService (arrow-rpc, Java).",
@@ -45,6 +46,8 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       "  --describe           accepted; vgi_rpc.Reflection.v1 is always hosted (__describe__ is retired)",
       "  --secondary-first    register conformance.Secondary.v1 before ConformanceService",
       "  --kind-probe         also host _KindProbe (report_transport_kind: the call's transport kind)",
+      "  --diagnostics        also host arrowrpc.Diagnostics.v1 (allocated Arrow bytes, heap after GC;",
+      "                       for the reliability harness)",
       "  --threaded           accepted; socket connections are always served concurrently",
       "  --max-connections N  accepted with --threaded; at most 64 connections are served at once",
       "External storage (every transport; see StorageOptions):",
@@ -164,6 +167,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
     boolean accessLogDebug = false;
     boolean secondaryFirst = false;
     boolean kindProbe = false;
+    boolean diagnostics = false;
     Path training = null;
     boolean threaded = false;
     boolean maxConnections = false;
@@ -182,6 +186,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
         case "--access-log-debug" -> accessLogDebug = true;
         case "--secondary-first" -> secondaryFirst = true;
         case "--kind-probe" -> kindProbe = true;
+        case "--diagnostics" -> diagnostics = true;
         case "--describe" -> { }
         case "--threaded" -> threaded = true;
         case "--max-connections" -> {
@@ -240,7 +245,7 @@ record WorkerOptions(Transport transport, Optional<Path> accessLog, boolean acce
       throw new UsageException("--max-connections requires --threaded");
     }
     return new WorkerOptions(transport, Optional.ofNullable(accessLog), accessLogDebug, Optional.ofNullable(training),
-        secondaryFirst, kindProbe);
+        secondaryFirst, kindProbe, diagnostics);
   }
 
   private static boolean takesValue(String flag) {

@@ -24,10 +24,11 @@ class WorkerOptionsTest {
 
   @Test
   void stdioByDefault() throws Exception {
-    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), false, Optional.empty(), false, false),
+    assertEquals(new WorkerOptions(new WorkerOptions.Pipe(), Optional.empty(), false, Optional.empty(), false, false, false),
         parse());
     assertTrue(parse("--secondary-first").secondaryFirst());
     assertTrue(parse("--kind-probe").kindProbe());
+    assertTrue(parse("--diagnostics").diagnostics());
     assertEquals(new WorkerOptions.Pipe(), parse("--pipe", "--describe", "--access-log-debug").transport());
   }
 
