@@ -42,6 +42,9 @@ final class Answers {
           answer = new Answer(Answer.Kind.ACCEPTED, "ok", firstLong(reader.root()));
         }
       }
+      if (!reader.ended()) {
+        return Answer.of(Answer.Kind.GARBLED, "the answer broke off before its end-of-stream marker");
+      }
       return answer != null ? answer : Answer.of(Answer.Kind.GARBLED, "an answer stream without a result or error");
     } catch (IOException | RuntimeException e) {
       return Answer.of(Answer.Kind.GARBLED, "answer broke off: " + e);

@@ -22,6 +22,8 @@ import java.util.Random;
 public final class Reliability {
   /** Peak resident memory a case may add above the worker's baseline. */
   static final long MEMORY_BOUND_KB = 256 * 1024;
+  /** With RELIABILITY_TRACE=1 every case's label and verdict goes to stderr. */
+  static final boolean TRACE = "1".equals(System.getenv("RELIABILITY_TRACE"));
 
   private Reliability() {}
 
@@ -60,7 +62,11 @@ public final class Reliability {
           int count = surface == Surface.PIPE && source.breaksFraming()
               ? options.pipeBrokenPerCategory() : options.perCategory();
           for (Case c : source.cases(random, count)) {
-            tally.add(surface, c.category(), c.label(), harness.run(c));
+            Verdict verdict = harness.run(c);
+            if (TRACE) {
+              System.err.printf("case %s/%s %s: %s%n", surface.label(), c.category(), c.label(), verdict.detail());
+            }
+            tally.add(surface, c.category(), c.label(), verdict);
           }
         }
         for (Scenario scenario : scenarios) {
