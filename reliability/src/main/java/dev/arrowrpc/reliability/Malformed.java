@@ -41,7 +41,7 @@ final class Malformed {
 
   static final CaseSource RANDOM_BYTES = source("random-bytes", true, (random) -> {
     byte[] bytes = bytes(random, 1 + random.nextInt(2048));
-    if (random.nextBoolean()) {
+    if (bytes.length >= 4 && random.nextBoolean()) {
       // a continuation marker and a random metadata length, so the bytes get past the first check
       bytes[0] = bytes[1] = bytes[2] = bytes[3] = (byte) 0xFF;
     }
