@@ -167,6 +167,18 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /** Kills nothing itself: starts a fresh worker after a scenario killed (or broke) the old one, and settles it. */
+  void restartWorker() throws IOException {
+    control = null;
+    worker.restart();
+    settle();
+  }
+
+  /** The judged "afterwards" of a scenario's case: a valid request on a new connection, escapes, leak, memory. */
+  Verdict judge(Verdict.Builder verdict, int escapedBefore) {
+    return afterwards(verdict, escapedBefore, probe());
+  }
+
   /** The answer judged against what the case allows. */
   private Verdict.Builder judgeAnswer(Case c, Answer answer) {
     Verdict.Builder verdict = new Verdict.Builder(answer);

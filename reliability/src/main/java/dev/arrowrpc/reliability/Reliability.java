@@ -17,7 +17,8 @@ import java.util.Random;
  *
  * <p>Flags: {@code --quick} (the default: at least 1,000 cases per surface) or {@code --full} (at
  * least 10,000), {@code --seed N}, {@code --surfaces pipe,unix,tcp,http}, {@code --root DIR} (the
- * repository, for the worker's launcher).
+ * repository, for the worker's launcher), {@code --no-load} (skips the load section: TCP and HTTP under
+ * 48 clients, its own table after the main one, one case per surface in the totals).
  */
 public final class Reliability {
   /** Peak resident memory a case may add above the worker's baseline. */
@@ -28,7 +29,7 @@ public final class Reliability {
   private Reliability() {}
 
   /** The run's settings. */
-  record Options(boolean full, long seed, List<Surface> surfaces, Path root, Duration answerTimeout) {
+  record Options(boolean full, long seed, List<Surface> surfaces, Path root, Duration answerTimeout, boolean load) {
     int perCategory() {
       return full ? 1_300 : 150;
     }
@@ -53,6 +54,7 @@ public final class Reliability {
     Path scratch = Files.createTempDirectory("reliability");
     List<CaseSource> sources = new ArrayList<>(Malformed.sources());
     List<Scenario> scenarios = new ArrayList<>();
+    scenarios.addAll(Faults.scenarios());
     for (Surface surface : options.surfaces()) {
       long started = System.nanoTime();
       Random random = new Random(options.seed() ^ surface.ordinal() * 0x9E3779B97F4A7C15L);
@@ -82,6 +84,9 @@ public final class Reliability {
           (System.nanoTime() - started) / 1e9);
     }
     tally.print(out);
+    if (options.load()) {
+      Load.run(options, scratch, tally, out); // the load table; one case per surface joins the totals below
+    }
     int failed = tally.failed();
     out.printf("total: cases=%d hangs=%d crashes=%d leaks=%d%n", tally.cases(), tally.total(Verdict.Problem.HANG),
         tally.total(Verdict.Problem.CRASH), tally.total(Verdict.Problem.LEAK));
@@ -92,6 +97,7 @@ public final class Reliability {
 
   static Options parse(String[] args) {
     boolean full = false;
+    boolean load = true;
     long seed = 20_261_203L;
     List<Surface> surfaces = List.of(Surface.values());
     Path root = Path.of(System.getProperty("reliability.root", ".")).toAbsolutePath().normalize();
@@ -99,13 +105,14 @@ public final class Reliability {
       switch (args[i]) {
         case "--quick" -> full = false;
         case "--full" -> full = true;
+        case "--no-load" -> load = false;
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--surfaces" -> surfaces = java.util.Arrays.stream(args[++i].split(",")).map(Surface::of).toList();
         case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]
-            + " (--quick | --full, --seed N, --surfaces pipe,unix,tcp,http, --root DIR)");
+            + " (--quick | --full, --seed N, --surfaces pipe,unix,tcp,http, --root DIR, --no-load)");
       }
     }
-    return new Options(full, seed, surfaces, root, Duration.ofSeconds(10));
+    return new Options(full, seed, surfaces, root, Duration.ofSeconds(10), load);
   }
 }

@@ -59,6 +59,11 @@ final class Worker implements AutoCloseable {
     return surface;
   }
 
+  /** The worker's launcher script (for a scenario that starts a worker of its own). */
+  Path launcher() {
+    return launcher;
+  }
+
   private void launch() throws IOException {
     List<String> command = new ArrayList<>(List.of(launcher.toString(), "--diagnostics"));
     switch (surface) {
