@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.ByteTransport;
+import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
@@ -79,7 +80,12 @@ class MalformedRequestTest {
     Bad bad(String s);
 
     String take(Picky p);
+
+    Exchange<Num, Num> doubler();
   }
+
+  /** A row of the exchange. */
+  public record Num(long value) {}
 
   /** Echoes, and fails with Errors on request. */
   public static final class FaultyImpl implements Faulty {
@@ -101,6 +107,11 @@ class MalformedRequestTest {
     @Override
     public String take(Picky p) {
       return p.s();
+    }
+
+    @Override
+    public Exchange<Num, Num> doubler() {
+      return Exchange.of((input, out, context) -> out.emit(input.stream().map(n -> new Num(2 * n.value())).toList()));
     }
 
     @Override
@@ -273,6 +284,122 @@ class MalformedRequestTest {
       }
       assertTrue(decoding.getMessage().contains("decoding the argument"), decoding.toString());
       assertEquals("d", faulty.echo("d"));
+    }
+  }
+
+  /** A transport that keeps a copy of what the client sends. */
+  private static ByteTransport tee(ByteTransport transport, ByteArrayOutputStream copy) {
+    OutputStream out = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        copy.write(b, off, len);
+        transport.output().write(b, off, len);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        transport.output().flush();
+      }
+    };
+    return new ByteTransport() {
+      @Override
+      public InputStream input() {
+        return transport.input();
+      }
+
+      @Override
+      public OutputStream output() {
+        return out;
+      }
+
+      @Override
+      public void close() throws IOException {
+        transport.close();
+      }
+    };
+  }
+
+  /** Splits bytes into their IPC streams by framing alone. */
+  private static List<byte[]> streams(byte[] bytes) {
+    List<byte[]> result = new ArrayList<>();
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int start = 0;
+    while (in.remaining() >= 8) {
+      in.getInt(); // continuation marker
+      int length = in.getInt();
+      if (length == 0) {
+        result.add(java.util.Arrays.copyOfRange(bytes, start, in.position()));
+        start = in.position();
+        continue;
+      }
+      ByteBuffer metadata = in.slice(in.position(), length).order(ByteOrder.LITTLE_ENDIAN);
+      long body = org.apache.arrow.flatbuf.Message.getRootAsMessage(metadata).bodyLength();
+      in.position(in.position() + length + (int) body);
+    }
+    return result;
+  }
+
+  /** The first message (the schema) of a stream. */
+  private static byte[] schemaMessage(byte[] stream) {
+    int length = ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+    return java.util.Arrays.copyOf(stream, 8 + length);
+  }
+
+  private void malformedStreamInputLeavesTheConnectionInStep(ByteTransport raw) throws Exception {
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    ByteTransport transport = tee(raw, sent);
+    try (RpcClient client = RpcClient.builder(shared(transport)).allocator(clientMemory).build();
+        Exchange<Num, Num> exchange = client.proxy(Faulty.class).doubler()) {
+      assertEquals(new Num(2), exchange.exchangeOne(new Num(1)));
+    }
+    List<byte[]> streams = streams(sent.toByteArray());
+    assertEquals(2, streams.size(), "expected a request and an input stream");
+    byte[] request = streams.get(0);
+    byte[] schema = schemaMessage(streams.get(1));
+    // the same exchange again, its input a batch that claims a million rows over one value, then a good batch
+    ByteArrayOutputStream input = new ByteArrayOutputStream();
+    input.write(schema);
+    WriteChannel channel = new WriteChannel(Channels.newChannel(input));
+    writeBatches(channel, 1, 1_000_000, List.of(new ArrowFieldNode(1_000_000, 0)), List.of(new byte[0], longs(7)));
+    writeBatches(channel, 1, 1, List.of(new ArrowFieldNode(1, 0)), List.of(new byte[0], longs(7)));
+    channel.writeIntLittleEndian(MessageSerializer.IPC_CONTINUATION_TOKEN);
+    channel.writeIntLittleEndian(0);
+    raw.output().write(request);
+    raw.output().write(input.toByteArray());
+    raw.output().flush();
+    String message = response(raw.input()).getOrDefault(Keys.LOG_MESSAGE, "");
+    assertTrue(message.startsWith("ProtocolError"), message);
+    // an input stream whose schema is malformed: the output stream carries the error
+    Schema odd = new Schema(List.of(Field.notNullable("value", new ArrowType.Int(13, true))));
+    raw.output().write(request);
+    raw.output().write(stream(odd, 1, 1, List.of(new ArrowFieldNode(1, 0)), List.of(new byte[0], longs(7))));
+    raw.output().flush();
+    message = response(raw.input()).getOrDefault(Keys.LOG_MESSAGE, "");
+    assertTrue(message.startsWith("ProtocolError"), message);
+    try (RpcClient client = RpcClient.builder(shared(raw)).allocator(clientMemory).build()) {
+      assertEquals("still here", client.proxy(Faulty.class).echo("still here"));
+      try (Exchange<Num, Num> exchange = client.proxy(Faulty.class).doubler()) {
+        assertEquals(new Num(6), exchange.exchangeOne(new Num(3)));
+      }
+    }
+  }
+
+  @Test
+  void pipeStaysInStepAfterMalformedStreamInput() throws Exception {
+    try (PipePair pair = PipePair.serve(server)) {
+      malformedStreamInputLeavesTheConnectionInStep(pair.client());
+    }
+  }
+
+  @Test
+  void tcpStaysInStepAfterMalformedStreamInput() throws Exception {
+    try (TcpServer tcp = TcpServer.start(server); ByteTransport transport = Tcp.connect(tcp.address())) {
+      malformedStreamInputLeavesTheConnectionInStep(transport);
     }
   }
 
