@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A request whose messages arrive whole but whose content is malformed is answered with a {@code
@@ -263,6 +264,11 @@ class MalformedRequestTest {
   }
 
   private void errorsFromCallsAreAnswered(ByteTransport transport) {
+    errorsFromCallsAreAnswered(transport, true);
+  }
+
+  /** With {@code inProcess} false (a worker process) the argument-decoding step is left out. */
+  private void errorsFromCallsAreAnswered(ByteTransport transport, boolean inProcess) {
     try (RpcClient client = RpcClient.builder(transport).allocator(clientMemory).build()) {
       Faulty faulty = client.proxy(Faulty.class);
       RpcException overflow = assertThrows(RpcException.class, () -> faulty.overflow("x"));
@@ -274,6 +280,9 @@ class MalformedRequestTest {
       RpcException encoding = assertThrows(RpcException.class, () -> faulty.bad("x"));
       assertTrue(encoding.getMessage().contains("encoding the result"), encoding.toString());
       assertEquals("c", faulty.echo("c"));
+      if (!inProcess) {
+        return;
+      }
       Picky argument = new Picky("fine");
       Picky.refuse = true;
       RpcException decoding;
@@ -389,6 +398,25 @@ class MalformedRequestTest {
     }
   }
 
+  private static Subprocess worker() throws IOException {
+    return Subprocess.builder(Subprocess.javaCommand(ServiceWorkerMain.class.getName(),
+            Faulty.class.getName(), FaultyImpl.class.getName()))
+        .shutdownTimeout(java.time.Duration.ofSeconds(10))
+        .launch();
+  }
+
+  /** The stdio worker answers every malformed request and every failing call, and exits cleanly at the end. */
+  @Test
+  void stdioWorkerSurvivesMalformedRequestsAndFailingCalls() throws Exception {
+    Subprocess process = worker();
+    try (process) {
+      malformedRequestsLeaveTheConnectionInStep(process);
+      malformedStreamInputLeavesTheConnectionInStep(process);
+      errorsFromCallsAreAnswered(shared(process), false);
+    }
+    assertEquals(java.util.OptionalInt.of(0), process.exitStatus());
+  }
+
   @Test
   void pipeStaysInStepAfterMalformedStreamInput() throws Exception {
     try (PipePair pair = PipePair.serve(server)) {
@@ -414,6 +442,16 @@ class MalformedRequestTest {
   void tcpStaysInStepAfterMalformedRequests() throws Exception {
     try (TcpServer tcp = TcpServer.start(server); ByteTransport transport = Tcp.connect(tcp.address())) {
       malformedRequestsLeaveTheConnectionInStep(transport);
+    }
+  }
+
+  @Test
+  void unixSocketStaysInStepAfterMalformedRequestsAndStreamInput(@TempDir java.nio.file.Path directory)
+      throws Exception {
+    try (UnixSocketServer unix = UnixSocketServer.start(server, directory.resolve("rpc.sock"));
+        ByteTransport transport = UnixSocket.connect(unix.path())) {
+      malformedRequestsLeaveTheConnectionInStep(transport);
+      malformedStreamInputLeavesTheConnectionInStep(transport);
     }
   }
 
