@@ -163,39 +163,37 @@ public final class ServerConnection {
         return false;
       }
       reader = opened.get();
-      {
-        boolean hasBatch = reader.next();
-        Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
-        requested = metadata;
-        // the shape is for the access record: described only when a listener will read it
-        shape = hasBatch && dispatcher.listener().isPresent()
-            ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
-        if (abandonedInputExpected) {
-          abandonedInputExpected = false;
-          if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
-            // the input stream a client sent to a stream the server refused (at routing, validation
-            // or init): it carries no request keys, so it is not a request; discard it
-            reader.drain();
-            return true;
-          }
+      boolean hasBatch = reader.next();
+      Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+      requested = metadata;
+      // the shape is for the access record: described only when a listener will read it
+      shape = hasBatch && dispatcher.listener().isPresent()
+          ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
+      if (abandonedInputExpected) {
+        abandonedInputExpected = false;
+        if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
+          // the input stream a client sent to a stream the server refused (at routing, validation
+          // or init): it carries no request keys, so it is not a request; skip it by its framing
+          reader.skipRest();
+          return true;
         }
-        Optional<IpcStreamReader> resolved = Optional.empty();
-        try {
-          resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
-          IpcStreamReader request = resolved.orElse(reader);
-          prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
-              Identity.ANONYMOUS, transportKind);
-        } catch (RpcException unresolved) {
-          prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
-        } finally {
-          resolved.ifPresent(IpcStreamReader::close);
-        }
-        int extra = 0;
-        while (reader.next()) {
-          extra++;
-        }
-        prepared = RequestParser.requireSingleBatch(prepared, extra);
       }
+      Optional<IpcStreamReader> resolved = Optional.empty();
+      try {
+        resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
+        IpcStreamReader request = resolved.orElse(reader);
+        prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
+            Identity.ANONYMOUS, transportKind);
+      } catch (RpcException unresolved) {
+        prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
+      } finally {
+        resolved.ifPresent(IpcStreamReader::close);
+      }
+      int extra = 0;
+      while (reader.next()) {
+        extra++;
+      }
+      prepared = RequestParser.requireSingleBatch(prepared, extra);
     } catch (WireFormatException e) {
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);

@@ -116,7 +116,8 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       return w;
     }
     String message = failure instanceof WireFormatException
-        ? failure.getMessage() : what + ": " + failure;
+        ? failure.getMessage()
+        : what + ": " + (failure.getMessage() == null ? failure.toString() : failure.getMessage());
     return WireFormatException.inContent(message, failure);
   }
 
