@@ -130,59 +130,100 @@ public final class ServerConnection {
     }
   }
 
+  /**
+   * Serves one call; the last resort for whatever escapes it. A failure on the channel itself (an
+   * {@link IOException} that is not about the bytes' format) propagates; anything else thrown once
+   * the call's answer may have started (an Error included) ends the connection cleanly with one log
+   * line, since the output can no longer be known to be in step.
+   */
   private boolean serveOne(String requestId, BufferAllocator memory) throws IOException {
+    try {
+      return serveRequest(requestId, memory);
+    } catch (WireFormatException e) {
+      LOG.warn("request {}: closing the connection, its input is no longer a readable Arrow IPC stream: {}",
+          requestId, e.getMessage());
+      return false;
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable e) {
+      LOG.error("request {}: unexpected failure while serving a call; closing the connection", requestId, e);
+      return false;
+    }
+  }
+
+  private boolean serveRequest(String requestId, BufferAllocator memory) throws IOException {
     RequestParser.Prepared prepared;
     long started = System.nanoTime();
     Map<String, String> requested = Map.of();
     RequestShape shape = null;
+    IpcStreamReader reader = null;
     try {
       Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
       if (opened.isEmpty()) {
         return false;
       }
-      try (IpcStreamReader reader = opened.get()) {
-        boolean hasBatch = reader.next();
-        Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
-        requested = metadata;
-        // the shape is for the access record: described only when a listener will read it
-        shape = hasBatch && dispatcher.listener().isPresent()
-            ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
-        if (abandonedInputExpected) {
-          abandonedInputExpected = false;
-          if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
-            // the input stream a client sent to a stream the server refused (at routing, validation
-            // or init): it carries no request keys, so it is not a request; discard it
-            reader.drain();
-            return true;
-          }
+      reader = opened.get();
+      boolean hasBatch = reader.next();
+      Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
+      requested = metadata;
+      // the shape is for the access record: described only when a listener will read it
+      shape = hasBatch && dispatcher.listener().isPresent()
+          ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
+      if (abandonedInputExpected) {
+        abandonedInputExpected = false;
+        if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
+          // the input stream a client sent to a stream the server refused (at routing, validation
+          // or init): it carries no request keys, so it is not a request; skip it by its framing
+          reader.skipRest();
+          return true;
         }
-        Optional<IpcStreamReader> resolved = Optional.empty();
-        try {
-          resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
-          IpcStreamReader request = resolved.orElse(reader);
-          prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
-              Identity.ANONYMOUS, transportKind);
-        } catch (RpcException unresolved) {
-          prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
-        } finally {
-          resolved.ifPresent(IpcStreamReader::close);
-        }
-        int extra = 0;
-        while (reader.next()) {
-          extra++;
-        }
-        prepared = RequestParser.requireSingleBatch(prepared, extra);
       }
+      Optional<IpcStreamReader> resolved = Optional.empty();
+      try {
+        resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
+        IpcStreamReader request = resolved.orElse(reader);
+        prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
+            Identity.ANONYMOUS, transportKind);
+      } catch (RpcException unresolved) {
+        prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
+      } finally {
+        resolved.ifPresent(IpcStreamReader::close);
+      }
+      int extra = 0;
+      while (reader.next()) {
+        extra++;
+      }
+      prepared = RequestParser.requireSingleBatch(prepared, extra);
     } catch (WireFormatException e) {
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
-      return false;
+      if (!e.framingIntact()) {
+        LOG.debug("request {}: broken IPC framing, closing the connection: {}", requestId, e.getMessage());
+        return false;
+      }
+      // the failing message arrived whole: skip the rest of the request by its framing and go on
+      return skipRestOfRequest(reader, requestId);
+    } catch (RuntimeException | Error e) {
+      // an unexpected failure while reading or decoding the request, before any answer was written
+      writeErrorStream(MethodSpec.EMPTY_SCHEMA, e, requestId);
+      if (reader == null || !reader.atMessageBoundary()) {
+        LOG.error("request {}: failed inside a request message; closing the connection", requestId, e);
+        return false;
+      }
+      LOG.error("request {}: failed while decoding the request", requestId, e);
+      return skipRestOfRequest(reader, requestId);
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
     }
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(failure.schema(), failure.error(), requestId);
       // the client may take the refused call for a stream and complete it with an input stream
       abandonedInputExpected = true;
-      reportRefusal(requested, failure.error(), requestId, started, shape);
+      Map<String, String> refused = requested;
+      RequestShape refusedShape = shape;
+      afterAnswer(requestId, () -> reportRefusal(refused, failure.error(), requestId, started, refusedShape));
     } else if (prepared instanceof RequestParser.TransportOptionsCall) {
       TransportOptions.write(out, dispatcher.serverId(), memory);
       out.flush();
@@ -197,10 +238,43 @@ public final class ServerConnection {
           serveUnary(call, memory);
         }
       } finally {
-        call.close();
-        report(call, started, shape);
+        RequestShape callShape = shape;
+        afterAnswer(requestId, call::close);
+        afterAnswer(requestId, () -> report(call, started, callShape));
       }
     }
+    return true;
+  }
+
+  /**
+   * Runs bookkeeping that follows a complete answer (releasing the call, reporting it to the access
+   * listener): the connection is in step then, so a failure here (an Error included) is logged with
+   * the request id and the connection goes on serving.
+   */
+  private static void afterAnswer(String requestId, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      LOG.error("request {}: failed after its answer was written", requestId, e);
+    }
+  }
+
+  /**
+   * Skips what is left of a request stream after a failure on a message that arrived whole, then
+   * expects what a client sends after a refused call (see {@code abandonedInputExpected}).
+   *
+   * @param reader the request's reader, or null when the stream's first message failed
+   * @return true: the connection is in step again
+   * @throws WireFormatException when the rest of the stream's framing is broken
+   */
+  private boolean skipRestOfRequest(IpcStreamReader reader, String requestId) throws IOException {
+    if (reader == null) {
+      IpcStreamReader.skipStream(in);
+    } else {
+      reader.skipRest();
+    }
+    LOG.debug("request {}: skipped the rest of a malformed request", requestId);
+    abandonedInputExpected = true;
     return true;
   }
 
@@ -278,7 +352,7 @@ public final class ServerConnection {
         batch = result.columns().isEmpty()
             ? result.encode(0, (r, c) -> null, memory)
             : result.encode(1, (r, c) -> value, memory);
-      } catch (RuntimeException error) {
+      } catch (RuntimeException | Error error) {
         failed(spec, error);
         writeError(writer, result.schema(), asResultError(spec, error), call.context().requestId(), memory);
         return;
@@ -298,7 +372,7 @@ public final class ServerConnection {
     }
   }
 
-  private static RuntimeException asResultError(MethodSpec spec, RuntimeException error) {
+  private static Throwable asResultError(MethodSpec spec, Throwable error) {
     return error instanceof MarshalException
         ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage())
         : error;
@@ -329,7 +403,7 @@ public final class ServerConnection {
         context.attach(message -> writeLog(writer, header.schema(), message, call, memory));
         try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
           new Externalizer(dispatcher.external(), spec.name()).write(writer, batch, Map.of(), memory, true);
-        } catch (RuntimeException error) {
+        } catch (RuntimeException | Error error) {
           failed(spec, error);
           writeError(writer, header.schema(), error, context.requestId(), memory);
           return;
@@ -338,27 +412,48 @@ public final class ServerConnection {
         context.attach(null);
       }
     }
-    Optional<IpcStreamReader> openedInput = IpcStreamReader.open(in, memory);
+    Optional<IpcStreamReader> openedInput;
+    try {
+      openedInput = IpcStreamReader.open(in, memory);
+    } catch (WireFormatException e) {
+      // the input stream's schema message is malformed: answer, then skip the input if it is whole
+      failed(spec, e);
+      writeErrorStream(driver.outputSchema(),
+          RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()), context.requestId());
+      if (!e.framingIntact()) {
+        throw e;
+      }
+      IpcStreamReader.skipStream(in);
+      return;
+    }
     if (openedInput.isEmpty()) {
       return;
     }
     try (IpcStreamReader input = openedInput.get()) {
       Schema output = driver.outputSchema();
+      boolean malformedInput;
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, call, memory));
-        runTurns(spec, driver, input, writer, context, memory);
+        malformedInput = runTurns(spec, driver, input, writer, context, memory);
       } finally {
         context.attach(null);
       }
-      try {
+      if (malformedInput) {
+        input.skipRest(); // by framing alone: the content no longer matters
+      } else {
         input.drain();
-      } catch (WireFormatException e) {
-        LOG.debug("could not drain stream input of {}", spec.name(), e);
       }
     }
   }
 
-  private void runTurns(MethodSpec spec, StreamDriver driver, IpcStreamReader input,
+  /**
+   * Runs the exchange until the input ends, the method finishes or fails, or the client cancels.
+   *
+   * @return true when it stopped at an input batch whose content was malformed (answered with a
+   *     {@code ProtocolError}); the rest of the input is then to be skipped by framing
+   * @throws WireFormatException when the input's framing is broken (after the error is written)
+   */
+  private boolean runTurns(MethodSpec spec, StreamDriver driver, IpcStreamReader input,
       IpcStreamWriter writer, ServerCall context, BufferAllocator memory) throws IOException {
     Externalizer external = new Externalizer(dispatcher.external(), spec.name());
     try {
@@ -370,18 +465,26 @@ public final class ServerConnection {
           } catch (RuntimeException e) {
             LOG.debug("cancel hook of {} failed", spec.name(), e);
           }
-          return;
+          return false;
         }
         try (Resolved turnInput = Resolved.of(dispatcher, input, memory)) {
           StreamDriver.Turn turn = dispatcher.runTurn(driver, turnInput.reader(), context, memory);
           if (turn.finished()) {
-            return;
+            return false;
           }
           try (Batch batch = turn.batch()) {
             external.write(writer, batch, turn.metadata(), memory, true);
           }
         }
       }
+    } catch (WireFormatException e) {
+      failed(spec, e);
+      writeError(writer, driver.outputSchema(),
+          RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()), context.requestId(), memory);
+      if (!e.framingIntact() || !input.atMessageBoundary()) {
+        throw e;
+      }
+      return true;
     } catch (IOException e) {
       throw e;
     } catch (Throwable error) {
@@ -390,6 +493,7 @@ public final class ServerConnection {
           ? new RpcException("TypeError", error.getMessage()) : error;
       writeError(writer, driver.outputSchema(), reported, context.requestId(), memory);
     }
+    return false;
   }
 
   private void writeInitError(Throwable error, ServerCall context, String requestId,

@@ -83,27 +83,54 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     }
     MessageReader.Raw first = read.get();
     first.closeBody();
-    if (first.message().headerType() != MessageHeader.Schema) {
-      throw new WireFormatException(
+    // the message arrived whole: whatever fails from here on is its content, not the framing
+    try {
+      return Optional.of(new IpcStreamReader(messages, schemaOf(first.message()), allocator));
+    } catch (WireFormatException | RuntimeException | Error e) {
+      throw inContent("malformed schema message", e);
+    }
+  }
+
+  private static Schema schemaOf(Message message) throws WireFormatException {
+    if (message.headerType() != MessageHeader.Schema) {
+      throw WireFormatException.inContent(
           "expected a schema message to open an IPC stream, got message type "
-              + MessageHeader.name(first.message().headerType()));
+              + MessageHeader.name(message.headerType()), null);
     }
-    Schema schema = DECODED_SCHEMAS.get(first.message().getByteBuffer());
+    Schema schema = DECODED_SCHEMAS.get(message.getByteBuffer());
     if (schema == null) {
-      try {
-        WireBounds.checkSchema(
-            (org.apache.arrow.flatbuf.Schema) first.message().header(new org.apache.arrow.flatbuf.Schema()));
-      } catch (RuntimeException e) {
-        throw new WireFormatException("malformed schema message: " + e.getMessage(), e);
-      }
-      try {
-        schema = MessageSerializer.deserializeSchema(first.message());
-      } catch (RuntimeException e) {
-        throw new WireFormatException("malformed schema message: " + e.getMessage(), e);
-      }
-      remember(first.message().getByteBuffer(), schema);
+      WireBounds.checkSchema(
+          (org.apache.arrow.flatbuf.Schema) message.header(new org.apache.arrow.flatbuf.Schema()));
+      schema = MessageSerializer.deserializeSchema(message);
+      remember(message.getByteBuffer(), schema);
     }
-    return Optional.of(new IpcStreamReader(messages, schema, allocator));
+    return schema;
+  }
+
+  /**
+   * Turns a failure to decode a message that arrived whole into a {@link WireFormatException} whose
+   * framing is intact (Errors included: a schema too deep for the stack must not end the connection).
+   */
+  private static WireFormatException inContent(String what, Throwable failure) {
+    if (failure instanceof WireFormatException w && w.framingIntact()) {
+      return w;
+    }
+    String message = failure instanceof WireFormatException
+        ? failure.getMessage()
+        : what + ": " + (failure.getMessage() == null ? failure.toString() : failure.getMessage());
+    return WireFormatException.inContent(message, failure);
+  }
+
+  /**
+   * Skips what is left of a stream whose first message could not be decoded, by framing alone, up
+   * to and including its end-of-stream marker (see {@link #skipRest()}).
+   *
+   * @param in the byte channel, positioned after the failing message
+   * @throws IOException on a read failure
+   * @throws WireFormatException when the framing is broken
+   */
+  public static void skipStream(InputStream in) throws IOException {
+    new MessageReader(new ReadChannel(StreamChannels.readable(in)), null).skipToEnd();
   }
 
   /**
@@ -191,24 +218,29 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
         headerType = message.headerType();
       } catch (RuntimeException e) {
         result.closeBody();
-        throw new WireFormatException("malformed IPC message: " + e.getMessage(), e);
+        throw WireFormatException.inContent("malformed IPC message: " + e.getMessage(), e);
       }
       // deserializing a batch takes over the body buffer's reference
       ArrowBuf body = result.body();
-      switch (headerType) {
-        case MessageHeader.RecordBatch -> {
-          loadRecordBatch(message, body);
-          metadata = customMetadata(message);
-          batchesRead++;
-          return true;
+      // the message arrived whole: whatever fails from here on is its content, not the framing
+      try {
+        switch (headerType) {
+          case MessageHeader.RecordBatch -> {
+            loadRecordBatch(message, body);
+            metadata = customMetadata(message);
+            batchesRead++;
+            return true;
+          }
+          case MessageHeader.DictionaryBatch -> loadDictionary(message, body);
+          default -> {
+            result.closeBody();
+            throw WireFormatException.inContent(
+                "unexpected message type inside an IPC stream: "
+                    + MessageHeader.name(headerType), null);
+          }
         }
-        case MessageHeader.DictionaryBatch -> loadDictionary(message, body);
-        default -> {
-          result.closeBody();
-          throw new WireFormatException(
-              "unexpected message type inside an IPC stream: "
-                  + MessageHeader.name(headerType));
-        }
+      } catch (WireFormatException | RuntimeException | Error e) {
+        throw inContent("malformed IPC message", e);
       }
     }
   }
@@ -222,6 +254,37 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     while (next()) {
       // discard
     }
+  }
+
+  /**
+   * Skips what is left of this stream by framing alone, without decoding: each message's metadata
+   * is read only for its body length and the body is dropped, up to and including the end-of-stream
+   * marker. This is how a reader whose {@link #next()} failed on a message's content (a {@link
+   * WireFormatException} with {@link WireFormatException#framingIntact()}) gets back in step. Does
+   * nothing when the stream already ended.
+   *
+   * @throws IOException on a read failure
+   * @throws WireFormatException when the framing is broken
+   */
+  public void skipRest() throws IOException {
+    if (ended || cutOff) {
+      return;
+    }
+    if (messages.inMessage()) {
+      throw new WireFormatException("cannot skip the rest of an IPC stream from inside a message");
+    }
+    messages.skipToEnd();
+    ended = !messages.endOfInput();
+    cutOff = !ended;
+    metadata = Map.of();
+  }
+
+  /**
+   * Whether the channel is at a message boundary: false after a failure while a message's own bytes
+   * were being read (a broken frame, an allocation that failed), when the rest cannot be skipped.
+   */
+  public boolean atMessageBoundary() {
+    return !messages.inMessage();
   }
 
   private void loadRecordBatch(Message message, ArrowBuf body) throws IOException {

@@ -27,6 +27,9 @@ final class MessageReader {
 
   private static final int CONTINUATION = MessageSerializer.IPC_CONTINUATION_TOKEN;
 
+  /** The buffer a skipped body is read through. */
+  private static final int SKIP_CHUNK_BYTES = 64 << 10;
+
   /** A message: its flatbuffer header, and its body when it has one (the caller closes it). */
   record Raw(Message message, ArrowBuf body) {
     void closeBody() {
@@ -41,6 +44,7 @@ final class MessageReader {
   private final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
 
   private boolean endOfInput;
+  private boolean inMessage;
 
   MessageReader(ReadChannel in, BufferAllocator allocator) {
     this.in = in;
@@ -61,6 +65,57 @@ final class MessageReader {
    * @throws WireFormatException when the bytes are not a well-formed message, or end inside one
    */
   Optional<Raw> next() throws IOException {
+    inMessage = true;
+    Optional<MessageMetadataResult> header = readHeader();
+    if (header.isEmpty()) {
+      inMessage = false;
+      return Optional.empty();
+    }
+    MessageMetadataResult result = header.get();
+    Message message = result.getMessage();
+    ArrowBuf body = null;
+    if (result.messageHasBody()) {
+      body = readBody(bodyLength(result));
+    }
+    inMessage = false;
+    return Optional.of(new Raw(message, body));
+  }
+
+  /**
+   * Whether the last {@link #next()} or {@link #skipToEnd()} stopped inside a message (it failed
+   * while reading the message's bytes), so that the channel is no longer at a message boundary.
+   */
+  boolean inMessage() {
+    return inMessage;
+  }
+
+  /**
+   * Skips the rest of the stream by its framing alone, up to and including the end-of-stream
+   * marker (or a clean end of input): each message's metadata is read only for its body length,
+   * and the body is read and dropped without being allocated or decoded. Every length is checked
+   * against the same bounds as in {@link #next()}.
+   *
+   * @throws IOException when the channel fails
+   * @throws WireFormatException when the framing is broken
+   */
+  void skipToEnd() throws IOException {
+    while (true) {
+      inMessage = true;
+      Optional<MessageMetadataResult> header = readHeader();
+      if (header.isEmpty()) {
+        inMessage = false;
+        return;
+      }
+      MessageMetadataResult result = header.get();
+      if (result.messageHasBody()) {
+        skipBody(bodyLength(result));
+      }
+      inMessage = false;
+    }
+  }
+
+  /** Reads a message's prefix and metadata; empty at the end-of-stream marker or end of input. */
+  private Optional<MessageMetadataResult> readHeader() throws IOException {
     int first = readInt(true);
     if (first == Integer.MIN_VALUE + 1) {
       endOfInput = true;
@@ -86,26 +141,47 @@ final class MessageReader {
           + length + " bytes expected)");
     }
     metadata.flip();
-    MessageMetadataResult result;
     try {
-      result = MessageMetadataResult.create(metadata, length);
+      MessageMetadataResult result = MessageMetadataResult.create(metadata, length);
+      result.messageHasBody(); // reads the flatbuffer's body length: a failure here is malformed
+      return Optional.of(result);
+    } catch (RuntimeException e) {
+      // without the body length the next message boundary is unknown: the framing is broken
+      throw new WireFormatException("malformed IPC message metadata: " + e.getMessage(), e);
+    }
+  }
+
+  private static long bodyLength(MessageMetadataResult result) throws WireFormatException {
+    long bodyLength;
+    try {
+      bodyLength = result.getMessageBodyLength();
     } catch (RuntimeException e) {
       throw new WireFormatException("malformed IPC message metadata: " + e.getMessage(), e);
     }
-    Message message = result.getMessage();
-    ArrowBuf body = null;
-    if (result.messageHasBody()) {
-      long bodyLength = result.getMessageBodyLength();
-      if (bodyLength < 0) {
-        throw new WireFormatException("IPC message declares a negative body length " + bodyLength);
-      }
-      if (bodyLength > WireBounds.MAX_BODY_BYTES) {
-        throw new WireFormatException("IPC message declares a body of " + bodyLength
-            + " bytes (at most " + WireBounds.MAX_BODY_BYTES + " bytes per message)");
-      }
-      body = readBody(bodyLength);
+    if (bodyLength < 0) {
+      throw new WireFormatException("IPC message declares a negative body length " + bodyLength);
     }
-    return Optional.of(new Raw(message, body));
+    if (bodyLength > WireBounds.MAX_BODY_BYTES) {
+      throw new WireFormatException("IPC message declares a body of " + bodyLength
+          + " bytes (at most " + WireBounds.MAX_BODY_BYTES + " bytes per message)");
+    }
+    return bodyLength;
+  }
+
+  /** Reads and drops a body of the declared length through a small heap buffer. */
+  private void skipBody(long bodyLength) throws IOException {
+    ByteBuffer scratch = ByteBuffer.allocate((int) Math.min(bodyLength, SKIP_CHUNK_BYTES));
+    long left = bodyLength;
+    while (left > 0) {
+      scratch.clear();
+      scratch.limit((int) Math.min(left, scratch.capacity()));
+      int wanted = scratch.limit();
+      if (in.readFully(scratch) < wanted) {
+        throw new WireFormatException("IPC stream truncated inside a message body of "
+            + bodyLength + " bytes (" + (bodyLength - left) + " arrived)");
+      }
+      left -= wanted;
+    }
   }
 
   /**

@@ -121,8 +121,43 @@ final class RpcHttpHandler implements HttpHandler {
       exchange.dispatch(this);
       return;
     }
-    exchange.startBlocking();
     String requestId = requestId(exchange);
+    try {
+      exchange.startBlocking();
+      handle(exchange, requestId);
+    } catch (Throwable e) {
+      lastResort(exchange, requestId, e);
+    }
+  }
+
+  /**
+   * Answers a request whose handling threw (an Error included), rather than letting Undertow send
+   * a 500 with an empty body: a 500 whose JSON body names the request, when the response has not
+   * started; otherwise the connection is closed after what was sent. Logged once.
+   */
+  private static void lastResort(HttpServerExchange exchange, String requestId, Throwable error) {
+    LOG.error("request {} failed", requestId, error);
+    if (exchange.isResponseStarted()) {
+      exchange.setPersistent(false);
+      exchange.endExchange();
+      return;
+    }
+    try {
+      exchange.getResponseHeaders().remove(ResponseBody.ERROR_HEADER);
+      exchange.getResponseHeaders().remove(Headers.CONTENT_ENCODING);
+      exchange.getResponseHeaders().remove(Responses.VGI_CONTENT_ENCODING);
+      exchange.getResponseHeaders().remove(Headers.CONTENT_LENGTH);
+      exchange.getResponseHeaders().put(Responses.REQUEST_ID, requestId);
+      exchange.setPersistent(false);
+      Responses.json(exchange, 500, Map.of("title", "Internal Server Error", "description",
+          "the server failed to answer the request " + requestId, "request_id", requestId));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("request {}: the error response could not be sent: {}", requestId, e.toString());
+      exchange.endExchange();
+    }
+  }
+
+  private void handle(HttpServerExchange exchange, String requestId) throws IOException {
     exchange.getResponseHeaders().put(Responses.REQUEST_ID, requestId);
     capabilities.forEach((name, value) -> exchange.getResponseHeaders().put(name, value));
     corsHeaders(exchange);
@@ -234,7 +269,7 @@ final class RpcHttpHandler implements HttpHandler {
                 ? dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller)
                 : sticky.get().serve(exchange, identity, requestId, out,
                     () -> dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller));
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
         if (body.problem().isPresent() && !out.committed()) {
           refuseBody(exchange, body, out);
         } else if (out.committed() || e instanceof IOException) {
@@ -248,8 +283,9 @@ final class RpcHttpHandler implements HttpHandler {
         } else {
           LOG.error("request {} to {} failed", requestId, route.method(), e);
           out.discard();
+          exchange.getResponseHeaders().remove(ResponseBody.ERROR_HEADER);
           Responses.json(exchange, 500, Map.of("title", "Internal Server Error", "description",
-              "the server failed to answer the request " + requestId));
+              "the server failed to answer the request " + requestId, "request_id", requestId));
         }
         return;
       }
@@ -266,6 +302,14 @@ final class RpcHttpHandler implements HttpHandler {
             server.serverId(), requestId, server.allocator()));
         inBandError = true;
         httpStatus = 200;
+      }
+      if (httpStatus == 200 && !inBandError && !out.committed() && out.written() == 0) {
+        // every answer is an IPC stream: an empty 200 would read as success with no result
+        LOG.error("request {} to {} produced no response body ({})", requestId, route.method(), status);
+        out.replace(Responses.arrowError(new RpcException("RuntimeError", "the server produced no response to"
+            + " request " + requestId + " for method '" + route.method() + "'"),
+            server.serverId(), requestId, server.allocator()));
+        inBandError = true;
       }
       if (!out.finish(httpStatus, inBandError)) {
         LOG.debug("request {} to {} ended as {} after its response was committed", requestId, route.method(), status);

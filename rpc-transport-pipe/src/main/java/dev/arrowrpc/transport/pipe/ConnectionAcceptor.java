@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,7 +127,7 @@ final class ConnectionAcceptor implements AutoCloseable {
       try {
         setup.configure(channel);
         pool.execute(() -> serve(channel));
-      } catch (IOException | RejectedExecutionException e) {
+      } catch (IOException | RuntimeException | Error e) {
         LOG.debug("{}: dropping a connection: {}", name, e.toString());
         unregister(channel);
         closeQuietly(channel);
@@ -153,7 +152,8 @@ final class ConnectionAcceptor implements AutoCloseable {
           InterruptShield.output(ChannelStreams.output(channel)), "", kind);
     } catch (IOException e) {
       LOG.debug("{}: connection ended with an I/O error: {}", name, e.toString());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // the last resort of a connection thread: nothing escapes it, and the server keeps accepting
       LOG.warn("{}: connection failed", name, e);
     } finally {
       unregister(accepted);
