@@ -125,6 +125,11 @@ final class RpcHttpHandler implements HttpHandler {
     try {
       exchange.startBlocking();
       handle(exchange, requestId);
+    } catch (IOException e) {
+      // the connection failed under the exchange (a client that reset or went away): nothing to answer
+      LOG.debug("request {}: the connection failed: {}", requestId, e.toString());
+      exchange.setPersistent(false);
+      exchange.endExchange();
     } catch (Throwable e) {
       lastResort(exchange, requestId, e);
     }
