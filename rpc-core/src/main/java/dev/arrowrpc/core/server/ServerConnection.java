@@ -136,7 +136,7 @@ public final class ServerConnection {
     Map<String, String> requested = Map.of();
     RequestShape shape = null;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory, dispatcher.wireLimits());
       if (opened.isEmpty()) {
         return false;
       }
@@ -338,7 +338,7 @@ public final class ServerConnection {
         context.attach(null);
       }
     }
-    Optional<IpcStreamReader> openedInput = IpcStreamReader.open(in, memory);
+    Optional<IpcStreamReader> openedInput = IpcStreamReader.openTurns(in, memory, dispatcher.wireLimits());
     if (openedInput.isEmpty()) {
       return;
     }

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import dev.arrowrpc.core.WireLimits;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -24,21 +25,11 @@ import org.apache.arrow.vector.types.pojo.Field;
  * The checks every length, count, offset and depth read from the wire passes before Arrow is given
  * it, so that a small message cannot make the reader allocate from a number it merely declares.
  *
- * <p>The limits, with their defaults:
- *
- * <ul>
- *   <li>{@link #MAX_BODY_BYTES} (4 GiB, room for the reference suite's 2 GiB + 1 byte cell): the
- *       largest message body accepted. A body is read into a
- *       buffer that grows with the bytes that actually arrive ({@link #BODY_CHUNK_BYTES}, 8 MiB, at
- *       first), so a declared length never allocates more than twice what was received.
- *   <li>{@link #MAX_ROWS_PER_BATCH} (2^26, 67,108,864): the most rows a record batch, or any field
- *       node in it, may declare.
- *   <li>{@link #MAX_NESTING_DEPTH} (64): how deeply a schema's types may nest (a list of a list is
- *       depth 2).
- *   <li>{@link #MAX_SCHEMA_FIELDS} (65,536): the most fields, nested ones included, in a schema.
- *   <li>{@link #MAX_IMPLIED_BYTES} (16 MiB): how many bytes of validity bitmaps Arrow may create
- *       for columns that sent none (no nulls, or all nulls), beyond the size of the body itself.
- * </ul>
+ * <p>The limits are a {@link WireLimits} (see there for each and its default): the body size, the
+ * rows per batch, the nesting depth, the fields per schema and the validity bytes Arrow may create
+ * for columns that sent none. A body is read into a buffer that grows with the bytes that actually
+ * arrive ({@link #BODY_CHUNK_BYTES}, 8 MiB, at first), so a declared length never allocates more
+ * than twice what was received.
  *
  * <p>A record batch is checked against the buffers that arrived: every buffer lies inside the body;
  * the nodes and buffers are exactly as many as the schema needs; each top-level node declares the
@@ -50,23 +41,8 @@ import org.apache.arrow.vector.types.pojo.Field;
 final class WireBounds {
   private WireBounds() {}
 
-  /** The largest message body accepted, in bytes. */
-  static final long MAX_BODY_BYTES = 1L << 32;
-
   /** A body up to this size is allocated at once; a larger one grows as its bytes arrive. */
   static final long BODY_CHUNK_BYTES = 8L << 20;
-
-  /** The most rows a record batch or a field node may declare. */
-  static final long MAX_ROWS_PER_BATCH = 1L << 26;
-
-  /** How deeply a schema's types may nest. */
-  static final int MAX_NESTING_DEPTH = 64;
-
-  /** The most fields, nested ones included, a schema may hold. */
-  static final int MAX_SCHEMA_FIELDS = 1 << 16;
-
-  /** Validity bytes Arrow may create for columns that sent none, beyond the body's size. */
-  static final long MAX_IMPLIED_BYTES = 16L << 20;
 
   // ------------------------------------------------------------------ schemas
 
@@ -75,15 +51,18 @@ final class WireBounds {
    * the parameters of each type, walked with an explicit stack.
    *
    * @param schema the flatbuffer schema
+   * @param limits the bounds
+   * @return how many fields the schema holds and how deeply they nest
    * @throws WireFormatException naming the first field that breaks a bound
    */
-  static void checkSchema(org.apache.arrow.flatbuf.Schema schema) throws WireFormatException {
+  static SchemaSize checkSchema(org.apache.arrow.flatbuf.Schema schema, WireLimits limits) throws WireFormatException {
     record Pending(org.apache.arrow.flatbuf.Field field, int depth, String path) {}
     Deque<Pending> stack = new ArrayDeque<>();
     for (int i = schema.fieldsLength() - 1; i >= 0; i--) {
       stack.push(new Pending(schema.fields(i), 1, null));
     }
     int count = 0;
+    int deepest = 0;
     while (!stack.isEmpty()) {
       Pending next = stack.pop();
       org.apache.arrow.flatbuf.Field field = next.field();
@@ -91,18 +70,27 @@ final class WireBounds {
         throw new WireFormatException("schema has a missing field entry");
       }
       String path = next.path() == null ? quoted(field) : next.path() + "." + quoted(field);
-      if (++count > MAX_SCHEMA_FIELDS) {
-        throw new WireFormatException(
-            "schema has more than " + MAX_SCHEMA_FIELDS + " fields (the limit on fields per schema)");
+      if (++count > limits.maxSchemaFields()) {
+        throw new WireFormatException("schema has more than " + limits.maxSchemaFields()
+            + " fields (the limit on fields per schema, maxSchemaFields=" + limits.maxSchemaFields() + ")");
       }
-      if (next.depth() > MAX_NESTING_DEPTH) {
-        throw new WireFormatException("field " + path + " is nested more than " + MAX_NESTING_DEPTH
-            + " levels deep (the limit on type nesting)");
+      if (next.depth() > limits.maxNestingDepth()) {
+        throw new WireFormatException("field " + path + " is nested more than " + limits.maxNestingDepth()
+            + " levels deep (the limit on type nesting, maxNestingDepth=" + limits.maxNestingDepth() + ")");
       }
+      deepest = Math.max(deepest, next.depth());
       checkType(field, path);
       for (int i = field.childrenLength() - 1; i >= 0; i--) {
         stack.push(new Pending(field.children(i), next.depth() + 1, path));
       }
+    }
+    return new SchemaSize(count, deepest);
+  }
+
+  /** A checked schema's field count and nesting depth, to test a remembered schema against other limits. */
+  record SchemaSize(int fields, int depth) {
+    boolean within(WireLimits limits) {
+      return fields <= limits.maxSchemaFields() && depth <= limits.maxNestingDepth();
     }
   }
 
@@ -190,10 +178,11 @@ final class WireBounds {
    * @param fields the fields the batch is loaded into, in memory format (dictionary columns as
    *     their index type)
    * @param what what the batch is, for messages ("record batch", "dictionary batch")
+   * @param limits the bounds
    * @throws WireFormatException naming the field and the bound it breaks
    */
-  static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what)
-      throws WireFormatException {
+  static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
+      WireLimits limits) throws WireFormatException {
     if (batch == null) {
       throw new WireFormatException(what + " message has no header");
     }
@@ -201,9 +190,9 @@ final class WireBounds {
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
     long rows = batch.length();
-    if (rows < 0 || rows > MAX_ROWS_PER_BATCH) {
+    if (rows < 0 || rows > limits.maxRowsPerBatch()) {
       throw new WireFormatException(what + " declares " + rows + " rows (at most "
-          + MAX_ROWS_PER_BATCH + " rows per batch)");
+          + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.capacity();
     int bufferCount = batch.buffersLength();
@@ -221,7 +210,7 @@ final class WireBounds {
       // view and run-end layouts carry variadic buffers; their rows are bounded above
       return;
     }
-    Walk walk = new Walk(batch, body, what);
+    Walk walk = new Walk(batch, body, what, limits);
     for (Field field : fields) {
       walk.field(field, rows, true, "'" + field.getName() + "'");
     }
@@ -229,10 +218,10 @@ final class WireBounds {
       throw new WireFormatException(what + " has " + batch.nodesLength() + " field nodes and " + bufferCount
           + " buffers, but its schema needs " + walk.node + " and " + walk.buffer);
     }
-    if (walk.implied > MAX_IMPLIED_BYTES + bodyLength) {
+    if (walk.implied > limits.maxImpliedBytes() + bodyLength) {
       throw new WireFormatException(what + " of " + rows + " rows would need " + walk.implied
-          + " bytes of validity bitmaps it did not send (at most " + MAX_IMPLIED_BYTES
-          + " beyond its body of " + bodyLength + " bytes)");
+          + " bytes of validity bitmaps it did not send (at most " + limits.maxImpliedBytes()
+          + " beyond its body of " + bodyLength + " bytes, maxImpliedBytes)");
     }
   }
 
@@ -249,16 +238,18 @@ final class WireBounds {
     private final RecordBatch batch;
     private final ArrowBuf body;
     private final String what;
+    private final WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
     private final Buffer flatBuffer = new Buffer();
     int node;
     int buffer;
     long implied;
 
-    Walk(RecordBatch batch, ArrowBuf body, String what) {
+    Walk(RecordBatch batch, ArrowBuf body, String what, WireLimits limits) {
       this.batch = batch;
       this.body = body;
       this.what = what;
+      this.limits = limits;
     }
 
     /**
@@ -276,9 +267,9 @@ final class WireBounds {
       batch.nodes(flatNode, node++);
       long length = flatNode.length();
       long nulls = flatNode.nullCount();
-      if (length < 0 || length > MAX_ROWS_PER_BATCH) {
+      if (length < 0 || length > limits.maxRowsPerBatch()) {
         throw new WireFormatException("field " + path + " declares " + length + " values (at most "
-            + MAX_ROWS_PER_BATCH + " per batch)");
+            + limits.maxRowsPerBatch() + " per batch, maxRowsPerBatch)");
       }
       if (top && length != least) {
         throw new WireFormatException("field " + path + " declares " + length + " values in a " + what
