@@ -35,7 +35,11 @@ import org.apache.arrow.vector.types.pojo.Field;
  * the nodes and buffers are exactly as many as the schema needs; each top-level node declares the
  * batch's row count; a validity bitmap that is used holds a bit per row; a fixed-width data buffer
  * holds every value; an offsets buffer holds an offset per row plus one, starts at or above zero,
- * never decreases, and ends inside its data buffer (or its child's values). Each failure is a
+ * never decreases, and ends inside its data buffer (or its child's values); each valid view of a
+ * Utf8View or BinaryView column that is not inline (over 12 bytes) names one of the column's
+ * variadic buffers and lies inside it; each valid list view's offset and size are not negative and
+ * its child holds their furthest end; a run-end encoded column's run ends are not null, increase
+ * strictly from at least 1 and cover its length, and its values hold one per run. Each failure is a
  * {@link WireFormatException} naming the field and the limit.
  */
 final class WireBounds {
@@ -43,6 +47,12 @@ final class WireBounds {
 
   /** A body up to this size is allocated at once; a larger one grows as its bytes arrive. */
   static final long BODY_CHUNK_BYTES = 8L << 20;
+
+  /** The size of one view of a Utf8View or BinaryView column. */
+  private static final int VIEW_BYTES = 16;
+
+  /** The longest value a view holds inline, with no variadic buffer. */
+  private static final int VIEW_INLINE_BYTES = 12;
 
   // ------------------------------------------------------------------ schemas
 
@@ -206,10 +216,6 @@ final class WireBounds {
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
     }
-    if (fields.stream().anyMatch(WireBounds::unchecked)) {
-      // view and run-end layouts carry variadic buffers; their rows are bounded above
-      return;
-    }
     Walk walk = new Walk(batch, body, what, limits);
     for (Field field : fields) {
       walk.field(field, rows, true, "'" + field.getName() + "'");
@@ -225,14 +231,6 @@ final class WireBounds {
     }
   }
 
-  private static boolean unchecked(Field field) {
-    ArrowType.ArrowTypeID id = field.getType().getTypeID();
-    return switch (id) {
-      case Utf8View, BinaryView, ListView, LargeListView, RunEndEncoded -> true;
-      default -> field.getChildren().stream().anyMatch(WireBounds::unchecked);
-    };
-  }
-
   /** The walk over a batch's nodes and buffers in schema order. */
   private static final class Walk {
     private final RecordBatch batch;
@@ -243,6 +241,8 @@ final class WireBounds {
     private final Buffer flatBuffer = new Buffer();
     int node;
     int buffer;
+    /** The next entry of the batch's variadic buffer counts (one per view column). */
+    int variadic;
     long implied;
 
     Walk(RecordBatch batch, ArrowBuf body, String what, WireLimits limits) {
@@ -298,18 +298,36 @@ final class WireBounds {
         sizes[i] = flatBuffer.length();
         buffers[i] = body;
       }
+      long[] variadicSizes = new long[0];
+      if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView) {
+        variadicSizes = variadicBuffers(path);
+      }
       long lastOffset = -1;
+      long validityStart = layouts.isEmpty() ? 0 : starts[0];
+      if (type instanceof ArrowType.ListView || type instanceof ArrowType.LargeListView) {
+        int width = type instanceof ArrowType.ListView ? 4 : 8;
+        long needed = (length * width);
+        checkValidity(path, sizes[0], nulls, length);
+        if (sizes[1] < needed) {
+          throw short_(path, "offsets buffer", sizes[1], needed, length);
+        }
+        if (sizes[2] < needed) {
+          throw short_(path, "sizes buffer", sizes[2], needed, length);
+        }
+        lastOffset = listViews(path, starts[1], starts[2], width, validityStart, nulls, length);
+        layouts = List.of();
+      }
       for (int i = 0; i < layouts.size(); i++) {
         BufferLayout layout = layouts.get(i);
         long size = sizes[i];
         switch (layout.getType()) {
-          case VALIDITY -> {
-            long needed = (length + 7) / 8;
-            if (nulls == 0 || nulls == length) {
-              implied += needed; // Arrow makes its own bitmap for these
-            } else if (size < needed) {
-              throw short_(path, "validity bitmap", size, needed, length);
+          case VALIDITY -> checkValidity(path, size, nulls, length);
+          case VIEWS -> {
+            long needed = length * VIEW_BYTES;
+            if (size < needed) {
+              throw short_(path, "views buffer", size, needed, length);
             }
+            views(path, starts[i], variadicSizes, validityStart, nulls, length);
           }
           case DATA, TYPE -> {
             if (i > 0 && layouts.get(i - 1).getType() == BufferLayout.BufferType.OFFSET) {
@@ -344,6 +362,10 @@ final class WireBounds {
         }
       }
       List<Field> children = field.getChildren();
+      if (type instanceof ArrowType.RunEndEncoded) {
+        runEndEncoded(field, path, length);
+        return length;
+      }
       for (Field child : children) {
         String childPath = path + "." + "'" + child.getName() + "'";
         long childLeast;
@@ -352,7 +374,8 @@ final class WireBounds {
           childLeast = length;
         } else if (type instanceof ArrowType.FixedSizeList fixed) {
           childLeast = length * fixed.getListSize();
-        } else if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map) {
+        } else if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map
+            || type instanceof ArrowType.ListView || type instanceof ArrowType.LargeListView) {
           childLeast = Math.max(lastOffset, 0);
         } else {
           childLeast = 0;
@@ -360,6 +383,147 @@ final class WireBounds {
         field(child, childLeast, false, childPath);
       }
       return length;
+    }
+
+    private void checkValidity(String path, long size, long nulls, long length) throws WireFormatException {
+      long needed = (length + 7) / 8;
+      if (nulls == 0 || nulls == length) {
+        implied += needed; // Arrow makes its own bitmap for these
+      } else if (size < needed) {
+        throw short_(path, "validity bitmap", size, needed, length);
+      }
+    }
+
+    /** Whether slot {@code i} is valid (not null), by the node's null count and its bitmap. */
+    private boolean valid(long validityStart, long nulls, long length, long i) {
+      if (nulls == 0) {
+        return true;
+      }
+      if (nulls == length) {
+        return false;
+      }
+      return (body.getByte(validityStart + (i >> 3)) >> (i & 7) & 1) != 0;
+    }
+
+    /** Takes a view column's variadic data buffers; returns their sizes. */
+    private long[] variadicBuffers(String path) throws WireFormatException {
+      if (variadic >= batch.variadicBufferCountsLength()) {
+        throw new WireFormatException("field " + path + " is a view column, but the " + what
+            + " gives no count of its variadic data buffers");
+      }
+      long count = batch.variadicBufferCounts(variadic++);
+      if (count < 0 || count > batch.buffersLength() - buffer) {
+        throw new WireFormatException("field " + path + " declares " + count + " variadic data buffers, but the "
+            + what + " has " + (batch.buffersLength() - buffer) + " buffers left");
+      }
+      long[] sizes = new long[(int) count];
+      for (int k = 0; k < count; k++) {
+        batch.buffers(flatBuffer, buffer++);
+        sizes[k] = flatBuffer.length();
+      }
+      return sizes;
+    }
+
+    /**
+     * Checks each valid 16-byte view: a length not below zero, and when the value is not inline
+     * (longer than 12 bytes) a buffer index among the variadic buffers and an offset and length
+     * inside that buffer.
+     */
+    private void views(String path, long start, long[] variadicSizes, long validityStart, long nulls, long length)
+        throws WireFormatException {
+      for (long i = 0; i < length; i++) {
+        if (!valid(validityStart, nulls, length, i)) {
+          continue;
+        }
+        long at = start + i * VIEW_BYTES;
+        int size = body.getInt(at);
+        if (size < 0) {
+          throw new WireFormatException("field " + path + " has a view of length " + size + " at index " + i
+              + ", below zero");
+        }
+        if (size <= VIEW_INLINE_BYTES) {
+          continue;
+        }
+        int index = body.getInt(at + 8);
+        long offset = body.getInt(at + 12);
+        if (index < 0 || index >= variadicSizes.length) {
+          throw new WireFormatException("field " + path + " has a view at index " + i + " into variadic buffer "
+              + index + ", but the column has " + variadicSizes.length);
+        }
+        if (offset < 0 || offset + size > variadicSizes[index]) {
+          throw new WireFormatException("field " + path + " has a view at index " + i + " of " + size
+              + " bytes at offset " + offset + " past the end of its variadic buffer " + index + " of "
+              + variadicSizes[index] + " bytes");
+        }
+      }
+    }
+
+    /**
+     * Checks each valid list view's offset and size: neither below zero; returns the furthest end
+     * (offset + size), which the child must reach.
+     */
+    private long listViews(String path, long offsets, long sizes, int width, long validityStart, long nulls,
+        long length) throws WireFormatException {
+      long furthest = 0;
+      for (long i = 0; i < length; i++) {
+        if (!valid(validityStart, nulls, length, i)) {
+          continue;
+        }
+        long offset = width == 4 ? body.getInt(offsets + i * 4) : body.getLong(offsets + i * 8);
+        long size = width == 4 ? body.getInt(sizes + i * 4) : body.getLong(sizes + i * 8);
+        if (offset < 0 || size < 0 || size > limits.maxRowsPerBatch() || offset > limits.maxRowsPerBatch() - size) {
+          throw new WireFormatException("field " + path + " has a list view at index " + i + " with offset "
+              + offset + " and size " + size + (offset < 0 || size < 0 ? ", below zero"
+                  : ", past " + limits.maxRowsPerBatch() + " values (maxRowsPerBatch)"));
+        }
+        furthest = Math.max(furthest, offset + size);
+      }
+      return furthest;
+    }
+
+    /**
+     * Checks a run-end encoded column: its run ends (not null) strictly increase from at least 1,
+     * and the last covers the column's length; its values hold a value per run.
+     */
+    private void runEndEncoded(Field field, String path, long length) throws WireFormatException {
+      List<Field> children = field.getChildren();
+      if (children.size() != 2) {
+        throw new WireFormatException("field " + path + " is run-end encoded with " + children.size()
+            + " children (2 needed: run ends and values)");
+      }
+      Field ends = children.get(0);
+      int width = ends.getType() instanceof ArrowType.Int integer ? integer.getBitWidth() / 8 : 0;
+      if (width != 2 && width != 4 && width != 8) {
+        throw new WireFormatException("field " + path + " has run ends of type " + ends.getType()
+            + " (int16, int32 or int64 are valid)");
+      }
+      String endsPath = path + ".'" + ends.getName() + "'";
+      int endsNode = node;
+      int endsBuffer = buffer;
+      long runs = field(ends, 0, false, endsPath);
+      batch.nodes(flatNode, endsNode);
+      if (flatNode.nullCount() != 0) {
+        throw new WireFormatException("field " + endsPath + " declares " + flatNode.nullCount()
+            + " null run ends (run ends cannot be null)");
+      }
+      batch.buffers(flatBuffer, endsBuffer + 1);
+      long start = flatBuffer.offset();
+      long previous = 0;
+      for (long j = 0; j < runs; j++) {
+        long at = start + j * width;
+        long end = width == 2 ? body.getShort(at) : width == 4 ? body.getInt(at) : body.getLong(at);
+        if (end <= previous) {
+          throw new WireFormatException("field " + endsPath + " has run end " + end + " at index " + j
+              + (j == 0 ? ", below 1" : ", not above the run end " + previous + " before it"));
+        }
+        previous = end;
+      }
+      if (length > 0 && previous < length) {
+        throw new WireFormatException("field " + endsPath + " ends its last run at " + previous + ", short of the "
+            + length + " values of the column");
+      }
+      Field values = children.get(1);
+      field(values, runs, false, path + ".'" + values.getName() + "'");
     }
 
     /** Checks an offsets buffer: non-negative, never decreasing; returns the last offset. */
