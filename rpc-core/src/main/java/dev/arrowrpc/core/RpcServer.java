@@ -166,6 +166,7 @@ public final class RpcServer implements AutoCloseable {
     private boolean tracebacks = true;
     private IdentityConfig identity;
     private dev.arrowrpc.core.external.ExternalLocations external;
+    private WireLimits wireLimits = WireLimits.DEFAULT;
 
     private Builder(Class<?> service, Object implementation) {
       protocol(service, implementation);
@@ -221,6 +222,20 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the bounds every request is read under, on every transport: message body and metadata
+     * sizes, rows per batch, schema nesting and fields, implied validity bytes, and the total body
+     * bytes of one request. A request that breaks one is refused with a {@code ProtocolError}
+     * naming the setting and its value. Default {@link WireLimits#DEFAULT}.
+     *
+     * @param limits the bounds
+     * @return this builder
+     */
+    public Builder wireLimits(WireLimits limits) {
+      this.wireLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
     /** Receives a record of every completed call, such as a {@link JsonlAccessLog}. */
     public Builder listener(CallListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -255,6 +270,7 @@ public final class RpcServer implements AutoCloseable {
       try {
         Dispatcher dispatcher = new Dispatcher(bindings, memory, id, listener, Optional.ofNullable(identity));
         dispatcher.tracebacks(tracebacks);
+        dispatcher.wireLimits(wireLimits);
         if (external != null) {
           dispatcher.external(external);
         }

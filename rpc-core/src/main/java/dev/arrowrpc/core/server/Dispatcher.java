@@ -2,6 +2,7 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.identity.IdentityService;
 import dev.arrowrpc.core.external.ExternalLocations;
@@ -38,6 +39,7 @@ public final class Dispatcher {
   private final CallListener listener;
   private volatile boolean tracebacks = true;
   private volatile ExternalLocations external = ExternalLocations.none();
+  private volatile WireLimits wireLimits = WireLimits.DEFAULT;
 
   /**
    * Creates the dispatcher of a server hosting one protocol.
@@ -128,6 +130,20 @@ public final class Dispatcher {
    */
   public void external(ExternalLocations locations) {
     this.external = java.util.Objects.requireNonNull(locations, "locations");
+  }
+
+  /** The bounds requests are read under. */
+  public WireLimits wireLimits() {
+    return wireLimits;
+  }
+
+  /**
+   * Sets the bounds requests are read under, on every transport.
+   *
+   * @param limits the bounds ({@link WireLimits#DEFAULT} unless set)
+   */
+  public void wireLimits(WireLimits limits) {
+    this.wireLimits = java.util.Objects.requireNonNull(limits, "limits");
   }
 
   /** The listener of completed calls, if any. */

@@ -230,7 +230,7 @@ public final class RequestHandler {
     RequestParser.Prepared prepared;
     RequestShape request;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory);
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory, dispatcher.wireLimits());
       if (opened.isEmpty()) {
         return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
       }
@@ -495,7 +495,7 @@ public final class RequestHandler {
     long started = System.nanoTime();
     Optional<IpcStreamReader> opened;
     try {
-      opened = IpcStreamReader.open(body, memory);
+      opened = IpcStreamReader.open(body, memory, dispatcher.wireLimits());
     } catch (WireFormatException e) {
       return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
     }

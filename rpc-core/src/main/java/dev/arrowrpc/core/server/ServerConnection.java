@@ -158,7 +158,7 @@ public final class ServerConnection {
     RequestShape shape = null;
     IpcStreamReader reader = null;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory, dispatcher.wireLimits());
       if (opened.isEmpty()) {
         return false;
       }
@@ -269,7 +269,7 @@ public final class ServerConnection {
    */
   private boolean skipRestOfRequest(IpcStreamReader reader, String requestId) throws IOException {
     if (reader == null) {
-      IpcStreamReader.skipStream(in);
+      IpcStreamReader.skipStream(in, dispatcher.wireLimits());
     } else {
       reader.skipRest();
     }
@@ -414,7 +414,7 @@ public final class ServerConnection {
     }
     Optional<IpcStreamReader> openedInput;
     try {
-      openedInput = IpcStreamReader.open(in, memory);
+      openedInput = IpcStreamReader.openTurns(in, memory, dispatcher.wireLimits());
     } catch (WireFormatException e) {
       // the input stream's schema message is malformed: answer, then skip the input if it is whole
       failed(spec, e);
@@ -423,7 +423,7 @@ public final class ServerConnection {
       if (!e.framingIntact()) {
         throw e;
       }
-      IpcStreamReader.skipStream(in);
+      IpcStreamReader.skipStream(in, dispatcher.wireLimits());
       return;
     }
     if (openedInput.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import dev.arrowrpc.core.WireLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -42,8 +43,13 @@ import org.apache.arrow.vector.util.DictionaryUtility;
  * #next()}.
  */
 public final class IpcStreamReader implements AutoCloseable, DictionaryProvider {
+  /** What a reader opened without limits checks: the defaults, with no total per stream. */
+  private static final WireLimits UNTOTALLED = WireLimits.DEFAULT.withMaxRequestBytes(Long.MAX_VALUE);
+
   private final MessageReader messages;
   private final BufferAllocator allocator;
+  private final WireLimits limits;
+  private final boolean perTurn;
   private final Schema schema;
   private final Map<Long, Dictionary> dictionaries;
   private final VectorSchemaRoot root;
@@ -53,9 +59,11 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   private long batchesRead;
 
   private IpcStreamReader(
-      MessageReader messages, Schema schema, BufferAllocator allocator) {
+      MessageReader messages, Schema schema, BufferAllocator allocator, WireLimits limits, boolean perTurn) {
     this.messages = messages;
     this.allocator = allocator;
+    this.limits = limits;
+    this.perTurn = perTurn;
     this.schema = schema;
     this.dictionaries = new HashMap<>();
     List<Field> memoryFields = new ArrayList<>(schema.getFields().size());
@@ -66,7 +74,8 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   }
 
   /**
-   * Opens the next stream on the channel by reading its schema message.
+   * Opens the next stream on the channel by reading its schema message, under the default {@link
+   * WireLimits} with no total per stream (how clients read responses).
    *
    * @param in the byte channel
    * @param allocator where batch buffers are allocated
@@ -76,7 +85,45 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
    */
   public static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator)
       throws IOException {
-    MessageReader messages = new MessageReader(new ReadChannel(StreamChannels.readable(in)), allocator);
+    return open(in, allocator, UNTOTALLED, false);
+  }
+
+  /**
+   * Opens the next stream on the channel as a request: under the given limits, with {@link
+   * WireLimits#maxRequestBytes()} bounding the bodies of the whole stream.
+   *
+   * @param in the byte channel
+   * @param allocator where batch buffers are allocated
+   * @param limits the bounds every message is checked against
+   * @return the reader, or empty when the channel is at a clean end of input
+   * @throws IOException on a read failure
+   * @throws WireFormatException when the bytes are not an Arrow IPC stream, or break a limit
+   */
+  public static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator, WireLimits limits)
+      throws IOException {
+    return open(in, allocator, limits, false);
+  }
+
+  /**
+   * Opens the next stream on the channel as a stream's input, one turn per batch: under the given
+   * limits, with {@link WireLimits#maxRequestBytes()} bounding each record batch together with the
+   * dictionary batches before it.
+   *
+   * @param in the byte channel
+   * @param allocator where batch buffers are allocated
+   * @param limits the bounds every message is checked against
+   * @return the reader, or empty when the channel is at a clean end of input
+   * @throws IOException on a read failure
+   * @throws WireFormatException when the bytes are not an Arrow IPC stream, or break a limit
+   */
+  public static Optional<IpcStreamReader> openTurns(InputStream in, BufferAllocator allocator, WireLimits limits)
+      throws IOException {
+    return open(in, allocator, limits, true);
+  }
+
+  private static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator, WireLimits limits,
+      boolean perTurn) throws IOException {
+    MessageReader messages = new MessageReader(new ReadChannel(StreamChannels.readable(in)), allocator, limits);
     Optional<MessageReader.Raw> read = messages.next();
     if (read.isEmpty()) {
       return Optional.empty();
@@ -85,26 +132,28 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     first.closeBody();
     // the message arrived whole: whatever fails from here on is its content, not the framing
     try {
-      return Optional.of(new IpcStreamReader(messages, schemaOf(first.message()), allocator));
+      return Optional.of(new IpcStreamReader(messages, schemaOf(first.message(), limits), allocator, limits, perTurn));
     } catch (WireFormatException | RuntimeException | Error e) {
       throw inContent("malformed schema message", e);
     }
   }
 
-  private static Schema schemaOf(Message message) throws WireFormatException {
+  private static Schema schemaOf(Message message, WireLimits limits) throws WireFormatException {
     if (message.headerType() != MessageHeader.Schema) {
       throw WireFormatException.inContent(
           "expected a schema message to open an IPC stream, got message type "
               + MessageHeader.name(message.headerType()), null);
     }
-    Schema schema = DECODED_SCHEMAS.get(message.getByteBuffer());
-    if (schema == null) {
-      WireBounds.checkSchema(
-          (org.apache.arrow.flatbuf.Schema) message.header(new org.apache.arrow.flatbuf.Schema()));
-      schema = MessageSerializer.deserializeSchema(message);
-      remember(message.getByteBuffer(), schema);
+    Decoded decoded = DECODED_SCHEMAS.get(message.getByteBuffer());
+    if (decoded == null || !decoded.size().within(limits)) {
+      WireBounds.SchemaSize size = WireBounds.checkSchema(
+          (org.apache.arrow.flatbuf.Schema) message.header(new org.apache.arrow.flatbuf.Schema()), limits);
+      if (decoded == null) {
+        decoded = new Decoded(MessageSerializer.deserializeSchema(message), size);
+        remember(message.getByteBuffer(), decoded);
+      }
     }
-    return schema;
+    return decoded.schema();
   }
 
   /**
@@ -126,11 +175,12 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
    * to and including its end-of-stream marker (see {@link #skipRest()}).
    *
    * @param in the byte channel, positioned after the failing message
+   * @param limits the bounds every skipped frame is checked against
    * @throws IOException on a read failure
    * @throws WireFormatException when the framing is broken
    */
-  public static void skipStream(InputStream in) throws IOException {
-    new MessageReader(new ReadChannel(StreamChannels.readable(in)), null).skipToEnd();
+  public static void skipStream(InputStream in, WireLimits limits) throws IOException {
+    new MessageReader(new ReadChannel(StreamChannels.readable(in)), null, limits).skipToEnd();
   }
 
   /**
@@ -138,11 +188,14 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
    * and over (one per method), and decoding a flatbuffer into a schema is the largest part of
    * opening a stream. Bounded; past the limit it starts over.
    */
-  private static final ConcurrentHashMap<ByteBuffer, Schema> DECODED_SCHEMAS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<ByteBuffer, Decoded> DECODED_SCHEMAS = new ConcurrentHashMap<>();
 
   private static final int DECODED_SCHEMA_LIMIT = 1024;
 
-  private static void remember(ByteBuffer message, Schema schema) {
+  /** A schema decoded before, with the size it was checked at. */
+  private record Decoded(Schema schema, WireBounds.SchemaSize size) {}
+
+  private static void remember(ByteBuffer message, Decoded schema) {
     ByteBuffer key = message.duplicate();
     byte[] copy = new byte[key.remaining()];
     key.get(copy);
@@ -229,6 +282,9 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
             loadRecordBatch(message, body);
             metadata = customMetadata(message);
             batchesRead++;
+            if (perTurn) {
+              messages.restartRequest();
+            }
             return true;
           }
           case MessageHeader.DictionaryBatch -> loadDictionary(message, body);
@@ -290,7 +346,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   private void loadRecordBatch(Message message, ArrowBuf body) throws IOException {
     try {
       WireBounds.checkBatch((RecordBatch) message.header(new RecordBatch()), body,
-          root.getSchema().getFields(), "record batch");
+          root.getSchema().getFields(), "record batch", limits);
     } catch (WireFormatException | RuntimeException e) {
       if (body != null) {
         body.close();
@@ -311,7 +367,8 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       DictionaryBatch header = (DictionaryBatch) message.header(new DictionaryBatch());
       Dictionary target = dictionaries.get(header.id());
       if (target != null) {
-        WireBounds.checkBatch(header.data(), body, List.of(target.getVector().getField()), "dictionary batch");
+        WireBounds.checkBatch(header.data(), body, List.of(target.getVector().getField()), "dictionary batch",
+            limits);
       }
     } catch (WireFormatException | RuntimeException e) {
       if (body != null) {

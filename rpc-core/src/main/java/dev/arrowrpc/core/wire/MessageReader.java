@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import dev.arrowrpc.core.WireLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,9 +23,6 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
  * {@link WireFormatException} that shows the bytes it found.
  */
 final class MessageReader {
-  /** Flatbuffer metadata larger than this is not a message (a schema of 100k columns is ~10 MiB). */
-  static final int MAX_METADATA_BYTES = 64 << 20;
-
   private static final int CONTINUATION = MessageSerializer.IPC_CONTINUATION_TOKEN;
 
   /** The buffer a skipped body is read through. */
@@ -41,14 +39,23 @@ final class MessageReader {
 
   private final ReadChannel in;
   private final BufferAllocator allocator;
+  private final WireLimits limits;
   private final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
 
   private boolean endOfInput;
   private boolean inMessage;
+  /** The body bytes read since the request began, against {@link WireLimits#maxRequestBytes()}. */
+  private long requestBytes;
 
-  MessageReader(ReadChannel in, BufferAllocator allocator) {
+  MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits) {
     this.in = in;
     this.allocator = allocator;
+    this.limits = limits;
+  }
+
+  /** Starts counting body bytes against {@link WireLimits#maxRequestBytes()} afresh (a new turn). */
+  void restartRequest() {
+    requestBytes = 0;
   }
 
   /** Whether the last {@link #next()} came back empty because the input ended, not at the marker. */
@@ -75,7 +82,14 @@ final class MessageReader {
     Message message = result.getMessage();
     ArrowBuf body = null;
     if (result.messageHasBody()) {
-      body = readBody(bodyLength(result));
+      long bodyLength = bodyLength(result);
+      if (bodyLength > limits.maxRequestBytes() - requestBytes) {
+        throw new WireFormatException("IPC message body of " + bodyLength + " bytes takes the request past "
+            + limits.maxRequestBytes() + " bytes of message bodies (maxRequestBytes; " + requestBytes
+            + " read before it)");
+      }
+      requestBytes += bodyLength;
+      body = readBody(bodyLength);
     }
     inMessage = false;
     return Optional.of(new Raw(message, body));
@@ -130,9 +144,9 @@ final class MessageReader {
     if (length == 0) {
       return Optional.empty(); // end-of-stream marker
     }
-    if (length < 0 || length > MAX_METADATA_BYTES) {
+    if (length < 0 || length > limits.maxMetadataBytes()) {
       throw new WireFormatException("IPC message metadata length " + Integer.toUnsignedString(length)
-          + " is out of range (at most " + MAX_METADATA_BYTES + " bytes)");
+          + " is out of range (at most " + limits.maxMetadataBytes() + " bytes, maxMetadataBytes)");
     }
     ByteBuffer metadata = ByteBuffer.allocate(length);
     // (a failure to parse the flatbuffer below is reported as malformed, never as a crash)
@@ -151,7 +165,7 @@ final class MessageReader {
     }
   }
 
-  private static long bodyLength(MessageMetadataResult result) throws WireFormatException {
+  private long bodyLength(MessageMetadataResult result) throws WireFormatException {
     long bodyLength;
     try {
       bodyLength = result.getMessageBodyLength();
@@ -161,9 +175,9 @@ final class MessageReader {
     if (bodyLength < 0) {
       throw new WireFormatException("IPC message declares a negative body length " + bodyLength);
     }
-    if (bodyLength > WireBounds.MAX_BODY_BYTES) {
+    if (bodyLength > limits.maxBodyBytes()) {
       throw new WireFormatException("IPC message declares a body of " + bodyLength
-          + " bytes (at most " + WireBounds.MAX_BODY_BYTES + " bytes per message)");
+          + " bytes (at most " + limits.maxBodyBytes() + " bytes per message, maxBodyBytes)");
     }
     return bodyLength;
   }

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import dev.arrowrpc.core.WireLimits;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -24,49 +25,34 @@ import org.apache.arrow.vector.types.pojo.Field;
  * The checks every length, count, offset and depth read from the wire passes before Arrow is given
  * it, so that a small message cannot make the reader allocate from a number it merely declares.
  *
- * <p>The limits, with their defaults:
- *
- * <ul>
- *   <li>{@link #MAX_BODY_BYTES} (4 GiB, room for the reference suite's 2 GiB + 1 byte cell): the
- *       largest message body accepted. A body is read into a
- *       buffer that grows with the bytes that actually arrive ({@link #BODY_CHUNK_BYTES}, 8 MiB, at
- *       first), so a declared length never allocates more than twice what was received.
- *   <li>{@link #MAX_ROWS_PER_BATCH} (2^26, 67,108,864): the most rows a record batch, or any field
- *       node in it, may declare.
- *   <li>{@link #MAX_NESTING_DEPTH} (64): how deeply a schema's types may nest (a list of a list is
- *       depth 2).
- *   <li>{@link #MAX_SCHEMA_FIELDS} (65,536): the most fields, nested ones included, in a schema.
- *   <li>{@link #MAX_IMPLIED_BYTES} (16 MiB): how many bytes of validity bitmaps Arrow may create
- *       for columns that sent none (no nulls, or all nulls), beyond the size of the body itself.
- * </ul>
+ * <p>The limits are a {@link WireLimits} (see there for each and its default): the body size, the
+ * rows per batch, the nesting depth, the fields per schema and the validity bytes Arrow may create
+ * for columns that sent none. A body is read into a buffer that grows with the bytes that actually
+ * arrive ({@link #BODY_CHUNK_BYTES}, 8 MiB, at first), so a declared length never allocates more
+ * than twice what was received.
  *
  * <p>A record batch is checked against the buffers that arrived: every buffer lies inside the body;
  * the nodes and buffers are exactly as many as the schema needs; each top-level node declares the
  * batch's row count; a validity bitmap that is used holds a bit per row; a fixed-width data buffer
  * holds every value; an offsets buffer holds an offset per row plus one, starts at or above zero,
- * never decreases, and ends inside its data buffer (or its child's values). Each failure is a
+ * never decreases, and ends inside its data buffer (or its child's values); each valid view of a
+ * Utf8View or BinaryView column that is not inline (over 12 bytes) names one of the column's
+ * variadic buffers and lies inside it; each valid list view's offset and size are not negative and
+ * its child holds their furthest end; a run-end encoded column's run ends are not null, increase
+ * strictly from at least 1 and cover its length, and its values hold one per run. Each failure is a
  * {@link WireFormatException} naming the field and the limit.
  */
 final class WireBounds {
   private WireBounds() {}
 
-  /** The largest message body accepted, in bytes. */
-  static final long MAX_BODY_BYTES = 1L << 32;
-
   /** A body up to this size is allocated at once; a larger one grows as its bytes arrive. */
   static final long BODY_CHUNK_BYTES = 8L << 20;
 
-  /** The most rows a record batch or a field node may declare. */
-  static final long MAX_ROWS_PER_BATCH = 1L << 26;
+  /** The size of one view of a Utf8View or BinaryView column. */
+  private static final int VIEW_BYTES = 16;
 
-  /** How deeply a schema's types may nest. */
-  static final int MAX_NESTING_DEPTH = 64;
-
-  /** The most fields, nested ones included, a schema may hold. */
-  static final int MAX_SCHEMA_FIELDS = 1 << 16;
-
-  /** Validity bytes Arrow may create for columns that sent none, beyond the body's size. */
-  static final long MAX_IMPLIED_BYTES = 16L << 20;
+  /** The longest value a view holds inline, with no variadic buffer. */
+  private static final int VIEW_INLINE_BYTES = 12;
 
   // ------------------------------------------------------------------ schemas
 
@@ -75,15 +61,18 @@ final class WireBounds {
    * the parameters of each type, walked with an explicit stack.
    *
    * @param schema the flatbuffer schema
+   * @param limits the bounds
+   * @return how many fields the schema holds and how deeply they nest
    * @throws WireFormatException naming the first field that breaks a bound
    */
-  static void checkSchema(org.apache.arrow.flatbuf.Schema schema) throws WireFormatException {
+  static SchemaSize checkSchema(org.apache.arrow.flatbuf.Schema schema, WireLimits limits) throws WireFormatException {
     record Pending(org.apache.arrow.flatbuf.Field field, int depth, String path) {}
     Deque<Pending> stack = new ArrayDeque<>();
     for (int i = schema.fieldsLength() - 1; i >= 0; i--) {
       stack.push(new Pending(schema.fields(i), 1, null));
     }
     int count = 0;
+    int deepest = 0;
     while (!stack.isEmpty()) {
       Pending next = stack.pop();
       org.apache.arrow.flatbuf.Field field = next.field();
@@ -91,18 +80,27 @@ final class WireBounds {
         throw new WireFormatException("schema has a missing field entry");
       }
       String path = next.path() == null ? quoted(field) : next.path() + "." + quoted(field);
-      if (++count > MAX_SCHEMA_FIELDS) {
-        throw new WireFormatException(
-            "schema has more than " + MAX_SCHEMA_FIELDS + " fields (the limit on fields per schema)");
+      if (++count > limits.maxSchemaFields()) {
+        throw new WireFormatException("schema has more than " + limits.maxSchemaFields()
+            + " fields (the limit on fields per schema, maxSchemaFields=" + limits.maxSchemaFields() + ")");
       }
-      if (next.depth() > MAX_NESTING_DEPTH) {
-        throw new WireFormatException("field " + path + " is nested more than " + MAX_NESTING_DEPTH
-            + " levels deep (the limit on type nesting)");
+      if (next.depth() > limits.maxNestingDepth()) {
+        throw new WireFormatException("field " + path + " is nested more than " + limits.maxNestingDepth()
+            + " levels deep (the limit on type nesting, maxNestingDepth=" + limits.maxNestingDepth() + ")");
       }
+      deepest = Math.max(deepest, next.depth());
       checkType(field, path);
       for (int i = field.childrenLength() - 1; i >= 0; i--) {
         stack.push(new Pending(field.children(i), next.depth() + 1, path));
       }
+    }
+    return new SchemaSize(count, deepest);
+  }
+
+  /** A checked schema's field count and nesting depth, to test a remembered schema against other limits. */
+  record SchemaSize(int fields, int depth) {
+    boolean within(WireLimits limits) {
+      return fields <= limits.maxSchemaFields() && depth <= limits.maxNestingDepth();
     }
   }
 
@@ -190,10 +188,11 @@ final class WireBounds {
    * @param fields the fields the batch is loaded into, in memory format (dictionary columns as
    *     their index type)
    * @param what what the batch is, for messages ("record batch", "dictionary batch")
+   * @param limits the bounds
    * @throws WireFormatException naming the field and the bound it breaks
    */
-  static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what)
-      throws WireFormatException {
+  static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
+      WireLimits limits) throws WireFormatException {
     if (batch == null) {
       throw new WireFormatException(what + " message has no header");
     }
@@ -201,9 +200,9 @@ final class WireBounds {
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
     long rows = batch.length();
-    if (rows < 0 || rows > MAX_ROWS_PER_BATCH) {
+    if (rows < 0 || rows > limits.maxRowsPerBatch()) {
       throw new WireFormatException(what + " declares " + rows + " rows (at most "
-          + MAX_ROWS_PER_BATCH + " rows per batch)");
+          + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.capacity();
     int bufferCount = batch.buffersLength();
@@ -217,11 +216,7 @@ final class WireBounds {
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
     }
-    if (fields.stream().anyMatch(WireBounds::unchecked)) {
-      // view and run-end layouts carry variadic buffers; their rows are bounded above
-      return;
-    }
-    Walk walk = new Walk(batch, body, what);
+    Walk walk = new Walk(batch, body, what, limits);
     for (Field field : fields) {
       walk.field(field, rows, true, "'" + field.getName() + "'");
     }
@@ -229,19 +224,11 @@ final class WireBounds {
       throw new WireFormatException(what + " has " + batch.nodesLength() + " field nodes and " + bufferCount
           + " buffers, but its schema needs " + walk.node + " and " + walk.buffer);
     }
-    if (walk.implied > MAX_IMPLIED_BYTES + bodyLength) {
+    if (walk.implied > limits.maxImpliedBytes() + bodyLength) {
       throw new WireFormatException(what + " of " + rows + " rows would need " + walk.implied
-          + " bytes of validity bitmaps it did not send (at most " + MAX_IMPLIED_BYTES
-          + " beyond its body of " + bodyLength + " bytes)");
+          + " bytes of validity bitmaps it did not send (at most " + limits.maxImpliedBytes()
+          + " beyond its body of " + bodyLength + " bytes, maxImpliedBytes)");
     }
-  }
-
-  private static boolean unchecked(Field field) {
-    ArrowType.ArrowTypeID id = field.getType().getTypeID();
-    return switch (id) {
-      case Utf8View, BinaryView, ListView, LargeListView, RunEndEncoded -> true;
-      default -> field.getChildren().stream().anyMatch(WireBounds::unchecked);
-    };
   }
 
   /** The walk over a batch's nodes and buffers in schema order. */
@@ -249,16 +236,20 @@ final class WireBounds {
     private final RecordBatch batch;
     private final ArrowBuf body;
     private final String what;
+    private final WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
     private final Buffer flatBuffer = new Buffer();
     int node;
     int buffer;
+    /** The next entry of the batch's variadic buffer counts (one per view column). */
+    int variadic;
     long implied;
 
-    Walk(RecordBatch batch, ArrowBuf body, String what) {
+    Walk(RecordBatch batch, ArrowBuf body, String what, WireLimits limits) {
       this.batch = batch;
       this.body = body;
       this.what = what;
+      this.limits = limits;
     }
 
     /**
@@ -276,9 +267,9 @@ final class WireBounds {
       batch.nodes(flatNode, node++);
       long length = flatNode.length();
       long nulls = flatNode.nullCount();
-      if (length < 0 || length > MAX_ROWS_PER_BATCH) {
+      if (length < 0 || length > limits.maxRowsPerBatch()) {
         throw new WireFormatException("field " + path + " declares " + length + " values (at most "
-            + MAX_ROWS_PER_BATCH + " per batch)");
+            + limits.maxRowsPerBatch() + " per batch, maxRowsPerBatch)");
       }
       if (top && length != least) {
         throw new WireFormatException("field " + path + " declares " + length + " values in a " + what
@@ -307,18 +298,36 @@ final class WireBounds {
         sizes[i] = flatBuffer.length();
         buffers[i] = body;
       }
+      long[] variadicSizes = new long[0];
+      if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView) {
+        variadicSizes = variadicBuffers(path);
+      }
       long lastOffset = -1;
+      long validityStart = layouts.isEmpty() ? 0 : starts[0];
+      if (type instanceof ArrowType.ListView || type instanceof ArrowType.LargeListView) {
+        int width = type instanceof ArrowType.ListView ? 4 : 8;
+        long needed = (length * width);
+        checkValidity(path, sizes[0], nulls, length);
+        if (sizes[1] < needed) {
+          throw short_(path, "offsets buffer", sizes[1], needed, length);
+        }
+        if (sizes[2] < needed) {
+          throw short_(path, "sizes buffer", sizes[2], needed, length);
+        }
+        lastOffset = listViews(path, starts[1], starts[2], width, validityStart, nulls, length);
+        layouts = List.of();
+      }
       for (int i = 0; i < layouts.size(); i++) {
         BufferLayout layout = layouts.get(i);
         long size = sizes[i];
         switch (layout.getType()) {
-          case VALIDITY -> {
-            long needed = (length + 7) / 8;
-            if (nulls == 0 || nulls == length) {
-              implied += needed; // Arrow makes its own bitmap for these
-            } else if (size < needed) {
-              throw short_(path, "validity bitmap", size, needed, length);
+          case VALIDITY -> checkValidity(path, size, nulls, length);
+          case VIEWS -> {
+            long needed = length * VIEW_BYTES;
+            if (size < needed) {
+              throw short_(path, "views buffer", size, needed, length);
             }
+            views(path, starts[i], variadicSizes, validityStart, nulls, length);
           }
           case DATA, TYPE -> {
             if (i > 0 && layouts.get(i - 1).getType() == BufferLayout.BufferType.OFFSET) {
@@ -353,6 +362,10 @@ final class WireBounds {
         }
       }
       List<Field> children = field.getChildren();
+      if (type instanceof ArrowType.RunEndEncoded) {
+        runEndEncoded(field, path, length);
+        return length;
+      }
       for (Field child : children) {
         String childPath = path + "." + "'" + child.getName() + "'";
         long childLeast;
@@ -361,7 +374,8 @@ final class WireBounds {
           childLeast = length;
         } else if (type instanceof ArrowType.FixedSizeList fixed) {
           childLeast = length * fixed.getListSize();
-        } else if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map) {
+        } else if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map
+            || type instanceof ArrowType.ListView || type instanceof ArrowType.LargeListView) {
           childLeast = Math.max(lastOffset, 0);
         } else {
           childLeast = 0;
@@ -369,6 +383,147 @@ final class WireBounds {
         field(child, childLeast, false, childPath);
       }
       return length;
+    }
+
+    private void checkValidity(String path, long size, long nulls, long length) throws WireFormatException {
+      long needed = (length + 7) / 8;
+      if (nulls == 0 || nulls == length) {
+        implied += needed; // Arrow makes its own bitmap for these
+      } else if (size < needed) {
+        throw short_(path, "validity bitmap", size, needed, length);
+      }
+    }
+
+    /** Whether slot {@code i} is valid (not null), by the node's null count and its bitmap. */
+    private boolean valid(long validityStart, long nulls, long length, long i) {
+      if (nulls == 0) {
+        return true;
+      }
+      if (nulls == length) {
+        return false;
+      }
+      return (body.getByte(validityStart + (i >> 3)) >> (i & 7) & 1) != 0;
+    }
+
+    /** Takes a view column's variadic data buffers; returns their sizes. */
+    private long[] variadicBuffers(String path) throws WireFormatException {
+      if (variadic >= batch.variadicBufferCountsLength()) {
+        throw new WireFormatException("field " + path + " is a view column, but the " + what
+            + " gives no count of its variadic data buffers");
+      }
+      long count = batch.variadicBufferCounts(variadic++);
+      if (count < 0 || count > batch.buffersLength() - buffer) {
+        throw new WireFormatException("field " + path + " declares " + count + " variadic data buffers, but the "
+            + what + " has " + (batch.buffersLength() - buffer) + " buffers left");
+      }
+      long[] sizes = new long[(int) count];
+      for (int k = 0; k < count; k++) {
+        batch.buffers(flatBuffer, buffer++);
+        sizes[k] = flatBuffer.length();
+      }
+      return sizes;
+    }
+
+    /**
+     * Checks each valid 16-byte view: a length not below zero, and when the value is not inline
+     * (longer than 12 bytes) a buffer index among the variadic buffers and an offset and length
+     * inside that buffer.
+     */
+    private void views(String path, long start, long[] variadicSizes, long validityStart, long nulls, long length)
+        throws WireFormatException {
+      for (long i = 0; i < length; i++) {
+        if (!valid(validityStart, nulls, length, i)) {
+          continue;
+        }
+        long at = start + i * VIEW_BYTES;
+        int size = body.getInt(at);
+        if (size < 0) {
+          throw new WireFormatException("field " + path + " has a view of length " + size + " at index " + i
+              + ", below zero");
+        }
+        if (size <= VIEW_INLINE_BYTES) {
+          continue;
+        }
+        int index = body.getInt(at + 8);
+        long offset = body.getInt(at + 12);
+        if (index < 0 || index >= variadicSizes.length) {
+          throw new WireFormatException("field " + path + " has a view at index " + i + " into variadic buffer "
+              + index + ", but the column has " + variadicSizes.length);
+        }
+        if (offset < 0 || offset + size > variadicSizes[index]) {
+          throw new WireFormatException("field " + path + " has a view at index " + i + " of " + size
+              + " bytes at offset " + offset + " past the end of its variadic buffer " + index + " of "
+              + variadicSizes[index] + " bytes");
+        }
+      }
+    }
+
+    /**
+     * Checks each valid list view's offset and size: neither below zero; returns the furthest end
+     * (offset + size), which the child must reach.
+     */
+    private long listViews(String path, long offsets, long sizes, int width, long validityStart, long nulls,
+        long length) throws WireFormatException {
+      long furthest = 0;
+      for (long i = 0; i < length; i++) {
+        if (!valid(validityStart, nulls, length, i)) {
+          continue;
+        }
+        long offset = width == 4 ? body.getInt(offsets + i * 4) : body.getLong(offsets + i * 8);
+        long size = width == 4 ? body.getInt(sizes + i * 4) : body.getLong(sizes + i * 8);
+        if (offset < 0 || size < 0 || size > limits.maxRowsPerBatch() || offset > limits.maxRowsPerBatch() - size) {
+          throw new WireFormatException("field " + path + " has a list view at index " + i + " with offset "
+              + offset + " and size " + size + (offset < 0 || size < 0 ? ", below zero"
+                  : ", past " + limits.maxRowsPerBatch() + " values (maxRowsPerBatch)"));
+        }
+        furthest = Math.max(furthest, offset + size);
+      }
+      return furthest;
+    }
+
+    /**
+     * Checks a run-end encoded column: its run ends (not null) strictly increase from at least 1,
+     * and the last covers the column's length; its values hold a value per run.
+     */
+    private void runEndEncoded(Field field, String path, long length) throws WireFormatException {
+      List<Field> children = field.getChildren();
+      if (children.size() != 2) {
+        throw new WireFormatException("field " + path + " is run-end encoded with " + children.size()
+            + " children (2 needed: run ends and values)");
+      }
+      Field ends = children.get(0);
+      int width = ends.getType() instanceof ArrowType.Int integer ? integer.getBitWidth() / 8 : 0;
+      if (width != 2 && width != 4 && width != 8) {
+        throw new WireFormatException("field " + path + " has run ends of type " + ends.getType()
+            + " (int16, int32 or int64 are valid)");
+      }
+      String endsPath = path + ".'" + ends.getName() + "'";
+      int endsNode = node;
+      int endsBuffer = buffer;
+      long runs = field(ends, 0, false, endsPath);
+      batch.nodes(flatNode, endsNode);
+      if (flatNode.nullCount() != 0) {
+        throw new WireFormatException("field " + endsPath + " declares " + flatNode.nullCount()
+            + " null run ends (run ends cannot be null)");
+      }
+      batch.buffers(flatBuffer, endsBuffer + 1);
+      long start = flatBuffer.offset();
+      long previous = 0;
+      for (long j = 0; j < runs; j++) {
+        long at = start + j * width;
+        long end = width == 2 ? body.getShort(at) : width == 4 ? body.getInt(at) : body.getLong(at);
+        if (end <= previous) {
+          throw new WireFormatException("field " + endsPath + " has run end " + end + " at index " + j
+              + (j == 0 ? ", below 1" : ", not above the run end " + previous + " before it"));
+        }
+        previous = end;
+      }
+      if (length > 0 && previous < length) {
+        throw new WireFormatException("field " + endsPath + " ends its last run at " + previous + ", short of the "
+            + length + " values of the column");
+      }
+      Field values = children.get(1);
+      field(values, runs, false, path + ".'" + values.getName() + "'");
     }
 
     /** Checks an offsets buffer: non-negative, never decreasing; returns the last offset. */

@@ -155,8 +155,8 @@ class WireBoundsTest {
   void aBatchClaiming2To27RowsIsRefusedBeforeAnyAllocation() throws Exception {
     WireFormatException e = refused(lyingLongs(1L << 27));
     // over the row limit first; just under it, the data buffer is too short
-    assertMentions(e, "134217728", String.valueOf(WireBounds.MAX_ROWS_PER_BATCH));
-    WireFormatException shortData = refused(lyingLongs(WireBounds.MAX_ROWS_PER_BATCH));
+    assertMentions(e, "134217728", String.valueOf(dev.arrowrpc.core.WireLimits.DEFAULT_MAX_ROWS_PER_BATCH));
+    WireFormatException shortData = refused(lyingLongs(dev.arrowrpc.core.WireLimits.DEFAULT_MAX_ROWS_PER_BATCH));
     assertMentions(shortData, "'x'", "data buffer holds 8 bytes");
   }
 
@@ -222,7 +222,7 @@ class WireBoundsTest {
       patched++;
     }
     assertTrue(patched >= 1);
-    assertMentions(refused(over), "1099511627776", String.valueOf(WireBounds.MAX_BODY_BYTES));
+    assertMentions(refused(over), "1099511627776", String.valueOf(dev.arrowrpc.core.WireLimits.DEFAULT_MAX_BODY_BYTES));
     // 1 GiB declared, a few bytes sent: truncation, after at most a chunk of allocation
     assertMentions(refused(under), "truncated");
   }
@@ -356,7 +356,7 @@ class WireBoundsTest {
   void aCellClaiming2To28RowsIsATypedErrorAndTheConnectionGoesOn() throws Exception {
     ByteArrayOutputStream requests = new ByteArrayOutputStream();
     requests.write(rowsOf(lyingLongs(1L << 28)));
-    requests.write(rowsOf(lyingLongs(WireBounds.MAX_ROWS_PER_BATCH)));
+    requests.write(rowsOf(lyingLongs(dev.arrowrpc.core.WireLimits.DEFAULT_MAX_ROWS_PER_BATCH)));
     byte[] text = stream(TEXT, 1, List.of(new ArrowFieldNode(1, 0)),
         List.of(new byte[0], ints(0, 1 << 30), new byte[] {'a'}));
     requests.write(rowsOf(text));

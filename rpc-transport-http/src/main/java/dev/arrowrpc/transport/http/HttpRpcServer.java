@@ -164,7 +164,7 @@ public final class HttpRpcServer implements AutoCloseable {
   /** The configuration the request handler reads. */
   record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
       Optional<Cors> cors, boolean landingPage, boolean describePage, ProxyAuth proxyAuth,
-      Optional<ServeStartHook> serveStart, Uploads uploads) {}
+      Optional<ServeStartHook> serveStart, Uploads uploads, Duration bodyTimeout) {}
 
   /**
    * Client-side externalization: the provider behind {@code __upload_url__/init}, if any, and the
@@ -180,6 +180,8 @@ public final class HttpRpcServer implements AutoCloseable {
     public static final int DEFAULT_READ_TIMEOUT_SECONDS = 30;
     /** The default {@link #idleTimeout(Duration)}, in seconds. */
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+    /** The default {@link #bodyTimeout(Duration)}, in seconds. */
+    public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 60;
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
 
@@ -201,6 +203,7 @@ public final class HttpRpcServer implements AutoCloseable {
     private Duration drainTimeout = Duration.ofSeconds(30);
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration bodyTimeout = Duration.ofSeconds(DEFAULT_BODY_TIMEOUT_SECONDS);
     private ProxyProofConfig proxyProof;
     private List<String> proxyAuthHeaders = List.of();
     private ServeStartHook serveStart;
@@ -461,7 +464,9 @@ public final class HttpRpcServer implements AutoCloseable {
 
     /**
      * Sets how long a connection may wait for more bytes of a request it has started to send: its
-     * headers (Undertow's {@code REQUEST_PARSE_TIMEOUT}) or its body (XNIO's {@code READ_TIMEOUT}).
+     * headers, which must all arrive within it (Undertow's {@code REQUEST_PARSE_TIMEOUT}, a total),
+     * or the next bytes of its body (XNIO's {@code READ_TIMEOUT}, per wait; see {@link
+     * #bodyTimeout(Duration)} for the total).
      * When it passes, the server closes the connection, so a client trickling a request cannot hold a
      * worker thread. Default {@value #DEFAULT_READ_TIMEOUT_SECONDS} s; {@link Duration#ZERO} disables.
      *
@@ -484,6 +489,23 @@ public final class HttpRpcServer implements AutoCloseable {
      */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long a request body may take to arrive whole, from when its headers are read. The
+     * read timeout bounds each wait for more bytes; this bounds their sum, so a client that sends a
+     * {@code Content-Length} and then a byte every few seconds cannot hold a worker thread. A body
+     * still arriving when it passes is answered {@code 408} with a JSON body ({@code title}, {@code
+     * description}) and the connection is closed; the check runs as bytes arrive, so the answer comes
+     * at the first byte after the deadline (or when the read timeout ends the wait). Default {@value
+     * #DEFAULT_BODY_TIMEOUT_SECONDS} s; {@link Duration#ZERO} disables.
+     *
+     * @param timeout the body timeout
+     * @return this builder
+     */
+    public Builder bodyTimeout(Duration timeout) {
+      this.bodyTimeout = nonNegative(timeout, "bodyTimeout");
       return this;
     }
 
@@ -576,7 +598,7 @@ public final class HttpRpcServer implements AutoCloseable {
           Optional.ofNullable(cors), landingPage, describePage,
           ProxyAuth.of(proxyProof == null || !proxyProof.enabled()
               ? Optional.empty() : Optional.of(new ProxyProofGate(proxyProof)), proxyAuthHeaders),
-          Optional.ofNullable(serveStart), new Uploads(Optional.ofNullable(uploadUrls), maxUploadBytes));
+          Optional.ofNullable(serveStart), new Uploads(Optional.ofNullable(uploadUrls), maxUploadBytes), bodyTimeout);
       Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
       RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings,

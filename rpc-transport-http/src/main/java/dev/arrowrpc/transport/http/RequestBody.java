@@ -2,7 +2,10 @@ package dev.arrowrpc.transport.http;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
+import io.undertow.server.HttpServerExchange;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
@@ -10,7 +13,10 @@ import java.util.zip.GZIPInputStream;
  * A request body as the dispatcher reads it: decoded from its content encoding as it is read, and
  * bounded twice, on the bytes received and on the bytes decoded, so an oversized body or a
  * decompression bomb is stopped as soon as it crosses the limit instead of being inflated whole.
- * The first problem is remembered, so the server can answer it (413 or 400) even when the reader
+ * It is bounded in time too: a body that has not arrived whole within the body timeout (a client
+ * that sends a {@code Content-Length} and then trickles bytes, each within the read timeout) stops
+ * at the first read after the deadline, and is answered 408 with the connection closed. The first
+ * problem is remembered, so the server can answer it (413, 400 or 408) even when the reader
  * reported it as a malformed stream.
  */
 final class RequestBody extends InputStream {
@@ -19,7 +25,9 @@ final class RequestBody extends InputStream {
     /** More than the limit was received or decoded. */
     TOO_LARGE,
     /** The body could not be decoded from its content encoding. */
-    UNDECODABLE
+    UNDECODABLE,
+    /** The body did not arrive whole within the body timeout. */
+    TOO_SLOW
   }
 
   /** Reading stopped because of a {@link Problem}. */
@@ -34,6 +42,8 @@ final class RequestBody extends InputStream {
   private final InputStream raw;
   private final Encodings.Codec codec;
   private final long limit;
+  private final long deadline;
+  private final Duration timeout;
   private InputStream decoded;
   private long received;
   private long produced;
@@ -48,9 +58,39 @@ final class RequestBody extends InputStream {
    * @param limit the most bytes accepted, received and decoded alike
    */
   RequestBody(InputStream raw, Encodings.Codec codec, long limit) {
+    this(raw, codec, limit, Duration.ZERO);
+  }
+
+  /**
+   * Wraps a body that must arrive within a time.
+   *
+   * @param raw the bytes as received
+   * @param codec the content encoding, or null for none
+   * @param limit the most bytes accepted, received and decoded alike
+   * @param timeout how long, from now, the whole body may take to arrive ({@link Duration#ZERO}: no bound)
+   */
+  RequestBody(InputStream raw, Encodings.Codec codec, long limit, Duration timeout) {
     this.raw = raw;
     this.codec = codec;
     this.limit = limit;
+    this.timeout = timeout;
+    this.deadline = System.nanoTime() + (timeout.isZero() ? 0 : timeout.toNanos());
+  }
+
+  /**
+   * Answers a body refused for a problem other than its size: 408 (closing the connection) when it
+   * came too slowly, 400 when it could not be decoded.
+   *
+   * @param exchange the exchange to answer
+   * @throws IOException when the answer cannot be sent
+   */
+  void refuse(HttpServerExchange exchange) throws IOException {
+    if (problem == Problem.TOO_SLOW) {
+      exchange.setPersistent(false);
+      Responses.json(exchange, 408, Map.of("title", "Request Timeout", "description", detail));
+    } else {
+      Responses.json(exchange, 400, Map.of("title", "Decompression Error", "description", detail));
+    }
   }
 
   /** The problem that stopped reading, if any. */
@@ -140,6 +180,13 @@ final class RequestBody extends InputStream {
     }
   }
 
+  private void checkDeadline() throws BodyException {
+    if (!timeout.isZero() && System.nanoTime() - deadline > 0) {
+      throw fail(Problem.TOO_SLOW, "Request body did not arrive within the server's body_timeout of "
+          + timeout.toMillis() + " ms (" + received + " bytes received)");
+    }
+  }
+
   /** The received bytes, counted against the limit; never closes the exchange's stream. */
   private final class Counted extends InputStream {
     @Override
@@ -151,7 +198,11 @@ final class RequestBody extends InputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+      checkDeadline();
       int n = raw.read(buffer, offset, length);
+      if (n >= 0) {
+        checkDeadline();
+      }
       if (n > 0) {
         received += n;
         if (received > limit) {

@@ -265,7 +265,7 @@ final class RpcHttpHandler implements HttpHandler {
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
     ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
     RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange));
-    try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes())) {
+    try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes(), settings.bodyTimeout())) {
       RequestHandler.Status status;
       try {
         status = uploads.isPresent() && UploadUrlRoute.matches(route.protocol(), route.method())
@@ -329,7 +329,7 @@ final class RpcHttpHandler implements HttpHandler {
       drainBeforeRefusing(exchange);
       tooLarge(exchange, body.detail());
     } else {
-      Responses.json(exchange, 400, Map.of("title", "Decompression Error", "description", body.detail()));
+      body.refuse(exchange);
     }
   }
 
