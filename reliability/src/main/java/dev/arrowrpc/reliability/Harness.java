@@ -213,6 +213,15 @@ final class Harness implements AutoCloseable {
     return verdict.build();
   }
 
+  /**
+   * Judges the worker after a scenario's case whose answer the scenario judged itself: a valid request
+   * answered (on a fresh connection), no escaped trace since {@code escapedBefore}, allocators back
+   * to zero, peak memory within the bound.
+   */
+  Verdict judge(Verdict.Builder verdict, int escapedBefore) {
+    return afterwards(verdict, escapedBefore, probe());
+  }
+
   private void noteEscapes(Verdict.Builder verdict, int escapedBefore) {
     // stderr is read by another thread: give its lines a moment to arrive
     int escaped = worker.escapedLines();
