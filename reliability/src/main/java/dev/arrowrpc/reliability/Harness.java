@@ -174,11 +174,6 @@ final class Harness implements AutoCloseable {
     settle();
   }
 
-  /** The judged "afterwards" of a scenario's case: a valid request on a new connection, escapes, leak, memory. */
-  Verdict judge(Verdict.Builder verdict, int escapedBefore) {
-    return afterwards(verdict, escapedBefore, probe());
-  }
-
   /** The answer judged against what the case allows. */
   private Verdict.Builder judgeAnswer(Case c, Answer answer) {
     Verdict.Builder verdict = new Verdict.Builder(answer);
@@ -223,6 +218,15 @@ final class Harness implements AutoCloseable {
     }
     worker.resetPeak();
     return verdict.build();
+  }
+
+  /**
+   * Judges the worker after a scenario's case whose answer the scenario judged itself: a valid request
+   * answered (on a fresh connection), no escaped trace since {@code escapedBefore}, allocators back
+   * to zero, peak memory within the bound.
+   */
+  Verdict judge(Verdict.Builder verdict, int escapedBefore) {
+    return afterwards(verdict, escapedBefore, probe());
   }
 
   private void noteEscapes(Verdict.Builder verdict, int escapedBefore) {

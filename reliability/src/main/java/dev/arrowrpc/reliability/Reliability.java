@@ -55,6 +55,7 @@ public final class Reliability {
     List<CaseSource> sources = new ArrayList<>(Malformed.sources());
     List<Scenario> scenarios = new ArrayList<>();
     scenarios.addAll(Faults.scenarios());
+    scenarios.addAll(HttpAbuse.scenarios());
     for (Surface surface : options.surfaces()) {
       long started = System.nanoTime();
       Random random = new Random(options.seed() ^ surface.ordinal() * 0x9E3779B97F4A7C15L);

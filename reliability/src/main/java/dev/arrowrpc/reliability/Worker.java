@@ -34,6 +34,16 @@ final class Worker implements AutoCloseable {
   private static final Pattern ESCAPED = Pattern.compile(
       "^\\s+at [\\w$.]+\\(|Exception in thread|OutOfMemoryError|StackOverflowError|# A fatal error");
 
+  /** The HTTP worker's stream-token key (hex), fixed so the harness can forge authentic tokens. */
+  static final String TOKEN_KEY_HEX = "5eed".repeat(16);
+  /**
+   * The HTTP worker's request limit: well below the 256 MiB default, so a body or bomb just past it
+   * is cheap to send and decode, and a worker that holds a few times the limit stays inside the
+   * harness's memory bound (at the default, one such case leaves the worker's RSS ~600 MiB up for
+   * the rest of the run, and every later case would fail on memory).
+   */
+  static final long HTTP_MAX_REQUEST_BYTES = 32L << 20;
+
   private final Surface surface;
   private final Path launcher;
   private final Path scratch;
@@ -41,6 +51,7 @@ final class Worker implements AutoCloseable {
   private String address;
   private final AtomicInteger escapedLines = new AtomicInteger();
   private final List<String> escapedSamples = new ArrayList<>();
+  private final java.util.ArrayDeque<String> recentLines = new java.util.ArrayDeque<>();
   private Link pipeLink;
 
   private Worker(Surface surface, Path launcher, Path scratch) {
@@ -73,7 +84,8 @@ final class Worker implements AutoCloseable {
         command.addAll(List.of("--unix", socket.toString()));
       }
       case TCP -> command.addAll(List.of("--tcp", "127.0.0.1:0"));
-      case HTTP -> command.addAll(List.of("--http", "0"));
+      case HTTP -> command.addAll(List.of("--http", "0", "--token-key", TOKEN_KEY_HEX,
+          "--max-request-bytes", Long.toString(HTTP_MAX_REQUEST_BYTES)));
     }
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putIfAbsent("CONFORMANCE_WORKER_JAVA_OPTS", "");
@@ -98,6 +110,12 @@ final class Worker implements AutoCloseable {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
+        synchronized (recentLines) {
+          if (recentLines.size() == 80) {
+            recentLines.removeFirst();
+          }
+          recentLines.addLast(line);
+        }
         if (ESCAPED.matcher(line).find()) {
           escapedLines.incrementAndGet();
           synchronized (escapedSamples) {
@@ -115,6 +133,13 @@ final class Worker implements AutoCloseable {
   /** How many stderr lines so far showed an escaped exception. */
   int escapedLines() {
     return escapedLines.get();
+  }
+
+  /** The last stderr lines (up to 80), for a report on a failed case. */
+  List<String> recentLines() {
+    synchronized (recentLines) {
+      return List.copyOf(recentLines);
+    }
   }
 
   List<String> escapedSamples() {
