@@ -59,7 +59,7 @@ public final class HttpTransport implements RequestTransport {
       url.addPathSegment(segment);
     }
     byte[] payload = compressRequests ? Zstd.compress(body, 1) : body;
-    Request.Builder request = new Request.Builder().url(url.build()).post(RequestBody.create(payload, ARROW));
+    Request.Builder request = new Request.Builder().url(url.build()).post(new OneShot(payload));
     headers.forEach(request::header);
     if (compressRequests) {
       request.header("Content-Encoding", "zstd");
@@ -82,6 +82,40 @@ public final class HttpTransport implements RequestTransport {
     if (ownsClient) {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
+    }
+  }
+
+  /**
+   * A request body OkHttp must not send twice: once a request went out, a dropped connection may
+   * mean the server ran the call, so resending it (OkHttp's default after a failure on a kept-alive
+   * connection) could run a call that changes state twice. A connection found dead before anything
+   * was sent is still retried; after that the caller sees a TransportError.
+   */
+  private static final class OneShot extends RequestBody {
+    private final byte[] payload;
+
+    OneShot(byte[] payload) {
+      this.payload = payload;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return ARROW;
+    }
+
+    @Override
+    public long contentLength() {
+      return payload.length;
+    }
+
+    @Override
+    public void writeTo(okio.BufferedSink sink) throws IOException {
+      sink.write(payload);
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return true;
     }
   }
 

@@ -1,0 +1,112 @@
+package dev.arrowrpc.transport.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.RpcService;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call whose request reached the server is never sent again by the client on its own: a server
+ * that takes the whole request and then drops the connection may have run it, so sending it again
+ * could run a call that changes state twice. The caller gets a TransportError instead.
+ */
+class NoSilentRetryHttpTest {
+  /** A one-method service, only for its proxy. */
+  @RpcService(name = "Counter", version = "1.0.0")
+  interface Counter {
+    long increment(long by);
+  }
+
+  /**
+   * A server that reads whole requests; it answers the first {@code answered} of them with a 404 on
+   * a kept-alive connection, and after that takes each request and closes without an answer.
+   */
+  private static Thread dropAfterReading(ServerSocket server, AtomicInteger requests, int answered) {
+    Thread thread = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket socket = server.accept()) {
+          InputStream in = new BufferedInputStream(socket.getInputStream());
+          while (true) {
+            int length = readHead(in);
+            if (length < 0) {
+              break;
+            }
+            in.readNBytes(length);
+            if (requests.incrementAndGet() <= answered) {
+              socket.getOutputStream().write(("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                  + "Content-Length: 2\r\n\r\nno").getBytes(StandardCharsets.US_ASCII));
+              socket.getOutputStream().flush();
+              continue;
+            }
+            break; // the whole request arrived: drop the connection without an answer
+          }
+        } catch (IOException e) {
+          // closed
+        }
+      }
+    }, "drop-after-reading");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** Reads a request head; its Content-Length, or -1 at the end of input. */
+  private static int readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1) {
+      head.append((char) c);
+      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    if (c == -1) {
+      return -1;
+    }
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    return length;
+  }
+
+  @Test
+  void aRequestDroppedAfterItArrivedIsSentOnce() throws Exception {
+    try (ServerSocket server = new ServerSocket(0)) {
+      AtomicInteger requests = new AtomicInteger();
+      dropAfterReading(server, requests, 0);
+      try (RpcClient client = HttpRpc.connect("http://127.0.0.1:" + server.getLocalPort())) {
+        RpcException failed = assertThrows(RpcException.class, () -> client.proxy(Counter.class).increment(1));
+        assertEquals("TransportError", failed.errorType(), failed.getMessage());
+      }
+      assertEquals(1, requests.get(), "the server received the call this many times");
+    }
+  }
+
+  @Test
+  void aRequestDroppedOnAKeptAliveConnectionIsSentOnce() throws Exception {
+    try (ServerSocket server = new ServerSocket(0)) {
+      AtomicInteger requests = new AtomicInteger();
+      dropAfterReading(server, requests, 1);
+      try (RpcClient client = HttpRpc.connect("http://127.0.0.1:" + server.getLocalPort())) {
+        Counter counter = client.proxy(Counter.class);
+        assertThrows(RpcException.class, () -> counter.increment(1)); // the 404, connection kept
+        RpcException failed = assertThrows(RpcException.class, () -> counter.increment(7));
+        assertEquals("TransportError", failed.errorType(), failed.getMessage());
+      }
+      assertEquals(2, requests.get(), "one request per call");
+    }
+  }
+}
