@@ -138,6 +138,16 @@ final class Harness implements AutoCloseable {
     return afterwards(verdict, escapedBefore, probe());
   }
 
+  /** For scenarios: judges the worker after a case (alive, escapes, the given probe, leaks, peak memory). */
+  Verdict judge(Verdict.Builder verdict, int escapedBefore, Answer probe) {
+    return afterwards(verdict, escapedBefore, probe);
+  }
+
+  /** For scenarios: after a case that hung or ended a stdio worker's input (restarts a stdio worker). */
+  Verdict judgeAbandoned(Verdict.Builder verdict, int escapedBefore) {
+    return restartIfPipe(verdict, escapedBefore);
+  }
+
   private Verdict restartIfPipe(Verdict.Builder verdict, int escapedBefore) {
     if (surface() == Surface.PIPE || !worker.alive()) {
       if (!worker.alive() && surface() != Surface.PIPE) {

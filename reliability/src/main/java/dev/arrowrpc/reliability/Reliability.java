@@ -51,6 +51,8 @@ public final class Reliability {
     Path scratch = Files.createTempDirectory("reliability");
     List<CaseSource> sources = new ArrayList<>(Malformed.sources());
     List<Scenario> scenarios = new ArrayList<>();
+    sources.addAll(Structured.sources());
+    scenarios.add(new Lockstep());
     for (Surface surface : options.surfaces()) {
       long started = System.nanoTime();
       Random random = new Random(options.seed() ^ surface.ordinal() * 0x9E3779B97F4A7C15L);
