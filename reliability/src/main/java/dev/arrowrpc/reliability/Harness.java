@@ -39,6 +39,10 @@ final class Harness implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Worker.Link control;
   private long baselineKb;
+  /** Resident memory after the previous case: a case is judged on the peak it adds above it. */
+  private long residentBeforeKb;
+  /** Arrow bytes the worker held after the previous case (zero unless a case leaked). */
+  private long heldBefore;
 
   Harness(Worker worker, Duration answerTimeout, long memoryBoundKb, Random random) {
     this.worker = worker;
@@ -77,6 +81,8 @@ final class Harness implements AutoCloseable {
       throw new IOException("the worker does not answer a valid request over " + surface().label() + ": " + first);
     }
     baselineKb = worker.rssKb();
+    residentBeforeKb = baselineKb;
+    heldBefore = 0;
     worker.resetPeak();
   }
 
@@ -136,6 +142,16 @@ final class Harness implements AutoCloseable {
       return restartIfPipe(verdict, escapedBefore);
     }
     return afterwards(verdict, escapedBefore, probe());
+  }
+
+  /** For scenarios: judges the worker after a case (alive, escapes, the given probe, leaks, peak memory). */
+  Verdict judge(Verdict.Builder verdict, int escapedBefore, Answer probe) {
+    return afterwards(verdict, escapedBefore, probe);
+  }
+
+  /** For scenarios: after a case that hung or ended a stdio worker's input (restarts a stdio worker). */
+  Verdict judgeAbandoned(Verdict.Builder verdict, int escapedBefore) {
+    return restartIfPipe(verdict, escapedBefore);
   }
 
   private Verdict restartIfPipe(Verdict.Builder verdict, int escapedBefore) {
@@ -205,18 +221,22 @@ final class Harness implements AutoCloseable {
     }
     noteEscapes(verdict, escapedBefore);
     long held = settledAllocation();
-    if (held != 0) {
-      verdict.fail(Verdict.Problem.LEAK, held + " bytes still allocated after the case");
-      if (held < 0) {
-        control = null;
-      }
+    if (held < 0) {
+      verdict.fail(Verdict.Problem.LEAK, "the worker's allocators could not be read after the case");
+      control = null;
+    } else if (held > heldBefore) {
+      verdict.fail(Verdict.Problem.LEAK, (held - heldBefore) + " more bytes allocated after the case ("
+          + held + " in all)");
     }
+    // each case is judged on what it added: an earlier leak is counted once, not against every later case
+    heldBefore = Math.max(held, 0);
     long peak = worker.peakKb();
-    if (peak - baselineKb > memoryBoundKb) {
-      verdict.fail(Verdict.Problem.OVER_MEMORY, "peak RSS " + peak / 1024 + " MiB against a baseline of "
-          + baselineKb / 1024 + " MiB");
+    if (peak - residentBeforeKb > memoryBoundKb) {
+      verdict.fail(Verdict.Problem.OVER_MEMORY, "peak RSS " + peak / 1024 + " MiB, " + (peak - residentBeforeKb) / 1024
+          + " MiB above the " + residentBeforeKb / 1024 + " MiB resident before the case");
     }
     worker.resetPeak();
+    residentBeforeKb = Math.max(worker.rssKb(), baselineKb);
     return verdict.build();
   }
 
@@ -244,7 +264,7 @@ final class Harness implements AutoCloseable {
   /** The allocator's holding, allowing a connection torn down by the case a moment to release. */
   private long settledAllocation() {
     long held = allocated();
-    for (int i = 0; i < 20 && held != 0; i++) {
+    for (int i = 0; i < 20 && held > heldBefore; i++) {
       sleep(50);
       held = allocated();
     }

@@ -54,6 +54,8 @@ public final class Reliability {
     Path scratch = Files.createTempDirectory("reliability");
     List<CaseSource> sources = new ArrayList<>(Malformed.sources());
     List<Scenario> scenarios = new ArrayList<>();
+    sources.addAll(Structured.sources());
+    scenarios.add(new Lockstep());
     scenarios.addAll(Faults.scenarios());
     scenarios.addAll(HttpAbuse.scenarios());
     for (Surface surface : options.surfaces()) {
