@@ -1,15 +1,12 @@
 package dev.arrowrpc.core.reflect;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+import dev.arrowrpc.core.WireLimits;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.WireFormatException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.arrow.vector.ipc.ReadChannel;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -116,10 +113,8 @@ public record MethodInfo(
 
   private static Schema readSchema(byte[] bytes) {
     try {
-      return MessageSerializer.deserializeSchema(new ReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes))));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
+      return IpcStreamReader.readSchemaMessage(bytes, WireLimits.DEFAULT);
+    } catch (WireFormatException e) {
       throw new IllegalArgumentException("not a serialized Arrow schema: " + e.getMessage(), e);
     }
   }

@@ -122,9 +122,24 @@ public final class RowLayout {
    */
   public Object[] decodeRow(List<FieldVector> vectors, int row, ReadContext context) {
     Object[] values = new Object[columns.size()];
-    for (int c = 0; c < columns.size(); c++) {
-      Column column = columns.get(c);
-      values[c] = column.read(vectorFor(vectors, c, column.name()), row, context);
+    int c = 0;
+    try {
+      for (; c < columns.size(); c++) {
+        Column column = columns.get(c);
+        values[c] = column.read(vectorFor(vectors, c, column.name()), row, context);
+      }
+    } catch (RuntimeException | Error e) {
+      // the values decoded before the failure may own Arrow memory (a batch in a cell): release them
+      for (int done = 0; done < c; done++) {
+        if (values[done] instanceof AutoCloseable owned) {
+          try {
+            owned.close();
+          } catch (Exception suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+      }
+      throw e;
     }
     return values;
   }

@@ -1,13 +1,11 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.wire.IpcBytes;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.channels.Channels;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.WireFormatException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarBinaryVector;
-import org.apache.arrow.vector.ipc.ReadChannel;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -33,9 +31,8 @@ final class SchemaBinaryCodec extends Codec {
           "the column holds " + vector.getMinorType() + ", expected binary holding a schema");
     }
     try {
-      return MessageSerializer.deserializeSchema(
-          new ReadChannel(Channels.newChannel(new ByteArrayInputStream(v.get(index)))));
-    } catch (IOException | RuntimeException e) {
+      return IpcStreamReader.readSchemaMessage(v.get(index), WireLimits.DEFAULT);
+    } catch (WireFormatException e) {
       throw new MarshalException("the column does not hold a serialized schema: " + e.getMessage(), e);
     }
   }

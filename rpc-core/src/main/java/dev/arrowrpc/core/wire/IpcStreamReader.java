@@ -138,6 +138,39 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     }
   }
 
+  /**
+   * Reads one encapsulated schema message (what pyarrow's {@code Schema.serialize()} writes, and
+   * {@link IpcBytes#schema} too) with the same checks as a stream's schema: framing, nesting depth,
+   * field count and type parameters, before anything is decoded.
+   *
+   * @param bytes the message
+   * @param limits the bounds
+   * @return the schema in message format
+   * @throws WireFormatException when the bytes are not a well-formed schema message within the limits
+   */
+  public static Schema readSchemaMessage(byte[] bytes, WireLimits limits) throws WireFormatException {
+    MessageReader messages = new MessageReader(
+        new ReadChannel(StreamChannels.readable(new java.io.ByteArrayInputStream(bytes))), null, limits);
+    Optional<MessageReader.Raw> first;
+    try {
+      first = messages.next();
+    } catch (WireFormatException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // a schema message has no body: one that claims a body is malformed (no allocator to read it into)
+      throw new WireFormatException("malformed schema message: " + e, e);
+    }
+    if (first.isEmpty()) {
+      throw new WireFormatException("expected a schema message, got " + bytes.length + " bytes without one");
+    }
+    first.get().closeBody();
+    try {
+      return schemaOf(first.get().message(), limits);
+    } catch (WireFormatException | RuntimeException | Error e) {
+      throw inContent("malformed schema message", e);
+    }
+  }
+
   private static Schema schemaOf(Message message, WireLimits limits) throws WireFormatException {
     if (message.headerType() != MessageHeader.Schema) {
       throw WireFormatException.inContent(
@@ -195,7 +228,15 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   /** A schema decoded before, with the size it was checked at. */
   private record Decoded(Schema schema, WireBounds.SchemaSize size) {}
 
+  /** Schema messages larger than this are not cached (the cache holds at most 1,024 x 64 KiB). */
+  private static final int DECODED_SCHEMA_MAX_MESSAGE_BYTES = 64 << 10;
+
   private static void remember(ByteBuffer message, Decoded schema) {
+    if (message.remaining() > DECODED_SCHEMA_MAX_MESSAGE_BYTES) {
+      // a method's schema is a few hundred bytes; a huge one (a column bomb) is decoded each time,
+      // never kept: a peer sending distinct large schemas must not fill the cache with megabytes each
+      return;
+    }
     ByteBuffer key = message.duplicate();
     byte[] copy = new byte[key.remaining()];
     key.get(copy);

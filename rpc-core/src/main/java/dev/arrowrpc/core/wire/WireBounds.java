@@ -204,7 +204,7 @@ final class WireBounds {
       throw new WireFormatException(what + " declares " + rows + " rows (at most "
           + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
-    long bodyLength = body == null ? 0 : body.capacity();
+    long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
     int bufferCount = batch.buffersLength();
     Buffer flat = new Buffer();
     for (int i = 0; i < bufferCount; i++) {

@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -206,6 +207,43 @@ class WireBoundsTest {
     assertTrue(at > 0);
     ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putLong(at, 1L << 31);
     assertMentions(refused(bad), "lies outside the message body of 8 bytes");
+  }
+
+  @Test
+  void aBufferReachingPastTheBodyIntoItsRoundedUpAllocationIsRefused() throws Exception {
+    // five longs: a body of 40 bytes, read into a buffer of 64; a data buffer claiming 56 bytes must be
+    // measured against the 40 that arrived, or 16 bytes of whatever the allocation held would be read
+    byte[] good = stream(LONGS, 5, List.of(new ArrowFieldNode(5, 0)), List.of(new byte[0], longs(1, 2, 3, 4, 5)));
+    byte[] bad = good.clone();
+    int at = indexOf(bad, longs(0, 40), firstBatchMessage(bad));
+    assertTrue(at > 0);
+    ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putLong(at + 8, 56);
+    assertMentions(refused(bad), "lies outside the message body of 40 bytes");
+  }
+
+  @Test
+  void aSchemaMessageInACellIsCheckedLikeAStreamsSchema() {
+    byte[] deep = schemaStream(b -> {
+      org.apache.arrow.flatbuf.Null.startNull(b);
+      int field = leaf(b, "leaf", Type.Null, org.apache.arrow.flatbuf.Null.endNull(b));
+      for (int i = 0; i < 3000; i++) {
+        org.apache.arrow.flatbuf.List.startList(b);
+        int type = org.apache.arrow.flatbuf.List.endList(b);
+        int children = org.apache.arrow.flatbuf.Field.createChildrenVector(b, new int[] {field});
+        field = field(b, "item", Type.List, type, children);
+      }
+      return field;
+    });
+    WireFormatException tooDeep = assertThrows(WireFormatException.class,
+        () -> IpcStreamReader.readSchemaMessage(deep, dev.arrowrpc.core.WireLimits.DEFAULT));
+    assertMentions(tooDeep, "nested more than 64 levels");
+    byte[] random = new byte[64];
+    new java.util.Random(3).nextBytes(random);
+    random[0] = random[1] = random[2] = random[3] = (byte) 0xFF;
+    assertThrows(WireFormatException.class,
+        () -> IpcStreamReader.readSchemaMessage(random, dev.arrowrpc.core.WireLimits.DEFAULT));
+    assertEquals(LONGS, assertDoesNotThrow(
+        () -> IpcStreamReader.readSchemaMessage(IpcBytes.schema(LONGS), dev.arrowrpc.core.WireLimits.DEFAULT)));
   }
 
   @Test
