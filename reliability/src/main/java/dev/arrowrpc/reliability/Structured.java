@@ -522,7 +522,7 @@ final class Structured {
         return Arrays.copyOf(honest, at);
       }
       case 2 -> {
-        byte[] bytes = bytes(random, 1 + random.nextInt(512));
+        byte[] bytes = bytes(random, 4 + random.nextInt(512));
         if (random.nextBoolean()) {
           bytes[0] = bytes[1] = bytes[2] = bytes[3] = (byte) 0xFF;
         }
