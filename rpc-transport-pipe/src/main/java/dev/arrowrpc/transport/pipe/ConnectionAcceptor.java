@@ -1,9 +1,17 @@
 package dev.arrowrpc.transport.pipe;
 
+import dev.arrowrpc.core.ErrorCode;
+import dev.arrowrpc.core.ErrorDetail;
+import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.LogBatches;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -14,9 +22,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +44,10 @@ final class ConnectionAcceptor implements AutoCloseable {
   private static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(30);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
+  /** How long a shed connection's unread request is drained after its answer, at most. */
+  private static final Duration SHED_LINGER = Duration.ofMillis(500);
+  /** Shed connections waiting for their answer beyond this are closed without one. */
+  private static final int SHED_QUEUE = 64;
 
   /** Prepares an accepted channel (socket options) before it is served. */
   @FunctionalInterface
@@ -54,6 +70,9 @@ final class ConnectionAcceptor implements AutoCloseable {
   private final Optional<ReadWatchdog> watchdog;
   private final ThreadPoolExecutor pool;
   private final Thread acceptThread;
+  /** The answer a connection over the cap gets before it is closed. */
+  private final byte[] busyAnswer;
+  private final ThreadPoolExecutor shedding;
   private final Set<SocketChannel> live = new HashSet<>();
   private boolean closed;
 
@@ -72,6 +91,10 @@ final class ConnectionAcceptor implements AutoCloseable {
         task -> daemon(task, name + "-conn-" + threads.incrementAndGet()));
     this.pool.allowCoreThreadTimeOut(true);
     this.acceptThread = daemon(this::acceptLoop, name + "-accept");
+    this.busyAnswer = busyAnswer(server, limits.maxConnections());
+    this.shedding = new ThreadPoolExecutor(1, 1, IDLE_THREAD_LIFETIME.toMillis(), TimeUnit.MILLISECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(SHED_QUEUE), task -> daemon(task, name + "-shed"));
+    this.shedding.allowCoreThreadTimeOut(true);
   }
 
   /**
@@ -116,12 +139,13 @@ final class ConnectionAcceptor implements AutoCloseable {
         continue;
       }
       Admission admission = register(channel);
-      if (admission != Admission.ADMITTED) {
+      if (admission == Admission.CLOSED) {
         closeQuietly(channel);
-        if (admission == Admission.CLOSED) {
-          return;
-        }
-        LOG.debug("{}: {} connections open, the cap: closed a new one", name, limits.maxConnections());
+        return;
+      }
+      if (admission == Admission.OVER_CAP) {
+        LOG.debug("{}: {} connections open, the cap: shedding a new one", name, limits.maxConnections());
+        shed(channel);
         continue;
       }
       try {
@@ -133,6 +157,66 @@ final class ConnectionAcceptor implements AutoCloseable {
         closeQuietly(channel);
       }
     }
+  }
+
+  /**
+   * Answers a connection over the cap with a retryable {@code RESOURCE_EXHAUSTED} error stream and
+   * closes it, on a small thread of its own: the answer is written, the sending side shut, and what
+   * the client had already sent read and dropped for a moment, so that the close does not reset the
+   * connection before the client read the answer. When the shedding thread is itself busy, the
+   * connection is closed at once.
+   */
+  private void shed(SocketChannel channel) {
+    try {
+      shedding.execute(() -> {
+        try {
+          channel.configureBlocking(true);
+          ByteBuffer answer = ByteBuffer.wrap(busyAnswer);
+          while (answer.hasRemaining()) {
+            channel.write(answer);
+          }
+          channel.shutdownOutput();
+          // drop what the client sent before it read the answer, for a moment at most
+          channel.configureBlocking(false);
+          ByteBuffer sink = ByteBuffer.allocate(8192);
+          long deadline = System.nanoTime() + SHED_LINGER.toNanos();
+          while (System.nanoTime() < deadline) {
+            sink.clear();
+            int read = channel.read(sink);
+            if (read < 0) {
+              break;
+            }
+            if (read == 0) {
+              Thread.sleep(10);
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // the client went away: nothing more to say
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          closeQuietly(channel);
+        }
+      });
+    } catch (RejectedExecutionException full) {
+      closeQuietly(channel);
+    }
+  }
+
+  private static byte[] busyAnswer(RpcServer server, int cap) {
+    RpcException busy = RpcException.status(ErrorCode.RESOURCE_EXHAUSTED,
+            "the server is serving its maximum of " + cap + " connections; retry shortly")
+        .detail(ErrorDetail.RetryInfo.of(Duration.ofSeconds(1))).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Schema empty = new Schema(List.of());
+    try (BufferAllocator memory = server.allocator().newChildAllocator("busy-answer", 0, Long.MAX_VALUE);
+        VectorSchemaRoot root = VectorSchemaRoot.create(empty, memory);
+        IpcStreamWriter writer = IpcStreamWriter.start(out, empty)) {
+      writer.write(root, LogBatches.error(busy, server.serverId(), ""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static boolean pause() {
@@ -201,6 +285,7 @@ final class ConnectionAcceptor implements AutoCloseable {
     watchdog.ifPresent(ReadWatchdog::close);
     open.forEach(ConnectionAcceptor::closeQuietly);
     pool.shutdownNow();
+    shedding.shutdownNow();
     try {
       acceptThread.join(CLOSE_TIMEOUT.toMillis());
       if (!pool.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

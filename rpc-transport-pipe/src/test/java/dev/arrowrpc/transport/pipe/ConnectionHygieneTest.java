@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.ByteTransport;
+import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -107,7 +109,7 @@ class ConnectionHygieneTest {
   }
 
   @Test
-  void aFullServerClosesANewConnectionAtOnceInsteadOfLeavingItWaiting() throws Exception {
+  void aFullServerAnswersANewConnectionWithARetryableErrorInsteadOfLeavingItWaiting() throws Exception {
     try (TcpServer tcp = TcpServer.builder(server).maxConnections(2).idleTimeout(Duration.ZERO).start()) {
       InetSocketAddress address = tcp.address();
       try (RpcClient first = RpcClient.builder(Tcp.connect(address)).allocator(clientMemory).build();
@@ -117,8 +119,11 @@ class ConnectionHygieneTest {
         try (SocketChannel third = SocketChannel.open(address)) {
           assertClosedSoon(third);
         }
-        assertTimeoutPreemptively(Duration.ofSeconds(5),
-            () -> assertThrows(RuntimeException.class, () -> echo(Tcp.connect(address), "shed")));
+        RpcException shed = assertTimeoutPreemptively(Duration.ofSeconds(5),
+            () -> assertThrows(RpcException.class, () -> echo(Tcp.connect(address), "shed")));
+        assertEquals(ErrorCode.RESOURCE_EXHAUSTED, shed.errorCode(), shed.getMessage());
+        assertTrue(shed.isRetryable(), "a shed call may be retried");
+        assertTrue(shed.errorMessage().contains("maximum of 2 connections"), shed.errorMessage());
         assertEquals("still served", first.proxy(Echo.class).echo("still served"));
       }
       // once the connections go, there is room again
