@@ -66,8 +66,8 @@ final class Load {
    * records one case per surface in the tally.
    */
   static void run(Reliability.Options options, Path scratch, Tally tally, PrintStream out) {
-    Duration duration = options.full() ? Duration.ofMinutes(10) : Duration.ofSeconds(20);
-    Duration window = options.full() ? Duration.ofMinutes(1) : Duration.ofSeconds(5);
+    Duration duration = options.full() ? Duration.ofMinutes(10) : Duration.ofSeconds(60);
+    Duration window = options.full() ? Duration.ofMinutes(1) : Duration.ofSeconds(10);
     List<Result> results = new ArrayList<>();
     for (Surface surface : List.of(Surface.TCP, Surface.HTTP)) {
       if (!options.surfaces().contains(surface)) {
