@@ -151,17 +151,15 @@ final class RpcHttpHandler implements HttpHandler {
    * dispatched to a worker.
    */
   private void intake(HttpServerExchange exchange) {
-    if (!exchange.getRequestMethod().equalToString("POST")) {
-      exchange.dispatch(this);
-      return;
-    }
     Optional<String> under = underPrefix(exchange.getRequestPath());
-    if (under.isEmpty() || Route.parse(underPrefix(rawPath(exchange)).orElse(under.get())).isEmpty()) {
-      exchange.dispatch(this);
-      return;
-    }
+    boolean rpc = exchange.getRequestMethod().equalToString("POST") && under.isPresent()
+        && Route.parse(underPrefix(rawPath(exchange)).orElse(under.get())).isPresent();
     HeaderValues lengths = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
     if (lengths == null || lengths.isEmpty()) {
+      if (!rpc && exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
+        // a body nobody reads: close the connection after the answer rather than drain it on a worker
+        exchange.setPersistent(false);
+      }
       exchange.dispatch(this);
       return;
     }
@@ -175,7 +173,11 @@ final class RpcHttpHandler implements HttpHandler {
       return;
     }
     long length = declared.getAsLong();
-    if (length > settings.maxRequestBytes()) {
+    if (length == 0) {
+      exchange.dispatch(this);
+      return;
+    }
+    if (rpc && length > settings.maxRequestBytes()) {
       decorate(exchange, requestId);
       exchange.setPersistent(false);
       Intake.refuseAndDrain(exchange, Map.of("title", "Request body exceeds max_request_bytes", "description",
@@ -184,9 +186,13 @@ final class RpcHttpHandler implements HttpHandler {
       return;
     }
     if (length > Math.min(settings.maxRequestBytes(), IN_MEMORY_BODY)) {
+      if (!rpc) {
+        exchange.setPersistent(false);
+      }
       exchange.dispatch(this);
       return;
     }
+    // received whole without a thread; a route other than a call ignores it
     Intake.receive(exchange, settings.bodyTimeout(), bytes -> exchange.dispatch(ex -> serve(ex, requestId,
         Optional.of(bytes))), () -> decorate(exchange, requestId));
   }
@@ -415,8 +421,9 @@ final class RpcHttpHandler implements HttpHandler {
         }
         return;
       }
-      if (status.httpStatus() == 200 && !out.committed()) {
-        // a compressed body must end with the IPC stream and pass its encoding's trailer check
+      if (!status.isError() && !out.committed()) {
+        // a compressed body must end with the IPC stream and pass its encoding's trailer check (an
+        // error may have been answered before the body was read, as a lost sticky session is)
         body.finish();
       }
       if (body.problem().isPresent() && !out.committed()) {

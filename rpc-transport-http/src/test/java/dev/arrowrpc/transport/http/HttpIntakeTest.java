@@ -120,6 +120,38 @@ class HttpIntakeTest {
   }
 
   @Test
+  void slowBodiesOffTheRpcRoutesDoNotStarveTheWorkers() throws Exception {
+    try (HttpHarness harness = harness(Duration.ofSeconds(20), Duration.ofSeconds(20))) {
+      String base = URI.create(harness.http().url()).getPath();
+      List<Socket> sockets = new ArrayList<>();
+      try {
+        String[] heads = {"POST " + base + "/nowhere/at/all/here", "POST " + base + "/health", "GET " + base + "/health",
+            "GET " + base + "/HttpStreams/echo", "PUT " + base + "/HttpStreams/echo", "POST " + base + "/describe"};
+        String[] bodies = {"Content-Length: 100\r\n\r\nx", "Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n",
+            "Content-Length: 999999999\r\n\r\nx"};
+        for (int i = 0; i < 12; i++) {
+          Socket socket = connect(harness);
+          sockets.add(socket);
+          send(socket, heads[i % heads.length] + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + Responses.ARROW
+              + "\r\n" + bodies[i % bodies.length]);
+        }
+        Thread.sleep(300);
+        for (int round = 0; round < 3; round++) {
+          long start = System.nanoTime();
+          assertEquals("meanwhile " + round, harness.proxy(StreamService.class).echo("meanwhile " + round));
+          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          assertTrue(took < 1000, "a valid call waited " + took + " ms behind slow bodies");
+        }
+      } finally {
+        for (Socket socket : sockets) {
+          socket.close();
+        }
+      }
+      assertEquals(0, harness.serverBytes());
+    }
+  }
+
+  @Test
   void aBodyReceivedWithoutAThreadStillHasTheBodyTimeout() throws Exception {
     try (HttpHarness harness = harness(Duration.ofSeconds(10), Duration.ofMillis(600));
         Socket socket = connect(harness)) {
