@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -29,7 +30,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,11 +144,13 @@ final class RpcHttpHandler implements HttpHandler {
 
   /**
    * Decides, on the I/O thread, how a request's body is taken in, so that no worker thread waits
-   * for bytes a client trickles: an RPC call whose {@code Content-Length} is small enough is
-   * received asynchronously (bounded by the body timeout) and handed to a worker whole; an
-   * unparseable length is answered 400 and one over {@code maxRequestBytes} 413, both here; every
-   * other request (bodies of unknown length or large ones, which are read as they are decoded) is
-   * dispatched to a worker.
+   * for bytes a client trickles: a body whose {@code Content-Length} is at most {@link
+   * #IN_MEMORY_BODY} (and {@code maxRequestBytes}) is received asynchronously, bounded by the body
+   * and read timeouts, and handed to a worker whole (a route other than a call ignores it); an
+   * unparseable length is answered 400, and a call's length over {@code maxRequestBytes} 413, both
+   * here. A call's body of unknown length or a large one is read on a worker as it is decoded,
+   * under the {@code maxStreamedBodies} bound; any other route's such body is never read, and its
+   * connection closes after the answer.
    */
   private void intake(HttpServerExchange exchange) {
     Optional<String> under = underPrefix(exchange.getRequestPath());
@@ -174,7 +176,7 @@ final class RpcHttpHandler implements HttpHandler {
     }
     long length = declared.getAsLong();
     if (length == 0) {
-      exchange.dispatch(this);
+      exchange.dispatch(ex -> serve(ex, requestId, Optional.of(new byte[0])));
       return;
     }
     if (rpc && length > settings.maxRequestBytes()) {
@@ -376,20 +378,19 @@ final class RpcHttpHandler implements HttpHandler {
       Responses.send(exchange, 400, Responses.ARROW, body);
       return;
     }
-    long limit = Math.min(accepted.orElse(Long.MAX_VALUE), settings.maxResponseBytes().orElse(Long.MAX_VALUE));
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
-    ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
-    RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange));
     boolean streamed = received.isEmpty();
     if (streamed && !admitStreamedBody()) {
       // load shed with an answer: too many bodies are being read as they arrive
       exchange.setPersistent(false);
       exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-      exchange.getResponseHeaders().remove(Headers.CONTENT_TYPE);
       Responses.json(exchange, 503, Map.of("title", "Service Unavailable", "description",
           "too many request bodies of unknown or large size are being received; retry the request " + requestId));
       return;
     }
+    long limit = Math.min(accepted.orElse(Long.MAX_VALUE), settings.maxResponseBytes().orElse(Long.MAX_VALUE));
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
+    ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
+    RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange));
     InputStream raw = received.<InputStream>map(ByteArrayInputStream::new).orElseGet(exchange::getInputStream);
     try (RequestBody body = new RequestBody(raw, codec.orElse(null), settings.maxRequestBytes(),
         streamed ? settings.bodyTimeout() : Duration.ZERO)) {
