@@ -164,7 +164,7 @@ public final class HttpRpcServer implements AutoCloseable {
   /** The configuration the request handler reads. */
   record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
       Optional<Cors> cors, boolean landingPage, boolean describePage, ProxyAuth proxyAuth,
-      Optional<ServeStartHook> serveStart, Uploads uploads, Duration bodyTimeout) {}
+      Optional<ServeStartHook> serveStart, Uploads uploads, Duration bodyTimeout, int streamedBodies) {}
 
   /**
    * Client-side externalization: the provider behind {@code __upload_url__/init}, if any, and the
@@ -200,6 +200,7 @@ public final class HttpRpcServer implements AutoCloseable {
     private boolean landingPage = true;
     private boolean describePage = true;
     private int workerThreads;
+    private int maxStreamedBodies;
     private Duration drainTimeout = Duration.ofSeconds(30);
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -498,7 +499,8 @@ public final class HttpRpcServer implements AutoCloseable {
      * {@code Content-Length} and then a byte every few seconds cannot hold a worker thread. A body
      * still arriving when it passes is answered {@code 408} with a JSON body ({@code title}, {@code
      * description}) and the connection is closed; the check runs as bytes arrive, so the answer comes
-     * at the first byte after the deadline (or when the read timeout ends the wait). Default {@value
+     * at the first byte after the deadline (or when the read timeout ends the wait); a body of at
+     * most 16 MiB, received without a worker thread, is answered by a timer at the deadline. Default {@value
      * #DEFAULT_BODY_TIMEOUT_SECONDS} s; {@link Duration#ZERO} disables.
      *
      * @param timeout the body timeout
@@ -507,6 +509,30 @@ public final class HttpRpcServer implements AutoCloseable {
     public Builder bodyTimeout(Duration timeout) {
       this.bodyTimeout = nonNegative(timeout, "bodyTimeout");
       return this;
+    }
+
+    /**
+     * Sets how many request bodies may be read as they arrive at once, each holding a worker thread:
+     * bodies of unknown length ({@code Transfer-Encoding: chunked}) and those over 16 MiB. Bodies
+     * with a smaller {@code Content-Length} are received without holding a thread and are not
+     * counted. A call that finds no place within a quarter second is answered {@code 503} with a
+     * JSON body and {@code Retry-After: 1}, and its connection is closed. Default: half the worker
+     * threads, at least one.
+     *
+     * @param bodies the bound, at least 1
+     * @return this builder
+     */
+    public Builder maxStreamedBodies(int bodies) {
+      if (bodies <= 0) {
+        throw new IllegalArgumentException("maxStreamedBodies must be positive");
+      }
+      this.maxStreamedBodies = bodies;
+      return this;
+    }
+
+    /** The worker threads the server runs with: the configured count, or Undertow's default. */
+    private int effectiveWorkerThreads() {
+      return workerThreads > 0 ? workerThreads : Math.max(Runtime.getRuntime().availableProcessors(), 2) * 8;
     }
 
     private static Duration nonNegative(Duration timeout, String name) {
@@ -598,7 +624,8 @@ public final class HttpRpcServer implements AutoCloseable {
           Optional.ofNullable(cors), landingPage, describePage,
           ProxyAuth.of(proxyProof == null || !proxyProof.enabled()
               ? Optional.empty() : Optional.of(new ProxyProofGate(proxyProof)), proxyAuthHeaders),
-          Optional.ofNullable(serveStart), new Uploads(Optional.ofNullable(uploadUrls), maxUploadBytes), bodyTimeout);
+          Optional.ofNullable(serveStart), new Uploads(Optional.ofNullable(uploadUrls), maxUploadBytes), bodyTimeout,
+          maxStreamedBodies > 0 ? maxStreamedBodies : Math.max(1, effectiveWorkerThreads() / 2));
       Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
       RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings,

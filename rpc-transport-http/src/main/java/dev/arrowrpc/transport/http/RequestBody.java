@@ -134,6 +134,37 @@ final class RequestBody extends InputStream {
     return decoded;
   }
 
+  /**
+   * Checks the rest of a compressed body once the request has been read from it: the decoded
+   * stream must end right after what was read (no bytes after the IPC stream's end marker), and
+   * reading it to its end makes the decoder verify the encoding's trailer (gzip's CRC-32 and size,
+   * a zstd frame's checksum when it has one). A body that fails either is {@link
+   * Problem#UNDECODABLE}. A body that is not compressed is left as it is.
+   *
+   * @return whether the body passed (when not, {@link #problem()} says why)
+   */
+  boolean finish() {
+    if (codec == null || problem != null) {
+      return problem == null;
+    }
+    byte[] one = new byte[1];
+    try {
+      int n;
+      do {
+        n = read(one, 0, 1);
+      } while (n == 0);
+      if (n > 0) {
+        fail(Problem.UNDECODABLE, "Failed to decompress " + codec.token()
+            + " request body: bytes follow the end of the Arrow IPC stream");
+      }
+    } catch (IOException e) {
+      if (problem == null) {
+        fail(Problem.UNDECODABLE, "Failed to decompress " + codec.token() + " request body: " + e.getMessage());
+      }
+    }
+    return problem == null;
+  }
+
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];

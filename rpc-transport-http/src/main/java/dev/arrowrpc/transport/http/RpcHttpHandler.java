@@ -3,6 +3,7 @@ package dev.arrowrpc.transport.http;
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.StandardErrors;
 import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.server.Identity;
 import dev.arrowrpc.core.server.RequestHandler;
@@ -12,11 +13,13 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,17 @@ final class RpcHttpHandler implements HttpHandler {
   private static final int COMMIT_THRESHOLD = 64 * 1024;
   /** How much of a refused request body is read and thrown away so that the client sees the refusal. */
   private static final long DRAIN_BOUND = 16L << 20;
+  /** How long a refused request body is drained before the connection is closed regardless. */
+  private static final Duration DRAIN_TIME = Duration.ofSeconds(5);
+  /** The largest body received whole, asynchronously, before a worker thread takes the call. */
+  static final long IN_MEMORY_BODY = 16L << 20;
+  /** The longest method name a path may carry. */
+  static final int MAX_METHOD_NAME = 256;
+  /** A method name: an ASCII identifier of at most {@link #MAX_METHOD_NAME} characters. */
+  private static final java.util.regex.Pattern METHOD_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0," + (MAX_METHOD_NAME - 1) + "}");
+  /** How long a call whose body is read as it arrives waits for a permit before it is answered 503. */
+  private static final long STREAMED_BODY_WAIT_MILLIS = 250;
   private static final HttpString CORP = new HttpString("Cross-Origin-Resource-Policy");
   private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
   private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
@@ -65,6 +81,7 @@ final class RpcHttpHandler implements HttpHandler {
   private final ServeStart serveStart;
   private final Optional<StickySessions> sticky;
   private final Optional<UploadUrlRoute> uploads;
+  private final Semaphore streamedBodies;
 
   RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings) {
     this(server, dispatcher, settings, Optional.empty());
@@ -76,6 +93,7 @@ final class RpcHttpHandler implements HttpHandler {
     this.server = server;
     this.dispatcher = dispatcher;
     this.settings = settings;
+    this.streamedBodies = new Semaphore(settings.streamedBodies());
     Map<HttpString, String> caps = new LinkedHashMap<>();
     ExternalLocations external = server.dispatcher().external();
     caps.put(Responses.EXTERNALIZATION_ENABLED, Boolean.toString(external.externalizes()));
@@ -118,13 +136,89 @@ final class RpcHttpHandler implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     if (exchange.isInIoThread()) {
+      intake(exchange);
+      return;
+    }
+    serve(exchange, requestId(exchange), Optional.empty());
+  }
+
+  /**
+   * Decides, on the I/O thread, how a request's body is taken in, so that no worker thread waits
+   * for bytes a client trickles: a body whose {@code Content-Length} is at most {@link
+   * #IN_MEMORY_BODY} (and {@code maxRequestBytes}) is received asynchronously, bounded by the body
+   * and read timeouts, and handed to a worker whole (a route other than a call ignores it); an
+   * unparseable length is answered 400, and a call's length over {@code maxRequestBytes} 413, both
+   * here. A call's body of unknown length or a large one is read on a worker as it is decoded,
+   * under the {@code maxStreamedBodies} bound; any other route's such body is never read, and its
+   * connection closes after the answer.
+   */
+  private void intake(HttpServerExchange exchange) {
+    Optional<String> under = underPrefix(exchange.getRequestPath());
+    boolean rpc = exchange.getRequestMethod().equalToString("POST") && under.isPresent()
+        && Route.parse(underPrefix(rawPath(exchange)).orElse(under.get())).isPresent();
+    HeaderValues lengths = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
+    if (lengths == null || lengths.isEmpty()) {
+      if (!rpc && exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
+        // a body nobody reads: close the connection after the answer rather than drain it on a worker
+        exchange.setPersistent(false);
+      }
       exchange.dispatch(this);
       return;
     }
     String requestId = requestId(exchange);
+    OptionalLong declared = declaredLength(lengths);
+    if (declared.isEmpty()) {
+      decorate(exchange, requestId);
+      exchange.setPersistent(false);
+      Intake.answer(exchange, 400, Map.of("title", "Bad Request", "description",
+          "Content-Length must be one decimal integer of at most 18 digits"), true, true);
+      return;
+    }
+    long length = declared.getAsLong();
+    if (length == 0) {
+      exchange.dispatch(ex -> serve(ex, requestId, Optional.of(new byte[0])));
+      return;
+    }
+    if (rpc && length > settings.maxRequestBytes()) {
+      decorate(exchange, requestId);
+      exchange.setPersistent(false);
+      Intake.refuseAndDrain(exchange, Map.of("title", "Request body exceeds max_request_bytes", "description",
+          "Request body of " + length + " bytes exceeds the server's max_request_bytes=" + settings.maxRequestBytes()),
+          DRAIN_BOUND, DRAIN_TIME);
+      return;
+    }
+    if (length > Math.min(settings.maxRequestBytes(), IN_MEMORY_BODY)) {
+      if (!rpc) {
+        exchange.setPersistent(false);
+      }
+      exchange.dispatch(this);
+      return;
+    }
+    // received whole without a thread; a route other than a call ignores it
+    Intake.receive(exchange, settings.bodyTimeout(), bytes -> exchange.dispatch(ex -> serve(ex, requestId,
+        Optional.of(bytes))), () -> decorate(exchange, requestId));
+  }
+
+  /** One canonical {@code Content-Length}: ASCII digits, at most 18 of them (below 2^63). */
+  static OptionalLong declaredLength(HeaderValues values) {
+    String first = values.getFirst();
+    for (String value : values) {
+      if (!value.strip().equals(first.strip())) {
+        return OptionalLong.empty();
+      }
+    }
+    String raw = first.strip();
+    if (raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(Long.parseLong(raw));
+  }
+
+  /** Handles a request on a worker thread, its body already received when given. */
+  private void serve(HttpServerExchange exchange, String requestId, Optional<byte[]> received) {
     try {
       exchange.startBlocking();
-      handle(exchange, requestId);
+      handle(exchange, requestId, received);
     } catch (IOException e) {
       // the connection failed under the exchange (a client that reset or went away): nothing to answer
       LOG.debug("request {}: the connection failed: {}", requestId, e.toString());
@@ -162,10 +256,15 @@ final class RpcHttpHandler implements HttpHandler {
     }
   }
 
-  private void handle(HttpServerExchange exchange, String requestId) throws IOException {
+  /** The headers every response carries: the request id, the capabilities, CORS. */
+  private void decorate(HttpServerExchange exchange, String requestId) {
     exchange.getResponseHeaders().put(Responses.REQUEST_ID, requestId);
     capabilities.forEach((name, value) -> exchange.getResponseHeaders().put(name, value));
     corsHeaders(exchange);
+  }
+
+  private void handle(HttpServerExchange exchange, String requestId, Optional<byte[]> received) throws IOException {
+    decorate(exchange, requestId);
     if (!serveStart.ensure(requestId)) {
       Responses.json(exchange, 500, Map.of("title", "Internal Server Error", "description",
           "the server failed to start serving; retry the request " + requestId));
@@ -220,18 +319,36 @@ final class RpcHttpHandler implements HttpHandler {
       Responses.html(exchange, 404, notFound);
       return;
     }
-    call(exchange, route.get(), identity.get(), requestId);
+    call(exchange, route.get(), identity.get(), requestId, received);
   }
 
   // ------------------------------------------------------------------ RPC
 
-  private void call(HttpServerExchange exchange, Route route, Identity identity, String requestId)
-      throws IOException {
-    long declared = exchange.getRequestContentLength();
+  private void call(HttpServerExchange exchange, Route route, Identity identity, String requestId,
+      Optional<byte[]> received) throws IOException {
+    HeaderValues lengths = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
+    OptionalLong length = lengths == null || lengths.isEmpty() ? OptionalLong.of(-1) : declaredLength(lengths);
+    if (length.isEmpty()) {
+      exchange.setPersistent(false);
+      Responses.json(exchange, 400, Map.of("title", "Bad Request", "description",
+          "Content-Length must be one decimal integer of at most 18 digits"));
+      return;
+    }
+    long declared = length.getAsLong();
     if (declared > settings.maxRequestBytes()) {
       drainBeforeRefusing(exchange);
       tooLarge(exchange, "Request body of " + declared + " bytes exceeds the server's max_request_bytes="
           + settings.maxRequestBytes());
+      return;
+    }
+    if ((route.protocol().isEmpty() || hosted(route)) && !METHOD_NAME.matcher(route.method()).matches()) {
+      // never echoed: a segment that is no method name (an overlong one would also outgrow the
+      // held-back response and be committed as a 200)
+      String where = route.protocol().isEmpty() ? "This server" : "Protocol '" + route.protocol() + "'";
+      byte[] body = Responses.arrowError(StandardErrors.methodNotImplemented(where + " has no such method: the"
+          + " path segment is not a method name (a letter or underscore, then letters, digits or underscores,"
+          + " at most " + MAX_METHOD_NAME + " characters)"), server.serverId(), requestId, server.allocator());
+      Responses.send(exchange, 404, Responses.ARROW, body);
       return;
     }
     String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
@@ -261,11 +378,22 @@ final class RpcHttpHandler implements HttpHandler {
       Responses.send(exchange, 400, Responses.ARROW, body);
       return;
     }
+    boolean streamed = received.isEmpty();
+    if (streamed && !admitStreamedBody()) {
+      // load shed with an answer: too many bodies are being read as they arrive
+      exchange.setPersistent(false);
+      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+      Responses.json(exchange, 503, Map.of("title", "Service Unavailable", "description",
+          "too many request bodies of unknown or large size are being received; retry the request " + requestId));
+      return;
+    }
     long limit = Math.min(accepted.orElse(Long.MAX_VALUE), settings.maxResponseBytes().orElse(Long.MAX_VALUE));
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
     ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
     RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange));
-    try (RequestBody body = new RequestBody(exchange.getInputStream(), codec.orElse(null), settings.maxRequestBytes(), settings.bodyTimeout())) {
+    InputStream raw = received.<InputStream>map(ByteArrayInputStream::new).orElseGet(exchange::getInputStream);
+    try (RequestBody body = new RequestBody(raw, codec.orElse(null), settings.maxRequestBytes(),
+        streamed ? settings.bodyTimeout() : Duration.ZERO)) {
       RequestHandler.Status status;
       try {
         status = uploads.isPresent() && UploadUrlRoute.matches(route.protocol(), route.method())
@@ -294,6 +422,11 @@ final class RpcHttpHandler implements HttpHandler {
         }
         return;
       }
+      if (!status.isError() && !out.committed()) {
+        // a compressed body must end with the IPC stream and pass its encoding's trailer check (an
+        // error may have been answered before the body was read, as a lost sticky session is)
+        body.finish();
+      }
       if (body.problem().isPresent() && !out.committed()) {
         refuseBody(exchange, body, out);
         return;
@@ -319,6 +452,20 @@ final class RpcHttpHandler implements HttpHandler {
       if (!out.finish(httpStatus, inBandError)) {
         LOG.debug("request {} to {} ended as {} after its response was committed", requestId, route.method(), status);
       }
+    } finally {
+      if (streamed) {
+        streamedBodies.release();
+      }
+    }
+  }
+
+  /** Takes one of the permits to read a body as it arrives, waiting a little for one. */
+  private boolean admitStreamedBody() {
+    try {
+      return streamedBodies.tryAcquire(STREAMED_BODY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -223,6 +223,16 @@ class StickyHttpTest {
   }
 
   @Test
+  void aLostSessionWithACompressedBodyIsStillSessionLost() {
+    // the refusal comes before the body is read: its unread IPC stream is not trailing garbage
+    Map<String, String> headers = Map.of("Content-Type", Responses.ARROW, "Content-Encoding", "zstd",
+        "VGI-Session", "not-a-real-token");
+    HttpResponse<byte[]> lost = Raw.post(url + "/Sticky/add",
+        com.github.luben.zstd.Zstd.compress(body(c -> c.add(1)), 3), headers);
+    assertEquals("SessionLostError", error(lost).errorType());
+  }
+
+  @Test
   void openingNeedsTheAcceptHeader() {
     HttpResponse<byte[]> refused = call("open", c -> c.open(1), Map.of());
     RpcException e = error(refused);

@@ -1,0 +1,230 @@
+package dev.arrowrpc.transport.http;
+
+import dev.arrowrpc.core.util.Json;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * What the server does with a request body on the connection's I/O thread, where nothing may
+ * block: receive a small body whole without holding a worker thread (bounded by the body timeout),
+ * or answer a refusal at once and drain what the client still sends, so that it reads the answer
+ * rather than a reset. Every method here runs on the exchange's I/O thread.
+ */
+final class Intake {
+  private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+
+  private Intake() {}
+
+  /**
+   * Receives a body of known length asynchronously, then hands it on (the handler dispatches it to a
+   * worker). A body not whole within the timeout is answered 408 and its connection closed; the
+   * read timeout still closes a connection that sends nothing for that long.
+   *
+   * @param exchange the exchange, on its I/O thread
+   * @param timeout the body timeout ({@link Duration#ZERO}: none)
+   * @param onBody called with the whole body
+   * @param decorate sets the headers every response carries, before a 408
+   */
+  static void receive(HttpServerExchange exchange, Duration timeout, Consumer<byte[]> onBody, Runnable decorate) {
+    boolean[] over = new boolean[1];
+    XnioExecutor.Key timer = timeout.isZero() ? null : exchange.getIoThread().executeAfter(() -> {
+      if (over[0]) {
+        return;
+      }
+      over[0] = true;
+      exchange.getRequestReceiver().pause();
+      decorate.run();
+      exchange.setPersistent(false);
+      answer(exchange, 408, Map.of("title", "Request Timeout", "description",
+          "Request body did not arrive within the server's body_timeout of " + timeout.toMillis() + " ms"), true, false);
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    exchange.getRequestReceiver().receiveFullBytes((ex, bytes) -> {
+      if (over[0]) {
+        return;
+      }
+      over[0] = true;
+      if (timer != null) {
+        timer.remove();
+      }
+      onBody.accept(bytes);
+    }, (ex, error) -> {
+      if (over[0]) {
+        return;
+      }
+      over[0] = true;
+      if (timer != null) {
+        timer.remove();
+      }
+      // the connection failed or timed out under the body: nothing can be answered on it
+      LOG.debug("request body could not be received: {}", error.toString());
+      IoUtils.safeClose(ex.getConnection());
+      ex.endExchange();
+    });
+  }
+
+  /**
+   * Sends a JSON answer without blocking.
+   *
+   * @param exchange the exchange, on its I/O thread
+   * @param status the status code
+   * @param body the JSON object
+   * @param close whether to close the connection once it is sent
+   * @param inHandler whether this runs inside the handler's call (the send then follows it)
+   */
+  static void answer(HttpServerExchange exchange, int status, Map<String, ?> body, boolean close,
+      boolean inHandler) {
+    byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+    if (close) {
+      exchange.setPersistent(false);
+    }
+    Runnable send = () -> exchange.getResponseSender().send(ByteBuffer.wrap(bytes), new IoCallback() {
+      @Override
+      public void onComplete(HttpServerExchange ex, Sender sender) {
+        if (close) {
+          IoUtils.safeClose(ex.getConnection());
+        }
+        ex.endExchange();
+      }
+
+      @Override
+      public void onException(HttpServerExchange ex, Sender sender, IOException error) {
+        LOG.debug("an answer could not be sent: {}", error.toString());
+        IoUtils.safeClose(ex.getConnection());
+        ex.endExchange();
+      }
+    });
+    if (inHandler) {
+      exchange.dispatch(SameThreadExecutor.INSTANCE, send);
+    } else {
+      send.run();
+    }
+  }
+
+  /**
+   * Answers a refused body at once (the connection is closed afterwards) and reads what the client
+   * still sends, up to a number of bytes and a time, so that a client still sending sees the answer
+   * rather than a reset.
+   *
+   * @param exchange the exchange, on its I/O thread, its body not read
+   * @param body the JSON answer
+   * @param bound the most bytes drained
+   * @param time the longest the drain runs
+   */
+  static void refuseAndDrain(HttpServerExchange exchange, Map<String, ?> body, long bound, Duration time) {
+    byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+    exchange.setStatusCode(413);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+    exchange.setPersistent(false);
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
+      Drain drain = new Drain(exchange, bound);
+      drain.timer = exchange.getIoThread().executeAfter(drain::stop, time.toMillis(), TimeUnit.MILLISECONDS);
+      drain.start();
+      exchange.getResponseSender().send(ByteBuffer.wrap(bytes), new IoCallback() {
+        @Override
+        public void onComplete(HttpServerExchange ex, Sender sender) {
+          drain.sent = true;
+          drain.finishIfDone();
+        }
+
+        @Override
+        public void onException(HttpServerExchange ex, Sender sender, IOException error) {
+          LOG.debug("a refusal could not be sent: {}", error.toString());
+          drain.sent = true;
+          drain.stop();
+        }
+      });
+    });
+  }
+
+  /** Reads and discards a refused body; the connection closes when it ends and the answer is out. */
+  private static final class Drain {
+    private final HttpServerExchange exchange;
+    private final ByteBuffer sink = ByteBuffer.allocate(16 * 1024);
+    private long left;
+    private boolean drained;
+    private boolean ended;
+    boolean sent;
+    XnioExecutor.Key timer;
+
+    Drain(HttpServerExchange exchange, long bound) {
+      this.exchange = exchange;
+      this.left = bound;
+    }
+
+    void start() {
+      StreamSourceChannel channel = exchange.getRequestChannel();
+      if (channel == null) {
+        drained = true;
+        return;
+      }
+      channel.getReadSetter().set(c -> read(c));
+      read(channel);
+      if (!drained) {
+        channel.resumeReads();
+      }
+    }
+
+    private void read(StreamSourceChannel channel) {
+      try {
+        while (!drained) {
+          sink.clear();
+          int n = channel.read(sink);
+          if (n < 0) {
+            drained = true;
+          } else if (n == 0) {
+            return;
+          } else {
+            left -= n;
+            if (left <= 0) {
+              stop();
+              return;
+            }
+          }
+        }
+        channel.suspendReads();
+        finishIfDone();
+      } catch (IOException e) {
+        LOG.debug("a refused request body could not be drained: {}", e.toString());
+        stop();
+      }
+    }
+
+    /** Stops draining (bound or time reached, or a failure) and ends the exchange. */
+    void stop() {
+      drained = true;
+      sent = true;
+      finishIfDone();
+    }
+
+    void finishIfDone() {
+      if (ended || !drained || !sent) {
+        return;
+      }
+      ended = true;
+      if (timer != null) {
+        timer.remove();
+      }
+      IoUtils.safeClose(exchange.getConnection());
+      exchange.endExchange();
+    }
+  }
+}
