@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
@@ -117,6 +118,7 @@ public final class IpcBytes {
         if (!reader.next()) {
           throw new WireFormatException("IPC stream in a binary cell has no batch");
         }
+        requireEndAfterBatch(bytes);
         return reader;
       } catch (IOException | RuntimeException e) {
         reader.close();
@@ -128,6 +130,25 @@ public final class IpcBytes {
       throw new WireFormatException(e.getMessage(), e);
     }
   }
+
+  /**
+   * What may follow a cell's one batch: nothing (a stream whose end marker was left off, as pyarrow
+   * also reads it) or exactly the end-of-stream marker. A second batch, a cut marker or other bytes
+   * mean the cell is not what it claims, and are refused rather than ignored.
+   */
+  private static void requireEndAfterBatch(InputStream rest) throws IOException {
+    byte[] tail = rest.readNBytes(9);
+    boolean end = tail.length == 0
+        || tail.length == 8 && Arrays.equals(tail, EOS)
+        || tail.length == 4 && Arrays.equals(tail, LEGACY_EOS);
+    if (!end) {
+      throw new WireFormatException("IPC stream in a binary cell holds " + (tail.length > 8 ? "more than 8" : tail.length)
+          + " bytes after its batch that are not its end-of-stream marker (a cell holds one batch)");
+    }
+  }
+
+  private static final byte[] EOS = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0};
+  private static final byte[] LEGACY_EOS = {0, 0, 0, 0};
 
   /**
    * Copies a root into a new root owned by the caller.

@@ -395,8 +395,17 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       throw e instanceof WireFormatException w ? w
           : new WireFormatException("malformed record batch: " + e.getMessage(), e);
     }
-    try (ArrowRecordBatch batch =
-        MessageSerializer.deserializeRecordBatch(message, body == null ? allocator.getEmpty() : body)) {
+    ArrowRecordBatch batch;
+    try {
+      // takes over the body's reference when it returns; before that, the body is still ours to release
+      batch = MessageSerializer.deserializeRecordBatch(message, body == null ? allocator.getEmpty() : body);
+    } catch (IOException | RuntimeException e) {
+      if (body != null) {
+        body.close();
+      }
+      throw new WireFormatException("malformed record batch: " + e.getMessage(), e);
+    }
+    try (batch) {
       new VectorLoader(root).load(batch);
     } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
       throw new WireFormatException("record batch does not match its schema: " + e.getMessage(), e);
@@ -418,8 +427,17 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       throw e instanceof WireFormatException w ? w
           : new WireFormatException("malformed dictionary batch: " + e.getMessage(), e);
     }
-    try (ArrowDictionaryBatch batch =
-        MessageSerializer.deserializeDictionaryBatch(message, body == null ? allocator.getEmpty() : body)) {
+    ArrowDictionaryBatch read;
+    try {
+      // as for a record batch: the body is ours to release until this returns
+      read = MessageSerializer.deserializeDictionaryBatch(message, body == null ? allocator.getEmpty() : body);
+    } catch (IOException | RuntimeException e) {
+      if (body != null) {
+        body.close();
+      }
+      throw new WireFormatException("malformed dictionary batch: " + e.getMessage(), e);
+    }
+    try (ArrowDictionaryBatch batch = read) {
       Dictionary dictionary = dictionaries.get(batch.getDictionaryId());
       if (dictionary == null) {
         throw new WireFormatException(

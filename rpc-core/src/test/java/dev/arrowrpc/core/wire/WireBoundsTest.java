@@ -222,6 +222,30 @@ class WireBoundsTest {
   }
 
   @Test
+  void aCellHoldsOneBatchAndAtMostItsEndMarker() throws Exception {
+    byte[] whole = lyingLongs(1); // schema, one batch, end marker
+    try (IpcStreamReader reader = IpcBytes.readSingle(whole, memory)) {
+      assertEquals(1, reader.root().getRowCount());
+    }
+    // the end marker left off entirely: read as pyarrow reads it
+    try (IpcStreamReader reader = IpcBytes.readSingle(java.util.Arrays.copyOf(whole, whole.length - 8), memory)) {
+      assertEquals(1, reader.root().getRowCount());
+    }
+    // a cut marker, or a second batch, is not what the cell claims
+    for (int cut = 1; cut < 8; cut++) {
+      byte[] partial = java.util.Arrays.copyOf(whole, whole.length - cut);
+      assertMentions(assertThrows(WireFormatException.class, () -> IpcBytes.readSingle(partial, memory).close()),
+          "after its batch");
+    }
+    int batch = firstBatchMessage(whole);
+    byte[] twice = concat(java.util.Arrays.copyOf(whole, whole.length - 8),
+        java.util.Arrays.copyOfRange(whole, batch, whole.length));
+    assertMentions(assertThrows(WireFormatException.class, () -> IpcBytes.readSingle(twice, memory).close()),
+        "a cell holds one batch");
+    assertEquals(0, memory.getAllocatedMemory());
+  }
+
+  @Test
   void aSchemaMessageInACellIsCheckedLikeAStreamsSchema() {
     byte[] deep = schemaStream(b -> {
       org.apache.arrow.flatbuf.Null.startNull(b);
