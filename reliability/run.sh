@@ -2,7 +2,7 @@
 # The reliability harness: hostile input, slow clients, faults and load against the conformance
 # worker over stdio, a Unix socket, TCP and HTTP (see reliability/README.md).
 #
-#   reliability/run.sh [--quick | --full] [--seed N] [--surfaces pipe,unix,tcp,http] [--no-load]
+#   reliability/run.sh [--quick | --full] [--seed N] [--surfaces pipe,unix,tcp,http] [--no-load | --load-only]
 #
 # --quick (the default, run by CI) makes at least 1,000 cases per surface; --full at least 10,000.
 # The last two lines are `total: cases=N hangs=H crashes=C leaks=L` and `reliability: N passed, N

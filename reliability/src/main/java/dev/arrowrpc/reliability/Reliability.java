@@ -17,7 +17,7 @@ import java.util.Random;
  *
  * <p>Flags: {@code --quick} (the default: at least 1,000 cases per surface) or {@code --full} (at
  * least 10,000), {@code --seed N}, {@code --surfaces pipe,unix,tcp,http}, {@code --root DIR} (the
- * repository, for the worker's launcher), {@code --no-load} (skips the load section: TCP and HTTP under
+ * repository, for the worker's launcher), {@code --load-only} (only the load section), {@code --no-load} (skips the load section: TCP and HTTP under
  * 48 clients, its own table after the main one, one case per surface in the totals).
  */
 public final class Reliability {
@@ -29,7 +29,8 @@ public final class Reliability {
   private Reliability() {}
 
   /** The run's settings. */
-  record Options(boolean full, long seed, List<Surface> surfaces, Path root, Duration answerTimeout, boolean load) {
+  record Options(boolean full, long seed, List<Surface> surfaces, Path root, Duration answerTimeout, boolean load,
+      boolean cases) {
     int perCategory() {
       return full ? 1_300 : 150;
     }
@@ -58,7 +59,7 @@ public final class Reliability {
     scenarios.add(new Lockstep());
     scenarios.addAll(Faults.scenarios());
     scenarios.addAll(HttpAbuse.scenarios());
-    for (Surface surface : options.surfaces()) {
+    for (Surface surface : options.cases() ? options.surfaces() : List.<Surface>of()) {
       long started = System.nanoTime();
       Random random = new Random(options.seed() ^ surface.ordinal() * 0x9E3779B97F4A7C15L);
       try (Harness harness = Harness.start(surface, options.root(), scratch, options.answerTimeout(),
@@ -101,6 +102,7 @@ public final class Reliability {
   static Options parse(String[] args) {
     boolean full = false;
     boolean load = true;
+    boolean cases = true;
     long seed = 20_261_203L;
     List<Surface> surfaces = List.of(Surface.values());
     Path root = Path.of(System.getProperty("reliability.root", ".")).toAbsolutePath().normalize();
@@ -109,13 +111,14 @@ public final class Reliability {
         case "--quick" -> full = false;
         case "--full" -> full = true;
         case "--no-load" -> load = false;
+        case "--load-only" -> cases = false;
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--surfaces" -> surfaces = java.util.Arrays.stream(args[++i].split(",")).map(Surface::of).toList();
         case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
         default -> throw new IllegalArgumentException("unknown flag " + args[i]
-            + " (--quick | --full, --seed N, --surfaces pipe,unix,tcp,http, --root DIR, --no-load)");
+            + " (--quick | --full, --seed N, --surfaces pipe,unix,tcp,http, --root DIR, --no-load, --load-only)");
       }
     }
-    return new Options(full, seed, surfaces, root, Duration.ofSeconds(10), load);
+    return new Options(full, seed, surfaces, root, Duration.ofSeconds(10), load, cases);
   }
 }

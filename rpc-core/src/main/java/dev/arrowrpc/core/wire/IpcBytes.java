@@ -132,18 +132,19 @@ public final class IpcBytes {
   }
 
   /**
-   * What may follow a cell's one batch: nothing (a stream whose end marker was left off, as pyarrow
-   * also reads it) or exactly the end-of-stream marker. A second batch, a cut marker or other bytes
-   * mean the cell is not what it claims, and are refused rather than ignored.
+   * What must follow a cell's one batch: exactly the end-of-stream marker, which every writer
+   * (pyarrow's, ours) puts there. A stream cut anywhere (its marker included), a second batch or other
+   * bytes mean the cell is not what it claims, and are refused rather than read as far as they go.
    */
   private static void requireEndAfterBatch(InputStream rest) throws IOException {
     byte[] tail = rest.readNBytes(9);
-    boolean end = tail.length == 0
-        || tail.length == 8 && Arrays.equals(tail, EOS)
+    boolean end = tail.length == 8 && Arrays.equals(tail, EOS)
         || tail.length == 4 && Arrays.equals(tail, LEGACY_EOS);
     if (!end) {
-      throw new WireFormatException("IPC stream in a binary cell holds " + (tail.length > 8 ? "more than 8" : tail.length)
-          + " bytes after its batch that are not its end-of-stream marker (a cell holds one batch)");
+      throw new WireFormatException("IPC stream in a binary cell " + (tail.length == 0
+          ? "ends without its end-of-stream marker (cut short)"
+          : "holds " + (tail.length > 8 ? "more than 8" : tail.length)
+              + " bytes after its batch that are not its end-of-stream marker (a cell holds one batch)"));
     }
   }
 

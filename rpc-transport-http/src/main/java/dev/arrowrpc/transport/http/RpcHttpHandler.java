@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +43,7 @@ final class RpcHttpHandler implements HttpHandler {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** How much of a response is held back before it is committed as a 200 and streamed. */
   private static final int COMMIT_THRESHOLD = 64 * 1024;
-  /** How much of a refused request body is read and thrown away so that the client sees the refusal. */
+  /** How much of a refused request body beyond the limit is read and thrown away, so the client sees the refusal. */
   private static final long DRAIN_BOUND = 16L << 20;
   /** How long a refused request body is drained before the connection is closed regardless. */
   private static final Duration DRAIN_TIME = Duration.ofSeconds(5);
@@ -55,8 +54,6 @@ final class RpcHttpHandler implements HttpHandler {
   /** A method name: an ASCII identifier of at most {@link #MAX_METHOD_NAME} characters. */
   private static final java.util.regex.Pattern METHOD_NAME =
       java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0," + (MAX_METHOD_NAME - 1) + "}");
-  /** How long a call whose body is read as it arrives waits for a permit before it is answered 503. */
-  private static final long STREAMED_BODY_WAIT_MILLIS = 250;
   private static final HttpString CORP = new HttpString("Cross-Origin-Resource-Policy");
   private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
   private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
@@ -184,7 +181,7 @@ final class RpcHttpHandler implements HttpHandler {
       exchange.setPersistent(false);
       Intake.refuseAndDrain(exchange, Map.of("title", "Request body exceeds max_request_bytes", "description",
           "Request body of " + length + " bytes exceeds the server's max_request_bytes=" + settings.maxRequestBytes()),
-          DRAIN_BOUND, DRAIN_TIME);
+          Math.min(length, settings.maxRequestBytes() + DRAIN_BOUND), DRAIN_TIME);
       return;
     }
     if (length > Math.min(settings.maxRequestBytes(), IN_MEMORY_BODY)) {
@@ -459,14 +456,12 @@ final class RpcHttpHandler implements HttpHandler {
     }
   }
 
-  /** Takes one of the permits to read a body as it arrives, waiting a little for one. */
+  /**
+   * Takes one of the permits to read a body as it arrives, without waiting: a worker thread that
+   * waited for a permit would itself be held by the slow bodies the bound is there to contain.
+   */
   private boolean admitStreamedBody() {
-    try {
-      return streamedBodies.tryAcquire(STREAMED_BODY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return streamedBodies.tryAcquire();
   }
 
   private void refuseBody(HttpServerExchange exchange, RequestBody body, ResponseBody out) throws IOException {
