@@ -136,7 +136,7 @@ final class Intake {
     exchange.setPersistent(false);
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
       Drain drain = new Drain(exchange, bound);
-      drain.timer = exchange.getIoThread().executeAfter(drain::stop, time.toMillis(), TimeUnit.MILLISECONDS);
+      drain.timer = exchange.getIoThread().executeAfter(drain::abort, time.toMillis(), TimeUnit.MILLISECONDS);
       drain.start();
       exchange.getResponseSender().send(ByteBuffer.wrap(bytes), new IoCallback() {
         @Override
@@ -148,8 +148,7 @@ final class Intake {
         @Override
         public void onException(HttpServerExchange ex, Sender sender, IOException error) {
           LOG.debug("a refusal could not be sent: {}", error.toString());
-          drain.sent = true;
-          drain.stop();
+          drain.abort();
         }
       });
     });
@@ -195,7 +194,10 @@ final class Intake {
           } else {
             left -= n;
             if (left <= 0) {
-              stop();
+              // enough read: the connection closes once the answer is out (not before: the client must see it)
+              channel.suspendReads();
+              drained = true;
+              finishIfDone();
               return;
             }
           }
@@ -204,12 +206,12 @@ final class Intake {
         finishIfDone();
       } catch (IOException e) {
         LOG.debug("a refused request body could not be drained: {}", e.toString());
-        stop();
+        abort();
       }
     }
 
-    /** Stops draining (bound or time reached, or a failure) and ends the exchange. */
-    void stop() {
+    /** Gives up (the time is up, or the connection failed): ends the exchange whether or not the answer is out. */
+    void abort() {
       drained = true;
       sent = true;
       finishIfDone();
