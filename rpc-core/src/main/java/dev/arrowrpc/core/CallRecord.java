@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -28,7 +28,8 @@ import java.util.OptionalLong;
  * @param streamId for streams, a 32-hex-digit id shared by every record of the stream
  * @param cancelled whether the client cancelled the stream
  * @param request the request batch's shape, on unary calls and stream inits whose batch was read
- * @param httpStatus the HTTP status answered, on HTTP
+ * @param transportFields what the transport adds to the record, by access-log field name (for
+ *     example the status line it answered with); values are strings, numbers or booleans
  * @param requestBytes the request's size on the wire, when known
  * @param requestStateBytes the size of the stream state tokens received (HTTP stream turns)
  * @param responseStateBytes the size of the stream state tokens returned (HTTP stream init and turns)
@@ -50,7 +51,7 @@ public record CallRecord(
     Optional<String> streamId,
     boolean cancelled,
     Optional<RequestShape> request,
-    OptionalInt httpStatus,
+    Map<String, Object> transportFields,
     OptionalLong requestBytes,
     OptionalLong requestStateBytes,
     OptionalLong responseStateBytes,
@@ -98,10 +99,10 @@ public record CallRecord(
   public CallRecord(Instant timestamp, String serverId, String protocol, String protocolHash, String method,
       String methodType, String requestId, Optional<String> principal, String authDomain, String remoteAddress,
       Duration duration, Optional<Failure> failure, Optional<String> streamId, boolean cancelled,
-      Optional<RequestShape> request, OptionalInt httpStatus, OptionalLong requestBytes,
+      Optional<RequestShape> request, Map<String, Object> transportFields, OptionalLong requestBytes,
       OptionalLong requestStateBytes, OptionalLong responseStateBytes) {
     this(timestamp, serverId, protocol, protocolHash, method, methodType, requestId, principal, authDomain,
-        remoteAddress, duration, failure, streamId, cancelled, request, httpStatus, requestBytes, requestStateBytes,
+        remoteAddress, duration, failure, streamId, cancelled, request, transportFields, requestBytes, requestStateBytes,
         responseStateBytes, Optional.empty());
   }
 
@@ -110,6 +111,7 @@ public record CallRecord(
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(protocolHash, "protocolHash");
     Objects.requireNonNull(method, "method");
+    transportFields = Map.copyOf(transportFields);
     if (!UNARY.equals(methodType) && !STREAM.equals(methodType)) {
       throw new IllegalArgumentException("methodType must be unary or stream, not " + methodType);
     }

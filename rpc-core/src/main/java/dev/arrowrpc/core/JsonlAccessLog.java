@@ -157,7 +157,7 @@ public final class JsonlAccessLog implements CallListener, AutoCloseable {
     if (!call.requestId().isEmpty()) {
       line.put("request_id", call.requestId());
     }
-    call.httpStatus().ifPresent(code -> line.put("http_status", code));
+    new java.util.TreeMap<>(call.transportFields()).forEach(line::putIfAbsent);
     call.streamId().ifPresent(id -> line.put("stream_id", id));
     if (call.cancelled()) {
       line.put("cancelled", true);

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -172,7 +171,7 @@ class AccessLogTest {
   }
 
   private static CallRecord record(Optional<CallRecord.Failure> failure, String methodType, Optional<String> streamId,
-      Optional<RequestShape> request, OptionalInt http, OptionalLong requestState, OptionalLong responseState) {
+      Optional<RequestShape> request, Map<String, Object> http, OptionalLong requestState, OptionalLong responseState) {
     return new CallRecord(Instant.parse("2026-04-26T15:30:45.123456Z"), "a85cd92650b7", "P.v1", HASH, "m",
         methodType, "f41f090e23b84789", Optional.of("alice"), "jwt", "10.0.0.1:5", Duration.ofNanos(1_234_567),
         failure, streamId, false, request, http, OptionalLong.of(412), requestState, responseState);
@@ -181,7 +180,7 @@ class AccessLogTest {
   @Test
   void aRecordIsFlatWithEveryFieldInItsSchemaForm() {
     Map<String, Object> line = JsonlAccessLog.fields(record(Optional.empty(), "unary", Optional.empty(),
-        Optional.of(new RequestShape(List.of(new RequestShape.Param("name", "string")), 1)), OptionalInt.of(200),
+        Optional.of(new RequestShape(List.of(new RequestShape.Param("name", "string")), 1)), Map.of("http_status", 200),
         OptionalLong.empty(), OptionalLong.empty()));
     assertEquals("2026-04-26T15:30:45.123Z", line.get("timestamp"));
     assertEquals("P.v1.m ok", line.get("message"));
@@ -203,7 +202,7 @@ class AccessLogTest {
 
   @Test
   void stickySessionFieldsOnlyWhenTheServerHasSessions() {
-    CallRecord plain = record(Optional.empty(), "unary", Optional.empty(), Optional.empty(), OptionalInt.of(200),
+    CallRecord plain = record(Optional.empty(), "unary", Optional.empty(), Optional.empty(), Map.of("http_status", 200),
         OptionalLong.empty(), OptionalLong.empty());
     Map<String, Object> none = JsonlAccessLog.fields(plain);
     assertFalse(none.containsKey("session_action"));
@@ -222,7 +221,7 @@ class AccessLogTest {
   private static CallRecord withSession(CallRecord r, CallRecord.Session session) {
     return new CallRecord(r.timestamp(), r.serverId(), r.protocol(), r.protocolHash(), r.method(), r.methodType(),
         r.requestId(), r.principal(), r.authDomain(), r.remoteAddress(), r.duration(), r.failure(), r.streamId(),
-        r.cancelled(), r.request(), r.httpStatus(), r.requestBytes(), r.requestStateBytes(), r.responseStateBytes(),
+        r.cancelled(), r.request(), r.transportFields(), r.requestBytes(), r.requestStateBytes(), r.responseStateBytes(),
         Optional.of(session));
   }
 
@@ -230,7 +229,7 @@ class AccessLogTest {
   void anErrorRecordCarriesItsCodeAndAFullMessage() {
     CallRecord.Failure failure = new CallRecord.Failure("RuntimeError", "", "UNAVAILABLE", Optional.of("server_draining"));
     Map<String, Object> line = JsonlAccessLog.fields(record(Optional.of(failure), "stream",
-        Optional.of("0".repeat(32)), Optional.empty(), OptionalInt.of(500), OptionalLong.of(88), OptionalLong.of(96)));
+        Optional.of("0".repeat(32)), Optional.empty(), Map.of("http_status", 500), OptionalLong.of(88), OptionalLong.of(96)));
     assertEquals("error", line.get("status"));
     assertEquals("RuntimeError", line.get("error_type"));
     assertEquals("RuntimeError", line.get("error_message"), "an empty message is replaced by the type");
@@ -246,9 +245,9 @@ class AccessLogTest {
   @Test
   void aRecordCannotBreakTheSchemaConditions() {
     assertThrows(IllegalArgumentException.class, () -> record(Optional.empty(), "stream", Optional.empty(),
-        Optional.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty()));
+        Optional.empty(), Map.of(), OptionalLong.empty(), OptionalLong.empty()));
     assertThrows(IllegalArgumentException.class, () -> record(Optional.empty(), "bidi", Optional.empty(),
-        Optional.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty()));
+        Optional.empty(), Map.of(), OptionalLong.empty(), OptionalLong.empty()));
     assertThrows(IllegalArgumentException.class, () -> new RequestShape(List.of(), -1));
   }
 }

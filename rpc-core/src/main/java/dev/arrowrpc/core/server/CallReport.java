@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -30,7 +29,7 @@ final class CallReport {
   private String streamId;
   private boolean cancelled;
   private RequestShape request;
-  private OptionalInt httpStatus = OptionalInt.empty();
+  private Map<String, Object> transportFields = Map.of();
   private OptionalLong requestBytes = OptionalLong.empty();
   private OptionalLong requestStateBytes = OptionalLong.empty();
   private OptionalLong responseStateBytes = OptionalLong.empty();
@@ -106,9 +105,9 @@ final class CallReport {
     return this;
   }
 
-  /** The HTTP status answered. */
-  CallReport httpStatus(int status) {
-    this.httpStatus = OptionalInt.of(status);
+  /** The fields the transport adds to the record. */
+  CallReport transportFields(Map<String, Object> fields) {
+    this.transportFields = fields;
     return this;
   }
 
@@ -146,7 +145,7 @@ final class CallReport {
         ErrorTypes.of(e), ErrorTypes.message(e), codeOf(e), kindOf(e)));
     return new CallRecord(Instant.now(), serverId, protocol, protocolHash, method, methodType, requestId,
         principal, authDomain, remoteAddress, Duration.ofNanos(System.nanoTime() - startedNanos), failure,
-        Optional.ofNullable(streamId), cancelled, Optional.ofNullable(request), httpStatus, requestBytes,
+        Optional.ofNullable(streamId), cancelled, Optional.ofNullable(request), transportFields, requestBytes,
         requestStateBytes, responseStateBytes, session);
   }
 

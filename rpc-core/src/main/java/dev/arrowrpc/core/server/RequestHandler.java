@@ -67,29 +67,18 @@ public final class RequestHandler {
   /** The transport kind of every call this engine serves: it frames HTTP requests. */
   private static final Optional<TransportKind> HTTP = Optional.of(TransportKind.HTTP);
 
-  /** How a response ended, which decides the transport's status line. */
-  public enum Status {
+  /** How an answer ended; the transport derives its status line (if it has one) from it. */
+  public enum Outcome {
     /** Success. */
-    OK(200),
-    /** The method failed; the body carries the error (HTTP: 200 with {@code X-VGI-RPC-Error}). */
-    METHOD_ERROR(200),
-    /** The request was malformed or refused (HTTP 400); the body carries the error. */
-    BAD_REQUEST(400),
-    /** No such method (HTTP 404); the body carries the error. */
-    NOT_FOUND(404);
+    OK,
+    /** The method failed; the answer carries the error in band. */
+    METHOD_ERROR,
+    /** The request was malformed or refused before it reached a method; the answer carries the error. */
+    REFUSED,
+    /** No such protocol or method; the answer carries the error. */
+    NOT_FOUND;
 
-    private final int httpStatus;
-
-    Status(int httpStatus) {
-      this.httpStatus = httpStatus;
-    }
-
-    /** The HTTP status code for this outcome. */
-    public int httpStatus() {
-      return httpStatus;
-    }
-
-    /** Whether the body is an in-band error. */
+    /** Whether the answer is an error. */
     public boolean isError() {
       return this != OK;
     }
@@ -111,8 +100,21 @@ public final class RequestHandler {
    * @param identity the authenticated caller
    * @param requestId the request id (echoed in log and error batches)
    * @param remoteAddress the peer's address, for access records
+   * @param recordFields the fields the transport adds to a call's access record, given how the
+   *     answer ended (for example the status line a transport derives from it)
    */
-  public record Caller(Identity identity, String requestId, String remoteAddress) {}
+  public record Caller(Identity identity, String requestId, String remoteAddress,
+      java.util.function.Function<Outcome, Map<String, Object>> recordFields) {
+    /** Checks the parts. */
+    public Caller {
+      java.util.Objects.requireNonNull(recordFields, "recordFields");
+    }
+
+    /** A caller whose transport adds nothing to access records. */
+    public Caller(Identity identity, String requestId, String remoteAddress) {
+      this(identity, requestId, remoteAddress, outcome -> Map.of());
+    }
+  }
 
   private final Dispatcher dispatcher;
   private final StreamTokens tokens;
@@ -138,17 +140,17 @@ public final class RequestHandler {
    * @param body the request body (an Arrow IPC stream, already decompressed)
    * @param out the response body
    * @param caller who asks
-   * @return how the response ended
+   * @return how the answer ended
    * @throws IOException when writing the response fails
    */
-  public Status handle(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
+  public Outcome handle(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
       Caller caller) throws IOException {
     BufferAllocator memory =
         dispatcher.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
     long started = System.nanoTime();
     RequestNotes notes = RequestNotes.open();
     try {
-      Status status = answer(route, urlProtocol, urlMethod, body, out, caller, memory);
+      Outcome status = answer(route, urlProtocol, urlMethod, body, out, caller, memory);
       notes.refusal().ifPresent(error -> reportRefusal(route, urlProtocol, urlMethod, caller, started, error,
           status));
       return status;
@@ -162,13 +164,13 @@ public final class RequestHandler {
     }
   }
 
-  private Status answer(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
+  private Outcome answer(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
       Caller caller, BufferAllocator memory) throws IOException {
     // the path is resolved before the body is read: an unroutable request is 404 whatever it carries
     Optional<RpcException> unroutable = unroutable(urlProtocol, urlMethod);
     if (unroutable.isPresent()) {
       writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unroutable.get(), caller, memory);
-      return Status.NOT_FOUND;
+      return Outcome.NOT_FOUND;
     }
     return route == Route.EXCHANGE
         ? turn(urlProtocol, urlMethod, body, out, caller, memory)
@@ -180,7 +182,7 @@ public final class RequestHandler {
    * URL names when it is hosted (else the primary), as the method the URL names.
    */
   private void reportRefusal(Route route, String urlProtocol, String urlMethod, Caller caller, long started,
-      Throwable error, Status status) {
+      Throwable error, Outcome status) {
     if (urlMethod.isEmpty()) {
       return; // a record names its method
     }
@@ -190,7 +192,7 @@ public final class RequestHandler {
     dispatcher.report(CallReport.of(protocol.name(), protocol.protocolHash(), urlMethod,
             stream ? "stream" : "unary", started)
         .caller(caller.requestId(), caller.identity()).remote(caller.remoteAddress()).failure(error)
-        .stream(stream ? Dispatcher.newStreamId() : null).httpStatus(status.httpStatus()));
+        .stream(stream ? Dispatcher.newStreamId() : null).transportFields(caller.recordFields().apply(status)));
   }
 
   /** Why a URL's protocol and method cannot be served here, if they cannot. */
@@ -224,7 +226,7 @@ public final class RequestHandler {
 
   // ------------------------------------------------------------------ unary and init
 
-  private Status call(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
+  private Outcome call(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
       Caller caller, BufferAllocator memory) throws IOException {
     long started = System.nanoTime();
     RequestParser.Prepared prepared;
@@ -253,7 +255,7 @@ public final class RequestHandler {
         } catch (RpcException unresolved) {
           // the pointer named an object that could not be had: the call fails as a method error would
           writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unresolved, caller, memory);
-          return Status.METHOD_ERROR;
+          return Outcome.METHOD_ERROR;
         } finally {
           resolved.ifPresent(IpcStreamReader::close);
         }
@@ -268,7 +270,7 @@ public final class RequestHandler {
     }
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, failure.error(), caller, memory);
-      return failure.notFound() ? Status.NOT_FOUND : Status.BAD_REQUEST;
+      return failure.notFound() ? Outcome.NOT_FOUND : Outcome.REFUSED;
     }
     if (prepared instanceof RequestParser.TransportOptionsCall) {
       if (route != Route.UNARY || !urlProtocol.isEmpty() || !RequestParser.TRANSPORT_OPTIONS.equals(urlMethod)) {
@@ -276,7 +278,7 @@ public final class RequestHandler {
             memory);
       }
       TransportOptions.write(out, dispatcher.serverId(), memory);
-      return Status.OK;
+      return Outcome.OK;
     }
     PreparedCall call = (PreparedCall) prepared;
     try {
@@ -322,7 +324,7 @@ public final class RequestHandler {
     return routed;
   }
 
-  private Status unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
+  private Outcome unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
       long started, RequestShape request) throws IOException {
     MethodSpec spec = call.spec();
     RowLayout result = spec.result();
@@ -338,14 +340,14 @@ public final class RequestHandler {
         call.close();
         failure = error;
         writeError(writer, result.schema(), error, caller, memory);
-        return Status.METHOD_ERROR;
+        return Outcome.METHOD_ERROR;
       }
       Externalizer external = new Externalizer(dispatcher.external(), spec.name());
       if (answeredByRef.isPresent()) {
         call.close();
         ArrowValues.closeRoots(value);
         external.writeRef(writer, answeredByRef.get(), memory);
-        return Status.OK;
+        return Outcome.OK;
       }
       Batch batch;
       try {
@@ -356,7 +358,7 @@ public final class RequestHandler {
         failure = error instanceof MarshalException
             ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
         writeError(writer, result.schema(), failure, caller, memory);
-        return Status.METHOD_ERROR;
+        return Outcome.METHOD_ERROR;
       } finally {
         call.close();
         ArrowValues.closeRoots(value);
@@ -366,18 +368,18 @@ public final class RequestHandler {
       } catch (RpcException error) {
         failure = error;
         writeError(writer, result.schema(), error, caller, memory);
-        return Status.METHOD_ERROR;
+        return Outcome.METHOD_ERROR;
       }
-      return Status.OK;
+      return Outcome.OK;
     } finally {
       call.context().attach(null);
       dispatcher.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), spec.name(),
               "unary", started).call(call.context()).remote(caller.remoteAddress()).failure(failure)
-          .request(request).httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus()));
+          .request(request).transportFields(caller.recordFields().apply(failure == null ? Outcome.OK : Outcome.METHOD_ERROR)));
     }
   }
 
-  private Status init(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
+  private Outcome init(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
       long started, RequestShape request) throws IOException {
     MethodSpec spec = call.spec();
     ServerCall context = call.context();
@@ -395,7 +397,7 @@ public final class RequestHandler {
           }
           writeError(writer, MethodSpec.EMPTY_SCHEMA, error, caller, memory);
         }
-        return Status.METHOD_ERROR;
+        return Outcome.METHOD_ERROR;
       }
       Externalizer external = new Externalizer(dispatcher.external(), spec.name());
       if (spec.header().isPresent()) {
@@ -407,7 +409,7 @@ public final class RequestHandler {
           } catch (RuntimeException error) {
             failure = error;
             writeError(writer, header.schema(), error, caller, memory);
-            return Status.METHOD_ERROR;
+            return Outcome.METHOD_ERROR;
           }
         } finally {
           context.attach(null);
@@ -433,19 +435,19 @@ public final class RequestHandler {
           } catch (RuntimeException error) {
             failure = error;
             writeError(writer, output, error, caller, memory);
-            return Status.METHOD_ERROR;
+            return Outcome.METHOD_ERROR;
           }
           writeSentinel(writer, output, Map.of(CURSOR_KEY, cursor, CALL_KEY, callToken), memory);
         }
       } finally {
         context.attach(null);
       }
-      return failure == null ? Status.OK : Status.METHOD_ERROR;
+      return failure == null ? Outcome.OK : Outcome.METHOD_ERROR;
     } finally {
       CallReport report = CallReport.of(call.binding().name(), call.binding().protocolHash(), spec.name(),
               "stream", started).call(context).remote(caller.remoteAddress()).failure(failure)
           .stream(HexFormat.of().formatHex(streamId)).request(request)
-          .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+          .transportFields(caller.recordFields().apply(failure == null ? Outcome.OK : Outcome.METHOD_ERROR));
       RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
       dispatcher.report(report);
     }
@@ -490,7 +492,7 @@ public final class RequestHandler {
 
   // ------------------------------------------------------------------ turns
 
-  private Status turn(String urlProtocol, String urlMethod, InputStream body, OutputStream out, Caller caller,
+  private Outcome turn(String urlProtocol, String urlMethod, InputStream body, OutputStream out, Caller caller,
       BufferAllocator memory) throws IOException {
     long started = System.nanoTime();
     Optional<IpcStreamReader> opened;
@@ -512,7 +514,7 @@ public final class RequestHandler {
       } catch (RpcException unresolved) {
         // never a fabricated empty turn: the fetch failure is the answer
         writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unresolved, caller, memory);
-        return Status.METHOD_ERROR;
+        return Outcome.METHOD_ERROR;
       }
       try (turnInput) {
         return turn(urlProtocol, urlMethod, input, turnInput.reader(), out, caller, memory, started);
@@ -523,7 +525,7 @@ public final class RequestHandler {
   }
 
   /** Answers a stream turn whose input batch (resolved when it was a pointer) is {@code batch}. */
-  private Status turn(String urlProtocol, String urlMethod, IpcStreamReader input, IpcStreamReader batch,
+  private Outcome turn(String urlProtocol, String urlMethod, IpcStreamReader input, IpcStreamReader batch,
       OutputStream out, Caller caller, BufferAllocator memory, long started) throws IOException {
     Map<String, String> metadata = batch.metadata();
     Resumed resumed;
@@ -547,9 +549,9 @@ public final class RequestHandler {
       }
       dispatcher.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
               resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
-          .stream(streamId).cancelled(true).httpStatus(Status.OK.httpStatus())
+          .stream(streamId).cancelled(true).transportFields(caller.recordFields().apply(Outcome.OK))
           .requestStateBytes(CallReport.stateBytes(metadata)));
-      return Status.OK;
+      return Outcome.OK;
     }
     Throwable failure = null;
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
@@ -569,11 +571,11 @@ public final class RequestHandler {
       CallReport report = CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
               resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
           .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
-          .httpStatus((failure == null ? Status.OK : Status.METHOD_ERROR).httpStatus());
+          .transportFields(caller.recordFields().apply(failure == null ? Outcome.OK : Outcome.METHOD_ERROR));
       RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
       dispatcher.report(report);
     }
-    return failure == null ? Status.OK : Status.METHOD_ERROR;
+    return failure == null ? Outcome.OK : Outcome.METHOD_ERROR;
   }
 
   private Throwable exchangeTurn(Resumed resumed, IpcStreamReader input, IpcStreamWriter writer,
@@ -717,10 +719,10 @@ public final class RequestHandler {
 
   // ------------------------------------------------------------------ batches
 
-  private Status refuse(OutputStream out, RpcException error, Caller caller, BufferAllocator memory)
+  private Outcome refuse(OutputStream out, RpcException error, Caller caller, BufferAllocator memory)
       throws IOException {
     writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, error, caller, memory);
-    return Status.BAD_REQUEST;
+    return Outcome.REFUSED;
   }
 
   private void writeErrorStream(OutputStream out, Schema schema, Throwable error, Caller caller,

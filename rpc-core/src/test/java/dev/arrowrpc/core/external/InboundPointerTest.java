@@ -104,11 +104,11 @@ class InboundPointerTest {
     return stream(metadata, 0);
   }
 
-  private record Answer(RequestHandler.Status status, List<String> batches) {}
+  private record Answer(RequestHandler.Outcome status, List<String> batches) {}
 
   private Answer post(byte[] body) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RequestHandler.Status status = handler.handle(RequestHandler.Route.UNARY, "Seam", "answer",
+    RequestHandler.Outcome status = handler.handle(RequestHandler.Route.UNARY, "Seam", "answer",
         new ByteArrayInputStream(body), out, CALLER);
     List<String> batches = new ArrayList<>();
     try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(out.toByteArray()), memory)
@@ -127,14 +127,14 @@ class InboundPointerTest {
     byte[] original = stream(request(), 1);
     String url = storage.upload(original);
     Answer answer = post(pointerTo(url, Optional.of(PointerBatches.sha256(original))));
-    assertEquals(RequestHandler.Status.OK, answer.status());
+    assertEquals(RequestHandler.Outcome.OK, answer.status());
     assertEquals(List.of("data 1"), answer.batches());
   }
 
   @Test
   void aMissingObjectIsAMethodErrorAndTheServerStaysUsable() throws IOException {
     Answer answer = post(pointerTo("https://store.example/missing?X-Amz-Signature=topsecret", Optional.empty()));
-    assertEquals(RequestHandler.Status.METHOD_ERROR, answer.status());
+    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
     assertEquals(1, answer.batches().size());
     assertTrue(answer.batches().get(0).startsWith("error "), answer.batches().get(0));
     assertFalse(answer.batches().get(0).contains("topsecret"), "diagnostics never carry the signature");
@@ -145,7 +145,7 @@ class InboundPointerTest {
   void aWrongDigestIsRefusedBeforeDispatch() throws IOException {
     String url = storage.upload(stream(request(), 1));
     Answer answer = post(pointerTo(url, Optional.of("0".repeat(64))));
-    assertEquals(RequestHandler.Status.METHOD_ERROR, answer.status());
+    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
     assertTrue(answer.batches().get(0).contains("checksum"), answer.batches().get(0));
   }
 }

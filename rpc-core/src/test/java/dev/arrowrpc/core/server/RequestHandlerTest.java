@@ -93,7 +93,8 @@ class RequestHandlerTest {
     }
   };
 
-  private static final RequestHandler.Caller CALLER = new RequestHandler.Caller(Identity.ANONYMOUS, "0123456789abcdef", "");
+  private static final RequestHandler.Caller CALLER = new RequestHandler.Caller(Identity.ANONYMOUS, "0123456789abcdef", "",
+      outcome -> Map.of("outcome", outcome.name()));
 
   private BufferAllocator memory;
   private RpcServer server;
@@ -134,11 +135,11 @@ class RequestHandlerTest {
     return out.toByteArray();
   }
 
-  private record Answer(RequestHandler.Status status, byte[] body) {}
+  private record Answer(RequestHandler.Outcome status, byte[] body) {}
 
   private Answer handle(RequestHandler.Route route, String method, byte[] body) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RequestHandler.Status status = handler.handle(route, "Seam", method, new ByteArrayInputStream(body), out,
+    RequestHandler.Outcome status = handler.handle(route, "Seam", method, new ByteArrayInputStream(body), out,
         CALLER);
     return new Answer(status, out.toByteArray());
   }
@@ -168,7 +169,7 @@ class RequestHandlerTest {
   @Test
   void theUrlMethodIsResolvedBeforeTheBodyIsRead() throws IOException {
     Answer answer = handle(RequestHandler.Route.UNARY, "nope", new byte[0]);
-    assertEquals(RequestHandler.Status.NOT_FOUND, answer.status());
+    assertEquals(RequestHandler.Outcome.NOT_FOUND, answer.status());
     List<String> batches = batches(answer.body());
     assertEquals(1, batches.size());
     assertTrue(batches.get(0).startsWith("error MethodNotImplementedError: Protocol 'Seam' has no method 'nope'"),
@@ -178,7 +179,7 @@ class RequestHandlerTest {
   @Test
   void anExchangeStateThatCannotTravelFailsInBand() throws IOException {
     Answer answer = handle(RequestHandler.Route.INIT, "lambdaExchange", request("lambdaExchange"));
-    assertEquals(RequestHandler.Status.METHOD_ERROR, answer.status());
+    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
     List<String> batches = batches(answer.body());
     assertEquals(1, batches.size(), batches.toString());
     assertTrue(batches.get(0).contains("cannot travel over a stateless transport"), batches.get(0));
@@ -187,7 +188,7 @@ class RequestHandlerTest {
   @Test
   void aProducerStateThatCannotTravelFailsBeforeItsDataIsSent() throws IOException {
     Answer answer = handle(RequestHandler.Route.INIT, "lambdaProducer", request("lambdaProducer"));
-    assertEquals(RequestHandler.Status.METHOD_ERROR, answer.status());
+    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
     List<String> batches = batches(answer.body());
     assertEquals(1, batches.size(), "no data batch without its cursor: " + batches);
     assertTrue(batches.get(0).startsWith("error ValueError"), batches.get(0));
@@ -195,7 +196,7 @@ class RequestHandlerTest {
 
   @Test
   void recordsCarryTheRequestShapeAndTokenSizesNeverTheirValues() throws IOException {
-    assertEquals(RequestHandler.Status.OK, handle(RequestHandler.Route.UNARY, "answer", request("answer")).status());
+    assertEquals(RequestHandler.Outcome.OK, handle(RequestHandler.Route.UNARY, "answer", request("answer")).status());
     Answer opened = handle(RequestHandler.Route.INIT, "counter", request("counter"));
     assertEquals(List.of("data 1", "sentinel 0"), batches(opened.body()));
     Map<String, String> tokens = new LinkedHashMap<>();
@@ -209,13 +210,13 @@ class RequestHandlerTest {
     }
     long sent = tokens.get(Keys.STREAM_STATE).length() + tokens.get(Keys.CALL_STATE).length();
     Answer turned = handle(RequestHandler.Route.EXCHANGE, "counter", stream(tokens, 0));
-    assertEquals(RequestHandler.Status.OK, turned.status());
+    assertEquals(RequestHandler.Outcome.OK, turned.status());
     assertEquals(3, records.size());
 
     CallRecord unary = records.get(0);
     assertEquals("unary", unary.methodType());
     assertEquals(Optional.of(new dev.arrowrpc.core.RequestShape(List.of(), 1)), unary.request());
-    assertEquals(java.util.OptionalInt.of(200), unary.httpStatus());
+    assertEquals(Map.of("outcome", "OK"), unary.transportFields(), "the transport's fields, given the outcome");
     assertTrue(unary.requestStateBytes().isEmpty() && unary.responseStateBytes().isEmpty());
 
     CallRecord init = records.get(1);
@@ -238,9 +239,9 @@ class RequestHandlerTest {
 
   @Test
   void refusedRequestsAreRecordedUnderThePrimaryProtocol() throws IOException {
-    assertEquals(RequestHandler.Status.NOT_FOUND, handle(RequestHandler.Route.UNARY, "nope", new byte[0]).status());
-    assertEquals(RequestHandler.Status.BAD_REQUEST, handle(RequestHandler.Route.UNARY, "answer", new byte[0]).status());
-    assertEquals(RequestHandler.Status.BAD_REQUEST,
+    assertEquals(RequestHandler.Outcome.NOT_FOUND, handle(RequestHandler.Route.UNARY, "nope", new byte[0]).status());
+    assertEquals(RequestHandler.Outcome.REFUSED, handle(RequestHandler.Route.UNARY, "answer", new byte[0]).status());
+    assertEquals(RequestHandler.Outcome.REFUSED,
         handle(RequestHandler.Route.EXCHANGE, "counter", stream(Map.of(), 0)).status());
     assertEquals(3, records.size(), records.toString());
 
@@ -253,14 +254,14 @@ class RequestHandlerTest {
     assertEquals("MethodNotImplementedError", failure.type());
     assertEquals("UNIMPLEMENTED", failure.code());
     assertEquals(Optional.of("method_not_implemented"), failure.kind());
-    assertEquals(java.util.OptionalInt.of(404), unknown.httpStatus());
+    assertEquals(Map.of("outcome", "NOT_FOUND"), unknown.transportFields());
     assertEquals("0123456789abcdef", unknown.requestId());
 
     CallRecord empty = records.get(1);
     assertEquals("answer", empty.method());
     assertEquals("ProtocolError", empty.failure().orElseThrow().type());
     assertEquals("UNKNOWN", empty.failure().orElseThrow().code());
-    assertEquals(java.util.OptionalInt.of(400), empty.httpStatus());
+    assertEquals(Map.of("outcome", "REFUSED"), empty.transportFields());
 
     CallRecord tokenless = records.get(2);
     assertEquals("stream", tokenless.methodType());
@@ -299,18 +300,16 @@ class RequestHandlerTest {
       metadata.put(Keys.STREAM_STATE, bad);
       metadata.put(Keys.CALL_STATE, callToken);
       Answer turn = handle(RequestHandler.Route.EXCHANGE, "counter", stream(metadata, 0));
-      assertEquals(RequestHandler.Status.BAD_REQUEST, turn.status());
+      assertEquals(RequestHandler.Outcome.REFUSED, turn.status());
       assertTrue(batches(turn.body()).get(0).startsWith("error ProtocolError: invalid stream token"),
           batches(turn.body()).toString());
     }
   }
 
   @Test
-  void statusCodes() {
-    assertEquals(200, RequestHandler.Status.METHOD_ERROR.httpStatus());
-    assertTrue(RequestHandler.Status.METHOD_ERROR.isError());
-    assertEquals(400, RequestHandler.Status.BAD_REQUEST.httpStatus());
-    assertEquals(404, RequestHandler.Status.NOT_FOUND.httpStatus());
-    assertEquals(RpcException.class, new RpcException("x", "y").getClass());
+  void onlyOkIsNotAnError() {
+    for (RequestHandler.Outcome outcome : RequestHandler.Outcome.values()) {
+      assertEquals(outcome != RequestHandler.Outcome.OK, outcome.isError(), outcome.name());
+    }
   }
 }

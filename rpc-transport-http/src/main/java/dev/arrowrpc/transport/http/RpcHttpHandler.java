@@ -387,11 +387,12 @@ final class RpcHttpHandler implements HttpHandler {
     long limit = Math.min(accepted.orElse(Long.MAX_VALUE), settings.maxResponseBytes().orElse(Long.MAX_VALUE));
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
     ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
-    RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange));
+    RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange),
+        outcome -> Map.of("http_status", statusCode(outcome)));
     InputStream raw = received.<InputStream>map(ByteArrayInputStream::new).orElseGet(exchange::getInputStream);
     try (RequestBody body = new RequestBody(raw, codec.orElse(null), settings.maxRequestBytes(),
         streamed ? settings.bodyTimeout() : Duration.ZERO)) {
-      RequestHandler.Status status;
+      RequestHandler.Outcome status;
       try {
         status = uploads.isPresent() && UploadUrlRoute.matches(route.protocol(), route.method())
             ? uploads.get().handle(body, out, requestId)
@@ -428,8 +429,8 @@ final class RpcHttpHandler implements HttpHandler {
         refuseBody(exchange, body, out);
         return;
       }
-      boolean inBandError = status.isError() && status.httpStatus() == 200;
-      int httpStatus = status.httpStatus();
+      int httpStatus = statusCode(status);
+      boolean inBandError = status.isError() && httpStatus == 200;
       if (out.oversized()) {
         // never part of a response: the whole of it is replaced by the error, with no cursor in it
         out.replace(Responses.arrowError(new RpcException("ResponseTooLargeError", "HTTP body exceeds "
@@ -698,6 +699,18 @@ final class RpcHttpHandler implements HttpHandler {
       return Optional.of("");
     }
     return path.startsWith(prefix + "/") ? Optional.of(path.substring(prefix.length())) : Optional.empty();
+  }
+
+  /**
+   * The status line of an answer: a method's failure travels in band (200 with {@code
+   * X-VGI-RPC-Error}); a refused request is 400; an unknown protocol or method 404.
+   */
+  static int statusCode(RequestHandler.Outcome outcome) {
+    return switch (outcome) {
+      case OK, METHOD_ERROR -> 200;
+      case REFUSED -> 400;
+      case NOT_FOUND -> 404;
+    };
   }
 
   /**

@@ -196,7 +196,7 @@ public final class StickySessions {
   /** Runs a call on the request path. */
   @FunctionalInterface
   interface Call {
-    RequestHandler.Status run() throws IOException;
+    RequestHandler.Outcome run() throws IOException;
   }
 
   /**
@@ -211,7 +211,7 @@ public final class StickySessions {
    * @param call runs the call
    * @return how the response ended
    */
-  RequestHandler.Status serve(HttpServerExchange exchange, Identity identity, String requestId, OutputStream out,
+  RequestHandler.Outcome serve(HttpServerExchange exchange, Identity identity, String requestId, OutputStream out,
       Call call) throws IOException {
     String accept = exchange.getRequestHeaders().getFirst(SESSION_ACCEPT);
     boolean acceptsOpens = accept != null && accept.strip().toLowerCase(Locale.ROOT).equals("true");
@@ -223,7 +223,7 @@ public final class StickySessions {
         entry = resume(token, identity, principalKey);
       } catch (RpcException lost) {
         out.write(Responses.arrowError(lost, serverId, requestId, allocator));
-        return RequestHandler.Status.METHOD_ERROR;
+        return RequestHandler.Outcome.METHOD_ERROR;
       }
     }
     StickyRequest request = new StickyRequest(this, exchange, identity, principalKey, acceptsOpens, entry);

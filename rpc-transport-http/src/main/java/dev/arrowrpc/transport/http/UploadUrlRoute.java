@@ -73,7 +73,7 @@ final class UploadUrlRoute {
    * @return how the response ended
    * @throws IOException when reading the body or writing the response fails
    */
-  RequestHandler.Status handle(InputStream body, OutputStream out, String requestId) throws IOException {
+  RequestHandler.Outcome handle(InputStream body, OutputStream out, String requestId) throws IOException {
     // read whole (the reader caps it) before parsing: an oversized body of any shape is a 413, and
     // nothing is allocated in the storage for it
     byte[] request = body.readAllBytes();
@@ -83,7 +83,7 @@ final class UploadUrlRoute {
         count = requestedCount(new ByteArrayInputStream(request), memory);
       } catch (RpcException e) {
         writeError(out, e, requestId, memory);
-        return RequestHandler.Status.BAD_REQUEST;
+        return RequestHandler.Outcome.REFUSED;
       }
       List<UploadUrl> urls = new ArrayList<>();
       try {
@@ -93,7 +93,7 @@ final class UploadUrlRoute {
       } catch (IOException | RuntimeException e) {
         writeError(out, new RpcException("RuntimeError", "upload URL allocation failed: " + e.getMessage()),
             requestId, memory);
-        return RequestHandler.Status.METHOD_ERROR;
+        return RequestHandler.Outcome.METHOD_ERROR;
       }
       try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, memory);
           IpcStreamWriter writer = IpcStreamWriter.start(out, SCHEMA)) {
@@ -111,7 +111,7 @@ final class UploadUrlRoute {
         root.setRowCount(urls.size());
         writer.append(root, Map.of());
       }
-      return RequestHandler.Status.OK;
+      return RequestHandler.Outcome.OK;
     }
   }
 
