@@ -1,18 +1,12 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
-import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.identity.IdentityService;
 import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.reflect.HostedProtocol;
 import dev.arrowrpc.core.reflect.ReflectionService;
-import dev.arrowrpc.core.wire.Batch;
-import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.LogBatches;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.ArrayList;
@@ -21,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The state a server shares across its connections: the hosted protocols, its id, and the allocator
@@ -209,54 +202,6 @@ public final class Dispatcher {
       listener.onCall(report.toRecord(serverId));
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Dispatcher.class).warn("call listener failed", e);
-    }
-  }
-
-  /**
-   * Invokes a prepared call's method with the call as the thread's current context. An interrupt the
-   * method leaves pending is cleared, so it cannot close the connection under the next write.
-   */
-  Object invoke(PreparedCall call) throws Throwable {
-    Invoker invoker = call.binding().invoker(call.spec().name());
-    CurrentCall.set(call.context());
-    ExternalAnswer.take(); // nothing left over from a method that answered by reference out of turn
-    try {
-      return invoker.invoke(call.args(), call.context());
-    } finally {
-      CurrentCall.set(null);
-      Thread.interrupted();
-    }
-  }
-
-  /** Runs one stream turn with the call as the thread's current context (see {@link #invoke}). */
-  StreamDriver.Turn runTurn(StreamDriver driver, IpcStreamReader input, ServerCall context,
-      BufferAllocator memory) throws Exception {
-    CurrentCall.set(context);
-    try {
-      return driver.turn(input, context, memory);
-    } finally {
-      CurrentCall.set(null);
-      Thread.interrupted();
-    }
-  }
-
-  /** Writes a log batch (zero rows on the stream's schema) for a call. */
-  void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, String requestId,
-      BufferAllocator memory) throws IOException {
-    writeEmpty(writer, schema, LogBatches.log(message, serverId, requestId), memory);
-  }
-
-  /** Writes an error batch (zero rows on the stream's schema) for a call. */
-  void writeError(IpcStreamWriter writer, Schema schema, Throwable error, String requestId,
-      BufferAllocator memory) throws IOException {
-    writeEmpty(writer, schema, LogBatches.error(error, serverId, requestId, tracebacks), memory);
-  }
-
-  /** Writes a zero-row batch carrying only metadata. */
-  static void writeEmpty(IpcStreamWriter writer, Schema schema, Map<String, String> metadata,
-      BufferAllocator memory) throws IOException {
-    try (Batch batch = EmptyBatch.of(schema, memory)) {
-      writer.write(batch, metadata);
     }
   }
 }

@@ -117,6 +117,7 @@ public final class RequestHandler {
   }
 
   private final Dispatcher dispatcher;
+  private final CallEngine engine;
   private final StreamTokens tokens;
 
   /**
@@ -127,6 +128,7 @@ public final class RequestHandler {
    */
   public RequestHandler(Dispatcher dispatcher, StreamTokens tokens) {
     this.dispatcher = dispatcher;
+    this.engine = new CallEngine(dispatcher);
     this.tokens = tokens;
   }
 
@@ -237,40 +239,17 @@ public final class RequestHandler {
         return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
       }
       try (IpcStreamReader reader = opened.get()) {
-        boolean hasBatch = reader.next();
-        Map<String, String> metadata = hasBatch ? withPathProtocol(reader.metadata(), urlProtocol) : Map.of();
-        boolean recorded = dispatcher.listener().isPresent();
-        request = hasBatch && recorded ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
-        Optional<IpcStreamReader> resolved = Optional.empty();
-        try {
-          resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
-          IpcStreamReader parsed = resolved.orElse(reader);
-          if (resolved.isPresent() && recorded) {
-            request = RequestShape.of(parsed.schema(), parsed.root().getRowCount());
-          }
-          Map<String, String> parsedMetadata = resolved.isPresent()
-              ? withPathProtocol(parsed.metadata(), urlProtocol) : metadata;
-          prepared = RequestParser.parse(dispatcher, parsed, hasBatch, parsedMetadata, caller.requestId(),
-              memory, caller.identity(), HTTP);
-        } catch (RpcException unresolved) {
-          // the pointer named an object that could not be had: the call fails as a method error would
-          writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unresolved, caller, memory);
-          return Outcome.METHOD_ERROR;
-        } finally {
-          resolved.ifPresent(IpcStreamReader::close);
-        }
-        int extra = 0;
-        while (reader.next()) {
-          extra++;
-        }
-        prepared = RequestParser.requireSingleBatch(prepared, extra);
+        CallEngine.Request read = engine.prepare(reader, reader.next(), m -> withPathProtocol(m, urlProtocol),
+            caller.identity(), caller.requestId(), HTTP, memory);
+        prepared = read.prepared();
+        request = read.shape().orElse(null);
       }
     } catch (WireFormatException e) {
       return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
     }
     if (prepared instanceof RequestParser.Failure failure) {
       writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, failure.error(), caller, memory);
-      return failure.notFound() ? Outcome.NOT_FOUND : Outcome.REFUSED;
+      return failure.methodError() ? Outcome.METHOD_ERROR : failure.notFound() ? Outcome.NOT_FOUND : Outcome.REFUSED;
     }
     if (prepared instanceof RequestParser.TransportOptionsCall) {
       if (route != Route.UNARY || !urlProtocol.isEmpty() || !RequestParser.TRANSPORT_OPTIONS.equals(urlMethod)) {
@@ -326,56 +305,15 @@ public final class RequestHandler {
 
   private Outcome unary(PreparedCall call, OutputStream out, Caller caller, BufferAllocator memory,
       long started, RequestShape request) throws IOException {
-    MethodSpec spec = call.spec();
-    RowLayout result = spec.result();
-    Throwable failure = null;
-    try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
-      call.context().attach(message -> writeLog(writer, result.schema(), message, caller, memory));
-      Object value;
-      Optional<ExternalRef> answeredByRef;
-      try {
-        value = dispatcher.invoke(call);
-        answeredByRef = ExternalAnswer.take();
-      } catch (Throwable error) {
-        call.close();
-        failure = error;
-        writeError(writer, result.schema(), error, caller, memory);
-        return Outcome.METHOD_ERROR;
-      }
-      Externalizer external = new Externalizer(dispatcher.external(), spec.name());
-      if (answeredByRef.isPresent()) {
-        call.close();
-        ArrowValues.closeRoots(value);
-        external.writeRef(writer, answeredByRef.get(), memory);
-        return Outcome.OK;
-      }
-      Batch batch;
-      try {
-        batch = result.columns().isEmpty()
-            ? result.encode(0, (r, c) -> null, memory)
-            : result.encode(1, (r, c) -> value, memory);
-      } catch (RuntimeException error) {
-        failure = error instanceof MarshalException
-            ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
-        writeError(writer, result.schema(), failure, caller, memory);
-        return Outcome.METHOD_ERROR;
-      } finally {
-        call.close();
-        ArrowValues.closeRoots(value);
-      }
-      try (batch) {
-        external.write(writer, batch, Map.of(), memory, false); // flushed with the end-of-stream marker
-      } catch (RpcException error) {
-        failure = error;
-        writeError(writer, result.schema(), error, caller, memory);
-        return Outcome.METHOD_ERROR;
-      }
-      return Outcome.OK;
+    Optional<Throwable> failure = Optional.empty();
+    try {
+      failure = engine.unary(call, sink(out), memory);
+      return failure.isEmpty() ? Outcome.OK : Outcome.METHOD_ERROR;
     } finally {
-      call.context().attach(null);
-      dispatcher.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), spec.name(),
-              "unary", started).call(call.context()).remote(caller.remoteAddress()).failure(failure)
-          .request(request).transportFields(caller.recordFields().apply(failure == null ? Outcome.OK : Outcome.METHOD_ERROR)));
+      dispatcher.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), call.spec().name(),
+              "unary", started).call(call.context()).remote(caller.remoteAddress()).failure(failure.orElse(null))
+          .request(request).transportFields(caller.recordFields().apply(
+              failure.isEmpty() ? Outcome.OK : Outcome.METHOD_ERROR)));
     }
   }
 
@@ -386,35 +324,12 @@ public final class RequestHandler {
     byte[] streamId = randomBytes();
     Throwable failure = null;
     try {
-      StreamDriver driver;
-      try {
-        driver = StreamDriver.of(spec, dispatcher.invoke(call));
-      } catch (Throwable error) {
-        failure = error;
-        try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
-          for (LogMessage message : context.takePending()) {
-            writeLog(writer, MethodSpec.EMPTY_SCHEMA, message, caller, memory);
-          }
-          writeError(writer, MethodSpec.EMPTY_SCHEMA, error, caller, memory);
-        }
+      CallEngine.Opened opened = engine.open(call, sink(out), memory);
+      if (opened.driver().isEmpty()) {
+        failure = opened.failure().orElseThrow();
         return Outcome.METHOD_ERROR;
       }
-      Externalizer external = new Externalizer(dispatcher.external(), spec.name());
-      if (spec.header().isPresent()) {
-        RecordSchema header = spec.header().get();
-        try (IpcStreamWriter writer = IpcStreamWriter.start(out, header.schema())) {
-          context.attach(message -> writeLog(writer, header.schema(), message, caller, memory));
-          try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
-            external.write(writer, batch, Map.of(), memory, true);
-          } catch (RuntimeException error) {
-            failure = error;
-            writeError(writer, header.schema(), error, caller, memory);
-            return Outcome.METHOD_ERROR;
-          }
-        } finally {
-          context.attach(null);
-        }
-      }
+      StreamDriver driver = opened.driver().get();
       Schema output = driver.outputSchema();
       Restorable restorable = Restorable.of(spec, driver);
       byte[] callId = randomBytes();
@@ -425,8 +340,7 @@ public final class RequestHandler {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (restorable.producer()) {
           try (IpcStreamReader tick = emptyTick(memory)) {
-            failure = produceTurn(driver, restorable, callId, callToken, tick, writer, context, caller, memory,
-                external);
+            failure = produceTurn(driver, restorable, callId, callToken, tick, writer, context, caller, memory);
           }
         } else {
           String cursor;
@@ -462,32 +376,43 @@ public final class RequestHandler {
    * @return the turn's failure, or null
    */
   private Throwable produceTurn(StreamDriver driver, Restorable restorable, byte[] callId, String callToken,
-      IpcStreamReader tick, IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory,
-      Externalizer external) throws IOException {
+      IpcStreamReader tick, IpcStreamWriter writer, ServerCall context, Caller caller, BufferAllocator memory)
+      throws IOException {
     Schema output = driver.outputSchema();
-    try {
-      StreamDriver.Turn turn = dispatcher.runTurn(driver, tick, context, memory);
-      if (turn.finished()) {
-        return null;
-      }
-      String cursor;
-      try (Batch batch = turn.batch()) {
+    CallEngine.TurnSeal sentinel = new CallEngine.TurnSeal() {
+      private String cursor;
+
+      @Override
+      public Map<String, String> batchMetadata(Map<String, String> metadata) {
         cursor = cursor(restorable, callId, caller, memory);
-        external.write(writer, batch, turn.metadata(), memory, true);
+        return metadata;
       }
-      Map<String, String> sentinel = new LinkedHashMap<>();
-      sentinel.put(CURSOR_KEY, cursor);
-      if (callToken != null) {
-        sentinel.put(CALL_KEY, callToken);
+
+      @Override
+      public void afterBatch(IpcStreamWriter writer) throws IOException {
+        Map<String, String> tokens = new LinkedHashMap<>();
+        tokens.put(CURSOR_KEY, cursor);
+        if (callToken != null) {
+          tokens.put(CALL_KEY, callToken);
+        }
+        writeSentinel(writer, output, tokens, memory);
       }
-      writeSentinel(writer, output, sentinel, memory);
-      return null;
-    } catch (IOException e) {
-      throw e;
-    } catch (Throwable error) {
-      writeError(writer, output, reported(error), caller, memory);
-      return error;
-    }
+    };
+    return failureOf(engine.turn(driver, tick, writer, context, sentinel, memory));
+  }
+
+  /**
+   * How a turn's answer ended: an input batch whose content is not valid Arrow IPC is refused, as a
+   * malformed request is; any other failure is the method's.
+   */
+  private static Outcome turnOutcome(Throwable failure) {
+    return failure == null ? Outcome.OK
+        : failure instanceof WireFormatException ? Outcome.REFUSED : Outcome.METHOD_ERROR;
+  }
+
+  /** A turn's failure, or null. */
+  private static Throwable failureOf(CallEngine.TurnEnd end) {
+    return end instanceof CallEngine.TurnEnd.Failed failed ? failed.error() : null;
   }
 
   // ------------------------------------------------------------------ turns
@@ -539,11 +464,7 @@ public final class RequestHandler {
     Schema output = resumed.driver().outputSchema();
     String streamId = HexFormat.of().formatHex(resumed.call().streamId());
     if (metadata.containsKey(Keys.CANCEL)) {
-      try {
-        resumed.driver().cancel(context);
-      } catch (RuntimeException e) {
-        LOG.debug("cancel hook of {} failed", resumed.spec().name(), e);
-      }
+      engine.cancel(resumed.driver(), context);
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         // an empty stream: the client sees the end
       }
@@ -556,12 +477,11 @@ public final class RequestHandler {
     Throwable failure = null;
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
       context.attach(message -> writeLog(writer, output, message, caller, memory));
-      Externalizer external = new Externalizer(dispatcher.external(), resumed.spec().name());
       if (resumed.restorable().producer()) {
         failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, batch,
-            writer, context, caller, memory, external);
+            writer, context, caller, memory);
       } else {
-        failure = exchangeTurn(resumed, batch, writer, context, caller, memory, external);
+        failure = exchangeTurn(resumed, batch, writer, context, caller, memory);
       }
       while (input.next()) {
         // a turn carries one batch; ignore anything after it
@@ -571,33 +491,24 @@ public final class RequestHandler {
       CallReport report = CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
               resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
           .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
-          .transportFields(caller.recordFields().apply(failure == null ? Outcome.OK : Outcome.METHOD_ERROR));
+          .transportFields(caller.recordFields().apply(turnOutcome(failure)));
       RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
       dispatcher.report(report);
     }
-    return failure == null ? Outcome.OK : Outcome.METHOD_ERROR;
+    return turnOutcome(failure);
   }
 
   private Throwable exchangeTurn(Resumed resumed, IpcStreamReader input, IpcStreamWriter writer,
-      ServerCall context, Caller caller, BufferAllocator memory, Externalizer external) throws IOException {
-    Schema output = resumed.driver().outputSchema();
-    try {
-      StreamDriver.Turn turn = dispatcher.runTurn(resumed.driver(), input, context, memory);
-      if (turn.finished()) {
-        return null;
+      ServerCall context, Caller caller, BufferAllocator memory) throws IOException {
+    CallEngine.TurnSeal cursor = new CallEngine.TurnSeal() {
+      @Override
+      public Map<String, String> batchMetadata(Map<String, String> metadata) {
+        Map<String, String> sealed = new LinkedHashMap<>(metadata);
+        sealed.put(CURSOR_KEY, cursor(resumed.restorable(), resumed.call().callId(), caller, memory));
+        return sealed;
       }
-      Map<String, String> metadata = new LinkedHashMap<>(turn.metadata());
-      metadata.put(CURSOR_KEY, cursor(resumed.restorable(), resumed.call().callId(), caller, memory));
-      try (Batch batch = turn.batch()) {
-        external.write(writer, batch, metadata, memory, true);
-      }
-      return null;
-    } catch (IOException e) {
-      throw e;
-    } catch (Throwable error) {
-      writeError(writer, output, reported(error), caller, memory);
-      return error;
-    }
+    };
+    return failureOf(engine.turn(resumed.driver(), input, writer, context, cursor, memory));
   }
 
   /** Opens and checks both tokens and rebuilds the stream they describe. */
@@ -719,6 +630,10 @@ public final class RequestHandler {
 
   // ------------------------------------------------------------------ batches
 
+  private static CallEngine.MessageSink sink(OutputStream out) {
+    return schema -> IpcStreamWriter.start(out, schema);
+  }
+
   private Outcome refuse(OutputStream out, RpcException error, Caller caller, BufferAllocator memory)
       throws IOException {
     writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, error, caller, memory);
@@ -728,23 +643,21 @@ public final class RequestHandler {
   private void writeErrorStream(OutputStream out, Schema schema, Throwable error, Caller caller,
       BufferAllocator memory) throws IOException {
     RequestNotes.current().refused(error);
-    try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
-      writeError(writer, schema, error, caller, memory);
-    }
+    engine.writeErrorStream(sink(out), schema, error, caller.requestId(), memory);
   }
 
   private void writeError(IpcStreamWriter writer, Schema schema, Throwable error, Caller caller,
       BufferAllocator memory) throws IOException {
-    dispatcher.writeError(writer, schema, error, caller.requestId(), memory);
+    engine.writeError(writer, schema, error, caller.requestId(), memory);
   }
 
   private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, Caller caller,
       BufferAllocator memory) throws IOException {
-    dispatcher.writeLog(writer, schema, message, caller.requestId(), memory);
+    engine.writeLog(writer, schema, message, caller.requestId(), memory);
   }
 
   private static void writeSentinel(IpcStreamWriter writer, Schema schema, Map<String, String> metadata,
       BufferAllocator memory) throws IOException {
-    Dispatcher.writeEmpty(writer, schema, metadata, memory);
+    CallEngine.writeEmpty(writer, schema, metadata, memory);
   }
 }

@@ -40,8 +40,20 @@ final class RequestParser {
    *
    * @param schema the schema of the error stream
    * @param error the error
+   * @param methodError whether the call failed as its method would have (an inbound pointer that
+   *     could not be resolved) rather than being refused as malformed
    */
-  record Failure(Schema schema, RpcException error) implements Prepared {
+  record Failure(Schema schema, RpcException error, boolean methodError) implements Prepared {
+    /** A refused request. */
+    Failure(Schema schema, RpcException error) {
+      this(schema, error, false);
+    }
+
+    /** A call that failed as a method error, on the empty schema. */
+    static Failure methodError(RpcException error) {
+      return new Failure(MethodSpec.EMPTY_SCHEMA, error, true);
+    }
+
     /**
      * Whether the request named something not hosted here: a protocol or a method (HTTP answers
      * 404 rather than 400).

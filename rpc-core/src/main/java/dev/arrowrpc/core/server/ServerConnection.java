@@ -23,6 +23,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -38,6 +39,8 @@ public final class ServerConnection {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
   private final Dispatcher dispatcher;
+  private final CallEngine engine;
+  private final CallEngine.MessageSink sink;
   private final CapturingInputStream in;
   private final OutputStream out;
   private final String remoteAddress;
@@ -86,8 +89,10 @@ public final class ServerConnection {
   public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress,
       Optional<TransportKind> transportKind) {
     this.dispatcher = dispatcher;
+    this.engine = new CallEngine(dispatcher);
     this.in = new CapturingInputStream(in);
     this.out = out;
+    this.sink = schema -> IpcStreamWriter.start(this.out, schema);
     this.remoteAddress = remoteAddress;
     this.transportKind = transportKind;
   }
@@ -166,9 +171,6 @@ public final class ServerConnection {
       boolean hasBatch = reader.next();
       Map<String, String> metadata = hasBatch ? reader.metadata() : Map.of();
       requested = metadata;
-      // the shape is for the access record: described only when a listener will read it
-      shape = hasBatch && dispatcher.listener().isPresent()
-          ? RequestShape.of(reader.schema(), reader.root().getRowCount()) : null;
       if (abandonedInputExpected) {
         abandonedInputExpected = false;
         if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
@@ -178,22 +180,10 @@ public final class ServerConnection {
           return true;
         }
       }
-      Optional<IpcStreamReader> resolved = Optional.empty();
-      try {
-        resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
-        IpcStreamReader request = resolved.orElse(reader);
-        prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
-            Identity.ANONYMOUS, transportKind);
-      } catch (RpcException unresolved) {
-        prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
-      } finally {
-        resolved.ifPresent(IpcStreamReader::close);
-      }
-      int extra = 0;
-      while (reader.next()) {
-        extra++;
-      }
-      prepared = RequestParser.requireSingleBatch(prepared, extra);
+      CallEngine.Request request = engine.prepare(reader, hasBatch, UnaryOperator.identity(), Identity.ANONYMOUS,
+          requestId, transportKind, memory);
+      prepared = request.prepared();
+      shape = request.shape().orElse(null);
     } catch (WireFormatException e) {
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
@@ -322,104 +312,30 @@ public final class ServerConnection {
         .stream(stream ? Dispatcher.newStreamId() : null).request(shape));
   }
 
-  // ---------------------------------------------------------------- unary
+  // ---------------------------------------------------------------- calls
 
   private void serveUnary(PreparedCall call, BufferAllocator memory) throws IOException {
-    MethodSpec spec = call.spec();
-    RowLayout result = spec.result();
-    try (IpcStreamWriter writer = IpcStreamWriter.start(out, result.schema())) {
-      call.context().attach(message -> writeLog(writer, result.schema(), message, call, memory));
-      Object value;
-      Optional<ExternalRef> answeredByRef;
-      try {
-        value = dispatcher.invoke(call);
-        answeredByRef = ExternalAnswer.take();
-      } catch (Throwable error) {
-        call.close();
-        failed(spec, error);
-        writeError(writer, result.schema(), error, call.context().requestId(), memory);
-        return;
-      }
-      Externalizer external = new Externalizer(dispatcher.external(), spec.name());
-      if (answeredByRef.isPresent()) {
-        call.close();
-        ArrowValues.closeRoots(value);
-        external.writeRef(writer, answeredByRef.get(), memory);
-        return;
-      }
-      Batch batch;
-      try {
-        batch = result.columns().isEmpty()
-            ? result.encode(0, (r, c) -> null, memory)
-            : result.encode(1, (r, c) -> value, memory);
-      } catch (RuntimeException | Error error) {
-        failed(spec, error);
-        writeError(writer, result.schema(), asResultError(spec, error), call.context().requestId(), memory);
-        return;
-      } finally {
-        // release Arrow values before answering, so the client never sees memory still held
-        call.close();
-        ArrowValues.closeRoots(value);
-      }
-      try (batch) {
-        external.write(writer, batch, Map.of(), memory, false); // flushed with the end-of-stream marker
-      } catch (RpcException error) {
-        failed(spec, error);
-        writeError(writer, result.schema(), error, call.context().requestId(), memory);
-      }
-    } finally {
-      call.context().attach(null);
-    }
+    engine.unary(call, sink, memory).ifPresent(this::failedWith);
   }
-
-  private static Throwable asResultError(MethodSpec spec, Throwable error) {
-    return error instanceof MarshalException
-        ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage())
-        : error;
-  }
-
-  private void failed(MethodSpec spec, Throwable error) {
-    failedWith(error);
-    LOG.debug("{} failed", spec.name(), error);
-  }
-
-  // ---------------------------------------------------------------- streams
 
   private void serveStream(PreparedCall call, BufferAllocator memory) throws IOException {
-    MethodSpec spec = call.spec();
     ServerCall context = call.context();
-    StreamDriver driver;
-    try {
-      driver = StreamDriver.of(spec, dispatcher.invoke(call));
-    } catch (Throwable error) {
-      failed(spec, error);
-      writeInitError(error, context, context.requestId(), memory);
-      abandonedInputExpected = true;
+    CallEngine.Opened opened = engine.open(call, sink, memory);
+    opened.failure().ifPresent(this::failedWith);
+    if (opened.driver().isEmpty()) {
+      // refused at init, the client may still send the input stream it prepared
+      abandonedInputExpected = opened.methodFailed();
       return;
     }
-    if (spec.header().isPresent()) {
-      RecordSchema header = spec.header().get();
-      try (IpcStreamWriter writer = IpcStreamWriter.start(out, header.schema())) {
-        context.attach(message -> writeLog(writer, header.schema(), message, call, memory));
-        try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
-          new Externalizer(dispatcher.external(), spec.name()).write(writer, batch, Map.of(), memory, true);
-        } catch (RuntimeException | Error error) {
-          failed(spec, error);
-          writeError(writer, header.schema(), error, context.requestId(), memory);
-          return;
-        }
-      } finally {
-        context.attach(null);
-      }
-    }
+    StreamDriver driver = opened.driver().get();
     Optional<IpcStreamReader> openedInput;
     try {
       openedInput = IpcStreamReader.openTurns(in, memory, dispatcher.wireLimits());
     } catch (WireFormatException e) {
       // the input stream's schema message is malformed: answer, then skip the input if it is whole
-      failed(spec, e);
-      writeErrorStream(driver.outputSchema(),
-          RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()), context.requestId());
+      failedWith(e);
+      writeErrorStream(driver.outputSchema(), RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()),
+          context.requestId());
       if (!e.framingIntact()) {
         throw e;
       }
@@ -434,7 +350,7 @@ public final class ServerConnection {
       boolean malformedInput;
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, call, memory));
-        malformedInput = runTurns(spec, driver, input, writer, context, memory);
+        malformedInput = runTurns(driver, input, writer, context, memory);
       } finally {
         context.attach(null);
       }
@@ -453,77 +369,61 @@ public final class ServerConnection {
    *     {@code ProtocolError}); the rest of the input is then to be skipped by framing
    * @throws WireFormatException when the input's framing is broken (after the error is written)
    */
-  private boolean runTurns(MethodSpec spec, StreamDriver driver, IpcStreamReader input,
-      IpcStreamWriter writer, ServerCall context, BufferAllocator memory) throws IOException {
-    Externalizer external = new Externalizer(dispatcher.external(), spec.name());
+  private boolean runTurns(StreamDriver driver, IpcStreamReader input, IpcStreamWriter writer, ServerCall context,
+      BufferAllocator memory) throws IOException {
     try {
       while (input.next()) {
         if (input.metadata().containsKey(Keys.CANCEL)) {
           outcome.cancelled = true;
-          try {
-            driver.cancel(context);
-          } catch (RuntimeException e) {
-            LOG.debug("cancel hook of {} failed", spec.name(), e);
-          }
+          engine.cancel(driver, context);
           return false;
         }
-        try (Resolved turnInput = Resolved.of(dispatcher, input, memory)) {
-          StreamDriver.Turn turn = dispatcher.runTurn(driver, turnInput.reader(), context, memory);
-          if (turn.finished()) {
-            return false;
+        CallEngine.TurnEnd end;
+        Resolved turnInput;
+        try {
+          turnInput = Resolved.of(dispatcher, input, memory);
+        } catch (RpcException unresolved) {
+          engine.failTurn(unresolved, driver.outputSchema(), writer, context, memory);
+          failedWith(unresolved);
+          return false;
+        }
+        try (turnInput) {
+          end = engine.turn(driver, turnInput.reader(), writer, context, CallEngine.TurnSeal.NONE, memory);
+        }
+        if (end instanceof CallEngine.TurnEnd.Failed failed) {
+          failedWith(failed.error());
+          if (failed.error() instanceof WireFormatException e && (!e.framingIntact() || !input.atMessageBoundary())) {
+            throw e;
           }
-          try (Batch batch = turn.batch()) {
-            external.write(writer, batch, turn.metadata(), memory, true);
-          }
+          return failed.malformedInput();
+        }
+        if (end instanceof CallEngine.TurnEnd.Finished) {
+          return false;
         }
       }
     } catch (WireFormatException e) {
-      failed(spec, e);
-      writeError(writer, driver.outputSchema(),
+      failedWith(e);
+      engine.writeError(writer, driver.outputSchema(),
           RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()), context.requestId(), memory);
       if (!e.framingIntact() || !input.atMessageBoundary()) {
         throw e;
       }
       return true;
-    } catch (IOException e) {
-      throw e;
-    } catch (Throwable error) {
-      failed(spec, error);
-      Throwable reported = error instanceof MarshalException
-          ? new RpcException("TypeError", error.getMessage()) : error;
-      writeError(writer, driver.outputSchema(), reported, context.requestId(), memory);
     }
     return false;
-  }
-
-  private void writeInitError(Throwable error, ServerCall context, String requestId,
-      BufferAllocator memory) throws IOException {
-    try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
-      for (LogMessage message : context.takePending()) {
-        try (Batch batch = EmptyBatch.of(MethodSpec.EMPTY_SCHEMA, memory)) {
-          writer.write(batch, LogBatches.log(message, dispatcher.serverId(), requestId));
-        }
-      }
-      writeError(writer, MethodSpec.EMPTY_SCHEMA, error, requestId, memory);
-    }
   }
 
   // ---------------------------------------------------------------- log and error batches
 
   private void writeLog(IpcStreamWriter writer, Schema schema, LogMessage message, PreparedCall call,
       BufferAllocator memory) throws IOException {
-    dispatcher.writeLog(writer, schema, message, call.context().requestId(), memory);
-  }
-
-  private void writeError(IpcStreamWriter writer, Schema schema, Throwable error, String requestId,
-      BufferAllocator memory) throws IOException {
-    dispatcher.writeError(writer, schema, error, requestId, memory);
+    engine.writeLog(writer, schema, message, call.context().requestId(), memory);
   }
 
   private void writeErrorStream(Schema schema, Throwable error, String requestId) throws IOException {
     BufferAllocator memory = dispatcher.allocator().newChildAllocator("error-" + requestId, 0, Long.MAX_VALUE);
-    try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
-      writeError(writer, schema, error, requestId, memory);
+    try {
+      engine.writeErrorStream(sink, schema, error, requestId, memory);
     } finally {
       closeAllocator(memory);
     }

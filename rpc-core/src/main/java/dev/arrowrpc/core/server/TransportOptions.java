@@ -29,7 +29,7 @@ final class TransportOptions {
   /** Writes the whole response stream. */
   static void write(OutputStream out, String serverId, BufferAllocator memory) throws IOException {
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
-      Dispatcher.writeEmpty(writer, MethodSpec.EMPTY_SCHEMA, capabilities(serverId), memory);
+      CallEngine.writeEmpty(writer, MethodSpec.EMPTY_SCHEMA, capabilities(serverId), memory);
     }
   }
 }
