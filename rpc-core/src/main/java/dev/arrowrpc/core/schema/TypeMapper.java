@@ -8,33 +8,22 @@ import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Derives Arrow columns from Java types, following the reference's mapping: {@code String}→utf8,
- * {@code byte[]}→binary, {@code long}→int64, {@code int}→int32, {@code short}→int16, {@code
- * byte}→int8, {@code double}→float64, {@code float}→float32, {@code boolean}→bool, enums→dictionary
- * strings, {@code List}/{@code Set}→list, {@code Map}→map, records→struct (or a binary IPC cell at
- * the top level of a parameter or result), temporal and decimal types, with {@link Wire} overrides
- * and {@link Nullable}/{@link Optional} nullability.
+ * Derives Arrow columns from Java types by reflection, reading the mapping from the {@link
+ * TypeCatalog} (which lists it), with {@link Wire} overrides and {@link Nullable}/{@link Optional}
+ * nullability. The mapper holds what the table cannot: where a type appears, how deep, which
+ * records enclose it, and the dictionary numbering.
  *
  * <p>One mapper builds one schema: it numbers the dictionaries of that schema.
  */
 public final class TypeMapper {
   private static final int MAX_DEPTH = 32;
+
+  private static final TypeCatalog CATALOG = TypeCatalog.standard();
 
   private long nextDictionaryId;
 
@@ -72,23 +61,13 @@ public final class TypeMapper {
     if (depth > MAX_DEPTH) {
       throw new IllegalArgumentException("types nest deeper than " + MAX_DEPTH + " levels (recursive record?)");
     }
-    Type type = annotated.getType();
-    Class<?> raw = rawClass(type);
-    boolean annotatedNullable = annotation(annotated, Nullable.class) != null;
+    Class<?> raw = rawClass(annotated.getType());
     if (raw == Optional.class) {
-      AnnotatedType inner = typeArgument(annotated, 0);
-      Class<?> innerRaw = rawClass(inner.getType());
-      if (innerRaw == Optional.class) {
-        throw new IllegalArgumentException("Optional<Optional<...>> cannot be mapped: use one Optional");
-      }
-      if (innerRaw == VectorSchemaRoot.class) {
-        throw new IllegalArgumentException(
-            "Optional<VectorSchemaRoot> is not supported: declare @Nullable VectorSchemaRoot (whoever"
-                + " receives a root owns and closes it, which an Optional would hide)");
-      }
-      Codec codec = codec(inner, position, depth);
-      return new Column(name, new OptionalCodec(codec), true, false);
+      // nullability is the column's, not the type's: the catalog's Optional entry maps what it
+      // holds (a @Wire on the Optional itself is not read; write it on the type argument)
+      return new Column(name, CATALOG.codec(new Site(annotated, raw, position, depth)), true, false);
     }
+    boolean annotatedNullable = annotation(annotated, Nullable.class) != null;
     if (annotatedNullable && raw.isPrimitive()) {
       throw new IllegalArgumentException(
           "@Nullable on primitive " + raw + ": use the boxed type or Optional");
@@ -99,94 +78,66 @@ public final class TypeMapper {
     return new Column(name, codec, annotatedNullable, raw.isPrimitive(), annotatedNullable && declared);
   }
 
+  /** Looks the type up in the catalog: its {@code @Wire} override if it has one, else its entry. */
   private Codec codec(AnnotatedType annotated, Position position, int depth) {
-    Type type = annotated.getType();
-    Class<?> raw = rawClass(type);
+    Site site = new Site(annotated, rawClass(annotated.getType()), position, depth);
     Wire wire = annotation(annotated, Wire.class);
-    if (wire != null) {
-      return overridden(wire, raw);
+    return wire == null ? CATALOG.codec(site) : CATALOG.codec(site, WireOverride.of(wire));
+  }
+
+  /** A type being mapped, at its place in the schema this mapper builds. */
+  private final class Site implements TypeCatalog.Site {
+    private final AnnotatedType annotated;
+    private final Class<?> raw;
+    private final Position position;
+    private final int depth;
+
+    Site(AnnotatedType annotated, Class<?> raw, Position position, int depth) {
+      this.annotated = annotated;
+      this.raw = raw;
+      this.position = position;
+      this.depth = depth;
     }
-    if (raw == String.class) {
-      return new StringCodec(false);
+
+    @Override
+    public AnnotatedType annotated() {
+      return annotated;
     }
-    if (raw == byte[].class) {
-      return BinaryCodec.binary();
+
+    @Override
+    public Class<?> type() {
+      return raw;
     }
-    if (raw == long.class || raw == Long.class) {
-      return new IntegerCodec(64, true, raw);
+
+    @Override
+    public Position position() {
+      return position;
     }
-    if (raw == int.class || raw == Integer.class) {
-      return new IntegerCodec(32, true, raw);
+
+    @Override
+    public AnnotatedType typeArgument(int index) {
+      return TypeMapper.typeArgument(annotated, index);
     }
-    if (raw == short.class || raw == Short.class) {
-      return new IntegerCodec(16, true, raw);
+
+    @Override
+    public Column element(String name, int typeArgument) {
+      return column(name, typeArgument(typeArgument), Position.NESTED, depth + 1);
     }
-    if (raw == byte.class || raw == Byte.class) {
-      return new IntegerCodec(8, true, raw);
+
+    @Override
+    public Codec unwrapped(AnnotatedType inner) {
+      return codec(inner, position, depth);
     }
-    if (raw == BigInteger.class) {
-      throw new IllegalArgumentException("BigInteger needs @Wire(UINT64) or another integer type");
+
+    @Override
+    public RecordSchema record() {
+      return TypeMapper.this.record(raw, depth + 1);
     }
-    if (raw == double.class || raw == Double.class) {
-      return new FloatCodec(false, false);
+
+    @Override
+    public long nextDictionaryId() {
+      return nextDictionaryId++;
     }
-    if (raw == float.class || raw == Float.class) {
-      return new FloatCodec(true, true);
-    }
-    if (raw == boolean.class || raw == Boolean.class) {
-      return new BoolCodec();
-    }
-    if (raw == Instant.class) {
-      return new TemporalCodec(TemporalCodec.Kind.INSTANT);
-    }
-    if (raw == LocalDateTime.class) {
-      return new TemporalCodec(TemporalCodec.Kind.LOCAL_DATE_TIME);
-    }
-    if (raw == LocalDate.class) {
-      return new TemporalCodec(TemporalCodec.Kind.LOCAL_DATE);
-    }
-    if (raw == LocalTime.class) {
-      return new TemporalCodec(TemporalCodec.Kind.LOCAL_TIME);
-    }
-    if (raw == Duration.class) {
-      return new TemporalCodec(TemporalCodec.Kind.DURATION);
-    }
-    if (raw == BigDecimal.class) {
-      return new DecimalCodec(38, 18);
-    }
-    if (raw.isEnum()) {
-      @SuppressWarnings("unchecked")
-      Class<? extends Enum<?>> enumType = (Class<? extends Enum<?>>) raw;
-      return new EnumCodec(nextDictionaryId++, enumType);
-    }
-    if (raw == List.class || raw == Set.class) {
-      AnnotatedType element = typeArgument(annotated, 0);
-      Column item = column("item", element, Position.NESTED, depth + 1);
-      return new ListCodec(item.codec(), item.primitive(), raw == Set.class);
-    }
-    if (raw == Map.class) {
-      Column key = column("key", typeArgument(annotated, 0), Position.NESTED, depth + 1);
-      Column value = column("value", typeArgument(annotated, 1), Position.NESTED, depth + 1);
-      return new MapCodec(key.codec(), value.codec(), value.primitive());
-    }
-    if (raw == VectorSchemaRoot.class) {
-      return new RootBinaryCodec();
-    }
-    if (raw == Schema.class) {
-      return new SchemaBinaryCodec();
-    }
-    if (raw.isRecord()) {
-      RecordSchema record = record(raw, depth + 1);
-      if (position == Position.NESTED) {
-        return new StructCodec(record);
-      }
-      // a parameter or result, optional or not: a binary cell, nullable exactly when the value is
-      return new RecordBinaryCodec(record);
-    }
-    throw new IllegalArgumentException(
-        "unsupported type " + type.getTypeName()
-            + " (supported: primitives and their boxes, String, byte[], enums, records, List, Set,"
-            + " Map, Optional, temporal types, BigDecimal, VectorSchemaRoot, Schema)");
   }
 
   /**
@@ -223,62 +174,6 @@ public final class TypeMapper {
     } finally {
       enclosing.pop();
     }
-  }
-
-  private Codec overridden(Wire wire, Class<?> raw) {
-    return switch (wire.value()) {
-      case INT8 -> integer(8, true, raw);
-      case INT16 -> integer(16, true, raw);
-      case INT32 -> integer(32, true, raw);
-      case INT64 -> integer(64, true, raw);
-      case UINT8 -> integer(8, false, raw);
-      case UINT16 -> integer(16, false, raw);
-      case UINT32 -> integer(32, false, raw);
-      case UINT64 -> integer(64, false, raw);
-      case FLOAT32 -> floating(true, raw);
-      case FLOAT64 -> floating(false, raw);
-      case UTF8 -> requireType(raw, String.class, wire, new StringCodec(false));
-      case LARGE_UTF8 -> requireType(raw, String.class, wire, new StringCodec(true));
-      case DICTIONARY_UTF8 ->
-          requireType(raw, String.class, wire, new DictionaryStringCodec(nextDictionaryId++));
-      case BINARY -> requireType(raw, byte[].class, wire, BinaryCodec.binary());
-      case LARGE_BINARY -> requireType(raw, byte[].class, wire, BinaryCodec.large());
-      case FIXED_SIZE_BINARY -> requireType(raw, byte[].class, wire, BinaryCodec.fixed(wire.byteWidth()));
-      case DATE32 -> requireType(raw, LocalDate.class, wire, new TemporalCodec(TemporalCodec.Kind.LOCAL_DATE));
-      case TIMESTAMP_US ->
-          requireType(raw, LocalDateTime.class, wire, new TemporalCodec(TemporalCodec.Kind.LOCAL_DATE_TIME));
-      case TIMESTAMP_US_UTC -> requireType(raw, Instant.class, wire, new TemporalCodec(TemporalCodec.Kind.INSTANT));
-      case TIME64_US -> requireType(raw, LocalTime.class, wire, new TemporalCodec(TemporalCodec.Kind.LOCAL_TIME));
-      case DURATION_US -> requireType(raw, Duration.class, wire, new TemporalCodec(TemporalCodec.Kind.DURATION));
-      case DECIMAL128 ->
-          requireType(raw, BigDecimal.class, wire, new DecimalCodec(wire.precision(), wire.scale()));
-    };
-  }
-
-  private static Codec integer(int bits, boolean signed, Class<?> raw) {
-    boolean integral =
-        raw == long.class || raw == Long.class || raw == int.class || raw == Integer.class
-            || raw == short.class || raw == Short.class || raw == byte.class || raw == Byte.class
-            || raw == BigInteger.class;
-    if (!integral) {
-      throw new IllegalArgumentException("@Wire(" + (signed ? "INT" : "UINT") + bits + ") needs an integer type, got " + raw.getName());
-    }
-    return new IntegerCodec(bits, signed, raw);
-  }
-
-  private static Codec floating(boolean single, Class<?> raw) {
-    if (raw != double.class && raw != Double.class && raw != float.class && raw != Float.class) {
-      throw new IllegalArgumentException("@Wire(FLOAT" + (single ? 32 : 64) + ") needs float or double, got " + raw.getName());
-    }
-    return new FloatCodec(single, raw == float.class || raw == Float.class);
-  }
-
-  private static Codec requireType(Class<?> raw, Class<?> expected, Wire wire, Codec codec) {
-    if (raw != expected) {
-      throw new IllegalArgumentException(
-          "@Wire(" + wire.value() + ") needs " + expected.getSimpleName() + ", got " + raw.getName());
-    }
-    return codec;
   }
 
   /**
