@@ -17,8 +17,13 @@ import org.apache.arrow.memory.BufferAllocator;
  * with state tokens). Everything above it ({@link ClientCalls}, the stream handles) is written once.
  */
 interface CallCarrier extends Closeable {
+  /** How answers are taken in: the results' allocator, the log listener, the pointer resolver. */
+  AnswerReader answers();
+
   /** The allocator results are allocated from (results that are Arrow data belong to the caller). */
-  BufferAllocator allocator();
+  default BufferAllocator allocator() {
+    return answers().results();
+  }
 
   /**
    * Sends a unary call and reads its answer: logs are delivered, an error batch is raised after

@@ -34,11 +34,7 @@ final class ChannelCarrier implements CallCarrier {
   }
 
   @Override
-  public BufferAllocator allocator() {
-    return answers.results();
-  }
-
-  AnswerReader answers() {
+  public AnswerReader answers() {
     return answers;
   }
 

@@ -1,7 +1,6 @@
 package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import java.util.Map;
@@ -11,7 +10,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 
 /** What a {@link BatchStream} method returns on the client, over any transport: whole batches. */
-final class ClientBatchStream implements BatchStream {
+final class ClientBatchStream extends StreamHandle<ClientBatchStream.Output> implements BatchStream {
   /**
    * A received batch with its metadata.
    *
@@ -21,11 +20,10 @@ final class ClientBatchStream implements BatchStream {
    */
   record Output(VectorSchemaRoot root, Map<String, String> metadata, boolean owned) {}
 
-  private final TurnCarrier<Output> turns;
   private Map<String, String> lastMetadata = Map.of();
 
   ClientBatchStream(TurnCarrier<Output> turns) {
-    this.turns = turns;
+    super(turns);
   }
 
   /**
@@ -75,31 +73,11 @@ final class ClientBatchStream implements BatchStream {
   }
 
   private VectorSchemaRoot send(InputBatches.Prepared input) {
-    if (turns.ended()) {
-      throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
-    }
-    return turns.exchange(input.schema(), input.batch()).map(this::hand)
-        .orElseThrow(() -> new RpcException("ProtocolError", "the server ended the stream"));
+    return hand(exchangeTurn(input.schema(), input.batch()));
   }
 
   @Override
   public Map<String, String> lastMetadata() {
     return lastMetadata;
-  }
-
-  @Override
-  public <H extends Record> H header(Class<H> type) {
-    return turns.header(type);
-  }
-
-  @Override
-  public void cancel() {
-    turns.cancel();
-  }
-
-  /** Ends the stream (over a byte channel: ends the input and drains the output). */
-  @Override
-  public void close() {
-    turns.close();
   }
 }

@@ -10,10 +10,9 @@ import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 
 /** What an exchange method returns on the client, over any transport: one turn per input batch. */
-final class ClientExchange<I, O> implements Exchange<I, O> {
+final class ClientExchange<I, O> extends StreamHandle<List<O>> implements Exchange<I, O> {
   private final MethodSpec spec;
   private final BufferAllocator allocator;
-  private final TurnCarrier<List<O>> turns;
 
   /**
    * Creates the handle.
@@ -24,16 +23,14 @@ final class ClientExchange<I, O> implements Exchange<I, O> {
    * @param turns the stream's turns
    */
   ClientExchange(MethodSpec spec, BufferAllocator allocator, TurnCarrier<List<O>> turns) {
+    super(turns);
     this.spec = spec;
     this.allocator = allocator;
-    this.turns = turns;
   }
 
   @Override
   public List<O> exchange(List<I> input) {
-    if (turns.ended()) {
-      throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
-    }
+    requireOpen();
     RecordSchema inputRows = spec.input().orElseThrow();
     Batch batch;
     try {
@@ -42,23 +39,7 @@ final class ClientExchange<I, O> implements Exchange<I, O> {
       throw new RpcException("TypeError", "cannot send input to '" + spec.name() + "': " + e.getMessage());
     }
     try (batch) {
-      return turns.exchange(inputRows.schema(), batch)
-          .orElseThrow(() -> new RpcException("ProtocolError", "the server ended the stream"));
+      return exchangeTurn(inputRows.schema(), batch);
     }
-  }
-
-  @Override
-  public <H extends Record> H header(Class<H> type) {
-    return turns.header(type);
-  }
-
-  @Override
-  public void cancel() {
-    turns.cancel();
-  }
-
-  @Override
-  public void close() {
-    turns.close();
   }
 }

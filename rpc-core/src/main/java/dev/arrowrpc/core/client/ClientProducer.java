@@ -6,12 +6,11 @@ import java.util.Iterator;
 import java.util.List;
 
 /** What a producer method returns on the client, over any transport: ticks the server per batch. */
-final class ClientProducer<T> implements Producer<T> {
-  private final TurnCarrier<List<T>> turns;
+final class ClientProducer<T> extends StreamHandle<List<T>> implements Producer<T> {
   private final TurnCursor<T> cursor;
 
   ClientProducer(TurnCarrier<List<T>> turns) {
-    this.turns = turns;
+    super(turns);
     this.cursor = new TurnCursor<>(() -> turns.tick().orElse(null));
   }
 
@@ -26,14 +25,9 @@ final class ClientProducer<T> implements Producer<T> {
   }
 
   @Override
-  public <H extends Record> H header(Class<H> type) {
-    return turns.header(type);
-  }
-
-  @Override
   public void cancel() {
     cursor.discard();
-    turns.cancel();
+    super.cancel();
   }
 
   /** Cancels the stream unless the server finished it (then there is nothing to cancel). */

@@ -23,11 +23,7 @@ final class RequestCarrier implements CallCarrier {
   }
 
   @Override
-  public BufferAllocator allocator() {
-    return answers.results();
-  }
-
-  AnswerReader answers() {
+  public AnswerReader answers() {
     return answers;
   }
 

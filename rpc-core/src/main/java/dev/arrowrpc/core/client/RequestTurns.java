@@ -76,15 +76,10 @@ final class RequestTurns<T> extends StreamTurns<T> {
         end();
         return Optional.empty();
       }
-      try (InputStream in = carrier.turn(protocol, spec, tokenRequest(false))) {
+      send(() -> tokenRequest(false), in -> {
         readProduced(in);
-      } catch (IOException e) {
-        end();
-        throw carrier.transportFailure("stream " + spec.name(), e);
-      } catch (RuntimeException e) {
-        end();
-        throw e;
-      }
+        return null;
+      });
     }
   }
 
@@ -99,14 +94,34 @@ final class RequestTurns<T> extends StreamTurns<T> {
     if (cursor == null) {
       throw new RpcException("ProtocolError", "Stream has finished: no state token available");
     }
-    try {
+    return send(() -> {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       try (IpcStreamWriter writer = IpcStreamWriter.start(body, schema)) {
         writer.write(input, tokens(false));
       }
-      try (InputStream in = carrier.turn(protocol, spec, body.toByteArray())) {
-        return readExchanged(in);
-      }
+      return body.toByteArray();
+    }, this::readExchanged);
+  }
+
+  /** A step that may fail on the transport. */
+  @FunctionalInterface
+  private interface Io<A, R> {
+    R apply(A argument) throws IOException;
+  }
+
+  /** A request body, written when it is sent. */
+  @FunctionalInterface
+  private interface Body {
+    byte[] write() throws IOException;
+  }
+
+  /**
+   * Sends one turn and reads its answer; any failure ends the stream (an I/O one raised as a
+   * {@code TransportError}).
+   */
+  private <R> R send(Body body, Io<InputStream, R> read) {
+    try (InputStream in = carrier.turn(protocol, spec, body.write())) {
+      return read.apply(in);
     } catch (IOException e) {
       end();
       throw carrier.transportFailure("stream " + spec.name(), e);

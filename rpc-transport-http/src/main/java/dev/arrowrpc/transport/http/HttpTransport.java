@@ -21,9 +21,10 @@ import okhttp3.ResponseBody;
 
 /**
  * The HTTP {@link RequestTransport}, on OkHttp: posts each request to {@code {base URL}/{route}}
- * ({@link #route}) with the Arrow content type, optionally zstd-compressing the body, and hands back the response
- * body as a stream (decoding a zstd response). Thread-safe; connections are pooled and kept alive.
- * Made by {@link HttpRpc.Builder#transport()}.
+ * ({@link #route}) with the Arrow content type, optionally zstd-compressing the body, and hands
+ * back the response body as a stream (decoding a zstd response); a refusal without an Arrow body
+ * becomes an {@link RpcException} by its status ({@link Answer#arrowStream}). Thread-safe;
+ * connections are pooled and kept alive. Made by {@link HttpRpc.Builder#transport()}.
  */
 public final class HttpTransport implements RequestTransport {
   private static final MediaType ARROW = MediaType.get(Responses.ARROW);
