@@ -8,6 +8,7 @@ import dev.arrowrpc.core.util.Json;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.http.HttpTransport;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -448,15 +449,16 @@ public final class LoadBalancerCheck {
     }
 
     @Override
-    public Response post(String route, byte[] body) throws IOException {
-      if (route.endsWith("/init")) {
-        Response response = inits.post(route, body);
-        initStatus = response.status();
-        return response;
+    public InputStream call(String protocol, String method, Kind kind, byte[] body) throws IOException {
+      String route = HttpTransport.route(protocol, method, kind);
+      if (kind == Kind.INIT) {
+        HttpTransport.Answer answer = inits.post(route, body);
+        initStatus = answer.status();
+        return answer.arrowStream();
       }
-      Response response = rest.post(route, body);
-      frontStatus = response.status();
-      return response;
+      HttpTransport.Answer answer = rest.post(route, body);
+      frontStatus = answer.status();
+      return answer.arrowStream();
     }
 
     @Override

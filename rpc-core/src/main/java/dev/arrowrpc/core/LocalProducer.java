@@ -1,10 +1,10 @@
 package dev.arrowrpc.core;
 
+import dev.arrowrpc.core.util.TurnCursor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +22,7 @@ public final class LocalProducer<T> implements Producer<T> {
   private final Record header;
   private final ProducerState<T> state;
   private boolean finished;
+  private final TurnCursor<T> cursor = new TurnCursor<>(() -> finished ? null : turn());
 
   LocalProducer(Record header, ProducerState<T> state) {
     this.header = header;
@@ -40,28 +41,7 @@ public final class LocalProducer<T> implements Producer<T> {
 
   @Override
   public Iterable<List<T>> batches() {
-    return () ->
-        new Iterator<>() {
-          private List<T> next;
-
-          @Override
-          public boolean hasNext() {
-            if (next == null && !finished) {
-              next = turn();
-            }
-            return next != null;
-          }
-
-          @Override
-          public List<T> next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            List<T> batch = next;
-            next = null;
-            return batch;
-          }
-        };
+    return cursor::batches;
   }
 
   private List<T> turn() {
@@ -85,26 +65,7 @@ public final class LocalProducer<T> implements Producer<T> {
 
   @Override
   public Iterator<T> iterator() {
-    Iterator<List<T>> batches = batches().iterator();
-    return new Iterator<>() {
-      private Iterator<T> current = List.<T>of().iterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && batches.hasNext()) {
-          current = batches.next().iterator();
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public T next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
-      }
-    };
+    return TurnCursor.rows(cursor.batches());
   }
 
   @Override

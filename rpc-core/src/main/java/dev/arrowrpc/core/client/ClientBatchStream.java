@@ -1,9 +1,7 @@
 package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import java.util.Map;
 import java.util.Optional;
@@ -11,27 +9,57 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 
-/** What a {@link BatchStream} method returns on the client: whole batches, lockstep. */
-final class ClientBatchStream extends ClientStream implements BatchStream {
+/** What a {@link BatchStream} method returns on the client, over any transport: whole batches. */
+final class ClientBatchStream extends StreamHandle<ClientBatchStream.Output> implements BatchStream {
+  /**
+   * A received batch with its metadata.
+   *
+   * @param root the batch
+   * @param metadata its custom metadata
+   * @param owned whether it is a copy this stream closes (else the carrier's reader keeps it)
+   */
+  record Output(VectorSchemaRoot root, Map<String, String> metadata, boolean owned) {}
+
   private Map<String, String> lastMetadata = Map.of();
 
-  ClientBatchStream(ClientSession session, MethodSpec spec, BufferAllocator memory, Record header) {
-    super(session, spec, memory, header);
+  ClientBatchStream(TurnCarrier<Output> turns) {
+    super(turns);
   }
 
-  private VectorSchemaRoot keep(IpcStreamReader reader) {
-    lastMetadata = reader.metadata();
-    return reader.root();
+  /**
+   * The decoder of a batch stream's outputs: the reader's batch itself when the carrier keeps it
+   * until the next turn, else a copy in the stream's memory.
+   *
+   * @param memory the stream's memory
+   * @return the decoder
+   */
+  static TurnCarrier.OutputDecoder<Output> decoder(BufferAllocator memory) {
+    return new TurnCarrier.OutputDecoder<>() {
+      @Override
+      public Output decode(IpcStreamReader reader, Map<String, String> metadata,
+          boolean kept) {
+        return kept
+            ? new Output(reader.root(), metadata, false)
+            : new Output(IpcBytes.copy(reader.root(), memory), metadata, true);
+      }
+
+      @Override
+      public void release(Output output) {
+        if (output.owned()) {
+          output.root().close();
+        }
+      }
+    };
+  }
+
+  private VectorSchemaRoot hand(Output output) {
+    lastMetadata = output.metadata();
+    return output.root();
   }
 
   @Override
   public Optional<VectorSchemaRoot> tick() {
-    if (ended()) {
-      return Optional.empty();
-    }
-    try (VectorSchemaRoot tick = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory())) {
-      return Optional.ofNullable(turn(Batch.of(tick), MethodSpec.EMPTY_SCHEMA, this::keep));
-    }
+    return turns.tick().map(this::hand);
   }
 
   @Override
@@ -45,31 +73,11 @@ final class ClientBatchStream extends ClientStream implements BatchStream {
   }
 
   private VectorSchemaRoot send(InputBatches.Prepared input) {
-    VectorSchemaRoot out = turn(input.batch(), input.schema(), this::keep);
-    if (out == null) {
-      throw new RpcException("ProtocolError", "the server ended the stream");
-    }
-    return out;
+    return hand(exchangeTurn(input.schema(), input.batch()));
   }
 
   @Override
   public Map<String, String> lastMetadata() {
     return lastMetadata;
-  }
-
-  @Override
-  public <H extends Record> H header(Class<H> type) {
-    return super.header(type);
-  }
-
-  @Override
-  public void cancel() {
-    super.cancel();
-  }
-
-  /** Ends the input and drains the output, as the reference client closes a stream. */
-  @Override
-  public void close() {
-    closeGracefully();
   }
 }

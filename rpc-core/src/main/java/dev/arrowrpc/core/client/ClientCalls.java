@@ -3,73 +3,65 @@ package dev.arrowrpc.core.client;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestTransport;
+import dev.arrowrpc.core.external.ExternalFetcher;
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ReadContext;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * How a client's calls reach the server: over a byte channel (one call at a time, streams in
- * lockstep on the channel) or over a request/response transport (every call and every stream turn
- * a request of its own). The typed proxy ({@link ProxyHandler}) runs over either.
+ * How a client's calls reach the server, written once over the {@link CallCarrier} of the
+ * transport family: over a byte channel (one call at a time, streams in lockstep on the channel)
+ * or over a request/response transport (every call and every stream turn a request of its own).
+ * The typed proxy ({@link ProxyHandler}) runs over either.
  */
-public interface ClientCalls extends AutoCloseable {
+public final class ClientCalls implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientCalls.class);
+
+  private final CallCarrier carrier;
+
+  private ClientCalls(CallCarrier carrier) {
+    this.carrier = carrier;
+  }
+
   /**
-   * Calls over a byte channel.
+   * Calls over a byte channel, resolving pointer batches in responses when a fetcher is given.
    *
    * @param transport the channel
    * @param allocator where results are allocated
    * @param onLog receives the server's log messages, or null
+   * @param fetcher fetches the objects pointer batches name; empty: a pointer is an error
    * @return the calls
    */
-  static ClientCalls overChannel(ByteTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog) {
-    return overChannel(transport, allocator, onLog, java.util.Optional.empty());
+  public static ClientCalls overChannel(ByteTransport transport, BufferAllocator allocator,
+      Consumer<LogMessage> onLog, Optional<ExternalFetcher> fetcher) {
+    return new ClientCalls(new ChannelCarrier(transport, new AnswerReader(allocator, onLog, new ClientPointers(fetcher))));
   }
 
   /**
-   * Calls over a byte channel, resolving pointer batches in responses.
-   *
-   * @param transport the channel
-   * @param allocator where results are allocated
-   * @param onLog receives the server's log messages, or null
-   * @param fetcher fetches the objects pointer batches name
-   * @return the calls
-   */
-  static ClientCalls overChannel(ByteTransport transport, BufferAllocator allocator, Consumer<LogMessage> onLog,
-      java.util.Optional<dev.arrowrpc.core.external.ExternalFetcher> fetcher) {
-    return new ChannelCalls(new ClientSession(transport, allocator, onLog, fetcher));
-  }
-
-  /**
-   * Calls over a request/response transport.
+   * Calls over a request/response transport, resolving pointer batches in responses when a
+   * fetcher is given.
    *
    * @param transport the transport
    * @param allocator where results are allocated
    * @param onLog receives the server's log messages, or null
+   * @param fetcher fetches the objects pointer batches name; empty: a pointer is an error
    * @return the calls
    */
-  static ClientCalls overRequests(RequestTransport transport, BufferAllocator allocator,
-      Consumer<LogMessage> onLog) {
-    return overRequests(transport, allocator, onLog, java.util.Optional.empty());
-  }
-
-  /**
-   * Calls over a request/response transport, resolving pointer batches in responses.
-   *
-   * @param transport the transport
-   * @param allocator where results are allocated
-   * @param onLog receives the server's log messages, or null
-   * @param fetcher fetches the objects pointer batches name
-   * @return the calls
-   */
-  static ClientCalls overRequests(RequestTransport transport, BufferAllocator allocator,
-      Consumer<LogMessage> onLog, java.util.Optional<dev.arrowrpc.core.external.ExternalFetcher> fetcher) {
-    return new RequestCalls(transport, allocator, onLog, new ClientPointers(fetcher));
+  public static ClientCalls overRequests(RequestTransport transport, BufferAllocator allocator,
+      Consumer<LogMessage> onLog, Optional<ExternalFetcher> fetcher) {
+    return new ClientCalls(new RequestCarrier(transport, new AnswerReader(allocator, onLog, new ClientPointers(fetcher))));
   }
 
   /** The allocator results are allocated from (results that are Arrow data belong to the caller). */
-  BufferAllocator allocator();
+  public BufferAllocator allocator() {
+    return carrier.allocator();
+  }
 
   /**
    * Runs a unary call.
@@ -79,7 +71,17 @@ public interface ClientCalls extends AutoCloseable {
    * @param protocol the protocol addressed
    * @return the result (null for void methods)
    */
-  Object unary(MethodSpec method, Object[] args, ProtocolId protocol);
+  Object unary(MethodSpec method, Object[] args, ProtocolId protocol) {
+    BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
+    try {
+      CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory);
+      return ClientCodec.unaryValue(method, carrier.unary(call, ClientCodec.unaryDecoder(method)));
+    } catch (IOException e) {
+      throw carrier.transportFailure("call " + method.name(), e);
+    } finally {
+      closeQuietly(memory, method.name());
+    }
+  }
 
   /**
    * Opens a stream.
@@ -89,9 +91,44 @@ public interface ClientCalls extends AutoCloseable {
    * @param protocol the protocol addressed
    * @return the client side of the stream: a {@code Producer}, {@code Exchange} or {@code BatchStream}
    */
-  Object openStream(MethodSpec method, Object[] args, ProtocolId protocol);
+  Object openStream(MethodSpec method, Object[] args, ProtocolId protocol) {
+    BufferAllocator memory = carrier.allocator().newChildAllocator("stream-" + method.name(), 0, Long.MAX_VALUE);
+    CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory);
+    try {
+      return switch (method.kind()) {
+        case PRODUCER -> new ClientProducer<>(carrier.open(call, rows(method)));
+        case EXCHANGE -> new ClientExchange<>(method, carrier.allocator(), carrier.open(call, rows(method)));
+        default -> new ClientBatchStream(carrier.open(call, ClientBatchStream.decoder(memory)));
+      };
+    } catch (IOException e) {
+      closeQuietly(memory, method.name());
+      throw carrier.transportFailure("stream init " + method.name(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(memory, method.name());
+      throw e;
+    }
+  }
+
+  /** The decoder of typed stream outputs: the rows of the method's output record. */
+  @SuppressWarnings("unchecked")
+  private <T> TurnCarrier.OutputDecoder<List<T>> rows(MethodSpec method) {
+    BufferAllocator results = carrier.allocator();
+    return (reader, metadata, kept) ->
+        (List<T>) method.output().orElseThrow().decode(reader.root(), new ReadContext(reader, results));
+  }
 
   /** Closes the channel or transport. */
   @Override
-  void close() throws IOException;
+  public void close() throws IOException {
+    carrier.close();
+  }
+
+  /** Closes a call's memory, logging (not throwing) a leak. Closing twice is harmless. */
+  static void closeQuietly(BufferAllocator memory, String method) {
+    try {
+      memory.close();
+    } catch (IllegalStateException leak) {
+      LOG.error("Arrow memory leaked by call {}: {}", method, leak.getMessage());
+    }
+  }
 }

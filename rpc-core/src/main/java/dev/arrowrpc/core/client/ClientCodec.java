@@ -77,17 +77,9 @@ final class ClientCodec {
    * @param results where decoded values that are Arrow data are allocated
    * @param logs receives the stream's log messages
    * @param decoder turns the data batch into the call's value
+   * @param pointers resolves a data batch that is a pointer first
    * @return the decoded value, or empty when the stream held no data batch
    * @throws IOException when the channel fails or holds no stream
-   */
-  static <T> Optional<T> readResponse(InputStream in, BufferAllocator memory, BufferAllocator results,
-      Consumer<LogMessage> logs, BatchDecoder<T> decoder) throws IOException {
-    return readResponse(in, memory, results, logs, decoder, ClientPointers.NONE);
-  }
-
-  /**
-   * As {@link #readResponse(InputStream, BufferAllocator, BufferAllocator, Consumer, BatchDecoder)},
-   * resolving a data batch that is a pointer first.
    */
   static <T> Optional<T> readResponse(InputStream in, BufferAllocator memory, BufferAllocator results,
       Consumer<LogMessage> logs, BatchDecoder<T> decoder, ClientPointers pointers) throws IOException {

@@ -9,48 +9,37 @@ import dev.arrowrpc.core.wire.Batch;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 
-/** What an exchange method returns on the client: a lockstep session. */
-final class ClientExchange<I, O> extends ClientStream implements Exchange<I, O> {
-  ClientExchange(ClientSession session, MethodSpec spec, BufferAllocator memory, Record header) {
-    super(session, spec, memory, header);
+/** What an exchange method returns on the client, over any transport: one turn per input batch. */
+final class ClientExchange<I, O> extends StreamHandle<List<O>> implements Exchange<I, O> {
+  private final MethodSpec spec;
+  private final BufferAllocator allocator;
+
+  /**
+   * Creates the handle.
+   *
+   * @param spec the method
+   * @param allocator where input batches are encoded: the client's, not the stream's, since an
+   *     error in answer ends the stream (and its memory) while the input is still open
+   * @param turns the stream's turns
+   */
+  ClientExchange(MethodSpec spec, BufferAllocator allocator, TurnCarrier<List<O>> turns) {
+    super(turns);
+    this.spec = spec;
+    this.allocator = allocator;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public List<O> exchange(List<I> input) {
-    if (ended()) {
-      throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
-    }
+    requireOpen();
     RecordSchema inputRows = spec.input().orElseThrow();
     Batch batch;
     try {
-      // from the session's allocator, not the stream's: an error batch in answer releases the
-      // stream's memory inside turn(), while this batch is still open until the turn returns
-      batch = inputRows.encode(input, session.allocator());
+      batch = inputRows.encode(input, allocator);
     } catch (MarshalException e) {
       throw new RpcException("TypeError", "cannot send input to '" + spec.name() + "': " + e.getMessage());
     }
     try (batch) {
-      List<Object> out = turn(batch, inputRows.schema(), this::decodeRows);
-      if (out == null) {
-        throw new RpcException("ProtocolError", "the server ended the exchange");
-      }
-      return (List<O>) out;
+      return exchangeTurn(inputRows.schema(), batch);
     }
-  }
-
-  @Override
-  public <H extends Record> H header(Class<H> type) {
-    return super.header(type);
-  }
-
-  @Override
-  public void cancel() {
-    super.cancel();
-  }
-
-  @Override
-  public void close() {
-    closeGracefully();
   }
 }

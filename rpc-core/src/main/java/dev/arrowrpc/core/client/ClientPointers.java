@@ -16,9 +16,6 @@ import org.apache.arrow.memory.BufferAllocator;
  * stamp), and every log batch inside the object is delivered like an inline one.
  */
 final class ClientPointers {
-  /** A client that resolves nothing: a pointer in a response is an error. */
-  static final ClientPointers NONE = new ClientPointers(Optional.empty());
-
   private final Optional<ExternalFetcher> fetcher;
 
   ClientPointers(Optional<ExternalFetcher> fetcher) {

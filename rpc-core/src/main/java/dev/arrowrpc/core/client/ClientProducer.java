@@ -1,26 +1,17 @@
 package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.Producer;
-import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.util.TurnCursor;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
-/** What a producer method returns on the client: ticks the server once per batch. */
-final class ClientProducer<T> extends ClientStream implements Producer<T> {
-  private final RowIterators.Cursor<T> cursor = new RowIterators.Cursor<>(() -> ended() ? null : tick());
+/** What a producer method returns on the client, over any transport: ticks the server per batch. */
+final class ClientProducer<T> extends StreamHandle<List<T>> implements Producer<T> {
+  private final TurnCursor<T> cursor;
 
-  ClientProducer(ClientSession session, MethodSpec spec, BufferAllocator memory, Record header) {
-    super(session, spec, memory, header);
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<T> tick() {
-    try (VectorSchemaRoot tick = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory())) {
-      return (List<T>) turn(Batch.of(tick), MethodSpec.EMPTY_SCHEMA, this::decodeRows);
-    }
+  ClientProducer(TurnCarrier<List<T>> turns) {
+    super(turns);
+    this.cursor = new TurnCursor<>(() -> turns.tick().orElse(null));
   }
 
   @Override
@@ -30,21 +21,18 @@ final class ClientProducer<T> extends ClientStream implements Producer<T> {
 
   @Override
   public Iterator<T> iterator() {
-    return RowIterators.rows(batches().iterator());
-  }
-
-  @Override
-  public <H extends Record> H header(Class<H> type) {
-    return super.header(type);
+    return TurnCursor.rows(cursor.batches());
   }
 
   @Override
   public void cancel() {
+    cursor.discard();
     super.cancel();
   }
 
+  /** Cancels the stream unless the server finished it (then there is nothing to cancel). */
   @Override
   public void close() {
-    super.cancel();
+    cancel();
   }
 }

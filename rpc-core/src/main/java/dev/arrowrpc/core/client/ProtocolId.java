@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param name the protocol's wire name
  * @param version the declared semver, if any
  */
-public record ProtocolId(String name, Optional<String> version) {
+record ProtocolId(String name, Optional<String> version) {
   /** Checks the parts. */
   public ProtocolId {
     Objects.requireNonNull(name, "name");

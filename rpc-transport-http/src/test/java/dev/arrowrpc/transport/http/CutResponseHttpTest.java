@@ -51,17 +51,16 @@ class CutResponseHttpTest {
       HttpTransport real = HttpRpc.builder(http.url()).transport();
       RequestTransport cutting = new RequestTransport() {
         @Override
-        public Response post(String route, byte[] body) throws IOException {
-          Response response = real.post(route, body);
-          if (!route.endsWith("/exchange")) {
+        public InputStream call(String protocol, String method, Kind kind, byte[] body) throws IOException {
+          InputStream response = real.call(protocol, method, kind, body);
+          if (kind != Kind.TURN) {
             return response;
           }
           byte[] whole;
-          try (InputStream in = response.body()) {
+          try (InputStream in = response) {
             whole = in.readAllBytes();
           }
-          return new Response(response.status(), response.arrow(),
-              new ByteArrayInputStream(cutAfterFirstBatch(whole, scratch)));
+          return new ByteArrayInputStream(cutAfterFirstBatch(whole, scratch));
         }
 
         @Override

@@ -14,6 +14,7 @@ import dev.arrowrpc.core.wire.Keys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,11 +53,11 @@ class HostileTokensHttpTest {
     List<byte[]> turns = new ArrayList<>();
     RequestTransport recording = new RequestTransport() {
       @Override
-      public Response post(String route, byte[] body) throws IOException {
-        if (route.equals(ROUTE)) {
+      public InputStream call(String protocol, String method, Kind kind, byte[] body) throws IOException {
+        if (HttpTransport.route(protocol, method, kind).equals(ROUTE)) {
           turns.add(body);
         }
-        return real.post(route, body);
+        return real.call(protocol, method, kind, body);
       }
 
       @Override

@@ -16,6 +16,7 @@ import dev.arrowrpc.transport.http.StreamService.Row;
 import dev.arrowrpc.transport.http.StreamService.Sample;
 import dev.arrowrpc.transport.http.StreamService.Total;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,9 +47,10 @@ class HttpStatelessTest {
     }
 
     @Override
-    public Response post(String route, byte[] body) throws IOException {
+    public InputStream call(String protocol, String method, Kind kind, byte[] body) throws IOException {
+      String route = HttpTransport.route(protocol, method, kind);
       routes.add(route);
-      return pick.apply(route).post(route, body);
+      return pick.apply(route).call(protocol, method, kind, body);
     }
 
     @Override

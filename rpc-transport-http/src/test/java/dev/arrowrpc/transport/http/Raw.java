@@ -7,6 +7,7 @@ import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,7 @@ final class Raw {
     AtomicReference<byte[]> captured = new AtomicReference<>();
     RequestTransport capturing = new RequestTransport() {
       @Override
-      public Response post(String route, byte[] body) throws IOException {
+      public InputStream call(String protocol, String method, Kind kind, byte[] body) throws IOException {
         captured.set(body);
         throw new IOException("captured");
       }

@@ -16,6 +16,7 @@ import dev.arrowrpc.core.server.Identity;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -127,7 +128,7 @@ class StickyHttpTest {
     AtomicReference<byte[]> captured = new AtomicReference<>();
     RequestTransport capturing = new RequestTransport() {
       @Override
-      public Response post(String route, byte[] body) throws IOException {
+      public InputStream call(String protocol, String method, Kind kind, byte[] body) throws IOException {
         captured.set(body);
         throw new IOException("captured");
       }

@@ -1,6 +1,5 @@
 package dev.arrowrpc.core.client;
 
-import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
@@ -17,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -24,150 +24,122 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of a stream over a request/response transport. The {@code /init} response (and
- * each producer continuation) may carry several data batches, queued here, and ends with a
- * zero-row sentinel holding the cursor token ({@link Keys#STREAM_STATE}), plus the call token
- * ({@link Keys#CALL_STATE}) at init; no sentinel means the producer finished. An exchange turn's
- * answer carries the refreshed cursor on its data batch. Every later request echoes the cursor and
- * the unchanged call token; token keys never reach the application's metadata.
+ * The turns of a stream over a request/response transport. The opening answer (and each producer
+ * continuation) may carry several data batches, queued here, and ends with a zero-row sentinel
+ * holding the cursor token ({@link Keys#STREAM_STATE}), plus the call token ({@link
+ * Keys#CALL_STATE}) at opening; no sentinel means the producer finished. An exchange turn's answer
+ * carries the refreshed cursor on its data batch. Every later request echoes the cursor and the
+ * unchanged call token; token keys never reach the application's metadata. The server holds nothing
+ * between requests, so closing sends nothing; a cancel is a request of its own.
  *
- * <p>An error the server reports during init of a stream without header is raised on the first
- * use of the stream, as over a byte channel.
+ * <p>An error the server reports while opening a stream without header is raised on the first use
+ * of the stream, as over a byte channel. Outputs are decoded when their answer is read (an answer
+ * is gone once read), so they are never kept by the reader.
  *
- * @param <T> what one data batch decodes to
+ * @param <T> what one output batch decodes to
  */
-abstract class RequestStream<T> {
-  private static final Logger LOG = LoggerFactory.getLogger(RequestStream.class);
+final class RequestTurns<T> extends StreamTurns<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestTurns.class);
 
-  protected final RequestCalls calls;
-  protected final MethodSpec spec;
-  private final BufferAllocator memory;
-  private final Record header;
-  private final String exchangeRoute;
+  private final RequestCarrier carrier;
+  private final ProtocolId protocol;
   private final Deque<T> pending = new ArrayDeque<>();
   private String cursor;
   private String callToken;
   private RpcException deferred;
-  private boolean ended;
 
-  RequestStream(RequestCalls calls, ProtocolId protocol, MethodSpec spec, BufferAllocator memory,
-      Record header) {
-    this.calls = calls;
-    this.exchangeRoute = protocol.name() + "/" + spec.name() + "/exchange";
-    this.spec = spec;
-    this.memory = memory;
-    this.header = header;
+  RequestTurns(RequestCarrier carrier, ProtocolId protocol, MethodSpec spec, BufferAllocator memory,
+      Optional<Record> header, OutputDecoder<T> decoder) {
+    super(spec, memory, header, decoder, carrier.answers());
+    this.carrier = carrier;
+    this.protocol = protocol;
   }
 
-  /**
-   * Decodes one data batch.
-   *
-   * @param reader the response, positioned on the batch
-   * @param metadata the batch's metadata without the token keys
-   * @return the item
-   */
-  protected abstract T decode(IpcStreamReader reader, Map<String, String> metadata);
-
-  /** Releases an item that was never handed out. */
-  protected void discard(T item) {}
-
-  /** Called once when the stream ends, to release what the subclass holds. */
-  protected void onEnd() {}
-
-  /** The memory of this stream's batches. */
-  protected final BufferAllocator memory() {
-    return memory;
-  }
-
-  /** Whether the stream is over for the client (finished, closed, cancelled or failed). */
-  protected final boolean ended() {
-    return ended;
-  }
-
-  final <H extends Record> H headerOf(Class<H> type) {
-    if (header == null) {
-      throw new IllegalStateException(spec.name() + " declares no stream header");
-    }
-    return type.cast(header);
-  }
-
-  /** Reads the output stream of the {@code /init} response. */
-  final void start(InputStream in) throws IOException {
+  /** Reads the rest of the opening answer. */
+  void start(InputStream in) throws IOException {
     readProduced(in);
   }
 
-  /**
-   * The next produced item: a queued one, else the next producer turn's.
-   *
-   * @return the item, or null when the stream is over
-   */
-  protected final T nextProduced() {
+  /** The next produced output: a queued one, else the next producer turn's. */
+  @Override
+  public Optional<T> tick() {
+    releaseHanded();
     while (true) {
-      if (ended) {
-        return null;
+      if (ended()) {
+        return Optional.empty();
       }
       if (!pending.isEmpty()) {
-        return pending.poll();
+        return Optional.of(hand(pending.poll()));
       }
       raiseDeferred();
       if (cursor == null) {
         end();
+        return Optional.empty();
+      }
+      send(() -> tokenRequest(false), in -> {
+        readProduced(in);
         return null;
-      }
-      try (RequestTransport.Response response =
-          calls.post(exchangeRoute, tokenRequest(false))) {
-        readProduced(response.body());
-      } catch (IOException e) {
-        end();
-        throw calls.transportFailure("stream " + spec.name(), e);
-      } catch (RuntimeException e) {
-        end();
-        throw e;
-      }
+      });
     }
   }
 
-  /**
-   * Runs one exchange turn: sends the input batch with the tokens and reads the answer.
-   *
-   * @param schema the input batch's schema
-   * @param input the input batch (left open)
-   * @return the answer
-   */
-  protected final T exchangeTurn(Schema schema, Batch input) {
-    if (ended) {
+  /** Runs one exchange turn: sends the input batch with the tokens and reads the answer. */
+  @Override
+  public Optional<T> exchange(Schema schema, Batch input) {
+    if (ended()) {
       throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
     }
+    releaseHanded();
     raiseDeferred();
     if (cursor == null) {
       throw new RpcException("ProtocolError", "Stream has finished: no state token available");
     }
-    try {
+    return send(() -> {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       try (IpcStreamWriter writer = IpcStreamWriter.start(body, schema)) {
         writer.write(input, tokens(false));
       }
-      try (RequestTransport.Response response = calls.post(exchangeRoute, body.toByteArray())) {
-        return readExchanged(response.body());
-      }
+      return body.toByteArray();
+    }, this::readExchanged);
+  }
+
+  /** A step that may fail on the transport. */
+  @FunctionalInterface
+  private interface Io<A, R> {
+    R apply(A argument) throws IOException;
+  }
+
+  /** A request body, written when it is sent. */
+  @FunctionalInterface
+  private interface Body {
+    byte[] write() throws IOException;
+  }
+
+  /**
+   * Sends one turn and reads its answer; any failure ends the stream (an I/O one raised as a
+   * {@code TransportError}).
+   */
+  private <R> R send(Body body, Io<InputStream, R> read) {
+    try (InputStream in = carrier.turn(protocol, spec, body.write())) {
+      return read.apply(in);
     } catch (IOException e) {
       end();
-      throw calls.transportFailure("stream " + spec.name(), e);
+      throw carrier.transportFailure("stream " + spec.name(), e);
     } catch (RuntimeException e) {
       end();
       throw e;
     }
   }
 
-  /** Cancels: tells the server (which calls the state's cancel hook), then ends. Idempotent. */
-  final void cancelStream() {
-    if (ended) {
+  /** Tells the server (which calls the state's cancel hook), then ends. */
+  @Override
+  public void cancel() {
+    if (ended()) {
       return;
     }
     if (cursor != null && deferred == null) {
-      try (RequestTransport.Response response =
-          calls.post(exchangeRoute, tokenRequest(true))) {
-        drain(response.body());
+      try (InputStream in = carrier.turn(protocol, spec, tokenRequest(true))) {
+        drain(in);
       } catch (IOException | RuntimeException e) {
         LOG.debug("cancel of {} failed", spec.name(), e);
       }
@@ -175,27 +147,18 @@ abstract class RequestStream<T> {
     end();
   }
 
-  /** Ends the stream on the client; the server holds nothing to release. Idempotent. */
-  final void end() {
-    if (ended) {
-      return;
-    }
-    ended = true;
+  @Override
+  public void close() {
+    end();
+  }
+
+  @Override
+  protected void onEnd() {
     cursor = null;
     deferred = null;
     while (!pending.isEmpty()) {
-      discard(pending.poll());
+      decoder.release(pending.poll());
     }
-    try {
-      onEnd();
-    } finally {
-      ChannelCalls.closeQuietly(memory, spec.name());
-    }
-  }
-
-  /** Ends the stream after a failure while it was being opened. */
-  final void abandon() {
-    end();
   }
 
   private void raiseDeferred() {
@@ -206,7 +169,7 @@ abstract class RequestStream<T> {
     }
   }
 
-  /** Reads a producer response: data batches are queued, the sentinel's tokens kept. */
+  /** Reads a producer answer: data batches are queued, the sentinel's tokens kept. */
   private void readProduced(InputStream in) throws IOException {
     String nextCursor = null;
     RpcException error = null;
@@ -221,12 +184,12 @@ abstract class RequestStream<T> {
         }
         LogBatches.Kind kind = LogBatches.classify(rows, metadata);
         if (kind instanceof LogBatches.Log log) {
-          calls.deliver(log.message());
+          answers.deliver(log.message());
         } else if (kind instanceof LogBatches.Error e) {
           error = error == null ? e.error() : error;
         } else if (error == null) {
-          try (ClientPointers.Resolved data = calls.pointers().open(reader, memory, calls::deliver)) {
-            pending.add(decode(data.reader(), withoutTokens(data.reader().metadata())));
+          try (ClientPointers.Resolved data = answers.resolve(reader, memory())) {
+            pending.add(decoder.decode(data.reader(), withoutTokens(data.reader().metadata()), false));
           } catch (RpcException e) {
             error = e;
           } catch (RuntimeException e) {
@@ -241,7 +204,7 @@ abstract class RequestStream<T> {
   }
 
   /** Reads an exchange answer: the first data batch, whose metadata carries the refreshed cursor. */
-  private T readExchanged(InputStream in) throws IOException {
+  private Optional<T> readExchanged(InputStream in) throws IOException {
     T item = null;
     boolean seen = false;
     RpcException error = null;
@@ -251,18 +214,18 @@ abstract class RequestStream<T> {
         int rows = reader.root().getRowCount();
         LogBatches.Kind kind = LogBatches.classify(rows, metadata);
         if (kind instanceof LogBatches.Log log) {
-          calls.deliver(log.message());
+          answers.deliver(log.message());
         } else if (kind instanceof LogBatches.Error e) {
           error = error == null ? e.error() : error;
         } else if (!seen) {
           seen = true;
-          try (ClientPointers.Resolved data = calls.pointers().open(reader, memory, calls::deliver)) {
+          try (ClientPointers.Resolved data = answers.resolve(reader, memory())) {
             // a resolved batch's metadata is the fetched batch's: the cursor rides inside the object
             Map<String, String> resolved = data.reader().metadata();
             if (resolved.containsKey(Keys.STREAM_STATE)) {
               cursor = resolved.get(Keys.STREAM_STATE);
             }
-            item = decode(data.reader(), withoutTokens(resolved));
+            item = decoder.decode(data.reader(), withoutTokens(resolved), false);
           } catch (RpcException e) {
             error = error == null ? e : error;
           } catch (RuntimeException e) {
@@ -276,30 +239,30 @@ abstract class RequestStream<T> {
     }
     if (error != null) {
       if (item != null) {
-        discard(item);
+        decoder.release(item);
       }
       end();
       throw error;
     }
     if (!seen) {
       end();
-      throw new RpcException("ProtocolError", "the server ended the stream");
+      return Optional.empty();
     }
-    return item;
+    return Optional.of(hand(item));
   }
 
   private void drain(InputStream in) throws IOException {
     try (IpcStreamReader reader = open(in)) {
       while (reader.next()) {
         if (LogBatches.classify(reader.root().getRowCount(), reader.metadata()) instanceof LogBatches.Log log) {
-          calls.deliver(log.message());
+          answers.deliver(log.message());
         }
       }
     }
   }
 
   /**
-   * A response whose Arrow stream stops without the end-of-stream marker was cut short (the server
+   * An answer whose Arrow stream stops without the end-of-stream marker was cut short (the server
    * died mid-answer): a transport failure, never a stream that quietly ends early. A server error
    * already read is the answer instead.
    */
@@ -310,14 +273,14 @@ abstract class RequestStream<T> {
   }
 
   private IpcStreamReader open(InputStream in) throws IOException {
-    return IpcStreamReader.open(in, memory)
+    return IpcStreamReader.open(in, memory())
         .orElseThrow(() -> new EOFException("the response of " + spec.name() + " holds no Arrow stream"));
   }
 
   /** A zero-row batch on the empty schema carrying the tokens: a producer tick, or a cancel. */
   private byte[] tokenRequest(boolean cancel) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    try (VectorSchemaRoot empty = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory);
+    try (VectorSchemaRoot empty = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory());
         IpcStreamWriter writer = IpcStreamWriter.start(body, MethodSpec.EMPTY_SCHEMA)) {
       writer.write(empty, tokens(cancel));
     }
