@@ -6,6 +6,7 @@ import dev.arrowrpc.core.ErrorDetail;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,6 +100,23 @@ public final class ConnectionAuth {
     Map<String, List<String>> headers = credential == null
         ? Map.of() : Map.of(AUTHORIZATION_HEADER, List.of(credential));
     return new AuthRequest(transport, headers, peerAddress, peerCredentials);
+  }
+
+  /**
+   * A request's metadata without its credential, as the method sees it through {@link
+   * dev.arrowrpc.core.CallContext#requestMetadata()} (on HTTP the credential is a header, never
+   * metadata; on a byte channel it must not reach the method either).
+   *
+   * @param requestMetadata the request batch's custom metadata
+   * @return the same map when it carries no credential, else a copy without it
+   */
+  public static Map<String, String> withoutCredential(Map<String, String> requestMetadata) {
+    if (!requestMetadata.containsKey(AUTHORIZATION_KEY)) {
+      return requestMetadata;
+    }
+    Map<String, String> visible = new LinkedHashMap<>(requestMetadata);
+    visible.remove(AUTHORIZATION_KEY);
+    return visible;
   }
 
   /**

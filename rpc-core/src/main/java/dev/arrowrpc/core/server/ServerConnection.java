@@ -203,8 +203,8 @@ public final class ServerConnection {
         caller = auth.authenticate(metadata); // before any work for the request, pointers included
         resolved = hasBatch ? InboundPointers.resolve(dispatcher, reader, memory) : Optional.empty();
         IpcStreamReader request = resolved.orElse(reader);
-        prepared = RequestParser.parse(dispatcher, request, hasBatch, request.metadata(), requestId, memory,
-            caller, transportKind);
+        prepared = RequestParser.parse(dispatcher, request, hasBatch,
+            ConnectionAuth.withoutCredential(request.metadata()), requestId, memory, caller, transportKind);
       } catch (RpcException unresolved) {
         prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, unresolved);
       } finally {
