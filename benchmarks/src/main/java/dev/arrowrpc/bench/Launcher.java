@@ -1,6 +1,6 @@
 package dev.arrowrpc.bench;
 
-import dev.arrowrpc.transport.http.HmacStreamTokens;
+import dev.arrowrpc.core.auth.HmacStreamTokens;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import java.io.BufferedReader;
 import java.io.File;

@@ -1,6 +1,8 @@
 package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.AuthUnavailableException;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.identity.GrantKeys;
 import dev.arrowrpc.core.identity.GrantMinter;
 import dev.arrowrpc.core.identity.IdentityConfig;
@@ -8,8 +10,6 @@ import dev.arrowrpc.core.identity.IdentityErrors;
 import dev.arrowrpc.core.identity.IssuedGrant;
 import dev.arrowrpc.core.identity.TokenIdentity;
 import dev.arrowrpc.core.identity.TokenResolver;
-import dev.arrowrpc.core.server.Identity;
-import dev.arrowrpc.transport.http.Authenticator;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

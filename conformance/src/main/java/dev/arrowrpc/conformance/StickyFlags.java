@@ -1,7 +1,7 @@
 package dev.arrowrpc.conformance;
 
-import dev.arrowrpc.core.server.Identity;
-import dev.arrowrpc.transport.http.HmacStreamTokens;
+import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.transport.http.HttpRpcServer;
 import dev.arrowrpc.transport.http.StickyConfig;
 import java.time.Duration;

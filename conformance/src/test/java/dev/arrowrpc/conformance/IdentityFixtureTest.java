@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.auth.AuthRequest;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.identity.IdentityProtocol;
 import dev.arrowrpc.core.identity.TokenIdentity;
 import dev.arrowrpc.core.reflect.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
-import dev.arrowrpc.core.server.Identity;
-import dev.arrowrpc.transport.http.AuthRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,11 +56,11 @@ class IdentityFixtureTest {
 
   @Test
   void theHeaderAuthenticatorPassesAuthTimeThroughVerbatim() throws Exception {
-    Identity caller = IdentityFixture.AUTHENTICATOR.authenticate(new AuthRequest("POST", "/",
+    Identity caller = IdentityFixture.AUTHENTICATOR.authenticate(AuthRequest.http(
         Map.of("x-conformance-principal", List.of("p"), "x-conformance-auth-time", List.of("not-a-timestamp")), ""));
     assertEquals(Optional.of("p"), caller.principal());
     assertEquals(Map.of("auth_time", "not-a-timestamp"), caller.claims());
-    assertEquals(Identity.ANONYMOUS, IdentityFixture.AUTHENTICATOR.authenticate(new AuthRequest("POST", "/",
+    assertEquals(Identity.ANONYMOUS, IdentityFixture.AUTHENTICATOR.authenticate(AuthRequest.http(
         Map.of("authorization", List.of("Bearer x")), "")));
   }
 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.arrowrpc.core.server.Identity;
-import dev.arrowrpc.core.server.StreamTokens;
-import dev.arrowrpc.transport.http.HmacStreamTokens;
+import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.auth.StreamTokens;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;

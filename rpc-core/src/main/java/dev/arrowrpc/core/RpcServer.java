@@ -1,5 +1,6 @@
 package dev.arrowrpc.core;
 
+import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.server.Dispatcher;
 import dev.arrowrpc.core.server.ServerConnection;
@@ -93,7 +94,7 @@ public final class RpcServer implements AutoCloseable {
    * @throws IOException when the channel fails
    */
   public void serve(InputStream in, OutputStream out, String remoteAddress) throws IOException {
-    serveConnection(in, out, remoteAddress, Optional.empty());
+    serveConnection(in, out, remoteAddress, Optional.empty(), ConnectionAuth.none());
   }
 
   /**
@@ -108,15 +109,33 @@ public final class RpcServer implements AutoCloseable {
    */
   public void serve(InputStream in, OutputStream out, String remoteAddress, TransportKind kind)
       throws IOException {
-    serveConnection(in, out, remoteAddress, Optional.of(Objects.requireNonNull(kind, "kind")));
+    serveConnection(in, out, remoteAddress, Optional.of(Objects.requireNonNull(kind, "kind")),
+        ConnectionAuth.none());
+  }
+
+  /**
+   * Serves calls on a byte channel of a known transport kind, authenticating every request. Blocks.
+   * A refused request is answered with an {@code AuthenticationError} and the connection goes on.
+   *
+   * @param in requests from the client
+   * @param out responses to the client
+   * @param remoteAddress the peer's address, as access records report it (empty for pipes)
+   * @param kind the kind of transport the channel belongs to
+   * @param auth decides who sent each request (made by the transport, which knows the peer)
+   * @throws IOException when the channel fails
+   */
+  public void serve(InputStream in, OutputStream out, String remoteAddress, TransportKind kind, ConnectionAuth auth)
+      throws IOException {
+    serveConnection(in, out, remoteAddress, Optional.of(Objects.requireNonNull(kind, "kind")),
+        Objects.requireNonNull(auth, "auth"));
   }
 
   private void serveConnection(InputStream in, OutputStream out, String remoteAddress,
-      Optional<TransportKind> kind)
+      Optional<TransportKind> kind, ConnectionAuth auth)
       throws IOException {
     new ServerConnection(
             dispatcher, new WireInput(in, 1 << 16), new WireOutput(out, 1 << 16),
-            remoteAddress, kind)
+            remoteAddress, kind, auth)
         .run();
   }
 

@@ -13,6 +13,8 @@ import dev.arrowrpc.core.ProducerState;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;

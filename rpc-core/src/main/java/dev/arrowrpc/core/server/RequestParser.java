@@ -2,6 +2,7 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.schema.Column;
 import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;

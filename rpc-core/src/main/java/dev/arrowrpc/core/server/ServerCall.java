@@ -5,6 +5,7 @@ import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.Sessions;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Identity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.ConnectionAuth;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MarshalException;
@@ -23,7 +25,6 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -45,6 +46,7 @@ public final class ServerConnection {
   private final OutputStream out;
   private final String remoteAddress;
   private final Optional<TransportKind> transportKind;
+  private final ConnectionAuth auth;
 
   /**
    * The memory calls on this connection draw from: one child allocator, reused while each call
@@ -88,6 +90,22 @@ public final class ServerConnection {
    */
   public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress,
       Optional<TransportKind> transportKind) {
+    this(dispatcher, in, out, remoteAddress, transportKind, ConnectionAuth.none());
+  }
+
+  /**
+   * Creates a connection handler whose requests are authenticated.
+   *
+   * @param dispatcher the server's shared state
+   * @param in requests and stream input
+   * @param out responses and stream output
+   * @param remoteAddress the peer's address for access records (empty for pipes)
+   * @param transportKind what the calls' contexts report as their transport kind
+   * @param auth decides who sent each request ({@link ConnectionAuth#none()}: everyone is anonymous)
+   */
+  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress,
+      Optional<TransportKind> transportKind, ConnectionAuth auth) {
+    this.auth = auth;
     this.dispatcher = dispatcher;
     this.engine = new CallEngine(dispatcher);
     this.in = new CapturingInputStream(in);
@@ -162,6 +180,7 @@ public final class ServerConnection {
     Map<String, String> requested = Map.of();
     RequestShape shape = null;
     IpcStreamReader reader = null;
+    Identity caller = Identity.ANONYMOUS;
     try {
       Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory, dispatcher.wireLimits());
       if (opened.isEmpty()) {
@@ -180,10 +199,23 @@ public final class ServerConnection {
           return true;
         }
       }
-      CallEngine.Request request = engine.prepare(reader, hasBatch, UnaryOperator.identity(), Identity.ANONYMOUS,
-          requestId, transportKind, memory);
-      prepared = request.prepared();
-      shape = request.shape().orElse(null);
+      Optional<RpcException> refused = Optional.empty();
+      try {
+        caller = auth.authenticate(metadata); // before any work for the request, pointers included
+      } catch (RpcException e) {
+        refused = Optional.of(e);
+      }
+      if (refused.isPresent()) {
+        while (reader.next()) {
+          // the rest of a refused request is read by its framing, never decoded
+        }
+        prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, refused.get());
+      } else {
+        CallEngine.Request request = engine.prepare(reader, hasBatch, ConnectionAuth::withoutCredential, caller,
+            requestId, transportKind, memory);
+        prepared = request.prepared();
+        shape = request.shape().orElse(null);
+      }
     } catch (WireFormatException e) {
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
           RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), requestId);
@@ -213,7 +245,9 @@ public final class ServerConnection {
       abandonedInputExpected = true;
       Map<String, String> refused = requested;
       RequestShape refusedShape = shape;
-      afterAnswer(requestId, () -> reportRefusal(refused, failure.error(), requestId, started, refusedShape));
+      Identity refusedCaller = caller;
+      afterAnswer(requestId, () -> reportRefusal(refused, failure.error(), requestId, started, refusedShape,
+          refusedCaller));
     } else if (prepared instanceof RequestParser.TransportOptionsCall) {
       TransportOptions.write(out, dispatcher.serverId(), memory);
       out.flush();
@@ -298,7 +332,7 @@ public final class ServerConnection {
 
   /** Records a request refused before it became a call (none when it named no method). */
   private void reportRefusal(Map<String, String> requested, Throwable error, String requestId, long started,
-      RequestShape shape) {
+      RequestShape shape, Identity caller) {
     String method = requested.get(Keys.METHOD);
     if (method == null || method.isEmpty()) {
       return;
@@ -308,7 +342,7 @@ public final class ServerConnection {
     boolean stream = spec != null && spec.kind() != MethodKind.UNARY;
     dispatcher.report(CallReport.of(protocol.name(), protocol.protocolHash(), method,
             stream ? "stream" : "unary", started)
-        .caller(requestId, Identity.ANONYMOUS).remote(remoteAddress).failure(error)
+        .caller(requestId, caller).remote(remoteAddress).failure(error)
         .stream(stream ? Dispatcher.newStreamId() : null).request(shape));
   }
 

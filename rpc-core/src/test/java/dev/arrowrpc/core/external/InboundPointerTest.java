@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.server.Identity;
 import dev.arrowrpc.core.server.RequestHandler;
-import dev.arrowrpc.core.server.StreamTokens;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.Keys;

@@ -10,6 +10,8 @@ import dev.arrowrpc.core.ProducerState;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.testing.Loopback;
 import dev.arrowrpc.core.util.Json;

@@ -10,6 +10,8 @@ import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;

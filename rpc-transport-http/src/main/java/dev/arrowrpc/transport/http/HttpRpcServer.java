@@ -1,8 +1,11 @@
 package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.StreamTokens;
+import dev.arrowrpc.core.identity.IdentityBearerAuthenticator;
 import dev.arrowrpc.core.server.RequestHandler;
-import dev.arrowrpc.core.server.StreamTokens;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;

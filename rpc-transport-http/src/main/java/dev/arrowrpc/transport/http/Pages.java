@@ -2,6 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import static dev.arrowrpc.transport.http.Responses.escape;
 
+import dev.arrowrpc.core.auth.AuthReason;
 import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.RecordSchema;

@@ -1,5 +1,7 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.auth.AuthReason;
+import dev.arrowrpc.core.auth.AuthenticationException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -7,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy-proof precondition of a worker in {@code allow} or {@code require} mode. It is not an
- * {@link Authenticator} and cannot be chained as one: it runs before the authenticator, and in
- * {@code require} mode a failure refuses the request without the authenticator being consulted —
+ * {@link dev.arrowrpc.core.auth.Authenticator} and cannot be chained as one: it runs before the
+ * authenticator, and in {@code require} mode a failure refuses the request without the
+ * authenticator being consulted —
  * an AND, never an alternative credential.
  *
  * <p>Every failure is refused identically: reason {@link AuthReason#PROXY_REQUIRED} and one fixed

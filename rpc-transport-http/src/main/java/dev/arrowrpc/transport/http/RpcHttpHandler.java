@@ -4,8 +4,11 @@ import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.StandardErrors;
+import dev.arrowrpc.core.auth.AuthRequest;
+import dev.arrowrpc.core.auth.AuthenticationException;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.external.ExternalLocations;
-import dev.arrowrpc.core.server.Identity;
 import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.util.Json;
 import io.undertow.server.HttpHandler;
@@ -535,12 +538,12 @@ final class RpcHttpHandler implements HttpHandler {
     for (HeaderValues values : exchange.getRequestHeaders()) {
       headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
     }
-    AuthRequest request = new AuthRequest(verb, exchange.getRequestPath(), headers, remoteAddress(exchange));
+    AuthRequest request = AuthRequest.http(headers, remoteAddress(exchange));
     try {
       return Optional.of(authenticator.authenticate(request));
     } catch (AuthUnavailableException e) {
       // not a rejection: the authority could not be asked, so 503 with its hint, never 401
-      LOG.warn("authentication unavailable for {} from {}: {}", exchange.getRequestPath(), request.remoteAddress(),
+      LOG.warn("authentication unavailable for {} from {}: {}", exchange.getRequestPath(), request.peerAddress(),
           e.getMessage());
       exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
       exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
@@ -548,7 +551,7 @@ final class RpcHttpHandler implements HttpHandler {
           "authentication authority unavailable"));
       return Optional.empty();
     } catch (AuthenticationException e) {
-      LOG.warn("authentication failed for {} from {}: {} ({})", exchange.getRequestPath(), request.remoteAddress(),
+      LOG.warn("authentication failed for {} from {}: {} ({})", exchange.getRequestPath(), request.peerAddress(),
           e.reason().code(), e.detail());
       refuse(exchange, e);
       return Optional.empty();

@@ -2,7 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.StandardErrors;
-import dev.arrowrpc.core.server.Identity;
+import dev.arrowrpc.core.auth.Identity;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

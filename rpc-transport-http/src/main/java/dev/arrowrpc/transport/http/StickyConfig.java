@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.auth.HmacStreamTokens;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -2,7 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.StandardErrors;
-import dev.arrowrpc.core.server.Identity;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.server.SessionScope;
 import io.undertow.server.HttpServerExchange;

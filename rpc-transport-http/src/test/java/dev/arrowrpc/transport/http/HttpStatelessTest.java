@@ -11,6 +11,8 @@ import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.BearerTokenAuthenticator;
 import dev.arrowrpc.core.util.Json;
 import dev.arrowrpc.transport.http.StreamService.Row;
 import dev.arrowrpc.transport.http.StreamService.Sample;

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
-import dev.arrowrpc.core.server.Identity;
+import dev.arrowrpc.core.auth.AuthRequest;
+import dev.arrowrpc.core.auth.Identity;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.server.Identity;
+import dev.arrowrpc.core.auth.Identity;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

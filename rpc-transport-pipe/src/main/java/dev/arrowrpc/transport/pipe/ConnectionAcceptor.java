@@ -5,12 +5,16 @@ import dev.arrowrpc.core.ErrorDetail;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.ConnectionAuth;
+import dev.arrowrpc.core.identity.IdentityBearerAuthenticator;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
@@ -26,6 +30,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -37,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * At most {@link ConnectionLimits#maxConnections()} connections are served at once; a connection
  * beyond the cap is closed as soon as it is accepted (its client sees the end of the stream at once
  * rather than waiting silently in the backlog). Connections that stay silent between requests, or
- * stall mid-request, are closed by a {@link ReadWatchdog}. Shared by the Unix-domain and TCP servers.
+ * stall mid-request, are closed by a {@link ReadWatchdog}. With an {@link Authenticator}, every
+ * request of a connection is authenticated, the authenticator seeing the peer's address and, on a
+ * Unix-domain socket, its credentials. Shared by the Unix-domain and TCP servers.
  */
 final class ConnectionAcceptor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionAcceptor.class);
@@ -67,6 +75,7 @@ final class ConnectionAcceptor implements AutoCloseable {
   private final Setup setup;
   private final String name;
   private final ConnectionLimits limits;
+  private final Optional<Authenticator> authenticator;
   private final Optional<ReadWatchdog> watchdog;
   private final ThreadPoolExecutor pool;
   private final Thread acceptThread;
@@ -77,9 +86,10 @@ final class ConnectionAcceptor implements AutoCloseable {
   private boolean closed;
 
   private ConnectionAcceptor(ServerSocketChannel listener, RpcServer server, TransportKind kind, Setup setup,
-      ConnectionLimits limits, String name) {
+      ConnectionLimits limits, Optional<Authenticator> authenticator, String name) {
     this.listener = listener;
     this.limits = limits;
+    this.authenticator = authenticator;
     this.watchdog = ReadWatchdog.start(limits, name);
     this.server = server;
     this.kind = kind;
@@ -105,12 +115,15 @@ final class ConnectionAcceptor implements AutoCloseable {
    * @param kind the listener's transport kind, as calls on its connections report it
    * @param setup applied to each accepted channel
    * @param limits the connection cap and timeouts
+   * @param authenticator authenticates every request, if given (the server's identity configuration,
+   *     if any, is consulted after it, as on HTTP)
    * @param name names the threads
    * @return the running acceptor
    */
   static ConnectionAcceptor start(ServerSocketChannel listener, RpcServer server, TransportKind kind, Setup setup,
-      ConnectionLimits limits, String name) {
-    ConnectionAcceptor acceptor = new ConnectionAcceptor(listener, server, kind, setup, limits, name);
+      ConnectionLimits limits, Optional<Authenticator> authenticator, String name) {
+    ConnectionAcceptor acceptor = new ConnectionAcceptor(listener, server, kind, setup, limits,
+        IdentityBearerAuthenticator.wrap(server.identity(), authenticator), name);
     acceptor.acceptThread.start();
     return acceptor;
   }
@@ -232,8 +245,10 @@ final class ConnectionAcceptor implements AutoCloseable {
   private void serve(SocketChannel accepted) {
     ByteChannel channel = watchdog.isPresent() ? watchdog.get().watch(accepted) : accepted;
     try {
+      ConnectionAuth auth = authenticator.isEmpty() ? ConnectionAuth.none()
+          : ConnectionAuth.of(authenticator.get(), kind, peerAddress(accepted), peerCredentials(accepted));
       server.serve(InterruptShield.input(ChannelStreams.input(channel)),
-          InterruptShield.output(ChannelStreams.output(channel)), "", kind);
+          InterruptShield.output(ChannelStreams.output(channel)), "", kind, auth);
     } catch (IOException e) {
       LOG.debug("{}: connection ended with an I/O error: {}", name, e.toString());
     } catch (Throwable e) {
@@ -242,6 +257,28 @@ final class ConnectionAcceptor implements AutoCloseable {
     } finally {
       unregister(accepted);
       closeQuietly(channel);
+    }
+  }
+
+  /** The peer's host address on TCP; empty for a Unix-domain peer (which has no name). */
+  private static String peerAddress(SocketChannel channel) {
+    try {
+      return channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getHostString() : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The peer process's user and group, as the kernel reports them for a Unix-domain socket. */
+  private Optional<UnixDomainPrincipal> peerCredentials(SocketChannel channel) {
+    if (kind != TransportKind.UNIX) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(channel.getOption(ExtendedSocketOptions.SO_PEERCRED));
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("{}: the peer's credentials are unavailable: {}", name, e.toString());
+      return Optional.empty();
     }
   }
 

@@ -2,6 +2,8 @@ package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.ConnectionAuth;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,6 +11,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Serves an {@link RpcServer} over TCP. Each connection is one client session, served on its own
@@ -24,8 +27,11 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>The protocol has no authentication or encryption: bind to loopback unless the network is
- * trusted.
+ * <p>Requests are anonymous unless an {@link Authenticator} is configured ({@link
+ * Builder#authenticator}): then every request is authenticated, with the credential it carries in
+ * its batch metadata ({@link ConnectionAuth#AUTHORIZATION_KEY}). The transport has no encryption:
+ * a credential crosses the network in the clear, so bind to loopback (or tunnel the connection)
+ * unless the network is trusted.
  */
 public final class TcpServer implements AutoCloseable {
   /** The default connection cap. */
@@ -73,8 +79,8 @@ public final class TcpServer implements AutoCloseable {
     return new Builder(Objects.requireNonNull(server, "server"));
   }
 
-  private static TcpServer start(RpcServer server, InetSocketAddress address, ConnectionLimits limits)
-      throws IOException {
+  private static TcpServer start(RpcServer server, InetSocketAddress address, ConnectionLimits limits,
+      Optional<Authenticator> authenticator) throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open();
     InetSocketAddress bound;
     try {
@@ -85,7 +91,7 @@ public final class TcpServer implements AutoCloseable {
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
     }
     ConnectionAcceptor acceptor = ConnectionAcceptor.start(listener, server, TransportKind.TCP,
-        channel -> channel.setOption(StandardSocketOptions.TCP_NODELAY, true), limits,
+        channel -> channel.setOption(StandardSocketOptions.TCP_NODELAY, true), limits, authenticator,
         "arrowrpc-tcp-" + bound.getPort());
     return new TcpServer(bound, acceptor);
   }
@@ -127,6 +133,7 @@ public final class TcpServer implements AutoCloseable {
     private final RpcServer server;
     private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
+    private Authenticator authenticator;
 
     private Builder(RpcServer server) {
       this.server = server;
@@ -182,13 +189,31 @@ public final class TcpServer implements AutoCloseable {
     }
 
     /**
+     * Authenticates every request (default: every caller is anonymous), as an HTTP server does with
+     * the same authenticator: the credential a request carries in its batch metadata under {@value
+     * ConnectionAuth#AUTHORIZATION_KEY} is seen as the {@code authorization} header. A refused
+     * request is answered with an {@code AuthenticationError} (code {@code UNAUTHENTICATED}) and the
+     * connection goes on serving; the identity returned reaches {@link
+     * dev.arrowrpc.core.CallContext#principal()} and the access record. When the server hosts
+     * identity with grant keys or a token resolver, those accept bearers after this authenticator,
+     * as on HTTP.
+     *
+     * @param authenticator decides who sent each request
+     * @return this builder
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
      * Binds the socket and starts serving.
      *
      * @return the running server
      * @throws IOException when the socket cannot be bound
      */
     public TcpServer start() throws IOException {
-      return TcpServer.start(server, address, limits);
+      return TcpServer.start(server, address, limits, Optional.ofNullable(authenticator));
     }
   }
 }

@@ -2,14 +2,17 @@ package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.RpcServer;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.ConnectionAuth;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * served on its own thread (at most 64 at once by default; a connection beyond the cap is closed at
  * once). A connection silent between requests for 5 minutes, or stalled mid-request for 30 s, is
  * closed (see {@link #builder(RpcServer, Path)}). Access is governed by the socket file's
- * permissions.
+ * permissions and, when an {@link Authenticator} is configured ({@link Builder#authenticator}), by
+ * it: every request is authenticated, the authenticator seeing the credential the request carries
+ * in its batch metadata ({@link ConnectionAuth#AUTHORIZATION_KEY}) and the peer process's user and
+ * group ({@link dev.arrowrpc.core.auth.AuthRequest#peerCredentials()}).
  *
  * <pre>{@code
  * try (UnixSocketServer uds = UnixSocketServer.start(server, Path.of("/tmp/calc.sock"));
@@ -64,7 +70,8 @@ public final class UnixSocketServer implements AutoCloseable {
     return new Builder(Objects.requireNonNull(server, "server"), Objects.requireNonNull(path, "path"));
   }
 
-  private static UnixSocketServer start(RpcServer server, Path path, ConnectionLimits limits) throws IOException {
+  private static UnixSocketServer start(RpcServer server, Path path, ConnectionLimits limits,
+      Optional<Authenticator> authenticator) throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       listener.bind(UnixDomainSocketAddress.of(path), BACKLOG);
@@ -75,7 +82,8 @@ public final class UnixSocketServer implements AutoCloseable {
       throw new IOException("cannot listen on Unix socket " + path + ": " + e.getMessage() + stale, e);
     }
     ConnectionAcceptor acceptor =
-        ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::tune, limits, "arrowrpc-unix");
+        ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::tune, limits, authenticator,
+            "arrowrpc-unix");
     return new UnixSocketServer(path, acceptor);
   }
 
@@ -112,6 +120,7 @@ public final class UnixSocketServer implements AutoCloseable {
     private final RpcServer server;
     private final Path path;
     private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
+    private Authenticator authenticator;
 
     private Builder(RpcServer server, Path path) {
       this.server = server;
@@ -157,13 +166,32 @@ public final class UnixSocketServer implements AutoCloseable {
     }
 
     /**
+     * Authenticates every request (default: every caller is anonymous), as an HTTP server does with
+     * the same authenticator: the credential a request carries in its batch metadata under {@value
+     * ConnectionAuth#AUTHORIZATION_KEY} is seen as the {@code authorization} header, and the peer
+     * process's user and group as {@link dev.arrowrpc.core.auth.AuthRequest#peerCredentials()}. A
+     * refused request is answered with an {@code AuthenticationError} (code {@code UNAUTHENTICATED})
+     * and the connection goes on serving; the identity returned reaches {@link
+     * dev.arrowrpc.core.CallContext#principal()} and the access record. When the server hosts
+     * identity with grant keys or a token resolver, those accept bearers after this authenticator,
+     * as on HTTP.
+     *
+     * @param authenticator decides who sent each request
+     * @return this builder
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
      * Creates the socket file and starts serving on it.
      *
      * @return the running server
      * @throws IOException when the socket cannot be bound, for example because the file exists
      */
     public UnixSocketServer start() throws IOException {
-      return UnixSocketServer.start(server, path, limits);
+      return UnixSocketServer.start(server, path, limits, Optional.ofNullable(authenticator));
     }
   }
 }

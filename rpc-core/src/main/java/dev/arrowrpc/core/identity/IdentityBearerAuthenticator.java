@@ -1,7 +1,12 @@
-package dev.arrowrpc.transport.http;
+package dev.arrowrpc.core.identity;
 
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.auth.AuthReason;
+import dev.arrowrpc.core.auth.AuthRequest;
+import dev.arrowrpc.core.auth.AuthenticationException;
+import dev.arrowrpc.core.auth.Authenticator;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.identity.CredentialGuards;
 import dev.arrowrpc.core.identity.GrantClaims;
 import dev.arrowrpc.core.identity.GrantInvalidException;
@@ -11,7 +16,6 @@ import dev.arrowrpc.core.identity.IdentityErrors;
 import dev.arrowrpc.core.identity.SealedGrants;
 import dev.arrowrpc.core.identity.TokenIdentity;
 import dev.arrowrpc.core.identity.TokenResolver;
-import dev.arrowrpc.core.server.Identity;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -21,16 +25,18 @@ import java.util.Optional;
 /**
  * Accepts identity credentials as bearers (WIRE_PROTOCOL.md §16, IDENTITY_V2_SPEC.md §9.2-9.3),
  * after the deployment's own authenticator: first the server's sealed grants (only a bearer with the
- * exact {@code vgig1.} prefix reaches the verifier, and one that fails it is a 401 that stops the
+ * exact {@code vgig1.} prefix reaches the verifier, and one that fails it is a refusal that stops the
  * chain), then the identity protocol's token resolver (never for a grant-prefixed, blank, over-long
- * or JWS-shaped bearer). A resolver outage is a 503 with {@code Retry-After}, never a 401. A request
- * with no bearer keeps whatever the deployment's authenticator decided.
+ * or JWS-shaped bearer). A resolver outage is an {@link AuthUnavailableException} (HTTP answers 503
+ * with {@code Retry-After}), never a refusal. A request with no bearer keeps whatever the deployment's
+ * authenticator decided. Every server transport that authenticates wraps its authenticator with
+ * {@link #wrap}.
  */
-final class IdentityBearerAuthenticator implements Authenticator {
+public final class IdentityBearerAuthenticator implements Authenticator {
   /** The domain of a grant-authenticated caller. */
-  static final String GRANT_DOMAIN = "grant";
+  public static final String GRANT_DOMAIN = "grant";
   /** The domain of a caller authenticated by the token resolver. */
-  static final String TOKEN_DOMAIN = "token";
+  public static final String TOKEN_DOMAIN = "token";
 
   private final Optional<Authenticator> deployment;
   private final Optional<GrantKeys> keys;
@@ -46,14 +52,14 @@ final class IdentityBearerAuthenticator implements Authenticator {
   }
 
   /**
-   * The authenticator an HTTP server uses: the deployment's alone, unless the server hosts identity
+   * The authenticator a server transport uses: the deployment's alone, unless the server hosts identity
    * with grant keys or a resolver, in which case those are consulted after it.
    *
    * @param identity the server's identity configuration, if any
    * @param deployment the deployment's authenticator, if any
    * @return the authenticator, if any
    */
-  static Optional<Authenticator> wrap(Optional<IdentityConfig> identity, Optional<Authenticator> deployment) {
+  public static Optional<Authenticator> wrap(Optional<IdentityConfig> identity, Optional<Authenticator> deployment) {
     if (identity.isEmpty() || (identity.get().grantKeys().isEmpty() && identity.get().resolver().isEmpty())) {
       return deployment;
     }

@@ -1,6 +1,10 @@
-package dev.arrowrpc.transport.http;
+package dev.arrowrpc.core.auth;
 
-/** Why a request was refused with 401: the reference's closed set of reason codes. */
+/**
+ * Why a request was refused: the reference's closed set of reason codes (HTTP sends the code in a
+ * 401's {@code VGI-Auth-Reason} header and body; a byte channel in the {@code AuthenticationError}'s
+ * {@code ErrorInfo}).
+ */
 public enum AuthReason {
   /** No credential was presented. */
   MISSING_CREDENTIAL("missing_credential"),
@@ -21,7 +25,7 @@ public enum AuthReason {
     this.code = code;
   }
 
-  /** The code sent in {@code VGI-Auth-Reason} and the JSON body. */
+  /** The code sent to the client. */
   public String code() {
     return code;
   }

@@ -1,12 +1,11 @@
-package dev.arrowrpc.transport.http;
+package dev.arrowrpc.core.auth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arrowrpc.core.server.Identity;
-import dev.arrowrpc.core.server.StreamTokens.InvalidTokenException;
+import dev.arrowrpc.core.auth.StreamTokens.InvalidTokenException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package dev.arrowrpc.transport.http;
+package dev.arrowrpc.core.auth;
 
-import dev.arrowrpc.core.server.Identity;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +10,9 @@ import java.util.Optional;
 
 /**
  * Authenticates {@code Authorization: Bearer <token>} against a fixed set of tokens, each naming a
- * principal (authentication domain {@value #DOMAIN}). The presented token is compared with every
+ * principal (authentication domain {@value #DOMAIN}). It works on every transport: over HTTP the
+ * header is the request's; over a Unix socket or TCP it is the credential the request batch carries
+ * (see {@link ConnectionAuth#AUTHORIZATION_KEY}). The presented token is compared with every
  * known token in constant time, so neither timing nor early exits reveal how much of a token
  * matched or which entry it was.
  */

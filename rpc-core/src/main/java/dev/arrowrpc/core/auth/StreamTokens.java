@@ -1,9 +1,10 @@
-package dev.arrowrpc.core.server;
+package dev.arrowrpc.core.auth;
 
 /**
  * Seals and opens the tokens a stateless transport hands the client between the requests of one
- * stream. The transport decides the protection (the HTTP transport signs with HMAC-SHA256, binds
- * the caller's identity and checks an age limit); core decides what the tokens carry.
+ * stream. The implementation decides the protection (the default, {@link HmacStreamTokens}, signs
+ * with HMAC-SHA256, binds the caller's identity and checks an age limit); core decides what the
+ * tokens carry.
  */
 public interface StreamTokens {
   /**

@@ -1,7 +1,5 @@
-package dev.arrowrpc.transport.http;
+package dev.arrowrpc.core.auth;
 
-import dev.arrowrpc.core.server.Identity;
-import dev.arrowrpc.core.server.StreamTokens;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.server;
+package dev.arrowrpc.core.auth;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
