@@ -3,7 +3,8 @@ package dev.arrowrpc.core;
 /**
  * An authenticator (or an identity hook calling the same authority) could not find out whether a
  * credential is good: the authority is unreachable, timed out, or failed. It is not a rejection.
- * Over HTTP an authenticator throwing it answers 503 with {@code Retry-After}, never 401, so an
+ * Over HTTP an authenticator throwing it answers "service unavailable" with {@code Retry-After},
+ * never "unauthenticated", so an
  * outage does not send every caller to re-authenticate; thrown from a {@code vgi_rpc.Identity.v2}
  * hook it reaches the caller as {@code identity_unavailable} carrying the same retry hint.
  *

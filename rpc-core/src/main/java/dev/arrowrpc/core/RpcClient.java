@@ -180,6 +180,7 @@ public final class RpcClient implements AutoCloseable {
     private BufferAllocator allocator;
     private Consumer<LogMessage> onLog;
     private java.util.Optional<dev.arrowrpc.core.external.ExternalFetcher> fetcher = java.util.Optional.empty();
+    private java.util.Optional<String> authorization = java.util.Optional.empty();
 
     private Builder(ByteTransport channel, RequestTransport requests) {
       this.channel = channel;
@@ -210,12 +211,31 @@ public final class RpcClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends a credential with every request over a byte channel (pipe, Unix socket, TCP), for a
+     * server that authenticates with an {@code Authenticator}: it travels in the request batch's
+     * metadata as {@code arrowrpc.authorization} and the server's authenticator sees it as the
+     * {@code authorization} header. Over HTTP the transport sends headers itself: set it there.
+     *
+     * @param value the credential, such as {@code Bearer <token>}
+     * @return this builder
+     * @throws IllegalStateException when the client is built on a request/response transport
+     */
+    public Builder authorization(String value) {
+      if (channel == null) {
+        throw new IllegalStateException("authorization(...) is for byte channels; an HTTP client sends its "
+            + "Authorization header through its transport");
+      }
+      this.authorization = java.util.Optional.of(Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
     /** Builds the client. */
     public RpcClient build() {
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;
       ClientCalls calls = channel != null
-          ? ClientCalls.overChannel(channel, memory, onLog, fetcher)
+          ? ClientCalls.overChannel(channel, memory, onLog, fetcher, authorization)
           : ClientCalls.overRequests(requests, memory, onLog, fetcher);
       return new RpcClient(calls, owned);
     }

@@ -1,8 +1,8 @@
 package dev.arrowrpc.core.auth;
 
 /**
- * Why a request was refused: the reference's closed set of reason codes (HTTP sends the code in a
- * 401's {@code VGI-Auth-Reason} header and body; a byte channel in the {@code AuthenticationError}'s
+ * Why a request was refused: the reference's closed set of reason codes (HTTP sends the code in its
+ * unauthenticated answer's {@code VGI-Auth-Reason} header and body; a byte channel in the {@code AuthenticationError}'s
  * {@code ErrorInfo}).
  */
 public enum AuthReason {

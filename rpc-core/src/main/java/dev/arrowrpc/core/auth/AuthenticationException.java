@@ -3,7 +3,7 @@ package dev.arrowrpc.core.auth;
 import java.util.Objects;
 
 /**
- * Thrown by an {@link Authenticator} to refuse a request. An HTTP server answers 401 with the reason
+ * Thrown by an {@link Authenticator} to refuse a request. An HTTP server answers it as unauthenticated, with the reason
  * in {@code VGI-Auth-Reason} and a JSON body (or an HTML page for a browser); a Unix-socket or TCP
  * server answers the request with an {@code AuthenticationError} error stream (code {@code
  * UNAUTHENTICATED}) and keeps serving the connection.

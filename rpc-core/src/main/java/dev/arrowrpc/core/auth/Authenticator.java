@@ -17,7 +17,7 @@ public interface Authenticator {
    *
    * @param request the request's transport, headers (or carried credentials) and peer
    * @return the caller ({@link Identity#ANONYMOUS} to let an unauthenticated caller through)
-   * @throws AuthenticationException to refuse the request (HTTP: 401; byte channels: an {@code
+   * @throws AuthenticationException to refuse the request (HTTP: unauthenticated; byte channels: an {@code
    *     AuthenticationError})
    */
   Identity authenticate(AuthRequest request) throws AuthenticationException;

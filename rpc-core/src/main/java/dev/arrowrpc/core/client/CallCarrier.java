@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -64,11 +65,13 @@ interface CallCarrier extends Closeable {
    * @param args the arguments, in declaration order (null when there are none)
    * @param protocol the protocol addressed
    * @param memory the call's memory (scratch for the request; a stream's batches)
+   * @param carried what every request batch carries besides the dispatch keys (a credential)
    */
-  record Call(MethodSpec method, Object[] args, ProtocolId protocol, BufferAllocator memory) {
+  record Call(MethodSpec method, Object[] args, ProtocolId protocol, BufferAllocator memory,
+      Map<String, String> carried) {
     /** Writes the request stream: the parameters as one row, with the dispatch metadata. */
     void writeTo(OutputStream out) throws IOException {
-      ClientCodec.writeRequest(out, method, args, protocol, memory);
+      ClientCodec.writeRequest(out, method, args, protocol, carried, memory);
     }
 
     /** The request stream as bytes, for a transport that sends whole bodies. */

@@ -3,11 +3,13 @@ package dev.arrowrpc.core.client;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestTransport;
+import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.external.ExternalFetcher;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
@@ -24,9 +26,11 @@ public final class ClientCalls implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClientCalls.class);
 
   private final CallCarrier carrier;
+  private final Map<String, String> carried;
 
-  private ClientCalls(CallCarrier carrier) {
+  private ClientCalls(CallCarrier carrier, Map<String, String> carried) {
     this.carrier = carrier;
+    this.carried = Map.copyOf(carried);
   }
 
   /**
@@ -36,11 +40,14 @@ public final class ClientCalls implements AutoCloseable {
    * @param allocator where results are allocated
    * @param onLog receives the server's log messages, or null
    * @param fetcher fetches the objects pointer batches name; empty: a pointer is an error
+   * @param authorization the credential every request carries (as {@code
+   *     arrowrpc.authorization}, for a server's {@code Authenticator}), if any
    * @return the calls
    */
   public static ClientCalls overChannel(ByteTransport transport, BufferAllocator allocator,
-      Consumer<LogMessage> onLog, Optional<ExternalFetcher> fetcher) {
-    return new ClientCalls(new ChannelCarrier(transport, new AnswerReader(allocator, onLog, new ClientPointers(fetcher))));
+      Consumer<LogMessage> onLog, Optional<ExternalFetcher> fetcher, Optional<String> authorization) {
+    return new ClientCalls(new ChannelCarrier(transport, new AnswerReader(allocator, onLog, new ClientPointers(fetcher))),
+        authorization.map(value -> Map.of(ConnectionAuth.AUTHORIZATION_KEY, value)).orElse(Map.of()));
   }
 
   /**
@@ -55,7 +62,8 @@ public final class ClientCalls implements AutoCloseable {
    */
   public static ClientCalls overRequests(RequestTransport transport, BufferAllocator allocator,
       Consumer<LogMessage> onLog, Optional<ExternalFetcher> fetcher) {
-    return new ClientCalls(new RequestCarrier(transport, new AnswerReader(allocator, onLog, new ClientPointers(fetcher))));
+    return new ClientCalls(new RequestCarrier(transport, new AnswerReader(allocator, onLog, new ClientPointers(fetcher))),
+        Map.of());
   }
 
   /** The allocator results are allocated from (results that are Arrow data belong to the caller). */
@@ -74,7 +82,7 @@ public final class ClientCalls implements AutoCloseable {
   Object unary(MethodSpec method, Object[] args, ProtocolId protocol) {
     BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
     try {
-      CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory);
+      CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory, carried);
       return ClientCodec.unaryValue(method, carrier.unary(call, ClientCodec.unaryDecoder(method)));
     } catch (IOException e) {
       throw carrier.transportFailure("call " + method.name(), e);
@@ -93,7 +101,7 @@ public final class ClientCalls implements AutoCloseable {
    */
   Object openStream(MethodSpec method, Object[] args, ProtocolId protocol) {
     BufferAllocator memory = carrier.allocator().newChildAllocator("stream-" + method.name(), 0, Long.MAX_VALUE);
-    CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory);
+    CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory, carried);
     try {
       return switch (method.kind()) {
         case PRODUCER -> new ClientProducer<>(carrier.open(call, rows(method)));

@@ -49,8 +49,8 @@ final class ClientCodec {
    * @throws IOException when the channel fails
    */
   static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, ProtocolId protocol,
-      BufferAllocator memory) throws IOException {
-    Map<String, String> metadata = new LinkedHashMap<>();
+      Map<String, String> carried, BufferAllocator memory) throws IOException {
+    Map<String, String> metadata = new LinkedHashMap<>(carried);
     metadata.put(Keys.METHOD, spec.name());
     metadata.put(Keys.PROTOCOL, protocol.name());
     metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);

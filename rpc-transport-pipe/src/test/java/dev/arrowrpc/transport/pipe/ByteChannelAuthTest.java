@@ -51,8 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP server uses: a request carrying the right bearer token (in its batch metadata, under {@value
  * ConnectionAuth#AUTHORIZATION_KEY}) is served as its principal, a wrong or missing token is refused
  * with a typed {@code AuthenticationError}, and the connection stays in step for the next request.
- * The Java client does not send credentials yet, so the tests send requests they build themselves
- * from the bytes the client would send.
+ * The Java client sends a credential with {@code RpcClient.Builder.authorization}; the tests that
+ * need requests the client would not send (a wrong header shape, a change of caller on one
+ * connection) build them from the bytes the client sends.
  */
 @Timeout(60)
 class ByteChannelAuthTest {
@@ -141,6 +142,26 @@ class ByteChannelAuthTest {
     try (TcpServer tcp = TcpServer.start(server);
         RpcClient client = RpcClient.builder(Tcp.connect("127.0.0.1", tcp.port())).allocator(clientMemory).build()) {
       assertEquals("hi <anonymous>@ via tcp", client.proxy(Whoami.class).whoami("hi"));
+    }
+  }
+
+  @Test
+  void theJavaClientSendsItsCredentialOnEveryRequestAndStream() throws Exception {
+    try (TcpServer tcp = TcpServer.builder(server).authenticator(bearer()).start();
+        RpcClient client = RpcClient.builder(Tcp.connect("127.0.0.1", tcp.port())).allocator(clientMemory)
+            .authorization("Bearer bob-secret").build()) {
+      Whoami proxy = client.proxy(Whoami.class);
+      assertEquals("hi bob@bearer via tcp", proxy.whoami("hi"), "served as bob, the credential not in the metadata");
+      try (Exchange<Num, Num> doubler = proxy.doubler()) {
+        assertEquals(List.of(new Num(6)), doubler.exchange(List.of(new Num(3))));
+      }
+      assertEquals("again bob@bearer via tcp", proxy.whoami("again"), "the same connection, still in step");
+    }
+    try (TcpServer tcp = TcpServer.builder(server).authenticator(bearer()).start();
+        RpcClient client = RpcClient.builder(Tcp.connect("127.0.0.1", tcp.port())).allocator(clientMemory)
+            .authorization("Bearer wrong").build()) {
+      RpcException refused = assertThrows(RpcException.class, () -> client.proxy(Whoami.class).whoami("hi"));
+      assertAuthenticationError(refused, "invalid_credential");
     }
   }
 
