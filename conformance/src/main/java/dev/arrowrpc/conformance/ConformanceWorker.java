@@ -106,7 +106,7 @@ public final class ConformanceWorker {
     });
     try (RpcServer server = builder.build()) {
       diagnostics.watch(server.allocator());
-      server.dispatcher().external(storageOptions.locations(storage));
+      server.state().external(storageOptions.locations(storage));
       WorkerOptions.Transport transport = options.transport();
       if (transport instanceof WorkerOptions.Unix unix) {
         serveUntilSignalled(UnixSocketServer.start(server, unix.path()), "UNIX:" + unix.path());

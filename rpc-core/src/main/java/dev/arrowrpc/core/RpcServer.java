@@ -2,7 +2,7 @@ package dev.arrowrpc.core;
 
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.identity.IdentityConfig;
-import dev.arrowrpc.core.server.Dispatcher;
+import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.wire.RecyclingAllocations;
@@ -37,12 +37,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * which lists the hosted protocols and describes each.
  */
 public final class RpcServer implements AutoCloseable {
-  private final Dispatcher dispatcher;
+  private final ServerState server;
   private final BufferAllocator ownedAllocator;
   private final Optional<IdentityConfig> identity;
 
-  private RpcServer(Dispatcher dispatcher, BufferAllocator ownedAllocator, Optional<IdentityConfig> identity) {
-    this.dispatcher = dispatcher;
+  private RpcServer(ServerState server, BufferAllocator ownedAllocator, Optional<IdentityConfig> identity) {
+    this.server = server;
     this.ownedAllocator = ownedAllocator;
     this.identity = identity;
   }
@@ -134,19 +134,19 @@ public final class RpcServer implements AutoCloseable {
       Optional<TransportKind> kind, ConnectionAuth auth)
       throws IOException {
     new ServerConnection(
-            dispatcher, new WireInput(in, 1 << 16), new WireOutput(out, 1 << 16),
+            server, new WireInput(in, 1 << 16), new WireOutput(out, 1 << 16),
             remoteAddress, kind, auth)
         .run();
   }
 
-  /** The shared dispatch state, for transports that frame requests themselves. */
-  public Dispatcher dispatcher() {
-    return dispatcher;
+  /** The state the server shares across its connections and requests, for transports that frame requests themselves. */
+  public ServerState state() {
+    return server;
   }
 
   /** The names of the hosted protocols: the application protocols in registration order, then the framework's. */
   public List<String> protocols() {
-    return dispatcher.protocols().all().stream().map(ServiceBinding::name).toList();
+    return server.protocols().all().stream().map(ServiceBinding::name).toList();
   }
 
   /**
@@ -159,12 +159,12 @@ public final class RpcServer implements AutoCloseable {
 
   /** The server's id, as stamped on its log and error batches. */
   public String serverId() {
-    return dispatcher.serverId();
+    return server.serverId();
   }
 
   /** The allocator calls draw from. */
   public BufferAllocator allocator() {
-    return dispatcher.allocator();
+    return server.allocator();
   }
 
   /** Closes the allocator the server created (a leak shows as an exception here). */
@@ -285,15 +285,15 @@ public final class RpcServer implements AutoCloseable {
       }
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;
-      String id = serverId == null ? Dispatcher.newServerId() : serverId;
+      String id = serverId == null ? ServerState.newServerId() : serverId;
       try {
-        Dispatcher dispatcher = new Dispatcher(bindings, memory, id, listener, Optional.ofNullable(identity));
-        dispatcher.tracebacks(tracebacks);
-        dispatcher.wireLimits(wireLimits);
+        ServerState server = new ServerState(bindings, memory, id, listener, Optional.ofNullable(identity));
+        server.tracebacks(tracebacks);
+        server.wireLimits(wireLimits);
         if (external != null) {
-          dispatcher.external(external);
+          server.external(external);
         }
-        return new RpcServer(dispatcher, owned, Optional.ofNullable(identity));
+        return new RpcServer(server, owned, Optional.ofNullable(identity));
       } catch (RuntimeException e) {
         if (owned != null) {
           owned.close();

@@ -114,7 +114,7 @@ class ErrorModelRoundTripTest {
 
   private Secondary open(boolean tracebacks) throws Exception {
     loop = new Loopback(Secondary.class, new Impl());
-    loop.server().dispatcher().tracebacks(tracebacks);
+    loop.server().state().tracebacks(tracebacks);
     service = loop.proxy(Secondary.class);
     return service;
   }

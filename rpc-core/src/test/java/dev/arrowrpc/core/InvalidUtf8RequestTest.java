@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
-import dev.arrowrpc.core.server.Dispatcher;
+import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.wire.Batch;
@@ -128,8 +128,8 @@ class InvalidUtf8RequestTest {
 
   private byte[] serve(byte[] requests) throws Exception {
     try (BufferAllocator serverMemory = new RootAllocator()) {
-      Dispatcher dispatcher =
-          new Dispatcher(ServiceBinding.bind(Strings.class, new Impl()), serverMemory, "abcdefabcdef");
+      ServerState dispatcher =
+          new ServerState(ServiceBinding.bind(Strings.class, new Impl()), serverMemory, "abcdefabcdef");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       new ServerConnection(dispatcher, new ByteArrayInputStream(requests), out).run();
       assertEquals(0, serverMemory.getAllocatedMemory());

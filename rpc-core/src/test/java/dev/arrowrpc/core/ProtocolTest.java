@@ -12,7 +12,7 @@ import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.schema.ServiceSpec;
-import dev.arrowrpc.core.server.Dispatcher;
+import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.testing.Loopback;
@@ -106,7 +106,7 @@ class ProtocolTest {
   /** Runs the server over a request stream until it ends the connection; returns what it wrote. */
   private byte[] serve(java.io.InputStream requests) throws Exception {
     try (BufferAllocator serverMemory = new RootAllocator()) {
-      Dispatcher dispatcher = new Dispatcher(ServiceBinding.bind(Versioned.class, new Impl()), serverMemory, "abcdefabcdef");
+      ServerState dispatcher = new ServerState(ServiceBinding.bind(Versioned.class, new Impl()), serverMemory, "abcdefabcdef");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       new ServerConnection(dispatcher, requests, out).run();
       assertEquals(0, serverMemory.getAllocatedMemory());

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
 final class CallEngine {
   private static final Logger LOG = LoggerFactory.getLogger(CallEngine.class);
 
-  private final Dispatcher server;
+  private final ServerState server;
 
-  CallEngine(Dispatcher server) {
+  CallEngine(ServerState server) {
     this.server = server;
   }
 

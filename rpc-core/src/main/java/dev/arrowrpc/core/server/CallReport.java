@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 
 /**
  * What a transport knows about one completed call, gathered for its access record ({@link
- * Dispatcher#report}). The protocol name and hash are whatever the caller says the call addressed:
+ * ServerState#report}). The protocol name and hash are whatever the caller says the call addressed:
  * the owning protocol for a dispatched method, the server's primary for a request that reached none.
  */
 final class CallReport {

@@ -17,18 +17,18 @@ final class InboundPointers {
   /**
    * Resolves the reader's current batch when it is a pointer.
    *
-   * @param dispatcher the server (its fetcher)
+   * @param server the server (its fetcher)
    * @param reader a reader positioned on a batch
    * @param memory the call's memory
    * @return a reader positioned on the resolved batch, which the caller closes; empty when the batch
    *     is not a pointer
    * @throws RpcException when the pointer cannot be resolved
    */
-  static Optional<IpcStreamReader> resolve(Dispatcher dispatcher, IpcStreamReader reader, BufferAllocator memory) {
+  static Optional<IpcStreamReader> resolve(ServerState server, IpcStreamReader reader, BufferAllocator memory) {
     if (reader.root().getRowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
       return Optional.empty();
     }
-    ExternalFetcher fetcher = dispatcher.external().fetcher().orElseThrow(() -> new RpcException("RuntimeError",
+    ExternalFetcher fetcher = server.external().fetcher().orElseThrow(() -> new RpcException("RuntimeError",
         "This server does not resolve external locations, but the batch is a pointer"));
     // log batches inside an inbound object have no one to go to on the server
     return Optional.of(PointerBatches.resolve(reader, fetcher, memory, logs -> { }));

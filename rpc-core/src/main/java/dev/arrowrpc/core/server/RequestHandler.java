@@ -118,19 +118,19 @@ public final class RequestHandler {
     }
   }
 
-  private final Dispatcher dispatcher;
+  private final ServerState server;
   private final CallEngine engine;
   private final StreamTokens tokens;
 
   /**
    * Creates a handler.
    *
-   * @param dispatcher the server
+   * @param server the server
    * @param tokens seals and opens stream tokens
    */
-  public RequestHandler(Dispatcher dispatcher, StreamTokens tokens) {
-    this.dispatcher = dispatcher;
-    this.engine = new CallEngine(dispatcher);
+  public RequestHandler(ServerState server, StreamTokens tokens) {
+    this.server = server;
+    this.engine = new CallEngine(server);
     this.tokens = tokens;
   }
 
@@ -150,7 +150,7 @@ public final class RequestHandler {
   public Outcome handle(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
       Caller caller) throws IOException {
     BufferAllocator memory =
-        dispatcher.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
+        server.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
     long started = System.nanoTime();
     RequestNotes notes = RequestNotes.open();
     try {
@@ -190,13 +190,13 @@ public final class RequestHandler {
     if (urlMethod.isEmpty()) {
       return; // a record names its method
     }
-    ServiceBinding protocol = dispatcher.protocolOf(Map.of(Keys.PROTOCOL, urlProtocol));
+    ServiceBinding protocol = server.protocolOf(Map.of(Keys.PROTOCOL, urlProtocol));
     MethodSpec spec = protocol.spec().methods().get(urlMethod);
     boolean stream = spec == null ? route != Route.UNARY : spec.kind() != MethodKind.UNARY;
-    dispatcher.report(CallReport.of(protocol.name(), protocol.protocolHash(), urlMethod,
+    server.report(CallReport.of(protocol.name(), protocol.protocolHash(), urlMethod,
             stream ? "stream" : "unary", started)
         .caller(caller.requestId(), caller.identity()).remote(caller.remoteAddress()).failure(error)
-        .stream(stream ? Dispatcher.newStreamId() : null).transportFields(caller.recordFields().apply(status)));
+        .stream(stream ? ServerState.newStreamId() : null).transportFields(caller.recordFields().apply(status)));
   }
 
   /** Why a URL's protocol and method cannot be served here, if they cannot. */
@@ -212,7 +212,7 @@ public final class RequestHandler {
       return Optional.of(RequestProblem.protocolNotSpecified("Protocol path segment contains a percent sign. "
           + "The protocol charset never requires encoding, so this is rejected rather than decoded."));
     }
-    HostedProtocols hosted = dispatcher.protocols();
+    HostedProtocols hosted = server.protocols();
     Optional<ServiceBinding> binding = hosted.find(urlProtocol);
     if (binding.isEmpty()) {
       // only a miss needs the grammar, checked before the segment is quoted
@@ -236,7 +236,7 @@ public final class RequestHandler {
     RequestParser.Prepared prepared;
     RequestShape request;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory, dispatcher.wireLimits());
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory, server.wireLimits());
       if (opened.isEmpty()) {
         return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
       }
@@ -258,7 +258,7 @@ public final class RequestHandler {
         return refuse(out, RequestProblem.protocol("the URL and the request name different methods"), caller,
             memory);
       }
-      TransportOptions.write(out, dispatcher.serverId(), memory);
+      TransportOptions.write(out, server.serverId(), memory);
       return Outcome.OK;
     }
     PreparedCall call = (PreparedCall) prepared;
@@ -312,7 +312,7 @@ public final class RequestHandler {
       failure = engine.unary(call, sink(out), memory);
       return failure.isEmpty() ? Outcome.OK : Outcome.METHOD_ERROR;
     } finally {
-      dispatcher.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), call.spec().name(),
+      server.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), call.spec().name(),
               "unary", started).call(call.context()).remote(caller.remoteAddress()).failure(failure.orElse(null))
           .request(request).transportFields(caller.recordFields().apply(
               failure.isEmpty() ? Outcome.OK : Outcome.METHOD_ERROR)));
@@ -365,7 +365,7 @@ public final class RequestHandler {
           .stream(HexFormat.of().formatHex(streamId)).request(request)
           .transportFields(caller.recordFields().apply(failure == null ? Outcome.OK : Outcome.METHOD_ERROR));
       RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
-      dispatcher.report(report);
+      server.report(report);
     }
   }
 
@@ -424,7 +424,7 @@ public final class RequestHandler {
     long started = System.nanoTime();
     Optional<IpcStreamReader> opened;
     try {
-      opened = IpcStreamReader.open(body, memory, dispatcher.wireLimits());
+      opened = IpcStreamReader.open(body, memory, server.wireLimits());
     } catch (WireFormatException e) {
       return refuse(out, RequestProblem.protocol("invalid Arrow IPC request: " + e.getMessage()), caller, memory);
     }
@@ -437,7 +437,7 @@ public final class RequestHandler {
       }
       Resolved turnInput;
       try {
-        turnInput = Resolved.of(dispatcher, input, memory);
+        turnInput = Resolved.of(server, input, memory);
       } catch (RpcException unresolved) {
         // never a fabricated empty turn: the fetch failure is the answer
         writeErrorStream(out, MethodSpec.EMPTY_SCHEMA, unresolved, caller, memory);
@@ -470,7 +470,7 @@ public final class RequestHandler {
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         // an empty stream: the client sees the end
       }
-      dispatcher.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
+      server.report(CallReport.of(resumed.binding().name(), resumed.binding().protocolHash(),
               resumed.spec().name(), "stream", started).call(context).remote(caller.remoteAddress())
           .stream(streamId).cancelled(true).transportFields(caller.recordFields().apply(Outcome.OK))
           .requestStateBytes(CallReport.stateBytes(metadata)));
@@ -495,7 +495,7 @@ public final class RequestHandler {
           .failure(failure).stream(streamId).requestStateBytes(CallReport.stateBytes(metadata))
           .transportFields(caller.recordFields().apply(turnOutcome(failure)));
       RequestNotes.current().responseStateBytes().ifPresent(report::responseStateBytes);
-      dispatcher.report(report);
+      server.report(report);
     }
     return turnOutcome(failure);
   }
@@ -531,7 +531,7 @@ public final class RequestHandler {
       throw new StreamTokens.InvalidTokenException("the tokens belong to method '" + call.method()
           + "' of protocol '" + call.protocol() + "'");
     }
-    ServiceBinding binding = dispatcher.protocols().find(call.protocol())
+    ServiceBinding binding = server.protocols().find(call.protocol())
         .orElseThrow(() -> new StreamTokens.InvalidTokenException("the tokens name a protocol not hosted here"));
     MethodSpec spec = binding.spec().methods().get(call.method());
     if (spec == null || spec.kind() == MethodKind.UNARY) {

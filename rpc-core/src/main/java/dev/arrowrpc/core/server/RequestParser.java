@@ -92,7 +92,7 @@ final class RequestParser {
   /**
    * Validates the first batch of a request stream and decodes its parameters.
    *
-   * @param dispatcher the server
+   * @param server the server
    * @param reader the request stream, positioned on its first batch
    * @param hasBatch whether the stream had a batch
    * @param metadata the batch's custom metadata
@@ -102,7 +102,7 @@ final class RequestParser {
    * @param transportKind the kind of transport serving the call, when known
    * @return a call, a describe call, or a failure to answer with
    */
-  static Prepared parse(Dispatcher dispatcher, IpcStreamReader reader, boolean hasBatch,
+  static Prepared parse(ServerState server, IpcStreamReader reader, boolean hasBatch,
       Map<String, String> metadata, String requestId, BufferAllocator memory, Identity identity,
       Optional<TransportKind> transportKind) {
     if (!hasBatch) {
@@ -130,7 +130,7 @@ final class RequestParser {
       return reserved(method, metadata);
     }
     String protocol = metadata.get(Keys.PROTOCOL);
-    HostedProtocols hosted = dispatcher.protocols();
+    HostedProtocols hosted = server.protocols();
     if (protocol == null || protocol.isEmpty()) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSpecified(
           "Request carries no '" + Keys.PROTOCOL + "' routing key. Every request must name the protocol it "

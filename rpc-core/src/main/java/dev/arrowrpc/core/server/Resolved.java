@@ -17,8 +17,8 @@ record Resolved(IpcStreamReader reader, Optional<IpcStreamReader> owned) impleme
    *
    * @throws dev.arrowrpc.core.RpcException when the pointer cannot be resolved
    */
-  static Resolved of(Dispatcher dispatcher, IpcStreamReader input, BufferAllocator memory) {
-    Optional<IpcStreamReader> resolved = InboundPointers.resolve(dispatcher, input, memory);
+  static Resolved of(ServerState server, IpcStreamReader input, BufferAllocator memory) {
+    Optional<IpcStreamReader> resolved = InboundPointers.resolve(server, input, memory);
     return new Resolved(resolved.orElse(input), resolved);
   }
 

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ServerConnection {
   private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
-  private final Dispatcher dispatcher;
+  private final ServerState server;
   private final CallEngine engine;
   private final CallEngine.MessageSink sink;
   private final CapturingInputStream in;
@@ -59,55 +59,55 @@ public final class ServerConnection {
   /**
    * Creates a connection handler.
    *
-   * @param dispatcher the server's shared state
+   * @param server the server's shared state
    * @param in requests and stream input
    * @param out responses and stream output
    */
-  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out) {
-    this(dispatcher, in, out, "");
+  public ServerConnection(ServerState server, InputStream in, OutputStream out) {
+    this(server, in, out, "");
   }
 
   /**
    * Creates a connection handler for a peer with a known address.
    *
-   * @param dispatcher the server's shared state
+   * @param server the server's shared state
    * @param in requests and stream input
    * @param out responses and stream output
    * @param remoteAddress the peer's address for access records (empty for pipes)
    */
-  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress) {
-    this(dispatcher, in, out, remoteAddress, Optional.empty());
+  public ServerConnection(ServerState server, InputStream in, OutputStream out, String remoteAddress) {
+    this(server, in, out, remoteAddress, Optional.empty());
   }
 
   /**
    * Creates a connection handler for a peer with a known address, on a transport of a known kind.
    *
-   * @param dispatcher the server's shared state
+   * @param server the server's shared state
    * @param in requests and stream input
    * @param out responses and stream output
    * @param remoteAddress the peer's address for access records (empty for pipes)
    * @param transportKind what the calls' contexts report as their transport kind
    */
-  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress,
+  public ServerConnection(ServerState server, InputStream in, OutputStream out, String remoteAddress,
       Optional<TransportKind> transportKind) {
-    this(dispatcher, in, out, remoteAddress, transportKind, ConnectionAuth.none());
+    this(server, in, out, remoteAddress, transportKind, ConnectionAuth.none());
   }
 
   /**
    * Creates a connection handler whose requests are authenticated.
    *
-   * @param dispatcher the server's shared state
+   * @param server the server's shared state
    * @param in requests and stream input
    * @param out responses and stream output
    * @param remoteAddress the peer's address for access records (empty for pipes)
    * @param transportKind what the calls' contexts report as their transport kind
    * @param auth decides who sent each request ({@link ConnectionAuth#none()}: everyone is anonymous)
    */
-  public ServerConnection(Dispatcher dispatcher, InputStream in, OutputStream out, String remoteAddress,
+  public ServerConnection(ServerState server, InputStream in, OutputStream out, String remoteAddress,
       Optional<TransportKind> transportKind, ConnectionAuth auth) {
     this.auth = auth;
-    this.dispatcher = dispatcher;
-    this.engine = new CallEngine(dispatcher);
+    this.server = server;
+    this.engine = new CallEngine(server);
     this.in = new CapturingInputStream(in);
     this.out = out;
     this.sink = schema -> IpcStreamWriter.start(this.out, schema);
@@ -134,10 +134,10 @@ public final class ServerConnection {
    * @throws IOException when the channel fails
    */
   public boolean serveOne() throws IOException {
-    String requestId = Dispatcher.newRequestId();
+    String requestId = ServerState.newRequestId();
     BufferAllocator memory = callMemory;
     if (memory == null) {
-      memory = dispatcher.allocator().newChildAllocator("calls", 0, Long.MAX_VALUE);
+      memory = server.allocator().newChildAllocator("calls", 0, Long.MAX_VALUE);
       callMemory = memory;
     }
     boolean more = false;
@@ -182,7 +182,7 @@ public final class ServerConnection {
     IpcStreamReader reader = null;
     Identity caller = Identity.ANONYMOUS;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory, dispatcher.wireLimits());
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory, server.wireLimits());
       if (opened.isEmpty()) {
         return false;
       }
@@ -249,12 +249,12 @@ public final class ServerConnection {
       afterAnswer(requestId, () -> reportRefusal(refused, failure.error(), requestId, started, refusedShape,
           refusedCaller));
     } else if (prepared instanceof RequestParser.TransportOptionsCall) {
-      TransportOptions.write(out, dispatcher.serverId(), memory);
+      TransportOptions.write(out, server.serverId(), memory);
       out.flush();
     } else {
       PreparedCall call = (PreparedCall) prepared;
       boolean stream = call.spec().kind() != MethodKind.UNARY;
-      outcome = new Outcome(stream ? Dispatcher.newStreamId() : null);
+      outcome = new Outcome(stream ? ServerState.newStreamId() : null);
       try {
         if (stream) {
           serveStream(call, memory);
@@ -293,7 +293,7 @@ public final class ServerConnection {
    */
   private boolean skipRestOfRequest(IpcStreamReader reader, String requestId) throws IOException {
     if (reader == null) {
-      IpcStreamReader.skipStream(in, dispatcher.wireLimits());
+      IpcStreamReader.skipStream(in, server.wireLimits());
     } else {
       reader.skipRest();
     }
@@ -323,7 +323,7 @@ public final class ServerConnection {
     Outcome done = outcome;
     outcome = null;
     if (done != null) {
-      dispatcher.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), call.spec().name(),
+      server.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), call.spec().name(),
               call.spec().kind().wireName(), started)
           .call(call.context()).remote(remoteAddress).failure(done.error).stream(done.streamId)
           .cancelled(done.cancelled).request(shape));
@@ -337,13 +337,13 @@ public final class ServerConnection {
     if (method == null || method.isEmpty()) {
       return;
     }
-    ServiceBinding protocol = dispatcher.protocolOf(requested);
+    ServiceBinding protocol = server.protocolOf(requested);
     MethodSpec spec = protocol.spec().methods().get(method);
     boolean stream = spec != null && spec.kind() != MethodKind.UNARY;
-    dispatcher.report(CallReport.of(protocol.name(), protocol.protocolHash(), method,
+    server.report(CallReport.of(protocol.name(), protocol.protocolHash(), method,
             stream ? "stream" : "unary", started)
         .caller(requestId, caller).remote(remoteAddress).failure(error)
-        .stream(stream ? Dispatcher.newStreamId() : null).request(shape));
+        .stream(stream ? ServerState.newStreamId() : null).request(shape));
   }
 
   // ---------------------------------------------------------------- calls
@@ -364,7 +364,7 @@ public final class ServerConnection {
     StreamDriver driver = opened.driver().get();
     Optional<IpcStreamReader> openedInput;
     try {
-      openedInput = IpcStreamReader.openTurns(in, memory, dispatcher.wireLimits());
+      openedInput = IpcStreamReader.openTurns(in, memory, server.wireLimits());
     } catch (WireFormatException e) {
       // the input stream's schema message is malformed: answer, then skip the input if it is whole
       failedWith(e);
@@ -373,7 +373,7 @@ public final class ServerConnection {
       if (!e.framingIntact()) {
         throw e;
       }
-      IpcStreamReader.skipStream(in, dispatcher.wireLimits());
+      IpcStreamReader.skipStream(in, server.wireLimits());
       return;
     }
     if (openedInput.isEmpty()) {
@@ -415,7 +415,7 @@ public final class ServerConnection {
         CallEngine.TurnEnd end;
         Resolved turnInput;
         try {
-          turnInput = Resolved.of(dispatcher, input, memory);
+          turnInput = Resolved.of(server, input, memory);
         } catch (RpcException unresolved) {
           engine.failTurn(unresolved, driver.outputSchema(), writer, context, memory);
           failedWith(unresolved);
@@ -455,7 +455,7 @@ public final class ServerConnection {
   }
 
   private void writeErrorStream(Schema schema, Throwable error, String requestId) throws IOException {
-    BufferAllocator memory = dispatcher.allocator().newChildAllocator("error-" + requestId, 0, Long.MAX_VALUE);
+    BufferAllocator memory = server.allocator().newChildAllocator("error-" + requestId, 0, Long.MAX_VALUE);
     try {
       engine.writeErrorStream(sink, schema, error, requestId, memory);
     } finally {

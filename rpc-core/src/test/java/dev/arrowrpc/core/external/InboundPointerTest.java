@@ -70,7 +70,7 @@ class InboundPointerTest {
     storage = new MemoryStorage();
     server = RpcServer.builder(Seam.class, new Impl()).allocator(memory)
         .external(ExternalLocations.of(storage, storage).withThreshold(1 << 20)).build();
-    handler = new RequestHandler(server.dispatcher(), PLAIN);
+    handler = new RequestHandler(server.state(), PLAIN);
   }
 
   @AfterEach

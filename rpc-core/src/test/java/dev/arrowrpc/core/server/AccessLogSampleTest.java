@@ -160,7 +160,7 @@ class AccessLogSampleTest {
       requests.write(request(memory, "nope", 1));
       requests.write(request(memory, "add", 1)); // a parameter schema that does not match
       requests.write(stream(memory, Map.of(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE), 1));
-      new ServerConnection(server.dispatcher(), new ByteArrayInputStream(requests.toByteArray()),
+      new ServerConnection(server.state(), new ByteArrayInputStream(requests.toByteArray()),
           new ByteArrayOutputStream()).run();
     }
   }
@@ -168,7 +168,7 @@ class AccessLogSampleTest {
   private static void httpCalls(JsonlAccessLog log) throws IOException {
     try (BufferAllocator memory = new RootAllocator();
         RpcServer server = RpcServer.builder(Sampled.class, new Impl()).allocator(memory).listener(log).build()) {
-      RequestHandler handler = new RequestHandler(server.dispatcher(), PLAIN);
+      RequestHandler handler = new RequestHandler(server.state(), PLAIN);
       RequestHandler.Caller caller = new RequestHandler.Caller(Identity.of("alice", "bearer"), "req-1", "127.0.0.1:4242");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       handler.handle(RequestHandler.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(addRequest(server, memory)), out, caller);
@@ -194,12 +194,12 @@ class AccessLogSampleTest {
   }
 
   private static byte[] addRequest(RpcServer server, BufferAllocator memory) throws IOException {
-    MethodSpec spec = server.dispatcher().protocols().primary().spec().methods().get("add");
+    MethodSpec spec = server.state().protocols().primary().spec().methods().get("add");
     return encoded(spec, memory, 2L, 3L);
   }
 
   private static byte[] countRequest(RpcServer server, BufferAllocator memory) throws IOException {
-    MethodSpec spec = server.dispatcher().protocols().primary().spec().methods().get("count");
+    MethodSpec spec = server.state().protocols().primary().spec().methods().get("count");
     return encoded(spec, memory, 2L);
   }
 

@@ -108,7 +108,7 @@ class RequestHandlerTest {
     memory = new RootAllocator();
     CallListener listener = records::add;
     server = RpcServer.builder(Seam.class, new Impl()).allocator(memory).listener(listener).build();
-    handler = new RequestHandler(server.dispatcher(), PLAIN);
+    handler = new RequestHandler(server.state(), PLAIN);
   }
 
   @AfterEach
@@ -234,7 +234,7 @@ class RequestHandlerTest {
     assertTrue(turn.responseStateBytes().orElseThrow() > 0, "the turn returns a fresh cursor");
     for (CallRecord record : records) {
       assertEquals("Seam", record.protocol());
-      assertEquals(server.dispatcher().protocols().primary().protocolHash(), record.protocolHash());
+      assertEquals(server.state().protocols().primary().protocolHash(), record.protocolHash());
       assertTrue(record.ok());
     }
   }
@@ -251,7 +251,7 @@ class RequestHandlerTest {
     assertEquals("nope", unknown.method());
     assertEquals("unary", unknown.methodType());
     assertEquals("Seam", unknown.protocol());
-    assertEquals(server.dispatcher().protocols().primary().protocolHash(), unknown.protocolHash());
+    assertEquals(server.state().protocols().primary().protocolHash(), unknown.protocolHash());
     CallRecord.Failure failure = unknown.failure().orElseThrow();
     assertEquals("MethodNotImplementedError", failure.type());
     assertEquals("UNIMPLEMENTED", failure.code());

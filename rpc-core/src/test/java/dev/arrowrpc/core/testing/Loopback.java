@@ -127,7 +127,7 @@ public final class Loopback implements Harness {
     return serverFailure;
   }
 
-  /** The server (for settings such as {@code dispatcher().tracebacks(false)}). */
+  /** The server (for settings such as {@code state().tracebacks(false)}). */
   public RpcServer server() {
     return server;
   }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
-import dev.arrowrpc.core.server.Dispatcher;
+import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
 import java.io.ByteArrayInputStream;
@@ -381,7 +381,7 @@ class WireBoundsTest {
   private List<Object> serve(byte[] requests) throws Exception {
     byte[] written;
     try (BufferAllocator serverMemory = new RootAllocator(LIMIT)) {
-      Dispatcher dispatcher = new Dispatcher(ServiceBinding.bind(Batches.class, new BatchesImpl()), serverMemory,
+      ServerState dispatcher = new ServerState(ServiceBinding.bind(Batches.class, new BatchesImpl()), serverMemory,
           "abcdefabcdef");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       new ServerConnection(dispatcher, new ByteArrayInputStream(requests), out).run();

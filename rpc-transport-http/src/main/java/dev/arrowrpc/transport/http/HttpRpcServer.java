@@ -620,8 +620,8 @@ public final class HttpRpcServer implements AutoCloseable {
         }
         sealed = hmac.build();
       }
-      maxExternalizedResponseBytes.ifPresent(cap -> server.dispatcher().external(
-          server.dispatcher().external().withMaxExternalizedResponseBytes(cap)));
+      maxExternalizedResponseBytes.ifPresent(cap -> server.state().external(
+          server.state().external().withMaxExternalizedResponseBytes(cap)));
       Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression,
           IdentityBearerAuthenticator.wrap(server.identity(), Optional.ofNullable(authenticator)),
           Optional.ofNullable(cors), landingPage, describePage,
@@ -631,7 +631,7 @@ public final class HttpRpcServer implements AutoCloseable {
           maxStreamedBodies > 0 ? maxStreamedBodies : Math.max(1, effectiveWorkerThreads() / 2));
       Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
-      RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.dispatcher(), sealed), settings,
+      RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.state(), sealed), settings,
           sessions);
       GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);
       // request bodies are bounded by RequestBody (413), not by Undertow's default 2 MiB cut-off

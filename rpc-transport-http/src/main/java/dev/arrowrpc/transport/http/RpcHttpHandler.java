@@ -95,7 +95,7 @@ final class RpcHttpHandler implements HttpHandler {
     this.settings = settings;
     this.streamedBodies = new Semaphore(settings.streamedBodies());
     Map<HttpString, String> caps = new LinkedHashMap<>();
-    ExternalLocations external = server.dispatcher().external();
+    ExternalLocations external = server.state().external();
     caps.put(Responses.EXTERNALIZATION_ENABLED, Boolean.toString(external.externalizes()));
     if (external.externalizes()) {
       external.maxExternalizedResponseBytes().ifPresent(max ->
@@ -121,7 +121,7 @@ final class RpcHttpHandler implements HttpHandler {
     caps.keySet().forEach(name -> exposed.add(name.toString()));
     sticky.ifPresent(s -> exposed.addAll(s.exposedHeaders()));
     this.exposedHeaders = String.join(", ", exposed);
-    var spec = server.dispatcher().protocols().primary().spec();
+    var spec = server.state().protocols().primary().spec();
     Map<String, String> healthBody = new LinkedHashMap<>();
     healthBody.put("status", "ok");
     healthBody.put("server_id", server.serverId());

@@ -14,7 +14,7 @@ class HttpWireLimitsTest {
   @Test
   void aRequestOverTheBodyLimitIsAProtocolErrorNamingItAndTheNextCallIsServed() throws Exception {
     try (HttpHarness harness = new HttpHarness(StreamService.class, new StreamService.Impl())) {
-      harness.server().dispatcher().wireLimits(WireLimits.DEFAULT.withMaxBodyBytes(4096).withMaxRequestBytes(8192));
+      harness.server().state().wireLimits(WireLimits.DEFAULT.withMaxBodyBytes(4096).withMaxRequestBytes(8192));
       StreamService proxy = harness.proxy(StreamService.class);
       assertArrayEquals(new byte[1000], proxy.echoBytes(new byte[1000]));
       RpcException refused = assertThrows(RpcException.class, () -> proxy.echoBytes(new byte[5000]));

@@ -20,11 +20,11 @@ import org.apache.arrow.memory.BufferAllocator;
  * The state a server shares across its connections: the hosted protocols, its id, and the allocator
  * calls draw their memory from.
  */
-public final class Dispatcher {
+public final class ServerState {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The build version reflection reports: this framework's name and version. */
   private static final String SERVER_VERSION = "arrow-rpc " + Optional.ofNullable(
-      Dispatcher.class.getPackage().getImplementationVersion()).orElse("0.1.0");
+      ServerState.class.getPackage().getImplementationVersion()).orElse("0.1.0");
 
   private final HostedProtocols protocols;
   private final BufferAllocator allocator;
@@ -35,18 +35,18 @@ public final class Dispatcher {
   private volatile WireLimits wireLimits = WireLimits.DEFAULT;
 
   /**
-   * Creates the dispatcher of a server hosting one protocol.
+   * Creates the state of a server hosting one protocol.
    *
    * @param binding the service and its implementation
    * @param allocator the parent of every call's allocator
    * @param serverId the id stamped on log and error batches
    */
-  public Dispatcher(ServiceBinding binding, BufferAllocator allocator, String serverId) {
+  public ServerState(ServiceBinding binding, BufferAllocator allocator, String serverId) {
     this(List.of(binding), allocator, serverId, null);
   }
 
   /**
-   * Creates the dispatcher with a listener for completed calls.
+   * Creates the state with a listener for completed calls.
    *
    * @param application the application protocols, primary first, in registration order
    * @param allocator the parent of every call's allocator
@@ -54,13 +54,13 @@ public final class Dispatcher {
    * @param listener receives a record of every completed call, or null
    * @throws IllegalArgumentException when a protocol name is invalid, reserved or repeated
    */
-  public Dispatcher(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
+  public ServerState(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
       CallListener listener) {
     this(application, allocator, serverId, listener, Optional.empty());
   }
 
   /**
-   * Creates the dispatcher, hosting {@code vgi_rpc.Identity.v2} too when configured with a hook.
+   * Creates the server, hosting {@code vgi_rpc.Identity.v2} too when configured with a hook.
    *
    * @param application the application protocols, primary first, in registration order
    * @param allocator the parent of every call's allocator
@@ -70,7 +70,7 @@ public final class Dispatcher {
    *     reflection, with only the methods whose hooks are configured) when it has a hook
    * @throws IllegalArgumentException when a protocol name is invalid, reserved or repeated
    */
-  public Dispatcher(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
+  public ServerState(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
       CallListener listener, Optional<IdentityConfig> identity) {
     HostedProtocols hosted = HostedProtocols.of(application);
     List<HostedProtocol> described = new ArrayList<>();
@@ -201,7 +201,7 @@ public final class Dispatcher {
     try {
       listener.onCall(report.toRecord(serverId));
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Dispatcher.class).warn("call listener failed", e);
+      org.slf4j.LoggerFactory.getLogger(ServerState.class).warn("call listener failed", e);
     }
   }
 }
