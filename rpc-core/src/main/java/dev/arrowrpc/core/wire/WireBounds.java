@@ -13,6 +13,7 @@ import org.apache.arrow.flatbuf.FixedSizeBinary;
 import org.apache.arrow.flatbuf.FixedSizeList;
 import org.apache.arrow.flatbuf.FloatingPoint;
 import org.apache.arrow.flatbuf.Int;
+import org.apache.arrow.flatbuf.KeyValue;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.flatbuf.Time;
 import org.apache.arrow.flatbuf.Type;
@@ -115,6 +116,9 @@ final class WireBounds {
     record Pending(org.apache.arrow.flatbuf.Field field, int depth, String path) {}
     Deque<Pending> stack = new ArrayDeque<>();
     ByteBuffer message = schema.getByteBuffer();
+    KeyValue entry = new KeyValue();
+    vectorLength("schema's custom metadata", schema.customMetadataLength(), 4, message,
+        i -> schema.customMetadata(entry, i));
     int fields = vectorLength("schema's field list", schema.fieldsLength(), 4, message, i -> schema.fields(i));
     checkFieldCount(fields, limits);
     for (int i = fields - 1; i >= 0; i--) {
@@ -139,6 +143,8 @@ final class WireBounds {
       }
       deepest = Math.max(deepest, next.depth());
       checkType(field, path);
+      vectorLength("field " + path + "'s custom metadata", field.customMetadataLength(), 4, message,
+          i -> field.customMetadata(entry, i));
       int children = vectorLength("field " + path + "'s child list", field.childrenLength(), 4, message,
           i -> field.children(i));
       // every field pending on the stack is counted once popped: refuse a list that cannot fit first
@@ -265,8 +271,14 @@ final class WireBounds {
           + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
-    int bufferCount = batch.buffersLength();
+    ByteBuffer message = batch.getByteBuffer();
     Buffer flat = new Buffer();
+    FieldNode node = new FieldNode();
+    int bufferCount = vectorLength(what + "'s buffer list", batch.buffersLength(), 16, message,
+        i -> batch.buffers(flat, i).length());
+    vectorLength(what + "'s field node list", batch.nodesLength(), 16, message, i -> batch.nodes(node, i).nullCount());
+    vectorLength(what + "'s variadic buffer counts", batch.variadicBufferCountsLength(), 8, message,
+        batch::variadicBufferCounts);
     for (int i = 0; i < bufferCount; i++) {
       batch.buffers(flat, i);
       long offset = flat.offset();

@@ -282,6 +282,24 @@ class FlatbufferLengthsTest {
   }
 
   @Test
+  void aBatchsNodeOrBufferCountWithAFlippedBitIsATypedError() throws Exception {
+    byte[] good = echoString("hello");
+    read(good); // warm up
+    int batch = secondMessage(good);
+    ByteBuffer bb = ByteBuffer.wrap(good, batch + 8, good.length - batch - 8).slice().order(ByteOrder.LITTLE_ENDIAN);
+    // RecordBatch: length, nodes (slot 1), buffers (slot 2), compression, variadicBufferCounts
+    int recordBatch = new Locator(bb, root(good, batch)).tableField(2);
+    int nodes = batch + 8 + new Locator(bb, recordBatch).vectorLength(1);
+    int buffers = batch + 8 + new Locator(bb, recordBatch).vectorLength(2);
+    assertEquals(1, intAt(good, nodes));
+    assertEquals(3, intAt(good, buffers));
+    for (int flip : new int[] {1 << 20, 1 << 26, 1 << 30}) {
+      assertMentions(readBounded(withInt(good, nodes, 1 | flip), "node count").orElseThrow(), "field node list");
+      assertMentions(readBounded(withInt(good, buffers, 3 | flip), "buffer count").orElseThrow(), "buffer list");
+    }
+  }
+
+  @Test
   void everySingleBitFlipOfARequestIsAcceptedOrATypedErrorWithoutAHugeAllocation() throws Exception {
     byte[] good = echoString("é€😀abcdefgh");
     read(good); // warm up
