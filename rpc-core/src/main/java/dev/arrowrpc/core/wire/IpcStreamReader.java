@@ -320,8 +320,15 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       try {
         switch (headerType) {
           case MessageHeader.RecordBatch -> {
+            Map<String, String> batchMetadata;
+            try {
+              batchMetadata = customMetadata(message);
+            } catch (WireFormatException | RuntimeException e) {
+              result.closeBody();
+              throw e;
+            }
             loadRecordBatch(message, body);
-            metadata = customMetadata(message);
+            metadata = batchMetadata;
             batchesRead++;
             if (perTurn) {
               messages.restartRequest();
@@ -416,10 +423,12 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     try {
       DictionaryBatch header = (DictionaryBatch) message.header(new DictionaryBatch());
       Dictionary target = dictionaries.get(header.id());
-      if (target != null) {
-        WireBounds.checkBatch(header.data(), body, List.of(target.getVector().getField()), "dictionary batch",
-            limits);
+      if (target == null) {
+        // nothing to check its buffers against: refuse it before Arrow reads anything from it
+        throw new WireFormatException("dictionary batch for unknown dictionary id " + header.id());
       }
+      WireBounds.checkBatch(header.data(), body, List.of(target.getVector().getField()), "dictionary batch",
+          limits);
     } catch (WireFormatException | RuntimeException e) {
       if (body != null) {
         body.close();
@@ -454,13 +463,19 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     }
   }
 
-  private static Map<String, String> customMetadata(Message message) {
-    int count = message.customMetadataLength();
+  /**
+   * Reads a batch's custom metadata. The entry count is the flatbuffer's declared vector length, so
+   * it is checked against the message's bytes first, and the map is sized from the entries read,
+   * never from the count (a flipped bit there once asked for a table of a gigabyte).
+   */
+  private static Map<String, String> customMetadata(Message message) throws WireFormatException {
+    KeyValue entry = new KeyValue();
+    int count = WireBounds.vectorLength("record batch custom metadata", message.customMetadataLength(), 4,
+        message.getByteBuffer(), i -> message.customMetadata(entry, i));
     if (count == 0) {
       return Map.of();
     }
-    Map<String, String> result = new LinkedHashMap<>(count * 2);
-    KeyValue entry = new KeyValue();
+    Map<String, String> result = new LinkedHashMap<>(Math.min(count, 16) * 2);
     for (int i = 0; i < count; i++) {
       message.customMetadata(entry, i);
       result.put(lenientUtf8(entry.keyAsByteBuffer()), lenientUtf8(entry.valueAsByteBuffer()));

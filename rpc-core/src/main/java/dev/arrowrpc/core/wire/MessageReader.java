@@ -25,6 +25,9 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 final class MessageReader {
   private static final int CONTINUATION = MessageSerializer.IPC_CONTINUATION_TOKEN;
 
+  /** A message's metadata up to this size is allocated at once; a larger one grows as it arrives. */
+  private static final int METADATA_CHUNK_BYTES = 64 << 10;
+
   /** The buffer a skipped body is read through. */
   private static final int SKIP_CHUNK_BYTES = 64 << 10;
 
@@ -148,13 +151,8 @@ final class MessageReader {
       throw new WireFormatException("IPC message metadata length " + Integer.toUnsignedString(length)
           + " is out of range (at most " + limits.maxMetadataBytes() + " bytes, maxMetadataBytes)");
     }
-    ByteBuffer metadata = ByteBuffer.allocate(length);
+    ByteBuffer metadata = readMetadata(length);
     // (a failure to parse the flatbuffer below is reported as malformed, never as a crash)
-    if (in.readFully(metadata) < length) {
-      throw new WireFormatException("IPC stream truncated inside a message's metadata ("
-          + length + " bytes expected)");
-    }
-    metadata.flip();
     try {
       MessageMetadataResult result = MessageMetadataResult.create(metadata, length);
       result.messageHasBody(); // reads the flatbuffer's body length: a failure here is malformed
@@ -162,6 +160,29 @@ final class MessageReader {
     } catch (RuntimeException e) {
       // without the body length the next message boundary is unknown: the framing is broken
       throw new WireFormatException("malformed IPC message metadata: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a message's metadata of the declared length into a heap buffer that grows with the bytes
+   * that arrive (from {@link #METADATA_CHUNK_BYTES}), so that a length that lies (a flipped bit in
+   * the prefix of a small message) allocates at most about twice what was sent, never the whole
+   * {@link WireLimits#maxMetadataBytes()}. Returns the buffer flipped, exactly {@code length} long.
+   */
+  private ByteBuffer readMetadata(int length) throws IOException {
+    ByteBuffer metadata = ByteBuffer.allocate(Math.min(length, METADATA_CHUNK_BYTES));
+    while (true) {
+      int wanted = metadata.remaining();
+      if (in.readFully(metadata) < wanted) {
+        throw new WireFormatException("IPC stream truncated inside a message's metadata ("
+            + length + " bytes expected, " + metadata.position() + " arrived)");
+      }
+      if (metadata.position() == length) {
+        return metadata.flip();
+      }
+      ByteBuffer larger = ByteBuffer.allocate((int) Math.min(length, 2L * metadata.capacity()));
+      larger.put(metadata.flip());
+      metadata = larger;
     }
   }
 

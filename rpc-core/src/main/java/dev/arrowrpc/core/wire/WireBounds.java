@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.wire;
 
 import dev.arrowrpc.core.WireLimits;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.arrow.flatbuf.FixedSizeBinary;
 import org.apache.arrow.flatbuf.FixedSizeList;
 import org.apache.arrow.flatbuf.FloatingPoint;
 import org.apache.arrow.flatbuf.Int;
+import org.apache.arrow.flatbuf.KeyValue;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.flatbuf.Time;
 import org.apache.arrow.flatbuf.Type;
@@ -29,7 +31,9 @@ import org.apache.arrow.vector.types.pojo.Field;
  * rows per batch, the nesting depth, the fields per schema and the validity bytes Arrow may create
  * for columns that sent none. A body is read into a buffer that grows with the bytes that actually
  * arrive ({@link #BODY_CHUNK_BYTES}, 8 MiB, at first), so a declared length never allocates more
- * than twice what was received.
+ * than twice what was received. The entry count of a flatbuffer vector (a batch's custom metadata,
+ * a schema's fields, a field's children) is checked against the message's bytes before anything is
+ * sized or walked from it ({@link #vectorLength}).
  *
  * <p>A record batch is checked against the buffers that arrived: every buffer lies inside the body;
  * the nodes and buffers are exactly as many as the schema needs; each top-level node declares the
@@ -54,6 +58,49 @@ final class WireBounds {
   /** The longest value a view holds inline, with no variadic buffer. */
   private static final int VIEW_INLINE_BYTES = 12;
 
+  // ------------------------------------------------------------------ flatbuffer vectors
+
+  /** Reads one entry of a flatbuffer vector (its offset or value), failing when it lies outside the message. */
+  @FunctionalInterface
+  interface EntryProbe {
+    void read(int index);
+  }
+
+  /**
+   * Checks a flatbuffer vector's declared length against the bytes of the message that holds it,
+   * before anything is sized or looped from it: the declared entries must fit in the message at
+   * {@code entryBytes} each, and the last one must be readable. A flipped bit in a vector's length
+   * otherwise claims up to 2^31 entries in a message of a few hundred bytes.
+   *
+   * @param what what the vector is, for the message ("record batch custom metadata")
+   * @param declared the length the flatbuffer declares
+   * @param entryBytes the bytes one entry takes in the vector (4 for tables and strings)
+   * @param message the flatbuffer message's bytes (its limit is the end of what arrived)
+   * @param probe reads the entry at an index
+   * @return the declared length, once checked
+   * @throws WireFormatException when the vector does not fit in the message
+   */
+  static int vectorLength(String what, int declared, int entryBytes, ByteBuffer message, EntryProbe probe)
+      throws WireFormatException {
+    if (declared == 0) {
+      return 0;
+    }
+    int available = message.limit();
+    boolean fits = declared > 0 && (long) declared * entryBytes <= available;
+    if (fits) {
+      try {
+        probe.read(declared - 1);
+      } catch (RuntimeException e) {
+        fits = false;
+      }
+    }
+    if (!fits) {
+      throw new WireFormatException(what + " declares " + Integer.toUnsignedString(declared)
+          + " entries, more than its message's " + available + " bytes of metadata hold");
+    }
+    return declared;
+  }
+
   // ------------------------------------------------------------------ schemas
 
   /**
@@ -68,7 +115,13 @@ final class WireBounds {
   static SchemaSize checkSchema(org.apache.arrow.flatbuf.Schema schema, WireLimits limits) throws WireFormatException {
     record Pending(org.apache.arrow.flatbuf.Field field, int depth, String path) {}
     Deque<Pending> stack = new ArrayDeque<>();
-    for (int i = schema.fieldsLength() - 1; i >= 0; i--) {
+    ByteBuffer message = schema.getByteBuffer();
+    KeyValue entry = new KeyValue();
+    vectorLength("schema's custom metadata", schema.customMetadataLength(), 4, message,
+        i -> schema.customMetadata(entry, i));
+    int fields = vectorLength("schema's field list", schema.fieldsLength(), 4, message, i -> schema.fields(i));
+    checkFieldCount(fields, limits);
+    for (int i = fields - 1; i >= 0; i--) {
       stack.push(new Pending(schema.fields(i), 1, null));
     }
     int count = 0;
@@ -90,11 +143,24 @@ final class WireBounds {
       }
       deepest = Math.max(deepest, next.depth());
       checkType(field, path);
-      for (int i = field.childrenLength() - 1; i >= 0; i--) {
+      vectorLength("field " + path + "'s custom metadata", field.customMetadataLength(), 4, message,
+          i -> field.customMetadata(entry, i));
+      int children = vectorLength("field " + path + "'s child list", field.childrenLength(), 4, message,
+          i -> field.children(i));
+      // every field pending on the stack is counted once popped: refuse a list that cannot fit first
+      checkFieldCount((long) count + stack.size() + children, limits);
+      for (int i = children - 1; i >= 0; i--) {
         stack.push(new Pending(field.children(i), next.depth() + 1, path));
       }
     }
     return new SchemaSize(count, deepest);
+  }
+
+  private static void checkFieldCount(long fields, WireLimits limits) throws WireFormatException {
+    if (fields > limits.maxSchemaFields()) {
+      throw new WireFormatException("schema has more than " + limits.maxSchemaFields()
+          + " fields (the limit on fields per schema, maxSchemaFields=" + limits.maxSchemaFields() + ")");
+    }
   }
 
   /** A checked schema's field count and nesting depth, to test a remembered schema against other limits. */
@@ -205,8 +271,14 @@ final class WireBounds {
           + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
-    int bufferCount = batch.buffersLength();
+    ByteBuffer message = batch.getByteBuffer();
     Buffer flat = new Buffer();
+    FieldNode node = new FieldNode();
+    int bufferCount = vectorLength(what + "'s buffer list", batch.buffersLength(), 16, message,
+        i -> batch.buffers(flat, i).length());
+    vectorLength(what + "'s field node list", batch.nodesLength(), 16, message, i -> batch.nodes(node, i).nullCount());
+    vectorLength(what + "'s variadic buffer counts", batch.variadicBufferCountsLength(), 8, message,
+        batch::variadicBufferCounts);
     for (int i = 0; i < bufferCount; i++) {
       batch.buffers(flat, i);
       long offset = flat.offset();
