@@ -11,7 +11,7 @@ import com.google.flatbuffers.Table;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.WireLimits;
-import dev.arrowrpc.core.server.Dispatcher;
+import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
 import java.io.ByteArrayInputStream;
@@ -320,7 +320,7 @@ class FlatbufferLengthsTest {
   private List<Object> serve(byte[] requests) throws Exception {
     byte[] written;
     try (BufferAllocator serverMemory = new RootAllocator(64L << 20)) {
-      Dispatcher dispatcher = new Dispatcher(ServiceBinding.bind(Echo.class, new EchoImpl()), serverMemory,
+      ServerState dispatcher = new ServerState(ServiceBinding.bind(Echo.class, new EchoImpl()), serverMemory,
           "abcdefabcdef");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       new ServerConnection(dispatcher, new ByteArrayInputStream(requests), out).run();
