@@ -245,10 +245,12 @@ final class ConnectionAcceptor implements AutoCloseable {
   private void serve(SocketChannel accepted) {
     ByteChannel channel = watchdog.isPresent() ? watchdog.get().watch(accepted) : accepted;
     try {
+      String peer = peerAddress(accepted);
       ConnectionAuth auth = authenticator.isEmpty() ? ConnectionAuth.none()
-          : ConnectionAuth.of(authenticator.get(), kind, peerAddress(accepted), peerCredentials(accepted));
+          : ConnectionAuth.of(authenticator.get(), kind, peer, peerCredentials(accepted));
+      // the peer's address also goes to access records (remote_addr), as over HTTP
       server.serve(InterruptShield.input(ChannelStreams.input(channel)),
-          InterruptShield.output(ChannelStreams.output(channel)), "", kind, auth);
+          InterruptShield.output(ChannelStreams.output(channel)), peer, kind, auth);
     } catch (IOException e) {
       LOG.debug("{}: connection ended with an I/O error: {}", name, e.toString());
     } catch (Throwable e) {

@@ -143,6 +143,11 @@ class ByteChannelAuthTest {
         RpcClient client = RpcClient.builder(Tcp.connect("127.0.0.1", tcp.port())).allocator(clientMemory).build()) {
       assertEquals("hi <anonymous>@ via tcp", client.proxy(Whoami.class).whoami("hi"));
     }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (records.isEmpty() && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // the record follows the answer
+    }
+    assertEquals("127.0.0.1", records.get(records.size() - 1).remoteAddress(), "the access record names the peer");
   }
 
   @Test
