@@ -276,7 +276,7 @@ final class CallEngine {
       return new TurnEnd.Produced();
     } catch (WireFormatException e) {
       LOG.debug("{}: malformed stream input", context.method(), e);
-      writeError(writer, output, RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()),
+      writeError(writer, output, malformedInput(e),
           context.requestId(), memory);
       return new TurnEnd.Failed(e, true);
     } catch (IOException e) {
@@ -293,10 +293,14 @@ final class CallEngine {
    * Writes a turn's failure that happened before the method ran (its input could not be resolved,
    * say) to the stream's output.
    */
-  TurnEnd failTurn(Throwable error, Schema output, IpcStreamWriter writer, ServerCall context, BufferAllocator memory)
+  void failTurn(Throwable error, Schema output, IpcStreamWriter writer, ServerCall context, BufferAllocator memory)
       throws IOException {
     writeError(writer, output, error, context.requestId(), memory);
-    return new TurnEnd.Failed(error, false);
+  }
+
+  /** The error answering a stream input batch that is not valid Arrow IPC. */
+  static RpcException malformedInput(WireFormatException e) {
+    return RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage());
   }
 
   /** Runs a stream's cancel hook; a hook that fails is logged, never answered. */

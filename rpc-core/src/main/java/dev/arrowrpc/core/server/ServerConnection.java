@@ -6,18 +6,11 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.auth.Identity;
-import dev.arrowrpc.core.external.ExternalRef;
-import dev.arrowrpc.core.schema.ArrowValues;
-import dev.arrowrpc.core.schema.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.schema.RecordSchema;
-import dev.arrowrpc.core.schema.RowLayout;
-import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.Keys;
-import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -368,7 +361,7 @@ public final class ServerConnection {
     } catch (WireFormatException e) {
       // the input stream's schema message is malformed: answer, then skip the input if it is whole
       failedWith(e);
-      writeErrorStream(driver.outputSchema(), RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()),
+      writeErrorStream(driver.outputSchema(), CallEngine.malformedInput(e),
           context.requestId());
       if (!e.framingIntact()) {
         throw e;
@@ -438,7 +431,7 @@ public final class ServerConnection {
     } catch (WireFormatException e) {
       failedWith(e);
       engine.writeError(writer, driver.outputSchema(),
-          RequestProblem.protocol("invalid Arrow IPC stream input: " + e.getMessage()), context.requestId(), memory);
+          CallEngine.malformedInput(e), context.requestId(), memory);
       if (!e.framingIntact() || !input.atMessageBoundary()) {
         throw e;
       }
