@@ -1,6 +1,6 @@
 package dev.arrowrpc.bench;
 
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.http.HttpRpcServer;
 import dev.arrowrpc.transport.pipe.TcpServer;
 import dev.arrowrpc.transport.pipe.UnixSocketServer;

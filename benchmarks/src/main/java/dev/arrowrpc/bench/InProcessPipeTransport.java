@@ -1,7 +1,7 @@
 package dev.arrowrpc.bench;
 
-import dev.arrowrpc.core.RpcClient;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.pipe.PipePair;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.arrowrpc.bench;
 
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.arrowrpc.bench;
 
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.util.List;
 import java.util.Optional;
 

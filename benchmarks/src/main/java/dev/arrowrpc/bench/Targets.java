@@ -1,6 +1,6 @@
 package dev.arrowrpc.bench;
 
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

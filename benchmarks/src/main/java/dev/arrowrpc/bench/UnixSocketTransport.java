@@ -1,7 +1,7 @@
 package dev.arrowrpc.bench;
 
 import dev.arrowrpc.core.ByteTransport;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.transport.pipe.UnixSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.http.HttpRpcServer;
 import dev.arrowrpc.transport.http.HttpWorker;

@@ -1,7 +1,7 @@
 package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.JsonlAccessLog;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.http.HttpWorker;
 import dev.arrowrpc.transport.pipe.TcpServer;
 import dev.arrowrpc.transport.pipe.UnixSocketServer;

@@ -2,7 +2,7 @@ package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.RequestTransport;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.util.Json;
 import dev.arrowrpc.transport.http.HttpRpc;

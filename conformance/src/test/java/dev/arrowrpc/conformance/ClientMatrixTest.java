@@ -1,7 +1,7 @@
 package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

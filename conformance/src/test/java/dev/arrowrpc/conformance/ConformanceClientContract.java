@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.reflect.MethodInfo;
 import dev.arrowrpc.core.reflect.ServiceDescription;

@@ -3,8 +3,8 @@ package dev.arrowrpc.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.http.HttpRpcServer;
 import dev.arrowrpc.transport.pipe.PipePair;

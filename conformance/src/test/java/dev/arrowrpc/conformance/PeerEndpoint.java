@@ -2,7 +2,7 @@ package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import dev.arrowrpc.transport.pipe.Tcp;

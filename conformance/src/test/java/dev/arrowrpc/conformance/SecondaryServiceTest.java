@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.reflect.MethodInfo;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.util.Json;

@@ -2,7 +2,7 @@ package dev.arrowrpc.examples;
 
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.examples.Calculator.Sample;
 import dev.arrowrpc.examples.Calculator.Scaled;
 import dev.arrowrpc.examples.Calculator.Tick;

@@ -3,7 +3,7 @@ package dev.arrowrpc.reliability;
 import static dev.arrowrpc.core.StreamKind.Kind.PRODUCER;
 
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamKind;

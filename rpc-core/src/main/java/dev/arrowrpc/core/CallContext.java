@@ -1,6 +1,7 @@
 package dev.arrowrpc.core;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -77,6 +78,56 @@ public interface CallContext {
 
   /** The context of the call the current thread is serving, if any. */
   static Optional<CallContext> current() {
-    return Optional.ofNullable(dev.arrowrpc.core.server.CurrentCall.get());
+    return Optional.ofNullable(Scope.CURRENT.get());
+  }
+
+  /**
+   * Makes {@code context} the current thread's call (what {@link #current()} returns) until the
+   * returned scope is closed, which restores the call that was current before. The server enters one
+   * around every method call and stream turn; a test can enter one to run a service method that calls
+   * {@link #current()} without a server:
+   *
+   * <pre>{@code
+   * try (CallContext.Scope scope = CallContext.enter(testContext)) {
+   *   service.method(args);
+   * }
+   * }</pre>
+   *
+   * @param context the call the thread serves
+   * @return the scope to close on the same thread
+   */
+  static Scope enter(CallContext context) {
+    return new Scope(Objects.requireNonNull(context, "context"));
+  }
+
+  /** A span of one thread during which a call is current; see {@link #enter(CallContext)}. */
+  final class Scope implements AutoCloseable {
+    private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
+
+    private final CallContext previous;
+    private final Thread thread;
+
+    private Scope(CallContext context) {
+      this.previous = CURRENT.get();
+      this.thread = Thread.currentThread();
+      CURRENT.set(context);
+    }
+
+    /**
+     * Restores the call that was current when this scope was entered.
+     *
+     * @throws IllegalStateException on a thread other than the one that entered the scope
+     */
+    @Override
+    public void close() {
+      if (Thread.currentThread() != thread) {
+        throw new IllegalStateException("a call scope is closed on the thread that entered it");
+      }
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.arrowrpc.core;
 
-import dev.arrowrpc.core.wire.Keys;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +24,13 @@ import org.apache.arrow.vector.dictionary.DictionaryProvider;
  */
 public record InputBatch(
     VectorSchemaRoot root, Map<String, String> metadata, DictionaryProvider dictionaries) {
-  private static final Set<String> TRANSPORT_KEYS = Set.of(Keys.STREAM_STATE, Keys.CALL_STATE, Keys.CANCEL);
+  /**
+   * The metadata keys the protocol's transports use for their own bookkeeping (stream state token,
+   * call state, cancel marker: {@code wire.Keys}); spelled out here so the API package depends on no
+   * engine package.
+   */
+  private static final Set<String> TRANSPORT_KEYS =
+      Set.of("vgi_rpc.stream_state#b64", "vgi_rpc.call_state#b64", "vgi_rpc.cancel");
 
   /** Copies the metadata without the transport's bookkeeping keys. */
   public InputBatch {

@@ -2,7 +2,7 @@ package dev.arrowrpc.core;
 
 /**
  * The bounds a server checks every length, count and depth it reads from the wire against, before
- * Arrow allocates from it. Set on a server with {@link RpcServer.Builder#wireLimits(WireLimits)};
+ * Arrow allocates from it. Set on a server with {@link dev.arrowrpc.core.runtime.RpcServer.Builder#wireLimits(WireLimits)};
  * clients read with the {@linkplain #DEFAULT defaults} (and no total per stream).
  *
  * <pre>{@code

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core;
 
+import dev.arrowrpc.core.wire.Keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -14,9 +15,9 @@ class InputBatchTest {
   void transportBookkeepingIsRemovedAndOrderKept() {
     Map<String, String> received = new LinkedHashMap<>();
     received.put("z.app", "1");
-    received.put("vgi_rpc.stream_state#b64", "cursor");
-    received.put("vgi_rpc.call_state#b64", "call");
-    received.put("vgi_rpc.cancel", "1");
+    received.put(Keys.STREAM_STATE, "cursor");
+    received.put(Keys.CALL_STATE, "call");
+    received.put(Keys.CANCEL, "1");
     received.put("a.app", "2");
     received.put("vgi_rpc.other", "kept");
     InputBatch batch = new InputBatch(null, received, null);

@@ -2,7 +2,7 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
 import dev.arrowrpc.core.wire.Batch;

@@ -2,7 +2,7 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.wire.Batch;

@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;

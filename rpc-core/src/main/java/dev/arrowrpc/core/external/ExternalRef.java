@@ -1,6 +1,5 @@
 package dev.arrowrpc.core.external;
 
-import dev.arrowrpc.core.server.ExternalAnswer;
 import dev.arrowrpc.core.wire.Batch;
 import java.io.IOException;
 import java.util.Locale;

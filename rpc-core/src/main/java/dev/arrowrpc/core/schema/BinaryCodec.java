@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.MarshalException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.LargeVarBinaryVector;

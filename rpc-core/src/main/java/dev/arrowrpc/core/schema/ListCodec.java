@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.MarshalException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;

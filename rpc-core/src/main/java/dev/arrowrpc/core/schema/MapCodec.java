@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.MarshalException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

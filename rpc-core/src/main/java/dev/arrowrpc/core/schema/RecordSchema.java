@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.wire.Batch;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

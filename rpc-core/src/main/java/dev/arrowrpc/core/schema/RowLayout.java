@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.wire.Batch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.MarshalException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,13 +1,15 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.external.ExternalAnswer;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.schema.ArrowValues;
-import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.schema.RowLayout;
@@ -334,12 +336,10 @@ final class CallEngine {
    */
   private Object invoke(PreparedCall call) throws Throwable {
     Invoker invoker = call.binding().invoker(call.spec().name());
-    CurrentCall.set(call.context());
     ExternalAnswer.take(); // nothing left over from a method that answered by reference out of turn
-    try {
+    try (CallContext.Scope scope = CallContext.enter(call.context())) {
       return invoker.invoke(call.args(), call.context());
     } finally {
-      CurrentCall.set(null);
       Thread.interrupted();
     }
   }
@@ -347,11 +347,9 @@ final class CallEngine {
   /** Runs one stream turn with the call as the thread's current context (see {@link #invoke}). */
   private StreamDriver.Turn runTurn(StreamDriver driver, IpcStreamReader input, ServerCall context,
       BufferAllocator memory) throws Exception {
-    CurrentCall.set(context);
-    try {
+    try (CallContext.Scope scope = CallContext.enter(context)) {
       return driver.turn(input, context, memory);
     } finally {
-      CurrentCall.set(null);
       Thread.interrupted();
     }
   }

@@ -15,7 +15,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.auth.StreamTokens;
-import dev.arrowrpc.core.schema.MarshalException;
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.RecordSchema;

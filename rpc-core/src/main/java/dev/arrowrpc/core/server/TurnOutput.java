@@ -44,11 +44,8 @@ final class TurnOutput<T> implements StreamOutput<T> {
 
   @Override
   public void log(LogLevel level, String message, Map<String, String> extra) {
-    CallContext context = CurrentCall.get();
-    if (context == null) {
-      throw new IllegalStateException("log() outside the turn");
-    }
-    context.log(level, message, extra);
+    CallContext.current().orElseThrow(() -> new IllegalStateException("log() outside the turn"))
+        .log(level, message, extra);
   }
 
   boolean finished() {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RequestTransport;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.schema.RecordSchema;

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.MarshalException;
 import static dev.arrowrpc.core.schema.ZooValues.listOf;
 import static dev.arrowrpc.core.schema.ZooValues.outer;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -8,7 +8,7 @@ import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.auth.StreamTokens;

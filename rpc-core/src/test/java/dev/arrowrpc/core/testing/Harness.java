@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.testing;
 
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 

@@ -2,8 +2,8 @@ package dev.arrowrpc.core.testing;
 
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

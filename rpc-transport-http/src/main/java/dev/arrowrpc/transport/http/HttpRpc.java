@@ -1,7 +1,7 @@
 package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

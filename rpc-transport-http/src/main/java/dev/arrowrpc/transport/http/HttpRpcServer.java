@@ -1,6 +1,6 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
 import dev.arrowrpc.core.auth.StreamTokens;

@@ -1,7 +1,7 @@
 package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.JsonlAccessLog;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.AuthReason;
 import dev.arrowrpc.core.auth.AuthRequest;
 import dev.arrowrpc.core.auth.AuthenticationException;

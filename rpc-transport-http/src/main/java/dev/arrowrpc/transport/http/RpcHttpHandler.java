@@ -2,7 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.StandardErrors;
 import dev.arrowrpc.core.auth.AuthRequest;
 import dev.arrowrpc.core.auth.AuthenticationException;

@@ -1,8 +1,8 @@
 package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.testing.Harness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

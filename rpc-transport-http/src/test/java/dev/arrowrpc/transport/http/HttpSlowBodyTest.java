@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.runtime.RpcServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,7 +144,7 @@ class HttpSlowBodyTest {
 
   @Test
   void theBodyTimeoutIsValidated() {
-    HttpRpcServer.Builder builder = HttpRpcServer.builder(dev.arrowrpc.core.RpcServer
+    HttpRpcServer.Builder builder = HttpRpcServer.builder(dev.arrowrpc.core.runtime.RpcServer
         .builder(StreamService.class, new StreamService.Impl()).build());
     assertThrows(IllegalArgumentException.class, () -> builder.bodyTimeout(Duration.ofSeconds(-1)));
     builder.bodyTimeout(Duration.ZERO);

@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.runtime.RpcServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,7 +104,7 @@ class HttpTimeoutTest {
 
   @Test
   void timeoutsAreValidated() {
-    HttpRpcServer.Builder builder = HttpRpcServer.builder(dev.arrowrpc.core.RpcServer
+    HttpRpcServer.Builder builder = HttpRpcServer.builder(dev.arrowrpc.core.runtime.RpcServer
         .builder(StreamService.class, new StreamService.Impl()).build());
     assertThrows(IllegalArgumentException.class, () -> builder.readTimeout(Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> builder.idleTimeout(Duration.ofSeconds(-1)));

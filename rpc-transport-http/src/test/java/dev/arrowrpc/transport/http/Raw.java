@@ -1,7 +1,7 @@
 package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.RequestTransport;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.LogBatches;

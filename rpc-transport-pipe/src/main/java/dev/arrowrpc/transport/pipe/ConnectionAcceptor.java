@@ -3,7 +3,7 @@ package dev.arrowrpc.transport.pipe;
 import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.ErrorDetail;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.ConnectionAuth;

@@ -1,7 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.ByteTransport;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.TransportKind;
 import java.io.InputStream;
 import java.io.OutputStream;

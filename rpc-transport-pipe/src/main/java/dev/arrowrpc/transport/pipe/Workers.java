@@ -1,6 +1,6 @@
 package dev.arrowrpc.transport.pipe;
 
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.TransportKind;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;

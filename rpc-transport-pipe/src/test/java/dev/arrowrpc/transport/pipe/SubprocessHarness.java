@@ -1,7 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RpcClient;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.testing.Harness;
 import java.time.Duration;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.CallContext;
-import dev.arrowrpc.core.RpcClient;
-import dev.arrowrpc.core.RpcServer;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.TransportKind;
 import java.io.IOException;

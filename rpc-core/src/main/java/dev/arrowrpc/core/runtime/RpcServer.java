@@ -1,5 +1,13 @@
-package dev.arrowrpc.core;
+package dev.arrowrpc.core.runtime;
 
+import dev.arrowrpc.core.ByteTransport;
+import dev.arrowrpc.core.CallContext;
+import dev.arrowrpc.core.CallListener;
+import dev.arrowrpc.core.JsonlAccessLog;
+import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.WireLimits;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.server.ServerState;

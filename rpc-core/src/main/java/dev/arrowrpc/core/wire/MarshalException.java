@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.schema;
+package dev.arrowrpc.core.wire;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,7 +32,7 @@ public final class MarshalException extends RuntimeException {
    * @param segment a field name, or {@code [index]} / {@code [key]} for an element
    * @return this exception
    */
-  MarshalException within(String segment) {
+  public MarshalException within(String segment) {
     path.addFirst(segment);
     return this;
   }

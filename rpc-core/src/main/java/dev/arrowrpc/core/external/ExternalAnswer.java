@@ -1,6 +1,6 @@
-package dev.arrowrpc.core.server;
+package dev.arrowrpc.core.external;
 
-import dev.arrowrpc.core.external.ExternalRef;
+import dev.arrowrpc.core.CallContext;
 import java.util.Optional;
 
 /**
@@ -19,14 +19,14 @@ public final class ExternalAnswer {
    * @throws IllegalStateException when the thread serves no call
    */
   public static void set(ExternalRef ref) {
-    if (CurrentCall.get() == null) {
+    if (CallContext.current().isEmpty()) {
       throw new IllegalStateException("ExternalRef.answer is only valid inside a server call");
     }
     CURRENT.set(ref);
   }
 
   /** Takes (and clears) the reference the call just served answered with. */
-  static Optional<ExternalRef> take() {
+  public static Optional<ExternalRef> take() {
     ExternalRef ref = CURRENT.get();
     CURRENT.remove();
     return Optional.ofNullable(ref);
