@@ -1,0 +1,146 @@
+package dev.arrowrpc.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fence around rpc-core: the other modules may use its API packages and its SPI package, nothing
+ * else. Read from each module's compiled classes with the JDK's {@code jdeps}, so a use hidden in a
+ * method body counts as much as an import.
+ *
+ * <p>Uses of engine packages that remain are listed in {@link #KNOWN} as (module, package) pairs;
+ * the list only shrinks: a new pair fails, and a listed pair that is gone must leave it.
+ */
+class ApiFenceTest {
+  private static final String CORE = "dev.arrowrpc.core";
+
+  /** What applications use: the types services are written against, the entry points, security. */
+  static final Set<String> API = Set.of(CORE, CORE + ".runtime", CORE + ".auth", CORE + ".identity",
+      CORE + ".external", CORE + ".reflect");
+
+  /** What transport modules use besides the API: the engine's seams. */
+  static final Set<String> SPI = Set.of(CORE + ".spi");
+
+  /** The modules outside rpc-core, each by a package only it has. */
+  private static final Map<String, String> MODULES = Map.of(
+      "rpc-transport-pipe", "dev/arrowrpc/transport/pipe",
+      "rpc-transport-http", "dev/arrowrpc/transport/http",
+      "conformance", "dev/arrowrpc/conformance",
+      "examples", "dev/arrowrpc/examples",
+      "benchmarks", "dev/arrowrpc/bench",
+      "reliability", "dev/arrowrpc/reliability");
+
+  /** Engine packages other modules still use (module → packages); being moved behind the SPI. */
+  private static final Map<String, Set<String>> KNOWN = Map.of(
+      "rpc-transport-pipe", Set.of(CORE + ".wire"),
+      "rpc-transport-http", Set.of(CORE + ".schema", CORE + ".server", CORE + ".util", CORE + ".wire"),
+      "conformance", Set.of(CORE + ".schema", CORE + ".server", CORE + ".util", CORE + ".wire"),
+      // the hostile-input harness writes raw protocol bytes on purpose
+      "reliability", Set.of(CORE + ".wire"));
+
+  @Test
+  void modulesUseOnlyTheApiAndTheSpiOfRpcCore() throws Exception {
+    Map<String, Set<String>> found = new TreeMap<>();
+    Map<String, List<String>> examples = new TreeMap<>();
+    for (Map.Entry<String, String> module : MODULES.entrySet()) {
+      Path classes = classesOf(module.getKey(), module.getValue());
+      for (String[] edge : coreEdges(classes)) {
+        String target = packageOf(edge[1]);
+        if (!API.contains(target) && !SPI.contains(target)) {
+          found.computeIfAbsent(module.getKey(), k -> new TreeSet<>()).add(target);
+          examples.computeIfAbsent(module.getKey() + " -> " + target, k -> new ArrayList<>())
+              .add(edge[0] + " -> " + edge[1]);
+        }
+      }
+    }
+    StringBuilder detail = new StringBuilder();
+    examples.forEach((pair, uses) -> detail.append('\n').append(pair).append(": ")
+        .append(uses.subList(0, Math.min(4, uses.size()))));
+    assertEquals(new TreeMap<>(KNOWN), found, "rpc-core engine packages used outside rpc-core (a new use must go "
+        + "through the API or the SPI; a listed one that is gone must leave KNOWN):" + detail);
+  }
+
+  @Test
+  void everyModuleIsRead() throws Exception {
+    for (Map.Entry<String, String> module : MODULES.entrySet()) {
+      List<String[]> edges = coreEdges(classesOf(module.getKey(), module.getValue()));
+      assertFalse(edges.isEmpty(), module.getKey() + " uses rpc-core: its edges were read");
+    }
+  }
+
+  @Test
+  void aPackageIsThePartBeforeTheFirstCapital() {
+    assertEquals(CORE + ".runtime", packageOf(CORE + ".runtime.RpcServer$Builder"));
+    assertEquals(CORE, packageOf(CORE + ".CallContext$Scope"));
+  }
+
+  /** Class → class edges from a module's classes into rpc-core. */
+  private static List<String[]> coreEdges(Path classes) {
+    ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:class", "-filter:none",
+        classes.toString());
+    assertEquals(0, status, err.toString());
+    Pattern edge = Pattern.compile("^\\s+(dev\\.arrowrpc\\.\\S+)\\s+->\\s+(" + Pattern.quote(CORE) + "\\.\\S+)\\s");
+    List<String[]> edges = new ArrayList<>();
+    for (String line : out.toString().split("\\R")) {
+      Matcher m = edge.matcher(line + " ");
+      if (m.find() && !m.group(1).startsWith(CORE + ".")) {
+        edges.add(new String[] {m.group(1), m.group(2)});
+      }
+    }
+    return edges;
+  }
+
+  /** The class directory or jar a module's package was loaded from. */
+  private static Path classesOf(String module, String packagePath) throws IOException, URISyntaxException {
+    List<URL> found = Collections.list(ApiFenceTest.class.getClassLoader().getResources(packagePath));
+    assertEquals(1, found.size(), module + " is on the test class path once: " + found);
+    URL url = found.get(0);
+    if ("jar".equals(url.getProtocol())) {
+      return Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+    }
+    Path dir = Path.of(url.toURI());
+    for (int i = 0; i < packagePath.split("/").length; i++) {
+      dir = dir.getParent();
+    }
+    assertTrue(dir.toFile().isDirectory(), module + " classes at " + dir);
+    return dir;
+  }
+
+  /** The package of a class name: its segments before the first one that starts with a capital. */
+  static String packageOf(String className) {
+    StringBuilder pkg = new StringBuilder();
+    for (String segment : className.split("\\.")) {
+      if (!segment.isEmpty() && Character.isUpperCase(segment.charAt(0))) {
+        break;
+      }
+      if (pkg.length() > 0) {
+        pkg.append('.');
+      }
+      pkg.append(segment);
+    }
+    return pkg.toString();
+  }
+}
