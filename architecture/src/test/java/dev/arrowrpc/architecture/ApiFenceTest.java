@@ -52,7 +52,6 @@ class ApiFenceTest {
 
   /** Engine packages other modules still use (module → packages); being moved behind the SPI. */
   private static final Map<String, Set<String>> KNOWN = Map.of(
-      "rpc-transport-pipe", Set.of(CORE + ".wire"),
       "rpc-transport-http", Set.of(CORE + ".schema", CORE + ".server", CORE + ".util", CORE + ".wire"),
       "conformance", Set.of(CORE + ".schema", CORE + ".server", CORE + ".util", CORE + ".wire"),
       // the hostile-input harness writes raw protocol bytes on purpose

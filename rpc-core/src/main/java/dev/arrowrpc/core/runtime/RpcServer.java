@@ -9,8 +9,11 @@ import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.ConnectionAuth;
+import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.identity.IdentityConfig;
+import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.server.ServerState;
+import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.wire.RecyclingAllocations;
@@ -145,6 +148,18 @@ public final class RpcServer implements AutoCloseable {
             server, new WireInput(in, 1 << 16), new WireOutput(out, 1 << 16),
             remoteAddress, kind, auth)
         .run();
+  }
+
+  /**
+   * The engine's request/response seam over this server, for transports that carry one call or one
+   * stream turn per request (see {@link RequestEngine}); the tokens seal and open the state of streams
+   * between requests.
+   *
+   * @param tokens seals and opens stream state tokens
+   * @return an engine that answers requests for this server's protocols
+   */
+  public RequestEngine requestEngine(StreamTokens tokens) {
+    return new RequestHandler(server, Objects.requireNonNull(tokens, "tokens"));
   }
 
   /** The state the server shares across its connections and requests, for transports that frame requests themselves. */

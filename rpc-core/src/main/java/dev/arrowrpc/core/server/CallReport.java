@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.spi.SessionActivity;
 import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;

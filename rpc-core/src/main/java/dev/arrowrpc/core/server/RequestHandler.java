@@ -17,6 +17,7 @@ import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodKind;
+import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.wire.IpcBytes;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * turn's logs and batch; the refreshed cursor rides on the batch (exchange) or on a trailing
  * sentinel (producer). A cancel answers with an empty stream.
  */
-public final class RequestHandler {
+public final class RequestHandler implements RequestEngine {
   /** The metadata key of the per-turn cursor token. */
   public static final String CURSOR_KEY = Keys.STREAM_STATE;
   /** The metadata key of the per-call token. */
@@ -63,55 +64,6 @@ public final class RequestHandler {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The transport kind of every call this engine serves: it frames HTTP requests. */
   private static final Optional<TransportKind> HTTP = Optional.of(TransportKind.HTTP);
-
-  /** How an answer ended; the transport derives its status line (if it has one) from it. */
-  public enum Outcome {
-    /** Success. */
-    OK,
-    /** The method failed; the answer carries the error in band. */
-    METHOD_ERROR,
-    /** The request was malformed or refused before it reached a method; the answer carries the error. */
-    REFUSED,
-    /** No such protocol or method; the answer carries the error. */
-    NOT_FOUND;
-
-    /** Whether the answer is an error. */
-    public boolean isError() {
-      return this != OK;
-    }
-  }
-
-  /** Which route a request arrived on. */
-  public enum Route {
-    /** {@code POST {prefix}/{protocol}/{method}}, or {@code POST {prefix}/{__name__}} for a reserved method. */
-    UNARY,
-    /** {@code POST {prefix}/{protocol}/{method}/init}. */
-    INIT,
-    /** {@code POST {prefix}/{protocol}/{method}/exchange}. */
-    EXCHANGE
-  }
-
-  /**
-   * Who asks and how to answer.
-   *
-   * @param identity the authenticated caller
-   * @param requestId the request id (echoed in log and error batches)
-   * @param remoteAddress the peer's address, for access records
-   * @param recordFields the fields the transport adds to a call's access record, given how the
-   *     answer ended (for example the status line a transport derives from it)
-   */
-  public record Caller(Identity identity, String requestId, String remoteAddress,
-      java.util.function.Function<Outcome, Map<String, Object>> recordFields) {
-    /** Checks the parts. */
-    public Caller {
-      java.util.Objects.requireNonNull(recordFields, "recordFields");
-    }
-
-    /** A caller whose transport adds nothing to access records. */
-    public Caller(Identity identity, String requestId, String remoteAddress) {
-      this(identity, requestId, remoteAddress, outcome -> Map.of());
-    }
-  }
 
   private final ServerState server;
   private final CallEngine engine;
@@ -130,7 +82,7 @@ public final class RequestHandler {
   }
 
   /**
-   * Answers one request.
+   * Answers one request (see {@link RequestEngine#handle}).
    *
    * @param route the route it arrived on
    * @param urlProtocol the protocol named in the URL, exactly as it arrived (not percent-decoded),
@@ -142,6 +94,7 @@ public final class RequestHandler {
    * @return how the answer ended
    * @throws IOException when writing the response fails
    */
+  @Override
   public Outcome handle(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
       Caller caller) throws IOException {
     BufferAllocator memory =

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.spi.SessionScope;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.external;
 
+import dev.arrowrpc.core.spi.RequestEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,8 +57,8 @@ class InboundPointerTest {
     }
   };
 
-  private static final RequestHandler.Caller CALLER =
-      new RequestHandler.Caller(Identity.ANONYMOUS, "0123456789abcdef", "");
+  private static final RequestEngine.Caller CALLER =
+      new RequestEngine.Caller(Identity.ANONYMOUS, "0123456789abcdef", "");
 
   private BufferAllocator memory;
   private RpcServer server;
@@ -104,11 +105,11 @@ class InboundPointerTest {
     return stream(metadata, 0);
   }
 
-  private record Answer(RequestHandler.Outcome status, List<String> batches) {}
+  private record Answer(RequestEngine.Outcome status, List<String> batches) {}
 
   private Answer post(byte[] body) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RequestHandler.Outcome status = handler.handle(RequestHandler.Route.UNARY, "Seam", "answer",
+    RequestEngine.Outcome status = handler.handle(RequestEngine.Route.UNARY, "Seam", "answer",
         new ByteArrayInputStream(body), out, CALLER);
     List<String> batches = new ArrayList<>();
     try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(out.toByteArray()), memory)
@@ -127,14 +128,14 @@ class InboundPointerTest {
     byte[] original = stream(request(), 1);
     String url = storage.upload(original);
     Answer answer = post(pointerTo(url, Optional.of(PointerBatches.sha256(original))));
-    assertEquals(RequestHandler.Outcome.OK, answer.status());
+    assertEquals(RequestEngine.Outcome.OK, answer.status());
     assertEquals(List.of("data 1"), answer.batches());
   }
 
   @Test
   void aMissingObjectIsAMethodErrorAndTheServerStaysUsable() throws IOException {
     Answer answer = post(pointerTo("https://store.example/missing?X-Amz-Signature=topsecret", Optional.empty()));
-    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
+    assertEquals(RequestEngine.Outcome.METHOD_ERROR, answer.status());
     assertEquals(1, answer.batches().size());
     assertTrue(answer.batches().get(0).startsWith("error "), answer.batches().get(0));
     assertFalse(answer.batches().get(0).contains("topsecret"), "diagnostics never carry the signature");
@@ -145,7 +146,7 @@ class InboundPointerTest {
   void aWrongDigestIsRefusedBeforeDispatch() throws IOException {
     String url = storage.upload(stream(request(), 1));
     Answer answer = post(pointerTo(url, Optional.of("0".repeat(64))));
-    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
+    assertEquals(RequestEngine.Outcome.METHOD_ERROR, answer.status());
     assertTrue(answer.batches().get(0).contains("checksum"), answer.batches().get(0));
   }
 }

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.spi.RequestEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,26 +170,26 @@ class AccessLogSampleTest {
     try (BufferAllocator memory = new RootAllocator();
         RpcServer server = RpcServer.builder(Sampled.class, new Impl()).allocator(memory).listener(log).build()) {
       RequestHandler handler = new RequestHandler(server.state(), PLAIN);
-      RequestHandler.Caller caller = new RequestHandler.Caller(Identity.of("alice", "bearer"), "req-1", "127.0.0.1:4242");
+      RequestEngine.Caller caller = new RequestEngine.Caller(Identity.of("alice", "bearer"), "req-1", "127.0.0.1:4242");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handler.handle(RequestHandler.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(addRequest(server, memory)), out, caller);
+      handler.handle(RequestEngine.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(addRequest(server, memory)), out, caller);
       // init, a turn, and a cancel
       out = new ByteArrayOutputStream();
-      handler.handle(RequestHandler.Route.INIT, "Sampled", "count", new ByteArrayInputStream(countRequest(server, memory)), out,
+      handler.handle(RequestEngine.Route.INIT, "Sampled", "count", new ByteArrayInputStream(countRequest(server, memory)), out,
           caller);
       Map<String, String> tokens = tokens(out.toByteArray(), memory);
-      handler.handle(RequestHandler.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, tokens, 0)),
+      handler.handle(RequestEngine.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, tokens, 0)),
           new ByteArrayOutputStream(), caller);
       Map<String, String> cancel = new LinkedHashMap<>(tokens);
       cancel.put(Keys.CANCEL, "");
-      handler.handle(RequestHandler.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, cancel, 0)),
+      handler.handle(RequestEngine.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, cancel, 0)),
           new ByteArrayOutputStream(), caller);
       // refusals: an unknown method, an empty body, a turn without tokens
-      handler.handle(RequestHandler.Route.UNARY, "Sampled", "nope", new ByteArrayInputStream(new byte[0]),
+      handler.handle(RequestEngine.Route.UNARY, "Sampled", "nope", new ByteArrayInputStream(new byte[0]),
           new ByteArrayOutputStream(), caller);
-      handler.handle(RequestHandler.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(new byte[0]),
+      handler.handle(RequestEngine.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(new byte[0]),
           new ByteArrayOutputStream(), caller);
-      handler.handle(RequestHandler.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, Map.of(), 0)),
+      handler.handle(RequestEngine.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, Map.of(), 0)),
           new ByteArrayOutputStream(), caller);
     }
   }

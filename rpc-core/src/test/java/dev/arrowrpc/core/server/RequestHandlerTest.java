@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.spi.RequestEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,7 +96,7 @@ class RequestHandlerTest {
     }
   };
 
-  private static final RequestHandler.Caller CALLER = new RequestHandler.Caller(Identity.ANONYMOUS, "0123456789abcdef", "",
+  private static final RequestEngine.Caller CALLER = new RequestEngine.Caller(Identity.ANONYMOUS, "0123456789abcdef", "",
       outcome -> Map.of("outcome", outcome.name()));
 
   private BufferAllocator memory;
@@ -137,11 +138,11 @@ class RequestHandlerTest {
     return out.toByteArray();
   }
 
-  private record Answer(RequestHandler.Outcome status, byte[] body) {}
+  private record Answer(RequestEngine.Outcome status, byte[] body) {}
 
-  private Answer handle(RequestHandler.Route route, String method, byte[] body) throws IOException {
+  private Answer handle(RequestEngine.Route route, String method, byte[] body) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    RequestHandler.Outcome status = handler.handle(route, "Seam", method, new ByteArrayInputStream(body), out,
+    RequestEngine.Outcome status = handler.handle(route, "Seam", method, new ByteArrayInputStream(body), out,
         CALLER);
     return new Answer(status, out.toByteArray());
   }
@@ -170,8 +171,8 @@ class RequestHandlerTest {
 
   @Test
   void theUrlMethodIsResolvedBeforeTheBodyIsRead() throws IOException {
-    Answer answer = handle(RequestHandler.Route.UNARY, "nope", new byte[0]);
-    assertEquals(RequestHandler.Outcome.NOT_FOUND, answer.status());
+    Answer answer = handle(RequestEngine.Route.UNARY, "nope", new byte[0]);
+    assertEquals(RequestEngine.Outcome.NOT_FOUND, answer.status());
     List<String> batches = batches(answer.body());
     assertEquals(1, batches.size());
     assertTrue(batches.get(0).startsWith("error MethodNotImplementedError: Protocol 'Seam' has no method 'nope'"),
@@ -180,8 +181,8 @@ class RequestHandlerTest {
 
   @Test
   void anExchangeStateThatCannotTravelFailsInBand() throws IOException {
-    Answer answer = handle(RequestHandler.Route.INIT, "lambdaExchange", request("lambdaExchange"));
-    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
+    Answer answer = handle(RequestEngine.Route.INIT, "lambdaExchange", request("lambdaExchange"));
+    assertEquals(RequestEngine.Outcome.METHOD_ERROR, answer.status());
     List<String> batches = batches(answer.body());
     assertEquals(1, batches.size(), batches.toString());
     assertTrue(batches.get(0).contains("cannot travel over a stateless transport"), batches.get(0));
@@ -189,8 +190,8 @@ class RequestHandlerTest {
 
   @Test
   void aProducerStateThatCannotTravelFailsBeforeItsDataIsSent() throws IOException {
-    Answer answer = handle(RequestHandler.Route.INIT, "lambdaProducer", request("lambdaProducer"));
-    assertEquals(RequestHandler.Outcome.METHOD_ERROR, answer.status());
+    Answer answer = handle(RequestEngine.Route.INIT, "lambdaProducer", request("lambdaProducer"));
+    assertEquals(RequestEngine.Outcome.METHOD_ERROR, answer.status());
     List<String> batches = batches(answer.body());
     assertEquals(1, batches.size(), "no data batch without its cursor: " + batches);
     assertTrue(batches.get(0).startsWith("error ValueError"), batches.get(0));
@@ -198,8 +199,8 @@ class RequestHandlerTest {
 
   @Test
   void recordsCarryTheRequestShapeAndTokenSizesNeverTheirValues() throws IOException {
-    assertEquals(RequestHandler.Outcome.OK, handle(RequestHandler.Route.UNARY, "answer", request("answer")).status());
-    Answer opened = handle(RequestHandler.Route.INIT, "counter", request("counter"));
+    assertEquals(RequestEngine.Outcome.OK, handle(RequestEngine.Route.UNARY, "answer", request("answer")).status());
+    Answer opened = handle(RequestEngine.Route.INIT, "counter", request("counter"));
     assertEquals(List.of("data 1", "sentinel 0"), batches(opened.body()));
     Map<String, String> tokens = new LinkedHashMap<>();
     try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(opened.body()), memory).orElseThrow()) {
@@ -211,8 +212,8 @@ class RequestHandlerTest {
       }
     }
     long sent = tokens.get(Keys.STREAM_STATE).length() + tokens.get(Keys.CALL_STATE).length();
-    Answer turned = handle(RequestHandler.Route.EXCHANGE, "counter", stream(tokens, 0));
-    assertEquals(RequestHandler.Outcome.OK, turned.status());
+    Answer turned = handle(RequestEngine.Route.EXCHANGE, "counter", stream(tokens, 0));
+    assertEquals(RequestEngine.Outcome.OK, turned.status());
     assertEquals(3, records.size());
 
     CallRecord unary = records.get(0);
@@ -241,10 +242,10 @@ class RequestHandlerTest {
 
   @Test
   void refusedRequestsAreRecordedUnderThePrimaryProtocol() throws IOException {
-    assertEquals(RequestHandler.Outcome.NOT_FOUND, handle(RequestHandler.Route.UNARY, "nope", new byte[0]).status());
-    assertEquals(RequestHandler.Outcome.REFUSED, handle(RequestHandler.Route.UNARY, "answer", new byte[0]).status());
-    assertEquals(RequestHandler.Outcome.REFUSED,
-        handle(RequestHandler.Route.EXCHANGE, "counter", stream(Map.of(), 0)).status());
+    assertEquals(RequestEngine.Outcome.NOT_FOUND, handle(RequestEngine.Route.UNARY, "nope", new byte[0]).status());
+    assertEquals(RequestEngine.Outcome.REFUSED, handle(RequestEngine.Route.UNARY, "answer", new byte[0]).status());
+    assertEquals(RequestEngine.Outcome.REFUSED,
+        handle(RequestEngine.Route.EXCHANGE, "counter", stream(Map.of(), 0)).status());
     assertEquals(3, records.size(), records.toString());
 
     CallRecord unknown = records.get(0);
@@ -273,7 +274,7 @@ class RequestHandlerTest {
 
   @Test
   void aSignedStateThisBuildCannotRestoreIsA400() throws Exception {
-    Answer opened = handle(RequestHandler.Route.INIT, "counter", request("counter"));
+    Answer opened = handle(RequestEngine.Route.INIT, "counter", request("counter"));
     String callToken = null;
     String cursor = null;
     try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(opened.body()), memory).orElseThrow()) {
@@ -301,8 +302,8 @@ class RequestHandlerTest {
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put(Keys.STREAM_STATE, bad);
       metadata.put(Keys.CALL_STATE, callToken);
-      Answer turn = handle(RequestHandler.Route.EXCHANGE, "counter", stream(metadata, 0));
-      assertEquals(RequestHandler.Outcome.REFUSED, turn.status());
+      Answer turn = handle(RequestEngine.Route.EXCHANGE, "counter", stream(metadata, 0));
+      assertEquals(RequestEngine.Outcome.REFUSED, turn.status());
       assertTrue(batches(turn.body()).get(0).startsWith("error ProtocolError: invalid stream token"),
           batches(turn.body()).toString());
     }
@@ -310,8 +311,8 @@ class RequestHandlerTest {
 
   @Test
   void onlyOkIsNotAnError() {
-    for (RequestHandler.Outcome outcome : RequestHandler.Outcome.values()) {
-      assertEquals(outcome != RequestHandler.Outcome.OK, outcome.isError(), outcome.name());
+    for (RequestEngine.Outcome outcome : RequestEngine.Outcome.values()) {
+      assertEquals(outcome != RequestEngine.Outcome.OK, outcome.isError(), outcome.name());
     }
   }
 }

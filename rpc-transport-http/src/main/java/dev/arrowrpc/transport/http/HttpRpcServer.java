@@ -5,7 +5,6 @@ import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.identity.IdentityBearerAuthenticator;
-import dev.arrowrpc.core.server.RequestHandler;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -631,7 +630,7 @@ public final class HttpRpcServer implements AutoCloseable {
           maxStreamedBodies > 0 ? maxStreamedBodies : Math.max(1, effectiveWorkerThreads() / 2));
       Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
-      RpcHttpHandler handler = new RpcHttpHandler(server, new RequestHandler(server.state(), sealed), settings,
+      RpcHttpHandler handler = new RpcHttpHandler(server, server.requestEngine(sealed), settings,
           sessions);
       GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);
       // request bodies are bounded by RequestBody (413), not by Undertow's default 2 MiB cut-off

@@ -1,21 +1,16 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.spi.ErrorStreams;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.util.Json;
-import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.LogBatches;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** Header names and the bodies the server writes itself: JSON, HTML, Arrow error streams. */
 final class Responses {
@@ -93,14 +88,7 @@ final class Responses {
    * @return the stream's bytes
    */
   static byte[] arrowError(RpcException error, String serverId, String requestId, BufferAllocator allocator) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, allocator);
-        IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
-      writer.write(root, LogBatches.error(error, serverId, requestId));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return ErrorStreams.bytes(error, serverId, requestId, allocator);
   }
 
   /** Escapes text for HTML. */

@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.runtime.RpcServer;
@@ -9,7 +10,6 @@ import dev.arrowrpc.core.auth.AuthenticationException;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.external.ExternalLocations;
-import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.util.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes HTTP requests: RPC calls ({@code POST {prefix}/{method}}, {@code /init}, {@code
- * /exchange}) to the core {@link RequestHandler}; {@code /health}, the landing and describe pages,
+ * /exchange}) to the core {@link RequestEngine}; {@code /health}, the landing and describe pages,
  * CORS preflights and refusals (401, 404, 405, 413, 415) itself. Every response carries the
  * request id and the capability headers.
  */
@@ -70,7 +70,7 @@ final class RpcHttpHandler implements HttpHandler {
       + "VGI-Proxy-Proof";
 
   private final RpcServer server;
-  private final RequestHandler dispatcher;
+  private final RequestEngine engine;
   private final HttpRpcServer.Settings settings;
   private final Map<HttpString, String> capabilities;
   private final String exposedHeaders;
@@ -83,15 +83,15 @@ final class RpcHttpHandler implements HttpHandler {
   private final Optional<UploadUrlRoute> uploads;
   private final Semaphore streamedBodies;
 
-  RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings) {
-    this(server, dispatcher, settings, Optional.empty());
+  RpcHttpHandler(RpcServer server, RequestEngine engine, HttpRpcServer.Settings settings) {
+    this(server, engine, settings, Optional.empty());
   }
 
-  RpcHttpHandler(RpcServer server, RequestHandler dispatcher, HttpRpcServer.Settings settings,
+  RpcHttpHandler(RpcServer server, RequestEngine engine, HttpRpcServer.Settings settings,
       Optional<StickySessions> sticky) {
     this.sticky = sticky;
     this.server = server;
-    this.dispatcher = dispatcher;
+    this.engine = engine;
     this.settings = settings;
     this.streamedBodies = new Semaphore(settings.streamedBodies());
     Map<HttpString, String> caps = new LinkedHashMap<>();
@@ -390,19 +390,19 @@ final class RpcHttpHandler implements HttpHandler {
     long limit = Math.min(accepted.orElse(Long.MAX_VALUE), settings.maxResponseBytes().orElse(Long.MAX_VALUE));
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
     ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
-    RequestHandler.Caller caller = new RequestHandler.Caller(identity, requestId, remoteAddress(exchange),
+    RequestEngine.Caller caller = new RequestEngine.Caller(identity, requestId, remoteAddress(exchange),
         outcome -> Map.of("http_status", statusCode(outcome)));
     InputStream raw = received.<InputStream>map(ByteArrayInputStream::new).orElseGet(exchange::getInputStream);
     try (RequestBody body = new RequestBody(raw, codec.orElse(null), settings.maxRequestBytes(),
         streamed ? settings.bodyTimeout() : Duration.ZERO)) {
-      RequestHandler.Outcome status;
+      RequestEngine.Outcome status;
       try {
         status = uploads.isPresent() && UploadUrlRoute.matches(route.protocol(), route.method())
             ? uploads.get().handle(body, out, requestId)
             : sticky.isEmpty()
-                ? dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller)
+                ? engine.handle(route.kind(), route.protocol(), route.method(), body, out, caller)
                 : sticky.get().serve(exchange, identity, requestId, out,
-                    () -> dispatcher.handle(route.kind(), route.protocol(), route.method(), body, out, caller));
+                    () -> engine.handle(route.kind(), route.protocol(), route.method(), body, out, caller));
       } catch (IOException | RuntimeException | Error e) {
         if (body.problem().isPresent() && !out.committed()) {
           refuseBody(exchange, body, out);
@@ -708,7 +708,7 @@ final class RpcHttpHandler implements HttpHandler {
    * The status line of an answer: a method's failure travels in band (200 with {@code
    * X-VGI-RPC-Error}); a refused request is 400; an unknown protocol or method 404.
    */
-  static int statusCode(RequestHandler.Outcome outcome) {
+  static int statusCode(RequestEngine.Outcome outcome) {
     return switch (outcome) {
       case OK, METHOD_ERROR -> 200;
       case REFUSED -> 400;
@@ -724,7 +724,7 @@ final class RpcHttpHandler implements HttpHandler {
    * @param method the method named in the URL
    * @param kind unary, stream init or stream turn
    */
-  record Route(String protocol, String method, RequestHandler.Route kind) {
+  record Route(String protocol, String method, RequestEngine.Route kind) {
     static Optional<Route> parse(String path) {
       if (!path.startsWith("/") || path.length() < 2) {
         return Optional.empty();
@@ -738,17 +738,17 @@ final class RpcHttpHandler implements HttpHandler {
       if (parts.length == 1) {
         String method = parts[0];
         return method.startsWith("__") && method.endsWith("__") && method.length() > 4
-            ? Optional.of(new Route("", method, RequestHandler.Route.UNARY))
+            ? Optional.of(new Route("", method, RequestEngine.Route.UNARY))
             : Optional.empty();
       }
       if (parts.length == 2) {
-        return Optional.of(new Route(parts[0], parts[1], RequestHandler.Route.UNARY));
+        return Optional.of(new Route(parts[0], parts[1], RequestEngine.Route.UNARY));
       }
       if (parts.length == 3 && parts[2].equals("init")) {
-        return Optional.of(new Route(parts[0], parts[1], RequestHandler.Route.INIT));
+        return Optional.of(new Route(parts[0], parts[1], RequestEngine.Route.INIT));
       }
       if (parts.length == 3 && parts[2].equals("exchange")) {
-        return Optional.of(new Route(parts[0], parts[1], RequestHandler.Route.EXCHANGE));
+        return Optional.of(new Route(parts[0], parts[1], RequestEngine.Route.EXCHANGE));
       }
       return Optional.empty();
     }

@@ -2,7 +2,7 @@ package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.Sessions;
 import dev.arrowrpc.core.auth.Identity;
-import dev.arrowrpc.core.server.SessionActivity;
+import dev.arrowrpc.core.spi.SessionActivity;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.time.Duration;

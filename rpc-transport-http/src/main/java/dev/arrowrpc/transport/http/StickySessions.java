@@ -1,10 +1,10 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.StandardErrors;
 import dev.arrowrpc.core.auth.Identity;
-import dev.arrowrpc.core.server.RequestHandler;
-import dev.arrowrpc.core.server.SessionScope;
+import dev.arrowrpc.core.spi.SessionScope;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.io.IOException;
@@ -196,7 +196,7 @@ public final class StickySessions {
   /** Runs a call on the request path. */
   @FunctionalInterface
   interface Call {
-    RequestHandler.Outcome run() throws IOException;
+    RequestEngine.Outcome run() throws IOException;
   }
 
   /**
@@ -211,7 +211,7 @@ public final class StickySessions {
    * @param call runs the call
    * @return how the response ended
    */
-  RequestHandler.Outcome serve(HttpServerExchange exchange, Identity identity, String requestId, OutputStream out,
+  RequestEngine.Outcome serve(HttpServerExchange exchange, Identity identity, String requestId, OutputStream out,
       Call call) throws IOException {
     String accept = exchange.getRequestHeaders().getFirst(SESSION_ACCEPT);
     boolean acceptsOpens = accept != null && accept.strip().toLowerCase(Locale.ROOT).equals("true");
@@ -223,7 +223,7 @@ public final class StickySessions {
         entry = resume(token, identity, principalKey);
       } catch (RpcException lost) {
         out.write(Responses.arrowError(lost, serverId, requestId, allocator));
-        return RequestHandler.Outcome.METHOD_ERROR;
+        return RequestEngine.Outcome.METHOD_ERROR;
       }
     }
     StickyRequest request = new StickyRequest(this, exchange, identity, principalKey, acceptsOpens, entry);

@@ -1,12 +1,11 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.spi.ErrorStreams;
+import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.Keys;
-import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -73,7 +72,7 @@ final class UploadUrlRoute {
    * @return how the response ended
    * @throws IOException when reading the body or writing the response fails
    */
-  RequestHandler.Outcome handle(InputStream body, OutputStream out, String requestId) throws IOException {
+  RequestEngine.Outcome handle(InputStream body, OutputStream out, String requestId) throws IOException {
     // read whole (the reader caps it) before parsing: an oversized body of any shape is a 413, and
     // nothing is allocated in the storage for it
     byte[] request = body.readAllBytes();
@@ -83,7 +82,7 @@ final class UploadUrlRoute {
         count = requestedCount(new ByteArrayInputStream(request), memory);
       } catch (RpcException e) {
         writeError(out, e, requestId, memory);
-        return RequestHandler.Outcome.REFUSED;
+        return RequestEngine.Outcome.REFUSED;
       }
       List<UploadUrl> urls = new ArrayList<>();
       try {
@@ -93,7 +92,7 @@ final class UploadUrlRoute {
       } catch (IOException | RuntimeException e) {
         writeError(out, new RpcException("RuntimeError", "upload URL allocation failed: " + e.getMessage()),
             requestId, memory);
-        return RequestHandler.Outcome.METHOD_ERROR;
+        return RequestEngine.Outcome.METHOD_ERROR;
       }
       try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, memory);
           IpcStreamWriter writer = IpcStreamWriter.start(out, SCHEMA)) {
@@ -111,7 +110,7 @@ final class UploadUrlRoute {
         root.setRowCount(urls.size());
         writer.append(root, Map.of());
       }
-      return RequestHandler.Outcome.OK;
+      return RequestEngine.Outcome.OK;
     }
   }
 
@@ -148,9 +147,6 @@ final class UploadUrlRoute {
 
   private void writeError(OutputStream out, RpcException error, String requestId, BufferAllocator memory)
       throws IOException {
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory);
-        IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA)) {
-      writer.write(root, LogBatches.error(error, serverId, requestId));
-    }
+    ErrorStreams.write(out, error, serverId, requestId, memory);
   }
 }

@@ -8,12 +8,9 @@ import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.identity.IdentityBearerAuthenticator;
-import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.LogBatches;
-import java.io.ByteArrayOutputStream;
+import dev.arrowrpc.core.spi.ErrorStreams;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -33,8 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,16 +215,9 @@ final class ConnectionAcceptor implements AutoCloseable {
     RpcException busy = RpcException.status(ErrorCode.RESOURCE_EXHAUSTED,
             "the server is serving its maximum of " + cap + " connections; retry shortly")
         .detail(ErrorDetail.RetryInfo.of(Duration.ofSeconds(1))).build();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Schema empty = new Schema(List.of());
-    try (BufferAllocator memory = server.allocator().newChildAllocator("busy-answer", 0, Long.MAX_VALUE);
-        VectorSchemaRoot root = VectorSchemaRoot.create(empty, memory);
-        IpcStreamWriter writer = IpcStreamWriter.start(out, empty)) {
-      writer.write(root, LogBatches.error(busy, server.serverId(), ""));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    try (BufferAllocator memory = server.allocator().newChildAllocator("busy-answer", 0, Long.MAX_VALUE)) {
+      return ErrorStreams.bytes(busy, server.serverId(), "", memory);
     }
-    return out.toByteArray();
   }
 
   private static boolean pause() {

@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.server;
+package dev.arrowrpc.core.spi;
 
 import java.util.Optional;
 
