@@ -61,17 +61,34 @@ interface CallCarrier extends Closeable {
   /**
    * One call: what its request stream carries.
    *
-   * @param method the method
-   * @param args the arguments, in declaration order (null when there are none)
+   * @param name the method's wire name
    * @param protocol the protocol addressed
    * @param memory the call's memory (scratch for the request; a stream's batches)
-   * @param carried what every request batch carries besides the dispatch keys (a credential)
+   * @param request writes the request stream
+   * @param header decodes the stream header, when the call expects one
    */
-  record Call(MethodSpec method, Object[] args, ProtocolId protocol, BufferAllocator memory,
-      Map<String, String> carried) {
-    /** Writes the request stream: the parameters as one row, with the dispatch metadata. */
+  record Call(String name, ProtocolId protocol, BufferAllocator memory, Request request,
+      Optional<ClientCodec.BatchDecoder<Record>> header) {
+    /**
+     * A typed call: the parameters as one row, with the dispatch metadata.
+     *
+     * @param method the method
+     * @param args the arguments, in declaration order (null when there are none)
+     * @param protocol the protocol addressed
+     * @param memory the call's memory
+     * @param carried what every request batch carries besides the dispatch keys (a credential)
+     * @return the call
+     */
+    static Call typed(MethodSpec method, Object[] args, ProtocolId protocol, BufferAllocator memory,
+        Map<String, String> carried) {
+      return new Call(method.name(), protocol, memory,
+          out -> ClientCodec.writeRequest(out, method, args, protocol, carried, memory),
+          method.header().map(declared -> ClientCodec.headerDecoder(method)));
+    }
+
+    /** Writes the request stream. */
     void writeTo(OutputStream out) throws IOException {
-      ClientCodec.writeRequest(out, method, args, protocol, carried, memory);
+      request.writeTo(out);
     }
 
     /** The request stream as bytes, for a transport that sends whole bodies. */
@@ -80,5 +97,17 @@ interface CallCarrier extends Closeable {
       writeTo(body);
       return body.toByteArray();
     }
+  }
+
+  /** Writes a call's request stream. */
+  @FunctionalInterface
+  interface Request {
+    /**
+     * Writes the stream.
+     *
+     * @param out where it goes
+     * @throws IOException when the channel fails
+     */
+    void writeTo(OutputStream out) throws IOException;
   }
 }

@@ -64,10 +64,10 @@ final class ChannelCarrier implements CallCarrier {
     begin(token);
     try {
       call.writeTo(out);
-      Optional<Record> header = call.method().header().isPresent()
+      Optional<Record> header = call.header().isPresent()
           ? Optional.of(readHeader(call, decoder))
           : Optional.empty();
-      ChannelTurns<T> turns = new ChannelTurns<>(this, call.method(), call.memory(), header, decoder);
+      ChannelTurns<T> turns = new ChannelTurns<>(this, call.name(), call.memory(), header, decoder);
       end(token);
       begin(turns);
       return turns;
@@ -83,8 +83,8 @@ final class ChannelCarrier implements CallCarrier {
    * the error is raised, so the channel stays in step for the next call.
    */
   private <T> Record readHeader(Call call, TurnCarrier.OutputDecoder<T> decoder) throws IOException {
-    MethodSpec method = call.method();
-    ClientCodec.BatchDecoder<Record> headers = ClientCodec.headerDecoder(method);
+    String method = call.name();
+    ClientCodec.BatchDecoder<Record> headers = call.header().orElseThrow();
     boolean[] undecodable = {false};
     try {
       return answers.read(in, call.memory(), (reader, context) -> {
@@ -95,7 +95,7 @@ final class ChannelCarrier implements CallCarrier {
           throw e;
         }
       }).orElseThrow(() -> new RpcException("ProtocolError",
-          "the stream header of '" + method.name() + "' is missing"));
+          "the stream header of '" + method + "' is missing"));
     } catch (RpcException e) {
       if (undecodable[0]) {
         new ChannelTurns<>(this, method, call.memory(), Optional.empty(), decoder).close();

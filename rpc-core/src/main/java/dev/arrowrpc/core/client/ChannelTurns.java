@@ -37,29 +37,29 @@ final class ChannelTurns<T> extends StreamTurns<T> {
   /** The batch the last turn's pointer resolved to, if it was one. */
   private ClientPointers.Resolved resolved;
 
-  ChannelTurns(ChannelCarrier channel, MethodSpec spec, BufferAllocator memory, Optional<Record> header,
+  ChannelTurns(ChannelCarrier channel, String name, BufferAllocator memory, Optional<Record> header,
       OutputDecoder<T> decoder) {
-    super(spec, memory, header, decoder, channel.answers());
+    super(name, memory, header, decoder, channel.answers());
     this.channel = channel;
   }
 
   @Override
-  public Optional<T> tick() {
+  public Optional<T> tick(Map<String, String> metadata) {
     if (ended()) {
       return Optional.empty();
     }
     try (VectorSchemaRoot tick = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory())) {
-      return turn(Batch.of(tick), MethodSpec.EMPTY_SCHEMA);
+      return turn(Batch.of(tick), MethodSpec.EMPTY_SCHEMA, metadata);
     }
   }
 
   @Override
-  public Optional<T> exchange(Schema schema, Batch input) {
-    return turn(input, schema);
+  public Optional<T> exchange(Schema schema, Batch input, Map<String, String> metadata) {
+    return turn(input, schema, metadata);
   }
 
   /** Sends one input batch and reads the answering output batch; empty when the server ended. */
-  private Optional<T> turn(Batch batch, Schema inputSchema) {
+  private Optional<T> turn(Batch batch, Schema inputSchema, Map<String, String> metadata) {
     if (ended()) {
       throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
     }
@@ -68,10 +68,10 @@ final class ChannelTurns<T> extends StreamTurns<T> {
       if (input == null) {
         input = IpcStreamWriter.start(channel.out(), inputSchema);
       }
-      input.write(batch, Map.of());
+      input.write(batch, metadata);
     } catch (IOException e) {
       end();
-      throw channel.transportFailure("stream " + spec.name() + " (write)", e);
+      throw channel.transportFailure("stream " + name + " (write)", e);
     }
     try {
       if (output == null) {
@@ -105,7 +105,7 @@ final class ChannelTurns<T> extends StreamTurns<T> {
       return Optional.empty();
     } catch (IOException e) {
       end();
-      throw channel.transportFailure("stream " + spec.name() + " (read)", e);
+      throw channel.transportFailure("stream " + name + " (read)", e);
     }
   }
 
@@ -134,7 +134,7 @@ final class ChannelTurns<T> extends StreamTurns<T> {
       input.end();
       drainOutput();
     } catch (IOException e) {
-      LOG.debug("cancel of {} failed", spec.name(), e);
+      LOG.debug("cancel of {} failed", name, e);
     } finally {
       end();
     }
@@ -150,7 +150,7 @@ final class ChannelTurns<T> extends StreamTurns<T> {
       endInput();
       drainOutput();
     } catch (IOException e) {
-      LOG.debug("close of {} failed", spec.name(), e);
+      LOG.debug("close of {} failed", name, e);
     } finally {
       end();
     }
@@ -172,7 +172,7 @@ final class ChannelTurns<T> extends StreamTurns<T> {
         }
       }
     } catch (WireFormatException e) {
-      LOG.debug("output of {} ended badly", spec.name(), e);
+      LOG.debug("output of {} ended badly", name, e);
     }
   }
 

@@ -66,6 +66,11 @@ public final class ClientCalls implements AutoCloseable {
         Map.of());
   }
 
+  /** The carrier, for the batch relay ({@link BatchCalls}). */
+  CallCarrier carrier() {
+    return carrier;
+  }
+
   /** The allocator results are allocated from (results that are Arrow data belong to the caller). */
   public BufferAllocator allocator() {
     return carrier.allocator();
@@ -82,7 +87,7 @@ public final class ClientCalls implements AutoCloseable {
   Object unary(MethodSpec method, Object[] args, ProtocolId protocol) {
     BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
     try {
-      CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory, carried);
+      CallCarrier.Call call = CallCarrier.Call.typed(method, args, protocol, memory, carried);
       return ClientCodec.unaryValue(method, carrier.unary(call, ClientCodec.unaryDecoder(method)));
     } catch (IOException e) {
       throw carrier.transportFailure("call " + method.name(), e);
@@ -101,7 +106,7 @@ public final class ClientCalls implements AutoCloseable {
    */
   Object openStream(MethodSpec method, Object[] args, ProtocolId protocol) {
     BufferAllocator memory = carrier.allocator().newChildAllocator("stream-" + method.name(), 0, Long.MAX_VALUE);
-    CallCarrier.Call call = new CallCarrier.Call(method, args, protocol, memory, carried);
+    CallCarrier.Call call = CallCarrier.Call.typed(method, args, protocol, memory, carried);
     try {
       return switch (method.kind()) {
         case PRODUCER -> new ClientProducer<>(carrier.open(call, rows(method)));

@@ -2,7 +2,6 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.schema.MethodSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -28,13 +27,13 @@ final class RequestCarrier implements CallCarrier {
   }
 
   /** Sends one later turn of a stream; the answer is an Arrow IPC stream the caller closes. */
-  InputStream turn(ProtocolId protocol, MethodSpec method, byte[] body) throws IOException {
-    return transport.call(protocol.name(), method.name(), RequestTransport.Kind.TURN, body);
+  InputStream turn(ProtocolId protocol, String method, byte[] body) throws IOException {
+    return transport.call(protocol.name(), method, RequestTransport.Kind.TURN, body);
   }
 
   @Override
   public <T> Optional<T> unary(Call call, ClientCodec.BatchDecoder<T> decoder) throws IOException {
-    try (InputStream in = transport.call(call.protocol().name(), call.method().name(),
+    try (InputStream in = transport.call(call.protocol().name(), call.name(),
         RequestTransport.Kind.UNARY, call.bytes())) {
       return answers.read(in, call.memory(), decoder);
     }
@@ -42,17 +41,16 @@ final class RequestCarrier implements CallCarrier {
 
   @Override
   public <T> TurnCarrier<T> open(Call call, TurnCarrier.OutputDecoder<T> decoder) throws IOException {
-    MethodSpec method = call.method();
     RequestTurns<T> turns = null;
-    try (InputStream in = transport.call(call.protocol().name(), method.name(), RequestTransport.Kind.INIT,
+    try (InputStream in = transport.call(call.protocol().name(), call.name(), RequestTransport.Kind.INIT,
         call.bytes())) {
       Optional<Record> header = Optional.empty();
-      if (method.header().isPresent()) {
-        header = Optional.of(answers.read(in, call.memory(), ClientCodec.headerDecoder(method))
+      if (call.header().isPresent()) {
+        header = Optional.of(answers.read(in, call.memory(), call.header().get())
             .orElseThrow(() -> new RpcException("ProtocolError",
-                "the stream header of '" + method.name() + "' is missing")));
+                "the stream header of '" + call.name() + "' is missing")));
       }
-      turns = new RequestTurns<>(this, call.protocol(), method, call.memory(), header, decoder);
+      turns = new RequestTurns<>(this, call.protocol(), call.name(), call.memory(), header, decoder);
       turns.start(in);
       return turns;
     } catch (IOException | RuntimeException e) {

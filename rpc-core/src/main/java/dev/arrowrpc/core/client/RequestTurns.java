@@ -48,9 +48,9 @@ final class RequestTurns<T> extends StreamTurns<T> {
   private String callToken;
   private RpcException deferred;
 
-  RequestTurns(RequestCarrier carrier, ProtocolId protocol, MethodSpec spec, BufferAllocator memory,
+  RequestTurns(RequestCarrier carrier, ProtocolId protocol, String name, BufferAllocator memory,
       Optional<Record> header, OutputDecoder<T> decoder) {
-    super(spec, memory, header, decoder, carrier.answers());
+    super(name, memory, header, decoder, carrier.answers());
     this.carrier = carrier;
     this.protocol = protocol;
   }
@@ -62,7 +62,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
 
   /** The next produced output: a queued one, else the next producer turn's. */
   @Override
-  public Optional<T> tick() {
+  public Optional<T> tick(Map<String, String> metadata) {
     releaseHanded();
     while (true) {
       if (ended()) {
@@ -76,7 +76,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
         end();
         return Optional.empty();
       }
-      send(() -> tokenRequest(false), in -> {
+      send(() -> tokenRequest(false, metadata), in -> {
         readProduced(in);
         return null;
       });
@@ -85,7 +85,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
 
   /** Runs one exchange turn: sends the input batch with the tokens and reads the answer. */
   @Override
-  public Optional<T> exchange(Schema schema, Batch input) {
+  public Optional<T> exchange(Schema schema, Batch input, Map<String, String> metadata) {
     if (ended()) {
       throw new RpcException("ProtocolError", "Stream has been closed or cancelled");
     }
@@ -97,7 +97,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
     return send(() -> {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       try (IpcStreamWriter writer = IpcStreamWriter.start(body, schema)) {
-        writer.write(input, tokens(false));
+        writer.write(input, tokens(false, metadata));
       }
       return body.toByteArray();
     }, this::readExchanged);
@@ -120,11 +120,11 @@ final class RequestTurns<T> extends StreamTurns<T> {
    * {@code TransportError}).
    */
   private <R> R send(Body body, Io<InputStream, R> read) {
-    try (InputStream in = carrier.turn(protocol, spec, body.write())) {
+    try (InputStream in = carrier.turn(protocol, name, body.write())) {
       return read.apply(in);
     } catch (IOException e) {
       end();
-      throw carrier.transportFailure("stream " + spec.name(), e);
+      throw carrier.transportFailure("stream " + name, e);
     } catch (RuntimeException e) {
       end();
       throw e;
@@ -138,10 +138,10 @@ final class RequestTurns<T> extends StreamTurns<T> {
       return;
     }
     if (cursor != null && deferred == null) {
-      try (InputStream in = carrier.turn(protocol, spec, tokenRequest(true))) {
+      try (InputStream in = carrier.turn(protocol, name, tokenRequest(true, Map.of()))) {
         drain(in);
       } catch (IOException | RuntimeException e) {
-        LOG.debug("cancel of {} failed", spec.name(), e);
+        LOG.debug("cancel of {} failed", name, e);
       }
     }
     end();
@@ -150,6 +150,11 @@ final class RequestTurns<T> extends StreamTurns<T> {
   @Override
   public void close() {
     end();
+  }
+
+  @Override
+  public Optional<String> resumeToken() {
+    return Optional.ofNullable(cursor);
   }
 
   @Override
@@ -268,27 +273,28 @@ final class RequestTurns<T> extends StreamTurns<T> {
    */
   private void requireEnd(IpcStreamReader reader, RpcException error) throws IOException {
     if (error == null && !reader.ended()) {
-      throw new EOFException("the response of " + spec.name() + " ended before the end of its Arrow stream");
+      throw new EOFException("the response of " + name + " ended before the end of its Arrow stream");
     }
   }
 
   private IpcStreamReader open(InputStream in) throws IOException {
     return IpcStreamReader.open(in, memory())
-        .orElseThrow(() -> new EOFException("the response of " + spec.name() + " holds no Arrow stream"));
+        .orElseThrow(() -> new EOFException("the response of " + name + " holds no Arrow stream"));
   }
 
   /** A zero-row batch on the empty schema carrying the tokens: a producer tick, or a cancel. */
-  private byte[] tokenRequest(boolean cancel) throws IOException {
+  private byte[] tokenRequest(boolean cancel, Map<String, String> extra) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try (VectorSchemaRoot empty = VectorSchemaRoot.create(MethodSpec.EMPTY_SCHEMA, memory());
         IpcStreamWriter writer = IpcStreamWriter.start(body, MethodSpec.EMPTY_SCHEMA)) {
-      writer.write(empty, tokens(cancel));
+      writer.write(empty, tokens(cancel, extra));
     }
     return body.toByteArray();
   }
 
-  private Map<String, String> tokens(boolean cancel) {
-    Map<String, String> metadata = new LinkedHashMap<>();
+  /** The tokens, after the batch's own metadata (which never overrides them). */
+  private Map<String, String> tokens(boolean cancel, Map<String, String> extra) {
+    Map<String, String> metadata = new LinkedHashMap<>(extra);
     metadata.put(Keys.STREAM_STATE, cursor);
     if (cancel) {
       metadata.put(Keys.CANCEL, "1");

@@ -31,7 +31,7 @@ abstract class StreamHandle<T> {
    */
   protected final T exchangeTurn(Schema schema, Batch input) {
     requireOpen();
-    return turns.exchange(schema, input)
+    return turns.exchange(schema, input, java.util.Map.of())
         .orElseThrow(() -> new RpcException("ProtocolError", "the server ended the stream"));
   }
 

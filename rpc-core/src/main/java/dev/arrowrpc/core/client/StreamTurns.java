@@ -1,18 +1,17 @@
 package dev.arrowrpc.core.client;
 
-import dev.arrowrpc.core.schema.MethodSpec;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * What every turn carrier keeps alike: the stream's method, memory and header, the output last
+ * What every turn carrier keeps alike: the stream's method name, memory and header, the output last
  * handed out, and the end of the stream (which releases that output, then what the transport holds,
  * then the memory).
  *
  * @param <T> what one output batch decodes to
  */
 abstract class StreamTurns<T> implements TurnCarrier<T> {
-  protected final MethodSpec spec;
+  protected final String name;
   protected final OutputDecoder<T> decoder;
   protected final AnswerReader answers;
   private final BufferAllocator memory;
@@ -20,9 +19,9 @@ abstract class StreamTurns<T> implements TurnCarrier<T> {
   private T handed;
   private boolean ended;
 
-  StreamTurns(MethodSpec spec, BufferAllocator memory, Optional<Record> header, OutputDecoder<T> decoder,
+  StreamTurns(String name, BufferAllocator memory, Optional<Record> header, OutputDecoder<T> decoder,
       AnswerReader answers) {
-    this.spec = spec;
+    this.name = name;
     this.answers = answers;
     this.memory = memory;
     this.header = header;
@@ -37,7 +36,7 @@ abstract class StreamTurns<T> implements TurnCarrier<T> {
   @Override
   public final <H extends Record> H header(Class<H> type) {
     return type.cast(header.orElseThrow(
-        () -> new IllegalStateException(spec.name() + " declares no stream header")));
+        () -> new IllegalStateException(name + " declares no stream header")));
   }
 
   @Override
@@ -70,7 +69,7 @@ abstract class StreamTurns<T> implements TurnCarrier<T> {
       releaseHanded();
       onEnd();
     } finally {
-      ClientCalls.closeQuietly(memory, spec.name());
+      ClientCalls.closeQuietly(memory, name);
     }
   }
 

@@ -38,16 +38,38 @@ interface TurnCarrier<T> {
    *
    * @return the output, or empty when the stream is over
    */
-  Optional<T> tick();
+  default Optional<T> tick() {
+    return tick(Map.of());
+  }
+
+  /**
+   * Asks a producer for its next output, sending custom metadata on the tick (when a tick goes to
+   * the server: over a request transport, outputs already received are handed out first).
+   *
+   * @param metadata the tick's custom metadata
+   * @return the output, or empty when the stream is over
+   */
+  Optional<T> tick(Map<String, String> metadata);
+
+  /**
+   * The token a request transport would present to resume the stream after the output last handed
+   * out (its cursor); empty over a byte channel, which carries no resumable state.
+   *
+   * @return the token, if any
+   */
+  default Optional<String> resumeToken() {
+    return Optional.empty();
+  }
 
   /**
    * Sends one input batch and returns the output answering it.
    *
    * @param schema the input batch's schema (message format)
    * @param input the input batch (the caller keeps and closes it)
+   * @param metadata the input batch's custom metadata
    * @return the output, or empty when the server ended the stream instead of answering
    */
-  Optional<T> exchange(Schema schema, Batch input);
+  Optional<T> exchange(Schema schema, Batch input, Map<String, String> metadata);
 
   /** Cancels: the server calls the state's cancel hook; the stream ends. Idempotent. */
   void cancel();

@@ -1,0 +1,188 @@
+package dev.arrowrpc.conformance.driver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arrowrpc.core.ByteTransport;
+import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.RequestTransport;
+import dev.arrowrpc.core.client.BatchCalls;
+import dev.arrowrpc.core.client.ClientCalls;
+import dev.arrowrpc.core.client.ProxyHandler;
+import dev.arrowrpc.core.external.ExternalFetcher;
+import dev.arrowrpc.core.reflect.Reflection;
+import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.transport.http.HttpFetcher;
+import dev.arrowrpc.transport.http.HttpRpc;
+import dev.arrowrpc.transport.pipe.Subprocess;
+import dev.arrowrpc.transport.pipe.Tcp;
+import dev.arrowrpc.transport.pipe.UnixSocket;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The one connection a driver process holds: arrow-rpc's client over the transport {@code connect}
+ * named, with the server's log messages collected for the next response.
+ */
+final class DriverConnection implements AutoCloseable {
+  private final String transport;
+  private final String protocol;
+  private final BufferAllocator allocator;
+  private final ClientCalls calls;
+  private final BatchCalls batches;
+  private final List<LogMessage> logs;
+
+  private DriverConnection(String transport, String protocol, BufferAllocator allocator, ClientCalls calls,
+      List<LogMessage> logs) {
+    this.transport = transport;
+    this.protocol = protocol;
+    this.allocator = allocator;
+    this.calls = calls;
+    this.batches = new BatchCalls(calls);
+    this.logs = logs;
+  }
+
+  /**
+   * Connects as the {@code connect} op says.
+   *
+   * @param op the op
+   * @return the connection
+   * @throws DriverException when a field is missing or malformed
+   * @throws IOException when the transport cannot be opened
+   */
+  static DriverConnection open(JsonNode op) throws IOException {
+    String transport = requiredText(op, "transport");
+    String protocol = requiredText(op, "protocol");
+    JsonNode target = op.get("target");
+    if (target == null || target.isNull()) {
+      throw new DriverException("connect: 'target' is required");
+    }
+    boolean external = op.path("external").asBoolean(false);
+    List<LogMessage> logs = new ArrayList<>();
+    Consumer<LogMessage> onLog = logs::add;
+    Optional<ExternalFetcher> fetcher = external ? Optional.of(HttpFetcher.builder().build()) : Optional.empty();
+    BufferAllocator allocator = new RootAllocator();
+    try {
+      ClientCalls calls = switch (transport) {
+        case "stdio" -> ClientCalls.overChannel(subprocess(target), allocator, onLog, fetcher, Optional.empty());
+        case "unix" -> ClientCalls.overChannel(UnixSocket.connect(Path.of(text(target, "target"))), allocator, onLog,
+            fetcher, Optional.empty());
+        case "tcp" -> ClientCalls.overChannel(tcp(text(target, "target")), allocator, onLog, fetcher,
+            Optional.empty());
+        case "http" -> ClientCalls.overRequests(http(text(target, "target"), op), allocator, onLog, fetcher);
+        default -> throw new DriverException("connect: transport '" + transport
+            + "' is not supported (stdio, unix, tcp, http)");
+      };
+      return new DriverConnection(transport, protocol, allocator, calls, logs);
+    } catch (IOException | RuntimeException e) {
+      allocator.close();
+      throw e;
+    }
+  }
+
+  private static ByteTransport subprocess(JsonNode target) throws IOException {
+    if (!target.isArray() || target.isEmpty()) {
+      throw new DriverException("connect: a stdio target is an argv array");
+    }
+    List<String> argv = new ArrayList<>();
+    for (Iterator<JsonNode> it = target.elements(); it.hasNext(); ) {
+      argv.add(text(it.next(), "target element"));
+    }
+    // the worker's stderr goes to ours: stdout is the control channel
+    return Subprocess.builder(argv).stderr(line -> System.err.println(line)).launch();
+  }
+
+  private static ByteTransport tcp(String target) throws IOException {
+    int colon = target.lastIndexOf(':');
+    if (colon < 0) {
+      throw new DriverException("connect: a tcp target is HOST:PORT, got '" + target + "'");
+    }
+    String host = target.substring(0, colon);
+    int port;
+    try {
+      port = Integer.parseInt(target.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new DriverException("connect: a tcp target is HOST:PORT, got '" + target + "'");
+    }
+    return Tcp.connect(host.isEmpty() ? "127.0.0.1" : host, port);
+  }
+
+  private static RequestTransport http(String url, JsonNode op) {
+    HttpRpc.Builder builder = HttpRpc.builder(url);
+    for (Iterator<Map.Entry<String, JsonNode>> it = op.path("headers").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> header = it.next();
+      builder.header(header.getKey(), text(header.getValue(), "header " + header.getKey()));
+    }
+    // tri-state: absent = the client's default; null = off; an integer = on (the client has one level)
+    JsonNode level = op.get("compression_level");
+    if (level != null) {
+      builder.compressRequests(!level.isNull());
+    }
+    return builder.transport();
+  }
+
+  private static String requiredText(JsonNode op, String field) {
+    JsonNode value = op.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new DriverException("connect: '" + field + "' is required (a string)");
+    }
+    return value.asText();
+  }
+
+  private static String text(JsonNode value, String what) {
+    if (!value.isTextual()) {
+      throw new DriverException("connect: " + what + " must be a string");
+    }
+    return value.asText();
+  }
+
+  /** The transport's name as {@code connect} gave it. */
+  String transport() {
+    return transport;
+  }
+
+  /** The protocol every call addresses (the routing key). */
+  String protocol() {
+    return protocol;
+  }
+
+  /** Where request payloads are read into. */
+  BufferAllocator allocator() {
+    return allocator;
+  }
+
+  /** The client's batch relay. */
+  BatchCalls batches() {
+    return batches;
+  }
+
+  /** The client's reflection proxy ({@code vgi_rpc.Reflection.v1}). */
+  Reflection reflection() {
+    return (Reflection) Proxy.newProxyInstance(Reflection.class.getClassLoader(), new Class<?>[] {Reflection.class},
+        new ProxyHandler(calls, ServiceSpec.of(Reflection.class)));
+  }
+
+  /** The log messages received since the last call, removed. */
+  List<LogMessage> drainLogs() {
+    List<LogMessage> drained = List.copyOf(logs);
+    logs.clear();
+    return drained;
+  }
+
+  /** Closes the client (the transport: the worker process, the socket, the HTTP pool). */
+  @Override
+  public void close() throws IOException {
+    try {
+      calls.close();
+    } finally {
+      allocator.close();
+    }
+  }
+}
