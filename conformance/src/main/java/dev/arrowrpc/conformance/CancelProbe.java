@@ -1,6 +1,6 @@
 package dev.arrowrpc.conformance;
 
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

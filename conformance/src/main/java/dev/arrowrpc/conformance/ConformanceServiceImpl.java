@@ -6,9 +6,6 @@ import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.external.ExternalStorage;
-import dev.arrowrpc.core.schema.RowLayout;
-import dev.arrowrpc.core.schema.ServiceSpec;
-import dev.arrowrpc.core.wire.Batch;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Optional;
@@ -96,10 +93,9 @@ public final class ConformanceServiceImpl implements ConformanceService {
     synchronized (published) {
       ref = published.get(new Published(value, include_sha256));
       if (ref == null) {
-        RowLayout result = ServiceSpec.of(ConformanceService.class).methods().get("published_string").result();
-        try (BufferAllocator memory = RESULT_MEMORY.newChildAllocator("published", 0, Long.MAX_VALUE);
-            Batch batch = result.encode(1, (row, column) -> value, memory)) {
-          ref = ExternalRef.publish(storage.get(), result.schema(), batch, include_sha256);
+        try {
+          ref = ExternalRef.publish(storage.get(), ConformanceService.class, "published_string", value,
+              include_sha256);
         } catch (IOException e) {
           throw new RpcException("RuntimeError", "published_string could not publish: " + e.getMessage());
         }

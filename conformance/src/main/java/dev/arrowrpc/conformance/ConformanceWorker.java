@@ -1,6 +1,6 @@
 package dev.arrowrpc.conformance;
 
-import dev.arrowrpc.core.JsonlAccessLog;
+import dev.arrowrpc.core.runtime.JsonlAccessLog;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.http.HttpWorker;
 import dev.arrowrpc.transport.pipe.TcpServer;
@@ -106,7 +106,7 @@ public final class ConformanceWorker {
     });
     try (RpcServer server = builder.build()) {
       diagnostics.watch(server.allocator());
-      server.state().external(storageOptions.locations(storage));
+      server.external(storageOptions.locations(storage));
       WorkerOptions.Transport transport = options.transport();
       if (transport instanceof WorkerOptions.Unix unix) {
         serveUntilSignalled(UnixSocketServer.start(server, unix.path()), "UNIX:" + unix.path());

@@ -3,7 +3,7 @@ package dev.arrowrpc.conformance;
 import com.github.luben.zstd.Zstd;
 import dev.arrowrpc.core.external.ExternalStorage;
 import dev.arrowrpc.core.external.PointerBatches;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.transport.http.UploadUrl;
 import dev.arrowrpc.transport.http.UploadUrlProvider;
 import java.io.IOException;

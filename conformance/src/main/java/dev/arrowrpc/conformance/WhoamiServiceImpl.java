@@ -1,7 +1,7 @@
 package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.CallContext;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import java.util.Map;
 import java.util.TreeMap;
 

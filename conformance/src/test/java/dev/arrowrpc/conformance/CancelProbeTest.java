@@ -2,7 +2,7 @@ package dev.arrowrpc.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

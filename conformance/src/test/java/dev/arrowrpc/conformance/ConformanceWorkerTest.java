@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.runtime.RpcClient;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import dev.arrowrpc.transport.pipe.Tcp;

@@ -10,7 +10,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.reflect.MethodInfo;
 import dev.arrowrpc.core.reflect.ServiceDescription;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.transport.pipe.PipePair;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

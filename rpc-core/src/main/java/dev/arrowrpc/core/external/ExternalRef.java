@@ -1,10 +1,16 @@
 package dev.arrowrpc.core.external;
 
+import dev.arrowrpc.core.schema.MethodKind;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.RowLayout;
+import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.Batch;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -30,6 +36,37 @@ public record ExternalRef(String url, Optional<String> sha256) {
   }
 
   /**
+   * Publishes a unary method's result ahead of time: encodes {@code value} as the method's one-row
+   * result (as the server would answer it), serializes it as the IPC stream the externalizer would
+   * have uploaded, computes its digest, and uploads it. A method then answers with the reference
+   * through {@link #answer}.
+   *
+   * @param storage where it goes
+   * @param service the service interface that declares the method
+   * @param method the method's wire name
+   * @param value the value the method would return
+   * @param includeSha256 whether the reference carries the digest
+   * @return the reference
+   * @throws IOException when the upload fails
+   * @throws IllegalArgumentException when the service declares no such unary method with a result
+   */
+  public static ExternalRef publish(ExternalStorage storage, Class<?> service, String method, Object value,
+      boolean includeSha256) throws IOException {
+    MethodSpec spec = ServiceSpec.of(service).methods().get(method);
+    if (spec == null || spec.kind() != MethodKind.UNARY) {
+      throw new IllegalArgumentException(service.getName() + " declares no unary method " + method);
+    }
+    RowLayout result = spec.result();
+    if (result.schema().getFields().isEmpty()) {
+      throw new IllegalArgumentException(method + " returns nothing to publish");
+    }
+    try (BufferAllocator memory = new RootAllocator();
+        Batch batch = result.encode(1, (row, column) -> value, memory)) {
+      return publish(storage, result.schema(), batch, includeSha256);
+    }
+  }
+
+  /**
    * Publishes a one-row result: serializes it as the IPC stream the externalizer would have
    * uploaded, computes its digest, and uploads it.
    *
@@ -40,7 +77,7 @@ public record ExternalRef(String url, Optional<String> sha256) {
    * @return the reference
    * @throws IOException when the upload fails
    */
-  public static ExternalRef publish(ExternalStorage storage, Schema resultSchema, Batch batch, boolean includeSha256)
+  static ExternalRef publish(ExternalStorage storage, Schema resultSchema, Batch batch, boolean includeSha256)
       throws IOException {
     if (batch.root().getRowCount() != 1) {
       throw new IllegalArgumentException("publish expects a 1-row result batch, got "

@@ -12,7 +12,7 @@ import java.util.HexFormat;
  * (which covers the normative floor U+0009..U+000D, U+0020, U+0085, U+00A0); trimming serves the
  * shape test only, never rewrites the credential.
  */
-public final class CredentialGuards {
+final class CredentialGuards {
   /** The largest credential looked at, in UTF-8 bytes of the untrimmed text. */
   public static final int MAX_TOKEN_BYTES = 4096;
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param issuedAt seconds since the Unix epoch
  * @param expiresAt seconds since the Unix epoch
  */
-public record GrantClaims(String principal, List<String> scopes, String purpose, String grantId, long issuedAt,
+record GrantClaims(String principal, List<String> scopes, String purpose, String grantId, long issuedAt,
     long expiresAt) {
   /** Checks and copies the components. */
   public GrantClaims {

@@ -5,7 +5,7 @@ package dev.arrowrpc.core.identity;
  * forged token and a stale one look alike, except {@link #expired()}, which is set only once the
  * grant was proven authentic.
  */
-public final class GrantInvalidException extends Exception {
+final class GrantInvalidException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final boolean expired;

@@ -3,7 +3,6 @@ package dev.arrowrpc.core.runtime;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.CallListener;
-import dev.arrowrpc.core.JsonlAccessLog;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.WireLimits;
@@ -11,9 +10,14 @@ import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.identity.IdentityConfig;
+import dev.arrowrpc.core.external.ExternalLocations;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.RecordSchema;
+import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.spi.RequestEngine;
+import dev.arrowrpc.core.spi.ServiceOutline;
 import dev.arrowrpc.core.server.ServerConnection;
 import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.wire.RecyclingAllocations;
@@ -151,6 +155,50 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * The primary protocol's methods and schemas, for transports that show the service to people.
+   *
+   * @return the outline
+   */
+  public ServiceOutline outline() {
+    ServiceSpec spec = server.protocols().primary().spec();
+    List<ServiceOutline.Method> methods = new ArrayList<>();
+    for (MethodSpec method : spec.methods().values()) {
+      ServiceOutline.Kind kind = switch (method.kind()) {
+        case UNARY -> ServiceOutline.Kind.UNARY;
+        case PRODUCER -> ServiceOutline.Kind.PRODUCER;
+        case EXCHANGE -> ServiceOutline.Kind.EXCHANGE;
+        case STREAM -> ServiceOutline.Kind.STREAM;
+      };
+      methods.add(new ServiceOutline.Method(method.name(), kind, method.params().schema(),
+          kind == ServiceOutline.Kind.UNARY ? Optional.of(method.result().schema()) : Optional.empty(),
+          method.output().map(RecordSchema::schema), method.input().map(RecordSchema::schema),
+          method.header().map(RecordSchema::schema)));
+    }
+    return new ServiceOutline(spec.protocolName(), spec.protocolVersion(), methods);
+  }
+
+  /**
+   * The external locations calls are served with (large results uploaded and answered by reference,
+   * pointer requests fetched); {@link ExternalLocations#none()} unless the builder or {@link
+   * #external(ExternalLocations)} set them.
+   *
+   * @return the locations
+   */
+  public ExternalLocations external() {
+    return server.external();
+  }
+
+  /**
+   * Replaces the external locations, for calls that start afterwards (for example once storage that
+   * needs this server's allocator exists, or to apply a transport's cap on externalized answers).
+   *
+   * @param locations the new locations
+   */
+  public void external(ExternalLocations locations) {
+    server.external(Objects.requireNonNull(locations, "locations"));
+  }
+
+  /**
    * The engine's request/response seam over this server, for transports that carry one call or one
    * stream turn per request (see {@link RequestEngine}); the tokens seal and open the state of streams
    * between requests.
@@ -207,7 +255,7 @@ public final class RpcServer implements AutoCloseable {
     private CallListener listener;
     private boolean tracebacks = true;
     private IdentityConfig identity;
-    private dev.arrowrpc.core.external.ExternalLocations external;
+    private ExternalLocations external;
     private WireLimits wireLimits = WireLimits.DEFAULT;
 
     private Builder(Class<?> service, Object implementation) {
@@ -259,7 +307,7 @@ public final class RpcServer implements AutoCloseable {
      * @param locations the storage, the fetcher, the threshold and the per-response upload cap
      * @return this builder
      */
-    public Builder external(dev.arrowrpc.core.external.ExternalLocations locations) {
+    public Builder external(ExternalLocations locations) {
       this.external = Objects.requireNonNull(locations, "locations");
       return this;
     }

@@ -1,7 +1,6 @@
 package dev.arrowrpc.core.wire;
 
 import dev.arrowrpc.core.ErrorDetail;
-import dev.arrowrpc.core.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +15,7 @@ import java.util.Set;
  * types from the catalog or qualified, at most {@value #MAX_BYTES} bytes of UTF-8) by dropping the
  * whole array, never a part of it; reading is tolerant.
  */
-public final class ErrorDetailsCodec {
+final class ErrorDetailsCodec {
   /** Cap on the serialized value, in UTF-8 bytes, measured as emitted. */
   public static final int MAX_BYTES = 4096;
 

@@ -3,7 +3,6 @@ package dev.arrowrpc.core.wire;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.util.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

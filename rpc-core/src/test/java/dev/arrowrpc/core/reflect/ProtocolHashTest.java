@@ -11,7 +11,7 @@ import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamHeader;
 import dev.arrowrpc.core.schema.ServiceSpec;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

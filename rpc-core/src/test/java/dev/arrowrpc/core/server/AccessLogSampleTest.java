@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arrowrpc.core.JsonlAccessLog;
+import dev.arrowrpc.core.runtime.JsonlAccessLog;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
 import dev.arrowrpc.core.RpcException;
@@ -15,7 +15,7 @@ import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.testing.Loopback;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.Keys;

@@ -23,7 +23,6 @@ import dev.arrowrpc.core.ErrorDetail.RetryInfo;
 import dev.arrowrpc.core.ErrorDetail.Unknown;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.StandardErrors;
-import dev.arrowrpc.core.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

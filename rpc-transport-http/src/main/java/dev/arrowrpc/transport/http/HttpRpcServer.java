@@ -619,8 +619,8 @@ public final class HttpRpcServer implements AutoCloseable {
         }
         sealed = hmac.build();
       }
-      maxExternalizedResponseBytes.ifPresent(cap -> server.state().external(
-          server.state().external().withMaxExternalizedResponseBytes(cap)));
+      maxExternalizedResponseBytes.ifPresent(cap -> server.external(
+          server.external().withMaxExternalizedResponseBytes(cap)));
       Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression,
           IdentityBearerAuthenticator.wrap(server.identity(), Optional.ofNullable(authenticator)),
           Optional.ofNullable(cors), landingPage, describePage,

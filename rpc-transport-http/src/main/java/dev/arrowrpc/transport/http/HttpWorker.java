@@ -1,6 +1,6 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.JsonlAccessLog;
+import dev.arrowrpc.core.runtime.JsonlAccessLog;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.AuthReason;
 import dev.arrowrpc.core.auth.AuthRequest;

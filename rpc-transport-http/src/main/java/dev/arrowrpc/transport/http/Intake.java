@@ -1,6 +1,6 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;

@@ -1,12 +1,9 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.spi.ServiceOutline;
 import static dev.arrowrpc.transport.http.Responses.escape;
 
 import dev.arrowrpc.core.auth.AuthReason;
-import dev.arrowrpc.core.schema.MethodKind;
-import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.schema.RecordSchema;
-import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -33,7 +30,7 @@ final class Pages {
   }
 
   /** The landing page at {@code GET {prefix}}. */
-  static String landing(ServiceSpec spec, String serverId, String prefix, boolean describePage) {
+  static String landing(ServiceOutline spec, String serverId, String prefix, boolean describePage) {
     StringBuilder body = new StringBuilder();
     body.append("<h1>").append(escape(spec.protocolName())).append("</h1>");
     body.append("<p>A <code>vgi-rpc</code> service over HTTP");
@@ -51,40 +48,40 @@ final class Pages {
   }
 
   /** The API reference at {@code GET {prefix}/describe}: every method with its schemas. */
-  static String describe(ServiceSpec spec) {
+  static String describe(ServiceOutline spec) {
     StringBuilder body = new StringBuilder();
     body.append("<h1>").append(escape(spec.protocolName())).append(" API reference</h1>");
     spec.protocolVersion().ifPresent(v ->
         body.append("<p>Protocol version <code>").append(escape(v)).append("</code></p>"));
     body.append("<ul>");
-    for (MethodSpec method : spec.methods().values()) {
+    for (ServiceOutline.Method method : spec.methods()) {
       body.append("<li><a href=\"#").append(escape(method.name())).append("\"><code>")
           .append(escape(method.name())).append("</code></a> <span class=\"kind\">").append(kind(method))
           .append("</span></li>");
     }
     body.append("</ul>");
-    for (MethodSpec method : spec.methods().values()) {
+    for (ServiceOutline.Method method : spec.methods()) {
       body.append("<h2 id=\"").append(escape(method.name())).append("\"><code>").append(escape(method.name()))
           .append("</code> <span class=\"kind\">").append(kind(method)).append("</span></h2>");
-      section(body, "Parameters", Optional.of(method.params().schema()));
+      section(body, "Parameters", Optional.of(method.params()));
       switch (method.kind()) {
-        case UNARY -> section(body, "Result", Optional.of(method.result().schema()));
+        case UNARY -> section(body, "Result", method.result());
         case STREAM -> body.append("<p>Output and input schemas are decided when the stream opens"
             + " (an empty input schema makes a producer).</p>");
         default -> {
-          section(body, "Output rows", method.output().map(RecordSchema::schema));
-          if (method.kind() == MethodKind.EXCHANGE) {
-            section(body, "Input rows", method.input().map(RecordSchema::schema));
+          section(body, "Output rows", method.output());
+          if (method.kind() == ServiceOutline.Kind.EXCHANGE) {
+            section(body, "Input rows", method.input());
           }
         }
       }
-      method.header().ifPresent(header -> section(body, "Stream header", Optional.of(header.schema())));
+      method.header().ifPresent(header -> section(body, "Stream header", Optional.of(header)));
     }
     return page(spec.protocolName() + " API reference", body.toString());
   }
 
   /** The page for paths that name nothing. */
-  static String notFound(ServiceSpec spec, String prefix) {
+  static String notFound(ServiceOutline spec, String prefix) {
     return page("404 Not Found", "<h1>404 Not Found</h1><p>This is a <code>vgi-rpc</code> service endpoint serving <strong>"
         + escape(spec.protocolName()) + "</strong>.</p><p>Methods are at <code>" + escape(prefix)
         + "/&lt;method&gt;</code>.</p>");
@@ -102,7 +99,7 @@ final class Pages {
         + proxyHint.map(h -> "<p><strong>Proxy:</strong> " + escape(h) + "</p>").orElse(""));
   }
 
-  private static String kind(MethodSpec method) {
+  private static String kind(ServiceOutline.Method method) {
     return switch (method.kind()) {
       case UNARY -> "unary";
       case PRODUCER -> "producer stream";

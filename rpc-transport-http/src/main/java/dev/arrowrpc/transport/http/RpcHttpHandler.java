@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.spi.ServiceOutline;
 import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
@@ -10,7 +11,7 @@ import dev.arrowrpc.core.auth.AuthenticationException;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.external.ExternalLocations;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -95,7 +96,7 @@ final class RpcHttpHandler implements HttpHandler {
     this.settings = settings;
     this.streamedBodies = new Semaphore(settings.streamedBodies());
     Map<HttpString, String> caps = new LinkedHashMap<>();
-    ExternalLocations external = server.state().external();
+    ExternalLocations external = server.external();
     caps.put(Responses.EXTERNALIZATION_ENABLED, Boolean.toString(external.externalizes()));
     if (external.externalizes()) {
       external.maxExternalizedResponseBytes().ifPresent(max ->
@@ -121,7 +122,7 @@ final class RpcHttpHandler implements HttpHandler {
     caps.keySet().forEach(name -> exposed.add(name.toString()));
     sticky.ifPresent(s -> exposed.addAll(s.exposedHeaders()));
     this.exposedHeaders = String.join(", ", exposed);
-    var spec = server.state().protocols().primary().spec();
+    ServiceOutline spec = server.outline();
     Map<String, String> healthBody = new LinkedHashMap<>();
     healthBody.put("status", "ok");
     healthBody.put("server_id", server.serverId());

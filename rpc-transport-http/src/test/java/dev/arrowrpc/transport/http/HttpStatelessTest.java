@@ -13,7 +13,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.BearerTokenAuthenticator;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.transport.http.StreamService.Row;
 import dev.arrowrpc.transport.http.StreamService.Sample;
 import dev.arrowrpc.transport.http.StreamService.Total;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.BearerTokenAuthenticator;
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.Keys;

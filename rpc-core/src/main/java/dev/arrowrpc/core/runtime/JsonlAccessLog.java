@@ -1,6 +1,9 @@
-package dev.arrowrpc.core;
+package dev.arrowrpc.core.runtime;
 
-import dev.arrowrpc.core.util.Json;
+import dev.arrowrpc.core.CallListener;
+import dev.arrowrpc.core.CallRecord;
+import dev.arrowrpc.core.RequestShape;
+import dev.arrowrpc.core.wire.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

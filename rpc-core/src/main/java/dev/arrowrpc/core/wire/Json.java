@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.util;
+package dev.arrowrpc.core.wire;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
