@@ -14,17 +14,12 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamHeader;
 import dev.arrowrpc.core.StreamOutput;
-import dev.arrowrpc.core.schema.RowLayout;
-import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.testing.Loopback;
-import dev.arrowrpc.core.wire.Batch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,10 +61,8 @@ class ExternalRoundTripTest {
     @Override
     public String published(String s) {
       ExternalRef ref = published.computeIfAbsent(s, value -> {
-        RowLayout result = ServiceSpec.of(Stored.class).methods().get("published").result();
-        try (BufferAllocator memory = new RootAllocator();
-            Batch batch = result.encode(1, (row, column) -> value, memory)) {
-          return ExternalRef.publish(storage, result.schema(), batch, true);
+        try {
+          return ExternalRef.publish(storage, Stored.class, "published", value, true);
         } catch (IOException e) {
           throw new RpcException("RuntimeError", e.getMessage());
         }
@@ -197,5 +190,14 @@ class ExternalRoundTripTest {
       assertTrue(error.getMessage().contains("ExternalFetcher"), error.getMessage());
       assertEquals(0, storage.fetches.get());
     }
+  }
+
+  @Test
+  void publishingNeedsAUnaryMethodWithAResult() {
+    MemoryStorage storage = new MemoryStorage();
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> ExternalRef.publish(storage, Stored.class, "nope", "x", false));
+    assertTrue(unknown.getMessage().contains("no unary method nope"), unknown.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ExternalRef.publish(storage, Stored.class, "count", 1L, false));
   }
 }
