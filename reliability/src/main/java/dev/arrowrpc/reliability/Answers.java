@@ -1,7 +1,7 @@
 package dev.arrowrpc.reliability;
 
 import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -34,10 +34,10 @@ final class Answers {
       Answer answer = null;
       while (reader.next()) {
         Map<String, String> metadata = reader.metadata();
-        String level = metadata.get(Keys.LOG_LEVEL);
+        String level = metadata.get(MetadataKeys.LOG_LEVEL);
         if ("EXCEPTION".equals(level)) {
-          answer = Answer.of(Answer.Kind.TYPED_ERROR, metadata.getOrDefault(Keys.ERROR_KIND, "?") + ": "
-              + metadata.getOrDefault(Keys.LOG_MESSAGE, ""));
+          answer = Answer.of(Answer.Kind.TYPED_ERROR, metadata.getOrDefault(MetadataKeys.ERROR_KIND, "?") + ": "
+              + metadata.getOrDefault(MetadataKeys.LOG_MESSAGE, ""));
         } else if (level == null && answer == null) {
           answer = new Answer(Answer.Kind.ACCEPTED, "ok", firstLong(reader.root()));
         }

@@ -9,7 +9,7 @@ import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamKind;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import dev.arrowrpc.transport.pipe.Tcp;
@@ -509,9 +509,9 @@ final class Faults {
           if (!reader.next()) {
             return "the output stream ended at turn " + turn;
           }
-          String level = reader.metadata().get(Keys.LOG_LEVEL);
+          String level = reader.metadata().get(MetadataKeys.LOG_LEVEL);
           if (level != null) {
-            return "turn " + turn + " answered " + level + " " + reader.metadata().get(Keys.LOG_MESSAGE);
+            return "turn " + turn + " answered " + level + " " + reader.metadata().get(MetadataKeys.LOG_MESSAGE);
           }
         }
         if (unread) {

@@ -608,12 +608,12 @@ final class HttpAbuse {
         () -> cases.post(CONFORMANCE_PATH + "echo_float", Map.of(), valid));
     Requests.Request echo = Requests.echoInt(11);
     Map<String, String> otherMethod = new LinkedHashMap<>(echo.metadata());
-    otherMethod.put(dev.arrowrpc.core.wire.Keys.METHOD, "echo_bytes");
+    otherMethod.put(dev.arrowrpc.core.wire.MetadataKeys.METHOD, "echo_bytes");
     cases.run("echo_int request whose metadata names echo_bytes", Expect.refused().orAnswer(),
         () -> cases.post(echoInt, Map.of(), Requests.write(echo.schema(), otherMethod, 1,
             root -> ((org.apache.arrow.vector.BigIntVector) root.getVector(0)).setSafe(0, 11))));
     Map<String, String> otherProtocol = new LinkedHashMap<>(echo.metadata());
-    otherProtocol.put(dev.arrowrpc.core.wire.Keys.PROTOCOL, "conformance.Secondary.v1");
+    otherProtocol.put(dev.arrowrpc.core.wire.MetadataKeys.PROTOCOL, "conformance.Secondary.v1");
     cases.run("echo_int request whose metadata names another protocol", Expect.refused().orAnswer(),
         () -> cases.post(echoInt, Map.of(), Requests.write(echo.schema(), otherProtocol, 1,
             root -> ((org.apache.arrow.vector.BigIntVector) root.getVector(0)).setSafe(0, 11))));

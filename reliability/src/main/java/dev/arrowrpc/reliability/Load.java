@@ -1,7 +1,7 @@
 package dev.arrowrpc.reliability;
 
 import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -421,10 +421,10 @@ final class Load {
             Optional<String> verdict = Optional.of("an answer without a result");
             while (reader.next()) {
               Map<String, String> metadata = reader.metadata();
-              String level = metadata.get(Keys.LOG_LEVEL);
+              String level = metadata.get(MetadataKeys.LOG_LEVEL);
               if ("EXCEPTION".equals(level)) {
-                verdict = Optional.of(metadata.getOrDefault(Keys.ERROR_KIND, "?") + ": "
-                    + metadata.getOrDefault(Keys.LOG_MESSAGE, ""));
+                verdict = Optional.of(metadata.getOrDefault(MetadataKeys.ERROR_KIND, "?") + ": "
+                    + metadata.getOrDefault(MetadataKeys.LOG_MESSAGE, ""));
               } else if (level == null) {
                 verdict = call.matches(reader.root()) ? Optional.empty() : Optional.of("a wrong echo");
               }

@@ -1,7 +1,7 @@
 package dev.arrowrpc.reliability;
 
 import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.reliability.RawIpc.Batch;
 import dev.arrowrpc.reliability.RawIpc.Col;
 import dev.arrowrpc.reliability.RawIpc.Kind;
@@ -93,7 +93,7 @@ final class Lockstep implements Scenario {
       buffers.add(new RawIpc.Buf(0, 0));
       buffers.add(new RawIpc.Buf(0, 0));
     }
-    return RawIpc.recordBatch(new Batch(0, nodes, buffers, new byte[0]), Map.of(Keys.CANCEL, "1"));
+    return RawIpc.recordBatch(new Batch(0, nodes, buffers, new byte[0]), Map.of(MetadataKeys.CANCEL, "1"));
   }
 
   /** exchange_scale with {@code n} honest input batches: answered with n output batches. */
@@ -136,13 +136,13 @@ final class Lockstep implements Scenario {
       }
       case 7 -> {
         var metadata = Requests.metadata(Requests.CONFORMANCE, "echo_int");
-        metadata.put(Keys.CANCEL, "1");
+        metadata.put(MetadataKeys.CANCEL, "1");
         yield new Misuse("cancel on a unary request", RawIpc.stream(List.of(Structured.VALUE_INT),
             RawIpc.recordBatch(RawIpc.int64Row(5), metadata)), true, false);
       }
       case 8 -> {
         var metadata = Requests.metadata(Requests.CONFORMANCE, "exchange_scale");
-        metadata.put(Keys.CANCEL, "1");
+        metadata.put(MetadataKeys.CANCEL, "1");
         yield new Misuse("cancel on the exchange's init request", RawIpc.concat(
             RawIpc.stream(List.of(Col.of("factor", Kind.float64())), RawIpc.recordBatch(float64Row(2), metadata)),
             RawIpc.stream(List.of(VALUE), good)), true, false);
@@ -249,13 +249,13 @@ final class Lockstep implements Scenario {
         int data = 0;
         while (reader.next()) {
           Map<String, String> metadata = reader.metadata();
-          if ("EXCEPTION".equals(metadata.get(Keys.LOG_LEVEL))) {
-            Answer error = Answer.of(Answer.Kind.TYPED_ERROR, metadata.getOrDefault(Keys.ERROR_KIND, "?") + ": "
-                + metadata.getOrDefault(Keys.LOG_MESSAGE, ""));
+          if ("EXCEPTION".equals(metadata.get(MetadataKeys.LOG_LEVEL))) {
+            Answer error = Answer.of(Answer.Kind.TYPED_ERROR, metadata.getOrDefault(MetadataKeys.ERROR_KIND, "?") + ": "
+                + metadata.getOrDefault(MetadataKeys.LOG_MESSAGE, ""));
             reader.drain();
             return error;
           }
-          if (!metadata.containsKey(Keys.LOG_LEVEL)) {
+          if (!metadata.containsKey(MetadataKeys.LOG_LEVEL)) {
             data++;
           }
         }

@@ -1,6 +1,6 @@
 package dev.arrowrpc.reliability;
 
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.reliability.Requests.Request;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,47 +75,47 @@ final class Malformed {
     String label;
     switch (random.nextInt(12)) {
       case 0 -> {
-        metadata.remove(Keys.METHOD);
+        metadata.remove(MetadataKeys.METHOD);
         label = "no method";
       }
       case 1 -> {
-        metadata.put(Keys.METHOD, "no_such_method_" + random.nextInt(1000));
+        metadata.put(MetadataKeys.METHOD, "no_such_method_" + random.nextInt(1000));
         label = "unknown method";
       }
       case 2 -> {
-        metadata.remove(Keys.PROTOCOL);
+        metadata.remove(MetadataKeys.PROTOCOL);
         label = "no protocol";
       }
       case 3 -> {
-        metadata.put(Keys.PROTOCOL, "No.Such.Protocol" + random.nextInt(1000));
+        metadata.put(MetadataKeys.PROTOCOL, "No.Such.Protocol" + random.nextInt(1000));
         label = "unknown protocol";
       }
       case 4 -> {
-        metadata.put(Keys.REQUEST_VERSION, Integer.toString(2 + random.nextInt(100)));
+        metadata.put(MetadataKeys.REQUEST_VERSION, Integer.toString(2 + random.nextInt(100)));
         label = "request version";
       }
       case 5 -> {
-        metadata.remove(Keys.REQUEST_VERSION);
+        metadata.remove(MetadataKeys.REQUEST_VERSION);
         label = "no request version";
       }
       case 6 -> {
-        metadata.put(Keys.METHOD, "x".repeat(1 + random.nextInt(65_536)));
+        metadata.put(MetadataKeys.METHOD, "x".repeat(1 + random.nextInt(65_536)));
         label = "huge method name";
       }
       case 7 -> {
-        metadata.put(Keys.METHOD, text(random, 1 + random.nextInt(40)) + "/../\u0000\n");
+        metadata.put(MetadataKeys.METHOD, text(random, 1 + random.nextInt(40)) + "/../\u0000\n");
         label = "method with control characters";
       }
       case 8 -> {
-        metadata.put(Keys.PROTOCOL, "vgi_rpc.Reflection.v1");
+        metadata.put(MetadataKeys.PROTOCOL, "vgi_rpc.Reflection.v1");
         label = "a reflection method that does not exist";
       }
       case 9 -> {
-        metadata.put(Keys.PROTOCOL_VERSION, "999.0.0");
+        metadata.put(MetadataKeys.PROTOCOL_VERSION, "999.0.0");
         label = "protocol version from the future";
       }
       case 10 -> {
-        metadata.put(Keys.STREAM_STATE, text(random, 1 + random.nextInt(200)));
+        metadata.put(MetadataKeys.STREAM_STATE, text(random, 1 + random.nextInt(200)));
         label = "a stream state on a unary call";
       }
       default -> {

@@ -1,7 +1,7 @@
 package dev.arrowrpc.reliability;
 
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,11 +83,11 @@ final class Requests {
 
   static Map<String, String> metadata(String protocol, String method) {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, method);
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    metadata.put(Keys.PROTOCOL, protocol);
+    metadata.put(MetadataKeys.METHOD, method);
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
+    metadata.put(MetadataKeys.PROTOCOL, protocol);
     if (protocol.equals(CONFORMANCE)) {
-      metadata.put(Keys.PROTOCOL_VERSION, CONFORMANCE_VERSION);
+      metadata.put(MetadataKeys.PROTOCOL_VERSION, CONFORMANCE_VERSION);
     }
     return metadata;
   }

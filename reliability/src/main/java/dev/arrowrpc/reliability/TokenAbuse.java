@@ -1,7 +1,7 @@
 package dev.arrowrpc.reliability;
 
 import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,17 +72,17 @@ final class TokenAbuse {
           try (IpcStreamReader reader = opened.get()) {
             while (reader.next()) {
               Map<String, String> metadata = reader.metadata();
-              if ("EXCEPTION".equals(metadata.get(Keys.LOG_LEVEL))) {
-                error = metadata.getOrDefault(Keys.ERROR_KIND, "?") + ": " + metadata.get(Keys.LOG_MESSAGE);
+              if ("EXCEPTION".equals(metadata.get(MetadataKeys.LOG_LEVEL))) {
+                error = metadata.getOrDefault(MetadataKeys.ERROR_KIND, "?") + ": " + metadata.get(MetadataKeys.LOG_MESSAGE);
               }
-              if (metadata.containsKey(Keys.STREAM_STATE)) {
-                cursor = metadata.get(Keys.STREAM_STATE);
+              if (metadata.containsKey(MetadataKeys.STREAM_STATE)) {
+                cursor = metadata.get(MetadataKeys.STREAM_STATE);
               }
-              if (metadata.containsKey(Keys.CALL_STATE)) {
-                call = metadata.get(Keys.CALL_STATE);
+              if (metadata.containsKey(MetadataKeys.CALL_STATE)) {
+                call = metadata.get(MetadataKeys.CALL_STATE);
               }
               VectorSchemaRoot root = reader.root();
-              if (metadata.get(Keys.LOG_LEVEL) == null && !root.getFieldVectors().isEmpty()) {
+              if (metadata.get(MetadataKeys.LOG_LEVEL) == null && !root.getFieldVectors().isEmpty()) {
                 FieldVector first = root.getVector(0);
                 for (int row = 0; row < root.getRowCount(); row++) {
                   values.add(String.valueOf(first.getObject(row)));
@@ -275,13 +275,13 @@ final class TokenAbuse {
   private static Map<String, String> tokens(String cursor, String call, boolean cancel) {
     Map<String, String> metadata = new LinkedHashMap<>();
     if (!cursor.isEmpty()) {
-      metadata.put(Keys.STREAM_STATE, cursor);
+      metadata.put(MetadataKeys.STREAM_STATE, cursor);
     }
     if (!call.isEmpty()) {
-      metadata.put(Keys.CALL_STATE, call);
+      metadata.put(MetadataKeys.CALL_STATE, call);
     }
     if (cancel) {
-      metadata.put(Keys.CANCEL, "1");
+      metadata.put(MetadataKeys.CANCEL, "1");
     }
     return metadata;
   }

@@ -32,7 +32,7 @@ class HttpBodiesTest {
       assertTrue(reader.next());
       VarBinaryVector cell = (VarBinaryVector) reader.root().getVector(0);
       assertEquals(3_000_001, cell.get(0).length);
-      assertEquals("echo_bytes", reader.metadata().get(dev.arrowrpc.core.wire.Keys.METHOD));
+      assertEquals("echo_bytes", reader.metadata().get(dev.arrowrpc.core.wire.MetadataKeys.METHOD));
       assertTrue(!reader.next());
     }
   }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +45,8 @@ class RawIpcTest {
     try (IpcStreamReader reader = IpcStreamReader.open(in, memory).orElseThrow()) {
       assertTrue(reader.next());
       if (method != null) {
-        assertEquals(method, reader.metadata().get(Keys.METHOD));
-        assertEquals(Requests.CONFORMANCE, reader.metadata().get(Keys.PROTOCOL));
+        assertEquals(method, reader.metadata().get(MetadataKeys.METHOD));
+        assertEquals(Requests.CONFORMANCE, reader.metadata().get(MetadataKeys.PROTOCOL));
       }
       assertEquals(1, reader.root().getRowCount());
       check.accept(reader);

@@ -26,7 +26,7 @@ public record InputBatch(
     VectorSchemaRoot root, Map<String, String> metadata, DictionaryProvider dictionaries) {
   /**
    * The metadata keys the protocol's transports use for their own bookkeeping (stream state token,
-   * call state, cancel marker: {@code wire.Keys}); spelled out here so the API package depends on no
+   * call state, cancel marker: {@code wire.MetadataKeys}); spelled out here so the API package depends on no
    * engine package.
    */
   private static final Set<String> TRANSPORT_KEYS =

@@ -1,6 +1,6 @@
 package dev.arrowrpc.core;
 
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -15,9 +15,9 @@ class InputBatchTest {
   void transportBookkeepingIsRemovedAndOrderKept() {
     Map<String, String> received = new LinkedHashMap<>();
     received.put("z.app", "1");
-    received.put(Keys.STREAM_STATE, "cursor");
-    received.put(Keys.CALL_STATE, "call");
-    received.put(Keys.CANCEL, "1");
+    received.put(MetadataKeys.STREAM_STATE, "cursor");
+    received.put(MetadataKeys.CALL_STATE, "call");
+    received.put(MetadataKeys.CANCEL, "1");
     received.put("a.app", "2");
     received.put("vgi_rpc.other", "kept");
     InputBatch batch = new InputBatch(null, received, null);

@@ -11,7 +11,7 @@ import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -96,9 +96,9 @@ class InvalidUtf8RequestTest {
   private byte[] request(String method, Object argument) throws Exception {
     MethodSpec methodSpec = spec.methods().get(method);
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, method);
-    metadata.put(Keys.PROTOCOL, "Strings");
-    metadata.put(Keys.REQUEST_VERSION, "1");
+    metadata.put(MetadataKeys.METHOD, method);
+    metadata.put(MetadataKeys.PROTOCOL, "Strings");
+    metadata.put(MetadataKeys.REQUEST_VERSION, "1");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, methodSpec.params().schema());
         Batch batch = methodSpec.params().encode(1, (row, column) -> argument, memory)) {

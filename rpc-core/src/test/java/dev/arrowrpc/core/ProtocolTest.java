@@ -20,7 +20,7 @@ import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.testing.Loopback;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -131,11 +131,11 @@ class ProtocolTest {
 
   private static Map<String, String> dispatch(String method, String protocolVersion) {
     Map<String, String> md = new LinkedHashMap<>();
-    md.put(Keys.METHOD, method);
-    md.put(Keys.PROTOCOL, "Versioned");
-    md.put(Keys.REQUEST_VERSION, "1");
+    md.put(MetadataKeys.METHOD, method);
+    md.put(MetadataKeys.PROTOCOL, "Versioned");
+    md.put(MetadataKeys.REQUEST_VERSION, "1");
     if (protocolVersion != null) {
-      md.put(Keys.PROTOCOL_VERSION, protocolVersion);
+      md.put(MetadataKeys.PROTOCOL_VERSION, protocolVersion);
     }
     return md;
   }
@@ -184,10 +184,10 @@ class ProtocolTest {
   void badRequestsGetTypedErrorsAndTheConnectionGoesOn() throws Exception {
     ByteArrayOutputStream requests = new ByteArrayOutputStream();
     Map<String, String> noMethod = dispatch("twice", "2.3.0");
-    noMethod.remove(Keys.METHOD);
+    noMethod.remove(MetadataKeys.METHOD);
     requests.write(twice(1, noMethod));
     Map<String, String> badVersion = dispatch("twice", "2.3.0");
-    badVersion.put(Keys.REQUEST_VERSION, "2");
+    badVersion.put(MetadataKeys.REQUEST_VERSION, "2");
     requests.write(twice(1, badVersion));
     requests.write(twice(1, dispatch("nope", "2.3.0")));
     requests.write(twice(1, dispatch("twice", null)));
@@ -230,13 +230,13 @@ class ProtocolTest {
   void requestsAreRoutedByProtocolAndRefusedWithDistinctKinds() throws Exception {
     ByteArrayOutputStream requests = new ByteArrayOutputStream();
     Map<String, String> noProtocol = dispatch("twice", "2.3.1");
-    noProtocol.remove(Keys.PROTOCOL);
+    noProtocol.remove(MetadataKeys.PROTOCOL);
     requests.write(twice(1, noProtocol));
     Map<String, String> elsewhere = dispatch("twice", "2.3.1");
-    elsewhere.put(Keys.PROTOCOL, "Reports.v1");
+    elsewhere.put(MetadataKeys.PROTOCOL, "Reports.v1");
     requests.write(twice(1, elsewhere));
     Map<String, String> notAName = dispatch("twice", "2.3.1");
-    notAName.put(Keys.PROTOCOL, "no spaces/allowed");
+    notAName.put(MetadataKeys.PROTOCOL, "no spaces/allowed");
     requests.write(twice(1, notAName));
     requests.write(twice(1, dispatch("__describe__", null)));
     requests.write(twice(3, dispatch("twice", "2.3.1")));

@@ -4,7 +4,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,9 +107,9 @@ public final class BatchCalls {
 
   private static CallCarrier.Call call(Request request, BufferAllocator memory, boolean hasHeader) {
     Map<String, String> metadata = new LinkedHashMap<>(request.metadata());
-    metadata.put(Keys.METHOD, request.method());
-    metadata.put(Keys.PROTOCOL, request.protocol());
-    metadata.putIfAbsent(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    metadata.put(MetadataKeys.METHOD, request.method());
+    metadata.put(MetadataKeys.PROTOCOL, request.protocol());
+    metadata.putIfAbsent(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
     CallCarrier.Request body = out -> {
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, request.schema())) {
         writer.append(request.batch(), metadata);
@@ -119,7 +119,7 @@ public final class BatchCalls {
         ? Optional.of((reader, context) -> new Encoded(encode(reader, reader.metadata())))
         : Optional.empty();
     return new CallCarrier.Call(request.method(), new ProtocolId(request.protocol(),
-        Optional.ofNullable(metadata.get(Keys.PROTOCOL_VERSION))), memory, body, header);
+        Optional.ofNullable(metadata.get(MetadataKeys.PROTOCOL_VERSION))), memory, body, header);
   }
 
   /** A stream header, serialized. */

@@ -6,7 +6,7 @@ import dev.arrowrpc.core.schema.Vectors;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.EOFException;
@@ -129,7 +129,7 @@ final class ChannelTurns<T> extends StreamTurns<T> {
       }
       try (VectorSchemaRoot empty = Vectors.createRoot(schema, memory())) {
         empty.setRowCount(0);
-        input.write(empty, Map.of(Keys.CANCEL, "1"));
+        input.write(empty, Map.of(MetadataKeys.CANCEL, "1"));
       }
       input.end();
       drainOutput();

@@ -8,7 +8,7 @@ import dev.arrowrpc.core.schema.ReadContext;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.EOFException;
 import java.io.IOException;
@@ -51,10 +51,10 @@ final class ClientCodec {
   static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, ProtocolId protocol,
       Map<String, String> carried, BufferAllocator memory) throws IOException {
     Map<String, String> metadata = new LinkedHashMap<>(carried);
-    metadata.put(Keys.METHOD, spec.name());
-    metadata.put(Keys.PROTOCOL, protocol.name());
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    protocol.version().ifPresent(v -> metadata.put(Keys.PROTOCOL_VERSION, v));
+    metadata.put(MetadataKeys.METHOD, spec.name());
+    metadata.put(MetadataKeys.PROTOCOL, protocol.name());
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
+    protocol.version().ifPresent(v -> metadata.put(MetadataKeys.PROTOCOL_VERSION, v));
     Object[] values = args == null ? new Object[0] : args;
     Batch batch;
     try {

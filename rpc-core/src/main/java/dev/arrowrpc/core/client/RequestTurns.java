@@ -6,7 +6,7 @@ import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The turns of a stream over a request/response transport. The opening answer (and each producer
  * continuation) may carry several data batches, queued here, and ends with a zero-row sentinel
- * holding the cursor token ({@link Keys#STREAM_STATE}), plus the call token ({@link
- * Keys#CALL_STATE}) at opening; no sentinel means the producer finished. An exchange turn's answer
+ * holding the cursor token ({@link MetadataKeys#STREAM_STATE}), plus the call token ({@link
+ * MetadataKeys#CALL_STATE}) at opening; no sentinel means the producer finished. An exchange turn's answer
  * carries the refreshed cursor on its data batch. Every later request echoes the cursor and the
  * unchanged call token; token keys never reach the application's metadata. The server holds nothing
  * between requests, so closing sends nothing; a cancel is a request of its own.
@@ -182,9 +182,9 @@ final class RequestTurns<T> extends StreamTurns<T> {
       while (reader.next()) {
         Map<String, String> metadata = reader.metadata();
         int rows = reader.root().getRowCount();
-        if (rows == 0 && metadata.containsKey(Keys.STREAM_STATE)) {
-          nextCursor = metadata.get(Keys.STREAM_STATE);
-          callToken = metadata.getOrDefault(Keys.CALL_STATE, callToken);
+        if (rows == 0 && metadata.containsKey(MetadataKeys.STREAM_STATE)) {
+          nextCursor = metadata.get(MetadataKeys.STREAM_STATE);
+          callToken = metadata.getOrDefault(MetadataKeys.CALL_STATE, callToken);
           continue;
         }
         LogBatches.Kind kind = LogBatches.classify(rows, metadata);
@@ -227,8 +227,8 @@ final class RequestTurns<T> extends StreamTurns<T> {
           try (ClientPointers.Resolved data = answers.resolve(reader, memory())) {
             // a resolved batch's metadata is the fetched batch's: the cursor rides inside the object
             Map<String, String> resolved = data.reader().metadata();
-            if (resolved.containsKey(Keys.STREAM_STATE)) {
-              cursor = resolved.get(Keys.STREAM_STATE);
+            if (resolved.containsKey(MetadataKeys.STREAM_STATE)) {
+              cursor = resolved.get(MetadataKeys.STREAM_STATE);
             }
             item = decoder.decode(data.reader(), withoutTokens(resolved), false);
           } catch (RpcException e) {
@@ -236,8 +236,8 @@ final class RequestTurns<T> extends StreamTurns<T> {
           } catch (RuntimeException e) {
             error = error == null ? decodeFailure(e) : error;
           }
-        } else if (rows == 0 && metadata.containsKey(Keys.STREAM_STATE)) {
-          cursor = metadata.get(Keys.STREAM_STATE);
+        } else if (rows == 0 && metadata.containsKey(MetadataKeys.STREAM_STATE)) {
+          cursor = metadata.get(MetadataKeys.STREAM_STATE);
         }
       }
       requireEnd(reader, error);
@@ -295,23 +295,23 @@ final class RequestTurns<T> extends StreamTurns<T> {
   /** The tokens, after the batch's own metadata (which never overrides them). */
   private Map<String, String> tokens(boolean cancel, Map<String, String> extra) {
     Map<String, String> metadata = new LinkedHashMap<>(extra);
-    metadata.put(Keys.STREAM_STATE, cursor);
+    metadata.put(MetadataKeys.STREAM_STATE, cursor);
     if (cancel) {
-      metadata.put(Keys.CANCEL, "1");
+      metadata.put(MetadataKeys.CANCEL, "1");
     }
     if (callToken != null) {
-      metadata.put(Keys.CALL_STATE, callToken);
+      metadata.put(MetadataKeys.CALL_STATE, callToken);
     }
     return metadata;
   }
 
   private static Map<String, String> withoutTokens(Map<String, String> metadata) {
-    if (!metadata.containsKey(Keys.STREAM_STATE) && !metadata.containsKey(Keys.CALL_STATE)) {
+    if (!metadata.containsKey(MetadataKeys.STREAM_STATE) && !metadata.containsKey(MetadataKeys.CALL_STATE)) {
       return metadata;
     }
     Map<String, String> stripped = new LinkedHashMap<>(metadata);
-    stripped.remove(Keys.STREAM_STATE);
-    stripped.remove(Keys.CALL_STATE);
+    stripped.remove(MetadataKeys.STREAM_STATE);
+    stripped.remove(MetadataKeys.CALL_STATE);
     return Map.copyOf(stripped);
   }
 

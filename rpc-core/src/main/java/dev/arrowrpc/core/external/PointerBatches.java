@@ -4,7 +4,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,18 +26,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The pointer batches of WIRE_PROTOCOL.md section 12: how one is recognised and written, how an
  * object is serialized for upload, and how a reader resolves a pointer into the batch it stands for.
  *
- * <p>A pointer is a zero-row batch on the original schema carrying {@value Keys#LOCATION} (and
- * {@value Keys#LOCATION_SHA256} when the writer computed a digest) and no log level. The object it
+ * <p>A pointer is a zero-row batch on the original schema carrying {@value MetadataKeys#LOCATION} (and
+ * {@value MetadataKeys#LOCATION_SHA256} when the writer computed a digest) and no log level. The object it
  * names is a whole IPC stream: the turn's log batches, then exactly one data batch. A resolved batch
  * carries the data batch's own metadata plus the reader's provenance stamp ({@value
- * Keys#LOCATION_SOURCE}, {@value Keys#LOCATION_FETCH_MS}), never the pointer's keys.
+ * MetadataKeys#LOCATION_SOURCE}, {@value MetadataKeys#LOCATION_FETCH_MS}), never the pointer's keys.
  */
 public final class PointerBatches {
   private PointerBatches() {}
 
   /** Whether a batch's metadata makes it a pointer (a location and no log level). */
   public static boolean isPointer(Map<String, String> metadata) {
-    return metadata.containsKey(Keys.LOCATION) && !metadata.containsKey(Keys.LOG_LEVEL);
+    return metadata.containsKey(MetadataKeys.LOCATION) && !metadata.containsKey(MetadataKeys.LOG_LEVEL);
   }
 
   /**
@@ -50,8 +50,8 @@ public final class PointerBatches {
    */
   public static Map<String, String> pointerMetadata(String url, Optional<String> sha256) {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.LOCATION, url);
-    sha256.ifPresent(digest -> metadata.put(Keys.LOCATION_SHA256, digest));
+    metadata.put(MetadataKeys.LOCATION, url);
+    sha256.ifPresent(digest -> metadata.put(MetadataKeys.LOCATION_SHA256, digest));
     return metadata;
   }
 
@@ -123,7 +123,7 @@ public final class PointerBatches {
    */
   public static IpcStreamReader resolve(IpcStreamReader pointer, ExternalFetcher fetcher, BufferAllocator memory,
       Consumer<Map<String, String>> logs) {
-    String url = pointer.metadata().get(Keys.LOCATION);
+    String url = pointer.metadata().get(MetadataKeys.LOCATION);
     String shown = redact(url);
     long started = System.nanoTime();
     byte[] data;
@@ -133,7 +133,7 @@ public final class PointerBatches {
       throw new RpcException("RuntimeError", "ExternalLocation fetch failed: " + e.getMessage());
     }
     double elapsedMs = (System.nanoTime() - started) / 1e6;
-    String expected = pointer.metadata().get(Keys.LOCATION_SHA256);
+    String expected = pointer.metadata().get(MetadataKeys.LOCATION_SHA256);
     if (expected != null) {
       String actual = sha256(data);
       if (!actual.equals(expected.toLowerCase(Locale.ROOT))) {
@@ -148,10 +148,10 @@ public final class PointerBatches {
         resolved.next();
       }
       Map<String, String> stamped = new LinkedHashMap<>(resolved.metadata());
-      stamped.remove(Keys.LOCATION);
-      stamped.remove(Keys.LOCATION_SHA256);
-      stamped.put(Keys.LOCATION_FETCH_MS, String.format(Locale.ROOT, "%.1f", elapsedMs));
-      stamped.put(Keys.LOCATION_SOURCE, url);
+      stamped.remove(MetadataKeys.LOCATION);
+      stamped.remove(MetadataKeys.LOCATION_SHA256);
+      stamped.put(MetadataKeys.LOCATION_FETCH_MS, String.format(Locale.ROOT, "%.1f", elapsedMs));
+      stamped.put(MetadataKeys.LOCATION_SOURCE, url);
       resolved.replaceMetadata(stamped);
       return resolved;
     } catch (IOException | RuntimeException e) {
@@ -174,9 +174,9 @@ public final class PointerBatches {
       int index = 0;
       while (reader.next()) {
         Map<String, String> metadata = reader.metadata();
-        if (metadata.containsKey(Keys.LOG_LEVEL)) {
+        if (metadata.containsKey(MetadataKeys.LOG_LEVEL)) {
           logs.accept(metadata);
-        } else if (metadata.containsKey(Keys.LOCATION)) {
+        } else if (metadata.containsKey(MetadataKeys.LOCATION)) {
           throw new RpcException("RuntimeError", "ExternalLocation redirect loop detected: the object at "
               + shown + " holds another pointer");
         } else if (dataIndex >= 0) {

@@ -5,7 +5,7 @@ import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.IpcBytes;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public final class ReflectionService implements Reflection {
         }
         summaries.add(description.summary());
       }
-      this.listing = new ProtocolList(serverId, serverVersion, Keys.REQUEST_VERSION_VALUE, summaries);
+      this.listing = new ProtocolList(serverId, serverVersion, MetadataKeys.REQUEST_VERSION_VALUE, summaries);
       this.listingBytes = ReflectionPayloads.encode(listing, allocator);
     }
     this.descriptions = Collections.unmodifiableMap(encoded);

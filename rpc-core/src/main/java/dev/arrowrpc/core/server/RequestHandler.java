@@ -23,7 +23,7 @@ import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -56,9 +56,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestHandler implements RequestEngine {
   /** The metadata key of the per-turn cursor token. */
-  public static final String CURSOR_KEY = Keys.STREAM_STATE;
+  public static final String CURSOR_KEY = MetadataKeys.STREAM_STATE;
   /** The metadata key of the per-call token. */
-  public static final String CALL_KEY = Keys.CALL_STATE;
+  public static final String CALL_KEY = MetadataKeys.CALL_STATE;
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -138,7 +138,7 @@ public final class RequestHandler implements RequestEngine {
     if (urlMethod.isEmpty()) {
       return; // a record names its method
     }
-    ServiceBinding protocol = server.protocolOf(Map.of(Keys.PROTOCOL, urlProtocol));
+    ServiceBinding protocol = server.protocolOf(Map.of(MetadataKeys.PROTOCOL, urlProtocol));
     MethodSpec spec = protocol.spec().methods().get(urlMethod);
     boolean stream = spec == null ? route != Route.UNARY : spec.kind() != MethodKind.UNARY;
     server.report(CallReport.of(protocol.name(), protocol.protocolHash(), urlMethod,
@@ -215,12 +215,12 @@ public final class RequestHandler implements RequestEngine {
       if (!call.binding().name().equals(urlProtocol)) {
         // the metadata is canonical and the path its projection: a disagreement is refused
         return refuse(out, RequestProblem.protocolNotSupported("The URL path names protocol '" + urlProtocol
-            + "' but the request's '" + Keys.PROTOCOL + "' names '" + call.binding().name()
+            + "' but the request's '" + MetadataKeys.PROTOCOL + "' names '" + call.binding().name()
             + "'. These must match."), caller, memory);
       }
       if (!spec.name().equals(urlMethod)) {
         return refuse(out, RequestProblem.type("Method name mismatch: URL path has '" + urlMethod
-            + "' but Arrow IPC custom_metadata '" + Keys.METHOD + "' has '" + spec.name()
+            + "' but Arrow IPC custom_metadata '" + MetadataKeys.METHOD + "' has '" + spec.name()
             + "'. These must match."), caller, memory);
       }
       boolean stream = spec.kind() != MethodKind.UNARY;
@@ -244,12 +244,12 @@ public final class RequestHandler implements RequestEngine {
    * required there).
    */
   private static Map<String, String> withPathProtocol(Map<String, String> metadata, String urlProtocol) {
-    String declared = metadata.get(Keys.PROTOCOL);
+    String declared = metadata.get(MetadataKeys.PROTOCOL);
     if (urlProtocol.isEmpty() || (declared != null && !declared.isEmpty())) {
       return metadata;
     }
     Map<String, String> routed = new LinkedHashMap<>(metadata);
-    routed.put(Keys.PROTOCOL, urlProtocol);
+    routed.put(MetadataKeys.PROTOCOL, urlProtocol);
     return routed;
   }
 
@@ -413,7 +413,7 @@ public final class RequestHandler implements RequestEngine {
         metadata, caller.identity(), HTTP);
     Schema output = resumed.driver().outputSchema();
     String streamId = HexFormat.of().formatHex(resumed.call().streamId());
-    if (metadata.containsKey(Keys.CANCEL)) {
+    if (metadata.containsKey(MetadataKeys.CANCEL)) {
       engine.cancel(resumed.driver(), context);
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         // an empty stream: the client sees the end

@@ -10,7 +10,7 @@ import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,32 +108,32 @@ final class RequestParser {
     if (!hasBatch) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("request stream has no batch"));
     }
-    String method = metadata.get(Keys.METHOD);
+    String method = metadata.get(MetadataKeys.METHOD);
     if (method == null) {
       return new Failure(MethodSpec.EMPTY_SCHEMA,
-          RequestProblem.protocol("Missing '" + Keys.METHOD + "' in request batch metadata"));
+          RequestProblem.protocol("Missing '" + MetadataKeys.METHOD + "' in request batch metadata"));
     }
-    String version = metadata.get(Keys.REQUEST_VERSION);
-    if (!Keys.REQUEST_VERSION_VALUE.equals(version)) {
+    String version = metadata.get(MetadataKeys.REQUEST_VERSION);
+    if (!MetadataKeys.REQUEST_VERSION_VALUE.equals(version)) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.version(
           version == null
-              ? "Missing '" + Keys.REQUEST_VERSION + "' in request batch metadata"
+              ? "Missing '" + MetadataKeys.REQUEST_VERSION + "' in request batch metadata"
               : "Unsupported request version '" + version + "', expected '"
-                  + Keys.REQUEST_VERSION_VALUE + "'"));
+                  + MetadataKeys.REQUEST_VERSION_VALUE + "'"));
     }
     if (method.indexOf('\uFFFD') >= 0) {
       // the metadata was decoded leniently: a replacement character marks bytes that were not UTF-8
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("Invalid '" + Keys.METHOD
+      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("Invalid '" + MetadataKeys.METHOD
           + "' in request batch metadata: the method name must be valid UTF-8."));
     }
     if (method.startsWith("__") && method.endsWith("__")) {
       return reserved(method, metadata);
     }
-    String protocol = metadata.get(Keys.PROTOCOL);
+    String protocol = metadata.get(MetadataKeys.PROTOCOL);
     HostedProtocols hosted = server.protocols();
     if (protocol == null || protocol.isEmpty()) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSpecified(
-          "Request carries no '" + Keys.PROTOCOL + "' routing key. Every request must name the protocol it "
+          "Request carries no '" + MetadataKeys.PROTOCOL + "' routing key. Every request must name the protocol it "
               + "addresses. This server hosts: " + hosted.sortedNames() + "."));
     }
     // a hosted name passed the grammar at registration; only a miss needs the check, which comes
@@ -142,7 +142,7 @@ final class RequestParser {
     if (binding.isEmpty()) {
       Optional<String> badName = HostedProtocols.nameProblem(protocol);
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(badName.isPresent()
-          ? "'" + Keys.PROTOCOL + "' is not a protocol name: " + badName.get()
+          ? "'" + MetadataKeys.PROTOCOL + "' is not a protocol name: " + badName.get()
           : "This server does not host protocol '" + protocol + "'. Hosted: " + hosted.sortedNames() + "."));
     }
     ServiceSpec service = binding.get().spec();
@@ -155,7 +155,7 @@ final class RequestParser {
     Schema errorLayout = errorSchema(spec);
     if (binding.get().gatedVersion().isPresent()) {
       RpcException mismatch = ProtocolVersions.check(protocol,
-          binding.get().gatedVersion().get(), metadata.get(Keys.PROTOCOL_VERSION));
+          binding.get().gatedVersion().get(), metadata.get(MetadataKeys.PROTOCOL_VERSION));
       if (mismatch != null) {
         return new Failure(errorLayout, mismatch);
       }

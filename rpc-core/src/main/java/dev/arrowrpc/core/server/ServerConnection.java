@@ -10,7 +10,7 @@ import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -185,7 +185,7 @@ public final class ServerConnection {
       requested = metadata;
       if (abandonedInputExpected) {
         abandonedInputExpected = false;
-        if (!metadata.containsKey(Keys.METHOD) && !metadata.containsKey(Keys.REQUEST_VERSION)) {
+        if (!metadata.containsKey(MetadataKeys.METHOD) && !metadata.containsKey(MetadataKeys.REQUEST_VERSION)) {
           // the input stream a client sent to a stream the server refused (at routing, validation
           // or init): it carries no request keys, so it is not a request; skip it by its framing
           reader.skipRest();
@@ -326,7 +326,7 @@ public final class ServerConnection {
   /** Records a request refused before it became a call (none when it named no method). */
   private void reportRefusal(Map<String, String> requested, Throwable error, String requestId, long started,
       RequestShape shape, Identity caller) {
-    String method = requested.get(Keys.METHOD);
+    String method = requested.get(MetadataKeys.METHOD);
     if (method == null || method.isEmpty()) {
       return;
     }
@@ -400,7 +400,7 @@ public final class ServerConnection {
       BufferAllocator memory) throws IOException {
     try {
       while (input.next()) {
-        if (input.metadata().containsKey(Keys.CANCEL)) {
+        if (input.metadata().containsKey(MetadataKeys.CANCEL)) {
           outcome.cancelled = true;
           engine.cancel(driver, context);
           return false;

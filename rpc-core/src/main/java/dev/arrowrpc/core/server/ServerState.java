@@ -174,7 +174,7 @@ public final class ServerState {
    * else the primary (a request-supplied name that is not hosted never reaches a record).
    */
   ServiceBinding protocolOf(Map<String, String> requested) {
-    String name = requested.get(dev.arrowrpc.core.wire.Keys.PROTOCOL);
+    String name = requested.get(dev.arrowrpc.core.wire.MetadataKeys.PROTOCOL);
     return (name == null ? Optional.<ServiceBinding>empty() : protocols.find(name)).orElse(protocols.primary());
   }
 

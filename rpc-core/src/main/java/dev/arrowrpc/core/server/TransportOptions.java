@@ -2,7 +2,7 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
@@ -20,9 +20,9 @@ final class TransportOptions {
   /** The capabilities, as response metadata. */
   static Map<String, String> capabilities(String serverId) {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.TRANSPORT_SHM, "false");
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    metadata.put(Keys.SERVER_ID, serverId);
+    metadata.put(MetadataKeys.TRANSPORT_SHM, "false");
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
+    metadata.put(MetadataKeys.SERVER_ID, serverId);
     return metadata;
   }
 

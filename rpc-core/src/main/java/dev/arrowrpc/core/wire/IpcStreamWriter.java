@@ -156,7 +156,7 @@ public final class IpcStreamWriter implements AutoCloseable {
 
   /** Metadata keys whose values are fixed per method, so messages carrying only them can be reused. */
   private static final Set<String> CONSTANT_KEYS =
-      Set.of(Keys.METHOD, Keys.PROTOCOL, Keys.REQUEST_VERSION, Keys.PROTOCOL_VERSION);
+      Set.of(MetadataKeys.METHOD, MetadataKeys.PROTOCOL, MetadataKeys.REQUEST_VERSION, MetadataKeys.PROTOCOL_VERSION);
 
   private record EmptyBatch(int rows, Map<String, String> metadata) {}
 

@@ -31,13 +31,13 @@ public final class LogBatches {
    */
   public static Map<String, String> log(LogMessage message, String serverId, String requestId) {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.LOG_LEVEL, message.level().name());
-    metadata.put(Keys.LOG_MESSAGE, message.message());
+    metadata.put(MetadataKeys.LOG_LEVEL, message.level().name());
+    metadata.put(MetadataKeys.LOG_MESSAGE, message.message());
     if (!message.extra().isEmpty()) {
-      metadata.put(Keys.LOG_EXTRA, Json.write(message.extra()));
+      metadata.put(MetadataKeys.LOG_EXTRA, Json.write(message.extra()));
     }
-    metadata.put(Keys.SERVER_ID, serverId);
-    metadata.put(Keys.REQUEST_ID, requestId);
+    metadata.put(MetadataKeys.SERVER_ID, serverId);
+    metadata.put(MetadataKeys.REQUEST_ID, requestId);
     return metadata;
   }
 
@@ -104,18 +104,18 @@ public final class LogBatches {
       extra.put("frames", frames);
     }
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.LOG_LEVEL, LogLevel.EXCEPTION.name());
-    metadata.put(Keys.LOG_MESSAGE, type + ": " + text);
-    metadata.put(Keys.LOG_EXTRA, Json.write(extra));
-    metadata.put(Keys.ERROR_CODE, code);
+    metadata.put(MetadataKeys.LOG_LEVEL, LogLevel.EXCEPTION.name());
+    metadata.put(MetadataKeys.LOG_MESSAGE, type + ": " + text);
+    metadata.put(MetadataKeys.LOG_EXTRA, Json.write(extra));
+    metadata.put(MetadataKeys.ERROR_CODE, code);
     if (kind != null) {
-      metadata.put(Keys.ERROR_KIND, kind);
+      metadata.put(MetadataKeys.ERROR_KIND, kind);
     }
     if (encodedDetails != null) {
-      metadata.put(Keys.ERROR_DETAILS, encodedDetails);
+      metadata.put(MetadataKeys.ERROR_DETAILS, encodedDetails);
     }
-    metadata.put(Keys.SERVER_ID, serverId);
-    metadata.put(Keys.REQUEST_ID, requestId);
+    metadata.put(MetadataKeys.SERVER_ID, serverId);
+    metadata.put(MetadataKeys.REQUEST_ID, requestId);
     return metadata;
   }
 
@@ -164,12 +164,12 @@ public final class LogBatches {
     if (rows > 0 || metadata.isEmpty()) {
       return DATA;
     }
-    String level = metadata.get(Keys.LOG_LEVEL);
-    String message = metadata.get(Keys.LOG_MESSAGE);
+    String level = metadata.get(MetadataKeys.LOG_LEVEL);
+    String message = metadata.get(MetadataKeys.LOG_MESSAGE);
     if (level == null || message == null) {
       return DATA;
     }
-    Map<String, Object> extra = parseExtra(metadata.get(Keys.LOG_EXTRA));
+    Map<String, Object> extra = parseExtra(metadata.get(MetadataKeys.LOG_EXTRA));
     if (LogLevel.EXCEPTION.name().equals(level)) {
       return new Error(exception(message, metadata, extra));
     }
@@ -191,16 +191,16 @@ public final class LogBatches {
   private static RpcException exception(String message, Map<String, String> metadata,
       Map<String, Object> extra) {
     String errorType = extra.get("exception_type") instanceof String s ? s : "EXCEPTION";
-    String code = metadata.containsKey(Keys.ERROR_CODE) ? metadata.get(Keys.ERROR_CODE)
+    String code = metadata.containsKey(MetadataKeys.ERROR_CODE) ? metadata.get(MetadataKeys.ERROR_CODE)
         : extra.get("error_code") instanceof String s ? s : "";
-    String kind = metadata.containsKey(Keys.ERROR_KIND) ? metadata.get(Keys.ERROR_KIND)
+    String kind = metadata.containsKey(MetadataKeys.ERROR_KIND) ? metadata.get(MetadataKeys.ERROR_KIND)
         : extra.get("error_kind") instanceof String s ? s : null;
-    List<Map<String, Object>> details = metadata.containsKey(Keys.ERROR_DETAILS)
-        ? ErrorDetailsCodec.decode(metadata.get(Keys.ERROR_DETAILS))
+    List<Map<String, Object>> details = metadata.containsKey(MetadataKeys.ERROR_DETAILS)
+        ? ErrorDetailsCodec.decode(metadata.get(MetadataKeys.ERROR_DETAILS))
         : ErrorDetailsCodec.objects(extra.get("error_details"));
     return RpcException.builder(errorType, stripPrefix(message, errorType))
         .remoteTraceback(extra.get("traceback") instanceof String s ? s : "")
-        .requestId(metadata.get(Keys.REQUEST_ID))
+        .requestId(metadata.get(MetadataKeys.REQUEST_ID))
         .codeName(code)
         .kind(kind)
         .detailsJson(details)

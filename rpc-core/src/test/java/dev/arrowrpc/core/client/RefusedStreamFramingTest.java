@@ -15,7 +15,7 @@ import dev.arrowrpc.core.StreamHeader;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,9 +127,9 @@ class RefusedStreamFramingTest {
         }
         assertTrue(reader.next());
         Map<String, String> metadata = reader.metadata();
-        String method = metadata.get(Keys.METHOD);
+        String method = metadata.get(MetadataKeys.METHOD);
         seen.add("request " + method);
-        assertEquals("Framing", metadata.get(Keys.PROTOCOL));
+        assertEquals("Framing", metadata.get(MetadataKeys.PROTOCOL));
         if (method.equals("guarded")) {
           reader.drain();
           try (IpcStreamWriter writer = IpcStreamWriter.start(out, MethodSpec.EMPTY_SCHEMA);

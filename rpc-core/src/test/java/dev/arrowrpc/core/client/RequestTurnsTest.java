@@ -15,7 +15,7 @@ import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -125,8 +125,8 @@ class RequestTurnsTest {
   @Test
   void aProducerOpensThenTurnsEchoingItsTokensUntilNoSentinelComes() throws Exception {
     transport.answers.add(answer(List.of(new Row(1), new Row(2)),
-        Map.of(Keys.STREAM_STATE, "c1", Keys.CALL_STATE, "k1")));
-    transport.answers.add(answer(List.of(new Row(3)), Map.of(Keys.STREAM_STATE, "c2")));
+        Map.of(MetadataKeys.STREAM_STATE, "c1", MetadataKeys.CALL_STATE, "k1")));
+    transport.answers.add(answer(List.of(new Row(3)), Map.of(MetadataKeys.STREAM_STATE, "c2")));
     transport.answers.add(answer(List.of(new Row(4)), Map.of()));
     List<Long> rows = new ArrayList<>();
     try (RpcClient client = RpcClient.builder(transport).allocator(clientMemory).build();
@@ -137,16 +137,16 @@ class RequestTurnsTest {
     List<RequestTransport.Kind> kinds = transport.seen.stream().map(Seen::kind).toList();
     assertEquals(List.of(RequestTransport.Kind.INIT, RequestTransport.Kind.TURN, RequestTransport.Kind.TURN), kinds);
     assertTrue(transport.seen.stream().allMatch(s -> s.protocol().equals("Scripted") && s.method().equals("count")));
-    assertEquals("c1", transport.seen.get(1).metadata().get(Keys.STREAM_STATE));
-    assertEquals("k1", transport.seen.get(1).metadata().get(Keys.CALL_STATE));
-    assertEquals("c2", transport.seen.get(2).metadata().get(Keys.STREAM_STATE));
-    assertEquals("k1", transport.seen.get(2).metadata().get(Keys.CALL_STATE), "the call token is echoed unchanged");
-    assertFalse(transport.seen.get(2).metadata().containsKey(Keys.CANCEL));
+    assertEquals("c1", transport.seen.get(1).metadata().get(MetadataKeys.STREAM_STATE));
+    assertEquals("k1", transport.seen.get(1).metadata().get(MetadataKeys.CALL_STATE));
+    assertEquals("c2", transport.seen.get(2).metadata().get(MetadataKeys.STREAM_STATE));
+    assertEquals("k1", transport.seen.get(2).metadata().get(MetadataKeys.CALL_STATE), "the call token is echoed unchanged");
+    assertFalse(transport.seen.get(2).metadata().containsKey(MetadataKeys.CANCEL));
   }
 
   @Test
   void closingAnUnfinishedProducerSendsACancelTurnWithItsTokens() throws Exception {
-    transport.answers.add(answer(List.of(new Row(1)), Map.of(Keys.STREAM_STATE, "c1", Keys.CALL_STATE, "k1")));
+    transport.answers.add(answer(List.of(new Row(1)), Map.of(MetadataKeys.STREAM_STATE, "c1", MetadataKeys.CALL_STATE, "k1")));
     transport.answers.add(answer(List.of(), Map.of()));
     try (RpcClient client = RpcClient.builder(transport).allocator(clientMemory).build();
         Producer<Row> count = client.proxy(Scripted.class).count(9)) {
@@ -156,9 +156,9 @@ class RequestTurnsTest {
     assertEquals(2, transport.seen.size());
     Seen cancel = transport.seen.get(1);
     assertEquals(RequestTransport.Kind.TURN, cancel.kind());
-    assertEquals("1", cancel.metadata().get(Keys.CANCEL));
-    assertEquals("c1", cancel.metadata().get(Keys.STREAM_STATE));
-    assertEquals("k1", cancel.metadata().get(Keys.CALL_STATE));
+    assertEquals("1", cancel.metadata().get(MetadataKeys.CANCEL));
+    assertEquals("c1", cancel.metadata().get(MetadataKeys.STREAM_STATE));
+    assertEquals("k1", cancel.metadata().get(MetadataKeys.CALL_STATE));
   }
 
   @Test

@@ -13,7 +13,7 @@ import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -93,9 +93,9 @@ class InboundPointerTest {
 
   private static Map<String, String> request() {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, "answer");
-    metadata.put(Keys.PROTOCOL, "Seam");
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    metadata.put(MetadataKeys.METHOD, "answer");
+    metadata.put(MetadataKeys.PROTOCOL, "Seam");
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
     return metadata;
   }
 

@@ -10,7 +10,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -91,15 +91,15 @@ class PointerBatchesTest {
   }
 
   private static Map<String, String> log(String text) {
-    return Map.of(Keys.LOG_LEVEL, "INFO", Keys.LOG_MESSAGE, text);
+    return Map.of(MetadataKeys.LOG_LEVEL, "INFO", MetadataKeys.LOG_MESSAGE, text);
   }
 
   @Test
   void recognisesPointersButNotLogBatches() {
-    assertTrue(PointerBatches.isPointer(Map.of(Keys.LOCATION, "https://x/y")));
-    assertFalse(PointerBatches.isPointer(Map.of(Keys.LOCATION, "https://x/y", Keys.LOG_LEVEL, "INFO")));
+    assertTrue(PointerBatches.isPointer(Map.of(MetadataKeys.LOCATION, "https://x/y")));
+    assertFalse(PointerBatches.isPointer(Map.of(MetadataKeys.LOCATION, "https://x/y", MetadataKeys.LOG_LEVEL, "INFO")));
     assertFalse(PointerBatches.isPointer(Map.of("other", "1")));
-    assertEquals(Map.of(Keys.LOCATION, "u"), PointerBatches.pointerMetadata("u", Optional.empty()));
+    assertEquals(Map.of(MetadataKeys.LOCATION, "u"), PointerBatches.pointerMetadata("u", Optional.empty()));
   }
 
   @Test
@@ -123,13 +123,13 @@ class PointerBatchesTest {
       Map<String, String> metadata = resolved.metadata();
       assertEquals("payload", metadata.get("inner"));
       assertNull(metadata.get("outer"), "the pointer's metadata never reaches the resolved batch");
-      assertNull(metadata.get(Keys.LOCATION));
-      assertNull(metadata.get(Keys.LOCATION_SHA256));
-      assertEquals(url, metadata.get(Keys.LOCATION_SOURCE), "the source is the URL fetched, in full");
-      assertTrue(metadata.get(Keys.LOCATION_FETCH_MS).matches("\\d+\\.\\d"));
+      assertNull(metadata.get(MetadataKeys.LOCATION));
+      assertNull(metadata.get(MetadataKeys.LOCATION_SHA256));
+      assertEquals(url, metadata.get(MetadataKeys.LOCATION_SOURCE), "the source is the URL fetched, in full");
+      assertTrue(metadata.get(MetadataKeys.LOCATION_FETCH_MS).matches("\\d+\\.\\d"));
     }
     assertEquals(1, logs.size());
-    assertEquals("first", logs.get(0).get(Keys.LOG_MESSAGE));
+    assertEquals("first", logs.get(0).get(MetadataKeys.LOG_MESSAGE));
   }
 
   @Test
@@ -168,7 +168,7 @@ class PointerBatchesTest {
     storage.put("https://s/two", object(SCHEMA, List.of(Map.entry(new long[] {1}, Map.of()),
         Map.entry(new long[] {2}, Map.of()))));
     storage.put("https://s/none", object(SCHEMA, List.of(Map.entry(new long[0], log("only a log")))));
-    storage.put("https://s/loop", object(SCHEMA, List.of(Map.entry(new long[0], Map.of(Keys.LOCATION, "x")))));
+    storage.put("https://s/loop", object(SCHEMA, List.of(Map.entry(new long[0], Map.of(MetadataKeys.LOCATION, "x")))));
     storage.put("https://s/other", object(OTHER, List.of(Map.entry(new long[] {1}, Map.of()))));
     Map<String, String> expected = Map.of("https://s/two", "more than one data batch",
         "https://s/none", "No data batch", "https://s/loop", "redirect loop", "https://s/other", "schema mismatch");

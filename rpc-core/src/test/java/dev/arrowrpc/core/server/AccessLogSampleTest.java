@@ -18,7 +18,7 @@ import dev.arrowrpc.core.testing.Loopback;
 import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -160,7 +160,7 @@ class AccessLogSampleTest {
       ByteArrayOutputStream requests = new ByteArrayOutputStream();
       requests.write(request(memory, "nope", 1));
       requests.write(request(memory, "add", 1)); // a parameter schema that does not match
-      requests.write(stream(memory, Map.of(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE), 1));
+      requests.write(stream(memory, Map.of(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE), 1));
       new ServerConnection(server.state(), new ByteArrayInputStream(requests.toByteArray()),
           new ByteArrayOutputStream()).run();
     }
@@ -181,7 +181,7 @@ class AccessLogSampleTest {
       handler.handle(RequestEngine.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, tokens, 0)),
           new ByteArrayOutputStream(), caller);
       Map<String, String> cancel = new LinkedHashMap<>(tokens);
-      cancel.put(Keys.CANCEL, "");
+      cancel.put(MetadataKeys.CANCEL, "");
       handler.handle(RequestEngine.Route.EXCHANGE, "Sampled", "count", new ByteArrayInputStream(stream(memory, cancel, 0)),
           new ByteArrayOutputStream(), caller);
       // refusals: an unknown method, an empty body, a turn without tokens
@@ -208,8 +208,8 @@ class AccessLogSampleTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (var batch = spec.params().encode(1, (row, column) -> args[column], memory);
         IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
-      writer.write(batch, Map.of(Keys.METHOD, spec.name(), Keys.PROTOCOL, "Sampled", Keys.REQUEST_VERSION,
-          Keys.REQUEST_VERSION_VALUE));
+      writer.write(batch, Map.of(MetadataKeys.METHOD, spec.name(), MetadataKeys.PROTOCOL, "Sampled", MetadataKeys.REQUEST_VERSION,
+          MetadataKeys.REQUEST_VERSION_VALUE));
     }
     return out.toByteArray();
   }
@@ -221,9 +221,9 @@ class AccessLogSampleTest {
     while ((opened = IpcStreamReader.open(in, memory)).isPresent()) {
       try (IpcStreamReader reader = opened.get()) {
         while (reader.next()) {
-          if (reader.metadata().containsKey(Keys.CALL_STATE)) {
-            tokens.put(Keys.STREAM_STATE, reader.metadata().get(Keys.STREAM_STATE));
-            tokens.put(Keys.CALL_STATE, reader.metadata().get(Keys.CALL_STATE));
+          if (reader.metadata().containsKey(MetadataKeys.CALL_STATE)) {
+            tokens.put(MetadataKeys.STREAM_STATE, reader.metadata().get(MetadataKeys.STREAM_STATE));
+            tokens.put(MetadataKeys.CALL_STATE, reader.metadata().get(MetadataKeys.CALL_STATE));
           }
         }
       }
@@ -233,9 +233,9 @@ class AccessLogSampleTest {
 
   private static byte[] request(BufferAllocator memory, String method, int rows) throws IOException {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, method);
-    metadata.put(Keys.PROTOCOL, "Sampled");
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    metadata.put(MetadataKeys.METHOD, method);
+    metadata.put(MetadataKeys.PROTOCOL, "Sampled");
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
     return stream(memory, metadata, rows);
   }
 

@@ -16,7 +16,7 @@ import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -122,9 +122,9 @@ class RequestHandlerTest {
   /** A request for a method without parameters. */
   private byte[] request(String method) throws IOException {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, method);
-    metadata.put(Keys.PROTOCOL, "Seam");
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+    metadata.put(MetadataKeys.METHOD, method);
+    metadata.put(MetadataKeys.PROTOCOL, "Seam");
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
     return stream(metadata, 1);
   }
 
@@ -158,7 +158,7 @@ class RequestHandlerTest {
           LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
           if (kind instanceof LogBatches.Error e) {
             out.add("error " + e.error().errorType() + ": " + e.error().errorMessage());
-          } else if (reader.metadata().containsKey(Keys.STREAM_STATE)) {
+          } else if (reader.metadata().containsKey(MetadataKeys.STREAM_STATE)) {
             out.add("sentinel " + reader.root().getRowCount());
           } else {
             out.add("data " + reader.root().getRowCount());
@@ -205,13 +205,13 @@ class RequestHandlerTest {
     Map<String, String> tokens = new LinkedHashMap<>();
     try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(opened.body()), memory).orElseThrow()) {
       while (reader.next()) {
-        if (reader.metadata().containsKey(Keys.CALL_STATE)) {
-          tokens.put(Keys.STREAM_STATE, reader.metadata().get(Keys.STREAM_STATE));
-          tokens.put(Keys.CALL_STATE, reader.metadata().get(Keys.CALL_STATE));
+        if (reader.metadata().containsKey(MetadataKeys.CALL_STATE)) {
+          tokens.put(MetadataKeys.STREAM_STATE, reader.metadata().get(MetadataKeys.STREAM_STATE));
+          tokens.put(MetadataKeys.CALL_STATE, reader.metadata().get(MetadataKeys.CALL_STATE));
         }
       }
     }
-    long sent = tokens.get(Keys.STREAM_STATE).length() + tokens.get(Keys.CALL_STATE).length();
+    long sent = tokens.get(MetadataKeys.STREAM_STATE).length() + tokens.get(MetadataKeys.CALL_STATE).length();
     Answer turned = handle(RequestEngine.Route.EXCHANGE, "counter", stream(tokens, 0));
     assertEquals(RequestEngine.Outcome.OK, turned.status());
     assertEquals(3, records.size());
@@ -279,9 +279,9 @@ class RequestHandlerTest {
     String cursor = null;
     try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(opened.body()), memory).orElseThrow()) {
       while (reader.next()) {
-        if (reader.metadata().containsKey(Keys.CALL_STATE)) {
-          callToken = reader.metadata().get(Keys.CALL_STATE);
-          cursor = reader.metadata().get(Keys.STREAM_STATE);
+        if (reader.metadata().containsKey(MetadataKeys.CALL_STATE)) {
+          callToken = reader.metadata().get(MetadataKeys.CALL_STATE);
+          cursor = reader.metadata().get(MetadataKeys.STREAM_STATE);
         }
       }
     }
@@ -300,8 +300,8 @@ class RequestHandlerTest {
     for (String bad : List.of(forged, Base64.getEncoder().encodeToString(
         StreamCheckpoint.cursor(new StreamCheckpoint.Cursor(real.callId(), garbled))))) {
       Map<String, String> metadata = new LinkedHashMap<>();
-      metadata.put(Keys.STREAM_STATE, bad);
-      metadata.put(Keys.CALL_STATE, callToken);
+      metadata.put(MetadataKeys.STREAM_STATE, bad);
+      metadata.put(MetadataKeys.CALL_STATE, callToken);
       Answer turn = handle(RequestEngine.Route.EXCHANGE, "counter", stream(metadata, 0));
       assertEquals(RequestEngine.Outcome.REFUSED, turn.status());
       assertTrue(batches(turn.body()).get(0).startsWith("error ProtocolError: invalid stream token"),

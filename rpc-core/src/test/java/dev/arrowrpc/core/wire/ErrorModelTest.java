@@ -56,7 +56,7 @@ class ErrorModelTest {
 
   private static Map<String, Object> extra(Map<String, String> metadata) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> extra = (Map<String, Object>) Json.parse(metadata.get(Keys.LOG_EXTRA));
+    Map<String, Object> extra = (Map<String, Object>) Json.parse(metadata.get(MetadataKeys.LOG_EXTRA));
     return extra;
   }
 
@@ -195,11 +195,11 @@ class ErrorModelTest {
   @Test
   void v1CodeKindAndDetailsRideTopLevelAndInTheMirror() {
     Map<String, String> md = LogBatches.error(fail(ErrorCode.UNAVAILABLE, "backend_down", 7), "s", "r");
-    assertEquals("EXCEPTION", md.get(Keys.LOG_LEVEL));
-    assertEquals("StatusError: fail(UNAVAILABLE)", md.get(Keys.LOG_MESSAGE));
-    assertEquals("UNAVAILABLE", md.get(Keys.ERROR_CODE));
-    assertEquals("backend_down", md.get(Keys.ERROR_KIND));
-    Object top = Json.parse(md.get(Keys.ERROR_DETAILS));
+    assertEquals("EXCEPTION", md.get(MetadataKeys.LOG_LEVEL));
+    assertEquals("StatusError: fail(UNAVAILABLE)", md.get(MetadataKeys.LOG_MESSAGE));
+    assertEquals("UNAVAILABLE", md.get(MetadataKeys.ERROR_CODE));
+    assertEquals("backend_down", md.get(MetadataKeys.ERROR_KIND));
+    Object top = Json.parse(md.get(MetadataKeys.ERROR_DETAILS));
     Map<String, Object> extra = extra(md);
     assertEquals("StatusError", extra.get("exception_type"));
     assertEquals("fail(UNAVAILABLE)", extra.get("exception_message"));
@@ -215,8 +215,8 @@ class ErrorModelTest {
   @Test
   void v2NoKindMeansNoKindKey() {
     Map<String, String> md = LogBatches.error(fail(ErrorCode.ABORTED, "", 0), "s", "r");
-    assertEquals("ABORTED", md.get(Keys.ERROR_CODE));
-    assertFalse(md.containsKey(Keys.ERROR_KIND));
+    assertEquals("ABORTED", md.get(MetadataKeys.ERROR_CODE));
+    assertFalse(md.containsKey(MetadataKeys.ERROR_KIND));
     assertFalse(extra(md).containsKey("error_kind"));
     RpcException e = received(md);
     assertEquals(Optional.empty(), e.errorKind());
@@ -232,10 +232,10 @@ class ErrorModelTest {
         .detail(new ErrorInfo(Map.of("padding", "x".repeat(5000))))
         .build();
     Map<String, String> md = LogBatches.error(oversized, "s", "r");
-    assertFalse(md.containsKey(Keys.ERROR_DETAILS));
+    assertFalse(md.containsKey(MetadataKeys.ERROR_DETAILS));
     assertFalse(extra(md).containsKey("error_details"));
-    assertEquals("RESOURCE_EXHAUSTED", md.get(Keys.ERROR_CODE));
-    assertEquals("details_oversized", md.get(Keys.ERROR_KIND));
+    assertEquals("RESOURCE_EXHAUSTED", md.get(MetadataKeys.ERROR_CODE));
+    assertEquals("details_oversized", md.get(MetadataKeys.ERROR_KIND));
     RpcException e = received(md);
     assertEquals(List.of(), e.errorDetails());
     assertFalse(e.isRetryable());
@@ -266,33 +266,33 @@ class ErrorModelTest {
         new String[] {"token_unresolved", "NOT_FOUND", "TokenUnresolvedError"});
     table.forEach((error, row) -> {
       Map<String, String> md = LogBatches.error(error.get(), "s", "r");
-      assertEquals(row[0], md.get(Keys.ERROR_KIND));
-      assertEquals(row[1], md.get(Keys.ERROR_CODE), row[0]);
+      assertEquals(row[0], md.get(MetadataKeys.ERROR_KIND));
+      assertEquals(row[1], md.get(MetadataKeys.ERROR_CODE), row[0]);
       assertEquals(row[2], extra(md).get("exception_type"));
       assertEquals(Optional.of(ErrorCode.valueOf(row[1])), ErrorCode.ofKind(row[0]));
     });
     // a kind the protocol defines brings its code even when the error only names the kind
     Map<String, String> legacy = LogBatches.error(
         new RpcException("MethodNotImplementedError", "m", "", "", "method_not_implemented"), "s", "r");
-    assertEquals("UNIMPLEMENTED", legacy.get(Keys.ERROR_CODE));
+    assertEquals("UNIMPLEMENTED", legacy.get(MetadataKeys.ERROR_CODE));
     // an unclassified error: UNKNOWN, present, and nothing else
     Map<String, String> plain = LogBatches.error(new IllegalArgumentException("boom"), "s", "r");
-    assertEquals("UNKNOWN", plain.get(Keys.ERROR_CODE));
+    assertEquals("UNKNOWN", plain.get(MetadataKeys.ERROR_CODE));
     assertEquals("UNKNOWN", extra(plain).get("error_code"));
     assertEquals("ValueError", extra(plain).get("exception_type"));
-    assertFalse(plain.containsKey(Keys.ERROR_KIND));
-    assertFalse(plain.containsKey(Keys.ERROR_DETAILS));
+    assertFalse(plain.containsKey(MetadataKeys.ERROR_KIND));
+    assertFalse(plain.containsKey(MetadataKeys.ERROR_DETAILS));
     // an application kind without a code is UNKNOWN with the kind
     Map<String, String> appKind = LogBatches.error(
         RpcException.builder("ValueError", "m").kind("widget_invalid").build(), "s", "r");
-    assertEquals("UNKNOWN", appKind.get(Keys.ERROR_CODE));
-    assertEquals("widget_invalid", appKind.get(Keys.ERROR_KIND));
+    assertEquals("UNKNOWN", appKind.get(MetadataKeys.ERROR_CODE));
+    assertEquals("widget_invalid", appKind.get(MetadataKeys.ERROR_KIND));
   }
 
   @Test
   void identityUnavailableAndDrainingCarryTheirRetryHint() {
     Map<String, String> md = LogBatches.error(StandardErrors.identityUnavailable("down", Duration.ofSeconds(9)), "s", "r");
-    assertEquals("[{\"@type\":\"vgi_rpc.RetryInfo\",\"retry_delay_seconds\":9}]", md.get(Keys.ERROR_DETAILS));
+    assertEquals("[{\"@type\":\"vgi_rpc.RetryInfo\",\"retry_delay_seconds\":9}]", md.get(MetadataKeys.ERROR_DETAILS));
     RpcException draining = received(LogBatches.error(
         StandardErrors.serverDraining("draining", Duration.ofMillis(1500)), "s", "r"));
     assertEquals(1.5, draining.retryInfo().orElseThrow().retryDelaySeconds());
@@ -328,7 +328,7 @@ class ErrorModelTest {
     assertEquals("UNAVAILABLE", without.get("error_code"));
     assertEquals("down", without.get("error_kind"));
     assertEquals(List.of(Map.of("@type", "vgi_rpc.RetryInfo", "retry_delay_seconds", 3L)), without.get("error_details"));
-    assertEquals("UNAVAILABLE", md.get(Keys.ERROR_CODE));
+    assertEquals("UNAVAILABLE", md.get(MetadataKeys.ERROR_CODE));
     assertEquals("", received(md).remoteTraceback());
   }
 
@@ -336,7 +336,7 @@ class ErrorModelTest {
   void aWarnCarryingErrorCodeExtrasIsALogNotAClassification() {
     Map<String, String> md = LogBatches.log(new dev.arrowrpc.core.LogMessage(dev.arrowrpc.core.LogLevel.WARN,
         "hello", Map.of("error_code", "UNAVAILABLE")), "s", "r");
-    assertFalse(md.containsKey(Keys.ERROR_CODE));
+    assertFalse(md.containsKey(MetadataKeys.ERROR_CODE));
     assertInstanceOf(LogBatches.Log.class, LogBatches.classify(0, md));
   }
 
@@ -367,9 +367,9 @@ class ErrorModelTest {
   void theMirrorIsTheFallbackAndTheTopLevelKeyWins() {
     Map<String, String> md = LogBatches.error(fail(ErrorCode.UNAVAILABLE, "backend_down", 7), "s", "r");
     Map<String, String> mirrorOnly = new LinkedHashMap<>(md);
-    mirrorOnly.remove(Keys.ERROR_CODE);
-    mirrorOnly.remove(Keys.ERROR_KIND);
-    mirrorOnly.remove(Keys.ERROR_DETAILS);
+    mirrorOnly.remove(MetadataKeys.ERROR_CODE);
+    mirrorOnly.remove(MetadataKeys.ERROR_KIND);
+    mirrorOnly.remove(MetadataKeys.ERROR_DETAILS);
     RpcException fromMirror = received(mirrorOnly);
     assertEquals("UNAVAILABLE", fromMirror.errorCodeName());
     assertEquals(Optional.of("backend_down"), fromMirror.errorKind());
@@ -377,9 +377,9 @@ class ErrorModelTest {
     assertEquals(7.0, fromMirror.retryInfo().orElseThrow().retryDelaySeconds());
 
     Map<String, String> conflicting = new LinkedHashMap<>(md);
-    conflicting.put(Keys.ERROR_CODE, "ABORTED");
-    conflicting.put(Keys.ERROR_KIND, "other");
-    conflicting.put(Keys.ERROR_DETAILS, "[]");
+    conflicting.put(MetadataKeys.ERROR_CODE, "ABORTED");
+    conflicting.put(MetadataKeys.ERROR_KIND, "other");
+    conflicting.put(MetadataKeys.ERROR_DETAILS, "[]");
     RpcException top = received(conflicting);
     assertEquals(ErrorCode.ABORTED, top.errorCode());
     assertEquals(Optional.of("other"), top.errorKind());
@@ -389,16 +389,16 @@ class ErrorModelTest {
   @Test
   void aServerOlderThanTheModelReportsAnEmptyCode() {
     Map<String, String> md = new LinkedHashMap<>();
-    md.put(Keys.LOG_LEVEL, "EXCEPTION");
-    md.put(Keys.LOG_MESSAGE, "ValueError: old");
-    md.put(Keys.LOG_EXTRA, "{\"exception_type\": \"ValueError\", \"exception_message\": \"old\"}");
+    md.put(MetadataKeys.LOG_LEVEL, "EXCEPTION");
+    md.put(MetadataKeys.LOG_MESSAGE, "ValueError: old");
+    md.put(MetadataKeys.LOG_EXTRA, "{\"exception_type\": \"ValueError\", \"exception_message\": \"old\"}");
     RpcException e = received(md);
     assertEquals("", e.errorCodeName());
     assertEquals(ErrorCode.UNKNOWN, e.errorCode());
     assertEquals(Optional.empty(), e.errorKind());
     assertEquals(List.of(), e.errorDetails());
     assertEquals("", e.remoteTraceback());
-    md.put(Keys.ERROR_CODE, "NOT_A_CODE");
+    md.put(MetadataKeys.ERROR_CODE, "NOT_A_CODE");
     assertEquals(ErrorCode.UNKNOWN, received(md).errorCode());
     assertEquals("NOT_A_CODE", received(md).errorCodeName());
   }
@@ -406,10 +406,10 @@ class ErrorModelTest {
   @Test
   void v7TheClientToleratesBrokenDetails() {
     Map<String, String> md = LogBatches.error(new IllegalStateException("x"), "s", "r");
-    md.put(Keys.ERROR_DETAILS, "[1, {\"@type\":\"x.Y\"}, {\"@type\":\"vgi_rpc.RetryInfo\",\"retry_delay_seconds\":\"soon\"},"
+    md.put(MetadataKeys.ERROR_DETAILS, "[1, {\"@type\":\"x.Y\"}, {\"@type\":\"vgi_rpc.RetryInfo\",\"retry_delay_seconds\":\"soon\"},"
         + "{\"@type\":\"vgi_rpc.RetryInfo\",\"retry_delay_seconds\":-1},"
         + "{\"@type\":\"vgi_rpc.ErrorInfo\",\"metadata\":{\"k\":1}}]");
-    md.put(Keys.ERROR_CODE, "RESOURCE_EXHAUSTED");
+    md.put(MetadataKeys.ERROR_CODE, "RESOURCE_EXHAUSTED");
     RpcException e = received(md);
     assertEquals(4, e.errorDetailsJson().size());
     assertEquals(Map.of("@type", "x.Y"), e.errorDetailsJson().get(0));
@@ -418,7 +418,7 @@ class ErrorModelTest {
     assertEquals(Optional.empty(), e.errorInfo());
     assertFalse(e.isRetryable());
     for (String notAnArray : List.of("{", "{\"@type\":\"vgi_rpc.RetryInfo\"}", "null", "")) {
-      md.put(Keys.ERROR_DETAILS, notAnArray);
+      md.put(MetadataKeys.ERROR_DETAILS, notAnArray);
       assertEquals(List.of(), received(md).errorDetails(), notAnArray);
     }
     assertEquals(List.of(Map.of("@type", "x.Y")), ErrorDetailsCodec.decode("[1, {\"@type\": \"x.Y\"}]"));

@@ -87,9 +87,9 @@ class FlatbufferLengthsTest {
   /** An echo_string request as a client writes it: the schema, one batch with its metadata, the end marker. */
   private byte[] echoString(String value) throws Exception {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, "echo_string");
-    metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
-    metadata.put(Keys.PROTOCOL, "Echo");
+    metadata.put(MetadataKeys.METHOD, "echo_string");
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
+    metadata.put(MetadataKeys.PROTOCOL, "Echo");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(TEXT, memory);
         IpcStreamWriter writer = IpcStreamWriter.start(out, TEXT)) {

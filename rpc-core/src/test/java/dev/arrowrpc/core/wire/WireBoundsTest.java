@@ -349,9 +349,9 @@ class WireBoundsTest {
 
   private static Map<String, String> dispatch(String method) {
     Map<String, String> md = new LinkedHashMap<>();
-    md.put(Keys.METHOD, method);
-    md.put(Keys.PROTOCOL, "Batches");
-    md.put(Keys.REQUEST_VERSION, "1");
+    md.put(MetadataKeys.METHOD, method);
+    md.put(MetadataKeys.PROTOCOL, "Batches");
+    md.put(MetadataKeys.REQUEST_VERSION, "1");
     return md;
   }
 

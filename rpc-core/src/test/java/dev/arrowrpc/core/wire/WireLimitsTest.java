@@ -91,9 +91,9 @@ class WireLimitsTest {
   private byte[] padded(String method, Map<String, String> extra, int batches, Object... args) throws Exception {
     MethodSpec spec = METHODS.get(method);
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(Keys.METHOD, method);
-    metadata.put(Keys.PROTOCOL, "Sized");
-    metadata.put(Keys.REQUEST_VERSION, "1");
+    metadata.put(MetadataKeys.METHOD, method);
+    metadata.put(MetadataKeys.PROTOCOL, "Sized");
+    metadata.put(MetadataKeys.REQUEST_VERSION, "1");
     metadata.putAll(extra);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Batch batch = spec.params().encode(1, (r, c) -> args[c], memory);

@@ -5,7 +5,7 @@ import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -129,7 +129,7 @@ final class UploadUrlRoute {
       if (!reader.next()) {
         throw new RpcException("ProtocolError", "request stream has no batch");
       }
-      String method = reader.metadata().get(Keys.METHOD);
+      String method = reader.metadata().get(MetadataKeys.METHOD);
       if (!METHOD.equals(method)) {
         throw new RpcException("TypeError", "Method mismatch: expected '" + METHOD + "', got '" + method + "'");
       }

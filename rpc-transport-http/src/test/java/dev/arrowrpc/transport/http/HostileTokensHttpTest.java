@@ -11,7 +11,7 @@ import dev.arrowrpc.core.auth.HmacStreamTokens;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -121,7 +121,7 @@ class HostileTokensHttpTest {
     try (IpcStreamReader reader =
         IpcStreamReader.open(new ByteArrayInputStream(validTurn), memory).orElseThrow()) {
       reader.next();
-      token = reader.metadata().get(Keys.STREAM_STATE);
+      token = reader.metadata().get(MetadataKeys.STREAM_STATE);
     }
     byte[] hostile = validTurn.clone();
     int at = new String(hostile, StandardCharsets.ISO_8859_1).indexOf(token);
@@ -134,7 +134,7 @@ class HostileTokensHttpTest {
   @Test
   void aForgedCallTokenWhoseNameIsNotUtf8IsA400() throws Exception {
     // call token: kind, version, call id (16), stream id (16), protocol length (2), protocol...
-    byte[] hostile = forged(Keys.CALL_STATE, p -> {
+    byte[] hostile = forged(MetadataKeys.CALL_STATE, p -> {
       p[2 + 32 + 2 + 1] = (byte) 0xff;
       return p;
     }, Clock.systemUTC());
@@ -144,12 +144,12 @@ class HostileTokensHttpTest {
   @Test
   void aForgedTokenDatedInTheFutureIsA400() throws Exception {
     Clock ahead = Clock.fixed(Instant.now().plusSeconds(3600), ZoneOffset.UTC);
-    String message = refused(forged(Keys.STREAM_STATE, p -> p, ahead));
+    String message = refused(forged(MetadataKeys.STREAM_STATE, p -> p, ahead));
     assertTrue(message.startsWith("invalid stream token: token issued in the future"), message);
   }
 
   @Test
   void theForgerIsRight() throws Exception {
-    assertEquals(200, post(forged(Keys.STREAM_STATE, p -> p, Clock.systemUTC())).statusCode());
+    assertEquals(200, post(forged(MetadataKeys.STREAM_STATE, p -> p, Clock.systemUTC())).statusCode());
   }
 }

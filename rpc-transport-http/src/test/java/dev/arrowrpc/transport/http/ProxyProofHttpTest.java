@@ -9,7 +9,7 @@ import dev.arrowrpc.core.auth.BearerTokenAuthenticator;
 import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -216,7 +216,7 @@ class ProxyProofHttpTest {
         IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(echo()), memory).orElseThrow()) {
       assertTrue(reader.next());
       Map<String, String> metadata = new LinkedHashMap<>(reader.metadata());
-      assertTrue(metadata.remove(Keys.PROTOCOL) != null);
+      assertTrue(metadata.remove(MetadataKeys.PROTOCOL) != null);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, reader.schema())) {
         writer.write(reader.root(), metadata);

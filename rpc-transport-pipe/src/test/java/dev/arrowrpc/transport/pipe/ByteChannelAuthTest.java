@@ -23,7 +23,7 @@ import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -283,7 +283,7 @@ class ByteChannelAuthTest {
 
   private static String result(List<Response> response) {
     assertEquals(1, response.size(), response.toString());
-    assertFalse(response.get(0).metadata().containsKey(Keys.LOG_MESSAGE), response.toString());
+    assertFalse(response.get(0).metadata().containsKey(MetadataKeys.LOG_MESSAGE), response.toString());
     return response.get(0).value().orElseThrow();
   }
 

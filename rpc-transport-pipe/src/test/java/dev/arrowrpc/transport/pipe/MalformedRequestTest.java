@@ -11,7 +11,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.wire.IpcStreamReader;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -255,7 +255,7 @@ class MalformedRequestTest {
       transport.output().write(request);
       transport.output().flush();
       Map<String, String> error = response(transport.input());
-      String message = error.getOrDefault(Keys.LOG_MESSAGE, "");
+      String message = error.getOrDefault(MetadataKeys.LOG_MESSAGE, "");
       assertTrue(message.startsWith("ProtocolError"), "not a ProtocolError: " + error);
       try (RpcClient client = RpcClient.builder(shared(transport)).allocator(clientMemory).build()) {
         assertEquals("still here", client.proxy(Faulty.class).echo("still here"));
@@ -381,14 +381,14 @@ class MalformedRequestTest {
     raw.output().write(request);
     raw.output().write(input.toByteArray());
     raw.output().flush();
-    String message = response(raw.input()).getOrDefault(Keys.LOG_MESSAGE, "");
+    String message = response(raw.input()).getOrDefault(MetadataKeys.LOG_MESSAGE, "");
     assertTrue(message.startsWith("ProtocolError"), message);
     // an input stream whose schema is malformed: the output stream carries the error
     Schema odd = new Schema(List.of(Field.notNullable("value", new ArrowType.Int(13, true))));
     raw.output().write(request);
     raw.output().write(stream(odd, 1, 1, List.of(new ArrowFieldNode(1, 0)), List.of(new byte[0], longs(7))));
     raw.output().flush();
-    message = response(raw.input()).getOrDefault(Keys.LOG_MESSAGE, "");
+    message = response(raw.input()).getOrDefault(MetadataKeys.LOG_MESSAGE, "");
     assertTrue(message.startsWith("ProtocolError"), message);
     try (RpcClient client = RpcClient.builder(shared(raw)).allocator(clientMemory).build()) {
       assertEquals("still here", client.proxy(Faulty.class).echo("still here"));
@@ -460,7 +460,7 @@ class MalformedRequestTest {
     try (TcpServer tcp = TcpServer.start(server); ByteTransport transport = Tcp.connect(tcp.address())) {
       transport.output().write("not arrow at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       transport.output().flush();
-      assertTrue(response(transport.input()).getOrDefault(Keys.LOG_MESSAGE, "").startsWith("ProtocolError"));
+      assertTrue(response(transport.input()).getOrDefault(MetadataKeys.LOG_MESSAGE, "").startsWith("ProtocolError"));
       assertEquals(-1, transport.input().read(), "the connection should be closed");
       // the server keeps accepting
       try (RpcClient client = RpcClient.builder(Tcp.connect(tcp.address())).allocator(clientMemory).build()) {

@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.wire;
 
 /** The custom-metadata keys of the vgi-rpc protocol. */
-public final class Keys {
+public final class MetadataKeys {
   /** Method name on a request batch. */
   public static final String METHOD = "vgi_rpc.method";
   /** Protocol name on a request batch: the routing key, required on every request. */
@@ -57,5 +57,5 @@ public final class Keys {
   /** W3C trace state. */
   public static final String TRACESTATE = "tracestate";
 
-  private Keys() {}
+  private MetadataKeys() {}
 }
