@@ -3,14 +3,20 @@
 # tree (B) in one sitting: ROUNDS rounds, each one quick benchmark run of each build, alternating
 # which build goes first (A B, B A, A B, ...), every run a fresh JVM with the same flags.
 # Writes benchmarks/target/compare.md: per workload and transport, each build's median of its
-# runs' medians, the B/A ratio of each round's pair (median and range) and the allocation per call.
+# runs' medians, the B/A ratio of each round's pair (median and range), the same ratio with each
+# median taken relative to the raw-channel operation its run interleaved with it (over the
+# subprocess pipe: a ping-pong, a copy; it cancels much of the load's swing), and the allocation
+# per call.
 #
-#   benchmarks/compare.sh BASE_DIR [--rounds N] [--build-base]
+#   benchmarks/compare.sh BASE_DIR [--rounds N] [--pin none|same|split] [--build-base]
 #
 #   BASE_DIR      a checkout of arrow-rpc whose benchmarks are built (benchmarks/target/classes and
 #                 benchmarks/target/lib), e.g. `git worktree add /tmp/base <commit>` then
 #                 `mvn -B -q -DskipTests package -pl benchmarks -am` there (or pass --build-base)
 #   --rounds N    rounds (default 6)
+#   --pin         as for run.sh: none (default), same (every process on CPU 0: no cross-CPU
+#                 wake-ups, the steadiest per-call latency on a busy machine), split (client on
+#                 CPU 0, workers on CPU 1)
 #   --build-base  build BASE_DIR's benchmarks first (mvn package, never install)
 #
 # Environment: BENCH_WORKLOADS (default noop,echo_stream_1m), BENCH_TRANSPORTS (default
@@ -23,18 +29,27 @@ ROOT="$(pwd)"
 
 BASE=""
 ROUNDS=6
+PIN=none
 BUILD_BASE=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;;
+    --pin) PIN="$2"; shift ;;
     --build-base) BUILD_BASE=true ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     -*) echo "unknown argument: $1" >&2; exit 2 ;;
     *) BASE="$(cd "$1" && pwd)" ;;
   esac
   shift
 done
-[[ -n "$BASE" ]] || { echo "usage: benchmarks/compare.sh BASE_DIR [--rounds N] [--build-base]" >&2; exit 2; }
+[[ -n "$BASE" ]] || { echo "usage: benchmarks/compare.sh BASE_DIR [--rounds N] [--pin none|same|split] [--build-base]" >&2; exit 2; }
+CLIENT_PREFIX=()
+case "$PIN" in
+  none) PIN_PROPS=("-Dbench.pin=none (scheduler's choice)") ;;
+  same) CLIENT_PREFIX=(taskset -c 0); PIN_PROPS=("-Dbench.workerCpus=0" "-Dbench.pin=same: client JVM and workers all on CPU 0 (taskset)") ;;
+  split) CLIENT_PREFIX=(taskset -c 0); PIN_PROPS=("-Dbench.workerCpus=1" "-Dbench.pin=split: client JVM on CPU 0, workers on CPU 1 (taskset)") ;;
+  *) echo "--pin takes none, same or split" >&2; exit 2 ;;
+esac
 log() { echo "[compare.sh] $*" >&2; }
 
 # shellcheck disable=SC2086
@@ -49,7 +64,13 @@ for dir in "$BASE" "$ROOT"; do
     exit 2
   fi
 done
-label() { (cd "$1" && git log -1 --format='%h %s' 2>/dev/null | cut -c1-60) || echo "$1"; }
+# a build's name: its directory and commit (with "+ changes" when its tree differs from the commit)
+label() {
+  local commit dirty=""
+  commit="$(git -C "$1" log -1 --format=%h 2>/dev/null)" || { echo "$1"; return; }
+  git -C "$1" diff --quiet HEAD -- 2>/dev/null || dirty=" + changes"
+  echo "$1 at $commit$dirty"
+}
 
 OUT_DIR="$ROOT/benchmarks/target/compare"
 rm -rf "$OUT_DIR"
@@ -62,14 +83,14 @@ run_one() {
   local dir="$1" out="$2"
   mkdir -p "$dir/benchmarks/target/work"
   # shellcheck disable=SC2086
-  (cd "$dir" && java "${ARROW_FLAGS[@]}" -Xms256m -Xmx2g -XX:+UseParallelGC \
+  (cd "$dir" && "${CLIENT_PREFIX[@]}" java "${ARROW_FLAGS[@]}" -Xms256m -Xmx2g -XX:+UseParallelGC \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
     -Dbench.mode=quick -Dbench.out="$out" \
     -Dbench.workloads="${BENCH_WORKLOADS:-noop,echo_stream_1m}" \
     -Dbench.transports="${BENCH_TRANSPORTS:-in-process pipe,subprocess pipe}" \
     -Dbench.workerJvmOpts="${BENCH_WORKER_JAVA_OPTS:-}" -Dbench.peers=false \
     -Dbench.logDir="$dir/benchmarks/target/work" -Dbench.socketDir="${TMPDIR:-/tmp}/arrowrpc-bench" \
-    "-Dbench.pin=none (scheduler's choice)" \
+    "${PIN_PROPS[@]}" \
     -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.arrowrpc.bench.BenchMain) \
     > "$out.log" 2>&1 || { log "run failed, see $out.log"; tail -5 "$out.log" >&2; exit 1; }
 }
@@ -84,5 +105,5 @@ for ((r = 1; r <= ROUNDS; r++)); do
   REPORTS+=("$OUT_DIR/A-$r.md" "$OUT_DIR/B-$r.md")
 done
 java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.arrowrpc.bench.Compare \
-  "$ROOT/benchmarks/target/compare.md" "$(label "$BASE")" "$(label "$ROOT")" "${REPORTS[@]}"
+  "$ROOT/benchmarks/target/compare.md" "$(label "$BASE")" "$(label "$ROOT") (pin: $PIN)" "${REPORTS[@]}"
 log "written to benchmarks/target/compare.md (runs in benchmarks/target/compare/)"

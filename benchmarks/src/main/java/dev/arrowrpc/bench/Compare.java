@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 public final class Compare {
   private static final Pattern DURATION = Pattern.compile("([0-9.]+) (µs|ms|s)");
   private static final Pattern BYTES = Pattern.compile("([0-9.]+) (B|KiB|MiB)");
+  private static final Pattern RAW_TIME = Pattern.compile(".*\\(raw ([0-9.]+) (µs|ms|s)\\)");
+  private static final Pattern PERCENT = Pattern.compile("([0-9.]+)%");
 
   private Compare() {}
 
@@ -37,8 +39,11 @@ public final class Compare {
    *
    * @param medianNanos the median time of one operation
    * @param bytesPerCall bytes allocated per call, when the table has that column
+   * @param overRaw the median over that of the raw-channel operation measured interleaved with it in
+   *     the same run (a 1-byte ping-pong, or a copy of the same bytes), when the transport has one:
+   *     the time relative to the machine's state during the run
    */
-  record Cell(long medianNanos, Optional<Double> bytesPerCall) {}
+  record Cell(long medianNanos, Optional<Double> bytesPerCall, Optional<Double> overRaw) {}
 
   /**
    * Writes the comparison.
@@ -74,6 +79,7 @@ public final class Compare {
     String title = null;
     boolean inWorkloads = false;
     int allocationColumn = -1;
+    int rawColumn = -1;
     for (String line : markdown.split("\n")) {
       if (line.startsWith("## ")) {
         inWorkloads = line.startsWith("## arrow-rpc, one table per workload");
@@ -81,8 +87,14 @@ public final class Compare {
       } else if (inWorkloads && line.startsWith("### ")) {
         title = line.substring(4).strip();
         allocationColumn = -1;
+        rawColumn = -1;
       } else if (title != null && line.startsWith("| transport |")) {
-        allocationColumn = Arrays.asList(cells(line)).indexOf("allocated per call");
+        List<String> header = Arrays.asList(cells(line));
+        allocationColumn = header.indexOf("allocated per call");
+        rawColumn = header.indexOf("vs raw 1-byte ping-pong");
+        if (rawColumn < 0) {
+          rawColumn = header.indexOf("of raw copy throughput (same bytes)");
+        }
       } else if (title != null && line.startsWith("| ") && !line.startsWith("|---")) {
         String[] row = cells(line);
         Matcher median = DURATION.matcher(row.length > 1 ? row[1] : "");
@@ -98,7 +110,18 @@ public final class Compare {
               });
             }
           }
-          cells.put(title + " | " + row[0], new Cell(nanos(median), bytes));
+          long nanos = nanos(median);
+          Optional<Double> overRaw = Optional.empty();
+          if (rawColumn > 0 && rawColumn < row.length) {
+            Matcher raw = RAW_TIME.matcher(row[rawColumn]);
+            Matcher percent = PERCENT.matcher(row[rawColumn]);
+            if (raw.matches()) {
+              overRaw = Optional.of((double) nanos / nanos(raw));
+            } else if (percent.matches() && Double.parseDouble(percent.group(1)) > 0) {
+              overRaw = Optional.of(100 / Double.parseDouble(percent.group(1)));  // echo time over copy time
+            }
+          }
+          cells.put(title + " | " + row[0], new Cell(nanos, bytes, overRaw));
         }
       }
     }
@@ -132,27 +155,40 @@ public final class Compare {
   static String table(String labelA, String labelB, List<Map<String, Cell>> a, List<Map<String, Cell>> b) {
     StringBuilder md = new StringBuilder();
     md.append("A = ").append(labelA).append(", B = ").append(labelB).append("; ").append(a.size())
-        .append(" rounds, each one run of each build (fresh JVMs, same flags), alternating which goes first.\n\n");
-    md.append("| workload | transport | A median | B median | B/A (median of rounds) | B/A range | "
-        + "A alloc/call | B alloc/call |\n");
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        .append(" rounds, each one run of each build (fresh JVMs, same flags), alternating which goes first. ")
+        .append("B/A: each round's B median over its A median; over raw: the same for each median divided by ")
+        .append("that of the raw-channel operation measured interleaved with it.\n\n");
+    md.append("| workload | transport | A median | B median | B/A (median of rounds) | B/A range "
+        + "| B/A over raw | over raw range | A alloc/call | B alloc/call |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String key : a.isEmpty() ? List.<String>of() : a.get(0).keySet()) {
       if (!a.stream().allMatch(run -> run.containsKey(key)) || !b.stream().allMatch(run -> run.containsKey(key))) {
         continue;
       }
       double[] ratios = new double[a.size()];
+      double[] overRaw = new double[a.size()];
+      boolean raw = true;
       for (int i = 0; i < ratios.length; i++) {
-        ratios[i] = (double) b.get(i).get(key).medianNanos() / a.get(i).get(key).medianNanos();
+        Cell before = a.get(i).get(key);
+        Cell after = b.get(i).get(key);
+        ratios[i] = (double) after.medianNanos() / before.medianNanos();
+        raw &= before.overRaw().isPresent() && after.overRaw().isPresent();
+        overRaw[i] = raw ? after.overRaw().get() / before.overRaw().get() : Double.NaN;
       }
       String[] parts = key.split(" \\| ", 2);
       md.append("| ").append(parts[0]).append(" | ").append(parts[1]).append(" | ")
           .append(Report.duration(median(a, key))).append(" | ").append(Report.duration(median(b, key)))
-          .append(" | ").append(ratio(median(ratios))).append(" | ")
-          .append(ratio(Arrays.stream(ratios).min().orElseThrow())).append("–")
-          .append(ratio(Arrays.stream(ratios).max().orElseThrow())).append(" | ")
-          .append(allocation(a, key)).append(" | ").append(allocation(b, key)).append(" |\n");
+          .append(" | ").append(summary(ratios));
+      md.append(" | ").append(raw ? summary(overRaw) : "— | —");
+      md.append(" | ").append(allocation(a, key)).append(" | ").append(allocation(b, key)).append(" |\n");
     }
     return md.toString();
+  }
+
+  /** The median of per-round ratios and their range, as two cells. */
+  private static String summary(double[] ratios) {
+    return ratio(median(ratios)) + " | " + ratio(Arrays.stream(ratios).min().orElseThrow()) + "–"
+        + ratio(Arrays.stream(ratios).max().orElseThrow());
   }
 
   private static long median(List<Map<String, Cell>> runs, String key) {

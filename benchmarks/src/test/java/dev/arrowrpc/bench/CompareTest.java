@@ -40,9 +40,14 @@ class CompareTest {
     Map<String, Compare.Cell> cells = Compare.parse(String.format(REPORT, "29.3 µs", "55.7 ms"));
     assertEquals(List.of("noop() | in-process pipe", "noop() | subprocess pipe", "echo 1M rows | subprocess pipe"),
         List.copyOf(cells.keySet()));
-    assertEquals(new Compare.Cell(29_300, Optional.of(10.5 * 1024)), cells.get("noop() | in-process pipe"));
-    assertEquals(new Compare.Cell(32_400, Optional.of(3360.0)), cells.get("noop() | subprocess pipe"));
-    assertEquals(new Compare.Cell(55_700_000, Optional.empty()), cells.get("echo 1M rows | subprocess pipe"));
+    assertEquals(new Compare.Cell(29_300, Optional.of(10.5 * 1024), Optional.empty()),
+        cells.get("noop() | in-process pipe"));
+    Compare.Cell subprocess = cells.get("noop() | subprocess pipe");
+    assertEquals(32_400, subprocess.medianNanos());
+    assertEquals(Optional.of(3360.0), subprocess.bytesPerCall());
+    assertEquals(32.4 / 11.9, subprocess.overRaw().orElseThrow(), 1e-9, "the call's median over the raw ping-pong's");
+    assertEquals(new Compare.Cell(55_700_000, Optional.empty(), Optional.of(100 / 80.0)),
+        cells.get("echo 1M rows | subprocess pipe"), "the echo's time over the raw copy's");
   }
 
   @Test
@@ -53,9 +58,9 @@ class CompareTest {
     Map<String, Compare.Cell> b2 = Compare.parse(String.format(REPORT, "40.0 µs", "50.0 ms"));
     String table = Compare.table("base", "branch", List.of(a1, a2), List.of(b1, b2));
     // noop in-process: ratios 1.5 and 1.0, the build medians 30 and 35 us
-    assertTrue(table.contains("| noop() | in-process pipe | 30.0 µs | 35.0 µs | 1.25 | 1.00–1.50 | 10.5 KiB | 10.5 KiB |"),
+    assertTrue(table.contains("| noop() | in-process pipe | 30.0 µs | 35.0 µs | 1.25 | 1.00–1.50 | — | — | 10.5 KiB | 10.5 KiB |"),
         table);
-    assertTrue(table.contains("| echo 1M rows | subprocess pipe | 75.0 ms | 50.0 ms | 0.75 | 0.50–1.00 | — | — |"),
+    assertTrue(table.contains("| echo 1M rows | subprocess pipe | 75.0 ms | 50.0 ms | 0.75 | 0.50–1.00 | 1.00 | 1.00–1.00 | — | — |"),
         table);
   }
 
