@@ -6,7 +6,7 @@
 # runs' medians, the B/A ratio of each round's pair (median and range), the same ratio with each
 # median taken relative to the raw-channel operation its run interleaved with it (over the
 # subprocess pipe: a ping-pong, a copy; it cancels much of the load's swing), and the allocation
-# per call.
+# per call; then allocation and time per call in steady state, thread by thread (AllocationProbe).
 #
 #   benchmarks/compare.sh BASE_DIR [--rounds N] [--pin none|same|split] [--build-base]
 #
@@ -104,6 +104,38 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
   REPORTS+=("$OUT_DIR/A-$r.md" "$OUT_DIR/B-$r.md")
 done
+
+# steady-state allocation per call, thread by thread: AllocationProbe compiled against each build's
+# harness (it uses only classes every harness since issue 6 has), after a warm-up long enough for the JIT
+ALLOC="$OUT_DIR/allocation.md"
+{
+  echo
+  echo "Allocation (and mean time) per call in steady state, \`AllocationProbe\`'s third round: noop after"
+  echo "100000 warm-up calls, rounds of 100000; the 1M-row echo after 20, rounds of 20. \`main\` is the"
+  echo "client thread, \`arrowrpc-pipe-server-*\` the server's; 'in all' counts every thread of the client JVM:"
+  echo
+  echo '```'
+} > "$ALLOC"
+for build in A B; do
+  if [[ "$build" == A ]]; then dir="$BASE"; else dir="$ROOT"; fi
+  mkdir -p "$OUT_DIR/probe-$build"
+  javac -nowarn -d "$OUT_DIR/probe-$build" -cp "$dir/benchmarks/target/classes:$dir/benchmarks/target/lib/*" \
+    "$ROOT/benchmarks/src/main/java/dev/arrowrpc/bench/AllocationProbe.java"
+  for run in "noop 100000 100000 in-process" "noop 100000 100000 subprocess" \
+      "echo_stream_1m 20 20 in-process" "echo_stream_1m 20 20 subprocess"; do
+    log "allocation: $build, $run"
+    # shellcheck disable=SC2086
+    line="$(cd "$dir" && "${CLIENT_PREFIX[@]}" java "${ARROW_FLAGS[@]}" -Xms256m -Xmx2g -XX:+UseParallelGC \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} "${PIN_PROPS[@]}" \
+      -Dbench.logDir="$dir/benchmarks/target/work" \
+      -cp "$OUT_DIR/probe-$build:benchmarks/target/classes:benchmarks/target/lib/*" \
+      dev.arrowrpc.bench.AllocationProbe $run 2>>"$OUT_DIR/allocation.log" | tail -1)"
+    echo "$build: ${line#round 3: }" >> "$ALLOC"
+  done
+done
+echo '```' >> "$ALLOC"
+
 java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.arrowrpc.bench.Compare \
   "$ROOT/benchmarks/target/compare.md" "$(label "$BASE")" "$(label "$ROOT") (pin: $PIN)" "${REPORTS[@]}"
+cat "$ALLOC" | tee -a "$ROOT/benchmarks/target/compare.md"
 log "written to benchmarks/target/compare.md (runs in benchmarks/target/compare/)"
