@@ -469,12 +469,12 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
    * never from the count (a flipped bit there once asked for a table of a gigabyte).
    */
   private static Map<String, String> customMetadata(Message message) throws WireFormatException {
-    KeyValue entry = new KeyValue();
-    int count = WireBounds.vectorLength("record batch custom metadata", message.customMetadataLength(), 4,
-        message.getByteBuffer(), i -> message.customMetadata(entry, i));
+    int count = WireBounds.vectorLength("record batch", " custom metadata", message,
+        message.customMetadataLength(), 4, (m, i) -> m.customMetadata(i));
     if (count == 0) {
       return Map.of();
     }
+    KeyValue entry = new KeyValue();
     Map<String, String> result = new LinkedHashMap<>(Math.min(count, 16) * 2);
     for (int i = 0; i < count; i++) {
       message.customMetadata(entry, i);

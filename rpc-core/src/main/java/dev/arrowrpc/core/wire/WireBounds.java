@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.wire;
 
+import com.google.flatbuffers.Table;
 import dev.arrowrpc.core.WireLimits;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -13,7 +13,6 @@ import org.apache.arrow.flatbuf.FixedSizeBinary;
 import org.apache.arrow.flatbuf.FixedSizeList;
 import org.apache.arrow.flatbuf.FloatingPoint;
 import org.apache.arrow.flatbuf.Int;
-import org.apache.arrow.flatbuf.KeyValue;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.flatbuf.Time;
 import org.apache.arrow.flatbuf.Type;
@@ -60,10 +59,16 @@ final class WireBounds {
 
   // ------------------------------------------------------------------ flatbuffer vectors
 
-  /** Reads one entry of a flatbuffer vector (its offset or value), failing when it lies outside the message. */
+  /**
+   * Reads one entry of a flatbuffer table's vector (its offset or value), failing when it lies
+   * outside the message. It is given the table, so that a probe captures nothing (one shared
+   * instance per call site: checking a valid message allocates nothing).
+   *
+   * @param <T> the flatbuffer table holding the vector
+   */
   @FunctionalInterface
-  interface EntryProbe {
-    void read(int index);
+  interface EntryProbe<T extends Table> {
+    void read(T table, int index);
   }
 
   /**
@@ -72,30 +77,32 @@ final class WireBounds {
    * {@code entryBytes} each, and the last one must be readable. A flipped bit in a vector's length
    * otherwise claims up to 2^31 entries in a message of a few hundred bytes.
    *
-   * @param what what the vector is, for the message ("record batch custom metadata")
+   * @param owner what holds the vector ("record batch"), and
+   * @param vector the vector's name after it (" custom metadata", "'s buffer list"): the two are
+   *     joined only when the check fails, so a valid message builds no string
+   * @param table the flatbuffer table holding the vector (its bytes end where the message's did)
    * @param declared the length the flatbuffer declares
    * @param entryBytes the bytes one entry takes in the vector (4 for tables and strings)
-   * @param message the flatbuffer message's bytes (its limit is the end of what arrived)
-   * @param probe reads the entry at an index
+   * @param probe reads the entry at an index of the table's vector
    * @return the declared length, once checked
    * @throws WireFormatException when the vector does not fit in the message
    */
-  static int vectorLength(String what, int declared, int entryBytes, ByteBuffer message, EntryProbe probe)
-      throws WireFormatException {
+  static <T extends Table> int vectorLength(String owner, String vector, T table, int declared, int entryBytes,
+      EntryProbe<T> probe) throws WireFormatException {
     if (declared == 0) {
       return 0;
     }
-    int available = message.limit();
+    int available = table.getByteBuffer().limit();
     boolean fits = declared > 0 && (long) declared * entryBytes <= available;
     if (fits) {
       try {
-        probe.read(declared - 1);
+        probe.read(table, declared - 1);
       } catch (RuntimeException e) {
         fits = false;
       }
     }
     if (!fits) {
-      throw new WireFormatException(what + " declares " + Integer.toUnsignedString(declared)
+      throw new WireFormatException(owner + vector + " declares " + Integer.toUnsignedString(declared)
           + " entries, more than its message's " + available + " bytes of metadata hold");
     }
     return declared;
@@ -115,11 +122,9 @@ final class WireBounds {
   static SchemaSize checkSchema(org.apache.arrow.flatbuf.Schema schema, WireLimits limits) throws WireFormatException {
     record Pending(org.apache.arrow.flatbuf.Field field, int depth, String path) {}
     Deque<Pending> stack = new ArrayDeque<>();
-    ByteBuffer message = schema.getByteBuffer();
-    KeyValue entry = new KeyValue();
-    vectorLength("schema's custom metadata", schema.customMetadataLength(), 4, message,
-        i -> schema.customMetadata(entry, i));
-    int fields = vectorLength("schema's field list", schema.fieldsLength(), 4, message, i -> schema.fields(i));
+    vectorLength("schema", "'s custom metadata", schema, schema.customMetadataLength(), 4,
+        (s, i) -> s.customMetadata(i));
+    int fields = vectorLength("schema", "'s field list", schema, schema.fieldsLength(), 4, (s, i) -> s.fields(i));
     checkFieldCount(fields, limits);
     for (int i = fields - 1; i >= 0; i--) {
       stack.push(new Pending(schema.fields(i), 1, null));
@@ -143,10 +148,9 @@ final class WireBounds {
       }
       deepest = Math.max(deepest, next.depth());
       checkType(field, path);
-      vectorLength("field " + path + "'s custom metadata", field.customMetadataLength(), 4, message,
-          i -> field.customMetadata(entry, i));
-      int children = vectorLength("field " + path + "'s child list", field.childrenLength(), 4, message,
-          i -> field.children(i));
+      String owner = "field " + path;
+      vectorLength(owner, "'s custom metadata", field, field.customMetadataLength(), 4, (f, i) -> f.customMetadata(i));
+      int children = vectorLength(owner, "'s child list", field, field.childrenLength(), 4, (f, i) -> f.children(i));
       // every field pending on the stack is counted once popped: refuse a list that cannot fit first
       checkFieldCount((long) count + stack.size() + children, limits);
       for (int i = children - 1; i >= 0; i--) {
@@ -271,14 +275,12 @@ final class WireBounds {
           + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
-    ByteBuffer message = batch.getByteBuffer();
     Buffer flat = new Buffer();
-    FieldNode node = new FieldNode();
-    int bufferCount = vectorLength(what + "'s buffer list", batch.buffersLength(), 16, message,
-        i -> batch.buffers(flat, i).length());
-    vectorLength(what + "'s field node list", batch.nodesLength(), 16, message, i -> batch.nodes(node, i).nullCount());
-    vectorLength(what + "'s variadic buffer counts", batch.variadicBufferCountsLength(), 8, message,
-        batch::variadicBufferCounts);
+    int bufferCount = vectorLength(what, "'s buffer list", batch, batch.buffersLength(), 16,
+        (b, i) -> b.buffers(i).length());
+    vectorLength(what, "'s field node list", batch, batch.nodesLength(), 16, (b, i) -> b.nodes(i).nullCount());
+    vectorLength(what, "'s variadic buffer counts", batch, batch.variadicBufferCountsLength(), 8,
+        RecordBatch::variadicBufferCounts);
     for (int i = 0; i < bufferCount; i++) {
       batch.buffers(flat, i);
       long offset = flat.offset();
