@@ -113,8 +113,7 @@ class ErrorModelRoundTripTest {
   private Secondary service;
 
   private Secondary open(boolean tracebacks) throws Exception {
-    loop = new Loopback(Secondary.class, new Impl());
-    loop.server().state().tracebacks(tracebacks);
+    loop = new Loopback(Secondary.class, new Impl(), builder -> builder.tracebacks(tracebacks));
     service = loop.proxy(Secondary.class);
     return service;
   }

@@ -210,11 +210,6 @@ public final class RpcServer implements AutoCloseable {
     return new RequestHandler(server, Objects.requireNonNull(tokens, "tokens"));
   }
 
-  /** The state the server shares across its connections and requests, for transports that frame requests themselves. */
-  public ServerState state() {
-    return server;
-  }
-
   /** The names of the hosted protocols: the application protocols in registration order, then the framework's. */
   public List<String> protocols() {
     return server.protocols().all().stream().map(ServiceBinding::name).toList();

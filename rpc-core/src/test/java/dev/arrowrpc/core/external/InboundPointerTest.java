@@ -10,7 +10,6 @@ import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.server.RequestHandler;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.MetadataKeys;
@@ -62,7 +61,7 @@ class InboundPointerTest {
 
   private BufferAllocator memory;
   private RpcServer server;
-  private RequestHandler handler;
+  private RequestEngine handler;
   private MemoryStorage storage;
 
   @BeforeEach
@@ -71,7 +70,7 @@ class InboundPointerTest {
     storage = new MemoryStorage();
     server = RpcServer.builder(Seam.class, new Impl()).allocator(memory)
         .external(ExternalLocations.of(storage, storage).withThreshold(1 << 20)).build();
-    handler = new RequestHandler(server.state(), PLAIN);
+    handler = server.requestEngine(PLAIN);
   }
 
   @AfterEach

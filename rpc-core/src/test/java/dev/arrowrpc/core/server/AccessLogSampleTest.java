@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.spi.RequestEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -161,15 +162,14 @@ class AccessLogSampleTest {
       requests.write(request(memory, "nope", 1));
       requests.write(request(memory, "add", 1)); // a parameter schema that does not match
       requests.write(stream(memory, Map.of(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE), 1));
-      new ServerConnection(server.state(), new ByteArrayInputStream(requests.toByteArray()),
-          new ByteArrayOutputStream()).run();
+      server.serve(new ByteArrayInputStream(requests.toByteArray()), new ByteArrayOutputStream());
     }
   }
 
   private static void httpCalls(JsonlAccessLog log) throws IOException {
     try (BufferAllocator memory = new RootAllocator();
         RpcServer server = RpcServer.builder(Sampled.class, new Impl()).allocator(memory).listener(log).build()) {
-      RequestHandler handler = new RequestHandler(server.state(), PLAIN);
+      RequestEngine handler = server.requestEngine(PLAIN);
       RequestEngine.Caller caller = new RequestEngine.Caller(Identity.of("alice", "bearer"), "req-1", "127.0.0.1:4242");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       handler.handle(RequestEngine.Route.UNARY, "Sampled", "add", new ByteArrayInputStream(addRequest(server, memory)), out, caller);
@@ -195,12 +195,12 @@ class AccessLogSampleTest {
   }
 
   private static byte[] addRequest(RpcServer server, BufferAllocator memory) throws IOException {
-    MethodSpec spec = server.state().protocols().primary().spec().methods().get("add");
+    MethodSpec spec = ServiceSpec.of(Sampled.class).methods().get("add");
     return encoded(spec, memory, 2L, 3L);
   }
 
   private static byte[] countRequest(RpcServer server, BufferAllocator memory) throws IOException {
-    MethodSpec spec = server.state().protocols().primary().spec().methods().get("count");
+    MethodSpec spec = ServiceSpec.of(Sampled.class).methods().get("count");
     return encoded(spec, memory, 2L);
   }
 

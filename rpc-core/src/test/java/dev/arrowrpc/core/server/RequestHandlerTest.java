@@ -8,7 +8,6 @@ import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
-import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.auth.Identity;
@@ -101,7 +100,7 @@ class RequestHandlerTest {
 
   private BufferAllocator memory;
   private RpcServer server;
-  private RequestHandler handler;
+  private RequestEngine handler;
   private final List<CallRecord> records = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -109,7 +108,7 @@ class RequestHandlerTest {
     memory = new RootAllocator();
     CallListener listener = records::add;
     server = RpcServer.builder(Seam.class, new Impl()).allocator(memory).listener(listener).build();
-    handler = new RequestHandler(server.state(), PLAIN);
+    handler = server.requestEngine(PLAIN);
   }
 
   @AfterEach
@@ -235,7 +234,7 @@ class RequestHandlerTest {
     assertTrue(turn.responseStateBytes().orElseThrow() > 0, "the turn returns a fresh cursor");
     for (CallRecord record : records) {
       assertEquals("Seam", record.protocol());
-      assertEquals(server.state().protocols().primary().protocolHash(), record.protocolHash());
+      assertEquals(protocolHash(), record.protocolHash());
       assertTrue(record.ok());
     }
   }
@@ -252,7 +251,7 @@ class RequestHandlerTest {
     assertEquals("nope", unknown.method());
     assertEquals("unary", unknown.methodType());
     assertEquals("Seam", unknown.protocol());
-    assertEquals(server.state().protocols().primary().protocolHash(), unknown.protocolHash());
+    assertEquals(protocolHash(), unknown.protocolHash());
     CallRecord.Failure failure = unknown.failure().orElseThrow();
     assertEquals("MethodNotImplementedError", failure.type());
     assertEquals("UNIMPLEMENTED", failure.code());
@@ -314,5 +313,10 @@ class RequestHandlerTest {
     for (RequestEngine.Outcome outcome : RequestEngine.Outcome.values()) {
       assertEquals(outcome != RequestEngine.Outcome.OK, outcome.isError(), outcome.name());
     }
+  }
+
+  /** The hash the server reports for the Seam protocol, from its own binding of the interface. */
+  private static String protocolHash() {
+    return ServiceBinding.bind(Seam.class, new Impl()).protocolHash();
   }
 }

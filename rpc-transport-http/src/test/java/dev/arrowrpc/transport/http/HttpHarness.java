@@ -30,7 +30,13 @@ public final class HttpHarness implements Harness {
   /** Serves the implementation, with the server and client configured further by the caller. */
   public HttpHarness(Class<?> service, Object implementation, UnaryOperator<HttpRpcServer.Builder> configureServer,
       UnaryOperator<HttpRpc.Builder> configureClient) {
-    server = RpcServer.builder(service, implementation).allocator(serverMemory).build();
+    this(service, implementation, rpc -> rpc, configureServer, configureClient);
+  }
+
+  /** Serves the implementation, with the RPC server, the HTTP server and the client configured by the caller. */
+  public HttpHarness(Class<?> service, Object implementation, UnaryOperator<RpcServer.Builder> configureRpc,
+      UnaryOperator<HttpRpcServer.Builder> configureServer, UnaryOperator<HttpRpc.Builder> configureClient) {
+    server = configureRpc.apply(RpcServer.builder(service, implementation).allocator(serverMemory)).build();
     http = configureServer.apply(HttpRpcServer.builder(server).signingKey(KEY)).start();
     client = configureClient.apply(HttpRpc.builder(http.url()).allocator(clientMemory).onLog(logs::add)).build();
   }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 class HttpWireLimitsTest {
   @Test
   void aRequestOverTheBodyLimitIsAProtocolErrorNamingItAndTheNextCallIsServed() throws Exception {
-    try (HttpHarness harness = new HttpHarness(StreamService.class, new StreamService.Impl())) {
-      harness.server().state().wireLimits(WireLimits.DEFAULT.withMaxBodyBytes(4096).withMaxRequestBytes(8192));
+    try (HttpHarness harness = new HttpHarness(StreamService.class, new StreamService.Impl(),
+        rpc -> rpc.wireLimits(WireLimits.DEFAULT.withMaxBodyBytes(4096).withMaxRequestBytes(8192)), http -> http,
+        client -> client)) {
       StreamService proxy = harness.proxy(StreamService.class);
       assertArrayEquals(new byte[1000], proxy.echoBytes(new byte[1000]));
       RpcException refused = assertThrows(RpcException.class, () -> proxy.echoBytes(new byte[5000]));
