@@ -1,8 +1,8 @@
 package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.http.HttpRpcServer;

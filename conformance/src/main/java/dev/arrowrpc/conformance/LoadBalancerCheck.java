@@ -2,8 +2,8 @@ package dev.arrowrpc.conformance;
 
 import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.RequestTransport;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.http.HttpTransport;

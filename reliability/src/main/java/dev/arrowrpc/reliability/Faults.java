@@ -3,10 +3,10 @@ package dev.arrowrpc.reliability;
 import static dev.arrowrpc.core.StreamKind.Kind.PRODUCER;
 
 import dev.arrowrpc.core.BatchStream;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamKind;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.MetadataKeys;

@@ -1,9 +1,9 @@
 package dev.arrowrpc.core;
 
-import dev.arrowrpc.core.wire.MetadataKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,5 @@
 package dev.arrowrpc.core;
 
-import dev.arrowrpc.core.runtime.RpcClient;
-import dev.arrowrpc.core.runtime.RpcServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,15 +11,17 @@ import dev.arrowrpc.core.reflect.ProtocolHash;
 import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.reflect.ServiceDescription;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.schema.ServiceSpec;
-import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServerConnection;
+import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServiceBinding;
 import dev.arrowrpc.core.testing.Loopback;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.HexFormat;

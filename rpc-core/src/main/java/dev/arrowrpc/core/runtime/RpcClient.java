@@ -5,7 +5,6 @@ import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
 import dev.arrowrpc.core.reflect.ProtocolList;

@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.schema;
 
-import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.MarshalException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

@@ -1,8 +1,8 @@
 package dev.arrowrpc.core.schema;
 
-import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.wire.WireFormatException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarBinaryVector;

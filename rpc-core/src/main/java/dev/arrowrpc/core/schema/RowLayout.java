@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.schema;
 
-import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.MarshalException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

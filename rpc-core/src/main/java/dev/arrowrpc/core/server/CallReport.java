@@ -1,10 +1,10 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.spi.SessionActivity;
 import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.spi.SessionActivity;
 import dev.arrowrpc.core.wire.ErrorTypes;
 import java.time.Duration;
 import java.time.Instant;

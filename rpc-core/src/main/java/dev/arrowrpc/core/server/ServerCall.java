@@ -1,12 +1,12 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.spi.SessionScope;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.Sessions;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.spi.SessionScope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -2,14 +2,14 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.WireLimits;
+import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.identity.IdentityService;
-import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.reflect.HostedProtocol;
 import dev.arrowrpc.core.reflect.ReflectionService;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,7 +2,6 @@ package dev.arrowrpc.core.wire;
 
 import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.wire.MarshalException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ConcurrentModificationException;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.IOException;
 import java.io.InputStream;

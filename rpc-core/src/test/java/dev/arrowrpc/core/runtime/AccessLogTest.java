@@ -1,15 +1,15 @@
 package dev.arrowrpc.core.runtime;
 
-import dev.arrowrpc.core.CallRecord;
-import dev.arrowrpc.core.Producer;
-import dev.arrowrpc.core.RequestShape;
-import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.RpcService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.CallRecord;
+import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.RequestShape;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.testing.Loopback;
 import dev.arrowrpc.core.wire.Json;
 import java.io.ByteArrayOutputStream;

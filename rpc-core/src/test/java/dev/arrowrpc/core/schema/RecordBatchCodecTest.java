@@ -1,6 +1,5 @@
 package dev.arrowrpc.core.schema;
 
-import dev.arrowrpc.core.wire.MarshalException;
 import static dev.arrowrpc.core.schema.ZooValues.listOf;
 import static dev.arrowrpc.core.schema.ZooValues.outer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +16,7 @@ import dev.arrowrpc.core.schema.TypeZoo.Wired;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.MarshalException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;

@@ -1,6 +1,5 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.spi.RequestEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,15 +7,16 @@ import dev.arrowrpc.core.CallListener;
 import dev.arrowrpc.core.CallRecord;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.auth.StreamTokens;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.ErrorCode;
-import dev.arrowrpc.core.ErrorDetail;
 import dev.arrowrpc.core.ErrorDetail.BadRequest;
 import dev.arrowrpc.core.ErrorDetail.ErrorInfo;
 import dev.arrowrpc.core.ErrorDetail.FieldViolation;
@@ -21,6 +20,7 @@ import dev.arrowrpc.core.ErrorDetail.QuotaViolation;
 import dev.arrowrpc.core.ErrorDetail.ResourceInfo;
 import dev.arrowrpc.core.ErrorDetail.RetryInfo;
 import dev.arrowrpc.core.ErrorDetail.Unknown;
+import dev.arrowrpc.core.ErrorDetail;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.StandardErrors;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,15 @@
 package dev.arrowrpc.core.wire;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
-import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServerConnection;
+import dev.arrowrpc.core.server.ServerState;
 import dev.arrowrpc.core.server.ServiceBinding;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,13 +1,13 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.runtime.JsonlAccessLog;
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.AuthReason;
 import dev.arrowrpc.core.auth.AuthRequest;
 import dev.arrowrpc.core.auth.AuthenticationException;
 import dev.arrowrpc.core.auth.BearerTokenAuthenticator;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
 import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.runtime.JsonlAccessLog;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

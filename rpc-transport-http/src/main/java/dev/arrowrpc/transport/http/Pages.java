@@ -1,9 +1,9 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.spi.ServiceOutline;
 import static dev.arrowrpc.transport.http.Responses.escape;
 
 import dev.arrowrpc.core.auth.AuthReason;
+import dev.arrowrpc.core.spi.ServiceOutline;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;

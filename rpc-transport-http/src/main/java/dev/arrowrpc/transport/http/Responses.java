@@ -1,7 +1,7 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.spi.ErrorStreams;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.spi.ErrorStreams;
 import dev.arrowrpc.core.wire.Json;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;

@@ -1,16 +1,16 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.spi.ServiceOutline;
-import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.AuthUnavailableException;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.StandardErrors;
 import dev.arrowrpc.core.auth.AuthRequest;
 import dev.arrowrpc.core.auth.AuthenticationException;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.external.ExternalLocations;
+import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.core.spi.RequestEngine;
+import dev.arrowrpc.core.spi.ServiceOutline;
 import dev.arrowrpc.core.wire.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

@@ -1,9 +1,9 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.StandardErrors;
 import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.spi.SessionScope;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;

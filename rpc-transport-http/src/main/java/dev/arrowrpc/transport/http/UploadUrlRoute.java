@@ -1,8 +1,8 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.spi.ErrorStreams;
 import dev.arrowrpc.core.spi.RequestEngine;
-import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.MetadataKeys;

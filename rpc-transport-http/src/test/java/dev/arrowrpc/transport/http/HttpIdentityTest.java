@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.AuthUnavailableException;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.BearerTokenAuthenticator;
 import dev.arrowrpc.core.identity.GrantKeys;
@@ -18,6 +16,8 @@ import dev.arrowrpc.core.identity.IdentityErrors;
 import dev.arrowrpc.core.identity.IdentityProtocol;
 import dev.arrowrpc.core.identity.SealedGrants;
 import dev.arrowrpc.core.identity.TokenIdentity;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.Zstd;
 import dev.arrowrpc.core.Producer;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.wire.Json;
 import dev.arrowrpc.transport.http.StreamService.Row;
 import java.io.ByteArrayOutputStream;

@@ -1,10 +1,10 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.runtime.RpcServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

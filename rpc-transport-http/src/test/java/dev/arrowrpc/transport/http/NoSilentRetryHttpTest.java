@@ -3,9 +3,9 @@ package dev.arrowrpc.transport.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.runtime.RpcClient;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

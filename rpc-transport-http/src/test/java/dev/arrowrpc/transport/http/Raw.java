@@ -1,8 +1,8 @@
 package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.RequestTransport;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.io.ByteArrayInputStream;

@@ -1,8 +1,8 @@
 package dev.arrowrpc.transport.http;
 
-import dev.arrowrpc.core.spi.RequestEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.arrowrpc.core.spi.RequestEngine;
 import org.junit.jupiter.api.Test;
 
 /** The status line HTTP derives from how the engine's answer ended. */

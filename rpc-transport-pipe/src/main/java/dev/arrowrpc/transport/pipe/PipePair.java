@@ -1,8 +1,8 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.ByteTransport;
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.arrowrpc.transport.pipe;
 
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.ConnectionAuth;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;

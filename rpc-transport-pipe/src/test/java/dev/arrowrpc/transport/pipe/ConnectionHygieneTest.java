@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.ErrorCode;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;

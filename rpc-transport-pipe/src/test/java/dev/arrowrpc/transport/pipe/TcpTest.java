@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.ByteTransport;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.runtime.RpcClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;

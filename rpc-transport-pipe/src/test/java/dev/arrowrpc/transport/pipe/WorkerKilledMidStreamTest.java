@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.Producer;
-import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
