@@ -8,7 +8,7 @@ import dev.arrowrpc.core.client.BatchCalls;
 import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
 import dev.arrowrpc.core.external.ExternalFetcher;
-import dev.arrowrpc.core.reflect.Reflection;
+import dev.arrowrpc.core.server.Reflection;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.transport.http.HttpFetcher;
 import dev.arrowrpc.transport.http.HttpRpc;

@@ -5,8 +5,6 @@ import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.identity.IdentityService;
-import dev.arrowrpc.core.reflect.HostedProtocol;
-import dev.arrowrpc.core.reflect.ReflectionService;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -1,7 +1,5 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.reflect.HostedProtocol;
-import dev.arrowrpc.core.reflect.ProtocolHash;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.HashMap;

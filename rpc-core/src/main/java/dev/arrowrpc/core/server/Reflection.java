@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.reflect;
+package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.RpcService;
 

@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.reflect;
+package dev.arrowrpc.core.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,9 @@
-package dev.arrowrpc.core.reflect;
+package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.reflect.ServiceDescription;
+import dev.arrowrpc.core.reflect.MethodInfo;
+import dev.arrowrpc.core.reflect.ProtocolList;
+import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
