@@ -8,7 +8,7 @@ import java.util.Map;
  * Per-batch state while writing: the values of each dictionary-encoded column, in index order, by
  * dictionary id.
  */
-public final class WriteContext {
+final class WriteContext {
   private final org.apache.arrow.memory.BufferAllocator allocator;
   private final Map<Long, LinkedHashMap<String, Integer>> dictionaries = new HashMap<>();
 

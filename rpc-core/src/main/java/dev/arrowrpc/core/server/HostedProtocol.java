@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * @param methods the hosted methods by name
  * @param protocolHash the canonical hash of {@code name} and {@code methods}
  */
-public record HostedProtocol(
+record HostedProtocol(
     String name, Optional<String> version, Map<String, MethodSpec> methods, String protocolHash) {
 
   /** Checks for nulls and copies the methods into name order. */

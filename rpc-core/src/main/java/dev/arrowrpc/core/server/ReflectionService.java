@@ -26,7 +26,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * (reflection itself included, see {@link #hosted()}). The registered set never changes for a
  * server's life, so every reply is encoded once, at construction.
  */
-public final class ReflectionService implements Reflection {
+final class ReflectionService implements Reflection {
   private static final ServiceSpec SPEC = deriveSpec();
   private static final HostedProtocol HOSTED = HostedProtocol.of(SPEC);
 
