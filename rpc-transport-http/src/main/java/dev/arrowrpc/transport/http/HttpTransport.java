@@ -197,15 +197,16 @@ public final class HttpTransport implements RequestTransport {
   }
 
   /** Whether the server vends upload URLs, asking it when the snapshot is missing or stale. */
-  private boolean offersUploadUrls() throws IOException {
+  private boolean offersUploadUrls() {
     Optional<HttpCapabilities> known = cachedCapabilities();
     if (known.isPresent()) {
       return known.get().uploadUrlSupport();
     }
     try {
       return capabilities().uploadUrlSupport();
-    } catch (RpcException refused) {
+    } catch (RpcException | IOException refused) {
       // a server that answers no capability probe offers nothing: the 413 stands
+      LOG.debug("no capabilities after a 413: {}", refused.toString());
       return false;
     }
   }
