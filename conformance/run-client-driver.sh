@@ -18,6 +18,13 @@
 # and worker stderr of each cell are under conformance/target/client-driver/.
 # Exit status: 0 when no cell failed a test, 1 otherwise, 2 on a setup problem.
 #
+# The harness starts one driver per connection, several hundred per cell (the connection-churn soak
+# alone opens 300 in 50 seconds), so the connections are served by one driver JVM for the whole
+# run (bin/client-driver --serve, the driver service; its log is
+# conformance/target/client-driver/driver-service.log) and each bin/client-driver the harness starts
+# relays to it: every connection is still a session of its own with its own client.
+# CLIENT_DRIVER_SERVICE=off starts a JVM per connection instead.
+#
 # One test by hand (after one run, which builds the jar, the CDS archives and the virtualenv):
 #   CONFORMANCE_TRANSPORT=pipe VGI_CLIENT_DRIVER=conformance/bin/client-driver \
 #     conformance/target/venv/bin/python -m pytest -p no:cacheprovider \
@@ -68,6 +75,34 @@ fi
 "$here/bin/conformance-worker" --build-cds-archive >&2 || log "no worker class-data-sharing archive (slower start)"
 "$here/bin/client-driver" --build-cds-archive >&2 || log "no driver class-data-sharing archive (slower start)"
 
+# ------------------------------------------------------------------ the driver service
+mkdir -p "$out"
+service_pid=""
+stop_service() {
+  if [[ -n "$service_pid" ]]; then
+    kill "$service_pid" 2>/dev/null || true
+    wait "$service_pid" 2>/dev/null || true
+  fi
+}
+trap stop_service EXIT
+if [[ "${CLIENT_DRIVER_SERVICE:-}" == off ]]; then
+  unset CLIENT_DRIVER_SERVICE
+else
+  secret="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  CLIENT_DRIVER_SECRET="$secret" "$here/bin/client-driver" --serve > "$out/driver-service.port" 2> "$out/driver-service.log" &
+  service_pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port="$(sed -n 's/^PORT:\([0-9][0-9]*\)$/\1/p' "$out/driver-service.port" 2>/dev/null || true)"
+    [[ -n "$port" ]] && break
+    kill -0 "$service_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ -n "$port" ]] || { cat "$out/driver-service.log" >&2; die "the driver service did not start"; }
+  export CLIENT_DRIVER_SERVICE="$port:$secret"
+  log "driver service on 127.0.0.1:$port (log: $out/driver-service.log)"
+fi
+
 # ------------------------------------------------------------------ Python, the pinned reference
 # shellcheck source=python-env.sh
 source "$here/python-env.sh"
@@ -98,7 +133,6 @@ fi
 export VGI_RPC_REFERENCE_TESTS="${VGI_RPC_REFERENCE_TESTS:-}"
 
 # ------------------------------------------------------------------ one pytest run per cell
-mkdir -p "$out"
 counts() {  # JUnit XML -> "passed failed skipped" (failed counts errors)
   "$vpy" - "$1" <<'PY'
 import sys

@@ -13,7 +13,8 @@ client, which talks to the server:
   client shares one worker for the pass.
 * ``vgi_rpc.http.http_connect``, ``http_capabilities`` and ``request_upload_urls`` are re-bound to
   the driver (``ClientDriver.install_http_overrides``), so the HTTP feature groups that import them
-  in the test body exercise the Java client.
+  in the test body exercise the Java client; ``http_connect`` with a driver bound to the protocol
+  it is asked for (the transport-kind probe's ``_KindProbe``).
 
 Tests on ``conformance_raw_conn`` write hand-made bytes to the server through the Python client's
 own transport: they test the server alone and cannot be driven through a client. They are
@@ -30,6 +31,7 @@ from typing import Any
 
 import pytest
 
+import vgi_rpc.http
 from vgi_rpc.conformance import ConformanceService
 from vgi_rpc.conformance.client_driver import ClientDriver
 from vgi_rpc.introspect import ServiceDescription
@@ -59,6 +61,20 @@ def driver_for(service: type = ConformanceService) -> ClientDriver:
 
 _DRIVER = driver_for()
 _DRIVER.install_http_overrides()
+
+
+def _http_connect(protocol: type, base_url: str | None = None, **kwargs: Any) -> Any:
+    """``vgi_rpc.http.http_connect`` through a driver bound to *protocol*.
+
+    The reference's stand-in serves the one service its ``ClientDriver`` carries and ignores the
+    protocol it is given; the transport-kind probe connects to ``_KindProbe`` over HTTP, so the
+    stand-in is re-bound per protocol (the calls still go through the driver's client).
+    """
+    driver = _DRIVER if protocol is ConformanceService else driver_for(protocol)
+    return driver.http_connect(protocol, base_url, **kwargs)
+
+
+vgi_rpc.http.http_connect = _http_connect  # type: ignore[assignment]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

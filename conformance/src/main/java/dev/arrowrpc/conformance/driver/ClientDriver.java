@@ -14,6 +14,9 @@ import dev.arrowrpc.core.server.Reflection;
 import dev.arrowrpc.core.server.ReflectionPayloads;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.wire.WireFormatException;
+import dev.arrowrpc.transport.http.HttpCapabilities;
+import dev.arrowrpc.transport.http.HttpSession;
+import dev.arrowrpc.transport.http.UploadUrl;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -22,8 +25,10 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The client driver of the reference's client-driver control protocol
@@ -52,29 +57,44 @@ public final class ClientDriver {
   }
 
   /**
-   * Runs the driver until {@code shutdown} or the end of stdin.
+   * Runs the driver until {@code shutdown} or the end of stdin; with {@code --serve}, runs the
+   * driver service instead ({@link DriverService}).
    *
-   * @param args none
+   * @param args none, or {@code --serve}
    * @throws IOException when stdin or stdout fails
    */
   public static void main(String[] args) throws IOException {
     // stdout is the control channel and nothing else: whatever else prints goes to stderr
     PrintStream control = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     System.setOut(System.err);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    ClientDriver driver = new ClientDriver(control);
-    String line;
-    while ((line = in.readLine()) != null) {
-      if (line.isBlank()) {
-        continue;
-      }
-      if (!driver.handle(line)) {
-        break;
-      }
+    if (args.length == 1 && args[0].equals("--serve")) {
+      DriverService.serve(control);
+      return;
     }
-    driver.teardown();
-    control.flush();
+    run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), control);
     System.exit(0);
+  }
+
+  /**
+   * One driver session: request lines from {@code in}, responses to {@code control}, until {@code
+   * shutdown} or the end of input (which tears down as {@code shutdown} does, without a response).
+   */
+  static void run(BufferedReader in, PrintStream control) throws IOException {
+    ClientDriver driver = new ClientDriver(control);
+    try {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        if (!driver.handle(line)) {
+          break;
+        }
+      }
+    } finally {
+      driver.teardown();
+      control.flush();
+    }
   }
 
   /** Handles one request line; false after {@code shutdown}. */
@@ -126,8 +146,13 @@ public final class ClientDriver {
       case "exchange" -> exchange(op);
       case "cancel" -> endStream(true);
       case "close" -> endStream(false);
-      case "capabilities", "request_upload_urls", "session_begin", "session_token", "session_echo_headers",
-          "session_detach", "session_end" -> httpOnly(name);
+      case "capabilities" -> capabilities();
+      case "request_upload_urls" -> requestUploadUrls(op);
+      case "session_begin" -> sessionBegin(op);
+      case "session_token" -> sessionToken(false);
+      case "session_detach" -> sessionToken(true);
+      case "session_echo_headers" -> sessionEchoHeaders();
+      case "session_end" -> sessionEnd();
       default -> throw new DriverException("unknown op '" + name + "'");
     };
   }
@@ -328,11 +353,94 @@ public final class ClientDriver {
 
   // -- HTTP-only ops -------------------------------------------------------------------------
 
-  private ObjectNode httpOnly(String name) {
-    if (!connection.transport().equals("http")) {
-      throw new DriverException("op requires http transport");
+  /**
+   * What the server advertises on {@code OPTIONS /health}, as the client read it. A refusal the
+   * client reports is a driver failure here: the op has no error slot.
+   */
+  private ObjectNode capabilities() throws IOException {
+    HttpCapabilities caps;
+    try {
+      caps = connection.http().capabilities();
+    } catch (RpcException e) {
+      throw new DriverException("capabilities: " + e.getMessage());
     }
-    throw new DriverException("op '" + name + "': arrow-rpc's HTTP client does not offer it yet");
+    ObjectNode response = ok();
+    ObjectNode out = response.putObject("caps");
+    out.put("sticky_enabled", caps.stickyEnabled());
+    putOptional(out, "sticky_default_ttl", caps.stickyDefaultTtl());
+    ArrayNode echo = out.putArray("sticky_echo_headers");
+    caps.stickyEchoHeaders().forEach(echo::add);
+    out.put("upload_url_support", caps.uploadUrlSupport());
+    putOptional(out, "max_request_bytes", caps.maxRequestBytes());
+    putOptional(out, "max_response_bytes", caps.maxResponseBytes());
+    putOptional(out, "max_externalized_response_bytes", caps.maxExternalizedResponseBytes());
+    out.put("externalization_enabled", caps.externalizationEnabled());
+    putOptional(out, "max_upload_bytes", caps.maxUploadBytes());
+    ArrayNode encodings = out.putArray("supported_encodings");
+    caps.supportedEncodings().forEach(encodings::add);
+    return response;
+  }
+
+  private static void putOptional(ObjectNode node, String field, OptionalLong value) {
+    if (value.isPresent()) {
+      node.put(field, value.getAsLong());
+    } else {
+      node.putNull(field);
+    }
+  }
+
+  /** Upload URL pairs from the server, {@code expires_at} in Unix seconds. */
+  private ObjectNode requestUploadUrls(JsonNode op) throws IOException {
+    JsonNode count = op.path("count");
+    if (!count.isMissingNode() && !count.isNull() && !count.canConvertToInt()) {
+      throw new DriverException("request_upload_urls: 'count' must be an integer");
+    }
+    List<UploadUrl> urls;
+    try {
+      urls = connection.http().requestUploadUrls(count.isIntegralNumber() ? count.asInt() : 1);
+    } catch (RpcException e) {
+      throw new DriverException("request_upload_urls: " + e.errorType() + ": " + e.errorMessage());
+    }
+    ObjectNode response = ok();
+    ArrayNode out = response.putArray("urls");
+    for (UploadUrl url : urls) {
+      ObjectNode entry = out.addObject();
+      entry.put("upload_url", url.uploadUrl());
+      entry.put("download_url", url.downloadUrl());
+      entry.put("expires_at", url.expiresAt().getEpochSecond());
+    }
+    return response;
+  }
+
+  private ObjectNode sessionBegin(JsonNode op) {
+    JsonNode token = op.path("token");
+    if (!token.isMissingNode() && !token.isNull() && !token.isTextual()) {
+      throw new DriverException("session_begin: 'token' must be a string or null");
+    }
+    connection.beginSession(Optional.ofNullable(token.isTextual() ? token.asText() : null)
+        .filter(t -> !t.isEmpty()));
+    return ok();
+  }
+
+  /** The innermost session's token ({@code session_token}), or detaches it ({@code session_detach}). */
+  private ObjectNode sessionToken(boolean detach) {
+    Optional<HttpSession> session = connection.session();
+    Optional<String> token = session.flatMap(detach ? HttpSession::detach : HttpSession::token);
+    ObjectNode response = ok();
+    response.put("token", token.orElse(null));
+    return response;
+  }
+
+  private ObjectNode sessionEchoHeaders() {
+    ObjectNode response = ok();
+    ObjectNode headers = response.putObject("headers");
+    connection.session().ifPresent(session -> session.echoHeaders().forEach(headers::put));
+    return response;
+  }
+
+  private ObjectNode sessionEnd() throws IOException {
+    connection.endSession();
+    return ok();
   }
 
   // -- responses -----------------------------------------------------------------------------

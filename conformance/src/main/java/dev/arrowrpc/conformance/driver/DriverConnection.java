@@ -3,7 +3,6 @@ package dev.arrowrpc.conformance.driver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.client.BatchCalls;
 import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
@@ -12,13 +11,17 @@ import dev.arrowrpc.core.server.Reflection;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.transport.http.HttpFetcher;
 import dev.arrowrpc.transport.http.HttpRpc;
+import dev.arrowrpc.transport.http.HttpSession;
+import dev.arrowrpc.transport.http.HttpTransport;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import dev.arrowrpc.transport.pipe.Tcp;
 import dev.arrowrpc.transport.pipe.UnixSocket;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +41,25 @@ final class DriverConnection implements AutoCloseable {
   private final ClientCalls calls;
   private final BatchCalls batches;
   private final List<LogMessage> logs;
+  private final Optional<HttpTransport> http;
+  private final Optional<ExternalFetcher> fetcher;
+  /** The open sticky-session scopes, innermost first. */
+  private final Deque<SessionScope> sessions = new ArrayDeque<>();
 
   private DriverConnection(String transport, String protocol, BufferAllocator allocator, ClientCalls calls,
-      List<LogMessage> logs) {
+      List<LogMessage> logs, Optional<HttpTransport> http, Optional<ExternalFetcher> fetcher) {
     this.transport = transport;
     this.protocol = protocol;
     this.allocator = allocator;
     this.calls = calls;
     this.batches = new BatchCalls(calls);
     this.logs = logs;
+    this.http = http;
+    this.fetcher = fetcher;
   }
+
+  /** One sticky-session scope: the client's session transport and the calls made over it. */
+  private record SessionScope(HttpSession session, ClientCalls calls, BatchCalls batches) {}
 
   /**
    * Connects as the {@code connect} op says.
@@ -69,19 +81,24 @@ final class DriverConnection implements AutoCloseable {
     Consumer<LogMessage> onLog = logs::add;
     Optional<ExternalFetcher> fetcher = external ? Optional.of(HttpFetcher.builder().build()) : Optional.empty();
     BufferAllocator allocator = new RootAllocator();
+    Optional<HttpTransport> http = Optional.empty();
     try {
+      if (transport.equals("http")) {
+        http = Optional.of(http(text(target, "target"), op));
+      }
       ClientCalls calls = switch (transport) {
         case "stdio" -> ClientCalls.overChannel(subprocess(target), allocator, onLog, fetcher, Optional.empty());
         case "unix" -> ClientCalls.overChannel(UnixSocket.connect(Path.of(text(target, "target"))), allocator, onLog,
             fetcher, Optional.empty());
         case "tcp" -> ClientCalls.overChannel(tcp(text(target, "target")), allocator, onLog, fetcher,
             Optional.empty());
-        case "http" -> ClientCalls.overRequests(http(text(target, "target"), op), allocator, onLog, fetcher);
+        case "http" -> ClientCalls.overRequests(http.orElseThrow(), allocator, onLog, fetcher);
         default -> throw new DriverException("connect: transport '" + transport
             + "' is not supported (stdio, unix, tcp, http)");
       };
-      return new DriverConnection(transport, protocol, allocator, calls, logs);
+      return new DriverConnection(transport, protocol, allocator, calls, logs, http, fetcher);
     } catch (IOException | RuntimeException e) {
+      http.ifPresent(HttpTransport::close);
       allocator.close();
       throw e;
     }
@@ -114,7 +131,7 @@ final class DriverConnection implements AutoCloseable {
     return Tcp.connect(host.isEmpty() ? "127.0.0.1" : host, port);
   }
 
-  private static RequestTransport http(String url, JsonNode op) {
+  private static HttpTransport http(String url, JsonNode op) {
     HttpRpc.Builder builder = HttpRpc.builder(url);
     for (Iterator<Map.Entry<String, JsonNode>> it = op.path("headers").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> header = it.next();
@@ -158,15 +175,48 @@ final class DriverConnection implements AutoCloseable {
     return allocator;
   }
 
-  /** The client's batch relay. */
+  /** The client's batch relay: in the innermost session scope, when one is open. */
   BatchCalls batches() {
-    return batches;
+    SessionScope scope = sessions.peekFirst();
+    return scope == null ? batches : scope.batches();
   }
 
-  /** The client's reflection proxy ({@code vgi_rpc.Reflection.v1}). */
+  /** The client's reflection proxy ({@code vgi_rpc.Reflection.v1}), in the innermost session scope. */
   Reflection reflection() {
+    SessionScope scope = sessions.peekFirst();
     return (Reflection) Proxy.newProxyInstance(Reflection.class.getClassLoader(), new Class<?>[] {Reflection.class},
-        new ProxyHandler(calls, ServiceSpec.of(Reflection.class)));
+        new ProxyHandler(scope == null ? calls : scope.calls(), ServiceSpec.of(Reflection.class)));
+  }
+
+  /** The HTTP client, for the HTTP-only ops. */
+  HttpTransport http() {
+    return http.orElseThrow(() -> new DriverException("op requires http transport"));
+  }
+
+  /**
+   * Opens a sticky-session scope inside any open one.
+   *
+   * @param token the session to resume, or empty to let the server mint one
+   */
+  void beginSession(Optional<String> token) {
+    HttpSession session = http().session(token);
+    ClientCalls scoped = ClientCalls.overRequests(session, allocator, logs::add, fetcher);
+    sessions.push(new SessionScope(session, scoped, new BatchCalls(scoped)));
+  }
+
+  /** The innermost session scope's session, if one is open. */
+  Optional<HttpSession> session() {
+    http();
+    return Optional.ofNullable(sessions.peekFirst()).map(SessionScope::session);
+  }
+
+  /** Closes the innermost session scope (ending its session unless detached); none open: nothing. */
+  void endSession() throws IOException {
+    http();
+    SessionScope scope = sessions.pollFirst();
+    if (scope != null) {
+      scope.calls().close();
+    }
   }
 
   /** The log messages received since the last call, removed. */
@@ -180,6 +230,13 @@ final class DriverConnection implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      while (!sessions.isEmpty()) {
+        try {
+          endSession();
+        } catch (IOException | RuntimeException e) {
+          System.err.println("client-driver: ending a session failed: " + e);
+        }
+      }
       calls.close();
     } finally {
       allocator.close();

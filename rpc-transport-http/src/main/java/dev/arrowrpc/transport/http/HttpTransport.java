@@ -9,15 +9,19 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP {@link RequestTransport}, on OkHttp: posts each request to {@code {base URL}/{route}}
@@ -25,17 +29,25 @@ import okhttp3.ResponseBody;
  * back the response body as a stream (decoding a zstd response); a refusal without an Arrow body
  * becomes an {@link RpcException} by its status ({@link Answer#arrowStream}). Thread-safe;
  * connections are pooled and kept alive. Made by {@link HttpRpc.Builder#transport()}.
+ *
+ * <p>Besides calls it speaks the transport's optional features as the reference's client does:
+ * capability discovery ({@link #capabilities()}), upload URLs ({@link #requestUploadUrls(int)}) and
+ * with them the externalization of requests too large to send inline (see {@link #call}), and
+ * sticky-session scopes ({@link #session(Optional)}).
  */
 public final class HttpTransport implements RequestTransport {
   private static final MediaType ARROW = MediaType.get(Responses.ARROW);
   /** How much of a refusal's body an error message quotes. */
   private static final int MAX_QUOTED_BODY = 2048;
+  private static final String UPLOAD_URL_ROUTE = "__upload_url__/init";
+  private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
 
   private final OkHttpClient client;
   private final HttpUrl base;
   private final Map<String, String> headers;
   private final boolean compressRequests;
   private final boolean ownsClient;
+  private final AtomicReference<Known> capabilities = new AtomicReference<>();
 
   HttpTransport(OkHttpClient client, HttpUrl base, Map<String, String> headers, boolean compressRequests,
       boolean ownsClient) {
@@ -56,10 +68,33 @@ public final class HttpTransport implements RequestTransport {
    * becomes an {@link RpcException}: a 401 an {@code AuthenticationError}, a 413 a {@code
    * PayloadTooLarge}, anything else (a proxy's 502 page) a {@code TransportError}, each quoting the
    * status and the start of the text.
+   *
+   * <p>A request the server refuses as too large (413) travels again through an upload URL when the
+   * server offers them ({@link HttpCapabilities#uploadUrlSupport()}): the client fetches one pair
+   * ({@link #requestUploadUrls(int)}), PUTs the request stream to the upload URL and posts, in its
+   * place, a zero-row pointer batch on the request's schema whose metadata is the request's plus
+   * {@code vgi_rpc.location} naming the download URL. Once the capabilities are known (the first
+   * 413 fetches them), a request over {@code VGI-Max-Request-Bytes} goes that way at once. A server
+   * without upload URLs leaves the 413 as the {@code PayloadTooLarge} refusal.
    */
   @Override
   public InputStream call(String protocol, String method, Kind kind, byte[] body) throws IOException {
-    return post(route(protocol, method, kind), body).arrowStream();
+    return call(route(protocol, method, kind), body, Hooks.NONE);
+  }
+
+  /** {@link #call(String, String, Kind, byte[])} on a route, with a session's hooks. */
+  InputStream call(String route, byte[] body, Hooks hooks) throws IOException {
+    byte[] sent = body;
+    Optional<HttpCapabilities> known = cachedCapabilities();
+    if (known.isPresent() && oversized(known.get(), body)) {
+      sent = externalize(body, hooks);
+    }
+    Answer answer = send(route, sent, hooks);
+    if (answer.status() == 413 && sent == body && offersUploadUrls()) {
+      answer.close();
+      answer = send(route, externalize(body, hooks), hooks);
+    }
+    return answer.arrowStream();
   }
 
   /**
@@ -89,17 +124,24 @@ public final class HttpTransport implements RequestTransport {
    * @throws IOException when the request fails
    */
   public Answer post(String route, byte[] body) throws IOException {
-    HttpUrl.Builder url = base.newBuilder();
-    for (String segment : route.split("/")) {
-      url.addPathSegment(segment);
-    }
+    return send(route, body, Hooks.NONE);
+  }
+
+  private Answer send(String route, byte[] body, Hooks hooks) throws IOException {
     byte[] payload = compressRequests ? Zstd.compress(body, 1) : body;
-    Request.Builder request = new Request.Builder().url(url.build()).post(new OneShot(payload));
+    Request.Builder request = new Request.Builder().url(url(route)).post(new OneShot(payload));
     headers.forEach(request::header);
     if (compressRequests) {
       request.header("Content-Encoding", "zstd");
     }
+    hooks.request(request);
     okhttp3.Response response = client.newCall(request.build()).execute();
+    try {
+      hooks.response(response);
+    } catch (RuntimeException e) {
+      response.close();
+      throw e;
+    }
     ResponseBody responseBody = response.body();
     InputStream stream = new Closing(responseBody.byteStream(), response);
     if ("zstd".equalsIgnoreCase(Optional.ofNullable(response.header("Content-Encoding"))
@@ -109,6 +151,168 @@ public final class HttpTransport implements RequestTransport {
     MediaType type = responseBody.contentType();
     boolean arrow = type != null && (type.type() + "/" + type.subtype()).equalsIgnoreCase(Responses.ARROW);
     return new Answer(response.code(), arrow, stream);
+  }
+
+  /** A route's URL under the base: each segment appended (and escaped) in turn. */
+  private HttpUrl url(String route) {
+    HttpUrl.Builder url = base.newBuilder();
+    for (String segment : route.split("/")) {
+      url.addPathSegment(segment);
+    }
+    return url.build();
+  }
+
+  // -- capabilities ------------------------------------------------------------------------
+
+  /**
+   * Asks the server what it offers: {@code OPTIONS {prefix}/health}, whose capability headers are
+   * read into a snapshot (kept for deciding when to externalize requests, for as long as its {@code
+   * Cache-Control: max-age} allows, else for the life of this transport).
+   *
+   * @return the capabilities
+   * @throws RpcException ({@code ProtocolError}) when the answer is not a success
+   * @throws IOException when the request fails
+   */
+  public HttpCapabilities capabilities() throws IOException {
+    Request.Builder request = new Request.Builder().url(url("health")).method("OPTIONS", null);
+    headers.forEach(request::header);
+    try (okhttp3.Response response = client.newCall(request.build()).execute()) {
+      if (!response.isSuccessful()) {
+        throw new RpcException("ProtocolError", "Capability discovery failed with HTTP " + response.code());
+      }
+      HttpCapabilities found = HttpCapabilities.from(response.headers());
+      long expires = found.maxAge().map(age -> System.nanoTime() + age.toNanos()).orElse(Long.MAX_VALUE);
+      capabilities.set(new Known(found, expires));
+      return found;
+    }
+  }
+
+  /** The last capabilities read, while they are fresh. */
+  private Optional<HttpCapabilities> cachedCapabilities() {
+    Known known = capabilities.get();
+    if (known == null || (known.expires != Long.MAX_VALUE && System.nanoTime() - known.expires > 0)) {
+      return Optional.empty();
+    }
+    return Optional.of(known.capabilities);
+  }
+
+  /** Whether the server vends upload URLs, asking it when the snapshot is missing or stale. */
+  private boolean offersUploadUrls() {
+    Optional<HttpCapabilities> known = cachedCapabilities();
+    if (known.isPresent()) {
+      return known.get().uploadUrlSupport();
+    }
+    try {
+      return capabilities().uploadUrlSupport();
+    } catch (RpcException | IOException refused) {
+      // a server that answers no capability probe offers nothing: the 413 stands
+      LOG.debug("no capabilities after a 413: {}", refused.toString());
+      return false;
+    }
+  }
+
+  private static boolean oversized(HttpCapabilities capabilities, byte[] body) {
+    return capabilities.uploadUrlSupport() && capabilities.maxRequestBytes().isPresent()
+        && body.length > capabilities.maxRequestBytes().getAsLong();
+  }
+
+  /** One capability snapshot and when it goes stale ({@code System.nanoTime()}; MAX_VALUE: never). */
+  private record Known(HttpCapabilities capabilities, long expires) {}
+
+  // -- upload URLs -------------------------------------------------------------------------
+
+  /**
+   * Asks the server for upload URL pairs: {@code POST {prefix}/__upload_url__/init} with a request
+   * of method {@code __upload_url__} carrying {@code count}.
+   *
+   * @param count how many pairs (the server clamps it to 1..100)
+   * @return the pairs, in the server's order
+   * @throws RpcException {@code NotSupported} when the server has no such route (404), the error the
+   *     server answered with, or the refusal of a non-Arrow answer
+   * @throws IOException when the request fails
+   */
+  public List<UploadUrl> requestUploadUrls(int count) throws IOException {
+    return requestUploadUrls(count, Hooks.NONE);
+  }
+
+  private List<UploadUrl> requestUploadUrls(int count, Hooks hooks) throws IOException {
+    Answer answer = send(UPLOAD_URL_ROUTE, UploadUrls.request(count), hooks);
+    if (answer.status() == 404) {
+      answer.close();
+      throw new RpcException("NotSupported", "Server does not support upload URLs");
+    }
+    try (InputStream in = answer.arrowStream()) {
+      return UploadUrls.read(in);
+    }
+  }
+
+  /**
+   * Uploads a request stream through a fresh upload URL and returns the pointer request that
+   * stands for it.
+   */
+  private byte[] externalize(byte[] body, Hooks hooks) throws IOException {
+    List<UploadUrl> urls = requestUploadUrls(1, hooks);
+    if (urls.isEmpty()) {
+      throw new RpcException("ProtocolError", "Server returned no upload URLs");
+    }
+    UploadUrl pair = urls.get(0);
+    HttpUrl upload = HttpUrl.parse(pair.uploadUrl());
+    if (upload == null) {
+      throw new RpcException("ProtocolError", "the server vended an upload URL that is not http(s)");
+    }
+    // only the object and its type: the client's own headers (credentials) are not the storage's
+    Request put = new Request.Builder().url(upload).put(RequestBody.create(body, ARROW)).build();
+    try (okhttp3.Response response = client.newCall(put).execute()) {
+      if (!response.isSuccessful()) {
+        throw new RpcException("ExternalUploadFailed", "PUT to upload URL failed: HTTP " + response.code());
+      }
+    }
+    return UploadUrls.pointerRequest(body, pair.downloadUrl());
+  }
+
+  // -- sticky sessions ---------------------------------------------------------------------
+
+  /**
+   * A sticky-session scope over this transport: its requests carry {@code VGI-Session-Accept:
+   * true}, the session's token once there is one, and the {@code VGI-Echo-*} headers the opening
+   * answer named; closing it ends the session on the server unless it was detached or ended there.
+   *
+   * @param token a session to resume, or empty to let the server mint one
+   * @return the scope, a transport of its own sharing this one's connections
+   */
+  public HttpSession session(Optional<String> token) {
+    return new HttpSession(this, token);
+  }
+
+  /** Ends a session on the server, best effort: {@code DELETE {prefix}/__session__}. */
+  void deleteSession(String token) {
+    Request.Builder request = new Request.Builder().url(url("__session__")).delete()
+        .header("VGI-Session", token).header("VGI-Session-Accept", "true");
+    headers.forEach(request::header);
+    try (okhttp3.Response response = client.newCall(request.build()).execute()) {
+      response.code();
+    } catch (IOException | RuntimeException e) {
+      // the server's expiry is the safety net
+      LOG.debug("DELETE __session__ failed: {}", e.toString());
+    }
+  }
+
+  /** What a session adds to each request and reads from each answer. */
+  interface Hooks {
+    /** No session. */
+    Hooks NONE = new Hooks() {
+      @Override
+      public void request(Request.Builder request) {}
+
+      @Override
+      public void response(okhttp3.Response response) {}
+    };
+
+    /** Adds the session's headers. */
+    void request(Request.Builder request);
+
+    /** Reads the session's headers from an answer. */
+    void response(okhttp3.Response response);
   }
 
   /**
