@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.reflect.MethodInfo;
+import dev.arrowrpc.core.reflect.ProtocolHash;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.schema.ServiceSpec;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,6 +171,8 @@ abstract class NativeClientContract {
     ServiceDescription description = client.describe("ClientConformanceService");
     assertEquals("ClientConformanceService", description.protocol());
     assertTrue(description.protocolHash().matches("[0-9a-f]{64}"), description.protocolHash());
+    assertEquals(ProtocolHash.of(ServiceSpec.of(ClientConformanceService.class)), description.protocolHash(),
+        "the hash of our declaration is the reference's: same methods, parameters and results");
     assertEquals("ClientConformanceService", client.describe().protocol(), "the primary protocol");
     assertEquals(List.of("close_client_session", "echo_bytes", "increment_client_session", "large_response",
             "open_client_session", "producer_emit_and_finish", "producer_empty", "producer_sequence",
