@@ -10,6 +10,8 @@ import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.reflect.MethodInfo;
 import dev.arrowrpc.core.reflect.ProtocolHash;
+import dev.arrowrpc.core.reflect.ProtocolList;
+import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.schema.ServiceSpec;
@@ -256,6 +258,17 @@ abstract class NativeClientContract {
 
   static byte[] bytes(String text) {
     return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void listProtocolsNamesTheWorkerAndItsPrimaryProtocol() {
+    ProtocolList listing = client.listProtocols();
+    assertEquals("client-worker", listing.serverId());
+    assertEquals("1", listing.requestVersion());
+    ProtocolSummary primary = listing.primary().orElseThrow();
+    assertEquals("ClientConformanceService", primary.protocol());
+    assertEquals("", primary.protocolVersion());
+    assertEquals(client.describe("ClientConformanceService").protocolHash(), primary.protocolHash());
   }
 
   /** The rows {@code producer_sequence(count, payload_bytes)} yields. */
