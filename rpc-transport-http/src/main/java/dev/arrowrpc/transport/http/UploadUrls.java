@@ -4,7 +4,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.external.PointerBatches;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
-import dev.arrowrpc.core.wire.Keys;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.ByteArrayInputStream;
@@ -54,8 +54,8 @@ final class UploadUrls {
       counts.set(0, count);
       root.setRowCount(1);
       Map<String, String> metadata = new LinkedHashMap<>();
-      metadata.put(Keys.METHOD, UploadUrlRoute.METHOD);
-      metadata.put(Keys.REQUEST_VERSION, Keys.REQUEST_VERSION_VALUE);
+      metadata.put(MetadataKeys.METHOD, UploadUrlRoute.METHOD);
+      metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
       writer.append(root, metadata);
     }
     return out.toByteArray();
