@@ -6,20 +6,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.client.BatchCalls;
 import dev.arrowrpc.core.reflect.MethodInfo;
 import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ProtocolSummary;
-import dev.arrowrpc.core.server.Reflection;
-import dev.arrowrpc.core.server.ReflectionPayloads;
 import dev.arrowrpc.core.reflect.ServiceDescription;
-import dev.arrowrpc.core.wire.WireFormatException;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.spi.BatchCalls;
 import dev.arrowrpc.transport.http.HttpCapabilities;
 import dev.arrowrpc.transport.http.HttpSession;
 import dev.arrowrpc.transport.http.UploadUrl;
 import java.io.BufferedReader;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -300,12 +298,11 @@ public final class ClientDriver {
   private ObjectNode describe() {
     ObjectNode response = ok();
     try {
-      Reflection reflection = connection.reflection();
-      ProtocolList listing = ReflectionPayloads.decodeProtocolList(reflection.list_protocols(), connection.allocator());
+      RpcClient client = connection.client();
+      ProtocolList listing = client.listProtocols();
       ProtocolSummary primary = listing.primary().orElseThrow(() -> new RpcException("ProtocolError",
           "the server hosts no application protocol (every listed protocol is the framework's)"));
-      ServiceDescription description = ReflectionPayloads.decodeServiceDescription(
-          reflection.describe(primary.protocol()), connection.allocator());
+      ServiceDescription description = client.describe(primary.protocol());
       ObjectNode described = JSON.createObjectNode();
       described.put("protocol_name", description.protocol());
       described.put("request_version", listing.requestVersion());
@@ -333,9 +330,6 @@ public final class ClientDriver {
       response.putNull("error");
     } catch (RpcException e) {
       response.set("error", errorObject(e));
-    } catch (WireFormatException e) {
-      response.set("error", errorObject(new RpcException("ProtocolError", "unreadable reflection reply: "
-          + e.getMessage())));
     }
     return withLogs(response);
   }

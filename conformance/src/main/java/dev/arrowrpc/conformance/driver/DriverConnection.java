@@ -3,12 +3,9 @@ package dev.arrowrpc.conformance.driver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
-import dev.arrowrpc.core.client.BatchCalls;
-import dev.arrowrpc.core.client.ClientCalls;
-import dev.arrowrpc.core.client.ProxyHandler;
 import dev.arrowrpc.core.external.ExternalFetcher;
-import dev.arrowrpc.core.server.Reflection;
-import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.spi.BatchCalls;
 import dev.arrowrpc.transport.http.HttpFetcher;
 import dev.arrowrpc.transport.http.HttpRpc;
 import dev.arrowrpc.transport.http.HttpSession;
@@ -17,7 +14,7 @@ import dev.arrowrpc.transport.pipe.Subprocess;
 import dev.arrowrpc.transport.pipe.Tcp;
 import dev.arrowrpc.transport.pipe.UnixSocket;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,28 +35,26 @@ final class DriverConnection implements AutoCloseable {
   private final String transport;
   private final String protocol;
   private final BufferAllocator allocator;
-  private final ClientCalls calls;
-  private final BatchCalls batches;
+  private final RpcClient client;
   private final List<LogMessage> logs;
   private final Optional<HttpTransport> http;
   private final Optional<ExternalFetcher> fetcher;
   /** The open sticky-session scopes, innermost first. */
   private final Deque<SessionScope> sessions = new ArrayDeque<>();
 
-  private DriverConnection(String transport, String protocol, BufferAllocator allocator, ClientCalls calls,
+  private DriverConnection(String transport, String protocol, BufferAllocator allocator, RpcClient client,
       List<LogMessage> logs, Optional<HttpTransport> http, Optional<ExternalFetcher> fetcher) {
     this.transport = transport;
     this.protocol = protocol;
     this.allocator = allocator;
-    this.calls = calls;
-    this.batches = new BatchCalls(calls);
+    this.client = client;
     this.logs = logs;
     this.http = http;
     this.fetcher = fetcher;
   }
 
   /** One sticky-session scope: the client's session transport and the calls made over it. */
-  private record SessionScope(HttpSession session, ClientCalls calls, BatchCalls batches) {}
+  private record SessionScope(HttpSession session, RpcClient client) {}
 
   /**
    * Connects as the {@code connect} op says.
@@ -86,22 +81,29 @@ final class DriverConnection implements AutoCloseable {
       if (transport.equals("http")) {
         http = Optional.of(http(text(target, "target"), op));
       }
-      ClientCalls calls = switch (transport) {
-        case "stdio" -> ClientCalls.overChannel(subprocess(target), allocator, onLog, fetcher, Optional.empty());
-        case "unix" -> ClientCalls.overChannel(UnixSocket.connect(Path.of(text(target, "target"))), allocator, onLog,
-            fetcher, Optional.empty());
-        case "tcp" -> ClientCalls.overChannel(tcp(text(target, "target")), allocator, onLog, fetcher,
-            Optional.empty());
-        case "http" -> ClientCalls.overRequests(http.orElseThrow(), allocator, onLog, fetcher);
+      RpcClient.Builder builder = switch (transport) {
+        case "stdio" -> RpcClient.builder(subprocess(target));
+        case "unix" -> RpcClient.builder(UnixSocket.connect(Path.of(text(target, "target"))));
+        case "tcp" -> RpcClient.builder(tcp(text(target, "target")));
+        case "http" -> RpcClient.builder(http.orElseThrow());
         default -> throw new DriverException("connect: transport '" + transport
             + "' is not supported (stdio, unix, tcp, http)");
       };
-      return new DriverConnection(transport, protocol, allocator, calls, logs, http, fetcher);
+      return new DriverConnection(transport, protocol, allocator, client(builder, allocator, onLog, fetcher), logs,
+          http, fetcher);
     } catch (IOException | RuntimeException e) {
       http.ifPresent(HttpTransport::close);
       allocator.close();
       throw e;
     }
+  }
+
+  /** A client over the builder's transport, reading into the connection's allocator. */
+  private static RpcClient client(RpcClient.Builder builder, BufferAllocator allocator, Consumer<LogMessage> onLog,
+      Optional<ExternalFetcher> fetcher) {
+    builder.allocator(allocator).onLog(onLog);
+    fetcher.ifPresent(builder::external);
+    return builder.build();
   }
 
   private static ByteTransport subprocess(JsonNode target) throws IOException {
@@ -175,17 +177,15 @@ final class DriverConnection implements AutoCloseable {
     return allocator;
   }
 
-  /** The client's batch relay: in the innermost session scope, when one is open. */
-  BatchCalls batches() {
+  /** The client calls go through: the innermost session scope's, when one is open. */
+  RpcClient client() {
     SessionScope scope = sessions.peekFirst();
-    return scope == null ? batches : scope.batches();
+    return scope == null ? client : scope.client();
   }
 
-  /** The client's reflection proxy ({@code vgi_rpc.Reflection.v1}), in the innermost session scope. */
-  Reflection reflection() {
-    SessionScope scope = sessions.peekFirst();
-    return (Reflection) Proxy.newProxyInstance(Reflection.class.getClassLoader(), new Class<?>[] {Reflection.class},
-        new ProxyHandler(scope == null ? calls : scope.calls(), ServiceSpec.of(Reflection.class)));
+  /** The client's batch relay, in the innermost session scope when one is open. */
+  BatchCalls batches() {
+    return client().batches();
   }
 
   /** The HTTP client, for the HTTP-only ops. */
@@ -200,8 +200,7 @@ final class DriverConnection implements AutoCloseable {
    */
   void beginSession(Optional<String> token) {
     HttpSession session = http().session(token);
-    ClientCalls scoped = ClientCalls.overRequests(session, allocator, logs::add, fetcher);
-    sessions.push(new SessionScope(session, scoped, new BatchCalls(scoped)));
+    sessions.push(new SessionScope(session, client(RpcClient.builder(session), allocator, logs::add, fetcher)));
   }
 
   /** The innermost session scope's session, if one is open. */
@@ -215,7 +214,7 @@ final class DriverConnection implements AutoCloseable {
     http();
     SessionScope scope = sessions.pollFirst();
     if (scope != null) {
-      scope.calls().close();
+      closeClient(scope.client());
     }
   }
 
@@ -237,9 +236,17 @@ final class DriverConnection implements AutoCloseable {
           System.err.println("client-driver: ending a session failed: " + e);
         }
       }
-      calls.close();
+      closeClient(client);
     } finally {
       allocator.close();
+    }
+  }
+
+  private static void closeClient(RpcClient client) throws IOException {
+    try {
+      client.close();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 }

@@ -5,12 +5,14 @@ import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.client.BatchRelay;
 import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
 import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.server.Reflection;
 import dev.arrowrpc.core.server.ReflectionPayloads;
+import dev.arrowrpc.core.spi.BatchCalls;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.RecyclingAllocations;
@@ -107,6 +109,16 @@ public final class RpcClient implements AutoCloseable {
                     type.getClassLoader(),
                     new Class<?>[] {type},
                     new ProxyHandler(calls, ServiceSpec.of(type)))));
+  }
+
+  /**
+   * Calls made with whole Arrow batches built elsewhere, over this client's transport, for tools that
+   * relay batches without knowing their Java types (see {@link BatchCalls}).
+   *
+   * @return the batch calls of this client
+   */
+  public BatchCalls batches() {
+    return new BatchRelay(calls);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.spi.BatchCalls;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
@@ -20,7 +21,7 @@ import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Calls whose request and answers are whole Arrow batches built elsewhere, over the same carriers
+ * {@link BatchCalls} over a client's calls: requests and answers are whole Arrow batches built elsewhere, over the same carriers
  * as the typed proxy: for tools that relay batches without knowing their types (the conformance
  * client driver). The client still does everything on the wire: framing, log delivery, error
  * batches, pointer resolution, stream lockstep, state tokens. What it hands back is the data batch
@@ -29,7 +30,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <p>A request batch's metadata is sent as given, with the method and protocol stamped over it
  * (they route the call) and the request version added when absent.
  */
-public final class BatchCalls {
+public final class BatchRelay implements BatchCalls {
   private final ClientCalls calls;
 
   /**
@@ -37,29 +38,8 @@ public final class BatchCalls {
    *
    * @param calls how calls reach the server
    */
-  public BatchCalls(ClientCalls calls) {
+  public BatchRelay(ClientCalls calls) {
     this.calls = Objects.requireNonNull(calls, "calls");
-  }
-
-  /**
-   * A request: one batch and its custom metadata.
-   *
-   * @param protocol the protocol addressed (the routing key)
-   * @param method the method's wire name
-   * @param schema the batch's schema, message format (dictionary fields typed by their values)
-   * @param batch the batch and its dictionaries (the caller keeps and closes it)
-   * @param metadata the batch's custom metadata
-   */
-  public record Request(String protocol, String method, Schema schema, Batch batch,
-      Map<String, String> metadata) {
-    /** Checks the parts. */
-    public Request {
-      Objects.requireNonNull(protocol, "protocol");
-      Objects.requireNonNull(method, "method");
-      Objects.requireNonNull(schema, "schema");
-      Objects.requireNonNull(batch, "batch");
-      metadata = Map.copyOf(metadata);
-    }
   }
 
   /**
@@ -69,6 +49,7 @@ public final class BatchCalls {
    * @return the answer's data batch as a one-batch IPC stream, or empty when the answer held none
    * @throws RpcException the error the server reported, or a {@code TransportError}
    */
+  @Override
   public Optional<byte[]> unary(Request request) {
     CallCarrier carrier = calls.carrier();
     BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + request.method(), 0, Long.MAX_VALUE);
@@ -89,13 +70,14 @@ public final class BatchCalls {
    * @return the stream
    * @throws RpcException the error the server reported while opening, or a {@code TransportError}
    */
+  @Override
   public Stream open(Request request, boolean hasHeader) {
     CallCarrier carrier = calls.carrier();
     BufferAllocator memory = carrier.allocator().newChildAllocator("stream-" + request.method(), 0, Long.MAX_VALUE);
     try {
       TurnCarrier<byte[]> turns = carrier.open(call(request, memory, hasHeader),
           (reader, metadata, kept) -> encode(reader, metadata));
-      return new Stream(turns, hasHeader);
+      return new RelayStream(turns, hasHeader);
     } catch (IOException e) {
       ClientCalls.closeQuietly(memory, request.method());
       throw carrier.transportFailure("stream init " + request.method(), e);
@@ -151,10 +133,10 @@ public final class BatchCalls {
    * custom metadata, transport tokens removed). Over a byte channel it holds the connection until
    * it ends.
    */
-  public static final class Stream extends StreamHandle<byte[]> {
+  private static final class RelayStream extends StreamHandle<byte[]> implements BatchCalls.Stream {
     private final boolean hasHeader;
 
-    private Stream(TurnCarrier<byte[]> turns, boolean hasHeader) {
+    private RelayStream(TurnCarrier<byte[]> turns, boolean hasHeader) {
       super(turns);
       this.hasHeader = hasHeader;
     }
@@ -164,6 +146,7 @@ public final class BatchCalls {
      *
      * @return the header as a one-batch IPC stream, or empty when the method declares none
      */
+    @Override
     public Optional<byte[]> headerBatch() {
       return hasHeader ? Optional.of(turns.header(Encoded.class).ipc()) : Optional.empty();
     }
@@ -175,6 +158,7 @@ public final class BatchCalls {
      * @return the output, or empty when the stream finished
      * @throws RpcException when the server failed the stream (it is over then)
      */
+    @Override
     public Optional<byte[]> tick(Map<String, String> metadata) {
       return turns.tick(metadata);
     }
@@ -188,12 +172,14 @@ public final class BatchCalls {
      * @return the output, or empty when the server ended the stream instead of answering
      * @throws RpcException when the server failed the stream (it is over then)
      */
+    @Override
     public Optional<byte[]> exchange(Schema schema, Batch input, Map<String, String> metadata) {
       requireOpen();
       return turns.exchange(schema, input, metadata);
     }
 
     /** Whether the stream is over for the client. */
+    @Override
     public boolean ended() {
       return turns.ended();
     }
@@ -203,6 +189,7 @@ public final class BatchCalls {
      *
      * @return the token; empty over a byte channel
      */
+    @Override
     public Optional<String> resumeToken() {
       return turns.resumeToken();
     }
