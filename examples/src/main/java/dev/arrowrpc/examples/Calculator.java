@@ -1,5 +1,6 @@
 package dev.arrowrpc.examples;
 
+// readme:begin calculator
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RpcService;
@@ -7,35 +8,19 @@ import dev.arrowrpc.core.RpcService;
 /** A small service: one unary method, one producer stream and one exchange stream. */
 @RpcService(version = "1.0.0")
 public interface Calculator {
-  /** Adds two numbers. */
-  double add(double a, double b);
+  double add(double a, double b);                  // unary
 
-  /** Produces {@code count} ticks, one per batch. */
-  Producer<Tick> ticks(long count);
+  Producer<Tick> ticks(long count);                // producer stream: the client iterates
 
-  /** Scales each sample by {@code factor}, one output batch per input batch. */
-  Exchange<Sample, Scaled> scale(double factor);
+  Exchange<Sample, Scaled> scale(double factor);   // exchange stream: one batch in, one batch out
 
-  /**
-   * One tick of the producer stream.
-   *
-   * @param index position in the stream
-   * @param square the index squared
-   */
+  /** A row of the producer stream. */
   record Tick(long index, long square) {}
 
-  /**
-   * An input row of the exchange.
-   *
-   * @param value the value to scale
-   */
+  /** An input row of the exchange. */
   record Sample(double value) {}
 
-  /**
-   * An output row of the exchange.
-   *
-   * @param value the input value
-   * @param scaled the value times the factor
-   */
+  /** An output row of the exchange. */
   record Scaled(double value, double scaled) {}
 }
+// readme:end calculator

@@ -1,13 +1,14 @@
 package dev.arrowrpc.examples;
 
+// readme:begin worker
 import dev.arrowrpc.transport.pipe.Workers;
 
-/** The worker executable: serves the calculator on stdin/stdout. */
+/** The worker executable: serves the calculator on stdin/stdout until stdin closes. */
 public final class CalculatorWorker {
   private CalculatorWorker() {}
 
   /**
-   * Serves until stdin closes.
+   * Serves the calculator.
    *
    * @param args ignored
    */
@@ -15,3 +16,4 @@ public final class CalculatorWorker {
     Workers.serveStdio(Calculator.class, new CalculatorService());
   }
 }
+// readme:end worker
