@@ -93,13 +93,20 @@ public final class HmacStreamTokens implements StreamTokens {
    * Parses a key written as hex (an even number of hex digits) or, failing that, base64 (standard
    * or URL-safe, padding optional).
    *
-   * @param text the key's text
+   * @param text the key's text; null or blank when none was given (for example an unset
+   *     environment variable), which is refused with a message saying how to provide one
    * @return the key's bytes
-   * @throws IllegalArgumentException when the text is neither, or the key is shorter than {@value
-   *     #MIN_KEY_BYTES} bytes
+   * @throws IllegalArgumentException when the text is missing, is neither hex nor base64, or the
+   *     key is shorter than {@value #MIN_KEY_BYTES} bytes
    */
   public static byte[] parseKey(String text) {
-    String trimmed = Objects.requireNonNull(text, "key").strip();
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("no signing key given: set " + KEY_ENVIRONMENT_VARIABLE
+          + " to 32 random bytes in hex or base64 (for example the output of `openssl rand -hex 32`), which"
+          + " the HTTP server's builder reads when no key is configured, or pass the key's bytes to"
+          + " signingKey(...)");
+    }
+    String trimmed = text.strip();
     byte[] key;
     if (HEX.matcher(trimmed).matches()) {
       key = HexFormat.of().parseHex(trimmed);

@@ -185,4 +185,15 @@ class HmacStreamTokensTest {
     assertThrows(IllegalArgumentException.class, () -> HmacStreamTokens.parseKey("!!!"));
     assertThrows(IllegalArgumentException.class, () -> HmacStreamTokens.builder().ttl(Duration.ofSeconds(-1)));
   }
+
+  @Test
+  void aMissingKeySaysHowToProvideOne() {
+    for (String missing : new String[] {null, "", "  \n"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> HmacStreamTokens.parseKey(missing));
+      assertTrue(e.getMessage().startsWith("no signing key given: set ARROWRPC_SIGNING_KEY to 32 random bytes"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("signingKey(...)"), e.getMessage());
+    }
+  }
 }
