@@ -9,9 +9,7 @@ import dev.arrowrpc.core.RpcService;
 @RpcService(version = "1.0.0")
 public interface Calculator {
   double add(double a, double b);                  // unary
-
   Producer<Tick> ticks(long count);                // producer stream: the client iterates
-
   Exchange<Sample, Scaled> scale(double factor);   // exchange stream: one batch in, one batch out
 
   /** A row of the producer stream. */

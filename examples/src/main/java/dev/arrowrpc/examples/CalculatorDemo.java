@@ -1,6 +1,6 @@
 package dev.arrowrpc.examples;
 
-// readme:begin demo-imports
+// readme:begin client
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.runtime.RpcClient;
@@ -20,7 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-// readme:end demo-imports
+// readme:end client
 
 /**
  * The calculator called over one transport: {@code CalculatorDemo [pipe|unix|tcp|http]} (default
@@ -66,7 +66,7 @@ public final class CalculatorDemo {
     }
   }
 
-  // readme:begin calls
+  // readme:begin client
   /** Calls each kind of method once; prints the same text whatever the transport. */
   static void useCalculator(Calculator calculator, PrintStream out) {
     out.println("add(2.5, 4) = " + calculator.add(2.5, 4));
@@ -82,9 +82,9 @@ public final class CalculatorDemo {
       out.println("scale " + scale.exchange(List.of(new Sample(3.5))));
     }
   }
-  // readme:end calls
+  // readme:end client
 
-  // readme:begin pipe
+  // readme:begin client
   /** Pipes: launches the worker as a subprocess and talks to it over its stdin and stdout. */
   static void overPipes(PrintStream out) throws IOException {
     Subprocess worker = Subprocess.launch(Subprocess.javaCommand(CalculatorWorker.class.getName()));
@@ -94,9 +94,9 @@ public final class CalculatorDemo {
       useCalculator(client.proxy(Calculator.class), out);
     }
   }
-  // readme:end pipe
+  // readme:end client
 
-  // readme:begin unix
+  // readme:begin in-process
   /** A Unix-domain socket: serves the calculator on a socket file and connects to it. */
   static void overUnixSocket(PrintStream out) throws IOException {
     Path socket = Files.createTempDirectory("calculator").resolve("calculator.sock");
@@ -110,9 +110,9 @@ public final class CalculatorDemo {
       Files.deleteIfExists(socket.getParent()); // the server deleted the socket file
     }
   }
-  // readme:end unix
+  // readme:end in-process
 
-  // readme:begin tcp
+  // readme:begin in-process
   /** TCP: serves the calculator on a free loopback port and connects to it. */
   static void overTcp(PrintStream out) throws IOException {
     try (RpcServer server = RpcServer.create(Calculator.class, new CalculatorService());
@@ -123,9 +123,9 @@ public final class CalculatorDemo {
       useCalculator(client.proxy(Calculator.class), out);
     }
   }
-  // readme:end tcp
+  // readme:end in-process
 
-  // readme:begin http
+  // readme:begin in-process
   /** HTTP: serves the calculator on a free loopback port and connects to its URL. */
   static void overHttp(PrintStream out) {
     try (RpcServer server = RpcServer.create(Calculator.class, new CalculatorService());
@@ -136,5 +136,5 @@ public final class CalculatorDemo {
       useCalculator(client.proxy(Calculator.class), out);
     }
   }
-  // readme:end http
+  // readme:end in-process
 }

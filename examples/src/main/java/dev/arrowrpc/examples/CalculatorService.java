@@ -38,7 +38,7 @@ public final class CalculatorService implements Calculator {
     private long count;
     private long next;
 
-    private TickState() {} // restores the state between HTTP requests
+    private TickState() {} // used to restore the state between HTTP requests
 
     TickState(long count) {
       this.count = count;
