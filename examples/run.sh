@@ -12,7 +12,8 @@ case "$transport" in
   *) echo "usage: $0 [pipe|unix|tcp|http]" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests install -pl examples -am
+# the build writes to stderr, so stdout holds only what the demo prints
+mvn -B -q -DskipTests install -pl examples -am >&2
 # The flags Arrow needs on JDK 17 and newer (see the README's "JVM flags").
 ARROW_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
