@@ -53,6 +53,9 @@ public final class SvgCharts {
   private static final Pattern PYTHON = Pattern.compile("Python vgi-rpc ([0-9][^ ]*)");
   private static final Pattern PLACEMENT = Pattern.compile(".*CPU placement: (.*?)\\.?$");
 
+  /** The charts' names, in the order they are drawn. */
+  static final List<String> NAMES = List.of("latency", "throughput", "peers");
+
   private SvgCharts() {}
 
   /**
@@ -97,10 +100,16 @@ public final class SvgCharts {
     ReportFile parsed = ReportFile.parse(Files.readString(report, StandardCharsets.UTF_8));
     List<Path> written = new ArrayList<>();
     Files.createDirectories(dir);
+    Set<String> stale = new LinkedHashSet<>(NAMES);
     for (Chart chart : charts(parsed, displayName(report))) {
       Path file = dir.resolve(name + "-" + chart.name() + ".svg");
       Files.writeString(file, chart.chart().svg(), StandardCharsets.UTF_8);
       written.add(file);
+      stale.remove(chart.name());
+    }
+    // a chart this report has no data for (a run without peers) must not keep an older run's
+    for (String missing : stale) {
+      Files.deleteIfExists(dir.resolve(name + "-" + missing + ".svg"));
     }
     return written;
   }
