@@ -57,7 +57,9 @@ class ReportChartsTest {
         workload("echo_bytes_1mib", "echo 1 MiB payload (binary)", Workload.Size.MEDIUM, 2 << 20, true,
             "echo_bytes(1 MiB)"));
     List<BenchTransport> transports = List.of(new SubprocessPipeTransport(), new HttpTransport());
-    List<Target> peers = List.of(target("Java (conformance worker)"), target("Python vgi-rpc 9.8.7 (CPython 3.13.0)"));
+    // the Go worker is named but never measured (not installed): it gets no panel
+    List<Target> peers = List.of(target("Java (conformance worker)"), target("Python vgi-rpc 9.8.7 (CPython 3.13.0)"),
+        target("Go test worker"));
     Results results = new Results();
     results.peerRegime = "same CPU (client and worker on CPU 0)";
     for (String t : List.of("subprocess pipe", "http")) {
@@ -94,6 +96,7 @@ class ReportChartsTest {
     assertEquals(List.of("subprocess pipe, void_noop(): 7.24x", "http, void_noop(): 0.50x",
             "subprocess pipe, produce_n(50): 7.24x", "http, produce_n(50): 0.50x",
             "subprocess pipe, echo_bytes(1 MiB): 7.24x", "http, echo_bytes(1 MiB): 0.50x"), bars(charts.get(2)));
+    assertEquals(List.of("arrow-rpc against Python vgi-rpc 9.8.7 (CPython 3.13.0)"), texts(charts.get(2), "panel-title"));
     String peersSvg = caption(charts.get(2));
     assertTrue(peersSvg.contains("CPU placement: same CPU (client and worker on CPU 0)"), "placement in the caption");
     assertTrue(peersSvg.contains("vgi-rpc 9.8.7"), "peers' release in the caption");
@@ -115,18 +118,23 @@ class ReportChartsTest {
 
   /** The caption's lines, joined. */
   private static String caption(Path svg) throws Exception {
+    return String.join(" ", texts(svg, "caption"));
+  }
+
+  /** The texts of a class, in document order. */
+  private static List<String> texts(Path svg, String cls) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
     NodeList texts = factory.newDocumentBuilder().parse(svg.toFile())
         .getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
-    StringBuilder out = new StringBuilder();
+    List<String> out = new java.util.ArrayList<>();
     for (int i = 0; i < texts.getLength(); i++) {
       Element text = (Element) texts.item(i);
-      if (text.getAttribute("class").equals("caption")) {
-        out.append(out.length() == 0 ? "" : " ").append(text.getTextContent());
+      if (text.getAttribute("class").equals(cls)) {
+        out.add(text.getTextContent());
       }
     }
-    return out.toString();
+    return out;
   }
 
   /** The bars' tooltips, in document order. */

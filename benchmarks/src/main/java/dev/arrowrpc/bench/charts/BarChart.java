@@ -151,6 +151,7 @@ record BarChart(String title, String axisTitle, Scale scale, List<Series> series
   private static final int PLOT_HEIGHT = 270;
   private static final int LABEL_ROOM = 44;
   private static final int GROUP_GAP = 22;
+  private static final int PLOT_WIDTH = 880;
   private static final double CHAR = 0.58;
 
   /**
@@ -160,9 +161,10 @@ record BarChart(String title, String axisTitle, Scale scale, List<Series> series
    */
   String svg() {
     int groups = panels.stream().mapToInt(p -> p.groups().size()).max().orElse(1);
-    int bar = (int) Math.max(12, Math.min(34, (880.0 / Math.max(1, groups) - GROUP_GAP) / Math.max(1, series.size())));
-    int groupWidth = bar * series.size() + GROUP_GAP;
-    int plotWidth = Math.max(groupWidth * groups, 420);
+    int bar = (int) Math.max(12, Math.min(34, ((double) PLOT_WIDTH / Math.max(1, groups) - GROUP_GAP) / Math.max(1, series.size())));
+    // groups share the plot's width; few bars get wider gaps, never wider bars
+    int groupWidth = Math.max(bar * series.size() + GROUP_GAP, PLOT_WIDTH / Math.max(1, groups));
+    int plotWidth = groupWidth * groups;
     int width = LEFT + plotWidth + RIGHT;
 
     StringBuilder body = new StringBuilder();
@@ -237,7 +239,7 @@ record BarChart(String title, String axisTitle, Scale scale, List<Series> series
     double baseY = yOf(scale.base(), top);
     for (int g = 0; g < panel.groups().size(); g++) {
       Group group = panel.groups().get(g);
-      int gx = LEFT + g * groupWidth + GROUP_GAP / 2;
+      int gx = LEFT + g * groupWidth + (groupWidth - bar * series.size()) / 2;
       for (int s = 0; s < series.size(); s++) {
         OptionalDouble value = s < group.values().size() ? group.values().get(s) : OptionalDouble.empty();
         double x = gx + s * bar;

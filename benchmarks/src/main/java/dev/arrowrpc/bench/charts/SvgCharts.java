@@ -175,8 +175,10 @@ public final class SvgCharts {
         + report.headerValue("CPU pinning").orElse("not recorded") + "). Grey: the raw channel's 1-byte "
         + "ping-pong between two processes over the same kind of channel (HTTP: a bare Undertow handler called "
         + "by OkHttp), measured interleaved with " + rawSource.title() + ". The in-process pipe has no raw "
-        + "counterpart. Log scale. Unpinned on 2 vCPUs, a call often pays a wake-up of the other CPU "
-        + "(25-50 µs); the report's \"Targets\" section shows each placement separately.");
+        + "counterpart. Log scale."
+        + (report.headerValue("CPU pinning").orElse("none").startsWith("none")
+            ? " Unpinned, a call often pays a wake-up of another, idle CPU (25-50 µs on 2 vCPUs); the "
+                + "report's \"Targets\" section shows each CPU placement separately." : ""));
     caption.add(dataLine(report, source));
     return Optional.of(new BarChart("arrow-rpc latency per transport, against the raw channel",
         "median time per call (log scale)", scale, series, List.of(new Panel("", groups)), List.of(),
@@ -271,7 +273,10 @@ public final class SvgCharts {
       for (ReportFile.Table table : tables) {
         groups.add(new Group(shortMethod(table.title()), transports.stream().map(t -> ratio(table, t, peer)).toList()));
       }
-      panels.add(new Panel("arrow-rpc against " + peer, groups));
+      // a peer that was not measured at all (not installed) gets no panel
+      if (groups.stream().anyMatch(g -> g.values().stream().anyMatch(OptionalDouble::isPresent))) {
+        panels.add(new Panel("arrow-rpc against " + peer, groups));
+      }
     }
     double[] all = values(panels);
     Scale scale = Scale.log(Math.min(1, min(all)), Math.max(1, max(all)), 1,
