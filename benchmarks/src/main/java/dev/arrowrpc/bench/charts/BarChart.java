@@ -236,6 +236,14 @@ record BarChart(String title, String axisTitle, Scale scale, List<Series> series
           "<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#333\" text-anchor=\"middle\" "
               + "transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n", ax, ay, ax, ay, escape(axisLines[i])));
     }
+    // reference lines first: the bars and their labels are drawn over them
+    for (Reference ref : references) {
+      double ry = yOf(ref.value(), top);
+      out.append(String.format(Locale.ROOT,
+          "<line class=\"reference\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#222\" stroke-width=\"1.2\"%s/>\n",
+          LEFT, ry, right, ry, ref.dashed() ? " stroke-dasharray=\"5 4\"" : ""));
+      text(out, right + 6, ry + 4, ref.label(), 11, "normal", "start", "#222", "reference-label");
+    }
     double baseY = yOf(scale.base(), top);
     for (int g = 0; g < panel.groups().size(); g++) {
       Group group = panel.groups().get(g);
@@ -266,13 +274,6 @@ record BarChart(String title, String axisTitle, Scale scale, List<Series> series
             "group-label");
       }
     }
-    for (Reference ref : references) {
-      double ry = yOf(ref.value(), top);
-      out.append(String.format(Locale.ROOT,
-          "<line class=\"reference\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#222\" stroke-width=\"1.2\"%s/>\n",
-          LEFT, ry, right, ry, ref.dashed() ? " stroke-dasharray=\"5 4\"" : ""));
-      text(out, right + 6, ry + 4, ref.label(), 11, "normal", "start", "#222", "reference-label");
-    }
     out.append(String.format(Locale.ROOT,
         "<path class=\"axis\" d=\"M%d %d V%d H%d\" fill=\"none\" stroke=\"#333\"/>\n", LEFT, top - 6, bottom, right));
     return labelLines;
@@ -285,6 +286,7 @@ record BarChart(String title, String axisTitle, Scale scale, List<Series> series
   private static void rotated(StringBuilder out, double x, double y, String text, String anchor, String colour, String cls) {
     out.append(String.format(Locale.ROOT,
         "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"%s\" text-anchor=\"%s\" "
+            + "stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\" "
             + "transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n", cls, x, y, colour, anchor, x, y, escape(text)));
   }
 
