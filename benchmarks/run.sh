@@ -2,10 +2,13 @@
 # Runs the arrow-rpc benchmarks: raw-channel baselines, every workload over every transport, and
 # the reference implementations' conformance workers as peers, all in one run.
 #
-#   benchmarks/run.sh [--quick | --full] [--pin none|split|same] [--no-peers] [--out FILE]
+#   benchmarks/run.sh [--quick | --full | --charts] [--pin none|split|same] [--no-peers] [--out FILE]
 #
 #   --quick   (default) a smoke check in under 3 minutes on 2 cores; writes benchmarks/target/quick.md
 #   --full    the real run (about 15 minutes); writes benchmarks/results/latest.md
+#   --charts  runs nothing: re-draws the charts of benchmarks/results/latest.md (or of --out FILE)
+#   Every run also draws its charts beside its report: NAME-latency.svg, NAME-throughput.svg and
+#   NAME-peers.svg (NAME: the report's file name without .md), from the report's tables.
 #   --pin     none (default): let the scheduler place every process;
 #             split: the client JVM on CPU 0, every worker on CPU 1 (each round trip crosses CPUs);
 #             same: everything on CPU 0 (no cross-CPU wake-ups, but JIT and GC share the one CPU)
@@ -27,22 +30,27 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) MODE=quick ;;
     --full) MODE=full ;;
+    --charts) MODE=charts ;;
     --pin) PIN="$2"; shift ;;
     --no-peers) PEERS=false ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
 done
 if [[ -z "$OUT" ]]; then
-  if [[ "$MODE" == full ]]; then OUT="$ROOT/benchmarks/results/latest.md"; else OUT="$ROOT/benchmarks/target/quick.md"; fi
+  if [[ "$MODE" == full || "$MODE" == charts ]]; then OUT="$ROOT/benchmarks/results/latest.md"; else OUT="$ROOT/benchmarks/target/quick.md"; fi
 fi
 log() { echo "[run.sh] $*" >&2; }
 
 # ---- build (incremental; a few seconds when .ci/run's mvn verify has built the project) ----
 # -DskipTests, not -Dmaven.test.skip: the transports depend on rpc-core's test jar, which the latter does not build
 mvn -B -q -DskipTests package -pl benchmarks -am
+if [[ "$MODE" == charts ]]; then
+  [[ -f "$OUT" ]] || { echo "no report at $OUT" >&2; exit 2; }
+  exec java -cp benchmarks/target/classes dev.arrowrpc.bench.charts.SvgCharts "$OUT"
+fi
 mkdir -p benchmarks/target/work
 : > benchmarks/target/work/workers.log
 
@@ -137,12 +145,16 @@ case "$PIN" in
   *) echo "--pin takes none, split or same" >&2; exit 2 ;;
 esac
 
+# the commit measured, for the report's header (and the charts' captions)
+COMMIT="$(git rev-parse --short=12 HEAD 2>/dev/null || true)"
+if [[ -n "$COMMIT" ]] && ! git diff --quiet HEAD -- 2>/dev/null; then COMMIT="$COMMIT with uncommitted changes"; fi
+
 ARROW_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 # shellcheck disable=SC2086
 exec "${CLIENT_PREFIX[@]}" java "${ARROW_FLAGS[@]}" -Xms256m -Xmx2g -XX:+UseParallelGC \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
-  -Dbench.mode="$MODE" -Dbench.out="$OUT" \
+  -Dbench.mode="$MODE" -Dbench.out="$OUT" -Dbench.commit="$COMMIT" \
   -Dbench.workloads="${BENCH_WORKLOADS:-}" -Dbench.transports="${BENCH_TRANSPORTS:-}" \
   -Dbench.workerJvmOpts="${BENCH_WORKER_JAVA_OPTS:-}" \
   -Dbench.peers="$PEERS" -Dbench.logDir="$ROOT/benchmarks/target/work" \

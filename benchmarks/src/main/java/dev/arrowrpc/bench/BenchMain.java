@@ -1,5 +1,6 @@
 package dev.arrowrpc.bench;
 
+import dev.arrowrpc.bench.charts.SvgCharts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code bench.mode}: {@code quick} or {@code full};
- *   <li>{@code bench.out}: the Markdown file to write;
+ *   <li>{@code bench.out}: the Markdown file to write; the charts
+ *       ({@link SvgCharts}) are drawn from it, beside it;
+ *   <li>{@code bench.commit}: the commit measured, for the report's header (optional);
  *   <li>{@code bench.workloads}, {@code bench.transports}: comma-separated filters (default all);
  *   <li>{@code bench.peers}: {@code false} to skip the peers;
  *   <li>{@code bench.python}, {@code bench.go} (named by {@code bench.goName}), {@code bench.javaConformance}: peer workers, and
@@ -100,6 +103,14 @@ public final class BenchMain {
     System.out.println(report.tables());
     System.out.println(report.summary());
     System.out.println("Report written to " + out);
+    try {
+      for (Path chart : SvgCharts.renderBeside(out)) {
+        System.out.println("Chart written to " + chart);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the report is written; a chart that cannot be drawn must not lose the run
+      System.err.println("charts not drawn: " + e);
+    }
     long failures = results.ourFailures();
     if (failures > 0) {
       System.err.println(failures + " of this project's measurements failed: see the report");

@@ -58,8 +58,13 @@ public final class Machine {
    */
   public List<String> lines() {
     Runtime runtime = Runtime.getRuntime();
-    return List.of(
-        "Date: " + date,
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add("Date: " + date);
+    String commit = System.getProperty("bench.commit", "").strip();
+    if (!commit.isEmpty()) {
+      lines.add("Commit: " + commit);
+    }
+    lines.addAll(List.of(
         "Mode: " + (quick ? "quick (smoke check: short warm-up, few samples)" : "full"),
         "CPU: " + runtime.availableProcessors() + " cores available to the JVM, " + cpuModel(),
         "Memory: " + memTotal(),
@@ -71,7 +76,8 @@ public final class Machine {
             .stream().filter(a -> !a.startsWith("-Dbench.")).toList()) + "`",
         "CPU pinning: " + System.getProperty("bench.pin", "none"),
         "Load average (1, 5, 15 min) at start: " + loadBefore + "; at end: " + loadAfter,
-        "Run time: " + String.format("%.0f s", elapsedNanos / 1e9));
+        "Run time: " + String.format("%.0f s", elapsedNanos / 1e9)));
+    return List.copyOf(lines);
   }
 
   private static String loadAverage() {
