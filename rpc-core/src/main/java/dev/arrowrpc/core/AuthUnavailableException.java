@@ -33,7 +33,7 @@ public final class AuthUnavailableException extends RuntimeException {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  /** The retry hint, in seconds. */
+  /** {@return the retry hint, in seconds} */
   public long retryAfterSeconds() {
     return retryAfterSeconds;
   }

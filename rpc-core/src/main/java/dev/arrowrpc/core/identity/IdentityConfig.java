@@ -71,37 +71,37 @@ public final class IdentityConfig {
     return new Builder();
   }
 
-  /** The resolve hook, if configured. */
+  /** {@return the resolve hook, if configured} */
   public Optional<TokenResolver> resolver() {
     return resolver;
   }
 
-  /** The mint hook: the deployment's, else sealed grants when keys are configured. */
+  /** {@return the mint hook: the deployment's, else sealed grants when keys are configured} */
   public Optional<GrantMinter> minter() {
     return minter;
   }
 
-  /** The sealed-grant configuration, if any. */
+  /** {@return the sealed-grant configuration, if any} */
   public Optional<GrantKeys> grantKeys() {
     return grantKeys;
   }
 
-  /** The principals allowed to introspect. */
+  /** {@return the principals allowed to introspect} */
   public Set<String> introspectors() {
     return introspectors;
   }
 
-  /** How recently a caller must have authenticated to mint. */
+  /** {@return how recently a caller must have authenticated to mint} */
   public Duration maxAuthAge() {
     return maxAuthAge;
   }
 
-  /** The clock freshness and grant lifetimes are read from. */
+  /** {@return the clock freshness and grant lifetimes are read from} */
   public Clock clock() {
     return clock;
   }
 
-  /** The methods hosted: one per configured hook, in the protocol's order. */
+  /** {@return the methods hosted: one per configured hook, in the protocol's order} */
   public Set<String> hostedMethods() {
     Set<String> methods = new LinkedHashSet<>();
     resolver.ifPresent(r -> methods.add(IdentityProtocol.INTROSPECT_TOKEN));
@@ -120,34 +120,52 @@ public final class IdentityConfig {
 
     private Builder() {}
 
-    /** Resolves credentials: hosts {@code introspect_token}; requires {@link #introspectors}. */
+    /**
+     * Resolves credentials: hosts {@code introspect_token}; requires {@link #introspectors}.
+     *
+     * @param resolver the resolver
+     */
     public Builder resolver(TokenResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 
-    /** Mints grants: hosts {@code issue_grant}. */
+    /**
+     * Mints grants: hosts {@code issue_grant}.
+     *
+     * @param minter the minter
+     */
     public Builder minter(GrantMinter minter) {
       this.minter = Objects.requireNonNull(minter, "minter");
       return this;
     }
 
     /**
-     * Sealed grants: accepted back as bearers over HTTP and, unless a {@link #minter} is configured,
-     * minted by the framework (hosting {@code issue_grant}).
+     * {@return sealed grants: accepted back as bearers over HTTP and, unless a {@link #minter} is configured,
+     * minted by the framework (hosting {@code issue_grant})}
+     *
+     * @param keys the keys
      */
     public Builder grantKeys(GrantKeys keys) {
       this.grantKeys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 
-    /** The principals allowed to call {@code introspect_token}. There is no permissive default. */
+    /**
+     * {@return the principals allowed to call {@code introspect_token}} There is no permissive default.
+     *
+     * @param principals the principals
+     */
     public Builder introspectors(Collection<String> principals) {
       this.introspectors = Set.copyOf(principals);
       return this;
     }
 
-    /** How recently a caller must have authenticated to mint (default 900 s). */
+    /**
+     * {@return how recently a caller must have authenticated to mint (default 900 s)}
+     *
+     * @param age the age
+     */
     public Builder maxAuthAge(Duration age) {
       if (age.isNegative()) {
         throw new IllegalArgumentException("maxAuthAge must not be negative");
@@ -156,7 +174,11 @@ public final class IdentityConfig {
       return this;
     }
 
-    /** The clock (default the system's), for tests. */
+    /**
+     * {@return the clock (default the system's), for tests}
+     *
+     * @param clock the clock
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

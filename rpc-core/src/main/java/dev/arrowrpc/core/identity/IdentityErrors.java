@@ -26,25 +26,37 @@ public final class IdentityErrors {
 
   private IdentityErrors() {}
 
-  /** The caller may not introspect (definitive; {@code PERMISSION_DENIED}). */
+  /**
+   * {@return the caller may not introspect (definitive; {@code PERMISSION_DENIED})}
+   *
+   * @param message the message
+   */
   public static RpcException introspectionRefused(String message) {
     return error("IntrospectionRefusedError", message, ErrorCode.PERMISSION_DENIED, INTROSPECTION_REFUSED);
   }
 
   /**
-   * The credential did not resolve ({@code NOT_FOUND}). One message for every cause, and never
+   * {@return the credential did not resolve ({@code NOT_FOUND})} One message for every cause, and never
    * anything derived from the credential.
    */
   public static RpcException tokenUnresolved() {
     return error("TokenUnresolvedError", "unresolved", ErrorCode.NOT_FOUND, TOKEN_UNRESOLVED);
   }
 
-  /** The caller must re-authenticate to mint ({@code UNAUTHENTICATED}); the message names why. */
+  /**
+   * {@return the caller must re-authenticate to mint ({@code UNAUTHENTICATED}); the message names why}
+   *
+   * @param message the message
+   */
   public static RpcException staleAuth(String message) {
     return error("StaleAuthError", message, ErrorCode.UNAUTHENTICATED, STALE_AUTH);
   }
 
-  /** The minter declined ({@code PERMISSION_DENIED}). */
+  /**
+   * {@return the minter declined ({@code PERMISSION_DENIED})}
+   *
+   * @param message the message
+   */
   public static RpcException grantRefused(String message) {
     return error("GrantRefusedError", message, ErrorCode.PERMISSION_DENIED, GRANT_REFUSED);
   }
@@ -65,7 +77,11 @@ public final class IdentityErrors {
         .build();
   }
 
-  /** The retry hint of an {@link #unavailable} error, if the error is one. */
+  /**
+   * {@return the retry hint of an {@link #unavailable} error, if the error is one}
+   *
+   * @param error the error
+   */
   public static Optional<Long> retryAfterOf(RpcException error) {
     if (!error.errorKind().map(IDENTITY_UNAVAILABLE::equals).orElse(false)) {
       return Optional.empty();

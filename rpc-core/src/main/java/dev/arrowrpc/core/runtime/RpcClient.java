@@ -168,7 +168,7 @@ public final class RpcClient implements AutoCloseable {
     return describe(primary.protocol());
   }
 
-  /** The allocator results that are Arrow data are allocated from (the caller closes them). */
+  /** {@return the allocator results that are Arrow data are allocated from (the caller closes them)} */
   public BufferAllocator allocator() {
     return calls.allocator();
   }
@@ -204,13 +204,21 @@ public final class RpcClient implements AutoCloseable {
       this.requests = requests;
     }
 
-    /** Uses the caller's allocator (the caller closes it); by default the client makes its own. */
+    /**
+     * Uses the caller's allocator (the caller closes it); by default the client makes its own.
+     *
+     * @param allocator the allocator
+     */
     public Builder allocator(BufferAllocator allocator) {
       this.allocator = Objects.requireNonNull(allocator, "allocator");
       return this;
     }
 
-    /** Receives the server's log messages (they also go to SLF4J logger {@code dev.arrowrpc.remote}). */
+    /**
+     * Receives the server's log messages (they also go to SLF4J logger {@code dev.arrowrpc.remote}).
+     *
+     * @param onLog the on log
+     */
     public Builder onLog(Consumer<LogMessage> onLog) {
       this.onLog = Objects.requireNonNull(onLog, "onLog");
       return this;

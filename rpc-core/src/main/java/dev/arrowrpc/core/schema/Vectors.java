@@ -61,6 +61,8 @@ public final class Vectors {
   /**
    * Converts a message-format field (dictionary columns typed by their values) to the in-memory
    * form vectors are created from (dictionary columns typed by their indices).
+   *
+   * @param field the field
    */
   public static Field toMemoryFormat(Field field) {
     List<Field> children = new ArrayList<>(field.getChildren().size());
@@ -75,7 +77,12 @@ public final class Vectors {
         encoding == null ? children : List.of());
   }
 
-  /** Creates an empty root for a message-format schema. */
+  /**
+   * Creates an empty root for a message-format schema.
+   *
+   * @param schema the schema
+   * @param allocator the allocator
+   */
   public static VectorSchemaRoot createRoot(Schema schema, BufferAllocator allocator) {
     List<Field> fields = new ArrayList<>(schema.getFields().size());
     for (Field field : schema.getFields()) {
@@ -84,7 +91,11 @@ public final class Vectors {
     return VectorSchemaRoot.create(new Schema(fields), allocator);
   }
 
-  /** Collects the dictionary-encoded fields of a schema, depth first. */
+  /**
+   * Collects the dictionary-encoded fields of a schema, depth first.
+   *
+   * @param schema the schema
+   */
   public static List<Field> dictionaryFields(Schema schema) {
     List<Field> result = new ArrayList<>();
     for (Field field : schema.getFields()) {

@@ -31,7 +31,7 @@ public final class SessionScope implements AutoCloseable {
     return scope;
   }
 
-  /** The sessions bound to this thread, if any. */
+  /** {@return the sessions bound to this thread, if any} */
   public static Optional<Sessions> current() {
     return Optional.ofNullable(CURRENT.get());
   }

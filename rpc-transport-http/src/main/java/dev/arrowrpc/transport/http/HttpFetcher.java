@@ -56,7 +56,11 @@ public final class HttpFetcher implements ExternalFetcher {
       return url -> { };
     }
 
-    /** Accepts only URLs on one exact host (for example {@code 127.0.0.1}). */
+    /**
+     * Accepts only URLs on one exact host (for example {@code 127.0.0.1}).
+     *
+     * @param host the host
+     */
     static UrlPolicy hostOnly(String host) {
       return url -> {
         if (!host.equalsIgnoreCase(url.getHost())) {
@@ -92,12 +96,12 @@ public final class HttpFetcher implements ExternalFetcher {
     return new Builder();
   }
 
-  /** The cap on encoded bytes. */
+  /** {@return the cap on encoded bytes} */
   public long maxFetchBytes() {
     return maxFetchBytes;
   }
 
-  /** The cap on decoded bytes. */
+  /** {@return the cap on decoded bytes} */
   public long maxDecodedBytes() {
     return maxDecodedBytes;
   }
@@ -278,13 +282,21 @@ public final class HttpFetcher implements ExternalFetcher {
 
     private Builder() {}
 
-    /** The URL policy applied before every hop (default: any http or https URL). */
+    /**
+     * {@return the URL policy applied before every hop (default: any http or https URL)}
+     *
+     * @param policy the policy
+     */
     public Builder policy(UrlPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** The cap on encoded bytes received (default 256 MiB). */
+    /**
+     * {@return the cap on encoded bytes received (default 256 MiB)}
+     *
+     * @param bytes the bytes
+     */
     public Builder maxFetchBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxFetchBytes must be positive");
@@ -293,7 +305,11 @@ public final class HttpFetcher implements ExternalFetcher {
       return this;
     }
 
-    /** The cap on decoded bytes (default 16 times the encoded cap). */
+    /**
+     * {@return the cap on decoded bytes (default 16 times the encoded cap)}
+     *
+     * @param bytes the bytes
+     */
     public Builder maxDecodedBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxDecodedBytes must be positive");
@@ -302,7 +318,11 @@ public final class HttpFetcher implements ExternalFetcher {
       return this;
     }
 
-    /** How many redirects one fetch follows (default 5; 0 refuses every redirect). */
+    /**
+     * {@return how many redirects one fetch follows (default 5; 0 refuses every redirect)}
+     *
+     * @param redirects the redirects
+     */
     public Builder maxRedirects(int redirects) {
       if (redirects < 0) {
         throw new IllegalArgumentException("maxRedirects must not be negative");
@@ -311,7 +331,11 @@ public final class HttpFetcher implements ExternalFetcher {
       return this;
     }
 
-    /** The connect and per-request timeout (default 60 s). */
+    /**
+     * {@return the connect and per-request timeout (default 60 s)}
+     *
+     * @param timeout the timeout
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;

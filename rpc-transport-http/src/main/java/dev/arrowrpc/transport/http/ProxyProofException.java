@@ -22,7 +22,7 @@ public final class ProxyProofException extends Exception {
     this.failure = Objects.requireNonNull(failure, "failure");
   }
 
-  /** Which check failed. */
+  /** {@return which check failed} */
   public ProxyProofFailure failure() {
     return failure;
   }

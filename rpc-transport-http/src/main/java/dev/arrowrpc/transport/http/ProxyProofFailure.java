@@ -27,7 +27,7 @@ public enum ProxyProofFailure {
     this.code = code;
   }
 
-  /** The code as the reference spells it. */
+  /** {@return the code as the reference spells it} */
   public String code() {
     return code;
   }
