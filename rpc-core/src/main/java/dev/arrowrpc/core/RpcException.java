@@ -35,12 +35,19 @@ import java.util.Set;
 public class RpcException extends RuntimeException {
   private static final long serialVersionUID = 2L;
 
+  /** The error type in the reference's vocabulary, for example {@code ValueError}. */
   private final String errorType;
+  /** The error message, without the type prefix. */
   private final String errorMessage;
+  /** The server's traceback, or an empty string. */
   private final String remoteTraceback;
+  /** The request id, or an empty string. */
   private final String requestId;
+  /** The stable error token, or null when the error has none. */
   private final String errorKind;
+  /** The canonical code as sent, or an empty string when the error has none. */
   private final String errorCode;
+  /** Every detail as its JSON object, in order. */
   private final List<Map<String, Object>> details;
 
   /**
@@ -392,7 +399,11 @@ public class RpcException extends RuntimeException {
       return this;
     }
 
-    /** Builds the error. */
+    /**
+     * Builds the error.
+     *
+     * @return the error, ready to throw
+     */
     public RpcException build() {
       return new RpcException(this);
     }

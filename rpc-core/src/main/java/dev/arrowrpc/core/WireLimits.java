@@ -101,7 +101,7 @@ public record WireLimits(
   /**
    * {@return these limits with {@link #maxBodyBytes()} replaced}
    *
-   * @param bytes the bytes
+   * @param bytes the new limit, in bytes
    */
   public WireLimits withMaxBodyBytes(long bytes) {
     return new WireLimits(bytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,
@@ -111,7 +111,7 @@ public record WireLimits(
   /**
    * {@return these limits with {@link #maxMetadataBytes()} replaced}
    *
-   * @param bytes the bytes
+   * @param bytes the new limit, in bytes
    */
   public WireLimits withMaxMetadataBytes(int bytes) {
     return new WireLimits(maxBodyBytes, bytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,
@@ -121,7 +121,7 @@ public record WireLimits(
   /**
    * {@return these limits with {@link #maxRowsPerBatch()} replaced}
    *
-   * @param rows the rows
+   * @param rows the new limit, in rows
    */
   public WireLimits withMaxRowsPerBatch(long rows) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, rows, maxNestingDepth, maxSchemaFields,
@@ -131,7 +131,7 @@ public record WireLimits(
   /**
    * {@return these limits with {@link #maxNestingDepth()} replaced}
    *
-   * @param depth the depth
+   * @param depth the new limit on nesting depth
    */
   public WireLimits withMaxNestingDepth(int depth) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, depth, maxSchemaFields,
@@ -141,7 +141,7 @@ public record WireLimits(
   /**
    * {@return these limits with {@link #maxSchemaFields()} replaced}
    *
-   * @param fields the fields
+   * @param fields the new limit on the number of fields
    */
   public WireLimits withMaxSchemaFields(int fields) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, fields,
@@ -151,7 +151,7 @@ public record WireLimits(
   /**
    * {@return these limits with {@link #maxImpliedBytes()} replaced}
    *
-   * @param bytes the bytes
+   * @param bytes the new limit, in bytes
    */
   public WireLimits withMaxImpliedBytes(long bytes) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,
@@ -161,7 +161,7 @@ public record WireLimits(
   /**
    * {@return these limits with {@link #maxRequestBytes()} replaced}
    *
-   * @param bytes the bytes
+   * @param bytes the new limit, in bytes
    */
   public WireLimits withMaxRequestBytes(long bytes) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,

@@ -11,6 +11,7 @@ import java.util.Objects;
 public final class AuthenticationException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** Why the credential was refused. */
   private final AuthReason reason;
 
   /**

@@ -42,7 +42,11 @@ public record ExternalLocations(Optional<ExternalStorage> storage, Optional<Exte
     }
   }
 
-  /** No storage and no fetcher: everything inline, pointer batches refused. */
+  /**
+   * No storage and no fetcher: everything inline, pointer batches refused.
+   *
+   * @return the configuration
+   */
   public static ExternalLocations none() {
     return new ExternalLocations(Optional.empty(), Optional.empty(), DEFAULT_THRESHOLD_BYTES, OptionalLong.empty());
   }
@@ -62,7 +66,7 @@ public record ExternalLocations(Optional<ExternalStorage> storage, Optional<Exte
   /**
    * {@return a copy with another threshold}
    *
-   * @param bytes the bytes
+   * @param bytes batches whose buffers total at least this many bytes are externalized
    */
   public ExternalLocations withThreshold(long bytes) {
     return new ExternalLocations(storage, fetcher, bytes, maxExternalizedResponseBytes);
@@ -71,7 +75,7 @@ public record ExternalLocations(Optional<ExternalStorage> storage, Optional<Exte
   /**
    * {@return a copy capping what one response may upload}
    *
-   * @param bytes the bytes
+   * @param bytes the most one response may upload, in bytes
    */
   public ExternalLocations withMaxExternalizedResponseBytes(long bytes) {
     return new ExternalLocations(storage, fetcher, thresholdBytes, OptionalLong.of(bytes));

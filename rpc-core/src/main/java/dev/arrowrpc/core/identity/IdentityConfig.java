@@ -66,7 +66,11 @@ public final class IdentityConfig {
         minted.claims().grantId());
   }
 
-  /** Starts a configuration. */
+  /**
+   * Starts a configuration.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -123,7 +127,8 @@ public final class IdentityConfig {
     /**
      * Resolves credentials: hosts {@code introspect_token}; requires {@link #introspectors}.
      *
-     * @param resolver the resolver
+     * @param resolver turns a credential into the identity it stands for
+     * @return this builder
      */
     public Builder resolver(TokenResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -133,7 +138,8 @@ public final class IdentityConfig {
     /**
      * Mints grants: hosts {@code issue_grant}.
      *
-     * @param minter the minter
+     * @param minter issues a grant to an authenticated caller
+     * @return this builder
      */
     public Builder minter(GrantMinter minter) {
       this.minter = Objects.requireNonNull(minter, "minter");
@@ -141,10 +147,11 @@ public final class IdentityConfig {
     }
 
     /**
-     * {@return sealed grants: accepted back as bearers over HTTP and, unless a {@link #minter} is configured,
-     * minted by the framework (hosting {@code issue_grant})}
+     * Sealed grants: accepted back as bearers over HTTP and, unless a {@link #minter} is configured,
+     * minted by the framework (hosting {@code issue_grant}).
      *
-     * @param keys the keys
+     * @param keys the keys grants are sealed and opened with
+     * @return this builder
      */
     public Builder grantKeys(GrantKeys keys) {
       this.grantKeys = Objects.requireNonNull(keys, "keys");
@@ -152,9 +159,10 @@ public final class IdentityConfig {
     }
 
     /**
-     * {@return the principals allowed to call {@code introspect_token}} There is no permissive default.
+     * The principals allowed to call {@code introspect_token}. There is no permissive default.
      *
-     * @param principals the principals
+     * @param principals the principals allowed
+     * @return this builder
      */
     public Builder introspectors(Collection<String> principals) {
       this.introspectors = Set.copyOf(principals);
@@ -162,9 +170,10 @@ public final class IdentityConfig {
     }
 
     /**
-     * {@return how recently a caller must have authenticated to mint (default 900 s)}
+     * How recently a caller must have authenticated to mint (default 900 s).
      *
-     * @param age the age
+     * @param age the longest time since authentication (not negative)
+     * @return this builder
      */
     public Builder maxAuthAge(Duration age) {
       if (age.isNegative()) {
@@ -175,9 +184,10 @@ public final class IdentityConfig {
     }
 
     /**
-     * {@return the clock (default the system's), for tests}
+     * The clock (default the system's), for tests.
      *
-     * @param clock the clock
+     * @param clock the clock to read
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -187,6 +197,7 @@ public final class IdentityConfig {
     /**
      * Builds the configuration.
      *
+     * @return the configuration
      * @throws IllegalArgumentException when a resolver is configured without an allowlist: a
      *     worker that would refuse every introspection, or that would let any authenticated caller
      *     resolve anybody's credential, must not start

@@ -39,7 +39,8 @@ public record ProtocolList(
   /**
    * Finds a protocol by wire name.
    *
-   * @param name the name
+   * @param name the protocol's wire name
+   * @return the protocol, or empty when the server does not host it
    */
   public Optional<ProtocolSummary> protocol(String name) {
     return protocols.stream().filter(p -> p.protocol().equals(name)).findFirst();

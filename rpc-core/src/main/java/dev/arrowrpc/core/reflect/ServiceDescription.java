@@ -49,7 +49,8 @@ public record ServiceDescription(
   /**
    * Finds a method by name.
    *
-   * @param name the name
+   * @param name the method's wire name
+   * @return the method, or empty when the protocol has none of that name
    */
   public Optional<MethodInfo> method(String name) {
     return methods.stream().filter(m -> m.name().equals(name)).findFirst();

@@ -207,7 +207,8 @@ public final class RpcClient implements AutoCloseable {
     /**
      * Uses the caller's allocator (the caller closes it); by default the client makes its own.
      *
-     * @param allocator the allocator
+     * @param allocator the allocator the client's batches come from
+     * @return this builder
      */
     public Builder allocator(BufferAllocator allocator) {
       this.allocator = Objects.requireNonNull(allocator, "allocator");
@@ -217,7 +218,8 @@ public final class RpcClient implements AutoCloseable {
     /**
      * Receives the server's log messages (they also go to SLF4J logger {@code dev.arrowrpc.remote}).
      *
-     * @param onLog the on log
+     * @param onLog called with each log message, on the thread reading the answer
+     * @return this builder
      */
     public Builder onLog(Consumer<LogMessage> onLog) {
       this.onLog = Objects.requireNonNull(onLog, "onLog");
@@ -255,7 +257,11 @@ public final class RpcClient implements AutoCloseable {
       return this;
     }
 
-    /** Builds the client. */
+    /**
+     * Builds the client.
+     *
+     * @return the client, calling over the transport given to the builder
+     */
     public RpcClient build() {
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;

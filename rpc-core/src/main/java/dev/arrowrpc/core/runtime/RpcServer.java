@@ -276,7 +276,8 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Uses the caller's allocator (the caller closes it); by default the server makes its own.
      *
-     * @param allocator the allocator
+     * @param allocator the allocator the server's batches come from
+     * @return this builder
      */
     public Builder allocator(BufferAllocator allocator) {
       this.allocator = Objects.requireNonNull(allocator, "allocator");
@@ -286,7 +287,8 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Sets the server id (default: 12 random hex digits).
      *
-     * @param serverId the server id
+     * @param serverId the id the server reports in {@code __describe__} and access records
+     * @return this builder
      */
     public Builder serverId(String serverId) {
       this.serverId = Objects.requireNonNull(serverId, "serverId");
@@ -294,12 +296,13 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * {@return whether error batches carry the server-side stack trace ({@code log_extra.traceback}, {@code
-     * frames}, {@code cause}); on by default, on every transport} The error's type, message, code,
+     * Whether error batches carry the server-side stack trace ({@code log_extra.traceback}, {@code
+     * frames}, {@code cause}); on by default, on every transport. The error's type, message, code,
      * kind and details are sent either way. Turn it off when stack traces must not leave the
      * process.
      *
-     * @param include the include
+     * @param include whether error batches carry the stack trace
+     * @return this builder
      */
     public Builder tracebacks(boolean include) {
       this.tracebacks = include;
@@ -335,7 +338,8 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Receives a record of every completed call, such as a {@link JsonlAccessLog}.
      *
-     * @param listener the listener
+     * @param listener called once per completed call
+     * @return this builder
      */
     public Builder listener(CallListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -357,6 +361,7 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Builds the server; the protocols are validated and bound here, and fixed for its lifetime.
      *
+     * @return the server, ready to be served on any transport
      * @throws IllegalArgumentException when a protocol cannot be served, saying what to fix
      */
     public RpcServer build() {

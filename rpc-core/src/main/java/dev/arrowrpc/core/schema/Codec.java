@@ -96,7 +96,7 @@ public abstract class Codec {
    *
    * @param vector the column
    * @param index the row
-   * @param value the value, or null
+   * @param value the value (never null)
    * @param context the stream's dictionaries and allocator
    */
   protected abstract void set(FieldVector vector, int index, Object value, WriteContext context);
@@ -107,6 +107,7 @@ public abstract class Codec {
    * @param vector the column
    * @param index the row
    * @param context the stream's dictionaries and allocator
+   * @return the cell's value as its Java type
    */
   protected abstract Object get(FieldVector vector, int index, ReadContext context);
 }

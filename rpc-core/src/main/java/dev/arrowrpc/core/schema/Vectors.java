@@ -62,7 +62,8 @@ public final class Vectors {
    * Converts a message-format field (dictionary columns typed by their values) to the in-memory
    * form vectors are created from (dictionary columns typed by their indices).
    *
-   * @param field the field
+   * @param field a field as the IPC message's schema declares it
+   * @return the field as vectors are created from it
    */
   public static Field toMemoryFormat(Field field) {
     List<Field> children = new ArrayList<>(field.getChildren().size());
@@ -80,8 +81,9 @@ public final class Vectors {
   /**
    * Creates an empty root for a message-format schema.
    *
-   * @param schema the schema
-   * @param allocator the allocator
+   * @param schema the schema, message format
+   * @param allocator where the vectors' buffers come from
+   * @return an empty root; the caller closes it
    */
   public static VectorSchemaRoot createRoot(Schema schema, BufferAllocator allocator) {
     List<Field> fields = new ArrayList<>(schema.getFields().size());
@@ -94,7 +96,8 @@ public final class Vectors {
   /**
    * Collects the dictionary-encoded fields of a schema, depth first.
    *
-   * @param schema the schema
+   * @param schema the schema, message format
+   * @return the dictionary-encoded fields, possibly none
    */
   public static List<Field> dictionaryFields(Schema schema) {
     List<Field> result = new ArrayList<>();

@@ -17,6 +17,7 @@ public record Batch(VectorSchemaRoot root, Map<Long, VectorSchemaRoot> dictionar
    * Wraps a root that has no dictionary-encoded columns.
    *
    * @param root the batch's vectors
+   * @return the batch, owning the root
    */
   public static Batch of(VectorSchemaRoot root) {
     return new Batch(root, Map.of());

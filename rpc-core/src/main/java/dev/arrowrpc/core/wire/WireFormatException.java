@@ -15,6 +15,7 @@ import java.io.IOException;
 public final class WireFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether the failing message was read whole, leaving the channel at a message boundary. */
   private final boolean framingIntact;
 
   /**

@@ -51,7 +51,11 @@ public final class HttpFetcher implements ExternalFetcher {
      */
     void check(URI url);
 
-    /** Accepts every http and https URL. */
+    /**
+     * Accepts every http and https URL.
+     *
+     * @return the policy
+     */
     static UrlPolicy any() {
       return url -> { };
     }
@@ -59,7 +63,8 @@ public final class HttpFetcher implements ExternalFetcher {
     /**
      * Accepts only URLs on one exact host (for example {@code 127.0.0.1}).
      *
-     * @param host the host
+     * @param host the only host fetched from, compared exactly
+     * @return the policy
      */
     static UrlPolicy hostOnly(String host) {
       return url -> {
@@ -91,7 +96,11 @@ public final class HttpFetcher implements ExternalFetcher {
     return value > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : value * 16;
   }
 
-  /** Starts configuring a fetcher (defaults: any URL, 256 MiB encoded, 16 times that decoded, 5 redirects). */
+  /**
+   * Starts configuring a fetcher (defaults: any URL, 256 MiB encoded, 16 times that decoded, 5 redirects).
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -283,9 +292,10 @@ public final class HttpFetcher implements ExternalFetcher {
     private Builder() {}
 
     /**
-     * {@return the URL policy applied before every hop (default: any http or https URL)}
+     * The URL policy applied before every hop (default: any http or https URL).
      *
-     * @param policy the policy
+     * @param policy checks each URL before it is fetched
+     * @return this builder
      */
     public Builder policy(UrlPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
@@ -293,9 +303,10 @@ public final class HttpFetcher implements ExternalFetcher {
     }
 
     /**
-     * {@return the cap on encoded bytes received (default 256 MiB)}
+     * The cap on encoded bytes received (default 256 MiB).
      *
-     * @param bytes the bytes
+     * @param bytes the cap, in bytes
+     * @return this builder
      */
     public Builder maxFetchBytes(long bytes) {
       if (bytes < 1) {
@@ -306,9 +317,10 @@ public final class HttpFetcher implements ExternalFetcher {
     }
 
     /**
-     * {@return the cap on decoded bytes (default 16 times the encoded cap)}
+     * The cap on decoded bytes (default 16 times the encoded cap).
      *
-     * @param bytes the bytes
+     * @param bytes the cap, in bytes
+     * @return this builder
      */
     public Builder maxDecodedBytes(long bytes) {
       if (bytes < 1) {
@@ -319,9 +331,10 @@ public final class HttpFetcher implements ExternalFetcher {
     }
 
     /**
-     * {@return how many redirects one fetch follows (default 5; 0 refuses every redirect)}
+     * How many redirects one fetch follows (default 5; 0 refuses every redirect).
      *
-     * @param redirects the redirects
+     * @param redirects the most redirects followed
+     * @return this builder
      */
     public Builder maxRedirects(int redirects) {
       if (redirects < 0) {
@@ -332,16 +345,21 @@ public final class HttpFetcher implements ExternalFetcher {
     }
 
     /**
-     * {@return the connect and per-request timeout (default 60 s)}
+     * The connect and per-request timeout (default 60 s).
      *
      * @param timeout the timeout
+     * @return this builder
      */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** Builds the fetcher. */
+    /**
+     * Builds the fetcher.
+     *
+     * @return the fetcher
+     */
     public HttpFetcher build() {
       return new HttpFetcher(this);
     }

@@ -9,6 +9,7 @@ import java.util.Objects;
 public final class ProxyProofException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** Which check failed. */
   private final ProxyProofFailure failure;
 
   /**
