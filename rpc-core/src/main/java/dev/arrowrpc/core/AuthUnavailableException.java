@@ -17,6 +17,7 @@ public final class AuthUnavailableException extends RuntimeException {
   /** The retry hint when none is given, in seconds. */
   public static final long DEFAULT_RETRY_AFTER_SECONDS = 5;
 
+  /** How long the caller should wait before retrying, in seconds. */
   private final long retryAfterSeconds;
 
   /**
@@ -33,7 +34,7 @@ public final class AuthUnavailableException extends RuntimeException {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  /** The retry hint, in seconds. */
+  /** {@return the retry hint, in seconds} */
   public long retryAfterSeconds() {
     return retryAfterSeconds;
   }

@@ -10,13 +10,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * output schema (or, for a producer, {@link #finish()} instead).
  */
 public interface BatchOutput {
-  /** The stream's output schema. */
+  /** {@return the stream's output schema} */
   Schema schema();
 
-  /** The allocator to build output batches from. */
+  /** {@return the allocator to build output batches from} */
   BufferAllocator allocator();
 
-  /** A new empty root on the output schema, allocated from {@link #allocator()}. */
+  /** {@return a new empty root on the output schema, allocated from {@link #allocator()}} */
   default VectorSchemaRoot newBatch() {
     return VectorSchemaRoot.create(schema(), allocator());
   }
@@ -51,7 +51,12 @@ public interface BatchOutput {
    */
   void log(LogLevel level, String message, Map<String, String> extra);
 
-  /** Sends a log message without extras. */
+  /**
+   * Sends a log message without extras.
+   *
+   * @param level severity (not {@link LogLevel#EXCEPTION})
+   * @param message text
+   */
   default void log(LogLevel level, String message) {
     log(level, message, Map.of());
   }

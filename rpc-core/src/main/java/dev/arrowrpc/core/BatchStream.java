@@ -84,7 +84,7 @@ public interface BatchStream extends AutoCloseable {
     throw new UnsupportedOperationException("only a client stream sends input batches");
   }
 
-  /** The custom metadata of the last batch returned (empty when none). */
+  /** {@return the custom metadata of the last batch returned (empty when none)} */
   Map<String, String> lastMetadata();
 
   /**

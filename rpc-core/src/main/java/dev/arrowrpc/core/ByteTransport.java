@@ -17,10 +17,10 @@ import java.io.OutputStream;
  * byte sequence (neither buffers on its own). The socket transports' streams are channels.
  */
 public interface ByteTransport extends Closeable {
-  /** The bytes coming from the server. */
+  /** {@return the bytes coming from the server} */
   InputStream input();
 
-  /** The bytes going to the server. */
+  /** {@return the bytes going to the server} */
   OutputStream output();
 
   /**

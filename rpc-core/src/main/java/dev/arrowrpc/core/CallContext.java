@@ -10,33 +10,33 @@ import java.util.Optional;
  * (anywhere) on the implementation's method, or call {@link #current()}.
  */
 public interface CallContext {
-  /** The authenticated principal, or empty for an anonymous caller. */
+  /** {@return the authenticated principal, or empty for an anonymous caller} */
   Optional<String> principal();
 
-  /** The authentication domain (for example {@code bearer}), or an empty string. */
+  /** {@return the authentication domain (for example {@code bearer}), or an empty string} */
   String authDomain();
 
   /**
-   * What the caller's authentication established besides the principal (for example {@code
-   * auth_time}, as the authenticator supplied it); empty when the transport authenticates no one.
+   * {@return what the caller's authentication established besides the principal (for example {@code
+   * auth_time}, as the authenticator supplied it); empty when the transport authenticates no one}
    */
   default Map<String, Object> claims() {
     return Map.of();
   }
 
-  /** Whether the caller was authenticated. */
+  /** {@return whether the caller was authenticated} */
   default boolean authenticated() {
     return principal().isPresent();
   }
 
-  /** The request id of this call. */
+  /** {@return the request id of this call} */
   String requestId();
 
-  /** The method being served. */
+  /** {@return the method being served} */
   String method();
 
   /**
-   * The protocol the call addressed (a server may host several). Empty for a call served in-process
+   * {@return the protocol the call addressed (a server may host several)} Empty for a call served in-process
    * without a server.
    */
   default String protocol() {
@@ -44,14 +44,14 @@ public interface CallContext {
   }
 
   /**
-   * The kind of transport serving this call: set by the server's transports, empty for a call
-   * served in-process without one or on a byte channel whose kind its owner did not say.
+   * {@return the kind of transport serving this call: set by the server's transports, empty for a call
+   * served in-process without one or on a byte channel whose kind its owner did not say}
    */
   default Optional<TransportKind> transportKind() {
     return Optional.empty();
   }
 
-  /** The request batch's custom metadata (includes the framework keys). */
+  /** {@return the request batch's custom metadata (includes the framework keys)} */
   Map<String, String> requestMetadata();
 
   /**
@@ -63,20 +63,25 @@ public interface CallContext {
    */
   void log(LogLevel level, String message, Map<String, String> extra);
 
-  /** Sends a log message without extras. */
+  /**
+   * Sends a log message without extras.
+   *
+   * @param level severity (not {@link LogLevel#EXCEPTION})
+   * @param message text
+   */
   default void log(LogLevel level, String message) {
     log(level, message, Map.of());
   }
 
   /**
-   * The sticky sessions of the transport serving this call, when it has them (HTTP with sticky
-   * sessions enabled); empty elsewhere.
+   * {@return the sticky sessions of the transport serving this call, when it has them (HTTP with sticky
+   * sessions enabled); empty elsewhere}
    */
   default Optional<Sessions> sessions() {
     return Optional.empty();
   }
 
-  /** The context of the call the current thread is serving, if any. */
+  /** {@return the context of the call the current thread is serving, if any} */
   static Optional<CallContext> current() {
     return Optional.ofNullable(Scope.CURRENT.get());
   }

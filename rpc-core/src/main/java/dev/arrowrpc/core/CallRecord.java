@@ -71,7 +71,14 @@ public record CallRecord(
    * @param kind the error kind (the reason), when the error has one
    */
   public record Failure(String type, String message, String code, Optional<String> kind) {
-    /** Checks the parts and fills in an empty message. */
+    /**
+     * Checks the parts and fills in an empty message.
+     *
+     * @param type the error type in the reference's vocabulary, for example {@code ValueError}
+     * @param message the full error message (never empty: the type stands in for a missing one)
+     * @param code the canonical error code, one of the sixteen of the vgi-rpc error model
+     * @param kind the error kind (the reason), when the error has one
+     */
     public Failure {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(code, "code");
@@ -88,14 +95,43 @@ public record CallRecord(
    * @param id the id of the session touched (24 hex digits), absent on {@code none}
    */
   public record Session(String action, Optional<String> id) {
-    /** Checks the parts. */
+    /**
+     * Checks the parts.
+     *
+     * @param action {@code none}, {@code open}, {@code resume} or {@code close}
+     * @param id the id of the session touched (24 hex digits), absent on {@code none}
+     */
     public Session {
       Objects.requireNonNull(action, "action");
       Objects.requireNonNull(id, "id");
     }
   }
 
-  /** A record of a server without sticky sessions. */
+  /**
+   * A record of a server without sticky sessions.
+   *
+   * @param timestamp when the call completed
+   * @param serverId the server's id
+   * @param protocol the wire name of the protocol the call addressed (the server's primary protocol for
+   *     requests that reached none)
+   * @param protocolHash the 64-hex-digit hash of that protocol
+   * @param method the method name, as requested
+   * @param methodType {@code unary} or {@code stream}
+   * @param requestId the call's request id
+   * @param principal the authenticated principal, if any
+   * @param authDomain the authentication domain, or an empty string
+   * @param remoteAddress the peer's address, or an empty string for pipes
+   * @param duration how long the call took
+   * @param failure why the call failed, when it did
+   * @param streamId for streams, a 32-hex-digit id shared by every record of the stream
+   * @param cancelled whether the client cancelled the stream
+   * @param request the request batch's shape, on unary calls and stream inits whose batch was read
+   * @param transportFields what the transport adds to the record, by access-log field name (for example the
+   *     status line it answered with); values are strings, numbers or booleans
+   * @param requestBytes the request's size on the wire, when known
+   * @param requestStateBytes the size of the stream state tokens received (HTTP stream turns)
+   * @param responseStateBytes the size of the stream state tokens returned (HTTP stream init and turns)
+   */
   public CallRecord(Instant timestamp, String serverId, String protocol, String protocolHash, String method,
       String methodType, String requestId, Optional<String> principal, String authDomain, String remoteAddress,
       Duration duration, Optional<Failure> failure, Optional<String> streamId, boolean cancelled,
@@ -106,7 +142,32 @@ public record CallRecord(
         responseStateBytes, Optional.empty());
   }
 
-  /** Checks the parts a record cannot do without. */
+  /**
+   * Checks the parts a record cannot do without.
+   *
+   * @param timestamp when the call completed
+   * @param serverId the server's id
+   * @param protocol the wire name of the protocol the call addressed (the server's primary protocol for
+   *     requests that reached none)
+   * @param protocolHash the 64-hex-digit hash of that protocol
+   * @param method the method name, as requested
+   * @param methodType {@code unary} or {@code stream}
+   * @param requestId the call's request id
+   * @param principal the authenticated principal, if any
+   * @param authDomain the authentication domain, or an empty string
+   * @param remoteAddress the peer's address, or an empty string for pipes
+   * @param duration how long the call took
+   * @param failure why the call failed, when it did
+   * @param streamId for streams, a 32-hex-digit id shared by every record of the stream
+   * @param cancelled whether the client cancelled the stream
+   * @param request the request batch's shape, on unary calls and stream inits whose batch was read
+   * @param transportFields what the transport adds to the record, by access-log field name (for example the
+   *     status line it answered with); values are strings, numbers or booleans
+   * @param requestBytes the request's size on the wire, when known
+   * @param requestStateBytes the size of the stream state tokens received (HTTP stream turns)
+   * @param responseStateBytes the size of the stream state tokens returned (HTTP stream init and turns)
+   * @param session what the request did with a sticky session, on servers that offer them
+   */
   public CallRecord {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(protocolHash, "protocolHash");
@@ -120,7 +181,7 @@ public record CallRecord(
     }
   }
 
-  /** Whether the call succeeded. */
+  /** {@return whether the call succeeded} */
   public boolean ok() {
     return failure.isEmpty();
   }

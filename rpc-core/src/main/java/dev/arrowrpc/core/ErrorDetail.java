@@ -81,7 +81,11 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.ErrorInfo";
 
-    /** Copies the metadata, keeping its order. */
+    /**
+     * Copies the metadata, keeping its order.
+     *
+     * @param metadata string context (never credentials or user data), in order
+     */
     public ErrorInfo {
       metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
       metadata.forEach((k, v) -> Objects.requireNonNull(v, "metadata value of " + k));
@@ -124,7 +128,11 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.RetryInfo";
 
-    /** Checks the delay is finite and not negative. */
+    /**
+     * Checks the delay is finite and not negative.
+     *
+     * @param retryDelaySeconds seconds; finite and not negative
+     */
     public RetryInfo {
       if (!Double.isFinite(retryDelaySeconds) || retryDelaySeconds < 0) {
         throw new IllegalArgumentException(
@@ -142,7 +150,7 @@ public sealed interface ErrorDetail
       return new RetryInfo(delay.toNanos() / 1e9);
     }
 
-    /** Returns the delay as a duration (rounded to nanoseconds). */
+    /** {@return the delay as a duration (rounded to nanoseconds)} */
     public Duration retryDelay() {
       return Duration.ofNanos(Math.round(retryDelaySeconds * 1e9));
     }
@@ -176,7 +184,12 @@ public sealed interface ErrorDetail
    * @param description what is wrong with it
    */
   record FieldViolation(String field, String description) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param field which input
+     * @param description what is wrong with it
+     */
     public FieldViolation {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(description, "description");
@@ -192,7 +205,11 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.BadRequest";
 
-    /** Copies the violations. */
+    /**
+     * Copies the violations.
+     *
+     * @param fieldViolations one entry per wrong input
+     */
     public BadRequest {
       fieldViolations = List.copyOf(fieldViolations);
     }
@@ -236,7 +253,13 @@ public sealed interface ErrorDetail
    * @param description how it failed
    */
   record PreconditionViolation(String type, String subject, String description) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param type the kind of precondition, such as {@code protocol_version}
+     * @param subject what it concerns, such as a protocol name
+     * @param description how it failed
+     */
     public PreconditionViolation {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(subject, "subject");
@@ -253,7 +276,11 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.PreconditionFailure";
 
-    /** Copies the violations. */
+    /**
+     * Copies the violations.
+     *
+     * @param violations one entry per unmet precondition
+     */
     public PreconditionFailure {
       violations = List.copyOf(violations);
     }
@@ -302,7 +329,12 @@ public sealed interface ErrorDetail
    * @param description how it was exceeded
    */
   record QuotaViolation(String subject, String description) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param subject which limit, or whose
+     * @param description how it was exceeded
+     */
     public QuotaViolation {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(description, "description");
@@ -318,7 +350,11 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.QuotaFailure";
 
-    /** Copies the violations. */
+    /**
+     * Copies the violations.
+     *
+     * @param violations one entry per exhausted limit
+     */
     public QuotaFailure {
       violations = List.copyOf(violations);
     }
@@ -356,7 +392,14 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.ResourceInfo";
 
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param resourceType the kind of resource, such as {@code report}
+     * @param resourceName its name or id
+     * @param owner its owner, or empty
+     * @param description what went wrong with it
+     */
     public ResourceInfo {
       Objects.requireNonNull(resourceType, "resourceType");
       Objects.requireNonNull(resourceName, "resourceName");
@@ -392,7 +435,12 @@ public sealed interface ErrorDetail
    * @param url where it is
    */
   record HelpLink(String description, String url) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param description what it explains
+     * @param url where it is
+     */
     public HelpLink {
       Objects.requireNonNull(description, "description");
       Objects.requireNonNull(url, "url");
@@ -408,7 +456,11 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.Help";
 
-    /** Copies the links. */
+    /**
+     * Copies the links.
+     *
+     * @param links documentation pointers
+     */
     public Help {
       links = List.copyOf(links);
     }
@@ -443,7 +495,12 @@ public sealed interface ErrorDetail
     /** The wire type name. */
     public static final String TYPE = "vgi_rpc.LocalizedMessage";
 
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param locale a BCP 47 tag, such as {@code en-US}
+     * @param message the localized text
+     */
     public LocalizedMessage {
       Objects.requireNonNull(locale, "locale");
       Objects.requireNonNull(message, "message");
@@ -477,7 +534,13 @@ public sealed interface ErrorDetail
    *     strings, numbers, booleans, null)
    */
   record Unknown(String type, Map<String, Object> json) implements ErrorDetail {
-    /** Copies the object, keeping its order. */
+    /**
+     * Copies the object, keeping its order.
+     *
+     * @param type its {@code @type}, or empty when it has none
+     * @param json the whole object, {@code @type} included (values are JSON values: maps, lists, strings,
+     *     numbers, booleans, null)
+     */
     public Unknown {
       Objects.requireNonNull(type, "type");
       json = Collections.unmodifiableMap(new LinkedHashMap<>(json));

@@ -32,7 +32,13 @@ public record InputBatch(
   private static final Set<String> TRANSPORT_KEYS =
       Set.of("vgi_rpc.stream_state#b64", "vgi_rpc.call_state#b64", "vgi_rpc.cancel");
 
-  /** Copies the metadata without the transport's bookkeeping keys. */
+  /**
+   * Copies the metadata without the transport's bookkeeping keys.
+   *
+   * @param root the batch's columns (dictionary-encoded columns hold indices)
+   * @param metadata the batch's custom metadata, without transport bookkeeping, in arrival order
+   * @param dictionaries the dictionaries of the input stream
+   */
   public InputBatch {
     Map<String, String> application = new LinkedHashMap<>(Objects.requireNonNull(metadata, "metadata"));
     application.keySet().removeAll(TRANSPORT_KEYS);

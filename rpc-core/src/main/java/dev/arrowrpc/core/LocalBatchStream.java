@@ -22,27 +22,27 @@ public final class LocalBatchStream implements BatchStream {
     this.header = header;
   }
 
-  /** The output schema. */
+  /** {@return the output schema} */
   public Schema outputSchema() {
     return output;
   }
 
-  /** The input schema; empty for a producer. */
+  /** {@return the input schema; empty for a producer} */
   public Schema inputSchema() {
     return input;
   }
 
-  /** Whether the client ticks (empty input schema) rather than exchanges. */
+  /** {@return whether the client ticks (empty input schema) rather than exchanges} */
   public boolean isProducer() {
     return input.getFields().isEmpty();
   }
 
-  /** The state that answers each turn. */
+  /** {@return the state that answers each turn} */
   public BatchState state() {
     return state;
   }
 
-  /** The header, if one was given. */
+  /** {@return the header, if one was given} */
   public Optional<Record> headerValue() {
     return Optional.ofNullable(header);
   }

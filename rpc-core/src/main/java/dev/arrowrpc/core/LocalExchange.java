@@ -20,12 +20,12 @@ public final class LocalExchange<I, O> implements Exchange<I, O> {
     this.state = state;
   }
 
-  /** Returns the state that answers each input batch. */
+  /** {@return the state that answers each input batch} */
   public ExchangeState<I, O> state() {
     return state;
   }
 
-  /** Returns the header, if one was given. */
+  /** {@return the header, if one was given} */
   public Optional<Record> headerValue() {
     return Optional.ofNullable(header);
   }

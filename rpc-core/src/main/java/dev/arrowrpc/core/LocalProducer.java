@@ -29,12 +29,12 @@ public final class LocalProducer<T> implements Producer<T> {
     this.state = state;
   }
 
-  /** Returns the state that produces the stream. */
+  /** {@return the state that produces the stream} */
   public ProducerState<T> state() {
     return state;
   }
 
-  /** Returns the header, if one was given. */
+  /** {@return the header, if one was given} */
   public Optional<Record> headerValue() {
     return Optional.ofNullable(header);
   }

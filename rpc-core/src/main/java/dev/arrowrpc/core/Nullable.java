@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE_USE)
 public @interface Nullable {
   /**
-   * Whether the Arrow field is declared nullable. {@code false} accepts nulls in a field declared
+   * {@return whether the Arrow field is declared nullable} {@code false} accepts nulls in a field declared
    * non-nullable, which reproduces the reference's {@code Annotated[X | None, ArrowType(...)]}
    * fields (their schema says non-nullable, their data may hold nulls); use it only to match such
    * a peer's schema exactly.

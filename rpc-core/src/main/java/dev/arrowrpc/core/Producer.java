@@ -35,7 +35,7 @@ public interface Producer<T> extends Iterable<T>, AutoCloseable {
         Objects.requireNonNull(header, "header"), Objects.requireNonNull(state, "state"));
   }
 
-  /** The batches of the stream, one list per producer turn; shares its position with rows. */
+  /** {@return the batches of the stream, one list per producer turn; shares its position with rows} */
   Iterable<List<T>> batches();
 
   /**

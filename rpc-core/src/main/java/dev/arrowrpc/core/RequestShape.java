@@ -21,14 +21,24 @@ public record RequestShape(List<Param> params, int rows) {
    * @param type the Arrow type as text, for example {@code int64} or {@code list<item: string>}
    */
   public record Param(String name, String type) {
-    /** Checks both parts are present. */
+    /**
+     * Checks both parts are present.
+     *
+     * @param name the field name
+     * @param type the Arrow type as text, for example {@code int64} or {@code list<item: string>}
+     */
     public Param {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(type, "type");
     }
   }
 
-  /** Copies the parameters and checks the row count. */
+  /**
+   * Copies the parameters and checks the row count.
+   *
+   * @param params one entry per parameter, in schema order
+   * @param rows the batch's row count: 1, or 0 for a call without parameters
+   */
   public RequestShape {
     params = List.copyOf(params);
     if (rows < 0) {

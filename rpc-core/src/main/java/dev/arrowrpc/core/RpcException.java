@@ -35,12 +35,19 @@ import java.util.Set;
 public class RpcException extends RuntimeException {
   private static final long serialVersionUID = 2L;
 
+  /** The error type in the reference's vocabulary, for example {@code ValueError}. */
   private final String errorType;
+  /** The error message, without the type prefix. */
   private final String errorMessage;
+  /** The server's traceback, or an empty string. */
   private final String remoteTraceback;
+  /** The request id, or an empty string. */
   private final String requestId;
+  /** The stable error token, or null when the error has none. */
   private final String errorKind;
+  /** The canonical code as sent, or an empty string when the error has none. */
   private final String errorCode;
+  /** Every detail as its JSON object, in order. */
   private final List<Map<String, Object>> details;
 
   /**
@@ -116,61 +123,61 @@ public class RpcException extends RuntimeException {
     return new Builder("StatusError", errorMessage).code(code);
   }
 
-  /** Returns the error type, for example {@code ValueError}. */
+  /** {@return the error type, for example {@code ValueError}} */
   public String errorType() {
     return errorType;
   }
 
-  /** Returns the error message (without the type prefix). */
+  /** {@return the error message (without the type prefix)} */
   public String errorMessage() {
     return errorMessage;
   }
 
-  /** Returns the server's traceback, or an empty string (unknown, or the server omits them). */
+  /** {@return the server's traceback, or an empty string (unknown, or the server omits them)} */
   public String remoteTraceback() {
     return remoteTraceback;
   }
 
-  /** Returns the request id, or an empty string. */
+  /** {@return the request id, or an empty string} */
   public String requestId() {
     return requestId;
   }
 
-  /** Returns the stable error token (such as {@code method_not_implemented}), if any. */
+  /** {@return the stable error token (such as {@code method_not_implemented}), if any} */
   public Optional<String> errorKind() {
     return Optional.ofNullable(errorKind);
   }
 
   /**
-   * Returns the canonical code: {@link ErrorCode#UNKNOWN} when the error has none or the server sent
-   * a value outside the sixteen.
+   * {@return the canonical code: {@link ErrorCode#UNKNOWN} when the error has none or the server sent
+   * a value outside the sixteen}
    */
   public ErrorCode errorCode() {
     return ErrorCode.parse(errorCode);
   }
 
   /**
-   * Returns the code as sent: empty when the error has none (a server older than the error model),
-   * which is a different answer from {@code "UNKNOWN"}.
+   * {@return the code as sent: empty when the error has none (a server older than the error model),
+   * which is a different answer from {@code "UNKNOWN"}}
    */
   public String errorCodeName() {
     return errorCode;
   }
 
   /**
-   * Returns every detail, in order: catalog entries typed, anything else (unknown types, malformed
-   * entries) as {@link ErrorDetail.Unknown}.
+   * {@return every detail, in order: catalog entries typed, anything else (unknown types, malformed
+   * entries) as {@link ErrorDetail.Unknown}}
    */
   public List<ErrorDetail> errorDetails() {
     return details.stream().map(ErrorDetail::fromJson).toList();
   }
 
-  /** Returns every detail as its JSON object, in order, exactly as carried. */
+  /** {@return every detail as its JSON object, in order, exactly as carried} */
   public List<Map<String, Object>> errorDetailsJson() {
     return details;
   }
 
-  /** Returns the details this client understands (the catalog), in order; the rest are skipped. */
+  /** {@return the details this client understands (the catalog), in order; the rest are skipped} */
   public List<ErrorDetail> knownDetails() {
     return errorDetails().stream().filter(d -> !(d instanceof ErrorDetail.Unknown)).toList();
   }
@@ -186,49 +193,49 @@ public class RpcException extends RuntimeException {
     return errorDetails().stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
-  /** Returns the {@code vgi_rpc.RetryInfo} detail, if present. */
+  /** {@return the {@code vgi_rpc.RetryInfo} detail, if present} */
   public Optional<ErrorDetail.RetryInfo> retryInfo() {
     return detail(ErrorDetail.RetryInfo.class);
   }
 
-  /** Returns the {@code vgi_rpc.ErrorInfo} detail, if present. */
+  /** {@return the {@code vgi_rpc.ErrorInfo} detail, if present} */
   public Optional<ErrorDetail.ErrorInfo> errorInfo() {
     return detail(ErrorDetail.ErrorInfo.class);
   }
 
-  /** Returns the {@code vgi_rpc.BadRequest} detail, if present. */
+  /** {@return the {@code vgi_rpc.BadRequest} detail, if present} */
   public Optional<ErrorDetail.BadRequest> badRequest() {
     return detail(ErrorDetail.BadRequest.class);
   }
 
-  /** Returns the {@code vgi_rpc.PreconditionFailure} detail, if present. */
+  /** {@return the {@code vgi_rpc.PreconditionFailure} detail, if present} */
   public Optional<ErrorDetail.PreconditionFailure> preconditionFailure() {
     return detail(ErrorDetail.PreconditionFailure.class);
   }
 
-  /** Returns the {@code vgi_rpc.QuotaFailure} detail, if present. */
+  /** {@return the {@code vgi_rpc.QuotaFailure} detail, if present} */
   public Optional<ErrorDetail.QuotaFailure> quotaFailure() {
     return detail(ErrorDetail.QuotaFailure.class);
   }
 
-  /** Returns the {@code vgi_rpc.ResourceInfo} detail, if present. */
+  /** {@return the {@code vgi_rpc.ResourceInfo} detail, if present} */
   public Optional<ErrorDetail.ResourceInfo> resourceInfo() {
     return detail(ErrorDetail.ResourceInfo.class);
   }
 
-  /** Returns the {@code vgi_rpc.Help} detail, if present. */
+  /** {@return the {@code vgi_rpc.Help} detail, if present} */
   public Optional<ErrorDetail.Help> help() {
     return detail(ErrorDetail.Help.class);
   }
 
-  /** Returns the {@code vgi_rpc.LocalizedMessage} detail, if present. */
+  /** {@return the {@code vgi_rpc.LocalizedMessage} detail, if present} */
   public Optional<ErrorDetail.LocalizedMessage> localizedMessage() {
     return detail(ErrorDetail.LocalizedMessage.class);
   }
 
   /**
-   * Whether retrying this call is warranted: {@code UNAVAILABLE} always, {@code RESOURCE_EXHAUSTED}
-   * only with a {@link #retryInfo() RetryInfo} (whose delay a retry waits at least). Everything
+   * {@return whether retrying this call is warranted: {@code UNAVAILABLE} always, {@code RESOURCE_EXHAUSTED}
+   * only with a {@link #retryInfo() RetryInfo} (whose delay a retry waits at least)} Everything
    * else is final; {@code ABORTED} means retrying the whole operation at a higher level, not this
    * call.
    */
@@ -392,7 +399,11 @@ public class RpcException extends RuntimeException {
       return this;
     }
 
-    /** Builds the error. */
+    /**
+     * Builds the error.
+     *
+     * @return the error, ready to throw
+     */
     public RpcException build() {
       return new RpcException(this);
     }

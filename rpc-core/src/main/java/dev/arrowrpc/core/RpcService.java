@@ -22,11 +22,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface RpcService {
-  /** The protocol name published by {@code __describe__}; defaults to the interface's simple name. */
+  /**
+   * {@return the protocol name published by {@code __describe__}; defaults to the interface's simple name}
+   */
   String name() default "";
 
   /**
-   * The application protocol version, canonical semver {@code MAJOR.MINOR.PATCH}. When set, clients
+   * {@return the application protocol version, canonical semver {@code MAJOR.MINOR.PATCH}} When set, clients
    * send it with every call and servers refuse calls whose major or minor version differs. Empty
    * means unversioned.
    */

@@ -16,10 +16,10 @@ import java.util.Optional;
  * shuts its sessions down (never on a crash).
  */
 public interface Sessions {
-  /** The state bound to this request's session, if a session is bound. */
+  /** {@return the state bound to this request's session, if a session is bound} */
   Optional<Object> state();
 
-  /** The bound session's id (24 lowercase hex digits), for logs, if a session is bound. */
+  /** {@return the bound session's id (24 lowercase hex digits), for logs, if a session is bound} */
   Optional<String> id();
 
   /**

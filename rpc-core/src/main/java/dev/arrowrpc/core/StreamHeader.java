@@ -13,6 +13,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface StreamHeader {
-  /** The header's record type. */
+  /** {@return the header's record type} */
   Class<? extends Record> value();
 }

@@ -23,7 +23,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface StreamKind {
-  /** The declared kind. */
+  /** {@return the declared kind} */
   Kind value();
 
   /** The two kinds of stream. */

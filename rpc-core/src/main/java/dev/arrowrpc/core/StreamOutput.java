@@ -17,7 +17,11 @@ public interface StreamOutput<T> {
    */
   void emit(List<T> rows);
 
-  /** Emits a batch holding one row. */
+  /**
+   * Emits a batch holding one row.
+   *
+   * @param row the row
+   */
   default void emitRow(T row) {
     emit(List.of(row));
   }
@@ -34,7 +38,12 @@ public interface StreamOutput<T> {
    */
   void log(LogLevel level, String message, Map<String, String> extra);
 
-  /** Sends a log message without extras. */
+  /**
+   * Sends a log message without extras.
+   *
+   * @param level severity (not {@link LogLevel#EXCEPTION})
+   * @param message text
+   */
   default void log(LogLevel level, String message) {
     log(level, message, Map.of());
   }

@@ -20,7 +20,7 @@ public enum TransportKind {
     this.label = label;
   }
 
-  /** The lower-case name the protocol's conformance suite uses for this kind. */
+  /** {@return the lower-case name the protocol's conformance suite uses for this kind} */
   public String label() {
     return label;
   }

@@ -17,16 +17,16 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE_USE)
 public @interface Wire {
-  /** The Arrow type. */
+  /** {@return the Arrow type} */
   Type value();
 
-  /** Decimal precision, for {@link Type#DECIMAL128}. */
+  /** {@return decimal precision, for {@link Type#DECIMAL128}} */
   int precision() default 38;
 
-  /** Decimal scale, for {@link Type#DECIMAL128}. */
+  /** {@return decimal scale, for {@link Type#DECIMAL128}} */
   int scale() default 18;
 
-  /** Width in bytes, for {@link Type#FIXED_SIZE_BINARY}. */
+  /** {@return width in bytes, for {@link Type#FIXED_SIZE_BINARY}} */
   int byteWidth() default 0;
 
   /** The Arrow types a value can be declared as. */

@@ -66,6 +66,18 @@ public record WireLimits(
   /**
    * Checks the limits.
    *
+   * @param maxBodyBytes the largest message body accepted, in bytes (default 4 GiB, room for a 2 GiB + 1 byte
+   *     cell)
+   * @param maxMetadataBytes the largest flatbuffer header of a message, in bytes (default 64 MiB)
+   * @param maxRowsPerBatch the most rows a record batch, or any field node in it, may declare (default 2^26,
+   *     67,108,864)
+   * @param maxNestingDepth how deeply a schema's types may nest, a list of a list being depth 2 (default 64)
+   * @param maxSchemaFields the most fields, nested ones included, in a schema (default 65,536)
+   * @param maxImpliedBytes how many bytes of validity bitmaps Arrow may create for columns that sent none,
+   *     beyond the size of the body itself (default 16 MiB)
+   * @param maxRequestBytes the most message-body bytes one request may carry in total: a request stream (its
+   *     schema, dictionary and record batch bodies together), or one turn of a stream's input (a record batch
+   *     and the dictionary batches before it) (default 4 GiB)
    * @throws IllegalArgumentException when a limit is below its least sensible value (a body or
    *     request of 0 bytes, metadata under 8 bytes, fewer than 1 row, level or field, or a negative
    *     implied size)
@@ -86,43 +98,71 @@ public record WireLimits(
     }
   }
 
-  /** Returns these limits with {@link #maxBodyBytes()} replaced. */
+  /**
+   * {@return these limits with {@link #maxBodyBytes()} replaced}
+   *
+   * @param bytes the new limit, in bytes
+   */
   public WireLimits withMaxBodyBytes(long bytes) {
     return new WireLimits(bytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,
         maxImpliedBytes, maxRequestBytes);
   }
 
-  /** Returns these limits with {@link #maxMetadataBytes()} replaced. */
+  /**
+   * {@return these limits with {@link #maxMetadataBytes()} replaced}
+   *
+   * @param bytes the new limit, in bytes
+   */
   public WireLimits withMaxMetadataBytes(int bytes) {
     return new WireLimits(maxBodyBytes, bytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,
         maxImpliedBytes, maxRequestBytes);
   }
 
-  /** Returns these limits with {@link #maxRowsPerBatch()} replaced. */
+  /**
+   * {@return these limits with {@link #maxRowsPerBatch()} replaced}
+   *
+   * @param rows the new limit, in rows
+   */
   public WireLimits withMaxRowsPerBatch(long rows) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, rows, maxNestingDepth, maxSchemaFields,
         maxImpliedBytes, maxRequestBytes);
   }
 
-  /** Returns these limits with {@link #maxNestingDepth()} replaced. */
+  /**
+   * {@return these limits with {@link #maxNestingDepth()} replaced}
+   *
+   * @param depth the new limit on nesting depth
+   */
   public WireLimits withMaxNestingDepth(int depth) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, depth, maxSchemaFields,
         maxImpliedBytes, maxRequestBytes);
   }
 
-  /** Returns these limits with {@link #maxSchemaFields()} replaced. */
+  /**
+   * {@return these limits with {@link #maxSchemaFields()} replaced}
+   *
+   * @param fields the new limit on the number of fields
+   */
   public WireLimits withMaxSchemaFields(int fields) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, fields,
         maxImpliedBytes, maxRequestBytes);
   }
 
-  /** Returns these limits with {@link #maxImpliedBytes()} replaced. */
+  /**
+   * {@return these limits with {@link #maxImpliedBytes()} replaced}
+   *
+   * @param bytes the new limit, in bytes
+   */
   public WireLimits withMaxImpliedBytes(long bytes) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,
         bytes, maxRequestBytes);
   }
 
-  /** Returns these limits with {@link #maxRequestBytes()} replaced. */
+  /**
+   * {@return these limits with {@link #maxRequestBytes()} replaced}
+   *
+   * @param bytes the new limit, in bytes
+   */
   public WireLimits withMaxRequestBytes(long bytes) {
     return new WireLimits(maxBodyBytes, maxMetadataBytes, maxRowsPerBatch, maxNestingDepth, maxSchemaFields,
         maxImpliedBytes, bytes);

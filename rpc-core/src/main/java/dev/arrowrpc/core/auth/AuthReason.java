@@ -25,7 +25,7 @@ public enum AuthReason {
     this.code = code;
   }
 
-  /** The code sent to the client. */
+  /** {@return the code sent to the client} */
   public String code() {
     return code;
   }

@@ -26,7 +26,16 @@ import jdk.net.UnixDomainPrincipal;
  */
 public record AuthRequest(TransportKind transport, Map<String, List<String>> headers, String peerAddress,
     Optional<UnixDomainPrincipal> peerCredentials) {
-  /** Validates the components and copies the headers, lower-casing their names. */
+  /**
+   * Validates the components and copies the headers, lower-casing their names.
+   *
+   * @param transport the kind of transport the request arrived on
+   * @param headers the request's headers (names lower-cased), or a byte-channel request's credentials
+   * @param peerAddress the peer's host address (an IP address on HTTP and TCP), or an empty string when it
+   *     has none (pipes, Unix sockets)
+   * @param peerCredentials the peer process's user and group, as the kernel reports them for a Unix-domain
+   *     socket; empty on every other transport
+   */
   public AuthRequest {
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(peerAddress, "peerAddress");

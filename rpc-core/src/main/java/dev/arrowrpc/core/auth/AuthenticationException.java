@@ -11,6 +11,7 @@ import java.util.Objects;
 public final class AuthenticationException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** Why the credential was refused. */
   private final AuthReason reason;
 
   /**
@@ -24,12 +25,12 @@ public final class AuthenticationException extends Exception {
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
-  /** Why the request was refused. */
+  /** {@return why the request was refused} */
   public AuthReason reason() {
     return reason;
   }
 
-  /** The explanation sent to the client. */
+  /** {@return the explanation sent to the client} */
   public String detail() {
     return getMessage();
   }

@@ -129,7 +129,7 @@ public final class HmacStreamTokens implements StreamTokens {
     return key.clone();
   }
 
-  /** How long a token stays valid after it was issued ({@link Duration#ZERO}: forever). */
+  /** {@return how long a token stays valid after it was issued ({@link Duration#ZERO}: forever)} */
   public Duration ttl() {
     return ttl;
   }

@@ -18,7 +18,14 @@ public record Identity(Optional<String> principal, String domain, Map<String, Ob
   /** An unauthenticated caller. */
   public static final Identity ANONYMOUS = new Identity(Optional.empty(), "");
 
-  /** Validates the components and copies the claims, keeping their order. */
+  /**
+   * Validates the components and copies the claims, keeping their order.
+   *
+   * @param principal the authenticated principal, or empty for an anonymous caller
+   * @param domain the authentication domain (for example {@code bearer}), empty when anonymous
+   * @param claims what the authentication established besides the principal (for example {@code auth_time});
+   *     values are strings, numbers, booleans or lists of strings
+   */
   public Identity {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(domain, "domain");
@@ -35,12 +42,24 @@ public record Identity(Optional<String> principal, String domain, Map<String, Ob
     this(principal, domain, Map.of());
   }
 
-  /** An authenticated caller. */
+  /**
+   * {@return an authenticated caller}
+   *
+   * @param principal the principal, or empty when anonymous
+   * @param domain the authentication domain
+   */
   public static Identity of(String principal, String domain) {
     return new Identity(Optional.of(principal), domain);
   }
 
-  /** An authenticated caller with claims. */
+  /**
+   * {@return an authenticated caller with claims}
+   *
+   * @param principal the principal, or empty when anonymous
+   * @param domain the authentication domain
+   * @param claims what the authentication established besides the principal (for example {@code auth_time});
+   *     values are strings, numbers, booleans or lists of strings
+   */
   public static Identity of(String principal, String domain, Map<String, ?> claims) {
     return new Identity(Optional.of(principal), domain, new LinkedHashMap<String, Object>(claims));
   }

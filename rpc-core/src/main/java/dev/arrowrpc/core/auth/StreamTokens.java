@@ -30,7 +30,11 @@ public interface StreamTokens {
   final class InvalidTokenException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception. */
+    /**
+     * Creates the exception.
+     *
+     * @param message the message
+     */
     public InvalidTokenException(String message) {
       super(message);
     }

@@ -71,7 +71,7 @@ public final class ClientCalls implements AutoCloseable {
     return carrier;
   }
 
-  /** The allocator results are allocated from (results that are Arrow data belong to the caller). */
+  /** {@return the allocator results are allocated from (results that are Arrow data belong to the caller)} */
   public BufferAllocator allocator() {
     return carrier.allocator();
   }

@@ -25,7 +25,11 @@ public final class ExternalAnswer {
     CURRENT.set(ref);
   }
 
-  /** Takes (and clears) the reference the call just served answered with. */
+  /**
+   * Takes (and clears) the reference the call just served answered with.
+   *
+   * @return the reference, or empty when the call answered inline
+   */
   public static Optional<ExternalRef> take() {
     ExternalRef ref = CURRENT.get();
     CURRENT.remove();

@@ -21,7 +21,15 @@ public record ExternalLocations(Optional<ExternalStorage> storage, Optional<Exte
   /** The reference's default threshold for the conformance worker: 4 KiB. */
   public static final long DEFAULT_THRESHOLD_BYTES = 4096;
 
-  /** Checks the values. */
+  /**
+   * Checks the values.
+   *
+   * @param storage where outgoing batches are externalized; empty: every batch is sent inline
+   * @param fetcher how inbound pointer batches are resolved; empty: a pointer batch is refused
+   * @param thresholdBytes batches whose buffers total at least this many bytes are externalized
+   * @param maxExternalizedResponseBytes the most one response may upload, if capped (a hard cap: the upload
+   *     that would pass it fails the call instead)
+   */
   public ExternalLocations {
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(fetcher, "fetcher");
@@ -34,7 +42,11 @@ public record ExternalLocations(Optional<ExternalStorage> storage, Optional<Exte
     }
   }
 
-  /** No storage and no fetcher: everything inline, pointer batches refused. */
+  /**
+   * No storage and no fetcher: everything inline, pointer batches refused.
+   *
+   * @return the configuration
+   */
   public static ExternalLocations none() {
     return new ExternalLocations(Optional.empty(), Optional.empty(), DEFAULT_THRESHOLD_BYTES, OptionalLong.empty());
   }
@@ -51,17 +63,25 @@ public record ExternalLocations(Optional<ExternalStorage> storage, Optional<Exte
         OptionalLong.empty());
   }
 
-  /** A copy with another threshold. */
+  /**
+   * {@return a copy with another threshold}
+   *
+   * @param bytes batches whose buffers total at least this many bytes are externalized
+   */
   public ExternalLocations withThreshold(long bytes) {
     return new ExternalLocations(storage, fetcher, bytes, maxExternalizedResponseBytes);
   }
 
-  /** A copy capping what one response may upload. */
+  /**
+   * {@return a copy capping what one response may upload}
+   *
+   * @param bytes the most one response may upload, in bytes
+   */
   public ExternalLocations withMaxExternalizedResponseBytes(long bytes) {
     return new ExternalLocations(storage, fetcher, thresholdBytes, OptionalLong.of(bytes));
   }
 
-  /** Whether outgoing batches may be externalized. */
+  /** {@return whether outgoing batches may be externalized} */
   public boolean externalizes() {
     return storage.isPresent();
   }

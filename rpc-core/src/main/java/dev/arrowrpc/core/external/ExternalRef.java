@@ -23,7 +23,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param sha256 lowercase hex SHA-256 of the object before content coding, if recorded
  */
 public record ExternalRef(String url, Optional<String> sha256) {
-  /** Checks the values. */
+  /**
+   * Checks the values.
+   *
+   * @param url where the object is fetched from
+   * @param sha256 lowercase hex SHA-256 of the object before content coding, if recorded
+   */
   public ExternalRef {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(sha256, "sha256");

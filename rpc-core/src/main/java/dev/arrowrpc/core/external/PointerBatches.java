@@ -35,7 +35,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class PointerBatches {
   private PointerBatches() {}
 
-  /** Whether a batch's metadata makes it a pointer (a location and no log level). */
+  /**
+   * {@return whether a batch's metadata makes it a pointer (a location and no log level)}
+   *
+   * @param metadata the metadata
+   */
   public static boolean isPointer(Map<String, String> metadata) {
     return metadata.containsKey(MetadataKeys.LOCATION) && !metadata.containsKey(MetadataKeys.LOG_LEVEL);
   }
@@ -72,7 +76,11 @@ public final class PointerBatches {
     return bytes.toByteArray();
   }
 
-  /** The lowercase hex SHA-256 of some bytes. */
+  /**
+   * {@return the lowercase hex SHA-256 of some bytes}
+   *
+   * @param bytes the bytes
+   */
   public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -137,7 +137,11 @@ public final class GrantKeys {
     return Optional.of(parse(parts, environment.getOrDefault(AUDIENCE_ENV, ""), maxTtl));
   }
 
-  /** The 8-byte id a token names its key by: {@code SHA-256("vgi_rpc.grant.kid.v1" 0x00 || key)[0:8]}. */
+  /**
+   * {@return the 8-byte id a token names its key by: {@code SHA-256("vgi_rpc.grant.kid.v1" 0x00 || key)[0:8]}}
+   *
+   * @param key the key
+   */
   public static byte[] keyId(byte[] key) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -148,17 +152,17 @@ public final class GrantKeys {
     }
   }
 
-  /** The audience. */
+  /** {@return the audience} */
   public String audience() {
     return audience;
   }
 
-  /** The lifetime ceiling, in seconds. */
+  /** {@return the lifetime ceiling, in seconds} */
   public long maxTtlSeconds() {
     return maxTtlSeconds;
   }
 
-  /** The clock skew tolerated, in seconds. */
+  /** {@return the clock skew tolerated, in seconds} */
   public long clockSkewSeconds() {
     return clockSkewSeconds;
   }

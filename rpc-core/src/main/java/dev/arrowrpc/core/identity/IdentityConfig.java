@@ -66,42 +66,46 @@ public final class IdentityConfig {
         minted.claims().grantId());
   }
 
-  /** Starts a configuration. */
+  /**
+   * Starts a configuration.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The resolve hook, if configured. */
+  /** {@return the resolve hook, if configured} */
   public Optional<TokenResolver> resolver() {
     return resolver;
   }
 
-  /** The mint hook: the deployment's, else sealed grants when keys are configured. */
+  /** {@return the mint hook: the deployment's, else sealed grants when keys are configured} */
   public Optional<GrantMinter> minter() {
     return minter;
   }
 
-  /** The sealed-grant configuration, if any. */
+  /** {@return the sealed-grant configuration, if any} */
   public Optional<GrantKeys> grantKeys() {
     return grantKeys;
   }
 
-  /** The principals allowed to introspect. */
+  /** {@return the principals allowed to introspect} */
   public Set<String> introspectors() {
     return introspectors;
   }
 
-  /** How recently a caller must have authenticated to mint. */
+  /** {@return how recently a caller must have authenticated to mint} */
   public Duration maxAuthAge() {
     return maxAuthAge;
   }
 
-  /** The clock freshness and grant lifetimes are read from. */
+  /** {@return the clock freshness and grant lifetimes are read from} */
   public Clock clock() {
     return clock;
   }
 
-  /** The methods hosted: one per configured hook, in the protocol's order. */
+  /** {@return the methods hosted: one per configured hook, in the protocol's order} */
   public Set<String> hostedMethods() {
     Set<String> methods = new LinkedHashSet<>();
     resolver.ifPresent(r -> methods.add(IdentityProtocol.INTROSPECT_TOKEN));
@@ -120,13 +124,23 @@ public final class IdentityConfig {
 
     private Builder() {}
 
-    /** Resolves credentials: hosts {@code introspect_token}; requires {@link #introspectors}. */
+    /**
+     * Resolves credentials: hosts {@code introspect_token}; requires {@link #introspectors}.
+     *
+     * @param resolver turns a credential into the identity it stands for
+     * @return this builder
+     */
     public Builder resolver(TokenResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 
-    /** Mints grants: hosts {@code issue_grant}. */
+    /**
+     * Mints grants: hosts {@code issue_grant}.
+     *
+     * @param minter issues a grant to an authenticated caller
+     * @return this builder
+     */
     public Builder minter(GrantMinter minter) {
       this.minter = Objects.requireNonNull(minter, "minter");
       return this;
@@ -135,19 +149,32 @@ public final class IdentityConfig {
     /**
      * Sealed grants: accepted back as bearers over HTTP and, unless a {@link #minter} is configured,
      * minted by the framework (hosting {@code issue_grant}).
+     *
+     * @param keys the keys grants are sealed and opened with
+     * @return this builder
      */
     public Builder grantKeys(GrantKeys keys) {
       this.grantKeys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 
-    /** The principals allowed to call {@code introspect_token}. There is no permissive default. */
+    /**
+     * The principals allowed to call {@code introspect_token}. There is no permissive default.
+     *
+     * @param principals the principals allowed
+     * @return this builder
+     */
     public Builder introspectors(Collection<String> principals) {
       this.introspectors = Set.copyOf(principals);
       return this;
     }
 
-    /** How recently a caller must have authenticated to mint (default 900 s). */
+    /**
+     * How recently a caller must have authenticated to mint (default 900 s).
+     *
+     * @param age the longest time since authentication (not negative)
+     * @return this builder
+     */
     public Builder maxAuthAge(Duration age) {
       if (age.isNegative()) {
         throw new IllegalArgumentException("maxAuthAge must not be negative");
@@ -156,7 +183,12 @@ public final class IdentityConfig {
       return this;
     }
 
-    /** The clock (default the system's), for tests. */
+    /**
+     * The clock (default the system's), for tests.
+     *
+     * @param clock the clock to read
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -165,6 +197,7 @@ public final class IdentityConfig {
     /**
      * Builds the configuration.
      *
+     * @return the configuration
      * @throws IllegalArgumentException when a resolver is configured without an allowlist: a
      *     worker that would refuse every introspection, or that would let any authenticated caller
      *     resolve anybody's credential, must not start

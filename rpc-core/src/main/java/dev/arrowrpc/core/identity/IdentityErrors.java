@@ -26,7 +26,12 @@ public final class IdentityErrors {
 
   private IdentityErrors() {}
 
-  /** The caller may not introspect (definitive; {@code PERMISSION_DENIED}). */
+  /**
+   * The caller may not introspect (definitive; {@code PERMISSION_DENIED}).
+   *
+   * @param message operator-facing text; never the credential
+   * @return the error
+   */
   public static RpcException introspectionRefused(String message) {
     return error("IntrospectionRefusedError", message, ErrorCode.PERMISSION_DENIED, INTROSPECTION_REFUSED);
   }
@@ -34,17 +39,29 @@ public final class IdentityErrors {
   /**
    * The credential did not resolve ({@code NOT_FOUND}). One message for every cause, and never
    * anything derived from the credential.
+   *
+   * @return the error
    */
   public static RpcException tokenUnresolved() {
     return error("TokenUnresolvedError", "unresolved", ErrorCode.NOT_FOUND, TOKEN_UNRESOLVED);
   }
 
-  /** The caller must re-authenticate to mint ({@code UNAUTHENTICATED}); the message names why. */
+  /**
+   * The caller must re-authenticate to mint ({@code UNAUTHENTICATED}); the message names why.
+   *
+   * @param message why the caller's authentication is too old
+   * @return the error
+   */
   public static RpcException staleAuth(String message) {
     return error("StaleAuthError", message, ErrorCode.UNAUTHENTICATED, STALE_AUTH);
   }
 
-  /** The minter declined ({@code PERMISSION_DENIED}). */
+  /**
+   * The minter declined ({@code PERMISSION_DENIED}).
+   *
+   * @param message the minter's reason
+   * @return the error
+   */
   public static RpcException grantRefused(String message) {
     return error("GrantRefusedError", message, ErrorCode.PERMISSION_DENIED, GRANT_REFUSED);
   }
@@ -65,7 +82,11 @@ public final class IdentityErrors {
         .build();
   }
 
-  /** The retry hint of an {@link #unavailable} error, if the error is one. */
+  /**
+   * {@return the retry hint of an {@link #unavailable} error, if the error is one}
+   *
+   * @param error any error a lookup raised
+   */
   public static Optional<Long> retryAfterOf(RpcException error) {
     if (!error.errorKind().map(IDENTITY_UNAVAILABLE::equals).orElse(false)) {
       return Optional.empty();

@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param grant_id a correlation handle for the audit trail (not secret), or empty
  */
 public record IssuedGrant(String token, Instant expires_at, String grant_id) {
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param token the credential
+   * @param expires_at when the minter stops honouring it
+   * @param grant_id a correlation handle for the audit trail (not secret), or empty
+   */
   public IssuedGrant {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(expires_at, "expires_at");

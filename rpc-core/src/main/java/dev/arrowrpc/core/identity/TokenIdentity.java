@@ -15,7 +15,13 @@ public record TokenIdentity(String principal, String token_name, long ttl_second
   /** The cache lifetime of an identity whose resolver names none. */
   public static final long DEFAULT_TTL_SECONDS = 300;
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param principal the canonical principal
+   * @param token_name a human-readable name for the credential (never the credential itself)
+   * @param ttl_seconds how long the answer may be cached; {@code 0} means not at all, and is kept as given
+   */
   public TokenIdentity {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(token_name, "token_name");

@@ -51,7 +51,23 @@ public record MethodInfo(
   /** The kinds a stream method may report. */
   public static final List<String> STREAM_KINDS = List.of("unknown", "producer", "exchange");
 
-  /** Checks for nulls and copies the arrays. */
+  /**
+   * Checks for nulls and copies the arrays.
+   *
+   * @param name the method name
+   * @param methodType {@code unary} or {@code stream}
+   * @param hasReturn whether a unary method returns a value
+   * @param hasHeader whether a stream declares a header
+   * @param streamKind {@code ""} for unary methods, else {@code producer}, {@code exchange} or {@code
+   *     unknown}
+   * @param paramsSchemaIpc the request schema
+   * @param resultSchemaIpc the result schema; empty unless {@code hasReturn}
+   * @param headerSchemaIpc the header schema; empty unless {@code hasHeader}
+   * @param idempotency {@code unknown}, {@code no_side_effects} or {@code idempotent} (default {@code
+   *     unknown} when absent on the wire)
+   * @param deprecated whether callers should migrate off the method (default false)
+   * @param deprecationMessage what to migrate to (default empty)
+   */
   public MethodInfo {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(methodType, "methodType");
@@ -63,19 +79,19 @@ public record MethodInfo(
     Objects.requireNonNull(deprecationMessage, "deprecationMessage");
   }
 
-  /** Returns a copy of the serialized request schema. */
+  /** {@return a copy of the serialized request schema} */
   @Override
   public byte[] paramsSchemaIpc() {
     return paramsSchemaIpc.clone();
   }
 
-  /** Returns a copy of the serialized result schema (empty when there is none). */
+  /** {@return a copy of the serialized result schema (empty when there is none)} */
   @Override
   public byte[] resultSchemaIpc() {
     return resultSchemaIpc.clone();
   }
 
-  /** Returns a copy of the serialized header schema (empty when there is none). */
+  /** {@return a copy of the serialized header schema (empty when there is none)} */
   @Override
   public byte[] headerSchemaIpc() {
     return headerSchemaIpc.clone();

@@ -20,7 +20,15 @@ public record ProtocolList(
   /** The name prefix reserved for protocols the framework defines. */
   public static final String RESERVED_PREFIX = "vgi_rpc.";
 
-  /** Checks for nulls and copies the list. */
+  /**
+   * Checks for nulls and copies the list.
+   *
+   * @param serverId the server instance's id
+   * @param serverVersion the server's build version string (may be empty)
+   * @param requestVersion the framing version ({@code "1"})
+   * @param protocols every hosted protocol, reflection included; application protocols in registration order,
+   *     the primary first
+   */
   public ProtocolList {
     Objects.requireNonNull(serverId, "serverId");
     Objects.requireNonNull(serverVersion, "serverVersion");
@@ -28,12 +36,17 @@ public record ProtocolList(
     protocols = List.copyOf(protocols);
   }
 
-  /** Finds a protocol by wire name. */
+  /**
+   * Finds a protocol by wire name.
+   *
+   * @param name the protocol's wire name
+   * @return the protocol, or empty when the server does not host it
+   */
   public Optional<ProtocolSummary> protocol(String name) {
     return protocols.stream().filter(p -> p.protocol().equals(name)).findFirst();
   }
 
-  /** The primary application protocol: the first whose name does not start with {@code vgi_rpc.}. */
+  /** {@return the primary application protocol: the first whose name does not start with {@code vgi_rpc.}} */
   public Optional<ProtocolSummary> primary() {
     return protocols.stream().filter(p -> !p.protocol().startsWith(RESERVED_PREFIX)).findFirst();
   }

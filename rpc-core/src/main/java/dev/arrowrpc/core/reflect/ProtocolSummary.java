@@ -23,7 +23,17 @@ public record ProtocolSummary(
     String deprecationMessage,
     List<String> features) {
 
-  /** Checks for nulls and copies the list. */
+  /**
+   * Checks for nulls and copies the list.
+   *
+   * @param protocol the wire name, the routing key
+   * @param protocolVersion the declared semver, or empty
+   * @param protocolHash 64 lowercase hex digits; the hash of its canonical description (WIRE_PROTOCOL.md,
+   *     reflection)
+   * @param deprecated whether callers should migrate off the protocol
+   * @param deprecationMessage what to migrate to; empty unless deprecated
+   * @param features reserved: servers send an empty list and clients ignore its contents
+   */
   public ProtocolSummary {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(protocolVersion, "protocolVersion");

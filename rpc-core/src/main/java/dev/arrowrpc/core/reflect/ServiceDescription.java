@@ -26,7 +26,17 @@ public record ServiceDescription(
     List<String> features,
     List<MethodInfo> methods) {
 
-  /** Checks for nulls and copies the lists. */
+  /**
+   * Checks for nulls and copies the lists.
+   *
+   * @param protocol the wire name
+   * @param protocolVersion the declared semver, or empty
+   * @param protocolHash 64 lowercase hex digits
+   * @param deprecated whether callers should migrate off the protocol
+   * @param deprecationMessage what to migrate to
+   * @param features reserved: empty from servers, ignored by clients
+   * @param methods the methods, sorted by name
+   */
   public ServiceDescription {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(protocolVersion, "protocolVersion");
@@ -36,12 +46,17 @@ public record ServiceDescription(
     methods = List.copyOf(methods);
   }
 
-  /** Finds a method by name. */
+  /**
+   * Finds a method by name.
+   *
+   * @param name the method's wire name
+   * @return the method, or empty when the protocol has none of that name
+   */
   public Optional<MethodInfo> method(String name) {
     return methods.stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
-  /** The summary {@code list_protocols} gives of this protocol. */
+  /** {@return the summary {@code list_protocols} gives of this protocol} */
   public ProtocolSummary summary() {
     return new ProtocolSummary(protocol, protocolVersion, protocolHash, deprecated, deprecationMessage, features);
   }

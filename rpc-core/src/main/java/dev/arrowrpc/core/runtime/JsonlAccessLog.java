@@ -109,7 +109,7 @@ public final class JsonlAccessLog implements CallListener, AutoCloseable {
     return to(out, debug ? Level.DEBUG : Level.INFO);
   }
 
-  /** The threshold of the access channel. */
+  /** {@return the threshold of the access channel} */
   public Level level() {
     return level;
   }

@@ -168,7 +168,7 @@ public final class RpcClient implements AutoCloseable {
     return describe(primary.protocol());
   }
 
-  /** The allocator results that are Arrow data are allocated from (the caller closes them). */
+  /** {@return the allocator results that are Arrow data are allocated from (the caller closes them)} */
   public BufferAllocator allocator() {
     return calls.allocator();
   }
@@ -204,13 +204,23 @@ public final class RpcClient implements AutoCloseable {
       this.requests = requests;
     }
 
-    /** Uses the caller's allocator (the caller closes it); by default the client makes its own. */
+    /**
+     * Uses the caller's allocator (the caller closes it); by default the client makes its own.
+     *
+     * @param allocator the allocator the client's batches come from
+     * @return this builder
+     */
     public Builder allocator(BufferAllocator allocator) {
       this.allocator = Objects.requireNonNull(allocator, "allocator");
       return this;
     }
 
-    /** Receives the server's log messages (they also go to SLF4J logger {@code dev.arrowrpc.remote}). */
+    /**
+     * Receives the server's log messages (they also go to SLF4J logger {@code dev.arrowrpc.remote}).
+     *
+     * @param onLog called with each log message, on the thread reading the answer
+     * @return this builder
+     */
     public Builder onLog(Consumer<LogMessage> onLog) {
       this.onLog = Objects.requireNonNull(onLog, "onLog");
       return this;
@@ -247,7 +257,11 @@ public final class RpcClient implements AutoCloseable {
       return this;
     }
 
-    /** Builds the client. */
+    /**
+     * Builds the client.
+     *
+     * @return the client, calling over the transport given to the builder
+     */
     public RpcClient build() {
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;

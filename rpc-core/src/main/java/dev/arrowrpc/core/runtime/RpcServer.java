@@ -209,25 +209,27 @@ public final class RpcServer implements AutoCloseable {
     return new RequestHandler(server, Objects.requireNonNull(tokens, "tokens"));
   }
 
-  /** The names of the hosted protocols: the application protocols in registration order, then the framework's. */
+  /**
+   * {@return the names of the hosted protocols: the application protocols in registration order, then the framework's}
+   */
   public List<String> protocols() {
     return server.protocols().all().stream().map(ServiceBinding::name).toList();
   }
 
   /**
-   * The identity protocol's configuration, if the server was built with one; an HTTP transport
-   * reads it to accept sealed grants and resolvable credentials as bearers.
+   * {@return the identity protocol's configuration, if the server was built with one; an HTTP transport
+   * reads it to accept sealed grants and resolvable credentials as bearers}
    */
   public Optional<IdentityConfig> identity() {
     return identity;
   }
 
-  /** The server's id, as stamped on its log and error batches. */
+  /** {@return the server's id, as stamped on its log and error batches} */
   public String serverId() {
     return server.serverId();
   }
 
-  /** The allocator calls draw from. */
+  /** {@return the allocator calls draw from} */
   public BufferAllocator allocator() {
     return server.allocator();
   }
@@ -271,13 +273,23 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
-    /** Uses the caller's allocator (the caller closes it); by default the server makes its own. */
+    /**
+     * Uses the caller's allocator (the caller closes it); by default the server makes its own.
+     *
+     * @param allocator the allocator the server's batches come from
+     * @return this builder
+     */
     public Builder allocator(BufferAllocator allocator) {
       this.allocator = Objects.requireNonNull(allocator, "allocator");
       return this;
     }
 
-    /** Sets the server id (default: 12 random hex digits). */
+    /**
+     * Sets the server id (default: 12 random hex digits).
+     *
+     * @param serverId the id the server reports in {@code __describe__} and access records
+     * @return this builder
+     */
     public Builder serverId(String serverId) {
       this.serverId = Objects.requireNonNull(serverId, "serverId");
       return this;
@@ -288,6 +300,9 @@ public final class RpcServer implements AutoCloseable {
      * frames}, {@code cause}); on by default, on every transport. The error's type, message, code,
      * kind and details are sent either way. Turn it off when stack traces must not leave the
      * process.
+     *
+     * @param include whether error batches carry the stack trace
+     * @return this builder
      */
     public Builder tracebacks(boolean include) {
       this.tracebacks = include;
@@ -320,7 +335,12 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
-    /** Receives a record of every completed call, such as a {@link JsonlAccessLog}. */
+    /**
+     * Receives a record of every completed call, such as a {@link JsonlAccessLog}.
+     *
+     * @param listener called once per completed call
+     * @return this builder
+     */
     public Builder listener(CallListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -341,6 +361,7 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Builds the server; the protocols are validated and bound here, and fixed for its lifetime.
      *
+     * @return the server, ready to be served on any transport
      * @throws IllegalArgumentException when a protocol cannot be served, saying what to fix
      */
     public RpcServer build() {

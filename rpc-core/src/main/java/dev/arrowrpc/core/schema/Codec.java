@@ -25,15 +25,15 @@ public abstract class Codec {
     return new Field(name, new FieldType(nullable, arrowType(), dictionary()), children());
   }
 
-  /** The Arrow type of the column (the value type for dictionary-encoded columns). */
+  /** {@return the Arrow type of the column (the value type for dictionary-encoded columns)} */
   protected abstract ArrowType arrowType();
 
-  /** The child fields of a nested type; empty for leaves. */
+  /** {@return the child fields of a nested type; empty for leaves} */
   protected List<Field> children() {
     return List.of();
   }
 
-  /** The dictionary encoding of the column, or null when it is not dictionary-encoded. */
+  /** {@return the dictionary encoding of the column, or null when it is not dictionary-encoded} */
   protected DictionaryEncoding dictionary() {
     return null;
   }
@@ -91,9 +91,23 @@ public abstract class Codec {
     return wrap(get(vector, index, context));
   }
 
-  /** Writes a non-null value into a cell. */
+  /**
+   * Writes a non-null value into a cell.
+   *
+   * @param vector the column
+   * @param index the row
+   * @param value the value (never null)
+   * @param context the stream's dictionaries and allocator
+   */
   protected abstract void set(FieldVector vector, int index, Object value, WriteContext context);
 
-  /** Reads a non-null cell. */
+  /**
+   * Reads a non-null cell.
+   *
+   * @param vector the column
+   * @param index the row
+   * @param context the stream's dictionaries and allocator
+   * @return the cell's value as its Java type
+   */
   protected abstract Object get(FieldVector vector, int index, ReadContext context);
 }

@@ -16,12 +16,19 @@ import org.apache.arrow.vector.types.pojo.Field;
  * @param declaredNullable whether the Arrow field says nullable (normally equal to {@code nullable})
  */
 public record Column(String name, Codec codec, boolean nullable, boolean primitive, boolean declaredNullable) {
-  /** A column whose schema declares exactly the nullability it accepts. */
+  /**
+   * A column whose schema declares exactly the nullability it accepts.
+   *
+   * @param name the field name
+   * @param codec converts values
+   * @param nullable whether the field is declared nullable
+   * @param primitive whether the Java type is primitive (a null cell cannot be read into it)
+   */
   public Column(String name, Codec codec, boolean nullable, boolean primitive) {
     this(name, codec, nullable, primitive, nullable);
   }
 
-  /** The column's Arrow field in message format. */
+  /** {@return the column's Arrow field in message format} */
   public Field field() {
     return codec.field(name, declaredNullable);
   }

@@ -14,7 +14,7 @@ public enum MethodKind {
    */
   STREAM;
 
-  /** The reference's {@code method_type}: {@code unary} or {@code stream}. */
+  /** {@return the reference's {@code method_type}: {@code unary} or {@code stream}} */
   public String wireName() {
     return this == UNARY ? "unary" : "stream";
   }

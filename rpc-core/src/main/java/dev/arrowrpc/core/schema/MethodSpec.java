@@ -59,7 +59,7 @@ public record MethodSpec(
     };
   }
 
-  /** Whether the unary method returns a value (false for void and for streams). */
+  /** {@return whether the unary method returns a value (false for void and for streams)} */
   public boolean hasReturn() {
     return kind == MethodKind.UNARY && !result.columns().isEmpty();
   }

@@ -49,17 +49,17 @@ public final class RecordSchema {
     }
   }
 
-  /** The record class. */
+  /** {@return the record class} */
   public Class<?> type() {
     return type;
   }
 
-  /** The record's schema: one field per component. */
+  /** {@return the record's schema: one field per component} */
   public Schema schema() {
     return layout.schema();
   }
 
-  /** The record's columns. */
+  /** {@return the record's columns} */
   public RowLayout layout() {
     return layout;
   }

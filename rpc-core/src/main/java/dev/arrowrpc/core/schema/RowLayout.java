@@ -36,7 +36,11 @@ public final class RowLayout {
   private final Schema schema;
   private final List<Field> dictionaryFields;
 
-  /** Creates a layout over the given columns. */
+  /**
+   * Creates a layout over the given columns.
+   *
+   * @param columns the columns
+   */
   public RowLayout(List<Column> columns) {
     this.columns = List.copyOf(columns);
     List<Field> fields = new ArrayList<>(columns.size());
@@ -47,12 +51,12 @@ public final class RowLayout {
     this.dictionaryFields = Vectors.dictionaryFields(schema);
   }
 
-  /** The columns, in schema order. */
+  /** {@return the columns, in schema order} */
   public List<Column> columns() {
     return columns;
   }
 
-  /** The schema in message format. */
+  /** {@return the schema in message format} */
   public Schema schema() {
     return schema;
   }

@@ -68,7 +68,11 @@ public record ServiceSpec(
     return new ServiceSpec(type, name, version, Collections.unmodifiableMap(methods));
   }
 
-  /** Whether a version string is canonical semver. */
+  /**
+   * {@return whether a version string is canonical semver}
+   *
+   * @param version the version
+   */
   public static boolean isSemver(String version) {
     return SEMVER.matcher(version).matches();
   }

@@ -205,7 +205,11 @@ public final class TypeMapper {
         "raw type " + annotated.getType().getTypeName() + ": give its type arguments");
   }
 
-  /** Returns the class of a plain or parameterized type. */
+  /**
+   * {@return the class of a plain or parameterized type}
+   *
+   * @param type the record class
+   */
   public static Class<?> rawClass(Type type) {
     if (type instanceof Class<?> c) {
       return c;

@@ -61,6 +61,9 @@ public final class Vectors {
   /**
    * Converts a message-format field (dictionary columns typed by their values) to the in-memory
    * form vectors are created from (dictionary columns typed by their indices).
+   *
+   * @param field a field as the IPC message's schema declares it
+   * @return the field as vectors are created from it
    */
   public static Field toMemoryFormat(Field field) {
     List<Field> children = new ArrayList<>(field.getChildren().size());
@@ -75,7 +78,13 @@ public final class Vectors {
         encoding == null ? children : List.of());
   }
 
-  /** Creates an empty root for a message-format schema. */
+  /**
+   * Creates an empty root for a message-format schema.
+   *
+   * @param schema the schema, message format
+   * @param allocator where the vectors' buffers come from
+   * @return an empty root; the caller closes it
+   */
   public static VectorSchemaRoot createRoot(Schema schema, BufferAllocator allocator) {
     List<Field> fields = new ArrayList<>(schema.getFields().size());
     for (Field field : schema.getFields()) {
@@ -84,7 +93,12 @@ public final class Vectors {
     return VectorSchemaRoot.create(new Schema(fields), allocator);
   }
 
-  /** Collects the dictionary-encoded fields of a schema, depth first. */
+  /**
+   * Collects the dictionary-encoded fields of a schema, depth first.
+   *
+   * @param schema the schema, message format
+   * @return the dictionary-encoded fields, possibly none
+   */
   public static List<Field> dictionaryFields(Schema schema) {
     List<Field> result = new ArrayList<>();
     for (Field field : schema.getFields()) {

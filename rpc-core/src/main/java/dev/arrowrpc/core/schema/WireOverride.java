@@ -99,7 +99,7 @@ public record WireOverride(Wire.Type type, int precision, int scale, int byteWid
     };
   }
 
-  /** Whether the column is dictionary-encoded (int16 indices into utf8 values). */
+  /** {@return whether the column is dictionary-encoded (int16 indices into utf8 values)} */
   public boolean dictionaryEncoded() {
     return type == Wire.Type.DICTIONARY_UTF8;
   }

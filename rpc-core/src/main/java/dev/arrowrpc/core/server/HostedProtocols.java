@@ -70,8 +70,10 @@ public final class HostedProtocols {
   }
 
   /**
-   * What is wrong with a protocol name, if anything: the grammar {@code [A-Za-z_][A-Za-z0-9_.]*}, at
-   * most 255 bytes.
+   * {@return what is wrong with a protocol name, if anything: the grammar {@code [A-Za-z_][A-Za-z0-9_.]*}, at
+   * most 255 bytes}
+   *
+   * @param name the name
    */
   public static Optional<String> nameProblem(String name) {
     if (name.isEmpty()) {
@@ -86,17 +88,21 @@ public final class HostedProtocols {
     return Optional.empty();
   }
 
-  /** The protocol with this name, if hosted. */
+  /**
+   * {@return the protocol with this name, if hosted}
+   *
+   * @param name the name
+   */
   public Optional<ServiceBinding> find(String name) {
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** Every hosted protocol, application protocols in registration order first. */
+  /** {@return every hosted protocol, application protocols in registration order first} */
   public List<ServiceBinding> all() {
     return ordered;
   }
 
-  /** The primary application protocol (the first registered). */
+  /** {@return the primary application protocol (the first registered)} */
   public ServiceBinding primary() {
     return ordered.get(0);
   }

@@ -20,7 +20,7 @@ public interface Reflection {
    * Lists what the server hosts: the cheap question, answerable on every warm path because the
    * hashes say whether anything changed.
    *
-   * @return a serialized {@link ProtocolList}
+   * @return a serialized {@link dev.arrowrpc.core.reflect.ProtocolList}
    */
   byte[] list_protocols();
 
@@ -28,7 +28,7 @@ public interface Reflection {
    * Describes one hosted protocol.
    *
    * @param protocol the protocol's wire name
-   * @return a serialized {@link ServiceDescription}
+   * @return a serialized {@link dev.arrowrpc.core.reflect.ServiceDescription}
    * @throws dev.arrowrpc.core.RpcException {@code ProtocolNotSupportedError} (error kind {@code
    *     protocol_not_supported}) when the server does not host it
    */

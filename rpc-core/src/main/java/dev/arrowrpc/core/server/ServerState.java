@@ -85,14 +85,14 @@ public final class ServerState {
     this.listener = listener;
   }
 
-  /** The hosted protocols. */
+  /** {@return the hosted protocols} */
   public HostedProtocols protocols() {
     return protocols;
   }
 
   /**
-   * Whether error batches carry the traceback ({@code log_extra.traceback}, {@code frames}, {@code
-   * cause}); on unless turned off.
+   * {@return whether error batches carry the traceback ({@code log_extra.traceback}, {@code frames}, {@code
+   * cause}); on unless turned off}
    */
   public boolean tracebacks() {
     return tracebacks;
@@ -108,7 +108,7 @@ public final class ServerState {
     this.tracebacks = include;
   }
 
-  /** How this server externalizes large batches and resolves inbound pointer batches. */
+  /** {@return how this server externalizes large batches and resolves inbound pointer batches} */
   public ExternalLocations external() {
     return external;
   }
@@ -123,7 +123,7 @@ public final class ServerState {
     this.external = java.util.Objects.requireNonNull(locations, "locations");
   }
 
-  /** The bounds requests are read under. */
+  /** {@return the bounds requests are read under} */
   public WireLimits wireLimits() {
     return wireLimits;
   }
@@ -137,12 +137,12 @@ public final class ServerState {
     this.wireLimits = java.util.Objects.requireNonNull(limits, "limits");
   }
 
-  /** The listener of completed calls, if any. */
+  /** {@return the listener of completed calls, if any} */
   public Optional<CallListener> listener() {
     return Optional.ofNullable(listener);
   }
 
-  /** A fresh random server id: 12 lowercase hex digits, as the reference mints them. */
+  /** {@return a fresh random server id: 12 lowercase hex digits, as the reference mints them} */
   public static String newServerId() {
     return randomHex(6);
   }
@@ -176,12 +176,12 @@ public final class ServerState {
     return (name == null ? Optional.<ServiceBinding>empty() : protocols.find(name)).orElse(protocols.primary());
   }
 
-  /** The allocator calls draw from. */
+  /** {@return the allocator calls draw from} */
   public BufferAllocator allocator() {
     return allocator;
   }
 
-  /** The server id. */
+  /** {@return the server id} */
   public String serverId() {
     return serverId;
   }

@@ -70,17 +70,17 @@ public final class ServiceBinding {
     return new HostedProtocol(spec.protocolName(), spec.protocolVersion(), spec.methods(), protocolHash);
   }
 
-  /** The service's spec. */
+  /** {@return the service's spec} */
   public ServiceSpec spec() {
     return spec;
   }
 
-  /** The protocol's wire name, the routing key requests carry. */
+  /** {@return the protocol's wire name, the routing key requests carry} */
   public String name() {
     return spec.protocolName();
   }
 
-  /** The protocol's hash, as reflection publishes it. */
+  /** {@return the protocol's hash, as reflection publishes it} */
   public String protocolHash() {
     return protocolHash;
   }

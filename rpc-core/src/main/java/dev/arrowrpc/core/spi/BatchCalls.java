@@ -28,7 +28,15 @@ public interface BatchCalls {
    */
   record Request(String protocol, String method, Schema schema, Batch batch,
       Map<String, String> metadata) {
-    /** Checks the parts. */
+    /**
+     * Checks the parts.
+     *
+     * @param protocol the protocol addressed (the routing key)
+     * @param method the method's wire name
+     * @param schema the batch's schema, message format (dictionary fields typed by their values)
+     * @param batch the batch and its dictionaries (the caller keeps and closes it)
+     * @param metadata the batch's custom metadata
+     */
     public Request {
       Objects.requireNonNull(protocol, "protocol");
       Objects.requireNonNull(method, "method");

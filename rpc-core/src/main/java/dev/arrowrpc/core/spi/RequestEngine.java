@@ -24,7 +24,7 @@ public interface RequestEngine {
     /** No such protocol or method; the answer carries the error. */
     NOT_FOUND;
 
-    /** Whether the answer is an error. */
+    /** {@return whether the answer is an error} */
     public boolean isError() {
       return this != OK;
     }
@@ -51,12 +51,26 @@ public interface RequestEngine {
    */
   record Caller(Identity identity, String requestId, String remoteAddress,
       java.util.function.Function<Outcome, Map<String, Object>> recordFields) {
-    /** Checks the parts. */
+    /**
+     * Checks the parts.
+     *
+     * @param identity the authenticated caller
+     * @param requestId the request id (echoed in log and error batches)
+     * @param remoteAddress the peer's address, for access records
+     * @param recordFields the fields the transport adds to a call's access record, given how the answer ended
+     *     (for example the status line a transport derives from it)
+     */
     public Caller {
       java.util.Objects.requireNonNull(recordFields, "recordFields");
     }
 
-    /** A caller whose transport adds nothing to access records. */
+    /**
+     * A caller whose transport adds nothing to access records.
+     *
+     * @param identity the authenticated caller
+     * @param requestId the request id (echoed in log and error batches)
+     * @param remoteAddress the peer's address, for access records
+     */
     public Caller(Identity identity, String requestId, String remoteAddress) {
       this(identity, requestId, remoteAddress, outcome -> Map.of());
     }

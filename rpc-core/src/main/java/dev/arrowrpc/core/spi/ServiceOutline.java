@@ -16,7 +16,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param methods its methods in declaration order
  */
 public record ServiceOutline(String protocolName, Optional<String> protocolVersion, List<Method> methods) {
-  /** Checks and copies the parts. */
+  /**
+   * Checks and copies the parts.
+   *
+   * @param protocolName the protocol's name
+   * @param protocolVersion its declared version, if any
+   * @param methods its methods in declaration order
+   */
   public ServiceOutline {
     Objects.requireNonNull(protocolName, "protocolName");
     Objects.requireNonNull(protocolVersion, "protocolVersion");
@@ -48,7 +54,17 @@ public record ServiceOutline(String protocolName, Optional<String> protocolVersi
    */
   public record Method(String name, Kind kind, Schema params, Optional<Schema> result, Optional<Schema> output,
       Optional<Schema> input, Optional<Schema> header) {
-    /** Checks the parts. */
+    /**
+     * Checks the parts.
+     *
+     * @param name its wire name
+     * @param kind what it is
+     * @param params its request schema
+     * @param result a unary method's result schema
+     * @param output a typed stream's output rows
+     * @param input a typed exchange's input rows
+     * @param header a stream's header schema, if it declares one
+     */
     public Method {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(kind, "kind");

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Binds a request's {@link Sessions} to the thread answering it, so the call contexts created
  * while it is answered ({@link dev.arrowrpc.core.CallContext#sessions()}) reach them. A transport
- * that offers sessions enters a scope around {@link RequestHandler#handle} and closes it after.
+ * that offers sessions enters a scope around {@link RequestEngine#handle} and closes it after.
  */
 public final class SessionScope implements AutoCloseable {
   private static final ThreadLocal<Sessions> CURRENT = new ThreadLocal<>();
@@ -31,7 +31,7 @@ public final class SessionScope implements AutoCloseable {
     return scope;
   }
 
-  /** The sessions bound to this thread, if any. */
+  /** {@return the sessions bound to this thread, if any} */
   public static Optional<Sessions> current() {
     return Optional.ofNullable(CURRENT.get());
   }

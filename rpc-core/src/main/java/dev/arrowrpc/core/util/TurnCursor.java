@@ -30,7 +30,7 @@ public final class TurnCursor<T> {
     pending = null;
   }
 
-  /** An iterator over the remaining batches. */
+  /** {@return an iterator over the remaining batches} */
   public Iterator<List<T>> batches() {
     return new Iterator<>() {
       @Override

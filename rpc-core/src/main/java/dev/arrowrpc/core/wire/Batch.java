@@ -13,7 +13,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public record Batch(VectorSchemaRoot root, Map<Long, VectorSchemaRoot> dictionaries)
     implements AutoCloseable {
 
-  /** Wraps a root that has no dictionary-encoded columns. */
+  /**
+   * Wraps a root that has no dictionary-encoded columns.
+   *
+   * @param root the batch's vectors
+   * @return the batch, owning the root
+   */
   public static Batch of(VectorSchemaRoot root) {
     return new Batch(root, Map.of());
   }

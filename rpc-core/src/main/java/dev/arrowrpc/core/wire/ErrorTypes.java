@@ -66,7 +66,11 @@ public final class ErrorTypes {
     return "RuntimeError";
   }
 
-  /** Returns the message of an exception without the type prefix ({@code ""} when none). */
+  /**
+   * {@return the message of an exception without the type prefix ({@code ""} when none)}
+   *
+   * @param error the exception
+   */
   public static String message(Throwable error) {
     if (error instanceof RpcException rpc) {
       return rpc.errorMessage();

@@ -246,17 +246,17 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     DECODED_SCHEMAS.put(ByteBuffer.wrap(copy), schema);
   }
 
-  /** Returns the stream's schema as sent (dictionary fields typed by their values). */
+  /** {@return the stream's schema as sent (dictionary fields typed by their values)} */
   public Schema schema() {
     return schema;
   }
 
-  /** Returns the root the current batch is loaded into (dictionary columns hold indices). */
+  /** {@return the root the current batch is loaded into (dictionary columns hold indices)} */
   public VectorSchemaRoot root() {
     return root;
   }
 
-  /** Returns the custom metadata of the current batch (empty when it had none). */
+  /** {@return the custom metadata of the current batch (empty when it had none)} */
   public Map<String, String> metadata() {
     return metadata;
   }
@@ -271,13 +271,13 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(replacement));
   }
 
-  /** Returns the number of record batches read so far. */
+  /** {@return the number of record batches read so far} */
   public long batchesRead() {
     return batchesRead;
   }
 
   /**
-   * Returns whether the end-of-stream marker has been read. After {@link #next()} returned false
+   * {@return whether the end-of-stream marker has been read} After {@link #next()} returned false
    * this is false when the input ended at a message boundary without the marker: the peer went
    * away mid-stream, and the stream is cut short rather than complete.
    */
@@ -384,8 +384,8 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   }
 
   /**
-   * Whether the channel is at a message boundary: false after a failure while a message's own bytes
-   * were being read (a broken frame, an allocation that failed), when the rest cannot be skipped.
+   * {@return whether the channel is at a message boundary: false after a failure while a message's own bytes
+   * were being read (a broken frame, an allocation that failed), when the rest cannot be skipped}
    */
   public boolean atMessageBoundary() {
     return !messages.inMessage();

@@ -64,7 +64,7 @@ public final class IpcStreamWriter implements AutoCloseable {
     return writer;
   }
 
-  /** Returns the schema this stream was started with. */
+  /** {@return the schema this stream was started with} */
   public Schema schema() {
     return schema;
   }

@@ -16,12 +16,21 @@ public final class MarshalException extends RuntimeException {
   /** Path segments, outermost first: field names, or {@code [i]} for collection elements. */
   private final Deque<String> path = new ArrayDeque<>();
 
-  /** Creates the exception; the path is added by the columns it passes through. */
+  /**
+   * Creates the exception; the path is added by the columns it passes through.
+   *
+   * @param message the message
+   */
   public MarshalException(String message) {
     super(message);
   }
 
-  /** Creates the exception with a cause. */
+  /**
+   * Creates the exception with a cause.
+   *
+   * @param message the message
+   * @param cause the cause
+   */
   public MarshalException(String message, Throwable cause) {
     super(message, cause);
   }
@@ -37,7 +46,7 @@ public final class MarshalException extends RuntimeException {
     return this;
   }
 
-  /** The field's path, such as {@code value.inner.label} or {@code value[2]}; empty if unknown. */
+  /** {@return the field's path, such as {@code value.inner.label} or {@code value[2]}; empty if unknown} */
   public String path() {
     StringBuilder out = new StringBuilder();
     for (String segment : path) {
@@ -49,7 +58,7 @@ public final class MarshalException extends RuntimeException {
     return out.toString();
   }
 
-  /** The problem without the field's path. */
+  /** {@return the problem without the field's path} */
   public String detail() {
     return super.getMessage();
   }

@@ -15,14 +15,24 @@ import java.io.IOException;
 public final class WireFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether the failing message was read whole, leaving the channel at a message boundary. */
   private final boolean framingIntact;
 
-  /** Creates the exception for broken framing, with a message naming what was wrong. */
+  /**
+   * Creates the exception for broken framing, with a message naming what was wrong.
+   *
+   * @param message the message
+   */
   public WireFormatException(String message) {
     this(message, null, false);
   }
 
-  /** Creates the exception for broken framing, with a message and the underlying cause. */
+  /**
+   * Creates the exception for broken framing, with a message and the underlying cause.
+   *
+   * @param message the message
+   * @param cause the cause
+   */
   public WireFormatException(String message, Throwable cause) {
     this(message, cause, false);
   }
@@ -44,8 +54,8 @@ public final class WireFormatException extends IOException {
   }
 
   /**
-   * Whether the failing message was read whole, so that the channel is at a message boundary and
-   * still in step; false when the framing itself is broken.
+   * {@return whether the failing message was read whole, so that the channel is at a message boundary and
+   * still in step; false when the framing itself is broken}
    */
   public boolean framingIntact() {
     return framingIntact;

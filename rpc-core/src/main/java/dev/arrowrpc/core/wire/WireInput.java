@@ -42,7 +42,7 @@ public final class WireInput extends InputStream implements ReadableByteChannel 
     this.buffer = new byte[bufferSize];
   }
 
-  /** Returns whether large direct reads reach the connection without a heap copy. */
+  /** {@return whether large direct reads reach the connection without a heap copy} */
   public boolean readsDirect() {
     return channel != null;
   }

@@ -38,7 +38,7 @@ public final class WireOutput extends OutputStream implements WritableByteChanne
     this.buffer = new byte[bufferSize];
   }
 
-  /** Returns whether large direct writes reach the connection without a heap copy. */
+  /** {@return whether large direct writes reach the connection without a heap copy} */
   public boolean writesDirect() {
     return channel != null;
   }

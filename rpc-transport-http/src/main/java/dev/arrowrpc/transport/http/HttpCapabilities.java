@@ -50,7 +50,30 @@ public record HttpCapabilities(
     boolean acceptMaxResponseBytesSupport,
     Optional<Duration> maxAge) {
 
-  /** Checks the values and copies the lists. */
+  /**
+   * Checks the values and copies the lists.
+   *
+   * @param maxRequestBytes {@code VGI-Max-Request-Bytes}: the largest request body the server takes inline (a
+   *     larger one is refused with 413 and can travel through an upload URL)
+   * @param maxResponseBytes {@code VGI-Max-Response-Bytes}: the cap on one response body
+   * @param maxExternalizedResponseBytes {@code VGI-Max-Externalized-Response-Bytes}: the cap on what one
+   *     response may upload to external storage
+   * @param externalizationEnabled {@code VGI-Externalization-Enabled: true}: the server has external storage
+   *     for its large responses
+   * @param uploadUrlSupport {@code VGI-Upload-URL-Support: true}: the server vends upload URLs ({@code
+   *     __upload_url__/init}) for large requests
+   * @param maxUploadBytes {@code VGI-Max-Upload-Bytes}: the largest object an upload URL takes
+   * @param supportedEncodings {@code VGI-Supported-Encodings}: the lowercase content codings the server
+   *     accepts on request bodies; {@code ["zstd"]} when the header is absent (servers that predate it take
+   *     zstd), empty when it is present and empty
+   * @param stickyEnabled {@code VGI-Sticky-Enabled: true}: the server keeps sticky sessions
+   * @param stickyDefaultTtl {@code VGI-Sticky-Default-TTL}: a session's default lifetime, in seconds
+   * @param stickyEchoHeaders {@code VGI-Sticky-Echo-Headers}: the names of the headers a session's client
+   *     echoes back ({@code VGI-Echo-<name>} on the opening response)
+   * @param acceptMaxResponseBytesSupport {@code VGI-Accept-Max-Response-Bytes-Support: true}
+   * @param maxAge the {@code max-age} of the answer's {@code Cache-Control}: how long the snapshot may be
+   *     reused
+   */
   public HttpCapabilities {
     Objects.requireNonNull(maxRequestBytes, "maxRequestBytes");
     Objects.requireNonNull(maxResponseBytes, "maxResponseBytes");

@@ -51,12 +51,21 @@ public final class HttpFetcher implements ExternalFetcher {
      */
     void check(URI url);
 
-    /** Accepts every http and https URL. */
+    /**
+     * Accepts every http and https URL.
+     *
+     * @return the policy
+     */
     static UrlPolicy any() {
       return url -> { };
     }
 
-    /** Accepts only URLs on one exact host (for example {@code 127.0.0.1}). */
+    /**
+     * Accepts only URLs on one exact host (for example {@code 127.0.0.1}).
+     *
+     * @param host the only host fetched from, compared exactly
+     * @return the policy
+     */
     static UrlPolicy hostOnly(String host) {
       return url -> {
         if (!host.equalsIgnoreCase(url.getHost())) {
@@ -87,17 +96,21 @@ public final class HttpFetcher implements ExternalFetcher {
     return value > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : value * 16;
   }
 
-  /** Starts configuring a fetcher (defaults: any URL, 256 MiB encoded, 16 times that decoded, 5 redirects). */
+  /**
+   * Starts configuring a fetcher (defaults: any URL, 256 MiB encoded, 16 times that decoded, 5 redirects).
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The cap on encoded bytes. */
+  /** {@return the cap on encoded bytes} */
   public long maxFetchBytes() {
     return maxFetchBytes;
   }
 
-  /** The cap on decoded bytes. */
+  /** {@return the cap on decoded bytes} */
   public long maxDecodedBytes() {
     return maxDecodedBytes;
   }
@@ -278,13 +291,23 @@ public final class HttpFetcher implements ExternalFetcher {
 
     private Builder() {}
 
-    /** The URL policy applied before every hop (default: any http or https URL). */
+    /**
+     * The URL policy applied before every hop (default: any http or https URL).
+     *
+     * @param policy checks each URL before it is fetched
+     * @return this builder
+     */
     public Builder policy(UrlPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** The cap on encoded bytes received (default 256 MiB). */
+    /**
+     * The cap on encoded bytes received (default 256 MiB).
+     *
+     * @param bytes the cap, in bytes
+     * @return this builder
+     */
     public Builder maxFetchBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxFetchBytes must be positive");
@@ -293,7 +316,12 @@ public final class HttpFetcher implements ExternalFetcher {
       return this;
     }
 
-    /** The cap on decoded bytes (default 16 times the encoded cap). */
+    /**
+     * The cap on decoded bytes (default 16 times the encoded cap).
+     *
+     * @param bytes the cap, in bytes
+     * @return this builder
+     */
     public Builder maxDecodedBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxDecodedBytes must be positive");
@@ -302,7 +330,12 @@ public final class HttpFetcher implements ExternalFetcher {
       return this;
     }
 
-    /** How many redirects one fetch follows (default 5; 0 refuses every redirect). */
+    /**
+     * How many redirects one fetch follows (default 5; 0 refuses every redirect).
+     *
+     * @param redirects the most redirects followed
+     * @return this builder
+     */
     public Builder maxRedirects(int redirects) {
       if (redirects < 0) {
         throw new IllegalArgumentException("maxRedirects must not be negative");
@@ -311,13 +344,22 @@ public final class HttpFetcher implements ExternalFetcher {
       return this;
     }
 
-    /** The connect and per-request timeout (default 60 s). */
+    /**
+     * The connect and per-request timeout (default 60 s).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** Builds the fetcher. */
+    /**
+     * Builds the fetcher.
+     *
+     * @return the fetcher
+     */
     public HttpFetcher build() {
       return new HttpFetcher(this);
     }

@@ -79,17 +79,17 @@ public final class HttpRpcServer implements AutoCloseable {
     return new Builder(server);
   }
 
-  /** The port the server listens on (the bound one when configured with port 0). */
+  /** {@return the port the server listens on (the bound one when configured with port 0)} */
   public int port() {
     return address.getPort();
   }
 
-  /** The address the server listens on. */
+  /** {@return the address the server listens on} */
   public InetSocketAddress address() {
     return address;
   }
 
-  /** The base URL of the service, prefix included, for {@link HttpRpc#connect(String)}. */
+  /** {@return the base URL of the service, prefix included, for {@link HttpRpc#connect(String)}} */
   public String url() {
     String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
         ? "127.0.0.1" : address.getHostString();
@@ -100,8 +100,8 @@ public final class HttpRpcServer implements AutoCloseable {
   }
 
   /**
-   * The server's sticky sessions, when configured ({@link Builder#sticky}): the operator's handle
-   * to drain them ({@link StickySessions#drain()}) and end them ({@link StickySessions#closeAll()}).
+   * {@return the server's sticky sessions, when configured ({@link Builder#sticky}): the operator's handle
+   * to drain them ({@link StickySessions#drain()}) and end them ({@link StickySessions#closeAll()})}
    */
   public Optional<StickySessions> stickySessions() {
     return sticky;

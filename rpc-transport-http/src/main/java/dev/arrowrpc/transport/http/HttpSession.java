@@ -54,12 +54,14 @@ public final class HttpSession implements RequestTransport {
     return transport.call(HttpTransport.route(protocol, method, kind), body, hooks);
   }
 
-  /** The session's token: the one resumed, or the last the server sent; empty when there is none. */
+  /** {@return the session's token: the one resumed, or the last the server sent; empty when there is none} */
   public synchronized Optional<String> token() {
     return token;
   }
 
-  /** The headers the server asked this session to echo, by name (without the {@code VGI-Echo-} prefix). */
+  /**
+   * {@return the headers the server asked this session to echo, by name (without the {@code VGI-Echo-} prefix)}
+   */
   public synchronized Map<String, String> echoHeaders() {
     return Map.copyOf(echoHeaders);
   }

@@ -58,7 +58,7 @@ public final class HttpTransport implements RequestTransport {
     this.ownsClient = ownsClient;
   }
 
-  /** The base URL requests are posted under. */
+  /** {@return the base URL requests are posted under} */
   public String baseUrl() {
     return base.toString();
   }
@@ -323,7 +323,13 @@ public final class HttpTransport implements RequestTransport {
    * @param body the body, already decoded from any content encoding
    */
   public record Answer(int status, boolean arrow, InputStream body) implements Closeable {
-    /** Checks the body is present. */
+    /**
+     * Checks the body is present.
+     *
+     * @param status the status code (200 for results; in-band errors carry an Arrow body too)
+     * @param arrow whether the body is an Arrow IPC stream ({@code application/vnd.apache.arrow.stream})
+     * @param body the body, already decoded from any content encoding
+     */
     public Answer {
       Objects.requireNonNull(body, "body");
     }

@@ -85,7 +85,25 @@ public final class HttpWorker {
       Optional<String> bearerToken, boolean rejectAll, Optional<Integer> workerThreads,
       Optional<ProxyProofConfig> proxyProof, boolean failServeStartOnce) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param http whether {@code --http} was given
+     * @param host the bind address
+     * @param port the port
+     * @param prefix the URL prefix
+     * @param tokenKey the signing key's text, if given
+     * @param tokenTtl the token lifetime
+     * @param maxRequestBytes the request-size limit, if given
+     * @param responseCompression whether responses are compressed when asked
+     * @param maxResponseBytes the response-size cap, if given
+     * @param corsOrigins the allowed browser origins
+     * @param bearerToken the bearer token required, if any
+     * @param rejectAll whether every call is refused with 401
+     * @param workerThreads the worker thread count, if given
+     * @param proxyProof the proxy-proof gate, if any {@code --proof-*} flag was given
+     * @param failServeStartOnce whether the first serve-start notification fails
+     */
     public Options {
       corsOrigins = List.copyOf(corsOrigins);
     }

@@ -82,18 +82,18 @@ public final class NonceCache {
     return true;
   }
 
-  /** The number of nonces remembered now. */
+  /** {@return the number of nonces remembered now} */
   public synchronized int size() {
     sweep(nanoClock.getAsLong());
     return entries.size();
   }
 
-  /** How many live nonces were evicted to stay within the capacity. */
+  /** {@return how many live nonces were evicted to stay within the capacity} */
   public synchronized long evicted() {
     return evicted;
   }
 
-  /** How many replays were refused. */
+  /** {@return how many replays were refused} */
   public synchronized long replays() {
     return replays;
   }

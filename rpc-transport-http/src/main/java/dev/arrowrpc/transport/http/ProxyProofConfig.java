@@ -33,7 +33,12 @@ public record ProxyProofConfig(ProxyProofMode mode, String originId, Map<String,
    * @param label the operator's name for the proxy holding it (attribution, after verification)
    */
   public record Key(byte[] secret, String label) {
-    /** Copies the secret and checks its length. */
+    /**
+     * Copies the secret and checks its length.
+     *
+     * @param secret the 32-byte secret shared with the proxy
+     * @param label the operator's name for the proxy holding it (attribution, after verification)
+     */
     public Key {
       secret = Objects.requireNonNull(secret, "secret").clone();
       Objects.requireNonNull(label, "label");
@@ -43,7 +48,7 @@ public record ProxyProofConfig(ProxyProofMode mode, String originId, Map<String,
       }
     }
 
-    /** A copy of the secret. */
+    /** {@return a copy of the secret} */
     @Override
     public byte[] secret() {
       return secret.clone();
@@ -70,7 +75,17 @@ public record ProxyProofConfig(ProxyProofMode mode, String originId, Map<String,
     }
   }
 
-  /** Validates the configuration. */
+  /**
+   * Validates the configuration.
+   *
+   * @param mode off, allow or require
+   * @param originId this worker's id, folded into every MAC ({@code [A-Za-z0-9._:/-]{1,255}}); may be empty
+   *     only when off
+   * @param keys the accepted key ids and their secrets
+   * @param skew the half-width of the accepted timestamp window (default 30 s)
+   * @param replayCache whether accepted nonces are remembered, so a replay is refused
+   * @param replayCapacity the most nonces remembered at once
+   */
   public ProxyProofConfig {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(originId, "originId");
@@ -146,7 +161,7 @@ public record ProxyProofConfig(ProxyProofMode mode, String originId, Map<String,
     return keys;
   }
 
-  /** Whether a gate is installed at all. */
+  /** {@return whether a gate is installed at all} */
   public boolean enabled() {
     return mode != ProxyProofMode.OFF;
   }

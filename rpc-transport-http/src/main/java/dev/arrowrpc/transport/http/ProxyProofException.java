@@ -9,6 +9,7 @@ import java.util.Objects;
 public final class ProxyProofException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** Which check failed. */
   private final ProxyProofFailure failure;
 
   /**
@@ -22,7 +23,7 @@ public final class ProxyProofException extends Exception {
     this.failure = Objects.requireNonNull(failure, "failure");
   }
 
-  /** Which check failed. */
+  /** {@return which check failed} */
   public ProxyProofFailure failure() {
     return failure;
   }

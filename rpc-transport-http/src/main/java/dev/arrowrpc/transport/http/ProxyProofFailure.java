@@ -3,7 +3,7 @@ package dev.arrowrpc.transport.http;
 /**
  * Why a proxy proof did not verify: the verifier's own diagnosis (docs/proxy-proof-spec.md §6).
  * These codes are for logs and metrics only; a caller is only ever told {@link
- * AuthReason#PROXY_REQUIRED}, since it controls part of what the diagnosis depends on.
+ * dev.arrowrpc.core.auth.AuthReason#PROXY_REQUIRED}, since it controls part of what the diagnosis depends on.
  */
 public enum ProxyProofFailure {
   /** The header was absent. */
@@ -27,7 +27,7 @@ public enum ProxyProofFailure {
     this.code = code;
   }
 
-  /** The code as the reference spells it. */
+  /** {@return the code as the reference spells it} */
   public String code() {
     return code;
   }

@@ -40,12 +40,12 @@ public final class StickyConfig {
     return new Builder();
   }
 
-  /** The lifetime of a session opened without one (whole seconds, advertised). */
+  /** {@return the lifetime of a session opened without one (whole seconds, advertised)} */
   public Duration defaultTtl() {
     return defaultTtl;
   }
 
-  /** The echo headers, name to value, in the order configured. */
+  /** {@return the echo headers, name to value, in the order configured} */
   public Map<String, String> echoHeaders() {
     return echoHeaders;
   }

@@ -84,7 +84,7 @@ public final class StickySessions {
     registry.draining(false);
   }
 
-  /** Whether new sessions are refused. */
+  /** {@return whether new sessions are refused} */
   public boolean draining() {
     return registry.draining();
   }
@@ -94,12 +94,12 @@ public final class StickySessions {
     registry.closeAll();
   }
 
-  /** How many sessions are live. */
+  /** {@return how many sessions are live} */
   public int liveSessions() {
     return registry.size();
   }
 
-  /** The lifetime of a session opened without one. */
+  /** {@return the lifetime of a session opened without one} */
   public Duration defaultTtl() {
     return registry.defaultTtl();
   }

@@ -12,7 +12,13 @@ import java.util.Objects;
  * @param expiresAt when both stop working
  */
 public record UploadUrl(String uploadUrl, String downloadUrl, Instant expiresAt) {
-  /** Checks the values. */
+  /**
+   * Checks the values.
+   *
+   * @param uploadUrl where the client uploads (PUT)
+   * @param downloadUrl where the server fetches the object (GET)
+   * @param expiresAt when both stop working
+   */
   public UploadUrl {
     Objects.requireNonNull(uploadUrl, "uploadUrl");
     Objects.requireNonNull(downloadUrl, "downloadUrl");
