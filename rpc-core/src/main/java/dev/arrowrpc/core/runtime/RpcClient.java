@@ -247,7 +247,13 @@ public final class RpcClient implements AutoCloseable {
       return this;
     }
 
-    /** Builds the client. */
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     * @throws IllegalStateException when the client makes its own allocator and the JVM lacks the
+     *     flags Arrow needs (the message names them)
+     */
     public RpcClient build() {
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;
       BufferAllocator memory = allocator == null ? owned : allocator;

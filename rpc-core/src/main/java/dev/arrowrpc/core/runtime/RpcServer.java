@@ -69,6 +69,7 @@ public final class RpcServer implements AutoCloseable {
    * @param <T> the service type
    * @return the server
    * @throws IllegalArgumentException when the interface cannot be served, saying what to fix
+   * @throws IllegalStateException when the JVM lacks the flags Arrow needs (see README, "JVM flags")
    */
   public static <T> RpcServer create(Class<T> service, T implementation) {
     return builder(service, implementation).build();
@@ -342,6 +343,8 @@ public final class RpcServer implements AutoCloseable {
      * Builds the server; the protocols are validated and bound here, and fixed for its lifetime.
      *
      * @throws IllegalArgumentException when a protocol cannot be served, saying what to fix
+     * @throws IllegalStateException when the server makes its own allocator and the JVM lacks the
+     *     flags Arrow needs (the message names them)
      */
     public RpcServer build() {
       List<ServiceBinding> bindings = new ArrayList<>();
