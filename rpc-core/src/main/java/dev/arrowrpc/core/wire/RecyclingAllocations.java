@@ -44,7 +44,7 @@ public final class RecyclingAllocations implements AllocationManager.Factory {
    *
    * @return a new root allocator without a limit
    * @throws IllegalStateException when Arrow's memory layer cannot start because the JVM lacks
-   *     the flags Arrow needs (the message names them; Arrow's own failure is the cause)
+   *     the flags Arrow needs (the message names them)
    */
   public static RootAllocator newRootAllocator() {
     ArrowMemoryCheck.requireUsable();
