@@ -150,19 +150,21 @@ final class ClientCodec {
   }
 
   /**
-   * Delivers a server log message: to SLF4J logger {@code dev.arrowrpc.remote}, then to the
-   * client's callback.
+   * Delivers a server log message: to SLF4J logger {@code dev.arrowrpc.remote} at the matching
+   * level ({@code EXCEPTION} at error; the extra fields follow the text when there are any), then
+   * to the client's callback.
    *
    * @param message the message
    * @param onLog the callback, or null
    */
   static void deliver(LogMessage message, Consumer<LogMessage> onLog) {
+    String format = message.extra().isEmpty() ? "{}" : "{} {}";
     switch (message.level()) {
-      case ERROR, EXCEPTION -> REMOTE.error("{} {}", message.message(), message.extra());
-      case WARN -> REMOTE.warn("{} {}", message.message(), message.extra());
-      case INFO -> REMOTE.info("{} {}", message.message(), message.extra());
-      case DEBUG -> REMOTE.debug("{} {}", message.message(), message.extra());
-      case TRACE -> REMOTE.trace("{} {}", message.message(), message.extra());
+      case ERROR, EXCEPTION -> REMOTE.error(format, message.message(), message.extra());
+      case WARN -> REMOTE.warn(format, message.message(), message.extra());
+      case INFO -> REMOTE.info(format, message.message(), message.extra());
+      case DEBUG -> REMOTE.debug(format, message.message(), message.extra());
+      case TRACE -> REMOTE.trace(format, message.message(), message.extra());
     }
     if (onLog != null) {
       onLog.accept(message);

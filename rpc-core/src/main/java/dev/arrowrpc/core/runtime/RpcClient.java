@@ -261,6 +261,8 @@ public final class RpcClient implements AutoCloseable {
      * Builds the client.
      *
      * @return the client, calling over the transport given to the builder
+     * @throws IllegalStateException when the client makes its own allocator and the JVM lacks the
+     *     flags Arrow needs (the message names them)
      */
     public RpcClient build() {
       BufferAllocator owned = allocator == null ? RecyclingAllocations.newRootAllocator() : null;

@@ -69,6 +69,7 @@ public final class RpcServer implements AutoCloseable {
    * @param <T> the service type
    * @return the server
    * @throws IllegalArgumentException when the interface cannot be served, saying what to fix
+   * @throws IllegalStateException when the JVM lacks the flags Arrow needs (see README, "JVM flags")
    */
   public static <T> RpcServer create(Class<T> service, T implementation) {
     return builder(service, implementation).build();
@@ -363,6 +364,8 @@ public final class RpcServer implements AutoCloseable {
      *
      * @return the server, ready to be served on any transport
      * @throws IllegalArgumentException when a protocol cannot be served, saying what to fix
+     * @throws IllegalStateException when the server makes its own allocator and the JVM lacks the
+     *     flags Arrow needs (the message names them)
      */
     public RpcServer build() {
       List<ServiceBinding> bindings = new ArrayList<>();

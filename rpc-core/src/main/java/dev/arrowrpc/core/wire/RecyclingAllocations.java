@@ -43,8 +43,11 @@ public final class RecyclingAllocations implements AllocationManager.Factory {
    * A root allocator whose large blocks are recycled.
    *
    * @return a new root allocator without a limit
+   * @throws IllegalStateException when Arrow's memory layer cannot start because the JVM lacks
+   *     the flags Arrow needs (the message names them)
    */
   public static RootAllocator newRootAllocator() {
+    ArrowMemoryCheck.requireUsable();
     return new RootAllocator(RootAllocator.configBuilder().allocationManagerFactory(FACTORY).build());
   }
 

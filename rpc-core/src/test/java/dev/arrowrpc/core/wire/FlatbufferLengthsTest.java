@@ -70,7 +70,8 @@ class FlatbufferLengthsTest {
 
   @BeforeEach
   void start() {
-    assumeTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled());
+    assumeTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled(),
+        "this JVM does not measure per-thread heap allocation (ThreadMXBean)");
     memory = new RootAllocator(64L << 20);
   }
 

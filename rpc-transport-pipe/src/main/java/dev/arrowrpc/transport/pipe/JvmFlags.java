@@ -5,9 +5,11 @@ import java.util.List;
 /**
  * The JVM flags a JVM needs to use Arrow memory, valid on JDK 17 through 25 alike.
  *
- * <p>JDK 17 fails on the first Arrow buffer without {@code --add-opens=java.base/java.nio}; JDK 25
- * fails at allocator creation without {@code --sun-misc-unsafe-memory-access=allow}; and JDK 17
- * refuses to start with that flag unless {@code -XX:+IgnoreUnrecognizedVMOptions} comes first.
+ * <p>Without {@code --add-opens=java.base/java.nio} Arrow cannot create an allocator (JDK 17 and 25
+ * alike); without {@code --sun-misc-unsafe-memory-access=allow} and {@code
+ * --enable-native-access=ALL-UNNAMED} JDK 25 prints warnings (Arrow's use of {@code
+ * sun.misc.Unsafe}, zstd-jni's native library); and JDK 17 refuses to start with the former
+ * unless {@code -XX:+IgnoreUnrecognizedVMOptions} comes first. See README, "JVM flags".
  */
 public final class JvmFlags {
   /**

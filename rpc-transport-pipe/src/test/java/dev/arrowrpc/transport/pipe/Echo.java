@@ -14,7 +14,10 @@ public interface Echo {
   /** Throws {@link IllegalArgumentException} with the message (a {@code ValueError}). */
   void fail(String message);
 
-  /** Prints {@code "sleeping <millis>"} to stderr, then waits up to {@code millis} ms. */
+  /**
+   * Announces {@code "sleeping <millis>"} (a subprocess worker prints it to stderr), then waits up
+   * to {@code millis} ms.
+   */
   void sleep(long millis);
 
   /** Returns its argument, leaving the serving thread's interrupt flag set. */

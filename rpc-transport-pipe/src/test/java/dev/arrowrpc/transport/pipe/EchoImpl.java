@@ -2,11 +2,28 @@ package dev.arrowrpc.transport.pipe;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Implements {@link Echo}; in-process tests can see when {@link #sleep} is entered and end it. */
 public final class EchoImpl implements Echo {
   private final CountDownLatch sleeping = new CountDownLatch(1);
   private final CountDownLatch wake = new CountDownLatch(1);
+  private final Consumer<String> announce;
+
+  /** An implementation that keeps quiet: in-process tests watch {@link #awaitSleeping} instead. */
+  public EchoImpl() {
+    this(line -> {});
+  }
+
+  /**
+   * An implementation that announces each {@link #sleep} (a subprocess worker prints it to stderr,
+   * where the test that launched it waits for the line).
+   *
+   * @param announce receives {@code "sleeping <millis>"}
+   */
+  public EchoImpl(Consumer<String> announce) {
+    this.announce = announce;
+  }
 
   @Override
   public String echo(String s) {
@@ -25,7 +42,7 @@ public final class EchoImpl implements Echo {
 
   @Override
   public void sleep(long millis) {
-    System.err.println("sleeping " + millis);
+    announce.accept("sleeping " + millis);
     sleeping.countDown();
     try {
       wake.await(millis, TimeUnit.MILLISECONDS);

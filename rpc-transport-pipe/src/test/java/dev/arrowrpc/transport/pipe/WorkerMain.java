@@ -6,6 +6,6 @@ public final class WorkerMain {
 
   /** Serves until stdin closes. */
   public static void main(String[] args) {
-    Workers.serveStdio(Echo.class, new EchoImpl());
+    Workers.serveStdio(Echo.class, new EchoImpl(System.err::println));
   }
 }
