@@ -1,5 +1,6 @@
 package dev.arrowrpc.bench.charts;
 
+import dev.arrowrpc.bench.Report;
 import dev.arrowrpc.bench.charts.BarChart.Group;
 import dev.arrowrpc.bench.charts.BarChart.Panel;
 import dev.arrowrpc.bench.charts.BarChart.Reference;
@@ -368,17 +369,7 @@ public final class SvgCharts {
 
   /** A duration label as the report writes it. */
   static String duration(double nanos) {
-    double us = nanos / 1e3;
-    if (us < 100) {
-      return String.format(Locale.ROOT, "%.1f µs", us);
-    }
-    if (us < 10_000) {
-      return String.format(Locale.ROOT, "%.0f µs", us);
-    }
-    if (us < 10_000_000) {
-      return String.format(Locale.ROOT, "%.1f ms", us / 1e3);
-    }
-    return String.format(Locale.ROOT, "%.2f s", us / 1e6);
+    return Report.duration(Math.round(nanos));
   }
 
   static String tickDuration(double nanos) {
