@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,6 +237,13 @@ final class RpcHttpHandler implements HttpHandler {
    * started; otherwise the connection is closed after what was sent. Logged once.
    */
   private static void lastResort(HttpServerExchange exchange, String requestId, Throwable error) {
+    if (error instanceof RejectedExecutionException && exchange.isResponseStarted()) {
+      // the server is stopping: its I/O thread refused the connection's next read after the answer went out
+      LOG.debug("request {}: answered while the server stopped: {}", requestId, error.toString());
+      exchange.setPersistent(false);
+      exchange.endExchange();
+      return;
+    }
     LOG.error("request {} failed", requestId, error);
     if (exchange.isResponseStarted()) {
       exchange.setPersistent(false);
