@@ -158,6 +158,12 @@ final class ProducerPump {
     if (failure[0] != null) {
       throw FlightErrors.of(failure[0], List.copyOf(logs));
     }
+    if (route == RequestEngine.Route.INIT && sentinel[0] && root == null) {
+      // a producer's init runs its first turn; a stream that opens without output waits for input
+      cancelTurn();
+      throw CallStatus.INVALID_ARGUMENT.withDescription("'" + entry.actionType()
+          + "' opened as an exchange stream, which DoGet cannot feed").toRuntimeException();
+    }
     return sentinel[0];
   }
 
@@ -187,9 +193,17 @@ final class ProducerPump {
 
   private void startIfNeeded(Schema schema) {
     if (root == null) {
+      if (schema.getFields().stream().anyMatch(ProducerPump::hasDictionary)) {
+        throw CallStatus.UNIMPLEMENTED.withDescription("'" + entry.actionType()
+            + "' streams dictionary-encoded columns, which DoGet does not serve yet").toRuntimeException();
+      }
       root = VectorSchemaRoot.create(schema, allocator);
       listener.start(root);
     }
+  }
+
+  private static boolean hasDictionary(org.apache.arrow.vector.types.pojo.Field field) {
+    return field.getDictionary() != null || field.getChildren().stream().anyMatch(ProducerPump::hasDictionary);
   }
 
   /** The app metadata of the next message, if anything gathered; the pending logs and header are consumed. */

@@ -86,7 +86,7 @@ class FlightRpcServerTest {
 
     List<FlightInfo> onlyOurs = new ArrayList<>();
     client.listFlights(new Criteria(PROTOCOL.getBytes(StandardCharsets.UTF_8))).forEach(onlyOurs::add);
-    assertEquals(10, onlyOurs.size());
+    assertEquals(12, onlyOurs.size());
     assertTrue(onlyOurs.stream().allMatch(f -> f.getDescriptor().getPath().get(0).equals(PROTOCOL)));
   }
 
@@ -321,6 +321,68 @@ class FlightRpcServerTest {
         FlightRuntimeException error = assertThrows(FlightRuntimeException.class, stream::next, ticket);
         assertEquals(FlightStatusCode.INVALID_ARGUMENT, error.status().code(), ticket);
       }
+    }
+  }
+
+  @Test
+  void doGetServesBatchStreamProducersOfEveryBatchSize() throws Exception {
+    FlightInfo info = client.getInfo(FlightDescriptor.path(PROTOCOL, "numbers"));
+    assertEquals(List.of(), names(info.getSchema()), "decided when the stream opens");
+    Ticket ticket = new Ticket("{\"method\": \"numbers\", \"params\": {\"count\": 200000, \"rowsPerBatch\": 65536}}"
+        .getBytes(StandardCharsets.UTF_8));
+    long rows = 0;
+    long sum = 0;
+    try (FlightStream stream = client.getStream(ticket)) {
+      assertEquals(List.of("n"), names(stream.getSchema()));
+      while (stream.next()) {
+        BigIntVector n = (BigIntVector) stream.getRoot().getVector(0);
+        for (int i = 0; i < stream.getRoot().getRowCount(); i++) {
+          sum += n.get(i);
+        }
+        rows += stream.getRoot().getRowCount();
+      }
+    }
+    assertEquals(200_000, rows);
+    assertEquals(199_999L * 200_000 / 2, sum);
+  }
+
+  @Test
+  void concurrentStreamsStayApart() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Long>> sums = new ArrayList<>();
+      for (int s = 1; s <= 4; s++) {
+        long count = 1000L * s;
+        sums.add(pool.submit(() -> {
+          long sum = 0;
+          Ticket ticket = new Ticket(("{\"method\": \"numbers\", \"params\": {\"count\": " + count
+              + ", \"rowsPerBatch\": 7}}").getBytes(StandardCharsets.UTF_8));
+          try (FlightStream stream = client.getStream(ticket)) {
+            while (stream.next()) {
+              BigIntVector n = (BigIntVector) stream.getRoot().getVector(0);
+              for (int i = 0; i < stream.getRoot().getRowCount(); i++) {
+                sum += n.get(i);
+              }
+            }
+          }
+          return sum;
+        }));
+      }
+      for (int s = 1; s <= 4; s++) {
+        long count = 1000L * s;
+        assertEquals((count - 1) * count / 2, sums.get(s - 1).get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void doGetRefusesAnExchangeStream() throws Exception {
+    try (FlightStream stream = client.getStream(new Ticket("{\"method\": \"scale\", \"params\": {\"factor\": 2}}"
+        .getBytes(StandardCharsets.UTF_8)))) {
+      FlightRuntimeException error = assertThrows(FlightRuntimeException.class, stream::next);
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, error.status().code());
     }
   }
 

@@ -1,9 +1,13 @@
 package dev.arrowrpc.transport.flight;
 
+import dev.arrowrpc.core.BatchOutput;
+import dev.arrowrpc.core.BatchState;
+import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.ExchangeState;
+import dev.arrowrpc.core.InputBatch;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
@@ -14,6 +18,11 @@ import dev.arrowrpc.core.StreamOutput;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /** The service the Flight tests serve: unary calls, producers, a typed error, logs. */
 @RpcService(name = "FlightTest", version = "1.0.0")
@@ -45,9 +54,14 @@ public interface FlightTestService {
 
   Exchange<Row, Row> same();
 
+  BatchStream numbers(long count, long rowsPerBatch);
+
+  BatchStream scale(double factor);
+
   /** The implementation. */
   final class Impl implements FlightTestService {
     static final AtomicInteger CANCELS = new AtomicInteger();
+    static final Schema NUMBERS = new Schema(List.of(Field.notNullable("n", new ArrowType.Int(64, true))));
 
     @Override
     public long add(long a, long b) {
@@ -104,6 +118,16 @@ public interface FlightTestService {
     public Exchange<Row, Row> same() {
       return Exchange.of(new Same());
     }
+
+    @Override
+    public BatchStream numbers(long count, long rowsPerBatch) {
+      return BatchStream.producer(NUMBERS, new Numbers(count, rowsPerBatch));
+    }
+
+    @Override
+    public BatchStream scale(double factor) {
+      return BatchStream.exchange(NUMBERS, NUMBERS, new Numbers(0, 1));
+    }
   }
 
   /** Counts to a limit (two rows a turn), failing at a turn when asked; logs each turn. */
@@ -142,6 +166,38 @@ public interface FlightTestService {
     @Override
     public void onCancel(CallContext context) {
       Impl.CANCELS.incrementAndGet();
+    }
+  }
+
+  /** Produces batches of consecutive numbers as whole Arrow data. */
+  final class Numbers implements BatchState {
+    long next;
+    long count;
+    long rowsPerBatch;
+
+    Numbers() {}
+
+    Numbers(long count, long rowsPerBatch) {
+      this.count = count;
+      this.rowsPerBatch = rowsPerBatch;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      if (next >= count) {
+        out.finish();
+        return;
+      }
+      int rows = (int) Math.min(rowsPerBatch, count - next);
+      VectorSchemaRoot batch = out.newBatch();
+      BigIntVector v = (BigIntVector) batch.getVector(0);
+      v.allocateNew(rows);
+      for (int i = 0; i < rows; i++) {
+        v.set(i, next + i);
+      }
+      batch.setRowCount(rows);
+      next += rows;
+      out.emit(batch, Map.of());
     }
   }
 
