@@ -10,8 +10,12 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -45,7 +49,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * stops open producer streams) and releases the Flight memory; it does not close the {@link RpcServer}.
  */
 public final class FlightRpcServer implements AutoCloseable {
+  /** How long stopped streams get to end before the listener is torn down. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
   private final FlightServer flight;
+  private final RpcFlightProducer producer;
+  private final ExecutorService executor;
   private final BufferAllocator allocator;
   private final String host;
   private final Duration drainTimeout;
@@ -53,9 +62,12 @@ public final class FlightRpcServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
 
-  private FlightRpcServer(FlightServer flight, BufferAllocator allocator, String host, Duration drainTimeout,
+  private FlightRpcServer(FlightServer flight, RpcFlightProducer producer, ExecutorService executor,
+      BufferAllocator allocator, String host, Duration drainTimeout,
       AtomicBoolean stopping) {
     this.flight = flight;
+    this.producer = producer;
+    this.executor = executor;
     this.allocator = allocator;
     this.host = host;
     this.drainTimeout = drainTimeout;
@@ -103,9 +115,14 @@ public final class FlightRpcServer implements AutoCloseable {
     try {
       flight.shutdown();
       if (!flight.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        stopping.set(true);
+        stopping.set(true); // open producer streams end at their next turn, with CANCELLED
+        flight.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
       flight.close();
+      producer.awaitIdle(STOP_GRACE);
+      // gRPC may still hand the executor a call's last callbacks after termination: it stops last
+      executor.shutdown();
+      executor.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -196,7 +213,18 @@ public final class FlightRpcServer implements AutoCloseable {
       AtomicBoolean stopping = new AtomicBoolean();
       RpcFlightProducer producer = new RpcFlightProducer(server.requestEngine(sealer), server.outlines(),
           allocator, stopping::get);
-      FlightServer flight = FlightServer.builder(allocator, Location.forGrpcInsecure(host, port), producer).build();
+      ExecutorService executor = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+          Thread thread = new Thread(task, "flight-rpc-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }
+      });
+      FlightServer flight = FlightServer.builder(allocator, Location.forGrpcInsecure(host, port), producer)
+          .executor(executor).build();
       try {
         flight.start();
       } catch (IOException e) {
@@ -205,10 +233,11 @@ public final class FlightRpcServer implements AutoCloseable {
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
         }
+        executor.shutdownNow();
         allocator.close();
         throw new UncheckedIOException("cannot serve Flight on " + host + ":" + port, e);
       }
-      return new FlightRpcServer(flight, allocator, host, drainTimeout, stopping);
+      return new FlightRpcServer(flight, producer, executor, allocator, host, drainTimeout, stopping);
     }
   }
 }

@@ -43,6 +43,7 @@ final class RpcFlightProducer implements FlightProducer {
   private final FlightCatalog catalog;
   private final BufferAllocator allocator;
   private final BooleanSupplier stopping;
+  private int active;
 
   RpcFlightProducer(RequestEngine engine, List<ServiceOutline> outlines, BufferAllocator allocator,
       BooleanSupplier stopping) {
@@ -134,7 +135,36 @@ final class RpcFlightProducer implements FlightProducer {
       listener.error(e);
       return;
     }
-    new ProducerPump(engine, call.entry(), listener, allocator, caller(), stopping).run(call.request());
+    synchronized (this) {
+      active++;
+    }
+    try {
+      new ProducerPump(engine, call.entry(), listener, allocator, caller(), stopping).run(call.request());
+    } finally {
+      synchronized (this) {
+        active--;
+        notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until no producer stream runs (a stream's call may end before its loop has released its memory).
+   *
+   * @param timeout how long to wait at most
+   * @return whether none runs
+   * @throws InterruptedException when interrupted while waiting
+   */
+  synchronized boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (active > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   /**
