@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.wire.IpcStreamReader;
@@ -86,7 +87,7 @@ class FlightRpcServerTest {
 
     List<FlightInfo> onlyOurs = new ArrayList<>();
     client.listFlights(new Criteria(PROTOCOL.getBytes(StandardCharsets.UTF_8))).forEach(onlyOurs::add);
-    assertEquals(12, onlyOurs.size());
+    assertEquals(13, onlyOurs.size());
     assertTrue(onlyOurs.stream().allMatch(f -> f.getDescriptor().getPath().get(0).equals(PROTOCOL)));
   }
 
@@ -179,6 +180,35 @@ class FlightRpcServerTest {
     assertEquals("NOT_FOUND", error.status().metadata().get(FlightErrors.CODE));
     assertEquals("StatusError", error.status().metadata().get(FlightErrors.TYPE));
     assertFalse(error.status().metadata().containsKey(FlightErrors.LOGS));
+  }
+
+  @Test
+  void everyErrorCodeMapsToAFlightStatus() {
+    Map<ErrorCode, FlightStatusCode> expected = new java.util.EnumMap<>(ErrorCode.class);
+    expected.put(ErrorCode.CANCELLED, FlightStatusCode.CANCELLED);
+    expected.put(ErrorCode.UNKNOWN, FlightStatusCode.UNKNOWN);
+    expected.put(ErrorCode.INVALID_ARGUMENT, FlightStatusCode.INVALID_ARGUMENT);
+    expected.put(ErrorCode.DEADLINE_EXCEEDED, FlightStatusCode.TIMED_OUT);
+    expected.put(ErrorCode.NOT_FOUND, FlightStatusCode.NOT_FOUND);
+    expected.put(ErrorCode.ALREADY_EXISTS, FlightStatusCode.ALREADY_EXISTS);
+    expected.put(ErrorCode.PERMISSION_DENIED, FlightStatusCode.UNAUTHORIZED);
+    expected.put(ErrorCode.RESOURCE_EXHAUSTED, FlightStatusCode.RESOURCE_EXHAUSTED);
+    expected.put(ErrorCode.FAILED_PRECONDITION, FlightStatusCode.INVALID_ARGUMENT);
+    expected.put(ErrorCode.ABORTED, FlightStatusCode.INTERNAL);
+    expected.put(ErrorCode.OUT_OF_RANGE, FlightStatusCode.INVALID_ARGUMENT);
+    expected.put(ErrorCode.UNIMPLEMENTED, FlightStatusCode.UNIMPLEMENTED);
+    expected.put(ErrorCode.INTERNAL, FlightStatusCode.INTERNAL);
+    expected.put(ErrorCode.UNAVAILABLE, FlightStatusCode.UNAVAILABLE);
+    expected.put(ErrorCode.DATA_LOSS, FlightStatusCode.INTERNAL);
+    expected.put(ErrorCode.UNAUTHENTICATED, FlightStatusCode.UNAUTHENTICATED);
+    assertEquals(ErrorCode.values().length, expected.size());
+    for (ErrorCode code : ErrorCode.values()) {
+      FlightRuntimeException error = assertThrows(FlightRuntimeException.class,
+          () -> action("FlightTest/fail", ("{\"code\": \"" + code + "\"}").getBytes(StandardCharsets.UTF_8)));
+      assertEquals(expected.get(code), error.status().code(), code.name());
+      assertEquals("StatusError: failing with " + code, error.status().description());
+      assertEquals(code.name(), error.status().metadata().get(FlightErrors.CODE));
+    }
   }
 
   @Test

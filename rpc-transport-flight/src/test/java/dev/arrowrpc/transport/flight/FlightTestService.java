@@ -43,6 +43,8 @@ public interface FlightTestService {
 
   void logThenFail(String why);
 
+  void fail(String code);
+
   Producer<Row> rows(long n);
 
   @StreamHeader(Header.class)
@@ -91,6 +93,11 @@ public interface FlightTestService {
     public void logThenFail(String why) {
       CallContext.current().orElseThrow().log(LogLevel.WARN, "checking " + why);
       throw new IllegalArgumentException(why);
+    }
+
+    @Override
+    public void fail(String code) {
+      throw RpcException.status(ErrorCode.valueOf(code), "failing with " + code).build();
     }
 
     @Override
