@@ -238,6 +238,18 @@ class FlightRpcServerTest {
   }
 
   @Test
+  void malformedIpcIsRefusedNotFatal() throws Exception {
+    byte[] garbage = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 12, 0, 0, 0, 1, 2, 3};
+    FlightRuntimeException action = assertThrows(FlightRuntimeException.class, () -> action("FlightTest/add", garbage));
+    assertTrue(action.status().description().contains("invalid Arrow IPC request"), action.status().description());
+    try (FlightStream stream = client.getStream(new Ticket(garbage))) {
+      FlightRuntimeException get = assertThrows(FlightRuntimeException.class, stream::next);
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, get.status().code());
+    }
+    assertEquals(3L, action("FlightTest/add", "{\"a\": 1, \"b\": 2}".getBytes(StandardCharsets.UTF_8)).value());
+  }
+
+  @Test
   void reflectionIsAnAction() throws Exception {
     Answer answer = action("vgi_rpc.Reflection.v1/describe",
         ("{\"protocol\": \"" + PROTOCOL + "\"}").getBytes(StandardCharsets.UTF_8));
