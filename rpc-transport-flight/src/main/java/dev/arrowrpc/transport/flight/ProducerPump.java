@@ -103,8 +103,10 @@ final class ProducerPump {
       }
       listener.completed();
     } catch (FlightRuntimeException e) {
+      tellMethodIfGone();
       listener.error(e);
     } catch (IOException | RuntimeException e) {
+      tellMethodIfGone();
       listener.error(CallStatus.INTERNAL.withDescription("the stream failed: " + e).withCause(e).toRuntimeException());
     } finally {
       if (root != null) {
@@ -164,7 +166,21 @@ final class ProducerPump {
       throw CallStatus.INVALID_ARGUMENT.withDescription("'" + entry.actionType()
           + "' opened as an exchange stream, which DoGet cannot feed").toRuntimeException();
     }
+    if (!sentinel[0]) {
+      cursor = null; // the producer finished: nothing left to cancel
+    }
     return sentinel[0];
+  }
+
+  /** After a failure to forward: when the client went away while the stream was open, the method hears the cancel. */
+  private void tellMethodIfGone() {
+    if (cursor != null && (cancelled.get() || listener.isCancelled())) {
+      try {
+        cancelTurn();
+      } catch (IOException | RuntimeException ignored) {
+        // the stream is over either way; the method's cancel hook is best effort here
+      }
+    }
   }
 
   /** Tells the method the stream is cancelled (the engine's cancel turn; its answer is an empty stream). */
