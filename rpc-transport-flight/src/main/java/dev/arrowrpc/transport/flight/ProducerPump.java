@@ -36,8 +36,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Runs one producer stream for a DoGet: the engine's init, then one turn after another (their state
  * sealed in tokens that never leave the server), each turn's output batch forwarded to the Flight
  * listener with the turn's logs (and, on the first batch, the stream header) in the FlightData's app
- * metadata. A turn is taken only when the listener is ready (gRPC flow control), so at most one
- * batch waits on the server; a client cancel stops the loop and tells the method (the engine's cancel
+ * metadata. A turn is taken only when the listener is ready (gRPC flow control), so a slow client
+ * holds the producer back; a client cancel stops the loop and tells the method (the engine's cancel
  * turn).
  */
 final class ProducerPump {

@@ -310,6 +310,11 @@ class FlightRpcServerTest {
       assertEquals(3L, ((BigIntVector) reader.root().getVector("total")).get(0));
     }
     assertEquals("opening", logs.get(0));
+
+    FlightRuntimeException unary = assertThrows(FlightRuntimeException.class, () -> client.getInfo(
+        FlightDescriptor.command("{\"method\": \"add\", \"params\": {\"a\": 1, \"b\": 2}}".getBytes(StandardCharsets.UTF_8))));
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, unary.status().code());
+    assertTrue(unary.status().description().contains("DoAction"), unary.status().description());
   }
 
   @Test
