@@ -160,7 +160,22 @@ public final class RpcServer implements AutoCloseable {
    * @return the outline
    */
   public ServiceOutline outline() {
-    ServiceSpec spec = server.protocols().primary().spec();
+    ServiceBinding primary = server.protocols().primary();
+    return outline(primary.name(), primary.spec());
+  }
+
+  /**
+   * Every hosted protocol's methods and schemas, the framework's reflection protocol included, in the
+   * order {@link #protocols()} lists them; for transports that map each method onto their own verbs
+   * (Flight's flights and actions).
+   *
+   * @return one outline per hosted protocol
+   */
+  public List<ServiceOutline> outlines() {
+    return server.protocols().all().stream().map(binding -> outline(binding.name(), binding.spec())).toList();
+  }
+
+  private static ServiceOutline outline(String name, ServiceSpec spec) {
     List<ServiceOutline.Method> methods = new ArrayList<>();
     for (MethodSpec method : spec.methods().values()) {
       ServiceOutline.Kind kind = switch (method.kind()) {
@@ -174,7 +189,7 @@ public final class RpcServer implements AutoCloseable {
           method.output().map(RecordSchema::schema), method.input().map(RecordSchema::schema),
           method.header().map(RecordSchema::schema)));
     }
-    return new ServiceOutline(spec.protocolName(), spec.protocolVersion(), methods);
+    return new ServiceOutline(name, spec.protocolVersion(), methods);
   }
 
   /**
