@@ -52,7 +52,7 @@ final class ExchangeCalls {
     }
     ExchangeConversation.Output out = ExchangeConversation.Output.to(writer, allocator);
     try {
-      server.serve(new ExchangeConversation.Input(reader), out, context.peerIdentity(),
+      server.serve(new ExchangeConversation.Input(reader), out, "",
           TransportKind.TCP, ConnectionAuth.none());
       out.flush();
       writer.completed();
