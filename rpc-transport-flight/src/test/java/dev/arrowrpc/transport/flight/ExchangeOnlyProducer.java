@@ -7,6 +7,7 @@ import org.apache.arrow.flight.NoOpFlightProducer;
 final class ExchangeOnlyProducer extends NoOpFlightProducer {
   private final ExchangeCalls calls;
   private final java.util.concurrent.atomic.AtomicLong exchanges = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong open = new java.util.concurrent.atomic.AtomicLong();
 
   ExchangeOnlyProducer(ExchangeCalls calls) {
     this.calls = calls;
@@ -15,7 +16,17 @@ final class ExchangeOnlyProducer extends NoOpFlightProducer {
   @Override
   public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
     exchanges.incrementAndGet();
-    calls.handle(context, reader, writer);
+    open.incrementAndGet();
+    try {
+      calls.handle(context, reader, writer);
+    } finally {
+      open.decrementAndGet();
+    }
+  }
+
+  /** {@return how many DoExchange calls are being served now} */
+  long open() {
+    return open.get();
   }
 
   /** {@return how many DoExchange calls arrived} */

@@ -60,9 +60,22 @@ class FlightExchangeTest {
       Iterator<FlightCalc.Tick> it = ticks.iterator();
       assertEquals(0, it.next().index());
       assertEquals(1, it.next().index());
+      assertEquals(1, harness.openExchanges(), "the stream's DoExchange is open while it runs");
     }
+    assertEquals(0, harness.awaitNoOpenExchange(), "closing the producer ends its DoExchange");
     assertEquals(0, harness.awaitServerBytes());
     assertEquals(1.0, calc.add(0.5, 0.5));
+  }
+
+  @Test
+  void producerCancelledEndsItsDoExchange() throws Exception {
+    try (Producer<FlightCalc.Tick> ticks = calc.ticks(1_000_000)) {
+      assertEquals(0, ticks.iterator().next().index());
+      ticks.cancel();
+      assertEquals(0, harness.awaitNoOpenExchange(), "cancel ends the DoExchange");
+    }
+    assertEquals(0, harness.awaitServerBytes());
+    assertEquals(2.0, calc.add(1, 1));
   }
 
   @Test
@@ -84,7 +97,7 @@ class FlightExchangeTest {
   }
 
   @Test
-  void everyCallIsOneDoExchange() {
+  void everyCallIsOneDoExchange() throws Exception {
     calc.add(1, 1);
     try (Producer<FlightCalc.Tick> ticks = calc.ticks(2)) {
       ticks.forEach(t -> { });
@@ -95,6 +108,7 @@ class FlightExchangeTest {
     assertThrows(RpcException.class, () -> calc.divide(1, 0));
     calc.add(2, 2);
     assertEquals(5, harness.exchanges());
+    assertEquals(0, harness.awaitNoOpenExchange(), "no DoExchange outlives its call");
   }
 
   @Test
@@ -106,6 +120,7 @@ class FlightExchangeTest {
     long closing = System.nanoTime() - start;
     assertEquals(0, harness.awaitServerBytes());
     long released = System.nanoTime() - start;
+    assertEquals(0, harness.awaitNoOpenExchange(), "the cancelled DoExchange ended on the server");
     ticks.close(); // the client side of the stream lets go of its memory too
     assertTrue(released < 2_000_000_000L, "close took " + closing / 1_000_000 + " ms, release "
         + released / 1_000_000 + " ms");

@@ -56,6 +56,20 @@ public final class FlightHarness implements Harness {
     return producer.exchanges();
   }
 
+  /** How many DoExchange calls the server is serving now. */
+  public long openExchanges() {
+    return producer.open();
+  }
+
+  /** Waits (up to five seconds) until no DoExchange is being served; returns how many still are. */
+  public long awaitNoOpenExchange() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (producer.open() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return producer.open();
+  }
+
   /** The engine. */
   public RpcServer server() {
     return server;
