@@ -37,15 +37,25 @@ class SecondaryServiceTest {
   void connect() {
     serverMemory = new RootAllocator();
     server = RpcServer.builder(SecondaryService.class, new SecondaryServiceImpl()).allocator(serverMemory).build();
-    pair = PipePair.serve(server);
-    client = RpcClient.builder(pair.client()).build();
+    client = connect(server);
     service = client.proxy(SecondaryService.class);
+  }
+
+  /** Connects a client to the server: over an in-process pipe here, over other transports in subclasses. */
+  RpcClient connect(RpcServer server) {
+    pair = PipePair.serve(server);
+    return RpcClient.builder(pair.client()).build();
+  }
+
+  /** Ends what {@link #connect} started, after the client closed. */
+  void disconnected() {
+    pair.close();
   }
 
   @AfterEach
   void disconnect() {
     client.close();
-    pair.close();
+    disconnected();
     server.close();
     assertEquals(0, serverMemory.getAllocatedMemory(), "server memory leaked");
     serverMemory.close();

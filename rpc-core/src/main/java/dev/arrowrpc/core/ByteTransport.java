@@ -33,6 +33,13 @@ public interface ByteTransport extends Closeable {
     return "";
   }
 
+  /**
+   * Told by the client when a call or stream has ended and the channel is idle until the next call:
+   * a transport that carries each call on a stream of its own (Arrow Flight: one DoExchange per
+   * call) ends that stream here. Does nothing by default.
+   */
+  default void callEnded() {}
+
   /** Closes both directions. */
   @Override
   void close() throws IOException;

@@ -54,7 +54,7 @@ final class ChannelCarrier implements CallCarrier {
       call.writeTo(out);
       return answers.read(in, call.memory(), decoder);
     } finally {
-      end(token);
+      finished(token);
     }
   }
 
@@ -72,7 +72,7 @@ final class ChannelCarrier implements CallCarrier {
       begin(turns);
       return turns;
     } catch (IOException | RuntimeException e) {
-      end(token);
+      finished(token);
       throw e;
     }
   }
@@ -135,6 +135,18 @@ final class ChannelCarrier implements CallCarrier {
   synchronized void end(Object call) {
     if (active == call) {
       active = null;
+    }
+  }
+
+  /** Marks the end of a call or stream after which the channel is idle, and tells the transport. */
+  void finished(Object call) {
+    boolean wasActive;
+    synchronized (this) {
+      wasActive = active == call;
+      end(call);
+    }
+    if (wasActive) {
+      transport.callEnded();
     }
   }
 

@@ -189,6 +189,6 @@ final class ChannelTurns<T> extends StreamTurns<T> {
     if (output != null) {
       output.close();
     }
-    channel.end(this);
+    channel.finished(this);
   }
 }
