@@ -212,7 +212,7 @@ public final class FlightRpcServer implements AutoCloseable {
       BufferAllocator allocator = server.allocator().newChildAllocator("flight", 0, Long.MAX_VALUE);
       AtomicBoolean stopping = new AtomicBoolean();
       RpcFlightProducer producer = new RpcFlightProducer(server.requestEngine(sealer), server.outlines(),
-          allocator, stopping::get);
+          allocator, stopping::get, new ExchangeCalls(server, allocator));
       ExecutorService executor = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 

@@ -43,11 +43,13 @@ final class RpcFlightProducer implements FlightProducer {
   private final FlightCatalog catalog;
   private final BufferAllocator allocator;
   private final BooleanSupplier stopping;
+  private final ExchangeCalls exchanges;
   private int active;
 
   RpcFlightProducer(RequestEngine engine, List<ServiceOutline> outlines, BufferAllocator allocator,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping, ExchangeCalls exchanges) {
     this.engine = engine;
+    this.exchanges = exchanges;
     this.catalog = new FlightCatalog(outlines);
     this.allocator = allocator;
     this.stopping = stopping;
@@ -210,6 +212,13 @@ final class RpcFlightProducer implements FlightProducer {
           + (entry.method().kind() == ServiceOutline.Kind.UNARY ? ": call it with DoAction" : "")).toRuntimeException();
     }
     return new Call(entry, request);
+  }
+
+  // ------------------------------------------------------------------ DoExchange: the whole conversation
+
+  @Override
+  public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
+    exchanges.handle(context, reader, writer);
   }
 
   // ------------------------------------------------------------------ not served here
