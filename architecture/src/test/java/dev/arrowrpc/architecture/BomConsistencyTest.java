@@ -22,10 +22,11 @@ import org.w3c.dom.Node;
 
 /**
  * The BOM ({@code bom/pom.xml}) has no parent, so it repeats versions the root pom holds: these tests
- * keep the two equal (Arrow, Jackson, SLF4J, Undertow, OkHttp, zstd-jni, our own version), keep the
- * BOM listing every published module, keep its metadata (URL, licence, SCM) the root's, and keep
- * rpc-core declaring Arrow's Jackson ahead of Arrow, which is what aligns Jackson for users who do not
- * import the BOM.
+ * keep the two equal (Arrow, Jackson, SLF4J, Undertow, OkHttp, zstd-jni, Flight's Netty/gRPC/protobuf
+ * stack, our own version), keep that stack at the versions Arrow's own build declares, keep the BOM
+ * listing every published module, keep its metadata (URL, licence, SCM) the root's, and keep rpc-core
+ * declaring Arrow's Jackson ahead of Arrow, which is what aligns Jackson for users who do not import
+ * the BOM.
  */
 class BomConsistencyTest {
   private static final String OURS = "dev.arrowrpc";
@@ -91,6 +92,43 @@ class BomConsistencyTest {
         BOM.managedVersion("com.squareup.okhttp3", "okhttp-jvm"), "OkHttp");
     assertEquals(PARENT.property("zstd-jni.version").orElseThrow(),
         BOM.managedVersion("com.github.luben", "zstd-jni"), "zstd-jni");
+    // Flight's stack: the root pom imports these BOMs for the build, the BOM for users
+    assertEquals(PARENT.property("netty.version").orElseThrow(), BOM.managedVersion("io.netty", "netty-bom"),
+        "Netty");
+    assertEquals(PARENT.property("grpc.version").orElseThrow(), BOM.managedVersion("io.grpc", "grpc-bom"), "gRPC");
+    assertEquals(PARENT.property("protobuf.version").orElseThrow(),
+        BOM.managedVersion("com.google.protobuf", "protobuf-bom"), "protobuf");
+    assertEquals(PARENT.property("guava.version").orElseThrow(),
+        BOM.managedVersion("com.google.guava", "guava-bom"), "Guava");
+    assertEquals(PARENT.property("error-prone.version").orElseThrow(),
+        BOM.managedVersion("com.google.errorprone", "error_prone_annotations"), "Error Prone annotations");
+    assertEquals(PARENT.property("gson.version").orElseThrow(),
+        BOM.managedVersion("com.google.code.gson", "gson"), "Gson");
+  }
+
+  @Test
+  void flightsStackIsTheOneArrowIsBuiltWith() throws Exception {
+    // flight-core's jar sits in the local repository; arrow-java-root, its parent, beside it declares
+    // the Netty, gRPC, protobuf, Guava and Error Prone versions Arrow builds and tests Flight with
+    Path jar = Path.of(Class.forName("org.apache.arrow.flight.FlightClient").getProtectionDomain()
+        .getCodeSource().getLocation().toURI());
+    String arrow = PARENT.property("arrow.version").orElseThrow();
+    assertEquals(arrow, jar.getParent().getFileName().toString(), "flight-core on the classpath: " + jar);
+    Path rootPom = jar.getParent().getParent().getParent()
+        .resolve("arrow-java-root").resolve(arrow).resolve("arrow-java-root-" + arrow + ".pom");
+    assertTrue(Files.isRegularFile(rootPom), "arrow-java-root beside flight-core: " + rootPom);
+    Pom arrowRoot = Pom.read(rootPom);
+    Map<String, String> ours = new TreeMap<>();
+    Map<String, String> arrows = new TreeMap<>();
+    for (String[] pair : new String[][] {{"netty.version", "dep.netty-bom.version"},
+        {"grpc.version", "dep.grpc-bom.version"}, {"protobuf.version", "dep.protobuf-bom.version"},
+        {"guava.version", "dep.guava-bom.version"}, {"error-prone.version", "error_prone_core.version"}}) {
+      ours.put(pair[1], PARENT.property(pair[0]).orElseThrow());
+      arrows.put(pair[1],
+          arrowRoot.property(pair[1]).orElseThrow(() -> new AssertionError(pair[1] + " in " + rootPom)));
+    }
+    assertEquals(arrows, ours, "the root pom's Flight stack vs arrow-java-root " + arrow
+        + " (update them with arrow.version)");
   }
 
   @Test
