@@ -1,4 +1,4 @@
-# Sourced (not run) by run-reference-suite.sh and run-client-matrix.sh: the pinned reference
+# Sourced (not run) by the conformance scripts and examples/python/run.sh: the pinned reference
 # implementation in a virtualenv.
 #
 #   source "$here/python-env.sh"; ensure_venv
@@ -39,4 +39,18 @@ ensure_venv() {
     cp "$requirements" "$stamp"
   fi
   vpy="$venv/bin/python"
+}
+
+# ensure_pyarrow: after ensure_venv, installs the pyarrow pinned in conformance/requirements-flight.txt
+# into the virtualenv unless that version is already there (for the Flight interop checks and the
+# pyarrow example).
+ensure_pyarrow() {
+  local pin
+  pin="$(sed -n 's/^pyarrow==//p' "$here/requirements-flight.txt")"
+  [[ -n "$pin" ]] || die "conformance/requirements-flight.txt pins no pyarrow"
+  if [[ "$("$vpy" -c 'import pyarrow; print(pyarrow.__version__)' 2>/dev/null || true)" != "$pin" ]]; then
+    log "installing pyarrow==$pin into $venv"
+    "$vpy" -m pip install -q --disable-pip-version-check -r "$here/requirements-flight.txt" >&2 \
+      || die "pip could not install conformance/requirements-flight.txt"
+  fi
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the published coordinates, the BOM and the JVM flags the way a user meets them:
-#   1. installs arrow-rpc's published artifacts (the BOM, the parent pom, rpc-core and the two
+#   1. installs arrow-rpc's published artifacts (the BOM, the parent pom, rpc-core and the three
 #      transports) into the local Maven repository, as `mvn install` does until the first release;
 #   2. builds examples/consumer, a standalone project with its own pom (no parent, not a module of
 #      the build) that imports the BOM and compiles the examples module's Quick Start sources;
@@ -11,7 +11,7 @@
 #      fails if any com.fasterxml.jackson artifact resolves to another version than the BOM's.
 # Every step runs even when an earlier check failed; the script exits non-zero if any check failed.
 #
-# Usage: examples/consumer/run.sh [pipe|unix|tcp|http ...]   (default: all four)
+# Usage: examples/consumer/run.sh [pipe|unix|tcp|http|flight ...]   (default: all five)
 # ARROWRPC_OFFLINE=1 runs Maven offline (-o), from what the local repository already holds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,9 +19,9 @@ cd "$(dirname "$0")/../.."
 CONSUMER=examples/consumer
 EXPECTED=examples/expected-output.txt
 OUT="$CONSUMER/target/run"
-if (($# > 0)); then transports=("$@"); else transports=(pipe unix tcp http); fi
+if (($# > 0)); then transports=("$@"); else transports=(pipe unix tcp http flight); fi
 for t in "${transports[@]}"; do
-  case "$t" in pipe|unix|tcp|http) ;; *) echo "unknown transport: $t (pipe, unix, tcp, http)" >&2; exit 2 ;; esac
+  case "$t" in pipe|unix|tcp|http|flight) ;; *) echo "unknown transport: $t (pipe, unix, tcp, http, flight)" >&2; exit 2 ;; esac
 done
 
 MVN=(mvn -B -q)
@@ -34,8 +34,8 @@ strip_ansi() { sed $'s/\x1b\\[[0-9;]*m//g'; }
 mvnq() { "${MVN[@]}" "$@" | strip_ansi; }
 
 step_start=$SECONDS
-mvnq -DskipTests install -pl bom,rpc-core,rpc-transport-pipe,rpc-transport-http -am
-echo "consumer: installed the BOM, the parent pom, rpc-core, rpc-transport-pipe, rpc-transport-http ($((SECONDS - step_start)) s)"
+mvnq -DskipTests install -pl bom,rpc-core,rpc-transport-pipe,rpc-transport-http,rpc-transport-flight -am
+echo "consumer: installed the BOM, the parent pom, rpc-core, rpc-transport-pipe, rpc-transport-http, rpc-transport-flight ($((SECONDS - step_start)) s)"
 
 step_start=$SECONDS
 mvnq -f "$CONSUMER/pom.xml" clean package

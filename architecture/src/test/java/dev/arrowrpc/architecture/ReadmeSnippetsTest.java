@@ -32,12 +32,16 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeSnippetsTest {
   private static final Pattern MARKER = Pattern.compile("^\\s*// readme:(begin|end) ([A-Za-z0-9_-]+)\\s*$");
-  private static final String EXPECTED_OUTPUT_MARKER = "<!-- expected-output: examples/expected-output.txt -->";
+  private static final Pattern PYTHON_MARKER = Pattern.compile("^\\s*# readme:(begin|end) ([A-Za-z0-9_-]+)\\s*$");
+  private static final String EXPECTED_OUTPUT = "examples/expected-output.txt";
+  private static final String PYTHON_EXPECTED_OUTPUT = "examples/python/expected-output.txt";
   private static final String QUICK_START = "## Quick start";
   private static final String AFTER_QUICK_START = "### Several protocols on one server";
 
   /** The regions the README shows; a marker removed by mistake would otherwise go unchecked. */
-  private static final Set<String> REGIONS = Set.of("calculator", "service", "worker", "client", "in-process");
+  private static final Set<String> REGIONS = Set.of("calculator", "service", "worker", "client", "in-process", "flight", "flight-server");
+  /** The regions of the Python examples ({@code # readme:begin NAME}) the README shows. */
+  private static final Set<String> PYTHON_REGIONS = Set.of("pyarrow");
 
   @Test
   void everyMarkedRegionOfTheExamplesIsAJavaBlockOfTheReadme() throws IOException {
@@ -69,17 +73,42 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void everyMarkedRegionOfThePythonExamplesIsAPythonBlockOfTheReadme() throws IOException {
+    Path root = repositoryRoot();
+    Map<String, String> regions = regions(root.resolve("examples/python"), ".py", PYTHON_MARKER);
+    assertEquals(PYTHON_REGIONS, regions.keySet(), "the marked regions of examples/python");
+    List<String> blocks = fencedBlocks(readme(root), "python");
+    for (Map.Entry<String, String> region : regions.entrySet()) {
+      if (!blocks.contains(region.getValue())) {
+        fail("README.md has no ```python block equal to the region '" + region.getKey() + "' of examples/python"
+            + closest(region.getValue(), blocks) + "\nThe region:\n" + region.getValue());
+      }
+    }
+  }
+
+  @Test
   void theReadmeShowsTheExpectedOutput() throws IOException {
+    assertShowsOutput(EXPECTED_OUTPUT);
+  }
+
+  @Test
+  void theReadmeShowsThePythonExamplesOutput() throws IOException {
+    assertShowsOutput(PYTHON_EXPECTED_OUTPUT);
+  }
+
+  /** The README has {@code <!-- expected-output: FILE -->} directly followed by a text block equal to FILE. */
+  private static void assertShowsOutput(String file) throws IOException {
     Path root = repositoryRoot();
     List<String> lines = readme(root);
-    int marker = lines.indexOf(EXPECTED_OUTPUT_MARKER);
-    assertTrue(marker >= 0, "README.md has the line " + EXPECTED_OUTPUT_MARKER);
-    List<String> after = lines.subList(marker + 1, lines.size());
+    String marker = "<!-- expected-output: " + file + " -->";
+    int at = lines.indexOf(marker);
+    assertTrue(at >= 0, "README.md has the line " + marker);
+    List<String> after = lines.subList(at + 1, lines.size());
     String block = fencedBlocks(after, "text").stream().findFirst()
-        .orElseThrow(() -> new AssertionError("no ```text block after " + EXPECTED_OUTPUT_MARKER));
-    assertTrue(after.get(0).equals("```text"), "the ```text block follows " + EXPECTED_OUTPUT_MARKER + " directly");
-    String expected = Files.readString(root.resolve("examples/expected-output.txt"), StandardCharsets.UTF_8);
-    assertEquals(expected, block + "\n", "the README's expected output differs from examples/expected-output.txt");
+        .orElseThrow(() -> new AssertionError("no ```text block after " + marker));
+    assertTrue(after.get(0).equals("```text"), "the ```text block follows " + marker + " directly");
+    String expected = Files.readString(root.resolve(file), StandardCharsets.UTF_8);
+    assertEquals(expected, block + "\n", "the README's expected output differs from " + file);
   }
 
   @Test
@@ -132,13 +161,19 @@ class ReadmeSnippetsTest {
 
   /** Every region of the Java sources under a directory, by name. */
   static Map<String, String> regions(Path sources) throws IOException {
+    return regions(sources, ".java", MARKER);
+  }
+
+  /** Every region, by name, of the files under a directory whose names end with {@code suffix}. */
+  static Map<String, String> regions(Path sources, String suffix, Pattern marker) throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(sources)) {
-      files = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+      files = walk.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
     }
     Map<String, List<String>> segments = new LinkedHashMap<>();
     for (Path file : files) {
-      collect(sources.relativize(file).toString(), Files.readAllLines(file, StandardCharsets.UTF_8), segments);
+      collect(sources.relativize(file).toString(), Files.readAllLines(file, StandardCharsets.UTF_8), segments,
+          marker);
     }
     Map<String, String> regions = new LinkedHashMap<>();
     segments.forEach((name, parts) -> regions.put(name, String.join("\n\n", parts)));
@@ -147,10 +182,15 @@ class ReadmeSnippetsTest {
 
   /** Adds the marked segments of one file, each dedented, to {@code segments}. */
   static void collect(String file, List<String> lines, Map<String, List<String>> segments) {
+    collect(file, lines, segments, MARKER);
+  }
+
+  /** Adds the segments of one file marked by {@code markerPattern}, each dedented, to {@code segments}. */
+  static void collect(String file, List<String> lines, Map<String, List<String>> segments, Pattern markerPattern) {
     Optional<String> open = Optional.empty();
     List<String> body = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
-      Matcher marker = MARKER.matcher(lines.get(i));
+      Matcher marker = markerPattern.matcher(lines.get(i));
       if (!marker.matches()) {
         if (open.isPresent()) {
           body.add(lines.get(i));

@@ -21,11 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 // readme:end client
+import dev.arrowrpc.transport.flight.FlightRpc;
+import dev.arrowrpc.transport.flight.FlightRpcServer;
 
 /**
- * The calculator called over one transport: {@code CalculatorDemo [pipe|unix|tcp|http]} (default
+ * The calculator called over one transport: {@code CalculatorDemo [pipe|unix|tcp|http|flight]} (default
  * {@code pipe}). Over pipes the client launches {@link CalculatorWorker} as a subprocess; over a Unix
- * socket, TCP and HTTP this process serves the calculator and connects to itself, so one file shows
+ * socket, TCP, HTTP and Arrow Flight this process serves the calculator and connects to itself, so one file shows
  * both ends. Every transport prints the same text (see {@code examples/expected-output.txt}).
  */
 public final class CalculatorDemo {
@@ -34,7 +36,7 @@ public final class CalculatorDemo {
   /**
    * Runs the demo.
    *
-   * @param args the transport: {@code pipe} (default), {@code unix}, {@code tcp} or {@code http}
+   * @param args the transport: {@code pipe} (default), {@code unix}, {@code tcp}, {@code http} or {@code flight}
    * @throws IOException when the worker cannot be launched or the server cannot listen
    */
   public static void main(String[] args) throws IOException {
@@ -50,7 +52,7 @@ public final class CalculatorDemo {
   /**
    * Runs the demo over a transport, printing to {@code out}.
    *
-   * @param transport {@code pipe}, {@code unix}, {@code tcp} or {@code http}
+   * @param transport {@code pipe}, {@code unix}, {@code tcp}, {@code http} or {@code flight}
    * @param out where the results go
    * @throws IOException when the worker cannot be launched or the server cannot listen
    * @throws IllegalArgumentException when the transport is none of these
@@ -61,8 +63,9 @@ public final class CalculatorDemo {
       case "unix" -> overUnixSocket(out);
       case "tcp" -> overTcp(out);
       case "http" -> overHttp(out);
+      case "flight" -> overFlight(out);
       default -> throw new IllegalArgumentException(
-          "unknown transport '" + transport + "'; usage: CalculatorDemo [pipe|unix|tcp|http]");
+          "unknown transport '" + transport + "'; usage: CalculatorDemo [pipe|unix|tcp|http|flight]");
     }
   }
 
@@ -137,4 +140,17 @@ public final class CalculatorDemo {
     }
   }
   // readme:end in-process
+
+  // readme:begin flight
+  /** Arrow Flight: serves the calculator on a free loopback port; the client's calls ride DoExchange. */
+  static void overFlight(PrintStream out) {
+    try (RpcServer server = RpcServer.create(Calculator.class, new CalculatorService());
+        FlightRpcServer listening = FlightRpcServer.builder(server).start();
+        RpcClient client = FlightRpc.builder(listening.location())
+            .onLog(log -> out.println("server log: " + log.message()))
+            .build()) {
+      useCalculator(client.proxy(Calculator.class), out);
+    }
+  }
+  // readme:end flight
 }

@@ -18,7 +18,7 @@ class CalculatorDemoTest {
   private static final Path EXPECTED = Path.of("expected-output.txt");
 
   @ParameterizedTest
-  @ValueSource(strings = {"pipe", "unix", "tcp", "http"})
+  @ValueSource(strings = {"pipe", "unix", "tcp", "http", "flight"})
   void printsTheExpectedOutput(String transport) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
@@ -32,6 +32,6 @@ class CalculatorDemoTest {
   void refusesAnUnknownTransport() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> CalculatorDemo.run("carrier-pigeon", System.out));
-    assertTrue(e.getMessage().contains("usage: CalculatorDemo [pipe|unix|tcp|http]"), e.getMessage());
+    assertTrue(e.getMessage().contains("usage: CalculatorDemo [pipe|unix|tcp|http|flight]"), e.getMessage());
   }
 }
