@@ -68,8 +68,11 @@ class FlightAuthTest {
     serverMemory.close();
   }
 
+  private final List<dev.arrowrpc.core.CallRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private FlightRpcServer serve(UnaryOperator<FlightRpcServer.Builder> configure) {
-    rpc = RpcServer.builder(FlightWho.class, new FlightWho.Impl()).allocator(serverMemory).build();
+    rpc = RpcServer.builder(FlightWho.class, new FlightWho.Impl()).allocator(serverMemory)
+        .listener(records::add).build();
     FlightRpcServer server = configure.apply(FlightRpcServer.builder(rpc).host("localhost")).start();
     open.add(server);
     return server;
@@ -170,6 +173,26 @@ class FlightAuthTest {
     RpcException typedWrong = assertThrows(RpcException.class,
         () -> client(server.location(), c -> c.bearerToken("guess")).proxy(FlightWho.class).whoami());
     assertTrue(typedWrong.getMessage().contains("UNAUTHENTICATED"), typedWrong.getMessage());
+  }
+
+  @Test
+  void theAccessRecordHasThePrincipalAndThePeerAddress() throws Exception {
+    FlightRpcServer server = serve(b -> b.host("127.0.0.1")
+        .authenticator(BearerTokenAuthenticator.of("s3cret", "alice")));
+    client(server.location(), c -> c.bearerToken("s3cret")).proxy(FlightWho.class).whoami();
+    FlightClient raw = raw(server.location());
+    CallOption bearer = new CredentialCallOption(new org.apache.arrow.flight.auth2.BearerCredentialWriter("s3cret"));
+    action(raw, bearer);
+    doGet(raw, bearer);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (records.size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(records.size() >= 3, records.toString());
+    for (dev.arrowrpc.core.CallRecord record : records) {
+      assertEquals(Optional.of("alice"), record.principal(), record.toString());
+      assertEquals("127.0.0.1", record.remoteAddress(), record.toString());
+    }
   }
 
   // ------------------------------------------------------------------ basic-token handshake
