@@ -125,6 +125,8 @@ class FlightAuthTest {
     FlightClient raw = raw(server.location());
     assertTrue(action(raw).contains("||flight"));
     assertEquals("||flight", doGet(raw));
+    // the handshake completes, with no token to carry
+    assertEquals(Optional.empty(), raw.authenticateBasicToken("anyone", "anything"));
   }
 
   // ------------------------------------------------------------------ bearer tokens
