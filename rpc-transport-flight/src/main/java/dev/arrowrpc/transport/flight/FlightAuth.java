@@ -27,6 +27,7 @@ import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallInfo;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer;
+import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightServerMiddleware;
 import org.apache.arrow.flight.RequestContext;
 import org.slf4j.Logger;
@@ -98,6 +99,19 @@ final class FlightAuth implements FlightServerMiddleware.Factory<FlightAuth.Sess
     if (authenticator.isEmpty() && login.isEmpty()) {
       return new Session(Identity.ANONYMOUS, Optional.empty());
     }
+    try {
+      return authenticate(headers);
+    } catch (FlightRuntimeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Flight turns only its own exceptions into a status; a failing authenticator or login is INTERNAL
+      LOG.warn("authenticating a Flight call failed", e);
+      throw CallStatus.INTERNAL.withDescription("authentication failed: " + e.getClass().getSimpleName())
+          .withCause(e).toRuntimeException();
+    }
+  }
+
+  private Session authenticate(CallHeaders headers) {
     Optional<String> credential = Optional.ofNullable(headers.get(HEADER)).map(String::strip);
     if (login.isPresent() && credential.filter(c -> startsWith(c, "Basic ")).isPresent()) {
       return basic(credential.get().substring(6).strip());

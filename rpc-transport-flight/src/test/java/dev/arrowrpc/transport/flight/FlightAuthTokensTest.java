@@ -94,4 +94,14 @@ class FlightAuthTokensTest {
     }
     assertEquals(0, auth.tokensHeld());
   }
+
+  @Test
+  void aFailingAuthenticatorIsInternalNotAnEscapedException() {
+    FlightAuth failing = new FlightAuth(Optional.of(request -> {
+      throw new IllegalStateException("directory down");
+    }), Optional.empty(), Duration.ofMinutes(1), clock);
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+        () -> failing.onCallStarted(new CallInfo(FlightMethod.LIST_FLIGHTS), new FlightCallHeaders(), null));
+    assertEquals(FlightStatusCode.INTERNAL, e.status().code());
+  }
 }
