@@ -4,7 +4,12 @@ Plain Python: needs only pyarrow (pyarrow.flight) and the standard library. Run 
 run-flight-interop.sh against FlightInteropServer (the Java ConformanceService and
 conformance.Secondary.v1 behind FlightRpcServer):
 
-    python flight_interop_test.py grpc://localhost:PORT
+    python flight_interop_test.py grpc://localhost:PORT [--auth grpc://localhost:AUTH_PORT]
+        [--tls grpc+tls://localhost:TLS_PORT] [--mtls grpc+tls://localhost:MTLS_PORT]
+        [--ca server.pem] [--client-cert client.pem] [--client-key client.key]
+
+The options name FlightInteropServer's secured servers (an authenticating one, TLS, mutual TLS) and
+the PEM files the script generated; the cases for a server not given are skipped.
 
 Each case prints one line (ok / FAILED / skipped); the last line is
 ``pyarrow-flight: N passed, N failed, N skipped``. Exit status 1 when any case failed.
@@ -231,20 +236,125 @@ def do_put_acks(client):
     raise Skip(NOT_BUILT)
 
 
+# The secured servers run-flight-interop.sh starts beside the plain one (FlightInteropServer's
+# constants); main fills SECURED from its options, and a case whose server was not given is skipped.
+SECURED = {}
+BEARER_TOKEN = "interop-token"
+BEARER_PRINCIPAL = "interop-bearer"
+BASIC_USER = "interop"
+BASIC_PASSWORD = "interop-password"
+WHOAMI = "conformance.Whoami.v1"
+KIND_PROBE = "_KindProbe"
+
+
+def secured(name):
+    if name not in SECURED:
+        raise Skip(f"no {name} given to this run")
+    return SECURED[name]
+
+
+def call_unary(client, protocol, method, options=None):
+    """A unary call by DoAction with a JSON body; returns the answer's one result value."""
+    action = flight.Action(f"{protocol}/{method}", b"{}")
+    results = list(client.do_action(action, options) if options else client.do_action(action))
+    check(len(results) == 1, f"one Result expected, got {len(results)}")
+    return pa.ipc.open_stream(results[0].body).read_all().column("result").to_pylist()[0]
+
+
+def whoami(client, options=None):
+    return json.loads(call_unary(client, WHOAMI, "whoami", options))
+
+
+def bearer(token):
+    return flight.FlightCallOptions(headers=[(b"authorization", f"Bearer {token}".encode())])
+
+
 @case
 def bearer_token_refusal(client):
-    raise Skip(NOT_BUILT)
+    with flight.connect(secured("auth")) as auth:
+        expect_error(flight.FlightUnauthenticatedError, lambda: whoami(auth), "Bearer")
+        expect_error(flight.FlightUnauthenticatedError, lambda: whoami(auth, bearer("not-the-token")), "not valid")
+        expect_error(flight.FlightUnauthenticatedError, lambda: list(auth.list_flights()))
+        expect_error(flight.FlightUnauthenticatedError,
+                     lambda: auth.do_get(flight.Ticket(ticket_json("produce_n", {"count": 2}))).read_all())
+        ok = bearer(BEARER_TOKEN)
+        me = whoami(auth, ok)
+        check(me == {"authenticated": True, "claims": {}, "domain": "bearer", "principal": BEARER_PRINCIPAL},
+              f"whoami with the bearer token: {me}")
+        table = auth.do_get(flight.Ticket(ticket_json("produce_n", {"count": 3})), ok).read_all()
+        check(table.num_rows == 3, f"do_get with the bearer token: {table.num_rows} rows")
+        check(len(list(auth.list_flights(b"", ok))) > 0, "no flights listed with the bearer token")
+
+
+@case
+def basic_token_handshake(client):
+    with flight.connect(secured("auth")) as auth:
+        expect_error(flight.FlightUnauthenticatedError,
+                     lambda: auth.authenticate_basic_token(BASIC_USER, "wrong-password"))
+        name, value = auth.authenticate_basic_token(BASIC_USER, BASIC_PASSWORD)
+        check(name.lower() == b"authorization" and value.startswith(b"Bearer "), f"handshake header {name!r}")
+        options = flight.FlightCallOptions(headers=[(name, value)])
+        me = whoami(auth, options)
+        check(me["principal"] == BASIC_USER and me["domain"] == "basic" and me["authenticated"],
+              f"whoami after the handshake: {me}")
+        check(call_unary(auth, KIND_PROBE, "report_transport_kind", options) == "flight",
+              "the method does not see the flight transport")
 
 
 @case
 def tls(client):
-    raise Skip(NOT_BUILT)
+    location = secured("tls")
+    with open(secured("ca"), "rb") as f:
+        root = f.read()
+    with flight.connect(location, tls_root_certs=root) as secure:
+        check(any(True for _ in secure.list_flights()), "no flights listed over TLS")
+        me = whoami(secure)
+        check(me["authenticated"] is False, f"whoami over TLS: {me}")
+        table = secure.do_get(flight.Ticket(ticket_json("produce_n", {"count": 2}))).read_all()
+        check(table.num_rows == 2, "do_get over TLS")
+    # a plaintext client does not get through to the TLS port
+    plain = location.replace("grpc+tls://", "grpc+tcp://")
+    with flight.connect(plain) as insecure:
+        try:
+            list(insecure.list_flights(options=flight.FlightCallOptions(timeout=10)))
+        except flight.FlightError:
+            pass
+        else:
+            raise AssertionError("a plaintext client was served by the TLS server")
+
+
+@case
+def mutual_tls(client):
+    location = secured("mtls")
+    with open(secured("ca"), "rb") as f:
+        root = f.read()
+    with open(secured("client_cert"), "rb") as f:
+        cert = f.read()
+    with open(secured("client_key"), "rb") as f:
+        key = f.read()
+    with flight.connect(location, tls_root_certs=root, cert_chain=cert, private_key=key) as mutual:
+        check(whoami(mutual)["authenticated"] is False, "whoami over mutual TLS")
+    with flight.connect(location, tls_root_certs=root) as anonymous:
+        try:
+            whoami(anonymous, flight.FlightCallOptions(timeout=10))
+        except flight.FlightError:
+            pass
+        else:
+            raise AssertionError("a client without a certificate was served by the mutual-TLS server")
+
+
+USAGE = ("usage: flight_interop_test.py grpc://HOST:PORT [--auth URI] [--tls URI] [--mtls URI] [--ca PEM]"
+         " [--client-cert PEM] [--client-key PEM]")
+OPTIONS = {"--auth": "auth", "--tls": "tls", "--mtls": "mtls", "--ca": "ca", "--client-cert": "client_cert",
+           "--client-key": "client_key"}
 
 
 def main(argv):
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} grpc://HOST:PORT", file=sys.stderr)
+    if len(argv) < 2 or len(argv) % 2 != 0 or any(a not in OPTIONS for a in argv[2::2]):
+        print(USAGE, file=sys.stderr)
         return 2
+    for option, value in zip(argv[2::2], argv[3::2]):
+        SECURED[OPTIONS[option]] = value
     client = flight.connect(argv[1])
     passed = failed = skipped = 0
     for fn in CASES:

@@ -12,7 +12,9 @@ public enum TransportKind {
   /** A TCP connection. */
   TCP("tcp"),
   /** HTTP requests. */
-  HTTP("http");
+  HTTP("http"),
+  /** Arrow Flight (gRPC) calls: actions, DoGet streams and DoExchange conversations. */
+  FLIGHT("flight");
 
   private final String label;
 

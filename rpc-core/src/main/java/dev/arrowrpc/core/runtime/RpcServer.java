@@ -226,6 +226,19 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * The engine's request/response seam (see {@link #requestEngine(StreamTokens)}) for a transport other
+   * than HTTP: every call's {@link dev.arrowrpc.core.CallContext#transportKind()} reports {@code kind}.
+   *
+   * @param tokens seals and opens stream state tokens
+   * @param kind the transport kind the calls report (Flight's actions and DoGet streams: {@link
+   *     TransportKind#FLIGHT})
+   * @return an engine that answers requests for this server's protocols
+   */
+  public RequestEngine requestEngine(StreamTokens tokens, TransportKind kind) {
+    return new RequestHandler(server, Objects.requireNonNull(tokens, "tokens"), kind);
+  }
+
+  /**
    * {@return the names of the hosted protocols: the application protocols in registration order, then the framework's}
    */
   public List<String> protocols() {

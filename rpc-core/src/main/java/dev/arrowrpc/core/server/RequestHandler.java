@@ -62,23 +62,34 @@ public final class RequestHandler implements RequestEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** The transport kind of every call this engine serves: it frames HTTP requests. */
-  private static final Optional<TransportKind> HTTP = Optional.of(TransportKind.HTTP);
-
   private final ServerState server;
   private final CallEngine engine;
   private final StreamTokens tokens;
+  /** The transport kind every call's context reports (HTTP unless the transport says otherwise). */
+  private final Optional<TransportKind> kind;
+
+  /**
+   * Creates a handler whose calls report {@link TransportKind#HTTP}.
+   *
+   * @param server the server
+   * @param tokens seals and opens stream tokens
+   */
+  public RequestHandler(ServerState server, StreamTokens tokens) {
+    this(server, tokens, TransportKind.HTTP);
+  }
 
   /**
    * Creates a handler.
    *
    * @param server the server
    * @param tokens seals and opens stream tokens
+   * @param kind the transport kind every call's context reports
    */
-  public RequestHandler(ServerState server, StreamTokens tokens) {
+  public RequestHandler(ServerState server, StreamTokens tokens, TransportKind kind) {
     this.server = server;
     this.engine = new CallEngine(server);
     this.tokens = tokens;
+    this.kind = Optional.of(java.util.Objects.requireNonNull(kind, "kind"));
   }
 
   /**
@@ -190,7 +201,7 @@ public final class RequestHandler implements RequestEngine {
       }
       try (IpcStreamReader reader = opened.get()) {
         CallEngine.Request read = engine.prepare(reader, reader.next(), m -> withPathProtocol(m, urlProtocol),
-            caller.identity(), caller.requestId(), HTTP, memory);
+            caller.identity(), caller.requestId(), kind, memory);
         prepared = read.prepared();
         request = read.shape().orElse(null);
       }
@@ -410,7 +421,7 @@ public final class RequestHandler implements RequestEngine {
       return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
     }
     ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
-        metadata, caller.identity(), HTTP);
+        metadata, caller.identity(), kind);
     Schema output = resumed.driver().outputSchema();
     String streamId = HexFormat.of().formatHex(resumed.call().streamId());
     if (metadata.containsKey(MetadataKeys.CANCEL)) {

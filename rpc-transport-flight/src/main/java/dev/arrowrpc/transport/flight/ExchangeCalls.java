@@ -1,10 +1,13 @@
 package dev.arrowrpc.transport.flight;
 
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.ConnectionAuth;
+import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer;
 import org.apache.arrow.flight.FlightStream;
@@ -52,8 +55,14 @@ final class ExchangeCalls {
     }
     ExchangeConversation.Output out = ExchangeConversation.Output.to(writer, allocator);
     try {
-      server.serve(new ExchangeConversation.Input(reader), out, "",
-          TransportKind.TCP, ConnectionAuth.none());
+      Optional<FlightAuth.Session> session = FlightAuth.session(context);
+      String peer = session.map(FlightAuth.Session::peerAddress).orElse("");
+      // the call's headers were authenticated before it started (FlightAuth): every request of the
+      // conversation runs as that identity
+      ConnectionAuth auth = session.isEmpty() || session.get().identity().equals(Identity.ANONYMOUS)
+          ? ConnectionAuth.none()
+          : ConnectionAuth.of(authenticated(session.get().identity()), TransportKind.FLIGHT, peer, Optional.empty());
+      server.serve(new ExchangeConversation.Input(reader), out, peer, TransportKind.FLIGHT, auth);
       out.flush();
       writer.completed();
     } catch (IOException | RuntimeException e) {
@@ -69,5 +78,10 @@ final class ExchangeCalls {
         // the call is gone already
       }
     }
+  }
+
+  /** An authenticator that knows the answer already: the identity the call's headers established. */
+  private static Authenticator authenticated(Identity identity) {
+    return request -> identity;
   }
 }

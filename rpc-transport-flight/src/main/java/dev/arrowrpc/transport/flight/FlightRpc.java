@@ -2,7 +2,12 @@ package dev.arrowrpc.transport.flight;
 
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.runtime.RpcClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +23,7 @@ import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -31,6 +37,12 @@ import org.apache.arrow.memory.RootAllocator;
  *   double sum = calc.add(1, 2);
  * }
  * }</pre>
+ *
+ * <p>Security: a {@code grpc+tls://} location speaks TLS, verifying the server against the system's
+ * roots or {@link Builder#trustedCertificates}; {@link Builder#clientCertificate} presents a certificate
+ * for mutual TLS; {@link Builder#bearerToken} sends a token with every call, and {@link
+ * Builder#basicCredentials} runs the basic-token handshake once when the client is built and sends the
+ * bearer token it returns.
  *
  * <p>Like a client over a byte channel, one call runs at a time and an open stream holds the
  * client until it is closed; make one client per thread for concurrent calls (they are cheap: a
@@ -68,6 +80,14 @@ public final class FlightRpc {
     }
   }
 
+  private static void closeQuietly(FlightClient client) {
+    try {
+      client.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Configures a Flight client. */
   public static final class Builder {
     private final Location location;
@@ -75,6 +95,10 @@ public final class FlightRpc {
     private Optional<BufferAllocator> allocator = Optional.empty();
     private Optional<Duration> callTimeout = Optional.empty();
     private Optional<Consumer<LogMessage>> onLog = Optional.empty();
+    private Optional<byte[]> trusted = Optional.empty();
+    private Optional<byte[]> clientCert = Optional.empty();
+    private Optional<byte[]> clientKey = Optional.empty();
+    private Optional<Map.Entry<String, String>> basic = Optional.empty();
 
     private Builder(Location location) {
       this.location = location;
@@ -117,6 +141,56 @@ public final class FlightRpc {
     }
 
     /**
+     * Runs Flight's basic-token handshake when the client is built ({@code authorization: Basic ...} on a
+     * Handshake call, as pyarrow's {@code authenticate_basic_token} does) and sends the bearer token the
+     * server answers with every call; the server's {@code FlightRpcServer.Builder#basicLogin} serves it.
+     * The client then connects at {@link #build()}, not at the first call.
+     *
+     * @param username the user name
+     * @param password the password
+     * @return this builder
+     */
+    public Builder basicCredentials(String username, String password) {
+      this.basic = Optional.of(Map.entry(Objects.requireNonNull(username, "username"),
+          Objects.requireNonNull(password, "password")));
+      return this;
+    }
+
+    /**
+     * Verifies a {@code grpc+tls} server against these certificate authorities instead of the system's.
+     *
+     * @param pem the trusted root certificates, a PEM file (read now)
+     * @return this builder
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public Builder trustedCertificates(Path pem) {
+      this.trusted = Optional.of(read(pem));
+      return this;
+    }
+
+    /**
+     * Presents a client certificate to a {@code grpc+tls} server that asks for one (mutual TLS).
+     *
+     * @param certChainPem the client's certificate chain, a PEM file (read now)
+     * @param privateKeyPem its private key, an unencrypted PEM file (read now)
+     * @return this builder
+     * @throws UncheckedIOException when a file cannot be read
+     */
+    public Builder clientCertificate(Path certChainPem, Path privateKeyPem) {
+      this.clientCert = Optional.of(read(certChainPem));
+      this.clientKey = Optional.of(read(privateKeyPem));
+      return this;
+    }
+
+    private static byte[] read(Path file) {
+      try {
+        return Files.readAllBytes(Objects.requireNonNull(file, "file"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
+
+    /**
      * Bounds every call (a whole stream, for a stream method) with a gRPC deadline.
      *
      * @param timeout the longest a call may take
@@ -142,22 +216,46 @@ public final class FlightRpc {
     }
 
     /**
-     * Builds the client; the gRPC channel connects lazily, on the first call.
+     * Builds the client; the gRPC channel connects lazily, on the first call (at once with {@link
+     * #basicCredentials}).
      *
      * @return the client
+     * @throws org.apache.arrow.flight.FlightRuntimeException when the basic-token handshake fails
+     *     ({@code UNAUTHENTICATED} for refused credentials)
+     * @throws IllegalStateException when TLS options are given for a location that is not {@code grpc+tls}
      */
     public RpcClient build() {
       BufferAllocator flightMemory = allocator
           .map(parent -> parent.newChildAllocator("flight-client", 0, Long.MAX_VALUE))
           .orElseGet(() -> new RootAllocator(Long.MAX_VALUE));
+      boolean tls = "grpc+tls".equals(location.getUri().getScheme());
+      if (!tls && (trusted.isPresent() || clientCert.isPresent())) {
+        flightMemory.close();
+        throw new IllegalStateException("TLS certificates given for a location that is not grpc+tls: " + location);
+      }
       FlightClient client;
       try {
-        client = FlightClient.builder(flightMemory, location).build();
+        FlightClient.Builder flight = FlightClient.builder(flightMemory, location);
+        trusted.ifPresent(pem -> flight.trustedCertificates(new ByteArrayInputStream(pem)));
+        clientCert.ifPresent(pem -> flight.clientCertificate(new ByteArrayInputStream(pem),
+            new ByteArrayInputStream(clientKey.orElseThrow())));
+        client = flight.build();
       } catch (RuntimeException e) {
         flightMemory.close();
         throw e;
       }
       List<CallOption> options = new ArrayList<>();
+      if (basic.isPresent()) {
+        try {
+          Optional<CredentialCallOption> bearer = client.authenticateBasicToken(basic.get().getKey(),
+              basic.get().getValue());
+          bearer.ifPresent(options::add);
+        } catch (RuntimeException e) {
+          closeQuietly(client);
+          flightMemory.close();
+          throw e;
+        }
+      }
       if (!headers.isEmpty()) {
         FlightCallHeaders callHeaders = new FlightCallHeaders();
         headers.forEach((name, values) -> values.forEach(value -> callHeaders.insert(name, value)));

@@ -1,12 +1,18 @@
 package dev.arrowrpc.transport.flight;
 
+import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +22,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -45,6 +52,13 @@ import org.apache.arrow.memory.BufferAllocator;
  * }
  * }</pre>
  *
+ * <p>Security: {@link Builder#tls} serves TLS (and {@link Builder#mutualTls} asks clients for a
+ * certificate); {@link Builder#authenticator} authenticates every call's headers with the core
+ * {@link Authenticator} (the one HTTP takes; a refusal is Flight {@code UNAUTHENTICATED}); {@link
+ * Builder#basicLogin} serves the basic-token handshake Flight clients use ({@link BasicLogin}). The
+ * identity reaches the method's {@link dev.arrowrpc.core.CallContext}, and every call reports {@link
+ * TransportKind#FLIGHT}.
+ *
  * <p>{@link #close()} stops taking calls, lets those in flight finish (up to the drain timeout, then
  * stops open producer streams) and releases the Flight memory; it does not close the {@link RpcServer}.
  */
@@ -57,19 +71,21 @@ public final class FlightRpcServer implements AutoCloseable {
   private final ExecutorService executor;
   private final BufferAllocator allocator;
   private final String host;
+  private final boolean tls;
   private final Duration drainTimeout;
   private final AtomicBoolean stopping;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
 
   private FlightRpcServer(FlightServer flight, RpcFlightProducer producer, ExecutorService executor,
-      BufferAllocator allocator, String host, Duration drainTimeout,
+      BufferAllocator allocator, String host, boolean tls, Duration drainTimeout,
       AtomicBoolean stopping) {
     this.flight = flight;
     this.producer = producer;
     this.executor = executor;
     this.allocator = allocator;
     this.host = host;
+    this.tls = tls;
     this.drainTimeout = drainTimeout;
     this.stopping = stopping;
   }
@@ -89,9 +105,9 @@ public final class FlightRpcServer implements AutoCloseable {
     return flight.getPort();
   }
 
-  /** {@return where clients connect: {@code grpc+tcp://host:port}} */
+  /** {@return where clients connect: {@code grpc+tcp://host:port}, or {@code grpc+tls://host:port} with TLS} */
   public Location location() {
-    return Location.forGrpcInsecure(host, port());
+    return tls ? Location.forGrpcTls(host, port()) : Location.forGrpcInsecure(host, port());
   }
 
   /**
@@ -141,6 +157,12 @@ public final class FlightRpcServer implements AutoCloseable {
     private int port = 0;
     private Duration drainTimeout = Duration.ofSeconds(30);
     private Optional<StreamTokens> tokens = Optional.empty();
+    private Optional<Authenticator> authenticator = Optional.empty();
+    private Optional<BasicLogin> login = Optional.empty();
+    private Duration tokenLifetime = Duration.ofHours(1);
+    private Optional<Path> certChain = Optional.empty();
+    private Optional<Path> privateKey = Optional.empty();
+    private Optional<Path> clientCa = Optional.empty();
 
     private Builder(RpcServer server) {
       this.server = Objects.requireNonNull(server, "server");
@@ -198,12 +220,97 @@ public final class FlightRpcServer implements AutoCloseable {
     }
 
     /**
+     * Authenticates every call (discovery, actions, DoGet, DoExchange, Handshake) with the core
+     * authenticator, the one {@code HttpRpcServer} takes: it sees the call's headers ({@code
+     * authorization} among them; binary {@code -bin} headers left out) with transport {@link
+     * TransportKind#FLIGHT} and no peer address (Flight decides before the peer is known; the method's
+     * call still learns it). A refusal ({@code AuthenticationException}) is Flight {@code UNAUTHENTICATED}
+     * with its reason; the identity reaches the method's {@link dev.arrowrpc.core.CallContext}. Default:
+     * none, every call anonymous.
+     *
+     * @param authenticator decides who is calling
+     * @return this builder
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Optional.of(Objects.requireNonNull(authenticator, "authenticator"));
+      return this;
+    }
+
+    /**
+     * Serves the basic-token handshake with tokens valid for one hour; see {@link #basicLogin(BasicLogin,
+     * Duration)}.
+     *
+     * @param login checks user names and passwords
+     * @return this builder
+     */
+    public Builder basicLogin(BasicLogin login) {
+      return basicLogin(login, Duration.ofHours(1));
+    }
+
+    /**
+     * Serves the basic-token handshake of Flight clients (pyarrow's {@code authenticate_basic_token},
+     * Java's {@code authenticateBasicToken}): a call with {@code authorization: Basic <user:password>}
+     * that the login accepts runs as the login's identity and answers a new bearer token in the
+     * {@code authorization: Bearer <token>} response header; later calls carrying that token run as
+     * the same identity until the token's lifetime ends. The tokens are random, held in this server's
+     * memory only (a restart or another replica does not know them). Calls with any other credential
+     * go to the {@link #authenticator(Authenticator)}, or are refused when there is none.
+     *
+     * @param login checks user names and passwords
+     * @param tokenLifetime how long a minted token is accepted
+     * @return this builder
+     */
+    public Builder basicLogin(BasicLogin login, Duration tokenLifetime) {
+      if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
+        throw new IllegalArgumentException("the token lifetime must be positive: " + tokenLifetime);
+      }
+      this.login = Optional.of(Objects.requireNonNull(login, "login"));
+      this.tokenLifetime = tokenLifetime;
+      return this;
+    }
+
+    /**
+     * Serves TLS ({@code grpc+tls}) with a certificate chain and its private key, both PEM files (the
+     * key unencrypted, PKCS#8 or PKCS#1 as Netty reads it).
+     *
+     * @param certChainPem the server's certificate chain, a PEM file
+     * @param privateKeyPem the certificate's private key, a PEM file
+     * @return this builder
+     */
+    public Builder tls(Path certChainPem, Path privateKeyPem) {
+      this.certChain = Optional.of(Objects.requireNonNull(certChainPem, "certChainPem"));
+      this.privateKey = Optional.of(Objects.requireNonNull(privateKeyPem, "privateKeyPem"));
+      return this;
+    }
+
+    /**
+     * Requires every client to present a certificate signed by one of these authorities (mutual TLS);
+     * needs {@link #tls}.
+     *
+     * @param clientCaPem the trusted client certificate authorities, a PEM file
+     * @return this builder
+     */
+    public Builder mutualTls(Path clientCaPem) {
+      this.clientCa = Optional.of(Objects.requireNonNull(clientCaPem, "clientCaPem"));
+      return this;
+    }
+
+    /**
      * Starts the server.
      *
      * @return the running server
-     * @throws UncheckedIOException when the port cannot be bound
+     * @throws UncheckedIOException when the port cannot be bound or a TLS file cannot be read
+     * @throws IllegalStateException when mutual TLS is asked for without TLS
      */
     public FlightRpcServer start() {
+      if (clientCa.isPresent() && certChain.isEmpty()) {
+        throw new IllegalStateException("mutualTls needs tls(certChainPem, privateKeyPem)");
+      }
+      for (Path file : List.of(certChain, privateKey, clientCa).stream().flatMap(Optional::stream).toList()) {
+        if (!Files.isReadable(file)) {
+          throw new UncheckedIOException(new java.io.FileNotFoundException("cannot read the TLS file " + file));
+        }
+      }
       StreamTokens sealer = tokens.orElseGet(() -> {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -211,7 +318,8 @@ public final class FlightRpcServer implements AutoCloseable {
       });
       BufferAllocator allocator = server.allocator().newChildAllocator("flight", 0, Long.MAX_VALUE);
       AtomicBoolean stopping = new AtomicBoolean();
-      RpcFlightProducer producer = new RpcFlightProducer(server.requestEngine(sealer), server.outlines(),
+      RpcFlightProducer producer = new RpcFlightProducer(server.requestEngine(sealer, TransportKind.FLIGHT),
+          server.outlines(),
           allocator, stopping::get, new ExchangeCalls(server, allocator));
       ExecutorService executor = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
@@ -223,8 +331,31 @@ public final class FlightRpcServer implements AutoCloseable {
           return thread;
         }
       });
-      FlightServer flight = FlightServer.builder(allocator, Location.forGrpcInsecure(host, port), producer)
-          .executor(executor).build();
+      boolean secure = certChain.isPresent();
+      FlightAuth auth = new FlightAuth(authenticator, login, tokenLifetime, Clock.systemUTC());
+      Consumer<io.grpc.ServerBuilder<?>> grpc = builder -> builder.intercept(new PeerAddresses());
+      FlightServer flight;
+      try {
+        FlightServer.Builder flightBuilder = FlightServer.builder(allocator,
+                secure ? Location.forGrpcTls(host, port) : Location.forGrpcInsecure(host, port), producer)
+            .executor(executor)
+            .middleware(FlightAuth.KEY, auth)
+            // Flight hands this consumer its Netty server builder before adding its own middleware
+            // adapter, so the interceptor runs inside the adapter and finds the call's session
+            .transportHint("grpc.builderConsumer", grpc);
+        if (secure) {
+          flightBuilder.useTls(certChain.get().toFile(), privateKey.orElseThrow().toFile());
+          if (clientCa.isPresent()) {
+            flightBuilder.useMTlsClientVerification(clientCa.get().toFile());
+          }
+        }
+        flight = flightBuilder.build();
+      } catch (IOException | RuntimeException e) {
+        executor.shutdownNow();
+        allocator.close();
+        throw e instanceof IOException io ? new UncheckedIOException("cannot set up TLS for Flight", io)
+            : (RuntimeException) e;
+      }
       try {
         flight.start();
       } catch (IOException e) {
@@ -237,7 +368,7 @@ public final class FlightRpcServer implements AutoCloseable {
         allocator.close();
         throw new UncheckedIOException("cannot serve Flight on " + host + ":" + port, e);
       }
-      return new FlightRpcServer(flight, producer, executor, allocator, host, drainTimeout, stopping);
+      return new FlightRpcServer(flight, producer, executor, allocator, host, secure, drainTimeout, stopping);
     }
   }
 }

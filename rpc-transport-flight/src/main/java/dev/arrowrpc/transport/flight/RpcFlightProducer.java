@@ -109,7 +109,7 @@ final class RpcFlightProducer implements FlightProducer {
           : Requests.fromJson(entry, Requests.jsonObject(body, "the action body"), allocator);
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       engine.handle(RequestEngine.Route.UNARY, entry.protocol(), entry.method().name(),
-          new ByteArrayInputStream(request), answer, caller());
+          new ByteArrayInputStream(request), answer, caller(context));
       byte[] bytes = answer.toByteArray();
       Answers.Unary outcome = Answers.unary(bytes, allocator);
       if (outcome.error().isPresent()) {
@@ -141,7 +141,7 @@ final class RpcFlightProducer implements FlightProducer {
       active++;
     }
     try {
-      new ProducerPump(engine, call.entry(), listener, allocator, caller(), stopping).run(call.request());
+      new ProducerPump(engine, call.entry(), listener, allocator, caller(context), stopping).run(call.request());
     } finally {
       synchronized (this) {
         active--;
@@ -228,9 +228,16 @@ final class RpcFlightProducer implements FlightProducer {
     throw CallStatus.UNIMPLEMENTED.withDescription("DoPut is not served yet").toRuntimeException();
   }
 
-  private static RequestEngine.Caller caller() {
+  /**
+   * Who makes a Flight call: the identity its headers authenticated as ({@link FlightAuth}; anonymous
+   * without an authenticator) and the peer's address (empty when gRPC does not know it), with a fresh
+   * request id.
+   */
+  private static RequestEngine.Caller caller(CallContext context) {
     byte[] id = new byte[8];
     RANDOM.nextBytes(id);
-    return new RequestEngine.Caller(Identity.ANONYMOUS, HexFormat.of().formatHex(id), "");
+    Optional<FlightAuth.Session> session = FlightAuth.session(context);
+    return new RequestEngine.Caller(session.map(FlightAuth.Session::identity).orElse(Identity.ANONYMOUS),
+        HexFormat.of().formatHex(id), session.map(FlightAuth.Session::peerAddress).orElse(""));
   }
 }
