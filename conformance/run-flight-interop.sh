@@ -35,12 +35,7 @@ mkdir -p "$out"
 # shellcheck source=python-env.sh
 source "$here/python-env.sh"
 ensure_venv
-pin="$(sed -n 's/^pyarrow==//p' "$here/requirements-flight.txt")"
-if [[ "$("$vpy" -c 'import pyarrow; print(pyarrow.__version__)' 2>/dev/null || true)" != "$pin" ]]; then
-  log "installing pyarrow==$pin into $venv"
-  "$vpy" -m pip install -q --disable-pip-version-check -r "$here/requirements-flight.txt" >&2 \
-    || die "pip could not install conformance/requirements-flight.txt"
-fi
+ensure_pyarrow
 
 # ------------------------------------------------------------------ java: build, class path
 log "building (mvn -B -q -DskipTests package -pl conformance -am) and the test class path"
