@@ -139,7 +139,7 @@ error_log $work/logs/error.log warn;
 events { worker_connections 256; }
 http {
   # one line per gRPC call, written when the call ends; fields separated by |
-  log_format calls '\$msec|\$request_method|\$uri|\$status|\$sent_trailer_grpc_status|\$upstream_addr|\$upstream_status';
+  log_format calls '\$msec|\$request_method|\$uri|\$status|\$sent_trailer_grpc_status|\$upstream_addr|\$upstream_status|\$connection|\$server_port';
   access_log $work/logs/access.log calls;
   client_body_temp_path $work/tmp/body;
   proxy_temp_path $work/tmp/proxy;
@@ -164,13 +164,30 @@ http {
 
     location / {
       grpc_pass grpc://flight;
-      # Retry only what never reached an upstream: a refused or timed-out connect. gRPC calls are
-      # POSTs, so without non_idempotent nginx never re-sends a call an upstream received.
+      # Retry only what never reached an upstream: a refused or timed-out connect. nginx never
+      # re-sends a gRPC call once written to an upstream (its body is streamed, not buffered), and
+      # without non_idempotent it would not re-send a POST that an upstream received anyway.
       grpc_next_upstream error timeout;
       grpc_next_upstream_tries 2;
       grpc_connect_timeout 2s;
       grpc_send_timeout 300s;    # between two writes to an upstream (long, quiet streams)
       grpc_read_timeout 300s;    # between two reads from an upstream
+    }
+  }
+
+  # The recycling front end: the same upstreams, but nginx ends each client connection (GOAWAY)
+  # after 3 calls and after 1 s idle, as a balancer does after keepalive_requests (1000 by default)
+  # or keepalive_timeout: the clients must move to a new connection without failing a call.
+  server {
+    listen 127.0.0.1:$recycling_port http2;
+    client_max_body_size 0;
+    keepalive_requests 3;
+    keepalive_timeout 1s;
+    location / {
+      grpc_pass grpc://flight;
+      grpc_next_upstream error timeout;
+      grpc_next_upstream_tries 2;
+      grpc_connect_timeout 2s;
     }
   }
 }
@@ -179,31 +196,35 @@ EOF
 front_port=""
 for attempt in 1 2 3 4 5; do
   front_port="$(pick_port)"
+  recycling_port="$(pick_port)"
+  [[ "$recycling_port" != "$front_port" ]] || recycling_port="$(pick_port)"
   write_config
   "$nginx_bin" -p "$work" -c "$work/nginx.conf" -e "$work/logs/error.log" -t 2> "$work/logs/config-test.log" \
     || { cat "$work/logs/config-test.log" >&2; die "nginx refused the configuration"; }
   "$nginx_bin" -p "$work" -c "$work/nginx.conf" -e "$work/logs/error.log" -g 'daemon off;' 7>&- 8>&- &
   nginx_pid=$!
   for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$front_port") 2>/dev/null && break
+    (exec 3<>"/dev/tcp/127.0.0.1/$front_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$recycling_port") 2>/dev/null \
+      && break
     kill -0 "$nginx_pid" 2>/dev/null || break
     sleep 0.05
   done
   kill -0 "$nginx_pid" 2>/dev/null && break
   wait "$nginx_pid" 2>/dev/null || true
   nginx_pid=""
-  log "nginx did not start on port $front_port (attempt $attempt)"
+  log "nginx did not start on ports $front_port, $recycling_port (attempt $attempt)"
 done
 [[ -n "$nginx_pid" ]] || { cat "$work/logs/error.log" >&2; die "nginx did not start"; }
 front="grpc://127.0.0.1:$front_port"
-log "nginx on $front (config $work/nginx.conf)"
+recycling="grpc://127.0.0.1:$recycling_port"
+log "nginx on $front and $recycling (recycling client connections; config $work/nginx.conf)"
 
 # ------------------------------------------------------------------ the checks
 results="$work/checks.txt"
 : > "$results"
 log "java: FlightBalancerCheck"
 set +e
-"$java" "${jvm[@]}" dev.arrowrpc.conformance.FlightBalancerCheck --url "$front" \
+"$java" "${jvm[@]}" dev.arrowrpc.conformance.FlightBalancerCheck --url "$front" --recycling-url "$recycling" \
   --access-log "$work/logs/access.log" \
   --upstream "${servers[0]}@127.0.0.1:$port1" --upstream "${servers[1]}@127.0.0.1:$port2" \
   2> "$work/check.stderr" 7>&- 8>&- | tee -a "$results"

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.arrow.flight.Action;
@@ -59,13 +60,16 @@ public final class FlightBalancerCheck {
   private static final long WAIT_MILLIS = 10_000;
 
   private final Location front;
+  private final Location recycling;
   private final AccessLog log;
   private final List<Upstream> upstreams;
   private final PrintStream out;
   private int failures;
 
-  private FlightBalancerCheck(Location front, AccessLog log, List<Upstream> upstreams, PrintStream out) {
+  private FlightBalancerCheck(Location front, Location recycling, AccessLog log, List<Upstream> upstreams,
+      PrintStream out) {
     this.front = front;
+    this.recycling = recycling;
     this.log = log;
     this.upstreams = upstreams;
     this.out = out;
@@ -94,6 +98,7 @@ public final class FlightBalancerCheck {
 
   private static FlightBalancerCheck parse(List<String> args, PrintStream out) {
     Optional<Location> url = Optional.empty();
+    Optional<Location> recycling = Optional.empty();
     Optional<Path> accessLog = Optional.empty();
     List<Upstream> upstreams = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -103,13 +108,8 @@ public final class FlightBalancerCheck {
       }
       String value = args.get(++i);
       switch (flag) {
-        case "--url" -> {
-          try {
-            url = Optional.of(new Location(value));
-          } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a Flight location: " + value, e);
-          }
-        }
+        case "--url" -> url = Optional.of(location(value));
+        case "--recycling-url" -> recycling = Optional.of(location(value));
         case "--access-log" -> accessLog = Optional.of(Path.of(value));
         case "--upstream" -> {
           int at = value.indexOf('@');
@@ -122,10 +122,18 @@ public final class FlightBalancerCheck {
         default -> throw new IllegalArgumentException("unknown argument: " + flag);
       }
     }
-    if (url.isEmpty() || accessLog.isEmpty() || upstreams.size() != 2) {
-      throw new IllegalArgumentException("--url, --access-log and exactly two --upstream are needed");
+    if (url.isEmpty() || recycling.isEmpty() || accessLog.isEmpty() || upstreams.size() != 2) {
+      throw new IllegalArgumentException("--url, --recycling-url, --access-log and exactly two --upstream are needed");
     }
-    return new FlightBalancerCheck(url.get(), new AccessLog(accessLog.get()), upstreams, out);
+    return new FlightBalancerCheck(url.get(), recycling.get(), new AccessLog(accessLog.get()), upstreams, out);
+  }
+
+  private static Location location(String uri) {
+    try {
+      return new Location(uri);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a Flight location: " + uri, e);
+    }
   }
 
   /** Runs every check in order, printing one line each; returns the number that failed. */
@@ -141,6 +149,7 @@ public final class FlightBalancerCheck {
         check("typed-exchange-streams-spread", () -> spread("exchange streams", calls::exchange, 4));
         check("stock-flight-client-spread", () -> spread("stock DoGet/DoAction calls", calls::stock, 4));
         check("large-messages", () -> spread("large messages", calls::large, 4));
+        check("client-connections-recycled", () -> recycled(memory));
         check("upstream-killed-between-calls", () -> killBetweenCalls(calls));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -229,6 +238,42 @@ public final class FlightBalancerCheck {
     expect(entry.status().equals("200") && entry.grpcStatus().equals("0"),
         "the call's access record is not a success: " + entry);
     return new Served(entry, upstream(entry.finalUpstream()));
+  }
+
+  /**
+   * Through the recycling front end (nginx closes each client connection after 3 calls with a
+   * GOAWAY, and after 1 s idle), new clients make 12 calls of every kind with a 2 s pause midway:
+   * all succeed exactly, over several client connections.
+   */
+  private String recycled(RootAllocator memory) throws Exception {
+    List<Served> served = new ArrayList<>();
+    List<String> described = new ArrayList<>();
+    try (RpcClient client = FlightRpc.builder(recycling).allocator(memory).build();
+        FlightClient stock = FlightClient.builder(memory, recycling).build()) {
+      Calls calls = new Calls(client, client.proxy(ConformanceService.class), stock);
+      List<Call> mix = List.of(calls::unary, calls::producer, calls::exchange, calls::stock);
+      for (int round = 0; round < 3; round++) {
+        for (Call call : mix) {
+          served.add(served(call, round, described));
+        }
+        if (round == 1) {
+          Thread.sleep(2_000); // longer than the front end's keepalive_timeout: it closes the idle connections
+        }
+      }
+    }
+    Set<String> typed = new TreeSet<>();
+    Set<String> all = new TreeSet<>();
+    for (Served s : served) {
+      all.add(s.entry().connection());
+      if (!s.entry().uri().endsWith("/DoGet") && !s.entry().uri().endsWith("/DoAction")) {
+        typed.add(s.entry().connection());
+      }
+    }
+    expect(typed.size() >= 3, "the typed client's 9 calls used " + typed.size() + " client connection(s): "
+        + served.stream().map(s -> s.entry().connection()).toList());
+    return served.size() + " calls (typed unary, producer, exchange, stock DoGet/DoAction) exact although nginx"
+        + " closed each client connection after 3 calls (GOAWAY) and after 1 s idle: the typed client used "
+        + typed.size() + " connections, both clients " + all.size() + "; " + describe(tally(served));
   }
 
   private String killBetweenCalls(Calls calls) throws Exception {
@@ -515,16 +560,18 @@ public final class FlightBalancerCheck {
    * @param grpcStatus the {@code grpc-status} trailer sent to the client ({@code -} when none)
    * @param upstreams the upstreams tried, in order
    * @param upstreamStatus what each answered
+   * @param connection the client connection's serial number ({@code $connection})
    */
-  private record Entry(String uri, String status, String grpcStatus, List<String> upstreams, String upstreamStatus) {
+  private record Entry(String uri, String status, String grpcStatus, List<String> upstreams, String upstreamStatus,
+      String connection) {
     static Entry parse(String line) {
       String[] f = line.split("\\|", -1);
-      if (f.length < 7) {
+      if (f.length < 8) {
         throw new IllegalArgumentException("not an access record: " + line);
       }
       List<String> tried = Arrays.stream(f[5].split(",")).map(String::trim)
           .filter(s -> !s.isEmpty() && !s.equals("-")).toList();
-      return new Entry(f[2], f[3], f[4], tried, f[6]);
+      return new Entry(f[2], f[3], f[4], tried, f[6], f[7]);
     }
 
     String finalUpstream() {
