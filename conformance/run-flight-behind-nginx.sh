@@ -5,31 +5,53 @@
 #   conformance/run-flight-behind-nginx.sh
 #
 # Topology: two FlightInteropServer processes (the Java ConformanceService and Secondary behind
-# FlightRpcServer, plaintext, each on a free port) and an nginx on a free loopback port with an
-# HTTP/2 listener and grpc_pass round-robin over both. Every Flight call is one gRPC stream (the typed
+# FlightRpcServer, plaintext, each on a free port) and an nginx on free loopback ports with HTTP/2
+# listeners and grpc_pass round-robin over both. Every Flight call is one gRPC stream (the typed
 # client's calls are one DoExchange each, streams included), so a call lands whole on one upstream.
-# Retries: grpc_next_upstream error timeout (no non_idempotent): nginx passes a call on to the other
-# upstream only when it never reached the first (connection refused or connect timeout); a call that
-# an upstream received is never re-sent, and a call cut mid-stream fails to the client (gRPC cannot
-# resume a stream elsewhere). No upstream keepalive pool, so a killed upstream leaves no cached
-# connection that a call could be written to before nginx notices the death.
 #
 # Checks, one line each on stdout (PASS/FAIL name: detail), by dev.arrowrpc.conformance.
-# FlightBalancerCheck (conformance test class path) reading nginx's access log ($upstream_addr):
+# FlightBalancerCheck (conformance test class path) reading nginx's access log ($upstream_addr,
+# $connection), one record per call:
 #   - the typed client (FlightRpc to nginx): unary calls, producer streams and exchange streams each
 #     spread over both upstreams with exact results; a stock FlightClient's DoGet (JSON ticket) and
 #     DoAction (JSON body) too; large messages (6 MiB unary, 16 x 64k-row producer, 3 MiB exchange
-#     batches) through nginx;
+#     batches each way);
+#   - a second front end that ends each client connection after 3 calls (GOAWAY) and after 1 s idle:
+#     new typed and stock clients make 12 calls over several connections, none fails;
 #   - SIGKILL of the upstream next in the rotation, between calls: the next call meets it, is passed
 #     on to the live one, and the next 12 calls of every kind all succeed exactly on the live one;
-#   - the client's allocators empty after close; then (here) the live server closes with its
+#   - the clients' allocators empty after close; then (here) the live server closes with its
 #     allocators empty (CLOSED on its stdout).
 # Then "flight-behind-nginx: N passed, N failed". Exit status 0 when all passed, 1 when a check
 # failed, 2 on a setup problem. Everything (nginx config, pid, logs, server output, class path) goes
-# to conformance/target/flight-nginx/. Takes about 40 s after a build (mvn package runs first).
+# to conformance/target/flight-nginx/. Takes about 35 s, 20 of them the Maven build.
+#
+# What a gRPC front end needs for Flight (found here; the generated nginx.conf says it again):
+#   - client_max_body_size 0: a DoExchange is ONE request body for the whole call, every turn of a
+#     stream included; nginx's default 1m cuts a call past 1 MiB of client data with HTTP 413, which
+#     the client sees as UNKNOWN "HTTP status code 413".
+#   - client_body_timeout, grpc_read_timeout, grpc_send_timeout (60 s by default) bound the quiet
+#     time inside one call: a lockstep exchange whose client (or a producer whose server) pauses
+#     longer is reset (the client sees INTERNAL, RST_STREAM). Set them above the longest pause.
+#   - Retries: grpc_next_upstream error timeout, without non_idempotent (nginx has no "unavailable"
+#     value). nginx passes a call on only when it never reached the upstream (connection refused,
+#     connect timeout); it never re-sends a gRPC call once written to an upstream (the body is
+#     streamed, not buffered), so no call runs twice.
+#   - No upstream keepalive pool: each call opens its own upstream connection, so a killed upstream
+#     leaves no cached connection that a call could be written to before nginx sees the death (such
+#     a call fails with 502, UNAVAILABLE to the client, and is not retried). With "keepalive N" the
+#     checks pass too (nginx drops the dead connections as they close), but that window exists.
+#   - Nothing in the Flight client: the :authority is rewritten by nginx (to the upstream group's
+#     name) and the server ignores it; nginx's GOAWAYs (keepalive_requests, 1000 calls by default,
+#     and keepalive_timeout) are absorbed by gRPC's reconnect, as the recycling check shows.
+#   - A call cut mid-stream (its upstream dies while the call is open) fails: the client sees
+#     TransportError (INTERNAL, RST_STREAM from nginx). The typed client (FlightRpc) then refuses
+#     every later call ("the connection failed earlier and cannot be reused": rpc-core's byte-channel
+#     carrier marks the channel broken) although its next DoExchange would work; make a new client
+#     after a TransportError. The broken client's close still leaves its allocator empty.
 #
 # Installs nginx from Debian's packages when it is missing (as root: apt-get install nginx-light,
-# else nginx); needs nginx's http_v2 and grpc modules (Debian's nginx-light has both).
+# else nginx); needs nginx's http_v2 and grpc modules (Debian 12's nginx has both).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,7 +60,7 @@ target="$here/target"
 work="$target/flight-nginx"
 log() { echo "[flight-behind-nginx] $*" >&2; }
 die() { log "$*"; exit 2; }
-[[ "${1:-}" == -h || "${1:-}" == --help ]] && { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
+[[ "${1:-}" == -h || "${1:-}" == --help ]] && { sed -n '2,54p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
 
 # ------------------------------------------------------------------ nginx
 nginx_bin="$(command -v nginx || true)"
