@@ -40,6 +40,18 @@ public interface ByteTransport extends Closeable {
    */
   default void callEnded() {}
 
+  /**
+   * Whether every call rides a stream of its own ({@link #callEnded()} ends it and the next call
+   * opens another), so that a call whose stream failed leaves the channel usable: the client then
+   * drops what that call left buffered instead of refusing every later call. False by default: on a
+   * pipe or socket a failure leaves the conversation out of step, and the channel is given up.
+   *
+   * @return whether a failed call spares the calls after it
+   */
+  default boolean callScoped() {
+    return false;
+  }
+
   /** Closes both directions. */
   @Override
   void close() throws IOException;

@@ -15,12 +15,13 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * Carries calls over one byte channel: requests and answers are IPC streams back to back on one
  * conversation, one call at a time; an open stream holds the channel until it ends ({@link
- * ChannelTurns}). An I/O failure makes the channel unusable.
+ * ChannelTurns}). An I/O failure makes the channel unusable, unless the transport carries each call
+ * on a stream of its own ({@link ByteTransport#callScoped()}): then only the failed call is lost.
  */
 final class ChannelCarrier implements CallCarrier {
   private final ByteTransport transport;
-  private final InputStream in;
-  private final OutputStream out;
+  private final WireInput in;
+  private final WireOutput out;
   private final AnswerReader answers;
   private Object active;
   private volatile boolean broken;
@@ -152,7 +153,13 @@ final class ChannelCarrier implements CallCarrier {
 
   @Override
   public RpcException transportFailure(String during, IOException cause) {
-    broken = true;
+    if (transport.callScoped()) {
+      // the failed call's stream is gone with whatever it left buffered; the next call opens another
+      in.discardBuffered();
+      out.discardBuffered();
+    } else {
+      broken = true;
+    }
     RpcException error = new RpcException("TransportError",
         "transport failed during " + during + ": " + cause.getMessage() + hint());
     error.initCause(cause);

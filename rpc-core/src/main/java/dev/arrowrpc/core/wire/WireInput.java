@@ -133,6 +133,16 @@ public final class WireInput extends InputStream implements ReadableByteChannel 
     return (limit - position) + source.available();
   }
 
+  /**
+   * Forgets the bytes read ahead of the caller, for a transport whose next call starts on a fresh
+   * stream (see {@link dev.arrowrpc.core.ByteTransport#callScoped()}): what the failed call left
+   * behind must not be read as the next call's answer.
+   */
+  public void discardBuffered() {
+    position = 0;
+    limit = 0;
+  }
+
   @Override
   public boolean isOpen() {
     return open;

@@ -114,6 +114,15 @@ public final class WireOutput extends OutputStream implements WritableByteChanne
     sink.flush();
   }
 
+  /**
+   * Forgets the bytes gathered but not yet written, for a transport whose next call starts on a
+   * fresh stream (see {@link dev.arrowrpc.core.ByteTransport#callScoped()}): what a failed call left
+   * behind must not be sent as the start of the next call.
+   */
+  public void discardBuffered() {
+    count = 0;
+  }
+
   @Override
   public boolean isOpen() {
     return open;

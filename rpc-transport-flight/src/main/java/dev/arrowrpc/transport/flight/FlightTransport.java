@@ -67,6 +67,12 @@ final class FlightTransport implements ByteTransport {
     return "over Arrow Flight DoExchange";
   }
 
+  /** {@return true: each call has a DoExchange of its own, so a failed one spares the next} */
+  @Override
+  public boolean callScoped() {
+    return true;
+  }
+
   @Override
   public void callEnded() {
     Optional<Call> ended;

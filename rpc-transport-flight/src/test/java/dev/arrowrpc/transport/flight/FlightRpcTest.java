@@ -41,6 +41,34 @@ class FlightRpcTest {
   }
 
   @Test
+  void aCallWhoseExchangeFailedSparesTheNextCall() throws Exception {
+    try (FlightHarness harness = new FlightHarness(FlightCalc.class, new FlightCalc.Impl());
+        RootAllocator memory = new RootAllocator()) {
+      try (RpcClient client = FlightRpc.builder(org.apache.arrow.flight.Location.forGrpcInsecure("127.0.0.1", harness.port()))
+          .allocator(memory).callTimeout(Duration.ofMillis(700)).build()) {
+        FlightCalc calc = client.proxy(FlightCalc.class);
+        RpcException e = assertThrows(RpcException.class, () -> {
+          try (dev.arrowrpc.core.Producer<FlightCalc.Tick> ticks = calc.ticks(1_000)) {
+            java.util.Iterator<FlightCalc.Tick> it = ticks.iterator();
+            assertEquals(0, it.next().index());
+            Thread.sleep(1_500); // past the call's deadline: gRPC ends the DoExchange
+            while (it.hasNext()) {
+              it.next();
+            }
+          }
+        });
+        assertEquals("TransportError", e.errorType());
+        assertTrue(e.getMessage().contains("TIMED_OUT"), e.getMessage());
+        // the failed call took only its own DoExchange: the client goes on with a fresh one
+        assertEquals(3.0, calc.add(1, 2));
+        assertEquals(7.0, calc.add(3, 4));
+      }
+      assertEquals(0, memory.getAllocatedMemory());
+      assertEquals(0, harness.awaitServerBytes());
+    }
+  }
+
+  @Test
   void aUriThatIsNoLocationIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> FlightRpc.connect("not a uri at all"));
     assertThrows(IllegalArgumentException.class,
