@@ -299,6 +299,44 @@ final class ExchangeTurns {
   }
 
   /**
+   * The custom metadata of an input batch, from its Flight message's app metadata: the {@code
+   * "metadata"} member (string values) of a JSON object, the shape the server's own messages use. App
+   * metadata that is not such an object carries none; the stream's token keys are never taken from it.
+   *
+   * @param appMetadata the message's app metadata, or null
+   * @return the batch's metadata
+   * @throws org.apache.arrow.flight.FlightRuntimeException {@code INVALID_ARGUMENT} for a value that is not a string
+   */
+  static Map<String, String> inputMetadata(org.apache.arrow.memory.ArrowBuf appMetadata) {
+    if (appMetadata == null || appMetadata.readableBytes() == 0) {
+      return Map.of();
+    }
+    byte[] bytes = new byte[(int) appMetadata.readableBytes()];
+    appMetadata.getBytes(appMetadata.readerIndex(), bytes);
+    Object doc;
+    try {
+      doc = dev.arrowrpc.core.wire.Json.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (RuntimeException notJson) {
+      return Map.of();
+    }
+    if (!(doc instanceof Map<?, ?> object) || !(object.get(ProducerPump.METADATA) instanceof Map<?, ?> members)) {
+      return Map.of();
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> member : members.entrySet()) {
+      if (!(member.getValue() instanceof String value)) {
+        throw CallStatus.INVALID_ARGUMENT.withDescription("app metadata \"metadata\" member '" + member.getKey()
+            + "' is not a string").toRuntimeException();
+      }
+      metadata.put(String.valueOf(member.getKey()), value);
+    }
+    metadata.remove(MetadataKeys.STREAM_STATE);
+    metadata.remove(MetadataKeys.CALL_STATE);
+    metadata.remove(MetadataKeys.CANCEL);
+    return metadata;
+  }
+
+  /**
    * Refuses dictionary-encoded columns (Flight's decoded batches do not carry them to the engine here).
    *
    * @param schema the schema

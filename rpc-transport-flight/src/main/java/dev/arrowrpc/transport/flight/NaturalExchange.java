@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * output batch on one Flight stream whose schema is the method's output schema. What vgi-rpc carries
  * beside the rows rides each output message's app metadata in the JSON shape DoGet uses ({@code
  * header} on the first batch, {@code logs}, {@code metadata}); logs after the last batch come in a
- * final metadata-only message. A message from the client with no rows and app metadata is
- * metadata-only and runs no turn; the client's app metadata is otherwise ignored. The client's
+ * final metadata-only message. A client message's app metadata, when it is a JSON object with a
+ * {@code metadata} member, gives the input batch its custom metadata (see {@link
+ * ExchangeTurns#inputMetadata}); a message with no rows and app metadata is metadata-only and runs no
+ * turn. The client's
  * half-close ends the call (the vgi-rpc close); a stream that finishes ends it early; a client cancel
  * reaches the method's cancel hook.
  */
@@ -79,7 +81,8 @@ final class NaturalExchange {
           ExchangeTurns.requireNoDictionary(input.getSchema(), "the input");
           inputChecked = true;
         }
-        turns.turn(input, Map.of(), (batch, metadata) -> forward(batch, metadata, out, writer));
+        turns.turn(input, ExchangeTurns.inputMetadata(reader.getLatestMetadata()),
+            (batch, metadata) -> forward(batch, metadata, out, writer));
       }
       Optional<ArrowBuf> rest = appMetadata(turns, Map.of(), allocator);
       if (rest.isPresent()) {

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * log batches (the vgi-rpc log batch, as in a DoAction result), then the turn's output batch (zero
  * rows when the turn returned none), then end of stream, so {@code pa.ipc.open_stream(buf).read_all()}
  * is the turn's output. A turn that finishes the stream acks with no output batch and ends the call;
- * the method's error ends it with its Flight status. A put message with no rows and app metadata is
- * metadata-only and runs no turn. Init logs and the stream header are not acked on their own: the
+ * the method's error ends it with its Flight status. A put message's app metadata gives the input batch
+ * its custom metadata as on DoExchange ({@link ExchangeTurns#inputMetadata}); one with no rows and app
+ * metadata is metadata-only and runs no turn. Init logs and the stream header are not acked on their own: the
  * init logs lead the first ack; a header is dropped (DoExchange carries it).
  */
 final class PutAcks {
@@ -73,7 +74,7 @@ final class PutAcks {
         }
         ByteArrayOutputStream ack = new ByteArrayOutputStream();
         IpcStreamWriter[] writer = new IpcStreamWriter[1];
-        turns.turn(input, Map.of(), (batch, metadata) -> {
+        turns.turn(input, ExchangeTurns.inputMetadata(puts.getLatestMetadata()), (batch, metadata) -> {
           writer[0] = IpcStreamWriter.start(ack, batch.getSchema());
           writeLogs(writer[0], batch.getSchema());
           writer[0].write(batch, metadata);

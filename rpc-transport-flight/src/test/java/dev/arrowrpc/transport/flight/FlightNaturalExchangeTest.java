@@ -141,6 +141,37 @@ class FlightNaturalExchangeTest {
   }
 
   @Test
+  void inputAppMetadataBecomesTheBatchMetadataAndMetadataOnlyMessagesRunNoTurn() throws Exception {
+    try (FlightClient.ExchangeReaderWriter call = client.doExchange(command("tagged", "{}"));
+        VectorSchemaRoot in = VectorSchemaRoot.create(PutExchangeService.Impl.TAGGED_INPUT, clientMemory)) {
+      call.getWriter().start(in);
+      List<String> tags = new ArrayList<>();
+      for (String appMetadata : new String[] {"{\"metadata\": {\"tag\": \"first\"}}", "not json", null}) {
+        fill(in, 1);
+        if (appMetadata == null) {
+          call.getWriter().putNext();
+        } else {
+          byte[] bytes = appMetadata.getBytes(StandardCharsets.UTF_8);
+          ArrowBuf buf = clientMemory.buffer(bytes.length);
+          buf.setBytes(0, bytes);
+          buf.writerIndex(bytes.length);
+          call.getWriter().putNext(buf); // the writer takes ownership
+        }
+        assertTrue(call.getReader().next());
+        tags.add(call.getReader().getRoot().getVector("tag").getObject(0).toString());
+        byte[] only = "{\"metadata\": {\"tag\": \"ignored\"}}".getBytes(StandardCharsets.UTF_8);
+        ArrowBuf metadataOnly = clientMemory.buffer(only.length);
+        metadataOnly.setBytes(0, only);
+        metadataOnly.writerIndex(only.length);
+        call.getWriter().putMetadata(metadataOnly); // metadata-only: no turn, no answer
+      }
+      call.getWriter().completed();
+      assertFalse(call.getReader().next());
+      assertEquals(List.of("first", "", ""), tags);
+    }
+  }
+
+  @Test
   void cancelReachesTheMethodAndReleasesTheCall() throws Exception {
     int before = PutExchangeService.Impl.CANCELS.get();
     try (FlightClient.ExchangeReaderWriter call = client.doExchange(command("watched", "{}"));

@@ -1,9 +1,13 @@
 package dev.arrowrpc.transport.flight;
 
+import dev.arrowrpc.core.BatchOutput;
+import dev.arrowrpc.core.BatchState;
+import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.ExchangeState;
+import dev.arrowrpc.core.InputBatch;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
@@ -11,9 +15,17 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamHeader;
 import dev.arrowrpc.core.StreamOutput;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /** The exchanges the natural DoExchange and DoPut tests drive. */
 @RpcService(name = "PutExchange")
@@ -40,9 +52,14 @@ public interface PutExchangeService {
 
   Exchange<Value, Value> watched();
 
+  BatchStream tagged();
+
   /** The implementation. */
   final class Impl implements PutExchangeService {
     static final AtomicInteger CANCELS = new AtomicInteger();
+    static final Schema TAGGED_INPUT = new Schema(List.of(
+        Field.nullable("value", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
+    static final Schema TAGGED_OUTPUT = new Schema(List.of(Field.nullable("tag", ArrowType.Utf8.INSTANCE)));
 
     @Override
     public long add(long a, long b) {
@@ -73,6 +90,11 @@ public interface PutExchangeService {
     @Override
     public Exchange<Value, Value> watched() {
       return Exchange.of(new Watched());
+    }
+
+    @Override
+    public BatchStream tagged() {
+      return BatchStream.exchange(TAGGED_INPUT, TAGGED_OUTPUT, new Tagged());
     }
   }
 
@@ -162,6 +184,19 @@ public interface PutExchangeService {
     @Override
     public void onCancel(CallContext context) {
       Impl.CANCELS.incrementAndGet();
+    }
+  }
+
+  /** Answers each batch with one row: its custom metadata's "tag" (empty when none). */
+  final class Tagged implements BatchState {
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      VectorSchemaRoot batch = out.newBatch();
+      VarCharVector tag = (VarCharVector) batch.getVector(0);
+      tag.allocateNew(1);
+      tag.setSafe(0, input.metadata().getOrDefault("tag", "").getBytes(StandardCharsets.UTF_8));
+      batch.setRowCount(1);
+      out.emit(batch, Map.of());
     }
   }
 }
