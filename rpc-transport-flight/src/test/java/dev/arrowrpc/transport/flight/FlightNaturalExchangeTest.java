@@ -109,6 +109,21 @@ class FlightNaturalExchangeTest {
   }
 
   @Test
+  void typedExchangeTakesANullableInputSchemaAsPyarrowWritesIt() throws Exception {
+    Schema nullable = PutExchangeService.Impl.TAGGED_INPUT; // value: float64, nullable
+    try (FlightClient.ExchangeReaderWriter call = client.doExchange(command("running", "{\"factor\": 1}"));
+        VectorSchemaRoot in = VectorSchemaRoot.create(nullable, clientMemory)) {
+      call.getWriter().start(in);
+      fill(in, 4);
+      call.getWriter().putNext();
+      assertTrue(call.getReader().next());
+      assertEquals(4.0, ((Float8Vector) call.getReader().getRoot().getVector("scaled")).get(0));
+      call.getWriter().completed();
+      assertFalse(call.getReader().next());
+    }
+  }
+
+  @Test
   void exchangeByPathDescriptorAndIpcCommand() throws Exception {
     try (FlightClient.ExchangeReaderWriter call = client.doExchange(FlightDescriptor.path("PutExchange", "watched"));
         VectorSchemaRoot in = VectorSchemaRoot.create(values, clientMemory)) {
