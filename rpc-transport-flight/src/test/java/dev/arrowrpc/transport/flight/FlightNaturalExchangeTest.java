@@ -217,6 +217,32 @@ class FlightNaturalExchangeTest {
         FlightStatusCode.INVALID_ARGUMENT, "JSON");
   }
 
+  @Test
+  void closingTheServerEndsAnIdleExchangeAndReleasesItsMemory() throws Exception {
+    RpcServer other = RpcServer.create(PutExchangeService.class, new PutExchangeService.Impl());
+    FlightRpcServer closing = FlightRpcServer.builder(other).port(0).drainTimeout(java.time.Duration.ofMillis(200)).start();
+    try (FlightClient idle = FlightClient.builder(clientMemory, closing.location()).build()) {
+      FlightClient.ExchangeReaderWriter call = idle.doExchange(command("watched", "{}"));
+      try (VectorSchemaRoot in = VectorSchemaRoot.create(values, clientMemory)) {
+        call.getWriter().start(in);
+        fill(in, 1);
+        call.getWriter().putNext();
+        assertTrue(call.getReader().next());
+        closing.close(); // the exchange waits for input: the drain times out, the call is cancelled
+        assertThrows(FlightRuntimeException.class, () -> call.getReader().next());
+      }
+      try {
+        call.close();
+      } catch (Exception ignored) {
+        // the call is gone
+      }
+    } finally {
+      closing.close();
+      assertEquals(0, other.allocator().getAllocatedMemory(), "server memory");
+      other.close();
+    }
+  }
+
   // ------------------------------------------------------------------ DoPut
 
   @Test
