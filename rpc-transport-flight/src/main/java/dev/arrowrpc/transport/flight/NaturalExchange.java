@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -41,17 +42,22 @@ final class NaturalExchange {
   private final ExchangeTurns turns;
   private final Tickets.Call call;
   private final BufferAllocator allocator;
+  private final BooleanSupplier stopping;
+  private final Object readiness = new Object();
 
   /**
    * @param engine the engine
    * @param call the exchange the descriptor names
    * @param allocator the Flight server's memory (output batches, app metadata, answers)
    * @param caller who calls
+   * @param stopping whether the server is stopping (the call then ends at its next turn)
    */
-  NaturalExchange(RequestEngine engine, Tickets.Call call, BufferAllocator allocator, RequestEngine.Caller caller) {
+  NaturalExchange(RequestEngine engine, Tickets.Call call, BufferAllocator allocator, RequestEngine.Caller caller,
+      BooleanSupplier stopping) {
     this.turns = new ExchangeTurns(engine, call.entry(), allocator, caller);
     this.call = call;
     this.allocator = allocator;
+    this.stopping = stopping;
   }
 
   /**
@@ -62,6 +68,7 @@ final class NaturalExchange {
    */
   void run(FlightStream reader, ServerStreamListener writer) {
     VectorSchemaRoot root = null;
+    writer.setOnReadyHandler(this::wake);
     try {
       Schema output = turns.open(call.request());
       ExchangeTurns.requireNoDictionary(output, "the output of '" + call.entry().actionType() + "'");
@@ -81,6 +88,7 @@ final class NaturalExchange {
           ExchangeTurns.requireNoDictionary(input.getSchema(), "the input");
           inputChecked = true;
         }
+        awaitReady(writer);
         turns.turn(input, ExchangeTurns.inputMetadata(reader.getLatestMetadata()),
             (batch, metadata) -> forward(batch, metadata, out, writer));
       }
@@ -101,6 +109,37 @@ final class NaturalExchange {
       if (root != null) {
         root.close();
       }
+    }
+  }
+
+  /**
+   * Waits until gRPC takes another message (flow control: a client that does not read holds the turns
+   * back instead of letting answers pile up on the server).
+   *
+   * @throws FlightRuntimeException {@code CANCELLED} when the client cancelled or the server stops
+   */
+  private void awaitReady(ServerStreamListener writer) {
+    synchronized (readiness) {
+      while (!writer.isReady() && !writer.isCancelled() && !stopping.getAsBoolean()) {
+        try {
+          readiness.wait(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw CallStatus.CANCELLED.withDescription("interrupted").toRuntimeException();
+        }
+      }
+    }
+    if (writer.isCancelled()) {
+      throw CallStatus.CANCELLED.withDescription("the client cancelled the call").toRuntimeException();
+    }
+    if (stopping.getAsBoolean()) {
+      throw CallStatus.CANCELLED.withDescription("the server is shutting down").toRuntimeException();
+    }
+  }
+
+  private void wake() {
+    synchronized (readiness) {
+      readiness.notifyAll();
     }
   }
 

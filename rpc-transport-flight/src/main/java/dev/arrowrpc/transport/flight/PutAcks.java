@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.StreamListener;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -36,17 +37,21 @@ final class PutAcks {
   private final ExchangeTurns turns;
   private final Tickets.Call call;
   private final BufferAllocator allocator;
+  private final BooleanSupplier stopping;
 
   /**
    * @param engine the engine
    * @param call the exchange the descriptor names
    * @param allocator the Flight server's memory (answers, acks)
    * @param caller who calls
+   * @param stopping whether the server is stopping (the upload then ends at its next turn)
    */
-  PutAcks(RequestEngine engine, Tickets.Call call, BufferAllocator allocator, RequestEngine.Caller caller) {
+  PutAcks(RequestEngine engine, Tickets.Call call, BufferAllocator allocator, RequestEngine.Caller caller,
+      BooleanSupplier stopping) {
     this.turns = new ExchangeTurns(engine, call.entry(), allocator, caller);
     this.call = call;
     this.allocator = allocator;
+    this.stopping = stopping;
   }
 
   /**
@@ -71,6 +76,9 @@ final class PutAcks {
         if (!inputChecked) {
           ExchangeTurns.requireNoDictionary(input.getSchema(), "the input");
           inputChecked = true;
+        }
+        if (stopping.getAsBoolean()) {
+          throw CallStatus.CANCELLED.withDescription("the server is shutting down").toRuntimeException();
         }
         ByteArrayOutputStream ack = new ByteArrayOutputStream();
         IpcStreamWriter[] writer = new IpcStreamWriter[1];

@@ -196,7 +196,7 @@ final class RpcFlightProducer implements FlightProducer {
       writer.error(e);
       return;
     }
-    running(() -> new NaturalExchange(engine, call, allocator, caller()).run(reader, writer));
+    running(() -> new NaturalExchange(engine, call, allocator, caller(), stopping).run(reader, writer));
   }
 
   // ------------------------------------------------------------------ DoPut
@@ -212,7 +212,7 @@ final class RpcFlightProducer implements FlightProducer {
         ackStream.onError(e);
         return;
       }
-      running(() -> new PutAcks(engine, call, allocator, caller()).run(flightStream, ackStream));
+      running(() -> new PutAcks(engine, call, allocator, caller(), stopping).run(flightStream, ackStream));
     };
   }
 
