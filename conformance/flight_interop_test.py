@@ -228,12 +228,101 @@ def cancel_do_get(client):
 
 @case
 def do_exchange_natural_mode(client):
-    raise Skip(NOT_BUILT)
+    # the command is a DoGet-style ticket naming an exchange; each batch written is one turn,
+    # answered by one chunk (lockstep); header and logs ride the chunks' app_metadata as JSON
+    schema = pa.schema([("value", pa.float64())])
+    inputs = [[1.0, 2.0], [3.0], [4.0, 5.0, 6.0]]
+
+    def run(method, params, batches):
+        descriptor = flight.FlightDescriptor.for_command(ticket_json(method, params))
+        writer, reader = client.do_exchange(descriptor)
+        chunks = []
+        try:
+            writer.begin(schema)
+            for values in batches:
+                writer.write_batch(pa.record_batch([pa.array(values, pa.float64())], schema=schema))
+                chunks.append(reader.read_chunk())
+            writer.done_writing()
+            while True:  # after the half-close: at most a metadata-only chunk with late logs
+                try:
+                    rest = reader.read_chunk()
+                except StopIteration:
+                    break
+                check(rest.data is None or rest.data.num_rows == 0, f"a batch after the last turn: {rest.data}")
+        finally:
+            writer.close()
+        return chunks
+
+    def app(chunk):
+        return json.loads(chunk.app_metadata.to_pybytes().decode()) if chunk.app_metadata is not None else {}
+
+    scaled = run("exchange_scale", {"factor": 2.5}, inputs)
+    check([c.data.column("value").to_pylist() for c in scaled] == [[v * 2.5 for v in vs] for vs in inputs],
+          f"exchange_scale answers {[c.data for c in scaled]}")
+    acc = run("exchange_accumulate", None, inputs)
+    check([c.data.column("running_sum").to_pylist() for c in acc] == [[3.0], [6.0], [21.0]],
+          f"exchange_accumulate sums {[c.data for c in acc]}")
+    check([c.data.column("exchange_count").to_pylist() for c in acc] == [[1], [2], [3]],
+          f"exchange_accumulate counts {[c.data for c in acc]}")
+    headed = run("exchange_with_header", {"factor": 2.0}, inputs[:2])
+    header = app(headed[0]).get("header")
+    check(header is not None, f"no header in the first chunk's app_metadata {app(headed[0])}")
+    title = pa.ipc.open_stream(base64.b64decode(header)).read_all()
+    check(title.column("description").to_pylist() == ["scale by 2.0"], f"header {title}")
+    check("header" not in app(headed[1]), "the header came twice")
+    logged = run("exchange_with_logs", None, inputs[:2])
+    messages = [log["message"] for c in logged for log in app(c).get("logs", [])]
+    check(messages.count("exchange processing") == 2, f"logs {messages}")
+
+    def failing():
+        run("exchange_error_on_nth", {"fail_on": 2}, inputs)
+    expect_error(flight.FlightServerError, failing, "intentional error on exchange 2")
 
 
 @case
 def do_put_acks(client):
-    raise Skip(NOT_BUILT)
+    # each put batch is one exchange turn; its ack's app_metadata is the turn's output as an Arrow
+    # IPC stream (log batches, zero rows each, before the output batch)
+    schema = pa.schema([("value", pa.float64())])
+
+    def put(method, params, batches):
+        descriptor = flight.FlightDescriptor.for_command(ticket_json(method, params))
+        writer, reader = client.do_put(descriptor, schema)
+        acks = []
+        try:
+            for values in batches:
+                writer.write_batch(pa.record_batch([pa.array(values, pa.float64())], schema=schema))
+                buf = reader.read()
+                check(buf is not None, f"no ack for {values}")
+                acks.append(buf)
+            writer.done_writing()
+        finally:
+            writer.close()
+        return acks
+
+    acks = put("exchange_accumulate", None, [[1.0, 2.0], [3.0], [4.0]])
+    tables = [pa.ipc.open_stream(buf).read_all() for buf in acks]
+    check([t.column("running_sum").to_pylist() for t in tables] == [[3.0], [6.0], [10.0]], f"acks {tables}")
+    check([t.column("exchange_count").to_pylist() for t in tables] == [[1], [2], [3]], f"acks {tables}")
+
+    logged = put("exchange_with_logs", None, [[7.0]])
+    stream = pa.ipc.open_stream(logged[0])
+    messages, rows = [], []
+    while True:
+        try:
+            batch, metadata = stream.read_next_batch_with_custom_metadata()
+        except StopIteration:
+            break
+        if batch.num_rows == 0 and metadata is not None and b"vgi_rpc.log_message" in metadata:
+            messages.append(metadata[b"vgi_rpc.log_message"].decode())
+        else:
+            rows += batch.column("value").to_pylist()
+    check("exchange processing" in messages, f"ack logs {messages}")
+    check(rows == [7.0], f"ack rows {rows}")
+
+    def failing():
+        put("exchange_error_on_nth", {"fail_on": 2}, [[1.0], [2.0]])
+    expect_error(flight.FlightServerError, failing, "intentional error on exchange 2")
 
 
 # The secured servers run-flight-interop.sh starts beside the plain one (FlightInteropServer's

@@ -47,6 +47,17 @@ final class Answers {
     void log(LogMessage message);
 
     /**
+     * A log message with its batch's custom metadata (for a carrier that passes log batches on as
+     * they are); by default {@link #log(LogMessage)}.
+     *
+     * @param message the message
+     * @param metadata the log batch's custom metadata
+     */
+    default void log(LogMessage message, java.util.Map<String, String> metadata) {
+      log(message);
+    }
+
+    /**
      * An error batch.
      *
      * @param error the error
@@ -74,7 +85,7 @@ final class Answers {
         while (reader.next()) {
           LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
           if (kind instanceof LogBatches.Log log) {
-            visitor.log(log.message());
+            visitor.log(log.message(), reader.metadata());
           } else if (kind instanceof LogBatches.Error error) {
             visitor.error(error.error());
           } else {

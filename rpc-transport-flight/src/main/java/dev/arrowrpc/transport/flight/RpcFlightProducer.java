@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
@@ -32,12 +30,11 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * The Flight verbs over the engine's request/response seam: discovery from the hosted protocols'
- * outlines, unary methods as actions, producer streams as DoGet. DoPut and DoExchange are not served
- * here (yet).
+ * outlines, unary methods as actions, producer streams as DoGet, exchange streams as DoPut (with acks)
+ * and as natural DoExchange; the DoExchange conversation mapping goes to {@link ExchangeCalls}.
  */
 final class RpcFlightProducer implements FlightProducer {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Set<String> TICKET_KEYS = Set.of("protocol", "method", "params");
 
   private final RequestEngine engine;
   private final FlightCatalog catalog;
@@ -169,63 +166,70 @@ final class RpcFlightProducer implements FlightProducer {
     return true;
   }
 
-  /**
-   * The producer call a ticket names: a request IPC stream (protocol and method from its batch
-   * metadata), or JSON {@code {"protocol": ..., "method": ..., "params": {...}}} (protocol optional:
-   * the primary; params optional: none).
-   */
+  /** The producer call a ticket names (see {@link Tickets}); only producers are served by DoGet. */
   private Call call(byte[] ticket) {
-    FlightCatalog.Entry entry;
-    byte[] request;
-    if (Requests.isIpc(ticket)) {
-      Map.Entry<Optional<String>, String> target = Requests.target(ticket, allocator);
-      entry = catalog.find(target.getKey(), target.getValue());
-      request = ticket;
-    } else {
-      Map<String, Object> json = Requests.jsonObject(ticket, "the ticket");
-      for (String key : json.keySet()) {
-        if (!TICKET_KEYS.contains(key)) {
-          throw CallStatus.INVALID_ARGUMENT.withDescription("unknown ticket key '" + key + "' (expected "
-              + "protocol, method, params)").toRuntimeException();
-        }
-      }
-      if (!(json.get("method") instanceof String method)) {
-        throw CallStatus.INVALID_ARGUMENT.withDescription("the ticket names no \"method\"").toRuntimeException();
-      }
-      Object protocol = json.get("protocol");
-      if (protocol != null && !(protocol instanceof String)) {
-        throw CallStatus.INVALID_ARGUMENT.withDescription("the ticket's \"protocol\" is not a string")
-            .toRuntimeException();
-      }
-      entry = catalog.find(Optional.ofNullable((String) protocol), method);
-      Object params = json.getOrDefault("params", Map.of());
-      if (!(params instanceof Map<?, ?> map)) {
-        throw CallStatus.INVALID_ARGUMENT.withDescription("the ticket's \"params\" is not an object")
-            .toRuntimeException();
-      }
-      Map<String, Object> values = new java.util.LinkedHashMap<>();
-      map.forEach((k, v) -> values.put(String.valueOf(k), v));
-      request = Requests.fromJson(entry, values, allocator);
-    }
+    Tickets.Call parsed = Tickets.parse(catalog, ticket, allocator);
+    FlightCatalog.Entry entry = parsed.entry();
     if (!entry.producible()) {
       throw CallStatus.INVALID_ARGUMENT.withDescription("'" + entry.actionType() + "' is not a producer stream"
           + (entry.method().kind() == ServiceOutline.Kind.UNARY ? ": call it with DoAction" : "")).toRuntimeException();
     }
-    return new Call(entry, request);
+    return new Call(entry, parsed.request());
   }
 
-  // ------------------------------------------------------------------ DoExchange: the whole conversation
+  // ------------------------------------------------------------------ DoExchange
 
+  /**
+   * The conversation command ({@code arrowrpc.exchange.v1}, the typed client's mapping) goes to {@link
+   * ExchangeCalls}; any other descriptor names an exchange method served naturally ({@link NaturalExchange}).
+   */
   @Override
   public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
-    exchanges.handle(context, reader, writer);
+    FlightDescriptor descriptor = reader.getDescriptor();
+    if (ExchangeConversation.isConversation(descriptor)) {
+      exchanges.handle(context, reader, writer);
+      return;
+    }
+    Tickets.Call call;
+    try {
+      call = Tickets.requireExchange(Tickets.of(catalog, descriptor, allocator), "DoExchange");
+    } catch (FlightRuntimeException e) {
+      writer.error(e);
+      return;
+    }
+    running(() -> new NaturalExchange(engine, call, allocator, caller(), stopping).run(reader, writer));
   }
 
-  // ------------------------------------------------------------------ not served here
+  // ------------------------------------------------------------------ DoPut
 
+  /** The descriptor names an exchange method; each put batch is one turn, acked with its output ({@link PutAcks}). */
   @Override
   public Runnable acceptPut(CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-    throw CallStatus.UNIMPLEMENTED.withDescription("DoPut is not served yet").toRuntimeException();
+    return () -> {
+      Tickets.Call call;
+      try {
+        call = Tickets.requireExchange(Tickets.of(catalog, flightStream.getDescriptor(), allocator), "DoPut");
+      } catch (FlightRuntimeException e) {
+        ackStream.onError(e);
+        return;
+      }
+      running(() -> new PutAcks(engine, call, allocator, caller(), stopping).run(flightStream, ackStream));
+    };
+  }
+
+  /** Runs a stream's loop, counted among the streams {@link #awaitIdle} waits for. */
+  private void running(Runnable loop) {
+    synchronized (this) {
+      active++;
+    }
+    try {
+      loop.run();
+    } finally {
+      synchronized (this) {
+        active--;
+        notifyAll();
+      }
+    }
   }
 
   /**
