@@ -197,7 +197,7 @@ final class RpcFlightProducer implements FlightProducer {
       writer.error(e);
       return;
     }
-    running(() -> new NaturalExchange(engine, call, allocator, caller(), stopping).run(reader, writer));
+    running(() -> new NaturalExchange(engine, call, allocator, caller(context), stopping).run(reader, writer));
   }
 
   // ------------------------------------------------------------------ DoPut
@@ -213,7 +213,7 @@ final class RpcFlightProducer implements FlightProducer {
         ackStream.onError(e);
         return;
       }
-      running(() -> new PutAcks(engine, call, allocator, caller(), stopping).run(flightStream, ackStream));
+      running(() -> new PutAcks(engine, call, allocator, caller(context), stopping).run(flightStream, ackStream));
     };
   }
 
