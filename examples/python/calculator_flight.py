@@ -30,7 +30,29 @@ def call_calculator(client):
 # readme:end pyarrow
 
 
+# readme:begin pyarrow-exchange
+def scale_batches(client):
+    # an exchange stream is a DoExchange: one batch written, one batch read, on one stream
+    schema = pa.schema([("value", pa.float64())])
+    command = json.dumps({"method": "scale", "params": {"factor": 2.0}}).encode()
+    writer, reader = client.do_exchange(flight.FlightDescriptor.for_command(command))
+    writer.begin(schema)
+    for values in ([1.0, 2.0], [3.5]):
+        writer.write_batch(pa.record_batch([pa.array(values)], schema=schema))
+        print("exchange", reader.read_chunk().data.to_pydict())
+    writer.done_writing()
+    writer.close()
+
+    # or a DoPut: each batch put is acknowledged with the turn's output as an Arrow IPC stream
+    writer, acks = client.do_put(flight.FlightDescriptor.for_command(command), schema)
+    writer.write_batch(pa.record_batch([pa.array([5.0])], schema=schema))
+    print("put ack", pa.ipc.open_stream(acks.read()).read_all().to_pydict())
+    writer.close()
+# readme:end pyarrow-exchange
+
+
 if __name__ == "__main__":
     location = sys.argv[1] if len(sys.argv) > 1 else "grpc://localhost:8815"
     with flight.connect(location) as client:
         call_calculator(client)
+        scale_batches(client)

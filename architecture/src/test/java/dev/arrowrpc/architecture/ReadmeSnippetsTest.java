@@ -41,7 +41,7 @@ class ReadmeSnippetsTest {
   /** The regions the README shows; a marker removed by mistake would otherwise go unchecked. */
   private static final Set<String> REGIONS = Set.of("calculator", "service", "worker", "client", "in-process", "flight", "flight-server");
   /** The regions of the Python examples ({@code # readme:begin NAME}) the README shows. */
-  private static final Set<String> PYTHON_REGIONS = Set.of("pyarrow");
+  private static final Set<String> PYTHON_REGIONS = Set.of("pyarrow", "pyarrow-exchange");
 
   @Test
   void everyMarkedRegionOfTheExamplesIsAJavaBlockOfTheReadme() throws IOException {
