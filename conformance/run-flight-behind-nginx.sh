@@ -45,10 +45,9 @@
 #     name) and the server ignores it; nginx's GOAWAYs (keepalive_requests, 1000 calls by default,
 #     and keepalive_timeout) are absorbed by gRPC's reconnect, as the recycling check shows.
 #   - A call cut mid-stream (its upstream dies while the call is open) fails: the client sees
-#     TransportError (INTERNAL, RST_STREAM from nginx). The typed client (FlightRpc) then refuses
-#     every later call ("the connection failed earlier and cannot be reused": rpc-core's byte-channel
-#     carrier marks the channel broken) although its next DoExchange would work; make a new client
-#     after a TransportError. The broken client's close still leaves its allocator empty.
+#     TransportError (INTERNAL, RST_STREAM from nginx). Only that call is lost: the typed client
+#     (FlightRpc) carries each call on a DoExchange of its own (ByteTransport.callScoped), so its next
+#     call opens a new one and goes to a live upstream.
 #
 # Installs nginx from Debian's packages when it is missing (as root: apt-get install nginx-light,
 # else nginx); needs nginx's http_v2 and grpc modules (Debian 12's nginx has both).
