@@ -43,6 +43,10 @@ public final class RawFlight {
   /** The app_metadata of a round trip: about the size of a small vgi-rpc request. */
   private static final int PING_BYTES = 200;
 
+  /** Whether the raw DoGet waits for gRPC readiness (system property {@code bench.rawFlightFlowControl}). */
+  private static final boolean FLOW_CONTROL =
+      !"false".equals(System.getProperty("bench.rawFlightFlowControl", "true"));
+
   private RawFlight() {}
 
   /**
@@ -170,7 +174,7 @@ public final class RawFlight {
         listener.start(root);
         for (long left = total; left > 0; ) {
           int rows = (int) Math.min(batch, left);
-          if (!ready.await()) {
+          if (FLOW_CONTROL && !ready.await()) {
             return;
           }
           if (rows != root.getRowCount()) {
@@ -191,36 +195,30 @@ public final class RawFlight {
     }
   }
 
-  /** Waits for gRPC's flow control: the next message is put only when the listener is ready. */
+  /**
+   * Waits for gRPC's flow control: the next message is put only when the listener is ready. Flight
+   * runs {@code getStream} inside the call's gRPC callback, so the call's on-ready callbacks wait
+   * behind it: readiness is polled, backing off from 20 µs to 1 ms.
+   */
   static final class Readiness {
     private final org.apache.arrow.flight.FlightProducer.ServerStreamListener listener;
-    private final Object lock = new Object();
 
     Readiness(org.apache.arrow.flight.FlightProducer.ServerStreamListener listener) {
       this.listener = listener;
-      listener.setOnReadyHandler(this::wake);
-      listener.setOnCancelHandler(this::wake);
     }
 
     /** {@return false when the client cancelled} */
     boolean await() {
-      synchronized (lock) {
-        while (!listener.isReady() && !listener.isCancelled()) {
-          try {
-            lock.wait(50);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-          }
+      long pause = 20_000;
+      while (!listener.isReady() && !listener.isCancelled()) {
+        java.util.concurrent.locks.LockSupport.parkNanos(pause);
+        if (Thread.interrupted()) {
+          Thread.currentThread().interrupt();
+          return false;
         }
+        pause = Math.min(pause * 2, 1_000_000);
       }
       return !listener.isCancelled();
-    }
-
-    private void wake() {
-      synchronized (lock) {
-        lock.notifyAll();
-      }
     }
   }
 

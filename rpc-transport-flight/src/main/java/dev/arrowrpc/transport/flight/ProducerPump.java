@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
@@ -47,6 +47,10 @@ final class ProducerPump {
   static final String HEADER = "header";
   /** App metadata key: the output batch's own custom metadata. */
   static final String METADATA = "metadata";
+  /** The first pause while the listener is not ready. */
+  static final long FIRST_PAUSE_NANOS = 20_000;
+  /** The longest pause while the listener is not ready (it bounds how late a cancel is seen, too). */
+  static final long LONGEST_PAUSE_NANOS = 1_000_000;
 
   private final RequestEngine engine;
   private final FlightCatalog.Entry entry;
@@ -55,7 +59,10 @@ final class ProducerPump {
   private final RequestEngine.Caller caller;
   private final BooleanSupplier stopping;
   private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final Object readiness = new Object();
+  /** The thread running {@link #run}, woken by the listener's handlers. */
+  private volatile Thread pumpThread;
+  /** The engine's answers, one turn at a time (it keeps its capacity: no regrowth per turn). */
+  private final Answer answer = new Answer();
 
   private final List<LogMessage> logs = new ArrayList<>();
   private Optional<String> header = Optional.empty();
@@ -80,6 +87,7 @@ final class ProducerPump {
    * @param request the request stream that opens it
    */
   void run(byte[] request) {
+    pumpThread = Thread.currentThread();
     listener.setOnCancelHandler(() -> {
       cancelled.set(true);
       wake();
@@ -117,7 +125,7 @@ final class ProducerPump {
 
   /** Runs one engine turn and forwards its output; {@return whether the stream goes on} */
   private boolean turn(RequestEngine.Route route, byte[] body) throws IOException {
-    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    answer.reset();
     engine.handle(route, entry.protocol(), entry.method().name(), new ByteArrayInputStream(body), answer, caller);
     boolean hasHeader = route == RequestEngine.Route.INIT && entry.method().header().isPresent();
     boolean[] sentinel = new boolean[1];
@@ -170,6 +178,13 @@ final class ProducerPump {
       cursor = null; // the producer finished: nothing left to cancel
     }
     return sentinel[0];
+  }
+
+  /** A byte buffer reused for every turn's answer. */
+  private static final class Answer extends ByteArrayOutputStream {
+    Answer() {
+      super(64 * 1024);
+    }
   }
 
   /** After a failure to forward: when the client went away while the stream was open, the method hears the cancel. */
@@ -262,17 +277,22 @@ final class ProducerPump {
     return body.toByteArray();
   }
 
-  /** Waits until the listener takes another message; {@return false when the client cancelled or the server stops} */
+  /**
+   * Waits until the listener takes another message; {@return false when the client cancelled or the
+   * server stops}. Flight runs {@code getStream} inside the call's gRPC callback, so the call's
+   * on-ready and on-cancel callbacks queue behind this loop until it returns: readiness and cancel
+   * are polled, backing off from {@link #FIRST_PAUSE_NANOS} to {@link #LONGEST_PAUSE_NANOS}, and a
+   * handler that does fire (where a listener calls it from elsewhere) cuts the pause short.
+   */
   private boolean awaitReady() {
-    synchronized (readiness) {
-      while (!listener.isReady() && !cancelled.get() && !listener.isCancelled() && !stopping.getAsBoolean()) {
-        try {
-          readiness.wait(TimeUnit.MILLISECONDS.toMillis(50));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
+    long pause = FIRST_PAUSE_NANOS;
+    while (!listener.isReady() && !cancelled.get() && !listener.isCancelled() && !stopping.getAsBoolean()) {
+      LockSupport.parkNanos(this, pause);
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        return false;
       }
+      pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
     }
     if (listener.isCancelled()) {
       cancelled.set(true);
@@ -281,8 +301,9 @@ final class ProducerPump {
   }
 
   private void wake() {
-    synchronized (readiness) {
-      readiness.notifyAll();
+    Thread pump = pumpThread;
+    if (pump != null) {
+      LockSupport.unpark(pump);
     }
   }
 }
