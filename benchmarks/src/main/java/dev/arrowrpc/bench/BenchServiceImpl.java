@@ -152,7 +152,7 @@ public final class BenchServiceImpl implements BenchService {
       }
       int rows = (int) Math.min(batch, left);
       sent += rows;
-      out.emit(BulkData.template(rows, out.allocator()));
+      out.emit(BulkData.template(rows));  // the template's buffers, shared: no copy
     }
   }
 

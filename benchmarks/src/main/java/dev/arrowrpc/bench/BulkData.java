@@ -46,6 +46,21 @@ public final class BulkData {
   }
 
   /**
+   * The first {@code rows} rows of the process's template batch, sharing its memory (no copy), in
+   * the template's own allocator: a producer serving "from memory" emits these (the engine writes
+   * a batch's buffers and then closes it, whichever allocator they come from).
+   *
+   * @param rows how many rows, at most {@link #MAX_TEMPLATE_ROWS}
+   * @return the batch (the caller closes it; the template stays)
+   */
+  public static VectorSchemaRoot template(int rows) {
+    if (rows < 0 || rows > MAX_TEMPLATE_ROWS) {
+      throw new IllegalArgumentException("template rows out of range: " + rows);
+    }
+    return slice(Template.ROOT, rows, Template.ALLOCATOR);
+  }
+
+  /**
    * The first {@code rows} rows of a batch built once per process: the new root's buffers share the
    * template's memory when {@code allocator} is of the template's root, and are one copy of it
    * (a memcpy per buffer) otherwise. A producer serving "from memory" emits these.
