@@ -7,10 +7,12 @@ import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,9 +38,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Runs one producer stream for a DoGet: the engine's init, then one turn after another (their state
  * sealed in tokens that never leave the server), each turn's output batch forwarded to the Flight
  * listener with the turn's logs (and, on the first batch, the stream header) in the FlightData's app
- * metadata. A turn is taken only when the listener is ready (gRPC flow control), so a slow client
- * holds the producer back; a client cancel stops the loop and tells the method (the engine's cancel
- * turn).
+ * metadata. A batch is sent only when the listener is ready (gRPC flow control), and the next turn
+ * runs while the previous batch drains, so the producer is at most one turn ahead of what was sent
+ * and a slow client holds it back; a client cancel stops the loop and tells the method (the engine's
+ * cancel turn).
  */
 final class ProducerPump {
   /** App metadata key: the logs emitted since the previous message. */
@@ -63,6 +66,8 @@ final class ProducerPump {
   private volatile Thread pumpThread;
   /** The engine's answers, one turn at a time (it keeps its capacity: no regrowth per turn). */
   private final Answer answer = new Answer();
+  /** The last turn's output, held until the listener is ready for it. */
+  private final List<Pending> pending = new ArrayList<>();
 
   private final List<LogMessage> logs = new ArrayList<>();
   private Optional<String> header = Optional.empty();
@@ -95,15 +100,21 @@ final class ProducerPump {
     listener.setOnReadyHandler(this::wake);
     try {
       boolean more = turn(RequestEngine.Route.INIT, request);
+      sendPending();
       while (more) {
+        // the next turn runs while the previous batch drains; it is sent once the listener is ready
+        more = turn(RequestEngine.Route.EXCHANGE, tick(false));
         if (!awaitReady()) {
-          cancelTurn();
+          closePending();
+          if (more) {
+            cancelTurn();
+          }
           if (!cancelled.get()) {
             listener.error(CallStatus.CANCELLED.withDescription("the server is shutting down").toRuntimeException());
           }
           return;
         }
-        more = turn(RequestEngine.Route.EXCHANGE, tick(false));
+        sendPending();
       }
       startIfNeeded(outputSchema.orElse(entry.flightSchema()));
       if (!logs.isEmpty() || header.isPresent()) {
@@ -117,20 +128,21 @@ final class ProducerPump {
       tellMethodIfGone();
       listener.error(CallStatus.INTERNAL.withDescription("the stream failed: " + e).withCause(e).toRuntimeException());
     } finally {
+      closePending();
       if (root != null) {
         root.close();
       }
     }
   }
 
-  /** Runs one engine turn and forwards its output; {@return whether the stream goes on} */
+  /** Runs one engine turn and holds its output for {@link #sendPending}; {@return whether the stream goes on} */
   private boolean turn(RequestEngine.Route route, byte[] body) throws IOException {
     answer.reset();
     engine.handle(route, entry.protocol(), entry.method().name(), new ByteArrayInputStream(body), answer, caller);
     boolean hasHeader = route == RequestEngine.Route.INIT && entry.method().header().isPresent();
     boolean[] sentinel = new boolean[1];
     RpcException[] failure = new RpcException[1];
-    Answers.read(answer.toByteArray(), allocator, new Answers.Visitor() {
+    readAnswer(answer.toInputStream(), new Answers.Visitor() {
       @Override
       public void stream(int index, IpcStreamReader reader) {
         if (!(hasHeader && index == 0)) {
@@ -149,7 +161,7 @@ final class ProducerPump {
           callToken = metadata.getOrDefault(MetadataKeys.CALL_STATE, callToken);
           sentinel[0] = true;
         } else {
-          forward(reader);
+          hold(reader);
         }
       }
 
@@ -166,9 +178,10 @@ final class ProducerPump {
       }
     });
     if (failure[0] != null) {
+      sendPending(); // what the turn emitted before its error goes first, as it came
       throw FlightErrors.of(failure[0], List.copyOf(logs));
     }
-    if (route == RequestEngine.Route.INIT && sentinel[0] && root == null) {
+    if (route == RequestEngine.Route.INIT && sentinel[0] && root == null && pending.isEmpty()) {
       // a producer's init runs its first turn; a stream that opens without output waits for input
       cancelTurn();
       throw CallStatus.INVALID_ARGUMENT.withDescription("'" + entry.actionType()
@@ -180,10 +193,38 @@ final class ProducerPump {
     return sentinel[0];
   }
 
-  /** A byte buffer reused for every turn's answer. */
+  /** A byte buffer reused for every turn's answer, read in place (no copy of the answer). */
   private static final class Answer extends ByteArrayOutputStream {
     Answer() {
       super(64 * 1024);
+    }
+
+    /** {@return the bytes written since the last reset, without copying them} */
+    InputStream toInputStream() {
+      return new ByteArrayInputStream(buf, 0, count);
+    }
+  }
+
+  /** Reads one turn's answer as {@link Answers#read} does, from the reused buffer. */
+  private void readAnswer(InputStream in, Answers.Visitor visitor) throws IOException {
+    for (int index = 0; ; index++) {
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, allocator);
+      if (opened.isEmpty()) {
+        return;
+      }
+      try (IpcStreamReader reader = opened.get()) {
+        visitor.stream(index, reader);
+        while (reader.next()) {
+          LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
+          if (kind instanceof LogBatches.Log log) {
+            visitor.log(log.message());
+          } else if (kind instanceof LogBatches.Error error) {
+            visitor.error(error.error());
+          } else {
+            visitor.data(index, reader);
+          }
+        }
+      }
     }
   }
 
@@ -204,22 +245,42 @@ final class ProducerPump {
         new ByteArrayInputStream(tick(true)), java.io.OutputStream.nullOutputStream(), caller);
   }
 
-  /** Sends one output batch, with what has gathered for its app metadata. */
-  private void forward(IpcStreamReader reader) {
-    startIfNeeded(reader.root().getSchema());
-    VectorUnloader unloader = new VectorUnloader(reader.root());
-    try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
-      new VectorLoader(root).load(batch);
-    }
+  /** A turn's output batch, decoded and held until the listener takes it. */
+  private record Pending(Schema schema, ArrowRecordBatch batch, Map<String, String> metadata) {}
+
+  /** Keeps a turn's output batch (its buffers outlive the reader) until {@link #sendPending}. */
+  private void hold(IpcStreamReader reader) {
     Map<String, String> own = new LinkedHashMap<>(reader.metadata());
     own.remove(MetadataKeys.STREAM_STATE);
     own.remove(MetadataKeys.CALL_STATE);
-    Optional<ArrowBuf> metadata = appMetadata(own);
-    if (metadata.isPresent()) {
-      listener.putNext(metadata.get()); // the listener takes ownership of the buffer
-    } else {
-      listener.putNext();
+    pending.add(new Pending(reader.root().getSchema(), new VectorUnloader(reader.root()).getRecordBatch(), own));
+  }
+
+  /** Sends the held batches, each with what has gathered for its app metadata. */
+  private void sendPending() {
+    try {
+      while (!pending.isEmpty()) {
+        Pending next = pending.remove(0);
+        try (ArrowRecordBatch batch = next.batch()) {
+          startIfNeeded(next.schema());
+          new VectorLoader(root).load(batch);
+        }
+        Optional<ArrowBuf> metadata = appMetadata(next.metadata());
+        if (metadata.isPresent()) {
+          listener.putNext(metadata.get()); // the listener takes ownership of the buffer
+        } else {
+          listener.putNext();
+        }
+      }
+    } finally {
+      closePending();
     }
+  }
+
+  /** Releases held batches that will not be sent. */
+  private void closePending() {
+    pending.forEach(p -> p.batch().close());
+    pending.clear();
   }
 
   private void startIfNeeded(Schema schema) {
