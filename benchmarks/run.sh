@@ -5,7 +5,9 @@
 #   benchmarks/run.sh [--quick | --full | --charts] [--pin none|split|same] [--no-peers] [--out FILE]
 #
 #   --quick   (default) a smoke check in under 3 minutes on 2 cores; writes benchmarks/target/quick.md
-#   --full    the real run (about 15 minutes); writes benchmarks/results/latest.md
+#   --full    the real run (about 17 minutes); writes benchmarks/results/latest.md
+#   Both modes run the Flight rows: the `flight` transport and the Flight targets of issue 15 against
+#   a bare FlightProducer (quick: a small budget and a 1M-row DoGet; BENCH_TRANSPORTS=flight alone).
 #   --charts  runs nothing: re-draws the charts of benchmarks/results/latest.md (or of --out FILE)
 #   Every run also draws its charts beside its report: NAME-latency.svg, NAME-throughput.svg and
 #   NAME-peers.svg (NAME: the report's file name without .md), from the report's tables.

@@ -57,6 +57,10 @@ public final class BenchMain {
     runBaselines(results, quick);
     progress("targets: RPC and raw channel interleaved");
     runPaired(results, workloads, transports, quick);
+    if (transports.stream().anyMatch(t -> t instanceof FlightTransport)) {
+      progress("Flight targets: arrow-rpc over Flight and a bare FlightProducer interleaved");
+      FlightBench.run(results, quick);
+    }
     for (BenchTransport transport : transports) {
       progress("arrow-rpc over " + transport.name());
       runOurs(transport, workloads, quick, results);

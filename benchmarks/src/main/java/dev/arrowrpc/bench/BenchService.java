@@ -88,6 +88,18 @@ public interface BenchService {
   BatchStream echo_batches();
 
   /**
+   * Produces {@code total} rows of the bulk schema ({@link BulkData#SCHEMA}) in batches of {@code
+   * batch} rows, served from memory: each batch hands out the buffers of one batch built once per
+   * process (no copy), as a bare Flight producer serving the same batches does. The DoGet rows of
+   * the benchmark read it with a stock {@code FlightClient.getStream}.
+   *
+   * @param total how many rows in all
+   * @param batch rows per batch (at most {@link BulkData#MAX_TEMPLATE_ROWS})
+   * @return the producer
+   */
+  BatchStream rows(long total, long batch);
+
+  /**
    * Echoes bytes.
    *
    * @param data the payload

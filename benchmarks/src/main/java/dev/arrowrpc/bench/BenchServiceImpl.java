@@ -68,6 +68,15 @@ public final class BenchServiceImpl implements BenchService {
   }
 
   @Override
+  public BatchStream rows(long total, long batch) {
+    if (total < 0 || batch < 1 || batch > BulkData.MAX_TEMPLATE_ROWS) {
+      throw new IllegalArgumentException("rows(total >= 0, 1 <= batch <= " + BulkData.MAX_TEMPLATE_ROWS
+          + "), not (" + total + ", " + batch + ")");
+    }
+    return BatchStream.producer(BulkData.SCHEMA, new Rows(total, batch));
+  }
+
+  @Override
   public byte[] echo_bytes(byte[] data) {
     return data;
   }
@@ -117,6 +126,33 @@ public final class BenchServiceImpl implements BenchService {
       } else {
         out.emit(input.stream().map(s -> new Scaled(s.value(), s.value() * factor)).toList());
       }
+    }
+  }
+
+  /** The {@link #rows} producer: slices of the process's template batch until {@code total} rows went out. */
+  static final class Rows implements BatchState {
+    private long total;
+    private long batch;
+    private long sent;
+
+    /** For the state codec, which restores the fields. */
+    private Rows() {}
+
+    Rows(long total, long batch) {
+      this.total = total;
+      this.batch = batch;
+    }
+
+    @Override
+    public void process(InputBatch input, BatchOutput out, CallContext context) {
+      long left = total - sent;
+      if (left <= 0) {
+        out.finish();
+        return;
+      }
+      int rows = (int) Math.min(batch, left);
+      sent += rows;
+      out.emit(BulkData.template(rows));  // the template's buffers, shared: no copy
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.arrowrpc.bench;
 
 import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.transport.flight.FlightRpcServer;
 import dev.arrowrpc.transport.http.HttpRpcServer;
 import dev.arrowrpc.transport.pipe.TcpServer;
 import dev.arrowrpc.transport.pipe.UnixSocketServer;
@@ -30,18 +31,20 @@ import java.util.List;
  * The benchmark's worker process, following the reference worker's command line.
  *
  * <ul>
- *   <li>{@code serve bench|peer [--pipe | --unix PATH | --tcp HOST:PORT | --http [[HOST:]PORT]]}:
- *       serves {@link BenchService} or the {@link ConformancePeer} subset through arrow-rpc (over
- *       HTTP with {@code HttpRpcServer}, at the root prefix);
+ *   <li>{@code serve bench|peer [--pipe | --unix PATH | --tcp HOST:PORT | --http [[HOST:]PORT] |
+ *       --flight [[HOST:]PORT]]}: serves {@link BenchService} or the {@link ConformancePeer} subset
+ *       through arrow-rpc (over HTTP with {@code HttpRpcServer}, at the root prefix; over Arrow Flight
+ *       with {@code FlightRpcServer});
  *   <li>{@code raw [--pipe | --unix PATH | --tcp HOST:PORT]}: the raw-channel baseline server. Per
  *       command byte: {@code 'p'} is answered with {@code 'p'} (ping-pong); {@code 'b'} is followed
  *       by an 8-byte length and that many bytes, which are read and dropped, then answered with
  *       {@code 'b'} (bulk copy);
- *   <li>{@code raw --http [[HOST:]PORT]}: the raw HTTP baseline server ({@link RawHttp}).
+ *   <li>{@code raw --http [[HOST:]PORT]}: the raw HTTP baseline server ({@link RawHttp});
+ *   <li>{@code raw --flight [[HOST:]PORT]}: the raw Flight baseline server ({@link RawFlight}).
  * </ul>
  *
  * <p>Socket modes print {@code UNIX:<path>}, {@code TCP:<host>:<port>} or, over HTTP, {@code
- * PORT:<port>} (as the reference worker's {@code --http [PORT]} does) once listening, and run until
+ * PORT:<port>} (as the reference worker's {@code --http [PORT]} does; Flight likewise) once listening, and run until
  * stdin closes. HTTP binds 127.0.0.1 unless a host is given; the port defaults to 0 (any free one).
  */
 public final class BenchWorker {
@@ -137,6 +140,14 @@ public final class BenchWorker {
           announce.flush();
           awaitStdinEnd();
         }
+      } else if (kind.equals("--flight")) {
+        InetSocketAddress at = httpAddress(mode);
+        try (FlightRpcServer flight = FlightRpcServer.builder(server).host(at.getHostString())
+            .port(at.getPort()).drainTimeout(Duration.ofSeconds(1)).start()) {
+          announce.println("PORT:" + flight.port());
+          announce.flush();
+          awaitStdinEnd();
+        }
       } else {
         throw new IllegalArgumentException("unknown transport " + kind);
       }
@@ -174,6 +185,17 @@ public final class BenchWorker {
     String kind = mode.isEmpty() ? "--pipe" : mode.get(0);
     if (kind.equals("--pipe")) {
       rawStreams(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
+      return;
+    }
+    if (kind.equals("--flight")) {
+      InetSocketAddress at = httpAddress(mode);
+      try (RawFlight.Server flight = RawFlight.start(at.getHostString(), at.getPort())) {
+        System.out.println("PORT:" + flight.port());
+        System.out.flush();
+        awaitStdinEnd();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return;
     }
     if (kind.equals("--http")) {

@@ -7,12 +7,16 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -29,7 +33,84 @@ public final class BulkData {
       new Field("x", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null),
       new Field("s", FieldType.notNullable(ArrowType.Utf8.INSTANCE), null)));
 
+  /** The most rows {@link #template} hands out per batch. */
+  public static final int MAX_TEMPLATE_ROWS = 1 << 16;
+
   private BulkData() {}
+
+  /** The process's template batch: built on first use, never closed (it lives as long as the process). */
+  private static final class Template {
+    private static final BufferAllocator ALLOCATOR =
+        new org.apache.arrow.memory.RootAllocator(Long.MAX_VALUE);
+    static final VectorSchemaRoot ROOT = create(MAX_TEMPLATE_ROWS, ALLOCATOR);
+  }
+
+  /**
+   * The first {@code rows} rows of the process's template batch, sharing its memory (no copy), in
+   * the template's own allocator: a producer serving "from memory" emits these (the engine writes
+   * a batch's buffers and then closes it, whichever allocator they come from).
+   *
+   * @param rows how many rows, at most {@link #MAX_TEMPLATE_ROWS}
+   * @return the batch (the caller closes it; the template stays)
+   */
+  public static VectorSchemaRoot template(int rows) {
+    if (rows < 0 || rows > MAX_TEMPLATE_ROWS) {
+      throw new IllegalArgumentException("template rows out of range: " + rows);
+    }
+    return slice(Template.ROOT, rows, Template.ALLOCATOR);
+  }
+
+  /**
+   * The first {@code rows} rows of a batch built once per process: the new root's buffers share the
+   * template's memory when {@code allocator} is of the template's root, and are one copy of it
+   * (a memcpy per buffer) otherwise. A producer serving "from memory" emits these.
+   *
+   * @param rows how many rows, at most {@link #MAX_TEMPLATE_ROWS}
+   * @param allocator the new root's allocator
+   * @return the batch (the caller closes it; the template stays)
+   */
+  public static VectorSchemaRoot template(int rows, BufferAllocator allocator) {
+    if (rows < 0 || rows > MAX_TEMPLATE_ROWS) {
+      throw new IllegalArgumentException("template rows out of range: " + rows);
+    }
+    if (allocator.getRoot() == Template.ALLOCATOR) {
+      return slice(Template.ROOT, rows, allocator);
+    }
+    // buffers move only between allocators of one root: elsewhere, one copy of each buffer (a memcpy)
+    try (VectorSchemaRoot slice = slice(Template.ROOT, rows, Template.ALLOCATOR);
+        ArrowRecordBatch batch = new VectorUnloader(slice).getRecordBatch()) {
+      List<ArrowBuf> copies = new ArrayList<>(batch.getBuffers().size());
+      try {
+        for (ArrowBuf buffer : batch.getBuffers()) {
+          long size = buffer.readableBytes();
+          ArrowBuf copy = allocator.buffer(size);
+          copy.setBytes(0, buffer, buffer.readerIndex(), size);
+          copy.writerIndex(size);
+          copies.add(copy);
+        }
+        VectorSchemaRoot out = VectorSchemaRoot.create(SCHEMA, allocator);
+        try (ArrowRecordBatch copied = new ArrowRecordBatch(rows, batch.getNodes(), copies)) {
+          new VectorLoader(out).load(copied);
+        } catch (RuntimeException e) {
+          out.close();
+          throw e;
+        }
+        return out;
+      } finally {
+        copies.forEach(ArrowBuf::close);
+      }
+    }
+  }
+
+  private static VectorSchemaRoot slice(VectorSchemaRoot source, int rows, BufferAllocator allocator) {
+    List<FieldVector> sliced = new ArrayList<>(source.getFieldVectors().size());
+    for (FieldVector vector : source.getFieldVectors()) {
+      TransferPair pair = vector.getTransferPair(allocator);
+      pair.splitAndTransfer(0, rows);
+      sliced.add((FieldVector) pair.getTo());
+    }
+    return new VectorSchemaRoot(source.getSchema().getFields(), sliced, rows);
+  }
 
   /**
    * Builds a batch of {@code rows} rows: ids, their halves, and short strings {@code "row-<i>"}.

@@ -1,17 +1,18 @@
 package dev.arrowrpc.bench;
 
+import dev.arrowrpc.transport.flight.FlightRpc;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Arrow Flight ({@code rpc-transport-flight}): not started yet, so its rows read "not yet
- * available".
- *
- * <p>To enable it: start the target's Flight server, keep one {@code DoExchange} open for many
- * calls (a new exchange per call costs 0.5–1 ms here), warm up with a few thousand batches, and
- * compare with a raw Flight {@code DoExchange} echo.
+ * Arrow Flight ({@code rpc-transport-flight}): the benchmark worker serving {@code FlightRpcServer}
+ * on loopback ({@code --flight 127.0.0.1:0}, announcing {@code PORT:<port>}), and the typed client
+ * over {@link FlightRpc} (every call one DoExchange; a stream keeps its DoExchange open until it
+ * ends). Its raw baselines, a bare {@code FlightProducer} ({@link RawFlight}), are measured by
+ * {@link FlightBench}, interleaved with the three Flight targets of issue 15.
  */
 public final class FlightTransport implements BenchTransport {
-  private static final String SERVER_CLASS = "dev.arrowrpc.transport.flight.FlightRpcServer";
+  private static final String HOST = "127.0.0.1";
 
   /** Creates the transport. */
   public FlightTransport() {}
@@ -21,15 +22,34 @@ public final class FlightTransport implements BenchTransport {
     return "flight";
   }
 
+  /**
+   * A quick run measures the unary noop, a stream of 20 rounds and a small bulk exchange (the
+   * issue-15 targets have their own quick variant, see {@link FlightBench}).
+   *
+   * @return the workload ids
+   */
   @Override
-  public Optional<String> unavailable(Target target) {
-    return Optional.of(Modules.present(SERVER_CLASS)
-        ? "rpc-transport-flight is on the class path but this harness does not drive it yet"
-        : "not yet available (module rpc-transport-flight is not started)");
+  public Optional<List<String>> quickWorkloads() {
+    return Optional.of(List.of("noop", "exchange20", "echo_stream_10k"));
   }
 
   @Override
-  public Connection open(Target target) {
-    throw new UnsupportedOperationException(unavailable(target).orElseThrow());
+  public Optional<String> unavailable(Target target) {
+    if (target.unavailable().isPresent()) {
+      return target.unavailable();
+    }
+    return target.servesFlight() ? Optional.empty()
+        : Optional.of("not served (this worker has no Flight server)");
+  }
+
+  @Override
+  public Connection open(Target target) throws Exception {
+    Launcher.SocketWorker worker = Launcher.socketWorker(target.command(List.of("--flight", HOST + ":0")), "PORT:");
+    try {
+      return Connection.of(FlightRpc.connect("grpc+tcp://" + HOST + ":" + worker.announced()), worker);
+    } catch (RuntimeException e) {
+      worker.close();
+      throw e;
+    }
   }
 }

@@ -84,7 +84,8 @@ public final class Report {
           .append(cell(ping, o -> duration(o.result().stats().p99()))).append(" | ")
           .append(cell(bulk, o -> mbps(Baselines.BULK_BYTES, o.median()))).append(" |\n");
     }
-    md.append("| Flight (raw DoExchange echo) | not yet available | | |\n\n");
+    md.append('\n');
+    md.append(flightTable());
 
     md.append("## arrow-rpc, one table per workload\n\n");
     for (Workload workload : workloads) {
@@ -305,8 +306,7 @@ public final class Report {
         out.add(noopVerdict(goal, regime));
       }
     }
-    out.add(new Verdict("noop() over Flight ≤ 1.5x raw Flight round trip",
-        "Flight transport not yet available", "PENDING"));
+    out.addAll(flightVerdicts());
     Workload stream = workloads.stream().filter(x -> x.id().equals("echo_stream_1m")).findFirst().orElse(null);
     Workload root = workloads.stream().filter(x -> x.id().equals("echo_root_1m")).findFirst().orElse(null);
     for (BenchTransport t : transports) {
@@ -340,6 +340,152 @@ public final class Report {
       out.add(peerVerdict(peer));
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ Flight (issue 15)
+
+  private String flightRowsLabel() {
+    return label(FlightBench.dogetRows(machine.quick()));
+  }
+
+  private static String label(long rows) {
+    return rows >= 1_000_000 ? rows / 1_000_000 + "M" : rows / 1_000 + "k";
+  }
+
+  /** The verdicts on the Flight targets of issue 15 (none when Flight was not run). */
+  private List<Verdict> flightVerdicts() {
+    List<Verdict> out = new ArrayList<>();
+    if (results.flight.isEmpty()) {
+      return out;
+    }
+    String noopTarget = "noop() over Flight ≤ 1.5x raw Flight round trip (DoExchange: open, 200 B each way, half-close)";
+    Optional<Results.Paired> noop = flight(FlightBench.NOOP);
+    if (noop.isPresent()) {
+      double ratio = (double) noop.get().rpc().median() / noop.get().raw().median();
+      out.add(new Verdict(noopTarget, times(ratio) + " (" + duration(noop.get().rpc().median()) + " vs "
+          + duration(noop.get().raw().median()) + ", interleaved)",
+          ratio <= 1.5 ? "MET" : "MISSED (" + percent(ratio / 1.5 - 1) + " over the 1.5x limit)"));
+    } else {
+      out.add(new Verdict(noopTarget, flightProblem(FlightBench.NOOP), "UNKNOWN"));
+    }
+    String echoTarget = "1M-row echo over Flight DoExchange (BatchStream) ≥ 50% of raw Flight DoExchange echo";
+    Optional<Results.Paired> echo = flight(FlightBench.ECHO);
+    if (echo.isPresent()) {
+      double fraction = (double) echo.get().raw().median() / echo.get().rpc().median();
+      out.add(new Verdict(echoTarget, percent(fraction) + " (" + echoMbps(echo.get().rpc()) + " vs raw "
+          + echoMbps(echo.get().raw()) + ", interleaved)",
+          fraction >= 0.5 ? "MET" : "MISSED by " + points(0.5 - fraction)));
+    } else {
+      out.add(new Verdict(echoTarget, flightProblem(FlightBench.ECHO), "UNKNOWN"));
+    }
+    long rows = FlightBench.dogetRows(machine.quick());
+    String dogetTarget = "DoGet of " + flightRowsLabel() + " rows (64k-row batches) by FlightClient.getStream ≥ 50% of "
+        + "a bare FlightProducer's rows/s";
+    String firstTarget = "DoGet time to first batch ≤ 2x the bare FlightProducer's";
+    Optional<Results.Paired> doget = flight(FlightBench.DOGET);
+    if (doget.isPresent()) {
+      double fraction = (double) doget.get().raw().median() / doget.get().rpc().median();
+      double perSecond = rows / (doget.get().rpc().median() / 1e9);
+      out.add(new Verdict(dogetTarget, percent(fraction) + " (" + rows(rows, doget.get().rpc().median())
+          + " rows/s vs raw " + rows(rows, doget.get().raw().median()) + " rows/s, interleaved; the seeds' target "
+          + "1.0 M rows/s " + (perSecond >= FlightBench.SEED_ROWS_PER_SECOND ? "met" : "missed") + ")",
+          fraction >= 0.5 ? "MET" : "MISSED by " + points(0.5 - fraction)));
+      if (results.flightFirstBatch != null && results.flightFirstBatch[1] > 0) {
+        double ratio = (double) results.flightFirstBatch[0] / results.flightFirstBatch[1];
+        out.add(new Verdict(firstTarget, times(ratio) + " (" + duration(results.flightFirstBatch[0]) + " vs "
+            + duration(results.flightFirstBatch[1]) + ", medians)",
+            ratio <= 2 ? "MET" : "MISSED (" + percent(ratio / 2 - 1) + " over the 2x limit)"));
+      } else {
+        out.add(new Verdict(firstTarget, "not measured", "UNKNOWN"));
+      }
+    } else {
+      out.add(new Verdict(dogetTarget, flightProblem(FlightBench.DOGET), "UNKNOWN"));
+      out.add(new Verdict(firstTarget, flightProblem(FlightBench.DOGET), "UNKNOWN"));
+    }
+    return out;
+  }
+
+  private Optional<Results.Paired> flight(String id) {
+    return Optional.ofNullable(results.flight.get(id)).filter(p -> p.problem() == null);
+  }
+
+  private String flightProblem(String id) {
+    Results.Paired p = results.flight.get(id);
+    return p == null ? "not measured" : p.problem();
+  }
+
+  private static long echoBytes() {
+    // the batch's IPC size, each way
+    try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+        org.apache.arrow.vector.VectorSchemaRoot root = BulkData.create(FlightBench.ECHO_ROWS, allocator)) {
+      return 2 * BulkData.ipcSize(root);
+    }
+  }
+
+  private String echoMbps(Outcome o) {
+    return mbps(echoBytes(), o.median());
+  }
+
+  /**
+   * The Flight section: arrow-rpc over Flight and the bare Flight server, interleaved.
+   *
+   * @return Markdown, empty when Flight was not run
+   */
+  private String flightTable() {
+    if (results.flight.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("## Flight (issue 15): arrow-rpc against a bare FlightProducer, same run\n\n");
+    md.append("Both servers run in worker JVMs on loopback; each operation alternates with its raw counterpart. "
+        + "Raw unary round trip: a DoExchange opened, 200 bytes of app_metadata each way, half-closed, drained "
+        + "(what one `FlightRpc` call does on the wire). Raw echo: the same 1M-row batch out and back on an open "
+        + "DoExchange. Raw DoGet: the same 64k-row batches served from memory.\n\n");
+    md.append("| workload | arrow-rpc over Flight | p99 | raw Flight | p99 | ratio |\n|---|---:|---:|---:|---:|---:|\n");
+    long rows = FlightBench.dogetRows(machine.quick());
+    String[][] rowsOf = {
+        {FlightBench.NOOP, "noop() vs raw DoExchange round trip"},
+        {FlightBench.ECHO, "echo 1M rows (BatchStream on DoExchange) vs raw DoExchange echo"},
+        {FlightBench.DOGET, "DoGet " + flightRowsLabel() + " rows, 64k-row batches (FlightClient.getStream) vs raw DoGet"}};
+    for (String[] row : rowsOf) {
+      md.append("| ").append(row[1]).append(" | ");
+      Optional<Results.Paired> p = flight(row[0]);
+      if (p.isEmpty()) {
+        md.append(flightProblem(row[0])).append(" | | | | |\n");
+        continue;
+      }
+      Outcome rpc = p.get().rpc();
+      Outcome raw = p.get().raw();
+      if (row[0].equals(FlightBench.NOOP)) {
+        md.append(duration(rpc.median())).append(" | ").append(duration(rpc.result().stats().p99())).append(" | ")
+            .append(duration(raw.median())).append(" | ").append(duration(raw.result().stats().p99())).append(" | ")
+            .append(times((double) rpc.median() / raw.median())).append(" raw |\n");
+      } else if (row[0].equals(FlightBench.ECHO)) {
+        md.append(echoMbps(rpc)).append(" (").append(duration(rpc.median())).append(") | ")
+            .append(duration(rpc.result().stats().p99())).append(" | ")
+            .append(echoMbps(raw)).append(" (").append(duration(raw.median())).append(") | ")
+            .append(duration(raw.result().stats().p99())).append(" | ")
+            .append(percent((double) raw.median() / rpc.median())).append(" of raw |\n");
+      } else {
+        md.append(rows(rows, rpc.median())).append(" rows/s (").append(duration(rpc.median())).append(") | ")
+            .append(duration(rpc.result().stats().p99())).append(" | ")
+            .append(rows(rows, raw.median())).append(" rows/s (").append(duration(raw.median())).append(") | ")
+            .append(duration(raw.result().stats().p99())).append(" | ")
+            .append(percent((double) raw.median() / rpc.median())).append(" of raw |\n");
+      }
+    }
+    Optional<Results.Paired> doget = flight(FlightBench.DOGET);
+    if (doget.isPresent()) {
+      double perSecond = rows / (doget.get().rpc().median() / 1e9);
+      md.append("\nDoGet rows/s beside the seeds' target of 1,000,000 rows/s: ")
+          .append(rows(rows, doget.get().rpc().median())).append(" rows/s (")
+          .append(times(perSecond / FlightBench.SEED_ROWS_PER_SECOND)).append(" the target)");
+      if (results.flightFirstBatch != null) {
+        md.append("; time to first batch ").append(duration(results.flightFirstBatch[0])).append(" vs raw ")
+            .append(duration(results.flightFirstBatch[1])).append(" (medians; the seeds ask under 10 ms)");
+      }
+      md.append(".\n");
+    }
+    return md.append('\n').toString();
   }
 
   /**

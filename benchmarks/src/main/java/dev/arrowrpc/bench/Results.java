@@ -13,6 +13,15 @@ public final class Results {
   private final Map<String, Outcome> peers = new LinkedHashMap<>();
   private final Map<String, Outcome> oursRaw = new LinkedHashMap<>();
   private final Map<String, Paired> paired = new LinkedHashMap<>();
+  /**
+   * The Flight targets of issue 15 ({@link FlightBench}): each measurement id ({@code noop}, {@code
+   * echo}, {@code doget}) to arrow-rpc over Flight and the bare Flight server, interleaved.
+   */
+  final Map<String, Paired> flight = new LinkedHashMap<>();
+
+  /** The DoGet's median time to first batch, arrow-rpc's then the raw server's (ns), when measured. */
+  long[] flightFirstBatch;
+
   /** Where the peer workers ran: a regime's label, or the run's own pinning. */
   String peerRegime = "";
 
@@ -69,6 +78,7 @@ public final class Results {
     return ours.values().stream().filter(Outcome::failed).count()
         + ping.values().stream().filter(Outcome::failed).count()
         + bulk.values().stream().filter(Outcome::failed).count()
-        + paired.values().stream().filter(p -> p.problem() != null && p.problem().startsWith("error")).count();
+        + paired.values().stream().filter(p -> p.problem() != null && p.problem().startsWith("error")).count()
+        + flight.values().stream().filter(p -> p.problem() != null && p.problem().startsWith("error")).count();
   }
 }

@@ -39,6 +39,16 @@ public interface Target {
   List<String> command(List<String> modeArgs);
 
   /**
+   * Whether the worker serves Arrow Flight ({@code --flight [[HOST:]PORT]}, announcing {@code
+   * PORT:<port>}): only this project's benchmark worker does; the conformance workers do not.
+   *
+   * @return true when {@code --flight} is served
+   */
+  default boolean servesFlight() {
+    return false;
+  }
+
+  /**
    * A server for this implementation in this JVM, for in-process transports.
    *
    * @return the server (the caller closes it), or empty when the implementation is not Java

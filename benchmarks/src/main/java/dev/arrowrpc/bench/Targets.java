@@ -31,6 +31,11 @@ public final class Targets {
       }
 
       @Override
+      public boolean servesFlight() {
+        return true;
+      }
+
+      @Override
       public Optional<RpcServer> inProcess() {
         return Optional.of(RpcServer.create(BenchService.class, new BenchServiceImpl()));
       }

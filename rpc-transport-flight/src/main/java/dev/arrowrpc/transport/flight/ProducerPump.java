@@ -7,10 +7,12 @@ import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
@@ -36,9 +38,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Runs one producer stream for a DoGet: the engine's init, then one turn after another (their state
  * sealed in tokens that never leave the server), each turn's output batch forwarded to the Flight
  * listener with the turn's logs (and, on the first batch, the stream header) in the FlightData's app
- * metadata. A turn is taken only when the listener is ready (gRPC flow control), so a slow client
- * holds the producer back; a client cancel stops the loop and tells the method (the engine's cancel
- * turn).
+ * metadata. A batch is sent only when the listener is ready (gRPC flow control), and the next turn
+ * runs while the previous batch drains, so the producer is at most one turn ahead of what was sent
+ * and a slow client holds it back; a client cancel stops the loop and tells the method (the engine's
+ * cancel turn).
  */
 final class ProducerPump {
   /** App metadata key: the logs emitted since the previous message. */
@@ -47,6 +50,10 @@ final class ProducerPump {
   static final String HEADER = "header";
   /** App metadata key: the output batch's own custom metadata. */
   static final String METADATA = "metadata";
+  /** The first pause while the listener is not ready. */
+  static final long FIRST_PAUSE_NANOS = 20_000;
+  /** The longest pause while the listener is not ready (it bounds how late a cancel is seen, too). */
+  static final long LONGEST_PAUSE_NANOS = 1_000_000;
 
   private final RequestEngine engine;
   private final FlightCatalog.Entry entry;
@@ -55,7 +62,12 @@ final class ProducerPump {
   private final RequestEngine.Caller caller;
   private final BooleanSupplier stopping;
   private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final Object readiness = new Object();
+  /** The thread running {@link #run}, woken by the listener's handlers. */
+  private volatile Thread pumpThread;
+  /** The engine's answers, one turn at a time (it keeps its capacity: no regrowth per turn). */
+  private final Answer answer = new Answer();
+  /** The last turn's output, held until the listener is ready for it. */
+  private final List<Pending> pending = new ArrayList<>();
 
   private final List<LogMessage> logs = new ArrayList<>();
   private Optional<String> header = Optional.empty();
@@ -80,6 +92,7 @@ final class ProducerPump {
    * @param request the request stream that opens it
    */
   void run(byte[] request) {
+    pumpThread = Thread.currentThread();
     listener.setOnCancelHandler(() -> {
       cancelled.set(true);
       wake();
@@ -87,15 +100,21 @@ final class ProducerPump {
     listener.setOnReadyHandler(this::wake);
     try {
       boolean more = turn(RequestEngine.Route.INIT, request);
+      sendPending();
       while (more) {
+        // the next turn runs while the previous batch drains; it is sent once the listener is ready
+        more = turn(RequestEngine.Route.EXCHANGE, tick(false));
         if (!awaitReady()) {
-          cancelTurn();
+          closePending();
+          if (more) {
+            cancelTurn();
+          }
           if (!cancelled.get()) {
             listener.error(CallStatus.CANCELLED.withDescription("the server is shutting down").toRuntimeException());
           }
           return;
         }
-        more = turn(RequestEngine.Route.EXCHANGE, tick(false));
+        sendPending();
       }
       startIfNeeded(outputSchema.orElse(entry.flightSchema()));
       if (!logs.isEmpty() || header.isPresent()) {
@@ -109,20 +128,21 @@ final class ProducerPump {
       tellMethodIfGone();
       listener.error(CallStatus.INTERNAL.withDescription("the stream failed: " + e).withCause(e).toRuntimeException());
     } finally {
+      closePending();
       if (root != null) {
         root.close();
       }
     }
   }
 
-  /** Runs one engine turn and forwards its output; {@return whether the stream goes on} */
+  /** Runs one engine turn and holds its output for {@link #sendPending}; {@return whether the stream goes on} */
   private boolean turn(RequestEngine.Route route, byte[] body) throws IOException {
-    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    answer.reset();
     engine.handle(route, entry.protocol(), entry.method().name(), new ByteArrayInputStream(body), answer, caller);
     boolean hasHeader = route == RequestEngine.Route.INIT && entry.method().header().isPresent();
     boolean[] sentinel = new boolean[1];
     RpcException[] failure = new RpcException[1];
-    Answers.read(answer.toByteArray(), allocator, new Answers.Visitor() {
+    readAnswer(answer.toInputStream(), new Answers.Visitor() {
       @Override
       public void stream(int index, IpcStreamReader reader) {
         if (!(hasHeader && index == 0)) {
@@ -141,7 +161,7 @@ final class ProducerPump {
           callToken = metadata.getOrDefault(MetadataKeys.CALL_STATE, callToken);
           sentinel[0] = true;
         } else {
-          forward(reader);
+          hold(reader);
         }
       }
 
@@ -158,9 +178,10 @@ final class ProducerPump {
       }
     });
     if (failure[0] != null) {
+      sendPending(); // what the turn emitted before its error goes first, as it came
       throw FlightErrors.of(failure[0], List.copyOf(logs));
     }
-    if (route == RequestEngine.Route.INIT && sentinel[0] && root == null) {
+    if (route == RequestEngine.Route.INIT && sentinel[0] && root == null && pending.isEmpty()) {
       // a producer's init runs its first turn; a stream that opens without output waits for input
       cancelTurn();
       throw CallStatus.INVALID_ARGUMENT.withDescription("'" + entry.actionType()
@@ -170,6 +191,41 @@ final class ProducerPump {
       cursor = null; // the producer finished: nothing left to cancel
     }
     return sentinel[0];
+  }
+
+  /** A byte buffer reused for every turn's answer, read in place (no copy of the answer). */
+  private static final class Answer extends ByteArrayOutputStream {
+    Answer() {
+      super(64 * 1024);
+    }
+
+    /** {@return the bytes written since the last reset, without copying them} */
+    InputStream toInputStream() {
+      return new ByteArrayInputStream(buf, 0, count);
+    }
+  }
+
+  /** Reads one turn's answer as {@link Answers#read} does, from the reused buffer. */
+  private void readAnswer(InputStream in, Answers.Visitor visitor) throws IOException {
+    for (int index = 0; ; index++) {
+      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, allocator);
+      if (opened.isEmpty()) {
+        return;
+      }
+      try (IpcStreamReader reader = opened.get()) {
+        visitor.stream(index, reader);
+        while (reader.next()) {
+          LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
+          if (kind instanceof LogBatches.Log log) {
+            visitor.log(log.message());
+          } else if (kind instanceof LogBatches.Error error) {
+            visitor.error(error.error());
+          } else {
+            visitor.data(index, reader);
+          }
+        }
+      }
+    }
   }
 
   /** After a failure to forward: when the client went away while the stream was open, the method hears the cancel. */
@@ -189,22 +245,42 @@ final class ProducerPump {
         new ByteArrayInputStream(tick(true)), java.io.OutputStream.nullOutputStream(), caller);
   }
 
-  /** Sends one output batch, with what has gathered for its app metadata. */
-  private void forward(IpcStreamReader reader) {
-    startIfNeeded(reader.root().getSchema());
-    VectorUnloader unloader = new VectorUnloader(reader.root());
-    try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
-      new VectorLoader(root).load(batch);
-    }
+  /** A turn's output batch, decoded and held until the listener takes it. */
+  private record Pending(Schema schema, ArrowRecordBatch batch, Map<String, String> metadata) {}
+
+  /** Keeps a turn's output batch (its buffers outlive the reader) until {@link #sendPending}. */
+  private void hold(IpcStreamReader reader) {
     Map<String, String> own = new LinkedHashMap<>(reader.metadata());
     own.remove(MetadataKeys.STREAM_STATE);
     own.remove(MetadataKeys.CALL_STATE);
-    Optional<ArrowBuf> metadata = appMetadata(own);
-    if (metadata.isPresent()) {
-      listener.putNext(metadata.get()); // the listener takes ownership of the buffer
-    } else {
-      listener.putNext();
+    pending.add(new Pending(reader.root().getSchema(), new VectorUnloader(reader.root()).getRecordBatch(), own));
+  }
+
+  /** Sends the held batches, each with what has gathered for its app metadata. */
+  private void sendPending() {
+    try {
+      while (!pending.isEmpty()) {
+        Pending next = pending.remove(0);
+        try (ArrowRecordBatch batch = next.batch()) {
+          startIfNeeded(next.schema());
+          new VectorLoader(root).load(batch);
+        }
+        Optional<ArrowBuf> metadata = appMetadata(next.metadata());
+        if (metadata.isPresent()) {
+          listener.putNext(metadata.get()); // the listener takes ownership of the buffer
+        } else {
+          listener.putNext();
+        }
+      }
+    } finally {
+      closePending();
     }
+  }
+
+  /** Releases held batches that will not be sent. */
+  private void closePending() {
+    pending.forEach(p -> p.batch().close());
+    pending.clear();
   }
 
   private void startIfNeeded(Schema schema) {
@@ -262,17 +338,22 @@ final class ProducerPump {
     return body.toByteArray();
   }
 
-  /** Waits until the listener takes another message; {@return false when the client cancelled or the server stops} */
+  /**
+   * Waits until the listener takes another message; {@return false when the client cancelled or the
+   * server stops}. Flight runs {@code getStream} inside the call's gRPC callback, so the call's
+   * on-ready and on-cancel callbacks queue behind this loop until it returns: readiness and cancel
+   * are polled, backing off from {@link #FIRST_PAUSE_NANOS} to {@link #LONGEST_PAUSE_NANOS}, and a
+   * handler that does fire (where a listener calls it from elsewhere) cuts the pause short.
+   */
   private boolean awaitReady() {
-    synchronized (readiness) {
-      while (!listener.isReady() && !cancelled.get() && !listener.isCancelled() && !stopping.getAsBoolean()) {
-        try {
-          readiness.wait(TimeUnit.MILLISECONDS.toMillis(50));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
+    long pause = FIRST_PAUSE_NANOS;
+    while (!listener.isReady() && !cancelled.get() && !listener.isCancelled() && !stopping.getAsBoolean()) {
+      LockSupport.parkNanos(this, pause);
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        return false;
       }
+      pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
     }
     if (listener.isCancelled()) {
       cancelled.set(true);
@@ -281,8 +362,9 @@ final class ProducerPump {
   }
 
   private void wake() {
-    synchronized (readiness) {
-      readiness.notifyAll();
+    Thread pump = pumpThread;
+    if (pump != null) {
+      LockSupport.unpark(pump);
     }
   }
 }
