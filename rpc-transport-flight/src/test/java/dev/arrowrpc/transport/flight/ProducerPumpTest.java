@@ -131,17 +131,19 @@ class ProducerPumpTest {
   }
 
   @Test
-  void aReaderThatKeepsUpIsNotSlowedByTheReadinessWaits() throws Exception {
-    int batches = 400;  // 200 MiB: with a 50 ms wait per not-ready turn this took 20 s
-    long start = System.nanoTime();
+  void aReaderThatKeepsUpGetsEveryBatch() throws Exception {
+    // 200 MiB through gRPC's flow control: the pump waits for readiness many times and loses nothing
+    // (its speed is the benchmarks' business: benchmarks/run.sh, the Flight DoGet row)
+    int batches = 400;
     long rows = 0;
+    int messages = 0;
     try (FlightStream stream = client.getStream(ticket(batches))) {
       while (stream.next()) {
         rows += stream.getRoot().getRowCount();
+        messages++;
       }
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals((long) batches * ROWS, rows);
-    assertTrue(millis < 10_000, "400 batches took " + millis + " ms");
+    assertEquals(batches, messages);
   }
 }
