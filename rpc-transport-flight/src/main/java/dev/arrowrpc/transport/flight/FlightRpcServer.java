@@ -40,6 +40,12 @@ import org.apache.arrow.memory.BufferAllocator;
  *       the response IPC stream; an error is a Flight status mapped from its {@code error_code};
  *   <li>{@code DoGet}: producer streams; the ticket is JSON {@code {"protocol", "method", "params"}} or a
  *       request IPC stream, and {@code GetFlightInfo} on a command descriptor holding either mints it.
+ *   <li>{@code DoExchange}: with the command {@code arrowrpc.exchange.v1}, the whole vgi-rpc conversation of
+ *       one call (what {@link FlightRpc} clients use); with any other descriptor (a ticket as command, or a
+ *       path {@code [protocol, method]}), an exchange stream: one answer batch per batch written;
+ *   <li>{@code DoPut}: an exchange stream whose answers come back as acknowledgements, one {@code
+ *       PutResult} per batch put, its app metadata the turn's output as an Arrow IPC stream;
+ *   <li>{@code Handshake}: the basic-token handshake when {@link Builder#basicLogin} is set.
  * </ul>
  *
  * <p>The README's "Serving over Flight" documents the mapping. Calls go through the server's one call
