@@ -13,8 +13,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,15 +197,58 @@ final class ProducerPump {
     return sentinel[0];
   }
 
-  /** A byte buffer reused for every turn's answer, read in place (no copy of the answer). */
-  private static final class Answer extends ByteArrayOutputStream {
+  /**
+   * A byte buffer reused for every turn's answer, read in place (no copy of the answer). It is also a
+   * channel both ways, so the engine's writer puts each batch body into it with one copy, and the
+   * reader moves it into Arrow memory with one copy (no scratch buffer in between).
+   */
+  private static final class Answer extends ByteArrayOutputStream implements WritableByteChannel {
     Answer() {
       super(64 * 1024);
     }
 
+    @Override
+    public int write(ByteBuffer source) {
+      int length = source.remaining();
+      if (count + length > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + length));
+      }
+      source.get(buf, count, length);
+      count += length;
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
     /** {@return the bytes written since the last reset, without copying them} */
     InputStream toInputStream() {
-      return new ByteArrayInputStream(buf, 0, count);
+      return new Reading(buf, count);
+    }
+  }
+
+  /** The answer's bytes, as a stream that is also a channel (direct buffers filled in one copy). */
+  private static final class Reading extends ByteArrayInputStream implements ReadableByteChannel {
+    Reading(byte[] bytes, int length) {
+      super(bytes, 0, length);
+    }
+
+    @Override
+    public int read(ByteBuffer target) {
+      if (pos >= count) {
+        return -1;
+      }
+      int n = Math.min(target.remaining(), count - pos);
+      target.put(buf, pos, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
     }
   }
 
