@@ -74,7 +74,18 @@ final class Answers {
    * @throws IOException when the answer is not Arrow IPC, or the visitor fails
    */
   static void read(byte[] answer, BufferAllocator memory, Visitor visitor) throws IOException {
-    InputStream in = new ByteArrayInputStream(answer);
+    read(new ByteArrayInputStream(answer), memory, visitor);
+  }
+
+  /**
+   * Reads a whole answer from a stream (such as a reused {@link TurnBuffer}'s bytes).
+   *
+   * @param in the answer's bytes
+   * @param memory where its batches are read into (released batch by batch)
+   * @param visitor receives each batch
+   * @throws IOException when the answer is not Arrow IPC, or the visitor fails
+   */
+  static void read(InputStream in, BufferAllocator memory, Visitor visitor) throws IOException {
     for (int index = 0; ; index++) {
       Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory);
       if (opened.isEmpty()) {

@@ -62,6 +62,9 @@ final class ExchangeTurns {
   private Schema outputSchema;
   private String cursor;
   private String callToken;
+  /** The turn's request and the engine's answer, reused turn after turn. */
+  private final TurnBuffer turnRequest = new TurnBuffer();
+  private final TurnBuffer turnAnswer = new TurnBuffer();
 
   /**
    * @param engine the engine
@@ -175,13 +178,13 @@ final class ExchangeTurns {
     if (cursor == null) {
       throw new IllegalStateException("the stream is not open");
     }
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    try (IpcStreamWriter writer = IpcStreamWriter.start(body, input.getSchema())) {
+    turnRequest.reset();
+    try (IpcStreamWriter writer = IpcStreamWriter.start(turnRequest, input.getSchema())) {
       writer.write(input, tokens(metadata, false));
     }
-    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    turnAnswer.reset();
     engine.handle(RequestEngine.Route.EXCHANGE, entry.protocol(), entry.method().name(),
-        new ByteArrayInputStream(body.toByteArray()), answer, caller);
+        turnRequest.toInputStream(), turnAnswer, caller);
     String previous = cursor;
     cursor = null;
     boolean[] seen = new boolean[1];
@@ -220,7 +223,7 @@ final class ExchangeTurns {
       }
     };
     try {
-      Answers.read(answer.toByteArray(), allocator, visitor);
+      Answers.read(turnAnswer.toInputStream(), allocator, visitor);
     } catch (IOException | RuntimeException e) {
       // forwarding failed (the client went away): keep a cursor so the method can hear the cancel
       cursor = next[0] != null ? next[0] : previous;

@@ -12,13 +12,8 @@ import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +64,7 @@ final class ProducerPump {
   /** The thread running {@link #run}, woken by the listener's handlers. */
   private volatile Thread pumpThread;
   /** The engine's answers, one turn at a time (it keeps its capacity: no regrowth per turn). */
-  private final Answer answer = new Answer();
+  private final TurnBuffer answer = new TurnBuffer();
   /** The last turn's output, held until the listener is ready for it. */
   private final List<Pending> pending = new ArrayList<>();
 
@@ -146,7 +141,7 @@ final class ProducerPump {
     boolean hasHeader = route == RequestEngine.Route.INIT && entry.method().header().isPresent();
     boolean[] sentinel = new boolean[1];
     RpcException[] failure = new RpcException[1];
-    readAnswer(answer.toInputStream(), new Answers.Visitor() {
+    Answers.read(answer.toInputStream(), allocator, new Answers.Visitor() {
       @Override
       public void stream(int index, IpcStreamReader reader) {
         if (!(hasHeader && index == 0)) {
@@ -195,84 +190,6 @@ final class ProducerPump {
       cursor = null; // the producer finished: nothing left to cancel
     }
     return sentinel[0];
-  }
-
-  /**
-   * A byte buffer reused for every turn's answer, read in place (no copy of the answer). It is also a
-   * channel both ways, so the engine's writer puts each batch body into it with one copy, and the
-   * reader moves it into Arrow memory with one copy (no scratch buffer in between).
-   */
-  private static final class Answer extends ByteArrayOutputStream implements WritableByteChannel {
-    Answer() {
-      super(64 * 1024);
-    }
-
-    @Override
-    public int write(ByteBuffer source) {
-      int length = source.remaining();
-      if (count + length > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + length));
-      }
-      source.get(buf, count, length);
-      count += length;
-      return length;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
-
-    /** {@return the bytes written since the last reset, without copying them} */
-    InputStream toInputStream() {
-      return new Reading(buf, count);
-    }
-  }
-
-  /** The answer's bytes, as a stream that is also a channel (direct buffers filled in one copy). */
-  private static final class Reading extends ByteArrayInputStream implements ReadableByteChannel {
-    Reading(byte[] bytes, int length) {
-      super(bytes, 0, length);
-    }
-
-    @Override
-    public int read(ByteBuffer target) {
-      if (pos >= count) {
-        return -1;
-      }
-      int n = Math.min(target.remaining(), count - pos);
-      target.put(buf, pos, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
-  }
-
-  /** Reads one turn's answer as {@link Answers#read} does, from the reused buffer. */
-  private void readAnswer(InputStream in, Answers.Visitor visitor) throws IOException {
-    for (int index = 0; ; index++) {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, allocator);
-      if (opened.isEmpty()) {
-        return;
-      }
-      try (IpcStreamReader reader = opened.get()) {
-        visitor.stream(index, reader);
-        while (reader.next()) {
-          LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
-          if (kind instanceof LogBatches.Log log) {
-            visitor.log(log.message());
-          } else if (kind instanceof LogBatches.Error error) {
-            visitor.error(error.error());
-          } else {
-            visitor.data(index, reader);
-          }
-        }
-      }
-    }
   }
 
   /** After a failure to forward: when the client went away while the stream was open, the method hears the cancel. */
