@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import javax.lang.model.SourceVersion;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -294,7 +295,7 @@ public final class InterfaceGenerator {
       List<String> annotations = new ArrayList<>();
       String returns;
       if (unary) {
-        Optional<Schema> result = info.hasReturn() ? Optional.of(schema("result", info::resultSchema)) : Optional.<Schema>empty();
+        Optional<Schema> result = info.hasReturn() ? Optional.of(present("result", info::resultSchema)) : Optional.<Schema>empty();
         if (result.isEmpty()) {
           returns = "void";
         } else if (result.get().getFields().size() != 1) {
@@ -315,7 +316,7 @@ public final class InterfaceGenerator {
           imports.add("dev.arrowrpc.core.StreamKind");
           annotations.add("@StreamKind(StreamKind.Kind." + kind + ")");
         }
-        Optional<Schema> header = info.hasHeader() ? Optional.of(schema("header", info::headerSchema)) : Optional.<Schema>empty();
+        Optional<Schema> header = info.hasHeader() ? Optional.of(present("header", info::headerSchema)) : Optional.<Schema>empty();
         if (header.isPresent()) {
           imports.add("dev.arrowrpc.core.StreamHeader");
           String name = record(header.get().getFields(), "header", base + "Header",
@@ -376,19 +377,19 @@ public final class InterfaceGenerator {
       };
     }
 
-    private Schema schema(String what, java.util.function.Supplier<?> reader) {
+    /** Reads one of the method's schemas, a malformed one being the method's error. */
+    private Schema schema(String what, Supplier<Schema> reader) {
       try {
-        Object read = reader.get();
-        if (read instanceof Optional<?> optional) {
-          return (Schema) optional.orElseThrow(() -> unmappable(what, "the " + what + " schema is missing"));
-        }
-        return (Schema) read;
+        return reader.get();
       } catch (IllegalArgumentException e) {
-        if (e instanceof UnmappableSchemaException) {
-          throw e;
-        }
         throw unmappable(what, e.getMessage());
       }
+    }
+
+    /** Reads one of the method's optional schemas, which must be there. */
+    private Schema present(String what, Supplier<Optional<Schema>> reader) {
+      return schema(what, () -> reader.get().orElseThrow(
+          () -> new IllegalArgumentException("the " + what + " schema is missing")));
     }
 
     private void name(Field field, String path) {
