@@ -180,7 +180,7 @@ public final class InterfaceGenerator {
   }
 
   /** One record to declare inside the interface. */
-  private record RecordDecl(String name, String doc, List<String> components) {}
+  private record RecordDecl(String name, String doc, List<String> names, List<String> components) {}
 
   /** The state of writing one interface: imports and records gathered while the methods are written. */
   private static final class Writer {
@@ -248,7 +248,15 @@ public final class InterfaceGenerator {
       }
       for (RecordDecl record : records.values()) {
         out.append('\n');
-        out.append(INDENT).append("/** ").append(record.doc()).append(" */\n");
+        out.append(INDENT).append("/**\n").append(INDENT).append(" * ").append(record.doc()).append('\n');
+        if (!record.names().isEmpty()) {
+          out.append(INDENT).append(" *\n");
+        }
+        for (String component : record.names()) {
+          out.append(INDENT).append(" * @param ").append(component).append(" the {@code ").append(component)
+              .append("} column\n");
+        }
+        out.append(INDENT).append(" */\n");
         out.append(INDENT).append("record ").append(record.name()).append('(');
         if (record.components().isEmpty()) {
           out.append(") {}\n");
@@ -320,7 +328,7 @@ public final class InterfaceGenerator {
         if (header.isPresent()) {
           imports.add("dev.arrowrpc.core.StreamHeader");
           String name = record(header.get().getFields(), "header", base + "Header",
-              "The stream header of {@link #" + info.name() + "}.");
+              "The stream header of {@link " + simpleName + "#" + info.name() + "}.");
           annotations.add("@StreamHeader(" + name + ".class)");
         }
       }
@@ -409,14 +417,16 @@ public final class InterfaceGenerator {
         name = suggested + n;
       }
       structures.put(fields, name);
-      records.put(name, new RecordDecl(name, doc, List.of()));
+      records.put(name, new RecordDecl(name, doc, List.of(), List.of()));
+      List<String> names = new ArrayList<>();
       List<String> components = new ArrayList<>();
       for (Field field : fields) {
+        names.add(field.getName());
         String at = path + "." + field.getName();
         name(field, at);
         components.add(type(field, at, upperCamel(field.getName()), false) + " " + field.getName());
       }
-      records.put(name, new RecordDecl(name, doc, List.copyOf(components)));
+      records.put(name, new RecordDecl(name, doc, List.copyOf(names), List.copyOf(components)));
       return name;
     }
 
@@ -469,7 +479,7 @@ public final class InterfaceGenerator {
         // the record family: a struct is a nested record; a binary cell is written as byte[] instead
         if (field.getType() instanceof ArrowType.Struct) {
           return Optional.of(record(field.getChildren(), path, recordName,
-              "The {@code " + doc(path) + "} struct of {@link #" + method + "}."));
+              "The {@code " + doc(path) + "} struct of {@link " + simpleName + "#" + method + "}."));
         }
         return Optional.empty();
       }

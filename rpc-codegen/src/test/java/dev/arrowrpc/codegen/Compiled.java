@@ -39,6 +39,7 @@ final class Compiled {
     StringWriter messages = new StringWriter();
     try (StandardJavaFileManager fileManager = javac.getStandardFileManager(null, null, null)) {
       List<String> options = List.of("--release", "17", "-parameters", "-Xlint:all,-processing,-options",
+          "-Xdoclint:all/protected",
           "-Werror", "-proc:none", "-classpath", classPath(), "-d", out.toString());
       Boolean ok = javac.getTask(messages, fileManager, null, options, null,
           fileManager.getJavaFileObjectsFromPaths(files)).call();
