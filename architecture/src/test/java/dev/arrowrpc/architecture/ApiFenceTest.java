@@ -36,7 +36,7 @@ class ApiFenceTest {
 
   /** What applications use: the types services are written against, the entry points, security. */
   static final Set<String> API = Set.of(CORE, CORE + ".runtime", CORE + ".auth", CORE + ".identity",
-      CORE + ".external", CORE + ".reflect");
+      CORE + ".external", CORE + ".reflect", CORE + ".generated");
 
   /**
    * What transport modules use besides the API: the engine's seams ({@code spi}) and the message
