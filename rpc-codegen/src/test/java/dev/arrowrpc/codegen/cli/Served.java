@@ -76,7 +76,12 @@ final class Served implements AutoCloseable {
           new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
           new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
           false), args);
-      return new Run(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+      Run run = new Run(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+      if (run.err().contains(ServiceCommand.LEAK)) {
+        throw new AssertionError("the command line's allocator is not empty after: " + String.join(" ", args)
+            + "\n" + run);
+      }
+      return run;
     }
 
     /** {@return standard output as text} */
