@@ -235,7 +235,7 @@ final class Values {
     try {
       writeValue(vector, index, value, path);
     } catch (ArithmeticException | DateTimeParseException | IllegalArgumentException e) {
-      throw new UsageException(path + ": " + value + " is not a " + TypeText.of(vector.getField()) + " ("
+      throw new UsageException(path + ": " + value + " does not fit " + TypeText.of(vector.getField()) + " ("
           + e.getMessage() + ")");
     }
   }

@@ -83,7 +83,7 @@ class ValuesTest {
       assertEquals("n: 300 is out of range for int8", range.getMessage());
       UsageException item = assertThrows(UsageException.class,
           () -> Values.request(schema, Map.of("n", Json.parse("1", "n"), "l", Json.parse("[1, \"x\"]", "l")), memory));
-      assertTrue(item.getMessage().startsWith("l[1]: \"x\" is not a int64"), item.getMessage());
+      assertTrue(item.getMessage().startsWith("l[1]: \"x\" does not fit int64"), item.getMessage());
       assertEquals(0, memory.getAllocatedMemory());
     }
   }
