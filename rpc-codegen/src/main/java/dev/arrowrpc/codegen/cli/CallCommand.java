@@ -154,7 +154,7 @@ final class CallCommand extends ServiceCommand {
       if (!object.isObject()) {
         throw new UsageException("--json takes a JSON object of parameters, got " + object);
       }
-      object.fields().forEachRemaining(e -> arguments.put(e.getKey(), e.getValue()));
+      object.properties().forEach(e -> arguments.put(e.getKey(), e.getValue()));
     }
     for (String assignment : assignments) {
       int eq = assignment.indexOf('=');

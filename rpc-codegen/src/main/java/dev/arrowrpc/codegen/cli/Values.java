@@ -295,7 +295,7 @@ final class Values {
     List<JsonNode[]> pairs = new ArrayList<>();
     if (value.isObject()) {
       boolean stringKeys = keys instanceof VarCharVector || keys instanceof LargeVarCharVector;
-      value.fields().forEachRemaining(e -> pairs.add(new JsonNode[] {
+      value.properties().forEach(e -> pairs.add(new JsonNode[] {
           stringKeys ? NODES.textNode(e.getKey()) : Values.parse(e.getKey(), keys.getField()), e.getValue()}));
     } else if (value.isArray()) {
       for (JsonNode pair : value) {
@@ -533,7 +533,7 @@ final class Values {
       throw new UsageException("an exchange input line is a JSON object (column: value), got " + row);
     }
     List<Field> fields = new ArrayList<>();
-    row.fields().forEachRemaining(e -> fields.add(inferField(e.getKey(), e.getValue())));
+    row.properties().forEach(e -> fields.add(inferField(e.getKey(), e.getValue())));
     return new Schema(fields);
   }
 
@@ -554,7 +554,7 @@ final class Values {
     }
     if (value.isObject()) {
       List<Field> children = new ArrayList<>();
-      value.fields().forEachRemaining(e -> children.add(inferField(e.getKey(), e.getValue())));
+      value.properties().forEach(e -> children.add(inferField(e.getKey(), e.getValue())));
       return new Field(name, FieldType.nullable(ArrowType.Struct.INSTANCE), children);
     }
     ArrowType type;
