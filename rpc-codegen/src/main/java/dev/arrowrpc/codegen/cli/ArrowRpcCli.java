@@ -54,7 +54,7 @@ public final class ArrowRpcCli {
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     System.setOut(err);
-    int status = run(new Console(System.in, out, err, Console.stderrIsTerminal()), args);
+    int status = run(new Console(System.in, out, err, Console.isTerminal(2), Console.isTerminal(1)), args);
     out.flush();
     System.exit(status);
   }
@@ -164,17 +164,19 @@ public final class ArrowRpcCli {
    * @param out results
    * @param err diagnostics, service logs, progress
    * @param terminal whether {@code err} is a terminal (progress is shown by default then)
+   * @param outTerminal whether {@code out} is a terminal (Arrow IPC bytes are not written to one)
    */
-  record Console(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+  record Console(InputStream in, PrintStream out, PrintStream err, boolean terminal, boolean outTerminal) {
     /**
-     * Whether this process's stderr is a terminal: on Linux, fd 2 links to a tty device; elsewhere
-     * the JVM's console test.
+     * Whether one of this process's standard streams is a terminal: on Linux, its descriptor links
+     * to a tty device; elsewhere the JVM's console test.
      *
+     * @param fd 1 for stdout, 2 for stderr
      * @return true for a terminal
      */
-    static boolean stderrIsTerminal() {
+    static boolean isTerminal(int fd) {
       try {
-        String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+        String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
       } catch (IOException | UnsupportedOperationException | SecurityException e) {
         return System.console() != null;

@@ -84,7 +84,7 @@ final class CallCommand extends ServiceCommand {
     if (batchRows < 1) {
       throw new UsageException("--batch-rows must be at least 1");
     }
-    if (format == Output.Format.arrow && out.isEmpty() && console.terminal() && console.out() == System.out) {
+    if (format == Output.Format.arrow && out.isEmpty() && console.outTerminal()) {
       throw new UsageException("--format arrow writes binary: give --out FILE or redirect stdout");
     }
     ProtocolList listing = client.listProtocols();

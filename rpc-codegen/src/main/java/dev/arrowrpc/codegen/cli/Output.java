@@ -211,7 +211,10 @@ final class Output implements AutoCloseable {
     return line.toString();
   }
 
-  /** Ends the Arrow stream (an empty one when no batch came) and flushes; closes a file. */
+  /**
+   * Ends the Arrow stream, when a batch started one (no batch: no bytes, as the schema came with
+   * none), and flushes; closes a file.
+   */
   @Override
   public void close() throws IOException {
     try {

@@ -75,7 +75,7 @@ final class Served implements AutoCloseable {
       int status = ArrowRpcCli.run(new ArrowRpcCli.Console(
           new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
           new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-          false), args);
+          false, false), args);
       Run run = new Run(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
       if (run.err().contains(ServiceCommand.LEAK)) {
         throw new AssertionError("the command line's allocator is not empty after: " + String.join(" ", args)
