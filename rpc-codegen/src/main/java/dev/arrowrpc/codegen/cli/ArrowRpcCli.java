@@ -102,6 +102,13 @@ public final class ArrowRpcCli {
       err.println("arrow-rpc: " + e.getMessage());
       return Exit.USAGE;
     }
+    if (e instanceof Output.Failed output) {
+      if (!output.file()) {
+        return Exit.OK; // standard output's reader is done (| head): the stream was cancelled, nothing to say
+      }
+      err.println("arrow-rpc: " + e.getMessage());
+      return Exit.FAILURE;
+    }
     if (e instanceof RpcException rpc) {
       boolean transport = Exit.isTransport(rpc);
       err.println(Errors.describe(rpc, verbose));

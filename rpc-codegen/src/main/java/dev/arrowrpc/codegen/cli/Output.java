@@ -50,8 +50,11 @@ final class Output implements AutoCloseable {
   private Optional<Schema> tableSchema = Optional.empty();
   private int[] widths = new int[0];
 
-  private Output(Format format, OutputStream bytes, boolean ownsBytes, BufferAllocator memory) {
+  private final String where;
+
+  private Output(Format format, OutputStream bytes, boolean ownsBytes, String where, BufferAllocator memory) {
     this.format = format;
+    this.where = where;
     this.bytes = bytes;
     this.ownsBytes = ownsBytes;
     this.text = new PrintStream(bytes, false, StandardCharsets.UTF_8);
@@ -71,9 +74,10 @@ final class Output implements AutoCloseable {
   static Output open(Format format, Optional<Path> file, PrintStream stdout, BufferAllocator memory)
       throws IOException {
     if (file.isPresent()) {
-      return new Output(format, new BufferedOutputStream(Files.newOutputStream(file.get())), true, memory);
+      return new Output(format, new BufferedOutputStream(Files.newOutputStream(file.get())), true,
+          file.get().toString(), memory);
     }
-    return new Output(format, stdout, false, memory);
+    return new Output(format, stdout, false, "standard output", memory);
   }
 
   /**
@@ -81,9 +85,9 @@ final class Output implements AutoCloseable {
    *
    * @param ipc the batch as a one-batch Arrow IPC stream
    * @return the batch's row count
-   * @throws IOException when the output fails
+   * @throws Failed when the output cannot be written (a closed pipe, a full disk)
    */
-  int batch(byte[] ipc) throws IOException {
+  int batch(byte[] ipc) {
     try (IpcStreamReader reader = read(ipc, memory)) {
       VectorSchemaRoot root = reader.root();
       switch (format) {
@@ -97,9 +101,37 @@ final class Output implements AutoCloseable {
           table(root.getSchema(), Rows.of(root, reader, memory));
           text.flush();
         }
-        case arrow -> arrow(reader);
+        case arrow -> {
+          try {
+            arrow(reader);
+          } catch (IOException e) {
+            throw new Failed(ownsBytes, where + ": " + Errors.message(e));
+          }
+        }
+      }
+      if (text.checkError() || (bytes instanceof PrintStream stream && stream.checkError())) {
+        throw new Failed(ownsBytes, "cannot write " + where);
       }
       return root.getRowCount();
+    }
+  }
+
+  /**
+   * The output cannot be written. On standard output that is its reader going away ({@code |
+   * head}): the call stops quietly. A file that cannot be written is a failure.
+   */
+  static final class Failed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean file;
+
+    Failed(boolean file, String message) {
+      super(message);
+      this.file = file;
+    }
+
+    /** {@return whether the output is a file (else standard output)} */
+    boolean file() {
+      return file;
     }
   }
 

@@ -174,6 +174,27 @@ class CommandLineTest {
   }
 
   @Test
+  void aClosedStandardOutputCancelsTheStreamQuietly() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.util.concurrent.atomic.AtomicInteger lines = new java.util.concurrent.atomic.AtomicInteger();
+    OutputStream head = new OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        if (b == '\n' && lines.incrementAndGet() > 3) {
+          throw new java.io.IOException("Broken pipe");
+        }
+      }
+    };
+    int status = ArrowRpcCli.run(new ArrowRpcCli.Console(new ByteArrayInputStream(new byte[0]),
+        new java.io.PrintStream(head, false, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), false, false),
+        "call", "--tcp", served.address(), "ticks", "count=1000000", "--format", "jsonl");
+    assertEquals(0, status, err::toString);
+    assertEquals("", err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertTrue(lines.get() < 100, "the stream stopped when its reader went away: " + lines.get() + " lines");
+  }
+
+  @Test
   void remoteErrorsExitFourWithCodeKindAndMessage() {
     Served.Run run = served.run("", "call", "fail", "message=nope");
     assertEquals(Exit.REMOTE, run.status(), run::toString);
