@@ -11,7 +11,6 @@ import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,8 +117,13 @@ final class CallCommand extends ServiceCommand {
       throw new UsageException("--input is exchange input; " + protocol + "." + methodName + " is " + kind);
     }
     Progress shown = new Progress(console.err(), progress.orElse(console.terminal()), System::nanoTime);
-    try (Batch request = Values.request(params, arguments, memory);
-        Output output = Output.open(format, out, console.out(), memory)) {
+    Output opened;
+    try {
+      opened = Output.open(format, out, console.out(), memory);
+    } catch (IOException e) {
+      throw new Output.Failed(true, "cannot write " + out.orElseThrow() + ": " + Errors.message(e));
+    }
+    try (Output output = opened; Batch request = Values.request(params, arguments, memory)) {
       // a versioned protocol checks the version its callers declare
       Map<String, String> metadata = description.protocolVersion().isEmpty() ? Map.of()
           : Map.of(MetadataKeys.PROTOCOL_VERSION, description.protocolVersion());
@@ -181,8 +185,13 @@ final class CallCommand extends ServiceCommand {
   private void exchange(BatchCalls.Stream stream, Output output, Progress shown, BufferAllocator memory)
       throws IOException {
     if (input.isPresent()) {
-      try (InputStream in = Files.newInputStream(input.get());
-          ExchangeInput batches = ExchangeInput.open(in, memory)) {
+      byte[] file;
+      try {
+        file = Files.readAllBytes(input.get());
+      } catch (IOException e) {
+        throw new UsageException("--input: cannot read " + input.get() + ": " + Errors.message(e));
+      }
+      try (ExchangeInput batches = ExchangeInput.open(file, memory)) {
         while (batches.next()) {
           if (!turn(stream, batches.schema(), batches.batch(), batches.metadata(), output, shown)) {
             return;
@@ -242,8 +251,7 @@ final class CallCommand extends ServiceCommand {
       this.file = file;
     }
 
-    static ExchangeInput open(InputStream in, BufferAllocator memory) throws IOException {
-      byte[] all = in.readAllBytes();
+    static ExchangeInput open(byte[] all, BufferAllocator memory) throws IOException {
       if (all.length >= 6 && new String(all, 0, 6, StandardCharsets.US_ASCII).equals("ARROW1")) {
         org.apache.arrow.vector.ipc.ArrowFileReader reader = new org.apache.arrow.vector.ipc.ArrowFileReader(
             new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(all), memory);

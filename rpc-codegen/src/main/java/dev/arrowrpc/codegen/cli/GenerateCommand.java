@@ -4,6 +4,7 @@ import dev.arrowrpc.codegen.GeneratedInterface;
 import dev.arrowrpc.codegen.InterfaceGenerator;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.runtime.RpcClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,13 @@ final class GenerateCommand extends ServiceCommand {
     }
     for (GeneratedInterface source : sources) {
       Path file = out.resolve(source.relativePath());
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, source.source(), StandardCharsets.UTF_8);
+      try {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, source.source(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        // a local file, not the transport: status 1
+        throw new Output.Failed(true, "cannot write " + file + ": " + Errors.message(e));
+      }
       console.out().println(file);
     }
     return Exit.OK;

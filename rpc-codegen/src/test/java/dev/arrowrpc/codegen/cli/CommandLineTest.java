@@ -265,6 +265,19 @@ class CommandLineTest {
   }
 
   @Test
+  void localFilesThatCannotBeWrittenExitOneAndUnreadableInputTwo() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+    Served.Run generate = served.run("", "generate", "--package", "gen.cli", "--out", notADirectory.toString());
+    assertEquals(Exit.FAILURE, generate.status(), generate::toString);
+    assertTrue(generate.err().startsWith("arrow-rpc: cannot write " + notADirectory), generate::toString);
+    Served.Run out = served.run("", "call", "add", "a=1", "b=2", "--out", notADirectory.resolve("x").toString());
+    assertEquals(Exit.FAILURE, out.status(), out::toString);
+    Served.Run input = served.run("", "call", "scale", "factor=2", "--input", dir.resolve("absent").toString());
+    assertEquals(Exit.USAGE, input.status(), input::toString);
+    assertTrue(input.err().startsWith("arrow-rpc: --input: cannot read "), input::toString);
+  }
+
+  @Test
   void completionPrintsABashScript() {
     Served.Run run = Served.Run.of("", "completion");
     assertEquals(0, run.status(), run::toString);
