@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The progress line in a pseudo-terminal: the command line runs in a JVM of its own under {@code
- * script}, whose pty makes stderr a terminal, against the test protocol served in this JVM.
+ * script -e}, whose pty makes stderr a terminal, against the test protocol served in this JVM.
  * Skipped when util-linux's {@code script} is not installed.
  */
 class ProgressTerminalTest {
@@ -27,6 +27,12 @@ class ProgressTerminalTest {
   void aTerminalShowsRowsBatchesBytesAndRateUnlessTurnedOff() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
         "util-linux 'script' (/usr/bin/script) is not installed: no pseudo-terminal to test the progress line in");
+    Process probe = new ProcessBuilder("script", "-qefc", "test -t 2", "/dev/null")
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectErrorStream(true).start();
+    String said = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assumeTrue(probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        "'script' cannot give a command a terminal here (no pseudo-terminals?): " + said);
     try (Served served = new Served()) {
       Path out = dir.resolve("ticks.jsonl");
       String shown = underTerminal("call", "--tcp", served.address(), "ticks", "count=300", "--format", "jsonl",
@@ -52,7 +58,7 @@ class ProgressTerminalTest {
     for (String word : command) {
       line.append('\'').append(word.replace("'", "'\\''")).append("' ");
     }
-    Process process = new ProcessBuilder("script", "-qfc", line.toString(), "/dev/null")
+    Process process = new ProcessBuilder("script", "-qefc", line.toString(), "/dev/null")
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectErrorStream(true).start();
     byte[] shown = process.getInputStream().readAllBytes();
