@@ -1,0 +1,49 @@
+package dev.arrowrpc.codegen.cli;
+
+import dev.arrowrpc.core.RpcException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The exit statuses of {@code arrow-rpc}, and which failures are the transport's. */
+final class Exit {
+  /** Success. */
+  static final int OK = 0;
+  /** Any failure not classified below. */
+  static final int FAILURE = 1;
+  /** A usage error (picocli's own status for a bad command line). */
+  static final int USAGE = 2;
+  /** The transport failed: cannot connect or launch, broken pipe, an HTTP or gRPC failure. */
+  static final int TRANSPORT = 3;
+  /** The service answered with an error. */
+  static final int REMOTE = 4;
+
+  private Exit() {}
+
+  /**
+   * Whether a failure is the transport's rather than the service's.
+   *
+   * @param e the failure
+   * @return true for I/O failures, {@code TransportError}s and Flight (gRPC) failures
+   */
+  static boolean isTransport(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RpcException rpc) {
+        if ("TransportError".equals(rpc.errorType())) {
+          return true;
+        }
+        if (t == e) {
+          return false;
+        }
+      }
+      if (t instanceof IOException || t instanceof UncheckedIOException
+          || t.getClass().getName().startsWith("org.apache.arrow.flight.")
+          || t.getClass().getName().startsWith("io.grpc.")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}
