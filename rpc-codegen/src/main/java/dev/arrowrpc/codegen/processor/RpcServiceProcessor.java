@@ -45,7 +45,8 @@ public final class RpcServiceProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     for (TypeElement annotation : annotations) {
       for (Element element : round.getElementsAnnotatedWith(annotation)) {
-        ServiceCheck check = new ServiceCheck(processingEnv.getElementUtils(), processingEnv.getMessager());
+        ServiceCheck check = new ServiceCheck(processingEnv.getElementUtils(), processingEnv.getMessager(),
+            new SourceAnnotations(processingEnv));
         check.check(element).ifPresent(this::write);
       }
     }

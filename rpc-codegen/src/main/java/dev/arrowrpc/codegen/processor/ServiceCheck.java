@@ -42,11 +42,13 @@ final class ServiceCheck {
 
   private final Elements elements;
   private final Messager messager;
+  private final SourceAnnotations source;
   private boolean failed;
 
-  ServiceCheck(Elements elements, Messager messager) {
+  ServiceCheck(Elements elements, Messager messager, SourceAnnotations source) {
     this.elements = elements;
     this.messager = messager;
+    this.source = source;
   }
 
   /**
@@ -57,7 +59,8 @@ final class ServiceCheck {
    */
   Optional<ServiceModel> check(Element element) {
     if (element.getKind() != ElementKind.INTERFACE) {
-      error(element, "@RpcService is for interfaces: " + element.getSimpleName() + " is not an interface");
+      error(element, ((TypeElement) element).getQualifiedName()
+          + " is not an interface: @RpcService marks a service interface");
       return Optional.empty();
     }
     TypeElement type = (TypeElement) element;
@@ -110,7 +113,7 @@ final class ServiceCheck {
   /** Checks one method as {@code MethodSpec} derives it. */
   private Optional<ServiceModel.MethodModel> method(ExecutableElement method) {
     boolean ok = true;
-    TypeCheck check = new TypeCheck(elements);
+    TypeCheck check = new TypeCheck(elements, source);
     List<String> parameterNames = new ArrayList<>();
     List<String> parameterTypes = new ArrayList<>();
     for (VariableElement parameter : method.getParameters()) {
@@ -122,6 +125,7 @@ final class ServiceCheck {
         continue;
       }
       try {
+        source.declaration(parameter, parameter.asType());
         check.column(parameter.getSimpleName().toString(), parameter.asType(), TypeCheck.Position.PARAMETER);
       } catch (TypeCheck.Refusal e) {
         error(parameter, e.getMessage());
@@ -175,7 +179,8 @@ final class ServiceCheck {
       return ok;
     }
     try {
-      new TypeCheck(elements).column("result", returned, TypeCheck.Position.RESULT);
+      source.result(method);
+      new TypeCheck(elements, source).column("result", returned, TypeCheck.Position.RESULT);
     } catch (TypeCheck.Refusal e) {
       error(method, e.getMessage());
       ok = false;
@@ -194,10 +199,10 @@ final class ServiceCheck {
       return false;
     }
     try {
-      new TypeCheck(elements).record((TypeElement) ((DeclaredType) row).asElement());
+      new TypeCheck(elements, source).record((TypeElement) ((DeclaredType) row).asElement());
       return true;
     } catch (TypeCheck.Refusal e) {
-      error(method, "the " + role + " row type: " + e.getMessage());
+      error(method, e.getMessage());
       return false;
     }
   }
@@ -214,10 +219,10 @@ final class ServiceCheck {
       return false;
     }
     try {
-      new TypeCheck(elements).record(record);
+      new TypeCheck(elements, source).record(record);
       return true;
     } catch (TypeCheck.Refusal e) {
-      error(method, header, value, "the header type: " + e.getMessage());
+      error(method, header, value, e.getMessage());
       return false;
     }
   }

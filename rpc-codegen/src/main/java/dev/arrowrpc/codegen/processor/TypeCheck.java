@@ -47,10 +47,12 @@ final class TypeCheck {
   }
 
   private final Elements elements;
+  private final SourceAnnotations source;
   private final Deque<String> enclosing = new ArrayDeque<>();
 
-  TypeCheck(Elements elements) {
+  TypeCheck(Elements elements, SourceAnnotations source) {
     this.elements = elements;
+    this.source = source;
   }
 
   /**
@@ -83,7 +85,7 @@ final class TypeCheck {
       optional(type, position, depth);
       return;
     }
-    if (annotation(type, Nullable.class).isPresent() && type.getKind().isPrimitive()) {
+    if (nullable(type) && type.getKind().isPrimitive()) {
       throw new Refusal("@Nullable on primitive " + typeName(type) + ": use the boxed type or Optional");
     }
     codec(type, position, depth);
@@ -106,10 +108,10 @@ final class TypeCheck {
   /** The catalog's verdict on one type, with its {@code @Wire} override if it has one. */
   private void codec(TypeMirror type, Position position, int depth) throws Refusal {
     mappable(type);
-    Optional<Wire> wire = annotation(type, Wire.class);
+    Optional<SourceAnnotations.Written> wire = wire(type);
     Optional<TypeCatalog.Entry> entry = entry(type);
     if (wire.isPresent()) {
-      overridden(type, WireOverride.of(wire.get()));
+      overridden(type, wire.get().override(), wire.get().attributesKnown());
       return;
     }
     TypeCatalog.Entry found = entry.orElseThrow(() -> new Refusal(
@@ -133,7 +135,7 @@ final class TypeCheck {
     }
   }
 
-  private void overridden(TypeMirror type, WireOverride wire) throws Refusal {
+  private void overridden(TypeMirror type, WireOverride wire, boolean attributesKnown) throws Refusal {
     List<TypeCatalog.Entry> answering = CATALOG.answering(wire.type());
     String name = erasedName(type);
     boolean answers = answering.stream()
@@ -145,6 +147,9 @@ final class TypeCheck {
           .map(Class::getSimpleName)
           .toList();
       throw new Refusal("@Wire(" + wire.type() + ") needs " + oneOf(types) + ", got " + name);
+    }
+    if (!attributesKnown) {
+      return;
     }
     if (wire.type() == Wire.Type.DECIMAL128 && (wire.precision() < 1 || wire.precision() > 38
         || wire.scale() < 0 || wire.scale() > wire.precision())) {
@@ -169,6 +174,7 @@ final class TypeCheck {
     try {
       for (RecordComponentElement component : record.getRecordComponents()) {
         try {
+          source.declaration(component, component.asType());
           column(component.asType(), Position.NESTED, depth + 1);
         } catch (Refusal e) {
           throw new Refusal(record.getSimpleName() + "." + component.getSimpleName() + ": " + e.getMessage());
@@ -236,6 +242,16 @@ final class TypeCheck {
 
   private static TypeElement element(TypeMirror type) {
     return (TypeElement) ((DeclaredType) type).asElement();
+  }
+
+  private boolean nullable(TypeMirror type) {
+    return annotation(type, Nullable.class).isPresent() || source.nullable(type);
+  }
+
+  private Optional<SourceAnnotations.Written> wire(TypeMirror type) {
+    Optional<SourceAnnotations.Written> modelled = annotation(type, Wire.class)
+        .map(w -> new SourceAnnotations.Written(WireOverride.of(w), true));
+    return modelled.isPresent() ? modelled : source.wire(type);
   }
 
   /**
