@@ -267,4 +267,19 @@ class RpcServiceProcessorTest {
     assertEquals(List.of("left", "right"), ServiceSpec.of(api).methods().get("add").params().columns().stream()
         .map(column -> column.name()).toList());
   }
+
+  @Test
+  void inheritedMethodsAndTheUnnamedPackage() throws Exception {
+    ProcessorCompiler.Result result = ProcessorCompiler.compile(dir, Map.of(
+        "Base.java", "public interface Base { long ping(long token); default long twice(long a) { return a; } }\n",
+        "Api.java", "@dev.arrowrpc.core.RpcService public interface Api extends Base { String hello(String name); }\n"),
+        true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    Class<?> api = Class.forName("Api", true, result.loader());
+    assertEquals("Api_ArrowRpc", GeneratedService.className(api));
+    ServiceSpec spec = ServiceSpec.of(api);
+    assertEquals(List.of("hello", "ping"), List.copyOf(spec.methods().keySet()));
+    assertEquals(List.of("token"), spec.methods().get("ping").params().columns().stream()
+        .map(column -> column.name()).toList());
+  }
 }
