@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the published coordinates, the BOM and the JVM flags the way a user meets them:
 #   1. installs arrow-rpc's published artifacts (the BOM, the parent pom, rpc-core and the three
-#      transports) into the local Maven repository, as `mvn install` does until the first release;
+#      transports) and rpc-codegen (the annotation processor the consumer compiles with) into the
+#      local Maven repository, as `mvn install` does until the first release;
 #   2. builds examples/consumer, a standalone project with its own pom (no parent, not a module of
 #      the build) that imports the BOM and compiles the examples module's Quick Start sources;
 #   3. runs the Quick Start's CalculatorDemo on each transport the way the README tells users
@@ -34,8 +35,8 @@ strip_ansi() { sed $'s/\x1b\\[[0-9;]*m//g'; }
 mvnq() { "${MVN[@]}" "$@" | strip_ansi; }
 
 step_start=$SECONDS
-mvnq -DskipTests install -pl bom,rpc-core,rpc-transport-pipe,rpc-transport-http,rpc-transport-flight -am
-echo "consumer: installed the BOM, the parent pom, rpc-core, rpc-transport-pipe, rpc-transport-http, rpc-transport-flight ($((SECONDS - step_start)) s)"
+mvnq -DskipTests install -pl bom,rpc-core,rpc-transport-pipe,rpc-transport-http,rpc-transport-flight,rpc-codegen -am
+echo "consumer: installed the BOM, the parent pom, rpc-core, rpc-transport-pipe, rpc-transport-http, rpc-transport-flight, rpc-codegen ($((SECONDS - step_start)) s)"
 
 step_start=$SECONDS
 mvnq -f "$CONSUMER/pom.xml" clean package

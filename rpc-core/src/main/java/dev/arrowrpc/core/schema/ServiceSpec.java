@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.schema;
 
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.reflect.ProtocolList;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Collections;
@@ -59,13 +60,57 @@ public record ServiceSpec(
         throw new IllegalArgumentException(
             type.getName() + "." + method.getName() + ": names starting with __ are reserved");
       }
-      MethodSpec spec = MethodSpec.of(method);
+      MethodSpec spec = MethodSpec.of(type, method);
       if (methods.put(spec.name(), spec) != null) {
         throw new IllegalArgumentException(
             type.getName() + "." + method.getName() + ": overloaded methods cannot share a wire name");
       }
     }
     return new ServiceSpec(type, name, version, Collections.unmodifiableMap(methods));
+  }
+
+  private static final Pattern PROTOCOL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+  private static final int MAX_PROTOCOL_NAME_BYTES = 255;
+
+  /**
+   * What is wrong with a protocol name as the wire routes it, if anything: the grammar {@code
+   * [A-Za-z_][A-Za-z0-9_.]*} (WIRE_PROTOCOL.md §3.1), at most 255 bytes. Framework names pass.
+   *
+   * @param name the name
+   * @return the problem, if any
+   */
+  public static Optional<String> protocolNameGrammarProblem(String name) {
+    if (name.isEmpty()) {
+      return Optional.of("a protocol name cannot be empty");
+    }
+    if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PROTOCOL_NAME_BYTES) {
+      return Optional.of("a protocol name is at most " + MAX_PROTOCOL_NAME_BYTES + " bytes");
+    }
+    if (!PROTOCOL_NAME.matcher(name).matches()) {
+      return Optional.of("a protocol name must match [A-Za-z_][A-Za-z0-9_.]*");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What is wrong with an application protocol's name, if anything, in the words the server uses
+   * when it refuses the name: {@link #protocolNameGrammarProblem(String)}, and not under the prefix
+   * {@code vgi_rpc.} reserved for the framework ({@link ProtocolList#RESERVED_PREFIX}).
+   *
+   * @param name the name
+   * @return the problem, if any
+   */
+  public static Optional<String> protocolNameProblem(String name) {
+    Optional<String> grammar = protocolNameGrammarProblem(name);
+    if (grammar.isPresent()) {
+      return grammar;
+    }
+    if (name.startsWith(ProtocolList.RESERVED_PREFIX)) {
+      return Optional.of("protocol name '" + name + "' uses the prefix '" + ProtocolList.RESERVED_PREFIX
+          + "', which is reserved for the framework's protocols");
+    }
+    return Optional.empty();
   }
 
   /**

@@ -1,12 +1,12 @@
 package dev.arrowrpc.core.server;
 
-import java.nio.charset.StandardCharsets;
+import dev.arrowrpc.core.reflect.ProtocolList;
+import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The protocols one server hosts, fixed when the server is built: the application protocols in
@@ -15,10 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class HostedProtocols {
   /** The name prefix reserved for protocols the framework defines. */
-  public static final String RESERVED_PREFIX = "vgi_rpc.";
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-  private static final int MAX_NAME_BYTES = 255;
+  public static final String RESERVED_PREFIX = ProtocolList.RESERVED_PREFIX;
 
   private final List<ServiceBinding> ordered;
   private final Map<String, ServiceBinding> byName;
@@ -47,13 +44,9 @@ public final class HostedProtocols {
     List<String> seen = new ArrayList<>();
     for (ServiceBinding binding : application) {
       String name = binding.name();
-      nameProblem(name).ifPresent(problem -> {
+      ServiceSpec.protocolNameProblem(name).ifPresent(problem -> {
         throw new IllegalArgumentException(binding.spec().type().getName() + ": " + problem);
       });
-      if (name.startsWith(RESERVED_PREFIX)) {
-        throw new IllegalArgumentException(binding.spec().type().getName() + ": protocol name '" + name
-            + "' uses the prefix '" + RESERVED_PREFIX + "', which is reserved for the framework's protocols");
-      }
       if (seen.contains(name)) {
         throw new IllegalArgumentException("protocol '" + name + "' is registered twice");
       }
@@ -76,16 +69,7 @@ public final class HostedProtocols {
    * @param name the name
    */
   public static Optional<String> nameProblem(String name) {
-    if (name.isEmpty()) {
-      return Optional.of("a protocol name cannot be empty");
-    }
-    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-      return Optional.of("a protocol name is at most " + MAX_NAME_BYTES + " bytes");
-    }
-    if (!NAME.matcher(name).matches()) {
-      return Optional.of("a protocol name must match [A-Za-z_][A-Za-z0-9_.]*");
-    }
-    return Optional.empty();
+    return ServiceSpec.protocolNameGrammarProblem(name);
   }
 
   /**

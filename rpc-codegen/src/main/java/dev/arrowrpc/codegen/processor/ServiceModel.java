@@ -1,0 +1,26 @@
+package dev.arrowrpc.codegen.processor;
+
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * What the processor found in one {@code @RpcService} interface that passed every check: what the
+ * generated descriptor states.
+ *
+ * @param type the interface
+ * @param protocol the protocol name
+ * @param version the declared semver, if any
+ * @param methods the remote methods, sorted by name
+ */
+record ServiceModel(TypeElement type, String protocol, Optional<String> version, List<MethodModel> methods) {
+
+  /**
+   * One remote method.
+   *
+   * @param name the wire name
+   * @param parameterNames the parameter names, in order
+   * @param parameterTypes the erased parameter types as {@link Class#getTypeName()} spells them
+   */
+  record MethodModel(String name, List<String> parameterNames, List<String> parameterTypes) {}
+}

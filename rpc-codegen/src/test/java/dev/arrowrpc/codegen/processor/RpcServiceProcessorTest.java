@@ -1,0 +1,285 @@
+package dev.arrowrpc.codegen.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.generated.GeneratedService;
+import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ServiceSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The processor's checks: each refusal is a compiler error on the offending element, in the words
+ * the runtime uses when it refuses the same interface (checked by compiling the interface without
+ * the processor and asking {@link ServiceSpec#of}); and what it generates for an interface that
+ * passes.
+ */
+class RpcServiceProcessorTest {
+  @TempDir Path dir;
+
+  private static final String HEADER = """
+      package demo;
+
+      import dev.arrowrpc.core.*;
+      import java.math.BigDecimal;
+      import java.math.BigInteger;
+      import java.util.*;
+
+      """;
+
+  /** The catalog's list of supported types, as both the runtime and the processor print it. */
+  private static final String SUPPORTED = "(supported: String, byte[], long/Long, int/Integer, short/Short,"
+      + " byte/Byte, BigInteger (with @Wire), double/Double, float/Float, boolean/Boolean, Instant,"
+      + " LocalDateTime, LocalDate, LocalTime, Duration, BigDecimal, enum, List<T>, Set<T>, Map<K, V>,"
+      + " Optional<T>, record, VectorSchemaRoot, Schema)";
+
+  /**
+   * A refusal: the interface's body, the text the error must point at (the first occurrence after
+   * the marker {@code /*here*}{@code /}), the processor's message, and the words the runtime's
+   * refusal of the same interface contains (empty when the runtime refuses it elsewhere: a protocol
+   * name is checked when the server is built).
+   */
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        refusal("unsupported parameter type", "@RpcService public interface Api { long f(Object /*here*/x); }",
+            "x", "field 'x': unsupported type java.lang.Object " + SUPPORTED, true),
+        refusal("unsupported result type", "@RpcService public interface Api { Thread /*here*/f(); }",
+            "f", "field 'result': unsupported type java.lang.Thread " + SUPPORTED, true),
+        refusal("an array other than byte[]", "@RpcService public interface Api { void f(long[] /*here*/xs); }",
+            "xs", "field 'xs': unsupported type long[] " + SUPPORTED, true),
+        refusal("a wildcard", "@RpcService public interface Api { void f(List<?> /*here*/xs); }",
+            "xs", "field 'xs': unsupported type ? (wildcards and type variables cannot be mapped to Arrow)", true),
+        refusal("a raw collection", "@RpcService public interface Api { @SuppressWarnings(\"rawtypes\") void f(List /*here*/xs); }",
+            "xs", "field 'xs': raw type java.util.List: give its type arguments", true),
+        refusal("@Wire on a type that does not answer to it",
+            "@RpcService public interface Api { void f(@Wire(Wire.Type.UINT8) String /*here*/s); }",
+            "s", "field 's': @Wire(UINT8) needs long, Long, int, Integer, short, Short, byte, Byte or BigInteger,"
+                + " got java.lang.String", true),
+        refusal("@Wire on a list's item",
+            "@RpcService public interface Api { void f(List<@Wire(Wire.Type.DATE32) Long> /*here*/days); }",
+            "days", "field 'days': @Wire(DATE32) needs LocalDate, got java.lang.Long", true),
+        refusal("BigInteger without @Wire", "@RpcService public interface Api { void f(BigInteger /*here*/n); }",
+            "n", "field 'n': BigInteger needs @Wire(...) naming its Arrow type, one of INT8, INT16, INT32, INT64,"
+                + " UINT8, UINT16, UINT32, UINT64", true),
+        refusal("@Nullable on a primitive", "@RpcService public interface Api { void f(@Nullable long /*here*/n); }",
+            "n", "field 'n': @Nullable on primitive long: use the boxed type or Optional", true),
+        refusal("decimal precision out of range",
+            "@RpcService public interface Api { void f(@Wire(value = Wire.Type.DECIMAL128, precision = 40) BigDecimal /*here*/d); }",
+            "d", "field 'd': decimal128 needs 1 <= precision <= 38 and 0 <= scale <= precision, got (40, 18)", true),
+        refusal("Optional of Optional", "@RpcService public interface Api { void f(Optional<Optional<String>> /*here*/o); }",
+            "o", "field 'o': Optional<Optional<...>> cannot be mapped: use one Optional", true),
+        refusal("a record component",
+            "@RpcService public interface Api { record Inner(Object x) {} record Outer(Inner inner) {}"
+                + " void f(Outer /*here*/p); }",
+            "p", "field 'p': Outer.inner: Inner.x: unsupported type java.lang.Object " + SUPPORTED, true),
+        refusal("a producer's row type that is not a record",
+            "@RpcService public interface Api { Producer<String> /*here*/rows(); }",
+            "rows", "the output row type must be a record whose components are the columns, got java.lang.String",
+            true),
+        refusal("a raw producer", "@RpcService public interface Api { @SuppressWarnings(\"rawtypes\") Producer /*here*/rows(); }",
+            "rows", "raw Producer: give its row types", true),
+        refusal("an exchange's input row type",
+            "@RpcService public interface Api { record Out(long n) {} Exchange<Long, Out> /*here*/scale(); }",
+            "scale", "the input row type must be a record whose components are the columns, got java.lang.Long", true),
+        refusal("a recursive row record",
+            "@RpcService public interface Api { record Node(long v, List<Node> children) {} Producer<Node> /*here*/tree(); }",
+            "tree", "Node.children: record Node contains itself: recursive records cannot be"
+                + " mapped to a fixed Arrow schema", true),
+        refusal("a header with an unmappable component",
+            "@RpcService public interface Api { record Row(long n) {} record Totals(Object x) {}"
+                + " @StreamHeader(Totals/*here*/.class) Producer<Row> rows(); }",
+            ".class", "Totals.x: unsupported type java.lang.Object " + SUPPORTED, true),
+        refusal("@StreamHeader on a unary method",
+            "@RpcService public interface Api { record Totals(long n) {} /*here*/@StreamHeader(Totals.class) long f(); }",
+            "@StreamHeader", "@StreamHeader is only for Producer and Exchange methods", true),
+        refusal("@StreamKind on a producer",
+            "@RpcService public interface Api { record Row(long n) {} /*here*/@StreamKind(StreamKind.Kind.PRODUCER)"
+                + " Producer<Row> rows(); }",
+            "@StreamKind", "@StreamKind is only for BatchStream methods (Producer and Exchange state their kind)", true),
+        refusal("overloaded methods", "@RpcService public interface Api { void f(long a); void /*here*/f(String a); }",
+            "f", "overloaded methods cannot share a wire name: 'f' is already a method of protocol Api (give one of"
+                + " them another name)", "overloaded methods cannot share a wire name"),
+        refusal("a reserved method name", "@RpcService public interface Api { void /*here*/__describe__(); }",
+            "__describe__", "names starting with __ are reserved", true),
+        refusal("CallContext on the interface", "@RpcService public interface Api { void f(CallContext /*here*/ctx); }",
+            "ctx", "CallContext belongs on the implementation's method, not the interface", true),
+        refusal("a version that is not canonical semver",
+            "@RpcService(version = /*here*/\"1.0\") public interface Api { void f(); }",
+            "\"1.0\"", "version '1.0' is not canonical semver MAJOR.MINOR.PATCH", true),
+        refusal("a protocol name outside the grammar",
+            "@RpcService(name = /*here*/\"my-proto\") public interface Api { void f(); }",
+            "\"my-proto\"", "a protocol name must match [A-Za-z_][A-Za-z0-9_.]*", false),
+        refusal("a protocol name under the reserved prefix",
+            "@RpcService(name = /*here*/\"vgi_rpc.Mine\") public interface Api { void f(); }",
+            "\"vgi_rpc.Mine\"", "protocol name 'vgi_rpc.Mine' uses the prefix 'vgi_rpc.', which is reserved for the"
+                + " framework's protocols", false),
+        refusal("a class", "@RpcService public /*here*/class Api { }",
+            "class", "demo.Api is not an interface: @RpcService marks a service interface",
+            "demo.Api is not an interface"));
+  }
+
+  private static Arguments refusal(String what, String body, String token, String message, boolean runtimeTwin) {
+    return Arguments.of(what, body, token, message, runtimeTwin ? message : "");
+  }
+
+  /** A refusal the runtime states in fewer words (the processor adds what to do). */
+  private static Arguments refusal(String what, String body, String token, String message, String runtime) {
+    return Arguments.of(what, body, token, message, runtime);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusesWithTheRuntimesWordsOnTheOffendingElement(String what, String body, String token, String message,
+      String runtimeWords) throws Exception {
+    String source = HEADER + body + "\n";
+    ProcessorCompiler.Result result =
+        ProcessorCompiler.compile(dir.resolve("processed"), Map.of("demo/Api.java", source), true, false);
+    assertFalse(result.ok(), what);
+    assertEquals(List.of(message), result.errors().stream().map(ProcessorCompiler.Message::message).toList(),
+        () -> what + ": " + result.messages());
+    ProcessorCompiler.Message error = result.errors().get(0);
+    assertEquals("Api.java", error.file());
+    assertEquals(expectedPosition(source, token), List.of(error.line(), error.column()),
+        () -> what + ": the error is at " + error + ", not at '" + token + "'");
+
+    if (!runtimeWords.isEmpty()) {
+      ProcessorCompiler.Result plain =
+          ProcessorCompiler.compile(dir.resolve("plain"), Map.of("demo/Api.java", source), false, true);
+      assertTrue(plain.ok(), () -> what + ": " + plain.messages());
+      Class<?> api = Class.forName("demo.Api", true, plain.loader());
+      IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ServiceSpec.of(api));
+      String runtime = refused.getMessage();
+      assertTrue(runtime.contains(runtimeWords), () -> what + ": the runtime says '" + runtime
+          + "', the processor '" + message + "'");
+    }
+  }
+
+  /** The line and column (1-based) of the token after the {@code /*here*}{@code /} marker. */
+  private static List<Long> expectedPosition(String source, String token) {
+    int marker = source.indexOf("/*here*/");
+    int at = source.indexOf(token, marker);
+    long line = source.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+    long column = at - source.lastIndexOf('\n', at - 1);
+    return List.of(line, column);
+  }
+
+  @Test
+  void acceptsWhatTheRuntimeAcceptsAndGeneratesTheDescriptor() throws Exception {
+    String source = HEADER + """
+        @RpcService(name = "demo.Shapes", version = "1.2.3")
+        public interface Api {
+          enum Color { RED, GREEN }
+          record Point(double x, @Nullable Double y, List<@Wire(Wire.Type.UINT8) Integer> tags) {}
+          record Totals(long count) {}
+          long add(long a, @Wire(Wire.Type.UINT32) long b);
+          @Wire(Wire.Type.LARGE_UTF8) String name(Optional<Color> color, Map<String, List<Point>> points);
+          void touch(@Wire(value = Wire.Type.FIXED_SIZE_BINARY, byteWidth = 4) byte[] id,
+              @Wire(Wire.Type.INT64) BigInteger big, @Nullable String note);
+          @StreamHeader(Totals.class) Producer<Point> points(int count);
+          Exchange<Point, Totals> count(Set<String> labels);
+          @StreamKind(StreamKind.Kind.EXCHANGE) BatchStream raw(org.apache.arrow.vector.types.pojo.Schema schema);
+          default long twice(long a) { return add(a, a); }
+          static Api none() { return null; }
+
+          @RpcService interface Nested { void ping(String message); }
+        }
+        """;
+    ProcessorCompiler.Result result =
+        ProcessorCompiler.compile(dir, Map.of("demo/Api.java", source), true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    assertEquals(List.of(), result.messages().stream().filter(m -> m.kind() != Diagnostic.Kind.NOTE).toList());
+
+    String generated = result.generatedSource("demo/Api_ArrowRpc.java");
+    assertTrue(generated.contains("public final class Api_ArrowRpc implements"
+        + " dev.arrowrpc.core.generated.GeneratedService {"), generated);
+    assertTrue(generated.contains("java.util.Map.entry(\"touch\", java.util.List.of(\"id\", \"big\", \"note\"))"),
+        generated);
+    assertTrue(generated.contains(
+        "java.util.Map.entry(\"touch\", java.util.List.of(\"byte[]\", \"java.math.BigInteger\", \"java.lang.String\"))"),
+        generated);
+    assertTrue(generated.contains("return demo.Api.class;"), generated);
+    assertTrue(generated.contains("return \"demo.Shapes\";"), generated);
+    assertTrue(generated.contains("return java.util.Optional.of(\"1.2.3\");"), generated);
+    assertFalse(generated.contains("twice") || generated.contains("none"), generated);
+    assertTrue(result.generatedSource("demo/Api_Nested_ArrowRpc.java").contains("return demo.Api.Nested.class;"));
+
+    ClassLoader loader = result.loader();
+    Class<?> api = Class.forName("demo.Api", true, loader);
+    GeneratedService descriptor = (GeneratedService) Class.forName(GeneratedService.className(api), true, loader)
+        .getConstructor().newInstance();
+    assertEquals(api, descriptor.serviceType());
+    assertEquals("demo.Shapes", descriptor.protocol());
+    assertEquals(Optional.of("1.2.3"), descriptor.version());
+    assertEquals(Optional.of(List.of("labels")), descriptor.parameterNames("count"));
+    assertEquals(Optional.empty(), descriptor.parameterNames("twice"));
+
+    // compiled without -parameters, the runtime names the fields from the descriptor
+    assertFalse(api.getMethod("add", long.class, long.class).getParameters()[0].isNamePresent());
+    ServiceSpec spec = ServiceSpec.of(api);
+    assertEquals(List.of("add", "count", "name", "points", "raw", "touch"), List.copyOf(spec.methods().keySet()));
+    assertEquals(List.of("a", "b"), spec.methods().get("add").params().columns().stream()
+        .map(column -> column.name()).toList());
+    assertEquals(List.of("id", "big", "note"), spec.methods().get("touch").params().columns().stream()
+        .map(column -> column.name()).toList());
+  }
+
+  @Test
+  void withoutDescriptorOrParameterNamesTheRuntimeSaysHowToGetThem() throws Exception {
+    String source = HEADER + "@RpcService public interface Api { long add(long a, long b); }\n";
+    ProcessorCompiler.Result plain = ProcessorCompiler.compile(dir, Map.of("demo/Api.java", source), false, false);
+    assertTrue(plain.ok(), () -> plain.messages().toString());
+    Class<?> api = Class.forName("demo.Api", true, plain.loader());
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> MethodSpec.of(api, api.getMethod("add", long.class, long.class)));
+    assertTrue(refused.getMessage().contains("compile the interface with javac -parameters"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("or put rpc-codegen on the annotation processor path"),
+        refused.getMessage());
+  }
+
+  @Test
+  void aStaleDescriptorIsIgnored() throws Exception {
+    // the descriptor of an earlier build (other parameter types) must not name today's parameters
+    String stale = HEADER + """
+        @RpcService public interface Api { long add(long a, long b); }
+        """;
+    ProcessorCompiler.Result first = ProcessorCompiler.compile(dir.resolve("first"),
+        Map.of("demo/Api.java", stale), true, false);
+    assertTrue(first.ok(), () -> first.messages().toString());
+    String today = HEADER + "@RpcService public interface Api { long add(int left, int right); }\n";
+    ProcessorCompiler.Result second = ProcessorCompiler.compile(dir.resolve("second"),
+        Map.of("demo/Api.java", today), false, true);
+    assertTrue(second.ok(), () -> second.messages().toString());
+    java.nio.file.Files.copy(first.classes().resolve("demo/Api_ArrowRpc.class"),
+        second.classes().resolve("demo/Api_ArrowRpc.class"));
+    Class<?> api = Class.forName("demo.Api", true, second.loader());
+    assertEquals(List.of("left", "right"), ServiceSpec.of(api).methods().get("add").params().columns().stream()
+        .map(column -> column.name()).toList());
+  }
+
+  @Test
+  void inheritedMethodsAndTheUnnamedPackage() throws Exception {
+    ProcessorCompiler.Result result = ProcessorCompiler.compile(dir, Map.of(
+        "Base.java", "public interface Base { long ping(long token); default long twice(long a) { return a; } }\n",
+        "Api.java", "@dev.arrowrpc.core.RpcService public interface Api extends Base { String hello(String name); }\n"),
+        true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    Class<?> api = Class.forName("Api", true, result.loader());
+    assertEquals("Api_ArrowRpc", GeneratedService.className(api));
+    ServiceSpec spec = ServiceSpec.of(api);
+    assertEquals(List.of("hello", "ping"), List.copyOf(spec.methods().keySet()));
+    assertEquals(List.of("token"), spec.methods().get("ping").params().columns().stream()
+        .map(column -> column.name()).toList());
+  }
+}
