@@ -8,8 +8,11 @@ package dev.arrowrpc.codegen;
 public final class UnmappableSchemaException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The protocol's wire name. */
   private final String protocol;
+  /** The method's wire name, or empty. */
   private final String method;
+  /** The field's path, or empty. */
   private final String field;
 
   UnmappableSchemaException(String protocol, String method, String field, String problem) {
