@@ -492,7 +492,15 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     if (bytes == null) {
       return "";
     }
-    return StandardCharsets.UTF_8.decode(bytes).toString();
+    // new String replaces malformed input with U+FFFD as the charset's decoder does, without the
+    // decoder's intermediate buffers (this runs for every key and value of every batch)
+    int length = bytes.remaining();
+    if (bytes.hasArray()) {
+      return new String(bytes.array(), bytes.arrayOffset() + bytes.position(), length, StandardCharsets.UTF_8);
+    }
+    byte[] copy = new byte[length];
+    bytes.duplicate().get(copy);
+    return new String(copy, StandardCharsets.UTF_8);
   }
 
   /** Returns the dictionary with the given id, as loaded from this stream. */
