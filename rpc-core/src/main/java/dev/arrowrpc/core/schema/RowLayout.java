@@ -34,6 +34,8 @@ public final class RowLayout {
 
   private final List<Column> columns;
   private final Schema schema;
+  /** The schema in memory format (dictionary columns typed by their indices), derived once. */
+  private final Schema memorySchema;
   private final List<Field> dictionaryFields;
 
   /**
@@ -48,6 +50,7 @@ public final class RowLayout {
       fields.add(column.field());
     }
     this.schema = new Schema(fields);
+    this.memorySchema = Vectors.memorySchema(schema);
     this.dictionaryFields = Vectors.dictionaryFields(schema);
   }
 
@@ -70,7 +73,7 @@ public final class RowLayout {
    * @return the batch, with one dictionary per dictionary-encoded field
    */
   public Batch encode(int rowCount, CellSource source, BufferAllocator allocator) {
-    VectorSchemaRoot root = Vectors.createRoot(schema, allocator);
+    VectorSchemaRoot root = VectorSchemaRoot.create(memorySchema, allocator);
     try {
       WriteContext context = new WriteContext(allocator);
       List<FieldVector> vectors = root.getFieldVectors();
