@@ -2,6 +2,7 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
@@ -50,15 +52,32 @@ final class ClientCodec {
    */
   static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, ProtocolId protocol,
       Map<String, String> carried, BufferAllocator memory) throws IOException {
+    Object[] values = args == null ? new Object[0] : args;
+    writeRequest(out, spec, scratch -> spec.params().encode(1, (row, column) -> values[column], scratch), protocol,
+        carried, memory);
+  }
+
+  /**
+   * Writes a request stream whose parameter batch the given encoder makes.
+   *
+   * @param out where the stream goes
+   * @param spec the method
+   * @param params encodes the parameter row
+   * @param protocol the protocol addressed
+   * @param carried what every request batch carries besides the dispatch keys
+   * @param memory scratch memory for the request batch
+   * @throws IOException when the channel fails
+   */
+  static void writeRequest(OutputStream out, MethodSpec spec, Function<BufferAllocator, Batch> params,
+      ProtocolId protocol, Map<String, String> carried, BufferAllocator memory) throws IOException {
     Map<String, String> metadata = new LinkedHashMap<>(carried);
     metadata.put(MetadataKeys.METHOD, spec.name());
     metadata.put(MetadataKeys.PROTOCOL, protocol.name());
     metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
     protocol.version().ifPresent(v -> metadata.put(MetadataKeys.PROTOCOL_VERSION, v));
-    Object[] values = args == null ? new Object[0] : args;
     Batch batch;
     try {
-      batch = spec.params().encode(1, (row, column) -> values[column], memory);
+      batch = params.apply(memory);
     } catch (MarshalException e) {
       throw new RpcException("TypeError", "cannot send '" + spec.name() + "': " + e.getMessage());
     }
@@ -123,6 +142,13 @@ final class ClientCodec {
   static BatchDecoder<Object> unaryDecoder(MethodSpec method) {
     return (reader, context) -> method.hasReturn()
         ? method.result().decodeRow(reader.root().getFieldVectors(), 0, context)[0]
+        : null;
+  }
+
+  /** The decoder of a unary method's result batch through the method's generated code. */
+  static BatchDecoder<Object> unaryDecoder(MethodSpec method, GeneratedInvoker.Method<Object> code) {
+    return (reader, context) -> method.hasReturn()
+        ? code.readResult(method.result().reader(reader.root().getFieldVectors(), 0, context))
         : null;
   }
 

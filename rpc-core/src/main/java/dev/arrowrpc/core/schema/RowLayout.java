@@ -94,6 +94,45 @@ public final class RowLayout {
     }
   }
 
+  /**
+   * Encodes one row written by generated code ({@link dev.arrowrpc.core.generated.GeneratedInvoker})
+   * into a batch the caller owns: the same batch {@link #encode} makes from the same values.
+   *
+   * @param fill writes the row's cells
+   * @param allocator where the batch is allocated
+   * @return the batch
+   */
+  public Batch encodeRow(java.util.function.Consumer<dev.arrowrpc.core.generated.GeneratedInvoker.ParameterWriter> fill,
+      BufferAllocator allocator) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(memorySchema, allocator);
+    try {
+      WriteContext context = new WriteContext(allocator);
+      List<FieldVector> vectors = root.getFieldVectors();
+      for (FieldVector vector : vectors) {
+        vector.setInitialCapacity(1);
+        vector.allocateNew();
+      }
+      fill.accept(new RowCells.Writer(columns, vectors, context));
+      root.setRowCount(1);
+      return new Batch(root, dictionaries(context, allocator));
+    } catch (RuntimeException e) {
+      root.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A view of one row for generated code to read, cell by cell, as {@link #decodeRow} would.
+   *
+   * @param vectors the vectors of a root
+   * @param row the row
+   * @param context dictionaries and allocator
+   * @return the view
+   */
+  public RowCells.Reader reader(List<FieldVector> vectors, int row, ReadContext context) {
+    return new RowCells.Reader(this, vectors, row, context);
+  }
+
   private Map<Long, VectorSchemaRoot> dictionaries(WriteContext context, BufferAllocator allocator) {
     if (dictionaryFields.isEmpty()) {
       return Map.of();
@@ -152,7 +191,7 @@ public final class RowLayout {
     return values;
   }
 
-  private static FieldVector vectorFor(List<FieldVector> vectors, int position, String name) {
+  static FieldVector vectorFor(List<FieldVector> vectors, int position, String name) {
     if (position < vectors.size() && vectors.get(position).getName().equals(name)) {
       return vectors.get(position);
     }

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.HashMap;
@@ -13,14 +14,19 @@ import java.util.Optional;
 public final class ServiceBinding {
   private final ServiceSpec spec;
   private final Map<String, Invoker> invokers;
+  private final Map<String, GeneratedInvoker.Method<Object>> generated;
+  private final Object implementation;
   private final ClassLoader loader;
   private final boolean versionGated;
   private final String protocolHash;
 
-  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers, ClassLoader loader,
+  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers,
+      Map<String, GeneratedInvoker.Method<Object>> generated, Object implementation, ClassLoader loader,
       boolean versionGated) {
     this.spec = spec;
     this.invokers = invokers;
+    this.generated = generated;
+    this.implementation = implementation;
     this.loader = loader;
     this.versionGated = versionGated;
     this.protocolHash = ProtocolHash.of(spec);
@@ -57,12 +63,30 @@ public final class ServiceBinding {
 
   private static ServiceBinding bind(ServiceSpec spec, Object implementation, boolean versionGated) {
     Map<String, Invoker> invokers = new HashMap<>();
+    Map<String, GeneratedInvoker.Method<Object>> generated = new HashMap<>();
+    Optional<GeneratedInvoker<Object>> code = generatedFor(spec.type(), implementation);
     for (MethodSpec method : spec.methods().values()) {
-      invokers.put(method.name(), Invoker.bind(method, implementation));
+      Invoker invoker = Invoker.bind(method, implementation);
+      invokers.put(method.name(), invoker);
+      if (code.isPresent() && !invoker.takesContext()) {
+        code.get().method(method.name()).ifPresent(found -> generated.put(method.name(), found));
+      }
     }
     ClassLoader loader = implementation.getClass().getClassLoader();
-    return new ServiceBinding(spec, Map.copyOf(invokers),
+    return new ServiceBinding(spec, Map.copyOf(invokers), Map.copyOf(generated), implementation,
         loader == null ? ClassLoader.getSystemClassLoader() : loader, versionGated);
+  }
+
+  /**
+   * The generated class of the interface ({@link GeneratedInvoker}), when it has one and the object
+   * implements the interface (an object that only has the methods is called through reflection).
+   */
+  @SuppressWarnings("unchecked")
+  private static Optional<GeneratedInvoker<Object>> generatedFor(Class<?> type, Object implementation) {
+    if (type == null || !type.isInstance(implementation)) {
+      return Optional.empty();
+    }
+    return GeneratedInvoker.find(type).map(found -> (GeneratedInvoker<Object>) found);
   }
 
   /** The protocol as reflection describes it. */
@@ -97,5 +121,15 @@ public final class ServiceBinding {
 
   Invoker invoker(String method) {
     return invokers.get(method);
+  }
+
+  /** The generated code of a method, when the interface's generated class offers it. */
+  Optional<GeneratedInvoker.Method<Object>> generated(String method) {
+    return Optional.ofNullable(generated.get(method));
+  }
+
+  /** The object serving the protocol. */
+  Object implementation() {
+    return implementation;
   }
 }
