@@ -70,11 +70,7 @@ final class ClientCodec {
    */
   static void writeRequest(OutputStream out, MethodSpec spec, Function<BufferAllocator, Batch> params,
       ProtocolId protocol, Map<String, String> carried, BufferAllocator memory) throws IOException {
-    Map<String, String> metadata = new LinkedHashMap<>(carried);
-    metadata.put(MetadataKeys.METHOD, spec.name());
-    metadata.put(MetadataKeys.PROTOCOL, protocol.name());
-    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
-    protocol.version().ifPresent(v -> metadata.put(MetadataKeys.PROTOCOL_VERSION, v));
+    Map<String, String> metadata = requestMetadata(spec.name(), protocol, carried);
     Batch batch;
     try {
       batch = params.apply(memory);
@@ -84,6 +80,38 @@ final class ClientCodec {
     try (batch; IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
       writer.append(batch, metadata); // flushed with the end-of-stream marker
     }
+  }
+
+  private record MetadataKey(String method, ProtocolId protocol) {}
+
+  /**
+   * Request metadata by method and protocol: the same every call, built once. Requests that carry
+   * more (a credential) build theirs each call, so no credential outlives its client here.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<MetadataKey, Map<String, String>> METADATA =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The dispatch metadata of a request, in the order it is written: carried entries first. */
+  static Map<String, String> requestMetadata(String method, ProtocolId protocol, Map<String, String> carried) {
+    MetadataKey key = carried.isEmpty() ? new MetadataKey(method, protocol) : null;
+    Map<String, String> cached = key == null ? null : METADATA.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Map<String, String> metadata = new LinkedHashMap<>(carried);
+    metadata.put(MetadataKeys.METHOD, method);
+    metadata.put(MetadataKeys.PROTOCOL, protocol.name());
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
+    protocol.version().ifPresent(v -> metadata.put(MetadataKeys.PROTOCOL_VERSION, v));
+    Map<String, String> built = java.util.Collections.unmodifiableMap(metadata);
+    if (key == null) {
+      return built;
+    }
+    if (METADATA.size() >= 1024) {
+      METADATA.clear(); // a client of many credentials or protocols: keep the table small
+    }
+    METADATA.put(key, built);
+    return built;
   }
 
   /**
