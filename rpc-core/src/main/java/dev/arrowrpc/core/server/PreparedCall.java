@@ -63,7 +63,9 @@ final class PreparedCall implements RequestParser.Prepared {
   void close() {
     if (!closed) {
       closed = true;
-      ArrowValues.closeRoots(args);
+      if (binding.parametersMayHoldArrowData(spec.name())) {
+        ArrowValues.closeRoots(args);
+      }
     }
   }
 }

@@ -163,7 +163,7 @@ final class RequestParser {
         return new Failure(errorLayout, mismatch);
       }
     }
-    String schemaProblem = SchemaMatch.describeMismatch(spec.params().schema(), reader.schema());
+    String schemaProblem = binding.get().parameterMismatch(spec, reader.schema());
     if (schemaProblem != null) {
       return new Failure(errorLayout, RequestProblem.type(
           "Parameter schema mismatch for '" + method + "': " + schemaProblem));

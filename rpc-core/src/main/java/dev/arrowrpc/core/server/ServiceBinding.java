@@ -15,6 +15,11 @@ public final class ServiceBinding {
   private final ServiceSpec spec;
   private final Map<String, Invoker> invokers;
   private final Map<String, GeneratedInvoker.Method<Object>> generated;
+  /** Per method, the last request schema (an interned instance) that matched its parameters. */
+  private final java.util.concurrent.ConcurrentHashMap<String, org.apache.arrow.vector.types.pojo.Schema> matched =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** The methods whose parameters may hold Arrow data (released after each call). */
+  private final java.util.Set<String> holdingArrowData;
   private final Object implementation;
   private final ClassLoader loader;
   private final boolean versionGated;
@@ -27,6 +32,19 @@ public final class ServiceBinding {
     this.invokers = invokers;
     this.generated = generated;
     this.implementation = implementation;
+    java.util.Set<String> holding = new java.util.HashSet<>();
+    for (MethodSpec method : spec.methods().values()) {
+      if (method.method() == null) {
+        holding.add(method.name());
+        continue;
+      }
+      for (java.lang.reflect.Type type : method.method().getGenericParameterTypes()) {
+        if (dev.arrowrpc.core.schema.ArrowValues.typeMayHoldRoots(type)) {
+          holding.add(method.name());
+        }
+      }
+    }
+    this.holdingArrowData = java.util.Set.copyOf(holding);
     this.loader = loader;
     this.versionGated = versionGated;
     this.protocolHash = ProtocolHash.of(spec);
@@ -126,6 +144,29 @@ public final class ServiceBinding {
   /** The generated code of a method, when the interface's generated class offers it. */
   Optional<GeneratedInvoker.Method<Object>> generated(String method) {
     return Optional.ofNullable(generated.get(method));
+  }
+
+  /**
+   * Compares a request's schema with a method's parameters (see {@link SchemaMatch#describeMismatch}),
+   * remembering the last schema instance that matched: the stream reader interns schemas by their
+   * bytes, so a client's next call of the method is recognised without a field by field walk.
+   *
+   * @return what does not match, or null
+   */
+  String parameterMismatch(MethodSpec method, org.apache.arrow.vector.types.pojo.Schema received) {
+    if (matched.get(method.name()) == received) {
+      return null;
+    }
+    String problem = SchemaMatch.describeMismatch(method.params().schema(), received);
+    if (problem == null) {
+      matched.put(method.name(), received);
+    }
+    return problem;
+  }
+
+  /** Whether a method's parameters may hold Arrow data, so releasing its arguments needs a walk. */
+  boolean parametersMayHoldArrowData(String method) {
+    return holdingArrowData.contains(method);
   }
 
   /** The object serving the protocol. */
