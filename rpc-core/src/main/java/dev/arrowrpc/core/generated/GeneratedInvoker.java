@@ -118,25 +118,60 @@ public interface GeneratedInvoker<S> {
 
   /** One request row as the server reads it: cell accessors by parameter position. */
   interface ParameterRow {
-    /** {@return the column's value as a Java {@code long}} @param column the position */
+    /**
+     * The column's value as a Java {@code long}.
+     *
+     * @param column the position
+     * @return the value
+     */
     long getLong(int column);
 
-    /** {@return the column's value as a Java {@code int}} @param column the position */
+    /**
+     * The column's value as a Java {@code int}.
+     *
+     * @param column the position
+     * @return the value
+     */
     int getInt(int column);
 
-    /** {@return the column's value as a Java {@code short}} @param column the position */
+    /**
+     * The column's value as a Java {@code short}.
+     *
+     * @param column the position
+     * @return the value
+     */
     short getShort(int column);
 
-    /** {@return the column's value as a Java {@code byte}} @param column the position */
+    /**
+     * The column's value as a Java {@code byte}.
+     *
+     * @param column the position
+     * @return the value
+     */
     byte getByte(int column);
 
-    /** {@return the column's value as a Java {@code double}} @param column the position */
+    /**
+     * The column's value as a Java {@code double}.
+     *
+     * @param column the position
+     * @return the value
+     */
     double getDouble(int column);
 
-    /** {@return the column's value as a Java {@code float}} @param column the position */
+    /**
+     * The column's value as a Java {@code float}.
+     *
+     * @param column the position
+     * @return the value
+     */
     float getFloat(int column);
 
-    /** {@return the column's value as a Java {@code boolean}} @param column the position */
+    /**
+     * The column's value as a Java {@code boolean}.
+     *
+     * @param column the position
+     * @return the value
+     */
     boolean getBoolean(int column);
 
     /**
@@ -150,25 +185,60 @@ public interface GeneratedInvoker<S> {
 
   /** One request row as the client writes it: cell setters by parameter position. */
   interface ParameterWriter {
-    /** Sets a {@code long} cell. @param column the position @param value the value */
+    /**
+     * Sets a {@code long} cell.
+     *
+     * @param column the position
+     * @param value the value
+     */
     void setLong(int column, long value);
 
-    /** Sets an {@code int} cell. @param column the position @param value the value */
+    /**
+     * Sets an {@code int} cell.
+     *
+     * @param column the position
+     * @param value the value
+     */
     void setInt(int column, int value);
 
-    /** Sets a {@code short} cell. @param column the position @param value the value */
+    /**
+     * Sets a {@code short} cell.
+     *
+     * @param column the position
+     * @param value the value
+     */
     void setShort(int column, short value);
 
-    /** Sets a {@code byte} cell. @param column the position @param value the value */
+    /**
+     * Sets a {@code byte} cell.
+     *
+     * @param column the position
+     * @param value the value
+     */
     void setByte(int column, byte value);
 
-    /** Sets a {@code double} cell. @param column the position @param value the value */
+    /**
+     * Sets a {@code double} cell.
+     *
+     * @param column the position
+     * @param value the value
+     */
     void setDouble(int column, double value);
 
-    /** Sets a {@code float} cell. @param column the position @param value the value */
+    /**
+     * Sets a {@code float} cell.
+     *
+     * @param column the position
+     * @param value the value
+     */
     void setFloat(int column, float value);
 
-    /** Sets a {@code boolean} cell. @param column the position @param value the value */
+    /**
+     * Sets a {@code boolean} cell.
+     *
+     * @param column the position
+     * @param value the value
+     */
     void setBoolean(int column, boolean value);
 
     /**
