@@ -75,6 +75,19 @@ class GeneratedPathTest {
     assertFalse(GeneratedInvoker.find(Families.Reflected.class).isPresent());
   }
 
+  /** An interface whose generated-class name is taken by a class that is not one. */
+  @RpcService(name = "Misnamed")
+  interface Misnamed {
+    void noop();
+  }
+
+  @Test
+  void aClassWithTheNameThatIsNoGeneratedClassIsRefused() {
+    IllegalStateException refused =
+        assertThrows(IllegalStateException.class, () -> GeneratedInvoker.find(Misnamed.class));
+    assertTrue(refused.getMessage().contains("does not implement"), refused.getMessage());
+  }
+
   @Test
   void everyTypeFamilyGivesTheSameResultAndBytes() {
     same(f -> {
