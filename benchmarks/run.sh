@@ -8,6 +8,9 @@
 #   --full    the real run (about 17 minutes); writes benchmarks/results/latest.md
 #   Both modes run the Flight rows: the `flight` transport and the Flight targets of issue 15 against
 #   a bare FlightProducer (quick: a small budget and a 1M-row DoGet; BENCH_TRANSPORTS=flight alone).
+#   --call-cost  only the per-call cost row of issue 16 (in process: noop, small, 10 parameters;
+#             reflection vs generated code; time and bytes per call on each side); about 1 minute;
+#             writes benchmarks/target/call-cost.md
 #   --charts  runs nothing: re-draws the charts of benchmarks/results/latest.md (or of --out FILE)
 #   Every run also draws its charts beside its report: NAME-latency.svg, NAME-throughput.svg and
 #   NAME-peers.svg (NAME: the report's file name without .md), from the report's tables.
@@ -33,10 +36,11 @@ while [[ $# -gt 0 ]]; do
     --quick) MODE=quick ;;
     --full) MODE=full ;;
     --charts) MODE=charts ;;
+    --call-cost) MODE=call-cost ;;
     --pin) PIN="$2"; shift ;;
     --no-peers) PEERS=false ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -52,6 +56,13 @@ mvn -B -q -DskipTests package -pl benchmarks -am
 if [[ "$MODE" == charts ]]; then
   [[ -f "$OUT" ]] || { echo "no report at $OUT" >&2; exit 2; }
   exec java -cp benchmarks/target/classes dev.arrowrpc.bench.charts.SvgCharts "$OUT"
+fi
+if [[ "$MODE" == call-cost ]]; then
+  exec java -XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED \
+    --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Xms256m -Xmx1g -XX:+UseParallelGC \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
+    -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.arrowrpc.bench.CallCost \
+    "${CALL_COST_WARM:-20000}" "${CALL_COST_CALLS:-5000}" "${CALL_COST_ROUNDS:-7}" "$ROOT/benchmarks/target/call-cost.md"
 fi
 mkdir -p benchmarks/target/work
 : > benchmarks/target/work/workers.log

@@ -86,6 +86,24 @@ interface CallCarrier extends Closeable {
           method.header().map(declared -> ClientCodec.headerDecoder(method)));
     }
 
+    /**
+     * A call whose parameter batch another encoder makes (generated code): the same request stream
+     * as {@link #typed} for the same values.
+     *
+     * @param method the method
+     * @param params encodes the parameter row in the call's memory
+     * @param protocol the protocol addressed
+     * @param memory the call's memory
+     * @param carried what every request batch carries besides the dispatch keys
+     * @return the call
+     */
+    static Call encoded(MethodSpec method, java.util.function.Function<BufferAllocator, dev.arrowrpc.core.wire.Batch> params,
+        ProtocolId protocol, BufferAllocator memory, Map<String, String> carried) {
+      return new Call(method.name(), protocol, memory,
+          out -> ClientCodec.writeRequest(out, method, params, protocol, carried, memory),
+          method.header().map(declared -> ClientCodec.headerDecoder(method)));
+    }
+
     /** Writes the request stream. */
     void writeTo(OutputStream out) throws IOException {
       request.writeTo(out);

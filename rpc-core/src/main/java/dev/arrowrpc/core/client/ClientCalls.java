@@ -5,6 +5,7 @@ import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.external.ExternalFetcher;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
 import java.io.IOException;
@@ -95,6 +96,31 @@ public final class ClientCalls implements AutoCloseable {
       closeQuietly(memory, method.name());
     }
   }
+
+  /**
+   * Runs a unary call whose parameters and result go through generated code.
+   *
+   * @param method the method
+   * @param code its generated code
+   * @param args the arguments, in declaration order (null when there are none)
+   * @param protocol the protocol addressed
+   * @return the result (null for void methods)
+   */
+  Object unary(MethodSpec method, GeneratedInvoker.Method<Object> code, Object[] args, ProtocolId protocol) {
+    BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
+    try {
+      Object[] values = args == null ? NO_ARGS : args;
+      CallCarrier.Call call = CallCarrier.Call.encoded(method,
+          scratch -> method.params().encodeRow(row -> code.write(values, row), scratch), protocol, memory, carried);
+      return ClientCodec.unaryValue(method, carrier.unary(call, ClientCodec.unaryDecoder(method, code)));
+    } catch (IOException e) {
+      throw carrier.transportFailure("call " + method.name(), e);
+    } finally {
+      closeQuietly(memory, method.name());
+    }
+  }
+
+  private static final Object[] NO_ARGS = new Object[0];
 
   /**
    * Opens a stream.

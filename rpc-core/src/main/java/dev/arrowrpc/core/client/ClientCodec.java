@@ -2,6 +2,7 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
@@ -50,21 +52,66 @@ final class ClientCodec {
    */
   static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, ProtocolId protocol,
       Map<String, String> carried, BufferAllocator memory) throws IOException {
-    Map<String, String> metadata = new LinkedHashMap<>(carried);
-    metadata.put(MetadataKeys.METHOD, spec.name());
-    metadata.put(MetadataKeys.PROTOCOL, protocol.name());
-    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
-    protocol.version().ifPresent(v -> metadata.put(MetadataKeys.PROTOCOL_VERSION, v));
     Object[] values = args == null ? new Object[0] : args;
+    writeRequest(out, spec, scratch -> spec.params().encode(1, (row, column) -> values[column], scratch), protocol,
+        carried, memory);
+  }
+
+  /**
+   * Writes a request stream whose parameter batch the given encoder makes.
+   *
+   * @param out where the stream goes
+   * @param spec the method
+   * @param params encodes the parameter row
+   * @param protocol the protocol addressed
+   * @param carried what every request batch carries besides the dispatch keys
+   * @param memory scratch memory for the request batch
+   * @throws IOException when the channel fails
+   */
+  static void writeRequest(OutputStream out, MethodSpec spec, Function<BufferAllocator, Batch> params,
+      ProtocolId protocol, Map<String, String> carried, BufferAllocator memory) throws IOException {
+    Map<String, String> metadata = requestMetadata(spec.name(), protocol, carried);
     Batch batch;
     try {
-      batch = spec.params().encode(1, (row, column) -> values[column], memory);
+      batch = params.apply(memory);
     } catch (MarshalException e) {
       throw new RpcException("TypeError", "cannot send '" + spec.name() + "': " + e.getMessage());
     }
     try (batch; IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
       writer.append(batch, metadata); // flushed with the end-of-stream marker
     }
+  }
+
+  private record MetadataKey(String method, ProtocolId protocol) {}
+
+  /**
+   * Request metadata by method and protocol: the same every call, built once. Requests that carry
+   * more (a credential) build theirs each call, so no credential outlives its client here.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<MetadataKey, Map<String, String>> METADATA =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The dispatch metadata of a request, in the order it is written: carried entries first. */
+  static Map<String, String> requestMetadata(String method, ProtocolId protocol, Map<String, String> carried) {
+    MetadataKey key = carried.isEmpty() ? new MetadataKey(method, protocol) : null;
+    Map<String, String> cached = key == null ? null : METADATA.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Map<String, String> metadata = new LinkedHashMap<>(carried);
+    metadata.put(MetadataKeys.METHOD, method);
+    metadata.put(MetadataKeys.PROTOCOL, protocol.name());
+    metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
+    protocol.version().ifPresent(v -> metadata.put(MetadataKeys.PROTOCOL_VERSION, v));
+    Map<String, String> built = java.util.Collections.unmodifiableMap(metadata);
+    if (key == null) {
+      return built;
+    }
+    if (METADATA.size() >= 1024) {
+      METADATA.clear(); // a client of many credentials or protocols: keep the table small
+    }
+    METADATA.put(key, built);
+    return built;
   }
 
   /**
@@ -123,6 +170,13 @@ final class ClientCodec {
   static BatchDecoder<Object> unaryDecoder(MethodSpec method) {
     return (reader, context) -> method.hasReturn()
         ? method.result().decodeRow(reader.root().getFieldVectors(), 0, context)[0]
+        : null;
+  }
+
+  /** The decoder of a unary method's result batch through the method's generated code. */
+  static BatchDecoder<Object> unaryDecoder(MethodSpec method, GeneratedInvoker.Method<Object> code) {
+    return (reader, context) -> method.hasReturn()
+        ? code.readResult(method.result().reader(reader.root().getFieldVectors(), 0, context))
         : null;
   }
 

@@ -82,6 +82,40 @@ public final class ArrowValues {
     }
   }
 
+  /**
+   * Whether values of a declared type may hold a root anywhere inside, so that releasing them needs a
+   * walk: conservative (a wildcard, a type variable or an array of anything but primitives says yes).
+   *
+   * @param type a parameter's generic type
+   * @return false only when no value of the type can hold Arrow data
+   */
+  public static boolean typeMayHoldRoots(Type type) {
+    if (type instanceof ParameterizedType parameterized) {
+      for (Type argument : parameterized.getActualTypeArguments()) {
+        if (typeMayHoldRoots(argument)) {
+          return true;
+        }
+      }
+      return !(parameterized.getRawType() instanceof Class<?> raw && isContainer(raw))
+          && typeMayHoldRoots(parameterized.getRawType());
+    }
+    if (!(type instanceof Class<?> c)) {
+      return true; // a wildcard, a type variable, a generic array
+    }
+    if (c.isPrimitive() || c == String.class || c == byte[].class || Number.class.isAssignableFrom(c)
+        || c == Boolean.class || c == Character.class || c.isEnum() || c.getName().startsWith("java.time.")) {
+      return false;
+    }
+    if (c.isRecord()) {
+      return mayHoldRoots(c, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+    return true; // Arrow data, a raw container, an array, anything not known to be plain
+  }
+
+  private static boolean isContainer(Class<?> raw) {
+    return Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw) || raw == Optional.class;
+  }
+
   private static boolean mayHoldRoots(Type type, Set<Type> visiting) {
     if (!visiting.add(type)) {
       return false;

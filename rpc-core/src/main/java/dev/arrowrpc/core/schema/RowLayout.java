@@ -34,6 +34,8 @@ public final class RowLayout {
 
   private final List<Column> columns;
   private final Schema schema;
+  /** The schema in memory format (dictionary columns typed by their indices), derived once. */
+  private final Schema memorySchema;
   private final List<Field> dictionaryFields;
 
   /**
@@ -48,6 +50,7 @@ public final class RowLayout {
       fields.add(column.field());
     }
     this.schema = new Schema(fields);
+    this.memorySchema = Vectors.memorySchema(schema);
     this.dictionaryFields = Vectors.dictionaryFields(schema);
   }
 
@@ -70,7 +73,7 @@ public final class RowLayout {
    * @return the batch, with one dictionary per dictionary-encoded field
    */
   public Batch encode(int rowCount, CellSource source, BufferAllocator allocator) {
-    VectorSchemaRoot root = Vectors.createRoot(schema, allocator);
+    VectorSchemaRoot root = VectorSchemaRoot.create(memorySchema, allocator);
     try {
       WriteContext context = new WriteContext(allocator);
       List<FieldVector> vectors = root.getFieldVectors();
@@ -89,6 +92,45 @@ public final class RowLayout {
       root.close();
       throw e;
     }
+  }
+
+  /**
+   * Encodes one row written by generated code ({@link dev.arrowrpc.core.generated.GeneratedInvoker})
+   * into a batch the caller owns: the same batch {@link #encode} makes from the same values.
+   *
+   * @param fill writes the row's cells
+   * @param allocator where the batch is allocated
+   * @return the batch
+   */
+  public Batch encodeRow(java.util.function.Consumer<dev.arrowrpc.core.generated.GeneratedInvoker.ParameterWriter> fill,
+      BufferAllocator allocator) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(memorySchema, allocator);
+    try {
+      WriteContext context = new WriteContext(allocator);
+      List<FieldVector> vectors = root.getFieldVectors();
+      for (FieldVector vector : vectors) {
+        vector.setInitialCapacity(1);
+        vector.allocateNew();
+      }
+      fill.accept(new RowCells.Writer(columns, vectors, context));
+      root.setRowCount(1);
+      return new Batch(root, dictionaries(context, allocator));
+    } catch (RuntimeException e) {
+      root.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A view of one row for generated code to read, cell by cell, as {@link #decodeRow} would.
+   *
+   * @param vectors the vectors of a root
+   * @param row the row
+   * @param context dictionaries and allocator
+   * @return the view
+   */
+  public RowCells.Reader reader(List<FieldVector> vectors, int row, ReadContext context) {
+    return new RowCells.Reader(this, vectors, row, context);
   }
 
   private Map<Long, VectorSchemaRoot> dictionaries(WriteContext context, BufferAllocator allocator) {
@@ -149,7 +191,7 @@ public final class RowLayout {
     return values;
   }
 
-  private static FieldVector vectorFor(List<FieldVector> vectors, int position, String name) {
+  static FieldVector vectorFor(List<FieldVector> vectors, int position, String name) {
     if (position < vectors.size() && vectors.get(position).getName().equals(name)) {
       return vectors.get(position);
     }

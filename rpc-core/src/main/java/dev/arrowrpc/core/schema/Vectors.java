@@ -86,11 +86,21 @@ public final class Vectors {
    * @return an empty root; the caller closes it
    */
   public static VectorSchemaRoot createRoot(Schema schema, BufferAllocator allocator) {
+    return VectorSchemaRoot.create(memorySchema(schema), allocator);
+  }
+
+  /**
+   * Converts a message-format schema to the in-memory form vectors are created from.
+   *
+   * @param schema the schema, message format
+   * @return the schema with every field in memory format (see {@link #toMemoryFormat})
+   */
+  public static Schema memorySchema(Schema schema) {
     List<Field> fields = new ArrayList<>(schema.getFields().size());
     for (Field field : schema.getFields()) {
       fields.add(toMemoryFormat(field));
     }
-    return VectorSchemaRoot.create(new Schema(fields), allocator);
+    return new Schema(fields);
   }
 
   /**

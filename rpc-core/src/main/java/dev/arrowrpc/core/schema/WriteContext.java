@@ -10,7 +10,8 @@ import java.util.Map;
  */
 final class WriteContext {
   private final org.apache.arrow.memory.BufferAllocator allocator;
-  private final Map<Long, LinkedHashMap<String, Integer>> dictionaries = new HashMap<>();
+  /** Made on the first dictionary value: most batches have none. */
+  private Map<Long, LinkedHashMap<String, Integer>> dictionaries = Map.of();
 
   /** Creates the state for one batch; nested Arrow values are encoded with the allocator. */
   WriteContext(org.apache.arrow.memory.BufferAllocator allocator) {
@@ -30,6 +31,9 @@ final class WriteContext {
    * @return its index
    */
   int indexOf(long id, String value) {
+    if (dictionaries.isEmpty()) {
+      dictionaries = new HashMap<>();
+    }
     LinkedHashMap<String, Integer> values = dictionaries.computeIfAbsent(id, k -> new LinkedHashMap<>());
     Integer index = values.get(value);
     if (index == null) {

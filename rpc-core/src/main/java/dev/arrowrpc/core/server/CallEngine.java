@@ -335,10 +335,12 @@ final class CallEngine {
    * method leaves pending is cleared, so it cannot close the connection under the next write.
    */
   private Object invoke(PreparedCall call) throws Throwable {
-    Invoker invoker = call.binding().invoker(call.spec().name());
     ExternalAnswer.take(); // nothing left over from a method that answered by reference out of turn
     try (CallContext.Scope scope = CallContext.enter(call.context())) {
-      return invoker.invoke(call.args(), call.context());
+      if (call.generated().isPresent()) {
+        return call.generated().get().invoke(call.binding().implementation());
+      }
+      return call.binding().invoker(call.spec().name()).invoke(call.args(), call.context());
     } finally {
       Thread.interrupted();
     }

@@ -87,6 +87,11 @@ final class Invoker {
     }
   }
 
+  /** {@return whether the implementation's method takes a {@link CallContext} (generated code cannot pass it)} */
+  boolean takesContext() {
+    return contextPosition >= 0;
+  }
+
   /**
    * Calls the method.
    *

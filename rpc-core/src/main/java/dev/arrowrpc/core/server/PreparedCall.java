@@ -1,21 +1,45 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.MethodSpec;
+import java.util.Optional;
 
-/** A validated call with its decoded arguments, ready to invoke. */
+/**
+ * A validated call with its decoded arguments, ready to invoke: an argument array for the
+ * reflective invoker, or the call generated code read ({@link GeneratedInvoker.Call}), with the
+ * values it decoded (released as the arguments are).
+ */
 final class PreparedCall implements RequestParser.Prepared {
   private final ServiceBinding binding;
   private final MethodSpec spec;
   private final Object[] args;
+  private final Optional<GeneratedInvoker.Call<Object>> generated;
   private final ServerCall context;
   private boolean closed;
 
   PreparedCall(ServiceBinding binding, MethodSpec spec, Object[] args, ServerCall context) {
+    this(binding, spec, args, Optional.empty(), context);
+  }
+
+  /**
+   * A call read by generated code.
+   *
+   * @param decoded the values the generated code decoded through the runtime (to release)
+   * @param generated the call
+   */
+  PreparedCall(ServiceBinding binding, MethodSpec spec, Object[] decoded,
+      Optional<GeneratedInvoker.Call<Object>> generated, ServerCall context) {
     this.binding = binding;
     this.spec = spec;
-    this.args = args;
+    this.args = decoded;
+    this.generated = generated;
     this.context = context;
+  }
+
+  /** The call generated code read, when the method has generated code. */
+  Optional<GeneratedInvoker.Call<Object>> generated() {
+    return generated;
   }
 
   /** The protocol the call addressed. */
@@ -39,7 +63,9 @@ final class PreparedCall implements RequestParser.Prepared {
   void close() {
     if (!closed) {
       closed = true;
-      ArrowValues.closeRoots(args);
+      if (binding.parametersMayHoldArrowData(spec.name())) {
+        ArrowValues.closeRoots(args);
+      }
     }
   }
 }

@@ -3,10 +3,13 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
+import dev.arrowrpc.core.schema.ArrowValues;
 import dev.arrowrpc.core.schema.Column;
 import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
+import dev.arrowrpc.core.schema.RowCells;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.MarshalException;
@@ -160,7 +163,7 @@ final class RequestParser {
         return new Failure(errorLayout, mismatch);
       }
     }
-    String schemaProblem = SchemaMatch.describeMismatch(spec.params().schema(), reader.schema());
+    String schemaProblem = binding.get().parameterMismatch(spec, reader.schema());
     if (schemaProblem != null) {
       return new Failure(errorLayout, RequestProblem.type(
           "Parameter schema mismatch for '" + method + "': " + schemaProblem));
@@ -170,6 +173,11 @@ final class RequestParser {
     if (!columns.isEmpty() && root.getRowCount() != 1) {
       return new Failure(errorLayout, RequestProblem.type(
           "request batch for '" + method + "' has " + root.getRowCount() + " rows, expected 1"));
+    }
+    Optional<GeneratedInvoker.Method<Object>> generated = binding.get().generated(method);
+    if (generated.isPresent()) {
+      return generated(generated.get(), binding.get(), spec, root, new ReadContext(reader, memory), errorLayout,
+          new ServerCall(protocol, method, requestId, metadata, identity, transportKind));
     }
     Object[] args;
     try {
@@ -182,11 +190,40 @@ final class RequestParser {
     for (int i = 0; i < columns.size(); i++) {
       if (args[i] == null && !columns.get(i).nullable()) {
         call.close();
-        return new Failure(errorLayout, RequestProblem.type(
-            "parameter '" + columns.get(i).name() + "' of '" + method + "' is not nullable but is null"));
+        return nullParameter(errorLayout, columns.get(i), method);
       }
     }
     return call;
+  }
+
+  /**
+   * Reads a call's parameters through its generated code, answering a decoding failure or a null
+   * in a non-nullable parameter as the reflective path does.
+   */
+  private static Prepared generated(GeneratedInvoker.Method<Object> code, ServiceBinding binding, MethodSpec spec,
+      VectorSchemaRoot root, ReadContext context, Schema errorLayout, ServerCall serverCall) {
+    RowCells.Reader row = spec.params().reader(root.getFieldVectors(), 0, context);
+    GeneratedInvoker.Call<Object> read;
+    try {
+      read = code.read(row);
+    } catch (MarshalException e) {
+      ArrowValues.closeRoots(row.decoded());
+      return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
+    } catch (RuntimeException | Error e) {
+      ArrowValues.closeRoots(row.decoded());
+      throw e;
+    }
+    PreparedCall call = new PreparedCall(binding, spec, row.decoded(), Optional.of(read), serverCall);
+    if (row.firstNullColumn() >= 0) {
+      call.close();
+      return nullParameter(errorLayout, spec.params().columns().get(row.firstNullColumn()), spec.name());
+    }
+    return call;
+  }
+
+  private static Failure nullParameter(Schema errorLayout, Column column, String method) {
+    return new Failure(errorLayout, RequestProblem.type(
+        "parameter '" + column.name() + "' of '" + method + "' is not nullable but is null"));
   }
 
   /** Answers a reserved {@code __name__} method, which is resolved before protocol routing. */

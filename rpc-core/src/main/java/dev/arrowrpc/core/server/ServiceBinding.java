@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.HashMap;
@@ -13,14 +14,37 @@ import java.util.Optional;
 public final class ServiceBinding {
   private final ServiceSpec spec;
   private final Map<String, Invoker> invokers;
+  private final Map<String, GeneratedInvoker.Method<Object>> generated;
+  /** Per method, the last request schema (an interned instance) that matched its parameters. */
+  private final java.util.concurrent.ConcurrentHashMap<String, org.apache.arrow.vector.types.pojo.Schema> matched =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** The methods whose parameters may hold Arrow data (released after each call). */
+  private final java.util.Set<String> holdingArrowData;
+  private final Object implementation;
   private final ClassLoader loader;
   private final boolean versionGated;
   private final String protocolHash;
 
-  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers, ClassLoader loader,
+  private ServiceBinding(ServiceSpec spec, Map<String, Invoker> invokers,
+      Map<String, GeneratedInvoker.Method<Object>> generated, Object implementation, ClassLoader loader,
       boolean versionGated) {
     this.spec = spec;
     this.invokers = invokers;
+    this.generated = generated;
+    this.implementation = implementation;
+    java.util.Set<String> holding = new java.util.HashSet<>();
+    for (MethodSpec method : spec.methods().values()) {
+      if (method.method() == null) {
+        holding.add(method.name());
+        continue;
+      }
+      for (java.lang.reflect.Type type : method.method().getGenericParameterTypes()) {
+        if (dev.arrowrpc.core.schema.ArrowValues.typeMayHoldRoots(type)) {
+          holding.add(method.name());
+        }
+      }
+    }
+    this.holdingArrowData = java.util.Set.copyOf(holding);
     this.loader = loader;
     this.versionGated = versionGated;
     this.protocolHash = ProtocolHash.of(spec);
@@ -57,12 +81,30 @@ public final class ServiceBinding {
 
   private static ServiceBinding bind(ServiceSpec spec, Object implementation, boolean versionGated) {
     Map<String, Invoker> invokers = new HashMap<>();
+    Map<String, GeneratedInvoker.Method<Object>> generated = new HashMap<>();
+    Optional<GeneratedInvoker<Object>> code = generatedFor(spec.type(), implementation);
     for (MethodSpec method : spec.methods().values()) {
-      invokers.put(method.name(), Invoker.bind(method, implementation));
+      Invoker invoker = Invoker.bind(method, implementation);
+      invokers.put(method.name(), invoker);
+      if (code.isPresent() && !invoker.takesContext()) {
+        code.get().method(method.name()).ifPresent(found -> generated.put(method.name(), found));
+      }
     }
     ClassLoader loader = implementation.getClass().getClassLoader();
-    return new ServiceBinding(spec, Map.copyOf(invokers),
+    return new ServiceBinding(spec, Map.copyOf(invokers), Map.copyOf(generated), implementation,
         loader == null ? ClassLoader.getSystemClassLoader() : loader, versionGated);
+  }
+
+  /**
+   * The generated class of the interface ({@link GeneratedInvoker}), when it has one and the object
+   * implements the interface (an object that only has the methods is called through reflection).
+   */
+  @SuppressWarnings("unchecked")
+  private static Optional<GeneratedInvoker<Object>> generatedFor(Class<?> type, Object implementation) {
+    if (type == null || !type.isInstance(implementation)) {
+      return Optional.empty();
+    }
+    return GeneratedInvoker.find(type).map(found -> (GeneratedInvoker<Object>) found);
   }
 
   /** The protocol as reflection describes it. */
@@ -97,5 +139,38 @@ public final class ServiceBinding {
 
   Invoker invoker(String method) {
     return invokers.get(method);
+  }
+
+  /** The generated code of a method, when the interface's generated class offers it. */
+  Optional<GeneratedInvoker.Method<Object>> generated(String method) {
+    return Optional.ofNullable(generated.get(method));
+  }
+
+  /**
+   * Compares a request's schema with a method's parameters (see {@link SchemaMatch#describeMismatch}),
+   * remembering the last schema instance that matched: the stream reader interns schemas by their
+   * bytes, so a client's next call of the method is recognised without a field by field walk.
+   *
+   * @return what does not match, or null
+   */
+  String parameterMismatch(MethodSpec method, org.apache.arrow.vector.types.pojo.Schema received) {
+    if (matched.get(method.name()) == received) {
+      return null;
+    }
+    String problem = SchemaMatch.describeMismatch(method.params().schema(), received);
+    if (problem == null) {
+      matched.put(method.name(), received);
+    }
+    return problem;
+  }
+
+  /** Whether a method's parameters may hold Arrow data, so releasing its arguments needs a walk. */
+  boolean parametersMayHoldArrowData(String method) {
+    return holdingArrowData.contains(method);
+  }
+
+  /** The object serving the protocol. */
+  Object implementation() {
+    return implementation;
   }
 }

@@ -59,18 +59,28 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   private long batchesRead;
 
   private IpcStreamReader(
-      MessageReader messages, Schema schema, BufferAllocator allocator, WireLimits limits, boolean perTurn) {
+      MessageReader messages, Decoded decoded, BufferAllocator allocator, WireLimits limits, boolean perTurn) {
     this.messages = messages;
     this.allocator = allocator;
     this.limits = limits;
     this.perTurn = perTurn;
-    this.schema = schema;
+    this.schema = decoded.schema();
     this.dictionaries = new HashMap<>();
+    if (decoded.memory().isPresent()) {
+      // no dictionaries: the memory-format schema is the same for every stream of this schema
+      this.root = VectorSchemaRoot.create(decoded.memory().get(), allocator);
+    } else {
+      this.root = VectorSchemaRoot.create(memorySchema(schema, allocator, dictionaries), allocator);
+    }
+  }
+
+  /** The schema vectors are created from: dictionary fields typed by their indices (their dictionaries made). */
+  private static Schema memorySchema(Schema schema, BufferAllocator allocator, Map<Long, Dictionary> dictionaries) {
     List<Field> memoryFields = new ArrayList<>(schema.getFields().size());
     for (Field field : schema.getFields()) {
       memoryFields.add(DictionaryUtility.toMemoryFormat(field, allocator, dictionaries));
     }
-    this.root = VectorSchemaRoot.create(new Schema(memoryFields, schema.getCustomMetadata()), allocator);
+    return new Schema(memoryFields, schema.getCustomMetadata());
   }
 
   /**
@@ -165,13 +175,13 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     }
     first.get().closeBody();
     try {
-      return schemaOf(first.get().message(), limits);
+      return schemaOf(first.get().message(), limits).schema();
     } catch (WireFormatException | RuntimeException | Error e) {
       throw inContent("malformed schema message", e);
     }
   }
 
-  private static Schema schemaOf(Message message, WireLimits limits) throws WireFormatException {
+  private static Decoded schemaOf(Message message, WireLimits limits) throws WireFormatException {
     if (message.headerType() != MessageHeader.Schema) {
       throw WireFormatException.inContent(
           "expected a schema message to open an IPC stream, got message type "
@@ -182,11 +192,11 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       WireBounds.SchemaSize size = WireBounds.checkSchema(
           (org.apache.arrow.flatbuf.Schema) message.header(new org.apache.arrow.flatbuf.Schema()), limits);
       if (decoded == null) {
-        decoded = new Decoded(MessageSerializer.deserializeSchema(message), size);
+        decoded = Decoded.of(MessageSerializer.deserializeSchema(message), size);
         remember(message.getByteBuffer(), decoded);
       }
     }
-    return decoded.schema();
+    return decoded;
   }
 
   /**
@@ -226,7 +236,29 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   private static final int DECODED_SCHEMA_LIMIT = 1024;
 
   /** A schema decoded before, with the size it was checked at. */
-  private record Decoded(Schema schema, WireBounds.SchemaSize size) {}
+  private record Decoded(Schema schema, WireBounds.SchemaSize size, Optional<Schema> memory) {
+    /** A decoded schema, with its memory format when it has no dictionary fields (shared by its streams). */
+    static Decoded of(Schema schema, WireBounds.SchemaSize size) {
+      boolean dictionaries = false;
+      for (Field field : schema.getFields()) {
+        dictionaries |= hasDictionary(field);
+      }
+      return new Decoded(schema, size,
+          dictionaries ? Optional.empty() : Optional.of(memorySchema(schema, null, new HashMap<>())));
+    }
+
+    private static boolean hasDictionary(Field field) {
+      if (field.getDictionary() != null) {
+        return true;
+      }
+      for (Field child : field.getChildren()) {
+        if (hasDictionary(child)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   /** Schema messages larger than this are not cached (the cache holds at most 1,024 x 64 KiB). */
   private static final int DECODED_SCHEMA_MAX_MESSAGE_BYTES = 64 << 10;
@@ -492,7 +524,15 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     if (bytes == null) {
       return "";
     }
-    return StandardCharsets.UTF_8.decode(bytes).toString();
+    // new String replaces malformed input with U+FFFD as the charset's decoder does, without the
+    // decoder's intermediate buffers (this runs for every key and value of every batch)
+    int length = bytes.remaining();
+    if (bytes.hasArray()) {
+      return new String(bytes.array(), bytes.arrayOffset() + bytes.position(), length, StandardCharsets.UTF_8);
+    }
+    byte[] copy = new byte[length];
+    bytes.duplicate().get(copy);
+    return new String(copy, StandardCharsets.UTF_8);
   }
 
   /** Returns the dictionary with the given id, as loaded from this stream. */

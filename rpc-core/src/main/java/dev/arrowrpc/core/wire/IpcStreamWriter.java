@@ -140,10 +140,102 @@ public final class IpcStreamWriter implements AutoCloseable {
       out.write(emptyBatchMessage(root, metadata));
       return;
     }
-    writeRecordBatch(channel, root, metadata);
+    writeRecordBatch(out, root, metadata);
   }
 
-  private static void writeRecordBatch(
+  /** Scratch for copying small Arrow buffers onto the stream, one per thread. */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+  /** A buffer this large goes to a stream that takes direct buffers without a copy (see WireOutput). */
+  private static final long DIRECT_BYTES = 64 * 1024;
+  private static final byte[] ZEROS = new byte[8];
+
+  /**
+   * Writes a record batch message straight onto the stream: the same bytes {@link
+   * MessageSerializer#writeMessageBuffer} and {@link MessageSerializer#writeBatchBuffers} write
+   * (continuation marker, padded length, flatbuffer, padding, each buffer at its 8-byte-aligned
+   * offset, padding to 8), without their per-buffer views and per-int buffers. Every message starts
+   * and ends at a multiple of 8 bytes from the stream's start, as theirs do.
+   */
+  static void writeRecordBatch(OutputStream out, VectorSchemaRoot root, Map<String, String> metadata)
+      throws IOException {
+    try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
+      long bodyLength = batch.computeBodyLength();
+      ByteBuffer header = recordBatchMessage(batch, bodyLength, metadata);
+      int length = header.remaining();
+      int padded = (length + 8) % 8 == 0 ? length : length + 8 - (length + 8) % 8;
+      byte[] scratch = SCRATCH.get();
+      putIntLittleEndian(scratch, 0, MessageSerializer.IPC_CONTINUATION_TOKEN);
+      putIntLittleEndian(scratch, 4, padded);
+      out.write(scratch, 0, 8);
+      if (header.hasArray()) {
+        out.write(header.array(), header.arrayOffset() + header.position(), length);
+      } else {
+        byte[] copy = new byte[length];
+        header.duplicate().get(copy);
+        out.write(copy);
+      }
+      out.write(ZEROS, 0, padded - length);
+      List<org.apache.arrow.memory.ArrowBuf> buffers = batch.getBuffers();
+      List<org.apache.arrow.vector.ipc.message.ArrowBuffer> layout = batch.getBuffersLayout();
+      long written = 0;
+      for (int i = 0; i < buffers.size(); i++) {
+        long start = layout.get(i).getOffset();
+        if (start < written) {
+          throw new IllegalStateException("buffer " + i + " starts at " + start + ", before " + written);
+        }
+        zeros(out, start - written);
+        org.apache.arrow.memory.ArrowBuf buffer = buffers.get(i);
+        long size = buffer.readableBytes();
+        copy(out, buffer, buffer.readerIndex(), size, scratch);
+        written = start + size;
+        if (size != layout.get(i).getSize()) {
+          throw new IllegalStateException("buffer " + i + " holds " + size + " bytes, its layout says "
+              + layout.get(i).getSize());
+        }
+      }
+      zeros(out, (8 - written % 8) % 8);
+    }
+  }
+
+  private static void zeros(OutputStream out, long count) throws IOException {
+    for (long left = count; left > 0; left -= ZEROS.length) {
+      out.write(ZEROS, 0, (int) Math.min(left, ZEROS.length));
+    }
+  }
+
+  private static void copy(OutputStream out, org.apache.arrow.memory.ArrowBuf buffer, long from, long size,
+      byte[] scratch) throws IOException {
+    if (size >= DIRECT_BYTES && out instanceof java.nio.channels.WritableByteChannel direct) {
+      for (long done = 0; done < size; ) {
+        int chunk = (int) Math.min(Integer.MAX_VALUE, size - done);
+        ByteBuffer view = buffer.nioBuffer(from + done, chunk);
+        while (view.hasRemaining()) {
+          direct.write(view);
+        }
+        done += chunk;
+      }
+      return;
+    }
+    for (long done = 0; done < size; ) {
+      int chunk = (int) Math.min(scratch.length, size - done);
+      buffer.getBytes(from + done, scratch, 0, chunk);
+      out.write(scratch, 0, chunk);
+      done += chunk;
+    }
+  }
+
+  private static void putIntLittleEndian(byte[] target, int at, int value) {
+    target[at] = (byte) value;
+    target[at + 1] = (byte) (value >>> 8);
+    target[at + 2] = (byte) (value >>> 16);
+    target[at + 3] = (byte) (value >>> 24);
+  }
+
+  /**
+   * Writes a record batch message through Arrow's serializer: the reference the direct writer above
+   * matches byte for byte (tested), and the path of the cached zero-column messages.
+   */
+  static void writeRecordBatch(
       WriteChannel channel, VectorSchemaRoot root, Map<String, String> metadata) throws IOException {
     try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
       long bodyLength = batch.computeBodyLength();

@@ -31,6 +31,12 @@ final class MessageReader {
   /** The buffer a skipped body is read through. */
   private static final int SKIP_CHUNK_BYTES = 64 << 10;
 
+  /** Metadata up to this size is read into a per-thread spare buffer rather than a new one. */
+  private static final int SPARE_METADATA_BYTES = 4 << 10;
+
+  private static final ThreadLocal<ByteBuffer> SPARE_METADATA =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(SPARE_METADATA_BYTES));
+
   /** A message: its flatbuffer header, and its body when it has one (the caller closes it). */
   record Raw(Message message, ArrowBuf body) {
     void closeBody() {
@@ -170,7 +176,15 @@ final class MessageReader {
    * {@link WireLimits#maxMetadataBytes()}. Returns the buffer flipped, exactly {@code length} long.
    */
   private ByteBuffer readMetadata(int length) throws IOException {
-    ByteBuffer metadata = ByteBuffer.allocate(Math.min(length, METADATA_CHUNK_BYTES));
+    ByteBuffer metadata;
+    if (length <= SPARE_METADATA_BYTES) {
+      // the usual small message: read into this thread's spare buffer (the message is decoded before
+      // the next message is read, and nothing keeps it: the schema cache copies the bytes it keeps)
+      metadata = SPARE_METADATA.get();
+      metadata.clear().limit(length);
+    } else {
+      metadata = ByteBuffer.allocate(Math.min(length, METADATA_CHUNK_BYTES));
+    }
     while (true) {
       int wanted = metadata.remaining();
       if (in.readFully(metadata) < wanted) {

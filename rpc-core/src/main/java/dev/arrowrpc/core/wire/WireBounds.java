@@ -292,7 +292,7 @@ final class WireBounds {
     }
     Walk walk = new Walk(batch, body, what, limits);
     for (Field field : fields) {
-      walk.field(field, rows, true, "'" + field.getName() + "'");
+      walk.field(field, rows, true, new Path(null, field.getName()));
     }
     if (walk.node != batch.nodesLength() || walk.buffer != bufferCount) {
       throw new WireFormatException(what + " has " + batch.nodesLength() + " field nodes and " + bufferCount
@@ -305,8 +305,21 @@ final class WireBounds {
     }
   }
 
+  /**
+   * A field's path from its column, for messages only: built into text ({@code 'a'.'b'}) when a
+   * message needs it, never for a batch that passes.
+   */
+  private record Path(Path parent, String name) {
+    @Override
+    public String toString() {
+      return parent == null ? "'" + name + "'" : parent + ".'" + name + "'";
+    }
+  }
+
   /** The walk over a batch's nodes and buffers in schema order. */
   private static final class Walk {
+    private static final long[] NO_SIZES = new long[0];
+
     private final RecordBatch batch;
     private final ArrowBuf body;
     private final String what;
@@ -333,7 +346,7 @@ final class WireBounds {
      * @param top whether it is a column of the batch (its length is the batch's)
      * @return the field's declared length
      */
-    long field(Field field, long least, boolean top, String path) throws WireFormatException {
+    long field(Field field, long least, boolean top, Path path) throws WireFormatException {
       if (node >= batch.nodesLength()) {
         throw new WireFormatException(what + " has fewer field nodes than its schema needs (" + batch.nodesLength()
             + "), at field " + path);
@@ -359,7 +372,6 @@ final class WireBounds {
       }
       ArrowType type = field.getType();
       List<BufferLayout> layouts = TypeLayout.getTypeLayout(type).getBufferLayouts();
-      ArrowBuf[] buffers = new ArrowBuf[layouts.size()];
       long[] sizes = new long[layouts.size()];
       long[] starts = new long[layouts.size()];
       for (int i = 0; i < layouts.size(); i++) {
@@ -370,9 +382,8 @@ final class WireBounds {
         batch.buffers(flatBuffer, buffer++);
         starts[i] = flatBuffer.offset();
         sizes[i] = flatBuffer.length();
-        buffers[i] = body;
       }
-      long[] variadicSizes = new long[0];
+      long[] variadicSizes = NO_SIZES;
       if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView) {
         variadicSizes = variadicBuffers(path);
       }
@@ -441,7 +452,7 @@ final class WireBounds {
         return length;
       }
       for (Field child : children) {
-        String childPath = path + "." + "'" + child.getName() + "'";
+        Path childPath = new Path(path, child.getName());
         long childLeast;
         if (type instanceof ArrowType.Struct
             || (type instanceof ArrowType.Union union && union.getMode() == org.apache.arrow.vector.types.UnionMode.Sparse)) {
@@ -459,7 +470,7 @@ final class WireBounds {
       return length;
     }
 
-    private void checkValidity(String path, long size, long nulls, long length) throws WireFormatException {
+    private void checkValidity(Path path, long size, long nulls, long length) throws WireFormatException {
       long needed = (length + 7) / 8;
       if (nulls == 0 || nulls == length) {
         implied += needed; // Arrow makes its own bitmap for these
@@ -480,7 +491,7 @@ final class WireBounds {
     }
 
     /** Takes a view column's variadic data buffers; returns their sizes. */
-    private long[] variadicBuffers(String path) throws WireFormatException {
+    private long[] variadicBuffers(Path path) throws WireFormatException {
       if (variadic >= batch.variadicBufferCountsLength()) {
         throw new WireFormatException("field " + path + " is a view column, but the " + what
             + " gives no count of its variadic data buffers");
@@ -503,7 +514,7 @@ final class WireBounds {
      * (longer than 12 bytes) a buffer index among the variadic buffers and an offset and length
      * inside that buffer.
      */
-    private void views(String path, long start, long[] variadicSizes, long validityStart, long nulls, long length)
+    private void views(Path path, long start, long[] variadicSizes, long validityStart, long nulls, long length)
         throws WireFormatException {
       for (long i = 0; i < length; i++) {
         if (!valid(validityStart, nulls, length, i)) {
@@ -536,7 +547,7 @@ final class WireBounds {
      * Checks each valid list view's offset and size: neither below zero; returns the furthest end
      * (offset + size), which the child must reach.
      */
-    private long listViews(String path, long offsets, long sizes, int width, long validityStart, long nulls,
+    private long listViews(Path path, long offsets, long sizes, int width, long validityStart, long nulls,
         long length) throws WireFormatException {
       long furthest = 0;
       for (long i = 0; i < length; i++) {
@@ -559,7 +570,7 @@ final class WireBounds {
      * Checks a run-end encoded column: its run ends (not null) strictly increase from at least 1,
      * and the last covers the column's length; its values hold a value per run.
      */
-    private void runEndEncoded(Field field, String path, long length) throws WireFormatException {
+    private void runEndEncoded(Field field, Path path, long length) throws WireFormatException {
       List<Field> children = field.getChildren();
       if (children.size() != 2) {
         throw new WireFormatException("field " + path + " is run-end encoded with " + children.size()
@@ -571,7 +582,7 @@ final class WireBounds {
         throw new WireFormatException("field " + path + " has run ends of type " + ends.getType()
             + " (int16, int32 or int64 are valid)");
       }
-      String endsPath = path + ".'" + ends.getName() + "'";
+      Path endsPath = new Path(path, ends.getName());
       int endsNode = node;
       int endsBuffer = buffer;
       long runs = field(ends, 0, false, endsPath);
@@ -597,11 +608,11 @@ final class WireBounds {
             + length + " values of the column");
       }
       Field values = children.get(1);
-      field(values, runs, false, path + ".'" + values.getName() + "'");
+      field(values, runs, false, new Path(path, values.getName()));
     }
 
     /** Checks an offsets buffer: non-negative, never decreasing; returns the last offset. */
-    private long offsets(String path, long start, long length, int width) throws WireFormatException {
+    private long offsets(Path path, long start, long length, int width) throws WireFormatException {
       long previous = 0;
       for (long i = 0; i <= length; i++) {
         long at = start + i * width;
@@ -615,7 +626,7 @@ final class WireBounds {
       return previous;
     }
 
-    private static WireFormatException short_(String path, String buffer, long size, long needed, long length) {
+    private static WireFormatException short_(Path path, String buffer, long size, long needed, long length) {
       return new WireFormatException("field " + path + " declares " + length + " values but its " + buffer
           + " holds " + size + " bytes (" + needed + " needed)");
     }

@@ -1,0 +1,155 @@
+package dev.arrowrpc.bench;
+
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.transport.pipe.PipePair;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The per-call cost row of issue 16: in-process calls (the in-process pipe, client and server
+ * threads in this JVM) of a no-op, a small call ({@code int -> int}) and a call with ten parameters
+ * of ten types, each through reflection and through the generated class ({@link
+ * CallCostService_ArrowRpcInvoker}), interleaved round by round so both paths see the same machine.
+ * For each it prints the median time per call and the bytes allocated per call on the client thread
+ * and on the server's connection thread ({@code ThreadMXBean#getThreadAllocatedBytes}), with ratios
+ * against the no-op of the same path and of the generated path against reflection. It asserts no
+ * timing.
+ *
+ * <p>Usage: {@code CallCost [WARM_CALLS [CALLS_PER_ROUND [ROUNDS [OUT.md]]]]}, by default {@code
+ * 20000 5000 7}; {@code benchmarks/run.sh --call-cost} runs it with the benchmark's JVM flags.
+ */
+public final class CallCost {
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final String SERVER_THREAD = "arrowrpc-pipe-server-";
+
+  private CallCost() {}
+
+  /** One call shape on one path. */
+  private record Op(String call, String path, Runnable run, List<double[]> samples) {}
+
+  /**
+   * Runs the row.
+   *
+   * @param args warm-up calls, calls per round, rounds, and the report file
+   * @throws Exception when a call fails
+   */
+  public static void main(String[] args) throws Exception {
+    int warm = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    int calls = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
+    Path out = Path.of(args.length > 3 ? args[3] : "benchmarks/target/call-cost.md");
+    RpcServer reflectedServer = RpcServer.create(CallCostService.Reflected.class, new CallCostService.Impl());
+    RpcServer generatedServer = RpcServer.create(CallCostService.class, new CallCostService.Impl());
+    PipePair reflectedPipe = PipePair.serve(reflectedServer);
+    PipePair generatedPipe = PipePair.serve(generatedServer);
+    try (RpcClient reflectedClient = RpcClient.connect(reflectedPipe.client());
+        RpcClient generatedClient = RpcClient.connect(generatedPipe.client())) {
+      List<Op> ops = new ArrayList<>();
+      addOps(ops, "reflection", reflectedClient.proxy(CallCostService.Reflected.class));
+      addOps(ops, "generated", generatedClient.proxy(CallCostService.class));
+      for (Op op : ops) {
+        for (int i = 0; i < warm; i++) {
+          op.run().run();
+        }
+      }
+      for (int round = 0; round < rounds; round++) {
+        for (Op op : ops) {
+          op.samples().add(measure(op.run(), calls));
+        }
+      }
+      String report = report(ops, warm, calls, rounds);
+      System.out.print(report);
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, report);
+    } finally {
+      Launcher.closeAll(List.of(reflectedPipe, generatedPipe));
+    }
+    System.exit(0); // the pipes' threads may linger
+  }
+
+  private static void addOps(List<Op> ops, String path, CallCostService service) {
+    byte[] blob = new byte[64];
+    List<Long> values = List.of(1L, 2L, 3L, 4L);
+    Map<String, String> tags = Map.of("k", "v", "team", "bench");
+    Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
+    ops.add(new Op("noop()", path, service::noop, new ArrayList<>()));
+    ops.add(new Op("small(int) -> int", path, () -> check(service.small(41) == 42), new ArrayList<>()));
+    long expected = new CallCostService.Impl().mixed(7, 3, 2.5, 0.5f, true, "label", blob, values, tags, at);
+    ops.add(new Op("mixed(10 parameters of 10 types)", path,
+        () -> check(service.mixed(7, 3, 2.5, 0.5f, true, "label", blob, values, tags, at) == expected),
+        new ArrayList<>()));
+  }
+
+  private static void check(boolean ok) {
+    if (!ok) {
+      throw new IllegalStateException("wrong answer");
+    }
+  }
+
+  /** {@return ns per call, client bytes per call, server bytes per call} */
+  private static double[] measure(Runnable op, int calls) {
+    long client = Thread.currentThread().getId();
+    long serverBefore = serverAllocated();
+    long clientBefore = THREADS.getThreadAllocatedBytes(client);
+    long start = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      op.run();
+    }
+    long elapsed = System.nanoTime() - start;
+    long clientBytes = THREADS.getThreadAllocatedBytes(client) - clientBefore;
+    long serverBytes = serverAllocated() - serverBefore;
+    return new double[] {(double) elapsed / calls, (double) clientBytes / calls, (double) serverBytes / calls};
+  }
+
+  /** Bytes allocated so far by every in-process server thread (only the one serving is busy). */
+  private static long serverAllocated() {
+    long total = 0;
+    for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(SERVER_THREAD)) {
+        total += Math.max(0, THREADS.getThreadAllocatedBytes(info.getThreadId()));
+      }
+    }
+    return total;
+  }
+
+  private static double median(List<double[]> samples, int index) {
+    double[] values = samples.stream().mapToDouble(s -> s[index]).sorted().toArray();
+    return values[values.length / 2];
+  }
+
+  private static String report(List<Op> ops, int warm, int calls, int rounds) {
+    StringBuilder s = new StringBuilder();
+    s.append("## Per-call cost, in process (issue 16)\n\n");
+    s.append(String.format(Locale.ROOT, "In-process pipe, %d warm-up calls per row, then %d rounds of %d calls, "
+        + "rows interleaved; medians of the rounds. Bytes are allocated per call on the client thread and on "
+        + "the server's connection thread. JDK %s, %d CPUs.%n%n", warm, rounds, calls,
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));
+    s.append("| call | path | time/call | vs noop | client B/call | server B/call | gen/refl time | gen/refl bytes |\n");
+    s.append("|---|---|---|---|---|---|---|---|\n");
+    for (Op op : ops) {
+      Op noop = find(ops, "noop()", op.path());
+      Op reflected = find(ops, op.call(), "reflection");
+      double time = median(op.samples(), 0);
+      double bytes = median(op.samples(), 1) + median(op.samples(), 2);
+      double reflectedBytes = median(reflected.samples(), 1) + median(reflected.samples(), 2);
+      s.append(String.format(Locale.ROOT, "| %s | %s | %.1f µs | %.2fx | %.0f | %.0f | %s | %s |%n",
+          op.call(), op.path(), time / 1e3, time / median(noop.samples(), 0), median(op.samples(), 1),
+          median(op.samples(), 2),
+          op == reflected ? "—" : String.format(Locale.ROOT, "%.2fx", time / median(reflected.samples(), 0)),
+          op == reflected ? "—" : String.format(Locale.ROOT, "%.2fx", bytes / reflectedBytes)));
+    }
+    return s.toString();
+  }
+
+  private static Op find(List<Op> ops, String call, String path) {
+    return ops.stream().filter(o -> o.call().equals(call) && o.path().equals(path)).findFirst().orElseThrow();
+  }
+}
