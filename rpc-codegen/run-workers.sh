@@ -54,14 +54,14 @@ bin/arrow-rpc generate --cmd "$reference" --package gen.conf --out "$work/gen" >
 mapfile -t sources < <(find "$work/gen" -name '*.java')
 (( ${#sources[@]} >= 2 )) || fail "generate wrote ${#sources[@]} sources, expected ConformanceService and Secondary"
 classpath="$(ls rpc-core/target/rpc-core-*.jar | grep -v -e sources -e javadoc -e tests | head -1)"
-(cd rpc-core && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$work/core.classpath" >&2)
+(cd rpc-core && mvn -B -q -o -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/core.classpath" >&2)
 classpath="$classpath:$(cat "$work/core.classpath")"
 javac --release 17 -Xlint:all -Werror -cp "$classpath" -d "$work/classes" "${sources[@]}" >&2 \
   || fail "the generated sources do not compile"
 checks=$((checks + 1))
 
 # 3. calls through the generated interfaces and the command line, against the reference worker
-VGI_REFERENCE_WORKER="$reference" mvn -B -q -o surefire:test -pl rpc-codegen \
+VGI_REFERENCE_WORKER="$reference" mvn -B -q -o -Dstyle.color=never surefire:test -pl rpc-codegen \
   -Dtest='ReferenceWorkerTest,WorkerCliTest' -Dsurefire.failIfNoSpecifiedTests=false >&2 \
   || fail "ReferenceWorkerTest / WorkerCliTest against the reference worker"
 for report in dev.arrowrpc.codegen.ReferenceWorkerTest dev.arrowrpc.codegen.cli.WorkerCliTest; do
