@@ -125,7 +125,7 @@ exec 8>"$work/server2.stdin"
 server_port() {
   local name="$1" pid="$2" port=""
   for _ in $(seq 600); do
-    port="$(sed -n 's/^PORT://p' "$work/$name.stdout")"
+    port="$(sed -n 's/^PORT://p' "$work/$name.stdout" 2>/dev/null || true)"
     [[ -n "$port" ]] && { echo "$port"; return 0; }
     kill -0 "$pid" 2>/dev/null || { cat "$work/$name.stderr" >&2; die "$name exited before printing its port"; }
     sleep 0.1

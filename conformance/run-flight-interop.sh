@@ -82,7 +82,7 @@ trap stop_server EXIT
 port=""
 for _ in $(seq 300); do
   # MTLS_PORT is the server's last port line
-  port="$(sed -n 's/^PORT://p' "$out/server.stdout")"
+  port="$(sed -n 's/^PORT://p' "$out/server.stdout" 2>/dev/null || true)"
   [[ -n "$port" ]] && grep -q '^MTLS_PORT:' "$out/server.stdout" && break
   kill -0 "$server" 2>/dev/null || break
   sleep 0.1

@@ -36,7 +36,7 @@ server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 location=""
 for _ in $(seq 300); do
-  location="$(sed -n 's/^serving //p' "$out/server.stdout")"
+  location="$(sed -n 's/^serving //p' "$out/server.stdout" 2>/dev/null || true)"
   [[ -n "$location" ]] && break
   kill -0 "$server" 2>/dev/null || break
   sleep 0.1
