@@ -492,6 +492,47 @@ class RpcServiceProcessorTest {
     }
   }
 
+  @Test
+  void invokersCompileCleanlyAroundDeprecationPrivateTypesAndTypeParameters() throws Exception {
+    ProcessorCompiler.Result result = ProcessorCompiler.compile(dir, Map.of(
+        "demo/Old.java", HEADER + """
+            @Deprecated(forRemoval = true)
+            @RpcService public interface Old {
+              @Deprecated record Legacy(long id) {}
+              @Deprecated long gone(Legacy legacy);
+            }
+            """,
+        "demo/Outer.java", HEADER + """
+            public class Outer {
+              private record Secret(long id) {}
+              @RpcService public interface Api {
+                long open(long id);
+                long hidden(List<Secret> secrets);
+              }
+            }
+            """,
+        "demo/Generic.java", HEADER + """
+            @RpcService public interface Generic<T> { long ping(long token); }
+            """), List.of(ProcessorCompiler.LINT), true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    assertEquals(List.of(), result.messages().stream().filter(m -> m.kind() != Diagnostic.Kind.NOTE).toList());
+
+    String old = result.generatedSource("demo/Old_ArrowRpcInvoker.java");
+    assertTrue(old.contains("@SuppressWarnings({\"deprecation\", \"removal\"})\npublic final class"), old);
+    assertTrue(old.contains("demo.Old.Legacy legacy = (demo.Old.Legacy) row.get(0);"), old);
+    // a private type cannot be named from the invoker: that method stays on reflection
+    String outer = result.generatedSource("demo/Outer_Api_ArrowRpcInvoker.java");
+    assertTrue(outer.contains("case \"open\" -> java.util.Optional.of(OPEN);"), outer);
+    assertFalse(outer.contains("hidden"), outer);
+    assertFalse(outer.contains("@SuppressWarnings({"), outer);
+    // an interface with type parameters has a descriptor but no invoker
+    assertTrue(java.nio.file.Files.exists(result.generated().resolve("demo/Generic_ArrowRpc.java")));
+    assertFalse(java.nio.file.Files.exists(result.generated().resolve("demo/Generic_ArrowRpcInvoker.java")));
+    Class<?> api = Class.forName("demo.Outer$Api", true, result.loader());
+    assertEquals("demo.Outer_Api_ArrowRpcInvoker", GeneratedInvoker.className(api));
+    assertTrue(GeneratedInvoker.find(api).orElseThrow().method("open").isPresent());
+  }
+
   private static Object invoke(Object proxy, Class<?> api, String name, Object... args) throws Exception {
     for (java.lang.reflect.Method method : api.getMethods()) {
       if (method.getName().equals(name)) {
