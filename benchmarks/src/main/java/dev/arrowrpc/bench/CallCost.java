@@ -1,5 +1,7 @@
 package dev.arrowrpc.bench;
 
+import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.transport.pipe.PipePair;
@@ -15,8 +17,11 @@ import java.util.Map;
 /**
  * The per-call cost row of issue 16: in-process calls (the in-process pipe, client and server
  * threads in this JVM) of a no-op, a small call ({@code int -> int}) and a call with ten parameters
- * of ten types, each through reflection and through the generated class ({@link
- * CallCostService_ArrowRpcInvoker}), interleaved round by round so both paths see the same machine.
+ * of ten types, each through reflection and through the generated class ({@code
+ * CallCostService_ArrowRpcInvoker}, written by rpc-codegen's annotation processor when this module
+ * compiles), interleaved round by round so both paths see the same machine. The reflection path
+ * serves and calls the same protocol through a local twin interface: annotation processors do not
+ * see local classes, so it has no generated class and the runtime reflects over it.
  * For each it prints the median time per call and the bytes allocated per call on the client thread
  * and on the server's connection thread ({@code ThreadMXBean#getThreadAllocatedBytes}), with ratios
  * against the no-op of the same path and of the generated path against reflection. It asserts no
@@ -46,14 +51,23 @@ public final class CallCost {
     int calls = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
     Path out = Path.of(args.length > 3 ? args[3] : "benchmarks/target/call-cost.md");
-    RpcServer reflectedServer = RpcServer.create(CallCostService.Reflected.class, new CallCostService.Impl());
+    /** The same protocol with no generated class (the processor never sees a local interface). */
+    @RpcService(name = "CallCostService", version = "1.0.0")
+    interface Reflected extends CallCostService {}
+    /** The implementation, serving the twin. */
+    final class ReflectedImpl extends CallCostService.Impl implements Reflected {}
+    if (GeneratedInvoker.find(Reflected.class).isPresent()
+        || GeneratedInvoker.find(CallCostService.class).isEmpty()) {
+      throw new IllegalStateException("the generated class must serve CallCostService and not its twin");
+    }
+    RpcServer reflectedServer = RpcServer.create(Reflected.class, new ReflectedImpl());
     RpcServer generatedServer = RpcServer.create(CallCostService.class, new CallCostService.Impl());
     PipePair reflectedPipe = PipePair.serve(reflectedServer);
     PipePair generatedPipe = PipePair.serve(generatedServer);
     try (RpcClient reflectedClient = RpcClient.connect(reflectedPipe.client());
         RpcClient generatedClient = RpcClient.connect(generatedPipe.client())) {
       List<Op> ops = new ArrayList<>();
-      addOps(ops, "reflection", reflectedClient.proxy(CallCostService.Reflected.class));
+      addOps(ops, "reflection", reflectedClient.proxy(Reflected.class));
       addOps(ops, "generated", generatedClient.proxy(CallCostService.class));
       for (Op op : ops) {
         for (int i = 0; i < warm; i++) {

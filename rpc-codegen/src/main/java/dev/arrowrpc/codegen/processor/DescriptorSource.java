@@ -12,9 +12,11 @@ final class DescriptorSource {
   private final ServiceModel service;
   private final String packageName;
   private final String simpleName;
+  private final boolean deprecated;
 
   DescriptorSource(ServiceModel service, Elements elements) {
     this.service = service;
+    this.deprecated = elements.isDeprecated(service.type());
     this.packageName = elements.getPackageOf(service.type()).getQualifiedName().toString();
     this.simpleName = simpleName(service.type());
   }
@@ -45,6 +47,8 @@ final class DescriptorSource {
         .append(" * annotation processor for the arrow-rpc runtime, which reads it in place of reflection.\n")
         .append(" */\n")
         .append("@javax.annotation.processing.Generated(\"").append(RpcServiceProcessor.class.getName()).append("\")\n")
+        // it names the interface: no warning for a deprecated one
+        .append(deprecated ? "@SuppressWarnings({\"deprecation\", \"removal\"})\n" : "")
         .append("public final class ").append(simpleName)
         .append(" implements dev.arrowrpc.core.generated.GeneratedService {\n")
         .append("  private static final java.util.Map<String, java.util.List<String>> PARAMETER_NAMES =\n")

@@ -21,7 +21,11 @@ import javax.tools.JavaFileObject;
  * offending element, and writes for each interface that passes a descriptor class, {@code
  * <Interface>_ArrowRpc} in the interface's package (a nested interface's enclosing names joined by
  * {@code _}), implementing {@link dev.arrowrpc.core.generated.GeneratedService}: the protocol name
- * and version and each method's parameter names, so {@code javac -parameters} is no longer needed.
+ * and version and each method's parameter names, so {@code javac -parameters} is no longer needed;
+ * and an invoker, {@code <Interface>_ArrowRpcInvoker}, implementing {@link
+ * dev.arrowrpc.core.generated.GeneratedInvoker}, which reads and writes each unary method's
+ * parameters and result with the runtime's typed row accessors and calls the implementation
+ * directly, with no reflection per call (stream methods are left to reflection).
  *
  * <p>Registered in {@code META-INF/services/javax.annotation.processing.Processor}; list rpc-codegen
  * under maven-compiler-plugin's {@code annotationProcessorPaths} (JDK 23 and later do not run
@@ -60,16 +64,24 @@ public final class RpcServiceProcessor extends AbstractProcessor {
               + " class file (javac -parameters)", service.type());
       return;
     }
-    DescriptorSource source = new DescriptorSource(service, processingEnv.getElementUtils());
+    DescriptorSource descriptor = new DescriptorSource(service, processingEnv.getElementUtils());
+    write(service, descriptor.qualifiedName(), descriptor.text());
+    InvokerSource invoker = new InvokerSource(service, processingEnv.getElementUtils());
+    if (invoker.applies()) {
+      write(service, invoker.qualifiedName(), invoker.text());
+    }
+  }
+
+  private void write(ServiceModel service, String qualifiedName, String text) {
     Filer filer = processingEnv.getFiler();
     try {
-      JavaFileObject file = filer.createSourceFile(source.qualifiedName(), service.type());
+      JavaFileObject file = filer.createSourceFile(qualifiedName, service.type());
       try (Writer writer = file.openWriter()) {
-        writer.write(source.text());
+        writer.write(text);
       }
     } catch (IOException e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          "cannot write " + source.qualifiedName() + ": " + e.getMessage(), service.type());
+          "cannot write " + qualifiedName + ": " + e.getMessage(), service.type());
     }
   }
 

@@ -135,7 +135,7 @@ final class ServiceCheck {
     ok &= returnType(method);
     return ok
         ? Optional.of(new ServiceModel.MethodModel(method.getSimpleName().toString(),
-            List.copyOf(parameterNames), List.copyOf(parameterTypes)))
+            List.copyOf(parameterNames), List.copyOf(parameterTypes), method, !isStream(method.getReturnType())))
         : Optional.empty();
   }
 
@@ -225,6 +225,10 @@ final class ServiceCheck {
       error(method, header, value, e.getMessage());
       return false;
     }
+  }
+
+  private static boolean isStream(TypeMirror returned) {
+    return isType(returned, BATCH_STREAM) || isType(returned, PRODUCER) || isType(returned, EXCHANGE);
   }
 
   private static boolean isType(TypeMirror type, String qualifiedName) {

@@ -2,11 +2,12 @@ package dev.arrowrpc.codegen.processor;
 
 import java.util.List;
 import java.util.Optional;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 
 /**
  * What the processor found in one {@code @RpcService} interface that passed every check: what the
- * generated descriptor states.
+ * generated descriptor and invoker state.
  *
  * @param type the interface
  * @param protocol the protocol name
@@ -21,6 +22,10 @@ record ServiceModel(TypeElement type, String protocol, Optional<String> version,
    * @param name the wire name
    * @param parameterNames the parameter names, in order
    * @param parameterTypes the erased parameter types as {@link Class#getTypeName()} spells them
+   * @param element the method as declared (on the interface or one it extends)
+   * @param unary whether it is a unary method (not a {@code Producer}, {@code Exchange} or {@code
+   *     BatchStream})
    */
-  record MethodModel(String name, List<String> parameterNames, List<String> parameterTypes) {}
+  record MethodModel(String name, List<String> parameterNames, List<String> parameterTypes,
+      ExecutableElement element, boolean unary) {}
 }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.ByteTransport;
+import dev.arrowrpc.core.Exchange;
+import dev.arrowrpc.core.Nullable;
+import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.runtime.RpcClient;
@@ -15,22 +20,46 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The conformance service compiled two ways, as the build compiles it today (no {@code -parameters},
- * the processor on the processor path) and as before (with {@code -parameters}, no processor): both
- * describe alike (same methods, schemas and {@code protocol_hash}) and put the same bytes on the wire
- * for the same calls.
+ * the processor on the processor path, so unary methods run through the generated invokers) and as
+ * before (with {@code -parameters}, no processor: reflection): both describe alike (same methods,
+ * schemas and {@code protocol_hash}), give the same results and put the same bytes on the wire, the
+ * client's requests and the server's answers, for a call of every unary method of both protocols
+ * whose values hold no Arrow data (every type family the service has: scalars of each width and
+ * layout, temporal, decimal, enums, records, lists, maps, sets, optional and null values, void).
  */
 class GeneratedVersusReflectionTest {
   private static final Path CONFORMANCE = Path.of("..", "conformance", "src", "main", "java");
@@ -51,6 +80,9 @@ class GeneratedVersusReflectionTest {
     assertTrue(reflected.ok(), () -> reflected.messages().toString());
     assertTrue(Files.exists(generated.classes().resolve(PACKAGE + "ConformanceService_ArrowRpc.class")));
     assertFalse(Files.exists(reflected.classes().resolve(PACKAGE + "ConformanceService_ArrowRpc.class")));
+    assertTrue(Files.exists(generated.classes().resolve(PACKAGE + "ConformanceService_ArrowRpcInvoker.class")));
+    assertTrue(Files.exists(generated.classes().resolve(PACKAGE + "SecondaryService_ArrowRpcInvoker.class")));
+    assertFalse(Files.exists(reflected.classes().resolve(PACKAGE + "ConformanceService_ArrowRpcInvoker.class")));
 
     Served viaDescriptor = serve(generated.loader());
     Served viaReflection = serve(reflected.loader());
@@ -59,30 +91,58 @@ class GeneratedVersusReflectionTest {
     assertEquals(GeneratedService.className(viaDescriptor.service) ,
         "dev.arrowrpc.conformance.ConformanceService_ArrowRpc");
 
+    Class<?> generatedService = viaDescriptor.service;
+    GeneratedInvoker<?> invoker = GeneratedInvoker.find(generatedService).orElseThrow();
+    assertTrue(invoker.method("echo_all_types").isPresent());
+    assertFalse(invoker.method("produce_n").isPresent(), "a stream method stays on reflection");
+    assertFalse(invoker.method("echo_embedded_arrow").isPresent(), "Arrow data stays on reflection");
+    assertTrue(GeneratedInvoker.find(viaReflection.service).isEmpty());
+
     assertEquals(viaReflection.descriptions, viaDescriptor.descriptions);
     assertEquals(viaReflection.descriptions.get(0).protocolHash(), viaDescriptor.descriptions.get(0).protocolHash());
+    assertEquals(viaReflection.descriptions.get(1).protocolHash(), viaDescriptor.descriptions.get(1).protocolHash());
+    assertEquals(viaReflection.calls, viaDescriptor.calls);
+    assertTrue(viaDescriptor.calls.size() > 50, () -> "too few calls: " + viaDescriptor.calls);
     assertEquals(viaReflection.results, viaDescriptor.results);
+    // every call the server answered ran through the generated invoker on one side, reflection on the other
+    assertEquals(viaDescriptor.calls.size(), viaDescriptor.servedByInvoker);
+    assertEquals(0, viaReflection.servedByInvoker);
     assertArrayEquals(viaReflection.requestBytes, viaDescriptor.requestBytes,
         "the client's bytes on the wire differ");
+    assertArrayEquals(viaReflection.answerBytes, viaDescriptor.answerBytes,
+        "the server's bytes on the wire differ");
   }
 
-  /** What one compilation of the service shows: its description, call results and the client's bytes. */
-  private record Served(Class<?> service, List<ServiceDescription> descriptions, List<Object> results,
-      byte[] requestBytes) {}
+  /**
+   * What one compilation of the service shows: its description, the calls made, their results
+   * (rendered), how many the server ran through a generated invoker, and the bytes each side wrote.
+   */
+  private record Served(Class<?> service, List<ServiceDescription> descriptions, List<String> calls,
+      List<String> results, int servedByInvoker, byte[] requestBytes, byte[] answerBytes) {}
+
+  /** One call: the method and its arguments. */
+  private record Call(Method method, Object[] args) {
+    @Override
+    public String toString() {
+      return method.getDeclaringClass().getSimpleName() + "." + method.getName() + render(Arrays.asList(args));
+    }
+  }
 
   private static Served serve(ClassLoader loader) throws Exception {
     Class<?> service = Class.forName("dev.arrowrpc.conformance.ConformanceService", true, loader);
     Class<?> secondary = Class.forName("dev.arrowrpc.conformance.SecondaryService", true, loader);
     try (BufferAllocator serverMemory = new RootAllocator(); BufferAllocator clientMemory = new RootAllocator()) {
-      RpcServer server = RpcServer.builder(service, echo(service))
-          .protocol(secondary, echo(secondary))
+      AtomicInteger servedByInvoker = new AtomicInteger();
+      RpcServer server = RpcServer.builder(service, echo(service, servedByInvoker))
+          .protocol(secondary, echo(secondary, servedByInvoker))
           .allocator(serverMemory)
           .serverId("same")
           .build();
       Pipe toServer = Pipe.open();
       Pipe toClient = Pipe.open();
       InputStream serverIn = Channels.newInputStream(toServer.source());
-      OutputStream serverOut = Channels.newOutputStream(toClient.sink());
+      ByteArrayOutputStream answered = new ByteArrayOutputStream();
+      OutputStream serverOut = new TeeOutputStream(Channels.newOutputStream(toClient.sink()), answered);
       Thread serverThread = new Thread(() -> {
         try (serverOut) {
           server.serve(serverIn, serverOut);
@@ -96,7 +156,9 @@ class GeneratedVersusReflectionTest {
       ByteArrayOutputStream written = new ByteArrayOutputStream();
       OutputStream clientOut = new TeeOutputStream(Channels.newOutputStream(toServer.sink()), written);
       List<ServiceDescription> descriptions;
-      List<Object> results;
+      List<Call> calls = new ArrayList<>(calls(service));
+      calls.addAll(calls(secondary));
+      List<String> results = new ArrayList<>();
       try (RpcClient client = RpcClient.builder(new ByteTransport() {
         @Override
         public InputStream input() {
@@ -115,29 +177,194 @@ class GeneratedVersusReflectionTest {
         }
       }).allocator(clientMemory).build()) {
         descriptions = List.of(client.describe("ConformanceService"), client.describe("conformance.Secondary.v1"));
-        Object proxy = client.proxy(service);
-        results = List.of(
-            call(proxy, service, "concatenate", new Class<?>[] {String.class, String.class, String.class},
-                "left", "right", "-"),
-            call(proxy, service, "add_floats", new Class<?>[] {double.class, double.class}, 1.5, 2.25),
-            call(proxy, service, "echo_int", new Class<?>[] {long.class}, 42L));
+        Map<Class<?>, Object> proxies = Map.of(service, client.proxy(service), secondary, client.proxy(secondary));
+        for (Call call : calls) {
+          Object proxy = proxies.get(call.method().getDeclaringClass());
+          results.add(render(call.method().invoke(proxy, call.args())));
+        }
       }
       serverThread.join(10_000);
       server.close();
       assertEquals(0, clientMemory.getAllocatedMemory());
       assertEquals(0, serverMemory.getAllocatedMemory());
-      return new Served(service, descriptions, results, written.toByteArray());
+      return new Served(service, descriptions, calls.stream().map(Call::toString).toList(), results,
+          servedByInvoker.get(), written.toByteArray(), answered.toByteArray());
     }
   }
 
-  private static Object call(Object proxy, Class<?> service, String name, Class<?>[] types, Object... args)
-      throws Exception {
-    Method method = service.getMethod(name, types);
-    return method.invoke(proxy, args);
+  /**
+   * A call of every unary method of the interface whose values hold no Arrow data, in name order,
+   * with sample arguments; each method with a nullable parameter is called again with null there.
+   */
+  private static List<Call> calls(Class<?> service) {
+    List<Method> methods = new ArrayList<>(List.of(service.getMethods()));
+    methods.sort(Comparator.comparing(Method::getName));
+    List<Call> calls = new ArrayList<>();
+    for (Method method : methods) {
+      Class<?> returned = method.getReturnType();
+      if (Modifier.isStatic(method.getModifiers()) || method.isDefault() || BatchStream.class == returned
+          || Producer.class == returned || Exchange.class == returned) {
+        continue;
+      }
+      try {
+        Parameter[] parameters = method.getParameters();
+        Object[] args = new Object[parameters.length];
+        for (int i = 0; i < args.length; i++) {
+          args[i] = sample(parameters[i].getParameterizedType());
+        }
+        if (returned != void.class) {
+          sample(method.getGenericReturnType());
+        }
+        calls.add(new Call(method, args));
+        for (int i = 0; i < args.length; i++) {
+          if (parameters[i].getAnnotatedType().isAnnotationPresent(Nullable.class)) {
+            Object[] withNull = args.clone();
+            withNull[i] = null;
+            calls.add(new Call(method, withNull));
+          }
+        }
+      } catch (UnsupportedOperationException arrowData) {
+        // Arrow data: reflection on both sides
+      }
+    }
+    return calls;
   }
 
-  /** An implementation answering each unary call with its first argument's text (or the argument itself). */
-  private static Object echo(Class<?> service) {
+  /**
+   * A sample value of a type, in range for every wire width the service declares (small integers,
+   * eight bytes of binary, decimals of scale 4, temporal values at whole microseconds).
+   *
+   * @throws UnsupportedOperationException for Arrow data
+   */
+  private static Object sample(Type type) {
+    if (type instanceof ParameterizedType parameterized) {
+      Type[] arguments = parameterized.getActualTypeArguments();
+      Class<?> raw = (Class<?>) parameterized.getRawType();
+      if (raw == List.class) {
+        return List.of(sample(arguments[0]), sample(arguments[0]));
+      }
+      if (raw == Set.class) {
+        return Set.of(sample(arguments[0]));
+      }
+      if (raw == Map.class) {
+        return Map.of(sample(arguments[0]), sample(arguments[1]));
+      }
+      if (raw == Optional.class) {
+        return Optional.of(sample(arguments[0]));
+      }
+      throw new IllegalArgumentException("no sample of " + type);
+    }
+    Class<?> raw = (Class<?>) type;
+    if (raw == String.class) {
+      return "text";
+    }
+    if (raw == byte[].class) {
+      return new byte[] {1, 2, 3, 4, 5, 6, 7, 8};
+    }
+    if (raw == long.class || raw == Long.class) {
+      return 7L;
+    }
+    if (raw == int.class || raw == Integer.class) {
+      return 7;
+    }
+    if (raw == short.class || raw == Short.class) {
+      return (short) 7;
+    }
+    if (raw == byte.class || raw == Byte.class) {
+      return (byte) 7;
+    }
+    if (raw == double.class || raw == Double.class) {
+      return 1.5;
+    }
+    if (raw == float.class || raw == Float.class) {
+      return 2.5f;
+    }
+    if (raw == boolean.class || raw == Boolean.class) {
+      return true;
+    }
+    if (raw == BigInteger.class) {
+      return BigInteger.valueOf(7);
+    }
+    if (raw == BigDecimal.class) {
+      return new BigDecimal("12.3400");
+    }
+    if (raw == Instant.class) {
+      return Instant.ofEpochSecond(1_700_000_000L, 123_000);
+    }
+    if (raw == LocalDateTime.class) {
+      return LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6_000);
+    }
+    if (raw == LocalDate.class) {
+      return LocalDate.of(2024, 1, 2);
+    }
+    if (raw == LocalTime.class) {
+      return LocalTime.of(12, 34, 56, 789_000);
+    }
+    if (raw == Duration.class) {
+      return Duration.ofMillis(1500);
+    }
+    if (raw.isEnum()) {
+      return raw.getEnumConstants()[raw.getEnumConstants().length - 1];
+    }
+    if (raw.isRecord()) {
+      RecordComponent[] components = raw.getRecordComponents();
+      Object[] values = new Object[components.length];
+      Class<?>[] types = new Class<?>[components.length];
+      for (int i = 0; i < components.length; i++) {
+        values[i] = sample(components[i].getGenericType());
+        types[i] = components[i].getType();
+      }
+      try {
+        return raw.getDeclaredConstructor(types).newInstance(values);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (raw == VectorSchemaRoot.class || raw == Schema.class) {
+      throw new UnsupportedOperationException("Arrow data");
+    }
+    throw new IllegalArgumentException("no sample of " + type);
+  }
+
+  /** A value as text that compares by content (arrays and records of arrays included). */
+  private static String render(Object value) {
+    if (value instanceof byte[] bytes) {
+      return Arrays.toString(bytes);
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(GeneratedVersusReflectionTest::render).toList().toString();
+    }
+    if (value instanceof Set<?> set) {
+      return "set" + set.stream().map(GeneratedVersusReflectionTest::render).sorted().toList();
+    }
+    if (value instanceof Map<?, ?> map) {
+      return "map" + map.entrySet().stream().map(e -> render(e.getKey()) + "=" + render(e.getValue()))
+          .sorted().toList();
+    }
+    if (value instanceof Optional<?> optional) {
+      return "Optional[" + optional.map(GeneratedVersusReflectionTest::render).orElse("") + "]";
+    }
+    if (value != null && value.getClass().isRecord()) {
+      StringBuilder out = new StringBuilder(value.getClass().getSimpleName()).append('(');
+      for (RecordComponent component : value.getClass().getRecordComponents()) {
+        try {
+          out.append(component.getName()).append('=').append(render(component.getAccessor().invoke(value)))
+              .append(' ');
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return out.append(')').toString();
+    }
+    return String.valueOf(value);
+  }
+
+  /**
+   * An implementation answering each unary call with its first argument when the method returns
+   * its type, else with a sample of the result type (null for void), counting the calls that came
+   * through a generated invoker.
+   */
+  private static Object echo(Class<?> service, AtomicInteger servedByInvoker) {
     return Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, (self, method, args) -> {
       if (method.getDeclaringClass() == Object.class) {
         return switch (method.getName()) {
@@ -146,18 +373,17 @@ class GeneratedVersusReflectionTest {
           default -> "echo";
         };
       }
-      Class<?> returned = method.getReturnType();
-      if (returned == String.class) {
-        return args == null ? "" : String.join(String.valueOf(args[args.length - 1]), String.valueOf(args[0]),
-            String.valueOf(args[1]));
+      if (Arrays.stream(new Throwable().getStackTrace())
+          .anyMatch(frame -> frame.getClassName().contains(GeneratedInvoker.SUFFIX))) {
+        servedByInvoker.incrementAndGet();
       }
-      if (returned == double.class) {
-        return (Double) args[0] + (Double) args[1];
+      if (method.getReturnType() == void.class) {
+        return null;
       }
-      if (returned == long.class) {
+      if (args != null && method.getGenericReturnType().equals(method.getGenericParameterTypes()[0])) {
         return args[0];
       }
-      throw new UnsupportedOperationException(method.getName());
+      return sample(method.getGenericReturnType());
     });
   }
 

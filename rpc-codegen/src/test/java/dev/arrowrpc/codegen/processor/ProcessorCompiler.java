@@ -22,6 +22,9 @@ import javax.tools.ToolProvider;
 
 /** Compiles sources in-process with the JDK's compiler ({@code --release 17}), the processor running or not. */
 final class ProcessorCompiler {
+  /** The lint options the build compiles with (the root pom's compiler arguments). */
+  static final String LINT = "-Xlint:all,-processing,-serial,-options";
+
   private ProcessorCompiler() {}
 
   /**
@@ -71,6 +74,12 @@ final class ProcessorCompiler {
    */
   static Result compile(Path dir, Map<String, String> sources, boolean withProcessor, boolean parameters)
       throws IOException {
+    return compile(dir, sources, List.of(), withProcessor, parameters);
+  }
+
+  /** Writes the sources and compiles them with extra options (such as the build's {@link #LINT}). */
+  static Result compile(Path dir, Map<String, String> sources, List<String> extraOptions, boolean withProcessor,
+      boolean parameters) throws IOException {
     Path src = dir.resolve("src");
     List<Path> files = new ArrayList<>();
     for (Map.Entry<String, String> source : sources.entrySet()) {
@@ -79,7 +88,7 @@ final class ProcessorCompiler {
       Files.writeString(file, source.getValue());
       files.add(file);
     }
-    return compile(dir, files, List.of(), withProcessor, parameters);
+    return compile(dir, files, extraOptions, withProcessor, parameters);
   }
 
   /** Compiles source files (with extra options such as {@code -sourcepath}). */

@@ -5,15 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.generated.GeneratedService;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.transport.pipe.PipePair;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -281,5 +287,258 @@ class RpcServiceProcessorTest {
     assertEquals(List.of("hello", "ping"), List.copyOf(spec.methods().keySet()));
     assertEquals(List.of("token"), spec.methods().get("ping").params().columns().stream()
         .map(column -> column.name()).toList());
+  }
+
+  /** A small interface: unary methods of several type families, void, nullable, a stream and Arrow data. */
+  private static final String CALLS = HEADER + """
+      @RpcService(name = "demo.Calls")
+      public interface Calls {
+        enum Color { RED, GREEN }
+        record Point(long x, @Nullable String label) {}
+        record Held(org.apache.arrow.vector.VectorSchemaRoot batch) {}
+        long add(long a, @Wire(Wire.Type.UINT32) long b);
+        void touch(int count, short s, byte b, float f, boolean flag);
+        @Nullable String describe(@Nullable Long id, List<@Nullable String> tags, Map<String, Point> points,
+            Optional<Color> color, byte @Wire(Wire.Type.LARGE_BINARY) [] data);
+        double ratio(double x);
+        long shadow(long row, String java, String target);
+        Producer<Point> points(int count);
+        org.apache.arrow.vector.VectorSchemaRoot table(long rows);
+        String held(Held holder);
+      }
+      """;
+
+  /** Its implementation: each answer says whether the call came through the generated invoker. */
+  private static final String CALLS_IMPL = HEADER + """
+      public final class CallsImpl implements Calls {
+        static String path() {
+          return Arrays.stream(new Throwable().getStackTrace())
+              .anyMatch(frame -> frame.getClassName().startsWith("demo.Calls_ArrowRpcInvoker"))
+              ? "generated" : "reflected";
+        }
+        public long add(long a, long b) { return path().equals("generated") ? a + b : -1; }
+        public void touch(int count, short s, byte b, float f, boolean flag) {}
+        public String describe(Long id, List<String> tags, Map<String, Point> points, Optional<Color> color,
+            byte[] data) {
+          return path() + " " + id + " " + tags + " " + points + " " + color + " " + data.length;
+        }
+        public double ratio(double x) { return x / 2; }
+        public long shadow(long row, String java, String target) { return row + java.length() + target.length(); }
+        public Producer<Point> points(int count) { throw new UnsupportedOperationException(); }
+        public org.apache.arrow.vector.VectorSchemaRoot table(long rows) { throw new UnsupportedOperationException(); }
+        public String held(Held holder) { return path(); }
+      }
+      """;
+
+  @Test
+  void generatesTheInvokerOfEachUnaryMethod() throws Exception {
+    ProcessorCompiler.Result result = ProcessorCompiler.compile(dir,
+        Map.of("demo/Calls.java", CALLS, "demo/CallsImpl.java", CALLS_IMPL), List.of(ProcessorCompiler.LINT),
+        true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    assertEquals(List.of(), result.messages().stream().filter(m -> m.kind() != Diagnostic.Kind.NOTE).toList(),
+        "the generated sources compile without warnings under the build's lint options");
+    String generated = result.generatedSource("demo/Calls_ArrowRpcInvoker.java");
+    for (String expected : List.of(
+        "@javax.annotation.processing.Generated(value = \"dev.arrowrpc.codegen.processor.RpcServiceProcessor\","
+            + " comments = \"from demo.Calls\")\n"
+            + "public final class Calls_ArrowRpcInvoker implements"
+            + " dev.arrowrpc.core.generated.GeneratedInvoker<demo.Calls> {\n",
+        """
+          @Override
+          public java.lang.Class<demo.Calls> service() {
+            return demo.Calls.class;
+          }
+        """,
+        // one case per unary method; the stream and the Arrow-valued methods are left to reflection
+        """
+          public java.util.Optional<Method<demo.Calls>> method(java.lang.String name) {
+            return switch (name) {
+              case "add" -> java.util.Optional.of(ADD);
+              case "describe" -> java.util.Optional.of(DESCRIBE);
+              case "ratio" -> java.util.Optional.of(RATIO);
+              case "shadow" -> java.util.Optional.of(SHADOW);
+              case "touch" -> java.util.Optional.of(TOUCH);
+              default -> java.util.Optional.empty();
+            };
+          }
+        """,
+        // primitives, a wire override on one: typed accessors; a primitive result
+        """
+          private static final Method<demo.Calls> ADD = new Method<>() {
+            @Override
+            public Call<demo.Calls> read(ParameterRow row) {
+              long a = row.getLong(0);
+              long b = row.getLong(1);
+              return target -> target.add(a, b);
+            }
+
+            @Override
+            public void write(java.lang.Object[] args, ParameterWriter row) {
+              row.setLong(0, (java.lang.Long) args[0]);
+              row.setLong(1, (java.lang.Long) args[1]);
+            }
+
+            @Override
+            public java.lang.Object readResult(ResultRow result) {
+              return result.getLong(0);
+            }
+          };
+        """,
+        // boxed, containers, a record, an enum in an Optional, binary: get and a cast, unchecked ones
+        // suppressed on their own variable; a nullable result read with get
+        """
+            public Call<demo.Calls> read(ParameterRow row) {
+              java.lang.Long id = (java.lang.Long) row.get(0);
+              @SuppressWarnings("unchecked")
+              java.util.List<java.lang.String> tags = (java.util.List<java.lang.String>) row.get(1);
+              @SuppressWarnings("unchecked")
+              java.util.Map<java.lang.String, demo.Calls.Point> points = (java.util.Map<java.lang.String, demo.Calls.Point>) row.get(2);
+              @SuppressWarnings("unchecked")
+              java.util.Optional<demo.Calls.Color> color = (java.util.Optional<demo.Calls.Color>) row.get(3);
+              byte[] data = (byte[]) row.get(4);
+              return target -> target.describe(id, tags, points, color, data);
+            }
+
+            @Override
+            public void write(java.lang.Object[] args, ParameterWriter row) {
+              row.set(0, args[0]);
+              row.set(1, args[1]);
+              row.set(2, args[2]);
+              row.set(3, args[3]);
+              row.set(4, args[4]);
+            }
+
+            @Override
+            public java.lang.Object readResult(ResultRow result) {
+              return result.get(0);
+            }
+        """,
+        // parameters named like the row, a package the casts name and the lambda's parameter
+        """
+              long row_ = row.getLong(0);
+              java.lang.String java_ = (java.lang.String) row.get(1);
+              java.lang.String target_ = (java.lang.String) row.get(2);
+              return target -> target.shadow(row_, java_, target_);
+        """,
+        // void: call, then null; every other primitive's accessor
+        """
+              int count = row.getInt(0);
+              short s = row.getShort(1);
+              byte b = row.getByte(2);
+              float f = row.getFloat(3);
+              boolean flag = row.getBoolean(4);
+              return target -> {
+                target.touch(count, s, b, f, flag);
+                return null;
+              };
+            }
+
+            @Override
+            public void write(java.lang.Object[] args, ParameterWriter row) {
+              row.setInt(0, (java.lang.Integer) args[0]);
+              row.setShort(1, (java.lang.Short) args[1]);
+              row.setByte(2, (java.lang.Byte) args[2]);
+              row.setFloat(3, (java.lang.Float) args[3]);
+              row.setBoolean(4, (java.lang.Boolean) args[4]);
+            }
+
+            @Override
+            public java.lang.Object readResult(ResultRow result) {
+              return null;
+            }
+        """)) {
+      assertTrue(generated.contains(expected), () -> "missing:\n" + expected + "\nin:\n" + generated);
+    }
+    assertFalse(generated.contains("points(") || generated.contains("table(") || generated.contains("held("),
+        generated);
+
+    ClassLoader loader = result.loader();
+    Class<?> api = Class.forName("demo.Calls", true, loader);
+    GeneratedInvoker<?> invoker = GeneratedInvoker.find(api).orElseThrow();
+    assertEquals(api, invoker.service());
+    for (String name : List.of("add", "touch", "describe", "ratio", "shadow")) {
+      assertTrue(invoker.method(name).isPresent(), name);
+    }
+    for (String name : List.of("points", "table", "held", "nothing")) {
+      assertEquals(Optional.empty(), invoker.method(name), name);
+    }
+
+    // served and called: the unary methods run through the invoker, the Arrow-valued one through reflection
+    Object implementation = Class.forName("demo.CallsImpl", true, loader).getConstructor().newInstance();
+    try (BufferAllocator serverMemory = new RootAllocator(); BufferAllocator clientMemory = new RootAllocator()) {
+      RpcServer server = RpcServer.builder(api, implementation).allocator(serverMemory).build();
+      try (PipePair pipe = PipePair.serve(server);
+          RpcClient client = RpcClient.builder(pipe.client()).allocator(clientMemory).build()) {
+        Object proxy = client.proxy(api);
+        Class<?> point = Class.forName("demo.Calls$Point", true, loader);
+        Object red = Class.forName("demo.Calls$Color", true, loader).getEnumConstants()[0];
+        assertEquals(5L, invoke(proxy, api, "add", 2L, 3L));
+        assertEquals(null, invoke(proxy, api, "touch", 1, (short) 2, (byte) 3, 4f, true));
+        assertEquals("generated null [a, null] {p=Point[x=1, label=null]} Optional[RED] 3",
+            invoke(proxy, api, "describe", null, java.util.Arrays.asList("a", null),
+                Map.of("p", point.getConstructors()[0].newInstance(1L, null)), Optional.of(red), new byte[3]));
+        assertEquals(1.25, invoke(proxy, api, "ratio", 2.5));
+        assertEquals(6L, invoke(proxy, api, "shadow", 1L, "ab", "cde"));
+        Object held = Class.forName("demo.Calls$Held", true, loader).getConstructors()[0]
+            .newInstance((Object) null);
+        assertThrows(java.lang.reflect.InvocationTargetException.class, () -> invoke(proxy, api, "held", held),
+            "a null batch is refused (the record's component is not nullable)");
+      } finally {
+        server.close();
+      }
+      assertEquals(0, clientMemory.getAllocatedMemory());
+      assertEquals(0, serverMemory.getAllocatedMemory());
+    }
+  }
+
+  @Test
+  void invokersCompileCleanlyAroundDeprecationPrivateTypesAndTypeParameters() throws Exception {
+    ProcessorCompiler.Result result = ProcessorCompiler.compile(dir, Map.of(
+        "demo/Old.java", HEADER + """
+            @Deprecated(forRemoval = true)
+            @RpcService public interface Old {
+              @Deprecated record Legacy(long id) {}
+              @Deprecated long gone(Legacy legacy);
+            }
+            """,
+        "demo/Outer.java", HEADER + """
+            public class Outer {
+              private record Secret(long id) {}
+              @RpcService public interface Api {
+                long open(long id);
+                long hidden(List<Secret> secrets);
+              }
+            }
+            """,
+        "demo/Generic.java", HEADER + """
+            @RpcService public interface Generic<T> { long ping(long token); }
+            """), List.of(ProcessorCompiler.LINT), true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    assertEquals(List.of(), result.messages().stream().filter(m -> m.kind() != Diagnostic.Kind.NOTE).toList());
+
+    String old = result.generatedSource("demo/Old_ArrowRpcInvoker.java");
+    assertTrue(old.contains("@SuppressWarnings({\"deprecation\", \"removal\"})\npublic final class"), old);
+    assertTrue(old.contains("demo.Old.Legacy legacy = (demo.Old.Legacy) row.get(0);"), old);
+    // a private type cannot be named from the invoker: that method stays on reflection
+    String outer = result.generatedSource("demo/Outer_Api_ArrowRpcInvoker.java");
+    assertTrue(outer.contains("case \"open\" -> java.util.Optional.of(OPEN);"), outer);
+    assertFalse(outer.contains("hidden"), outer);
+    assertFalse(outer.contains("@SuppressWarnings({"), outer);
+    // an interface with type parameters has a descriptor but no invoker
+    assertTrue(java.nio.file.Files.exists(result.generated().resolve("demo/Generic_ArrowRpc.java")));
+    assertFalse(java.nio.file.Files.exists(result.generated().resolve("demo/Generic_ArrowRpcInvoker.java")));
+    Class<?> api = Class.forName("demo.Outer$Api", true, result.loader());
+    assertEquals("demo.Outer_Api_ArrowRpcInvoker", GeneratedInvoker.className(api));
+    assertTrue(GeneratedInvoker.find(api).orElseThrow().method("open").isPresent());
+  }
+
+  private static Object invoke(Object proxy, Class<?> api, String name, Object... args) throws Exception {
+    for (java.lang.reflect.Method method : api.getMethods()) {
+      if (method.getName().equals(name)) {
+        return method.invoke(proxy, args);
+      }
+    }
+    throw new NoSuchMethodException(name);
   }
 }

@@ -22,8 +22,8 @@ import java.util.Optional;
  * generated code needs no knowledge of Arrow layouts and cannot drift from the reflective mapping.
  *
  * <p><b>What the annotation processor emits</b> (one source file per {@code @RpcService} interface,
- * in the interface's package; {@code CallCostService_ArrowRpcInvoker} in the benchmarks and {@code
- * Families_ArrowRpcInvoker} in rpc-core's tests are hand-written to this shape):
+ * in the interface's package, with every type fully qualified; {@code Families_ArrowRpcInvoker} in
+ * rpc-core's tests is hand-written to this shape):
  * <pre>{@code
  * public final class Service_ArrowRpcInvoker implements GeneratedInvoker<Service> {
  *   public Service_ArrowRpcInvoker() {}
