@@ -3,6 +3,7 @@ package dev.arrowrpc.codegen.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arrowrpc.core.schema.Vectors;
 import dev.arrowrpc.core.wire.Batch;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -194,7 +195,7 @@ final class Values {
       for (int r = 0; r < rows.size(); r++) {
         JsonNode value = rows.get(r).get(field.getName());
         if (value == null || value.isNull()) {
-          nullAt((FieldVector) indices, r);
+          Vectors.setNull((FieldVector) indices, r);
           continue;
         }
         Integer id = seen.get(value.toString());
@@ -229,7 +230,7 @@ final class Values {
       if (!vector.getField().isNullable() && !(vector instanceof NullVector)) {
         throw new UsageException(path + ": null given for a non-nullable " + TypeText.of(vector.getField()));
       }
-      nullAt(vector, index);
+      Vectors.setNull(vector, index);
       return;
     }
     try {
@@ -501,24 +502,6 @@ final class Values {
     }
   }
 
-  private static void nullAt(FieldVector vector, int index) {
-    if (vector instanceof BaseFixedWidthVector v) {
-      ensure(vector, index);
-      v.setNull(index);
-    } else if (vector instanceof BaseVariableWidthVector v) {
-      v.setNull(index);
-    } else if (vector instanceof BaseLargeVariableWidthVector v) {
-      v.setNull(index);
-    } else if (vector instanceof ListVector v) {
-      v.setNull(index);
-    } else if (vector instanceof LargeListVector v) {
-      v.setNull(index);
-    } else if (vector instanceof FixedSizeListVector v) {
-      v.setNull(index);
-    } else if (vector instanceof StructVector v) {
-      v.setNull(index);
-    }
-  }
 
   /**
    * Infers an input schema from a JSON row: integers are int64, other numbers float64, strings

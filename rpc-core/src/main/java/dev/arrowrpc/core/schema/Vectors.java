@@ -9,6 +9,7 @@ import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.LargeListVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
@@ -22,8 +23,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class Vectors {
   private Vectors() {}
 
-  /** Sets a cell to null, growing the vector if needed. */
-  static void setNull(FieldVector vector, int index) {
+  /**
+   * Sets a cell to null, growing the vector if needed.
+   *
+   * @param vector the column
+   * @param index the row
+   * @throws MarshalException when the column's type has no null cell to set
+   */
+  public static void setNull(FieldVector vector, int index) {
     if (vector instanceof BaseFixedWidthVector v) {
       v.setNull(index);
     } else if (vector instanceof BaseVariableWidthVector v) {
@@ -33,6 +40,8 @@ public final class Vectors {
     } else if (vector instanceof ListVector v) {
       v.setNull(index);
     } else if (vector instanceof LargeListVector v) {
+      v.setNull(index);
+    } else if (vector instanceof FixedSizeListVector v) {
       v.setNull(index);
     } else if (vector instanceof StructVector v) {
       v.setNull(index);
