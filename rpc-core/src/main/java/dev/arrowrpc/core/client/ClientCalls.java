@@ -8,6 +8,7 @@ import dev.arrowrpc.core.external.ExternalFetcher;
 import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
+import dev.arrowrpc.core.schema.RowCells;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -110,8 +111,16 @@ public final class ClientCalls implements AutoCloseable {
     BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
     try {
       Object[] values = args == null ? NO_ARGS : args;
-      CallCarrier.Call call = CallCarrier.Call.encoded(method,
-          scratch -> method.params().encodeRow(row -> code.write(values, row), scratch), protocol, memory, carried);
+      CallCarrier.Call call;
+      if (method.params().lane().isPresent()) {
+        // the small-batch lane takes the row as values: the generated code fills them
+        RowCells.Values row = new RowCells.Values(new Object[method.params().columns().size()]);
+        code.write(values, row);
+        call = CallCarrier.Call.typed(method, row.values(), protocol, memory, carried);
+      } else {
+        call = CallCarrier.Call.encoded(method,
+            scratch -> method.params().encodeRow(row -> code.write(values, row), scratch), protocol, memory, carried);
+      }
       return ClientCodec.unaryValue(method, carrier.unary(call, ClientCodec.unaryDecoder(method, code)));
     } catch (IOException e) {
       throw carrier.transportFailure("call " + method.name(), e);

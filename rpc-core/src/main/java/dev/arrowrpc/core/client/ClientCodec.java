@@ -6,7 +6,12 @@ import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
+import dev.arrowrpc.core.schema.RowCells;
+import dev.arrowrpc.core.schema.RowLane;
+import dev.arrowrpc.core.schema.RowLayout;
 import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.BatchView;
+import dev.arrowrpc.core.wire.DirectBatch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.MetadataKeys;
@@ -53,6 +58,21 @@ final class ClientCodec {
   static void writeRequest(OutputStream out, MethodSpec spec, Object[] args, ProtocolId protocol,
       Map<String, String> carried, BufferAllocator memory) throws IOException {
     Object[] values = args == null ? new Object[0] : args;
+    Optional<RowLane> lane = spec.params().lane();
+    if (lane.isPresent()) {
+      // the small-batch lane: the parameter row straight into its record batch, no vectors
+      Map<String, String> metadata = requestMetadata(spec.name(), protocol, carried);
+      DirectBatch batch;
+      try {
+        batch = lane.get().encode(values);
+      } catch (MarshalException e) {
+        throw new RpcException("TypeError", "cannot send '" + spec.name() + "': " + e.getMessage());
+      }
+      try (IpcStreamWriter writer = IpcStreamWriter.start(out, spec.params().schema())) {
+        writer.append(batch, metadata); // flushed with the end-of-stream marker
+      }
+      return;
+    }
     writeRequest(out, spec, scratch -> spec.params().encode(1, (row, column) -> values[column], scratch), protocol,
         carried, memory);
   }
@@ -138,7 +158,7 @@ final class ClientCodec {
       RpcException error = null;
       RuntimeException decodeFailure = null;
       while (reader.next()) {
-        LogBatches.Kind kind = LogBatches.classify(reader.root().getRowCount(), reader.metadata());
+        LogBatches.Kind kind = LogBatches.classify(reader.rowCount(), reader.metadata());
         if (kind instanceof LogBatches.Log log) {
           logs.accept(log.message());
         } else if (kind instanceof LogBatches.Error e) {
@@ -168,16 +188,41 @@ final class ClientCodec {
 
   /** The decoder of a unary method's result batch. */
   static BatchDecoder<Object> unaryDecoder(MethodSpec method) {
-    return (reader, context) -> method.hasReturn()
-        ? method.result().decodeRow(reader.root().getFieldVectors(), 0, context)[0]
-        : null;
+    return (reader, context) -> {
+      if (!method.hasReturn()) {
+        return null;
+      }
+      Optional<Object[]> direct = onLane(method.result(), reader);
+      return direct.isPresent()
+          ? direct.get()[0]
+          : method.result().decodeRow(reader.root().getFieldVectors(), 0, context)[0];
+    };
   }
 
   /** The decoder of a unary method's result batch through the method's generated code. */
   static BatchDecoder<Object> unaryDecoder(MethodSpec method, GeneratedInvoker.Method<Object> code) {
-    return (reader, context) -> method.hasReturn()
-        ? code.readResult(method.result().reader(reader.root().getFieldVectors(), 0, context))
-        : null;
+    return (reader, context) -> {
+      if (!method.hasReturn()) {
+        return null;
+      }
+      Optional<Object[]> direct = onLane(method.result(), reader);
+      return direct.isPresent()
+          ? code.readResult(new RowCells.Values(direct.get()))
+          : code.readResult(method.result().reader(reader.root().getFieldVectors(), 0, context));
+    };
+  }
+
+  /**
+   * A one-row batch decoded on its layout's small-batch lane, when the layout has one, the batch was
+   * sent on exactly its schema and has not been loaded into vectors.
+   */
+  private static Optional<Object[]> onLane(RowLayout layout, IpcStreamReader reader) {
+    Optional<RowLane> lane = layout.lane();
+    if (lane.isEmpty() || reader.rowCount() != 1 || !lane.get().reads(reader.schema())) {
+      return Optional.empty();
+    }
+    Optional<BatchView> view = reader.directBatch();
+    return view.isEmpty() ? Optional.empty() : Optional.of(lane.get().decode(view.get()));
   }
 
   /**

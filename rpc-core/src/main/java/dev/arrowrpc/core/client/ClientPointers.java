@@ -32,7 +32,7 @@ final class ClientPointers {
    * @throws RpcException when the pointer cannot be resolved, or the object holds an error batch
    */
   Resolved open(IpcStreamReader reader, BufferAllocator memory, Consumer<LogMessage> logs) {
-    if (reader.root().getRowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
+    if (reader.rowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
       return new Resolved(reader, Optional.empty());
     }
     ExternalFetcher fetch = fetcher.orElseThrow(() -> new RpcException("RuntimeError",

@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.schema;
 
 import dev.arrowrpc.core.wire.MarshalException;
+import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.LargeVarBinaryVector;
@@ -67,5 +68,13 @@ final class BinaryCodec extends Codec {
     }
     throw new MarshalException(
         "the column holds " + vector.getMinorType() + ", expected binary");
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    if (!(type instanceof ArrowType.Binary)) {
+      return Optional.empty();
+    }
+    return Optional.of(new CellLane.Bytes(this, value -> (byte[]) value, bytes -> bytes));
   }
 }

@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.schema;
 
 import dev.arrowrpc.core.wire.MarshalException;
+import java.util.Optional;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -24,5 +25,10 @@ final class BoolCodec extends Codec {
     }
     throw new MarshalException(
         "the column holds " + vector.getMinorType() + ", expected bool");
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    return Optional.of(new CellLane.Bits(this));
   }
 }

@@ -2,6 +2,7 @@ package dev.arrowrpc.core.schema;
 
 import dev.arrowrpc.core.wire.MarshalException;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
@@ -60,10 +61,23 @@ public abstract class Codec {
     try {
       set(vector, index, plain, context);
     } catch (ClassCastException e) {
-      // only reachable through unchecked generics (a List<String> holding a Long, say)
-      throw new MarshalException(
-          "a " + plain.getClass().getName() + " cannot be written as " + arrowType(), e);
+      throw castFailure(plain, e);
     }
+  }
+
+  /** The error for a value of the wrong class (only reachable through unchecked generics). */
+  final MarshalException castFailure(Object plain, ClassCastException e) {
+    return new MarshalException("a " + plain.getClass().getName() + " cannot be written as " + arrowType(), e);
+  }
+
+  /**
+   * The direct form of this codec's cells ({@link CellLane}): how they are laid into and read from
+   * IPC buffers without vectors, when the codec has one.
+   *
+   * @return the lane, or empty
+   */
+  Optional<CellLane> lane() {
+    return Optional.empty();
   }
 
   /** Maps a Java value to the value stored (overridden by {@code Optional}). */

@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.schema;
 
 import dev.arrowrpc.core.wire.MarshalException;
+import java.util.Optional;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
@@ -48,5 +49,23 @@ final class FloatCodec extends Codec {
           "the column holds " + vector.getMinorType() + ", expected a float");
     }
     return javaFloat ? (Object) (float) d : (Object) d;
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    if (single) {
+      return Optional.of(new CellLane.Fixed(this, 4,
+          value -> Float.floatToRawIntBits((float) ((Number) value).doubleValue()) & 0xffffffffL,
+          (view, at) -> {
+            double d = Float.intBitsToFloat((int) view.signed(at, 4));
+            return javaFloat ? (Object) (float) d : (Object) d;
+          }));
+    }
+    return Optional.of(new CellLane.Fixed(this, 8,
+        value -> Double.doubleToRawLongBits(((Number) value).doubleValue()),
+        (view, at) -> {
+          double d = Double.longBitsToDouble(view.signed(at, 8));
+          return javaFloat ? (Object) (float) d : (Object) d;
+        }));
   }
 }

@@ -2,6 +2,7 @@ package dev.arrowrpc.core.schema;
 
 import dev.arrowrpc.core.wire.MarshalException;
 import java.math.BigInteger;
+import java.util.Optional;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.UInt1Vector;
@@ -35,6 +36,11 @@ final class IntegerCodec extends Codec {
 
   @Override
   protected void set(FieldVector vector, int index, Object value, WriteContext context) {
+    ((BaseIntVector) vector).setWithPossibleTruncate(index, raw(value));
+  }
+
+  /** The value's bits as the column stores them, refusing a value outside the Arrow type's range. */
+  long raw(Object value) {
     long raw;
     if (value instanceof BigInteger big) {
       BigInteger min = signed ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
@@ -43,17 +49,23 @@ final class IntegerCodec extends Codec {
               ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
               : (bits == 64 ? UINT64_MAX : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
       if (big.compareTo(min) < 0 || big.compareTo(max) > 0) {
-        throw outOfRange(vector, value);
+        throw outOfRange(value);
       }
       raw = big.longValue();
     } else {
       raw = ((Number) value).longValue();
       boolean unsignedLong = !signed && bits == 64 && (javaType == long.class || javaType == Long.class);
       if (!unsignedLong && !fits(raw)) {
-        throw outOfRange(vector, value);
+        throw outOfRange(value);
       }
     }
-    ((BaseIntVector) vector).setWithPossibleTruncate(index, raw);
+    return raw;
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    return Optional.of(new CellLane.Fixed(this, bits / 8, this::raw,
+        (view, at) -> value(signed ? view.signed(at, bits / 8) : view.unsigned(at, bits / 8), !signed && bits == 64)));
   }
 
   private boolean fits(long value) {
@@ -70,7 +82,7 @@ final class IntegerCodec extends Codec {
     return bits == 64 || value <= (1L << bits) - 1;
   }
 
-  private MarshalException outOfRange(FieldVector vector, Object value) {
+  private MarshalException outOfRange(Object value) {
     return new MarshalException(
         "value " + value + " is out of range for "
             + (signed ? "int" : "uint") + bits);
@@ -82,8 +94,11 @@ final class IntegerCodec extends Codec {
       throw new MarshalException(
           "the column holds " + vector.getMinorType() + ", expected an integer");
     }
-    long raw = unsignedValue(v, index);
-    boolean unsigned64 = vector instanceof UInt8Vector;
+    return value(unsignedValue(v, index), vector instanceof UInt8Vector);
+  }
+
+  /** The Java value of a cell's bits (zero-extended for unsigned types), refusing a narrowing. */
+  Object value(long raw, boolean unsigned64) {
     if (javaType == BigInteger.class) {
       return unsigned64 ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
     }
@@ -92,18 +107,18 @@ final class IntegerCodec extends Codec {
     }
     if (javaType == int.class || javaType == Integer.class) {
       if (raw < Integer.MIN_VALUE || raw > Integer.MAX_VALUE) {
-        throw narrowing(vector, raw, "int");
+        throw narrowing(raw, "int");
       }
       return (int) raw;
     }
     if (javaType == short.class || javaType == Short.class) {
       if (raw < Short.MIN_VALUE || raw > Short.MAX_VALUE) {
-        throw narrowing(vector, raw, "short");
+        throw narrowing(raw, "short");
       }
       return (short) raw;
     }
     if (raw < Byte.MIN_VALUE || raw > Byte.MAX_VALUE) {
-      throw narrowing(vector, raw, "byte");
+      throw narrowing(raw, "byte");
     }
     return (byte) raw;
   }
@@ -121,7 +136,7 @@ final class IntegerCodec extends Codec {
     return v.getValueAsLong(index);
   }
 
-  private static MarshalException narrowing(FieldVector vector, long raw, String javaType) {
+  private static MarshalException narrowing(long raw, String javaType) {
     return new MarshalException(
         "value " + raw + " does not fit a Java " + javaType);
   }

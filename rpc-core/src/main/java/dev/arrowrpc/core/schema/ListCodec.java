@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -71,5 +72,10 @@ final class ListCodec extends Codec {
       }
     }
     return out;
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    return element.codec().lane().map(lane -> new CellLane.ListLane(this, lane, asSet));
   }
 }

@@ -4,6 +4,7 @@ import dev.arrowrpc.core.wire.MarshalException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
@@ -95,7 +96,17 @@ final class MapCodec extends Codec {
   }
 
   /** The path segment naming a map entry by its key: {@code ["a"]} or {@code [7]}. */
-  private static String keySegment(Object key) {
+  static String keySegment(Object key) {
     return key instanceof String s ? "[\"" + s + "\"]" : "[" + key + "]";
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    Optional<CellLane> keys = key.codec().lane();
+    Optional<CellLane> values = value.codec().lane();
+    if (keys.isEmpty() || values.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new CellLane.MapLane(this, key, keys.get(), values.get()));
   }
 }

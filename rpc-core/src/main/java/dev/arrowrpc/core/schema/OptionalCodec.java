@@ -1,7 +1,7 @@
 package dev.arrowrpc.core.schema;
 
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
@@ -53,5 +53,10 @@ final class OptionalCodec extends Codec {
   @Override
   protected Object get(FieldVector vector, int index, ReadContext context) {
     return inner.read(vector, index, context);
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    return inner.lane().map(lane -> new CellLane.OptionalLane(this, lane));
   }
 }

@@ -214,4 +214,109 @@ public final class RowCells {
       columns.get(column).write(vectors.get(column), 0, value, context);
     }
   }
+
+  /**
+   * A row held as values, for generated code on the small-batch lane ({@link RowLane}): read from
+   * values a lane decoded, or written into values a lane encodes.
+   */
+  public static final class Values implements GeneratedInvoker.ResultRow, GeneratedInvoker.ParameterWriter {
+    private final Object[] values;
+
+    /**
+     * A row over the given values (read and written in place).
+     *
+     * @param values the values, in column order
+     */
+    public Values(Object[] values) {
+      this.values = values;
+    }
+
+    /** {@return the values, in column order} */
+    public Object[] values() {
+      return values;
+    }
+
+    @Override
+    public long getLong(int column) {
+      return (Long) values[column];
+    }
+
+    @Override
+    public int getInt(int column) {
+      return (Integer) values[column];
+    }
+
+    @Override
+    public short getShort(int column) {
+      return (Short) values[column];
+    }
+
+    @Override
+    public byte getByte(int column) {
+      return (Byte) values[column];
+    }
+
+    @Override
+    public double getDouble(int column) {
+      return (Double) values[column];
+    }
+
+    @Override
+    public float getFloat(int column) {
+      return (Float) values[column];
+    }
+
+    @Override
+    public boolean getBoolean(int column) {
+      return (Boolean) values[column];
+    }
+
+    @Override
+    public Object get(int column) {
+      return values[column];
+    }
+
+    @Override
+    public void setLong(int column, long value) {
+      set(column, value);
+    }
+
+    @Override
+    public void setInt(int column, int value) {
+      set(column, value);
+    }
+
+    @Override
+    public void setShort(int column, short value) {
+      set(column, value);
+    }
+
+    @Override
+    public void setByte(int column, byte value) {
+      set(column, value);
+    }
+
+    @Override
+    public void setDouble(int column, double value) {
+      set(column, value);
+    }
+
+    @Override
+    public void setFloat(int column, float value) {
+      set(column, value);
+    }
+
+    @Override
+    public void setBoolean(int column, boolean value) {
+      set(column, value);
+    }
+
+    @Override
+    public void set(int column, Object value) {
+      if (column < 0 || column >= values.length) {
+        throw new MarshalException("no parameter at position " + column);
+      }
+      values[column] = value;
+    }
+  }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -37,6 +38,7 @@ public final class RowLayout {
   /** The schema in memory format (dictionary columns typed by their indices), derived once. */
   private final Schema memorySchema;
   private final List<Field> dictionaryFields;
+  private final Optional<RowLane> lane;
 
   /**
    * Creates a layout over the given columns.
@@ -52,6 +54,15 @@ public final class RowLayout {
     this.schema = new Schema(fields);
     this.memorySchema = Vectors.memorySchema(schema);
     this.dictionaryFields = Vectors.dictionaryFields(schema);
+    this.lane = RowLane.of(this.columns, schema);
+  }
+
+  /**
+   * {@return the small-batch lane of this layout (one row without vectors), when every column has
+   * one}
+   */
+  public Optional<RowLane> lane() {
+    return lane;
   }
 
   /** {@return the columns, in schema order} */

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.LargeVarCharVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -81,5 +82,14 @@ final class StringCodec extends Codec {
           "the string is not valid UTF-8 (malformed byte sequence at byte " + in.position()
               + " of " + bytes.length + ")");
     }
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    if (large) {
+      return Optional.empty();
+    }
+    return Optional.of(new CellLane.Bytes(this, value -> ((String) value).getBytes(StandardCharsets.UTF_8),
+        StringCodec::decodeUtf8));
   }
 }

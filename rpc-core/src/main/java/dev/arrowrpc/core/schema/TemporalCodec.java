@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DateMilliVector;
 import org.apache.arrow.vector.DurationVector;
@@ -68,24 +69,12 @@ final class TemporalCodec extends Codec {
   }
 
   private void store(FieldVector vector, int index, Object value) {
+    long raw = raw(value);
     switch (kind) {
-      case INSTANT -> ((TimeStampVector) vector).setSafe(index, micros((Instant) value, vector));
-      case LOCAL_DATE_TIME ->
-          ((TimeStampVector) vector)
-              .setSafe(index, micros(((LocalDateTime) value).toInstant(ZoneOffset.UTC), vector));
-      case LOCAL_DATE ->
-          ((DateDayVector) vector).setSafe(index, Math.toIntExact(((LocalDate) value).toEpochDay()));
-      case LOCAL_TIME -> {
-        long nanos = ((LocalTime) value).toNanoOfDay();
-        requireWholeMicros(nanos, vector, value);
-        ((TimeMicroVector) vector).setSafe(index, nanos / 1000);
-      }
-      case DURATION -> {
-        Duration d = (Duration) value;
-        requireWholeMicros(d.getNano(), vector, value);
-        ((DurationVector) vector)
-            .setSafe(index, Math.addExact(Math.multiplyExact(d.getSeconds(), 1_000_000L), d.getNano() / 1000));
-      }
+      case INSTANT, LOCAL_DATE_TIME -> ((TimeStampVector) vector).setSafe(index, raw);
+      case LOCAL_DATE -> ((DateDayVector) vector).setSafe(index, (int) raw);
+      case LOCAL_TIME -> ((TimeMicroVector) vector).setSafe(index, raw);
+      case DURATION -> ((DurationVector) vector).setSafe(index, raw);
     }
   }
 
@@ -171,5 +160,51 @@ final class TemporalCodec extends Codec {
   private static MarshalException wrongType(FieldVector vector, String expected) {
     return new MarshalException(
         "the column holds " + vector.getMinorType() + ", expected " + expected);
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    return Optional.of(new CellLane.Fixed(this, kind == Kind.LOCAL_DATE ? 4 : 8, this::raw, (view, at) -> {
+      try {
+        return value(view.signed(at, kind == Kind.LOCAL_DATE ? 4 : 8));
+      } catch (java.time.DateTimeException | ArithmeticException e) {
+        throw new MarshalException("the cell cannot be read as a " + kind + ": " + e.getMessage(), e);
+      }
+    }));
+  }
+
+  /** The value as the column stores it (microseconds, days for a date), refusing what does not fit. */
+  long raw(Object value) {
+    try {
+      return switch (kind) {
+        case INSTANT -> micros((Instant) value, null);
+        case LOCAL_DATE_TIME -> micros(((LocalDateTime) value).toInstant(ZoneOffset.UTC), null);
+        case LOCAL_DATE -> Math.toIntExact(((LocalDate) value).toEpochDay());
+        case LOCAL_TIME -> {
+          long nanos = ((LocalTime) value).toNanoOfDay();
+          requireWholeMicros(nanos, null, value);
+          yield nanos / 1000;
+        }
+        case DURATION -> {
+          Duration d = (Duration) value;
+          requireWholeMicros(d.getNano(), null, value);
+          yield Math.addExact(Math.multiplyExact(d.getSeconds(), 1_000_000L), d.getNano() / 1000);
+        }
+      };
+    } catch (ArithmeticException e) {
+      throw new MarshalException(
+          "value " + value + " is outside the range of " + describe(arrowType()), e);
+    }
+  }
+
+  /** The Java value of a stored value in the declared unit. */
+  private Object value(long raw) {
+    return switch (kind) {
+      case INSTANT -> Instant.EPOCH.plus(raw, ChronoUnit.MICROS);
+      case LOCAL_DATE_TIME -> LocalDateTime.ofInstant(Instant.EPOCH.plus(raw, ChronoUnit.MICROS), ZoneOffset.UTC);
+      case LOCAL_DATE -> LocalDate.ofEpochDay(raw);
+      case LOCAL_TIME -> LocalTime.ofNanoOfDay(raw * 1000);
+      case DURATION -> Duration.of(raw, ChronoUnit.MICROS);
+    };
   }
 }

@@ -14,6 +14,7 @@ import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.schema.RowLayout;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.DirectBatch;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.LogBatches;
 import dev.arrowrpc.core.wire.MarshalException;
@@ -94,7 +95,7 @@ final class CallEngine {
       resolved = hasBatch ? InboundPointers.resolve(server, reader, memory) : Optional.empty();
       IpcStreamReader request = resolved.orElse(reader);
       if (hasBatch && recorded) {
-        shape = Optional.of(RequestShape.of(request.schema(), request.root().getRowCount()));
+        shape = Optional.of(RequestShape.of(request.schema(), request.rowCount()));
       }
       Map<String, String> parsed = resolved.isPresent() ? routed.apply(request.metadata()) : metadata;
       prepared = RequestParser.parse(server, request, hasBatch, parsed, requestId, memory, identity, kind);
@@ -131,6 +132,23 @@ final class CallEngine {
       } catch (Throwable error) {
         call.close();
         return failed(spec, error, writer, result.schema(), requestId, memory);
+      }
+      if (answeredByRef.isEmpty() && !result.columns().isEmpty() && result.lane().isPresent()
+          && server.external().storage().isEmpty()) {
+        // the small-batch lane: the result row straight into its record batch, no vectors
+        DirectBatch direct;
+        try {
+          direct = result.lane().get().encode(new Object[] {value});
+        } catch (RuntimeException | Error error) {
+          Throwable reported = error instanceof MarshalException
+              ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
+          return failed(spec, reported, writer, result.schema(), requestId, memory);
+        } finally {
+          call.close();
+          ArrowValues.closeRoots(value);
+        }
+        writer.append(direct, Map.of()); // flushed with the end-of-stream marker
+        return Optional.empty();
       }
       Externalizer external = new Externalizer(server.external(), spec.name());
       if (answeredByRef.isPresent()) {

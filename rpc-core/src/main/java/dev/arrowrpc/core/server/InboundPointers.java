@@ -25,7 +25,7 @@ final class InboundPointers {
    * @throws RpcException when the pointer cannot be resolved
    */
   static Optional<IpcStreamReader> resolve(ServerState server, IpcStreamReader reader, BufferAllocator memory) {
-    if (reader.root().getRowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
+    if (reader.rowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
       return Optional.empty();
     }
     ExternalFetcher fetcher = server.external().fetcher().orElseThrow(() -> new RpcException("RuntimeError",

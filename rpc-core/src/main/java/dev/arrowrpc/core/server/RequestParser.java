@@ -10,7 +10,9 @@ import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
 import dev.arrowrpc.core.schema.RowCells;
+import dev.arrowrpc.core.schema.RowLane;
 import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.core.wire.BatchView;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.MarshalException;
 import dev.arrowrpc.core.wire.MetadataKeys;
@@ -168,13 +170,39 @@ final class RequestParser {
       return new Failure(errorLayout, RequestProblem.type(
           "Parameter schema mismatch for '" + method + "': " + schemaProblem));
     }
-    VectorSchemaRoot root = reader.root();
     List<Column> columns = spec.params().columns();
-    if (!columns.isEmpty() && root.getRowCount() != 1) {
+    int rows = reader.rowCount();
+    if (!columns.isEmpty() && rows != 1) {
       return new Failure(errorLayout, RequestProblem.type(
-          "request batch for '" + method + "' has " + root.getRowCount() + " rows, expected 1"));
+          "request batch for '" + method + "' has " + rows + " rows, expected 1"));
     }
     Optional<GeneratedInvoker.Method<Object>> generated = binding.get().generated(method);
+    ServerCall serverCall = new ServerCall(protocol, method, requestId, metadata, identity, transportKind);
+    if (columns.isEmpty()) {
+      return generated.isPresent()
+          ? laneCall(generated.get(), binding.get(), spec, new Object[0], serverCall)
+          : new PreparedCall(binding.get(), spec, new Object[0], serverCall);
+    }
+    Optional<RowLane> lane = spec.params().lane();
+    Optional<BatchView> view = lane.isPresent() && lane.get().reads(reader.schema())
+        ? reader.directBatch() : Optional.empty();
+    if (view.isPresent()) {
+      Object[] args;
+      try {
+        args = lane.get().decode(view.get());
+      } catch (MarshalException e) {
+        return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
+      }
+      for (int i = 0; i < columns.size(); i++) {
+        if (args[i] == null && !columns.get(i).nullable()) {
+          return nullParameter(errorLayout, columns.get(i), method);
+        }
+      }
+      return generated.isPresent()
+          ? laneCall(generated.get(), binding.get(), spec, args, serverCall)
+          : new PreparedCall(binding.get(), spec, args, serverCall);
+    }
+    VectorSchemaRoot root = reader.root();
     if (generated.isPresent()) {
       return generated(generated.get(), binding.get(), spec, root, new ReadContext(reader, memory), errorLayout,
           new ServerCall(protocol, method, requestId, metadata, identity, transportKind));
@@ -219,6 +247,12 @@ final class RequestParser {
       return nullParameter(errorLayout, spec.params().columns().get(row.firstNullColumn()), spec.name());
     }
     return call;
+  }
+
+  /** A call whose parameters the small-batch lane decoded, invoked through its generated code. */
+  private static Prepared laneCall(GeneratedInvoker.Method<Object> code, ServiceBinding binding, MethodSpec spec,
+      Object[] args, ServerCall serverCall) {
+    return new PreparedCall(binding, spec, args, Optional.of(code.read(new RowCells.Values(args))), serverCall);
   }
 
   private static Failure nullParameter(Schema errorLayout, Column column, String method) {

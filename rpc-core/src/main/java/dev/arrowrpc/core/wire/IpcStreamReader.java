@@ -42,7 +42,7 @@ import org.apache.arrow.vector.util.DictionaryUtility;
  * single {@link #root()} that the reader owns; copy out what must outlive the next call to {@link
  * #next()}.
  */
-public final class IpcStreamReader implements AutoCloseable, DictionaryProvider {
+public final class IpcStreamReader implements AutoCloseable, DictionaryProvider, MessageReader.Borrower {
   /** What a reader opened without limits checks: the defaults, with no total per stream. */
   private static final WireLimits UNTOTALLED = WireLimits.DEFAULT.withMaxRequestBytes(Long.MAX_VALUE);
 
@@ -52,7 +52,16 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   private final boolean perTurn;
   private final Schema schema;
   private final Map<Long, Dictionary> dictionaries;
-  private final VectorSchemaRoot root;
+  /** The memory-format schema the root is made from on first use, when the stream has no dictionaries. */
+  private final Schema lazyRootSchema;
+  private VectorSchemaRoot root;
+  /**
+   * The current record batch while it is not loaded into the root: checked, kept as its message and
+   * body until {@link #root()} loads it or a {@link #directBatch()} reader decodes it in place.
+   */
+  private Message pendingMessage;
+  private ArrowBuf pendingBody;
+  private long pendingRows;
   private Map<String, String> metadata = Map.of();
   private boolean ended;
   private boolean cutOff;
@@ -67,11 +76,18 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     this.schema = decoded.schema();
     this.dictionaries = new HashMap<>();
     if (decoded.memory().isPresent()) {
-      // no dictionaries: the memory-format schema is the same for every stream of this schema
-      this.root = VectorSchemaRoot.create(decoded.memory().get(), allocator);
+      // no dictionaries: the memory-format schema is the same for every stream of this schema, and
+      // the root is made only when a batch is loaded into it (a direct reader may never need one)
+      this.lazyRootSchema = decoded.memory().get();
+      this.root = null;
     } else {
+      this.lazyRootSchema = null;
       this.root = VectorSchemaRoot.create(memorySchema(schema, allocator, dictionaries), allocator);
     }
+  }
+
+  private List<Field> memoryFields() {
+    return root != null ? root.getSchema().getFields() : lazyRootSchema.getFields();
   }
 
   /** The schema vectors are created from: dictionary fields typed by their indices (their dictionaries made). */
@@ -285,7 +301,67 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
 
   /** {@return the root the current batch is loaded into (dictionary columns hold indices)} */
   public VectorSchemaRoot root() {
+    if (root == null) {
+      root = VectorSchemaRoot.create(lazyRootSchema, allocator);
+    }
+    if (pendingMessage != null) {
+      Message message = pendingMessage;
+      ArrowBuf body = pendingBody;
+      forgetPending();
+      try {
+        loadChecked(message, body);
+      } catch (WireFormatException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
     return root;
+  }
+
+  /**
+   * {@return the current record batch's row count, without loading it}
+   */
+  public int rowCount() {
+    return pendingMessage != null ? (int) pendingRows : root == null ? 0 : root.getRowCount();
+  }
+
+  /**
+   * The current record batch, to be decoded in place without vectors, when it has not been loaded
+   * into the root: its lengths are checked against the schema. The view is valid until {@link
+   * #next()} or {@link #close()}.
+   *
+   * @return the view, or empty when the batch has been loaded (or there is none)
+   */
+  public Optional<BatchView> directBatch() {
+    if (pendingMessage == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new BatchView((RecordBatch) pendingMessage.header(new RecordBatch()), pendingBody));
+  }
+
+  @Override
+  public void spareReclaimed() {
+    if (pendingMessage != null) {
+      ByteBuffer kept = pendingMessage.getByteBuffer().duplicate();
+      ByteBuffer copy = ByteBuffer.allocate(kept.remaining());
+      copy.put(kept).flip();
+      pendingMessage = Message.getRootAsMessage(copy);
+    }
+  }
+
+  private void forgetPending() {
+    pendingMessage = null;
+    pendingBody = null;
+    MessageReader.giveBack(this);
+  }
+
+  private void releasePending() {
+    if (pendingMessage != null) {
+      ArrowBuf body = pendingBody;
+      forgetPending();
+      if (body != null) {
+        body.close();
+      }
+    }
   }
 
   /** {@return the custom metadata of the current batch (empty when it had none)} */
@@ -325,6 +401,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
    * @throws WireFormatException on malformed or truncated input
    */
   public boolean next() throws IOException {
+    releasePending();
     if (ended || cutOff) {
       return false;
     }
@@ -360,6 +437,10 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
               throw e;
             }
             loadRecordBatch(message, body);
+            if (pendingMessage != null) {
+              pendingRows = ((RecordBatch) message.header(new RecordBatch())).length();
+              MessageReader.borrow(message.getByteBuffer(), this);
+            }
             metadata = batchMetadata;
             batchesRead++;
             if (perTurn) {
@@ -423,10 +504,14 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
     return !messages.inMessage();
   }
 
+  /**
+   * Checks a record batch and loads it into the root, or, when the root is made lazily (no
+   * dictionaries), keeps it pending until {@link #root()} or a direct reader needs it.
+   */
   private void loadRecordBatch(Message message, ArrowBuf body) throws IOException {
     try {
       WireBounds.checkBatch((RecordBatch) message.header(new RecordBatch()), body,
-          root.getSchema().getFields(), "record batch", limits);
+          memoryFields(), "record batch", limits);
     } catch (WireFormatException | RuntimeException e) {
       if (body != null) {
         body.close();
@@ -434,6 +519,16 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
       throw e instanceof WireFormatException w ? w
           : new WireFormatException("malformed record batch: " + e.getMessage(), e);
     }
+    if (lazyRootSchema != null) {
+      pendingMessage = message;
+      pendingBody = body;
+      return;
+    }
+    loadChecked(message, body);
+  }
+
+  /** Loads a checked record batch into the root; takes over the body's reference. */
+  private void loadChecked(Message message, ArrowBuf body) throws WireFormatException {
     ArrowRecordBatch batch;
     try {
       // takes over the body's reference when it returns; before that, the body is still ours to release
@@ -550,7 +645,10 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider 
   /** Releases the root and the dictionaries. Does not close the underlying stream. */
   @Override
   public void close() {
-    root.close();
+    releasePending();
+    if (root != null) {
+      root.close();
+    }
     dictionaries.values().forEach(d -> d.getVector().close());
   }
 }

@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.KeyValue;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.MetadataVersion;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.WriteChannel;
@@ -274,7 +277,91 @@ public final class IpcStreamWriter implements AutoCloseable {
       ArrowRecordBatch batch, long bodyLength, Map<String, String> metadata) {
     FlatBufferBuilder builder = BUILDER.get();
     builder.clear();
-    int headerOffset = batch.writeTo(builder);
+    return recordBatchMessage(builder, batch.writeTo(builder), bodyLength, metadata);
+  }
+
+  /**
+   * The flatbuffer of a direct batch's message: the table {@link ArrowRecordBatch#writeTo} builds
+   * for the same nodes and buffers (struct vectors in reverse order, no compression, no variadic
+   * counts), so the message is byte for byte the one the unloader's path writes.
+   */
+  private static ByteBuffer recordBatchMessage(DirectBatch batch, Map<String, String> metadata) {
+    FlatBufferBuilder builder = BUILDER.get();
+    builder.clear();
+    RecordBatch.startNodesVector(builder, batch.nodeCount());
+    for (int i = batch.nodeCount() - 1; i >= 0; i--) {
+      FieldNode.createFieldNode(builder, batch.nodeLength(i), batch.nodeNulls(i));
+    }
+    int nodes = builder.endVector();
+    RecordBatch.startBuffersVector(builder, batch.bufferCount());
+    for (int i = batch.bufferCount() - 1; i >= 0; i--) {
+      Buffer.createBuffer(builder, batch.bufferOffset(i), batch.bufferLength(i));
+    }
+    int buffers = builder.endVector();
+    RecordBatch.startRecordBatch(builder);
+    RecordBatch.addLength(builder, batch.rows());
+    RecordBatch.addNodes(builder, nodes);
+    RecordBatch.addBuffers(builder, buffers);
+    int header = RecordBatch.endRecordBatch(builder);
+    return recordBatchMessage(builder, header, batch.bodyLength(), metadata);
+  }
+
+  /**
+   * Writes a batch assembled without vectors ({@link DirectBatch}) with custom metadata, without
+   * flushing: the same bytes the vector path writes for the same values.
+   *
+   * @param batch the batch
+   * @param metadata per-batch custom metadata (may be empty)
+   * @throws IOException when the channel fails
+   */
+  public void append(DirectBatch batch, Map<String, String> metadata) throws IOException {
+    writeDirect(out, batch, metadata);
+  }
+
+  /**
+   * Writes a direct batch message onto a stream (see {@link #append(DirectBatch, Map)}).
+   *
+   * @param out the stream
+   * @param batch the batch
+   * @param metadata per-batch custom metadata
+   * @throws IOException when the channel fails
+   */
+  static void writeDirect(OutputStream out, DirectBatch batch, Map<String, String> metadata) throws IOException {
+    if (batch.nodeCount() == 0 && CONSTANT_KEYS.containsAll(metadata.keySet())) {
+      // no columns (a request without parameters): the whole message is the same every call
+      EmptyBatch key = new EmptyBatch((int) batch.rows(), metadata);
+      byte[] bytes = EMPTY_BATCHES.get(key);
+      if (bytes == null) {
+        ByteArrayOutputStream encoded = new ByteArrayOutputStream(128);
+        writeDirectMessage(encoded, batch, metadata);
+        bytes = encoded.toByteArray();
+        if (EMPTY_BATCHES.size() >= SchemaMessages.LIMIT) {
+          EMPTY_BATCHES.clear();
+        }
+        EMPTY_BATCHES.put(new EmptyBatch(key.rows(), Map.copyOf(metadata)), bytes);
+      }
+      out.write(bytes);
+      return;
+    }
+    writeDirectMessage(out, batch, metadata);
+  }
+
+  private static void writeDirectMessage(OutputStream out, DirectBatch batch, Map<String, String> metadata)
+      throws IOException {
+    ByteBuffer header = recordBatchMessage(batch, metadata);
+    int length = header.remaining();
+    int padded = (length + 8) % 8 == 0 ? length : length + 8 - (length + 8) % 8;
+    byte[] scratch = SCRATCH.get();
+    putIntLittleEndian(scratch, 0, MessageSerializer.IPC_CONTINUATION_TOKEN);
+    putIntLittleEndian(scratch, 4, padded);
+    out.write(scratch, 0, 8);
+    out.write(header.array(), header.arrayOffset() + header.position(), length);
+    out.write(ZEROS, 0, padded - length);
+    out.write(batch.body(), 0, batch.bodyLength());
+  }
+
+  private static ByteBuffer recordBatchMessage(
+      FlatBufferBuilder builder, int headerOffset, long bodyLength, Map<String, String> metadata) {
     int metadataOffset = -1;
     if (!metadata.isEmpty()) {
       List<Integer> entries = new ArrayList<>(metadata.size());

@@ -34,8 +34,48 @@ final class MessageReader {
   /** Metadata up to this size is read into a per-thread spare buffer rather than a new one. */
   private static final int SPARE_METADATA_BYTES = 4 << 10;
 
-  private static final ThreadLocal<ByteBuffer> SPARE_METADATA =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocate(SPARE_METADATA_BYTES));
+  private static final ThreadLocal<Spare> SPARE_METADATA = ThreadLocal.withInitial(Spare::new);
+
+  /** Something that keeps a message read into this thread's spare buffer beyond the next read. */
+  interface Borrower {
+    /** The spare buffer is about to be reused: copy what is still needed out of it. */
+    void spareReclaimed();
+  }
+
+  /** A thread's spare metadata buffer, and who (if anyone) still holds a message read into it. */
+  private static final class Spare {
+    final ByteBuffer buffer = ByteBuffer.allocate(SPARE_METADATA_BYTES);
+    Borrower borrower;
+  }
+
+  /**
+   * Records that a message whose metadata may lie in this thread's spare buffer is kept: before
+   * the buffer is reused, the borrower is told to copy it out.
+   *
+   * @param metadata the message's metadata buffer
+   * @param borrower who keeps it
+   */
+  static void borrow(ByteBuffer metadata, Borrower borrower) {
+    Spare spare = SPARE_METADATA.get();
+    if (metadata == spare.buffer) {
+      if (spare.borrower != null && spare.borrower != borrower) {
+        spare.borrower.spareReclaimed();
+      }
+      spare.borrower = borrower;
+    }
+  }
+
+  /**
+   * Records that a borrower no longer keeps a message (it loaded or released it).
+   *
+   * @param borrower the borrower
+   */
+  static void giveBack(Borrower borrower) {
+    Spare spare = SPARE_METADATA.get();
+    if (spare.borrower == borrower) {
+      spare.borrower = null;
+    }
+  }
 
   /** A message: its flatbuffer header, and its body when it has one (the caller closes it). */
   record Raw(Message message, ArrowBuf body) {
@@ -180,7 +220,13 @@ final class MessageReader {
     if (length <= SPARE_METADATA_BYTES) {
       // the usual small message: read into this thread's spare buffer (the message is decoded before
       // the next message is read, and nothing keeps it: the schema cache copies the bytes it keeps)
-      metadata = SPARE_METADATA.get();
+      Spare spare = SPARE_METADATA.get();
+      if (spare.borrower != null) {
+        Borrower borrower = spare.borrower;
+        spare.borrower = null;
+        borrower.spareReclaimed();
+      }
+      metadata = spare.buffer;
       metadata.clear().limit(length);
     } else {
       metadata = ByteBuffer.allocate(Math.min(length, METADATA_CHUNK_BYTES));

@@ -1,0 +1,559 @@
+package dev.arrowrpc.core.schema;
+
+import dev.arrowrpc.core.wire.BatchView;
+import dev.arrowrpc.core.wire.DirectBatch;
+import dev.arrowrpc.core.wire.MarshalException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * One codec's cells laid straight into IPC buffers and read straight back, without vectors: the
+ * small-batch lane of {@link RowLane}. Writing goes in two steps: {@link #prepare} converts a Java
+ * value the way the codec's {@code write} does (the same checks, the same errors, in the same
+ * order) and {@link #write} lays prepared values out as the unloader would lay out the vector the
+ * codec filled; reading takes a field's node and buffers and decodes values on demand as the
+ * codec's {@code read} does.
+ */
+abstract class CellLane {
+  /** A field's values, decoded on demand. */
+  interface Cells {
+    /** Whether value {@code i} is null. */
+    boolean isNull(int i);
+
+    /** Value {@code i} as the codec's {@code read} returns it (null cells included). */
+    Object get(int i);
+  }
+
+  /**
+   * Converts a Java value as {@code Codec.write} takes it; null when the cell is null.
+   *
+   * @param value the value (an {@code Optional} for an optional codec), or null
+   * @return the prepared value, or null for a null cell
+   */
+  abstract Object prepare(Object value);
+
+  /**
+   * Lays prepared values out as one field: its node, its buffers, its children's.
+   *
+   * @param out the batch
+   * @param values the prepared values (null: a null cell)
+   * @param count how many of them
+   */
+  abstract void write(DirectBatch out, Object[] values, int count);
+
+  /**
+   * Takes one field's node and buffers (and its children's) from a batch.
+   *
+   * @param in the batch
+   * @return its values
+   */
+  abstract Cells read(BatchView in);
+
+  static int nulls(Object[] values, int count) {
+    int nulls = 0;
+    for (int i = 0; i < count; i++) {
+      if (values[i] == null) {
+        nulls++;
+      }
+    }
+    return nulls;
+  }
+
+  static void validity(DirectBatch out, Object[] values, int count, int nulls) {
+    if (count == 0) {
+      out.emptyBuffer();
+    } else if (nulls == 0) {
+      out.allValid(count);
+    } else {
+      boolean[] valid = new boolean[count];
+      for (int i = 0; i < count; i++) {
+        valid[i] = values[i] != null;
+      }
+      out.validity(valid, count);
+    }
+  }
+
+  /** A codec's plain value, or null; a value of the wrong class fails as the codec's write does. */
+  static Object plain(Codec codec, Object value) {
+    return codec.unwrap(value);
+  }
+
+  /** Fixed-width values (integers, floats, dates and times) as little-endian bytes. */
+  static final class Fixed extends CellLane {
+    /** Reads one value at an offset of the body. */
+    @FunctionalInterface
+    interface Decoder {
+      Object decode(BatchView view, long at);
+    }
+
+    private final Codec codec;
+    private final int width;
+    private final ToLongFunction<Object> raw;
+    private final Decoder decoder;
+
+    Fixed(Codec codec, int width, ToLongFunction<Object> raw, Decoder decoder) {
+      this.codec = codec;
+      this.width = width;
+      this.raw = raw;
+      this.decoder = decoder;
+    }
+
+    @Override
+    Object prepare(Object value) {
+      Object plain = codec.unwrap(value);
+      if (plain == null) {
+        return null;
+      }
+      try {
+        return raw.applyAsLong(plain);
+      } catch (ClassCastException e) {
+        throw codec.castFailure(plain, e);
+      }
+    }
+
+    @Override
+    void write(DirectBatch out, Object[] values, int count) {
+      int nulls = nulls(values, count);
+      out.node(count, nulls);
+      validity(out, values, count, nulls);
+      out.startBuffer();
+      for (int i = 0; i < count; i++) {
+        out.put(values[i] == null ? 0L : (Long) values[i], width);
+      }
+      out.endBuffer();
+    }
+
+    @Override
+    Cells read(BatchView in) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long data = in.buffer();
+      return new Cells() {
+        @Override
+        public boolean isNull(int i) {
+          return !in.valid(validity, nulls, length, i);
+        }
+
+        @Override
+        public Object get(int i) {
+          return isNull(i) ? codec.wrap(null) : codec.wrap(decoder.decode(in, data + (long) i * width));
+        }
+      };
+    }
+  }
+
+  /** Booleans as a bitmap. */
+  static final class Bits extends CellLane {
+    private final Codec codec;
+
+    Bits(Codec codec) {
+      this.codec = codec;
+    }
+
+    @Override
+    Object prepare(Object value) {
+      Object plain = codec.unwrap(value);
+      if (plain == null) {
+        return null;
+      }
+      try {
+        return (Boolean) plain;
+      } catch (ClassCastException e) {
+        throw codec.castFailure(plain, e);
+      }
+    }
+
+    @Override
+    void write(DirectBatch out, Object[] values, int count) {
+      int nulls = nulls(values, count);
+      out.node(count, nulls);
+      validity(out, values, count, nulls);
+      if (count == 0) {
+        out.emptyBuffer();
+        return;
+      }
+      boolean[] bits = new boolean[count];
+      for (int i = 0; i < count; i++) {
+        bits[i] = values[i] != null && (Boolean) values[i];
+      }
+      out.validity(bits, count);
+    }
+
+    @Override
+    Cells read(BatchView in) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long data = in.buffer();
+      return new Cells() {
+        @Override
+        public boolean isNull(int i) {
+          return !in.valid(validity, nulls, length, i);
+        }
+
+        @Override
+        public Object get(int i) {
+          return isNull(i) ? codec.wrap(null) : codec.wrap(in.bit(data, i));
+        }
+      };
+    }
+  }
+
+  /** Variable-width values with 32-bit offsets (utf8, binary). */
+  static final class Bytes extends CellLane {
+    private final Codec codec;
+    private final Function<Object, byte[]> encode;
+    private final Function<byte[], Object> decode;
+
+    Bytes(Codec codec, Function<Object, byte[]> encode, Function<byte[], Object> decode) {
+      this.codec = codec;
+      this.encode = encode;
+      this.decode = decode;
+    }
+
+    @Override
+    Object prepare(Object value) {
+      Object plain = codec.unwrap(value);
+      if (plain == null) {
+        return null;
+      }
+      try {
+        return encode.apply(plain);
+      } catch (ClassCastException e) {
+        throw codec.castFailure(plain, e);
+      }
+    }
+
+    @Override
+    void write(DirectBatch out, Object[] values, int count) {
+      int nulls = nulls(values, count);
+      out.node(count, nulls);
+      validity(out, values, count, nulls);
+      out.startBuffer();
+      long offset = 0;
+      out.put(0, 4);
+      for (int i = 0; i < count; i++) {
+        if (values[i] != null) {
+          offset += ((byte[]) values[i]).length;
+        }
+        out.put(offset, 4);
+      }
+      out.endBuffer();
+      out.startBuffer();
+      for (int i = 0; i < count; i++) {
+        if (values[i] != null) {
+          out.put((byte[]) values[i]);
+        }
+      }
+      out.endBuffer();
+    }
+
+    @Override
+    Cells read(BatchView in) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long offsets = in.buffer();
+      long data = in.buffer();
+      return new Cells() {
+        @Override
+        public boolean isNull(int i) {
+          return !in.valid(validity, nulls, length, i);
+        }
+
+        @Override
+        public Object get(int i) {
+          if (isNull(i)) {
+            return codec.wrap(null);
+          }
+          long start = in.signed(offsets + 4L * i, 4);
+          long end = in.signed(offsets + 4L * i + 4, 4);
+          return codec.wrap(decode.apply(in.bytes(data + start, (int) (end - start))));
+        }
+      };
+    }
+  }
+
+  /** Lists (and sets) of any element with a lane. */
+  static final class ListLane extends CellLane {
+    private final Codec codec;
+    private final CellLane element;
+    private final boolean asSet;
+
+    ListLane(Codec codec, CellLane element, boolean asSet) {
+      this.codec = codec;
+      this.element = element;
+      this.asSet = asSet;
+    }
+
+    @Override
+    Object prepare(Object value) {
+      Object plain = codec.unwrap(value);
+      if (plain == null) {
+        return null;
+      }
+      Collection<?> items;
+      try {
+        items = (Collection<?>) plain;
+      } catch (ClassCastException e) {
+        throw codec.castFailure(plain, e);
+      }
+      Object[] prepared = new Object[items.size()];
+      int position = 0;
+      for (Object item : items) {
+        try {
+          prepared[position] = element.prepare(item);
+        } catch (MarshalException e) {
+          throw e.within("[" + position + "]");
+        }
+        position++;
+      }
+      return prepared;
+    }
+
+    @Override
+    void write(DirectBatch out, Object[] values, int count) {
+      int nulls = nulls(values, count);
+      out.node(count, nulls);
+      validity(out, values, count, nulls);
+      out.startBuffer();
+      int total = 0;
+      out.put(0, 4);
+      for (int i = 0; i < count; i++) {
+        if (values[i] != null) {
+          total += ((Object[]) values[i]).length;
+        }
+        out.put(total, 4);
+      }
+      out.endBuffer();
+      Object[] items = new Object[total];
+      int at = 0;
+      for (int i = 0; i < count; i++) {
+        if (values[i] != null) {
+          Object[] list = (Object[]) values[i];
+          System.arraycopy(list, 0, items, at, list.length);
+          at += list.length;
+        }
+      }
+      element.write(out, items, total);
+    }
+
+    @Override
+    Cells read(BatchView in) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long offsets = in.buffer();
+      Cells items = element.read(in);
+      return new Cells() {
+        @Override
+        public boolean isNull(int i) {
+          return !in.valid(validity, nulls, length, i);
+        }
+
+        @Override
+        public Object get(int i) {
+          if (isNull(i)) {
+            return codec.wrap(null);
+          }
+          int start = (int) in.signed(offsets + 4L * i, 4);
+          int end = (int) in.signed(offsets + 4L * i + 4, 4);
+          Collection<Object> out = asSet ? new LinkedHashSet<>() : new ArrayList<>(end - start);
+          for (int j = start; j < end; j++) {
+            try {
+              out.add(items.get(j));
+            } catch (MarshalException e) {
+              throw e.within("[" + (j - start) + "]");
+            }
+          }
+          return codec.wrap(out);
+        }
+      };
+    }
+  }
+
+  /** Maps whose keys and values have lanes. */
+  static final class MapLane extends CellLane {
+    /** A map's prepared keys and values, in entry order. */
+    private record Entries(Object[] keys, Object[] values) {}
+
+    private final Codec codec;
+    private final Column key;
+    private final CellLane keys;
+    private final CellLane values;
+
+    MapLane(Codec codec, Column key, CellLane keys, CellLane values) {
+      this.codec = codec;
+      this.key = key;
+      this.keys = keys;
+      this.values = values;
+    }
+
+    @Override
+    Object prepare(Object value) {
+      Object plain = codec.unwrap(value);
+      if (plain == null) {
+        return null;
+      }
+      Map<?, ?> map;
+      try {
+        map = (Map<?, ?>) plain;
+      } catch (ClassCastException e) {
+        throw codec.castFailure(plain, e);
+      }
+      Object[] k = new Object[map.size()];
+      Object[] v = new Object[map.size()];
+      int position = 0;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        try {
+          if (key.codec().unwrap(entry.getKey()) == null) {
+            throw new MarshalException("the field is not nullable but the value is null").within(key.name());
+          }
+          try {
+            k[position] = keys.prepare(entry.getKey());
+          } catch (MarshalException e) {
+            throw e.within(key.name());
+          }
+        } catch (MarshalException e) {
+          throw e.within("[" + position + "]");
+        }
+        try {
+          v[position] = values.prepare(entry.getValue());
+        } catch (MarshalException e) {
+          throw e.within(MapCodec.keySegment(entry.getKey()));
+        }
+        position++;
+      }
+      return new Entries(k, v);
+    }
+
+    @Override
+    void write(DirectBatch out, Object[] cells, int count) {
+      int nulls = nulls(cells, count);
+      out.node(count, nulls);
+      validity(out, cells, count, nulls);
+      out.startBuffer();
+      int total = 0;
+      out.put(0, 4);
+      for (int i = 0; i < count; i++) {
+        if (cells[i] != null) {
+          total += ((Entries) cells[i]).keys().length;
+        }
+        out.put(total, 4);
+      }
+      out.endBuffer();
+      Object[] k = new Object[total];
+      Object[] v = new Object[total];
+      int at = 0;
+      for (int i = 0; i < count; i++) {
+        if (cells[i] != null) {
+          Entries entries = (Entries) cells[i];
+          System.arraycopy(entries.keys(), 0, k, at, entries.keys().length);
+          System.arraycopy(entries.values(), 0, v, at, entries.values().length);
+          at += entries.keys().length;
+        }
+      }
+      // the entries struct: never null, so its bitmap is all set
+      out.node(total, 0);
+      if (total == 0) {
+        out.emptyBuffer();
+      } else {
+        out.allValid(total);
+      }
+      keys.write(out, k, total);
+      values.write(out, v, total);
+    }
+
+    @Override
+    Cells read(BatchView in) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long offsets = in.buffer();
+      in.node();
+      in.buffer(); // the entries struct's bitmap: entries are never null
+      Cells k = keys.read(in);
+      Cells v = values.read(in);
+      return new Cells() {
+        @Override
+        public boolean isNull(int i) {
+          return !in.valid(validity, nulls, length, i);
+        }
+
+        @Override
+        public Object get(int i) {
+          if (isNull(i)) {
+            return codec.wrap(null);
+          }
+          int start = (int) in.signed(offsets + 4L * i, 4);
+          int end = (int) in.signed(offsets + 4L * i + 4, 4);
+          Map<Object, Object> out = new LinkedHashMap<>();
+          for (int j = start; j < end; j++) {
+            Object name;
+            try {
+              if (key.primitive() && k.isNull(j)) {
+                throw new MarshalException("the cell is null but the Java type is primitive").within(key.name());
+              }
+              try {
+                name = k.get(j);
+              } catch (MarshalException e) {
+                throw e.within(key.name());
+              }
+            } catch (MarshalException e) {
+              throw e.within("[" + (j - start) + "]");
+            }
+            try {
+              out.put(name, v.get(j));
+            } catch (MarshalException e) {
+              throw e.within(MapCodec.keySegment(name));
+            }
+          }
+          return codec.wrap(out);
+        }
+      };
+    }
+  }
+
+  /** An {@code Optional}: empty is a null cell. */
+  static final class OptionalLane extends CellLane {
+    private final Codec codec;
+    private final CellLane inner;
+
+    OptionalLane(Codec codec, CellLane inner) {
+      this.codec = codec;
+      this.inner = inner;
+    }
+
+    @Override
+    Object prepare(Object value) {
+      return inner.prepare(codec.unwrap(value));
+    }
+
+    @Override
+    void write(DirectBatch out, Object[] values, int count) {
+      inner.write(out, values, count);
+    }
+
+    @Override
+    Cells read(BatchView in) {
+      Cells cells = inner.read(in);
+      return new Cells() {
+        @Override
+        public boolean isNull(int i) {
+          return cells.isNull(i);
+        }
+
+        @Override
+        public Object get(int i) {
+          return codec.wrap(cells.isNull(i) ? null : cells.get(i));
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.arrowrpc.core.schema;
+
+import dev.arrowrpc.core.wire.BatchView;
+import dev.arrowrpc.core.wire.DirectBatch;
+import dev.arrowrpc.core.wire.MarshalException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The small-batch lane of a {@link RowLayout}: one row written straight into an IPC record batch
+ * and read straight out of one, without vectors, for layouts whose every column has a {@link
+ * CellLane} (integers, floats, booleans, strings, binary, dates and times, and lists, sets, maps and
+ * optionals of those). The bytes written are those the vector path writes for the same values, and
+ * the values read, and the errors raised, are those of {@link RowLayout#decodeRow}; a call's
+ * parameters and a unary result take this lane, everything else the vectors.
+ */
+public final class RowLane {
+  private final List<Column> columns;
+  private final CellLane[] lanes;
+  private final List<Field> fields;
+  /** The last received schema instance that was this layout's (readers intern schemas). */
+  private volatile Schema matched;
+
+  private RowLane(List<Column> columns, CellLane[] lanes, List<Field> fields) {
+    this.columns = columns;
+    this.lanes = lanes;
+    this.fields = fields;
+  }
+
+  /**
+   * Whether a received batch's schema is exactly this layout's (the same fields in the same order),
+   * so that its batches can be decoded on this lane.
+   *
+   * @param received the schema the batch came with
+   * @return whether it is
+   */
+  public boolean reads(Schema received) {
+    if (received == matched) {
+      return true;
+    }
+    if (!received.getFields().equals(fields)) {
+      return false;
+    }
+    matched = received;
+    return true;
+  }
+
+  /** The lane of the given columns, when every one of them has one. */
+  static Optional<RowLane> of(List<Column> columns, Schema schema) {
+    CellLane[] lanes = new CellLane[columns.size()];
+    for (int i = 0; i < lanes.length; i++) {
+      Optional<CellLane> lane = columns.get(i).codec().lane();
+      if (lane.isEmpty()) {
+        return Optional.empty();
+      }
+      lanes[i] = lane.get();
+    }
+    return Optional.of(new RowLane(columns, lanes, schema.getFields()));
+  }
+
+  /**
+   * Encodes one row into this thread's {@link DirectBatch}, checking each value as {@link
+   * Column#write} does (a missing value in a non-nullable column, a value out of range), in column
+   * order.
+   *
+   * @param values the row's values, in column order
+   * @return the batch, valid until this thread's next direct batch
+   * @throws MarshalException naming the column whose value cannot be written
+   */
+  public DirectBatch encode(Object[] values) {
+    if (values.length != columns.size()) {
+      throw new MarshalException("expected " + columns.size() + " values, got " + values.length);
+    }
+    Object[] prepared = new Object[values.length];
+    for (int c = 0; c < lanes.length; c++) {
+      Column column = columns.get(c);
+      if (!column.nullable() && column.codec().unwrap(values[c]) == null) {
+        throw new MarshalException("the field is not nullable but the value is null").within(column.name());
+      }
+      try {
+        prepared[c] = lanes[c].prepare(values[c]);
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
+    }
+    DirectBatch batch = DirectBatch.take(1);
+    Object[] one = new Object[1];
+    for (int c = 0; c < lanes.length; c++) {
+      one[0] = prepared[c];
+      lanes[c].write(batch, one, 1);
+    }
+    return batch;
+  }
+
+  /**
+   * Decodes row 0 of a batch whose schema is this layout's, as {@link RowLayout#decodeRow} would
+   * from the batch loaded into vectors.
+   *
+   * @param view the batch
+   * @return the values in column order
+   * @throws MarshalException naming the column whose cell cannot be read
+   */
+  public Object[] decode(BatchView view) {
+    CellLane.Cells[] cells = new CellLane.Cells[lanes.length];
+    for (int c = 0; c < lanes.length; c++) {
+      cells[c] = lanes[c].read(view);
+    }
+    Object[] values = new Object[lanes.length];
+    for (int c = 0; c < lanes.length; c++) {
+      Column column = columns.get(c);
+      if (column.primitive() && cells[c].isNull(0)) {
+        throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
+      }
+      try {
+        values[c] = cells[c].get(0);
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
+    }
+    return values;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.arrowrpc.core.wire;
+
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
+
+/**
+ * A record batch read straight from its message, without vectors: its field nodes and buffers in
+ * schema order and its body. The reader hands one out only for a batch whose lengths it has already
+ * checked against its schema ({@link WireBounds}): every buffer lies inside the body, every offset
+ * inside its data, every bitmap long enough. A view lives until the reader moves on.
+ */
+public final class BatchView {
+  private final RecordBatch batch;
+  private final ArrowBuf body;
+  private final FieldNode node = new FieldNode();
+  private final Buffer buffer = new Buffer();
+  private int nextNode;
+  private int nextBuffer;
+  private long nodeLength;
+  private long nodeNulls;
+
+  BatchView(RecordBatch batch, ArrowBuf body) {
+    this.batch = batch;
+    this.body = body;
+  }
+
+  /** {@return the batch's row count} */
+  public long rows() {
+    return batch.length();
+  }
+
+  /**
+   * Moves to the next field node.
+   *
+   * @return its value count
+   */
+  public long node() {
+    if (nextNode >= batch.nodesLength()) {
+      throw new IllegalStateException("record batch has fewer field nodes than its schema needs");
+    }
+    batch.nodes(node, nextNode++);
+    nodeLength = node.length();
+    nodeNulls = node.nullCount();
+    return nodeLength;
+  }
+
+  /** {@return the null count of the current field node} */
+  public long nulls() {
+    return nodeNulls;
+  }
+
+  /**
+   * Takes the next buffer.
+   *
+   * @return its offset in the body
+   */
+  public long buffer() {
+    if (nextBuffer >= batch.buffersLength()) {
+      throw new IllegalStateException("record batch has fewer buffers than its schema needs");
+    }
+    batch.buffers(buffer, nextBuffer++);
+    return buffer.offset();
+  }
+
+  /** {@return the length of the buffer last taken} */
+  public long bufferLength() {
+    return buffer.length();
+  }
+
+  /**
+   * Whether value {@code i} of a field is valid (not null), by the field's null count and bitmap.
+   *
+   * @param validity the bitmap's offset in the body
+   * @param nulls the field's null count
+   * @param length the field's value count
+   * @param i the value's position
+   * @return whether it is valid
+   */
+  public boolean valid(long validity, long nulls, long length, long i) {
+    if (nulls == 0) {
+      return true;
+    }
+    if (nulls == length) {
+      return false;
+    }
+    return (body.getByte(validity + (i >>> 3)) >> (i & 7) & 1) != 0;
+  }
+
+  /**
+   * Reads a little-endian value, sign-extended.
+   *
+   * @param at its offset in the body
+   * @param width its width in bytes (1, 2, 4 or 8)
+   * @return the value
+   */
+  public long signed(long at, int width) {
+    return switch (width) {
+      case 1 -> body.getByte(at);
+      case 2 -> body.getShort(at);
+      case 4 -> body.getInt(at);
+      default -> body.getLong(at);
+    };
+  }
+
+  /**
+   * Reads a little-endian value, zero-extended (a 64-bit value as its bit pattern).
+   *
+   * @param at its offset in the body
+   * @param width its width in bytes (1, 2, 4 or 8)
+   * @return the value
+   */
+  public long unsigned(long at, int width) {
+    return switch (width) {
+      case 1 -> body.getByte(at) & 0xffL;
+      case 2 -> body.getShort(at) & 0xffffL;
+      case 4 -> body.getInt(at) & 0xffffffffL;
+      default -> body.getLong(at);
+    };
+  }
+
+  /**
+   * Reads a bit of a bitmap.
+   *
+   * @param at the bitmap's offset in the body
+   * @param i the bit's position
+   * @return the bit
+   */
+  public boolean bit(long at, long i) {
+    return (body.getByte(at + (i >>> 3)) >> (i & 7) & 1) != 0;
+  }
+
+  /**
+   * Copies bytes out of the body.
+   *
+   * @param at where they start
+   * @param length how many
+   * @return the bytes
+   */
+  public byte[] bytes(long at, int length) {
+    byte[] copy = new byte[length];
+    body.getBytes(at, copy, 0, length);
+    return copy;
+  }
+}

@@ -1,0 +1,211 @@
+package dev.arrowrpc.core.wire;
+
+import java.util.Arrays;
+
+/**
+ * A record batch assembled byte by byte, without vectors: its field nodes, its buffers and its
+ * body, in the order and with the sizes Arrow Java's unloader gives the same values (each buffer
+ * starts at a multiple of 8 bytes; a validity bitmap of {@code ceil(n / 8)} bytes, none for zero
+ * values; offsets of {@code (n + 1) * 4} bytes). {@link IpcStreamWriter#append(DirectBatch,
+ * java.util.Map)} writes it as one message. One instance per thread is reused ({@link #take()}):
+ * fill it, write it, and it is ready for the next batch.
+ */
+public final class DirectBatch {
+  private static final ThreadLocal<DirectBatch> SPARE = ThreadLocal.withInitial(DirectBatch::new);
+
+  private long rows;
+  private long[] nodes = new long[32];
+  private int nodeCount;
+  private long[] buffers = new long[64];
+  private int bufferCount;
+  private byte[] body = new byte[512];
+  private int size;
+  private int bufferStart = -1;
+
+  private DirectBatch() {}
+
+  /**
+   * This thread's batch, emptied: a batch of {@code rows} rows with no nodes and no buffers yet.
+   *
+   * @param rows the batch's row count
+   * @return the batch
+   */
+  public static DirectBatch take(long rows) {
+    DirectBatch batch = SPARE.get();
+    batch.rows = rows;
+    batch.nodeCount = 0;
+    batch.bufferCount = 0;
+    batch.size = 0;
+    batch.bufferStart = -1;
+    return batch;
+  }
+
+  /** {@return the batch's row count} */
+  long rows() {
+    return rows;
+  }
+
+  /**
+   * Adds a field node.
+   *
+   * @param length the field's value count
+   * @param nulls its null count
+   */
+  public void node(long length, long nulls) {
+    if (nodeCount * 2 + 2 > nodes.length) {
+      nodes = Arrays.copyOf(nodes, nodes.length * 2);
+    }
+    nodes[nodeCount * 2] = length;
+    nodes[nodeCount * 2 + 1] = nulls;
+    nodeCount++;
+  }
+
+  /** Starts the next buffer, at the body's current (8-byte aligned) end. */
+  public void startBuffer() {
+    if (bufferStart >= 0) {
+      throw new IllegalStateException("a buffer is already open");
+    }
+    bufferStart = size;
+  }
+
+  /** Ends the open buffer and pads the body to the next multiple of 8 bytes. */
+  public void endBuffer() {
+    if (bufferStart < 0) {
+      throw new IllegalStateException("no buffer is open");
+    }
+    if (bufferCount * 2 + 2 > buffers.length) {
+      buffers = Arrays.copyOf(buffers, buffers.length * 2);
+    }
+    buffers[bufferCount * 2] = bufferStart;
+    buffers[bufferCount * 2 + 1] = size - bufferStart;
+    bufferCount++;
+    int padded = (size + 7) & ~7;
+    ensure(padded - size);
+    while (size < padded) {
+      body[size++] = 0;
+    }
+    bufferStart = -1;
+  }
+
+  /** Adds an empty buffer. */
+  public void emptyBuffer() {
+    startBuffer();
+    endBuffer();
+  }
+
+  /**
+   * Adds a validity bitmap buffer of {@code ceil(count / 8)} bytes (none for zero values).
+   *
+   * @param valid whether each value is valid (not null), the first {@code count} entries used
+   * @param count the value count
+   */
+  public void validity(boolean[] valid, int count) {
+    startBuffer();
+    int bytes = (count + 7) >>> 3;
+    ensure(bytes);
+    for (int b = 0; b < bytes; b++) {
+      int bits = 0;
+      for (int i = 0; i < 8 && b * 8 + i < count; i++) {
+        if (valid[b * 8 + i]) {
+          bits |= 1 << i;
+        }
+      }
+      body[size++] = (byte) bits;
+    }
+    endBuffer();
+  }
+
+  /**
+   * Adds a validity bitmap of {@code ceil(count / 8)} bytes with every value valid.
+   *
+   * @param count the value count
+   */
+  public void allValid(int count) {
+    startBuffer();
+    int bytes = (count + 7) >>> 3;
+    ensure(bytes);
+    for (int b = 0; b < bytes; b++) {
+      int left = count - b * 8;
+      body[size++] = (byte) (left >= 8 ? 0xff : (1 << left) - 1);
+    }
+    endBuffer();
+  }
+
+  /**
+   * Appends little-endian bytes of a value to the open buffer.
+   *
+   * @param value the value
+   * @param width its width in bytes (1, 2, 4 or 8)
+   */
+  public void put(long value, int width) {
+    ensure(width);
+    for (int i = 0; i < width; i++) {
+      body[size++] = (byte) (value >>> (8 * i));
+    }
+  }
+
+  /**
+   * Appends bytes to the open buffer.
+   *
+   * @param bytes the bytes
+   */
+  public void put(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, body, size, bytes.length);
+    size += bytes.length;
+  }
+
+  /**
+   * Appends zero bytes to the open buffer.
+   *
+   * @param count how many
+   */
+  public void zeros(int count) {
+    ensure(count);
+    Arrays.fill(body, size, size + count, (byte) 0);
+    size += count;
+  }
+
+  private void ensure(int more) {
+    if (size + more > body.length) {
+      body = Arrays.copyOf(body, Math.max(body.length * 2, size + more));
+    }
+  }
+
+  int nodeCount() {
+    return nodeCount;
+  }
+
+  long nodeLength(int i) {
+    return nodes[i * 2];
+  }
+
+  long nodeNulls(int i) {
+    return nodes[i * 2 + 1];
+  }
+
+  int bufferCount() {
+    return bufferCount;
+  }
+
+  long bufferOffset(int i) {
+    return buffers[i * 2];
+  }
+
+  long bufferLength(int i) {
+    return buffers[i * 2 + 1];
+  }
+
+  /** {@return the body's bytes (the first {@link #bodyLength()} of them)} */
+  byte[] body() {
+    return body;
+  }
+
+  /** {@return the body's length, a multiple of 8} */
+  int bodyLength() {
+    if (bufferStart >= 0) {
+      throw new IllegalStateException("a buffer is still open");
+    }
+    return size;
+  }
+}

@@ -1,0 +1,266 @@
+package dev.arrowrpc.core.schema;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.Nullable;
+import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.Wire;
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.BatchView;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.MarshalException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The small-batch lane writes the bytes the vector path writes for the same row, reads back the
+ * values the vector path reads (from its own bytes and from the vector path's), and fails as the
+ * vector path fails, for every kind of column it takes; layouts it does not take have no lane.
+ */
+class RowLaneTest {
+  private static final Map<String, String> METADATA = Map.of("vgi_rpc.method", "m");
+
+  /** Methods whose parameters are the layouts under test. */
+  @RpcService(name = "LaneCases")
+  interface LaneCases {
+    long mixed(long id, int count, double score, float ratio, boolean enabled, String label, byte[] blob,
+        List<Long> values, Map<String, String> tags, Instant at);
+
+    void widths(byte b, short s, @Nullable Short boxedShort, @Nullable Integer boxedInt, @Nullable Long boxedLong,
+        @Wire(Wire.Type.UINT64) BigInteger big, @Nullable Float f, @Nullable Double d, @Nullable Boolean flag, @Wire(Wire.Type.UINT32) long unsigned, @Wire(Wire.Type.INT16) int narrow);
+
+    void temporal(@Nullable LocalDate date, @Nullable LocalDateTime dateTime, @Nullable LocalTime time,
+        @Nullable Duration duration, @Nullable Instant instant);
+
+    void nested(List<List<Integer>> lists, @Nullable Set<String> set, Map<String, List<Double>> byName,
+        List<Long> nullableItems, @Nullable Map<Long, Optional<String>> sparse);
+
+    void optional(Optional<String> text, Optional<Long> number, Optional<List<String>> list);
+
+    void strings(String text, String other);
+
+    void vectorsOnly(java.math.BigDecimal amount);
+  }
+
+  private static RowLayout params(String name) {
+    for (Method method : LaneCases.class.getDeclaredMethods()) {
+      if (method.getName().equals(name)) {
+        return MethodSpec.of(method).params();
+      }
+    }
+    throw new AssertionError(name);
+  }
+
+  private static Map<String, Object> map(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  private static List<Map.Entry<String, Object>> pairs(Object... namesAndValues) {
+    List<Map.Entry<String, Object>> pairs = new ArrayList<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      pairs.add(Map.entry((String) namesAndValues[i], namesAndValues[i + 1]));
+    }
+    return pairs;
+  }
+
+  @Test
+  void rowsOfEveryKindMatchTheVectorPath() throws IOException {
+    List<Object> nullableItems = new ArrayList<>(Arrays.asList(1L, null, 3L));
+    Map<Long, Optional<String>> sparse = new LinkedHashMap<>();
+    sparse.put(1L, Optional.of("one"));
+    sparse.put(2L, Optional.empty());
+    List<Map.Entry<String, Object>> rows = pairs(
+        "mixed", new Object[] {42L, 7, 2.5, 1.25f, true, "label é", new byte[] {1, 2, 3},
+            List.of(1L, 2L, 3L), map("a", "b", "c", "d"), Instant.parse("2026-12-04T10:15:30.123456Z")},
+        "mixed", new Object[] {-1L, 0, -0.0, Float.NaN, false, "", new byte[0], List.of(), Map.of(),
+            Instant.EPOCH},
+        "widths", new Object[] {(byte) -3, (short) 300, null, 5, null, BigInteger.TEN, null, 1.5, null, 4_000_000_000L,
+            -300},
+        "widths", new Object[] {Byte.MIN_VALUE, Short.MAX_VALUE, (short) -1, null, Long.MIN_VALUE,
+            BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE), 2.5f, null, false, 0L, Short.MIN_VALUE + 0},
+        "temporal", new Object[] {LocalDate.of(2026, 12, 4), LocalDateTime.of(1969, 7, 20, 20, 17, 40),
+            LocalTime.of(23, 59, 59, 999_999_000), Duration.ofMillis(-1500), Instant.parse("1900-01-01T00:00:00Z")},
+        "temporal", new Object[] {null, null, null, null, null},
+        "nested", new Object[] {List.of(List.of(1, 2), List.of(), List.of(3)), new LinkedHashSet<>(List.of("x", "y")),
+            map("p", List.of(1.0, 2.0), "q", List.of()), List.of(4L, 5L),
+            sparse},
+        "nested", new Object[] {Arrays.asList(null, List.of(9)), null, map("n", null), nullableItems, null},
+        "optional", new Object[] {Optional.of("t"), Optional.empty(), Optional.of(List.of("a", "b"))},
+        "optional", new Object[] {Optional.empty(), Optional.of(5L), Optional.empty()},
+        "strings", new Object[] {"x".repeat(100), "日本語"});
+    try (BufferAllocator allocator = new RootAllocator()) {
+      for (Map.Entry<String, Object> row : rows) {
+        same(params(row.getKey()), (Object[]) row.getValue(), allocator, row.getKey());
+      }
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  @Test
+  void secondRowsOfTheSameMethodsMatchToo() throws IOException {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      same(params("mixed"), new Object[] {-1L, 0, -0.0, Float.NaN, false, "", new byte[0], List.of(), Map.of(),
+          Instant.EPOCH}, allocator, "mixed, empty values");
+      same(params("widths"), new Object[] {Byte.MIN_VALUE, Short.MAX_VALUE, (short) -1, null, Long.MIN_VALUE,
+          BigInteger.valueOf(Long.MAX_VALUE), 2.5f, null, false, 0xffffffffL, 32767}, allocator, "widths, extremes");
+      same(params("temporal"), new Object[] {null, null, null, null, null}, allocator, "temporal, nulls");
+      same(params("optional"), new Object[] {Optional.empty(), Optional.of(5L), Optional.empty()}, allocator,
+          "optional, empties");
+      List<Object> nullableItems = new ArrayList<>(Arrays.asList(1L, null, 3L));
+      same(params("nested"), new Object[] {Arrays.asList(null, List.of(9)), null, map("n", null), nullableItems,
+          null}, allocator, "nested, nulls");
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  @Test
+  void aLayoutWithAColumnWithoutALaneHasNone() {
+    assertTrue(params("mixed").lane().isPresent());
+    assertFalse(params("vectorsOnly").lane().isPresent());
+  }
+
+  @Test
+  void writingFailsAsTheVectorPathFails() {
+    RowLayout widths = params("widths");
+    Object[] outOfRange = {(byte) 1, (short) 1, null, null, null, BigInteger.ONE.shiftLeft(64), null, null, null, 1L,
+        1};
+    String expected = failure(() -> {
+      try (BufferAllocator allocator = new RootAllocator();
+          Batch batch = widths.encode(1, (r, c) -> outOfRange[c], allocator)) {
+        return batch;
+      }
+    });
+    assertEquals(expected, failure(() -> widths.lane().orElseThrow().encode(outOfRange)));
+    assertTrue(expected.contains("big"), expected);
+
+    RowLayout mixed = params("mixed");
+    Object[] missing = {1L, 1, 1.0, 1f, true, null, new byte[0], List.of(), Map.of(), Instant.EPOCH};
+    assertEquals("the field is not nullable but the value is null", failure(
+        () -> mixed.lane().orElseThrow().encode(missing)).replaceAll(" \\(at .*\\)$", "").replaceAll("^.*: ", ""));
+    Object[] tooFine = {1L, 1, 1.0, 1f, true, "", new byte[0], List.of(), Map.of(), Instant.ofEpochSecond(0, 1)};
+    String fine = failure(() -> {
+      try (BufferAllocator allocator = new RootAllocator();
+          Batch batch = mixed.encode(1, (r, c) -> tooFine[c], allocator)) {
+        return batch;
+      }
+    });
+    assertEquals(fine, failure(() -> mixed.lane().orElseThrow().encode(tooFine)));
+    assertTrue(fine.contains("sub-microsecond"), fine);
+  }
+
+  @Test
+  void readingInvalidUtf8FailsAsTheVectorPathFails() throws IOException {
+    RowLayout strings = params("strings");
+    byte[] stream = write(strings, new Object[] {"ok", "bad"});
+    // turn "bad" into bytes that are not UTF-8
+    int at = indexOf(stream, "bad".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    stream[at] = (byte) 0xff;
+    try (BufferAllocator allocator = new RootAllocator()) {
+      String viaVectors;
+      try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(stream), allocator).orElseThrow()) {
+        assertTrue(reader.next());
+        viaVectors = failure(() -> strings.decodeRow(reader.root().getFieldVectors(), 0, new ReadContext(reader,
+            allocator)));
+      }
+      String viaLane;
+      try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(stream), allocator).orElseThrow()) {
+        assertTrue(reader.next());
+        BatchView view = reader.directBatch().orElseThrow();
+        viaLane = failure(() -> strings.lane().orElseThrow().decode(view));
+      }
+      assertEquals(viaVectors, viaLane);
+      assertTrue(viaLane.contains("UTF-8"), viaLane);
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  private static String failure(java.util.concurrent.Callable<?> action) {
+    MarshalException e = assertThrows(MarshalException.class, action::call);
+    return e.getMessage();
+  }
+
+  private static byte[] write(RowLayout layout, Object[] values) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (IpcStreamWriter writer = IpcStreamWriter.start(out, layout.schema())) {
+      writer.append(layout.lane().orElseThrow().encode(values), METADATA);
+    }
+    return out.toByteArray();
+  }
+
+  private static void same(RowLayout layout, Object[] values, BufferAllocator allocator, String what)
+      throws IOException {
+    ByteArrayOutputStream viaVectors = new ByteArrayOutputStream();
+    try (Batch batch = layout.encode(1, (r, c) -> values[c], allocator);
+        IpcStreamWriter writer = IpcStreamWriter.start(viaVectors, layout.schema())) {
+      writer.append(batch, METADATA);
+    }
+    byte[] viaLane = write(layout, values);
+    assertArrayEquals(viaVectors.toByteArray(), viaLane, what + ": the lane's bytes");
+
+    Object[] expected;
+    try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(viaLane), allocator).orElseThrow()) {
+      assertTrue(reader.next());
+      assertEquals(1, reader.rowCount());
+      expected = layout.decodeRow(reader.root().getFieldVectors(), 0, new ReadContext(reader, allocator));
+      assertTrue(reader.directBatch().isEmpty(), "a loaded batch is not read in place");
+    }
+    try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(viaLane), allocator).orElseThrow()) {
+      assertTrue(reader.next());
+      assertTrue(layout.lane().orElseThrow().reads(reader.schema()));
+      Object[] actual = layout.lane().orElseThrow().decode(reader.directBatch().orElseThrow());
+      assertEquals(normalize(expected), normalize(actual), what + ": the values read");
+      assertEquals(normalize(values), normalize(actual), what + ": the values written");
+      assertFalse(reader.next());
+    }
+  }
+
+  /** Byte arrays compared by content, everything else by equals. */
+  private static List<Object> normalize(Object[] values) {
+    List<Object> out = new ArrayList<>();
+    for (Object value : values) {
+      out.add(value instanceof byte[] bytes ? "bytes" + Arrays.toString(bytes) : value);
+    }
+    return out;
+  }
+}
