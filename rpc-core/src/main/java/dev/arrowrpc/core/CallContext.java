@@ -128,11 +128,9 @@ public interface CallContext {
       if (Thread.currentThread() != thread) {
         throw new IllegalStateException("a call scope is closed on the thread that entered it");
       }
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      // set, not remove: a worker thread serves call after call, and removing the entry makes the
+      // next call allocate it again
+      CURRENT.set(previous);
     }
   }
 }

@@ -87,14 +87,14 @@ public final class ClientCalls implements AutoCloseable {
    * @return the result (null for void methods)
    */
   Object unary(MethodSpec method, Object[] args, ProtocolId protocol) {
-    BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
+    BufferAllocator memory = callMemory();
     try {
       CallCarrier.Call call = CallCarrier.Call.typed(method, args, protocol, memory, carried);
       return ClientCodec.unaryValue(method, carrier.unary(call, ClientCodec.unaryDecoder(method)));
     } catch (IOException e) {
       throw carrier.transportFailure("call " + method.name(), e);
     } finally {
-      closeQuietly(memory, method.name());
+      release(memory, method.name());
     }
   }
 
@@ -108,7 +108,7 @@ public final class ClientCalls implements AutoCloseable {
    * @return the result (null for void methods)
    */
   Object unary(MethodSpec method, GeneratedInvoker.Method<Object> code, Object[] args, ProtocolId protocol) {
-    BufferAllocator memory = carrier.allocator().newChildAllocator("call-" + method.name(), 0, Long.MAX_VALUE);
+    BufferAllocator memory = callMemory();
     try {
       Object[] values = args == null ? NO_ARGS : args;
       CallCarrier.Call call;
@@ -125,11 +125,58 @@ public final class ClientCalls implements AutoCloseable {
     } catch (IOException e) {
       throw carrier.transportFailure("call " + method.name(), e);
     } finally {
-      closeQuietly(memory, method.name());
+      release(memory, method.name());
     }
   }
 
   private static final Object[] NO_ARGS = new Object[0];
+
+  /** At most this many unary-call allocators are kept for reuse. */
+  private static final int SPARE_CALL_MEMORY = 4;
+
+  /**
+   * Allocators of finished unary calls that released everything, kept for the next calls: making a
+   * child allocator is a good part of a small call's cost.
+   */
+  private final java.util.concurrent.ConcurrentLinkedDeque<BufferAllocator> spareMemory =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean closed;
+
+  /** A unary call's memory: a spare allocator, or a new child of the carrier's. */
+  private BufferAllocator callMemory() {
+    BufferAllocator spare = spareMemory.pollFirst();
+    if (spare != null) {
+      spareCount.decrementAndGet();
+      return spare;
+    }
+    return carrier.allocator().newChildAllocator("call", 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * Ends a unary call's use of its memory: an allocator that holds nothing is kept for reuse (a few
+   * at most); one that still holds buffers is closed, which reports the leak.
+   */
+  private void release(BufferAllocator memory, String method) {
+    if (!closed && memory.getAllocatedMemory() == 0) {
+      if (spareCount.incrementAndGet() <= SPARE_CALL_MEMORY) {
+        spareMemory.offerFirst(memory);
+        if (closed) {
+          closeSpares(); // the client closed meanwhile: keep nothing
+        }
+        return;
+      }
+      spareCount.decrementAndGet();
+    }
+    closeQuietly(memory, method);
+  }
+
+  private void closeSpares() {
+    for (BufferAllocator spare = spareMemory.pollFirst(); spare != null; spare = spareMemory.pollFirst()) {
+      spareCount.decrementAndGet();
+      closeQuietly(spare, "(kept for reuse)");
+    }
+  }
 
   /**
    * Opens a stream.
@@ -168,6 +215,8 @@ public final class ClientCalls implements AutoCloseable {
   /** Closes the channel or transport. */
   @Override
   public void close() throws IOException {
+    closed = true;
+    closeSpares();
     carrier.close();
   }
 

@@ -32,7 +32,10 @@ public final class ExternalAnswer {
    */
   public static Optional<ExternalRef> take() {
     ExternalRef ref = CURRENT.get();
-    CURRENT.remove();
-    return Optional.ofNullable(ref);
+    if (ref == null) {
+      return Optional.empty();
+    }
+    CURRENT.set(null);
+    return Optional.of(ref);
   }
 }

@@ -133,8 +133,14 @@ final class CallEngine {
         call.close();
         return failed(spec, error, writer, result.schema(), requestId, memory);
       }
-      if (answeredByRef.isEmpty() && !result.columns().isEmpty() && result.lane().isPresent()
-          && server.external().storage().isEmpty()) {
+      if (answeredByRef.isEmpty() && result.columns().isEmpty()) {
+        // a void method: the answer is an empty batch, the same message every call
+        call.close();
+        ArrowValues.closeRoots(value);
+        writer.append(DirectBatch.take(0), Map.of()); // flushed with the end-of-stream marker
+        return Optional.empty();
+      }
+      if (answeredByRef.isEmpty() && result.lane().isPresent() && server.external().storage().isEmpty()) {
         // the small-batch lane: the result row straight into its record batch, no vectors
         DirectBatch direct;
         try {

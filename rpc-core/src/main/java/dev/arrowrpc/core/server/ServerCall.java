@@ -40,7 +40,7 @@ final class ServerCall implements CallContext {
     this.protocol = protocol;
     this.method = method;
     this.requestId = requestId;
-    this.requestMetadata = Map.copyOf(requestMetadata);
+    this.requestMetadata = java.util.Collections.unmodifiableMap(requestMetadata);
     this.identity = identity;
     this.transportKind = transportKind;
   }

@@ -74,7 +74,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     this.limits = limits;
     this.perTurn = perTurn;
     this.schema = decoded.schema();
-    this.dictionaries = new HashMap<>();
+    this.dictionaries = decoded.memory().isPresent() ? Map.of() : new HashMap<>();
     if (decoded.memory().isPresent()) {
       // no dictionaries: the memory-format schema is the same for every stream of this schema, and
       // the root is made only when a batch is loaded into it (a direct reader may never need one)
@@ -603,31 +603,13 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     }
     KeyValue entry = new KeyValue();
     Map<String, String> result = new LinkedHashMap<>(Math.min(count, 16) * 2);
+    // one view of the message's bytes, repositioned onto each key and value in turn
+    ByteBuffer view = message.getByteBuffer().duplicate();
     for (int i = 0; i < count; i++) {
       message.customMetadata(entry, i);
-      result.put(lenientUtf8(entry.keyAsByteBuffer()), lenientUtf8(entry.valueAsByteBuffer()));
+      result.put(MetadataText.decode(entry.keyInByteBuffer(view)), MetadataText.decode(entry.valueInByteBuffer(view)));
     }
     return result;
-  }
-
-  /**
-   * Decodes metadata text, replacing bytes that are not UTF-8 with U+FFFD rather than failing: a
-   * peer's bad bytes must become a typed refusal of the request (a name that matches nothing), not
-   * an exception that leaves the channel out of step.
-   */
-  private static String lenientUtf8(ByteBuffer bytes) {
-    if (bytes == null) {
-      return "";
-    }
-    // new String replaces malformed input with U+FFFD as the charset's decoder does, without the
-    // decoder's intermediate buffers (this runs for every key and value of every batch)
-    int length = bytes.remaining();
-    if (bytes.hasArray()) {
-      return new String(bytes.array(), bytes.arrayOffset() + bytes.position(), length, StandardCharsets.UTF_8);
-    }
-    byte[] copy = new byte[length];
-    bytes.duplicate().get(copy);
-    return new String(copy, StandardCharsets.UTF_8);
   }
 
   /** Returns the dictionary with the given id, as loaded from this stream. */

@@ -43,13 +43,13 @@ public final class IpcStreamWriter implements AutoCloseable {
       ThreadLocal.withInitial(() -> new FlatBufferBuilder(1024));
 
   private final OutputStream out;
-  private final WriteChannel channel;
+  /** Arrow's channel over {@link #out}, made when a dictionary batch is first written. */
+  private WriteChannel channel;
   private final Schema schema;
   private boolean ended;
 
   private IpcStreamWriter(OutputStream out, Schema schema) {
     this.out = out;
-    this.channel = new WriteChannel(StreamChannels.writable(out));
     this.schema = schema;
   }
 
@@ -132,6 +132,9 @@ public final class IpcStreamWriter implements AutoCloseable {
     VectorUnloader unloader = new VectorUnloader(values);
     try (ArrowRecordBatch data = unloader.getRecordBatch();
         ArrowDictionaryBatch dictionary = new ArrowDictionaryBatch(id, data, false)) {
+      if (channel == null) {
+        channel = new WriteChannel(StreamChannels.writable(out));
+      }
       MessageSerializer.serialize(channel, dictionary, OPTION);
     }
   }
@@ -151,6 +154,8 @@ public final class IpcStreamWriter implements AutoCloseable {
   /** A buffer this large goes to a stream that takes direct buffers without a copy (see WireOutput). */
   private static final long DIRECT_BYTES = 64 * 1024;
   private static final byte[] ZEROS = new byte[8];
+  /** The end-of-stream marker: the continuation token and a zero length. */
+  private static final byte[] END_OF_STREAM = {-1, -1, -1, -1, 0, 0, 0, 0};
 
   /**
    * Writes a record batch message straight onto the stream: the same bytes {@link
@@ -257,6 +262,19 @@ public final class IpcStreamWriter implements AutoCloseable {
 
   private static final ConcurrentHashMap<EmptyBatch, byte[]> EMPTY_BATCHES = new ConcurrentHashMap<>();
 
+  /**
+   * This thread's last column-free batch message, by the identity of its metadata map: a map that
+   * is never changed (request metadata kept per method, {@code Map.of()}), so the same instance
+   * stands for the same message.
+   */
+  private static final class LastEmpty {
+    Map<String, String> metadata;
+    long rows = -1;
+    byte[] bytes;
+  }
+
+  private static final ThreadLocal<LastEmpty> LAST_EMPTY = ThreadLocal.withInitial(LastEmpty::new);
+
   private static byte[] emptyBatchMessage(VectorSchemaRoot root, Map<String, String> metadata)
       throws IOException {
     EmptyBatch key = new EmptyBatch(root.getRowCount(), metadata);
@@ -329,6 +347,11 @@ public final class IpcStreamWriter implements AutoCloseable {
   static void writeDirect(OutputStream out, DirectBatch batch, Map<String, String> metadata) throws IOException {
     if (batch.nodeCount() == 0 && CONSTANT_KEYS.containsAll(metadata.keySet())) {
       // no columns (a request without parameters): the whole message is the same every call
+      LastEmpty last = LAST_EMPTY.get();
+      if (last.metadata == metadata && last.rows == batch.rows()) {
+        out.write(last.bytes); // the same metadata instance as last time (request metadata is kept per method)
+        return;
+      }
       EmptyBatch key = new EmptyBatch((int) batch.rows(), metadata);
       byte[] bytes = EMPTY_BATCHES.get(key);
       if (bytes == null) {
@@ -340,6 +363,9 @@ public final class IpcStreamWriter implements AutoCloseable {
         }
         EMPTY_BATCHES.put(new EmptyBatch(key.rows(), Map.copyOf(metadata)), bytes);
       }
+      last.metadata = metadata;
+      last.rows = batch.rows();
+      last.bytes = bytes;
       out.write(bytes);
       return;
     }
@@ -364,13 +390,13 @@ public final class IpcStreamWriter implements AutoCloseable {
       FlatBufferBuilder builder, int headerOffset, long bodyLength, Map<String, String> metadata) {
     int metadataOffset = -1;
     if (!metadata.isEmpty()) {
-      List<Integer> entries = new ArrayList<>(metadata.size());
+      int[] offsets = new int[metadata.size()];
+      int i = 0;
       for (Map.Entry<String, String> entry : metadata.entrySet()) {
         int key = builder.createString(entry.getKey());
         int value = builder.createString(entry.getValue());
-        entries.add(KeyValue.createKeyValue(builder, key, value));
+        offsets[i++] = KeyValue.createKeyValue(builder, key, value);
       }
-      int[] offsets = entries.stream().mapToInt(Integer::intValue).toArray();
       metadataOffset = Message.createCustomMetadataVector(builder, offsets);
     }
     Message.startMessage(builder);
@@ -395,8 +421,7 @@ public final class IpcStreamWriter implements AutoCloseable {
       return;
     }
     ended = true;
-    channel.writeIntLittleEndian(MessageSerializer.IPC_CONTINUATION_TOKEN);
-    channel.writeIntLittleEndian(0);
+    out.write(END_OF_STREAM);
     out.flush();
   }
 

@@ -291,7 +291,8 @@ final class WireBounds {
       }
     }
     Walk walk = new Walk(batch, body, what, limits);
-    for (Field field : fields) {
+    for (int f = 0; f < fields.size(); f++) {
+      Field field = fields.get(f);
       walk.field(field, rows, true, new Path(null, field.getName()));
     }
     if (walk.node != batch.nodesLength() || walk.buffer != bufferCount) {
@@ -316,6 +317,27 @@ final class WireBounds {
     }
   }
 
+  /**
+   * The buffer layouts of an Arrow type, by the type instance: a connection's schemas are interned,
+   * so the same few instances come back every batch, and Arrow makes a new layout per call. Per
+   * thread, bounded.
+   */
+  private static final ThreadLocal<java.util.IdentityHashMap<ArrowType, List<BufferLayout>>> LAYOUTS =
+      ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+
+  private static List<BufferLayout> layouts(ArrowType type) {
+    java.util.IdentityHashMap<ArrowType, List<BufferLayout>> known = LAYOUTS.get();
+    List<BufferLayout> layouts = known.get(type);
+    if (layouts == null) {
+      layouts = TypeLayout.getTypeLayout(type).getBufferLayouts();
+      if (known.size() >= 512) {
+        known.clear();
+      }
+      known.put(type, layouts);
+    }
+    return layouts;
+  }
+
   /** The walk over a batch's nodes and buffers in schema order. */
   private static final class Walk {
     private static final long[] NO_SIZES = new long[0];
@@ -326,6 +348,8 @@ final class WireBounds {
     private final WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
     private final Buffer flatBuffer = new Buffer();
+    private long[] sizeScratch = new long[3];
+    private long[] startScratch = new long[3];
     int node;
     int buffer;
     /** The next entry of the batch's variadic buffer counts (one per view column). */
@@ -371,9 +395,15 @@ final class WireBounds {
             + length + " values");
       }
       ArrowType type = field.getType();
-      List<BufferLayout> layouts = TypeLayout.getTypeLayout(type).getBufferLayouts();
-      long[] sizes = new long[layouts.size()];
-      long[] starts = new long[layouts.size()];
+      List<BufferLayout> layouts = layouts(type);
+      // the buffers of this field only: read before its children are walked, so one pair per walk
+      // serves every field (no field has more than three buffers, a view column's variadics aside)
+      if (sizeScratch.length < layouts.size()) {
+        sizeScratch = new long[layouts.size()];
+        startScratch = new long[layouts.size()];
+      }
+      long[] sizes = sizeScratch;
+      long[] starts = startScratch;
       for (int i = 0; i < layouts.size(); i++) {
         if (buffer >= batch.buffersLength()) {
           throw new WireFormatException(what + " has fewer buffers than its schema needs (" + batch.buffersLength()
@@ -451,7 +481,8 @@ final class WireBounds {
         runEndEncoded(field, path, length);
         return length;
       }
-      for (Field child : children) {
+      for (int c = 0; c < children.size(); c++) {
+        Field child = children.get(c);
         Path childPath = new Path(path, child.getName());
         long childLeast;
         if (type instanceof ArrowType.Struct
