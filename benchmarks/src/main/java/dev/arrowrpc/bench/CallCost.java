@@ -108,30 +108,43 @@ public final class CallCost {
     }
   }
 
-  /** {@return ns per call, client bytes per call, server bytes per call} */
+  /**
+   * {@return ns per call, client bytes per call, server bytes per call, CPU ns per call (client and
+   * server threads together)}
+   */
   private static double[] measure(Runnable op, int calls) {
     long client = Thread.currentThread().getId();
-    long serverBefore = serverAllocated();
+    long[] serverBefore = serverTotals();
     long clientBefore = THREADS.getThreadAllocatedBytes(client);
+    long clientCpuBefore = THREADS.getThreadCpuTime(client);
     long start = System.nanoTime();
     for (int i = 0; i < calls; i++) {
       op.run();
     }
     long elapsed = System.nanoTime() - start;
+    long clientCpu = THREADS.getThreadCpuTime(client) - clientCpuBefore;
     long clientBytes = THREADS.getThreadAllocatedBytes(client) - clientBefore;
-    long serverBytes = serverAllocated() - serverBefore;
-    return new double[] {(double) elapsed / calls, (double) clientBytes / calls, (double) serverBytes / calls};
+    long[] serverAfter = serverTotals();
+    long serverBytes = serverAfter[0] - serverBefore[0];
+    long serverCpu = serverAfter[1] - serverBefore[1];
+    return new double[] {(double) elapsed / calls, (double) clientBytes / calls, (double) serverBytes / calls,
+        (double) (clientCpu + serverCpu) / calls};
   }
 
-  /** Bytes allocated so far by every in-process server thread (only the one serving is busy). */
-  private static long serverAllocated() {
-    long total = 0;
+  /**
+   * Bytes allocated and CPU time used so far by every in-process server thread (only the one serving
+   * is busy).
+   */
+  private static long[] serverTotals() {
+    long bytes = 0;
+    long cpu = 0;
     for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info != null && info.getThreadName().startsWith(SERVER_THREAD)) {
-        total += Math.max(0, THREADS.getThreadAllocatedBytes(info.getThreadId()));
+        bytes += Math.max(0, THREADS.getThreadAllocatedBytes(info.getThreadId()));
+        cpu += Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()));
       }
     }
-    return total;
+    return new long[] {bytes, cpu};
   }
 
   private static double median(List<double[]> samples, int index) {
@@ -146,18 +159,23 @@ public final class CallCost {
         + "rows interleaved; medians of the rounds. Bytes are allocated per call on the client thread and on "
         + "the server's connection thread. JDK %s, %d CPUs.%n%n", warm, rounds, calls,
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));
-    s.append("| call | path | time/call | vs noop | client B/call | server B/call | gen/refl time | gen/refl bytes |\n");
-    s.append("|---|---|---|---|---|---|---|---|\n");
+    s.append("CPU/call is the CPU time of the client and server threads together per call (what the calls cost; "
+        + "wall time also holds the two thread wake-ups per call, which a shared machine stretches); the "
+        + "ratios to the no-op are of CPU time.\n\n");
+    s.append("| call | path | time/call | CPU/call | vs noop (CPU) | client B/call | server B/call "
+        + "| gen/refl CPU | gen/refl bytes |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Op op : ops) {
       Op noop = find(ops, "noop()", op.path());
       Op reflected = find(ops, op.call(), "reflection");
       double time = median(op.samples(), 0);
+      double cpu = median(op.samples(), 3);
       double bytes = median(op.samples(), 1) + median(op.samples(), 2);
       double reflectedBytes = median(reflected.samples(), 1) + median(reflected.samples(), 2);
-      s.append(String.format(Locale.ROOT, "| %s | %s | %.1f µs | %.2fx | %.0f | %.0f | %s | %s |%n",
-          op.call(), op.path(), time / 1e3, time / median(noop.samples(), 0), median(op.samples(), 1),
+      s.append(String.format(Locale.ROOT, "| %s | %s | %.1f µs | %.1f µs | %.2fx | %.0f | %.0f | %s | %s |%n",
+          op.call(), op.path(), time / 1e3, cpu / 1e3, cpu / median(noop.samples(), 3), median(op.samples(), 1),
           median(op.samples(), 2),
-          op == reflected ? "—" : String.format(Locale.ROOT, "%.2fx", time / median(reflected.samples(), 0)),
+          op == reflected ? "—" : String.format(Locale.ROOT, "%.2fx", cpu / median(reflected.samples(), 3)),
           op == reflected ? "—" : String.format(Locale.ROOT, "%.2fx", bytes / reflectedBytes)));
     }
     return s.toString();

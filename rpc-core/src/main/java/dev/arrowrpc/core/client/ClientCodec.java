@@ -123,7 +123,7 @@ final class ClientCodec {
     metadata.put(MetadataKeys.PROTOCOL, protocol.name());
     metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
     protocol.version().ifPresent(v -> metadata.put(MetadataKeys.PROTOCOL_VERSION, v));
-    Map<String, String> built = java.util.Collections.unmodifiableMap(metadata);
+    Map<String, String> built = dev.arrowrpc.core.wire.FixedMetadata.of(metadata);
     if (key == null) {
       return built;
     }

@@ -203,13 +203,20 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
           "expected a schema message to open an IPC stream, got message type "
               + MessageHeader.name(message.headerType()), null);
     }
-    Decoded decoded = DECODED_SCHEMAS.get(message.getByteBuffer());
+    Decoded decoded = RecentSchemas.find(message.getByteBuffer());
+    if (decoded == null) {
+      decoded = DECODED_SCHEMAS.get(message.getByteBuffer());
+      if (decoded != null) {
+        RecentSchemas.keep(message.getByteBuffer(), decoded);
+      }
+    }
     if (decoded == null || !decoded.size().within(limits)) {
       WireBounds.SchemaSize size = WireBounds.checkSchema(
           (org.apache.arrow.flatbuf.Schema) message.header(new org.apache.arrow.flatbuf.Schema()), limits);
       if (decoded == null) {
         decoded = Decoded.of(MessageSerializer.deserializeSchema(message), size);
         remember(message.getByteBuffer(), decoded);
+        RecentSchemas.keep(message.getByteBuffer(), decoded);
       }
     }
     return decoded;
@@ -250,6 +257,49 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   private static final ConcurrentHashMap<ByteBuffer, Decoded> DECODED_SCHEMAS = new ConcurrentHashMap<>();
 
   private static final int DECODED_SCHEMA_LIMIT = 1024;
+
+  /**
+   * The schemas this thread decoded last, by their message's bytes, looked up by comparing bytes
+   * (no hash over the message): a connection's thread sees the same few schemas call after call.
+   */
+  private static final class RecentSchemas {
+    private static final int SIZE = 8;
+    private static final ThreadLocal<RecentSchemas> RECENT = ThreadLocal.withInitial(RecentSchemas::new);
+
+    private final byte[][] bytes = new byte[SIZE][];
+    private final Decoded[] decoded = new Decoded[SIZE];
+    private int next;
+
+    static Decoded find(ByteBuffer message) {
+      if (!message.hasArray()) {
+        return null;
+      }
+      RecentSchemas recent = RECENT.get();
+      byte[] array = message.array();
+      int from = message.arrayOffset() + message.position();
+      int length = message.remaining();
+      for (int i = 0; i < SIZE; i++) {
+        byte[] known = recent.bytes[i];
+        if (known != null && known.length == length
+            && java.util.Arrays.equals(known, 0, length, array, from, from + length)) {
+          return recent.decoded[i];
+        }
+      }
+      return null;
+    }
+
+    static void keep(ByteBuffer message, Decoded schema) {
+      if (message.remaining() > DECODED_SCHEMA_MAX_MESSAGE_BYTES) {
+        return;
+      }
+      RecentSchemas recent = RECENT.get();
+      byte[] copy = new byte[message.remaining()];
+      message.duplicate().get(copy);
+      recent.bytes[recent.next] = copy;
+      recent.decoded[recent.next] = schema;
+      recent.next = (recent.next + 1) % SIZE;
+    }
+  }
 
   /** A schema decoded before, with the size it was checked at. */
   private record Decoded(Schema schema, WireBounds.SchemaSize size, Optional<Schema> memory) {

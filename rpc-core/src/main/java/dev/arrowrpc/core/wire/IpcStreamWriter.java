@@ -263,9 +263,46 @@ public final class IpcStreamWriter implements AutoCloseable {
   private static final ConcurrentHashMap<EmptyBatch, byte[]> EMPTY_BATCHES = new ConcurrentHashMap<>();
 
   /**
-   * This thread's last column-free batch message, by the identity of its metadata map: a map that
-   * is never changed (request metadata kept per method, {@code Map.of()}), so the same instance
-   * stands for the same message.
+   * Batch metadata encoded to UTF-8, kept per thread for the last {@link FixedMetadata} instance
+   * written: request metadata is kept per method and comes back call after call, its text encoded
+   * once.
+   */
+  private static final class EncodedMetadata {
+    private static final ThreadLocal<EncodedMetadata> LAST = new ThreadLocal<>();
+
+    final Map<String, String> source;
+    final ByteBuffer[] text;
+    final int[] offsets;
+
+    private EncodedMetadata(Map<String, String> source) {
+      this.source = source;
+      this.text = new ByteBuffer[source.size() * 2];
+      this.offsets = new int[source.size()];
+      int i = 0;
+      for (Map.Entry<String, String> entry : source.entrySet()) {
+        text[i++] = ByteBuffer.wrap(entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        text[i++] = ByteBuffer.wrap(entry.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+
+    /** The encoded text of a map: kept from last time when it is the same unmodifiable instance. */
+    static EncodedMetadata of(Map<String, String> metadata) {
+      EncodedMetadata last = LAST.get();
+      if (last != null && last.source == metadata) {
+        return last;
+      }
+      EncodedMetadata encoded = new EncodedMetadata(metadata);
+      if (FixedMetadata.isFixed(metadata)) {
+        LAST.set(encoded);
+      }
+      return encoded;
+    }
+  }
+
+  /**
+   * This thread's last column-free batch message, by the identity of its metadata map when that is
+   * a {@link FixedMetadata} (or the empty {@code Map.of()}): the same instance stands for the same
+   * message.
    */
   private static final class LastEmpty {
     Map<String, String> metadata;
@@ -348,7 +385,7 @@ public final class IpcStreamWriter implements AutoCloseable {
     if (batch.nodeCount() == 0 && CONSTANT_KEYS.containsAll(metadata.keySet())) {
       // no columns (a request without parameters): the whole message is the same every call
       LastEmpty last = LAST_EMPTY.get();
-      if (last.metadata == metadata && last.rows == batch.rows()) {
+      if (last.metadata == metadata && last.rows == batch.rows() && FixedMetadata.isFixed(metadata)) {
         out.write(last.bytes); // the same metadata instance as last time (request metadata is kept per method)
         return;
       }
@@ -390,12 +427,14 @@ public final class IpcStreamWriter implements AutoCloseable {
       FlatBufferBuilder builder, int headerOffset, long bodyLength, Map<String, String> metadata) {
     int metadataOffset = -1;
     if (!metadata.isEmpty()) {
-      int[] offsets = new int[metadata.size()];
-      int i = 0;
-      for (Map.Entry<String, String> entry : metadata.entrySet()) {
-        int key = builder.createString(entry.getKey());
-        int value = builder.createString(entry.getValue());
-        offsets[i++] = KeyValue.createKeyValue(builder, key, value);
+      EncodedMetadata encoded = EncodedMetadata.of(metadata);
+      int[] offsets = encoded.offsets;
+      for (int i = 0; i < offsets.length; i++) {
+        int key = builder.createString(encoded.text[2 * i]);
+        encoded.text[2 * i].rewind();
+        int value = builder.createString(encoded.text[2 * i + 1]);
+        encoded.text[2 * i + 1].rewind();
+        offsets[i] = KeyValue.createKeyValue(builder, key, value);
       }
       metadataOffset = Message.createCustomMetadataVector(builder, offsets);
     }
