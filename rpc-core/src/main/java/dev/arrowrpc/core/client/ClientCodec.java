@@ -150,7 +150,7 @@ final class ClientCodec {
    */
   static <T> Optional<T> readResponse(InputStream in, BufferAllocator memory, BufferAllocator results,
       Consumer<LogMessage> logs, BatchDecoder<T> decoder, ClientPointers pointers) throws IOException {
-    IpcStreamReader reader = IpcStreamReader.open(in, memory)
+    IpcStreamReader reader = IpcStreamReader.openOnThisThread(in, memory, null)
         .orElseThrow(() -> new EOFException("the server closed the connection"));
     try (reader) {
       T value = null;

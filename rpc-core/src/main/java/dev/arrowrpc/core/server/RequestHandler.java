@@ -195,7 +195,7 @@ public final class RequestHandler implements RequestEngine {
     RequestParser.Prepared prepared;
     RequestShape request;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(body, memory, server.wireLimits());
+      Optional<IpcStreamReader> opened = IpcStreamReader.openOnThisThread(body, memory, server.wireLimits());
       if (opened.isEmpty()) {
         return refuse(out, RequestProblem.protocol("empty request body"), caller, memory);
       }

@@ -175,7 +175,7 @@ public final class ServerConnection {
     IpcStreamReader reader = null;
     Identity caller = Identity.ANONYMOUS;
     try {
-      Optional<IpcStreamReader> opened = IpcStreamReader.open(in, memory, server.wireLimits());
+      Optional<IpcStreamReader> opened = IpcStreamReader.openOnThisThread(in, memory, server.wireLimits());
       if (opened.isEmpty()) {
         return false;
       }

@@ -61,6 +61,8 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
    */
   private Message pendingMessage;
   private ArrowBuf pendingBody;
+  /** Whether the pending body lies in this thread's scratch memory (not ours to close). */
+  private boolean pendingScratch;
   private long pendingRows;
   private Map<String, String> metadata = Map.of();
   private boolean ended;
@@ -147,9 +149,33 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     return open(in, allocator, limits, true);
   }
 
+  /**
+   * Opens the next stream on the channel for a caller that reads it and decodes each batch on this
+   * thread before reading on (a unary response, a request): small bodies are read into this
+   * thread's scratch memory instead of the allocator, and copied into the allocator only when a batch
+   * is loaded into the root. Limits as {@link #open(InputStream, BufferAllocator, WireLimits)}.
+   *
+   * @param in the byte channel
+   * @param allocator where loaded batches are allocated
+   * @param limits the bounds every message is checked against; null: the defaults, no total
+   * @return the reader, or empty when the channel is at a clean end of input
+   * @throws IOException on a read failure
+   * @throws WireFormatException when the bytes are not an Arrow IPC stream, or break a limit
+   */
+  public static Optional<IpcStreamReader> openOnThisThread(InputStream in, BufferAllocator allocator,
+      WireLimits limits) throws IOException {
+    return open(in, allocator, limits == null ? UNTOTALLED : limits, false, true);
+  }
+
   private static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator, WireLimits limits,
       boolean perTurn) throws IOException {
-    MessageReader messages = new MessageReader(new ReadChannel(StreamChannels.readable(in)), allocator, limits);
+    return open(in, allocator, limits, perTurn, false);
+  }
+
+  private static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator, WireLimits limits,
+      boolean perTurn, boolean scratchBodies) throws IOException {
+    MessageReader messages =
+        new MessageReader(new ReadChannel(StreamChannels.readable(in)), allocator, limits, scratchBodies);
     Optional<MessageReader.Raw> read = messages.next();
     if (read.isEmpty()) {
       return Optional.empty();
@@ -356,7 +382,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     }
     if (pendingMessage != null) {
       Message message = pendingMessage;
-      ArrowBuf body = pendingBody;
+      ArrowBuf body = pendingScratch ? own(pendingBody) : pendingBody;
       forgetPending();
       try {
         loadChecked(message, body);
@@ -391,22 +417,41 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   @Override
   public void spareReclaimed() {
     if (pendingMessage != null) {
-      ByteBuffer kept = pendingMessage.getByteBuffer().duplicate();
-      ByteBuffer copy = ByteBuffer.allocate(kept.remaining());
-      copy.put(kept).flip();
-      pendingMessage = Message.getRootAsMessage(copy);
+      if (MessageReader.inSpare(pendingMessage.getByteBuffer())) {
+        ByteBuffer kept = pendingMessage.getByteBuffer().duplicate();
+        ByteBuffer copy = ByteBuffer.allocate(kept.remaining());
+        copy.put(kept).flip();
+        pendingMessage = Message.getRootAsMessage(copy);
+      }
+      if (pendingScratch) {
+        pendingBody = own(pendingBody);
+        pendingScratch = false;
+      }
     }
+  }
+
+  /** A copy of a body read into scratch memory, in this reader's allocator (null stays null). */
+  private ArrowBuf own(ArrowBuf scratch) {
+    if (scratch == null) {
+      return null;
+    }
+    long length = scratch.writerIndex();
+    ArrowBuf copy = allocator.buffer(length);
+    copy.setBytes(0, scratch, 0, length);
+    copy.writerIndex(length);
+    return copy;
   }
 
   private void forgetPending() {
     pendingMessage = null;
     pendingBody = null;
+    pendingScratch = false;
     MessageReader.giveBack(this);
   }
 
   private void releasePending() {
     if (pendingMessage != null) {
-      ArrowBuf body = pendingBody;
+      ArrowBuf body = pendingScratch ? null : pendingBody;
       forgetPending();
       if (body != null) {
         body.close();
@@ -475,6 +520,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       }
       // deserializing a batch takes over the body buffer's reference
       ArrowBuf body = result.body();
+      boolean scratch = result.scratch();
       // the message arrived whole: whatever fails from here on is its content, not the framing
       try {
         switch (headerType) {
@@ -486,10 +532,9 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
               result.closeBody();
               throw e;
             }
-            loadRecordBatch(message, body);
-            if (pendingMessage != null) {
-              pendingRows = ((RecordBatch) message.header(new RecordBatch())).length();
-              MessageReader.borrow(message.getByteBuffer(), this);
+            loadRecordBatch(message, body, scratch);
+            if (pendingMessage != null && (scratch || MessageReader.inSpare(message.getByteBuffer()))) {
+              MessageReader.borrow(this);
             }
             metadata = batchMetadata;
             batchesRead++;
@@ -498,7 +543,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
             }
             return true;
           }
-          case MessageHeader.DictionaryBatch -> loadDictionary(message, body);
+          case MessageHeader.DictionaryBatch -> loadDictionary(message, scratch ? own(body) : body);
           default -> {
             result.closeBody();
             throw WireFormatException.inContent(
@@ -558,12 +603,13 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
    * Checks a record batch and loads it into the root, or, when the root is made lazily (no
    * dictionaries), keeps it pending until {@link #root()} or a direct reader needs it.
    */
-  private void loadRecordBatch(Message message, ArrowBuf body) throws IOException {
+  private void loadRecordBatch(Message message, ArrowBuf body, boolean scratch) throws IOException {
+    RecordBatch header;
     try {
-      WireBounds.checkBatch((RecordBatch) message.header(new RecordBatch()), body,
-          memoryFields(), "record batch", limits);
+      header = (RecordBatch) message.header(new RecordBatch());
+      WireBounds.checkBatch(header, body, memoryFields(), "record batch", limits);
     } catch (WireFormatException | RuntimeException e) {
-      if (body != null) {
+      if (body != null && !scratch) {
         body.close();
       }
       throw e instanceof WireFormatException w ? w
@@ -572,9 +618,11 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     if (lazyRootSchema != null) {
       pendingMessage = message;
       pendingBody = body;
+      pendingScratch = scratch;
+      pendingRows = header.length();
       return;
     }
-    loadChecked(message, body);
+    loadChecked(message, scratch ? own(body) : body);
   }
 
   /** Loads a checked record batch into the root; takes over the body's reference. */
@@ -681,6 +729,8 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     if (root != null) {
       root.close();
     }
-    dictionaries.values().forEach(d -> d.getVector().close());
+    if (!dictionaries.isEmpty()) {
+      dictionaries.values().forEach(d -> d.getVector().close());
+    }
   }
 }

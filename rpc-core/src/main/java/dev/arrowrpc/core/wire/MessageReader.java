@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ReferenceManager;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
@@ -45,24 +47,55 @@ final class MessageReader {
   /** A thread's spare metadata buffer, and who (if anyone) still holds a message read into it. */
   private static final class Spare {
     final ByteBuffer buffer = ByteBuffer.allocate(SPARE_METADATA_BYTES);
+    final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    /** Scratch memory for small bodies, outside any allocator, grown on demand. */
+    ByteBuffer scratch;
+    ArrowBuf scratchView;
     Borrower borrower;
+
+    /** Tells whoever still keeps a message in this spare memory to copy it out, before it is reused. */
+    void reclaim() {
+      if (borrower != null) {
+        Borrower kept = borrower;
+        borrower = null;
+        kept.spareReclaimed();
+      }
+    }
+
+    /** The scratch memory, at least {@code length} bytes, as an Arrow buffer no allocator accounts for. */
+    ArrowBuf scratch(long length) {
+      if (scratch == null || scratch.capacity() < length) {
+        int capacity = (int) Math.max(length, scratch == null ? 4096 : 2L * scratch.capacity());
+        scratch = ByteBuffer.allocateDirect(Math.min(capacity, SCRATCH_BODY_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        scratchView = new ArrowBuf(ReferenceManager.NO_OP, null, scratch.capacity(),
+            MemoryUtil.getByteBufferAddress(scratch));
+      }
+      scratchView.readerIndex(0);
+      scratchView.writerIndex(0);
+      return scratchView;
+    }
   }
 
+  /** Bodies up to this size are read into this thread's scratch memory when the reader allows it. */
+  static final int SCRATCH_BODY_BYTES = 64 << 10;
+
   /**
-   * Records that a message whose metadata may lie in this thread's spare buffer is kept: before
-   * the buffer is reused, the borrower is told to copy it out.
+   * Records that a message whose metadata or body lies in this thread's spare memory is kept:
+   * before that memory is reused, the borrower is told to copy it out.
    *
-   * @param metadata the message's metadata buffer
    * @param borrower who keeps it
    */
-  static void borrow(ByteBuffer metadata, Borrower borrower) {
+  static void borrow(Borrower borrower) {
     Spare spare = SPARE_METADATA.get();
-    if (metadata == spare.buffer) {
-      if (spare.borrower != null && spare.borrower != borrower) {
-        spare.borrower.spareReclaimed();
-      }
+    if (spare.borrower != borrower) {
+      spare.reclaim();
       spare.borrower = borrower;
     }
+  }
+
+  /** Whether a message's metadata lies in this thread's spare buffer. */
+  static boolean inSpare(ByteBuffer metadata) {
+    return metadata == SPARE_METADATA.get().buffer;
   }
 
   /**
@@ -77,10 +110,14 @@ final class MessageReader {
     }
   }
 
-  /** A message: its flatbuffer header, and its body when it has one (the caller closes it). */
-  record Raw(Message message, ArrowBuf body) {
+  /**
+   * A message: its flatbuffer header, and its body when it has one (the caller closes it). A body
+   * in this thread's scratch memory ({@code scratch}) is not the caller's: it is valid until this
+   * thread reads its next message, and closing it does nothing.
+   */
+  record Raw(Message message, ArrowBuf body, boolean scratch) {
     void closeBody() {
-      if (body != null) {
+      if (body != null && !scratch) {
         body.close();
       }
     }
@@ -89,7 +126,7 @@ final class MessageReader {
   private final ReadChannel in;
   private final BufferAllocator allocator;
   private final WireLimits limits;
-  private final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+  private final boolean scratchBodies;
 
   private boolean endOfInput;
   private boolean inMessage;
@@ -97,9 +134,20 @@ final class MessageReader {
   private long requestBytes;
 
   MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits) {
+    this(in, allocator, limits, false);
+  }
+
+  /**
+   * A reader of the messages on a channel.
+   *
+   * @param scratchBodies whether small bodies may be read into this thread's scratch memory (see
+   *     {@link Raw}): only for a stream read and decoded on one thread
+   */
+  MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits, boolean scratchBodies) {
     this.in = in;
     this.allocator = allocator;
     this.limits = limits;
+    this.scratchBodies = scratchBodies;
   }
 
   /** Starts counting body bytes against {@link WireLimits#maxRequestBytes()} afresh (a new turn). */
@@ -130,6 +178,7 @@ final class MessageReader {
     MessageMetadataResult result = header.get();
     Message message = result.getMessage();
     ArrowBuf body = null;
+    boolean scratch = false;
     if (result.messageHasBody()) {
       long bodyLength = bodyLength(result);
       if (bodyLength > limits.maxRequestBytes() - requestBytes) {
@@ -138,10 +187,15 @@ final class MessageReader {
             + " read before it)");
       }
       requestBytes += bodyLength;
-      body = readBody(bodyLength);
+      if (scratchBodies && bodyLength <= SCRATCH_BODY_BYTES) {
+        body = readScratchBody(bodyLength);
+        scratch = true;
+      } else {
+        body = readBody(bodyLength);
+      }
     }
     inMessage = false;
-    return Optional.of(new Raw(message, body));
+    return Optional.of(new Raw(message, body, scratch));
   }
 
   /**
@@ -186,7 +240,7 @@ final class MessageReader {
     }
     if (first != CONTINUATION) {
       throw new WireFormatException("expected an Arrow IPC message (continuation marker ff ff ff ff), got "
-          + describe(prefix) + ": the channel carries something other than an Arrow IPC stream"
+          + describe(SPARE_METADATA.get().prefix) + ": the channel carries something other than an Arrow IPC stream"
           + " (for a subprocess worker, is something printing to its stdout?)");
     }
     int length = readInt(false);
@@ -221,11 +275,7 @@ final class MessageReader {
       // the usual small message: read into this thread's spare buffer (the message is decoded before
       // the next message is read, and nothing keeps it: the schema cache copies the bytes it keeps)
       Spare spare = SPARE_METADATA.get();
-      if (spare.borrower != null) {
-        Borrower borrower = spare.borrower;
-        spare.borrower = null;
-        borrower.spareReclaimed();
-      }
+      spare.reclaim();
       metadata = spare.buffer;
       metadata.clear().limit(length);
     } else {
@@ -279,6 +329,22 @@ final class MessageReader {
     }
   }
 
+  /** Reads a small body into this thread's scratch memory (the metadata read before it reclaimed it). */
+  private ArrowBuf readScratchBody(long bodyLength) throws IOException {
+    Spare spare = SPARE_METADATA.get();
+    spare.reclaim();
+    ArrowBuf body = spare.scratch(bodyLength);
+    ByteBuffer target = spare.scratch;
+    target.clear().limit((int) bodyLength);
+    int read = in.readFully(target);
+    if (read < bodyLength) {
+      throw new WireFormatException("IPC stream truncated inside a message body of "
+          + bodyLength + " bytes (" + read + " arrived)");
+    }
+    body.writerIndex(bodyLength);
+    return body;
+  }
+
   /**
    * Reads a body of the declared length into a buffer that grows with the bytes that arrive, so a
    * length that lies allocates at most twice what was sent.
@@ -316,6 +382,7 @@ final class MessageReader {
    * returns {@code Integer.MIN_VALUE + 1}, a value no frame uses there.
    */
   private int readInt(boolean endAllowed) throws IOException {
+    ByteBuffer prefix = SPARE_METADATA.get().prefix;
     prefix.clear();
     int n = in.readFully(prefix);
     if (n == 0 && endAllowed) {
