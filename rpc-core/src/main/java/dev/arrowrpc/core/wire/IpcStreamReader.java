@@ -63,6 +63,8 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   private ArrowBuf pendingBody;
   /** Whether the pending body lies in this thread's scratch memory (not ours to close). */
   private boolean pendingScratch;
+  /** The pending batch's header (the table read from its message when it was checked). */
+  private RecordBatch pendingHeader;
   private long pendingRows;
   private Map<String, String> metadata = Map.of();
   private boolean ended;
@@ -411,7 +413,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     if (pendingMessage == null) {
       return Optional.empty();
     }
-    return Optional.of(new BatchView((RecordBatch) pendingMessage.header(new RecordBatch()), pendingBody));
+    return Optional.of(new BatchView(pendingHeader, pendingBody));
   }
 
   @Override
@@ -422,6 +424,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
         ByteBuffer copy = ByteBuffer.allocate(kept.remaining());
         copy.put(kept).flip();
         pendingMessage = Message.getRootAsMessage(copy);
+        pendingHeader = (RecordBatch) pendingMessage.header(new RecordBatch());
       }
       if (pendingScratch) {
         pendingBody = own(pendingBody);
@@ -444,6 +447,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
 
   private void forgetPending() {
     pendingMessage = null;
+    pendingHeader = null;
     pendingBody = null;
     pendingScratch = false;
     MessageReader.giveBack(this);
@@ -619,6 +623,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       pendingMessage = message;
       pendingBody = body;
       pendingScratch = scratch;
+      pendingHeader = header;
       pendingRows = header.length();
       return;
     }
@@ -700,14 +705,22 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       return Map.of();
     }
     KeyValue entry = new KeyValue();
-    Map<String, String> result = new LinkedHashMap<>(Math.min(count, 16) * 2);
     // one view of the message's bytes, repositioned onto each key and value in turn
     ByteBuffer view = message.getByteBuffer().duplicate();
+    if (count <= 16) {
+      MetadataMap small = new MetadataMap(count);
+      for (int i = 0; i < count; i++) {
+        message.customMetadata(entry, i);
+        small.add(MetadataText.decode(entry.keyInByteBuffer(view)), MetadataText.decode(entry.valueInByteBuffer(view)));
+      }
+      return small;
+    }
+    Map<String, String> result = new LinkedHashMap<>(32);
     for (int i = 0; i < count; i++) {
       message.customMetadata(entry, i);
       result.put(MetadataText.decode(entry.keyInByteBuffer(view)), MetadataText.decode(entry.valueInByteBuffer(view)));
     }
-    return result;
+    return Collections.unmodifiableMap(result);
   }
 
   /** Returns the dictionary with the given id, as loaded from this stream. */

@@ -290,7 +290,16 @@ final class WireBounds {
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
     }
-    Walk walk = new Walk(batch, body, what, limits);
+    Walk walk = Walk.over(batch, body, what, limits);
+    try {
+      checkWalked(walk, batch, fields, rows, bufferCount, bodyLength, what, limits);
+    } finally {
+      walk.done();
+    }
+  }
+
+  private static void checkWalked(Walk walk, RecordBatch batch, List<Field> fields, long rows, int bufferCount,
+      long bodyLength, String what, WireLimits limits) throws WireFormatException {
     for (int f = 0; f < fields.size(); f++) {
       Field field = fields.get(f);
       walk.field(field, rows, true, new Path(null, field.getName()));
@@ -342,10 +351,13 @@ final class WireBounds {
   private static final class Walk {
     private static final long[] NO_SIZES = new long[0];
 
-    private final RecordBatch batch;
-    private final ArrowBuf body;
-    private final String what;
-    private final WireLimits limits;
+    /** One walk per thread, reset for each batch (a walk never starts another). */
+    private static final ThreadLocal<Walk> SPARE = ThreadLocal.withInitial(Walk::new);
+
+    private RecordBatch batch;
+    private ArrowBuf body;
+    private String what;
+    private WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
     private final Buffer flatBuffer = new Buffer();
     private long[] sizeScratch = new long[3];
@@ -356,11 +368,26 @@ final class WireBounds {
     int variadic;
     long implied;
 
-    Walk(RecordBatch batch, ArrowBuf body, String what, WireLimits limits) {
-      this.batch = batch;
-      this.body = body;
-      this.what = what;
-      this.limits = limits;
+    private Walk() {}
+
+    /** This thread's walk, set to the start of a batch. */
+    static Walk over(RecordBatch batch, ArrowBuf body, String what, WireLimits limits) {
+      Walk walk = SPARE.get();
+      walk.batch = batch;
+      walk.body = body;
+      walk.what = what;
+      walk.limits = limits;
+      walk.node = 0;
+      walk.buffer = 0;
+      walk.variadic = 0;
+      walk.implied = 0;
+      return walk;
+    }
+
+    /** Lets go of the batch (the walk is kept for the thread's next one). */
+    void done() {
+      batch = null;
+      body = null;
     }
 
     /**
