@@ -8,7 +8,8 @@ package dev.arrowrpc.transport.pipe;
  * @param borrowed workers borrowed now (a call in progress, an open stream, an unclosed lease)
  * @param idle workers idle now, alive and waiting for the next borrow
  * @param started worker processes started
- * @param failed workers discarded because they died or their channel broke, and launches that failed
+ * @param failed workers ended because they died, their channel broke or a stream was left open on
+ *     them, and launches that failed
  * @param evicted idle workers ended by the pool: idle longer than the idle timeout, or past the idle cap
  * @param timedOut borrows that waited for a free worker in vain ({@link PoolExhaustedException})
  */
