@@ -368,6 +368,30 @@ class WorkerPoolTest {
   }
 
   @Test
+  void aStreamLeftOpenAtCloseLosesItsWorkerAndStillClosesCleanly() throws Exception {
+    WorkerPool pool = pool().command(TICKER).closeTimeout(Duration.ofMillis(100)).build();
+    Producer<Tick> ticks = pool.proxy(Ticker.class).ticks(1_000_000);
+    Iterator<Tick> rows = ticks.iterator();
+    assertEquals(new Tick(0), rows.next());
+    sample();
+    pool.close();
+    for (ProcessHandle process : seen) {
+      assertFalse(process.isAlive(), "the worker holding the open stream is killed");
+    }
+    RpcException error = assertThrows(RpcException.class, () -> {
+      for (int i = 0; i < 10_000; i++) {
+        rows.next();
+      }
+    });
+    assertEquals("TransportError", error.errorType());
+    ticks.close();
+    ticks.close();
+    PoolMetrics metrics = pool.metrics();
+    assertEquals(0, metrics.borrowed());
+    assertEquals(1, metrics.failed());
+  }
+
+  @Test
   void closeWaitsForABorrowedWorkerThatComesBack() throws Exception {
     WorkerPool pool = pool().closeTimeout(Duration.ofSeconds(20)).build();
     WorkerLease lease = pool.borrow();
