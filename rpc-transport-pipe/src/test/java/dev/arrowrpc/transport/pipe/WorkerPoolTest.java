@@ -209,6 +209,19 @@ class WorkerPoolTest {
   }
 
   @Test
+  void withNoIdleWorkersAllowedEachWorkerEndsWhenReturned() {
+    try (WorkerPool pool = pool().maxIdle(0).build()) {
+      WorkerLease lease = pool.borrow();
+      sample();
+      assertEquals("once", lease.proxy(Echo.class).echo("once"));
+      lease.close();
+      lease.close();
+      assertFalse(lease.processHandle().isAlive());
+      assertEquals(new PoolMetrics(1, 0, 0, 1, 0, 1, 0), pool.metrics());
+    }
+  }
+
+  @Test
   void aBorrowPastMaxWorkersWaitsThenFailsWithATypedError() throws Exception {
     try (WorkerPool pool = pool().maxWorkers(1).borrowTimeout(Duration.ofMillis(300)).build()) {
       Echo echo = pool.proxy(Echo.class);
