@@ -6,6 +6,8 @@
  *       stdin/stdout;
  *   <li>{@link dev.arrowrpc.transport.pipe.Subprocess}: the client side, launching a worker and
  *       talking to it over its pipes;
+ *   <li>{@link dev.arrowrpc.transport.pipe.WorkerPool}: subprocess workers kept alive between calls
+ *       and borrowed per call by typed proxies;
  *   <li>{@link dev.arrowrpc.transport.pipe.PipePair}: an in-process client/server pair for tests;
  *   <li>{@link dev.arrowrpc.transport.pipe.UnixSocketServer} / {@link
  *       dev.arrowrpc.transport.pipe.UnixSocket} and {@link dev.arrowrpc.transport.pipe.TcpServer} /

@@ -1,0 +1,141 @@
+package dev.arrowrpc.transport.pipe;
+
+import dev.arrowrpc.core.BatchStream;
+import dev.arrowrpc.core.Exchange;
+import dev.arrowrpc.core.Producer;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A typed proxy whose every call takes a worker, makes the call on that worker's own proxy, and
+ * gives the worker back; a call that opens a stream gives it back when the stream is closed. The
+ * worker's failures are noted on it, so a worker whose channel broke is never handed out again.
+ */
+final class PoolProxy implements InvocationHandler {
+  /** The client's stream handles: a method returning one holds its worker until the handle is closed. */
+  private static final Set<Class<?>> STREAMS = Set.of(Producer.class, Exchange.class, BatchStream.class);
+  /** What a stream handle hands out that can fail in turn: iterating is where a producer's turns run. */
+  private static final Set<Class<?>> ITERATION = Set.of(Iterator.class, Iterable.class, Spliterator.class);
+
+  private final Class<?> service;
+  private final Supplier<PooledWorker> take;
+  private final Consumer<PooledWorker> giveBack;
+
+  private PoolProxy(Class<?> service, Supplier<PooledWorker> take, Consumer<PooledWorker> giveBack) {
+    this.service = service;
+    this.take = take;
+    this.giveBack = giveBack;
+  }
+
+  /**
+   * Creates the proxy.
+   *
+   * @param service the service interface
+   * @param take borrows a worker (may block, may throw)
+   * @param giveBack returns a worker taken by {@code take}
+   */
+  static <T> T create(Class<T> service, Supplier<PooledWorker> take, Consumer<PooledWorker> giveBack) {
+    if (!service.isInterface()) {
+      throw new IllegalArgumentException(service.getName() + " is not an interface");
+    }
+    return service.cast(Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service},
+        new PoolProxy(service, take, giveBack)));
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (method.getDeclaringClass() == Object.class) {
+      return objectMethod(proxy, method, args, service.getSimpleName() + " pool proxy");
+    }
+    if (method.isDefault()) {
+      return InvocationHandler.invokeDefault(proxy, method, args);
+    }
+    PooledWorker worker = take.get();
+    boolean handedOn = false;
+    try {
+      // an interface that cannot be mapped fails here, before anything is sent: the worker is fine
+      Object target = worker.proxy(service);
+      Object result;
+      try {
+        result = Proxy.getInvocationHandler(target).invoke(target, method, args);
+      } catch (Throwable failure) {
+        worker.noteFailure(failure);
+        throw failure;
+      }
+      if (result != null && STREAMS.contains(method.getReturnType())) {
+        worker.streamOpened((AutoCloseable) result);
+        handedOn = true;
+        return guard(method.getReturnType(), result, worker, () -> giveBack.accept(worker));
+      }
+      return result;
+    } finally {
+      if (!handedOn) {
+        giveBack.accept(worker);
+      }
+    }
+  }
+
+  /**
+   * Wraps a stream handle (or what it iterates with) so that its failures are noted on the worker,
+   * and, for the handle itself, so that closing it runs {@code onClose} once.
+   */
+  private static Object guard(Class<?> type, Object target, PooledWorker worker, Runnable onClose) {
+    return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+        new Guard(target, worker, onClose));
+  }
+
+  private static Object objectMethod(Object proxy, Method method, Object[] args, String name) {
+    return switch (method.getName()) {
+      case "toString" -> name;
+      case "hashCode" -> System.identityHashCode(proxy);
+      case "equals" -> proxy == args[0];
+      default -> throw new UnsupportedOperationException(method.getName());
+    };
+  }
+
+  /** Forwards to a stream handle or its iterator, noting failures on the worker. */
+  private static final class Guard implements InvocationHandler {
+    private final Object target;
+    private final PooledWorker worker;
+    /** Run once when a stream handle is closed; null for an iterator. */
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Guard(Object target, PooledWorker worker, Runnable onClose) {
+      this.target = target;
+      this.worker = worker;
+      this.onClose = onClose;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      if (method.getDeclaringClass() == Object.class) {
+        return objectMethod(proxy, method, args, target + " on " + worker);
+      }
+      boolean closing = onClose != null && method.getName().equals("close") && method.getParameterCount() == 0;
+      try {
+        Object result = method.invoke(target, args);
+        if (result != null && ITERATION.contains(method.getReturnType())) {
+          return guard(method.getReturnType(), result, worker, null);
+        }
+        return result;
+      } catch (InvocationTargetException e) {
+        worker.noteFailure(e.getCause());
+        throw e.getCause();
+      } finally {
+        if (closing && closed.compareAndSet(false, true)) {
+          worker.streamClosed((AutoCloseable) target);
+          onClose.run();
+        }
+      }
+    }
+  }
+}
