@@ -5,6 +5,9 @@ import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.external.ExternalStorage;
 import dev.arrowrpc.core.external.PointerBatches;
+import dev.arrowrpc.core.shm.SharedSegment;
+import dev.arrowrpc.core.shm.ShmBatches;
+import dev.arrowrpc.core.shm.ShmConnection;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import java.io.IOException;
@@ -16,7 +19,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Writes the data batches of one response (a unary answer, a stream's output on a byte channel, or
- * one HTTP request's answer): inline below the threshold, else uploaded to the storage as a
+ * one HTTP request's answer): into the shared-memory segment of a call that uses one (large batches
+ * that fit, see {@link ShmBatches#write}), else inline below the threshold, else uploaded to the storage as a
  * one-batch IPC stream (its metadata inside) and replaced on the wire by a pointer batch. Keeps the
  * response's upload budget: the upload that would pass {@code maxExternalizedResponseBytes} fails
  * before any byte of it leaves.
@@ -51,6 +55,20 @@ final class Externalizer {
    */
   void write(IpcStreamWriter writer, Batch batch, Map<String, String> metadata, BufferAllocator memory,
       boolean flush) throws IOException {
+    Optional<SharedSegment> shm = ShmConnection.current().flatMap(ShmConnection::forAnswers);
+    if (shm.isPresent()) {
+      Optional<Map<String, String>> pointer = ShmBatches.write(shm.get(), writer.schema(), batch, metadata);
+      if (pointer.isPresent()) {
+        try (Batch empty = EmptyBatch.of(writer.schema(), memory)) {
+          if (flush) {
+            writer.write(empty, pointer.get());
+          } else {
+            writer.append(empty, pointer.get());
+          }
+        }
+        return;
+      }
+    }
     Optional<ExternalStorage> storage = config.storage();
     if (storage.isEmpty() || bufferBytes(batch) < config.thresholdBytes()) {
       if (flush) {
