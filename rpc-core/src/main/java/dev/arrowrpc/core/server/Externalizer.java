@@ -28,6 +28,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class Externalizer {
   private final ExternalLocations config;
   private final String method;
+  private final boolean sharedMemory;
   private long uploaded;
 
   /**
@@ -37,8 +38,25 @@ final class Externalizer {
    * @param method the method answered, for diagnostics
    */
   Externalizer(ExternalLocations config, String method) {
+    this(config, method, true);
+  }
+
+  private Externalizer(ExternalLocations config, String method, boolean sharedMemory) {
     this.config = config;
     this.method = method;
+    this.sharedMemory = sharedMemory;
+  }
+
+  /**
+   * Starts a stream's header: never through shared memory, since clients (the reference's among
+   * them) read the header without resolving shared-memory pointers.
+   *
+   * @param config the server's external locations
+   * @param method the method answered, for diagnostics
+   * @return the externalizer
+   */
+  static Externalizer forHeader(ExternalLocations config, String method) {
+    return new Externalizer(config, method, false);
   }
 
   /**
@@ -55,7 +73,8 @@ final class Externalizer {
    */
   void write(IpcStreamWriter writer, Batch batch, Map<String, String> metadata, BufferAllocator memory,
       boolean flush) throws IOException {
-    Optional<SharedSegment> shm = ShmConnection.current().flatMap(ShmConnection::forAnswers);
+    Optional<SharedSegment> shm = sharedMemory ? ShmConnection.current().flatMap(ShmConnection::forAnswers)
+        : Optional.empty();
     if (shm.isPresent()) {
       Optional<Map<String, String>> pointer = ShmBatches.write(shm.get(), writer.schema(), batch, metadata);
       if (pointer.isPresent()) {

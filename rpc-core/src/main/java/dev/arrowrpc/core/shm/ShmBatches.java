@@ -32,9 +32,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * (replaced on the wire by a zero-row pointer carrying {@value MetadataKeys#SHM_OFFSET} and {@value
  * MetadataKeys#SHM_LENGTH}) and resolving a pointer back into the batch it stands for.
  *
- * <p>A batch without dictionary-encoded columns is stored as a whole IPC stream (schema, batch,
- * end-of-stream marker); one with dictionaries as its dictionary and record batch messages only,
- * the reader supplying the schema message and the marker, as the reference does.
+ * <p>A batch without dictionary-encoded top-level columns is stored as a whole IPC stream (schema,
+ * dictionaries, batch, end-of-stream marker); one with such columns as its dictionary and record
+ * batch messages only, the reader supplying the schema message and the marker, as the reference does.
  */
 public final class ShmBatches {
   /** Bytes a batch's buffers must reach before it goes through shared memory (the reference's default). */
@@ -105,7 +105,7 @@ public final class ShmBatches {
       Map<String, String> metadata) throws IOException {
     OptionalLong offset;
     long length;
-    if (batch.dictionaries().isEmpty()) {
+    if (!dictionaryColumns(schema)) {
       long estimate = estimate(schema, batch);
       offset = segment.allocate(estimate);
       if (offset.isEmpty()) {
@@ -173,7 +173,7 @@ public final class ShmBatches {
     }
     Schema schema = pointer.schema();
     InputStream in = new RegionInputStream(region);
-    if (hasDictionaries(schema)) {
+    if (dictionaryColumns(schema)) {
       in = new SequenceInputStream(Collections.enumeration(List.of(
           new ByteArrayInputStream(schemaMessage(schema)), in, new ByteArrayInputStream(EOS))));
     }
@@ -220,7 +220,11 @@ public final class ShmBatches {
     }
   }
 
-  private static boolean hasDictionaries(Schema schema) {
+  /**
+   * Whether a top-level column is dictionary-encoded: the reference's test for the stripped form
+   * (a dictionary nested deeper travels in a whole stream).
+   */
+  private static boolean dictionaryColumns(Schema schema) {
     for (Field field : schema.getFields()) {
       if (field.getDictionary() != null) {
         return true;
