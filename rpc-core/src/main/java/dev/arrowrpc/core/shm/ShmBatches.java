@@ -2,6 +2,7 @@ package dev.arrowrpc.core.shm;
 
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.WireLimits;
+import dev.arrowrpc.core.schema.Vectors;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
@@ -93,6 +94,35 @@ public final class ShmBatches {
       return Optional.empty();
     }
     return writeAlways(segment, schema, batch, metadata);
+  }
+
+  /**
+   * Writes a batch to a stream: through the segment when there is one and the batch is large
+   * enough and fits (a pointer batch on the stream), else inline.
+   *
+   * @param writer the stream
+   * @param segment the segment, if any
+   * @param batch the batch
+   * @param metadata its metadata
+   * @param memory where the pointer batch is allocated
+   * @return whether the batch went through the segment (never for a schema with dictionary-encoded
+   *     fields, whose zero-row pointer would need dictionaries of its own)
+   * @throws IOException when the stream fails
+   */
+  public static boolean writeOrInline(IpcStreamWriter writer, Optional<SharedSegment> segment, Batch batch,
+      Map<String, String> metadata, BufferAllocator memory) throws IOException {
+    if (segment.isPresent() && !anyDictionary(writer.schema().getFields())) {
+      Optional<Map<String, String>> pointer = write(segment.get(), writer.schema(), batch, metadata);
+      if (pointer.isPresent()) {
+        try (VectorSchemaRoot empty = Vectors.createRoot(writer.schema(), memory)) {
+          empty.setRowCount(0);
+          writer.write(empty, pointer.get());
+        }
+        return true;
+      }
+    }
+    writer.write(batch, metadata);
+    return false;
   }
 
   /**
@@ -218,6 +248,15 @@ public final class ShmBatches {
     } catch (NumberFormatException e) {
       throw new RpcException("RuntimeError", "shared-memory pointer has a malformed " + key + ": '" + text + "'");
     }
+  }
+
+  private static boolean anyDictionary(List<Field> fields) {
+    for (Field field : fields) {
+      if (field.getDictionary() != null || anyDictionary(field.getChildren())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
