@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Writes the data batches of one response (a unary answer, a stream's output on a byte channel, or
@@ -89,7 +87,7 @@ final class Externalizer {
       }
     }
     Optional<ExternalStorage> storage = config.storage();
-    if (storage.isEmpty() || bufferBytes(batch) < config.thresholdBytes()) {
+    if (storage.isEmpty() || ShmBatches.bufferBytes(batch) < config.thresholdBytes()) {
       if (flush) {
         writer.write(batch, metadata);
       } else {
@@ -139,22 +137,5 @@ final class Externalizer {
         writer.append(pointer, metadata);
       }
     }
-  }
-
-  /** The bytes a batch's buffers hold, dictionaries included. */
-  static long bufferBytes(Batch batch) {
-    long total = bytes(batch.root());
-    for (VectorSchemaRoot dictionary : batch.dictionaries().values()) {
-      total += bytes(dictionary);
-    }
-    return total;
-  }
-
-  private static long bytes(VectorSchemaRoot root) {
-    long total = 0;
-    for (FieldVector vector : root.getFieldVectors()) {
-      total += vector.getBufferSize();
-    }
-    return total;
   }
 }

@@ -310,7 +310,12 @@ public final class ShmBatches {
     return count;
   }
 
-  /** The bytes a batch's buffers hold, dictionaries included. */
+  /**
+   * {@return the bytes a batch's buffers hold, dictionaries included (what the shared-memory and
+   * externalization thresholds compare)}
+   *
+   * @param batch the batch
+   */
   public static long bufferBytes(Batch batch) {
     long total = bytes(batch.root());
     for (VectorSchemaRoot dictionary : batch.dictionaries().values()) {
