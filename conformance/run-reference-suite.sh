@@ -2,9 +2,13 @@
 # Runs the reference implementation's conformance suites (vgi-rpc, pinned in requirements.txt)
 # against the Java conformance worker.
 #
-#   conformance/run-reference-suite.sh [--reference-worker] [--prepare] [pipe|unix|tcp|http ...]
+#   conformance/run-reference-suite.sh [--reference-worker] [--prepare] [pipe|shm|unix|tcp|http ...]
 #                                                          (default: pipe unix tcp http)
 #
+# shm is the stdin/stdout worker with the client's shared-memory segment (4 MiB, created by the
+# Python client): the runner runs with --shm 4194304, and the pytest suite's connections carry the
+# segment, so the worker attaches it, answers large batches through it (pointer batches) and
+# resolves the client's pointer batches.
 # Per transport, three things run:
 #   1. the reference runner (vgi-rpc-test) drives the worker, which writes a JSONL access log at
 #      INFO that the runner validates (over http the worker runs with --http --port 0 and a random
@@ -69,11 +73,11 @@ prepare=false
 transports=()
 for arg in "$@"; do
   case "$arg" in
-    pipe|unix|tcp|http) transports+=("$arg") ;;
+    pipe|shm|unix|tcp|http) transports+=("$arg") ;;
     --reference-worker) reference=true ;;
     --prepare) prepare=true ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$arg' (transports: pipe unix tcp http; option: --reference-worker)" ;;
+    *) die "unknown argument '$arg' (transports: pipe shm unix tcp http; option: --reference-worker)" ;;
   esac
 done
 [[ ${#transports[@]} -gt 0 ]] || transports=(pipe unix tcp http)
@@ -218,6 +222,11 @@ run_runner() {
   case "$transport" in
     pipe)
       "${runner[@]}" --cmd "$(printf '%q ' "${worker[@]}" "${log_flags[@]}")" 2> "$runner_log"
+      status[$name]=$?
+      ;;
+    shm)
+      # the runner creates the segment (and removes it); the worker attaches what requests name
+      "${runner[@]}" --cmd "$(printf '%q ' "${worker[@]}" "${log_flags[@]}")" --shm 4194304 2> "$runner_log"
       status[$name]=$?
       ;;
     unix)

@@ -5,7 +5,10 @@ port runs); this file supplies the fixtures it asks for, each backed by a worker
 from ``$CONFORMANCE_WORKER`` (a shell-quoted command; default: ``conformance/bin/conformance-worker``).
 
 One pytest run covers one transport, ``$CONFORMANCE_TRANSPORT``: ``pipe`` (one worker on
-stdin/stdout shared by the run, as the standalone runner shares it), ``unix`` or ``tcp`` (one
+stdin/stdout shared by the run, as the standalone runner shares it), ``shm`` (the same, with the
+client's 4 MiB shared-memory segment attached, as ``vgi-rpc-test --shm`` runs it: the worker
+attaches the segment the requests name, answers large batches through it and resolves the
+client's pointer batches; ``$VGI_RPC_SHM_MIN_BATCH_BYTES`` sets both sides' threshold), ``unix`` or ``tcp`` (one
 listening worker, a connection per test) or ``http`` (a worker per configuration the suite needs).
 Tests that use no transport of their own (the HTTP-only groups, which start their own workers, and
 the byte-stream externalisation group) are collected in one pass only: the HTTP-only ones in the
@@ -50,7 +53,7 @@ _HERE = Path(__file__).resolve().parent
 _CONFORMANCE_DIR = _HERE.parents[2]
 _DEFAULT_WORKER = _CONFORMANCE_DIR / "bin" / "conformance-worker"
 
-TRANSPORTS = ("pipe", "unix", "tcp", "http")
+TRANSPORTS = ("pipe", "shm", "unix", "tcp", "http")
 TRANSPORT = os.environ.get("CONFORMANCE_TRANSPORT", "pipe")
 if TRANSPORT not in TRANSPORTS:
     raise pytest.UsageError(f"CONFORMANCE_TRANSPORT={TRANSPORT!r}: expected one of {', '.join(TRANSPORTS)}")
@@ -112,7 +115,7 @@ def _pass_of(item: pytest.Item) -> set[str]:
     """The transports whose pass runs *item*."""
     names = set(getattr(item, "fixturenames", ()))
     if names & _RAW_ONLY:
-        return {"pipe", "unix", "tcp"}
+        return {"pipe", "shm", "unix", "tcp"}
     if names & _PER_TRANSPORT:
         return set(TRANSPORTS)
     cls = getattr(item, "cls", None)
@@ -257,12 +260,32 @@ def _http_only() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+class _ShmPipe:
+    """A stdin/stdout transport with the client's shared-memory segment (``.shm``, as the client reads it)."""
+
+    def __init__(self, inner: SubprocessTransport, segment: Any) -> None:
+        self._inner = inner
+        self.shm = segment
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 class _PipeWorker:
     """One worker on stdin/stdout for the whole pass, restarted if it dies."""
 
     def __init__(self, *args: str) -> None:
         self._args = args
         self._transport: SubprocessTransport | None = None
+        self._segment: Any = None
+
+    def shm_transport(self) -> _ShmPipe:
+        """The worker's transport with a 4 MiB segment this process created (removed by ``close``)."""
+        if self._segment is None:
+            from vgi_rpc.shm import ShmSegment
+
+            self._segment = ShmSegment.create(4 * 1024 * 1024)
+        return _ShmPipe(self.transport(), self._segment)
 
     def transport(self) -> SubprocessTransport:
         if self._transport is not None and self._transport.proc.poll() is not None:
@@ -279,6 +302,10 @@ class _PipeWorker:
     def close(self) -> None:
         if self._transport is not None:
             self._transport.close()
+        if self._segment is not None:
+            self._segment.unlink()
+            with contextlib.suppress(BufferError):
+                self._segment.close()
 
 
 @pytest.fixture(scope="session")
@@ -354,6 +381,14 @@ def _connect(request: pytest.FixtureRequest, transport: str, protocol: type, on_
             yield _RpcProxy(protocol, _Shared(shared), on_log)
 
         return over_pipe()
+    if transport == "shm":
+        shared_shm = request.getfixturevalue("conformance_pipe_worker").shm_transport()
+
+        @contextlib.contextmanager
+        def over_shm() -> Iterator[Any]:
+            yield _RpcProxy(protocol, _Shared(shared_shm), on_log)
+
+        return over_shm()
     if transport == "unix":
         return unix_connect(protocol, request.getfixturevalue("conformance_unix_path"), on_log=on_log)
     if transport == "tcp":
@@ -402,6 +437,8 @@ def conformance_describe(request: pytest.FixtureRequest) -> ServiceDescription:
 
     if request.param == "pipe":
         return introspect(request.getfixturevalue("conformance_pipe_worker").transport())
+    if request.param == "shm":
+        return introspect(request.getfixturevalue("conformance_pipe_worker").shm_transport())
     if request.param == "http":
         return http_introspect(base_url=f"http://127.0.0.1:{request.getfixturevalue('conformance_http_port')}")
     if request.param == "unix":

@@ -41,10 +41,11 @@ class ApiFenceTest {
   /**
    * What transport modules use besides the API: the engine's seams ({@code spi}) and the message
    * vocabulary every seam speaks ({@code wire}: Arrow IPC stream reader and writer, batches, the
-   * protocol's metadata keys, log and error batches, its JSON). A test harness that writes raw
-   * protocol bytes uses the same.
+   * protocol's metadata keys, log and error batches, its JSON), and the shared-memory side channel a
+   * byte-channel transport provides ({@code shm}: the segment interface, the connection scope, pointer
+   * batches). A test harness that writes raw protocol bytes uses the same.
    */
-  static final Set<String> SPI = Set.of(CORE + ".spi", CORE + ".wire");
+  static final Set<String> SPI = Set.of(CORE + ".spi", CORE + ".wire", CORE + ".shm");
 
   /**
    * What the code generator uses besides the API: the type catalog ({@code schema}), so that

@@ -3,6 +3,7 @@ package dev.arrowrpc.core.client;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.Vectors;
+import dev.arrowrpc.core.shm.ShmBatches;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
@@ -68,7 +69,7 @@ final class ChannelTurns<T> extends StreamTurns<T> {
       if (input == null) {
         input = IpcStreamWriter.start(channel.out(), inputSchema);
       }
-      input.write(batch, metadata);
+      ShmBatches.writeOrInline(input, answers.pointers().segment(), batch, metadata, memory());
     } catch (IOException e) {
       end();
       throw channel.transportFailure("stream " + name + " (write)", e);

@@ -8,8 +8,12 @@ import dev.arrowrpc.core.external.ExternalFetcher;
 import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ReadContext;
+import dev.arrowrpc.core.shm.SharedMemoryTransport;
+import dev.arrowrpc.core.shm.SharedSegment;
+import dev.arrowrpc.core.shm.ShmNegotiation;
 import dev.arrowrpc.core.schema.RowCells;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +52,12 @@ public final class ClientCalls implements AutoCloseable {
    */
   public static ClientCalls overChannel(ByteTransport transport, BufferAllocator allocator,
       Consumer<LogMessage> onLog, Optional<ExternalFetcher> fetcher, Optional<String> authorization) {
-    return new ClientCalls(new ChannelCarrier(transport, new AnswerReader(allocator, onLog, new ClientPointers(fetcher))),
-        authorization.map(value -> Map.of(ConnectionAuth.AUTHORIZATION_KEY, value)).orElse(Map.of()));
+    Optional<SharedSegment> segment = SharedMemoryTransport.of(transport);
+    Map<String, String> carried = new LinkedHashMap<>();
+    authorization.ifPresent(value -> carried.put(ConnectionAuth.AUTHORIZATION_KEY, value));
+    segment.ifPresent(shared -> carried.putAll(ShmNegotiation.requestKeys(shared)));
+    return new ClientCalls(new ChannelCarrier(transport,
+        new AnswerReader(allocator, onLog, new ClientPointers(fetcher, segment))), carried);
   }
 
   /**

@@ -4,6 +4,9 @@ import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.external.ExternalFetcher;
 import dev.arrowrpc.core.external.PointerBatches;
+import dev.arrowrpc.core.shm.SharedMemoryTransport;
+import dev.arrowrpc.core.shm.SharedSegment;
+import dev.arrowrpc.core.shm.ShmBatches;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.LogBatches;
 import java.util.Optional;
@@ -13,13 +16,33 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * Resolves the pointer batches of responses, on every client transport: a data batch that is a
  * pointer is replaced by the batch its object holds (with that batch's metadata and the provenance
- * stamp), and every log batch inside the object is delivered like an inline one.
+ * stamp), and every log batch inside the object is delivered like an inline one. A shared-memory
+ * pointer is resolved against the client's segment (and its region freed).
  */
 final class ClientPointers {
   private final Optional<ExternalFetcher> fetcher;
+  private final Optional<SharedSegment> segment;
 
   ClientPointers(Optional<ExternalFetcher> fetcher) {
+    this(fetcher, Optional.empty());
+  }
+
+  /**
+   * Resolves external-location pointers with a fetcher and shared-memory pointers against the
+   * client's segment.
+   *
+   * @param fetcher fetches the objects pointer batches name; empty: such a pointer is an error
+   * @param segment the segment the server confirmed (see {@link SharedMemoryTransport}); empty: a
+   *     shared-memory pointer is an error
+   */
+  ClientPointers(Optional<ExternalFetcher> fetcher, Optional<SharedSegment> segment) {
     this.fetcher = fetcher;
+    this.segment = segment;
+  }
+
+  /** {@return the client's shared-memory segment, if the server confirmed one} */
+  Optional<SharedSegment> segment() {
+    return segment;
   }
 
   /**
@@ -32,6 +55,12 @@ final class ClientPointers {
    * @throws RpcException when the pointer cannot be resolved, or the object holds an error batch
    */
   Resolved open(IpcStreamReader reader, BufferAllocator memory, Consumer<LogMessage> logs) {
+    if (ShmBatches.isPointer(reader.rowCount(), reader.metadata())) {
+      SharedSegment shared = segment.orElseThrow(() -> new RpcException("RuntimeError",
+          "the response is a shared-memory pointer, but this client has no shared-memory segment"));
+      IpcStreamReader resolved = ShmBatches.resolve(reader, shared, memory);
+      return new Resolved(resolved, Optional.of(resolved));
+    }
     if (reader.rowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
       return new Resolved(reader, Optional.empty());
     }

@@ -140,7 +140,9 @@ final class CallEngine {
         writer.append(DirectBatch.take(0), Map.of()); // flushed with the end-of-stream marker
         return Optional.empty();
       }
-      if (answeredByRef.isEmpty() && result.lane().isPresent() && server.external().storage().isEmpty()) {
+      if (answeredByRef.isEmpty() && result.lane().isPresent() && server.external().storage().isEmpty()
+          && dev.arrowrpc.core.shm.ShmConnection.current().flatMap(dev.arrowrpc.core.shm.ShmConnection::forAnswers)
+              .isEmpty()) {
         // the small-batch lane: the result row straight into its record batch, no vectors
         DirectBatch direct;
         try {
@@ -225,7 +227,7 @@ final class CallEngine {
       try (IpcStreamWriter writer = sink.open(header.schema())) {
         context.attach(message -> writeLog(writer, header.schema(), message, requestId, memory));
         try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
-          new Externalizer(server.external(), spec.name()).write(writer, batch, Map.of(), memory, true);
+          Externalizer.forHeader(server.external(), spec.name()).write(writer, batch, Map.of(), memory, true);
         } catch (RuntimeException | Error error) {
           return new Opened(Optional.empty(), failed(spec, error, writer, header.schema(), requestId, memory), false);
         }

@@ -5,18 +5,20 @@ import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.external.ExternalRef;
 import dev.arrowrpc.core.external.ExternalStorage;
 import dev.arrowrpc.core.external.PointerBatches;
+import dev.arrowrpc.core.shm.SharedSegment;
+import dev.arrowrpc.core.shm.ShmBatches;
+import dev.arrowrpc.core.shm.ShmConnection;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Writes the data batches of one response (a unary answer, a stream's output on a byte channel, or
- * one HTTP request's answer): inline below the threshold, else uploaded to the storage as a
+ * one HTTP request's answer): into the shared-memory segment of a call that uses one (large batches
+ * that fit, see {@link ShmBatches#write}), else inline below the threshold, else uploaded to the storage as a
  * one-batch IPC stream (its metadata inside) and replaced on the wire by a pointer batch. Keeps the
  * response's upload budget: the upload that would pass {@code maxExternalizedResponseBytes} fails
  * before any byte of it leaves.
@@ -24,6 +26,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class Externalizer {
   private final ExternalLocations config;
   private final String method;
+  private final boolean sharedMemory;
   private long uploaded;
 
   /**
@@ -33,8 +36,25 @@ final class Externalizer {
    * @param method the method answered, for diagnostics
    */
   Externalizer(ExternalLocations config, String method) {
+    this(config, method, true);
+  }
+
+  private Externalizer(ExternalLocations config, String method, boolean sharedMemory) {
     this.config = config;
     this.method = method;
+    this.sharedMemory = sharedMemory;
+  }
+
+  /**
+   * Starts a stream's header: never through shared memory, since clients (the reference's among
+   * them) read the header without resolving shared-memory pointers.
+   *
+   * @param config the server's external locations
+   * @param method the method answered, for diagnostics
+   * @return the externalizer
+   */
+  static Externalizer forHeader(ExternalLocations config, String method) {
+    return new Externalizer(config, method, false);
   }
 
   /**
@@ -51,8 +71,23 @@ final class Externalizer {
    */
   void write(IpcStreamWriter writer, Batch batch, Map<String, String> metadata, BufferAllocator memory,
       boolean flush) throws IOException {
+    Optional<SharedSegment> shm = sharedMemory ? ShmConnection.current().flatMap(ShmConnection::forAnswers)
+        : Optional.empty();
+    if (shm.isPresent()) {
+      Optional<Map<String, String>> pointer = ShmBatches.write(shm.get(), writer.schema(), batch, metadata);
+      if (pointer.isPresent()) {
+        try (Batch empty = EmptyBatch.of(writer.schema(), memory)) {
+          if (flush) {
+            writer.write(empty, pointer.get());
+          } else {
+            writer.append(empty, pointer.get());
+          }
+        }
+        return;
+      }
+    }
     Optional<ExternalStorage> storage = config.storage();
-    if (storage.isEmpty() || bufferBytes(batch) < config.thresholdBytes()) {
+    if (storage.isEmpty() || ShmBatches.bufferBytes(batch) < config.thresholdBytes()) {
       if (flush) {
         writer.write(batch, metadata);
       } else {
@@ -102,22 +137,5 @@ final class Externalizer {
         writer.append(pointer, metadata);
       }
     }
-  }
-
-  /** The bytes a batch's buffers hold, dictionaries included. */
-  static long bufferBytes(Batch batch) {
-    long total = bytes(batch.root());
-    for (VectorSchemaRoot dictionary : batch.dictionaries().values()) {
-      total += bytes(dictionary);
-    }
-    return total;
-  }
-
-  private static long bytes(VectorSchemaRoot root) {
-    long total = 0;
-    for (FieldVector vector : root.getFieldVectors()) {
-      total += vector.getBufferSize();
-    }
-    return total;
   }
 }

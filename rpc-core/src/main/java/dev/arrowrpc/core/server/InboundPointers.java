@@ -4,12 +4,18 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.external.ExternalFetcher;
 import dev.arrowrpc.core.external.PointerBatches;
 import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.shm.SharedSegment;
+import dev.arrowrpc.core.shm.ShmBatches;
+import dev.arrowrpc.core.shm.ShmConnection;
+import dev.arrowrpc.core.wire.MetadataKeys;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Resolves pointer batches arriving at the server (request parameters, stream input), the same way
- * on every transport.
+ * Resolves pointer batches arriving at the server (request parameters, stream input): external
+ * locations the same way on every transport, shared-memory pointers against the segment the
+ * connection's client attached (see {@link ShmConnection}), which a request batch names.
  */
 final class InboundPointers {
   private InboundPointers() {}
@@ -25,7 +31,19 @@ final class InboundPointers {
    * @throws RpcException when the pointer cannot be resolved
    */
   static Optional<IpcStreamReader> resolve(ServerState server, IpcStreamReader reader, BufferAllocator memory) {
-    if (reader.rowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
+    Map<String, String> metadata = reader.metadata();
+    Optional<ShmConnection> shm = ShmConnection.current();
+    if (shm.isPresent() && metadata.containsKey(MetadataKeys.METHOD)) {
+      shm.get().request(metadata); // a request batch: the segment it names, and whether the call uses it
+    }
+    int rows = reader.rowCount();
+    if (ShmBatches.isPointer(rows, metadata)) {
+      SharedSegment segment = shm.flatMap(ShmConnection::segment).orElseThrow(() -> new RpcException(
+          "RuntimeError", "the batch is a shared-memory pointer, but no shared-memory segment is attached"
+              + " to this connection (negotiate with __transport_options__ and name the segment in the request)"));
+      return Optional.of(ShmBatches.resolve(reader, segment, memory));
+    }
+    if (rows != 0 || !PointerBatches.isPointer(metadata)) {
       return Optional.empty();
     }
     ExternalFetcher fetcher = server.external().fetcher().orElseThrow(() -> new RpcException("RuntimeError",

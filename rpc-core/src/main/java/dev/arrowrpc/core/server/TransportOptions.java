@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.shm.ShmConnection;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.IOException;
@@ -11,8 +12,10 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * The answer to {@code __transport_options__}, the framework's transport-capability handshake: one
- * empty batch whose metadata states what this server can do. This server attaches no shared-memory
- * segment, so it says {@code vgi_rpc.transport.shm = "false"} and clients keep their batches inline.
+ * empty batch whose metadata states what this server can do. It says {@code vgi_rpc.transport.shm =
+ * "true"} exactly when the connection's transport opened a shared-memory side channel ({@link
+ * ShmConnection}: pipes and Unix sockets), and {@code "false"} elsewhere (HTTP, TCP), where clients
+ * keep their batches inline.
  */
 final class TransportOptions {
   private TransportOptions() {}
@@ -20,7 +23,7 @@ final class TransportOptions {
   /** The capabilities, as response metadata. */
   static Map<String, String> capabilities(String serverId) {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(MetadataKeys.TRANSPORT_SHM, "false");
+    metadata.put(MetadataKeys.TRANSPORT_SHM, ShmConnection.current().isPresent() ? "true" : "false");
     metadata.put(MetadataKeys.REQUEST_VERSION, MetadataKeys.REQUEST_VERSION_VALUE);
     metadata.put(MetadataKeys.SERVER_ID, serverId);
     return metadata;

@@ -52,6 +52,16 @@ public final class MetadataKeys {
   public static final String LOCATION_FETCH_MS = "vgi_rpc.location.fetch_ms";
   /** The URL the reader fetched, stamped by the reader on a resolved batch (never on the wire). */
   public static final String LOCATION_SOURCE = "vgi_rpc.location.source";
+  /** Absolute byte offset in the shared-memory segment, on a zero-row shared-memory pointer batch. */
+  public static final String SHM_OFFSET = "vgi_rpc.shm_offset";
+  /** Bytes of the serialized batch in the segment, on a shared-memory pointer batch. */
+  public static final String SHM_LENGTH = "vgi_rpc.shm_length";
+  /** The segment's name, stamped by the reader on a batch resolved from shared memory (never on the wire). */
+  public static final String SHM_SOURCE = "vgi_rpc.shm_source";
+  /** OS name of the client's shared-memory segment, on a request batch. */
+  public static final String SHM_SEGMENT_NAME = "vgi_rpc.shm_segment_name";
+  /** Total size in bytes of the client's shared-memory segment, on a request batch. */
+  public static final String SHM_SEGMENT_SIZE = "vgi_rpc.shm_segment_size";
   /** W3C trace context. */
   public static final String TRACEPARENT = "traceparent";
   /** W3C trace state. */

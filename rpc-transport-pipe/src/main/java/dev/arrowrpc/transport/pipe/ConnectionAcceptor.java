@@ -8,6 +8,7 @@ import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.identity.IdentityBearerAuthenticator;
 import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.core.shm.ShmConnection;
 import dev.arrowrpc.core.spi.ErrorStreams;
 import java.io.Closeable;
 import java.io.IOException;
@@ -236,9 +237,12 @@ final class ConnectionAcceptor implements AutoCloseable {
       String peer = peerAddress(accepted);
       ConnectionAuth auth = authenticator.isEmpty() ? ConnectionAuth.none()
           : ConnectionAuth.of(authenticator.get(), kind, peer, peerCredentials(accepted));
-      // the peer's address also goes to access records (remote_addr), as over HTTP
-      server.serve(InterruptShield.input(ChannelStreams.input(channel)),
-          InterruptShield.output(ChannelStreams.output(channel)), peer, kind, auth);
+      // the peer's address also goes to access records (remote_addr), as over HTTP; a Unix-domain
+      // peer shares this host's memory, so its connection may use a shared-memory segment
+      try (ShmConnection shm = kind == TransportKind.UNIX ? ShmConnection.open(ShmSegment::attach) : null) {
+        server.serve(InterruptShield.input(ChannelStreams.input(channel)),
+            InterruptShield.output(ChannelStreams.output(channel)), peer, kind, auth);
+      }
     } catch (IOException e) {
       LOG.debug("{}: connection ended with an I/O error: {}", name, e.toString());
     } catch (Throwable e) {

@@ -3,6 +3,7 @@ package dev.arrowrpc.transport.pipe;
 import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.core.shm.ShmConnection;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -54,8 +55,10 @@ public final class PipePair implements AutoCloseable {
 
   private void run(RpcServer server) {
     try {
-      server.serve(InterruptShield.input(toServer.source()), InterruptShield.output(toClient.sink()), "",
-          TransportKind.PIPE);
+      try (ShmConnection shm = ShmConnection.open(ShmSegment::attach)) {
+        server.serve(InterruptShield.input(toServer.source()), InterruptShield.output(toClient.sink()), "",
+            TransportKind.PIPE);
+      }
     } catch (Throwable e) {
       serverFailure = e;
       LOG.debug("in-process server ended with an error", e);

@@ -1,6 +1,9 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.ByteTransport;
+import dev.arrowrpc.core.shm.SharedMemoryTransport;
+import dev.arrowrpc.core.shm.SharedSegment;
+import dev.arrowrpc.core.shm.ShmNegotiation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>A worker that dies closes its stdout, so a client waiting for a response sees the end of input
  * at once and raises a {@code TransportError} naming the exit status (see {@link #failureHint()}).
  */
-public final class Subprocess implements ByteTransport {
+public final class Subprocess implements ByteTransport, SharedMemoryTransport {
   private static final Logger WORKER_LOG = LoggerFactory.getLogger("dev.arrowrpc.worker");
   private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration DESTROY_TIMEOUT = Duration.ofSeconds(2);
@@ -49,6 +55,8 @@ public final class Subprocess implements ByteTransport {
   private final Thread stderrThread;
   private final Duration shutdownTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The segment the worker confirmed, owned by this client (removed on close); null without one. */
+  private volatile ShmSegment segment;
 
   private Subprocess(Process process, Consumer<String> stderrLines, Duration shutdownTimeout) {
     this.process = process;
@@ -212,6 +220,10 @@ public final class Subprocess implements ByteTransport {
       process.destroyForcibly();
     }
     closeQuietly(input);
+    ShmSegment owned = segment;
+    if (owned != null) {
+      owned.close(); // unmapped and removed; the worker is gone
+    }
     try {
       stderrThread.join(DESTROY_TIMEOUT.toMillis());
     } catch (InterruptedException e) {
@@ -230,6 +242,37 @@ public final class Subprocess implements ByteTransport {
     }
   }
 
+  /**
+   * The shared-memory segment the worker confirmed at launch (see {@link Builder#sharedMemory}).
+   *
+   * @return the segment; empty when none was asked for, the worker declined, or the worker is closed
+   */
+  @Override
+  public Optional<SharedSegment> sharedSegment() {
+    return closed.get() ? Optional.empty() : Optional.ofNullable(segment);
+  }
+
+  /** Creates a segment and offers it to the worker; keeps it when the worker confirms. */
+  private void negotiate(long size) throws IOException {
+    ShmSegment created = ShmSegment.create(size);
+    boolean confirmed;
+    try (BufferAllocator memory = new RootAllocator()) {
+      confirmed = ShmNegotiation.negotiate(input, output, memory);
+    } catch (IOException | RuntimeException e) {
+      created.close();
+      String hint = failureHint();
+      close();
+      throw new IOException("shared-memory negotiation with the worker failed: " + e.getMessage()
+          + (hint.isEmpty() ? "" : " (" + hint + ")"), e);
+    }
+    if (confirmed) {
+      segment = created;
+    } else {
+      WORKER_LOG.debug("worker {} declined shared memory; batches stay inline", process.pid());
+      created.close();
+    }
+  }
+
   @Override
   public String toString() {
     return "Subprocess[pid=" + process.pid() + "]";
@@ -241,6 +284,7 @@ public final class Subprocess implements ByteTransport {
     private Path directory;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Consumer<String> stderrLines = line -> WORKER_LOG.info("{}", line);
+    private long sharedMemory;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
     private Builder(List<String> command) {
@@ -312,7 +356,26 @@ public final class Subprocess implements ByteTransport {
     }
 
     /**
-     * Starts the worker.
+     * Offers the worker a shared-memory segment of this size, created at launch: the client then
+     * negotiates with {@code __transport_options__} before anything else, keeps the segment when the
+     * worker confirms (see {@link Subprocess#sharedSegment()}), and removes it when the worker is
+     * closed. A worker that declines (or errors) leaves every batch inline.
+     *
+     * @param bytes the segment's total size, more than {@value ShmSegment#HEADER_SIZE} and at most 2 GiB - 1
+     * @return this builder
+     * @throws IllegalArgumentException when the size is out of range
+     */
+    public Builder sharedMemory(long bytes) {
+      if (bytes <= ShmSegment.HEADER_SIZE || bytes > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("shared-memory size must be more than " + ShmSegment.HEADER_SIZE
+            + " and at most " + Integer.MAX_VALUE + " bytes, got " + bytes);
+      }
+      this.sharedMemory = bytes;
+      return this;
+    }
+
+    /**
+     * Starts the worker (and negotiates shared memory, when asked for).
      *
      * @return the running worker
      * @throws IOException when the process cannot be started
@@ -331,7 +394,11 @@ public final class Subprocess implements ByteTransport {
             + (directory == null ? "" : " (working directory " + directory.toAbsolutePath() + ")")
             + ": " + e.getMessage(), e);
       }
-      return new Subprocess(process, stderrLines, shutdownTimeout);
+      Subprocess started = new Subprocess(process, stderrLines, shutdownTimeout);
+      if (sharedMemory > 0) {
+        started.negotiate(sharedMemory);
+      }
+      return started;
     }
   }
 }

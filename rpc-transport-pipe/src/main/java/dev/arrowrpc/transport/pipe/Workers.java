@@ -2,6 +2,7 @@ package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.core.shm.ShmConnection;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -60,7 +61,8 @@ public final class Workers {
     Objects.requireNonNull(server, "server");
     OutputStream out = redirectStdout();
     InputStream in = detachStdin();
-    try {
+    // the client shares this host's memory: its connection may use a shared-memory segment
+    try (ShmConnection shm = ShmConnection.open(ShmSegment::attach)) {
       server.serve(in, out, "", TransportKind.PIPE);
       out.flush();
     } catch (IOException e) {

@@ -1,0 +1,385 @@
+package dev.arrowrpc.core.shm;
+
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.WireLimits;
+import dev.arrowrpc.core.schema.Vectors;
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.MetadataKeys;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The shared-memory pointer batches of WIRE_PROTOCOL.md section 11: writing a batch into a segment
+ * (replaced on the wire by a zero-row pointer carrying {@value MetadataKeys#SHM_OFFSET} and {@value
+ * MetadataKeys#SHM_LENGTH}) and resolving a pointer back into the batch it stands for.
+ *
+ * <p>A batch without dictionary-encoded top-level columns is stored as a whole IPC stream (schema,
+ * dictionaries, batch, end-of-stream marker); one with such columns as its dictionary and record
+ * batch messages only, the reader supplying the schema message and the marker, as the reference does.
+ */
+public final class ShmBatches {
+  /** Bytes a batch's buffers must reach before it goes through shared memory (the reference's default). */
+  public static final long DEFAULT_MIN_BATCH_BYTES = 128 * 1024;
+
+  private static final byte[] EOS = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0};
+  private static final long MIN_BATCH_BYTES = minBatchBytes(System.getenv("VGI_RPC_SHM_MIN_BATCH_BYTES"));
+
+  private ShmBatches() {}
+
+  /**
+   * {@return whether a batch is a shared-memory pointer: zero rows, an offset, and no log level}
+   *
+   * @param rows the batch's row count
+   * @param metadata its custom metadata
+   */
+  public static boolean isPointer(int rows, Map<String, String> metadata) {
+    return rows == 0 && metadata.containsKey(MetadataKeys.SHM_OFFSET)
+        && !metadata.containsKey(MetadataKeys.LOG_LEVEL);
+  }
+
+  /**
+   * {@return the smallest batch (bytes of its buffers) worth sending through shared memory:
+   * {@code VGI_RPC_SHM_MIN_BATCH_BYTES} when set to a number, else {@value #DEFAULT_MIN_BATCH_BYTES}}
+   */
+  public static long minBatchBytes() {
+    return MIN_BATCH_BYTES;
+  }
+
+  static long minBatchBytes(String configured) {
+    if (configured != null) {
+      try {
+        return Long.parseLong(configured.trim());
+      } catch (NumberFormatException e) {
+        // as the reference: an unreadable setting leaves the default
+      }
+    }
+    return DEFAULT_MIN_BATCH_BYTES;
+  }
+
+  /**
+   * Writes a batch into a segment when it is worth it and fits: it has rows and at least {@link
+   * #minBatchBytes()} of buffers.
+   *
+   * @param segment the segment
+   * @param schema the stream's schema
+   * @param batch the batch
+   * @param metadata the batch's own metadata (it rides on the pointer)
+   * @return the pointer's metadata ({@code metadata} plus offset and length); empty when the batch
+   *     stays inline (too small, empty, or no room in the segment)
+   * @throws IOException when the batch cannot be serialized
+   */
+  public static Optional<Map<String, String>> write(SharedSegment segment, Schema schema, Batch batch,
+      Map<String, String> metadata) throws IOException {
+    if (batch.root().getRowCount() == 0 || bufferBytes(batch) < minBatchBytes()) {
+      return Optional.empty();
+    }
+    return writeAlways(segment, schema, batch, metadata);
+  }
+
+  /**
+   * Writes a batch to a stream: through the segment when there is one and the batch is large
+   * enough and fits (a pointer batch on the stream), else inline.
+   *
+   * @param writer the stream
+   * @param segment the segment, if any
+   * @param batch the batch
+   * @param metadata its metadata
+   * @param memory where the pointer batch is allocated
+   * @return whether the batch went through the segment (never for a schema with dictionary-encoded
+   *     fields, whose zero-row pointer would need dictionaries of its own)
+   * @throws IOException when the stream fails
+   */
+  public static boolean writeOrInline(IpcStreamWriter writer, Optional<SharedSegment> segment, Batch batch,
+      Map<String, String> metadata, BufferAllocator memory) throws IOException {
+    if (segment.isPresent() && !anyDictionary(writer.schema().getFields())) {
+      Optional<Map<String, String>> pointer = write(segment.get(), writer.schema(), batch, metadata);
+      if (pointer.isPresent()) {
+        try (VectorSchemaRoot empty = Vectors.createRoot(writer.schema(), memory)) {
+          empty.setRowCount(0);
+          writer.write(empty, pointer.get());
+        }
+        return true;
+      }
+    }
+    writer.write(batch, metadata);
+    return false;
+  }
+
+  /**
+   * Writes a batch into a segment whatever its size (see {@link #write}).
+   *
+   * @return the pointer's metadata; empty when there is no room
+   * @throws IOException when the batch cannot be serialized
+   */
+  static Optional<Map<String, String>> writeAlways(SharedSegment segment, Schema schema, Batch batch,
+      Map<String, String> metadata) throws IOException {
+    OptionalLong offset;
+    long length;
+    if (!dictionaryColumns(schema)) {
+      long estimate = estimate(schema, batch);
+      offset = segment.allocate(estimate);
+      if (offset.isEmpty()) {
+        return Optional.empty();
+      }
+      ByteBuffer region = segment.region(offset.getAsLong(), estimate);
+      try {
+        OutputStream out = new RegionOutputStream(region);
+        try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
+          writer.append(batch, Map.of());
+        }
+        length = region.position();
+      } catch (BufferOverflowException tooSmall) {
+        // the estimate missed (a very wide schema): serialize first, then copy
+        segment.free(offset.getAsLong());
+        byte[] bytes = stream(schema, batch);
+        offset = copyIn(segment, bytes, 0, bytes.length);
+        length = bytes.length;
+      }
+    } else {
+      byte[] bytes = stream(schema, batch);
+      int skip = schemaMessage(schema).length;
+      length = bytes.length - skip - EOS.length;
+      offset = copyIn(segment, bytes, skip, (int) length);
+    }
+    if (offset.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> pointer = new LinkedHashMap<>(metadata);
+    pointer.put(MetadataKeys.SHM_OFFSET, Long.toString(offset.getAsLong()));
+    pointer.put(MetadataKeys.SHM_LENGTH, Long.toString(length));
+    return Optional.of(pointer);
+  }
+
+  private static OptionalLong copyIn(SharedSegment segment, byte[] bytes, int from, int length) {
+    OptionalLong offset = segment.allocate(length);
+    if (offset.isPresent()) {
+      segment.region(offset.getAsLong(), length).put(bytes, from, length);
+    }
+    return offset;
+  }
+
+  /**
+   * Resolves a pointer batch: reads the batch its region holds (into {@code memory}; the region is
+   * then freed), with the pointer's metadata minus the offset and length plus {@value
+   * MetadataKeys#SHM_SOURCE}.
+   *
+   * @param pointer a reader positioned on the pointer (its schema is the batch's)
+   * @param segment the segment the pointer refers to
+   * @param memory where the batch is allocated
+   * @return a reader positioned on the resolved batch, closed by the caller
+   * @throws RpcException ({@code RuntimeError}) when the pointer's offset or length is malformed or
+   *     outside the segment, or the region does not hold one batch on the pointer's schema
+   */
+  public static IpcStreamReader resolve(IpcStreamReader pointer, SharedSegment segment, BufferAllocator memory) {
+    Map<String, String> metadata = pointer.metadata();
+    long offset = number(metadata, MetadataKeys.SHM_OFFSET);
+    long length = number(metadata, MetadataKeys.SHM_LENGTH);
+    ByteBuffer region;
+    try {
+      region = segment.region(offset, length);
+    } catch (IllegalArgumentException e) {
+      throw new RpcException("RuntimeError", "shared-memory pointer outside segment '" + segment.name() + "': "
+          + e.getMessage());
+    }
+    Schema schema = pointer.schema();
+    InputStream in = new RegionInputStream(region);
+    if (dictionaryColumns(schema)) {
+      in = new SequenceInputStream(Collections.enumeration(List.of(
+          new ByteArrayInputStream(schemaMessage(schema)), in, new ByteArrayInputStream(EOS))));
+    }
+    IpcStreamReader resolved = null;
+    try {
+      // bodies are read from the region: no declared length beyond it is allocated
+      long bound = Math.max(1, length);
+      WireLimits limits = WireLimits.DEFAULT.withMaxBodyBytes(bound).withMaxRequestBytes(bound);
+      resolved = IpcStreamReader.open(in, memory, limits).orElseThrow(() -> new IOException("the region is empty"));
+      if (!resolved.schema().getFields().equals(schema.getFields())) {
+        throw new RpcException("RuntimeError", "shared-memory batch schema mismatch: expected " + schema
+            + ", got " + resolved.schema());
+      }
+      if (!resolved.next()) {
+        throw new IOException("the region holds no batch");
+      }
+      Map<String, String> stamped = new LinkedHashMap<>(metadata);
+      stamped.remove(MetadataKeys.SHM_OFFSET);
+      stamped.remove(MetadataKeys.SHM_LENGTH);
+      stamped.put(MetadataKeys.SHM_SOURCE, segment.name());
+      resolved.replaceMetadata(stamped);
+      segment.free(offset);
+      return resolved;
+    } catch (IOException | RuntimeException e) {
+      if (resolved != null) {
+        resolved.close();
+      }
+      throw e instanceof RpcException rpc ? rpc : new RpcException("RuntimeError",
+          "shared-memory batch at offset " + offset + " of segment '" + segment.name() + "' is unreadable: "
+              + e.getMessage());
+    }
+  }
+
+  private static long number(Map<String, String> metadata, String key) {
+    String text = metadata.get(key);
+    try {
+      long value = Long.parseLong(text == null ? "" : text);
+      if (value < 0) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new RpcException("RuntimeError", "shared-memory pointer has a malformed " + key + ": '" + text + "'");
+    }
+  }
+
+  private static boolean anyDictionary(List<Field> fields) {
+    for (Field field : fields) {
+      if (field.getDictionary() != null || anyDictionary(field.getChildren())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a top-level column is dictionary-encoded: the reference's test for the stripped form
+   * (a dictionary nested deeper travels in a whole stream).
+   */
+  private static boolean dictionaryColumns(Schema schema) {
+    for (Field field : schema.getFields()) {
+      if (field.getDictionary() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] stream(Schema schema, Batch batch) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (IpcStreamWriter writer = IpcStreamWriter.start(bytes, schema)) {
+      writer.append(batch, Map.of());
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The schema message alone: a stream of no batches, without its end-of-stream marker. */
+  private static byte[] schemaMessage(Schema schema) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      IpcStreamWriter.start(bytes, schema).close();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory failed", e);
+    }
+    byte[] all = bytes.toByteArray();
+    return Arrays.copyOf(all, all.length - EOS.length);
+  }
+
+  /** Room for a stream of one batch: schema, message header, padded bodies, marker, and slack. */
+  private static long estimate(Schema schema, Batch batch) {
+    long buffers = 0;
+    for (FieldVector vector : batch.root().getFieldVectors()) {
+      buffers += buffers(vector);
+    }
+    long raw = schemaMessage(schema).length + bufferBytes(batch) + 64 * buffers + 1024 + EOS.length;
+    return (raw + 63) & ~63L; // whole 64-byte units keep the regions after it aligned
+  }
+
+  private static long buffers(FieldVector vector) {
+    long count = vector.getFieldBuffers().size() + 1;
+    for (FieldVector child : vector.getChildrenFromFields()) {
+      count += buffers(child);
+    }
+    return count;
+  }
+
+  /**
+   * {@return the bytes a batch's buffers hold, dictionaries included (what the shared-memory and
+   * externalization thresholds compare)}
+   *
+   * @param batch the batch
+   */
+  public static long bufferBytes(Batch batch) {
+    long total = bytes(batch.root());
+    for (VectorSchemaRoot dictionary : batch.dictionaries().values()) {
+      total += bytes(dictionary);
+    }
+    return total;
+  }
+
+  private static long bytes(VectorSchemaRoot root) {
+    long total = 0;
+    for (FieldVector vector : root.getFieldVectors()) {
+      total += vector.getBufferSize();
+    }
+    return total;
+  }
+
+  /** Writes into a region; running out of room is a {@link BufferOverflowException}. */
+  private static final class RegionOutputStream extends OutputStream {
+    private final ByteBuffer region;
+
+    RegionOutputStream(ByteBuffer region) {
+      this.region = region;
+    }
+
+    @Override
+    public void write(int b) {
+      region.put((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      region.put(b, off, len);
+    }
+  }
+
+  /** Reads a region. */
+  private static final class RegionInputStream extends InputStream {
+    private final ByteBuffer region;
+
+    RegionInputStream(ByteBuffer region) {
+      this.region = region;
+    }
+
+    @Override
+    public int read() {
+      return region.hasRemaining() ? region.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (!region.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(len, region.remaining());
+      region.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return region.remaining();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.arrowrpc.transport.pipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.shm.ShmBatches;
+import dev.arrowrpc.core.wire.Batch;
+import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.MetadataKeys;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Writing batches through a segment, and the typed errors of pointers that cannot be resolved. */
+class ShmBatchesTest {
+  private static final Schema LONGS = new Schema(List.of(Field.nullable("n", new ArrowType.Int(64, true))));
+
+  private BufferAllocator memory;
+  private ShmSegment segment;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    memory = new RootAllocator();
+    segment = ShmSegment.create(2 << 20);
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    segment.close();
+    assertEquals(0, memory.getAllocatedMemory());
+    memory.close();
+    assertEquals(0, ShmTesting.ourSegments(), "segments left in /dev/shm");
+  }
+
+  @Test
+  void largeBatchesGoThroughTheSegmentAndSmallOrOversizedOnesStayInline() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (IpcStreamWriter writer = IpcStreamWriter.start(bytes, LONGS)) {
+      try (VectorSchemaRoot small = longs(10)) {
+        assertFalse(ShmBatches.writeOrInline(writer, Optional.of(segment), Batch.of(small), Map.of(), memory));
+      }
+      try (VectorSchemaRoot large = longs(20_000)) {
+        assertTrue(ShmBatches.writeOrInline(writer, Optional.of(segment), Batch.of(large), Map.of("k", "v"), memory));
+        assertFalse(ShmBatches.writeOrInline(writer, Optional.empty(), Batch.of(large), Map.of(), memory),
+            "no segment: inline");
+      }
+      try (VectorSchemaRoot huge = longs(400_000)) {
+        assertFalse(ShmBatches.writeOrInline(writer, Optional.of(segment), Batch.of(huge), Map.of(), memory),
+            "3.2 MB does not fit a 2 MiB segment");
+      }
+    }
+    assertEquals(1, segment.allocations());
+    try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(bytes.toByteArray()), memory)
+        .orElseThrow()) {
+      int[] rows = new int[4];
+      for (int i = 0; i < 4; i++) {
+        assertTrue(reader.next());
+        rows[i] = reader.root().getRowCount();
+        if (i == 1) {
+          assertTrue(ShmBatches.isPointer(rows[i], reader.metadata()));
+          assertEquals("v", reader.metadata().get("k"));
+          try (IpcStreamReader resolved = ShmBatches.resolve(reader, segment, memory)) {
+            assertEquals(19_999, ((BigIntVector) resolved.root().getVector("n")).get(19_999));
+            assertEquals("v", resolved.metadata().get("k"));
+          }
+        }
+      }
+      assertEquals(List.of(10, 0, 20_000, 400_000), List.of(rows[0], rows[1], rows[2], rows[3]));
+    }
+    assertEquals(0, segment.allocations(), "resolving freed the region");
+  }
+
+  @Test
+  void pointersThatCannotBeResolvedAreTypedErrors() throws IOException {
+    assertEquals("shared-memory pointer has a malformed vgi_rpc.shm_offset: 'abc'",
+        failure(Map.of(MetadataKeys.SHM_OFFSET, "abc", MetadataKeys.SHM_LENGTH, "10")));
+    assertEquals("shared-memory pointer has a malformed vgi_rpc.shm_length: '-1'",
+        failure(Map.of(MetadataKeys.SHM_OFFSET, "65536", MetadataKeys.SHM_LENGTH, "-1")));
+    assertEquals("shared-memory pointer has a malformed vgi_rpc.shm_length: 'null'",
+        failure(Map.of(MetadataKeys.SHM_OFFSET, "65536")));
+    String outside = failure(Map.of(MetadataKeys.SHM_OFFSET, "65536", MetadataKeys.SHM_LENGTH, "99999999"));
+    assertTrue(outside.startsWith("shared-memory pointer outside segment '" + segment.name() + "'"), outside);
+    long offset = segment.allocate(64).orElseThrow();
+    segment.region(offset, 64).put(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    String garbage = failure(Map.of(MetadataKeys.SHM_OFFSET, Long.toString(offset), MetadataKeys.SHM_LENGTH, "64"));
+    assertTrue(garbage.startsWith("shared-memory batch at offset " + offset + " of segment '" + segment.name()
+        + "' is unreadable"), garbage);
+    assertEquals(1, segment.allocations(), "an unreadable region is not freed");
+  }
+
+  private String failure(Map<String, String> metadata) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (VectorSchemaRoot empty = longs(0); IpcStreamWriter writer = IpcStreamWriter.start(bytes, LONGS)) {
+      writer.write(empty, metadata);
+    }
+    try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(bytes.toByteArray()), memory)
+        .orElseThrow()) {
+      assertTrue(reader.next());
+      RpcException error = assertThrows(RpcException.class, () -> ShmBatches.resolve(reader, segment, memory));
+      assertEquals("RuntimeError", error.errorType());
+      return error.errorMessage();
+    }
+  }
+
+  private VectorSchemaRoot longs(int rows) {
+    VectorSchemaRoot root = VectorSchemaRoot.create(LONGS, memory);
+    BigIntVector n = (BigIntVector) root.getVector("n");
+    for (int i = 0; i < rows; i++) {
+      n.setSafe(i, i);
+    }
+    root.setRowCount(rows);
+    return root;
+  }
+}
