@@ -54,6 +54,26 @@ abstract class CellLane {
    */
   abstract Cells read(BatchView in);
 
+  /**
+   * Takes one field's node and buffers and reads its first value, as {@link Column#read} would:
+   * a null cell of a primitive column fails.
+   *
+   * @param in the batch
+   * @param column the column read (for the null check and the error's path)
+   * @return the value
+   */
+  Object readFirst(BatchView in, Column column) {
+    Cells cells = read(in);
+    if (column.primitive() && cells.isNull(0)) {
+      throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
+    }
+    try {
+      return cells.get(0);
+    } catch (MarshalException e) {
+      throw e.within(column.name());
+    }
+  }
+
   static int nulls(Object[] values, int count) {
     int nulls = 0;
     for (int i = 0; i < count; i++) {
@@ -145,6 +165,25 @@ abstract class CellLane {
           return isNull(i) ? codec.wrap(null) : codec.wrap(decoder.decode(in, data + (long) i * width));
         }
       };
+    }
+
+    @Override
+    Object readFirst(BatchView in, Column column) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long data = in.buffer();
+      if (!in.valid(validity, nulls, length, 0)) {
+        if (column.primitive()) {
+          throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
+        }
+        return codec.wrap(null);
+      }
+      try {
+        return codec.wrap(decoder.decode(in, data));
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
     }
   }
 

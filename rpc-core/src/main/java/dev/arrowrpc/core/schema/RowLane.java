@@ -103,21 +103,9 @@ public final class RowLane {
    * @throws MarshalException naming the column whose cell cannot be read
    */
   public Object[] decode(BatchView view) {
-    CellLane.Cells[] cells = new CellLane.Cells[lanes.length];
-    for (int c = 0; c < lanes.length; c++) {
-      cells[c] = lanes[c].read(view);
-    }
     Object[] values = new Object[lanes.length];
     for (int c = 0; c < lanes.length; c++) {
-      Column column = columns.get(c);
-      if (column.primitive() && cells[c].isNull(0)) {
-        throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
-      }
-      try {
-        values[c] = cells[c].get(0);
-      } catch (MarshalException e) {
-        throw e.within(column.name());
-      }
+      values[c] = lanes[c].readFirst(view, columns.get(c));
     }
     return values;
   }
