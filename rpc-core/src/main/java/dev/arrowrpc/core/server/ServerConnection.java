@@ -255,9 +255,17 @@ public final class ServerConnection {
           serveUnary(call, memory);
         }
       } finally {
-        RequestShape callShape = shape;
-        afterAnswer(requestId, call::close);
-        afterAnswer(requestId, () -> report(call, started, callShape));
+        // bookkeeping after a complete answer: the connection is in step, so a failure is logged
+        try {
+          call.close();
+        } catch (RuntimeException | Error e) {
+          LOG.error("request {}: failed after its answer was written", requestId, e);
+        }
+        try {
+          report(call, started, shape);
+        } catch (RuntimeException | Error e) {
+          LOG.error("request {}: failed after its answer was written", requestId, e);
+        }
       }
     }
     return true;

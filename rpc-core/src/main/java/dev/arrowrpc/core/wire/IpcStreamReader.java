@@ -176,19 +176,38 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
 
   private static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator, WireLimits limits,
       boolean perTurn, boolean scratchBodies) throws IOException {
-    MessageReader messages =
-        new MessageReader(new ReadChannel(StreamChannels.readable(in)), allocator, limits, scratchBodies);
-    Optional<MessageReader.Raw> read = messages.next();
-    if (read.isEmpty()) {
+    MessageReader messages = new MessageReader(scratchBodies ? LastChannel.of(in) : new ReadChannel(
+        StreamChannels.readable(in)), allocator, limits, scratchBodies);
+    MessageReader.Raw first = messages.next();
+    if (first == null) {
       return Optional.empty();
     }
-    MessageReader.Raw first = read.get();
     first.closeBody();
     // the message arrived whole: whatever fails from here on is its content, not the framing
     try {
       return Optional.of(new IpcStreamReader(messages, schemaOf(first.message(), limits), allocator, limits, perTurn));
     } catch (WireFormatException | RuntimeException | Error e) {
       throw inContent("malformed schema message", e);
+    }
+  }
+
+  /**
+   * Arrow's channel over the input this thread last opened a stream on: a connection's thread opens
+   * stream after stream on the same input, and the channel holds nothing but the input.
+   */
+  private static final class LastChannel {
+    private static final ThreadLocal<LastChannel> LAST = ThreadLocal.withInitial(LastChannel::new);
+
+    private InputStream in;
+    private ReadChannel channel;
+
+    static ReadChannel of(InputStream in) {
+      LastChannel last = LAST.get();
+      if (last.in != in) {
+        last.in = in;
+        last.channel = new ReadChannel(StreamChannels.readable(in));
+      }
+      return last.channel;
     }
   }
 
@@ -205,7 +224,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   public static Schema readSchemaMessage(byte[] bytes, WireLimits limits) throws WireFormatException {
     MessageReader messages = new MessageReader(
         new ReadChannel(StreamChannels.readable(new java.io.ByteArrayInputStream(bytes))), null, limits);
-    Optional<MessageReader.Raw> first;
+    MessageReader.Raw first;
     try {
       first = messages.next();
     } catch (WireFormatException e) {
@@ -214,12 +233,12 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       // a schema message has no body: one that claims a body is malformed (no allocator to read it into)
       throw new WireFormatException("malformed schema message: " + e, e);
     }
-    if (first.isEmpty()) {
+    if (first == null) {
       throw new WireFormatException("expected a schema message, got " + bytes.length + " bytes without one");
     }
-    first.get().closeBody();
+    first.closeBody();
     try {
-      return schemaOf(first.get().message(), limits).schema();
+      return schemaOf(first.message(), limits).schema();
     } catch (WireFormatException | RuntimeException | Error e) {
       throw inContent("malformed schema message", e);
     }
@@ -505,15 +524,14 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       return false;
     }
     while (true) {
-      Optional<MessageReader.Raw> read = messages.next();
-      if (read.isEmpty()) {
+      MessageReader.Raw result = messages.next();
+      if (result == null) {
         // the marker, or a clean end of input before it: only the marker counts as ended()
         ended = !messages.endOfInput();
         cutOff = !ended;
         metadata = Map.of();
         return false;
       }
-      MessageReader.Raw result = read.get();
       Message message = result.message();
       byte headerType;
       try {

@@ -4,7 +4,6 @@ import dev.arrowrpc.core.WireLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Optional;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -163,19 +162,18 @@ final class MessageReader {
   /**
    * Reads the next message.
    *
-   * @return the message, or empty at the end-of-stream marker or at a clean end of input before a
+   * @return the message, or null at the end-of-stream marker or at a clean end of input before a
    *     message starts
    * @throws IOException when the channel fails
    * @throws WireFormatException when the bytes are not a well-formed message, or end inside one
    */
-  Optional<Raw> next() throws IOException {
+  Raw next() throws IOException {
     inMessage = true;
-    Optional<MessageMetadataResult> header = readHeader();
-    if (header.isEmpty()) {
+    MessageMetadataResult result = readHeader();
+    if (result == null) {
       inMessage = false;
-      return Optional.empty();
+      return null;
     }
-    MessageMetadataResult result = header.get();
     Message message = result.getMessage();
     ArrowBuf body = null;
     boolean scratch = false;
@@ -195,7 +193,7 @@ final class MessageReader {
       }
     }
     inMessage = false;
-    return Optional.of(new Raw(message, body, scratch));
+    return new Raw(message, body, scratch);
   }
 
   /**
@@ -218,12 +216,11 @@ final class MessageReader {
   void skipToEnd() throws IOException {
     while (true) {
       inMessage = true;
-      Optional<MessageMetadataResult> header = readHeader();
-      if (header.isEmpty()) {
+      MessageMetadataResult result = readHeader();
+      if (result == null) {
         inMessage = false;
         return;
       }
-      MessageMetadataResult result = header.get();
       if (result.messageHasBody()) {
         skipBody(bodyLength(result));
       }
@@ -231,12 +228,12 @@ final class MessageReader {
     }
   }
 
-  /** Reads a message's prefix and metadata; empty at the end-of-stream marker or end of input. */
-  private Optional<MessageMetadataResult> readHeader() throws IOException {
+  /** Reads a message's prefix and metadata; null at the end-of-stream marker or end of input. */
+  private MessageMetadataResult readHeader() throws IOException {
     int first = readInt(true);
     if (first == Integer.MIN_VALUE + 1) {
       endOfInput = true;
-      return Optional.empty(); // clean end of input
+      return null; // clean end of input
     }
     if (first != CONTINUATION) {
       throw new WireFormatException("expected an Arrow IPC message (continuation marker ff ff ff ff), got "
@@ -245,7 +242,7 @@ final class MessageReader {
     }
     int length = readInt(false);
     if (length == 0) {
-      return Optional.empty(); // end-of-stream marker
+      return null; // end-of-stream marker
     }
     if (length < 0 || length > limits.maxMetadataBytes()) {
       throw new WireFormatException("IPC message metadata length " + Integer.toUnsignedString(length)
@@ -256,7 +253,7 @@ final class MessageReader {
     try {
       MessageMetadataResult result = MessageMetadataResult.create(metadata, length);
       result.messageHasBody(); // reads the flatbuffer's body length: a failure here is malformed
-      return Optional.of(result);
+      return result;
     } catch (RuntimeException e) {
       // without the body length the next message boundary is unknown: the framing is broken
       throw new WireFormatException("malformed IPC message metadata: " + e.getMessage(), e);
