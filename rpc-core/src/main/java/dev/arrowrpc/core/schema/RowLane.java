@@ -17,6 +17,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * parameters and a unary result take this lane, everything else the vectors.
  */
 public final class RowLane {
+  /** A one-cell column, per thread (laying out a cell never lays out another on the same thread). */
+  private static final ThreadLocal<Object[]> ONE = ThreadLocal.withInitial(() -> new Object[1]);
+
   private final List<Column> columns;
   private final CellLane[] lanes;
   private final List<Field> fields;
@@ -86,12 +89,47 @@ public final class RowLane {
       }
     }
     DirectBatch batch = DirectBatch.take(1);
-    Object[] one = new Object[1];
-    for (int c = 0; c < lanes.length; c++) {
-      one[0] = prepared[c];
-      lanes[c].write(batch, one, 1);
+    Object[] one = ONE.get();
+    try {
+      for (int c = 0; c < lanes.length; c++) {
+        one[0] = prepared[c];
+        lanes[c].write(batch, one, 1);
+      }
+    } finally {
+      one[0] = null;
     }
     return batch;
+  }
+
+  /**
+   * Encodes a one-column row (a unary result) into this thread's {@link DirectBatch}, as {@link
+   * #encode} does for {@code new Object[] {value}}.
+   *
+   * @param value the value
+   * @return the batch, valid until this thread's next direct batch
+   * @throws MarshalException naming the column when the value cannot be written
+   */
+  public DirectBatch encodeSingle(Object value) {
+    if (lanes.length != 1) {
+      throw new MarshalException("expected " + columns.size() + " values, got 1");
+    }
+    Column column = columns.get(0);
+    if (!column.nullable() && column.codec().unwrap(value) == null) {
+      throw new MarshalException("the field is not nullable but the value is null").within(column.name());
+    }
+    Object[] one = ONE.get();
+    try {
+      try {
+        one[0] = lanes[0].prepare(value);
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
+      DirectBatch batch = DirectBatch.take(1);
+      lanes[0].write(batch, one, 1);
+      return batch;
+    } finally {
+      one[0] = null;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.external.ExternalAnswer;
@@ -146,7 +147,7 @@ final class CallEngine {
         // the small-batch lane: the result row straight into its record batch, no vectors
         DirectBatch direct;
         try {
-          direct = result.lane().get().encode(new Object[] {value});
+          direct = result.lane().get().encodeSingle(value);
         } catch (RuntimeException | Error error) {
           Throwable reported = error instanceof MarshalException
               ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
@@ -363,8 +364,9 @@ final class CallEngine {
   private Object invoke(PreparedCall call) throws Throwable {
     ExternalAnswer.take(); // nothing left over from a method that answered by reference out of turn
     try (CallContext.Scope scope = CallContext.enter(call.context())) {
-      if (call.generated().isPresent()) {
-        return call.generated().get().invoke(call.binding().implementation());
+      GeneratedInvoker.Call<Object> generated = call.generatedOrNull();
+      if (generated != null) {
+        return generated.invoke(call.binding().implementation());
       }
       return call.binding().invoker(call.spec().name()).invoke(call.args(), call.context());
     } finally {

@@ -14,12 +14,13 @@ final class PreparedCall implements RequestParser.Prepared {
   private final ServiceBinding binding;
   private final MethodSpec spec;
   private final Object[] args;
-  private final Optional<GeneratedInvoker.Call<Object>> generated;
+  /** The call generated code read; null when the method is called through reflection. */
+  private final GeneratedInvoker.Call<Object> generated;
   private final ServerCall context;
   private boolean closed;
 
   PreparedCall(ServiceBinding binding, MethodSpec spec, Object[] args, ServerCall context) {
-    this(binding, spec, args, Optional.empty(), context);
+    this(binding, spec, args, (GeneratedInvoker.Call<Object>) null, context);
   }
 
   /**
@@ -30,6 +31,17 @@ final class PreparedCall implements RequestParser.Prepared {
    */
   PreparedCall(ServiceBinding binding, MethodSpec spec, Object[] decoded,
       Optional<GeneratedInvoker.Call<Object>> generated, ServerCall context) {
+    this(binding, spec, decoded, generated.orElse(null), context);
+  }
+
+  /**
+   * A call read by generated code, or (with no call) through reflection.
+   *
+   * @param decoded the values decoded (to release)
+   * @param generated the call generated code read, or null
+   */
+  PreparedCall(ServiceBinding binding, MethodSpec spec, Object[] decoded, GeneratedInvoker.Call<Object> generated,
+      ServerCall context) {
     this.binding = binding;
     this.spec = spec;
     this.args = decoded;
@@ -39,6 +51,11 @@ final class PreparedCall implements RequestParser.Prepared {
 
   /** The call generated code read, when the method has generated code. */
   Optional<GeneratedInvoker.Call<Object>> generated() {
+    return Optional.ofNullable(generated);
+  }
+
+  /** The call generated code read, or null when the method is called through reflection. */
+  GeneratedInvoker.Call<Object> generatedOrNull() {
     return generated;
   }
 

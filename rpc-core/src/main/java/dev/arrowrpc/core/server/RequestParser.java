@@ -252,7 +252,7 @@ final class RequestParser {
   /** A call whose parameters the small-batch lane decoded, invoked through its generated code. */
   private static Prepared laneCall(GeneratedInvoker.Method<Object> code, ServiceBinding binding, MethodSpec spec,
       Object[] args, ServerCall serverCall) {
-    return new PreparedCall(binding, spec, args, Optional.of(code.read(new RowCells.Values(args))), serverCall);
+    return new PreparedCall(binding, spec, args, code.read(new RowCells.Values(args)), serverCall);
   }
 
   private static Failure nullParameter(Schema errorLayout, Column column, String method) {

@@ -40,7 +40,7 @@ final class ServerCall implements CallContext {
     this.protocol = protocol;
     this.method = method;
     this.requestId = requestId;
-    this.requestMetadata = java.util.Collections.unmodifiableMap(requestMetadata);
+    this.requestMetadata = dev.arrowrpc.core.wire.MetadataKeys.readOnly(requestMetadata);
     this.identity = identity;
     this.transportKind = transportKind;
   }

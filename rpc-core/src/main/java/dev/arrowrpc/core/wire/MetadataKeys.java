@@ -68,4 +68,19 @@ public final class MetadataKeys {
   public static final String TRACESTATE = "tracestate";
 
   private MetadataKeys() {}
+
+  /**
+   * A read-only view of batch metadata: the map itself when it is already read-only (metadata as a
+   * stream reader reads it, {@link FixedMetadata}, an empty {@code Map.of()}), else an unmodifiable
+   * view of it.
+   *
+   * @param metadata the metadata
+   * @return a map that cannot be modified through it
+   */
+  public static java.util.Map<String, String> readOnly(java.util.Map<String, String> metadata) {
+    if (metadata instanceof MetadataMap || FixedMetadata.isFixed(metadata)) {
+      return metadata;
+    }
+    return java.util.Collections.unmodifiableMap(metadata);
+  }
 }

@@ -35,7 +35,26 @@ final class SchemaMessages {
    * @param schema the schema (message format)
    * @return the bytes; callers must not modify them
    */
+  /** This thread's last schema and its message: a connection answers the same method call after call. */
+  private static final class Last {
+    Schema schema;
+    byte[] bytes;
+  }
+
+  private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
+
   static byte[] encoded(Schema schema) {
+    Last last = LAST.get();
+    if (last.schema == schema) {
+      return last.bytes;
+    }
+    byte[] bytes = lookup(schema);
+    last.schema = schema;
+    last.bytes = bytes;
+    return bytes;
+  }
+
+  private static byte[] lookup(Schema schema) {
     Key key = new Key(schema);
     byte[] bytes = ENCODED.get(key);
     if (bytes == null) {
