@@ -411,6 +411,16 @@ public final class IpcStreamWriter implements AutoCloseable {
 
   private static void writeDirectMessage(OutputStream out, DirectBatch batch, Map<String, String> metadata)
       throws IOException {
+    boolean fixed = FixedMetadata.isFixed(metadata);
+    if (fixed) {
+      byte[] framed = RecentHeaders.find(batch, metadata);
+      if (framed != null) {
+        // the same nodes, buffers and metadata as a message this thread wrote lately: the same header
+        out.write(framed);
+        out.write(batch.body(), 0, batch.bodyLength());
+        return;
+      }
+    }
     ByteBuffer header = recordBatchMessage(batch, metadata);
     int length = header.remaining();
     int padded = (length + 8) % 8 == 0 ? length : length + 8 - (length + 8) % 8;
@@ -421,6 +431,83 @@ public final class IpcStreamWriter implements AutoCloseable {
     out.write(header.array(), header.arrayOffset() + header.position(), length);
     out.write(ZEROS, 0, padded - length);
     out.write(batch.body(), 0, batch.bodyLength());
+    if (fixed) {
+      byte[] framed = new byte[8 + padded];
+      System.arraycopy(scratch, 0, framed, 0, 8);
+      header.duplicate().get(framed, 8, length);
+      RecentHeaders.keep(batch, metadata, framed);
+    }
+  }
+
+  /**
+   * The framed headers of the direct batches this thread wrote last, by their nodes, buffers, row
+   * count and (fixed) metadata: a method whose parameters are fixed-width, or whose strings keep
+   * their lengths, sends the same header call after call.
+   */
+  private static final class RecentHeaders {
+    private static final int SIZE = 4;
+    private static final ThreadLocal<RecentHeaders> RECENT = ThreadLocal.withInitial(RecentHeaders::new);
+
+    private final long[][] shapes = new long[SIZE][];
+    private final Map<?, ?>[] metadata = new Map<?, ?>[SIZE];
+    private final byte[][] framed = new byte[SIZE][];
+    private int next;
+
+    /** The batch's shape: rows, body length, node and buffer counts, then the nodes and the buffers. */
+    private static boolean sameShape(long[] shape, DirectBatch batch) {
+      int nodes = batch.nodeCount();
+      int buffers = batch.bufferCount();
+      if (shape.length != 4 + 2 * nodes + 2 * buffers || shape[0] != batch.rows()
+          || shape[1] != batch.bodyLength() || shape[2] != nodes || shape[3] != buffers) {
+        return false;
+      }
+      int at = 4;
+      for (int i = 0; i < nodes; i++) {
+        if (shape[at++] != batch.nodeLength(i) || shape[at++] != batch.nodeNulls(i)) {
+          return false;
+        }
+      }
+      for (int i = 0; i < buffers; i++) {
+        if (shape[at++] != batch.bufferOffset(i) || shape[at++] != batch.bufferLength(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    static byte[] find(DirectBatch batch, Map<String, String> metadata) {
+      RecentHeaders recent = RECENT.get();
+      for (int i = 0; i < SIZE; i++) {
+        if (recent.metadata[i] == metadata && recent.shapes[i] != null && sameShape(recent.shapes[i], batch)) {
+          return recent.framed[i];
+        }
+      }
+      return null;
+    }
+
+    static void keep(DirectBatch batch, Map<String, String> metadata, byte[] framed) {
+      int nodes = batch.nodeCount();
+      int buffers = batch.bufferCount();
+      long[] shape = new long[4 + 2 * nodes + 2 * buffers];
+      shape[0] = batch.rows();
+      shape[1] = batch.bodyLength();
+      shape[2] = nodes;
+      shape[3] = buffers;
+      int at = 4;
+      for (int i = 0; i < nodes; i++) {
+        shape[at++] = batch.nodeLength(i);
+        shape[at++] = batch.nodeNulls(i);
+      }
+      for (int i = 0; i < buffers; i++) {
+        shape[at++] = batch.bufferOffset(i);
+        shape[at++] = batch.bufferLength(i);
+      }
+      RecentHeaders recent = RECENT.get();
+      recent.shapes[recent.next] = shape;
+      recent.metadata[recent.next] = metadata;
+      recent.framed[recent.next] = framed;
+      recent.next = (recent.next + 1) % SIZE;
+    }
   }
 
   private static ByteBuffer recordBatchMessage(
