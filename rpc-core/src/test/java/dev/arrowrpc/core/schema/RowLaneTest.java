@@ -142,6 +142,29 @@ class RowLaneTest {
   }
 
   @Test
+  void headersKeptForFixedMetadataStillFollowEachRowsShape() throws IOException {
+    Map<String, String> fixed = dev.arrowrpc.core.wire.FixedMetadata.of(Map.of("vgi_rpc.method", "strings"));
+    RowLayout strings = params("strings");
+    try (BufferAllocator allocator = new RootAllocator()) {
+      // the same shape twice (a kept header), then other lengths (a new header), then the first again
+      for (Object[] row : List.of(new Object[] {"ab", "c"}, new Object[] {"xy", "z"}, new Object[] {"abc", ""},
+          new Object[] {"ab", "c"})) {
+        ByteArrayOutputStream viaVectors = new ByteArrayOutputStream();
+        try (Batch batch = strings.encode(1, (r, c) -> row[c], allocator);
+            IpcStreamWriter writer = IpcStreamWriter.start(viaVectors, strings.schema())) {
+          writer.append(batch, fixed);
+        }
+        ByteArrayOutputStream viaLane = new ByteArrayOutputStream();
+        try (IpcStreamWriter writer = IpcStreamWriter.start(viaLane, strings.schema())) {
+          writer.append(strings.lane().orElseThrow().encode(row), fixed);
+        }
+        assertArrayEquals(viaVectors.toByteArray(), viaLane.toByteArray(), Arrays.toString(row));
+      }
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  @Test
   void aLayoutWithAColumnWithoutALaneHasNone() {
     assertTrue(params("mixed").lane().isPresent());
     assertFalse(params("vectorsOnly").lane().isPresent());
