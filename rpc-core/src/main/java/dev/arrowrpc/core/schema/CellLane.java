@@ -98,9 +98,24 @@ abstract class CellLane {
     }
   }
 
-  /** A codec's plain value, or null; a value of the wrong class fails as the codec's write does. */
-  static Object plain(Codec codec, Object value) {
-    return codec.unwrap(value);
+  /** A field's values whose nulls its validity bitmap (and null count) tells. */
+  abstract static class Validity implements Cells {
+    private final BatchView in;
+    private final long validity;
+    private final long nulls;
+    private final long length;
+
+    Validity(BatchView in, long validity, long nulls, long length) {
+      this.in = in;
+      this.validity = validity;
+      this.nulls = nulls;
+      this.length = length;
+    }
+
+    @Override
+    public boolean isNull(int i) {
+      return !in.valid(validity, nulls, length, i);
+    }
   }
 
   /** Fixed-width values (integers, floats, dates and times) as little-endian bytes. */
@@ -154,12 +169,7 @@ abstract class CellLane {
       long nulls = in.nulls();
       long validity = in.buffer();
       long data = in.buffer();
-      return new Cells() {
-        @Override
-        public boolean isNull(int i) {
-          return !in.valid(validity, nulls, length, i);
-        }
-
+      return new Validity(in, validity, nulls, length) {
         @Override
         public Object get(int i) {
           return isNull(i) ? codec.wrap(null) : codec.wrap(decoder.decode(in, data + (long) i * width));
@@ -230,12 +240,7 @@ abstract class CellLane {
       long nulls = in.nulls();
       long validity = in.buffer();
       long data = in.buffer();
-      return new Cells() {
-        @Override
-        public boolean isNull(int i) {
-          return !in.valid(validity, nulls, length, i);
-        }
-
+      return new Validity(in, validity, nulls, length) {
         @Override
         public Object get(int i) {
           return isNull(i) ? codec.wrap(null) : codec.wrap(in.bit(data, i));
@@ -300,12 +305,7 @@ abstract class CellLane {
       long validity = in.buffer();
       long offsets = in.buffer();
       long data = in.buffer();
-      return new Cells() {
-        @Override
-        public boolean isNull(int i) {
-          return !in.valid(validity, nulls, length, i);
-        }
-
+      return new Validity(in, validity, nulls, length) {
         @Override
         public Object get(int i) {
           if (isNull(i)) {
@@ -390,12 +390,7 @@ abstract class CellLane {
       long validity = in.buffer();
       long offsets = in.buffer();
       Cells items = element.read(in);
-      return new Cells() {
-        @Override
-        public boolean isNull(int i) {
-          return !in.valid(validity, nulls, length, i);
-        }
-
+      return new Validity(in, validity, nulls, length) {
         @Override
         public Object get(int i) {
           if (isNull(i)) {
@@ -519,12 +514,7 @@ abstract class CellLane {
       in.buffer(); // the entries struct's bitmap: entries are never null
       Cells k = keys.read(in);
       Cells v = values.read(in);
-      return new Cells() {
-        @Override
-        public boolean isNull(int i) {
-          return !in.valid(validity, nulls, length, i);
-        }
-
+      return new Validity(in, validity, nulls, length) {
         @Override
         public Object get(int i) {
           if (isNull(i)) {

@@ -15,6 +15,7 @@ import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.schema.RowLayout;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
+import dev.arrowrpc.core.shm.ShmConnection;
 import dev.arrowrpc.core.wire.DirectBatch;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.LogBatches;
@@ -142,16 +143,13 @@ final class CallEngine {
         return Optional.empty();
       }
       if (answeredByRef.isEmpty() && result.lane().isPresent() && server.external().storage().isEmpty()
-          && dev.arrowrpc.core.shm.ShmConnection.current().flatMap(dev.arrowrpc.core.shm.ShmConnection::forAnswers)
-              .isEmpty()) {
+          && ShmConnection.current().flatMap(ShmConnection::forAnswers).isEmpty()) {
         // the small-batch lane: the result row straight into its record batch, no vectors
         DirectBatch direct;
         try {
           direct = result.lane().get().encodeSingle(value);
         } catch (RuntimeException | Error error) {
-          Throwable reported = error instanceof MarshalException
-              ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
-          return failed(spec, reported, writer, result.schema(), requestId, memory);
+          return failed(spec, resultFailure(spec, error), writer, result.schema(), requestId, memory);
         } finally {
           call.close();
           ArrowValues.closeRoots(value);
@@ -172,9 +170,7 @@ final class CallEngine {
             ? result.encode(0, (r, c) -> null, memory)
             : result.encode(1, (r, c) -> value, memory);
       } catch (RuntimeException | Error error) {
-        Throwable reported = error instanceof MarshalException
-            ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
-        return failed(spec, reported, writer, result.schema(), requestId, memory);
+        return failed(spec, resultFailure(spec, error), writer, result.schema(), requestId, memory);
       } finally {
         // release Arrow values before answering, so the client never sees memory still held
         call.close();
@@ -189,6 +185,12 @@ final class CallEngine {
     } finally {
       call.context().attach(null);
     }
+  }
+
+  /** What a failure to encode a unary result is answered with: a value that cannot be written is a TypeError. */
+  private static Throwable resultFailure(MethodSpec spec, Throwable error) {
+    return error instanceof MarshalException
+        ? new RpcException("TypeError", "result of '" + spec.name() + "': " + error.getMessage()) : error;
   }
 
   /**
