@@ -11,7 +11,8 @@
 # Servers: python (the gate: the reference's own worker, VGI_CONFORMANCE_SERVER=python, started by
 # src/test/python/reference_worker.py from the installed package and the HTTP test servers of its
 # source distribution) and java (our conformance worker, bin/conformance-worker: triage).
-# Transports: pipe unix tcp http. Default: every combination; a bare server or transport selects
+# Transports: pipe shm unix tcp http (shm: the worker subprocess with a 4 MiB shared-memory segment
+# the driver creates). Default: every combination; a bare server or transport selects
 # its row or column. Stdout gets exactly one line per cell,
 #   client-driver python pipe: 205 passed, 0 failed, 0 skipped
 # (failed counts errors too); failing tests are listed on stderr, and the pytest log, JUnit XML
@@ -43,15 +44,15 @@ log() { echo "[client-driver] $*" >&2; }
 die() { log "$*"; exit 2; }
 
 servers=(python java)
-transports=(pipe unix tcp http)
+transports=(pipe shm unix tcp http)
 cells=()
 for arg in "$@"; do
   case "$arg" in
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     python|java) for t in "${transports[@]}"; do cells+=("$arg:$t"); done ;;
-    pipe|unix|tcp|http) for s in "${servers[@]}"; do cells+=("$s:$arg"); done ;;
-    python:pipe|python:unix|python:tcp|python:http|java:pipe|java:unix|java:tcp|java:http) cells+=("$arg") ;;
-    *) die "unknown argument '$arg' (servers: python java; transports: pipe unix tcp http; or SERVER:TRANSPORT)" ;;
+    pipe|shm|unix|tcp|http) for s in "${servers[@]}"; do cells+=("$s:$arg"); done ;;
+    python:pipe|python:shm|python:unix|python:tcp|python:http|java:pipe|java:shm|java:unix|java:tcp|java:http) cells+=("$arg") ;;
+    *) die "unknown argument '$arg' (servers: python java; transports: pipe shm unix tcp http; or SERVER:TRANSPORT)" ;;
   esac
 done
 if [[ ${#cells[@]} -eq 0 ]]; then

@@ -46,7 +46,7 @@ _DEFAULT_WORKER = _CONFORMANCE_DIR / "bin" / "conformance-worker"
 TRANSPORT = os.environ.get("CONFORMANCE_TRANSPORT", "pipe")
 
 #: The driver's name for each transport of a pass.
-_DRIVER_TRANSPORT = {"pipe": "stdio", "unix": "unix", "tcp": "tcp", "http": "http"}
+_DRIVER_TRANSPORT = {"pipe": "stdio", "shm": "shm", "unix": "unix", "tcp": "tcp", "http": "http"}
 
 
 def worker_command() -> list[str]:
@@ -94,7 +94,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _target(request: pytest.FixtureRequest, transport: str) -> Any:
     """What ``connect`` names for the pass's server over *transport*."""
-    if transport == "pipe":
+    if transport in ("pipe", "shm"):
         return [*worker_command(), "--pipe", "--describe"]
     if transport == "unix":
         return request.getfixturevalue("conformance_unix_path")

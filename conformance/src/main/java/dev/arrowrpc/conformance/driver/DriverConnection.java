@@ -82,12 +82,13 @@ final class DriverConnection implements AutoCloseable {
         http = Optional.of(http(text(target, "target"), op));
       }
       RpcClient.Builder builder = switch (transport) {
-        case "stdio" -> RpcClient.builder(subprocess(target));
+        case "stdio" -> RpcClient.builder(subprocess(target, 0));
+        case "shm" -> RpcClient.builder(subprocess(target, op.path("shm_size").asLong(DEFAULT_SHM_SIZE)));
         case "unix" -> RpcClient.builder(UnixSocket.connect(Path.of(text(target, "target"))));
         case "tcp" -> RpcClient.builder(tcp(text(target, "target")));
         case "http" -> RpcClient.builder(http.orElseThrow());
         default -> throw new DriverException("connect: transport '" + transport
-            + "' is not supported (stdio, unix, tcp, http)");
+            + "' is not supported (stdio, shm, unix, tcp, http)");
       };
       return new DriverConnection(transport, protocol, allocator, client(builder, allocator, onLog, fetcher), logs,
           http, fetcher);
@@ -106,7 +107,14 @@ final class DriverConnection implements AutoCloseable {
     return builder.build();
   }
 
-  private static ByteTransport subprocess(JsonNode target) throws IOException {
+  /** The segment size of a {@code shm} connection that names none (the protocol's default, 4 MiB). */
+  private static final long DEFAULT_SHM_SIZE = 4L << 20;
+
+  /**
+   * A worker subprocess; with {@code shmSize > 0} it is offered a shared-memory segment of that size
+   * (kept when the worker confirms it, else every batch stays inline).
+   */
+  private static ByteTransport subprocess(JsonNode target, long shmSize) throws IOException {
     if (!target.isArray() || target.isEmpty()) {
       throw new DriverException("connect: a stdio target is an argv array");
     }
@@ -115,7 +123,14 @@ final class DriverConnection implements AutoCloseable {
       argv.add(text(it.next(), "target element"));
     }
     // the worker's stderr goes to ours: stdout is the control channel
-    return Subprocess.builder(argv).stderr(line -> System.err.println(line)).launch();
+    Subprocess.Builder builder = Subprocess.builder(argv).stderr(line -> System.err.println(line));
+    if (shmSize > 0) {
+      if (shmSize > Integer.MAX_VALUE) {
+        throw new DriverException("connect: shm_size " + shmSize + " is larger than a segment can be (2 GiB)");
+      }
+      builder.sharedMemory(shmSize);
+    }
+    return builder.launch();
   }
 
   private static ByteTransport tcp(String target) throws IOException {
