@@ -7,7 +7,7 @@ import java.util.Arrays;
  * body, in the order and with the sizes Arrow Java's unloader gives the same values (each buffer
  * starts at a multiple of 8 bytes; a validity bitmap of {@code ceil(n / 8)} bytes, none for zero
  * values; offsets of {@code (n + 1) * 4} bytes). {@link IpcStreamWriter#append(DirectBatch,
- * java.util.Map)} writes it as one message. One instance per thread is reused ({@link #take()}):
+ * java.util.Map)} writes it as one message. One instance per thread is reused ({@link #take(long)}):
  * fill it, write it, and it is ready for the next batch.
  */
 public final class DirectBatch {
