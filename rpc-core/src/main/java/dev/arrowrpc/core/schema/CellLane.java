@@ -549,6 +549,89 @@ abstract class CellLane {
     }
   }
 
+  /** Records as structs of their components, each with a lane. */
+  static final class StructLane extends CellLane {
+    private final Codec codec;
+    private final RecordSchema record;
+    private final java.util.List<Column> columns;
+    private final CellLane[] components;
+
+    StructLane(Codec codec, RecordSchema record, CellLane[] components) {
+      this.codec = codec;
+      this.record = record;
+      this.columns = record.layout().columns();
+      this.components = components;
+    }
+
+    @Override
+    Object prepare(Object value) {
+      Object plain = codec.unwrap(value);
+      if (plain == null) {
+        return null;
+      }
+      Object[] prepared = new Object[components.length];
+      for (int c = 0; c < components.length; c++) {
+        Column column = columns.get(c);
+        Object component = record.component(plain, c);
+        if (!column.nullable() && column.codec().unwrap(component) == null) {
+          throw new MarshalException("the field is not nullable but the value is null").within(column.name());
+        }
+        try {
+          prepared[c] = components[c].prepare(component);
+        } catch (MarshalException e) {
+          throw e.within(column.name());
+        }
+      }
+      return prepared;
+    }
+
+    @Override
+    void write(DirectBatch out, Object[] values, int count) {
+      int nulls = nulls(values, count);
+      out.node(count, nulls);
+      validity(out, values, count, nulls);
+      Object[] column = new Object[count];
+      for (int c = 0; c < components.length; c++) {
+        for (int i = 0; i < count; i++) {
+          column[i] = values[i] == null ? null : ((Object[]) values[i])[c];
+        }
+        components[c].write(out, column, count);
+      }
+    }
+
+    @Override
+    Cells read(BatchView in) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      Cells[] children = new Cells[components.length];
+      for (int c = 0; c < components.length; c++) {
+        children[c] = components[c].read(in);
+      }
+      return new Validity(in, validity, nulls, length) {
+        @Override
+        public Object get(int i) {
+          if (isNull(i)) {
+            return codec.wrap(null);
+          }
+          Object[] values = new Object[children.length];
+          for (int c = 0; c < children.length; c++) {
+            Column column = columns.get(c);
+            if (column.primitive() && children[c].isNull(i)) {
+              throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
+            }
+            try {
+              values[c] = children[c].get(i);
+            } catch (MarshalException e) {
+              throw e.within(column.name());
+            }
+          }
+          return codec.wrap(record.construct(values));
+        }
+      };
+    }
+  }
+
   /** An {@code Optional}: empty is a null cell. */
   static final class OptionalLane extends CellLane {
     private final Codec codec;

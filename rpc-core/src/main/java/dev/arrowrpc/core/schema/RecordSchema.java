@@ -99,7 +99,11 @@ public final class RecordSchema {
   }
 
   Object readRow(List<FieldVector> vectors, int index, ReadContext context) {
-    Object[] values = layout.decodeRow(vectors, index, context);
+    return construct(layout.decodeRow(vectors, index, context));
+  }
+
+  /** A record from its component values, in component order. */
+  Object construct(Object[] values) {
     try {
       return (Object) constructor.invokeExact(values);
     } catch (RuntimeException e) {
@@ -109,7 +113,8 @@ public final class RecordSchema {
     }
   }
 
-  private Object component(Object record, int column) {
+  /** A record's component value, refusing a value that is not this record type. */
+  Object component(Object record, int column) {
     if (!type.isInstance(record)) {
       throw new MarshalException(
           "expected a " + type.getSimpleName() + " row, got "

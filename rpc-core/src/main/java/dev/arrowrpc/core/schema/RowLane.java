@@ -50,6 +50,11 @@ public final class RowLane {
     return true;
   }
 
+  /** {@return the columns' lanes, in column order} */
+  CellLane[] lanes() {
+    return lanes.clone();
+  }
+
   /** The lane of the given columns, when every one of them has one. */
   static Optional<RowLane> of(List<Column> columns, Schema schema) {
     CellLane[] lanes = new CellLane[columns.size()];

@@ -1,5 +1,7 @@
 package dev.arrowrpc.core.schema;
 
+import java.util.Optional;
+
 import dev.arrowrpc.core.wire.MarshalException;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
@@ -39,5 +41,10 @@ final class StructCodec extends Codec {
           "the column holds " + vector.getMinorType() + ", expected a struct");
     }
     return record.readRow(struct.getChildrenFromFields(), index, context);
+  }
+
+  @Override
+  Optional<CellLane> lane() {
+    return record.layout().lane().map(row -> new CellLane.StructLane(this, record, row.lanes()));
   }
 }

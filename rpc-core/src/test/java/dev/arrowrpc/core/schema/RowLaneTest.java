@@ -64,6 +64,14 @@ class RowLaneTest {
     void strings(String text, String other);
 
     void vectorsOnly(java.math.BigDecimal amount);
+
+    void records(List<Point> points, Map<String, Shape> shapes, @Nullable List<Shape> more);
+
+    /** A flat record. */
+    record Point(int x, @Nullable Integer y) {}
+
+    /** A record holding a record, a list and a string. */
+    record Shape(String name, Point origin, List<Point> corners, @Nullable String note) {}
   }
 
   private static RowLayout params(String name) {
@@ -115,7 +123,12 @@ class RowLaneTest {
         "nested", new Object[] {Arrays.asList(null, List.of(9)), null, map("n", null), nullableItems, null},
         "optional", new Object[] {Optional.of("t"), Optional.empty(), Optional.of(List.of("a", "b"))},
         "optional", new Object[] {Optional.empty(), Optional.of(5L), Optional.empty()},
-        "strings", new Object[] {"x".repeat(100), "日本語"});
+        "strings", new Object[] {"x".repeat(100), "日本語"},
+        "records", new Object[] {Arrays.asList(new LaneCases.Point(3, null), null, new LaneCases.Point(-5, 6)),
+            map("sq", new LaneCases.Shape("sq", new LaneCases.Point(0, 0),
+                List.of(new LaneCases.Point(1, 1)), null), "none", null),
+            List.of(new LaneCases.Shape("tri", new LaneCases.Point(7, null), List.of(), "n"))},
+        "records", new Object[] {List.of(), Map.of(), null});
     try (BufferAllocator allocator = new RootAllocator()) {
       for (Map.Entry<String, Object> row : rows) {
         same(params(row.getKey()), (Object[]) row.getValue(), allocator, row.getKey());
@@ -162,6 +175,29 @@ class RowLaneTest {
       }
       assertEquals(0, allocator.getAllocatedMemory());
     }
+  }
+
+  @Test
+  void aRecordThatCannotBeWrittenFailsAsTheVectorPathFails() {
+    RowLayout records = params("records");
+    Object[] wrong = {List.of(), Map.of("s", "not a shape"), null};
+    String expected = failure(() -> {
+      try (BufferAllocator allocator = new RootAllocator();
+          Batch batch = records.encode(1, (r, c) -> wrong[c], allocator)) {
+        return batch;
+      }
+    });
+    assertEquals(expected, failure(() -> records.lane().orElseThrow().encode(wrong)));
+    Object[] missing = {List.of(),
+        Map.of("s", new LaneCases.Shape(null, new LaneCases.Point(0, 0), List.of(), null)), null};
+    String absent = failure(() -> {
+      try (BufferAllocator allocator = new RootAllocator();
+          Batch batch = records.encode(1, (r, c) -> missing[c], allocator)) {
+        return batch;
+      }
+    });
+    assertEquals(absent, failure(() -> records.lane().orElseThrow().encode(missing)));
+    assertTrue(absent.contains("name"), absent);
   }
 
   @Test
