@@ -55,6 +55,12 @@ public final class ShmSegment implements SharedSegment {
   }
 
   /**
+   * The names of the segments this JVM created (whether or not still present), so that a test can
+   * tell its own leftovers from another process's segments.
+   */
+  static final java.util.Set<String> CREATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
    * Creates a segment with a fresh name and an empty allocation list; closing it removes it.
    *
    * @param size the total size in bytes, header included: more than {@value #HEADER_SIZE}, at most
@@ -72,6 +78,7 @@ public final class ShmSegment implements SharedSegment {
     RANDOM.nextBytes(random);
     String name = "vgi_" + HexFormat.of().formatHex(random);
     Path path = DIRECTORY.resolve(name);
+    CREATED.add(name);
     try (FileChannel channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.READ, StandardOpenOption.WRITE),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {

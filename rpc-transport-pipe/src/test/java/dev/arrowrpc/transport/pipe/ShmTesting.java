@@ -10,10 +10,13 @@ import java.util.stream.Stream;
 final class ShmTesting {
   private ShmTesting() {}
 
-  /** {@return how many segments this JVM's tests created are still in /dev/shm} */
+  /**
+   * {@return how many segments this JVM created are still in /dev/shm} (not other processes'
+   * segments: a benchmark or another suite may be making its own at the same time)
+   */
   static long ourSegments() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
-      return files.filter(p -> p.getFileName().toString().startsWith("vgi_")).count();
+      return files.filter(p -> ShmSegment.CREATED.contains(p.getFileName().toString())).count();
     }
   }
 
