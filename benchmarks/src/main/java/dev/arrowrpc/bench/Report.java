@@ -387,10 +387,11 @@ public final class Report {
         out.add(new Verdict(ofCopy, issue17Problem(ShmPoolBench.SHM_ECHO), "UNKNOWN"));
       }
     }
-    if (results.issue17.containsKey(ShmPoolBench.POOL_NOOP)) {
-      String target = "noop() through a WorkerPool proxy ≤ 1.2x noop() on a dedicated worker (same command)";
-      Optional<Outcome> pool = issue17(ShmPoolBench.POOL_NOOP);
-      Optional<Outcome> dedicated = issue17(ShmPoolBench.DEDICATED_NOOP);
+    for (String regime : results.poolRegimes) {
+      String target = "noop() through a WorkerPool proxy ≤ 1.2x noop() on a dedicated worker (same command) ["
+          + regime + "]";
+      Optional<Outcome> pool = issue17(ShmPoolBench.poolId(regime));
+      Optional<Outcome> dedicated = issue17(ShmPoolBench.dedicatedId(regime));
       if (pool.isPresent() && dedicated.isPresent()) {
         double ratio = (double) pool.get().median() / dedicated.get().median();
         out.add(new Verdict(target, times(ratio) + " (" + duration(pool.get().median()) + " vs "
@@ -398,7 +399,7 @@ public final class Report {
             ratio <= ShmPoolBench.POOL_OVER_DEDICATED ? "MET"
                 : "MISSED (" + percent(ratio / ShmPoolBench.POOL_OVER_DEDICATED - 1) + " over the 1.2x limit)"));
       } else {
-        out.add(new Verdict(target, issue17Problem(ShmPoolBench.POOL_NOOP), "UNKNOWN"));
+        out.add(new Verdict(target, issue17Problem(ShmPoolBench.poolId(regime)), "UNKNOWN"));
       }
     }
     return out;
@@ -420,18 +421,22 @@ public final class Report {
         + ShmPoolBench.SEGMENT_MIB + " MiB)` (the run first checks that the echo's batches go through the "
         + "segment); the memory copy is the same IPC bytes copied between two direct buffers and back in the "
         + "client JVM. Pool: every call borrows the pool's one worker and returns it; the dedicated worker is "
-        + "a `Subprocess` with its own `RpcClient`. CPU placement: "
+        + "a `Subprocess` with its own `RpcClient`, the two compared in the placements named (unpinned, which "
+        + "CPU each worker wakes on decides the latency, per process). CPU placement of the echoes: "
         + System.getProperty("bench.pin", "unpinned") + ".\n\n");
     md.append("| measurement | median | p99 | throughput | ratio |\n|---|---:|---:|---:|---:|\n");
     long bytes = issue17EchoBytes();
     Optional<Outcome> shm = issue17(ShmPoolBench.SHM_ECHO);
-    Optional<Outcome> dedicated = issue17(ShmPoolBench.DEDICATED_NOOP);
-    String[][] rowsOf = {
-        {ShmPoolBench.SHM_ECHO, "echo 1M rows over shared memory (BatchStream exchange)"},
-        {ShmPoolBench.PIPE_ECHO, "the same echo over the subprocess pipe"},
-        {ShmPoolBench.MEMCPY, "memory copy of the same bytes, out and back (direct ByteBuffer.put)"},
-        {ShmPoolBench.POOL_NOOP, "noop() through a WorkerPool proxy"},
-        {ShmPoolBench.DEDICATED_NOOP, "noop() on a dedicated Subprocess client"}};
+    List<String[]> rowsOf = new ArrayList<>(List.of(
+        new String[] {ShmPoolBench.SHM_ECHO, "echo 1M rows over shared memory (BatchStream exchange)", ""},
+        new String[] {ShmPoolBench.PIPE_ECHO, "the same echo over the subprocess pipe", ""},
+        new String[] {ShmPoolBench.MEMCPY, "memory copy of the same bytes, out and back (direct ByteBuffer.put)", ""}));
+    for (String regime : results.poolRegimes) {
+      rowsOf.add(new String[] {ShmPoolBench.poolId(regime), "noop() through a WorkerPool proxy [" + regime + "]",
+          ShmPoolBench.dedicatedId(regime)});
+      rowsOf.add(new String[] {ShmPoolBench.dedicatedId(regime), "noop() on a dedicated Subprocess client ["
+          + regime + "]", ""});
+    }
     for (String[] row : rowsOf) {
       if (!results.issue17.containsKey(row[0])) {
         continue;
@@ -443,18 +448,21 @@ public final class Report {
         continue;
       }
       long median = o.get().median();
-      boolean echo = !row[0].endsWith("_noop");
+      boolean echo = !row[0].startsWith(ShmPoolBench.POOL_NOOP) && !row[0].startsWith(ShmPoolBench.DEDICATED_NOOP);
       md.append(duration(median)).append(" | ").append(duration(o.get().result().stats().p99())).append(" | ")
           .append(echo ? mbps(bytes, median) : NA).append(" | ");
-      String ratio = switch (row[0]) {
-        case ShmPoolBench.PIPE_ECHO -> shm.map(s -> "shared memory " + times((double) median / s.median()) + " faster")
+      String ratio;
+      if (row[0].equals(ShmPoolBench.PIPE_ECHO)) {
+        ratio = shm.map(s -> "shared memory " + times((double) median / s.median()) + " the pipe's throughput")
             .orElse(NA);
-        case ShmPoolBench.MEMCPY -> shm.map(s -> "shared memory at " + percent((double) median / s.median()))
+      } else if (row[0].equals(ShmPoolBench.MEMCPY)) {
+        ratio = shm.map(s -> "shared memory at " + percent((double) median / s.median()) + " of the copy's")
             .orElse(NA);
-        case ShmPoolBench.POOL_NOOP -> dedicated.map(d -> times((double) median / d.median()) + " dedicated")
-            .orElse(NA);
-        default -> NA;
-      };
+      } else if (!row[2].isEmpty()) {
+        ratio = issue17(row[2]).map(d -> times((double) median / d.median()) + " the dedicated call").orElse(NA);
+      } else {
+        ratio = NA;
+      }
       md.append(ratio).append(" |\n");
     }
     return md.append('\n').toString();

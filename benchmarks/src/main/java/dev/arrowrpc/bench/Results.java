@@ -25,6 +25,9 @@ public final class Results {
    */
   final Map<String, Outcome> issue17 = new LinkedHashMap<>();
 
+  /** The placements the pool comparison of issue 17 ran in, by label, in order. */
+  final java.util.List<String> poolRegimes = new java.util.ArrayList<>();
+
   /** The DoGet's median time to first batch, arrow-rpc's then the raw server's (ns), when measured. */
   long[] flightFirstBatch;
 

@@ -30,7 +30,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *       throughput, and at least 50% of the copy's;
  *   <li>worker pool: the {@code noop} workload through a {@link WorkerPool} proxy (every call
  *       borrows the pool's one worker and gives it back) and on a dedicated {@link Subprocess}
- *       client, in turn; target: the pool's median at most 1.2x the dedicated one's.
+ *       client, in turn, in pinned placements ({@link #poolRegimes}); target: the pool's median at most
+ *       1.2x the dedicated one's.
  * </ul>
  *
  * <p>Before measuring, one echo checks that the batches really go through the segment: the first
@@ -50,9 +51,9 @@ final class ShmPoolBench {
   static final String PIPE_ECHO = "pipe_echo";
   /** The copy of the same bytes in memory. */
   static final String MEMCPY = "memcpy";
-  /** {@code noop()} through the pool's proxy. */
+  /** {@code noop()} through the pool's proxy (ids carry the placement: {@link #poolId}). */
   static final String POOL_NOOP = "pool_noop";
-  /** {@code noop()} on a dedicated worker. */
+  /** {@code noop()} on a dedicated worker (ids carry the placement: {@link #dedicatedId}). */
   static final String DEDICATED_NOOP = "dedicated_noop";
 
   /** Shared memory's throughput over the pipe's, at least. */
@@ -79,9 +80,84 @@ final class ShmPoolBench {
       progress(results, SHM_ECHO, PIPE_ECHO, MEMCPY);
     });
     workloads.stream().filter(w -> w.id().equals(NOOP_WORKLOAD)).findFirst().ifPresent(noop -> {
-      record(results, List.of(POOL_NOOP, DEDICATED_NOOP), () -> pooled(noop, command, quick));
-      progress(results, POOL_NOOP, DEDICATED_NOOP);
+      List<Regime> regimes = poolRegimes(quick);
+      if (regimes.isEmpty()) {
+        String label = BenchMain.regimeLabel("AS_RUN");
+        results.poolRegimes.add(label);
+        record(results, List.of(poolId(label), dedicatedId(label)), () -> pooled(noop, command, quick));
+        progress(results, poolId(label), dedicatedId(label));
+        return;
+      }
+      String allCpus = Regime.currentCpus();
+      for (Regime regime : regimes) {
+        String label = regime.label();
+        try {
+          regime.enter(allCpus);
+        } catch (IOException e) {
+          BenchMain.progress("  cannot pin for " + label + ": " + e.getMessage());
+          continue;
+        }
+        try {
+          results.poolRegimes.add(label);
+          // workers are pinned when they start: new ones for each regime
+          record(results, List.of(poolId(label), dedicatedId(label)),
+              () -> pooled(noop, command, quick));
+          progress(results, poolId(label), dedicatedId(label));
+        } finally {
+          try {
+            Regime.UNPINNED.enter(allCpus);
+          } catch (IOException e) {
+            BenchMain.progress("  cannot restore the CPU set " + allCpus + ": " + e.getMessage());
+          }
+        }
+      }
     });
+  }
+
+  /**
+   * The CPU placements the pool is compared in. Unpinned, which CPU each worker wakes on decides a
+   * call's latency (25-50 µs for a wake-up on the other CPU), per process: a probe of 2026-12-04
+   * measured a pool's worker at 43 µs and a dedicated one at 8 µs, then the reverse minutes later,
+   * whatever the pool does. So the comparison runs pinned, both workers alike: on one CPU (the CPU
+   * cost of the pool's borrow and return) in a quick run; also across CPUs and unpinned in a full
+   * run. Empty (the run's own placement) when {@code --pin} fixed one or the machine cannot pin.
+   *
+   * @param quick whether the run is quick
+   * @return the regimes, or empty for the run's own
+   */
+  static List<Regime> poolRegimes(boolean quick) {
+    if (!Regime.workerCpus().isBlank() || !Regime.supported()) {
+      return List.of();
+    }
+    return quick ? List.of(Regime.SAME_CPU) : List.of(Regime.SAME_CPU, Regime.CROSS_CPU, Regime.UNPINNED);
+  }
+
+  /**
+   * The id of the pooled {@code noop()} measured in a placement.
+   *
+   * @param regime the placement's label
+   * @return the id in {@code Results.issue17}
+   */
+  static String poolId(String regime) {
+    return POOL_NOOP + "@" + regime;
+  }
+
+  /**
+   * The id of the dedicated worker's {@code noop()} measured in a placement.
+   *
+   * @param regime the placement's label
+   * @return the id in {@code Results.issue17}
+   */
+  static String dedicatedId(String regime) {
+    return DEDICATED_NOOP + "@" + regime;
+  }
+
+  /**
+   * The echo comparison's budget: a full run's is the bulk workloads'; a quick run's is more than
+   * their three runs after one warm-up, which leave the shared-memory path interpreted.
+   */
+  static Measure.Budget echoBudget(boolean quick) {
+    return quick ? new Measure.Budget(1.0, 5, 1.5, 5, 50) : BenchMain.budget(Workload.Size.LARGE, false);
   }
 
   /** The echo over shared memory, over the pipe, and the memory copy, interleaved. */
@@ -109,8 +185,7 @@ final class ShmPoolBench {
             + echo.bytesPerOp());
       }
       checkThroughSegment(segment, overShm.op());
-      return Measure.interleaved(List.of(overShm.op(), overPipe.op(), copy),
-          BenchMain.budget(Workload.Size.LARGE, quick));
+      return Measure.interleaved(List.of(overShm.op(), overPipe.op(), copy), echoBudget(quick));
     } finally {
       Collections.reverse(open);
       Launcher.closeAll(open);
