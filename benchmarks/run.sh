@@ -8,6 +8,10 @@
 #   --full    the real run (about 17 minutes); writes benchmarks/results/latest.md
 #   Both modes run the Flight rows: the `flight` transport and the Flight targets of issue 15 against
 #   a bare FlightProducer (quick: a small budget and a 1M-row DoGet; BENCH_TRANSPORTS=flight alone).
+#   Both modes also run the targets of issue 17 (ShmPoolBench): the 1M-row echo over a worker with a
+#   shared-memory segment, interleaved with the same echo over the pipe and a memory copy of the same
+#   bytes; noop() through a WorkerPool proxy against a dedicated worker, pinned (quick: on one CPU;
+#   full: on one CPU, across CPUs and unpinned). They need the subprocess pipe transport selected.
 #   --call-cost  only the per-call cost row of issue 16 (in process: noop, small, 10 parameters;
 #             reflection vs generated code; time and bytes per call on each side); about 1 minute;
 #             writes benchmarks/target/call-cost.md
@@ -40,7 +44,7 @@ while [[ $# -gt 0 ]]; do
     --pin) PIN="$2"; shift ;;
     --no-peers) PEERS=false ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift

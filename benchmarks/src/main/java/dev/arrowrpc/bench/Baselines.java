@@ -225,6 +225,53 @@ public final class Baselines {
     }
   }
 
+  /**
+   * The in-memory baseline of the shared-memory echo (issue 17): the same bytes copied from one
+   * direct buffer into another and back, one {@code ByteBuffer.put} each way (the JDK's bulk copy
+   * between native buffers), as an echo moves them out and back. No process and no kernel: what a
+   * copy of those bytes costs on this machine's memory.
+   */
+  static final class MemoryCopy implements Measure.Op {
+    private final ByteBuffer origin;
+    private final ByteBuffer copy;
+
+    /**
+     * Allocates the two buffers, the first holding {@code content}.
+     *
+     * @param content the bytes to copy (an echo's payload, one way)
+     */
+    MemoryCopy(byte[] content) {
+      origin = ByteBuffer.allocateDirect(content.length);
+      origin.put(content).clear();
+      copy = ByteBuffer.allocateDirect(content.length);
+    }
+
+    /** {@return the bytes one run copies, both ways counted (as an echo's throughput counts them)} */
+    long bytesPerOp() {
+      return 2L * origin.capacity();
+    }
+
+    /** {@return the second buffer (the bytes after a run, for tests)} */
+    ByteBuffer copy() {
+      return copy.duplicate().clear();
+    }
+
+    /** {@return the first buffer (the bytes after a run, for tests)} */
+    ByteBuffer origin() {
+      return origin.duplicate().clear();
+    }
+
+    @Override
+    public void run() {
+      origin.clear();
+      copy.clear();
+      copy.put(origin);
+      copy.flip();
+      origin.clear();
+      origin.put(copy);
+    }
+  }
+
   private static void expect(int actual, char expected) throws IOException {
     if (actual != expected) {
       throw new IOException("raw worker answered " + actual + ", expected '" + expected + "'");

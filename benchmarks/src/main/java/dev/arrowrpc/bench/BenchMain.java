@@ -61,6 +61,11 @@ public final class BenchMain {
       progress("Flight targets: arrow-rpc over Flight and a bare FlightProducer interleaved");
       FlightBench.run(results, quick);
     }
+    if (transports.stream().anyMatch(t -> t instanceof SubprocessPipeTransport)) {
+      progress("issue 17 targets: shared memory against the pipe and a memory copy; the worker pool "
+          + "against a dedicated worker");
+      ShmPoolBench.run(results, workloads, quick);
+    }
     for (BenchTransport transport : transports) {
       progress("arrow-rpc over " + transport.name());
       runOurs(transport, workloads, quick, results);

@@ -163,6 +163,17 @@ public final class BulkData {
    * @return its IPC size in bytes
    */
   public static long ipcSize(VectorSchemaRoot root) {
+    return ipcBytes(root).length;
+  }
+
+  /**
+   * A batch as an Arrow IPC stream (schema, the batch, end of stream): the bytes {@link #ipcSize}
+   * counts.
+   *
+   * @param root the batch
+   * @return the stream's bytes
+   */
+  public static byte[] ipcBytes(VectorSchemaRoot root) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(bytes))) {
       writer.start();
@@ -171,6 +182,6 @@ public final class BulkData {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.size();
+    return bytes.toByteArray();
   }
 }

@@ -86,9 +86,36 @@ public final class Launcher {
    */
   public static Subprocess pipeWorker(List<String> command) throws IOException {
     return Subprocess.builder(pinned(command))
-        .stderr(line -> appendLog(line))
+        .stderr(Launcher::appendLog)
         .shutdownTimeout(java.time.Duration.ofSeconds(3))
         .launch();
+  }
+
+  /**
+   * Launches a worker speaking on its stdin and stdout that is offered a shared-memory segment
+   * ({@link Subprocess.Builder#sharedMemory}); whether it confirmed is {@link
+   * Subprocess#sharedSegment()}.
+   *
+   * @param command the command (pinning is applied here)
+   * @param segmentBytes the segment's size
+   * @return the running worker
+   * @throws IOException when it cannot be started or the negotiation fails
+   */
+  public static Subprocess sharedMemoryWorker(List<String> command, long segmentBytes) throws IOException {
+    return Subprocess.builder(pinned(command))
+        .stderr(Launcher::appendLog)
+        .shutdownTimeout(java.time.Duration.ofSeconds(3))
+        .sharedMemory(segmentBytes)
+        .launch();
+  }
+
+  /**
+   * Where worker processes' stderr lines go: appended to {@code bench.logDir}/workers.log.
+   *
+   * @param line one line
+   */
+  static void workerLog(String line) {
+    appendLog(line);
   }
 
   /**

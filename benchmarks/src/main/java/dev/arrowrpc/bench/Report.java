@@ -86,6 +86,7 @@ public final class Report {
     }
     md.append('\n');
     md.append(flightTable());
+    md.append(issue17Table());
 
     md.append("## arrow-rpc, one table per workload\n\n");
     for (Workload workload : workloads) {
@@ -307,6 +308,7 @@ public final class Report {
       }
     }
     out.addAll(flightVerdicts());
+    out.addAll(issue17Verdicts());
     Workload stream = workloads.stream().filter(x -> x.id().equals("echo_stream_1m")).findFirst().orElse(null);
     Workload root = workloads.stream().filter(x -> x.id().equals("echo_root_1m")).findFirst().orElse(null);
     for (BenchTransport t : transports) {
@@ -340,6 +342,130 @@ public final class Report {
       out.add(peerVerdict(peer));
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ shared memory and pool (issue 17)
+
+  private Optional<Outcome> issue17(String id) {
+    return Optional.ofNullable(results.issue17.get(id)).filter(Outcome::ok);
+  }
+
+  private String issue17Problem(String id) {
+    Outcome o = results.issue17.get(id);
+    return o == null ? "not measured" : o.problem();
+  }
+
+  /** The bytes one echo of the issue-17 comparison moves, both ways (0 when it was not run). */
+  private long issue17EchoBytes() {
+    return workloads.stream().filter(w -> w.id().equals(ShmPoolBench.ECHO_WORKLOAD)).findFirst()
+        .map(Workload::bytesPerOp).orElse(0L);
+  }
+
+  /** The verdicts on the targets of issue 17 (none for a comparison that was not run). */
+  private List<Verdict> issue17Verdicts() {
+    List<Verdict> out = new ArrayList<>();
+    long bytes = issue17EchoBytes();
+    if (results.issue17.containsKey(ShmPoolBench.SHM_ECHO)) {
+      String overPipe = "1M-row echo over shared memory (BatchStream exchange) ≥ 3x the same echo over the "
+          + "subprocess pipe";
+      String ofCopy = "1M-row echo over shared memory ≥ 50% of a memory copy of the same bytes";
+      Optional<Outcome> shm = issue17(ShmPoolBench.SHM_ECHO);
+      Optional<Outcome> pipe = issue17(ShmPoolBench.PIPE_ECHO);
+      Optional<Outcome> copy = issue17(ShmPoolBench.MEMCPY);
+      if (shm.isPresent() && pipe.isPresent() && copy.isPresent()) {
+        double speedUp = (double) pipe.get().median() / shm.get().median();
+        out.add(new Verdict(overPipe, times(speedUp) + " (" + mbps(bytes, shm.get().median()) + " vs "
+            + mbps(bytes, pipe.get().median()) + ", interleaved)",
+            speedUp >= ShmPoolBench.SHM_OVER_PIPE ? "MET"
+                : "MISSED (" + percent(1 - speedUp / ShmPoolBench.SHM_OVER_PIPE) + " short of 3x)"));
+        double fraction = (double) copy.get().median() / shm.get().median();
+        out.add(new Verdict(ofCopy, percent(fraction) + " (" + mbps(bytes, shm.get().median()) + " vs copy "
+            + mbps(bytes, copy.get().median()) + ", interleaved)",
+            fraction >= ShmPoolBench.SHM_OF_MEMCPY ? "MET" : "MISSED by " + points(ShmPoolBench.SHM_OF_MEMCPY - fraction)));
+      } else {
+        out.add(new Verdict(overPipe, issue17Problem(ShmPoolBench.SHM_ECHO), "UNKNOWN"));
+        out.add(new Verdict(ofCopy, issue17Problem(ShmPoolBench.SHM_ECHO), "UNKNOWN"));
+      }
+    }
+    for (String regime : results.poolRegimes) {
+      String target = "noop() through a WorkerPool proxy ≤ 1.2x noop() on a dedicated worker (same command) ["
+          + regime + "]";
+      Optional<Outcome> pool = issue17(ShmPoolBench.poolId(regime));
+      Optional<Outcome> dedicated = issue17(ShmPoolBench.dedicatedId(regime));
+      if (pool.isPresent() && dedicated.isPresent()) {
+        double ratio = (double) pool.get().median() / dedicated.get().median();
+        out.add(new Verdict(target, times(ratio) + " (" + duration(pool.get().median()) + " vs "
+            + duration(dedicated.get().median()) + ", interleaved)",
+            ratio <= ShmPoolBench.POOL_OVER_DEDICATED ? "MET"
+                : "MISSED (" + percent(ratio / ShmPoolBench.POOL_OVER_DEDICATED - 1) + " over the 1.2x limit)"));
+      } else {
+        out.add(new Verdict(target, issue17Problem(ShmPoolBench.poolId(regime)), "UNKNOWN"));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The issue-17 section: the shared-memory echo beside the pipe and a memory copy, and the pooled
+   * call beside a dedicated one.
+   *
+   * @return Markdown, empty when neither comparison was run
+   */
+  private String issue17Table() {
+    if (results.issue17.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("## Shared memory and worker pool (issue 17), same run\n\n");
+    md.append("Worker JVMs started with the same command (`BenchWorker serve bench --pipe`); the operations of "
+        + "each group alternate. Shared memory: a worker launched with `Subprocess.builder(...).sharedMemory("
+        + ShmPoolBench.SEGMENT_MIB + " MiB)` (the run first checks that the echo's batches go through the "
+        + "segment); the memory copy is the same IPC bytes copied between two direct buffers and back in the "
+        + "client JVM. Pool: every call borrows the pool's one worker and returns it; the dedicated worker is "
+        + "a `Subprocess` with its own `RpcClient`, the two compared in the placements named (unpinned, which "
+        + "CPU each worker wakes on decides the latency, per process). CPU placement of the echoes: "
+        + System.getProperty("bench.pin", "unpinned") + ".\n\n");
+    md.append("| measurement | median | p99 | throughput | ratio |\n|---|---:|---:|---:|---:|\n");
+    long bytes = issue17EchoBytes();
+    Optional<Outcome> shm = issue17(ShmPoolBench.SHM_ECHO);
+    List<String[]> rowsOf = new ArrayList<>(List.of(
+        new String[] {ShmPoolBench.SHM_ECHO, "echo 1M rows over shared memory (BatchStream exchange)", ""},
+        new String[] {ShmPoolBench.PIPE_ECHO, "the same echo over the subprocess pipe", ""},
+        new String[] {ShmPoolBench.MEMCPY, "memory copy of the same bytes, out and back (direct ByteBuffer.put)", ""}));
+    for (String regime : results.poolRegimes) {
+      rowsOf.add(new String[] {ShmPoolBench.poolId(regime), "noop() through a WorkerPool proxy [" + regime + "]",
+          ShmPoolBench.dedicatedId(regime)});
+      rowsOf.add(new String[] {ShmPoolBench.dedicatedId(regime), "noop() on a dedicated Subprocess client ["
+          + regime + "]", ""});
+    }
+    for (String[] row : rowsOf) {
+      if (!results.issue17.containsKey(row[0])) {
+        continue;
+      }
+      md.append("| ").append(row[1]).append(" | ");
+      Optional<Outcome> o = issue17(row[0]);
+      if (o.isEmpty()) {
+        md.append(shorten(issue17Problem(row[0]))).append(" | | | |\n");
+        continue;
+      }
+      long median = o.get().median();
+      boolean echo = !row[0].startsWith(ShmPoolBench.POOL_NOOP) && !row[0].startsWith(ShmPoolBench.DEDICATED_NOOP);
+      md.append(duration(median)).append(" | ").append(duration(o.get().result().stats().p99())).append(" | ")
+          .append(echo ? mbps(bytes, median) : NA).append(" | ");
+      String ratio;
+      if (row[0].equals(ShmPoolBench.PIPE_ECHO)) {
+        ratio = shm.map(s -> "shared memory " + times((double) median / s.median()) + " the pipe's throughput")
+            .orElse(NA);
+      } else if (row[0].equals(ShmPoolBench.MEMCPY)) {
+        ratio = shm.map(s -> "shared memory at " + percent((double) median / s.median()) + " of the copy's")
+            .orElse(NA);
+      } else if (!row[2].isEmpty()) {
+        ratio = issue17(row[2]).map(d -> times((double) median / d.median()) + " the dedicated call").orElse(NA);
+      } else {
+        ratio = NA;
+      }
+      md.append(ratio).append(" |\n");
+    }
+    return md.append('\n').toString();
   }
 
   // ------------------------------------------------------------------ Flight (issue 15)

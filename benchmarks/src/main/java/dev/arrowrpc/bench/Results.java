@@ -19,6 +19,15 @@ public final class Results {
    */
   final Map<String, Paired> flight = new LinkedHashMap<>();
 
+  /**
+   * The targets of issue 17 ({@link ShmPoolBench}): each measurement id ({@link ShmPoolBench#SHM_ECHO}
+   * and the others) to its outcome; the ids of one comparison were measured interleaved.
+   */
+  final Map<String, Outcome> issue17 = new LinkedHashMap<>();
+
+  /** The placements the pool comparison of issue 17 ran in, by label, in order. */
+  final java.util.List<String> poolRegimes = new java.util.ArrayList<>();
+
   /** The DoGet's median time to first batch, arrow-rpc's then the raw server's (ns), when measured. */
   long[] flightFirstBatch;
 
@@ -79,6 +88,7 @@ public final class Results {
         + ping.values().stream().filter(Outcome::failed).count()
         + bulk.values().stream().filter(Outcome::failed).count()
         + paired.values().stream().filter(p -> p.problem() != null && p.problem().startsWith("error")).count()
-        + flight.values().stream().filter(p -> p.problem() != null && p.problem().startsWith("error")).count();
+        + flight.values().stream().filter(p -> p.problem() != null && p.problem().startsWith("error")).count()
+        + issue17.values().stream().filter(Outcome::failed).count();
   }
 }
