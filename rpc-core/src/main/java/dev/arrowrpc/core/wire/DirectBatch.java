@@ -138,11 +138,23 @@ public final class DirectBatch {
    * @param width its width in bytes (1, 2, 4 or 8)
    */
   public void put(long value, int width) {
-    ensure(width);
-    for (int i = 0; i < width; i++) {
-      body[size++] = (byte) (value >>> (8 * i));
+    ensure(8);
+    switch (width) {
+      case 8 -> LONGS.set(body, size, value);
+      case 4 -> INTS.set(body, size, (int) value);
+      default -> {
+        for (int i = 0; i < width; i++) {
+          body[size + i] = (byte) (value >>> (8 * i));
+        }
+      }
     }
+    size += width;
   }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.invoke.VarHandle INTS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /**
    * Appends bytes to the open buffer.
