@@ -1,0 +1,25 @@
+package dev.arrowrpc.transport.pipe;
+
+import dev.arrowrpc.core.runtime.RpcClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A client process of the launcher tests: {@code <state dir> <idle millis> <worker command...>};
+ * connects through a {@link WorkerLauncher} and prints {@code pid <worker pid>}.
+ */
+public final class WarmClientMain {
+  private WarmClientMain() {}
+
+  /** Connects, asks the worker's pid, prints it. */
+  public static void main(String[] args) throws Exception {
+    WorkerLauncher launcher = WorkerLauncher.builder().stateDir(Path.of(args[0]))
+        .idleTimeout(Duration.ofMillis(Long.parseLong(args[1]))).build();
+    List<String> command = Arrays.asList(args).subList(2, args.length);
+    try (RpcClient client = RpcClient.connect(launcher.connect(command))) {
+      System.out.println("pid " + client.proxy(Warm.class).pid());
+    }
+  }
+}
