@@ -8,18 +8,21 @@ import java.util.List;
 
 /**
  * A client process of the launcher tests: {@code <state dir> <idle millis> <worker command...>};
- * connects through a {@link WorkerLauncher} and prints {@code pid <worker pid>}.
+ * connects through a {@link WorkerLauncher} and prints {@code pid <worker pid> ms <milliseconds>}: the
+ * time from building the launcher to the first answer.
  */
 public final class WarmClientMain {
   private WarmClientMain() {}
 
   /** Connects, asks the worker's pid, prints it. */
   public static void main(String[] args) throws Exception {
+    long start = System.nanoTime();
     WorkerLauncher launcher = WorkerLauncher.builder().stateDir(Path.of(args[0]))
         .idleTimeout(Duration.ofMillis(Long.parseLong(args[1]))).build();
     List<String> command = Arrays.asList(args).subList(2, args.length);
     try (RpcClient client = RpcClient.connect(launcher.connect(command))) {
-      System.out.println("pid " + client.proxy(Warm.class).pid());
+      long pid = client.proxy(Warm.class).pid();
+      System.out.printf("pid %d ms %.2f%n", pid, (System.nanoTime() - start) / 1e6);
     }
   }
 }

@@ -82,8 +82,10 @@ class WorkerLauncherTest {
     String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(client.waitFor(60, TimeUnit.SECONDS), "the client process ends");
     assertEquals(0, client.exitValue(), () -> "client failed: " + out + " / " + log("client.log"));
-    assertTrue(out.startsWith("pid "), out);
-    return Long.parseLong(out.substring(4).trim());
+    String[] words = out.split(" ");
+    assertTrue(words.length == 4 && words[0].equals("pid") && words[2].equals("ms"), out);
+    System.err.println("client process: worker " + words[1] + ", launcher to first answer " + words[3] + " ms");
+    return Long.parseLong(words[1]);
   }
 
   private String log(String name) {
