@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.pipe;
 
+import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.runtime.RpcClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,8 +9,8 @@ import java.util.List;
 
 /**
  * A client process of the launcher tests: {@code <state dir> <idle millis> <worker command...>};
- * connects through a {@link WorkerLauncher} and prints {@code pid <worker pid> ms <milliseconds>}: the
- * time from building the launcher to the first answer.
+ * connects through a {@link WorkerLauncher} and prints {@code pid <worker pid> ms <milliseconds> connect <milliseconds>}:
+ * the time from building the launcher to the first answer, and that of {@link WorkerLauncher#connect}.
  */
 public final class WarmClientMain {
   private WarmClientMain() {}
@@ -20,9 +21,13 @@ public final class WarmClientMain {
     WorkerLauncher launcher = WorkerLauncher.builder().stateDir(Path.of(args[0]))
         .idleTimeout(Duration.ofMillis(Long.parseLong(args[1]))).build();
     List<String> command = Arrays.asList(args).subList(2, args.length);
-    try (RpcClient client = RpcClient.connect(launcher.connect(command))) {
+    long connecting = System.nanoTime();
+    ByteTransport transport = launcher.connect(command);
+    long connected = System.nanoTime();
+    try (RpcClient client = RpcClient.connect(transport)) {
       long pid = client.proxy(Warm.class).pid();
-      System.out.printf("pid %d ms %.2f%n", pid, (System.nanoTime() - start) / 1e6);
+      System.out.printf("pid %d ms %.2f connect %.2f%n", pid, (System.nanoTime() - start) / 1e6,
+          (connected - connecting) / 1e6);
     }
   }
 }

@@ -83,8 +83,9 @@ class WorkerLauncherTest {
     assertTrue(client.waitFor(60, TimeUnit.SECONDS), "the client process ends");
     assertEquals(0, client.exitValue(), () -> "client failed: " + out + " / " + log("client.log"));
     String[] words = out.split(" ");
-    assertTrue(words.length == 4 && words[0].equals("pid") && words[2].equals("ms"), out);
-    System.err.println("client process: worker " + words[1] + ", launcher to first answer " + words[3] + " ms");
+    assertTrue(words.length == 6 && words[0].equals("pid") && words[2].equals("ms") && words[4].equals("connect"), out);
+    System.err.println("client process: worker " + words[1] + ", launcher to first answer " + words[3]
+        + " ms, of which connect " + words[5] + " ms");
     return Long.parseLong(words[1]);
   }
 
