@@ -254,7 +254,8 @@ public final class WorkerLauncher {
     ProcessBuilder builder = new ProcessBuilder(argv)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.PIPE)
-        .redirectError(workerStderr.map(file -> ProcessBuilder.Redirect.appendTo(file.toFile())).orElse(ProcessBuilder.Redirect.DISCARD));
+        .redirectError(workerStderr.map(file -> ProcessBuilder.Redirect.appendTo(file.toFile()))
+            .orElse(ProcessBuilder.Redirect.DISCARD));
     Process process;
     try {
       process = builder.start();

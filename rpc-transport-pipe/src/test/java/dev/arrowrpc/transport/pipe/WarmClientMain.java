@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A client process of the launcher tests: {@code <state dir> <idle millis> <worker command...>};
- * connects through a {@link WorkerLauncher} and prints {@code pid <worker pid> ms <milliseconds> connect <milliseconds>}:
+ * connects through a {@link WorkerLauncher} and prints {@code pid <worker pid> ms <milliseconds> connect
+ * <milliseconds>}:
  * the time from building the launcher to the first answer, and that of {@link WorkerLauncher#connect}.
  */
 public final class WarmClientMain {

@@ -97,7 +97,8 @@ class WorkerLauncherInteropTest {
         .redirectErrorStream(true).start();
     String probeOut = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Assumptions.assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
-        "the reference's launcher needs filelock (its [cli] extra), absent from " + python + ": " + probeOut.strip().lines().reduce((a, b) -> b).orElse(""));
+        "the reference's launcher needs filelock (its [cli] extra), absent from " + python + ": "
+            + probeOut.strip().lines().reduce((a, b) -> b).orElse(""));
 
     Path starts = dir.resolve("starts");
     List<String> command = Subprocess.javaCommand(WarmWorkerMain.class.getName(), starts.toString());
