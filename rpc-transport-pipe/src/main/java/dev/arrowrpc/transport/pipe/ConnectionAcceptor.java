@@ -80,6 +80,10 @@ final class ConnectionAcceptor implements AutoCloseable {
   private final ThreadPoolExecutor shedding;
   private final Set<SocketChannel> live = new HashSet<>();
   private boolean closed;
+  /** When the last connection ended ({@link System#nanoTime()}), or the acceptor started. */
+  private long idleSince = System.nanoTime();
+  /** Connections admitted so far. */
+  private long admitted;
 
   private ConnectionAcceptor(ServerSocketChannel listener, RpcServer server, TransportKind kind, Setup setup,
       ConnectionLimits limits, Optional<Authenticator> authenticator, String name) {
@@ -291,11 +295,27 @@ final class ConnectionAcceptor implements AutoCloseable {
       return Admission.OVER_CAP;
     }
     live.add(channel);
+    admitted++;
     return Admission.ADMITTED;
   }
 
   private synchronized void unregister(SocketChannel channel) {
-    live.remove(channel);
+    if (live.remove(channel) && live.isEmpty()) {
+      idleSince = System.nanoTime();
+    }
+  }
+
+  /**
+   * How long no connection has been open, at {@code now} ({@link System#nanoTime()}): since the
+   * last one ended, or since the start when none came yet; -1 while one is open.
+   */
+  synchronized long idleNanos(long now) {
+    return live.isEmpty() ? now - idleSince : -1;
+  }
+
+  /** {@return how many connections were admitted (served) so far} */
+  synchronized long admitted() {
+    return admitted;
   }
 
   /**

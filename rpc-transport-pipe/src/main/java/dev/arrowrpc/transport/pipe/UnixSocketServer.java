@@ -9,7 +9,9 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,10 +43,13 @@ public final class UnixSocketServer implements AutoCloseable {
 
   private final Path path;
   private final ConnectionAcceptor acceptor;
+  /** The bound socket file's identity (device and inode), when the file system reports one. */
+  private final Optional<Object> fileKey;
 
-  private UnixSocketServer(Path path, ConnectionAcceptor acceptor) {
+  private UnixSocketServer(Path path, ConnectionAcceptor acceptor, Optional<Object> fileKey) {
     this.path = path;
     this.acceptor = acceptor;
+    this.fileKey = fileKey;
   }
 
   /**
@@ -81,10 +86,39 @@ public final class UnixSocketServer implements AutoCloseable {
           ? " (the file exists: remove it if it is a stale socket no server listens on)" : "";
       throw new IOException("cannot listen on Unix socket " + path + ": " + e.getMessage() + stale, e);
     }
+    Optional<Object> fileKey = fileKey(path);
     ConnectionAcceptor acceptor =
         ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::tune, limits, authenticator,
             "arrowrpc-unix");
-    return new UnixSocketServer(path, acceptor);
+    return new UnixSocketServer(path, acceptor, fileKey);
+  }
+
+  private static Optional<Object> fileKey(Path path) {
+    try {
+      return Optional.ofNullable(
+          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The connections' bookkeeping, for an idle shutdown. */
+  ConnectionAcceptor acceptor() {
+    return acceptor;
+  }
+
+  /**
+   * Deletes the socket file if it is still the one this server bound (another server may have
+   * replaced it since): new clients can no longer connect, the listener stays open.
+   */
+  void unlink() {
+    try {
+      if (fileKey.isEmpty() || fileKey.equals(fileKey(path))) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot delete socket file {}: {}", path, e.toString());
+    }
   }
 
   /**
@@ -98,16 +132,13 @@ public final class UnixSocketServer implements AutoCloseable {
 
   /**
    * Stops accepting, closes the live connections, waits up to 5 s for their threads and deletes
-   * the socket file. The {@link RpcServer} stays open. Idempotent.
+   * the socket file, unless another server has replaced it since. The {@link RpcServer} stays
+   * open. Idempotent.
    */
   @Override
   public void close() {
     acceptor.close();
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      LOG.warn("cannot delete socket file {}: {}", path, e.toString());
-    }
+    unlink();
   }
 
   @Override

@@ -26,6 +26,10 @@ import java.util.Objects;
  * logs it) instead of corrupting the stream. {@link System#in} is replaced by an empty stream for the
  * same reason. Output printed to {@code System.out} <em>before</em> the call still reaches stdout
  * and breaks the protocol, so keep {@code main} quiet until then.
+ *
+ * <p>{@link #serve(String[], Class, Object)} serves as its command line asks: on stdin/stdout by
+ * default, or, started by a {@link WorkerLauncher} (or the reference's {@code vgi-rpc launch}) with
+ * {@code --unix PATH --idle-timeout SECONDS}, as a warm worker on that Unix-domain socket.
  */
 public final class Workers {
   private Workers() {}
@@ -67,6 +71,70 @@ public final class Workers {
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("stdio worker failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Serves an implementation as the worker's command line asks, then returns (the server is closed
+   * on return, as by {@link #serveStdio(Class, Object)}). Without arguments it serves on
+   * stdin/stdout. With {@code --unix PATH} it is a warm worker of the launcher contract: it
+   * listens on that socket (replacing a stale one), prints one line {@code UNIX:<absolute path>}
+   * to stdout once listening and nothing else there, serves any number of clients, and returns
+   * after {@code --idle-timeout SECONDS} (default {@code $VGI_RPC_IDLE_TIMEOUT}, else 300; 0:
+   * never) with no client connected, deleting its socket. Before the first client it waits at
+   * least 60 s. {@code --max-connections N} (default {@code $VGI_RPC_MAX_CONNECTIONS}, else 64)
+   * caps the clients served at once. Flags may also be written {@code --flag=value}.
+   *
+   * <pre>{@code
+   * public static void main(String[] args) {
+   *   Workers.serve(args, Calculator.class, new CalculatorImpl());
+   * }
+   * }</pre>
+   *
+   * @param args the worker's command-line arguments
+   * @param service the {@code @RpcService} interface
+   * @param implementation the object serving it
+   * @param <T> the service type
+   * @throws IllegalArgumentException when an argument is unknown or malformed, or the interface
+   *     cannot be served
+   * @throws UncheckedIOException when the socket cannot be bound (for example another worker
+   *     listens on it) or stdin/stdout fail
+   */
+  public static <T> void serve(String[] args, Class<T> service, T implementation) {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(implementation, "implementation");
+    WorkerArgs parsed = WorkerArgs.parse(args, System.getenv());
+    OutputStream out = redirectStdout();
+    try (RpcServer server = RpcServer.create(service, implementation)) {
+      serve(parsed, server, out);
+    }
+  }
+
+  /**
+   * Serves a configured server as the worker's command line asks, as {@link #serve(String[], Class,
+   * Object)} does. The server stays open; the caller closes it.
+   *
+   * @param args the worker's command-line arguments
+   * @param server the server
+   * @throws IllegalArgumentException when an argument is unknown or malformed
+   * @throws UncheckedIOException when the socket cannot be bound or stdin/stdout fail
+   */
+  public static void serve(String[] args, RpcServer server) {
+    Objects.requireNonNull(server, "server");
+    WorkerArgs parsed = WorkerArgs.parse(args, System.getenv());
+    serve(parsed, server, redirectStdout());
+  }
+
+  private static void serve(WorkerArgs args, RpcServer server, OutputStream out) {
+    if (args.unix().isEmpty()) {
+      serveStdio(server);
+      return;
+    }
+    detachStdin();
+    try {
+      WarmWorker.serve(server, args.unix().get(), args.idleTimeout(), args.maxConnections(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("warm worker failed: " + e.getMessage(), e);
     }
   }
 

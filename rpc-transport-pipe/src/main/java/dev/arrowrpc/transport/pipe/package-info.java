@@ -8,6 +8,10 @@
  *       talking to it over its pipes;
  *   <li>{@link dev.arrowrpc.transport.pipe.WorkerPool}: subprocess workers kept alive between calls
  *       and borrowed per call by typed proxies;
+ *   <li>{@link dev.arrowrpc.transport.pipe.WorkerLauncher}: warm workers on Unix-domain sockets,
+ *       shared by client processes and stopping by themselves when idle (the reference's launcher
+ *       contract; the worker side is {@link dev.arrowrpc.transport.pipe.Workers#serve(String[],
+ *       Class, Object)});
  *   <li>{@link dev.arrowrpc.transport.pipe.PipePair}: an in-process client/server pair for tests;
  *   <li>{@link dev.arrowrpc.transport.pipe.UnixSocketServer} / {@link
  *       dev.arrowrpc.transport.pipe.UnixSocket} and {@link dev.arrowrpc.transport.pipe.TcpServer} /

@@ -1,0 +1,104 @@
+package dev.arrowrpc.transport.pipe;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A worker's command line, as the launcher contract writes it: {@code --unix PATH}, {@code
+ * --idle-timeout SECONDS} (a decimal, as the reference prints it: {@code 300.0}) and {@code
+ * --max-connections N}; defaults from {@code $VGI_RPC_IDLE_TIMEOUT} and {@code
+ * $VGI_RPC_MAX_CONNECTIONS}.
+ *
+ * @param unix the socket to serve on; empty: serve on stdin/stdout
+ * @param idleTimeout how long without a client before the worker stops; zero: never
+ * @param maxConnections the most clients served at once
+ */
+record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections) {
+  /** The idle timeout without flag or environment variable. */
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+  /** A day: the longest idle timeout taken. */
+  private static final double MAX_SECONDS = 86_400;
+  /** What {@code --max-connections 0} (unlimited) becomes. */
+  private static final int UNLIMITED = 4096;
+
+  /**
+   * Parses a command line.
+   *
+   * @param args the arguments
+   * @param environment the process environment
+   * @return the parsed arguments
+   * @throws IllegalArgumentException naming an unknown flag, a missing value or a malformed one
+   */
+  static WorkerArgs parse(String[] args, Map<String, String> environment) {
+    Optional<Path> unix = Optional.empty();
+    String idle = environment.get("VGI_RPC_IDLE_TIMEOUT");
+    String max = environment.get("VGI_RPC_MAX_CONNECTIONS");
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String flag = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        flag = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      if (!flag.equals("--unix") && !flag.equals("--idle-timeout") && !flag.equals("--max-connections")) {
+        throw new IllegalArgumentException("unknown worker argument '" + arg
+            + "' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N)");
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(flag + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (flag) {
+        case "--unix" -> {
+          if (value.isEmpty()) {
+            throw new IllegalArgumentException("--unix needs a path");
+          }
+          unix = Optional.of(Path.of(value).toAbsolutePath());
+        }
+        case "--idle-timeout" -> idle = value;
+        default -> max = value;
+      }
+    }
+    return new WorkerArgs(unix, idleTimeout(idle), maxConnections(max));
+  }
+
+  private static Duration idleTimeout(String text) {
+    if (text == null || text.isBlank()) {
+      return DEFAULT_IDLE_TIMEOUT;
+    }
+    double seconds;
+    try {
+      seconds = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--idle-timeout expects seconds, got '" + text + "'");
+    }
+    if (!(seconds >= 0) || seconds > MAX_SECONDS) {
+      throw new IllegalArgumentException("--idle-timeout must be between 0 and " + (long) MAX_SECONDS
+          + " seconds, got '" + text + "'");
+    }
+    return Duration.ofNanos(Math.round(seconds * 1e9));
+  }
+
+  private static int maxConnections(String text) {
+    if (text == null || text.isBlank()) {
+      return ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
+    }
+    int max;
+    try {
+      max = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--max-connections expects a whole number, got '" + text + "'");
+    }
+    if (max < 0 || max > UNLIMITED) {
+      throw new IllegalArgumentException("--max-connections must be between 0 (unlimited, "
+          + UNLIMITED + ") and " + UNLIMITED + ", got '" + text + "'");
+    }
+    return max == 0 ? UNLIMITED : max;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.arrowrpc.transport.pipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class WorkerArgsTest {
+  @Test
+  void noArgumentsServeStdioWithTheDefaults() {
+    assertEquals(new WorkerArgs(Optional.empty(), Duration.ofSeconds(300), 64),
+        WorkerArgs.parse(new String[0], Map.of()));
+  }
+
+  @Test
+  void theLaunchersFlagsAreRead() {
+    WorkerArgs args = WorkerArgs.parse(
+        new String[] {"--unix", "/run/w.sock", "--idle-timeout", "2.5", "--max-connections=8"}, Map.of());
+    assertEquals(new WorkerArgs(Optional.of(Path.of("/run/w.sock")), Duration.ofMillis(2500), 8), args);
+  }
+
+  @Test
+  void theEnvironmentGivesDefaultsFlagsOverride() {
+    Map<String, String> env = Map.of("VGI_RPC_IDLE_TIMEOUT", "7", "VGI_RPC_MAX_CONNECTIONS", "0");
+    assertEquals(new WorkerArgs(Optional.empty(), Duration.ofSeconds(7), 4096),
+        WorkerArgs.parse(new String[0], env));
+    assertEquals(Duration.ZERO, WorkerArgs.parse(new String[] {"--idle-timeout=0"}, env).idleTimeout());
+  }
+
+  @Test
+  void aRelativeSocketPathIsMadeAbsolute() {
+    assertEquals(Optional.of(Path.of("w.sock").toAbsolutePath()),
+        WorkerArgs.parse(new String[] {"--unix", "w.sock"}, Map.of()).unix());
+  }
+
+  @Test
+  void badArgumentsAreNamed() {
+    assertEquals("unknown worker argument '--http' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N)",
+        assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(new String[] {"--http"}, Map.of()))
+            .getMessage());
+    assertEquals("--unix needs a value", assertThrows(IllegalArgumentException.class,
+        () -> WorkerArgs.parse(new String[] {"--unix"}, Map.of())).getMessage());
+    assertEquals("--idle-timeout expects seconds, got 'soon'", assertThrows(IllegalArgumentException.class,
+        () -> WorkerArgs.parse(new String[] {"--idle-timeout", "soon"}, Map.of())).getMessage());
+    assertEquals("--idle-timeout must be between 0 and 86400 seconds, got '-1'",
+        assertThrows(IllegalArgumentException.class,
+            () -> WorkerArgs.parse(new String[] {"--idle-timeout", "-1"}, Map.of())).getMessage());
+    assertEquals("--idle-timeout must be between 0 and 86400 seconds, got 'NaN'",
+        assertThrows(IllegalArgumentException.class,
+            () -> WorkerArgs.parse(new String[] {"--idle-timeout", "NaN"}, Map.of())).getMessage());
+    assertEquals("--max-connections expects a whole number, got 'many'",
+        assertThrows(IllegalArgumentException.class,
+            () -> WorkerArgs.parse(new String[0], Map.of("VGI_RPC_MAX_CONNECTIONS", "many"))).getMessage());
+  }
+}
