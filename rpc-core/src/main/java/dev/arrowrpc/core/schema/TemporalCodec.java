@@ -139,13 +139,18 @@ final class TemporalCodec extends Codec {
     };
   }
 
+  /** The instant some microseconds after the epoch (what {@code Instant.EPOCH.plus(raw, MICROS)} gives, in one step). */
+  private static Instant micros(long raw) {
+    return Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000L), Math.floorMod(raw, 1_000_000L) * 1000L);
+  }
+
   private static Instant instant(FieldVector vector, int index) {
     if (!(vector instanceof TimeStampVector v)) {
       throw wrongType(vector, "a timestamp");
     }
     long raw = v.get(index);
     TimeUnit unit = ((ArrowType.Timestamp) v.getField().getType()).getUnit();
-    return Instant.EPOCH.plus(raw, chronoUnit(unit));
+    return unit == TimeUnit.MICROSECOND ? micros(raw) : Instant.EPOCH.plus(raw, chronoUnit(unit));
   }
 
   private static ChronoUnit chronoUnit(TimeUnit unit) {
@@ -200,8 +205,8 @@ final class TemporalCodec extends Codec {
   /** The Java value of a stored value in the declared unit. */
   private Object value(long raw) {
     return switch (kind) {
-      case INSTANT -> Instant.EPOCH.plus(raw, ChronoUnit.MICROS);
-      case LOCAL_DATE_TIME -> LocalDateTime.ofInstant(Instant.EPOCH.plus(raw, ChronoUnit.MICROS), ZoneOffset.UTC);
+      case INSTANT -> micros(raw);
+      case LOCAL_DATE_TIME -> LocalDateTime.ofInstant(micros(raw), ZoneOffset.UTC);
       case LOCAL_DATE -> LocalDate.ofEpochDay(raw);
       case LOCAL_TIME -> LocalTime.ofNanoOfDay(raw * 1000);
       case DURATION -> Duration.of(raw, ChronoUnit.MICROS);
