@@ -327,15 +327,12 @@ final class WireBounds {
   }
 
   /**
-   * The buffer layouts of an Arrow type, by the type instance: a connection's schemas are interned,
-   * so the same few instances come back every batch, and Arrow makes a new layout per call. Per
-   * thread, bounded.
+   * The buffer layouts of an Arrow type, by the type instance, in a walk's table (one walk per
+   * thread): a connection's schemas are interned, so the same few instances come back every batch,
+   * and Arrow makes a new layout per call. Bounded.
    */
-  private static final ThreadLocal<java.util.IdentityHashMap<ArrowType, List<BufferLayout>>> LAYOUTS =
-      ThreadLocal.withInitial(java.util.IdentityHashMap::new);
-
-  private static List<BufferLayout> layouts(ArrowType type) {
-    java.util.IdentityHashMap<ArrowType, List<BufferLayout>> known = LAYOUTS.get();
+  private static List<BufferLayout> layouts(java.util.IdentityHashMap<ArrowType, List<BufferLayout>> known,
+      ArrowType type) {
     List<BufferLayout> layouts = known.get(type);
     if (layouts == null) {
       layouts = TypeLayout.getTypeLayout(type).getBufferLayouts();
@@ -360,6 +357,8 @@ final class WireBounds {
     private WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
     private final Buffer flatBuffer = new Buffer();
+    private final java.util.IdentityHashMap<ArrowType, List<BufferLayout>> knownLayouts =
+        new java.util.IdentityHashMap<>();
     private long[] sizeScratch = new long[3];
     private long[] startScratch = new long[3];
     int node;
@@ -422,7 +421,7 @@ final class WireBounds {
             + length + " values");
       }
       ArrowType type = field.getType();
-      List<BufferLayout> layouts = layouts(type);
+      List<BufferLayout> layouts = layouts(knownLayouts, type);
       // the buffers of this field only: read before its children are walked, so one pair per walk
       // serves every field (no field has more than three buffers, a view column's variadics aside)
       if (sizeScratch.length < layouts.size()) {
