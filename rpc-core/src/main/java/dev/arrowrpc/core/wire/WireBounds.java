@@ -1,5 +1,7 @@
 package dev.arrowrpc.core.wire;
 
+import java.nio.ByteBuffer;
+
 import com.google.flatbuffers.Table;
 import dev.arrowrpc.core.WireLimits;
 import java.util.ArrayDeque;
@@ -266,6 +268,21 @@ final class WireBounds {
     if (batch == null) {
       throw new WireFormatException(what + " message has no header");
     }
+    Walk walk = Walk.over(batch, body, what, limits);
+    try {
+      long arrived = body == null ? 0 : body.writerIndex();
+      if (walk.checkedBefore(fields, arrived)) {
+        return; // the same header checked before on this thread: only its offsets needed checking again
+      }
+      checkFully(walk, batch, body, fields, what, limits);
+      walk.remember(fields, arrived);
+    } finally {
+      walk.done();
+    }
+  }
+
+  private static void checkFully(Walk walk, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
+      WireLimits limits) throws WireFormatException {
     if (batch.compression() != null) {
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
@@ -290,12 +307,7 @@ final class WireBounds {
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
     }
-    Walk walk = Walk.over(batch, body, what, limits);
-    try {
-      checkWalked(walk, batch, fields, rows, bufferCount, bodyLength, what, limits);
-    } finally {
-      walk.done();
-    }
+    checkWalked(walk, batch, fields, rows, bufferCount, bodyLength, what, limits);
   }
 
   private static void checkWalked(Walk walk, RecordBatch batch, List<Field> fields, long rows, int bufferCount,
@@ -359,6 +371,21 @@ final class WireBounds {
     private final Buffer flatBuffer = new Buffer();
     private final java.util.IdentityHashMap<ArrowType, List<BufferLayout>> knownLayouts =
         new java.util.IdentityHashMap<>();
+    /**
+     * Whether the walk read the body only for offsets (no views, list views or run ends), so that the
+     * same header can later be checked again by its offsets alone.
+     */
+    private boolean offsetsOnly;
+    /** The offsets checks of this walk: buffer start, value count, width, bound on the last offset. */
+    private long[] offsetChecks = new long[32];
+    private int offsetCheckCount;
+    /** Headers this thread checked fully before, with what their checks depended on. */
+    private final Checked[] checked = new Checked[8];
+    private int nextChecked;
+
+    /** A header checked fully: its bytes, and everything else the check depended on. */
+    private record Checked(byte[] header, List<Field> fields, WireLimits limits, String what, long bodyLength,
+        long[] offsetChecks) {}
     private long[] sizeScratch = new long[3];
     private long[] startScratch = new long[3];
     int node;
@@ -380,7 +407,70 @@ final class WireBounds {
       walk.buffer = 0;
       walk.variadic = 0;
       walk.implied = 0;
+      walk.offsetsOnly = true;
+      walk.offsetCheckCount = 0;
       return walk;
+    }
+
+    /**
+     * Whether this batch's header is byte for byte one this thread checked fully against the same
+     * fields, limits and body length, and whose only reads of the body were offsets; if so its offsets
+     * are checked again here (every other bound depends on the header alone).
+     */
+    boolean checkedBefore(List<Field> fields, long bodyLength) throws WireFormatException {
+      ByteBuffer bytes = batch.getByteBuffer();
+      if (!bytes.hasArray()) {
+        return false;
+      }
+      int from = bytes.arrayOffset() + bytes.position();
+      int length = bytes.remaining();
+      for (Checked known : checked) {
+        if (known != null && known.fields == fields && known.limits == limits && known.what.equals(what)
+            && known.bodyLength == bodyLength && known.header.length == length
+            && java.util.Arrays.equals(known.header, 0, length, bytes.array(), from, from + length)) {
+          long[] checks = known.offsetChecks;
+          for (int i = 0; i < checks.length; i += 4) {
+            long last;
+            try {
+              last = offsets(null, checks[i], checks[i + 1], (int) checks[i + 2]);
+            } catch (WireFormatException e) {
+              return false; // the full walk names the field
+            }
+            if (last > checks[i + 3]) {
+              return false;
+            }
+          }
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Keeps a fully checked header, when its check can be repeated by its offsets alone. */
+    void remember(List<Field> fields, long bodyLength) {
+      ByteBuffer bytes = batch.getByteBuffer();
+      if (!offsetsOnly || !bytes.hasArray() || bytes.remaining() > 16 << 10) {
+        return;
+      }
+      byte[] header = new byte[bytes.remaining()];
+      bytes.duplicate().get(header);
+      checked[nextChecked] = new Checked(header, fields, limits, what, bodyLength,
+          java.util.Arrays.copyOf(offsetChecks, offsetCheckCount));
+      nextChecked = (nextChecked + 1) % checked.length;
+    }
+
+    /** Records an offsets check: where, how many, how wide, and the bound its last offset must keep. */
+    private int recordOffsets(long start, long length, int width, long bound) {
+      if (offsetCheckCount + 4 > offsetChecks.length) {
+        offsetChecks = java.util.Arrays.copyOf(offsetChecks, offsetChecks.length * 2);
+      }
+      int at = offsetCheckCount;
+      offsetChecks[at] = start;
+      offsetChecks[at + 1] = length;
+      offsetChecks[at + 2] = width;
+      offsetChecks[at + 3] = bound;
+      offsetCheckCount += 4;
+      return at;
     }
 
     /** Lets go of the batch (the walk is kept for the thread's next one). */
@@ -441,9 +531,11 @@ final class WireBounds {
       }
       long[] variadicSizes = NO_SIZES;
       if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView) {
+        offsetsOnly = false;
         variadicSizes = variadicBuffers(path);
       }
       long lastOffset = -1;
+      int recorded = -1;
       long validityStart = layouts.isEmpty() ? 0 : starts[0];
       if (type instanceof ArrowType.ListView || type instanceof ArrowType.LargeListView) {
         int width = type instanceof ArrowType.ListView ? 4 : 8;
@@ -455,6 +547,7 @@ final class WireBounds {
         if (sizes[2] < needed) {
           throw short_(path, "sizes buffer", sizes[2], needed, length);
         }
+        offsetsOnly = false;
         lastOffset = listViews(path, starts[1], starts[2], width, validityStart, nulls, length);
         layouts = List.of();
       }
@@ -468,6 +561,7 @@ final class WireBounds {
             if (size < needed) {
               throw short_(path, "views buffer", size, needed, length);
             }
+            offsetsOnly = false;
             views(path, starts[i], variadicSizes, validityStart, nulls, length);
           }
           case DATA, TYPE -> {
@@ -491,11 +585,12 @@ final class WireBounds {
                 throw short_(path, "offsets buffer", size, needed, length);
               }
               lastOffset = offsets(path, starts[i], length, width);
-              if (i + 1 < layouts.size() && layouts.get(i + 1).getType() == BufferLayout.BufferType.DATA
-                  && lastOffset > sizes[i + 1]) {
+              boolean data = i + 1 < layouts.size() && layouts.get(i + 1).getType() == BufferLayout.BufferType.DATA;
+              if (data && lastOffset > sizes[i + 1]) {
                 throw new WireFormatException("field " + path + " has an offset of " + lastOffset
                     + " past the end of its data buffer of " + sizes[i + 1] + " bytes");
               }
+              recorded = recordOffsets(starts[i], length, width, data ? sizes[i + 1] : Long.MAX_VALUE);
             }
           }
           default -> throw new WireFormatException("field " + path + " has a buffer layout this reader cannot check: "
@@ -504,8 +599,15 @@ final class WireBounds {
       }
       List<Field> children = field.getChildren();
       if (type instanceof ArrowType.RunEndEncoded) {
+        offsetsOnly = false;
         runEndEncoded(field, path, length);
         return length;
+      }
+      if (recorded >= 0 && !children.isEmpty() && node < batch.nodesLength()
+          && (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map)) {
+        // the child must hold at least the last offset's values: its declared length bounds the last offset
+        batch.nodes(flatNode, node);
+        offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], flatNode.length());
       }
       for (int c = 0; c < children.size(); c++) {
         Field child = children.get(c);
