@@ -15,6 +15,8 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -332,8 +334,12 @@ public final class ShmBatches {
     return total;
   }
 
-  /** Writes into a region; running out of room is a {@link BufferOverflowException}. */
-  private static final class RegionOutputStream extends OutputStream {
+  /**
+   * Writes into a region; running out of room is a {@link BufferOverflowException}. It is also a
+   * byte channel, so the stream writer hands it the Arrow buffers of large columns as they are: each
+   * goes into the mapped region with one memory copy, never through the heap.
+   */
+  private static final class RegionOutputStream extends OutputStream implements WritableByteChannel {
     private final ByteBuffer region;
 
     RegionOutputStream(ByteBuffer region) {
@@ -349,10 +355,25 @@ public final class ShmBatches {
     public void write(byte[] b, int off, int len) {
       region.put(b, off, len);
     }
+
+    @Override
+    public int write(ByteBuffer source) {
+      int length = source.remaining();
+      region.put(source); // checks the room before copying anything
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
   }
 
-  /** Reads a region. */
-  private static final class RegionInputStream extends InputStream {
+  /**
+   * Reads a region. It is also a byte channel, so the stream reader fills the Arrow buffer of a
+   * batch's body straight from the mapped region (one memory copy, never through the heap).
+   */
+  private static final class RegionInputStream extends InputStream implements ReadableByteChannel {
     private final ByteBuffer region;
 
     RegionInputStream(ByteBuffer region) {
@@ -378,8 +399,28 @@ public final class ShmBatches {
     }
 
     @Override
+    public int read(ByteBuffer target) {
+      if (!target.hasRemaining()) {
+        return 0;
+      }
+      if (!region.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(target.remaining(), region.remaining());
+      int at = region.position();
+      target.put(region.slice(at, n));
+      region.position(at + n);
+      return n;
+    }
+
+    @Override
     public int available() {
       return region.remaining();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
     }
   }
 }

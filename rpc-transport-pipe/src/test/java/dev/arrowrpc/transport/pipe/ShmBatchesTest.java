@@ -88,6 +88,49 @@ class ShmBatchesTest {
   }
 
   @Test
+  void aResolvedBatchOutlivesItsRegionBeingFreedAndWrittenAgain() throws IOException {
+    Map<String, String> first;
+    try (VectorSchemaRoot large = longs(20_000, 7)) {
+      first = ShmBatches.write(segment, LONGS, Batch.of(large), Map.of("k", "first")).orElseThrow();
+    }
+    try (IpcStreamReader pointer = pointerReader(first);
+        IpcStreamReader resolved = ShmBatches.resolve(pointer, segment, memory)) {
+      assertEquals(0, segment.allocations(), "resolving freed the region");
+      Map<String, String> second;
+      try (VectorSchemaRoot other = longs(20_000, -3)) {
+        second = ShmBatches.write(segment, LONGS, Batch.of(other), Map.of()).orElseThrow();
+      }
+      assertEquals(first.get(MetadataKeys.SHM_OFFSET), second.get(MetadataKeys.SHM_OFFSET),
+          "the next batch went into the freed region");
+      BigIntVector n = (BigIntVector) resolved.root().getVector("n");
+      assertEquals(20_000, resolved.root().getRowCount());
+      for (int i = 0; i < 20_000; i += 997) {
+        assertEquals(7L * i, n.get(i), "row " + i + " of the resolved batch after its region was rewritten");
+      }
+      assertEquals(7L * 19_999, n.get(19_999));
+      assertEquals("first", resolved.metadata().get("k"));
+      assertEquals(segment.name(), resolved.metadata().get(MetadataKeys.SHM_SOURCE));
+      try (IpcStreamReader again = pointerReader(second);
+          IpcStreamReader rewritten = ShmBatches.resolve(again, segment, memory)) {
+        assertEquals(-3L * 19_999, ((BigIntVector) rewritten.root().getVector("n")).get(19_999));
+      }
+    }
+    assertEquals(0, segment.allocations());
+  }
+
+  /** A reader positioned on a zero-row pointer batch carrying the given metadata. */
+  private IpcStreamReader pointerReader(Map<String, String> metadata) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (VectorSchemaRoot empty = longs(0); IpcStreamWriter writer = IpcStreamWriter.start(bytes, LONGS)) {
+      writer.write(empty, metadata);
+    }
+    IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(bytes.toByteArray()), memory)
+        .orElseThrow();
+    assertTrue(reader.next());
+    return reader;
+  }
+
+  @Test
   void pointersThatCannotBeResolvedAreTypedErrors() throws IOException {
     assertEquals("shared-memory pointer has a malformed vgi_rpc.shm_offset: 'abc'",
         failure(Map.of(MetadataKeys.SHM_OFFSET, "abc", MetadataKeys.SHM_LENGTH, "10")));
@@ -120,10 +163,14 @@ class ShmBatchesTest {
   }
 
   private VectorSchemaRoot longs(int rows) {
+    return longs(rows, 1);
+  }
+
+  private VectorSchemaRoot longs(int rows, long factor) {
     VectorSchemaRoot root = VectorSchemaRoot.create(LONGS, memory);
     BigIntVector n = (BigIntVector) root.getVector("n");
     for (int i = 0; i < rows; i++) {
-      n.setSafe(i, i);
+      n.setSafe(i, factor * i);
     }
     root.setRowCount(rows);
     return root;
