@@ -5,7 +5,7 @@
 #   benchmarks/run.sh [--quick | --full | --charts] [--pin none|split|same] [--no-peers] [--out FILE]
 #
 #   --quick   (default) a smoke check in under 3 minutes on 2 cores; writes benchmarks/target/quick.md
-#   --full    the real run (about 17 minutes); writes benchmarks/results/latest.md
+#   --full    the real run (about 18 minutes); writes benchmarks/results/latest.md
 #   Both modes run the Flight rows: the `flight` transport and the Flight targets of issue 15 against
 #   a bare FlightProducer (quick: a small budget and a 1M-row DoGet; BENCH_TRANSPORTS=flight alone).
 #   Both modes also run the targets of issue 17 (ShmPoolBench): the 1M-row echo over a worker with a
