@@ -74,17 +74,15 @@ abstract class CellLane {
     }
   }
 
-  static int nulls(Object[] values, int count) {
+  /** Lays out a field's node and validity bitmap: null values (prepared as null) are null cells. */
+  static void nodeAndValidity(DirectBatch out, Object[] values, int count) {
     int nulls = 0;
     for (int i = 0; i < count; i++) {
       if (values[i] == null) {
         nulls++;
       }
     }
-    return nulls;
-  }
-
-  static void validity(DirectBatch out, Object[] values, int count, int nulls) {
+    out.node(count, nulls);
     if (count == 0) {
       out.emptyBuffer();
     } else if (nulls == 0) {
@@ -153,9 +151,7 @@ abstract class CellLane {
 
     @Override
     void write(DirectBatch out, Object[] values, int count) {
-      int nulls = nulls(values, count);
-      out.node(count, nulls);
-      validity(out, values, count, nulls);
+      nodeAndValidity(out, values, count);
       out.startBuffer();
       for (int i = 0; i < count; i++) {
         out.put(values[i] == null ? 0L : (Long) values[i], width);
@@ -220,9 +216,7 @@ abstract class CellLane {
 
     @Override
     void write(DirectBatch out, Object[] values, int count) {
-      int nulls = nulls(values, count);
-      out.node(count, nulls);
-      validity(out, values, count, nulls);
+      nodeAndValidity(out, values, count);
       if (count == 0) {
         out.emptyBuffer();
         return;
@@ -276,9 +270,7 @@ abstract class CellLane {
 
     @Override
     void write(DirectBatch out, Object[] values, int count) {
-      int nulls = nulls(values, count);
-      out.node(count, nulls);
-      validity(out, values, count, nulls);
+      nodeAndValidity(out, values, count);
       out.startBuffer();
       long offset = 0;
       out.put(0, 4);
@@ -358,9 +350,7 @@ abstract class CellLane {
 
     @Override
     void write(DirectBatch out, Object[] values, int count) {
-      int nulls = nulls(values, count);
-      out.node(count, nulls);
-      validity(out, values, count, nulls);
+      nodeAndValidity(out, values, count);
       out.startBuffer();
       int total = 0;
       out.put(0, 4);
@@ -469,9 +459,7 @@ abstract class CellLane {
 
     @Override
     void write(DirectBatch out, Object[] cells, int count) {
-      int nulls = nulls(cells, count);
-      out.node(count, nulls);
-      validity(out, cells, count, nulls);
+      nodeAndValidity(out, cells, count);
       out.startBuffer();
       int total = 0;
       out.put(0, 4);
@@ -587,9 +575,7 @@ abstract class CellLane {
 
     @Override
     void write(DirectBatch out, Object[] values, int count) {
-      int nulls = nulls(values, count);
-      out.node(count, nulls);
-      validity(out, values, count, nulls);
+      nodeAndValidity(out, values, count);
       Object[] column = new Object[count];
       for (int c = 0; c < components.length; c++) {
         for (int i = 0; i < count; i++) {
