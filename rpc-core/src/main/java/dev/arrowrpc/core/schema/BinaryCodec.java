@@ -75,6 +75,6 @@ final class BinaryCodec extends Codec {
     if (!(type instanceof ArrowType.Binary)) {
       return Optional.empty();
     }
-    return Optional.of(new CellLane.Bytes(this, value -> (byte[]) value, bytes -> bytes));
+    return Optional.of(new CellLane.Bytes(this, value -> (byte[]) value, bytes -> bytes, false));
   }
 }

@@ -47,6 +47,40 @@ abstract class CellLane {
   abstract void write(DirectBatch out, Object[] values, int count);
 
   /**
+   * Prepares one value and lays it out as a one-cell field, as {@code prepare} then {@code write}
+   * with a single value do (the same checks and errors), without their arrays where a lane can.
+   *
+   * @param out the batch
+   * @param value the value, as {@link #prepare} takes it
+   */
+  void writeOne(DirectBatch out, Object value) {
+    write(out, new Object[] {prepare(value)}, 1);
+  }
+
+  /** Lays out the node and validity bitmap of a one-cell field. */
+  static void oneNodeAndValidity(DirectBatch out, boolean isNull) {
+    out.node(1, isNull ? 1 : 0);
+    if (isNull) {
+      out.validity(NOT_SET, 1);
+    } else {
+      out.allValid(1);
+    }
+  }
+
+  /** One bit, clear (never written to). */
+  private static final boolean[] NOT_SET = {false};
+  /** One bit, set (never written to). */
+  private static final boolean[] SET = {true};
+
+  /** Lays out one field's 32-bit offsets buffer for a single cell of {@code length} items or bytes. */
+  static void oneOffsets(DirectBatch out, int length) {
+    out.startBuffer();
+    out.put(0, 4);
+    out.put(length, 4);
+    out.endBuffer();
+  }
+
+  /**
    * Takes one field's node and buffers (and its children's) from a batch.
    *
    * @param in the batch
@@ -72,6 +106,11 @@ abstract class CellLane {
     } catch (MarshalException e) {
       throw e.within(column.name());
     }
+  }
+
+  /** The initial capacity of a hash map or set that will hold {@code entries} without growing. */
+  static int capacityFor(int entries) {
+    return (int) (entries / 0.75f) + 1;
   }
 
   /** Lays out a field's node and validity bitmap: null values (prepared as null) are null cells. */
@@ -160,6 +199,23 @@ abstract class CellLane {
     }
 
     @Override
+    void writeOne(DirectBatch out, Object value) {
+      Object plain = codec.unwrap(value);
+      long bits = 0;
+      if (plain != null) {
+        try {
+          bits = raw.applyAsLong(plain);
+        } catch (ClassCastException e) {
+          throw codec.castFailure(plain, e);
+        }
+      }
+      oneNodeAndValidity(out, plain == null);
+      out.startBuffer();
+      out.put(bits, width);
+      out.endBuffer();
+    }
+
+    @Override
     Cells read(BatchView in) {
       long length = in.node();
       long nulls = in.nulls();
@@ -229,6 +285,13 @@ abstract class CellLane {
     }
 
     @Override
+    void writeOne(DirectBatch out, Object value) {
+      Boolean bit = (Boolean) prepare(value);
+      oneNodeAndValidity(out, bit == null);
+      out.validity(bit != null && bit ? SET : NOT_SET, 1);
+    }
+
+    @Override
     Cells read(BatchView in) {
       long length = in.node();
       long nulls = in.nulls();
@@ -248,11 +311,67 @@ abstract class CellLane {
     private final Codec codec;
     private final Function<Object, byte[]> encode;
     private final Function<byte[], Object> decode;
+    private final boolean text;
 
-    Bytes(Codec codec, Function<Object, byte[]> encode, Function<byte[], Object> decode) {
+    /**
+     * A lane of byte strings.
+     *
+     * @param codec the codec
+     * @param encode a value to its bytes
+     * @param decode bytes to a value
+     * @param text whether the values are UTF-8 text, whose all-ASCII values are read without
+     *     {@code decode} (an ASCII string is its bytes)
+     */
+    Bytes(Codec codec, Function<Object, byte[]> encode, Function<byte[], Object> decode, boolean text) {
       this.codec = codec;
       this.encode = encode;
       this.decode = decode;
+      this.text = text;
+    }
+
+    /** The value of {@code length} bytes at {@code at}. */
+    private Object value(BatchView in, long at, int length) {
+      if (text) {
+        String ascii = in.ascii(at, length);
+        if (ascii != null) {
+          return ascii;
+        }
+      }
+      return decode.apply(in.bytes(at, length));
+    }
+
+    @Override
+    void writeOne(DirectBatch out, Object value) {
+      byte[] bytes = (byte[]) prepare(value);
+      oneNodeAndValidity(out, bytes == null);
+      oneOffsets(out, bytes == null ? 0 : bytes.length);
+      out.startBuffer();
+      if (bytes != null) {
+        out.put(bytes);
+      }
+      out.endBuffer();
+    }
+
+    @Override
+    Object readFirst(BatchView in, Column column) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long offsets = in.buffer();
+      long data = in.buffer();
+      if (!in.valid(validity, nulls, length, 0)) {
+        if (column.primitive()) {
+          throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
+        }
+        return codec.wrap(null);
+      }
+      long start = in.signed(offsets, 4);
+      long end = in.signed(offsets + 4, 4);
+      try {
+        return codec.wrap(value(in, data + start, (int) (end - start)));
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
     }
 
     @Override
@@ -305,7 +424,7 @@ abstract class CellLane {
           }
           long start = in.signed(offsets + 4L * i, 4);
           long end = in.signed(offsets + 4L * i + 4, 4);
-          return codec.wrap(decode.apply(in.bytes(data + start, (int) (end - start))));
+          return codec.wrap(value(in, data + start, (int) (end - start)));
         }
       };
     }
@@ -374,6 +493,15 @@ abstract class CellLane {
     }
 
     @Override
+    void writeOne(DirectBatch out, Object value) {
+      Object[] items = (Object[]) prepare(value);
+      int total = items == null ? 0 : items.length;
+      oneNodeAndValidity(out, items == null);
+      oneOffsets(out, total);
+      element.write(out, items == null ? new Object[0] : items, total);
+    }
+
+    @Override
     Cells read(BatchView in) {
       long length = in.node();
       long nulls = in.nulls();
@@ -388,7 +516,7 @@ abstract class CellLane {
           }
           int start = (int) in.signed(offsets + 4L * i, 4);
           int end = (int) in.signed(offsets + 4L * i + 4, 4);
-          Collection<Object> out = asSet ? new LinkedHashSet<>() : new ArrayList<>(end - start);
+          Collection<Object> out = asSet ? new LinkedHashSet<>(capacityFor(end - start)) : new ArrayList<>(end - start);
           for (int j = start; j < end; j++) {
             try {
               out.add(items.get(j));
@@ -493,6 +621,23 @@ abstract class CellLane {
     }
 
     @Override
+    void writeOne(DirectBatch out, Object value) {
+      Entries entries = (Entries) prepare(value);
+      int total = entries == null ? 0 : entries.keys().length;
+      oneNodeAndValidity(out, entries == null);
+      oneOffsets(out, total);
+      // the entries struct: never null, so its bitmap is all set
+      out.node(total, 0);
+      if (total == 0) {
+        out.emptyBuffer();
+      } else {
+        out.allValid(total);
+      }
+      keys.write(out, entries == null ? new Object[0] : entries.keys(), total);
+      values.write(out, entries == null ? new Object[0] : entries.values(), total);
+    }
+
+    @Override
     Cells read(BatchView in) {
       long length = in.node();
       long nulls = in.nulls();
@@ -510,7 +655,7 @@ abstract class CellLane {
           }
           int start = (int) in.signed(offsets + 4L * i, 4);
           int end = (int) in.signed(offsets + 4L * i + 4, 4);
-          Map<Object, Object> out = new LinkedHashMap<>();
+          Map<Object, Object> out = new LinkedHashMap<>(capacityFor(end - start));
           for (int j = start; j < end; j++) {
             Object name;
             try {
@@ -636,6 +781,11 @@ abstract class CellLane {
     @Override
     void write(DirectBatch out, Object[] values, int count) {
       inner.write(out, values, count);
+    }
+
+    @Override
+    void writeOne(DirectBatch out, Object value) {
+      inner.writeOne(out, codec.unwrap(value));
     }
 
     @Override

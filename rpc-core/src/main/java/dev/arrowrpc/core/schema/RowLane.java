@@ -17,9 +17,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * parameters and a unary result take this lane, everything else the vectors.
  */
 public final class RowLane {
-  /** A one-cell column, per thread (laying out a cell never lays out another on the same thread). */
-  private static final ThreadLocal<Object[]> ONE = ThreadLocal.withInitial(() -> new Object[1]);
-
   private final List<Column> columns;
   private final CellLane[] lanes;
   private final List<Field> fields;
@@ -81,27 +78,19 @@ public final class RowLane {
     if (values.length != columns.size()) {
       throw new MarshalException("expected " + columns.size() + " values, got " + values.length);
     }
-    Object[] prepared = new Object[values.length];
+    DirectBatch batch = DirectBatch.take(1);
     for (int c = 0; c < lanes.length; c++) {
       Column column = columns.get(c);
       if (!column.nullable() && column.codec().unwrap(values[c]) == null) {
         throw new MarshalException("the field is not nullable but the value is null").within(column.name());
       }
       try {
-        prepared[c] = lanes[c].prepare(values[c]);
+        // each column is checked before it is laid out, so errors come in column order; a failure
+        // abandons the batch (the thread's next take starts it over)
+        lanes[c].writeOne(batch, values[c]);
       } catch (MarshalException e) {
         throw e.within(column.name());
       }
-    }
-    DirectBatch batch = DirectBatch.take(1);
-    Object[] one = ONE.get();
-    try {
-      for (int c = 0; c < lanes.length; c++) {
-        one[0] = prepared[c];
-        lanes[c].write(batch, one, 1);
-      }
-    } finally {
-      one[0] = null;
     }
     return batch;
   }
@@ -122,19 +111,13 @@ public final class RowLane {
     if (!column.nullable() && column.codec().unwrap(value) == null) {
       throw new MarshalException("the field is not nullable but the value is null").within(column.name());
     }
-    Object[] one = ONE.get();
+    DirectBatch batch = DirectBatch.take(1);
     try {
-      try {
-        one[0] = lanes[0].prepare(value);
-      } catch (MarshalException e) {
-        throw e.within(column.name());
-      }
-      DirectBatch batch = DirectBatch.take(1);
-      lanes[0].write(batch, one, 1);
-      return batch;
-    } finally {
-      one[0] = null;
+      lanes[0].writeOne(batch, value);
+    } catch (MarshalException e) {
+      throw e.within(column.name());
     }
+    return batch;
   }
 
   /**

@@ -90,6 +90,6 @@ final class StringCodec extends Codec {
       return Optional.empty();
     }
     return Optional.of(new CellLane.Bytes(this, value -> ((String) value).getBytes(StandardCharsets.UTF_8),
-        StringCodec::decodeUtf8));
+        StringCodec::decodeUtf8, true));
   }
 }

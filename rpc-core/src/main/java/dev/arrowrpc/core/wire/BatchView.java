@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -14,8 +15,14 @@ import org.apache.arrow.memory.ArrowBuf;
 public final class BatchView {
   private final RecordBatch batch;
   private final ArrowBuf body;
+  private final FieldNode.Vector nodes;
+  private final Buffer.Vector buffers;
+  private final int nodeCount;
+  private final int bufferCount;
   private final FieldNode node = new FieldNode();
   private final Buffer buffer = new Buffer();
+  /** Bytes copied out of the body on their way into a string. */
+  private byte[] scratch = new byte[64];
   private int nextNode;
   private int nextBuffer;
   private long nodeLength;
@@ -24,6 +31,11 @@ public final class BatchView {
   BatchView(RecordBatch batch, ArrowBuf body) {
     this.batch = batch;
     this.body = body;
+    // the vectors' positions are looked up once: a struct is then two reads away
+    this.nodes = batch.nodesVector(new FieldNode.Vector());
+    this.buffers = batch.buffersVector(new Buffer.Vector());
+    this.nodeCount = nodes == null ? 0 : nodes.length();
+    this.bufferCount = buffers == null ? 0 : buffers.length();
   }
 
   /** {@return the batch's row count} */
@@ -37,10 +49,10 @@ public final class BatchView {
    * @return its value count
    */
   public long node() {
-    if (nextNode >= batch.nodesLength()) {
+    if (nextNode >= nodeCount) {
       throw new IllegalStateException("record batch has fewer field nodes than its schema needs");
     }
-    batch.nodes(node, nextNode++);
+    nodes.get(node, nextNode++);
     nodeLength = node.length();
     nodeNulls = node.nullCount();
     return nodeLength;
@@ -57,10 +69,10 @@ public final class BatchView {
    * @return its offset in the body
    */
   public long buffer() {
-    if (nextBuffer >= batch.buffersLength()) {
+    if (nextBuffer >= bufferCount) {
       throw new IllegalStateException("record batch has fewer buffers than its schema needs");
     }
-    batch.buffers(buffer, nextBuffer++);
+    buffers.get(buffer, nextBuffer++);
     return buffer.offset();
   }
 
@@ -129,6 +141,27 @@ public final class BatchView {
    */
   public boolean bit(long at, long i) {
     return (body.getByte(at + (i >>> 3)) >> (i & 7) & 1) != 0;
+  }
+
+  /**
+   * Reads bytes of the body as text when every one of them is ASCII (an ASCII string is its bytes in
+   * UTF-8).
+   *
+   * @param at where they start
+   * @param length how many
+   * @return the text, or null when a byte is not ASCII
+   */
+  public String ascii(long at, int length) {
+    if (scratch.length < length) {
+      scratch = new byte[Math.max(length, scratch.length * 2)];
+    }
+    body.getBytes(at, scratch, 0, length);
+    for (int i = 0; i < length; i++) {
+      if (scratch[i] < 0) {
+        return null;
+      }
+    }
+    return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
   }
 
   /**
