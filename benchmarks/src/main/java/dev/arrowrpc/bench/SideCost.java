@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +25,8 @@ import java.util.Map;
  * <p>Arguments: calls per round (default 200,000), rounds (default 5).
  */
 public final class SideCost {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private SideCost() {}
 
@@ -58,6 +58,8 @@ public final class SideCost {
     shapes.keySet().removeIf(name -> !name.contains(only));
     double[][] served = new double[shapes.size()][rounds];
     double[][] client = new double[shapes.size()][rounds];
+    double[][] servedBytes = new double[shapes.size()][rounds];
+    double[][] clientBytes = new double[shapes.size()][rounds];
     byte[][][] recorded = new byte[shapes.size()][][];
     int index = 0;
     for (Call call : shapes.values()) {
@@ -66,8 +68,12 @@ public final class SideCost {
     for (int round = 0; round < rounds; round++) {
       index = 0;
       for (Call call : shapes.values()) {
-        served[index][round] = serverCost(server, recorded[index][0], calls);
-        client[index][round] = clientCost(call, recorded[index][1], calls);
+        double[] s = serverCost(server, recorded[index][0], calls);
+        double[] c = clientCost(call, recorded[index][1], calls);
+        served[index][round] = s[0];
+        servedBytes[index][round] = s[1];
+        client[index][round] = c[0];
+        clientBytes[index][round] = c[1];
         index++;
       }
     }
@@ -79,8 +85,9 @@ public final class SideCost {
       if (index == 0) {
         noopTotal = s + c;
       }
-      System.out.printf(Locale.ROOT, "%-6s client %.2f µs  server %.2f µs  both %.2f µs  (%.2fx the first)%n",
-          name, c / 1e3, s / 1e3, (s + c) / 1e3, (s + c) / noopTotal);
+      System.out.printf(Locale.ROOT, "%-6s client %.2f µs %4.0f B  server %.2f µs %4.0f B  both %.2f µs  "
+          + "(%.2fx the first)%n", name, c / 1e3, median(clientBytes[index]), s / 1e3, median(servedBytes[index]),
+          (s + c) / 1e3, (s + c) / noopTotal);
       index++;
     }
     System.exit(0);
@@ -105,24 +112,36 @@ public final class SideCost {
     }
   }
 
-  /** CPU ns per request for the server serving {@code request} {@code calls} times from memory. */
-  private static double serverCost(RpcServer server, byte[] request, int calls) throws IOException {
+  /**
+   * {@return CPU ns and bytes allocated per request for the server serving {@code request} {@code
+   * calls} times from memory}
+   */
+  private static double[] serverCost(RpcServer server, byte[] request, int calls) throws IOException {
+    long thread = Thread.currentThread().getId();
+    long bytes = THREADS.getThreadAllocatedBytes(thread);
     long before = THREADS.getCurrentThreadCpuTime();
     server.serve(new Repeating(request, calls), OutputStream.nullOutputStream());
-    return (double) (THREADS.getCurrentThreadCpuTime() - before) / calls;
+    return new double[] {(double) (THREADS.getCurrentThreadCpuTime() - before) / calls,
+        (double) (THREADS.getThreadAllocatedBytes(thread) - bytes) / calls};
   }
 
-  /** CPU ns per call for the client making the call {@code calls} times against a recorded answer. */
-  private static double clientCost(Call call, byte[] answer, int calls) throws IOException {
+  /**
+   * {@return CPU ns and bytes allocated per call for the client making the call {@code calls} times
+   * against a recorded answer}
+   */
+  private static double[] clientCost(Call call, byte[] answer, int calls) throws IOException {
     Transport transport = new Transport(new Repeating(answer, calls + 1), OutputStream.nullOutputStream());
     try (RpcClient client = RpcClient.connect(transport)) {
       CallCostService service = client.proxy(CallCostService.class);
       call.make(service); // connects, maybe negotiates: not timed
+      long thread = Thread.currentThread().getId();
+      long bytes = THREADS.getThreadAllocatedBytes(thread);
       long before = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < calls; i++) {
         call.make(service);
       }
-      return (double) (THREADS.getCurrentThreadCpuTime() - before) / calls;
+      return new double[] {(double) (THREADS.getCurrentThreadCpuTime() - before) / calls,
+          (double) (THREADS.getThreadAllocatedBytes(thread) - bytes) / calls};
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.arrowrpc.core.wire;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.apache.arrow.flatbuf.Buffer;
-import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
 
@@ -15,27 +15,34 @@ import org.apache.arrow.memory.ArrowBuf;
 public final class BatchView {
   private final RecordBatch batch;
   private final ArrowBuf body;
-  private final FieldNode.Vector nodes;
-  private final Buffer.Vector buffers;
-  private final int nodeCount;
-  private final int bufferCount;
-  private final FieldNode node = new FieldNode();
-  private final Buffer buffer = new Buffer();
-  /** Bytes copied out of the body on their way into a string. */
-  private byte[] scratch = new byte[64];
+  /** The header's bytes, and where its field-node and buffer vectors (16-byte structs) start. */
+  private ByteBuffer header;
+  private int nodesAt;
+  private int nodeCount;
+  private int buffersAt;
+  private int bufferCount;
+  /** Bytes copied out of the body on their way into a string (made when a string is read). */
+  private byte[] scratch;
   private int nextNode;
   private int nextBuffer;
   private long nodeLength;
   private long nodeNulls;
+  private long bufferLength;
 
-  BatchView(RecordBatch batch, ArrowBuf body) {
+  BatchView(Message message, RecordBatch batch, ArrowBuf body) {
     this.batch = batch;
     this.body = body;
     // the vectors' positions are looked up once: a struct is then two reads away
-    this.nodes = batch.nodesVector(new FieldNode.Vector());
-    this.buffers = batch.buffersVector(new Buffer.Vector());
-    this.nodeCount = nodes == null ? 0 : nodes.length();
-    this.bufferCount = buffers == null ? 0 : buffers.length();
+    RecordBatchTable.locate(message, this);
+  }
+
+  /** Keeps where the header's vectors lie ({@link RecordBatchTable#locate}). */
+  void vectors(ByteBuffer header, int nodesAt, int nodeCount, int buffersAt, int bufferCount) {
+    this.header = header;
+    this.nodesAt = nodesAt;
+    this.nodeCount = nodeCount;
+    this.buffersAt = buffersAt;
+    this.bufferCount = bufferCount;
   }
 
   /** {@return the batch's row count} */
@@ -52,9 +59,9 @@ public final class BatchView {
     if (nextNode >= nodeCount) {
       throw new IllegalStateException("record batch has fewer field nodes than its schema needs");
     }
-    nodes.get(node, nextNode++);
-    nodeLength = node.length();
-    nodeNulls = node.nullCount();
+    int at = nodesAt + 16 * nextNode++;
+    nodeLength = header.getLong(at);
+    nodeNulls = header.getLong(at + 8);
     return nodeLength;
   }
 
@@ -72,13 +79,14 @@ public final class BatchView {
     if (nextBuffer >= bufferCount) {
       throw new IllegalStateException("record batch has fewer buffers than its schema needs");
     }
-    buffers.get(buffer, nextBuffer++);
-    return buffer.offset();
+    int at = buffersAt + 16 * nextBuffer++;
+    bufferLength = header.getLong(at + 8);
+    return header.getLong(at);
   }
 
   /** {@return the length of the buffer last taken} */
   public long bufferLength() {
-    return buffer.length();
+    return bufferLength;
   }
 
   /**
@@ -152,8 +160,8 @@ public final class BatchView {
    * @return the text, or null when a byte is not ASCII
    */
   public String ascii(long at, int length) {
-    if (scratch.length < length) {
-      scratch = new byte[Math.max(length, scratch.length * 2)];
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(length, scratch == null ? 32 : scratch.length * 2)];
     }
     body.getBytes(at, scratch, 0, length);
     for (int i = 0; i < length; i++) {

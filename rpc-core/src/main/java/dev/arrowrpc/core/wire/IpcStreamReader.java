@@ -432,7 +432,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     if (pendingMessage == null) {
       return Optional.empty();
     }
-    return Optional.of(new BatchView(pendingHeader, pendingBody));
+    return Optional.of(new BatchView(pendingMessage, pendingHeader, pendingBody));
   }
 
   @Override
