@@ -30,11 +30,14 @@ public final class SideCost {
 
   private SideCost() {}
 
-  /** One call of the service, made through a proxy. */
+  /** One call of the service, made through a proxy; {@code i} counts the calls (a call may vary by it). */
   @FunctionalInterface
   private interface Call {
-    void make(CallCostService service);
+    void make(CallCostService service, int i);
   }
+
+  /** How many different requests a varying call cycles through (more than the checked-header cache holds). */
+  private static final int VARIANTS = 16;
 
   /**
    * Runs the measurement and prints a line per call shape.
@@ -52,9 +55,15 @@ public final class SideCost {
     Map<String, String> tags = Map.of("k", "v", "team", "bench");
     Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
     Map<String, Call> shapes = new java.util.LinkedHashMap<>();
-    shapes.put("noop", CallCostService::noop);
-    shapes.put("small", s -> s.small(41));
-    shapes.put("mixed", s -> s.mixed(7, 3, 2.5, 0.5f, true, "label", blob, values, tags, at));
+    String[] labels = new String[VARIANTS];
+    for (int i = 0; i < VARIANTS; i++) {
+      labels[i] = "l".repeat(i + 1);
+    }
+    shapes.put("noop", (s, i) -> s.noop());
+    shapes.put("small", (s, i) -> s.small(41));
+    shapes.put("mixed", (s, i) -> s.mixed(7, 3, 2.5, 0.5f, true, "label", blob, values, tags, at));
+    // the same call with a label of 1 to 16 characters: a header of another shape each time
+    shapes.put("mixed~", (s, i) -> s.mixed(7, 3, 2.5, 0.5f, true, labels[i % VARIANTS], blob, values, tags, at));
     shapes.keySet().removeIf(name -> !name.contains(only));
     double[][] served = new double[shapes.size()][rounds];
     double[][] client = new double[shapes.size()][rounds];
@@ -99,15 +108,20 @@ public final class SideCost {
     return sorted[sorted.length / 2];
   }
 
-  /** {@return the second call's request and answer bytes (the first may negotiate)} */
+  /**
+   * {@return the requests and answers of calls 0 to {@value #VARIANTS} - 1, after a first call (which
+   * may negotiate)}
+   */
   private static byte[][] record(RpcServer server, Call call) throws IOException {
     Loopback loop = new Loopback(server);
     try (RpcClient client = RpcClient.connect(loop)) {
       CallCostService service = client.proxy(CallCostService.class);
-      call.make(service);
+      call.make(service, 0);
       loop.requests.reset();
       loop.answers.reset();
-      call.make(service);
+      for (int i = 0; i < VARIANTS; i++) {
+        call.make(service, i);
+      }
       return new byte[][] {loop.requests.toByteArray(), loop.answers.toByteArray()};
     }
   }
@@ -120,9 +134,10 @@ public final class SideCost {
     long thread = Thread.currentThread().getId();
     long bytes = THREADS.getThreadAllocatedBytes(thread);
     long before = THREADS.getCurrentThreadCpuTime();
-    server.serve(new Repeating(request, calls), OutputStream.nullOutputStream());
-    return new double[] {(double) (THREADS.getCurrentThreadCpuTime() - before) / calls,
-        (double) (THREADS.getThreadAllocatedBytes(thread) - bytes) / calls};
+    server.serve(new Repeating(request, calls / VARIANTS), OutputStream.nullOutputStream());
+    int served = calls / VARIANTS * VARIANTS;
+    return new double[] {(double) (THREADS.getCurrentThreadCpuTime() - before) / served,
+        (double) (THREADS.getThreadAllocatedBytes(thread) - bytes) / served};
   }
 
   /**
@@ -130,15 +145,17 @@ public final class SideCost {
    * against a recorded answer}
    */
   private static double[] clientCost(Call call, byte[] answer, int calls) throws IOException {
-    Transport transport = new Transport(new Repeating(answer, calls + 1), OutputStream.nullOutputStream());
+    Transport transport = new Transport(new Repeating(answer, calls / VARIANTS + 2), OutputStream.nullOutputStream());
     try (RpcClient client = RpcClient.connect(transport)) {
       CallCostService service = client.proxy(CallCostService.class);
-      call.make(service); // connects, maybe negotiates: not timed
+      for (int i = 0; i < VARIANTS; i++) {
+        call.make(service, i); // connects, maybe negotiates: not timed
+      }
       long thread = Thread.currentThread().getId();
       long bytes = THREADS.getThreadAllocatedBytes(thread);
       long before = THREADS.getCurrentThreadCpuTime();
       for (int i = 0; i < calls; i++) {
-        call.make(service);
+        call.make(service, i);
       }
       return new double[] {(double) (THREADS.getCurrentThreadCpuTime() - before) / calls,
           (double) (THREADS.getThreadAllocatedBytes(thread) - bytes) / calls};

@@ -415,7 +415,7 @@ public final class IpcStreamWriter implements AutoCloseable {
     if (fixed) {
       byte[] framed = RecentHeaders.find(batch, metadata);
       if (framed != null) {
-        // the same nodes, buffers and metadata as a message this thread wrote lately: the same header
+        // the same metadata and shape as a message this thread wrote lately: its header, patched
         out.write(framed);
         out.write(batch.body(), 0, batch.bodyLength());
         return;
@@ -435,80 +435,76 @@ public final class IpcStreamWriter implements AutoCloseable {
       byte[] framed = new byte[8 + padded];
       System.arraycopy(scratch, 0, framed, 0, 8);
       header.duplicate().get(framed, 8, length);
-      RecentHeaders.keep(batch, metadata, framed);
+      RecentHeaders.keep(batch, metadata, header, framed);
     }
   }
 
   /**
-   * The framed headers of the direct batches this thread wrote last, by their nodes, buffers, row
-   * count and (fixed) metadata: a method whose parameters are fixed-width, or whose strings keep
-   * their lengths, sends the same header call after call.
+   * The framed headers of the direct batches this thread wrote last, by their (fixed) metadata and
+   * node and buffer counts: the header of a method's next call differs from the last one only in its
+   * body length, row count, field nodes and buffers, which are patched in place (the bytes the
+   * builder would write for them: flatbuffers lays a table out by its fields, not by their values).
    */
   private static final class RecentHeaders {
     private static final int SIZE = 4;
     private static final ThreadLocal<RecentHeaders> RECENT = ThreadLocal.withInitial(RecentHeaders::new);
 
-    private final long[][] shapes = new long[SIZE][];
     private final Map<?, ?>[] metadata = new Map<?, ?>[SIZE];
+    private final int[] nodes = new int[SIZE];
+    private final int[] buffers = new int[SIZE];
     private final byte[][] framed = new byte[SIZE][];
+    private final RecordBatchTable.Positions[] positions = new RecordBatchTable.Positions[SIZE];
     private int next;
 
-    /** The batch's shape: rows, body length, node and buffer counts, then the nodes and the buffers. */
-    private static boolean sameShape(long[] shape, DirectBatch batch) {
-      int nodes = batch.nodeCount();
-      int buffers = batch.bufferCount();
-      if (shape.length != 4 + 2 * nodes + 2 * buffers || shape[0] != batch.rows()
-          || shape[1] != batch.bodyLength() || shape[2] != nodes || shape[3] != buffers) {
-        return false;
-      }
-      int at = 4;
-      for (int i = 0; i < nodes; i++) {
-        if (shape[at++] != batch.nodeLength(i) || shape[at++] != batch.nodeNulls(i)) {
-          return false;
-        }
-      }
-      for (int i = 0; i < buffers; i++) {
-        if (shape[at++] != batch.bufferOffset(i) || shape[at++] != batch.bufferLength(i)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
+    /** {@return the framed header of this batch, patched from a kept one of its shape, or null} */
     static byte[] find(DirectBatch batch, Map<String, String> metadata) {
       RecentHeaders recent = RECENT.get();
       for (int i = 0; i < SIZE; i++) {
-        if (recent.metadata[i] == metadata && recent.shapes[i] != null && sameShape(recent.shapes[i], batch)) {
-          return recent.framed[i];
+        if (recent.metadata[i] == metadata && recent.framed[i] != null && recent.nodes[i] == batch.nodeCount() && recent.buffers[i] == batch.bufferCount()) {
+          byte[] header = recent.framed[i];
+          RecordBatchTable.Positions at = recent.positions[i];
+          LONGS.set(header, at.bodyLength(), (long) batch.bodyLength());
+          LONGS.set(header, at.rows(), batch.rows());
+          for (int n = 0; n < batch.nodeCount(); n++) {
+            LONGS.set(header, at.nodes() + 16 * n, batch.nodeLength(n));
+            LONGS.set(header, at.nodes() + 16 * n + 8, batch.nodeNulls(n));
+          }
+          for (int b = 0; b < batch.bufferCount(); b++) {
+            LONGS.set(header, at.buffers() + 16 * b, batch.bufferOffset(b));
+            LONGS.set(header, at.buffers() + 16 * b + 8, batch.bufferLength(b));
+          }
+          return header;
         }
       }
       return null;
     }
 
-    static void keep(DirectBatch batch, Map<String, String> metadata, byte[] framed) {
-      int nodes = batch.nodeCount();
-      int buffers = batch.bufferCount();
-      long[] shape = new long[4 + 2 * nodes + 2 * buffers];
-      shape[0] = batch.rows();
-      shape[1] = batch.bodyLength();
-      shape[2] = nodes;
-      shape[3] = buffers;
-      int at = 4;
-      for (int i = 0; i < nodes; i++) {
-        shape[at++] = batch.nodeLength(i);
-        shape[at++] = batch.nodeNulls(i);
+    /**
+     * Keeps a framed header just written, when the positions of its changing values can be found.
+     *
+     * @param header the message as built (its position at the message's start)
+     * @param framed the framed header (8 bytes of prefix, then the message, padded)
+     */
+    static void keep(DirectBatch batch, Map<String, String> metadata, ByteBuffer header, byte[] framed) {
+      RecordBatchTable.Positions found = RecordBatchTable.positions(Message.getRootAsMessage(header.duplicate()));
+      if (found == null) {
+        return;
       }
-      for (int i = 0; i < buffers; i++) {
-        shape[at++] = batch.bufferOffset(i);
-        shape[at++] = batch.bufferLength(i);
-      }
+      int shift = 8 - header.position();
       RecentHeaders recent = RECENT.get();
-      recent.shapes[recent.next] = shape;
-      recent.metadata[recent.next] = metadata;
-      recent.framed[recent.next] = framed;
-      recent.next = (recent.next + 1) % SIZE;
+      int i = recent.next;
+      recent.metadata[i] = metadata;
+      recent.nodes[i] = batch.nodeCount();
+      recent.buffers[i] = batch.bufferCount();
+      recent.framed[i] = framed;
+      recent.positions[i] = new RecordBatchTable.Positions(found.bodyLength() + shift, found.rows() + shift,
+          found.nodes() + shift, found.buffers() + shift);
+      recent.next = (i + 1) % SIZE;
     }
   }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   private static ByteBuffer recordBatchMessage(
       FlatBufferBuilder builder, int headerOffset, long bodyLength, Map<String, String> metadata) {

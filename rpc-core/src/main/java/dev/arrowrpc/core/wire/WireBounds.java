@@ -298,8 +298,9 @@ final class WireBounds {
     vectorLength(what, "'s field node list", batch, batch.nodesLength(), 16, (b, i) -> b.nodes(i).nullCount());
     vectorLength(what, "'s variadic buffer counts", batch, batch.variadicBufferCountsLength(), 8,
         RecordBatch::variadicBufferCounts);
+    Buffer.Vector buffers = walk.bufferVector;
     for (int i = 0; i < bufferCount; i++) {
-      batch.buffers(flat, i);
+      buffers.get(flat, i);
       long offset = flat.offset();
       long length = flat.length();
       if (offset < 0 || length < 0 || offset > bodyLength || length > bodyLength - offset) {
@@ -312,6 +313,7 @@ final class WireBounds {
 
   private static void checkWalked(Walk walk, RecordBatch batch, List<Field> fields, long rows, int bufferCount,
       long bodyLength, String what, WireLimits limits) throws WireFormatException {
+    walk.plan(fields);
     for (int f = 0; f < fields.size(); f++) {
       Field field = fields.get(f);
       walk.field(field, rows, true, new Path(null, field.getName()));
@@ -369,6 +371,18 @@ final class WireBounds {
     private WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
     private final Buffer flatBuffer = new Buffer();
+    /** The batch's field-node and buffer vectors, located once per batch (no table lookup per struct). */
+    /** The fields of the last walk, and the layouts of their fields in walk order (at most 256). */
+    private List<Field> planOf;
+    private final Field[] planFields = new Field[256];
+    @SuppressWarnings("unchecked")
+    private final List<BufferLayout>[] planLayouts = new List[256];
+    private int planSize;
+    private int planAt;
+    private final FieldNode.Vector nodeVector = new FieldNode.Vector();
+    private final Buffer.Vector bufferVector = new Buffer.Vector();
+    private int nodeCount;
+    private int bufferCount;
     private final java.util.IdentityHashMap<ArrowType, List<BufferLayout>> knownLayouts =
         new java.util.IdentityHashMap<>();
     /**
@@ -401,6 +415,8 @@ final class WireBounds {
       Walk walk = SPARE.get();
       walk.batch = batch;
       walk.body = body;
+      walk.nodeCount = batch.nodesVector(walk.nodeVector) == null ? 0 : walk.nodeVector.length();
+      walk.bufferCount = batch.buffersVector(walk.bufferVector) == null ? 0 : walk.bufferVector.length();
       walk.what = what;
       walk.limits = limits;
       walk.node = 0;
@@ -452,10 +468,15 @@ final class WireBounds {
       if (!offsetsOnly || !bytes.hasArray() || bytes.remaining() > 16 << 10) {
         return;
       }
-      byte[] header = new byte[bytes.remaining()];
+      // the entry replaced lends its arrays when they fit (headers of one method keep their length)
+      Checked replaced = checked[nextChecked];
+      byte[] header = replaced != null && replaced.header.length == bytes.remaining()
+          ? replaced.header : new byte[bytes.remaining()];
       bytes.duplicate().get(header);
-      checked[nextChecked] = new Checked(header, fields, limits, what, bodyLength,
-          java.util.Arrays.copyOf(offsetChecks, offsetCheckCount));
+      long[] offsets = replaced != null && replaced.offsetChecks.length == offsetCheckCount
+          ? replaced.offsetChecks : new long[offsetCheckCount];
+      System.arraycopy(offsetChecks, 0, offsets, 0, offsetCheckCount);
+      checked[nextChecked] = new Checked(header, fields, limits, what, bodyLength, offsets);
       nextChecked = (nextChecked + 1) % checked.length;
     }
 
@@ -473,6 +494,33 @@ final class WireBounds {
       return at;
     }
 
+    /**
+     * Starts a walk over the given fields: the buffer layouts of their fields are taken, in walk
+     * order, from the last walk over the same fields (a connection's schemas are interned).
+     */
+    void plan(List<Field> fields) {
+      if (planOf != fields) {
+        planOf = fields;
+        planSize = 0;
+      }
+      planAt = 0;
+    }
+
+    /** The buffer layouts of the field walked next, from the plan when it is the field planned. */
+    private List<BufferLayout> layoutsOf(Field field) {
+      int at = planAt++;
+      if (at < planSize && planFields[at] == field) {
+        return planLayouts[at];
+      }
+      List<BufferLayout> layouts = layouts(knownLayouts, field.getType());
+      if (at == planSize && at < planFields.length) {
+        planFields[at] = field;
+        planLayouts[at] = layouts;
+        planSize++;
+      }
+      return layouts;
+    }
+
     /** Lets go of the batch (the walk is kept for the thread's next one). */
     void done() {
       batch = null;
@@ -487,11 +535,11 @@ final class WireBounds {
      * @return the field's declared length
      */
     long field(Field field, long least, boolean top, Path path) throws WireFormatException {
-      if (node >= batch.nodesLength()) {
-        throw new WireFormatException(what + " has fewer field nodes than its schema needs (" + batch.nodesLength()
+      if (node >= nodeCount) {
+        throw new WireFormatException(what + " has fewer field nodes than its schema needs (" + nodeCount
             + "), at field " + path);
       }
-      batch.nodes(flatNode, node++);
+      nodeVector.get(flatNode, node++);
       long length = flatNode.length();
       long nulls = flatNode.nullCount();
       if (length < 0 || length > limits.maxRowsPerBatch()) {
@@ -511,7 +559,7 @@ final class WireBounds {
             + length + " values");
       }
       ArrowType type = field.getType();
-      List<BufferLayout> layouts = layouts(knownLayouts, type);
+      List<BufferLayout> layouts = layoutsOf(field);
       // the buffers of this field only: read before its children are walked, so one pair per walk
       // serves every field (no field has more than three buffers, a view column's variadics aside)
       if (sizeScratch.length < layouts.size()) {
@@ -521,11 +569,11 @@ final class WireBounds {
       long[] sizes = sizeScratch;
       long[] starts = startScratch;
       for (int i = 0; i < layouts.size(); i++) {
-        if (buffer >= batch.buffersLength()) {
-          throw new WireFormatException(what + " has fewer buffers than its schema needs (" + batch.buffersLength()
+        if (buffer >= bufferCount) {
+          throw new WireFormatException(what + " has fewer buffers than its schema needs (" + bufferCount
               + "), at field " + path);
         }
-        batch.buffers(flatBuffer, buffer++);
+        bufferVector.get(flatBuffer, buffer++);
         starts[i] = flatBuffer.offset();
         sizes[i] = flatBuffer.length();
       }
@@ -603,10 +651,10 @@ final class WireBounds {
         runEndEncoded(field, path, length);
         return length;
       }
-      if (recorded >= 0 && !children.isEmpty() && node < batch.nodesLength()
+      if (recorded >= 0 && !children.isEmpty() && node < nodeCount
           && (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map)) {
         // the child must hold at least the last offset's values: its declared length bounds the last offset
-        batch.nodes(flatNode, node);
+        nodeVector.get(flatNode, node);
         offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], flatNode.length());
       }
       for (int c = 0; c < children.size(); c++) {
@@ -656,13 +704,13 @@ final class WireBounds {
             + " gives no count of its variadic data buffers");
       }
       long count = batch.variadicBufferCounts(variadic++);
-      if (count < 0 || count > batch.buffersLength() - buffer) {
+      if (count < 0 || count > bufferCount - buffer) {
         throw new WireFormatException("field " + path + " declares " + count + " variadic data buffers, but the "
-            + what + " has " + (batch.buffersLength() - buffer) + " buffers left");
+            + what + " has " + (bufferCount - buffer) + " buffers left");
       }
       long[] sizes = new long[(int) count];
       for (int k = 0; k < count; k++) {
-        batch.buffers(flatBuffer, buffer++);
+        bufferVector.get(flatBuffer, buffer++);
         sizes[k] = flatBuffer.length();
       }
       return sizes;
@@ -745,12 +793,12 @@ final class WireBounds {
       int endsNode = node;
       int endsBuffer = buffer;
       long runs = field(ends, 0, false, endsPath);
-      batch.nodes(flatNode, endsNode);
+      nodeVector.get(flatNode, endsNode);
       if (flatNode.nullCount() != 0) {
         throw new WireFormatException("field " + endsPath + " declares " + flatNode.nullCount()
             + " null run ends (run ends cannot be null)");
       }
-      batch.buffers(flatBuffer, endsBuffer + 1);
+      bufferVector.get(flatBuffer, endsBuffer + 1);
       long start = flatBuffer.offset();
       long previous = 0;
       for (long j = 0; j < runs; j++) {

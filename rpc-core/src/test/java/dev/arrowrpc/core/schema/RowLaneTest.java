@@ -156,22 +156,34 @@ class RowLaneTest {
 
   @Test
   void headersKeptForFixedMetadataStillFollowEachRowsShape() throws IOException {
-    Map<String, String> fixed = dev.arrowrpc.core.wire.FixedMetadata.of(Map.of("vgi_rpc.method", "strings"));
-    RowLayout strings = params("strings");
+    // the same lengths twice, then other lengths (the kept header patched), then the first again
+    sameWithKeptHeaders("strings", List.of(new Object[] {"ab", "c"}, new Object[] {"xy", "z"},
+        new Object[] {"abc", ""}, new Object[] {"ab", "c"}));
+    // other list sizes, null counts and offsets under the same nodes and buffers
+    List<Object> nullableItems = new ArrayList<>(Arrays.asList(1L, null, 3L));
+    sameWithKeptHeaders("nested", List.of(
+        new Object[] {List.of(List.of(1, 2), List.of(), List.of(3)), new LinkedHashSet<>(List.of("x", "y")),
+            map("p", List.of(1.0, 2.0), "q", List.of()), List.of(4L, 5L), null},
+        new Object[] {Arrays.asList(null, List.of(9)), null, map("n", null), nullableItems, null},
+        new Object[] {List.of(), Set.of("only"), Map.of(), List.of(), null}));
+  }
+
+  /** Writes each row with fixed metadata through vectors and through the lane: the same bytes. */
+  private static void sameWithKeptHeaders(String method, List<Object[]> rows) throws IOException {
+    Map<String, String> fixed = dev.arrowrpc.core.wire.FixedMetadata.of(Map.of("vgi_rpc.method", method));
+    RowLayout layout = params(method);
     try (BufferAllocator allocator = new RootAllocator()) {
-      // the same shape twice (a kept header), then other lengths (a new header), then the first again
-      for (Object[] row : List.of(new Object[] {"ab", "c"}, new Object[] {"xy", "z"}, new Object[] {"abc", ""},
-          new Object[] {"ab", "c"})) {
+      for (Object[] row : rows) {
         ByteArrayOutputStream viaVectors = new ByteArrayOutputStream();
-        try (Batch batch = strings.encode(1, (r, c) -> row[c], allocator);
-            IpcStreamWriter writer = IpcStreamWriter.start(viaVectors, strings.schema())) {
+        try (Batch batch = layout.encode(1, (r, c) -> row[c], allocator);
+            IpcStreamWriter writer = IpcStreamWriter.start(viaVectors, layout.schema())) {
           writer.append(batch, fixed);
         }
         ByteArrayOutputStream viaLane = new ByteArrayOutputStream();
-        try (IpcStreamWriter writer = IpcStreamWriter.start(viaLane, strings.schema())) {
-          writer.append(strings.lane().orElseThrow().encode(row), fixed);
+        try (IpcStreamWriter writer = IpcStreamWriter.start(viaLane, layout.schema())) {
+          writer.append(layout.lane().orElseThrow().encode(row), fixed);
         }
-        assertArrayEquals(viaVectors.toByteArray(), viaLane.toByteArray(), Arrays.toString(row));
+        assertArrayEquals(viaVectors.toByteArray(), viaLane.toByteArray(), method + " " + Arrays.toString(row));
       }
       assertEquals(0, allocator.getAllocatedMemory());
     }
