@@ -37,6 +37,9 @@ public final class CallCost {
 
   private CallCost() {}
 
+  /** The ten-parameter call with a label whose length changes from call to call. */
+  static final String VARYING = "mixed, label of 1-16 chars in turn";
+
   /** One call shape on one path. */
   private record Op(String call, String path, Runnable run, List<double[]> samples) {}
 
@@ -110,6 +113,19 @@ public final class CallCost {
     ops.add(new Op("mixed(10 parameters of 10 types)", path,
         () -> check(service.mixed(7, 3, 2.5, 0.5f, true, "label", blob, values, tags, at) == expected),
         new ArrayList<>()));
+    // the same call with a label of 1 to 16 characters in turn: every request's header differs from
+    // the last (the caches of a repeated header do not serve it)
+    String[] labels = new String[16];
+    long[] answers = new long[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = "l".repeat(i + 1);
+      answers[i] = new CallCostService.Impl().mixed(7, 3, 2.5, 0.5f, true, labels[i], blob, values, tags, at);
+    }
+    int[] turn = {0};
+    ops.add(new Op(VARYING, path, () -> {
+      int i = turn[0]++ & (labels.length - 1);
+      check(service.mixed(7, 3, 2.5, 0.5f, true, labels[i], blob, values, tags, at) == answers[i]);
+    }, new ArrayList<>()));
   }
 
   private static void check(boolean ok) {

@@ -18,8 +18,13 @@ final class MetadataText {
 
   private static final ThreadLocal<MetadataText> CACHE = ThreadLocal.withInitial(MetadataText::new);
 
+  private static final java.lang.invoke.VarHandle FIRST_EIGHT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private final byte[][] bytes = new byte[SLOTS][];
   private final String[] texts = new String[SLOTS];
+  /** Which way of a full pair a new text replaces next. */
+  private int evict;
 
   private MetadataText() {}
 
@@ -48,19 +53,30 @@ final class MetadataText {
   }
 
   private String lookup(byte[] array, int from, int length) {
-    int hash = length;
-    for (int i = from; i < from + length; i++) {
-      hash = hash * 31 + array[i];
+    long hash = length;
+    if (length >= 8) {
+      // the first and last eight bytes pick the slot (the bytes are compared in full below)
+      hash += (long) FIRST_EIGHT.get(array, from) * 0x9E3779B97F4A7C15L;
+      hash ^= (long) FIRST_EIGHT.get(array, from + length - 8) * 0xC2B2AE3D27D4EB4FL;
+    } else {
+      for (int i = from; i < from + length; i++) {
+        hash = hash * 31 + array[i];
+      }
+      hash *= 0x9E3779B97F4A7C15L;
     }
-    int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
-    byte[] known = bytes[slot];
-    if (known != null && Arrays.equals(known, 0, known.length, array, from, from + length)) {
-      return texts[slot];
+    // two ways: a text has two slots, so two texts that share one do not evict each other
+    int slot = (int) (hash ^ (hash >>> 32) ^ (hash >>> 47)) & (SLOTS - 2);
+    for (int way = slot; way < slot + 2; way++) {
+      byte[] known = bytes[way];
+      if (known != null && Arrays.equals(known, 0, known.length, array, from, from + length)) {
+        return texts[way];
+      }
     }
     // new String replaces malformed input with U+FFFD as the charset's decoder does
     String decoded = new String(array, from, length, StandardCharsets.UTF_8);
-    bytes[slot] = Arrays.copyOfRange(array, from, from + length);
-    texts[slot] = decoded;
+    int into = bytes[slot] == null ? slot : bytes[slot + 1] == null ? slot + 1 : slot + (evict ^= 1);
+    bytes[into] = Arrays.copyOfRange(array, from, from + length);
+    texts[into] = decoded;
     return decoded;
   }
 }
