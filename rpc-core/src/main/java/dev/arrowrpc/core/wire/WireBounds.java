@@ -265,24 +265,45 @@ final class WireBounds {
    */
   static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
       WireLimits limits) throws WireFormatException {
+    checkBatch(batch, body, fields, what, limits, Route.ANY);
+  }
+
+  /** How a batch is checked: every way that applies, or (for tests) one way only. */
+  enum Route {
+    /** By the checked-header cache when the header was seen, else by plan, else by the general walk. */
+    ANY,
+    /** By plan when the fields have one, else by the general walk; no cache. */
+    PLANNED,
+    /** By the general walk only. */
+    GENERAL
+  }
+
+  /**
+   * Checks a record batch's header and offsets against its fields along a given route (see {@link
+   * #checkBatch(RecordBatch, ArrowBuf, List, String, WireLimits)}).
+   */
+  static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
+      WireLimits limits, Route route) throws WireFormatException {
     if (batch == null) {
       throw new WireFormatException(what + " message has no header");
     }
     Walk walk = Walk.over(batch, body, what, limits);
     try {
       long arrived = body == null ? 0 : body.writerIndex();
-      if (walk.checkedBefore(fields, arrived)) {
+      if (route == Route.ANY && walk.checkedBefore(fields, arrived)) {
         return; // the same header checked before on this thread: only its offsets needed checking again
       }
-      checkFully(walk, batch, body, fields, what, limits);
-      walk.remember(fields, arrived);
+      checkFully(walk, batch, body, fields, what, limits, route != Route.GENERAL);
+      if (route == Route.ANY) {
+        walk.remember(fields, arrived);
+      }
     } finally {
       walk.done();
     }
   }
 
   private static void checkFully(Walk walk, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
-      WireLimits limits) throws WireFormatException {
+      WireLimits limits, boolean planned) throws WireFormatException {
     if (batch.compression() != null) {
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
@@ -308,15 +329,19 @@ final class WireBounds {
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
     }
-    checkWalked(walk, batch, fields, rows, bufferCount, bodyLength, what, limits);
+    checkWalked(walk, batch, fields, rows, bufferCount, bodyLength, what, limits, planned);
   }
 
   private static void checkWalked(Walk walk, RecordBatch batch, List<Field> fields, long rows, int bufferCount,
-      long bodyLength, String what, WireLimits limits) throws WireFormatException {
+      long bodyLength, String what, WireLimits limits, boolean planned) throws WireFormatException {
     walk.plan(fields);
-    for (int f = 0; f < fields.size(); f++) {
-      Field field = fields.get(f);
-      walk.field(field, rows, true, new Path(null, field.getName()));
+    CheckPlan plan = planned ? walk.checkPlan(fields) : null;
+    if (plan == null || !walk.planned(plan, fields.size(), rows)) {
+      walk.restart(); // no plan, or a check failed: the general walk names what is wrong
+      for (int f = 0; f < fields.size(); f++) {
+        Field field = fields.get(f);
+        walk.field(field, rows, true, new Path(null, field.getName()));
+      }
     }
     if (walk.node != batch.nodesLength() || walk.buffer != bufferCount) {
       throw new WireFormatException(what + " has " + batch.nodesLength() + " field nodes and " + bufferCount
@@ -379,6 +404,9 @@ final class WireBounds {
     private final List<BufferLayout>[] planLayouts = new List[256];
     private int planSize;
     private int planAt;
+    /** The check plans of the schemas this thread checked (a null value: the schema has none). */
+    private final java.util.IdentityHashMap<List<Field>, CheckPlan> checkPlans = new java.util.IdentityHashMap<>();
+    private int planStep;
     private final FieldNode.Vector nodeVector = new FieldNode.Vector();
     private final Buffer.Vector bufferVector = new Buffer.Vector();
     private int nodeCount;
@@ -519,6 +547,140 @@ final class WireBounds {
         planSize++;
       }
       return layouts;
+    }
+
+    /** The check plan of a schema's fields (null when they have none), kept per fields instance. */
+    CheckPlan checkPlan(List<Field> fields) {
+      CheckPlan plan = checkPlans.get(fields);
+      if (plan == null && !checkPlans.containsKey(fields)) {
+        if (checkPlans.size() >= 64) {
+          checkPlans.clear();
+        }
+        plan = CheckPlan.of(fields, type -> layouts(knownLayouts, type));
+        checkPlans.put(fields, plan);
+      }
+      return plan;
+    }
+
+    /** Puts the walk back at the batch's first node and buffer, as {@link #over} left it. */
+    void restart() {
+      node = 0;
+      buffer = 0;
+      variadic = 0;
+      implied = 0;
+      offsetsOnly = true;
+      offsetCheckCount = 0;
+      planAt = 0;
+    }
+
+    /**
+     * Checks the batch's columns by a plan: the checks {@link #field} makes for fields of these
+     * kinds, in the same order, with the same effects on the walk (implied bytes, recorded offsets).
+     *
+     * @return whether every check passed (when one fails, the walk is left part way)
+     */
+    boolean planned(CheckPlan plan, int columns, long rows) {
+      planStep = 0;
+      for (int c = 0; c < columns; c++) {
+        if (!plannedField(plan, rows, true)) {
+          return false;
+        }
+      }
+      return planStep == plan.kinds.length;
+    }
+
+    private boolean plannedField(CheckPlan plan, long least, boolean top) {
+      int step = planStep++;
+      if (step >= plan.kinds.length || node >= nodeCount) {
+        return false;
+      }
+      nodeVector.get(flatNode, node++);
+      long length = flatNode.length();
+      long nulls = flatNode.nullCount();
+      if (length < 0 || length > limits.maxRowsPerBatch() || (top && length != least) || length < least
+          || nulls < 0 || nulls > length || buffer >= bufferCount) {
+        return false;
+      }
+      bufferVector.get(flatBuffer, buffer++);
+      long neededBits = (length + 7) / 8;
+      if (nulls == 0 || nulls == length) {
+        implied += neededBits; // Arrow makes its own bitmap for these
+      } else if (flatBuffer.length() < neededBits) {
+        return false;
+      }
+      int width = plan.widths[step];
+      switch (plan.kinds[step]) {
+        case CheckPlan.FIXED -> {
+          if (buffer >= bufferCount) {
+            return false;
+          }
+          bufferVector.get(flatBuffer, buffer++);
+          return flatBuffer.length() >= (length * width + 7) / 8;
+        }
+        case CheckPlan.VARIABLE -> {
+          if (buffer + 2 > bufferCount) {
+            return false;
+          }
+          bufferVector.get(flatBuffer, buffer++);
+          long offsetsStart = flatBuffer.offset();
+          long offsetsSize = flatBuffer.length();
+          bufferVector.get(flatBuffer, buffer++);
+          long dataSize = flatBuffer.length();
+          if (length == 0) {
+            return true;
+          }
+          if (offsetsSize < (length + 1) * width) {
+            return false;
+          }
+          long last = plannedOffsets(offsetsStart, length, width);
+          if (last < 0 || last > dataSize) {
+            return false;
+          }
+          recordOffsets(offsetsStart, length, width, dataSize);
+          return true;
+        }
+        case CheckPlan.LIST -> {
+          if (buffer >= bufferCount) {
+            return false;
+          }
+          bufferVector.get(flatBuffer, buffer++);
+          long last = -1;
+          if (length > 0) {
+            if (flatBuffer.length() < (length + 1) * width) {
+              return false;
+            }
+            long offsetsStart = flatBuffer.offset();
+            last = plannedOffsets(offsetsStart, length, width);
+            if (last < 0) {
+              return false;
+            }
+            int recorded = recordOffsets(offsetsStart, length, width, Long.MAX_VALUE);
+            if (node < nodeCount) {
+              // the child must hold at least the last offset's values: its declared length bounds the last offset
+              nodeVector.get(flatNode, node);
+              offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], flatNode.length());
+            }
+          }
+          return plannedField(plan, Math.max(last, 0), false);
+        }
+        default -> {
+          for (int c = 0; c < plan.children[step]; c++) {
+            if (!plannedField(plan, length, false)) {
+              return false;
+            }
+          }
+          return true;
+        }
+      }
+    }
+
+    /** {@link #offsets}' check, answering -1 instead of naming a failure. */
+    private long plannedOffsets(long start, long length, int width) {
+      try {
+        return offsets(null, start, length, width);
+      } catch (WireFormatException e) {
+        return -1;
+      }
     }
 
     /** Lets go of the batch (the walk is kept for the thread's next one). */

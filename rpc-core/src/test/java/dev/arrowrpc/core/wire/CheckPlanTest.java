@@ -1,0 +1,258 @@
+package dev.arrowrpc.core.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arrowrpc.core.WireLimits;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.util.List;
+import java.util.Random;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.complex.impl.UnionListWriter;
+import org.apache.arrow.vector.complex.impl.UnionMapWriter;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The planned check of a batch ({@link CheckPlan}) against the general walk: for a batch of every
+ * planned kind, and for thousands of damaged copies of it (field nodes, buffers and offsets
+ * overwritten with values near the bounds), both refuse exactly the same batches.
+ */
+class CheckPlanTest {
+  private static final Schema SCHEMA = new Schema(List.of(
+      Field.nullable("id", new ArrowType.Int(64, true)),
+      Field.nullable("flag", ArrowType.Bool.INSTANCE),
+      Field.nullable("name", ArrowType.Utf8.INSTANCE),
+      new Field("items", FieldType.nullable(new ArrowType.List()),
+          List.of(Field.nullable("item", new ArrowType.Int(64, true)))),
+      new Field("tags", FieldType.nullable(new ArrowType.Map(false)), List.of(new Field("entries",
+          FieldType.notNullable(ArrowType.Struct.INSTANCE), List.of(
+              Field.notNullable("key", ArrowType.Utf8.INSTANCE), Field.nullable("value", ArrowType.Utf8.INSTANCE))))),
+      new Field("point", FieldType.nullable(ArrowType.Struct.INSTANCE), List.of(
+          Field.nullable("x", new ArrowType.Int(64, true)), Field.nullable("label", ArrowType.Utf8.INSTANCE)))));
+
+  @Test
+  void everyFieldOfTheSchemaHasAPlannedKind() {
+    CheckPlan plan = CheckPlan.of(SCHEMA.getFields(),
+        type -> org.apache.arrow.vector.TypeLayout.getTypeLayout(type).getBufferLayouts());
+    assertNotNull(plan);
+    // id, flag, name, items + item, tags + entries + key + value, point + x + label
+    assertEquals(12, plan.kinds.length);
+    assertEquals(List.of(CheckPlan.FIXED, CheckPlan.FIXED, CheckPlan.VARIABLE, CheckPlan.LIST, CheckPlan.FIXED,
+        CheckPlan.LIST, CheckPlan.STRUCT, CheckPlan.VARIABLE, CheckPlan.VARIABLE, CheckPlan.STRUCT, CheckPlan.FIXED,
+        CheckPlan.VARIABLE), kinds(plan));
+    assertEquals(64, plan.widths[0]);
+    assertEquals(1, plan.widths[1]);
+    assertEquals(4, plan.widths[2]);
+    assertEquals(2, plan.children[6]);
+    assertEquals(2, plan.children[9]);
+  }
+
+  private static List<Byte> kinds(CheckPlan plan) {
+    List<Byte> kinds = new java.util.ArrayList<>();
+    for (byte kind : plan.kinds) {
+      kinds.add(kind);
+    }
+    return kinds;
+  }
+
+  @Test
+  void aDictionaryOrAViewLeavesTheSchemaToTheGeneralWalk() {
+    Field view = Field.nullable("v", ArrowType.Utf8View.INSTANCE);
+    assertNull(CheckPlan.of(List.of(view),
+        type -> org.apache.arrow.vector.TypeLayout.getTypeLayout(type).getBufferLayouts()));
+    Field dictionary = new Field("d", new FieldType(true, new ArrowType.Int(32, true),
+        new org.apache.arrow.vector.types.pojo.DictionaryEncoding(1, false, null)), List.of());
+    assertNull(CheckPlan.of(List.of(dictionary),
+        type -> org.apache.arrow.vector.TypeLayout.getTypeLayout(type).getBufferLayouts()));
+  }
+
+  @Test
+  void damagedBatchesAreRefusedByThePlanExactlyWhenTheGeneralWalkRefusesThem() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      byte[] stream = batchStream(allocator);
+      Random random = new Random(20261204);
+      int refused = 0;
+      int passed = 0;
+      for (int round = 0; round < 4000; round++) {
+        try (Parsed parsed = Parsed.of(stream, allocator)) {
+          if (round > 0) {
+            parsed.damage(random);
+          }
+          String general = verdict(parsed, WireBounds.Route.GENERAL);
+          String planned = verdict(parsed, WireBounds.Route.PLANNED);
+          assertEquals(general, planned, "round " + round);
+          if (general.isEmpty()) {
+            passed++;
+          } else {
+            refused++;
+          }
+        }
+      }
+      // the damage reaches both outcomes often enough for the comparison to mean something
+      assertTrue(refused > 500 && passed > 100, "refused " + refused + ", passed " + passed);
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  private static String verdict(Parsed parsed, WireBounds.Route route) {
+    try {
+      WireBounds.checkBatch(parsed.batch(), parsed.body, SCHEMA.getFields(), "record batch",
+          WireLimits.DEFAULT, route);
+      return "";
+    } catch (WireFormatException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** A record batch message read from a stream, whose header and body can be damaged in place. */
+  private static final class Parsed implements AutoCloseable {
+    private final ByteBuffer header;
+    private final ArrowBuf body;
+    private Message message;
+
+    private Parsed(ByteBuffer header, ArrowBuf body) {
+      this.header = header;
+      this.body = body;
+      this.message = Message.getRootAsMessage(header);
+    }
+
+    static Parsed of(byte[] stream, BufferAllocator allocator) throws Exception {
+      ReadChannel in = new ReadChannel(Channels.newChannel(new ByteArrayInputStream(stream)));
+      MessageSerializer.readMessage(in); // the schema
+      MessageMetadataResult batch = MessageSerializer.readMessage(in);
+      ByteBuffer copy = ByteBuffer.allocate(batch.getMessageBuffer().remaining()).order(ByteOrder.LITTLE_ENDIAN);
+      copy.put(batch.getMessageBuffer().duplicate()).flip();
+      ArrowBuf body = MessageSerializer.readMessageBody(in, batch.getMessageBodyLength(), allocator);
+      return new Parsed(copy, body);
+    }
+
+    RecordBatch batch() {
+      return (RecordBatch) message.header(new RecordBatch());
+    }
+
+    /** Overwrites one to three values: a field node's length or null count, a buffer's offset or length, an offset. */
+    void damage(Random random) {
+      RecordBatchTable.Positions at = RecordBatchTable.positions(message);
+      RecordBatch batch = batch();
+      int changes = 1 + random.nextInt(3);
+      for (int c = 0; c < changes; c++) {
+        switch (random.nextInt(3)) {
+          case 0 -> {
+            int node = random.nextInt(batch.nodesLength());
+            int where = at.nodes() + 16 * node + (random.nextBoolean() ? 0 : 8);
+            header.putLong(where, near(random, header.getLong(where)));
+          }
+          case 1 -> {
+            int buffer = random.nextInt(batch.buffersLength());
+            int where = at.buffers() + 16 * buffer + (random.nextBoolean() ? 0 : 8);
+            header.putLong(where, near(random, header.getLong(where)));
+          }
+          default -> {
+            // an int in the body where offsets lie (the body is small: any aligned int will do)
+            long where = 4L * random.nextInt((int) (body.capacity() / 4));
+            body.setInt(where, (int) near(random, body.getInt(where)));
+          }
+        }
+      }
+      message = Message.getRootAsMessage(header);
+    }
+
+    private static long near(Random random, long value) {
+      return switch (random.nextInt(6)) {
+        case 0 -> value + 1;
+        case 1 -> value - 1;
+        case 2 -> value + 8;
+        case 3 -> 0;
+        case 4 -> -value;
+        default -> value * 2 + random.nextInt(3);
+      };
+    }
+
+    @Override
+    public void close() {
+      body.close();
+    }
+  }
+
+  /** Three rows of every planned kind (with nulls, empty lists and maps), as an IPC stream. */
+  private static byte[] batchStream(BufferAllocator allocator) throws Exception {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
+      BigIntVector id = (BigIntVector) root.getVector("id");
+      BitVector flag = (BitVector) root.getVector("flag");
+      VarCharVector name = (VarCharVector) root.getVector("name");
+      ListVector items = (ListVector) root.getVector("items");
+      MapVector tags = (MapVector) root.getVector("tags");
+      StructVector point = (StructVector) root.getVector("point");
+      id.setSafe(0, 1);
+      id.setNull(1);
+      id.setSafe(2, 3);
+      flag.setSafe(0, 1);
+      flag.setSafe(1, 0);
+      flag.setNull(2);
+      name.setSafe(0, "alpha".getBytes());
+      name.setNull(1);
+      name.setSafe(2, "".getBytes());
+      UnionListWriter list = items.getWriter();
+      list.setPosition(0);
+      list.startList();
+      list.bigInt().writeBigInt(5);
+      list.bigInt().writeBigInt(6);
+      list.endList();
+      list.setPosition(2);
+      list.startList();
+      list.endList();
+      UnionMapWriter map = tags.getWriter();
+      map.setPosition(0);
+      map.startMap();
+      map.startEntry();
+      map.key().varChar().writeVarChar("k");
+      map.value().varChar().writeVarChar("v");
+      map.endEntry();
+      map.endMap();
+      map.setPosition(1);
+      map.startMap();
+      map.endMap();
+      BigIntVector x = point.getChild("x", BigIntVector.class);
+      VarCharVector label = point.getChild("label", VarCharVector.class);
+      point.setIndexDefined(0);
+      x.setSafe(0, 10);
+      label.setSafe(0, "p".getBytes());
+      point.setNull(1);
+      point.setIndexDefined(2);
+      x.setNull(2);
+      label.setSafe(2, "q".getBytes());
+      root.setRowCount(3);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+        writer.start();
+        writer.writeBatch();
+      }
+      return out.toByteArray();
+    }
+  }
+}
