@@ -144,19 +144,22 @@ public final class ClientCalls implements AutoCloseable {
 
   /**
    * Allocators of finished unary calls that released everything, kept for the next calls: making a
-   * child allocator is a good part of a small call's cost.
+   * child allocator is a good part of a small call's cost. Slots taken and filled by swapping, so
+   * keeping and taking one allocates nothing and takes no lock.
    */
-  private final java.util.concurrent.ConcurrentLinkedDeque<BufferAllocator> spareMemory =
-      new java.util.concurrent.ConcurrentLinkedDeque<>();
-  private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicReferenceArray<BufferAllocator> spareMemory =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(SPARE_CALL_MEMORY);
   private volatile boolean closed;
 
   /** A unary call's memory: a spare allocator, or a new child of the carrier's. */
   private BufferAllocator callMemory() {
-    BufferAllocator spare = spareMemory.pollFirst();
-    if (spare != null) {
-      spareCount.decrementAndGet();
-      return spare;
+    for (int i = 0; i < SPARE_CALL_MEMORY; i++) {
+      if (spareMemory.get(i) != null) {
+        BufferAllocator spare = spareMemory.getAndSet(i, null);
+        if (spare != null) {
+          return spare;
+        }
+      }
     }
     return carrier.allocator().newChildAllocator("call", 0, Long.MAX_VALUE);
   }
@@ -167,22 +170,24 @@ public final class ClientCalls implements AutoCloseable {
    */
   private void release(BufferAllocator memory, String method) {
     if (!closed && memory.getAllocatedMemory() == 0) {
-      if (spareCount.incrementAndGet() <= SPARE_CALL_MEMORY) {
-        spareMemory.offerFirst(memory);
-        if (closed) {
-          closeSpares(); // the client closed meanwhile: keep nothing
+      for (int i = 0; i < SPARE_CALL_MEMORY; i++) {
+        if (spareMemory.get(i) == null && spareMemory.compareAndSet(i, null, memory)) {
+          if (closed) {
+            closeSpares(); // the client closed meanwhile: keep nothing
+          }
+          return;
         }
-        return;
       }
-      spareCount.decrementAndGet();
     }
     closeQuietly(memory, method);
   }
 
   private void closeSpares() {
-    for (BufferAllocator spare = spareMemory.pollFirst(); spare != null; spare = spareMemory.pollFirst()) {
-      spareCount.decrementAndGet();
-      closeQuietly(spare, "(kept for reuse)");
+    for (int i = 0; i < SPARE_CALL_MEMORY; i++) {
+      BufferAllocator spare = spareMemory.getAndSet(i, null);
+      if (spare != null) {
+        closeQuietly(spare, "(kept for reuse)");
+      }
     }
   }
 
