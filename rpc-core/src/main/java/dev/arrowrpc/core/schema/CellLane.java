@@ -57,6 +57,14 @@ abstract class CellLane {
     write(out, new Object[] {prepare(value)}, 1);
   }
 
+  /** The value of a column's null first cell: the codec's null, or a failure for a primitive column. */
+  static Object nullFirst(Codec codec, Column column) {
+    if (column.primitive()) {
+      throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
+    }
+    return codec.wrap(null);
+  }
+
   /** Lays out the node and validity bitmap of a one-cell field. */
   static void oneNodeAndValidity(DirectBatch out, boolean isNull) {
     out.node(1, isNull ? 1 : 0);
@@ -236,10 +244,7 @@ abstract class CellLane {
       long validity = in.buffer();
       long data = in.buffer();
       if (!in.valid(validity, nulls, length, 0)) {
-        if (column.primitive()) {
-          throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
-        }
-        return codec.wrap(null);
+        return nullFirst(codec, column);
       }
       try {
         return codec.wrap(decoder.decode(in, data));
@@ -360,10 +365,7 @@ abstract class CellLane {
       long offsets = in.buffer();
       long data = in.buffer();
       if (!in.valid(validity, nulls, length, 0)) {
-        if (column.primitive()) {
-          throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
-        }
-        return codec.wrap(null);
+        return nullFirst(codec, column);
       }
       long start = in.signed(offsets, 4);
       long end = in.signed(offsets + 4, 4);
