@@ -6,6 +6,7 @@ import dev.arrowrpc.core.schema.Vectors;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.MappedInput;
 import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -135,6 +138,7 @@ public final class ShmBatches {
    */
   static Optional<Map<String, String>> writeAlways(SharedSegment segment, Schema schema, Batch batch,
       Map<String, String> metadata) throws IOException {
+    LentRegion.freeReleased(segment); // writing: this side holds the turn
     OptionalLong offset;
     long length;
     if (!dictionaryColumns(schema)) {
@@ -181,21 +185,28 @@ public final class ShmBatches {
   }
 
   /**
-   * Resolves a pointer batch: reads the batch its region holds (into {@code memory}; the region is
-   * then freed), with the pointer's metadata minus the offset and length plus {@value
-   * MetadataKeys#SHM_SOURCE}.
+   * Resolves a pointer batch: reads the batch its region holds, with the pointer's metadata minus
+   * the offset and length plus {@value MetadataKeys#SHM_SOURCE}.
+   *
+   * <p>When the segment {@linkplain SharedSegment#mapsZeroCopy() maps zero-copy} (and no top-level
+   * column is dictionary-encoded) the batch's buffers are the region's own memory, nothing copied:
+   * the region stays allocated while any buffer of the batch is alive, and is freed the next time
+   * this side holds the turn after the last one is released ({@link #freeReleased}). Otherwise the
+   * batch is copied into {@code memory} and the region freed at once.
    *
    * @param pointer a reader positioned on the pointer (its schema is the batch's)
    * @param segment the segment the pointer refers to
-   * @param memory where the batch is allocated
+   * @param memory where the batch is allocated (or accounted, when it uses the region in place)
    * @return a reader positioned on the resolved batch, closed by the caller
    * @throws RpcException ({@code RuntimeError}) when the pointer's offset or length is malformed or
-   *     outside the segment, or the region does not hold one batch on the pointer's schema
+   *     outside the segment, or the region does not hold one batch on the pointer's schema (the
+   *     region is then not freed)
    */
   public static IpcStreamReader resolve(IpcStreamReader pointer, SharedSegment segment, BufferAllocator memory) {
     Map<String, String> metadata = pointer.metadata();
     long offset = number(metadata, MetadataKeys.SHM_OFFSET);
     long length = number(metadata, MetadataKeys.SHM_LENGTH);
+    LentRegion.freeReleased(segment); // resolving: this side holds the turn
     ByteBuffer region;
     try {
       region = segment.region(offset, length);
@@ -204,10 +215,25 @@ public final class ShmBatches {
           + e.getMessage());
     }
     Schema schema = pointer.schema();
-    InputStream in = new RegionInputStream(region);
+    LentRegion lent = null;
+    ArrowBuf whole = null;
+    InputStream in;
     if (dictionaryColumns(schema)) {
       in = new SequenceInputStream(Collections.enumeration(List.of(
-          new ByteArrayInputStream(schemaMessage(schema)), in, new ByteArrayInputStream(EOS))));
+          new ByteArrayInputStream(schemaMessage(schema)), new RegionInputStream(region),
+          new ByteArrayInputStream(EOS))));
+    } else if (length > 0 && region.isDirect() && segment.mapsZeroCopy()) {
+      lent = new LentRegion(segment, offset, length, MemoryUtil.getByteBufferAddress(region));
+      try {
+        whole = memory.wrapForeignAllocation(lent);
+      } catch (RuntimeException e) {
+        // the allocator would not account for it (a limit): copy instead
+        lent.abandon();
+        lent = null;
+      }
+      in = whole == null ? new RegionInputStream(region) : new LentInputStream(region, whole);
+    } else {
+      in = new RegionInputStream(region);
     }
     IpcStreamReader resolved = null;
     try {
@@ -227,16 +253,35 @@ public final class ShmBatches {
       stamped.remove(MetadataKeys.SHM_LENGTH);
       stamped.put(MetadataKeys.SHM_SOURCE, segment.name());
       resolved.replaceMetadata(stamped);
-      segment.free(offset);
+      if (lent != null) {
+        lent.resolved(); // freed once the batch lets go of it
+        whole.close();
+      } else {
+        segment.free(offset);
+      }
       return resolved;
     } catch (IOException | RuntimeException e) {
       if (resolved != null) {
         resolved.close();
       }
+      if (whole != null) {
+        whole.close(); // not resolved: the region is not freed
+      }
       throw e instanceof RpcException rpc ? rpc : new RpcException("RuntimeError",
           "shared-memory batch at offset " + offset + " of segment '" + segment.name() + "' is unreadable: "
               + e.getMessage());
     }
+  }
+
+  /**
+   * Frees the regions of batches resolved from a segment in place and released since (see {@link
+   * #resolve}). Call it only while this side holds the turn (the peer waits for this side's next
+   * message): the allocation list is shared with the peer. Writing and resolving do it themselves.
+   *
+   * @param segment the segment
+   */
+  public static void freeReleased(SharedSegment segment) {
+    LentRegion.freeReleased(segment);
   }
 
   private static long number(Map<String, String> metadata, String key) {
@@ -421,6 +466,57 @@ public final class ShmBatches {
     @Override
     public boolean isOpen() {
       return true;
+    }
+  }
+
+  /**
+   * Reads a region Arrow has wrapped ({@code whole}); hands each message body over as a buffer over
+   * the region's bytes (see {@link MappedInput}), so a resolved batch's buffers are the region.
+   */
+  private static final class LentInputStream extends InputStream implements MappedInput {
+    private final ByteBuffer region;
+    private final ArrowBuf whole;
+
+    LentInputStream(ByteBuffer region, ArrowBuf whole) {
+      this.region = region;
+      this.whole = whole;
+    }
+
+    @Override
+    public Optional<ArrowBuf> take(long length) {
+      if (length < 0 || length > region.remaining()) {
+        return Optional.empty();
+      }
+      int at = region.position();
+      ArrowBuf body = whole.slice(at, length);
+      whole.getReferenceManager().retain(); // the slice's reference, released when it is closed
+      body.readerIndex(0);
+      body.writerIndex(length);
+      region.position(at + (int) length);
+      return Optional.of(body);
+    }
+
+    @Override
+    public int read() {
+      return region.hasRemaining() ? region.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (!region.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(len, region.remaining());
+      region.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return region.remaining();
     }
   }
 }

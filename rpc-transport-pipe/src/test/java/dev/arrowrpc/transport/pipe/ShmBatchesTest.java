@@ -14,16 +14,19 @@ import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,38 +87,98 @@ class ShmBatchesTest {
       }
       assertEquals(List.of(10, 0, 20_000, 400_000), List.of(rows[0], rows[1], rows[2], rows[3]));
     }
-    assertEquals(0, segment.allocations(), "resolving freed the region");
+    assertEquals(1, segment.allocations(), "released, but not freed until this side's turn");
+    ShmBatches.freeReleased(segment);
+    assertEquals(0, segment.allocations(), "the released region is freed at this side's turn");
   }
 
   @Test
-  void aResolvedBatchOutlivesItsRegionBeingFreedAndWrittenAgain() throws IOException {
+  void aResolvedBatchUsesTheRegionInPlaceAndKeepsItUntilReleased() throws IOException {
     Map<String, String> first;
     try (VectorSchemaRoot large = longs(20_000, 7)) {
       first = ShmBatches.write(segment, LONGS, Batch.of(large), Map.of("k", "first")).orElseThrow();
     }
+    long firstOffset = Long.parseLong(first.get(MetadataKeys.SHM_OFFSET));
+    Map<String, String> second;
     try (IpcStreamReader pointer = pointerReader(first);
         IpcStreamReader resolved = ShmBatches.resolve(pointer, segment, memory)) {
-      assertEquals(0, segment.allocations(), "resolving freed the region");
-      Map<String, String> second;
+      BigIntVector n = (BigIntVector) resolved.root().getVector("n");
+      long address = n.getDataBuffer().memoryAddress();
+      ByteBuffer region = segment.region(firstOffset, Long.parseLong(first.get(MetadataKeys.SHM_LENGTH)));
+      long regionAddress = MemoryUtil.getByteBufferAddress(region);
+      assertTrue(address > regionAddress && address < regionAddress + region.capacity(),
+          "the column's buffer is the region's memory, not a copy");
+      assertEquals(1, segment.allocations(), "a batch in use keeps its region");
+      assertEquals(1, segment.lentMappings());
       try (VectorSchemaRoot other = longs(20_000, -3)) {
         second = ShmBatches.write(segment, LONGS, Batch.of(other), Map.of()).orElseThrow();
       }
-      assertEquals(first.get(MetadataKeys.SHM_OFFSET), second.get(MetadataKeys.SHM_OFFSET),
-          "the next batch went into the freed region");
-      BigIntVector n = (BigIntVector) resolved.root().getVector("n");
-      assertEquals(20_000, resolved.root().getRowCount());
+      assertTrue(Long.parseLong(second.get(MetadataKeys.SHM_OFFSET)) > firstOffset,
+          "the next batch goes after the region still in use, not over it");
+      assertEquals(2, segment.allocations());
       for (int i = 0; i < 20_000; i += 997) {
-        assertEquals(7L * i, n.get(i), "row " + i + " of the resolved batch after its region was rewritten");
+        assertEquals(7L * i, n.get(i), "row " + i + " of the resolved batch after the next write");
       }
       assertEquals(7L * 19_999, n.get(19_999));
       assertEquals("first", resolved.metadata().get("k"));
       assertEquals(segment.name(), resolved.metadata().get(MetadataKeys.SHM_SOURCE));
-      try (IpcStreamReader again = pointerReader(second);
-          IpcStreamReader rewritten = ShmBatches.resolve(again, segment, memory)) {
-        assertEquals(-3L * 19_999, ((BigIntVector) rewritten.root().getVector("n")).get(19_999));
-      }
+      ShmBatches.freeReleased(segment);
+      assertEquals(2, segment.allocations(), "nothing released yet: nothing freed");
     }
+    assertEquals(0, segment.lentMappings(), "closing the reader released the region");
+    assertEquals(0, memory.getAllocatedMemory());
+    try (IpcStreamReader again = pointerReader(second);
+        IpcStreamReader rewritten = ShmBatches.resolve(again, segment, memory)) {
+      assertEquals(1, segment.allocations(), "resolving the next pointer freed the released region");
+      assertEquals(-3L * 19_999, ((BigIntVector) rewritten.root().getVector("n")).get(19_999));
+    }
+    ShmBatches.freeReleased(segment);
     assertEquals(0, segment.allocations());
+  }
+
+  @Test
+  void aBatchTransferredOutOfItsReaderKeepsTheRegionUntilItIsClosed() throws IOException {
+    Map<String, String> pointer;
+    try (VectorSchemaRoot large = longs(20_000, 5)) {
+      pointer = ShmBatches.write(segment, LONGS, Batch.of(large), Map.of()).orElseThrow();
+    }
+    BigIntVector kept;
+    try (BufferAllocator other = memory.newChildAllocator("other", 0, Long.MAX_VALUE)) {
+      try (IpcStreamReader reader = pointerReader(pointer);
+          IpcStreamReader resolved = ShmBatches.resolve(reader, segment, memory)) {
+        TransferPair move = resolved.root().getVector("n").getTransferPair(other);
+        move.transfer();
+        kept = (BigIntVector) move.getTo();
+      }
+      ShmBatches.freeReleased(segment);
+      assertEquals(1, segment.allocations(), "the transferred vector still uses the region");
+      assertEquals(1, segment.lentMappings());
+      assertEquals(5L * 12_345, kept.get(12_345));
+      kept.close();
+    }
+    assertEquals(0, segment.lentMappings());
+    ShmBatches.freeReleased(segment);
+    assertEquals(0, segment.allocations());
+  }
+
+  @Test
+  void closingTheSegmentUnmapsItOnlyAfterTheLastBatchUsingItIsReleased() throws IOException {
+    Map<String, String> pointer;
+    try (VectorSchemaRoot large = longs(20_000, 3)) {
+      pointer = ShmBatches.write(segment, LONGS, Batch.of(large), Map.of()).orElseThrow();
+    }
+    try (IpcStreamReader reader = pointerReader(pointer);
+        IpcStreamReader resolved = ShmBatches.resolve(reader, segment, memory)) {
+      segment.close();
+      assertEquals(0, ShmTesting.ourSegments(), "closing removes the segment's name at once");
+      assertThrows(IllegalStateException.class, () -> segment.region(ShmSegment.HEADER_SIZE, 8));
+      BigIntVector n = (BigIntVector) resolved.root().getVector("n");
+      for (int i = 0; i < 20_000; i += 1_000) {
+        assertEquals(3L * i, n.get(i), "row " + i + " read from the mapping after the segment was closed");
+      }
+      assertEquals(1, segment.lentMappings());
+    }
+    assertEquals(0, segment.lentMappings(), "the last batch unmapped it");
   }
 
   /** A reader positioned on a zero-row pointer batch carrying the given metadata. */
@@ -146,6 +209,17 @@ class ShmBatchesTest {
     assertTrue(garbage.startsWith("shared-memory batch at offset " + offset + " of segment '" + segment.name()
         + "' is unreadable"), garbage);
     assertEquals(1, segment.allocations(), "an unreadable region is not freed");
+    Map<String, String> good;
+    try (VectorSchemaRoot large = longs(20_000)) {
+      good = new java.util.LinkedHashMap<>(ShmBatches.write(segment, LONGS, Batch.of(large), Map.of()).orElseThrow());
+    }
+    long length = Long.parseLong(good.get(MetadataKeys.SHM_LENGTH));
+    good.put(MetadataKeys.SHM_LENGTH, Long.toString(length - 8 - 1_000)); // no marker, the body cut short
+    String cut = failure(good);
+    assertTrue(cut.contains("is unreadable: IPC message declares a body of"), cut);
+    ShmBatches.freeReleased(segment);
+    assertEquals(2, segment.allocations(), "a batch that could not be resolved is never freed");
+    assertEquals(0, segment.lentMappings(), "its mapping is given back");
   }
 
   private String failure(Map<String, String> metadata) throws IOException {
