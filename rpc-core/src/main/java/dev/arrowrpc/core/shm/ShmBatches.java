@@ -141,7 +141,13 @@ public final class ShmBatches {
     LentRegion.freeReleased(segment); // writing: this side holds the turn
     OptionalLong offset;
     long length;
-    if (!dictionaryColumns(schema)) {
+    Optional<LentRegion> inPlace = dictionaryColumns(schema) ? Optional.empty() : inPlace(segment, schema, batch);
+    if (inPlace.isPresent()) {
+      // the batch is a resolved region's, byte for byte and used by nothing else: hand that region back
+      inPlace.get().handOver();
+      offset = OptionalLong.of(inPlace.get().offset());
+      length = inPlace.get().length();
+    } else if (!dictionaryColumns(schema)) {
       long estimate = estimate(schema, batch);
       offset = segment.allocate(estimate);
       if (offset.isEmpty()) {
@@ -174,6 +180,105 @@ public final class ShmBatches {
     pointer.put(MetadataKeys.SHM_OFFSET, Long.toString(offset.getAsLong()));
     pointer.put(MetadataKeys.SHM_LENGTH, Long.toString(length));
     return Optional.of(pointer);
+  }
+
+  /**
+   * The region a batch can be answered with as it is, without a copy: a region of this segment this
+   * side resolved (see {@link #resolve}) and still uses, whose bytes are exactly the stream {@link
+   * #writeAlways} would write for the batch (schema, the batch's message without metadata, its
+   * buffers at their offsets, the end-of-stream marker; the large buffers checked by being the
+   * region's own memory at those offsets, the rest byte by byte), and whose every reference on this
+   * side is one of the batch's buffers, so that nothing here reads it once the peer frees it.
+   * A worker echoing the batch it was handed, unmodified, is the case this finds.
+   */
+  private static Optional<LentRegion> inPlace(SharedSegment segment, Schema schema, Batch batch) {
+    if (!segment.mapsZeroCopy() || !batch.dictionaries().isEmpty()) {
+      return Optional.empty();
+    }
+    List<ArrowBuf> buffers = new java.util.ArrayList<>();
+    for (FieldVector vector : batch.root().getFieldVectors()) {
+      collectBuffers(vector, buffers);
+    }
+    Optional<LentRegion> region = Optional.empty();
+    for (ArrowBuf buffer : buffers) {
+      if (buffer.capacity() > 0) {
+        region = LentRegion.holding(segment, buffer.memoryAddress());
+        break;
+      }
+    }
+    if (region.isEmpty() || !region.get().onlyUsedBy(buffers)) {
+      return Optional.empty();
+    }
+    LentRegion lent = region.get();
+    ByteBuffer bytes = segment.region(lent.offset(), lent.length());
+    try (InPlaceCheck check = new InPlaceCheck(bytes, lent.address());
+        IpcStreamWriter writer = IpcStreamWriter.start(check, schema)) {
+      writer.append(batch, Map.of());
+      writer.end();
+      return check.matchesWhole() ? region : Optional.empty();
+    } catch (IOException | RuntimeException differs) {
+      return Optional.empty();
+    }
+  }
+
+  private static void collectBuffers(FieldVector vector, List<ArrowBuf> buffers) {
+    buffers.addAll(vector.getFieldBuffers());
+    for (FieldVector child : vector.getChildrenFromFields()) {
+      collectBuffers(child, buffers);
+    }
+  }
+
+  /**
+   * Takes the bytes a stream writer writes and checks them against a region's instead of writing
+   * them: a large direct buffer matches when it is the region's own memory at that offset (nothing
+   * is read), other bytes when they are equal. Stops at the first difference.
+   */
+  private static final class InPlaceCheck extends OutputStream implements WritableByteChannel {
+    private final ByteBuffer region;
+    private final long address;
+
+    InPlaceCheck(ByteBuffer region, long address) {
+      this.region = region;
+      this.address = address;
+    }
+
+    /** Whether every byte of the region was matched, no more and no fewer. */
+    boolean matchesWhole() {
+      return !region.hasRemaining();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (!region.hasRemaining() || region.get() != (byte) b) {
+        throw new IOException("differs");
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len > region.remaining()
+          || region.slice(region.position(), len).compareTo(ByteBuffer.wrap(b, off, len)) != 0) {
+        throw new IOException("differs");
+      }
+      region.position(region.position() + len);
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      int length = source.remaining();
+      if (length > region.remaining() || !source.isDirect()
+          || MemoryUtil.getByteBufferAddress(source) + source.position() != address + region.position()) {
+        throw new IOException("differs");
+      }
+      source.position(source.limit());
+      region.position(region.position() + length);
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
   }
 
   private static OptionalLong copyIn(SharedSegment segment, byte[] bytes, int from, int length) {
@@ -254,7 +359,7 @@ public final class ShmBatches {
       stamped.put(MetadataKeys.SHM_SOURCE, segment.name());
       resolved.replaceMetadata(stamped);
       if (lent != null) {
-        lent.resolved(); // freed once the batch lets go of it
+        lent.resolved(whole); // freed once the batch lets go of it
         whole.close();
       } else {
         segment.free(offset);

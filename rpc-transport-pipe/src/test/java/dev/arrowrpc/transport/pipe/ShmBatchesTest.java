@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
@@ -179,6 +180,93 @@ class ShmBatchesTest {
       assertEquals(1, segment.lentMappings());
     }
     assertEquals(0, segment.lentMappings(), "the last batch unmapped it");
+  }
+
+  @Test
+  void anUnmodifiedResolvedBatchIsAnsweredWithItsOwnRegion() throws IOException {
+    Map<String, String> request;
+    try (VectorSchemaRoot large = longs(20_000, 11)) {
+      request = ShmBatches.write(segment, LONGS, Batch.of(large), Map.of()).orElseThrow();
+    }
+    Map<String, String> answer;
+    try (IpcStreamReader pointer = pointerReader(request);
+        IpcStreamReader resolved = ShmBatches.resolve(pointer, segment, memory);
+        VectorSchemaRoot echoed = transfer(resolved.root())) {
+      // what an echoing worker does: the input's buffers, handed over to the output
+      answer = ShmBatches.write(segment, LONGS, Batch.of(echoed), Map.of("k", "answer")).orElseThrow();
+    }
+    assertEquals(request.get(MetadataKeys.SHM_OFFSET), answer.get(MetadataKeys.SHM_OFFSET),
+        "the answer names the request's region: nothing copied");
+    assertEquals(request.get(MetadataKeys.SHM_LENGTH), answer.get(MetadataKeys.SHM_LENGTH));
+    assertEquals("answer", answer.get("k"));
+    assertEquals(1, segment.allocations(), "no second region");
+    assertEquals(0, segment.lentMappings());
+    ShmBatches.freeReleased(segment);
+    assertEquals(1, segment.allocations(), "handed back: this side never frees it, the peer does");
+    try (IpcStreamReader pointer = pointerReader(answer);
+        IpcStreamReader peer = ShmBatches.resolve(pointer, segment, memory)) {
+      BigIntVector n = (BigIntVector) peer.root().getVector("n");
+      assertEquals(20_000, peer.root().getRowCount());
+      for (int i = 0; i < 20_000; i += 499) {
+        assertEquals(11L * i, n.get(i));
+      }
+    }
+    ShmBatches.freeReleased(segment);
+    assertEquals(0, segment.allocations(), "the peer freed it once read");
+  }
+
+  @Test
+  void aResolvedBatchStillUsedElsewhereOrChangedIsCopied() throws IOException {
+    Map<String, String> request;
+    try (VectorSchemaRoot large = longs(20_000, 2)) {
+      request = ShmBatches.write(segment, LONGS, Batch.of(large), Map.of()).orElseThrow();
+    }
+    Map<String, String> shared;
+    Map<String, String> shorter;
+    try (IpcStreamReader pointer = pointerReader(request);
+        IpcStreamReader resolved = ShmBatches.resolve(pointer, segment, memory)) {
+      BigIntVector n = (BigIntVector) resolved.root().getVector("n");
+      ArrowBuf kept = n.getDataBuffer();
+      kept.getReferenceManager().retain(); // something else still reads the region
+      try (VectorSchemaRoot echoed = transfer(resolved.root())) {
+        shared = ShmBatches.write(segment, LONGS, Batch.of(echoed), Map.of()).orElseThrow();
+        assertTrue(Long.parseLong(shared.get(MetadataKeys.SHM_OFFSET))
+            > Long.parseLong(request.get(MetadataKeys.SHM_OFFSET)), "another reference is alive: copied");
+        echoed.setRowCount(18_000);
+        shorter = ShmBatches.write(segment, LONGS, Batch.of(echoed), Map.of()).orElseThrow();
+        assertTrue(!shorter.get(MetadataKeys.SHM_OFFSET).equals(request.get(MetadataKeys.SHM_OFFSET)),
+            "a batch that is not the region's as written: copied");
+      } finally {
+        kept.close();
+      }
+    }
+    ShmBatches.freeReleased(segment);
+    assertEquals(2, segment.allocations(), "the request's region freed once released; two answers left");
+    try (IpcStreamReader pointer = pointerReader(shared);
+        IpcStreamReader copy = ShmBatches.resolve(pointer, segment, memory)) {
+      assertEquals(20_000, copy.root().getRowCount());
+      assertEquals(2L * 19_999, ((BigIntVector) copy.root().getVector("n")).get(19_999));
+    }
+    try (IpcStreamReader pointer = pointerReader(shorter);
+        IpcStreamReader copy = ShmBatches.resolve(pointer, segment, memory)) {
+      assertEquals(18_000, copy.root().getRowCount());
+      assertEquals(2L * 17_999, ((BigIntVector) copy.root().getVector("n")).get(17_999));
+    }
+    ShmBatches.freeReleased(segment);
+    assertEquals(0, segment.allocations());
+  }
+
+  /** The root's vectors moved into a new root (the source keeps none), as an echoing worker does. */
+  private VectorSchemaRoot transfer(VectorSchemaRoot source) {
+    List<org.apache.arrow.vector.FieldVector> moved = new java.util.ArrayList<>();
+    for (org.apache.arrow.vector.FieldVector vector : source.getFieldVectors()) {
+      TransferPair pair = vector.getTransferPair(memory);
+      pair.transfer();
+      moved.add((org.apache.arrow.vector.FieldVector) pair.getTo());
+    }
+    VectorSchemaRoot target = new VectorSchemaRoot(source.getSchema().getFields(), moved, source.getRowCount());
+    source.setRowCount(0);
+    return target;
   }
 
   /** A reader positioned on a zero-row pointer batch carrying the given metadata. */
