@@ -107,6 +107,18 @@ public final class ShmConnection implements AutoCloseable {
     LOG.debug("attached shared-memory segment {} ({} bytes)", name, attached.size());
   }
 
+  /**
+   * Frees the regions of batches resolved from the segment in place and released since (see {@link
+   * ShmBatches#resolve}). Call only while the server holds the turn: after reading a request or an
+   * input batch, before ending its answer, so that a client that sees the answer's end sees every
+   * region of the call freed.
+   */
+  public void freeReleased() {
+    if (segment != null) {
+      LentRegion.freeReleased(segment);
+    }
+  }
+
   /** {@return the segment this call's answers may go through: only when the call used shared memory} */
   public Optional<SharedSegment> forAnswers() {
     return callUsesShm ? segment() : Optional.empty();
