@@ -148,25 +148,26 @@ public final class ShmBatches {
       offset = OptionalLong.of(inPlace.get().offset());
       length = inPlace.get().length();
     } else if (!dictionaryColumns(schema)) {
-      long estimate = estimate(schema, batch);
-      offset = segment.allocate(estimate);
+      // the exact stream size first (the writer's bytes counted, its buffers not read), then each
+      // buffer copied once into the region, at its offset
+      long size = streamSize(schema, batch);
+      offset = segment.allocate((size + 63) & ~63L); // whole 64-byte units keep the regions after it aligned
       if (offset.isEmpty()) {
         return Optional.empty();
       }
-      ByteBuffer region = segment.region(offset.getAsLong(), estimate);
-      try {
-        OutputStream out = new RegionOutputStream(region);
-        try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
-          writer.append(batch, Map.of());
-        }
-        length = region.position();
-      } catch (BufferOverflowException tooSmall) {
-        // the estimate missed (a very wide schema): serialize first, then copy
+      ByteBuffer region = segment.region(offset.getAsLong(), size);
+      try (IpcStreamWriter writer = IpcStreamWriter.start(new RegionOutputStream(region), schema)) {
+        writer.append(batch, Map.of());
+      } catch (IOException | RuntimeException e) {
         segment.free(offset.getAsLong());
-        byte[] bytes = stream(schema, batch);
-        offset = copyIn(segment, bytes, 0, bytes.length);
-        length = bytes.length;
+        throw e;
       }
+      if (region.position() != size) {
+        segment.free(offset.getAsLong());
+        throw new IllegalStateException("the batch's stream took " + region.position() + " bytes, " + size
+            + " were counted");
+      }
+      length = size;
     } else {
       byte[] bytes = stream(schema, batch);
       int skip = schemaMessage(schema).length;
@@ -444,22 +445,41 @@ public final class ShmBatches {
     return Arrays.copyOf(all, all.length - EOS.length);
   }
 
-  /** Room for a stream of one batch: schema, message header, padded bodies, marker, and slack. */
-  private static long estimate(Schema schema, Batch batch) {
-    long buffers = 0;
-    for (FieldVector vector : batch.root().getFieldVectors()) {
-      buffers += buffers(vector);
+  /** The exact size of the stream of one batch (schema, dictionaries, batch, marker), nothing copied. */
+  private static long streamSize(Schema schema, Batch batch) throws IOException {
+    ByteCounter counter = new ByteCounter();
+    try (IpcStreamWriter writer = IpcStreamWriter.start(counter, schema)) {
+      writer.append(batch, Map.of());
     }
-    long raw = schemaMessage(schema).length + bufferBytes(batch) + 64 * buffers + 1024 + EOS.length;
-    return (raw + 63) & ~63L; // whole 64-byte units keep the regions after it aligned
+    return counter.count;
   }
 
-  private static long buffers(FieldVector vector) {
-    long count = vector.getFieldBuffers().size() + 1;
-    for (FieldVector child : vector.getChildrenFromFields()) {
-      count += buffers(child);
+  /** Counts the bytes a stream writer writes; the large buffers it hands over as they are are not read. */
+  private static final class ByteCounter extends OutputStream implements WritableByteChannel {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
     }
-    return count;
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
+
+    @Override
+    public int write(ByteBuffer source) {
+      int length = source.remaining();
+      source.position(source.limit());
+      count += length;
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
   }
 
   /**

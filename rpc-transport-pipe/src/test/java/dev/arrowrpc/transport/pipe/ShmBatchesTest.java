@@ -269,6 +269,49 @@ class ShmBatchesTest {
     return target;
   }
 
+  @Test
+  void aBatchTakesExactlyItsStreamInTheSegmentHoweverWideItsSchema() throws IOException {
+    List<Field> fields = new java.util.ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      fields.add(Field.nullable("c" + i, new ArrowType.Int(64, true)));
+    }
+    Schema wide = new Schema(fields);
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(wide, memory)) {
+      for (int c = 0; c < 400; c++) {
+        BigIntVector column = (BigIntVector) root.getVector(c);
+        for (int i = 0; i < 50; i++) {
+          column.setSafe(i, c * 1000L + i);
+        }
+      }
+      root.setRowCount(50); // 400 columns of 50 rows: 160 KB of buffers, 400 x 3 buffer entries
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      try (IpcStreamWriter writer = IpcStreamWriter.start(expected, wide)) {
+        writer.append(Batch.of(root), Map.of());
+      }
+      Map<String, String> pointer = ShmBatches.write(segment, wide, Batch.of(root), Map.of()).orElseThrow();
+      assertEquals(Long.toString(expected.size()), pointer.get(MetadataKeys.SHM_LENGTH),
+          "the region holds the batch's stream, exactly");
+      byte[] stored = new byte[expected.size()];
+      segment.region(Long.parseLong(pointer.get(MetadataKeys.SHM_OFFSET)), stored.length).get(stored);
+      assertTrue(java.util.Arrays.equals(expected.toByteArray(), stored), "byte for byte the stream writer's");
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (VectorSchemaRoot empty = VectorSchemaRoot.create(wide, memory);
+          IpcStreamWriter writer = IpcStreamWriter.start(bytes, wide)) {
+        writer.write(empty, pointer);
+      }
+      try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(bytes.toByteArray()), memory)
+          .orElseThrow()) {
+        assertTrue(reader.next());
+        try (IpcStreamReader resolved = ShmBatches.resolve(reader, segment, memory)) {
+          assertEquals(50, resolved.root().getRowCount());
+          assertEquals(399_049L, ((BigIntVector) resolved.root().getVector("c399")).get(49));
+        }
+      }
+    }
+    ShmBatches.freeReleased(segment);
+    assertEquals(0, segment.allocations());
+  }
+
   /** A reader positioned on a zero-row pointer batch carrying the given metadata. */
   private IpcStreamReader pointerReader(Map<String, String> metadata) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
