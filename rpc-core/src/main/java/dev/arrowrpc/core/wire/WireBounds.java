@@ -773,6 +773,21 @@ final class WireBounds {
     /** Checks an offsets buffer: non-negative, never decreasing; returns the last offset. */
     private long offsets(Path path, long start, long length, int width) throws WireFormatException {
       long previous = 0;
+      if (width == 4 && start >= 0 && (length + 1) * 4 <= Integer.MAX_VALUE
+          && start + (length + 1) * 4 <= body.capacity()) {
+        // one bounds check for the whole buffer, then plain reads (ArrowBuf checks every read)
+        java.nio.ByteBuffer view = body.nioBuffer(start, (int) ((length + 1) * 4))
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i <= length; i++) {
+          int value = view.getInt(i * 4);
+          if (value < 0 || value < previous) {
+            throw new WireFormatException("field " + path + " has offset " + value + " at index " + i
+                + (value < 0 ? ", below zero" : ", below the offset " + previous + " before it"));
+          }
+          previous = value;
+        }
+        return previous;
+      }
       for (long i = 0; i <= length; i++) {
         long at = start + i * width;
         long value = width == 4 ? body.getInt(at) : body.getLong(at);
