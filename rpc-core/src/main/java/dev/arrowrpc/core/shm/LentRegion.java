@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * may touch it, so a released region is not freed there and then: its offset is queued, and the
  * queue is emptied ({@link #freeReleased}) when this side next holds the turn (it writes or
  * resolves a batch, a request arrives, a client has read an answer). A region whose batch could
- * not be resolved is never freed, as with a copied batch. The mapping is retained while the region
- * is lent, so closing the segment unmaps it only after the last batch is released.
+ * not be resolved is never freed, as with a copied batch, nor is one handed back to the peer as an
+ * answer ({@link #handOver()}): the peer frees it. The mapping is retained while the region is
+ * lent, so closing the segment unmaps it only after the last batch is released.
  */
 final class LentRegion extends ForeignAllocation {
   private static final Logger LOG = LoggerFactory.getLogger(LentRegion.class);
