@@ -17,7 +17,8 @@ import org.apache.arrow.memory.BufferAllocator;
  * Resolves the pointer batches of responses, on every client transport: a data batch that is a
  * pointer is replaced by the batch its object holds (with that batch's metadata and the provenance
  * stamp), and every log batch inside the object is delivered like an inline one. A shared-memory
- * pointer is resolved against the client's segment (and its region freed).
+ * pointer is resolved against the client's segment (its region freed once the batch is released,
+ * see {@link ShmBatches#resolve}).
  */
 final class ClientPointers {
   private final Optional<ExternalFetcher> fetcher;
@@ -59,10 +60,10 @@ final class ClientPointers {
       SharedSegment shared = segment.orElseThrow(() -> new RpcException("RuntimeError",
           "the response is a shared-memory pointer, but this client has no shared-memory segment"));
       IpcStreamReader resolved = ShmBatches.resolve(reader, shared, memory);
-      return new Resolved(resolved, Optional.of(resolved));
+      return new Resolved(resolved, Optional.of(resolved), Optional.of(shared));
     }
     if (reader.rowCount() != 0 || !PointerBatches.isPointer(reader.metadata())) {
-      return new Resolved(reader, Optional.empty());
+      return new Resolved(reader, Optional.empty(), Optional.empty());
     }
     ExternalFetcher fetch = fetcher.orElseThrow(() -> new RpcException("RuntimeError",
         "the response is an external-location pointer, but this client has no ExternalFetcher"));
@@ -74,7 +75,7 @@ final class ClientPointers {
         throw error.error();
       }
     });
-    return new Resolved(resolved, Optional.of(resolved));
+    return new Resolved(resolved, Optional.of(resolved), Optional.empty());
   }
 
   /**
@@ -82,11 +83,15 @@ final class ClientPointers {
    *
    * @param reader positioned on the batch
    * @param owned the resolved reader this closes, when the batch was a pointer
+   * @param segment the segment a shared-memory pointer was resolved against: closing frees the
+   *     regions released by then (the client has read the answer, so it holds the turn)
    */
-  record Resolved(IpcStreamReader reader, Optional<IpcStreamReader> owned) implements AutoCloseable {
+  record Resolved(IpcStreamReader reader, Optional<IpcStreamReader> owned, Optional<SharedSegment> segment)
+      implements AutoCloseable {
     @Override
     public void close() {
       owned.ifPresent(IpcStreamReader::close);
+      segment.ifPresent(ShmBatches::freeReleased);
     }
   }
 }

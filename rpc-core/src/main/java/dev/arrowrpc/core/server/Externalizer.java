@@ -74,6 +74,8 @@ final class Externalizer {
     Optional<SharedSegment> shm = sharedMemory ? ShmConnection.current().flatMap(ShmConnection::forAnswers)
         : Optional.empty();
     if (shm.isPresent()) {
+      // answering: this side holds the turn, so regions of input batches released by now are freed
+      ShmBatches.freeReleased(shm.get());
       Optional<Map<String, String>> pointer = ShmBatches.write(shm.get(), writer.schema(), batch, metadata);
       if (pointer.isPresent()) {
         try (Batch empty = EmptyBatch.of(writer.schema(), memory)) {

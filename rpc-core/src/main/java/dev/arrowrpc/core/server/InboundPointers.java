@@ -33,6 +33,8 @@ final class InboundPointers {
   static Optional<IpcStreamReader> resolve(ServerState server, IpcStreamReader reader, BufferAllocator memory) {
     Map<String, String> metadata = reader.metadata();
     Optional<ShmConnection> shm = ShmConnection.current();
+    // a batch has arrived: this side holds the turn, and frees the regions released since
+    shm.ifPresent(ShmConnection::freeReleased);
     if (shm.isPresent() && metadata.containsKey(MetadataKeys.METHOD)) {
       shm.get().request(metadata); // a request batch: the segment it names, and whether the call uses it
     }

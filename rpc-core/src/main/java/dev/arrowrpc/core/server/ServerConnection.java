@@ -8,6 +8,7 @@ import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.shm.ShmConnection;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.MetadataKeys;
@@ -208,6 +209,7 @@ public final class ServerConnection {
             requestId, transportKind, memory);
         prepared = request.prepared();
         shape = request.shape().orElse(null);
+        ShmConnection.current().ifPresent(ShmConnection::freeReleased); // the request's regions, once decoded
       }
     } catch (WireFormatException e) {
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
@@ -386,6 +388,8 @@ public final class ServerConnection {
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, call, memory));
         malformedInput = runTurns(driver, input, writer, context, memory);
+        // before the output's end: the client that sees it sees every region of the call freed
+        ShmConnection.current().ifPresent(ShmConnection::freeReleased);
       } finally {
         context.attach(null);
       }

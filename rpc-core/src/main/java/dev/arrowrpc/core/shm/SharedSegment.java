@@ -43,7 +43,34 @@ public interface SharedSegment extends AutoCloseable {
    */
   ByteBuffer region(long offset, long length);
 
-  /** Unmaps the segment (never removes it: its owner does that). Idempotent. */
+  /**
+   * {@return whether resolved batches may use this segment's memory in place: its {@link #region}
+   * buffers are direct views of a mapping that {@link #retainMapping()} keeps alive past {@link
+   * #close()}} Otherwise (a segment in heap memory, say) a resolved batch is copied out of it.
+   */
+  default boolean mapsZeroCopy() {
+    return false;
+  }
+
+  /**
+   * Keeps the mapping alive for one more batch that uses it in place: {@link #close()} then unmaps
+   * only after the matching {@link #releaseMapping()}.
+   *
+   * @throws IllegalStateException when the segment is closed or does not map zero-copy
+   */
+  default void retainMapping() {
+    throw new IllegalStateException("segment '" + name() + "' does not lend its memory");
+  }
+
+  /** Lets go of one {@link #retainMapping()}; the last one after {@link #close()} unmaps. */
+  default void releaseMapping() {
+    throw new IllegalStateException("segment '" + name() + "' does not lend its memory");
+  }
+
+  /**
+   * Unmaps the segment (never removes it: its owner does that; a segment that lends its memory to
+   * batches still alive is unmapped when the last of them is released). Idempotent.
+   */
   @Override
   void close();
 }

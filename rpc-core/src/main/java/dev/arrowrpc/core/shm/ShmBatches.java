@@ -6,6 +6,7 @@ import dev.arrowrpc.core.schema.Vectors;
 import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
+import dev.arrowrpc.core.wire.MappedInput;
 import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -135,28 +138,36 @@ public final class ShmBatches {
    */
   static Optional<Map<String, String>> writeAlways(SharedSegment segment, Schema schema, Batch batch,
       Map<String, String> metadata) throws IOException {
+    LentRegion.freeReleased(segment); // writing: this side holds the turn
     OptionalLong offset;
     long length;
-    if (!dictionaryColumns(schema)) {
-      long estimate = estimate(schema, batch);
-      offset = segment.allocate(estimate);
+    Optional<LentRegion> inPlace = dictionaryColumns(schema) ? Optional.empty() : inPlace(segment, schema, batch);
+    if (inPlace.isPresent()) {
+      // the batch is a resolved region's, byte for byte and used by nothing else: hand that region back
+      inPlace.get().handOver();
+      offset = OptionalLong.of(inPlace.get().offset());
+      length = inPlace.get().length();
+    } else if (!dictionaryColumns(schema)) {
+      // the exact stream size first (the writer's bytes counted, its buffers not read), then each
+      // buffer copied once into the region, at its offset
+      long size = streamSize(schema, batch);
+      offset = segment.allocate((size + 63) & ~63L); // whole 64-byte units keep the regions after it aligned
       if (offset.isEmpty()) {
         return Optional.empty();
       }
-      ByteBuffer region = segment.region(offset.getAsLong(), estimate);
-      try {
-        OutputStream out = new RegionOutputStream(region);
-        try (IpcStreamWriter writer = IpcStreamWriter.start(out, schema)) {
-          writer.append(batch, Map.of());
-        }
-        length = region.position();
-      } catch (BufferOverflowException tooSmall) {
-        // the estimate missed (a very wide schema): serialize first, then copy
+      ByteBuffer region = segment.region(offset.getAsLong(), size);
+      try (IpcStreamWriter writer = IpcStreamWriter.start(new RegionOutputStream(region), schema)) {
+        writer.append(batch, Map.of());
+      } catch (IOException | RuntimeException e) {
         segment.free(offset.getAsLong());
-        byte[] bytes = stream(schema, batch);
-        offset = copyIn(segment, bytes, 0, bytes.length);
-        length = bytes.length;
+        throw e;
       }
+      if (region.position() != size) {
+        segment.free(offset.getAsLong());
+        throw new IllegalStateException("the batch's stream took " + region.position() + " bytes, " + size
+            + " were counted");
+      }
+      length = size;
     } else {
       byte[] bytes = stream(schema, batch);
       int skip = schemaMessage(schema).length;
@@ -172,6 +183,105 @@ public final class ShmBatches {
     return Optional.of(pointer);
   }
 
+  /**
+   * The region a batch can be answered with as it is, without a copy: a region of this segment this
+   * side resolved (see {@link #resolve}) and still uses, whose bytes are exactly the stream {@link
+   * #writeAlways} would write for the batch (schema, the batch's message without metadata, its
+   * buffers at their offsets, the end-of-stream marker; the large buffers checked by being the
+   * region's own memory at those offsets, the rest byte by byte), and whose every reference on this
+   * side is one of the batch's buffers, so that nothing here reads it once the peer frees it.
+   * A worker echoing the batch it was handed, unmodified, is the case this finds.
+   */
+  private static Optional<LentRegion> inPlace(SharedSegment segment, Schema schema, Batch batch) {
+    if (!segment.mapsZeroCopy() || !batch.dictionaries().isEmpty()) {
+      return Optional.empty();
+    }
+    List<ArrowBuf> buffers = new java.util.ArrayList<>();
+    for (FieldVector vector : batch.root().getFieldVectors()) {
+      collectBuffers(vector, buffers);
+    }
+    Optional<LentRegion> region = Optional.empty();
+    for (ArrowBuf buffer : buffers) {
+      if (buffer.capacity() > 0) {
+        region = LentRegion.holding(segment, buffer.memoryAddress());
+        break;
+      }
+    }
+    if (region.isEmpty() || !region.get().onlyUsedBy(buffers)) {
+      return Optional.empty();
+    }
+    LentRegion lent = region.get();
+    ByteBuffer bytes = segment.region(lent.offset(), lent.length());
+    try (InPlaceCheck check = new InPlaceCheck(bytes, lent.address());
+        IpcStreamWriter writer = IpcStreamWriter.start(check, schema)) {
+      writer.append(batch, Map.of());
+      writer.end();
+      return check.matchesWhole() ? region : Optional.empty();
+    } catch (IOException | RuntimeException differs) {
+      return Optional.empty();
+    }
+  }
+
+  private static void collectBuffers(FieldVector vector, List<ArrowBuf> buffers) {
+    buffers.addAll(vector.getFieldBuffers());
+    for (FieldVector child : vector.getChildrenFromFields()) {
+      collectBuffers(child, buffers);
+    }
+  }
+
+  /**
+   * Takes the bytes a stream writer writes and checks them against a region's instead of writing
+   * them: a large direct buffer matches when it is the region's own memory at that offset (nothing
+   * is read), other bytes when they are equal. Stops at the first difference.
+   */
+  private static final class InPlaceCheck extends OutputStream implements WritableByteChannel {
+    private final ByteBuffer region;
+    private final long address;
+
+    InPlaceCheck(ByteBuffer region, long address) {
+      this.region = region;
+      this.address = address;
+    }
+
+    /** Whether every byte of the region was matched, no more and no fewer. */
+    boolean matchesWhole() {
+      return !region.hasRemaining();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (!region.hasRemaining() || region.get() != (byte) b) {
+        throw new IOException("differs");
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len > region.remaining()
+          || region.slice(region.position(), len).compareTo(ByteBuffer.wrap(b, off, len)) != 0) {
+        throw new IOException("differs");
+      }
+      region.position(region.position() + len);
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      int length = source.remaining();
+      if (length > region.remaining() || !source.isDirect()
+          || MemoryUtil.getByteBufferAddress(source) + source.position() != address + region.position()) {
+        throw new IOException("differs");
+      }
+      source.position(source.limit());
+      region.position(region.position() + length);
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+  }
+
   private static OptionalLong copyIn(SharedSegment segment, byte[] bytes, int from, int length) {
     OptionalLong offset = segment.allocate(length);
     if (offset.isPresent()) {
@@ -181,21 +291,28 @@ public final class ShmBatches {
   }
 
   /**
-   * Resolves a pointer batch: reads the batch its region holds (into {@code memory}; the region is
-   * then freed), with the pointer's metadata minus the offset and length plus {@value
-   * MetadataKeys#SHM_SOURCE}.
+   * Resolves a pointer batch: reads the batch its region holds, with the pointer's metadata minus
+   * the offset and length plus {@value MetadataKeys#SHM_SOURCE}.
+   *
+   * <p>When the segment {@linkplain SharedSegment#mapsZeroCopy() maps zero-copy} (and no top-level
+   * column is dictionary-encoded) the batch's buffers are the region's own memory, nothing copied:
+   * the region stays allocated while any buffer of the batch is alive, and is freed the next time
+   * this side holds the turn after the last one is released ({@link #freeReleased}). Otherwise the
+   * batch is copied into {@code memory} and the region freed at once.
    *
    * @param pointer a reader positioned on the pointer (its schema is the batch's)
    * @param segment the segment the pointer refers to
-   * @param memory where the batch is allocated
+   * @param memory where the batch is allocated (or accounted, when it uses the region in place)
    * @return a reader positioned on the resolved batch, closed by the caller
    * @throws RpcException ({@code RuntimeError}) when the pointer's offset or length is malformed or
-   *     outside the segment, or the region does not hold one batch on the pointer's schema
+   *     outside the segment, or the region does not hold one batch on the pointer's schema (the
+   *     region is then not freed)
    */
   public static IpcStreamReader resolve(IpcStreamReader pointer, SharedSegment segment, BufferAllocator memory) {
     Map<String, String> metadata = pointer.metadata();
     long offset = number(metadata, MetadataKeys.SHM_OFFSET);
     long length = number(metadata, MetadataKeys.SHM_LENGTH);
+    LentRegion.freeReleased(segment); // resolving: this side holds the turn
     ByteBuffer region;
     try {
       region = segment.region(offset, length);
@@ -204,10 +321,25 @@ public final class ShmBatches {
           + e.getMessage());
     }
     Schema schema = pointer.schema();
-    InputStream in = new RegionInputStream(region);
+    LentRegion lent = null;
+    ArrowBuf whole = null;
+    InputStream in;
     if (dictionaryColumns(schema)) {
       in = new SequenceInputStream(Collections.enumeration(List.of(
-          new ByteArrayInputStream(schemaMessage(schema)), in, new ByteArrayInputStream(EOS))));
+          new ByteArrayInputStream(schemaMessage(schema)), new RegionInputStream(region),
+          new ByteArrayInputStream(EOS))));
+    } else if (length > 0 && region.isDirect() && segment.mapsZeroCopy()) {
+      lent = new LentRegion(segment, offset, length, MemoryUtil.getByteBufferAddress(region));
+      try {
+        whole = memory.wrapForeignAllocation(lent);
+      } catch (RuntimeException e) {
+        // the allocator would not account for it (a limit): copy instead
+        lent.abandon();
+        lent = null;
+      }
+      in = whole == null ? new RegionInputStream(region) : new LentInputStream(region, whole);
+    } else {
+      in = new RegionInputStream(region);
     }
     IpcStreamReader resolved = null;
     try {
@@ -227,16 +359,35 @@ public final class ShmBatches {
       stamped.remove(MetadataKeys.SHM_LENGTH);
       stamped.put(MetadataKeys.SHM_SOURCE, segment.name());
       resolved.replaceMetadata(stamped);
-      segment.free(offset);
+      if (lent != null) {
+        lent.resolved(whole); // freed once the batch lets go of it
+        whole.close();
+      } else {
+        segment.free(offset);
+      }
       return resolved;
     } catch (IOException | RuntimeException e) {
       if (resolved != null) {
         resolved.close();
       }
+      if (whole != null) {
+        whole.close(); // not resolved: the region is not freed
+      }
       throw e instanceof RpcException rpc ? rpc : new RpcException("RuntimeError",
           "shared-memory batch at offset " + offset + " of segment '" + segment.name() + "' is unreadable: "
               + e.getMessage());
     }
+  }
+
+  /**
+   * Frees the regions of batches resolved from a segment in place and released since (see {@link
+   * #resolve}). Call it only while this side holds the turn (the peer waits for this side's next
+   * message): the allocation list is shared with the peer. Writing and resolving do it themselves.
+   *
+   * @param segment the segment
+   */
+  public static void freeReleased(SharedSegment segment) {
+    LentRegion.freeReleased(segment);
   }
 
   private static long number(Map<String, String> metadata, String key) {
@@ -294,22 +445,41 @@ public final class ShmBatches {
     return Arrays.copyOf(all, all.length - EOS.length);
   }
 
-  /** Room for a stream of one batch: schema, message header, padded bodies, marker, and slack. */
-  private static long estimate(Schema schema, Batch batch) {
-    long buffers = 0;
-    for (FieldVector vector : batch.root().getFieldVectors()) {
-      buffers += buffers(vector);
+  /** The exact size of the stream of one batch (schema, dictionaries, batch, marker), nothing copied. */
+  private static long streamSize(Schema schema, Batch batch) throws IOException {
+    ByteCounter counter = new ByteCounter();
+    try (IpcStreamWriter writer = IpcStreamWriter.start(counter, schema)) {
+      writer.append(batch, Map.of());
     }
-    long raw = schemaMessage(schema).length + bufferBytes(batch) + 64 * buffers + 1024 + EOS.length;
-    return (raw + 63) & ~63L; // whole 64-byte units keep the regions after it aligned
+    return counter.count;
   }
 
-  private static long buffers(FieldVector vector) {
-    long count = vector.getFieldBuffers().size() + 1;
-    for (FieldVector child : vector.getChildrenFromFields()) {
-      count += buffers(child);
+  /** Counts the bytes a stream writer writes; the large buffers it hands over as they are are not read. */
+  private static final class ByteCounter extends OutputStream implements WritableByteChannel {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
     }
-    return count;
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
+
+    @Override
+    public int write(ByteBuffer source) {
+      int length = source.remaining();
+      source.position(source.limit());
+      count += length;
+      return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
   }
 
   /**
@@ -421,6 +591,57 @@ public final class ShmBatches {
     @Override
     public boolean isOpen() {
       return true;
+    }
+  }
+
+  /**
+   * Reads a region Arrow has wrapped ({@code whole}); hands each message body over as a buffer over
+   * the region's bytes (see {@link MappedInput}), so a resolved batch's buffers are the region.
+   */
+  private static final class LentInputStream extends InputStream implements MappedInput {
+    private final ByteBuffer region;
+    private final ArrowBuf whole;
+
+    LentInputStream(ByteBuffer region, ArrowBuf whole) {
+      this.region = region;
+      this.whole = whole;
+    }
+
+    @Override
+    public Optional<ArrowBuf> take(long length) {
+      if (length < 0 || length > region.remaining()) {
+        return Optional.empty();
+      }
+      int at = region.position();
+      ArrowBuf body = whole.slice(at, length);
+      whole.getReferenceManager().retain(); // the slice's reference, released when it is closed
+      body.readerIndex(0);
+      body.writerIndex(length);
+      region.position(at + (int) length);
+      return Optional.of(body);
+    }
+
+    @Override
+    public int read() {
+      return region.hasRemaining() ? region.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (!region.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(len, region.remaining());
+      region.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return region.remaining();
     }
   }
 }

@@ -69,13 +69,18 @@ public final class ShmConnection implements AutoCloseable {
   /**
    * Takes note of a request batch's metadata: attaches the segment it names (when it is new), and
    * remembers whether this call uses shared memory (the request names the segment or is a
-   * shared-memory pointer), which decides whether its answers may go through the segment. Malformed
-   * segment keys are ignored, as the reference ignores them.
+   * shared-memory pointer), which decides whether its answers may go through the segment; frees
+   * the regions of resolved batches released since the last call (see {@link ShmBatches#resolve}).
+   * Malformed segment keys are ignored, as the reference ignores them.
    *
    * @param metadata the request batch's metadata
    * @throws RpcException ({@code RuntimeError}) when the named segment cannot be attached
    */
   public void request(Map<String, String> metadata) {
+    if (segment != null) {
+      // a request: the client waits for the answer, so this side holds the turn
+      LentRegion.freeReleased(segment);
+    }
     String name = metadata.get(MetadataKeys.SHM_SEGMENT_NAME);
     callUsesShm = name != null || metadata.containsKey(MetadataKeys.SHM_OFFSET);
     if (name == null || (segment != null && segment.name().equals(name))) {
@@ -100,6 +105,18 @@ public final class ShmConnection implements AutoCloseable {
     detach();
     segment = attached;
     LOG.debug("attached shared-memory segment {} ({} bytes)", name, attached.size());
+  }
+
+  /**
+   * Frees the regions of batches resolved from the segment in place and released since (see {@link
+   * ShmBatches#resolve}). Call only while the server holds the turn: after reading a request or an
+   * input batch, before ending its answer, so that a client that sees the answer's end sees every
+   * region of the call freed.
+   */
+  public void freeReleased() {
+    if (segment != null) {
+      LentRegion.freeReleased(segment);
+    }
   }
 
   /** {@return the segment this call's answers may go through: only when the call used shared memory} */

@@ -176,8 +176,10 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
 
   private static Optional<IpcStreamReader> open(InputStream in, BufferAllocator allocator, WireLimits limits,
       boolean perTurn, boolean scratchBodies) throws IOException {
-    MessageReader messages = new MessageReader(scratchBodies ? LastChannel.of(in) : new ReadChannel(
-        StreamChannels.readable(in)), allocator, limits, scratchBodies);
+    // an input that lends its memory hands each body over in place (see MappedInput)
+    MappedInput mapped = in instanceof MappedInput lends ? lends : null;
+    MessageReader messages = new MessageReader(scratchBodies && mapped == null ? LastChannel.of(in)
+        : new ReadChannel(StreamChannels.readable(in)), allocator, limits, scratchBodies, mapped);
     MessageReader.Raw first = messages.next();
     if (first == null) {
       return Optional.empty();

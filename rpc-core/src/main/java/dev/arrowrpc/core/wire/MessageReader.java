@@ -126,6 +126,8 @@ final class MessageReader {
   private final BufferAllocator allocator;
   private final WireLimits limits;
   private final boolean scratchBodies;
+  /** The input, when it lends its memory: bodies are taken from it in place. */
+  private final MappedInput mapped;
 
   private boolean endOfInput;
   private boolean inMessage;
@@ -143,10 +145,22 @@ final class MessageReader {
    *     {@link Raw}): only for a stream read and decoded on one thread
    */
   MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits, boolean scratchBodies) {
+    this(in, allocator, limits, scratchBodies, null);
+  }
+
+  /**
+   * A reader of the messages on a channel whose bodies may be taken in place.
+   *
+   * @param mapped the input under {@code in}, when it lends its memory (null otherwise): each body
+   *     is then a buffer over the input's bytes, never a copy
+   */
+  MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits, boolean scratchBodies,
+      MappedInput mapped) {
     this.in = in;
     this.allocator = allocator;
     this.limits = limits;
-    this.scratchBodies = scratchBodies;
+    this.scratchBodies = scratchBodies && mapped == null;
+    this.mapped = mapped;
   }
 
   /** Starts counting body bytes against {@link WireLimits#maxRequestBytes()} afresh (a new turn). */
@@ -185,7 +199,10 @@ final class MessageReader {
             + " read before it)");
       }
       requestBytes += bodyLength;
-      if (scratchBodies && bodyLength <= SCRATCH_BODY_BYTES) {
+      if (mapped != null) {
+        body = mapped.take(bodyLength).orElseThrow(() -> new WireFormatException(
+            "IPC stream truncated inside a message body of " + bodyLength + " bytes"));
+      } else if (scratchBodies && bodyLength <= SCRATCH_BODY_BYTES) {
         body = readScratchBody(bodyLength);
         scratch = true;
       } else {

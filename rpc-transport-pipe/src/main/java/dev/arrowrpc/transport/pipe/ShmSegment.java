@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>A segment this process {@link #create created} is removed from {@code /dev/shm} when it is
  * closed; one it {@link #attach attached} is only unmapped (its creator removes it). Mappings are
- * limited to 2 GiB.
+ * limited to 2 GiB. Batches resolved from it use its memory in place ({@link #mapsZeroCopy()}), so
+ * the mapping outlives {@link #close()} until the last of them is released.
  */
 public final class ShmSegment implements SharedSegment {
   /** Bytes of the header; the data region starts here. */
@@ -45,13 +46,18 @@ public final class ShmSegment implements SharedSegment {
   private final String name;
   private final long size;
   private final boolean owner;
-  private MappedByteBuffer map;
+  private volatile MappedByteBuffer map;
+  /** The mapping, kept until it is unmapped (after {@link #close()} and the last lent batch). */
+  private MappedByteBuffer mapping;
+  /** Batches using the mapping in place ({@link #retainMapping()}), guarded by {@code this}. */
+  private int lent;
 
   private ShmSegment(String name, long size, boolean owner, MappedByteBuffer map) {
     this.name = name;
     this.size = size;
     this.owner = owner;
     this.map = map;
+    this.mapping = map;
   }
 
   /**
@@ -252,18 +258,63 @@ public final class ShmSegment implements SharedSegment {
     return current;
   }
 
+  @Override
+  public boolean mapsZeroCopy() {
+    return true;
+  }
+
+  @Override
+  public synchronized void retainMapping() {
+    if (map == null) {
+      throw new IllegalStateException("shared-memory segment '" + name + "' is closed");
+    }
+    lent++;
+  }
+
+  @Override
+  public void releaseMapping() {
+    MappedByteBuffer unmapNow = null;
+    synchronized (this) {
+      if (lent <= 0) {
+        throw new IllegalStateException("shared-memory segment '" + name + "' has no lent mapping to release");
+      }
+      lent--;
+      if (lent == 0 && map == null && mapping != null) {
+        unmapNow = mapping;
+        mapping = null;
+      }
+    }
+    if (unmapNow != null) {
+      unmap(unmapNow);
+    }
+  }
+
+  /** {@return how many resolved batches still use the mapping in place (for tests)} */
+  synchronized int lentMappings() {
+    return lent;
+  }
+
   /**
-   * Unmaps the segment and, when this process created it, removes it. Buffers from {@link #region}
-   * must not be used afterwards. Idempotent.
+   * Closes the segment: when this process created it, removes it from {@code /dev/shm} at once;
+   * unmaps it now, or when the last batch still using its memory is released. Buffers from {@link
+   * #region} must not be used afterwards. Idempotent.
    */
   @Override
   public void close() {
-    MappedByteBuffer current = map;
-    if (current == null) {
-      return;
+    MappedByteBuffer unmapNow = null;
+    synchronized (this) {
+      if (map == null) {
+        return;
+      }
+      map = null;
+      if (lent == 0) {
+        unmapNow = mapping;
+        mapping = null;
+      }
     }
-    map = null;
-    unmap(current);
+    if (unmapNow != null) {
+      unmap(unmapNow);
+    }
     if (owner) {
       try {
         Files.deleteIfExists(DIRECTORY.resolve(name));

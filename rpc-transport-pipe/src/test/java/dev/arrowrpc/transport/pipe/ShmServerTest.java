@@ -186,6 +186,8 @@ class ShmServerTest {
         }
       }
     }
+    // the answers are read: this side (the client) holds the turn, and frees what it released
+    segment.ifPresent(ShmBatches::freeReleased);
     return seen;
   }
 

@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.shm.SharedSegment;
+import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +49,58 @@ class SubprocessSharedMemoryTest {
       assertFalse(worker.sharedSegment().isPresent());
       assertFalse(Files.exists(file), "removed when the worker is closed");
     }
+  }
+
+  @Test
+  void anEchoedBatchComesBackInItsOwnRegionAndEveryRegionIsFreedAtTheEnd() throws Exception {
+    try (BufferAllocator memory = new RootAllocator()) {
+      Subprocess worker = Subprocess.builder(Subprocess.javaCommand(ServiceWorkerMain.class.getName(),
+          ShmEcho.class.getName(), ShmEchoImpl.class.getName())).sharedMemory(4 << 20).launch();
+      try (RpcClient client = RpcClient.builder(worker).allocator(memory).build();
+          VectorSchemaRoot input = VectorSchemaRoot.create(ShmEcho.LONGS, memory)) {
+        ShmSegment segment = (ShmSegment) worker.sharedSegment().orElseThrow(() -> new AssertionError("declined"));
+        ShmEcho echo = client.proxy(ShmEcho.class);
+        try (BatchStream echoes = echo.echo_batches()) {
+          for (int turn = 1; turn <= 3; turn++) {
+            fill(input, turn);
+            VectorSchemaRoot output = echoes.exchange(input);
+            assertEquals(segment.name(), echoes.lastMetadata().get(MetadataKeys.SHM_SOURCE));
+            assertEquals(1, segment.allocations(), "turn " + turn + ": the answer is the request's own region"
+                + " (the previous answer freed once released)");
+            BigIntVector n = (BigIntVector) output.getVector("n");
+            assertEquals(ROWS, output.getRowCount());
+            for (int i = 0; i < ROWS; i += 1_001) {
+              assertEquals((long) turn * i, n.get(i), "turn " + turn + ", row " + i);
+            }
+          }
+        }
+        assertEquals(0, segment.allocations(), "the last answer freed when the stream ended");
+        try (BatchStream negations = echo.negate_batches()) {
+          for (int turn = 1; turn <= 3; turn++) {
+            fill(input, turn);
+            VectorSchemaRoot output = negations.exchange(input);
+            assertEquals(2, segment.allocations(), "turn " + turn + ": a new batch is copied into a region of"
+                + " its own; the request's is freed by the worker at its next turn");
+            assertEquals(-(long) turn * (ROWS - 1), ((BigIntVector) output.getVector("n")).get(ROWS - 1));
+          }
+        }
+        assertEquals(0, segment.allocations(), "the worker freed the last request before ending its answer");
+      } finally {
+        worker.close();
+      }
+      assertEquals(0, memory.getAllocatedMemory());
+    }
+  }
+
+  private static final int ROWS = 20_000; // 160 KB: above the 128 KiB threshold
+
+  private static void fill(VectorSchemaRoot root, int factor) {
+    BigIntVector n = (BigIntVector) root.getVector("n");
+    n.allocateNew(ROWS);
+    for (int i = 0; i < ROWS; i++) {
+      n.set(i, (long) factor * i);
+    }
+    root.setRowCount(ROWS);
   }
 
   @Test
