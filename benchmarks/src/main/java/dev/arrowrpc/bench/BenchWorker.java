@@ -31,6 +31,9 @@ import java.util.List;
  * The benchmark's worker process, following the reference worker's command line.
  *
  * <ul>
+ *   <li>{@code serve bench|peer --launched ARGS}: a worker started by a {@code WorkerLauncher},
+ *       which appends its arguments ({@code --unix PATH --idle-timeout SECONDS}); it serves until it
+ *       idles out;
  *   <li>{@code serve bench|peer [--pipe | --unix PATH | --tcp HOST:PORT | --http [[HOST:]PORT] |
  *       --flight [[HOST:]PORT]]}: serves {@link BenchService} or the {@link ConformancePeer} subset
  *       through arrow-rpc (over HTTP with {@code HttpRpcServer}, at the root prefix; over Arrow Flight
@@ -107,6 +110,13 @@ public final class BenchWorker {
 
   private static void serve(String service, List<String> mode) throws IOException {
     String kind = mode.isEmpty() ? "--pipe" : mode.get(0);
+    if (kind.equals("--launched")) {
+      // a worker a WorkerLauncher starts: the launcher's arguments (--unix PATH --idle-timeout S) follow
+      try (RpcServer server = server(service)) {
+        Workers.serve(mode.subList(1, mode.size()).toArray(String[]::new), server);
+      }
+      return;
+    }
     if (kind.equals("--pipe")) {
       try (RpcServer server = server(service)) {
         Workers.serveStdio(server);

@@ -387,6 +387,19 @@ public final class Report {
         out.add(new Verdict(ofCopy, issue17Problem(ShmPoolBench.SHM_ECHO), "UNKNOWN"));
       }
     }
+    if (results.issue17.containsKey(ShmPoolBench.WARM_PATH)) {
+      String target = "worker start to first answer through the launcher's warm path (connect + noop()) ≤ "
+          + (int) ShmPoolBench.WARM_PATH_MILLIS + " ms";
+      Optional<Outcome> warm = issue17(ShmPoolBench.WARM_PATH);
+      if (warm.isPresent()) {
+        double millis = warm.get().median() / 1e6;
+        out.add(new Verdict(target, duration(warm.get().median()) + " median (p99 "
+            + duration(warm.get().result().stats().p99()) + ")", millis <= ShmPoolBench.WARM_PATH_MILLIS ? "MET"
+                : "MISSED (" + percent(millis / ShmPoolBench.WARM_PATH_MILLIS - 1) + " over the limit)"));
+      } else {
+        out.add(new Verdict(target, issue17Problem(ShmPoolBench.WARM_PATH), "UNKNOWN"));
+      }
+    }
     for (String regime : results.poolRegimes) {
       String target = "noop() through a WorkerPool proxy ≤ 1.2x noop() on a dedicated worker (same command) ["
           + regime + "]";
@@ -422,7 +435,11 @@ public final class Report {
         + "segment); the memory copy is the same IPC bytes copied between two direct buffers and back in the "
         + "client JVM. Pool: every call borrows the pool's one worker and returns it; the dedicated worker is "
         + "a `Subprocess` with its own `RpcClient`, the two compared in the placements named (unpinned, which "
-        + "CPU each worker wakes on decides the latency, per process). CPU placement of the echoes: "
+        + "CPU each worker wakes on decides the latency, per process). Launcher: a `WorkerLauncher` starts the "
+        + "worker once (`BenchWorker serve bench --launched`); each run then connects through the launcher to "
+        + "the warm worker, calls noop() and disconnects (a client in a running JVM; a new JVM adds its start). "
+        + "CPU placement of the "
+        + "echoes: "
         + System.getProperty("bench.pin", "unpinned") + ".\n\n");
     md.append("| measurement | median | p99 | throughput | ratio |\n|---|---:|---:|---:|---:|\n");
     long bytes = issue17EchoBytes();
@@ -431,6 +448,8 @@ public final class Report {
         new String[] {ShmPoolBench.SHM_ECHO, "echo 1M rows over shared memory (BatchStream exchange)", ""},
         new String[] {ShmPoolBench.PIPE_ECHO, "the same echo over the subprocess pipe", ""},
         new String[] {ShmPoolBench.MEMCPY, "memory copy of the same bytes, out and back (direct ByteBuffer.put)", ""}));
+    rowsOf.add(new String[] {ShmPoolBench.WARM_PATH, "connect through the WorkerLauncher to its warm worker, "
+        + "first noop() answer", ""});
     for (String regime : results.poolRegimes) {
       rowsOf.add(new String[] {ShmPoolBench.poolId(regime), "noop() through a WorkerPool proxy [" + regime + "]",
           ShmPoolBench.dedicatedId(regime)});
@@ -448,7 +467,8 @@ public final class Report {
         continue;
       }
       long median = o.get().median();
-      boolean echo = !row[0].startsWith(ShmPoolBench.POOL_NOOP) && !row[0].startsWith(ShmPoolBench.DEDICATED_NOOP);
+      boolean echo = !row[0].startsWith(ShmPoolBench.POOL_NOOP) && !row[0].startsWith(ShmPoolBench.DEDICATED_NOOP)
+          && !row[0].equals(ShmPoolBench.WARM_PATH);
       md.append(duration(median)).append(" | ").append(duration(o.get().result().stats().p99())).append(" | ")
           .append(echo ? mbps(bytes, median) : NA).append(" | ");
       String ratio;

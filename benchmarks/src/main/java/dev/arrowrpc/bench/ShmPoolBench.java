@@ -5,9 +5,12 @@ import dev.arrowrpc.core.shm.SharedSegment;
 import dev.arrowrpc.transport.pipe.PoolMetrics;
 import dev.arrowrpc.transport.pipe.ShmSegment;
 import dev.arrowrpc.transport.pipe.Subprocess;
+import dev.arrowrpc.transport.pipe.WorkerLauncher;
 import dev.arrowrpc.transport.pipe.WorkerPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +31,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *       subprocess pipe, and a copy of the same bytes between two direct buffers in this JVM
  *       ({@link Baselines.MemoryCopy}), three operations in turn; targets: at least 3x the pipe's
  *       throughput, and at least 50% of the copy's;
+ *   <li>launcher: connecting through a {@link WorkerLauncher} to its warm worker and getting the
+ *       first answer ({@link #warmPath}); target: a median of at most {@value #WARM_PATH_MILLIS} ms;
  *   <li>worker pool: the {@code noop} workload through a {@link WorkerPool} proxy (every call
  *       borrows the pool's one worker and gives it back) and on a dedicated {@link Subprocess}
  *       client, in turn, in pinned placements ({@link #poolRegimes}); target: the pool's median at most
@@ -56,6 +61,11 @@ final class ShmPoolBench {
   /** {@code noop()} on a dedicated worker (ids carry the placement: {@link #dedicatedId}). */
   static final String DEDICATED_NOOP = "dedicated_noop";
 
+  /** Connecting through the launcher to its warm worker and getting the first answer. */
+  static final String WARM_PATH = "launcher_warm_path";
+  /** The warm path's median, at most, in milliseconds. */
+  static final double WARM_PATH_MILLIS = 20;
+
   /** Shared memory's throughput over the pipe's, at least. */
   static final double SHM_OVER_PIPE = 3;
   /** Shared memory's throughput as a share of the memory copy's, at least. */
@@ -80,6 +90,8 @@ final class ShmPoolBench {
       progress(results, SHM_ECHO, PIPE_ECHO, MEMCPY);
     });
     workloads.stream().filter(w -> w.id().equals(NOOP_WORKLOAD)).findFirst().ifPresent(noop -> {
+      record(results, List.of(WARM_PATH), () -> warmPath(quick));
+      progress(results, WARM_PATH);
       List<Regime> regimes = poolRegimes(quick);
       if (regimes.isEmpty()) {
         String label = BenchMain.regimeLabel("AS_RUN");
@@ -205,6 +217,49 @@ final class ShmPoolBench {
     if (first.getLong(0) == 0) {
       throw new IOException("the echo did not go through the shared-memory segment (its data region "
           + "was not written): is VGI_RPC_SHM_MIN_BATCH_BYTES set above the batch's size?");
+    }
+  }
+
+  /**
+   * The launcher's warm path: a worker started once through a {@link WorkerLauncher} (its cold
+   * start is not measured), then each run connects through the launcher to the warm worker, makes
+   * one {@code noop()} call and disconnects, as a client that has not talked to the worker yet would
+   * (in a running JVM: a new JVM adds its own start). The worker idles out a few seconds after the
+   * last run, removing its socket; the state directory is removed then.
+   */
+  private static Measure.Result[] warmPath(boolean quick) throws Exception {
+    // a short directory: a Unix socket's path holds at most 107 bytes
+    Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "arl");
+    WorkerLauncher launcher = WorkerLauncher.builder()
+        .stateDir(state)
+        .idleTimeout(Duration.ofSeconds(3))
+        .startupTimeout(Duration.ofSeconds(60))
+        .build();
+    List<String> command = Targets.bench().command(List.of("--launched"));
+    long cold = System.nanoTime();
+    launcher.launch(command);
+    BenchMain.progress(String.format(java.util.Locale.ROOT, "  launcher cold start (not a target): %.0f ms",
+        (System.nanoTime() - cold) / 1e6));
+    Measure.Op firstAnswer = () -> {
+      try (RpcClient client = RpcClient.connect(launcher.connect(command))) {
+        client.proxy(BenchService.class).noop();
+      }
+    };
+    try {
+      return Measure.interleaved(List.of(firstAnswer), BenchMain.budget(Workload.Size.LATENCY, quick));
+    } finally {
+      // the worker idles out and removes its socket; then the state directory goes too
+      Path socket = launcher.socketPath(command);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (Files.exists(socket) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      try (java.util.stream.Stream<Path> files = Files.list(state)) {
+        for (Path file : files.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+      Files.deleteIfExists(state);
     }
   }
 
