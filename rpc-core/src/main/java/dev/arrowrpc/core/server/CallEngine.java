@@ -143,7 +143,7 @@ final class CallEngine {
         return Optional.empty();
       }
       if (answeredByRef.isEmpty() && result.lane().isPresent() && server.external().storage().isEmpty()
-          && ShmConnection.current().flatMap(ShmConnection::forAnswers).isEmpty()) {
+          && !ShmConnection.answersHere()) {
         // the small-batch lane: the result row straight into its record batch, no vectors
         DirectBatch direct;
         try {

@@ -30,7 +30,8 @@ final class ServerCall implements CallContext {
   private final Map<String, String> requestMetadata;
   private final Identity identity;
   private final Optional<TransportKind> transportKind;
-  private final List<LogMessage> pending = new ArrayList<>();
+  /** Logs made before a sink was attached (made on the first one: most calls log nothing). */
+  private List<LogMessage> pending = List.of();
   /** The sessions of the request this call was created for (transports that bind a scope). */
   private final Optional<Sessions> sessions = SessionScope.current();
   private LogSink sink;
@@ -49,17 +50,18 @@ final class ServerCall implements CallContext {
   void attach(LogSink sink) throws IOException {
     this.sink = sink;
     if (sink != null) {
-      for (LogMessage message : pending) {
+      List<LogMessage> waiting = pending;
+      pending = List.of();
+      for (LogMessage message : waiting) {
         sink.log(message);
       }
-      pending.clear();
     }
   }
 
   /** Messages logged while no sink was attached. */
   List<LogMessage> takePending() {
     List<LogMessage> out = List.copyOf(pending);
-    pending.clear();
+    pending = List.of();
     return out;
   }
 
@@ -115,6 +117,9 @@ final class ServerCall implements CallContext {
     }
     LogMessage entry = new LogMessage(level, message, extra);
     if (sink == null) {
+      if (pending.isEmpty()) {
+        pending = new ArrayList<>(); // the shared empty list until the first log
+      }
       pending.add(entry);
       return;
     }

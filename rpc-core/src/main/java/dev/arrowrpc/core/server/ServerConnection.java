@@ -209,7 +209,7 @@ public final class ServerConnection {
             requestId, transportKind, memory);
         prepared = request.prepared();
         shape = request.shape().orElse(null);
-        ShmConnection.current().ifPresent(ShmConnection::freeReleased); // the request's regions, once decoded
+        ShmConnection.freeReleasedHere(); // the request's regions, once decoded
       }
     } catch (WireFormatException e) {
       writeErrorStream(MethodSpec.EMPTY_SCHEMA,
@@ -389,7 +389,7 @@ public final class ServerConnection {
         context.attach(message -> writeLog(writer, output, message, call, memory));
         malformedInput = runTurns(driver, input, writer, context, memory);
         // before the output's end: the client that sees it sees every region of the call freed
-        ShmConnection.current().ifPresent(ShmConnection::freeReleased);
+        ShmConnection.freeReleasedHere();
       } finally {
         context.attach(null);
       }

@@ -119,6 +119,23 @@ public final class ShmConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Frees the released regions of this thread's connection, if it has one ({@link #freeReleased}), on
+   * every call's path without an {@code Optional} per call.
+   */
+  public static void freeReleasedHere() {
+    ShmConnection connection = CURRENT.get();
+    if (connection != null) {
+      connection.freeReleased();
+    }
+  }
+
+  /** {@return whether this thread's connection sends this call's answers through its segment} */
+  public static boolean answersHere() {
+    ShmConnection connection = CURRENT.get();
+    return connection != null && connection.callUsesShm && connection.segment != null;
+  }
+
   /** {@return the segment this call's answers may go through: only when the call used shared memory} */
   public Optional<SharedSegment> forAnswers() {
     return callUsesShm ? segment() : Optional.empty();
