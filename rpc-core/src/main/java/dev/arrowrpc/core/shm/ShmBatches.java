@@ -543,8 +543,8 @@ public final class ShmBatches {
    * Reads a region. It is also a byte channel, so the stream reader fills the Arrow buffer of a
    * batch's body straight from the mapped region (one memory copy, never through the heap).
    */
-  private static final class RegionInputStream extends InputStream implements ReadableByteChannel {
-    private final ByteBuffer region;
+  private static class RegionInputStream extends InputStream implements ReadableByteChannel {
+    final ByteBuffer region;
 
     RegionInputStream(ByteBuffer region) {
       this.region = region;
@@ -598,12 +598,11 @@ public final class ShmBatches {
    * Reads a region Arrow has wrapped ({@code whole}); hands each message body over as a buffer over
    * the region's bytes (see {@link MappedInput}), so a resolved batch's buffers are the region.
    */
-  private static final class LentInputStream extends InputStream implements MappedInput {
-    private final ByteBuffer region;
+  private static final class LentInputStream extends RegionInputStream implements MappedInput {
     private final ArrowBuf whole;
 
     LentInputStream(ByteBuffer region, ArrowBuf whole) {
-      this.region = region;
+      super(region);
       this.whole = whole;
     }
 
@@ -619,29 +618,6 @@ public final class ShmBatches {
       body.writerIndex(length);
       region.position(at + (int) length);
       return Optional.of(body);
-    }
-
-    @Override
-    public int read() {
-      return region.hasRemaining() ? region.get() & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) {
-        return 0;
-      }
-      if (!region.hasRemaining()) {
-        return -1;
-      }
-      int n = Math.min(len, region.remaining());
-      region.get(b, off, n);
-      return n;
-    }
-
-    @Override
-    public int available() {
-      return region.remaining();
     }
   }
 }
