@@ -22,7 +22,9 @@ import java.util.Map;
  * profiling aid for {@link CallCost}'s calls (what each side's code costs, without the wake-ups
  * that dominate an in-process round trip).
  *
- * <p>Arguments: calls per round (default 200,000), rounds (default 5).
+ * <p>Arguments: calls per round (default 200,000), rounds (default 5). {@code -Dsidecost.only=NAME}
+ * measures one shape ({@code noop}, {@code small}, {@code mixed}, {@code mixed~}), or those whose name
+ * holds NAME.
  */
 public final class SideCost {
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -64,7 +66,9 @@ public final class SideCost {
     shapes.put("mixed", (s, i) -> s.mixed(7, 3, 2.5, 0.5f, true, "label", blob, values, tags, at));
     // the same call with a label of 1 to 16 characters: a header of another shape each time
     shapes.put("mixed~", (s, i) -> s.mixed(7, 3, 2.5, 0.5f, true, labels[i % VARIANTS], blob, values, tags, at));
-    shapes.keySet().removeIf(name -> !name.contains(only));
+    // -Dsidecost.only=NAME: that shape alone when NAME is one, else the shapes whose name holds NAME
+    boolean exact = shapes.containsKey(only);
+    shapes.keySet().removeIf(name -> exact ? !name.equals(only) : !name.contains(only));
     double[][] served = new double[shapes.size()][rounds];
     double[][] client = new double[shapes.size()][rounds];
     double[][] servedBytes = new double[shapes.size()][rounds];

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * A record batch read straight from its message, without vectors: its field nodes and buffers in
@@ -15,6 +16,12 @@ import org.apache.arrow.memory.ArrowBuf;
 public final class BatchView {
   private final RecordBatch batch;
   private final ArrowBuf body;
+  /**
+   * The body's address and size: a view reads it directly after its own range check (the body lives
+   * as long as the view, and {@code ArrowBuf}'s reads would check its reference count on every one).
+   */
+  private final long address;
+  private final long size;
   /** The header's bytes, and where its field-node and buffer vectors (16-byte structs) start. */
   private ByteBuffer header;
   private int nodesAt;
@@ -32,6 +39,8 @@ public final class BatchView {
   BatchView(Message message, RecordBatch batch, ArrowBuf body) {
     this.batch = batch;
     this.body = body;
+    this.address = body == null ? 0 : body.memoryAddress();
+    this.size = body == null ? 0 : body.capacity();
     // the vectors' positions are looked up once: a struct is then two reads away
     RecordBatchTable.locate(message, this);
   }
@@ -105,7 +114,16 @@ public final class BatchView {
     if (nulls == length) {
       return false;
     }
-    return (body.getByte(validity + (i >>> 3)) >> (i & 7) & 1) != 0;
+    return bit(validity, i);
+  }
+
+  /** {@return the body's address of {@code width} bytes at {@code at}, which must lie inside it} */
+  private long at(long at, int width) {
+    if (at < 0 || at > size - width) {
+      throw new IndexOutOfBoundsException("read of " + width + " bytes at " + at + " outside a body of "
+          + size + " bytes");
+    }
+    return address + at;
   }
 
   /**
@@ -116,11 +134,12 @@ public final class BatchView {
    * @return the value
    */
   public long signed(long at, int width) {
+    long from = at(at, width);
     return switch (width) {
-      case 1 -> body.getByte(at);
-      case 2 -> body.getShort(at);
-      case 4 -> body.getInt(at);
-      default -> body.getLong(at);
+      case 1 -> MemoryUtil.getByte(from);
+      case 2 -> MemoryUtil.getShort(from);
+      case 4 -> MemoryUtil.getInt(from);
+      default -> MemoryUtil.getLong(from);
     };
   }
 
@@ -132,11 +151,12 @@ public final class BatchView {
    * @return the value
    */
   public long unsigned(long at, int width) {
+    long from = at(at, width);
     return switch (width) {
-      case 1 -> body.getByte(at) & 0xffL;
-      case 2 -> body.getShort(at) & 0xffffL;
-      case 4 -> body.getInt(at) & 0xffffffffL;
-      default -> body.getLong(at);
+      case 1 -> MemoryUtil.getByte(from) & 0xffL;
+      case 2 -> MemoryUtil.getShort(from) & 0xffffL;
+      case 4 -> MemoryUtil.getInt(from) & 0xffffffffL;
+      default -> MemoryUtil.getLong(from);
     };
   }
 
@@ -148,7 +168,7 @@ public final class BatchView {
    * @return the bit
    */
   public boolean bit(long at, long i) {
-    return (body.getByte(at + (i >>> 3)) >> (i & 7) & 1) != 0;
+    return (MemoryUtil.getByte(at(at + (i >>> 3), 1)) >> (i & 7) & 1) != 0;
   }
 
   /**

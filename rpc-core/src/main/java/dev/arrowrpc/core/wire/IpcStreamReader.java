@@ -631,7 +631,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     RecordBatch header;
     try {
       header = (RecordBatch) message.header(new RecordBatch());
-      WireBounds.checkBatch(header, body, memoryFields(), "record batch", limits);
+      WireBounds.checkBatch(message, header, body, memoryFields(), "record batch", limits);
     } catch (WireFormatException | RuntimeException e) {
       if (body != null && !scratch) {
         body.close();

@@ -1,7 +1,13 @@
 package dev.arrowrpc.core.wire;
 
 import com.google.flatbuffers.Table;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
 
 /**
  * A record batch message's tables read for where their fields lie, which Arrow's generated {@code
@@ -38,6 +44,57 @@ final class RecordBatchTable extends Table {
       table.__reset();
     }
   }
+
+  /**
+   * Copies a record batch message's field nodes and buffers (two longs each: length and null count,
+   * offset and length) into arrays, in two bulk copies.
+   *
+   * @param message the message
+   * @param batch its header, as Arrow's class read it
+   * @param nodes where the field nodes go (room for {@code nodeCount} of them)
+   * @param nodeCount how many field nodes the header holds (checked to lie inside it)
+   * @param buffers where the buffers go (room for {@code bufferCount} of them)
+   * @param bufferCount how many buffers the header holds (checked to lie inside it)
+   * @return whether they were copied: false when the message's header is not that batch
+   */
+  static boolean copyVectors(Message message, RecordBatch batch, long[] nodes, int nodeCount, long[] buffers,
+      int bufferCount) {
+    if (message.headerType() != MessageHeader.RecordBatch || message.getByteBuffer() != batch.getByteBuffer()) {
+      return false;
+    }
+    RecordBatchTable table = SPARE.get();
+    message.header(table);
+    try {
+      if (table.length(NODES) != nodeCount || table.length(BUFFERS) != bufferCount) {
+        return false;
+      }
+      copy(table.bb, table.start(NODES), nodes, 2 * nodeCount);
+      copy(table.bb, table.start(BUFFERS), buffers, 2 * bufferCount);
+      return true;
+    } finally {
+      table.__reset();
+    }
+  }
+
+  private static void copy(ByteBuffer bytes, int at, long[] into, int count) {
+    if (bytes.hasArray()) {
+      byte[] array = bytes.array();
+      int from = bytes.arrayOffset() + at;
+      if (at < 0 || count > (bytes.limit() - at) / 8) {
+        throw new IndexOutOfBoundsException("vector of " + count + " longs at " + at + " outside a header of "
+            + bytes.limit() + " bytes");
+      }
+      for (int i = 0; i < count; i++) {
+        into[i] = (long) LONGS.get(array, from + 8 * i);
+      }
+    } else {
+      for (int i = 0; i < count; i++) {
+        into[i] = bytes.getLong(at + 8 * i);
+      }
+    }
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /**
    * Where the values that change from one batch of a shape to the next lie in a record batch

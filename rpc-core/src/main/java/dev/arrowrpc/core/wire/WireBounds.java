@@ -15,6 +15,7 @@ import org.apache.arrow.flatbuf.FixedSizeBinary;
 import org.apache.arrow.flatbuf.FixedSizeList;
 import org.apache.arrow.flatbuf.FloatingPoint;
 import org.apache.arrow.flatbuf.Int;
+import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.flatbuf.Time;
 import org.apache.arrow.flatbuf.Type;
@@ -265,7 +266,19 @@ final class WireBounds {
    */
   static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
       WireLimits limits) throws WireFormatException {
-    checkBatch(batch, body, fields, what, limits, Route.ANY);
+    checkBatch(null, batch, body, fields, what, limits, Route.ANY);
+  }
+
+  /**
+   * Checks a record batch message's header and offsets (see {@link #checkBatch(RecordBatch, ArrowBuf,
+   * List, String, WireLimits)}); the message lets the check read the header's field nodes and buffers
+   * in two bulk copies instead of a struct at a time.
+   *
+   * @param message the message whose header is {@code batch}
+   */
+  static void checkBatch(Message message, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
+      WireLimits limits) throws WireFormatException {
+    checkBatch(message, batch, body, fields, what, limits, Route.ANY);
   }
 
   /** How a batch is checked: every way that applies, or (for tests) one way only. */
@@ -284,6 +297,15 @@ final class WireBounds {
    */
   static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
       WireLimits limits, Route route) throws WireFormatException {
+    checkBatch(null, batch, body, fields, what, limits, route);
+  }
+
+  /**
+   * Checks a record batch along a given route, reading its nodes and buffers in bulk from the message
+   * when there is one whose header is the batch (a dictionary batch's or a test's has none).
+   */
+  static void checkBatch(Message message, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
+      WireLimits limits, Route route) throws WireFormatException {
     if (batch == null) {
       throw new WireFormatException(what + " message has no header");
     }
@@ -293,7 +315,7 @@ final class WireBounds {
       if (route == Route.ANY && walk.checkedBefore(fields, arrived)) {
         return; // the same header checked before on this thread: only its offsets needed checking again
       }
-      checkFully(walk, batch, body, fields, what, limits, route != Route.GENERAL);
+      checkFully(walk, message, batch, body, fields, what, limits, route != Route.GENERAL);
       if (route == Route.ANY) {
         walk.remember(fields, arrived);
       }
@@ -302,8 +324,8 @@ final class WireBounds {
     }
   }
 
-  private static void checkFully(Walk walk, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
-      WireLimits limits, boolean planned) throws WireFormatException {
+  private static void checkFully(Walk walk, Message message, RecordBatch batch, ArrowBuf body, List<Field> fields,
+      String what, WireLimits limits, boolean planned) throws WireFormatException {
     if (batch.compression() != null) {
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
@@ -313,17 +335,16 @@ final class WireBounds {
           + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
-    Buffer flat = new Buffer();
     int bufferCount = vectorLength(what, "'s buffer list", batch, batch.buffersLength(), 16,
         (b, i) -> b.buffers(i).length());
     vectorLength(what, "'s field node list", batch, batch.nodesLength(), 16, (b, i) -> b.nodes(i).nullCount());
     vectorLength(what, "'s variadic buffer counts", batch, batch.variadicBufferCountsLength(), 8,
         RecordBatch::variadicBufferCounts);
-    Buffer.Vector buffers = walk.bufferVector;
+    walk.load(message); // the vectors' lengths are checked: they lie inside the header
+    long[] buffers = walk.buffers;
     for (int i = 0; i < bufferCount; i++) {
-      buffers.get(flat, i);
-      long offset = flat.offset();
-      long length = flat.length();
+      long offset = buffers[2 * i];
+      long length = buffers[2 * i + 1];
       if (offset < 0 || length < 0 || offset > bodyLength || length > bodyLength - offset) {
         throw new WireFormatException(what + " buffer " + i + " (offset " + offset + ", length " + length
             + ") lies outside the message body of " + bodyLength + " bytes");
@@ -396,7 +417,12 @@ final class WireBounds {
     private WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
     private final Buffer flatBuffer = new Buffer();
-    /** The batch's field-node and buffer vectors, located once per batch (no table lookup per struct). */
+    /**
+     * The batch's field nodes (length, null count) and buffers (offset, length), two longs each, read
+     * from the header once per batch ({@link #load}).
+     */
+    private long[] nodes = new long[64];
+    private long[] buffers = new long[128];
     /** The fields of the last walk, and the layouts of their fields in walk order (at most 256). */
     private List<Field> planOf;
     private final Field[] planFields = new Field[256];
@@ -471,7 +497,7 @@ final class WireBounds {
       for (Checked known : checked) {
         if (known != null && known.fields == fields && known.limits == limits && known.what.equals(what)
             && known.bodyLength == bodyLength && known.header.length == length
-            && java.util.Arrays.equals(known.header, 0, length, bytes.array(), from, from + length)) {
+            && sameBytes(known.header, bytes.array(), from, length)) {
           long[] checks = known.offsetChecks;
           for (int i = 0; i < checks.length; i += 4) {
             long last;
@@ -488,6 +514,45 @@ final class WireBounds {
         }
       }
       return false;
+    }
+
+    /**
+     * Reads the batch's field nodes and buffers into {@link #nodes} and {@link #buffers}: in two bulk
+     * copies when the message's header is the batch, else a struct at a time. Only after their counts
+     * are checked against the header's size ({@link #vectorLength}), which bounds the arrays.
+     */
+    void load(Message message) {
+      if (nodes.length < 2 * nodeCount) {
+        nodes = new long[Math.max(2 * nodeCount, nodes.length * 2)];
+      }
+      if (buffers.length < 2 * bufferCount) {
+        buffers = new long[Math.max(2 * bufferCount, buffers.length * 2)];
+      }
+      if (message != null && RecordBatchTable.copyVectors(message, batch, nodes, nodeCount, buffers, bufferCount)) {
+        return;
+      }
+      for (int i = 0; i < nodeCount; i++) {
+        nodeVector.get(flatNode, i);
+        nodes[2 * i] = flatNode.length();
+        nodes[2 * i + 1] = flatNode.nullCount();
+      }
+      for (int i = 0; i < bufferCount; i++) {
+        bufferVector.get(flatBuffer, i);
+        buffers[2 * i] = flatBuffer.offset();
+        buffers[2 * i + 1] = flatBuffer.length();
+      }
+    }
+
+    /**
+     * Whether a kept header's bytes are those at {@code from}, compared from the end first: a header
+     * is built back to front, so its node and buffer vectors, where headers of one shape differ, lie
+     * at its end.
+     */
+    private static boolean sameBytes(byte[] known, byte[] array, int from, int length) {
+      int tail = Math.min(length, 512);
+      int split = length - tail;
+      return java.util.Arrays.equals(known, split, length, array, from + split, from + length)
+          && java.util.Arrays.equals(known, 0, split, array, from, from + split);
     }
 
     /** Keeps a fully checked header, when its check can be repeated by its offsets alone. */
@@ -594,18 +659,19 @@ final class WireBounds {
       if (step >= plan.kinds.length || node >= nodeCount) {
         return false;
       }
-      nodeVector.get(flatNode, node++);
-      long length = flatNode.length();
-      long nulls = flatNode.nullCount();
+      long length = nodes[2 * node];
+      long nulls = nodes[2 * node + 1];
+      node++;
       if (length < 0 || length > limits.maxRowsPerBatch() || (top && length != least) || length < least
           || nulls < 0 || nulls > length || buffer >= bufferCount) {
         return false;
       }
-      bufferVector.get(flatBuffer, buffer++);
+      long validityLength = buffers[2 * buffer + 1];
+      buffer++;
       long neededBits = (length + 7) / 8;
       if (nulls == 0 || nulls == length) {
         implied += neededBits; // Arrow makes its own bitmap for these
-      } else if (flatBuffer.length() < neededBits) {
+      } else if (validityLength < neededBits) {
         return false;
       }
       int width = plan.widths[step];
@@ -614,18 +680,16 @@ final class WireBounds {
           if (buffer >= bufferCount) {
             return false;
           }
-          bufferVector.get(flatBuffer, buffer++);
-          return flatBuffer.length() >= (length * width + 7) / 8;
+          return buffers[2 * buffer++ + 1] >= (length * width + 7) / 8;
         }
         case CheckPlan.VARIABLE -> {
           if (buffer + 2 > bufferCount) {
             return false;
           }
-          bufferVector.get(flatBuffer, buffer++);
-          long offsetsStart = flatBuffer.offset();
-          long offsetsSize = flatBuffer.length();
-          bufferVector.get(flatBuffer, buffer++);
-          long dataSize = flatBuffer.length();
+          long offsetsStart = buffers[2 * buffer];
+          long offsetsSize = buffers[2 * buffer + 1];
+          long dataSize = buffers[2 * buffer + 3];
+          buffer += 2;
           if (length == 0) {
             return true;
           }
@@ -643,13 +707,14 @@ final class WireBounds {
           if (buffer >= bufferCount) {
             return false;
           }
-          bufferVector.get(flatBuffer, buffer++);
+          long offsetsStart = buffers[2 * buffer];
+          long offsetsSize = buffers[2 * buffer + 1];
+          buffer++;
           long last = -1;
           if (length > 0) {
-            if (flatBuffer.length() < (length + 1) * width) {
+            if (offsetsSize < (length + 1) * width) {
               return false;
             }
-            long offsetsStart = flatBuffer.offset();
             last = plannedOffsets(offsetsStart, length, width);
             if (last < 0) {
               return false;
@@ -657,8 +722,7 @@ final class WireBounds {
             int recorded = recordOffsets(offsetsStart, length, width, Long.MAX_VALUE);
             if (node < nodeCount) {
               // the child must hold at least the last offset's values: its declared length bounds the last offset
-              nodeVector.get(flatNode, node);
-              offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], flatNode.length());
+              offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], nodes[2 * node]);
             }
           }
           return plannedField(plan, Math.max(last, 0), false);
@@ -701,9 +765,9 @@ final class WireBounds {
         throw new WireFormatException(what + " has fewer field nodes than its schema needs (" + nodeCount
             + "), at field " + path);
       }
-      nodeVector.get(flatNode, node++);
-      long length = flatNode.length();
-      long nulls = flatNode.nullCount();
+      long length = nodes[2 * node];
+      long nulls = nodes[2 * node + 1];
+      node++;
       if (length < 0 || length > limits.maxRowsPerBatch()) {
         throw new WireFormatException("field " + path + " declares " + length + " values (at most "
             + limits.maxRowsPerBatch() + " per batch, maxRowsPerBatch)");
@@ -735,9 +799,9 @@ final class WireBounds {
           throw new WireFormatException(what + " has fewer buffers than its schema needs (" + bufferCount
               + "), at field " + path);
         }
-        bufferVector.get(flatBuffer, buffer++);
-        starts[i] = flatBuffer.offset();
-        sizes[i] = flatBuffer.length();
+        starts[i] = buffers[2 * buffer];
+        sizes[i] = buffers[2 * buffer + 1];
+        buffer++;
       }
       long[] variadicSizes = NO_SIZES;
       if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView) {
@@ -816,8 +880,7 @@ final class WireBounds {
       if (recorded >= 0 && !children.isEmpty() && node < nodeCount
           && (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map)) {
         // the child must hold at least the last offset's values: its declared length bounds the last offset
-        nodeVector.get(flatNode, node);
-        offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], flatNode.length());
+        offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], nodes[2 * node]);
       }
       for (int c = 0; c < children.size(); c++) {
         Field child = children.get(c);
@@ -872,8 +935,8 @@ final class WireBounds {
       }
       long[] sizes = new long[(int) count];
       for (int k = 0; k < count; k++) {
-        bufferVector.get(flatBuffer, buffer++);
-        sizes[k] = flatBuffer.length();
+        sizes[k] = buffers[2 * buffer + 1];
+        buffer++;
       }
       return sizes;
     }
@@ -955,13 +1018,11 @@ final class WireBounds {
       int endsNode = node;
       int endsBuffer = buffer;
       long runs = field(ends, 0, false, endsPath);
-      nodeVector.get(flatNode, endsNode);
-      if (flatNode.nullCount() != 0) {
-        throw new WireFormatException("field " + endsPath + " declares " + flatNode.nullCount()
+      if (nodes[2 * endsNode + 1] != 0) {
+        throw new WireFormatException("field " + endsPath + " declares " + nodes[2 * endsNode + 1]
             + " null run ends (run ends cannot be null)");
       }
-      bufferVector.get(flatBuffer, endsBuffer + 1);
-      long start = flatBuffer.offset();
+      long start = buffers[2 * (endsBuffer + 1)];
       long previous = 0;
       for (long j = 0; j < runs; j++) {
         long at = start + j * width;

@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,29 @@ class CheckPlanTest {
   }
 
   @Test
+  void aHeadersNodesAndBuffersCopiedInBulkAreThoseReadAStructAtATime() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator();
+        Parsed parsed = Parsed.of(batchStream(allocator), allocator)) {
+      RecordBatch batch = parsed.batch();
+      long[] nodes = new long[2 * batch.nodesLength()];
+      long[] buffers = new long[2 * batch.buffersLength()];
+      assertTrue(RecordBatchTable.copyVectors(parsed.message, batch, nodes, batch.nodesLength(), buffers,
+          batch.buffersLength()));
+      for (int i = 0; i < batch.nodesLength(); i++) {
+        assertEquals(batch.nodes(i).length(), nodes[2 * i], "node " + i);
+        assertEquals(batch.nodes(i).nullCount(), nodes[2 * i + 1], "node " + i);
+      }
+      for (int i = 0; i < batch.buffersLength(); i++) {
+        assertEquals(batch.buffers(i).offset(), buffers[2 * i], "buffer " + i);
+        assertEquals(batch.buffers(i).length(), buffers[2 * i + 1], "buffer " + i);
+      }
+      // counts other than the header's: not copied (the caller reads struct by struct)
+      assertFalse(RecordBatchTable.copyVectors(parsed.message, batch, nodes, batch.nodesLength() - 1, buffers,
+          batch.buffersLength()));
+    }
+  }
+
+  @Test
   void damagedBatchesAreRefusedByThePlanExactlyWhenTheGeneralWalkRefusesThem() throws Exception {
     try (BufferAllocator allocator = new RootAllocator()) {
       byte[] stream = batchStream(allocator);
@@ -103,9 +127,12 @@ class CheckPlanTest {
           if (round > 0) {
             parsed.damage(random);
           }
-          String general = verdict(parsed, WireBounds.Route.GENERAL);
-          String planned = verdict(parsed, WireBounds.Route.PLANNED);
+          String general = verdict(parsed, WireBounds.Route.GENERAL, false);
+          String planned = verdict(parsed, WireBounds.Route.PLANNED, false);
           assertEquals(general, planned, "round " + round);
+          // the header's nodes and buffers copied in bulk from the message, not a struct at a time
+          assertEquals(general, verdict(parsed, WireBounds.Route.PLANNED, true), "round " + round + ", bulk");
+          assertEquals(general, verdict(parsed, WireBounds.Route.GENERAL, true), "round " + round + ", bulk");
           if (general.isEmpty()) {
             passed++;
           } else {
@@ -119,10 +146,10 @@ class CheckPlanTest {
     }
   }
 
-  private static String verdict(Parsed parsed, WireBounds.Route route) {
+  private static String verdict(Parsed parsed, WireBounds.Route route, boolean withMessage) {
     try {
-      WireBounds.checkBatch(parsed.batch(), parsed.body, SCHEMA.getFields(), "record batch",
-          WireLimits.DEFAULT, route);
+      WireBounds.checkBatch(withMessage ? parsed.message : null, parsed.batch(), parsed.body, SCHEMA.getFields(),
+          "record batch", WireLimits.DEFAULT, route);
       return "";
     } catch (WireFormatException e) {
       return e.getMessage();
