@@ -79,11 +79,10 @@ public final class DirectBatch {
     buffers[bufferCount * 2] = bufferStart;
     buffers[bufferCount * 2 + 1] = size - bufferStart;
     bufferCount++;
-    int padded = (size + 7) & ~7;
-    ensure(padded - size);
-    while (size < padded) {
-      body[size++] = 0;
-    }
+    // the padding: eight zero bytes from the end (those past the padding are overwritten or unused)
+    ensure(8);
+    LONGS.set(body, size, 0L);
+    size = (size + 7) & ~7;
     bufferStart = -1;
   }
 
@@ -121,6 +120,15 @@ public final class DirectBatch {
    * @param count the value count
    */
   public void allValid(int count) {
+    if (count > 0 && count <= 8) {
+      // one byte of bits, padded: one store
+      startBuffer();
+      ensure(8);
+      LONGS.set(body, size, (1L << count) - 1);
+      size++;
+      endBuffer();
+      return;
+    }
     startBuffer();
     int bytes = (count + 7) >>> 3;
     ensure(bytes);
