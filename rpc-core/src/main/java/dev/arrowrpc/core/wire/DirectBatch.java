@@ -14,9 +14,14 @@ public final class DirectBatch {
   private static final ThreadLocal<DirectBatch> SPARE = ThreadLocal.withInitial(DirectBatch::new);
 
   private long rows;
-  private long[] nodes = new long[32];
+  /**
+   * The field nodes and buffers as a record batch header lays them out (16-byte structs of two
+   * little-endian longs: length and null count, offset and length), so that a kept header is patched
+   * with one copy of each ({@link #copyNodes}, {@link #copyBuffers}).
+   */
+  private byte[] nodes = new byte[16 * 16];
   private int nodeCount;
-  private long[] buffers = new long[64];
+  private byte[] buffers = new byte[16 * 32];
   private int bufferCount;
   private byte[] body = new byte[512];
   private int size;
@@ -52,11 +57,11 @@ public final class DirectBatch {
    * @param nulls its null count
    */
   public void node(long length, long nulls) {
-    if (nodeCount * 2 + 2 > nodes.length) {
+    if (16 * nodeCount + 16 > nodes.length) {
       nodes = Arrays.copyOf(nodes, nodes.length * 2);
     }
-    nodes[nodeCount * 2] = length;
-    nodes[nodeCount * 2 + 1] = nulls;
+    LONGS.set(nodes, 16 * nodeCount, length);
+    LONGS.set(nodes, 16 * nodeCount + 8, nulls);
     nodeCount++;
   }
 
@@ -73,11 +78,11 @@ public final class DirectBatch {
     if (bufferStart < 0) {
       throw new IllegalStateException("no buffer is open");
     }
-    if (bufferCount * 2 + 2 > buffers.length) {
+    if (16 * bufferCount + 16 > buffers.length) {
       buffers = Arrays.copyOf(buffers, buffers.length * 2);
     }
-    buffers[bufferCount * 2] = bufferStart;
-    buffers[bufferCount * 2 + 1] = size - bufferStart;
+    LONGS.set(buffers, 16 * bufferCount, (long) bufferStart);
+    LONGS.set(buffers, 16 * bufferCount + 8, (long) (size - bufferStart));
     bufferCount++;
     // the padding: eight zero bytes from the end (those past the padding are overwritten or unused)
     ensure(8);
@@ -197,11 +202,21 @@ public final class DirectBatch {
   }
 
   long nodeLength(int i) {
-    return nodes[i * 2];
+    return (long) LONGS.get(nodes, 16 * i);
   }
 
   long nodeNulls(int i) {
-    return nodes[i * 2 + 1];
+    return (long) LONGS.get(nodes, 16 * i + 8);
+  }
+
+  /** Copies the field nodes, laid out as a header's node vector, to {@code at} in {@code header}. */
+  void copyNodes(byte[] header, int at) {
+    System.arraycopy(nodes, 0, header, at, 16 * nodeCount);
+  }
+
+  /** Copies the buffers, laid out as a header's buffer vector, to {@code at} in {@code header}. */
+  void copyBuffers(byte[] header, int at) {
+    System.arraycopy(buffers, 0, header, at, 16 * bufferCount);
   }
 
   int bufferCount() {
@@ -209,11 +224,11 @@ public final class DirectBatch {
   }
 
   long bufferOffset(int i) {
-    return buffers[i * 2];
+    return (long) LONGS.get(buffers, 16 * i);
   }
 
   long bufferLength(int i) {
-    return buffers[i * 2 + 1];
+    return (long) LONGS.get(buffers, 16 * i + 8);
   }
 
   /** {@return the body's bytes (the first {@link #bodyLength()} of them)} */

@@ -465,14 +465,8 @@ public final class IpcStreamWriter implements AutoCloseable {
           RecordBatchTable.Positions at = recent.positions[i];
           LONGS.set(header, at.bodyLength(), (long) batch.bodyLength());
           LONGS.set(header, at.rows(), batch.rows());
-          for (int n = 0; n < batch.nodeCount(); n++) {
-            LONGS.set(header, at.nodes() + 16 * n, batch.nodeLength(n));
-            LONGS.set(header, at.nodes() + 16 * n + 8, batch.nodeNulls(n));
-          }
-          for (int b = 0; b < batch.bufferCount(); b++) {
-            LONGS.set(header, at.buffers() + 16 * b, batch.bufferOffset(b));
-            LONGS.set(header, at.buffers() + 16 * b + 8, batch.bufferLength(b));
-          }
+          batch.copyNodes(header, at.nodes());
+          batch.copyBuffers(header, at.buffers());
           return header;
         }
       }
