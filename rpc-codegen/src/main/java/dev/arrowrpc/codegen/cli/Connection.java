@@ -53,6 +53,19 @@ final class Connection {
       description = "HTTPS and grpc+tls: trust the certificates in this PEM file instead of the system's roots.")
   Optional<Path> trust = Optional.empty();
 
+  @Option(names = "--cert", paramLabel = "CERT.pem",
+      description = "HTTPS and grpc+tls: present this client certificate chain (mutual TLS); needs --key.")
+  Optional<Path> cert = Optional.empty();
+
+  @Option(names = "--key", paramLabel = "KEY.pem",
+      description = "The private key of --cert: an unencrypted PKCS#8 PEM file (BEGIN PRIVATE KEY).")
+  Optional<Path> key = Optional.empty();
+
+  @Option(names = {"-k", "--insecure"},
+      description = "HTTPS and grpc+tls: do not verify the server's certificate or host name (for tests; "
+          + "anyone on the path can read and change the traffic).")
+  boolean insecure;
+
   @Option(names = {"-v", "--verbose"},
       description = "On errors, show the remote traceback, details and stack traces; show log extras.")
   boolean verbose;
@@ -122,9 +135,21 @@ final class Connection {
   }
 
   private void requireNoHttpOptions(String transport) {
-    if (bearer.isPresent() || !headers.isEmpty() || trust.isPresent()) {
-      throw new UsageException("--bearer, --header and --trust apply to --url and --flight, not to " + transport);
+    if (bearer.isPresent() || !headers.isEmpty() || tlsOptions()) {
+      throw new UsageException("--bearer, --header, --trust, --cert, --key and --insecure apply to --url and "
+          + "--flight, not to " + transport);
     }
+  }
+
+  /** {@return whether a TLS option is given} (and checks that they fit together) */
+  private boolean tlsOptions() {
+    if (cert.isPresent() != key.isPresent()) {
+      throw new UsageException("--cert and --key go together: a client certificate needs its private key");
+    }
+    if (insecure && trust.isPresent()) {
+      throw new UsageException("--insecure verifies nothing, so --trust has no effect with it: give one of them");
+    }
+    return trust.isPresent() || cert.isPresent() || insecure;
   }
 
   private static RpcClient byteClient(ByteTransport transport, BufferAllocator memory, Consumer<LogMessage> onLog) {
@@ -140,12 +165,21 @@ final class Connection {
     }
     bearer.ifPresent(builder::bearerToken);
     headers.forEach(builder::header);
-    if (trust.isPresent()) {
-      X509TrustManager trusted = trustManager(trust.get());
+    if (tlsOptions()) {
+      if (!url.regionMatches(true, 0, "https:", 0, 6)) {
+        throw new UsageException("--trust, --cert, --key and --insecure need an https:// URL, got '" + url + "'");
+      }
+      X509TrustManager trusted = insecure ? TrustEverything.INSTANCE
+          : trust.isPresent() ? trustManager(trust.get()) : systemTrust();
       try {
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {trusted}, null);
-        builder.okHttpClient(new OkHttpClient.Builder().sslSocketFactory(tls.getSocketFactory(), trusted).build());
+        tls.init(cert.isPresent() ? ClientKeys.managers(cert.get(), key.orElseThrow()) : null,
+            new TrustManager[] {trusted}, null);
+        OkHttpClient.Builder http = new OkHttpClient.Builder().sslSocketFactory(tls.getSocketFactory(), trusted);
+        if (insecure) {
+          http.hostnameVerifier((host, session) -> true);
+        }
+        builder.okHttpClient(http.build());
       } catch (GeneralSecurityException e) {
         throw new IOException("cannot set up TLS: " + e.getMessage(), e);
       }
@@ -164,14 +198,41 @@ final class Connection {
     if (!List.of("grpc", "grpc+tcp", "grpc+tls").contains(scheme)) {
       throw new UsageException("--flight takes grpc+tcp://HOST:PORT or grpc+tls://HOST:PORT, got '" + uri + "'");
     }
-    if (trust.isPresent() && !scheme.equals("grpc+tls")) {
-      throw new UsageException("--trust needs a grpc+tls:// location, got '" + uri + "'");
+    if (tlsOptions() && !scheme.equals("grpc+tls")) {
+      throw new UsageException("--trust, --cert, --key and --insecure need a grpc+tls:// location, got '" + uri + "'");
     }
     FlightRpc.Builder builder = FlightRpc.builder(location).allocator(memory).onLog(onLog);
     bearer.ifPresent(builder::bearerToken);
     headers.forEach(builder::header);
     trust.ifPresent(builder::trustedCertificates);
+    if (insecure && cert.isPresent()) {
+      throw new UsageException("--insecure cannot go with --cert over Flight: Arrow Flight's client does not skip "
+          + "verifying the server while it presents a client certificate (give --trust instead)");
+    }
+    if (cert.isPresent()) {
+      ClientKeys.check(cert.get(), key.orElseThrow()); // the same errors as over HTTPS, before gRPC reads them
+      builder.clientCertificate(cert.get(), key.orElseThrow());
+    }
+    if (insecure) {
+      builder.verifyServer(false);
+    }
     return builder.build();
+  }
+
+  /** The JVM's default trust manager (the system's roots). */
+  private static X509TrustManager systemTrust() throws IOException {
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+      throw new IOException("no X.509 trust manager in this JVM");
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot read the system's trusted roots: " + e.getMessage(), e);
+    }
   }
 
   /** A trust manager trusting exactly the certificates of a PEM file. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.arrowrpc.transport.flight.FlightRpcServer;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Assumptions;
@@ -29,15 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --trust CERT.pem} over Flight ({@code grpc+tls}) and HTTPS, with a self-signed certificate
- * made by {@code openssl} (skipped, saying why, when it cannot run): trusted, the call goes through;
- * untrusted, the command exits with the transport status.
+ * {@code --trust CERT.pem}, {@code --cert}/{@code --key} (mutual TLS) and {@code --insecure} over
+ * Flight ({@code grpc+tls}) and HTTPS, with self-signed certificates made by {@code openssl}
+ * (skipped, saying why, when it cannot run): trusted, the call goes through; untrusted, the command
+ * exits with the transport status; options that do not fit are usage errors.
  */
 class TlsTest {
   @TempDir Path dir;
 
   @Test
-  void flightOverTlsTrustsTheGivenCertificate() throws Exception {
+  void flightOverTlsTrustsTheGivenCertificateOrSkipsVerification() throws Exception {
     Path cert = dir.resolve("server.pem");
     Path key = dir.resolve("server.key");
     selfSigned(cert, key);
@@ -50,6 +53,9 @@ class TlsTest {
         assertEquals("{\"result\":3}\n", trusted.text(), trusted::toString);
         Served.Run untrusted = Served.Run.of("", "list", "--flight", uri);
         assertEquals(Exit.TRANSPORT, untrusted.status(), untrusted::toString);
+        Served.Run insecure = Served.Run.of("", "call", "--flight", uri, "--insecure", "add", "a=2", "b=2",
+            "--format", "jsonl");
+        assertEquals("{\"result\":4}\n", insecure.text(), "the server's certificate is not verified: " + insecure);
         Served.Run plain = Served.Run.of("", "list", "--flight", "grpc+tcp://localhost:" + server.port(),
             "--trust", cert.toString());
         assertEquals(Exit.USAGE, plain.status(), "--trust needs grpc+tls: " + plain);
@@ -86,7 +92,104 @@ class TlsTest {
     }
   }
 
+  @Test
+  void flightPresentsAClientCertificate() throws Exception {
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server.key");
+    selfSigned(cert, key);
+    Path clientCert = dir.resolve("client.pem");
+    Path clientKey = dir.resolve("client.key");
+    selfSigned(clientCert, clientKey);
+    try (BufferAllocator memory = new RootAllocator()) {
+      FlightRpcServer server = FlightRpcServer.builder(Served.server(memory)).tls(cert, key).mutualTls(clientCert)
+          .start();
+      try {
+        String uri = "grpc+tls://localhost:" + server.port();
+        Served.Run mutual = Served.Run.of("", "call", "--flight", uri, "--trust", cert.toString(), "--cert",
+            clientCert.toString(), "--key", clientKey.toString(), "add", "a=1", "b=2", "--format", "jsonl");
+        assertEquals("{\"result\":3}\n", mutual.text(), mutual::toString);
+        // Arrow Flight's client will not skip verification while presenting a certificate
+        Served.Run both = Served.Run.of("", "list", "--flight", uri, "--insecure", "--cert", clientCert.toString(),
+            "--key", clientKey.toString());
+        assertEquals(Exit.USAGE, both.status(), both::toString);
+        Served.Run anonymous = Served.Run.of("", "list", "--flight", uri, "--trust", cert.toString());
+        assertEquals(Exit.TRANSPORT, anonymous.status(), "the server asks for a client certificate: " + anonymous);
+      } finally {
+        server.close();
+      }
+      assertEquals(0, memory.getAllocatedMemory());
+    }
+  }
+
+  @Test
+  void httpsPresentsAClientCertificateAndCanSkipVerification() throws Exception {
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server.key");
+    selfSigned(cert, key);
+    Path clientCert = dir.resolve("client.pem");
+    Path clientKey = dir.resolve("client.key");
+    selfSigned(clientCert, clientKey);
+    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    SSLContext context = serverContext(cert, key, clientCert);
+    server.setHttpsConfigurator(new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setNeedClientAuth(true);
+        params.setSSLParameters(parameters);
+      }
+    });
+    server.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/vgi";
+      Served.Run mutual = Served.Run.of("", "list", "--url", url, "--trust", cert.toString(), "--cert",
+          clientCert.toString(), "--key", clientKey.toString());
+      assertEquals(Exit.TRANSPORT, mutual.status(), mutual::toString);
+      assertTrue(mutual.err().contains("HTTP 404"), "the mutual handshake succeeded: " + mutual);
+      Served.Run insecure = Served.Run.of("", "list", "--url", url, "-k", "--cert", clientCert.toString(),
+          "--key", clientKey.toString());
+      assertTrue(insecure.err().contains("HTTP 404"), "the server's certificate is not verified: " + insecure);
+      Served.Run anonymous = Served.Run.of("", "list", "--url", url, "--trust", cert.toString());
+      assertEquals(Exit.TRANSPORT, anonymous.status(), anonymous::toString);
+      assertTrue(!anonymous.err().contains("HTTP 404"), "refused without a client certificate: " + anonymous);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void tlsOptionsThatDoNotFitAreUsageErrors() throws Exception {
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server.key");
+    selfSigned(cert, key);
+    Path rsa = dir.resolve("rsa.key");
+    Files.writeString(rsa, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    List<List<String>> misuses = List.of(
+        List.of("list", "--url", "https://127.0.0.1:1/vgi", "--cert", cert.toString()),
+        List.of("list", "--url", "https://127.0.0.1:1/vgi", "--insecure", "--trust", cert.toString()),
+        List.of("list", "--url", "http://127.0.0.1:1/vgi", "--insecure"),
+        List.of("list", "--flight", "grpc+tcp://127.0.0.1:1", "--cert", cert.toString(), "--key", key.toString()),
+        List.of("list", "--tcp", "127.0.0.1:1", "-k"),
+        List.of("list", "--url", "https://127.0.0.1:1/vgi", "--cert", cert.toString(), "--key", rsa.toString()));
+    for (List<String> args : misuses) {
+      Served.Run run = Served.Run.of("", args.toArray(new String[0]));
+      assertEquals(Exit.USAGE, run.status(), String.join(" ", args) + ": " + run);
+    }
+    Served.Run pkcs1 = Served.Run.of("", "list", "--url", "https://127.0.0.1:1/vgi", "--cert", cert.toString(),
+        "--key", rsa.toString());
+    assertTrue(pkcs1.err().contains("openssl pkcs8"), "says how to convert the key: " + pkcs1);
+  }
+
   private static SSLContext serverContext(Path cert, Path key) throws Exception {
+    return serverContext(cert, key, null);
+  }
+
+  /** A server's TLS context; with {@code clientCa}, it trusts exactly that certificate for clients. */
+  private static SSLContext serverContext(Path cert, Path key, Path clientCa) throws Exception {
     String pem = Files.readString(key, StandardCharsets.US_ASCII);
     String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     PrivateKey privateKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
@@ -101,8 +204,20 @@ class TlsTest {
     store.setKeyEntry("server", privateKey, password, new Certificate[] {certificate});
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(store, password);
+    javax.net.ssl.TrustManager[] trust = null;
+    if (clientCa != null) {
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      try (var in = Files.newInputStream(clientCa)) {
+        trusted.setCertificateEntry("client", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      javax.net.ssl.TrustManagerFactory factory =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trusted);
+      trust = factory.getTrustManagers();
+    }
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys.getKeyManagers(), null, null);
+    context.init(keys.getKeyManagers(), trust, null);
     return context;
   }
 

@@ -98,6 +98,7 @@ public final class FlightRpc {
     private Optional<byte[]> trusted = Optional.empty();
     private Optional<byte[]> clientCert = Optional.empty();
     private Optional<byte[]> clientKey = Optional.empty();
+    private boolean verifyServer = true;
     private Optional<Map.Entry<String, String>> basic = Optional.empty();
 
     private Builder(Location location) {
@@ -182,6 +183,20 @@ public final class FlightRpc {
       return this;
     }
 
+    /**
+     * Whether a {@code grpc+tls} server's certificate and host name are verified (the default). Off,
+     * any server is accepted, and anyone on the path can read and change the traffic: for tests only.
+     * Arrow Flight's client takes it only without {@link #trustedCertificates} and {@link
+     * #clientCertificate}.
+     *
+     * @param verify false to skip the verification
+     * @return this builder
+     */
+    public Builder verifyServer(boolean verify) {
+      this.verifyServer = verify;
+      return this;
+    }
+
     private static byte[] read(Path file) {
       try {
         return Files.readAllBytes(Objects.requireNonNull(file, "file"));
@@ -222,21 +237,30 @@ public final class FlightRpc {
      * @return the client
      * @throws org.apache.arrow.flight.FlightRuntimeException when the basic-token handshake fails
      *     ({@code UNAUTHENTICATED} for refused credentials)
-     * @throws IllegalStateException when TLS options are given for a location that is not {@code grpc+tls}
+     * @throws IllegalStateException when TLS options are given for a location that is not {@code grpc+tls},
+     *     or {@code verifyServer(false)} with certificates
      */
     public RpcClient build() {
       BufferAllocator flightMemory = allocator
           .map(parent -> parent.newChildAllocator("flight-client", 0, Long.MAX_VALUE))
           .orElseGet(() -> new RootAllocator(Long.MAX_VALUE));
       boolean tls = "grpc+tls".equals(location.getUri().getScheme());
-      if (!tls && (trusted.isPresent() || clientCert.isPresent())) {
+      if (!tls && (trusted.isPresent() || clientCert.isPresent() || !verifyServer)) {
         flightMemory.close();
-        throw new IllegalStateException("TLS certificates given for a location that is not grpc+tls: " + location);
+        throw new IllegalStateException("TLS options given for a location that is not grpc+tls: " + location);
+      }
+      if (!verifyServer && (trusted.isPresent() || clientCert.isPresent())) {
+        flightMemory.close();
+        throw new IllegalStateException("verifyServer(false) cannot go with trusted or client certificates "
+            + "(Arrow Flight's client refuses the combination)");
       }
       FlightClient client;
       try {
         FlightClient.Builder flight = FlightClient.builder(flightMemory, location);
         trusted.ifPresent(pem -> flight.trustedCertificates(new ByteArrayInputStream(pem)));
+        if (!verifyServer) {
+          flight.verifyServer(false);
+        }
         clientCert.ifPresent(pem -> flight.clientCertificate(new ByteArrayInputStream(pem),
             new ByteArrayInputStream(clientKey.orElseThrow())));
         client = flight.build();

@@ -287,6 +287,12 @@ class FlightAuthTest {
     TestCertificates certs = TestCertificates.make(dir);
     assertThrows(IllegalStateException.class, () -> FlightRpc.builder(Location.forGrpcInsecure("localhost", 1))
         .allocator(clientMemory).trustedCertificates(certs.serverCert()).build());
+    assertThrows(IllegalStateException.class, () -> FlightRpc.builder(Location.forGrpcInsecure("localhost", 1))
+        .allocator(clientMemory).verifyServer(false).build());
+    IllegalStateException both = assertThrows(IllegalStateException.class,
+        () -> FlightRpc.builder(Location.forGrpcTls("localhost", 1)).allocator(clientMemory)
+            .clientCertificate(certs.clientCert(), certs.clientKey()).verifyServer(false).build());
+    assertTrue(both.getMessage().contains("verifyServer(false)"), both.getMessage());
     rpc = RpcServer.builder(FlightWho.class, new FlightWho.Impl()).allocator(serverMemory).build();
     assertThrows(IllegalStateException.class, () -> FlightRpcServer.builder(rpc).mutualTls(certs.clientCert()).start());
     assertThrows(java.io.UncheckedIOException.class,
