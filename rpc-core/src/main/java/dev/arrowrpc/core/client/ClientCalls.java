@@ -11,7 +11,6 @@ import dev.arrowrpc.core.schema.ReadContext;
 import dev.arrowrpc.core.shm.SharedMemoryTransport;
 import dev.arrowrpc.core.shm.SharedSegment;
 import dev.arrowrpc.core.shm.ShmNegotiation;
-import dev.arrowrpc.core.schema.RowCells;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,10 +120,9 @@ public final class ClientCalls implements AutoCloseable {
       Object[] values = args == null ? NO_ARGS : args;
       CallCarrier.Call call;
       if (method.params().lane().isPresent()) {
-        // the small-batch lane takes the row as values: the generated code fills them
-        RowCells.Values row = new RowCells.Values(new Object[method.params().columns().size()]);
-        code.write(values, row);
-        call = CallCarrier.Call.typed(method, row.values(), protocol, memory, carried);
+        // the small-batch lane takes the row as the proxy's values, which the generated code would only
+        // copy into a row of its own one by one (its write is a column-for-column copy of the arguments)
+        call = CallCarrier.Call.typed(method, values, protocol, memory, carried);
       } else {
         call = CallCarrier.Call.encoded(method,
             scratch -> method.params().encodeRow(row -> code.write(values, row), scratch), protocol, memory, carried);
