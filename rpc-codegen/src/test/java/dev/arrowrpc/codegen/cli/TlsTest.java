@@ -41,111 +41,67 @@ class TlsTest {
 
   @Test
   void flightOverTlsTrustsTheGivenCertificateOrSkipsVerification() throws Exception {
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server.key");
-    selfSigned(cert, key);
-    try (BufferAllocator memory = new RootAllocator()) {
-      FlightRpcServer server = FlightRpcServer.builder(Served.server(memory)).tls(cert, key).start();
-      try {
-        String uri = "grpc+tls://localhost:" + server.port();
-        Served.Run trusted = Served.Run.of("", "call", "--flight", uri, "--trust", cert.toString(), "add", "a=1",
-            "b=2", "--format", "jsonl");
-        assertEquals("{\"result\":3}\n", trusted.text(), trusted::toString);
-        Served.Run untrusted = Served.Run.of("", "list", "--flight", uri);
-        assertEquals(Exit.TRANSPORT, untrusted.status(), untrusted::toString);
-        Served.Run insecure = Served.Run.of("", "call", "--flight", uri, "--insecure", "add", "a=2", "b=2",
-            "--format", "jsonl");
-        assertEquals("{\"result\":4}\n", insecure.text(), "the server's certificate is not verified: " + insecure);
-        Served.Run plain = Served.Run.of("", "list", "--flight", "grpc+tcp://localhost:" + server.port(),
-            "--trust", cert.toString());
-        assertEquals(Exit.USAGE, plain.status(), "--trust needs grpc+tls: " + plain);
-      } finally {
-        server.close();
-      }
-      assertEquals(0, memory.getAllocatedMemory());
-    }
+    Pem server = pem("server");
+    Path cert = server.cert();
+    Path key = server.key();
+    withFlight(builder -> builder.tls(cert, key), (uri, port) -> {
+      Served.Run trusted = Served.Run.of("", "call", "--flight", uri, "--trust", cert.toString(), "add", "a=1",
+          "b=2", "--format", "jsonl");
+      assertEquals("{\"result\":3}\n", trusted.text(), trusted::toString);
+      Served.Run untrusted = Served.Run.of("", "list", "--flight", uri);
+      assertEquals(Exit.TRANSPORT, untrusted.status(), untrusted::toString);
+      Served.Run insecure = Served.Run.of("", "call", "--flight", uri, "--insecure", "add", "a=2", "b=2",
+          "--format", "jsonl");
+      assertEquals("{\"result\":4}\n", insecure.text(), "the server's certificate is not verified: " + insecure);
+      Served.Run plain = Served.Run.of("", "list", "--flight", "grpc+tcp://localhost:" + port,
+          "--trust", cert.toString());
+      assertEquals(Exit.USAGE, plain.status(), "--trust needs grpc+tls: " + plain);
+    });
   }
 
   @Test
   void httpsTrustsTheGivenCertificate() throws Exception {
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server.key");
-    selfSigned(cert, key);
-    // a TLS endpoint that answers every request with 404: enough to tell a handshake that succeeded
-    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(serverContext(cert, key)));
-    server.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(404, -1);
-      exchange.close();
-    });
-    server.start();
-    try {
-      String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/vgi";
+    Pem server = pem("server");
+    Path cert = server.cert();
+    Path key = server.key();
+    withHttps(serverContext(cert, key, null), false, url -> {
       Served.Run trusted = Served.Run.of("", "list", "--url", url, "--trust", cert.toString());
       assertEquals(Exit.TRANSPORT, trusted.status(), trusted::toString);
       assertTrue(trusted.err().contains("HTTP 404"), "the handshake succeeded: " + trusted);
       Served.Run untrusted = Served.Run.of("", "list", "--url", url);
       assertEquals(Exit.TRANSPORT, untrusted.status(), untrusted::toString);
       assertTrue(!untrusted.err().contains("HTTP 404"), "refused before any HTTP: " + untrusted);
-    } finally {
-      server.stop(0);
-    }
+    });
   }
 
   @Test
   void flightPresentsAClientCertificate() throws Exception {
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server.key");
-    selfSigned(cert, key);
-    Path clientCert = dir.resolve("client.pem");
-    Path clientKey = dir.resolve("client.key");
-    selfSigned(clientCert, clientKey);
-    try (BufferAllocator memory = new RootAllocator()) {
-      FlightRpcServer server = FlightRpcServer.builder(Served.server(memory)).tls(cert, key).mutualTls(clientCert)
-          .start();
-      try {
-        String uri = "grpc+tls://localhost:" + server.port();
-        Served.Run mutual = Served.Run.of("", "call", "--flight", uri, "--trust", cert.toString(), "--cert",
-            clientCert.toString(), "--key", clientKey.toString(), "add", "a=1", "b=2", "--format", "jsonl");
-        assertEquals("{\"result\":3}\n", mutual.text(), mutual::toString);
-        // Arrow Flight's client will not skip verification while presenting a certificate
-        Served.Run both = Served.Run.of("", "list", "--flight", uri, "--insecure", "--cert", clientCert.toString(),
-            "--key", clientKey.toString());
-        assertEquals(Exit.USAGE, both.status(), both::toString);
-        Served.Run anonymous = Served.Run.of("", "list", "--flight", uri, "--trust", cert.toString());
-        assertEquals(Exit.TRANSPORT, anonymous.status(), "the server asks for a client certificate: " + anonymous);
-      } finally {
-        server.close();
-      }
-      assertEquals(0, memory.getAllocatedMemory());
-    }
+    Pem server = pem("server");
+    Pem client = pem("client");
+    Path cert = server.cert();
+    Path clientCert = client.cert();
+    Path clientKey = client.key();
+    withFlight(builder -> builder.tls(cert, server.key()).mutualTls(clientCert), (uri, port) -> {
+      Served.Run mutual = Served.Run.of("", "call", "--flight", uri, "--trust", cert.toString(), "--cert",
+          clientCert.toString(), "--key", clientKey.toString(), "add", "a=1", "b=2", "--format", "jsonl");
+      assertEquals("{\"result\":3}\n", mutual.text(), mutual::toString);
+      // Arrow Flight's client will not skip verification while presenting a certificate
+      Served.Run both = Served.Run.of("", "list", "--flight", uri, "--insecure", "--cert", clientCert.toString(),
+          "--key", clientKey.toString());
+      assertEquals(Exit.USAGE, both.status(), both::toString);
+      Served.Run anonymous = Served.Run.of("", "list", "--flight", uri, "--trust", cert.toString());
+      assertEquals(Exit.TRANSPORT, anonymous.status(), "the server asks for a client certificate: " + anonymous);
+    });
   }
 
   @Test
   void httpsPresentsAClientCertificateAndCanSkipVerification() throws Exception {
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server.key");
-    selfSigned(cert, key);
-    Path clientCert = dir.resolve("client.pem");
-    Path clientKey = dir.resolve("client.key");
-    selfSigned(clientCert, clientKey);
-    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    SSLContext context = serverContext(cert, key, clientCert);
-    server.setHttpsConfigurator(new HttpsConfigurator(context) {
-      @Override
-      public void configure(HttpsParameters params) {
-        SSLParameters parameters = context.getDefaultSSLParameters();
-        parameters.setNeedClientAuth(true);
-        params.setSSLParameters(parameters);
-      }
-    });
-    server.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(404, -1);
-      exchange.close();
-    });
-    server.start();
-    try {
-      String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/vgi";
+    Pem server = pem("server");
+    Pem client = pem("client");
+    Path cert = server.cert();
+    Path clientCert = client.cert();
+    Path clientKey = client.key();
+    withHttps(serverContext(cert, server.key(), clientCert), true, url -> {
       Served.Run mutual = Served.Run.of("", "list", "--url", url, "--trust", cert.toString(), "--cert",
           clientCert.toString(), "--key", clientKey.toString());
       assertEquals(Exit.TRANSPORT, mutual.status(), mutual::toString);
@@ -156,6 +112,57 @@ class TlsTest {
       Served.Run anonymous = Served.Run.of("", "list", "--url", url, "--trust", cert.toString());
       assertEquals(Exit.TRANSPORT, anonymous.status(), anonymous::toString);
       assertTrue(!anonymous.err().contains("HTTP 404"), "refused without a client certificate: " + anonymous);
+    });
+  }
+
+  /** Runs checks against a Flight server of the test service, set up by {@code tls}; no memory left after. */
+  private static void withFlight(java.util.function.UnaryOperator<FlightRpcServer.Builder> tls,
+      FlightChecks checks) throws Exception {
+    try (BufferAllocator memory = new RootAllocator()) {
+      FlightRpcServer server = tls.apply(FlightRpcServer.builder(Served.server(memory))).start();
+      try {
+        checks.run("grpc+tls://localhost:" + server.port(), server.port());
+      } finally {
+        server.close();
+      }
+      assertEquals(0, memory.getAllocatedMemory());
+    }
+  }
+
+  /** Checks against an HTTPS endpoint: its URL. */
+  @FunctionalInterface
+  private interface HttpsChecks {
+    void run(String url) throws Exception;
+  }
+
+  /** Checks against a Flight server: its {@code grpc+tls} URI and port. */
+  @FunctionalInterface
+  private interface FlightChecks {
+    void run(String uri, int port) throws Exception;
+  }
+
+  /**
+   * Runs checks against a TLS endpoint that answers every request with 404 (enough to tell a
+   * handshake that succeeded), asking for a client certificate when {@code needClientAuth}.
+   */
+  private static void withHttps(SSLContext context, boolean needClientAuth, HttpsChecks checks)
+      throws Exception {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setNeedClientAuth(needClientAuth);
+        params.setSSLParameters(parameters);
+      }
+    });
+    server.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      checks.run("https://127.0.0.1:" + server.getAddress().getPort() + "/vgi");
     } finally {
       server.stop(0);
     }
@@ -163,9 +170,9 @@ class TlsTest {
 
   @Test
   void tlsOptionsThatDoNotFitAreUsageErrors() throws Exception {
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server.key");
-    selfSigned(cert, key);
+    Pem server = pem("server");
+    Path cert = server.cert();
+    Path key = server.key();
     Path rsa = dir.resolve("rsa.key");
     Files.writeString(rsa, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
     List<List<String>> misuses = List.of(
@@ -182,10 +189,6 @@ class TlsTest {
     Served.Run pkcs1 = Served.Run.of("", "list", "--url", "https://127.0.0.1:1/vgi", "--cert", cert.toString(),
         "--key", rsa.toString());
     assertTrue(pkcs1.err().contains("openssl pkcs8"), "says how to convert the key: " + pkcs1);
-  }
-
-  private static SSLContext serverContext(Path cert, Path key) throws Exception {
-    return serverContext(cert, key, null);
   }
 
   /** A server's TLS context; with {@code clientCa}, it trusts exactly that certificate for clients. */
@@ -219,6 +222,18 @@ class TlsTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), trust, null);
     return context;
+  }
+
+  /** A certificate and its key, PEM files. */
+  private record Pem(Path cert, Path key) {}
+
+  /** {@code NAME.pem} and {@code NAME.key} in the test's directory, made once. */
+  private Pem pem(String name) throws IOException, InterruptedException {
+    Pem pem = new Pem(dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
+    if (!Files.exists(pem.cert())) {
+      selfSigned(pem.cert(), pem.key());
+    }
+    return pem;
   }
 
   /** A self-signed certificate for localhost and 127.0.0.1, or the test is skipped. */
