@@ -751,7 +751,15 @@ final class WireBounds {
     void done() {
       batch = null;
       body = null;
+      if (nodes.length > KEPT_LONGS || buffers.length > KEPT_LONGS) {
+        // a batch of very many fields: its arrays are not kept for the thread's next batch
+        nodes = new long[64];
+        buffers = new long[128];
+      }
     }
+
+    /** The most longs of node and buffer arrays a walk keeps between batches (256 KiB each). */
+    private static final int KEPT_LONGS = 1 << 15;
 
     /**
      * Checks one field and its children.
