@@ -84,10 +84,16 @@ public final class DirectBatch {
     LONGS.set(buffers, 16 * bufferCount, (long) bufferStart);
     LONGS.set(buffers, 16 * bufferCount + 8, (long) (size - bufferStart));
     bufferCount++;
-    // the padding: eight zero bytes from the end (those past the padding are overwritten or unused)
-    ensure(8);
-    LONGS.set(body, size, 0L);
-    size = (size + 7) & ~7;
+    int padded = (size + 7) & ~7;
+    if (padded != size) {
+      ensure(padded - size); // exactly the padding: growing for more would double a body that just fits
+      if (size + 8 <= body.length) {
+        LONGS.set(body, size, 0L); // one store (bytes past the padding are overwritten or unused)
+      } else {
+        Arrays.fill(body, size, padded, (byte) 0);
+      }
+      size = padded;
+    }
     bufferStart = -1;
   }
 
@@ -126,11 +132,10 @@ public final class DirectBatch {
    */
   public void allValid(int count) {
     if (count > 0 && count <= 8) {
-      // one byte of bits, padded: one store
+      // one byte of bits, then the padding
       startBuffer();
-      ensure(8);
-      LONGS.set(body, size, (1L << count) - 1);
-      size++;
+      ensure(1);
+      body[size++] = (byte) ((1 << count) - 1);
       endBuffer();
       return;
     }
@@ -193,7 +198,8 @@ public final class DirectBatch {
 
   private void ensure(int more) {
     if (size + more > body.length) {
-      body = Arrays.copyOf(body, Math.max(body.length * 2, size + more));
+      // room for the padding that follows too: a body that grew to fit is not doubled by its padding
+      body = Arrays.copyOf(body, Math.max(body.length * 2, size + more + 7));
     }
   }
 
