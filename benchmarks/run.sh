@@ -13,7 +13,8 @@
 #   bytes; noop() through a WorkerPool proxy against a dedicated worker, pinned (quick: on one CPU;
 #   full: on one CPU, across CPUs and unpinned). They need the subprocess pipe transport selected.
 #   --call-cost  only the per-call cost row of issue 16 (in process: noop, small, 10 parameters;
-#             reflection vs generated code; time and bytes per call on each side); about 1 minute;
+#             reflection vs generated code; time and bytes per call on each side), then the same rows
+#             with both threads on one CPU and each side's code alone (SideCost); about 1.5 minutes;
 #             writes benchmarks/target/call-cost.md
 #   --charts  runs nothing: re-draws the charts of benchmarks/results/latest.md (or of --out FILE)
 #   Every run also draws its charts beside its report: NAME-latency.svg, NAME-throughput.svg and
@@ -62,11 +63,29 @@ if [[ "$MODE" == charts ]]; then
   exec java -cp benchmarks/target/classes dev.arrowrpc.bench.charts.SvgCharts "$OUT"
 fi
 if [[ "$MODE" == call-cost ]]; then
-  exec java -XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED \
-    --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Xms256m -Xmx1g -XX:+UseParallelGC \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-} \
-    -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.arrowrpc.bench.CallCost \
-    "${CALL_COST_WARM:-20000}" "${CALL_COST_CALLS:-5000}" "${CALL_COST_ROUNDS:-7}" "$ROOT/benchmarks/target/call-cost.md"
+  cost_java=(java -XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED
+    --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Xms256m -Xmx1g -XX:+UseParallelGC
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_JAVA_OPTS:-}
+    -cp "benchmarks/target/classes:benchmarks/target/lib/*")
+  cost_args=("${CALL_COST_WARM:-20000}" "${CALL_COST_CALLS:-5000}" "${CALL_COST_ROUNDS:-7}")
+  report="$ROOT/benchmarks/target/call-cost.md"
+  "${cost_java[@]}" dev.arrowrpc.bench.CallCost "${cost_args[@]}" "$report"
+  if [[ -n "${BENCH_JAVA_OPTS:-}" && "$BENCH_JAVA_OPTS" == *callcost.only* ]]; then
+    exit 0 # one row, for profiling: no report to extend
+  fi
+  # the same rows with both threads on one CPU: the hand-off is a context switch with warm caches,
+  # not a wake-up of another (possibly idle, cold) virtual CPU, so the ratios are the code's
+  if command -v taskset > /dev/null && (( $(nproc) > 1 )); then
+    log "call-cost: the same rows on one CPU (taskset -c 0)"
+    taskset -c 0 "${cost_java[@]}" dev.arrowrpc.bench.CallCost "${cost_args[@]}" "$ROOT/benchmarks/target/call-cost-one-cpu.md" > /dev/null
+    { echo; echo "### The same rows, client and server threads on one CPU (\`taskset -c 0\`)"; echo
+      grep '^|' "$ROOT/benchmarks/target/call-cost-one-cpu.md"; } >> "$report"
+  fi
+  log "call-cost: each side's code alone (SideCost)"
+  { echo; echo "### Each side's code alone (\`SideCost\`: one thread per side, recorded requests and answers)"
+    echo; echo '```'; "${cost_java[@]}" dev.arrowrpc.bench.SideCost 96000 5; echo '```'; } >> "$report"
+  cat "$report" | sed -n '/^### The same rows/,$p'
+  exit 0
 fi
 mkdir -p benchmarks/target/work
 : > benchmarks/target/work/workers.log
