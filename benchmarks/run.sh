@@ -45,7 +45,7 @@ while [[ $# -gt 0 ]]; do
     --pin) PIN="$2"; shift ;;
     --no-peers) PEERS=false ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
