@@ -84,7 +84,7 @@ if [[ "$MODE" == call-cost ]]; then
   log "call-cost: each side's code alone (SideCost)"
   { echo; echo "### Each side's code alone (\`SideCost\`: one thread per side, recorded requests and answers)"
     echo; echo '```'; "${cost_java[@]}" dev.arrowrpc.bench.SideCost 96000 5; echo '```'; } >> "$report"
-  cat "$report" | sed -n '/^### The same rows/,$p'
+  sed -n '/^### The same rows/,$p' "$report"
   exit 0
 fi
 mkdir -p benchmarks/target/work

@@ -78,18 +78,15 @@ class TlsTest {
   void flightPresentsAClientCertificate() throws Exception {
     Pem server = pem("server");
     Pem client = pem("client");
-    Path cert = server.cert();
-    Path clientCert = client.cert();
-    Path clientKey = client.key();
-    withFlight(builder -> builder.tls(cert, server.key()).mutualTls(clientCert), (uri, port) -> {
-      Served.Run mutual = Served.Run.of("", "call", "--flight", uri, "--trust", cert.toString(), "--cert",
-          clientCert.toString(), "--key", clientKey.toString(), "add", "a=1", "b=2", "--format", "jsonl");
+    withFlight(builder -> builder.tls(server.cert(), server.key()).mutualTls(client.cert()), (uri, port) -> {
+      Served.Run mutual = Served.Run.of("", "call", "--flight", uri, "--trust", server.cert().toString(), "--cert",
+          client.cert().toString(), "--key", client.key().toString(), "add", "a=1", "b=2", "--format", "jsonl");
       assertEquals("{\"result\":3}\n", mutual.text(), mutual::toString);
       // Arrow Flight's client will not skip verification while presenting a certificate
-      Served.Run both = Served.Run.of("", "list", "--flight", uri, "--insecure", "--cert", clientCert.toString(),
-          "--key", clientKey.toString());
+      Served.Run both = Served.Run.of("", "list", "--flight", uri, "--insecure", "--cert", client.cert().toString(),
+          "--key", client.key().toString());
       assertEquals(Exit.USAGE, both.status(), both::toString);
-      Served.Run anonymous = Served.Run.of("", "list", "--flight", uri, "--trust", cert.toString());
+      Served.Run anonymous = Served.Run.of("", "list", "--flight", uri, "--trust", server.cert().toString());
       assertEquals(Exit.TRANSPORT, anonymous.status(), "the server asks for a client certificate: " + anonymous);
     });
   }
@@ -98,18 +95,15 @@ class TlsTest {
   void httpsPresentsAClientCertificateAndCanSkipVerification() throws Exception {
     Pem server = pem("server");
     Pem client = pem("client");
-    Path cert = server.cert();
-    Path clientCert = client.cert();
-    Path clientKey = client.key();
-    withHttps(serverContext(cert, server.key(), clientCert), true, url -> {
-      Served.Run mutual = Served.Run.of("", "list", "--url", url, "--trust", cert.toString(), "--cert",
-          clientCert.toString(), "--key", clientKey.toString());
+    withHttps(serverContext(server.cert(), server.key(), client.cert()), true, url -> {
+      Served.Run mutual = Served.Run.of("", "list", "--url", url, "--trust", server.cert().toString(), "--cert",
+          client.cert().toString(), "--key", client.key().toString());
       assertEquals(Exit.TRANSPORT, mutual.status(), mutual::toString);
       assertTrue(mutual.err().contains("HTTP 404"), "the mutual handshake succeeded: " + mutual);
-      Served.Run insecure = Served.Run.of("", "list", "--url", url, "-k", "--cert", clientCert.toString(),
-          "--key", clientKey.toString());
+      Served.Run insecure = Served.Run.of("", "list", "--url", url, "-k", "--cert", client.cert().toString(),
+          "--key", client.key().toString());
       assertTrue(insecure.err().contains("HTTP 404"), "the server's certificate is not verified: " + insecure);
-      Served.Run anonymous = Served.Run.of("", "list", "--url", url, "--trust", cert.toString());
+      Served.Run anonymous = Served.Run.of("", "list", "--url", url, "--trust", server.cert().toString());
       assertEquals(Exit.TRANSPORT, anonymous.status(), anonymous::toString);
       assertTrue(!anonymous.err().contains("HTTP 404"), "refused without a client certificate: " + anonymous);
     });

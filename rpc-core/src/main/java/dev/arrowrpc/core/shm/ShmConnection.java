@@ -133,12 +133,16 @@ public final class ShmConnection implements AutoCloseable {
   /** {@return whether this thread's connection sends this call's answers through its segment} */
   public static boolean answersHere() {
     ShmConnection connection = CURRENT.get();
-    return connection != null && connection.callUsesShm && connection.segment != null;
+    return connection != null && connection.answersThroughSegment();
   }
 
   /** {@return the segment this call's answers may go through: only when the call used shared memory} */
   public Optional<SharedSegment> forAnswers() {
-    return callUsesShm ? segment() : Optional.empty();
+    return answersThroughSegment() ? segment() : Optional.empty();
+  }
+
+  private boolean answersThroughSegment() {
+    return callUsesShm && segment != null;
   }
 
   private void detach() {

@@ -131,14 +131,6 @@ public final class DirectBatch {
    * @param count the value count
    */
   public void allValid(int count) {
-    if (count > 0 && count <= 8) {
-      // one byte of bits, then the padding
-      startBuffer();
-      ensure(1);
-      body[size++] = (byte) ((1 << count) - 1);
-      endBuffer();
-      return;
-    }
     startBuffer();
     int bytes = (count + 7) >>> 3;
     ensure(bytes);

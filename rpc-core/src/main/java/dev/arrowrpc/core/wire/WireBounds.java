@@ -293,16 +293,8 @@ final class WireBounds {
 
   /**
    * Checks a record batch's header and offsets against its fields along a given route (see {@link
-   * #checkBatch(RecordBatch, ArrowBuf, List, String, WireLimits)}).
-   */
-  static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
-      WireLimits limits, Route route) throws WireFormatException {
-    checkBatch(null, batch, body, fields, what, limits, route);
-  }
-
-  /**
-   * Checks a record batch along a given route, reading its nodes and buffers in bulk from the message
-   * when there is one whose header is the batch (a dictionary batch's or a test's has none).
+   * #checkBatch(RecordBatch, ArrowBuf, List, String, WireLimits)}), reading its nodes and buffers in
+   * bulk from the message when there is one whose header is the batch (a dictionary batch has none).
    */
   static void checkBatch(Message message, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
       WireLimits limits, Route route) throws WireFormatException {
