@@ -1,14 +1,24 @@
 package dev.arrowrpc.codegen.processor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arrowrpc.core.generated.GeneratedService;
+import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /** The Java source of one service's descriptor class. */
 final class DescriptorSource {
+  /** {@link SchemaRole} as the generated source names it (a user's type could share its simple name). */
+  private static final String ROLE = SchemaRole.class.getCanonicalName();
+
   private final ServiceModel service;
   private final String packageName;
   private final String simpleName;
@@ -57,6 +67,9 @@ final class DescriptorSource {
         .append("  private static final java.util.Map<String, java.util.List<String>> PARAMETER_TYPES =\n")
         .append(map(service.methods().stream()
             .map(m -> entry(m.name(), m.parameterTypes())).toList()))
+        .append("  private static final java.util.Map<String, java.util.Map<" + ROLE + ", String>> SCHEMAS =\n")
+        .append(map(service.methods().stream()
+            .flatMap(m -> m.schemas().flatMap(schemas -> schemasEntry(m.name(), schemas)).stream()).toList()))
         .append("\n")
         .append("  /** Creates the descriptor; the runtime does, once per interface. */\n")
         .append("  public ").append(simpleName).append("() {}\n\n")
@@ -81,6 +94,10 @@ final class DescriptorSource {
         .append("  @Override\n")
         .append("  public java.util.Optional<java.util.List<String>> parameterTypes(String method) {\n")
         .append("    return java.util.Optional.ofNullable(PARAMETER_TYPES.get(method));\n")
+        .append("  }\n\n")
+        .append("  @Override\n")
+        .append("  public java.util.Map<" + ROLE + ", String> schemas(String method) {\n")
+        .append("    return SCHEMAS.getOrDefault(method, java.util.Map.of());\n")
         .append("  }\n")
         .append("}\n");
     return out.toString();
@@ -90,6 +107,35 @@ final class DescriptorSource {
     return "      java.util.Map.entry(" + literal(name) + ", java.util.List.of("
         + values.stream().map(DescriptorSource::literal).collect(Collectors.joining(", ")) + "))";
   }
+
+  /**
+   * A method's schemas in Arrow's JSON form, roles in their declared order; none when one would not
+   * fit a class file's string constant (65,535 bytes of modified UTF-8, up to 3 a character): the
+   * runtime then derives them alone.
+   */
+  private static Optional<String> schemasEntry(String name, Map<SchemaRole, Schema> schemas) {
+    Map<SchemaRole, String> json = new TreeMap<>();
+    schemas.forEach((role, schema) -> json.put(role, compact(schema.toJson())));
+    if (json.values().stream().anyMatch(text -> literal(text).length() * 3 > 65_535)) {
+      return Optional.empty();
+    }
+    return Optional.of("      java.util.Map.entry(" + literal(name) + ", java.util.Map.of(\n"
+        + json.entrySet().stream()
+            .map(e -> "          " + ROLE + "." + e.getKey().name() + ",\n          " + literal(e.getValue()))
+            .collect(Collectors.joining(",\n"))
+        + "))");
+  }
+
+  /** Arrow's JSON form of a schema on one line (Arrow indents it). */
+  private static String compact(String json) {
+    try {
+      return JSON.readTree(json).toString();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Arrow wrote a schema that is not JSON: " + json, e);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static String map(List<String> entries) {
     return entries.isEmpty()

@@ -21,7 +21,8 @@ import javax.tools.JavaFileObject;
  * offending element, and writes for each interface that passes a descriptor class, {@code
  * <Interface>_ArrowRpc} in the interface's package (a nested interface's enclosing names joined by
  * {@code _}), implementing {@link dev.arrowrpc.core.generated.GeneratedService}: the protocol name
- * and version and each method's parameter names, so {@code javac -parameters} is no longer needed;
+ * and version, each method's parameter names, so {@code javac -parameters} is no longer needed, and
+ * the Arrow schemas derived from the declarations, which the runtime checks against its own;
  * and an invoker, {@code <Interface>_ArrowRpcInvoker}, implementing {@link
  * dev.arrowrpc.core.generated.GeneratedInvoker}, which reads and writes each unary method's
  * parameters and result with the runtime's typed row accessors and calls the implementation

@@ -1,9 +1,11 @@
 package dev.arrowrpc.codegen.processor;
 
 import dev.arrowrpc.core.RpcService;
+import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Checks one {@code @RpcService} interface as rpc-core's {@code ServiceSpec} and {@code MethodSpec}
@@ -110,9 +114,27 @@ final class ServiceCheck {
     return methods;
   }
 
+  /** The schemas of one method as they are derived, and whether each was derived exactly. */
+  private static final class Schemas {
+    private final Map<SchemaRole, Schema> derived = new EnumMap<>(SchemaRole.class);
+    private boolean exact = true;
+
+    void add(SchemaRole role, List<Field> fields, TypeCheck check) {
+      derived.put(role, new Schema(fields));
+      exact &= check.exact();
+    }
+
+    Optional<Map<SchemaRole, Schema>> result() {
+      return exact ? Optional.of(Map.copyOf(derived)) : Optional.empty();
+    }
+  }
+
   /** Checks one method as {@code MethodSpec} derives it. */
   private Optional<ServiceModel.MethodModel> method(ExecutableElement method) {
     boolean ok = true;
+    Schemas schemas = new Schemas();
+    schemas.exact = source.annotationsReadable(method);
+    List<Field> parameters = new ArrayList<>();
     TypeCheck check = new TypeCheck(elements, source);
     List<String> parameterNames = new ArrayList<>();
     List<String> parameterTypes = new ArrayList<>();
@@ -126,21 +148,24 @@ final class ServiceCheck {
       }
       try {
         source.declaration(parameter, parameter.asType());
-        check.column(parameter.getSimpleName().toString(), parameter.asType(), TypeCheck.Position.PARAMETER);
+        parameters.add(check.column(
+            parameter.getSimpleName().toString(), parameter.asType(), TypeCheck.Position.PARAMETER));
       } catch (TypeCheck.Refusal e) {
         error(parameter, e.getMessage());
         ok = false;
       }
     }
-    ok &= returnType(method);
+    schemas.add(SchemaRole.PARAMETERS, parameters, check);
+    ok &= returnType(method, schemas);
     return ok
         ? Optional.of(new ServiceModel.MethodModel(method.getSimpleName().toString(),
-            List.copyOf(parameterNames), List.copyOf(parameterTypes), method, !isStream(method.getReturnType())))
+            List.copyOf(parameterNames), List.copyOf(parameterTypes), method, !isStream(method.getReturnType()),
+            schemas.result()))
         : Optional.empty();
   }
 
   /** Checks the result, or for a stream its row types, header and kind. */
-  private boolean returnType(ExecutableElement method) {
+  private boolean returnType(ExecutableElement method, Schemas schemas) {
     TypeMirror returned = method.getReturnType();
     Optional<AnnotationMirror> header = mirror(method, STREAM_HEADER);
     Optional<AnnotationMirror> kind = mirror(method, STREAM_KIND);
@@ -158,7 +183,7 @@ final class ServiceCheck {
       return false;
     }
     if (header.isPresent()) {
-      ok &= header(method, header.get());
+      ok &= header(method, header.get(), schemas);
     }
     if (batchStream) {
       return ok;
@@ -169,18 +194,20 @@ final class ServiceCheck {
         error(method, "raw " + (producer ? "Producer" : "Exchange") + ": give its row types");
         return false;
       }
-      ok &= rows(method, producer ? arguments.get(0) : arguments.get(1), "output");
+      ok &= rows(method, producer ? arguments.get(0) : arguments.get(1), "output", SchemaRole.OUTPUT, schemas);
       if (exchange) {
-        ok &= rows(method, arguments.get(0), "input");
+        ok &= rows(method, arguments.get(0), "input", SchemaRole.INPUT, schemas);
       }
       return ok;
     }
+    TypeCheck check = new TypeCheck(elements, source);
     if (returned.getKind() == TypeKind.VOID) {
+      schemas.add(SchemaRole.RESULT, List.of(), check);
       return ok;
     }
     try {
       source.result(method);
-      new TypeCheck(elements, source).column("result", returned, TypeCheck.Position.RESULT);
+      schemas.add(SchemaRole.RESULT, List.of(check.column("result", returned, TypeCheck.Position.RESULT)), check);
     } catch (TypeCheck.Refusal e) {
       error(method, e.getMessage());
       ok = false;
@@ -188,7 +215,8 @@ final class ServiceCheck {
     return ok;
   }
 
-  private boolean rows(ExecutableElement method, TypeMirror row, String role) {
+  private boolean rows(ExecutableElement method, TypeMirror row, String role, SchemaRole schemaRole,
+      Schemas schemas) {
     if (row.getKind() == TypeKind.ERROR) {
       return false;
     }
@@ -199,7 +227,8 @@ final class ServiceCheck {
       return false;
     }
     try {
-      new TypeCheck(elements, source).record((TypeElement) ((DeclaredType) row).asElement());
+      TypeCheck check = new TypeCheck(elements, source);
+      schemas.add(schemaRole, check.record((TypeElement) ((DeclaredType) row).asElement()), check);
       return true;
     } catch (TypeCheck.Refusal e) {
       error(method, e.getMessage());
@@ -207,7 +236,7 @@ final class ServiceCheck {
     }
   }
 
-  private boolean header(ExecutableElement method, AnnotationMirror header) {
+  private boolean header(ExecutableElement method, AnnotationMirror header, Schemas schemas) {
     AnnotationValue value = value(header, "value");
     if (value == null || !(value.getValue() instanceof TypeMirror type) || type.getKind() != TypeKind.DECLARED) {
       error(method, header, value, "@StreamHeader needs the header's record type, e.g. @StreamHeader(Totals.class)");
@@ -219,7 +248,8 @@ final class ServiceCheck {
       return false;
     }
     try {
-      new TypeCheck(elements, source).record(record);
+      TypeCheck check = new TypeCheck(elements, source);
+      schemas.add(SchemaRole.HEADER, check.record(record), check);
       return true;
     } catch (TypeCheck.Refusal e) {
       error(method, header, value, e.getMessage());

@@ -1,9 +1,12 @@
 package dev.arrowrpc.codegen.processor;
 
+import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * What the processor found in one {@code @RpcService} interface that passed every check: what the
@@ -25,7 +28,8 @@ record ServiceModel(TypeElement type, String protocol, Optional<String> version,
    * @param element the method as declared (on the interface or one it extends)
    * @param unary whether it is a unary method (not a {@code Producer}, {@code Exchange} or {@code
    *     BatchStream})
+   * @param schemas the schemas derived, by role, when they could be derived exactly
    */
   record MethodModel(String name, List<String> parameterNames, List<String> parameterTypes,
-      ExecutableElement element, boolean unary) {}
+      ExecutableElement element, boolean unary, Optional<Map<SchemaRole, Schema>> schemas) {}
 }

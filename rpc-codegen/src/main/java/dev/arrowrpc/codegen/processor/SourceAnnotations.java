@@ -126,6 +126,37 @@ final class SourceAnnotations {
   }
 
   /**
+   * The {@code declared} attribute of the {@code @Nullable} written on the type.
+   *
+   * @return its value ({@code true} when not written), empty when it is not a literal
+   */
+  Optional<Boolean> nullableDeclared(TypeMirror type) {
+    Optional<AnnotationTree> nullable = find(type, "Nullable");
+    if (nullable.isEmpty()) {
+      return Optional.of(true);
+    }
+    for (ExpressionTree argument : nullable.get().getArguments()) {
+      if (argument instanceof AssignmentTree assignment
+          && assignment.getVariable().toString().equals("declared")) {
+        return assignment.getExpression() instanceof LiteralTree literal
+            && literal.getValue() instanceof Boolean value ? Optional.of(value) : Optional.empty();
+      }
+    }
+    return Optional.of(true);
+  }
+
+  /**
+   * Whether the type annotations in a declaration's signature can be read: from its source through
+   * the tree API, or by a compiler (JDK 22 and later) that reads them from class files too.
+   *
+   * @param declaration a method or a record
+   * @return whether they can
+   */
+  boolean annotationsReadable(Element declaration) {
+    return Runtime.version().feature() >= 22 || (trees.isPresent() && path(declaration) != null);
+  }
+
+  /**
    * The {@code @Wire} written on the type, if any.
    *
    * @return the override, and whether its numeric attributes could be read (they are not when

@@ -5,6 +5,7 @@ import dev.arrowrpc.core.Wire;
 import dev.arrowrpc.core.schema.TypeCatalog;
 import dev.arrowrpc.core.schema.WireOverride;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -18,13 +19,21 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
  * The compile-time twin of rpc-core's {@code TypeMapper}: walks a declared type as the mapper walks
- * the reflected one, asking the same {@link TypeCatalog} whether each type maps, and refuses what
- * the mapper would refuse, in the mapper's words. JDK and Arrow classes are loaded to ask the
- * catalog; enums, records and the collections are followed structurally, as the mapper follows
- * them.
+ * the reflected one, asking the same {@link TypeCatalog} whether each type maps and what Arrow type
+ * it takes, refuses what the mapper would refuse, in the mapper's words, and builds the Arrow field
+ * the mapper's codecs declare. JDK and Arrow classes are loaded to ask the catalog; enums, records
+ * and the collections are followed structurally, as the mapper follows them.
+ *
+ * <p>One check builds one schema, as one mapper does: it numbers that schema's dictionaries in the
+ * mapper's order.
  */
 final class TypeCheck {
   private static final int MAX_DEPTH = 32;
@@ -49,6 +58,8 @@ final class TypeCheck {
   private final Elements elements;
   private final SourceAnnotations source;
   private final Deque<String> enclosing = new ArrayDeque<>();
+  private long nextDictionaryId;
+  private boolean exact = true;
 
   TypeCheck(Elements elements, SourceAnnotations source) {
     this.elements = elements;
@@ -58,11 +69,12 @@ final class TypeCheck {
   /**
    * Checks a parameter or result column as {@code TypeMapper.column} builds it.
    *
+   * @return the column's field in message format, as {@code Column.field()} declares it
    * @throws Refusal prefixed {@code field 'name': } as the mapper prefixes it
    */
-  void column(String name, TypeMirror type, Position position) throws Refusal {
+  Field column(String name, TypeMirror type, Position position) throws Refusal {
     try {
-      column(type, position, 0);
+      return column(name, type, position, 0);
     } catch (Refusal e) {
       throw new Refusal("field '" + name + "': " + e.getMessage());
     }
@@ -71,27 +83,57 @@ final class TypeCheck {
   /**
    * Checks a record type's components as {@code TypeMapper.record} maps them (stream rows and
    * headers).
+   *
+   * @return the components' fields
    */
-  void record(TypeElement record) throws Refusal {
-    record(record, 0);
+  List<Field> record(TypeElement record) throws Refusal {
+    return record(record, 0);
   }
 
-  private void column(TypeMirror type, Position position, int depth) throws Refusal {
+  /**
+   * Whether the fields built are exactly the runtime's: false when a {@code @Wire} or {@code
+   * @Nullable} attribute was not a literal, or a declaration's type annotations could not be read
+   * (the descriptor then leaves the schema to the runtime).
+   *
+   * @return whether they are
+   */
+  boolean exact() {
+    return exact;
+  }
+
+  /** Notes that a declaration's type annotations cannot be read (see {@link #exact()}). */
+  void unreadable() {
+    exact = false;
+  }
+
+  /** A column's Arrow type as its codec declares it, before a name and nullability. */
+  private record Shape(ArrowType type, DictionaryEncoding dictionary, List<Field> children) {
+    static Shape leaf(ArrowType type) {
+      return new Shape(type, null, List.of());
+    }
+
+    Field field(String name, boolean nullable) {
+      return new Field(name, new FieldType(nullable, type, dictionary), children);
+    }
+  }
+
+  private Field column(String name, TypeMirror type, Position position, int depth) throws Refusal {
     if (depth > MAX_DEPTH) {
       throw new Refusal("types nest deeper than " + MAX_DEPTH + " levels (recursive record?)");
     }
     mappable(type);
     if (is(type, "java.util.Optional")) {
-      optional(type, position, depth);
-      return;
+      return optional(type, position, depth).field(name, true);
     }
-    if (nullable(type) && type.getKind().isPrimitive()) {
+    boolean nullable = nullable(type);
+    if (nullable && type.getKind().isPrimitive()) {
       throw new Refusal("@Nullable on primitive " + typeName(type) + ": use the boxed type or Optional");
     }
-    codec(type, position, depth);
+    Shape shape = codec(type, position, depth);
+    return shape.field(name, nullable && declaredNullable(type));
   }
 
-  private void optional(TypeMirror type, Position position, int depth) throws Refusal {
+  private Shape optional(TypeMirror type, Position position, int depth) throws Refusal {
     TypeMirror inner = typeArgument(type, 0);
     mappable(inner);
     if (is(inner, "java.util.Optional")) {
@@ -102,17 +144,19 @@ final class TypeCheck {
           "Optional<VectorSchemaRoot> is not supported: declare @Nullable VectorSchemaRoot (whoever"
               + " receives a root owns and closes it, which an Optional would hide)");
     }
-    codec(inner, position, depth);
+    return codec(inner, position, depth);
   }
 
   /** The catalog's verdict on one type, with its {@code @Wire} override if it has one. */
-  private void codec(TypeMirror type, Position position, int depth) throws Refusal {
+  private Shape codec(TypeMirror type, Position position, int depth) throws Refusal {
     mappable(type);
     Optional<SourceAnnotations.Written> wire = wire(type);
     Optional<TypeCatalog.Entry> entry = entry(type);
     if (wire.isPresent()) {
-      overridden(type, wire.get().override(), wire.get().attributesKnown());
-      return;
+      WireOverride override = wire.get().override();
+      overridden(type, override, wire.get().attributesKnown());
+      exact &= wire.get().attributesKnown();
+      return override.dictionaryEncoded() ? dictionary() : Shape.leaf(override.arrowType());
     }
     TypeCatalog.Entry found = entry.orElseThrow(() -> new Refusal(
         "unsupported type " + typeName(type) + " (supported: "
@@ -121,18 +165,40 @@ final class TypeCheck {
       throw new Refusal(found.javaType() + " needs @Wire(...) naming its Arrow type, one of "
           + found.overrides().stream().map(Enum::name).collect(Collectors.joining(", ")));
     }
-    switch (found.javaType()) {
-      case "List<T>", "Set<T>" -> column(typeArgument(type, 0), Position.NESTED, depth + 1);
+    return switch (found.javaType()) {
+      // the codecs keep only the element's codec: the item is always nullable, as is a map's value
+      case "List<T>", "Set<T>" -> new Shape(ArrowType.List.INSTANCE, null,
+          List.of(nullable(column("item", typeArgument(type, 0), Position.NESTED, depth + 1), true)));
       case "Map<K, V>" -> {
-        column(typeArgument(type, 0), Position.NESTED, depth + 1);
-        column(typeArgument(type, 1), Position.NESTED, depth + 1);
+        Field key = column(MapVector.KEY_NAME, typeArgument(type, 0), Position.NESTED, depth + 1);
+        Field value = column(MapVector.VALUE_NAME, typeArgument(type, 1), Position.NESTED, depth + 1);
+        Field entries = new Field(MapVector.DATA_VECTOR_NAME, FieldType.notNullable(ArrowType.Struct.INSTANCE),
+            List.of(nullable(key, false), nullable(value, true)));
+        yield new Shape(new ArrowType.Map(false), null, List.of(entries));
       }
       case "Optional<T>" -> optional(type, position, depth);
-      case "record" -> record(element(type), depth + 1);
-      default -> {
-        // a leaf: the catalog maps it as it is
+      case "enum" -> dictionary();
+      case "record" -> {
+        // the mapper builds the record's schema in both places (its dictionaries are numbered)
+        List<Field> components = record(element(type), depth + 1);
+        yield position == Position.NESTED
+            ? new Shape(ArrowType.Struct.INSTANCE, null, components)
+            : Shape.leaf(ArrowType.Binary.INSTANCE);
       }
-    }
+      default -> Shape.leaf(found.leafType().orElseThrow(() -> new IllegalStateException(
+          "the catalog's " + found.javaType() + " has neither a leaf type nor a rule here")));
+    };
+  }
+
+  /** A dictionary-encoded utf8 column, numbered next in this schema. */
+  private Shape dictionary() {
+    return new Shape(ArrowType.Utf8.INSTANCE,
+        new DictionaryEncoding(nextDictionaryId++, false, WireOverride.dictionaryIndexType()), List.of());
+  }
+
+  private static Field nullable(Field field, boolean nullable) {
+    return new Field(field.getName(),
+        new FieldType(nullable, field.getType(), field.getDictionary(), field.getMetadata()), field.getChildren());
   }
 
   private void overridden(TypeMirror type, WireOverride wire, boolean attributesKnown) throws Refusal {
@@ -161,7 +227,7 @@ final class TypeCheck {
     }
   }
 
-  private void record(TypeElement record, int depth) throws Refusal {
+  private List<Field> record(TypeElement record, int depth) throws Refusal {
     String name = record.getQualifiedName().toString();
     if (record.getKind() != ElementKind.RECORD) {
       throw new Refusal(elements.getBinaryName(record) + " is not a record");
@@ -170,16 +236,21 @@ final class TypeCheck {
       throw new Refusal("record " + record.getSimpleName() + " contains itself: recursive records cannot be"
           + " mapped to a fixed Arrow schema");
     }
+    if (!source.annotationsReadable(record)) {
+      exact = false;
+    }
     enclosing.push(name);
     try {
+      List<Field> fields = new ArrayList<>();
       for (RecordComponentElement component : record.getRecordComponents()) {
         try {
           source.declaration(component, component.asType());
-          column(component.asType(), Position.NESTED, depth + 1);
+          fields.add(column(component.getSimpleName().toString(), component.asType(), Position.NESTED, depth + 1));
         } catch (Refusal e) {
           throw new Refusal(record.getSimpleName() + "." + component.getSimpleName() + ": " + e.getMessage());
         }
       }
+      return fields;
     } finally {
       enclosing.pop();
     }
@@ -246,6 +317,17 @@ final class TypeCheck {
 
   private boolean nullable(TypeMirror type) {
     return annotation(type, Nullable.class).isPresent() || source.nullable(type);
+  }
+
+  /** Whether a {@code @Nullable} type's field says nullable ({@link Nullable#declared()}). */
+  private boolean declaredNullable(TypeMirror type) {
+    Optional<Nullable> modelled = annotation(type, Nullable.class);
+    if (modelled.isPresent()) {
+      return modelled.get().declared();
+    }
+    Optional<Boolean> written = source.nullableDeclared(type);
+    exact &= written.isPresent();
+    return written.orElse(true);
   }
 
   private Optional<SourceAnnotations.Written> wire(TypeMirror type) {

@@ -15,6 +15,7 @@ import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.core.schema.MethodSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +93,8 @@ class GeneratedVersusReflectionTest {
         "dev.arrowrpc.conformance.ConformanceService_ArrowRpc");
 
     Class<?> generatedService = viaDescriptor.service;
+    assertSchemasAsReflected(generatedService);
+    assertSchemasAsReflected(Class.forName("dev.arrowrpc.conformance.SecondaryService", true, generated.loader()));
     GeneratedInvoker<?> invoker = GeneratedInvoker.find(generatedService).orElseThrow();
     assertTrue(invoker.method("echo_all_types").isPresent());
     assertFalse(invoker.method("produce_n").isPresent(), "a stream method stays on reflection");
@@ -111,6 +114,30 @@ class GeneratedVersusReflectionTest {
         "the client's bytes on the wire differ");
     assertArrayEquals(viaReflection.answerBytes, viaDescriptor.answerBytes,
         "the server's bytes on the wire differ");
+  }
+
+  /**
+   * The descriptor states every method's schemas, role by role, as the runtime derives them from
+   * the class files (checked on Arrow schema objects read back from the descriptor's JSON).
+   */
+  private static void assertSchemasAsReflected(Class<?> service) throws Exception {
+    GeneratedService descriptor = (GeneratedService) Class.forName(
+        GeneratedService.className(service), true, service.getClassLoader()).getConstructor().newInstance();
+    int compared = 0;
+    for (Method method : service.getMethods()) {
+      if (Modifier.isStatic(method.getModifiers()) || method.isDefault()) {
+        continue;
+      }
+      Map<GeneratedService.SchemaRole, Schema> derived = MethodSpec.of(service, method).schemas();
+      Map<GeneratedService.SchemaRole, String> stated = descriptor.schemas(method.getName());
+      assertEquals(derived.keySet(), stated.keySet(), method.getName());
+      for (Map.Entry<GeneratedService.SchemaRole, Schema> role : derived.entrySet()) {
+        assertEquals(role.getValue(), Schema.fromJSON(stated.get(role.getKey())),
+            () -> method.getName() + " " + role.getKey());
+        compared++;
+      }
+    }
+    assertTrue(compared > service.getMethods().length, "every method has at least parameters and one more role");
   }
 
   /**

@@ -12,14 +12,18 @@ import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.transport.pipe.PipePair;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -239,6 +243,116 @@ class RpcServiceProcessorTest {
         .map(column -> column.name()).toList());
     assertEquals(List.of("id", "big", "note"), spec.methods().get("touch").params().columns().stream()
         .map(column -> column.name()).toList());
+  }
+
+  /** Every entry of the type catalog and every override, in each place a schema can hold them. */
+  private static final String ZOO = HEADER + """
+      import java.time.*;
+      import org.apache.arrow.vector.VectorSchemaRoot;
+      import org.apache.arrow.vector.types.pojo.Schema;
+
+      @RpcService(name = "demo.Zoo")
+      public interface Zoo {
+        int PRECISION = 10;
+        enum Color { RED, GREEN }
+        enum Size { S, M }
+        record Inner(Color color, @Wire(Wire.Type.DICTIONARY_UTF8) String tag, @Nullable Size size) {}
+        record Row(long id, Optional<Inner> inner, List<@Nullable Size> sizes,
+            Map<Color, List<Optional<Inner>>> nested, @Nullable(declared = false) String loose) {}
+        record Head(@Wire(Wire.Type.UINT16) int version, Set<Color> colors) {}
+        String leaves(String s, byte[] bytes, long l, Long boxedLong, int i, Integer boxedInt, short sh, Short
+            boxedShort, byte b, Byte boxedByte, double d, Double boxedDouble, float f, Float boxedFloat, boolean
+            flag, Boolean boxedFlag, Instant instant, LocalDateTime local, LocalDate date, LocalTime time,
+            Duration duration, BigDecimal decimal, VectorSchemaRoot batch, Schema schema);
+        @Nullable Color wires(@Wire(Wire.Type.UINT64) long u64, @Wire(Wire.Type.UINT8) Short u8,
+            @Wire(Wire.Type.INT16) BigInteger big, @Wire(Wire.Type.FLOAT32) double narrow,
+            @Wire(Wire.Type.LARGE_UTF8) String large, @Wire(Wire.Type.LARGE_BINARY) byte[] largeBytes,
+            @Wire(value = Wire.Type.FIXED_SIZE_BINARY, byteWidth = 16) byte[] uuid,
+            @Wire(value = Wire.Type.DECIMAL128, precision = 12, scale = 3) BigDecimal money,
+            @Wire(Wire.Type.DICTIONARY_UTF8) String first, Color second, Optional<@Wire(Wire.Type.DICTIONARY_UTF8)
+            String> third);
+        Row records(Inner cell, @Nullable Row maybe, List<Row> rows, Map<String, Inner> byName);
+        void nothing();
+        @StreamHeader(Head.class) Producer<Row> produce(Optional<Color> color);
+        Exchange<Inner, Row> exchange(Set<Size> sizes);
+        @StreamHeader(Head.class) @StreamKind(StreamKind.Kind.PRODUCER) BatchStream raw(int limit);
+        BigDecimal constant(@Wire(value = Wire.Type.DECIMAL128, precision = PRECISION, scale = 2) BigDecimal value);
+      }
+      """;
+
+  @Test
+  void theDescriptorStatesTheSchemasTheRuntimeDerives() throws Exception {
+    ProcessorCompiler.Result result = ProcessorCompiler.compile(dir, Map.of("demo/Zoo.java", ZOO), true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    Class<?> zoo = Class.forName("demo.Zoo", true, result.loader());
+    GeneratedService descriptor = (GeneratedService) Class.forName(GeneratedService.className(zoo), true,
+        result.loader()).getConstructor().newInstance();
+    List<String> stated = new ArrayList<>();
+    for (Method method : zoo.getMethods()) {
+      Map<GeneratedService.SchemaRole, Schema> derived = MethodSpec.of(zoo, method).schemas();
+      Map<GeneratedService.SchemaRole, String> json = descriptor.schemas(method.getName());
+      if (json.isEmpty()) {
+        continue;
+      }
+      stated.add(method.getName());
+      assertEquals(derived.keySet(), json.keySet(), method.getName());
+      for (Map.Entry<GeneratedService.SchemaRole, Schema> role : derived.entrySet()) {
+        assertEquals(role.getValue(), Schema.fromJSON(json.get(role.getKey())),
+            () -> method.getName() + " " + role.getKey());
+      }
+    }
+    stated.sort(null);
+    // a @Wire attribute given as a constant is read from the source only by compilers that attach type
+    // annotations before attribution (JDK 22 and later); earlier, that method's schemas are left to the runtime
+    List<String> expected = new ArrayList<>(List.of("exchange", "leaves", "nothing", "produce", "raw",
+        "records", "wires"));
+    if (Runtime.version().feature() >= 22) {
+      expected.add(0, "constant");
+    }
+    assertEquals(expected, stated);
+    Map<GeneratedService.SchemaRole, String> produce = descriptor.schemas("produce");
+    assertEquals(Set.of(GeneratedService.SchemaRole.PARAMETERS, GeneratedService.SchemaRole.OUTPUT,
+        GeneratedService.SchemaRole.HEADER), produce.keySet());
+    // the dictionaries are numbered per schema, in the mapper's order, binary cells' records included
+    Schema wires = Schema.fromJSON(descriptor.schemas("wires").get(GeneratedService.SchemaRole.PARAMETERS));
+    assertEquals(List.of(0L, 1L, 2L), wires.getFields().stream().filter(f -> f.getDictionary() != null)
+        .map(f -> f.getDictionary().getId()).toList());
+    Schema records = Schema.fromJSON(descriptor.schemas("records").get(GeneratedService.SchemaRole.PARAMETERS));
+    assertEquals("binary", records.findField("cell").getType().toString().toLowerCase(java.util.Locale.ROOT));
+    String generated = result.generatedSource("demo/Zoo_ArrowRpc.java");
+    assertTrue(generated.contains("dev.arrowrpc.core.generated.GeneratedService.SchemaRole.HEADER,\n"
+        + "          \"{\\\"fields\\\":[{\\\"name\\\":\\\"version\\\",\\\"nullable\\\":false,"
+        + "\\\"type\\\":{\\\"name\\\":\\\"int\\\",\\\"bitWidth\\\":16,\\\"isSigned\\\":false}"),
+        generated);
+  }
+
+  @Test
+  void aRecordFromAClassFileHasItsSchemaStatedOnlyWhereTheCompilerSeesItsTypeAnnotations() throws Exception {
+    ProcessorCompiler.Result library = ProcessorCompiler.compile(dir.resolve("library"), Map.of("lib/Reading.java",
+        "package lib; public record Reading(@dev.arrowrpc.core.Wire(dev.arrowrpc.core.Wire.Type.UINT32) long value) {}\n"),
+        false, false);
+    assertTrue(library.ok(), () -> library.messages().toString());
+    ProcessorCompiler.Result result = ProcessorCompiler.compile(dir.resolve("service"), Map.of("demo/Meter.java",
+        HEADER + "@RpcService public interface Meter { lib.Reading read(long id); long plain(long id); }\n"),
+        List.of("-classpath", ProcessorCompiler.classPath() + java.io.File.pathSeparator + library.classes()),
+        true, false);
+    assertTrue(result.ok(), () -> result.messages().toString());
+    ClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {result.classes().toUri().toURL(),
+        library.classes().toUri().toURL()}, getClass().getClassLoader());
+    Class<?> meter = Class.forName("demo.Meter", true, loader);
+    GeneratedService descriptor = (GeneratedService) Class.forName(GeneratedService.className(meter), true, loader)
+        .getConstructor().newInstance();
+    assertEquals(Set.of(GeneratedService.SchemaRole.PARAMETERS, GeneratedService.SchemaRole.RESULT),
+        descriptor.schemas("plain").keySet());
+    Map<GeneratedService.SchemaRole, String> read = descriptor.schemas("read");
+    if (Runtime.version().feature() >= 22) {
+      // read from the class file, the record's @Wire is in the record's schema (a binary cell here: the
+      // record is a result) and the stated schemas match the runtime's
+      assertEquals(MethodSpec.of(meter, meter.getMethod("read", long.class)).schemas().get(
+          GeneratedService.SchemaRole.RESULT), Schema.fromJSON(read.get(GeneratedService.SchemaRole.RESULT)));
+    } else {
+      assertEquals(Map.of(), read, "javac 17 does not show a class file's type annotations to processors");
+    }
   }
 
   @Test

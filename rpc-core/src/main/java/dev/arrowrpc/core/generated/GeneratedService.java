@@ -1,13 +1,16 @@
 package dev.arrowrpc.core.generated;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What rpc-codegen's annotation processor writes for each {@code @RpcService} interface, for the
  * runtime to read in place of reflection (as gRPC's generated stubs carry their method
- * descriptors): the protocol's name and version and each method's parameter names, so an interface
- * compiled without {@code javac -parameters} still names its request fields.
+ * descriptors): the protocol's name and version, each method's parameter names, so an interface
+ * compiled without {@code javac -parameters} still names its request fields, and the Arrow schemas
+ * the processor derived from the declarations, which the runtime checks against the ones it derives
+ * from the class files (they differ only when the descriptor is stale).
  *
  * <p>For generated code only. The class is named after the interface, {@link #className(Class)},
  * and has a public no-argument constructor; the runtime loads it through the interface's class
@@ -43,6 +46,33 @@ public interface GeneratedService {
    * @return the type names, or empty when the interface has no such method
    */
   Optional<List<String>> parameterTypes(String method);
+
+  /** What a method's schema describes. */
+  enum SchemaRole {
+    /** The request's parameters, one column each. */
+    PARAMETERS,
+    /** A unary method's result: one column {@code result}, or none for {@code void}. */
+    RESULT,
+    /** The rows a typed stream produces. */
+    OUTPUT,
+    /** The rows a typed exchange takes in. */
+    INPUT,
+    /** The stream header, when the method declares one. */
+    HEADER
+  }
+
+  /**
+   * The schemas the processor derived for a method, each in Arrow's JSON form ({@code
+   * Schema.toJson()}, read back with {@code Schema.fromJSON}): the roles the method has, no more.
+   *
+   * @param method the method's name
+   * @return the schemas by role; empty when the interface has no such method or the processor could
+   *     not derive them exactly (a {@code @Wire} attribute given as a constant, or a record read from
+   *     a class file by a compiler that does not see type annotations there, before JDK 22)
+   */
+  default Map<SchemaRole, String> schemas(String method) {
+    return Map.of();
+  }
 
   /**
    * The binary name of the class generated for an interface: in the interface's package, the

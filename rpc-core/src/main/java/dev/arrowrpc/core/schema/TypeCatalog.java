@@ -371,10 +371,18 @@ public final class TypeCatalog {
     private final Optional<WireOverride> natural;
     private final Predicate<Field> readsByDefault;
     private final Optional<CodecFactory> factory;
+    private final Optional<ArrowType> leafType;
 
     private Entry(String javaType, List<Class<?>> classes, Predicate<Class<?>> matches,
         String arrowType, Set<Wire.Type> overrides, Optional<WireOverride> natural,
         Predicate<Field> readsByDefault, Optional<CodecFactory> factory) {
+      this(javaType, classes, matches, arrowType, overrides, natural, readsByDefault, factory,
+          natural.map(WireOverride::arrowType));
+    }
+
+    private Entry(String javaType, List<Class<?>> classes, Predicate<Class<?>> matches,
+        String arrowType, Set<Wire.Type> overrides, Optional<WireOverride> natural,
+        Predicate<Field> readsByDefault, Optional<CodecFactory> factory, Optional<ArrowType> leafType) {
       this.javaType = javaType;
       this.classes = List.copyOf(classes);
       this.matches = matches;
@@ -385,6 +393,7 @@ public final class TypeCatalog {
       this.natural = natural;
       this.readsByDefault = readsByDefault;
       this.factory = factory;
+      this.leafType = leafType;
     }
 
     /** A leaf whose default is the Arrow type an override names (long: {@code INT64}). */
@@ -403,7 +412,7 @@ public final class TypeCatalog {
       List<Class<?>> list = List.of(classes);
       return new Entry(javaType, list, list::contains, arrowType, Set.of(), Optional.empty(),
           field -> field.getDictionary() == null && field.getType().equals(arrow),
-          Optional.of(factory));
+          Optional.of(factory), Optional.of(arrow));
     }
 
     /** A family of types matched by a rule, mapped from their type arguments or declaration. */
@@ -486,6 +495,17 @@ public final class TypeCatalog {
      */
     public Set<Wire.Type> overrides() {
       return overrides;
+    }
+
+    /**
+     * The exact Arrow type of a leaf without an override ({@code long}: int64, {@code boolean}:
+     * bool, {@code VectorSchemaRoot}: binary), never dictionary-encoded; empty for families (their
+     * type follows from the declaration) and for leaves with no default ({@code BigInteger}).
+     *
+     * @return the type
+     */
+    public Optional<ArrowType> leafType() {
+      return leafType;
     }
 
     /**

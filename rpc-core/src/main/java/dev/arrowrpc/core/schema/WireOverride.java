@@ -99,6 +99,14 @@ public record WireOverride(Wire.Type type, int precision, int scale, int byteWid
     };
   }
 
+  /**
+   * {@return the index type of every dictionary arrow-rpc declares (enums and {@link
+   * Wire.Type#DICTIONARY_UTF8}): int16}
+   */
+  public static ArrowType.Int dictionaryIndexType() {
+    return DictionaryStringCodec.INDEX_TYPE;
+  }
+
   /** {@return whether the column is dictionary-encoded (int16 indices into utf8 values)} */
   public boolean dictionaryEncoded() {
     return type == Wire.Type.DICTIONARY_UTF8;
