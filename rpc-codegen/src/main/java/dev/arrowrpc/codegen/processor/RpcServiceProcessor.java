@@ -24,9 +24,9 @@ import javax.tools.JavaFileObject;
  * and version, each method's parameter names, so {@code javac -parameters} is no longer needed, and
  * the Arrow schemas derived from the declarations, which the runtime checks against its own;
  * and an invoker, {@code <Interface>_ArrowRpcInvoker}, implementing {@link
- * dev.arrowrpc.core.generated.GeneratedInvoker}, which reads and writes each unary method's
- * parameters and result with the runtime's typed row accessors and calls the implementation
- * directly, with no reflection per call (stream methods are left to reflection).
+ * dev.arrowrpc.core.generated.GeneratedInvoker}, which reads and writes each method's parameters
+ * (and a unary method's result) with the runtime's typed row accessors and calls the implementation
+ * directly, with no reflection per call (a stream method's call opens its stream).
  *
  * <p>Registered in {@code META-INF/services/javax.annotation.processing.Processor}; list rpc-codegen
  * under maven-compiler-plugin's {@code annotationProcessorPaths} (JDK 23 and later do not run

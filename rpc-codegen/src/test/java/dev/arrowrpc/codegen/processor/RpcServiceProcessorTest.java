@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.runtime.RpcClient;
@@ -438,7 +439,17 @@ class RpcServiceProcessorTest {
         }
         public double ratio(double x) { return x / 2; }
         public long shadow(long row, String java, String target) { return row + java.length() + target.length(); }
-        public Producer<Point> points(int count) { throw new UnsupportedOperationException(); }
+        public Producer<Point> points(int count) {
+          String path = path();
+          int[] left = {count};
+          return Producer.of((out, context) -> {
+            if (left[0] > 0) {
+              out.emitRow(new Point(left[0]--, path));
+            } else {
+              out.finish();
+            }
+          });
+        }
         public org.apache.arrow.vector.VectorSchemaRoot table(long rows) { throw new UnsupportedOperationException(); }
         public String held(Held holder) { return path(); }
       }
@@ -464,12 +475,13 @@ class RpcServiceProcessorTest {
             return demo.Calls.class;
           }
         """,
-        // one case per unary method; the stream and the Arrow-valued methods are left to reflection
+        // one case per method; the Arrow-valued ones are left to reflection
         """
           public java.util.Optional<Method<demo.Calls>> method(java.lang.String name) {
             return switch (name) {
               case "add" -> java.util.Optional.of(ADD);
               case "describe" -> java.util.Optional.of(DESCRIBE);
+              case "points" -> java.util.Optional.of(POINTS);
               case "ratio" -> java.util.Optional.of(RATIO);
               case "shadow" -> java.util.Optional.of(SHADOW);
               case "touch" -> java.util.Optional.of(TOUCH);
@@ -564,21 +576,32 @@ class RpcServiceProcessorTest {
         """)) {
       assertTrue(generated.contains(expected), () -> "missing:\n" + expected + "\nin:\n" + generated);
     }
-    assertFalse(generated.contains("points(") || generated.contains("table(") || generated.contains("held("),
-        generated);
+    // a stream method: its call opens the stream; it has no unary result
+    assertTrue(generated.contains("""
+            public Call<demo.Calls> read(ParameterRow row) {
+              int count = row.getInt(0);
+              return target -> target.points(count);
+            }
+        """), generated);
+    assertTrue(generated.contains("""
+            public java.lang.Object readResult(ResultRow result) {
+              throw new java.lang.UnsupportedOperationException("points is a stream method: it has no unary result");
+            }
+        """), generated);
+    assertFalse(generated.contains("table(") || generated.contains("held("), generated);
 
     ClassLoader loader = result.loader();
     Class<?> api = Class.forName("demo.Calls", true, loader);
     GeneratedInvoker<?> invoker = GeneratedInvoker.find(api).orElseThrow();
     assertEquals(api, invoker.service());
-    for (String name : List.of("add", "touch", "describe", "ratio", "shadow")) {
+    for (String name : List.of("add", "touch", "describe", "ratio", "shadow", "points")) {
       assertTrue(invoker.method(name).isPresent(), name);
     }
-    for (String name : List.of("points", "table", "held", "nothing")) {
+    for (String name : List.of("table", "held", "nothing")) {
       assertEquals(Optional.empty(), invoker.method(name), name);
     }
 
-    // served and called: the unary methods run through the invoker, the Arrow-valued one through reflection
+    // served and called: the unary and stream methods run through the invoker, the Arrow-valued one through reflection
     Object implementation = Class.forName("demo.CallsImpl", true, loader).getConstructor().newInstance();
     try (BufferAllocator serverMemory = new RootAllocator(); BufferAllocator clientMemory = new RootAllocator()) {
       RpcServer server = RpcServer.builder(api, implementation).allocator(serverMemory).build();
@@ -594,6 +617,12 @@ class RpcServiceProcessorTest {
                 Map.of("p", point.getConstructors()[0].newInstance(1L, null)), Optional.of(red), new byte[3]));
         assertEquals(1.25, invoke(proxy, api, "ratio", 2.5));
         assertEquals(6L, invoke(proxy, api, "shadow", 1L, "ab", "cde"));
+        List<String> points = new java.util.ArrayList<>();
+        try (Producer<?> stream = (Producer<?>) invoke(proxy, api, "points", 2)) {
+          stream.forEach(row -> points.add(row.toString()));
+        }
+        assertEquals(List.of("Point[x=2, label=generated]", "Point[x=1, label=generated]"), points,
+            "the stream was opened through the generated invoker");
         Object held = Class.forName("demo.Calls$Held", true, loader).getConstructors()[0]
             .newInstance((Object) null);
         assertThrows(java.lang.reflect.InvocationTargetException.class, () -> invoke(proxy, api, "held", held),

@@ -29,9 +29,9 @@ import java.util.Optional;
  *   public Service_ArrowRpcInvoker() {}
  *   public Class<Service> service() { return Service.class; }
  *   public Optional<Method<Service>> method(String name) {
- *     return switch (name) {           // one case per unary method, by wire name
+ *     return switch (name) {           // one case per method, by wire name
  *       case "add" -> Optional.of(ADD);
- *       default -> Optional.empty();     // stream methods: the runtime reflects
+ *       default -> Optional.empty();     // Arrow data: the runtime reflects
  *     };
  *   }
  *   private static final Method<Service> ADD = new Method<>() {
@@ -53,7 +53,10 @@ import java.util.Optional;
  * Parameters are read and written in declaration order, at their position in the parameter list
  * (the column order of the method's request schema); the processor adds no checks of its own (the
  * runtime's accessors raise the same errors reflection does, and release Arrow data read through
- * {@code get} as reflection releases its arguments). Stream methods are left to reflection for now.
+ * {@code get} as reflection releases its arguments). For a stream method the call returns the
+ * stream the implementation opens ({@code Producer}, {@code Exchange} or {@code BatchStream}), which
+ * the runtime drives as it drives one opened through reflection; its {@code readResult} is never
+ * called (the client opens streams from the method's schemas).
  *
  * @param <S> the service interface
  */
@@ -70,7 +73,7 @@ public interface GeneratedInvoker<S> {
    *
    * @param name the method's wire name
    * @return its generated code, or empty to have the runtime reflect for it (a method whose
-   *     parameters hold Arrow data, a stream method, or one the generator does not cover)
+   *     parameters or unary result hold Arrow data, or one the generator does not cover)
    */
   Optional<Method<S>> method(String name);
 
