@@ -546,13 +546,14 @@ public final class HttpRpcServer implements AutoCloseable {
     }
 
     /**
-     * Sets how long {@link HttpRpcServer#close()} waits for requests in flight (default 30 s).
+     * Sets how long {@link HttpRpcServer#close()} waits for requests in flight (default 30 s; zero:
+     * not at all; negative is refused).
      *
      * @param timeout the drain timeout
      * @return this builder
      */
     public Builder drainTimeout(Duration timeout) {
-      this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
+      this.drainTimeout = nonNegative(timeout, "drainTimeout");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,5 +109,10 @@ class HttpTimeoutTest {
         .builder(StreamService.class, new StreamService.Impl()).build());
     assertThrows(IllegalArgumentException.class, () -> builder.readTimeout(Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> builder.idleTimeout(Duration.ofSeconds(-1)));
+    assertThrows(IllegalArgumentException.class, () -> builder.bodyTimeout(Duration.ofSeconds(-1)));
+    IllegalArgumentException drain =
+        assertThrows(IllegalArgumentException.class, () -> builder.drainTimeout(Duration.ofMillis(-1)));
+    assertEquals("drainTimeout must not be negative", drain.getMessage());
+    assertSame(builder, builder.drainTimeout(Duration.ZERO), "zero: close without waiting");
   }
 }
