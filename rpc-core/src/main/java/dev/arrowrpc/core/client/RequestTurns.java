@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
@@ -194,7 +193,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
           error = error == null ? e.error() : error;
         } else if (error == null) {
           try (ClientPointers.Resolved data = answers.resolve(reader, memory())) {
-            pending.add(decoder.decode(data.reader(), withoutTokens(data.reader().metadata()), false));
+            pending.add(decoder.decode(data.reader(), MetadataKeys.withoutTokens(data.reader().metadata()), false));
           } catch (RpcException e) {
             error = e;
           } catch (RuntimeException e) {
@@ -230,7 +229,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
             if (resolved.containsKey(MetadataKeys.STREAM_STATE)) {
               cursor = resolved.get(MetadataKeys.STREAM_STATE);
             }
-            item = decoder.decode(data.reader(), withoutTokens(resolved), false);
+            item = decoder.decode(data.reader(), MetadataKeys.withoutTokens(resolved), false);
           } catch (RpcException e) {
             error = error == null ? e : error;
           } catch (RuntimeException e) {
@@ -294,25 +293,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
 
   /** The tokens, after the batch's own metadata (which never overrides them). */
   private Map<String, String> tokens(boolean cancel, Map<String, String> extra) {
-    Map<String, String> metadata = new LinkedHashMap<>(extra);
-    metadata.put(MetadataKeys.STREAM_STATE, cursor);
-    if (cancel) {
-      metadata.put(MetadataKeys.CANCEL, "1");
-    }
-    if (callToken != null) {
-      metadata.put(MetadataKeys.CALL_STATE, callToken);
-    }
-    return metadata;
-  }
-
-  private static Map<String, String> withoutTokens(Map<String, String> metadata) {
-    if (!metadata.containsKey(MetadataKeys.STREAM_STATE) && !metadata.containsKey(MetadataKeys.CALL_STATE)) {
-      return metadata;
-    }
-    Map<String, String> stripped = new LinkedHashMap<>(metadata);
-    stripped.remove(MetadataKeys.STREAM_STATE);
-    stripped.remove(MetadataKeys.CALL_STATE);
-    return Map.copyOf(stripped);
+    return MetadataKeys.withTokens(extra, cursor, java.util.Optional.ofNullable(callToken), cancel);
   }
 
   private static RpcException decodeFailure(RuntimeException e) {

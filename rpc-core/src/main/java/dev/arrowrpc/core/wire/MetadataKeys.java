@@ -83,4 +83,43 @@ public final class MetadataKeys {
     }
     return java.util.Collections.unmodifiableMap(metadata);
   }
+
+  /**
+   * The metadata of a stream turn over a stateless transport: the batch's own, then the stream's
+   * tokens ({@link #STREAM_STATE}, {@link #CALL_STATE} when the stream has one) and {@link #CANCEL}
+   * when cancelling. The batch's own keys never override the tokens.
+   *
+   * @param own the batch's own metadata
+   * @param streamState the cursor token of the turn
+   * @param callState the call token, if the stream was given one
+   * @param cancel whether the turn cancels the stream
+   * @return the turn's metadata, in that order
+   */
+  public static java.util.Map<String, String> withTokens(java.util.Map<String, String> own, String streamState,
+      java.util.Optional<String> callState, boolean cancel) {
+    java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>(own);
+    metadata.put(STREAM_STATE, java.util.Objects.requireNonNull(streamState, "streamState"));
+    if (cancel) {
+      metadata.put(CANCEL, "1");
+    }
+    callState.ifPresent(token -> metadata.put(CALL_STATE, token));
+    return metadata;
+  }
+
+  /**
+   * A batch's own metadata: the stream's tokens ({@link #STREAM_STATE}, {@link #CALL_STATE}) taken
+   * out.
+   *
+   * @param metadata the metadata as received
+   * @return the same map when it holds no token, else a read-only copy without them, in order
+   */
+  public static java.util.Map<String, String> withoutTokens(java.util.Map<String, String> metadata) {
+    if (!metadata.containsKey(STREAM_STATE) && !metadata.containsKey(CALL_STATE)) {
+      return metadata;
+    }
+    java.util.Map<String, String> own = new java.util.LinkedHashMap<>(metadata);
+    own.remove(STREAM_STATE);
+    own.remove(CALL_STATE);
+    return java.util.Collections.unmodifiableMap(own);
+  }
 }

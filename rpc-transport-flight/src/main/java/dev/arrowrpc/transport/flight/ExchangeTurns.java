@@ -198,7 +198,7 @@ final class ExchangeTurns {
           seen[0] = true;
           next[0] = own.get(MetadataKeys.STREAM_STATE);
           if (failure[0] == null) {
-            output.batch(reader.root(), withoutTokens(own));
+            output.batch(reader.root(), MetadataKeys.withoutTokens(own));
           }
         } else if (reader.root().getRowCount() == 0 && own.containsKey(MetadataKeys.STREAM_STATE)) {
           next[0] = own.get(MetadataKeys.STREAM_STATE);
@@ -283,22 +283,7 @@ final class ExchangeTurns {
   }
 
   private Map<String, String> tokens(Map<String, String> own, boolean cancel) {
-    Map<String, String> metadata = new LinkedHashMap<>(own);
-    metadata.put(MetadataKeys.STREAM_STATE, cursor);
-    if (cancel) {
-      metadata.put(MetadataKeys.CANCEL, "1");
-    }
-    if (callToken != null) {
-      metadata.put(MetadataKeys.CALL_STATE, callToken);
-    }
-    return metadata;
-  }
-
-  private static Map<String, String> withoutTokens(Map<String, String> metadata) {
-    Map<String, String> own = new LinkedHashMap<>(metadata);
-    own.remove(MetadataKeys.STREAM_STATE);
-    own.remove(MetadataKeys.CALL_STATE);
-    return own;
+    return MetadataKeys.withTokens(own, cursor, java.util.Optional.ofNullable(callToken), cancel);
   }
 
   /**
