@@ -117,7 +117,12 @@ final class ServiceCheck {
   /** The schemas of one method as they are derived, and whether each was derived exactly. */
   private static final class Schemas {
     private final Map<SchemaRole, Schema> derived = new EnumMap<>(SchemaRole.class);
-    private boolean exact = true;
+    private boolean exact;
+
+    /** Starts exact when the method's declaration shows its type annotations. */
+    Schemas(boolean readable) {
+      this.exact = readable;
+    }
 
     void add(SchemaRole role, List<Field> fields, TypeCheck check) {
       derived.put(role, new Schema(fields));
@@ -132,8 +137,7 @@ final class ServiceCheck {
   /** Checks one method as {@code MethodSpec} derives it. */
   private Optional<ServiceModel.MethodModel> method(ExecutableElement method) {
     boolean ok = true;
-    Schemas schemas = new Schemas();
-    schemas.exact = source.annotationsReadable(method);
+    Schemas schemas = new Schemas(source.annotationsReadable(method));
     List<Field> parameters = new ArrayList<>();
     TypeCheck check = new TypeCheck(elements, source);
     List<String> parameterNames = new ArrayList<>();

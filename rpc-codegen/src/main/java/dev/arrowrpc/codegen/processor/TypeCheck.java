@@ -101,12 +101,11 @@ final class TypeCheck {
     return exact;
   }
 
-  /** Notes that a declaration's type annotations cannot be read (see {@link #exact()}). */
-  void unreadable() {
-    exact = false;
-  }
-
-  /** A column's Arrow type as its codec declares it, before a name and nullability. */
+  /**
+   * A column's Arrow type as its codec declares it, before a name and nullability; {@code
+   * dictionary} is null when the column is not dictionary-encoded, as Arrow's {@link FieldType}
+   * takes it.
+   */
   private record Shape(ArrowType type, DictionaryEncoding dictionary, List<Field> children) {
     static Shape leaf(ArrowType type) {
       return new Shape(type, null, List.of());
