@@ -1,5 +1,7 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
+import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.nio.charset.StandardCharsets;
@@ -89,11 +91,35 @@ public final class ProtocolHash {
    * @throws IllegalArgumentException when a schema holds a type with no canonical token
    */
   public static String preimage(String protocolName, Collection<MethodSpec> methods) {
-    List<MethodSpec> sorted = new ArrayList<>(methods);
-    sorted.sort(Comparator.comparing(MethodSpec::name, BY_CODE_POINT));
+    Map<String, Map<SchemaRole, Schema>> schemas = new LinkedHashMap<>();
+    for (MethodSpec method : methods) {
+      schemas.put(method.name(), method.schemas());
+    }
+    return preimageOfSchemas(protocolName, schemas);
+  }
+
+  /**
+   * Computes the hash of a protocol from its methods' schemas by role ({@link
+   * MethodSpec#schemas()}): a method with a {@link SchemaRole#RESULT} schema is unary (returning a
+   * value when that schema has a column), one without is a stream. rpc-codegen's processor computes
+   * the hash it writes into a service's descriptor this way, from the schemas it derived.
+   *
+   * @param protocolName the protocol's wire name
+   * @param methods each method's schemas, by method name, in any order
+   * @return 64 lowercase hex digits
+   * @throws IllegalArgumentException when a schema holds a type with no canonical token, or a method
+   *     has no parameters schema
+   */
+  public static String ofSchemas(String protocolName, Map<String, Map<SchemaRole, Schema>> methods) {
+    return digest(preimageOfSchemas(protocolName, methods));
+  }
+
+  private static String preimageOfSchemas(String protocolName, Map<String, Map<SchemaRole, Schema>> methods) {
+    List<String> names = new ArrayList<>(methods.keySet());
+    names.sort(BY_CODE_POINT);
     List<Object> entries = new ArrayList<>();
-    for (MethodSpec method : sorted) {
-      entries.add(entry(method));
+    for (String name : names) {
+      entries.add(entry(name, methods.get(name)));
     }
     Map<String, Object> description = new LinkedHashMap<>();
     description.put("protocol", protocolName);
@@ -117,23 +143,30 @@ public final class ProtocolHash {
     }
   }
 
-  private static Map<String, Object> entry(MethodSpec method) {
-    String where = method.name();
+  private static Map<String, Object> entry(String name, Map<SchemaRole, Schema> schemas) {
     try {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", method.name());
-      entry.put("type", method.kind().wireName());
-      entry.put("has_return", method.hasReturn());
-      entry.put("has_header", method.header().isPresent());
-      entry.put("params", fields(method.params().schema()));
-      // absent and empty differ: a method returning nothing is not one returning an empty struct
-      if (method.hasReturn()) {
-        entry.put("result", fields(method.result().schema()));
+      Schema params = schemas.get(SchemaRole.PARAMETERS);
+      if (params == null) {
+        throw new IllegalArgumentException("no parameters schema");
       }
-      method.header().ifPresent(header -> entry.put("header", fields(header.schema())));
+      Schema result = schemas.get(SchemaRole.RESULT);
+      boolean hasReturn = result != null && !result.getFields().isEmpty();
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", name);
+      entry.put("type", (result != null ? MethodKind.UNARY : MethodKind.STREAM).wireName());
+      entry.put("has_return", hasReturn);
+      entry.put("has_header", schemas.containsKey(SchemaRole.HEADER));
+      entry.put("params", fields(params));
+      // absent and empty differ: a method returning nothing is not one returning an empty struct
+      if (hasReturn) {
+        entry.put("result", fields(result));
+      }
+      if (schemas.containsKey(SchemaRole.HEADER)) {
+        entry.put("header", fields(schemas.get(SchemaRole.HEADER)));
+      }
       return entry;
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("method " + where + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("method " + name + ": " + e.getMessage(), e);
     }
   }
 
