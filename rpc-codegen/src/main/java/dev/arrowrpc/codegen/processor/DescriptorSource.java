@@ -1,7 +1,5 @@
 package dev.arrowrpc.codegen.processor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
 import dev.arrowrpc.core.server.ProtocolHash;
@@ -75,9 +73,6 @@ final class DescriptorSource {
         .append("  private static final java.util.Map<String, java.util.List<String>> PARAMETER_TYPES =\n")
         .append(map(service.methods().stream()
             .map(m -> entry(m.name(), m.parameterTypes())).toList()))
-        .append("  private static final java.util.Map<String, java.util.Map<" + ROLE + ", String>> SCHEMAS =\n")
-        .append(map(service.methods().stream()
-            .flatMap(m -> m.schemas().flatMap(schemas -> schemasEntry(m.name(), schemas)).stream()).toList()))
         .append("\n")
         .append("  /** Creates the descriptor; the runtime does, once per interface. */\n")
         .append("  public ").append(simpleName).append("() {}\n\n")
@@ -103,10 +98,7 @@ final class DescriptorSource {
         .append("  public java.util.Optional<java.util.List<String>> parameterTypes(String method) {\n")
         .append("    return java.util.Optional.ofNullable(PARAMETER_TYPES.get(method));\n")
         .append("  }\n\n")
-        .append("  @Override\n")
-        .append("  public java.util.Map<" + ROLE + ", String> schemas(String method) {\n")
-        .append("    return SCHEMAS.getOrDefault(method, java.util.Map.of());\n")
-        .append("  }\n")
+        .append(schemas())
         .append(protocolHash.isEmpty() ? "" : "\n"
             + "  @Override\n"
             + "  public java.util.Optional<String> protocolHash() {\n"
@@ -141,33 +133,38 @@ final class DescriptorSource {
   }
 
   /**
-   * A method's schemas in Arrow's JSON form, roles in their declared order; none when one would not
-   * fit a class file's string constant (65,535 bytes of modified UTF-8, up to 3 a character): the
-   * runtime then derives them alone.
+   * The {@code schemas} method, a builder per remote method whose schemas could be stated (the
+   * others answer none), and the builders' helpers.
    */
-  private static Optional<String> schemasEntry(String name, Map<SchemaRole, Schema> schemas) {
-    Map<SchemaRole, String> json = new TreeMap<>();
-    schemas.forEach((role, schema) -> json.put(role, compact(schema.toJson())));
-    if (json.values().stream().anyMatch(text -> literal(text).length() * 3 > 65_535)) {
-      return Optional.empty();
+  private String schemas() {
+    StringBuilder cases = new StringBuilder();
+    StringBuilder builders = new StringBuilder();
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (ServiceModel.MethodModel method : service.methods()) {
+      Optional<String> body = method.schemas().flatMap(schemas -> SchemaSource.body(schemas, ROLE));
+      if (body.isEmpty()) {
+        continue;
+      }
+      String builder = "schemasOf" + Character.toUpperCase(method.name().charAt(0))
+          + method.name().substring(1).replaceAll("[^A-Za-z0-9]", "_");
+      while (!taken.add(builder)) {
+        builder = builder + "_";
+      }
+      cases.append("      case ").append(literal(method.name())).append(" -> ").append(builder).append("();\n");
+      builders.append("\n  private static java.util.Map<").append(ROLE)
+          .append(", org.apache.arrow.vector.types.pojo.Schema> ").append(builder).append("() {\n")
+          .append(body.get())
+          .append("  }\n");
     }
-    return Optional.of("      java.util.Map.entry(" + literal(name) + ", java.util.Map.of(\n"
-        + json.entrySet().stream()
-            .map(e -> "          " + ROLE + "." + e.getKey().name() + ",\n          " + literal(e.getValue()))
-            .collect(Collectors.joining(",\n"))
-        + "))");
-  }
-
-  /** Arrow's JSON form of a schema on one line (Arrow indents it). */
-  private static String compact(String json) {
-    try {
-      return JSON.readTree(json).toString();
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Arrow wrote a schema that is not JSON: " + json, e);
+    String signature = "  public java.util.Map<" + ROLE + ", org.apache.arrow.vector.types.pojo.Schema> schemas("
+        + "String method) {\n";
+    if (cases.length() == 0) {
+      return "  @Override\n" + signature + "    return java.util.Map.of();\n  }\n";
     }
+    return "  @Override\n" + signature
+        + "    return switch (method) {\n" + cases + "      default -> java.util.Map.of();\n    };\n  }\n"
+        + builders + "\n" + SchemaSource.helpers();
   }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static String map(List<String> entries) {
     return entries.isEmpty()

@@ -3,6 +3,7 @@ package dev.arrowrpc.core.generated;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * What rpc-codegen's annotation processor writes for each {@code @RpcService} interface, for the
@@ -62,15 +63,15 @@ public interface GeneratedService {
   }
 
   /**
-   * The schemas the processor derived for a method, each in Arrow's JSON form ({@code
-   * Schema.toJson()}, read back with {@code Schema.fromJSON}): the roles the method has, no more.
+   * The schemas the processor derived for a method, built by the generated code (no parsing): the
+   * roles the method has, no more.
    *
    * @param method the method's name
    * @return the schemas by role; empty when the interface has no such method or the processor could
    *     not derive them exactly (a {@code @Wire} attribute given as a constant, or a record read from
    *     a class file by a compiler that does not see type annotations there, before JDK 22)
    */
-  default Map<SchemaRole, String> schemas(String method) {
+  default Map<SchemaRole, Schema> schemas(String method) {
     return Map.of();
   }
 

@@ -8,7 +8,6 @@ import dev.arrowrpc.core.StreamHeader;
 import dev.arrowrpc.core.StreamKind;
 import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
-import java.io.IOException;
 import java.lang.reflect.AnnotatedParameterizedType;
 import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Method;
@@ -134,27 +133,22 @@ public record MethodSpec(
   /**
    * How a descriptor's schemas differ from the ones derived by reflection.
    *
-   * @param generated the descriptor's schemas, in Arrow's JSON form (none when it has none)
+   * @param stated the descriptor's schemas (none when it has none)
    * @param derived the schemas reflection derived
    * @return the first difference, or empty when they agree or the descriptor states none
    */
-  static Optional<String> schemaDifference(Map<SchemaRole, String> generated, Map<SchemaRole, Schema> derived) {
-    if (generated.isEmpty()) {
+  static Optional<String> schemaDifference(Map<SchemaRole, Schema> stated, Map<SchemaRole, Schema> derived) {
+    if (stated.isEmpty()) {
       return Optional.empty();
     }
-    if (!generated.keySet().equals(derived.keySet())) {
-      return Optional.of("it describes " + new EnumMap<>(generated).keySet() + ", the method has "
+    if (!stated.keySet().equals(derived.keySet())) {
+      return Optional.of("it describes " + new EnumMap<>(stated).keySet() + ", the method has "
           + new EnumMap<>(derived).keySet());
     }
     for (Map.Entry<SchemaRole, Schema> entry : new EnumMap<>(derived).entrySet()) {
-      Schema stated;
-      try {
-        stated = Schema.fromJSON(generated.get(entry.getKey()));
-      } catch (IOException | RuntimeException e) {
-        return Optional.of(entry.getKey() + " is not an Arrow schema (" + e.getMessage() + ")");
-      }
-      if (!stated.equals(entry.getValue())) {
-        return Optional.of(entry.getKey() + " is " + stated + ", the class files give " + entry.getValue());
+      Schema schema = stated.get(entry.getKey());
+      if (!schema.equals(entry.getValue())) {
+        return Optional.of(entry.getKey() + " is " + schema + ", the class files give " + entry.getValue());
       }
     }
     return Optional.empty();

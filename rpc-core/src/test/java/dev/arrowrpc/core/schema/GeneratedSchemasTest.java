@@ -43,12 +43,6 @@ class GeneratedSchemasTest {
     throw new AssertionError(name);
   }
 
-  private static Map<SchemaRole, String> json(Map<SchemaRole, Schema> schemas) {
-    Map<SchemaRole, String> json = new EnumMap<>(SchemaRole.class);
-    schemas.forEach((role, schema) -> json.put(role, schema.toJson()));
-    return json;
-  }
-
   @Test
   void eachKindHasItsRoles() {
     assertEquals(Set.of(SchemaRole.PARAMETERS, SchemaRole.RESULT), spec("greet").schemas().keySet());
@@ -63,7 +57,7 @@ class GeneratedSchemasTest {
   void agreeingSchemasAndNoneStatedAreNoDifference() {
     for (String method : new String[] {"greet", "touch", "rows", "count"}) {
       Map<SchemaRole, Schema> derived = spec(method).schemas();
-      assertEquals(Optional.empty(), MethodSpec.schemaDifference(json(derived), derived), method);
+      assertEquals(Optional.empty(), MethodSpec.schemaDifference(Map.copyOf(derived), derived), method);
       assertEquals(Optional.empty(), MethodSpec.schemaDifference(Map.of(), derived), method);
     }
   }
@@ -71,20 +65,16 @@ class GeneratedSchemasTest {
   @Test
   void aStaleSchemaIsNamedByRole() {
     Map<SchemaRole, Schema> derived = spec("rows").schemas();
-    Map<SchemaRole, String> stale = json(derived);
+    Map<SchemaRole, Schema> stale = new EnumMap<>(derived);
     // the header record gained a component after the descriptor was generated
-    stale.put(SchemaRole.HEADER, spec("greet").schemas().get(SchemaRole.PARAMETERS).toJson());
+    stale.put(SchemaRole.HEADER, spec("greet").schemas().get(SchemaRole.PARAMETERS));
     String difference = MethodSpec.schemaDifference(stale, derived).orElseThrow();
     assertTrue(difference.startsWith("HEADER is Schema<name: Utf8 not null>, the class files give"
         + " Schema<count: Int(64, true) not null>"), difference);
 
-    Map<SchemaRole, String> missing = json(derived);
+    Map<SchemaRole, Schema> missing = new EnumMap<>(derived);
     missing.remove(SchemaRole.HEADER);
     assertEquals(Optional.of("it describes [PARAMETERS, OUTPUT], the method has [PARAMETERS, OUTPUT, HEADER]"),
         MethodSpec.schemaDifference(missing, derived));
-
-    Map<SchemaRole, String> broken = json(derived);
-    broken.put(SchemaRole.OUTPUT, "{\"fields\": 7");
-    assertTrue(MethodSpec.schemaDifference(broken, derived).orElseThrow().startsWith("OUTPUT is not an Arrow schema"));
   }
 }
