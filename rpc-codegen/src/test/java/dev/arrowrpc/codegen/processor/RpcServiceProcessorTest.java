@@ -234,10 +234,6 @@ class RpcServiceProcessorTest {
     assertEquals("demo.Shapes", descriptor.protocol());
     assertEquals(Optional.of("1.2.3"), descriptor.version());
     assertEquals(Optional.of(List.of("labels")), descriptor.parameterNames("count"));
-    String hash = dev.arrowrpc.core.server.ProtocolHash.of(ServiceSpec.of(api));
-    assertEquals(Optional.of(hash), descriptor.protocolHash(), "known at compile time, as the runtime computes it");
-    assertTrue(generated.contains("  public static final String PROTOCOL_HASH = \"" + hash + "\";"), generated);
-    assertEquals(hash, Class.forName(GeneratedService.className(api), true, loader).getField("PROTOCOL_HASH").get(null));
     assertEquals(Optional.empty(), descriptor.parameterNames("twice"));
 
     // compiled without -parameters, the runtime names the fields from the descriptor
@@ -311,10 +307,6 @@ class RpcServiceProcessorTest {
       expected.add(0, "constant");
     }
     assertEquals(expected, stated);
-    // the hash needs every method's schemas: on javac 17 the constant attribute leaves it to the runtime
-    assertEquals(Runtime.version().feature() >= 22
-        ? Optional.of(dev.arrowrpc.core.server.ProtocolHash.of(ServiceSpec.of(zoo))) : Optional.empty(),
-        descriptor.protocolHash());
     Map<GeneratedService.SchemaRole, Schema> produce = descriptor.schemas("produce");
     assertEquals(Set.of(GeneratedService.SchemaRole.PARAMETERS, GeneratedService.SchemaRole.OUTPUT,
         GeneratedService.SchemaRole.HEADER), produce.keySet());

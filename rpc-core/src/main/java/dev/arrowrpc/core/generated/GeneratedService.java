@@ -76,17 +76,6 @@ public interface GeneratedService {
   }
 
   /**
-   * The protocol's hash (WIRE_PROTOCOL.md §14) as the processor computed it from the schemas it
-   * derived: what reflection publishes for the interface, known at compile time (the generated class
-   * also holds it as the constant {@code PROTOCOL_HASH}, for a test to pin the wire contract).
-   *
-   * @return the hash, empty when the processor could not state every method's schemas
-   */
-  default Optional<String> protocolHash() {
-    return Optional.empty();
-  }
-
-  /**
    * The binary name of the class generated for an interface: in the interface's package, the
    * simple names from the outermost class down joined by {@code _}, then {@link #SUFFIX} ({@code
    * a.b.Outer.Api} → {@code a.b.Outer_Api_ArrowRpc}).

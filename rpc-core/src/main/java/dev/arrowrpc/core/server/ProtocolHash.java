@@ -99,21 +99,10 @@ public final class ProtocolHash {
   }
 
   /**
-   * Computes the hash of a protocol from its methods' schemas by role ({@link
-   * MethodSpec#schemas()}): a method with a {@link SchemaRole#RESULT} schema is unary (returning a
-   * value when that schema has a column), one without is a stream. rpc-codegen's processor computes
-   * the hash it writes into a service's descriptor this way, from the schemas it derived.
-   *
-   * @param protocolName the protocol's wire name
-   * @param methods each method's schemas, by method name, in any order
-   * @return 64 lowercase hex digits
-   * @throws IllegalArgumentException when a schema holds a type with no canonical token, or a method
-   *     has no parameters schema
+   * The preimage over each method's schemas by role ({@link MethodSpec#schemas()}): a method with a
+   * {@link SchemaRole#RESULT} schema is unary (returning a value when that schema has a column), one
+   * without is a stream.
    */
-  public static String ofSchemas(String protocolName, Map<String, Map<SchemaRole, Schema>> methods) {
-    return digest(preimageOfSchemas(protocolName, methods));
-  }
-
   private static String preimageOfSchemas(String protocolName, Map<String, Map<SchemaRole, Schema>> methods) {
     List<String> names = new ArrayList<>(methods.keySet());
     names.sort(BY_CODE_POINT);
