@@ -3,14 +3,11 @@ package dev.arrowrpc.codegen.processor;
 import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /** The Java source of one service's descriptor class. */
 final class DescriptorSource {
