@@ -17,7 +17,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class SchemaSource {
   /** Fields a method's schemas may hold before its builder could outgrow a class file method (64 KiB). */
-  static final int MAX_FIELDS = 1_000;
+  private static final int MAX_FIELDS = 1_000;
 
   private static final String ARROW_TYPE = ArrowType.class.getName().replace('$', '.');
   private static final String TIME_UNIT = "org.apache.arrow.vector.types.TimeUnit";

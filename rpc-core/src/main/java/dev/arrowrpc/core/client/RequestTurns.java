@@ -293,7 +293,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
 
   /** The tokens, after the batch's own metadata (which never overrides them). */
   private Map<String, String> tokens(boolean cancel, Map<String, String> extra) {
-    return MetadataKeys.withTokens(extra, cursor, java.util.Optional.ofNullable(callToken), cancel);
+    return MetadataKeys.withTokens(extra, cursor, Optional.ofNullable(callToken), cancel);
   }
 
   private static RpcException decodeFailure(RuntimeException e) {

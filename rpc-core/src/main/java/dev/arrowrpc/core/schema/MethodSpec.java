@@ -50,6 +50,8 @@ public record MethodSpec(
   /** The schema with no fields. */
   public static final Schema EMPTY_SCHEMA = new Schema(List.of());
 
+  private static final Logger LOG = LoggerFactory.getLogger(MethodSpec.class);
+
   /**
    * Whether the stream accepts input batches, when that is known without running it: true for an
    * exchange, false for a producer, empty for a unary method and for a {@link BatchStream} method
@@ -127,8 +129,6 @@ public record MethodSpec(
                 + " classes as they are now", where, GeneratedService.className(service), difference));
     return spec;
   }
-
-  private static final Logger LOG = LoggerFactory.getLogger(MethodSpec.class);
 
   /**
    * How a descriptor's schemas differ from the ones derived by reflection.

@@ -1,7 +1,5 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
-import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.nio.charset.StandardCharsets;
@@ -91,24 +89,11 @@ public final class ProtocolHash {
    * @throws IllegalArgumentException when a schema holds a type with no canonical token
    */
   public static String preimage(String protocolName, Collection<MethodSpec> methods) {
-    Map<String, Map<SchemaRole, Schema>> schemas = new LinkedHashMap<>();
-    for (MethodSpec method : methods) {
-      schemas.put(method.name(), method.schemas());
-    }
-    return preimageOfSchemas(protocolName, schemas);
-  }
-
-  /**
-   * The preimage over each method's schemas by role ({@link MethodSpec#schemas()}): a method with a
-   * {@link SchemaRole#RESULT} schema is unary (returning a value when that schema has a column), one
-   * without is a stream.
-   */
-  private static String preimageOfSchemas(String protocolName, Map<String, Map<SchemaRole, Schema>> methods) {
-    List<String> names = new ArrayList<>(methods.keySet());
-    names.sort(BY_CODE_POINT);
+    List<MethodSpec> sorted = new ArrayList<>(methods);
+    sorted.sort(Comparator.comparing(MethodSpec::name, BY_CODE_POINT));
     List<Object> entries = new ArrayList<>();
-    for (String name : names) {
-      entries.add(entry(name, methods.get(name)));
+    for (MethodSpec method : sorted) {
+      entries.add(entry(method));
     }
     Map<String, Object> description = new LinkedHashMap<>();
     description.put("protocol", protocolName);
@@ -132,30 +117,23 @@ public final class ProtocolHash {
     }
   }
 
-  private static Map<String, Object> entry(String name, Map<SchemaRole, Schema> schemas) {
+  private static Map<String, Object> entry(MethodSpec method) {
+    String where = method.name();
     try {
-      Schema params = schemas.get(SchemaRole.PARAMETERS);
-      if (params == null) {
-        throw new IllegalArgumentException("no parameters schema");
-      }
-      Schema result = schemas.get(SchemaRole.RESULT);
-      boolean hasReturn = result != null && !result.getFields().isEmpty();
       Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", name);
-      entry.put("type", (result != null ? MethodKind.UNARY : MethodKind.STREAM).wireName());
-      entry.put("has_return", hasReturn);
-      entry.put("has_header", schemas.containsKey(SchemaRole.HEADER));
-      entry.put("params", fields(params));
+      entry.put("name", method.name());
+      entry.put("type", method.kind().wireName());
+      entry.put("has_return", method.hasReturn());
+      entry.put("has_header", method.header().isPresent());
+      entry.put("params", fields(method.params().schema()));
       // absent and empty differ: a method returning nothing is not one returning an empty struct
-      if (hasReturn) {
-        entry.put("result", fields(result));
+      if (method.hasReturn()) {
+        entry.put("result", fields(method.result().schema()));
       }
-      if (schemas.containsKey(SchemaRole.HEADER)) {
-        entry.put("header", fields(schemas.get(SchemaRole.HEADER)));
-      }
+      method.header().ifPresent(header -> entry.put("header", fields(header.schema())));
       return entry;
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("method " + name + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("method " + where + ": " + e.getMessage(), e);
     }
   }
 

@@ -283,7 +283,7 @@ final class ExchangeTurns {
   }
 
   private Map<String, String> tokens(Map<String, String> own, boolean cancel) {
-    return MetadataKeys.withTokens(own, cursor, java.util.Optional.ofNullable(callToken), cancel);
+    return MetadataKeys.withTokens(own, cursor, Optional.ofNullable(callToken), cancel);
   }
 
   /**
