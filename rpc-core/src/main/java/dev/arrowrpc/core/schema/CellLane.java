@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
  * One codec's cells laid straight into IPC buffers and read straight back, without vectors: the
@@ -20,13 +19,16 @@ import java.util.function.ToLongFunction;
  * codec's {@code read} does.
  */
 abstract class CellLane {
-  /** A field's values, decoded on demand. */
-  interface Cells {
+  /**
+   * A field's values, decoded on demand (a class, not an interface: its calls, from lanes of every
+   * kind, dispatch through the vtable rather than the slower interface table).
+   */
+  abstract static class Cells {
     /** Whether value {@code i} is null. */
-    boolean isNull(int i);
+    abstract boolean isNull(int i);
 
     /** Value {@code i} as the codec's {@code read} returns it (null cells included). */
-    Object get(int i);
+    abstract Object get(int i);
   }
 
   /**
@@ -68,24 +70,7 @@ abstract class CellLane {
   /** Lays out the node and validity bitmap of a one-cell field. */
   static void oneNodeAndValidity(DirectBatch out, boolean isNull) {
     out.node(1, isNull ? 1 : 0);
-    if (isNull) {
-      out.validity(NOT_SET, 1);
-    } else {
-      out.allValid(1);
-    }
-  }
-
-  /** One bit, clear (never written to). */
-  private static final boolean[] NOT_SET = {false};
-  /** One bit, set (never written to). */
-  private static final boolean[] SET = {true};
-
-  /** Lays out one field's 32-bit offsets buffer for a single cell of {@code length} items or bytes. */
-  static void oneOffsets(DirectBatch out, int length) {
-    out.startBuffer();
-    out.put(0, 4);
-    out.put(length, 4);
-    out.endBuffer();
+    out.word(isNull ? 0 : 1, 1); // a one-bit bitmap
   }
 
   /**
@@ -144,7 +129,7 @@ abstract class CellLane {
   }
 
   /** A field's values whose nulls its validity bitmap (and null count) tells. */
-  abstract static class Validity implements Cells {
+  abstract static class Validity extends Cells {
     private final BatchView in;
     private final long validity;
     private final long nulls;
@@ -158,30 +143,42 @@ abstract class CellLane {
     }
 
     @Override
-    public boolean isNull(int i) {
+    boolean isNull(int i) {
       return !in.valid(validity, nulls, length, i);
     }
   }
 
-  /** Fixed-width values (integers, floats, dates and times) as little-endian bytes. */
-  static final class Fixed extends CellLane {
-    /** Reads one value at an offset of the body. */
-    @FunctionalInterface
-    interface Decoder {
-      Object decode(BatchView view, long at);
-    }
-
+  /**
+   * Fixed-width values (integers, floats, dates and times) as little-endian bytes. Each codec
+   * subclasses it with its conversions (abstract methods, not functions: the lanes' calls to them
+   * dispatch through the vtable).
+   */
+  abstract static class Fixed extends CellLane {
     private final Codec codec;
     private final int width;
-    private final ToLongFunction<Object> raw;
-    private final Decoder decoder;
 
-    Fixed(Codec codec, int width, ToLongFunction<Object> raw, Decoder decoder) {
+    Fixed(Codec codec, int width) {
       this.codec = codec;
       this.width = width;
-      this.raw = raw;
-      this.decoder = decoder;
     }
+
+    /**
+     * A non-null value's bits as the column stores them, with the codec's checks.
+     *
+     * @param plain the value (unwrapped)
+     * @return its bits
+     * @throws ClassCastException when it is not of the codec's Java type
+     */
+    abstract long bitsOf(Object plain);
+
+    /**
+     * Reads one value at an offset of the body.
+     *
+     * @param view the batch
+     * @param at the value's offset in the body
+     * @return the value, as the codec's {@code read} returns it before wrapping
+     */
+    abstract Object valueAt(BatchView view, long at);
 
     @Override
     Object prepare(Object value) {
@@ -190,7 +187,7 @@ abstract class CellLane {
         return null;
       }
       try {
-        return raw.applyAsLong(plain);
+        return bitsOf(plain);
       } catch (ClassCastException e) {
         throw codec.castFailure(plain, e);
       }
@@ -212,15 +209,13 @@ abstract class CellLane {
       long bits = 0;
       if (plain != null) {
         try {
-          bits = raw.applyAsLong(plain);
+          bits = bitsOf(plain);
         } catch (ClassCastException e) {
           throw codec.castFailure(plain, e);
         }
       }
       oneNodeAndValidity(out, plain == null);
-      out.startBuffer();
-      out.put(bits, width);
-      out.endBuffer();
+      out.word(bits, width);
     }
 
     @Override
@@ -231,8 +226,8 @@ abstract class CellLane {
       long data = in.buffer();
       return new Validity(in, validity, nulls, length) {
         @Override
-        public Object get(int i) {
-          return isNull(i) ? codec.wrap(null) : codec.wrap(decoder.decode(in, data + (long) i * width));
+        Object get(int i) {
+          return isNull(i) ? codec.wrap(null) : codec.wrap(valueAt(in, data + (long) i * width));
         }
       };
     }
@@ -247,7 +242,7 @@ abstract class CellLane {
         return nullFirst(codec, column);
       }
       try {
-        return codec.wrap(decoder.decode(in, data));
+        return codec.wrap(valueAt(in, data));
       } catch (MarshalException e) {
         throw e.within(column.name());
       }
@@ -293,7 +288,7 @@ abstract class CellLane {
     void writeOne(DirectBatch out, Object value) {
       Boolean bit = (Boolean) prepare(value);
       oneNodeAndValidity(out, bit == null);
-      out.validity(bit != null && bit ? SET : NOT_SET, 1);
+      out.word(bit != null && bit ? 1 : 0, 1); // a one-bit bitmap
     }
 
     @Override
@@ -304,7 +299,7 @@ abstract class CellLane {
       long data = in.buffer();
       return new Validity(in, validity, nulls, length) {
         @Override
-        public Object get(int i) {
+        Object get(int i) {
           return isNull(i) ? codec.wrap(null) : codec.wrap(in.bit(data, i));
         }
       };
@@ -349,7 +344,7 @@ abstract class CellLane {
     void writeOne(DirectBatch out, Object value) {
       byte[] bytes = (byte[]) prepare(value);
       oneNodeAndValidity(out, bytes == null);
-      oneOffsets(out, bytes == null ? 0 : bytes.length);
+      out.oneOffsets(bytes == null ? 0 : bytes.length);
       out.startBuffer();
       if (bytes != null) {
         out.put(bytes);
@@ -420,7 +415,7 @@ abstract class CellLane {
       long data = in.buffer();
       return new Validity(in, validity, nulls, length) {
         @Override
-        public Object get(int i) {
+        Object get(int i) {
           if (isNull(i)) {
             return codec.wrap(null);
           }
@@ -499,7 +494,7 @@ abstract class CellLane {
       Object[] items = (Object[]) prepare(value);
       int total = items == null ? 0 : items.length;
       oneNodeAndValidity(out, items == null);
-      oneOffsets(out, total);
+      out.oneOffsets(total);
       element.write(out, items == null ? new Object[0] : items, total);
     }
 
@@ -512,7 +507,7 @@ abstract class CellLane {
       Cells items = element.read(in);
       return new Validity(in, validity, nulls, length) {
         @Override
-        public Object get(int i) {
+        Object get(int i) {
           if (isNull(i)) {
             return codec.wrap(null);
           }
@@ -627,7 +622,7 @@ abstract class CellLane {
       Entries entries = (Entries) prepare(value);
       int total = entries == null ? 0 : entries.keys().length;
       oneNodeAndValidity(out, entries == null);
-      oneOffsets(out, total);
+      out.oneOffsets(total);
       // the entries struct: never null, so its bitmap is all set
       out.node(total, 0);
       if (total == 0) {
@@ -651,7 +646,7 @@ abstract class CellLane {
       Cells v = values.read(in);
       return new Validity(in, validity, nulls, length) {
         @Override
-        public Object get(int i) {
+        Object get(int i) {
           if (isNull(i)) {
             return codec.wrap(null);
           }
@@ -743,7 +738,7 @@ abstract class CellLane {
       }
       return new Validity(in, validity, nulls, length) {
         @Override
-        public Object get(int i) {
+        Object get(int i) {
           if (isNull(i)) {
             return codec.wrap(null);
           }
@@ -795,12 +790,12 @@ abstract class CellLane {
       Cells cells = inner.read(in);
       return new Cells() {
         @Override
-        public boolean isNull(int i) {
+        boolean isNull(int i) {
           return cells.isNull(i);
         }
 
         @Override
-        public Object get(int i) {
+        Object get(int i) {
           return codec.wrap(cells.isNull(i) ? null : cells.get(i));
         }
       };

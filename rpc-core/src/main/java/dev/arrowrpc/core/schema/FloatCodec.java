@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.BatchView;
 import dev.arrowrpc.core.wire.MarshalException;
 import java.util.Optional;
 import org.apache.arrow.vector.BaseIntVector;
@@ -54,18 +55,30 @@ final class FloatCodec extends Codec {
   @Override
   Optional<CellLane> lane() {
     if (single) {
-      return Optional.of(new CellLane.Fixed(this, 4,
-          value -> Float.floatToRawIntBits((float) ((Number) value).doubleValue()) & 0xffffffffL,
-          (view, at) -> {
-            double d = Float.intBitsToFloat((int) view.signed(at, 4));
-            return javaFloat ? (Object) (float) d : (Object) d;
-          }));
-    }
-    return Optional.of(new CellLane.Fixed(this, 8,
-        value -> Double.doubleToRawLongBits(((Number) value).doubleValue()),
-        (view, at) -> {
-          double d = Double.longBitsToDouble(view.signed(at, 8));
+      return Optional.of(new CellLane.Fixed(this, 4) {
+        @Override
+        long bitsOf(Object plain) {
+          return Float.floatToRawIntBits((float) ((Number) plain).doubleValue()) & 0xffffffffL;
+        }
+
+        @Override
+        Object valueAt(BatchView view, long at) {
+          double d = Float.intBitsToFloat((int) view.signed(at, 4));
           return javaFloat ? (Object) (float) d : (Object) d;
-        }));
+        }
+      });
+    }
+    return Optional.of(new CellLane.Fixed(this, 8) {
+      @Override
+      long bitsOf(Object plain) {
+        return Double.doubleToRawLongBits(((Number) plain).doubleValue());
+      }
+
+      @Override
+      Object valueAt(BatchView view, long at) {
+        double d = Double.longBitsToDouble(view.signed(at, 8));
+        return javaFloat ? (Object) (float) d : (Object) d;
+      }
+    });
   }
 }

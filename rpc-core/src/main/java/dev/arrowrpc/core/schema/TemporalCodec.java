@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.schema;
 
+import dev.arrowrpc.core.wire.BatchView;
 import dev.arrowrpc.core.wire.MarshalException;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,13 +170,22 @@ final class TemporalCodec extends Codec {
 
   @Override
   Optional<CellLane> lane() {
-    return Optional.of(new CellLane.Fixed(this, kind == Kind.LOCAL_DATE ? 4 : 8, this::raw, (view, at) -> {
-      try {
-        return value(view.signed(at, kind == Kind.LOCAL_DATE ? 4 : 8));
-      } catch (java.time.DateTimeException | ArithmeticException e) {
-        throw new MarshalException("the cell cannot be read as a " + kind + ": " + e.getMessage(), e);
+    int width = kind == Kind.LOCAL_DATE ? 4 : 8;
+    return Optional.of(new CellLane.Fixed(this, width) {
+      @Override
+      long bitsOf(Object plain) {
+        return raw(plain);
       }
-    }));
+
+      @Override
+      Object valueAt(BatchView view, long at) {
+        try {
+          return value(view.signed(at, width));
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+          throw new MarshalException("the cell cannot be read as a " + kind + ": " + e.getMessage(), e);
+        }
+      }
+    });
   }
 
   /** The value as the column stores it (microseconds, days for a date), refusing what does not fit. */

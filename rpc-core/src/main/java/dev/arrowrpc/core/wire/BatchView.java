@@ -1,6 +1,9 @@
 package dev.arrowrpc.core.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -15,7 +18,6 @@ import org.apache.arrow.memory.util.MemoryUtil;
  */
 public final class BatchView {
   private final RecordBatch batch;
-  private final ArrowBuf body;
   /**
    * The body's address and size: a view reads it directly after its own range check (the body lives
    * as long as the view, and {@code ArrowBuf}'s reads would check its reference count on every one).
@@ -24,6 +26,9 @@ public final class BatchView {
   private final long size;
   /** The header's bytes, and where its field-node and buffer vectors (16-byte structs) start. */
   private ByteBuffer header;
+  /** The header's array and the array index of its position 0, when it has an array (null when not). */
+  private byte[] headerArray;
+  private int headerBase;
   private int nodesAt;
   private int nodeCount;
   private int buffersAt;
@@ -38,7 +43,6 @@ public final class BatchView {
 
   BatchView(Message message, RecordBatch batch, ArrowBuf body) {
     this.batch = batch;
-    this.body = body;
     this.address = body == null ? 0 : body.memoryAddress();
     this.size = body == null ? 0 : body.capacity();
     // the vectors' positions are looked up once: a struct is then two reads away
@@ -48,6 +52,10 @@ public final class BatchView {
   /** Keeps where the header's vectors lie ({@link RecordBatchTable#locate}). */
   void vectors(ByteBuffer header, int nodesAt, int nodeCount, int buffersAt, int bufferCount) {
     this.header = header;
+    if (header.hasArray()) {
+      headerArray = header.array();
+      headerBase = header.arrayOffset();
+    }
     this.nodesAt = nodesAt;
     this.nodeCount = nodeCount;
     this.buffersAt = buffersAt;
@@ -69,8 +77,8 @@ public final class BatchView {
       throw new IllegalStateException("record batch has fewer field nodes than its schema needs");
     }
     int at = nodesAt + 16 * nextNode++;
-    nodeLength = header.getLong(at);
-    nodeNulls = header.getLong(at + 8);
+    nodeLength = headerLong(at);
+    nodeNulls = headerLong(at + 8);
     return nodeLength;
   }
 
@@ -89,9 +97,16 @@ public final class BatchView {
       throw new IllegalStateException("record batch has fewer buffers than its schema needs");
     }
     int at = buffersAt + 16 * nextBuffer++;
-    bufferLength = header.getLong(at + 8);
-    return header.getLong(at);
+    bufferLength = headerLong(at + 8);
+    return headerLong(at);
   }
+
+  /** The little-endian long at {@code at} in the header: from its array when it has one. */
+  private long headerLong(int at) {
+    return headerArray != null ? (long) LONGS.get(headerArray, headerBase + at) : header.getLong(at);
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** {@return the length of the buffer last taken} */
   public long bufferLength() {
@@ -119,7 +134,7 @@ public final class BatchView {
 
   /** {@return the body's address of {@code width} bytes at {@code at}, which must lie inside it} */
   private long at(long at, int width) {
-    if (at < 0 || at > size - width) {
+    if (at < 0 || width < 0 || at > size - width) {
       throw new IndexOutOfBoundsException("read of " + width + " bytes at " + at + " outside a body of "
           + size + " bytes");
     }
@@ -180,15 +195,26 @@ public final class BatchView {
    * @return the text, or null when a byte is not ASCII
    */
   public String ascii(long at, int length) {
-    if (scratch == null || scratch.length < length) {
-      scratch = new byte[Math.max(length, scratch == null ? 32 : scratch.length * 2)];
+    if (length == 0) {
+      return "";
     }
-    body.getBytes(at, scratch, 0, length);
-    for (int i = 0; i < length; i++) {
-      if (scratch[i] < 0) {
+    long from = at(at, length);
+    // ASCII bytes have their top bit clear: eight at a time, straight from the body
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      if ((MemoryUtil.getLong(from + i) & 0x8080808080808080L) != 0) {
         return null;
       }
     }
+    for (; i < length; i++) {
+      if (MemoryUtil.getByte(from + i) < 0) {
+        return null;
+      }
+    }
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(length, scratch == null ? 32 : scratch.length * 2)];
+    }
+    MemoryUtil.copyFromMemory(from, scratch, 0, length);
     return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
   }
 
@@ -200,8 +226,9 @@ public final class BatchView {
    * @return the bytes
    */
   public byte[] bytes(long at, int length) {
+    long from = at(at, length);
     byte[] copy = new byte[length];
-    body.getBytes(at, copy, 0, length);
+    MemoryUtil.copyFromMemory(from, copy, 0, length);
     return copy;
   }
 }

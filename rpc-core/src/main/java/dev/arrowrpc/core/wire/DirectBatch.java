@@ -78,12 +78,7 @@ public final class DirectBatch {
     if (bufferStart < 0) {
       throw new IllegalStateException("no buffer is open");
     }
-    if (16 * bufferCount + 16 > buffers.length) {
-      buffers = Arrays.copyOf(buffers, buffers.length * 2);
-    }
-    LONGS.set(buffers, 16 * bufferCount, (long) bufferStart);
-    LONGS.set(buffers, 16 * bufferCount + 8, (long) (size - bufferStart));
-    bufferCount++;
+    addBuffer(bufferStart, size - bufferStart);
     int padded = (size + 7) & ~7;
     if (padded != size) {
       ensure(padded - size); // exactly the padding: growing for more would double a body that just fits
@@ -95,6 +90,48 @@ public final class DirectBatch {
       size = padded;
     }
     bufferStart = -1;
+  }
+
+  /** Records a buffer of the body: where it starts and how long it is. */
+  private void addBuffer(int start, int length) {
+    if (16 * bufferCount + 16 > buffers.length) {
+      buffers = Arrays.copyOf(buffers, buffers.length * 2);
+    }
+    LONGS.set(buffers, 16 * bufferCount, (long) start);
+    LONGS.set(buffers, 16 * bufferCount + 8, (long) length);
+    bufferCount++;
+  }
+
+  /**
+   * Adds a buffer of {@code width} little-endian bytes of one value, padded with zeros to 8 bytes:
+   * what {@code startBuffer(); put(value, width); endBuffer();} lays out, in one store.
+   *
+   * @param value the value
+   * @param width its width in bytes (1, 2, 4 or 8)
+   */
+  public void word(long value, int width) {
+    padded(width == 8 ? value : value & ((1L << (8 * width)) - 1), width);
+  }
+
+  /** Adds a buffer of the {@code length} (at most 8) low bytes of {@code bytes}, whose other bytes are 0. */
+  private void padded(long bytes, int length) {
+    if (bufferStart >= 0) {
+      throw new IllegalStateException("a buffer is already open");
+    }
+    ensure(8);
+    LONGS.set(body, size, bytes);
+    addBuffer(size, length);
+    size += 8;
+  }
+
+  /**
+   * Adds the 32-bit offsets buffer of a one-value field of {@code length} items or bytes ({@code 0,
+   * length}): what writing the two offsets into a buffer of their own lays out, in one store.
+   *
+   * @param length the value's length
+   */
+  public void oneOffsets(int length) {
+    word((long) length << 32, 8);
   }
 
   /** Adds an empty buffer. */
@@ -131,6 +168,11 @@ public final class DirectBatch {
    * @param count the value count
    */
   public void allValid(int count) {
+    if (count > 0 && count <= 64) {
+      // the bitmap and its padding in one word
+      padded(count == 64 ? -1L : (1L << count) - 1, (count + 7) >>> 3);
+      return;
+    }
     startBuffer();
     int bytes = (count + 7) >>> 3;
     ensure(bytes);
