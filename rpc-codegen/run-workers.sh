@@ -5,7 +5,9 @@
 #      method the Python reference's conformance worker lists (ConformanceService and
 #      conformance.Secondary.v1): the two workers serve the same protocols;
 #   2. bin/arrow-rpc generate --cmd "<the reference worker>" --package gen.conf --out DIR writes sources
-#      that javac --release 17 compiles;
+#      that javac --release 17 compiles, with rpc-codegen's processor on the processor path, and the
+#      protocol hash the processor computes from each interface (its descriptor's PROTOCOL_HASH) is the
+#      one the reference published (the interface's PROTOCOL_HASH);
 #   3. the opt-in tests that call through generated interfaces and the command line against the reference
 #      worker (ReferenceWorkerTest, WorkerCliTest) run with VGI_REFERENCE_WORKER set.
 # Prints "codegen-workers: N checks passed" and exits 0, or names the failed check and exits 1.
@@ -58,6 +60,24 @@ classpath="$(ls rpc-core/target/rpc-core-*.jar | grep -v -e sources -e javadoc -
 classpath="$classpath:$(cat "$work/core.classpath")"
 javac --release 17 -Xlint:all -Werror -cp "$classpath" -d "$work/classes" "${sources[@]}" >&2 \
   || fail "the generated sources do not compile"
+checks=$((checks + 1))
+# the processor needs rpc-core and its libraries, nothing of its module's own (those serve the command line)
+processor="$(ls rpc-codegen/target/rpc-codegen-*.jar | grep -v -e sources -e javadoc -e cli | head -1)"
+# -processing: the processor claims no annotation (others may read @RpcService too), which lint reports
+javac --release 17 -Xlint:all,-processing -Werror -cp "$classpath" -processorpath "$processor:$classpath" \
+  -d "$work/processed" -s "$work/descriptors" "${sources[@]}" >&2 \
+  || fail "the generated sources do not compile with the processor"
+hashes=0
+for source in "${sources[@]}"; do
+  name="$(basename "$source" .java)"
+  published="$(sed -n 's/^ *String PROTOCOL_HASH = "\([0-9a-f]*\)";/\1/p' "$source")"
+  computed="$(sed -n 's/^ *public static final String PROTOCOL_HASH = "\([0-9a-f]*\)";/\1/p' \
+    "$work/descriptors/gen/conf/${name}_ArrowRpc.java" 2>/dev/null)"
+  [[ -n "$published" && "$published" == "$computed" ]] \
+    || fail "$name: the reference published protocol hash '$published', the processor computed '$computed'"
+  hashes=$((hashes + 1))
+done
+echo "generate: the processor's compile-time protocol hash is the reference's for all $hashes protocols" >&2
 checks=$((checks + 1))
 
 # 3. calls through the generated interfaces and the command line, against the reference worker

@@ -3,6 +3,7 @@ package dev.arrowrpc.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.Json;
 import java.io.IOException;
@@ -103,9 +104,9 @@ class ConformanceSchemaTest {
     assertEquals("05479410c96f34410a2b10a4f6a49d59dcfd9d6d1d45ce9a9807d060a3bd6014", TypeTokens.hash(PRIMARY));
     // the production hash, as reflection and the access log publish it
     assertEquals("05479410c96f34410a2b10a4f6a49d59dcfd9d6d1d45ce9a9807d060a3bd6014",
-        dev.arrowrpc.core.server.ProtocolHash.of(PRIMARY));
+        ProtocolHash.of(PRIMARY));
     assertEquals("58557cf1611546ad22d1c379bc3ce1b04166082f78375e9fc959f0086347eab6",
-        dev.arrowrpc.core.server.ProtocolHash.of(ServiceSpec.of(SecondaryService.class)));
+        ProtocolHash.of(ServiceSpec.of(SecondaryService.class)));
   }
 
   @Test

@@ -9,7 +9,7 @@ import dev.arrowrpc.core.auth.AuthRequest;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.identity.IdentityProtocol;
 import dev.arrowrpc.core.identity.TokenIdentity;
-import dev.arrowrpc.core.server.ProtocolHash;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.reflect.MethodInfo;
-import dev.arrowrpc.core.server.ProtocolHash;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.reflect.ServiceDescription;

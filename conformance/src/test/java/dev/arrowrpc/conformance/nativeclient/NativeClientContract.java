@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.reflect.MethodInfo;
-import dev.arrowrpc.core.server.ProtocolHash;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.reflect.ServiceDescription;

@@ -2,12 +2,16 @@ package dev.arrowrpc.codegen.processor;
 
 import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /** The Java source of one service's descriptor class. */
 final class DescriptorSource {
@@ -43,6 +47,7 @@ final class DescriptorSource {
   /** {@return the source text} */
   String text() {
     String serviceType = service.type().getQualifiedName().toString();
+    Optional<String> protocolHash = protocolHash();
     StringBuilder out = new StringBuilder();
     if (!packageName.isEmpty()) {
       out.append("package ").append(packageName).append(";\n\n");
@@ -56,6 +61,12 @@ final class DescriptorSource {
         .append(deprecated ? "@SuppressWarnings({\"deprecation\", \"removal\"})\n" : "")
         .append("public final class ").append(simpleName)
         .append(" implements dev.arrowrpc.core.generated.GeneratedService {\n")
+        .append(protocolHash.map(hash -> ""
+            + "  /**\n"
+            + "   * The protocol's hash (vgi-rpc WIRE_PROTOCOL.md section 14) over the schemas below, as reflection\n"
+            + "   * publishes it: it changes exactly when the wire contract does.\n"
+            + "   */\n"
+            + "  public static final String PROTOCOL_HASH = " + literal(hash) + ";\n\n").orElse(""))
         .append("  private static final java.util.Map<String, java.util.List<String>> PARAMETER_NAMES =\n")
         .append(map(service.methods().stream()
             .map(m -> entry(m.name(), m.parameterNames())).toList()))
@@ -88,8 +99,33 @@ final class DescriptorSource {
         .append("    return java.util.Optional.ofNullable(PARAMETER_TYPES.get(method));\n")
         .append("  }\n\n")
         .append(schemas())
+        .append(protocolHash.isEmpty() ? "" : "\n"
+            + "  @Override\n"
+            + "  public java.util.Optional<String> protocolHash() {\n"
+            + "    return java.util.Optional.of(PROTOCOL_HASH);\n"
+            + "  }\n")
         .append("}\n");
     return out.toString();
+  }
+
+  /**
+   * The protocol's hash, computed from the derived schemas as the runtime computes it from the class
+   * files; empty when a method's schemas could not be derived exactly (the runtime's is then the
+   * only one).
+   */
+  private Optional<String> protocolHash() {
+    Map<String, Map<SchemaRole, Schema>> methods = new TreeMap<>();
+    for (ServiceModel.MethodModel method : service.methods()) {
+      if (method.schemas().isEmpty()) {
+        return Optional.empty();
+      }
+      methods.put(method.name(), method.schemas().get());
+    }
+    try {
+      return Optional.of(ProtocolHash.ofSchemas(service.protocol(), methods));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // a type with no canonical token: the runtime's hash refuses it too
+    }
   }
 
   private static String entry(String name, List<String> values) {

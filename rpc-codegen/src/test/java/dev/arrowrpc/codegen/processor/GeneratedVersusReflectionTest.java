@@ -102,6 +102,15 @@ class GeneratedVersusReflectionTest {
     assertTrue(GeneratedInvoker.find(viaReflection.service).isEmpty());
 
     assertEquals(viaReflection.descriptions, viaDescriptor.descriptions);
+    // the hash the processor computed at compile time is the one reflection publishes
+    for (int i = 0; i < 2; i++) {
+      Class<?> described = Class.forName(i == 0 ? "dev.arrowrpc.conformance.ConformanceService"
+          : "dev.arrowrpc.conformance.SecondaryService", true, generated.loader());
+      Object descriptorClass = Class.forName(GeneratedService.className(described), true, generated.loader())
+          .getConstructor().newInstance();
+      assertEquals(Optional.of(viaReflection.descriptions.get(i).protocolHash()),
+          ((GeneratedService) descriptorClass).protocolHash(), described.getSimpleName());
+    }
     assertEquals(viaReflection.descriptions.get(0).protocolHash(), viaDescriptor.descriptions.get(0).protocolHash());
     assertEquals(viaReflection.descriptions.get(1).protocolHash(), viaDescriptor.descriptions.get(1).protocolHash());
     assertEquals(viaReflection.calls, viaDescriptor.calls);

@@ -11,6 +11,7 @@ import dev.arrowrpc.core.generated.GeneratedService;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.transport.pipe.PipePair;
 import java.lang.reflect.Method;
@@ -234,6 +235,10 @@ class RpcServiceProcessorTest {
     assertEquals("demo.Shapes", descriptor.protocol());
     assertEquals(Optional.of("1.2.3"), descriptor.version());
     assertEquals(Optional.of(List.of("labels")), descriptor.parameterNames("count"));
+    String hash = ProtocolHash.of(ServiceSpec.of(api));
+    assertEquals(Optional.of(hash), descriptor.protocolHash(), "known at compile time, as the runtime computes it");
+    assertTrue(generated.contains("  public static final String PROTOCOL_HASH = \"" + hash + "\";"), generated);
+    assertEquals(hash, Class.forName(GeneratedService.className(api), true, loader).getField("PROTOCOL_HASH").get(null));
     assertEquals(Optional.empty(), descriptor.parameterNames("twice"));
 
     // compiled without -parameters, the runtime names the fields from the descriptor
@@ -307,6 +312,9 @@ class RpcServiceProcessorTest {
       expected.add(0, "constant");
     }
     assertEquals(expected, stated);
+    // the hash needs every method's schemas: before JDK 22 the constant attribute leaves it to the runtime
+    assertEquals(Runtime.version().feature() >= 22 ? Optional.of(ProtocolHash.of(ServiceSpec.of(zoo))) : Optional.empty(),
+        descriptor.protocolHash());
     Map<GeneratedService.SchemaRole, Schema> produce = descriptor.schemas("produce");
     assertEquals(Set.of(GeneratedService.SchemaRole.PARAMETERS, GeneratedService.SchemaRole.OUTPUT,
         GeneratedService.SchemaRole.HEADER), produce.keySet());

@@ -76,6 +76,19 @@ public interface GeneratedService {
   }
 
   /**
+   * The protocol's hash (WIRE_PROTOCOL.md §14) as the processor computed it from the schemas it
+   * derived: the hash reflection publishes for the interface, known at compile time. The generated
+   * class also holds it as the constant {@code PROTOCOL_HASH}, so that a test can pin the wire
+   * contract ({@code assertEquals("3c7d…", Api_ArrowRpc.PROTOCOL_HASH)} fails when a change alters
+   * what travels).
+   *
+   * @return the hash; empty when the processor could not derive every method's schemas
+   */
+  default Optional<String> protocolHash() {
+    return Optional.empty();
+  }
+
+  /**
    * The binary name of the class generated for an interface: in the interface's package, the
    * simple names from the outermost class down joined by {@code _}, then {@link #SUFFIX} ({@code
    * a.b.Outer.Api} → {@code a.b.Outer_Api_ArrowRpc}).

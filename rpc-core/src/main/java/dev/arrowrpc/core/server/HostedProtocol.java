@@ -1,6 +1,7 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.Collections;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.HashMap;
 import java.util.Map;

@@ -11,7 +11,7 @@ import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.RpcException;
-import dev.arrowrpc.core.server.ProtocolHash;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -2,7 +2,6 @@ package dev.arrowrpc.core.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.BatchStream;
@@ -10,12 +9,9 @@ import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.StreamHeader;
+import dev.arrowrpc.core.generated.GeneratedService;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
-import dev.arrowrpc.core.wire.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,49 +39,6 @@ class ProtocolHashTest {
   void reflectionInterfaceIsDerivableLikeAnyService() {
     // the internal path and the public one agree while the public one still accepts the name
     assertEquals(REFLECTION_PREIMAGE, ProtocolHash.preimage(ServiceSpec.of(Reflection.class)));
-  }
-
-  @Test
-  void goldenVectorIsReproducedByteForByte() throws IOException {
-    String text;
-    try (InputStream in = ProtocolHashTest.class.getResourceAsStream("/reflect/protocol_hash_vector.json")) {
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    int newline = text.indexOf('\n');
-    String recorded = text.substring(0, newline).replace("# sha256 = ", "").strip();
-    String preimage = text.substring(newline + 1).stripTrailing();
-    assertEquals("05479410c96f34410a2b10a4f6a49d59dcfd9d6d1d45ce9a9807d060a3bd6014", recorded);
-    assertEquals(recorded, ProtocolHash.digest(preimage));
-    // our serializer rebuilds the same bytes from the parsed structure
-    Object parsed = Json.parse(preimage);
-    assertEquals(preimage, Jcs.write(parsed));
-    // and from a re-ordered copy of it: key order is canonical, not insertion order
-    assertEquals(preimage, Jcs.write(reverseKeys(parsed)));
-  }
-
-  @Test
-  void jcsSortsKeysByUtf16CodeUnitsAndEscapesLikeJsonStringify() {
-    Map<String, Object> keys = new LinkedHashMap<>();
-    // RFC 8785 §3.2.3's sorting example: UTF-16 order puts U+1F600 before U+FB33
-    for (String key : List.of("\u20ac", "\r", "\ufb33", "1", "\ud83d\ude00", "\u0080", "\u00f6")) {
-      keys.put(key, true);
-    }
-    assertEquals(
-        "{\"\\r\":true,\"1\":true,\"\u0080\":true,\"\u00f6\":true,\"\u20ac\":true,\"\ud83d\ude00\":true,"
-            + "\"\ufb33\":true}",
-        Jcs.write(keys));
-    assertEquals("\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\u007f\u2028\u00e9\"",
-        Jcs.write("a\"b\\c\b\f\n\r\t\u0001\u001f\u007f\u2028\u00e9"));
-    assertEquals("[[],{},false]", Jcs.write(List.of(List.of(), Map.of(), false)));
-  }
-
-  @Test
-  void jcsRefusesNumbersNullsAndLoneSurrogates() {
-    assertThrows(IllegalArgumentException.class, () -> Jcs.write(List.of(1)));
-    assertThrows(IllegalArgumentException.class, () -> Jcs.write(Map.of("a", 1.5)));
-    assertThrows(IllegalArgumentException.class, () -> Jcs.write(java.util.Arrays.asList("a", null)));
-    assertThrows(IllegalArgumentException.class, () -> Jcs.write("\ud83d"));
-    assertThrows(IllegalArgumentException.class, () -> Jcs.write("\ude00x"));
   }
 
   /** A header for {@link Kinds#produce}. */
@@ -141,17 +94,29 @@ class ProtocolHashTest {
     assertEquals(ProtocolHash.preimage(spec), ProtocolHash.preimage(spec.protocolName(), reversed));
   }
 
-  private static Object reverseKeys(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      List<Map.Entry<?, ?>> entries = new java.util.ArrayList<>(map.entrySet());
-      java.util.Collections.reverse(entries);
-      Map<String, Object> out = new LinkedHashMap<>();
-      entries.forEach(e -> out.put((String) e.getKey(), reverseKeys(e.getValue())));
-      return out;
+  @Test
+  void theHashOfSchemasByRoleIsTheHashOfTheMethods() {
+    // what rpc-codegen's processor hashes: the schemas it derived, by role (every kind: void and
+    // valued unary, a producer with a header, an untyped and a typed exchange)
+    for (ServiceSpec spec : List.of(ServiceSpec.of(Kinds.class), ReflectionService.spec())) {
+      Map<String, Map<GeneratedService.SchemaRole, org.apache.arrow.vector.types.pojo.Schema>> schemas =
+          new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+      spec.methods().forEach((name, method) -> schemas.put(name, method.schemas()));
+      assertEquals(ProtocolHash.of(spec), ProtocolHash.ofSchemas(spec.protocolName(), schemas), spec.protocolName());
     }
-    if (value instanceof List<?> list) {
-      return list.stream().map(ProtocolHashTest::reverseKeys).toList();
-    }
-    return value;
+    // a unary method returning nothing states an empty result; dropping the result makes it a stream
+    ServiceSpec spec = ServiceSpec.of(Kinds.class);
+    Map<String, Map<GeneratedService.SchemaRole, org.apache.arrow.vector.types.pojo.Schema>> schemas =
+        new java.util.LinkedHashMap<>();
+    spec.methods().forEach((name, method) -> schemas.put(name, method.schemas()));
+    Map<GeneratedService.SchemaRole, org.apache.arrow.vector.types.pojo.Schema> fire =
+        new java.util.EnumMap<>(schemas.get("fire"));
+    fire.remove(GeneratedService.SchemaRole.RESULT);
+    schemas.put("fire", fire);
+    assertFalse(ProtocolHash.of(spec).equals(ProtocolHash.ofSchemas(spec.protocolName(), schemas)));
+    schemas.put("fire", Map.of());
+    IllegalArgumentException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ProtocolHash.ofSchemas(spec.protocolName(), schemas));
+    assertEquals("method fire: no parameters schema", missing.getMessage());
   }
 }

@@ -1,16 +1,17 @@
 package dev.arrowrpc.core.server;
 
-import dev.arrowrpc.core.reflect.ServiceDescription;
-import dev.arrowrpc.core.reflect.MethodInfo;
-import dev.arrowrpc.core.reflect.ProtocolList;
-import dev.arrowrpc.core.reflect.ProtocolSummary;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.reflect.MethodInfo;
+import dev.arrowrpc.core.reflect.ProtocolList;
+import dev.arrowrpc.core.reflect.ProtocolSummary;
+import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.schema.MethodSpec;
+import dev.arrowrpc.core.schema.ProtocolHash;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.util.List;
 import java.util.Map;

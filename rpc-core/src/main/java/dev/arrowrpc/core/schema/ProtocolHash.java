@@ -1,7 +1,6 @@
-package dev.arrowrpc.core.server;
+package dev.arrowrpc.core.schema;
 
-import dev.arrowrpc.core.schema.MethodSpec;
-import dev.arrowrpc.core.schema.ServiceSpec;
+import dev.arrowrpc.core.generated.GeneratedService.SchemaRole;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -89,10 +89,52 @@ public final class ProtocolHash {
    * @throws IllegalArgumentException when a schema holds a type with no canonical token
    */
   public static String preimage(String protocolName, Collection<MethodSpec> methods) {
-    List<MethodSpec> sorted = new ArrayList<>(methods);
-    sorted.sort(Comparator.comparing(MethodSpec::name, BY_CODE_POINT));
+    List<Described> described = new ArrayList<>();
+    for (MethodSpec method : methods) {
+      described.add(new Described(method.name(), method.kind(), method.hasReturn(), method.params().schema(),
+          method.hasReturn() ? Optional.of(method.result().schema()) : Optional.empty(),
+          method.header().map(RecordSchema::schema)));
+    }
+    return preimage(protocolName, described);
+  }
+
+  /**
+   * Computes the hash of a protocol from its methods' schemas by role, as {@link
+   * MethodSpec#schemas()} gives them and rpc-codegen's processor states them in a service's
+   * descriptor: a method with a {@link SchemaRole#RESULT} schema is unary, and returns a value when
+   * that schema has a column; one without is a stream. For the schemas of a service's methods it
+   * equals {@link #of(ServiceSpec)}.
+   *
+   * @param protocolName the protocol's wire name
+   * @param methods each method's schemas, by method name, in any order
+   * @return 64 lowercase hex digits
+   * @throws IllegalArgumentException when a schema holds a type with no canonical token, or a method
+   *     has no parameters schema
+   */
+  public static String ofSchemas(String protocolName, Map<String, Map<SchemaRole, Schema>> methods) {
+    List<Described> described = new ArrayList<>();
+    methods.forEach((name, schemas) -> {
+      Schema params = schemas.get(SchemaRole.PARAMETERS);
+      if (params == null) {
+        throw new IllegalArgumentException("method " + name + ": no parameters schema");
+      }
+      Optional<Schema> result = Optional.ofNullable(schemas.get(SchemaRole.RESULT));
+      boolean hasReturn = result.filter(schema -> !schema.getFields().isEmpty()).isPresent();
+      described.add(new Described(name, result.isPresent() ? MethodKind.UNARY : MethodKind.STREAM, hasReturn,
+          params, hasReturn ? result : Optional.empty(), Optional.ofNullable(schemas.get(SchemaRole.HEADER))));
+    });
+    return digest(preimage(protocolName, described));
+  }
+
+  /** What the hash takes of a method: a result only when it returns a value. */
+  private record Described(String name, MethodKind kind, boolean hasReturn, Schema params, Optional<Schema> result,
+      Optional<Schema> header) {}
+
+  private static String preimage(String protocolName, List<Described> methods) {
+    List<Described> sorted = new ArrayList<>(methods);
+    sorted.sort(Comparator.comparing(Described::name, BY_CODE_POINT));
     List<Object> entries = new ArrayList<>();
-    for (MethodSpec method : sorted) {
+    for (Described method : sorted) {
       entries.add(entry(method));
     }
     Map<String, Object> description = new LinkedHashMap<>();
@@ -117,23 +159,20 @@ public final class ProtocolHash {
     }
   }
 
-  private static Map<String, Object> entry(MethodSpec method) {
-    String where = method.name();
+  private static Map<String, Object> entry(Described method) {
     try {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("name", method.name());
       entry.put("type", method.kind().wireName());
       entry.put("has_return", method.hasReturn());
       entry.put("has_header", method.header().isPresent());
-      entry.put("params", fields(method.params().schema()));
+      entry.put("params", fields(method.params()));
       // absent and empty differ: a method returning nothing is not one returning an empty struct
-      if (method.hasReturn()) {
-        entry.put("result", fields(method.result().schema()));
-      }
-      method.header().ifPresent(header -> entry.put("header", fields(header.schema())));
+      method.result().ifPresent(result -> entry.put("result", fields(result)));
+      method.header().ifPresent(header -> entry.put("header", fields(header)));
       return entry;
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("method " + where + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("method " + method.name() + ": " + e.getMessage(), e);
     }
   }
 

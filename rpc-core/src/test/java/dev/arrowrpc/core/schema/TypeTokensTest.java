@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.server;
+package dev.arrowrpc.core.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.arrowrpc.core.server;
+package dev.arrowrpc.core.schema;
 
 import java.util.List;
 import java.util.Map;
