@@ -29,7 +29,8 @@ import javax.lang.model.util.Elements;
  * shape {@link GeneratedInvoker}'s documentation gives: per method a constant that reads the
  * parameters from the request row with the runtime's typed accessors and calls the implementation
  * directly (a stream method's call returns the stream it opens), writes the proxy's arguments into
- * the request row, and reads a unary answer's result.
+ * the request row, and reads a unary answer's result; and the interface's client, a nested class
+ * whose methods hand their arguments to the runtime by position ({@link GeneratedInvoker#client}).
  *
  * <p>A method is left to reflection ({@code method} answers empty) when one of its parameters or its
  * unary result holds Arrow data ({@code VectorSchemaRoot}, anywhere in the type), or when a type it
@@ -103,6 +104,7 @@ final class InvokerSource {
             .append("  };\n");
       }
     }
+    Optional<String> client = client(); // before the header: it may meet deprecated types
     StringBuilder out = new StringBuilder();
     if (!packageName.isEmpty()) {
       out.append("package ").append(packageName).append(";\n\n");
@@ -140,10 +142,108 @@ final class InvokerSource {
       out.append("      default -> java.util.Optional.empty();\n")
           .append("    };\n");
     }
-    out.append("  }\n")
-        .append(bodies)
+    out.append("  }\n");
+    client.ifPresent(out::append);
+    out.append(bodies)
         .append("}\n");
     return out.toString();
+  }
+
+  /** Names of {@link Object}'s methods: a remote method named like one leaves the client to a proxy. */
+  private static final Set<String> OBJECT_METHODS = Set.of("toString", "hashCode", "equals", "getClass",
+      "notify", "notifyAll", "wait", "finalize", "clone");
+
+  /**
+   * The client's source: {@code clientMethods}, {@code client} and the nested class implementing the
+   * interface, each remote method handing its boxed arguments to the runtime by its position; empty
+   * when a method's signature cannot be spelled from the invoker's package (a type variable, a
+   * wildcard, an inaccessible type) or a remote method is named like one of {@link Object}'s.
+   */
+  private Optional<String> client() {
+    StringBuilder methods = new StringBuilder();
+    List<String> names = new ArrayList<>();
+    for (ServiceModel.MethodModel model : service.methods()) {
+      ExecutableElement method = model.element();
+      if (OBJECT_METHODS.contains(model.name()) || !method.getTypeParameters().isEmpty()
+          || !spellable(method.getReturnType()) || !method.getSimpleName().contentEquals(model.name())) {
+        return Optional.empty();
+      }
+      List<? extends VariableElement> parameters = method.getParameters();
+      List<String> declared = new ArrayList<>();
+      List<String> passed = new ArrayList<>();
+      for (int i = 0; i < parameters.size(); i++) {
+        TypeMirror type = parameters.get(i).asType();
+        if (!spellable(type)) {
+          return Optional.empty();
+        }
+        String spelled = sourceName(type);
+        if (i == parameters.size() - 1 && method.isVarArgs()) {
+          spelled = spelled.substring(0, spelled.length() - 2) + "...";
+        }
+        declared.add(spelled + " arg$" + i);
+        passed.add("arg$" + i);
+      }
+      deprecated |= elements.isDeprecated(method);
+      TypeMirror returned = method.getReturnType();
+      String call = "this.remote$.call(" + names.size() + ", "
+          + (passed.isEmpty() ? "NO_ARGS" : "new java.lang.Object[] {" + String.join(", ", passed) + "}") + ")";
+      names.add(model.name());
+      methods.append("\n    @Override\n");
+      String body;
+      if (returned.getKind() == TypeKind.VOID) {
+        body = "      " + call + ";\n";
+      } else if (returned.getKind().isPrimitive()) {
+        body = "      return (" + boxed(returned.getKind()) + ") " + call + ";\n";
+      } else {
+        String spelled = sourceName(returned);
+        if (returned.getKind() == TypeKind.DECLARED && !((DeclaredType) returned).getTypeArguments().isEmpty()) {
+          methods.append("    @SuppressWarnings(\"unchecked\")\n");
+        }
+        body = spelled.equals("java.lang.Object")
+            ? "      return " + call + ";\n"
+            : "      return (" + spelled + ") " + call + ";\n";
+      }
+      methods.append("    public ").append(returned.getKind() == TypeKind.VOID ? "void" : sourceName(returned))
+          .append(' ').append(model.name()).append('(').append(String.join(", ", declared)).append(") {\n")
+          .append(body)
+          .append("    }\n");
+    }
+    return Optional.of("\n"
+        + "  @Override\n"
+        + "  public java.util.List<java.lang.String> clientMethods() {\n"
+        + "    return CLIENT_METHODS;\n"
+        + "  }\n\n"
+        + "  @Override\n"
+        + "  public java.util.Optional<" + serviceType + "> client(" + INVOKER + ".Remote remote) {\n"
+        + "    return java.util.Optional.of(new Client(remote));\n"
+        + "  }\n\n"
+        + "  /** The remote methods' wire names, at the positions the client passes. */\n"
+        + "  private static final java.util.List<java.lang.String> CLIENT_METHODS = java.util.List.of("
+        + names.stream().map(DescriptorSource::literal).collect(Collectors.joining(", ")) + ");\n\n"
+        + "  /** The interface's client: each remote method calls through the runtime by its position. */\n"
+        + "  private static final class Client implements " + serviceType + " {\n"
+        + "    private static final java.lang.Object[] NO_ARGS = {};\n"
+        + "    private final " + INVOKER + ".Remote remote$;\n\n"
+        + "    Client(" + INVOKER + ".Remote remote) {\n"
+        + "      this.remote$ = remote;\n"
+        + "    }\n\n"
+        + "    @Override\n"
+        + "    public java.lang.String toString() {\n"
+        + "      return this.remote$.toString();\n"
+        + "    }\n"
+        + methods
+        + "  }\n");
+  }
+
+  /** Whether a type can be written in the client's source: primitives, arrays and accessible declared types. */
+  private boolean spellable(TypeMirror type) {
+    return switch (type.getKind()) {
+      case VOID, BOOLEAN, BYTE, SHORT, INT, LONG, CHAR, FLOAT, DOUBLE -> true;
+      case ARRAY -> spellable(((ArrayType) type).getComponentType());
+      case DECLARED -> accessible(type)
+          && ((DeclaredType) type).getTypeArguments().stream().allMatch(this::spellable);
+      default -> false;
+    };
   }
 
   /** The body of one method's anonymous {@code Method}, or empty to leave it to reflection. */

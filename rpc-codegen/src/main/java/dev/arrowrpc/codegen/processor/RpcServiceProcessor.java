@@ -26,7 +26,8 @@ import javax.tools.JavaFileObject;
  * and an invoker, {@code <Interface>_ArrowRpcInvoker}, implementing {@link
  * dev.arrowrpc.core.generated.GeneratedInvoker}, which reads and writes each method's parameters
  * (and a unary method's result) with the runtime's typed row accessors and calls the implementation
- * directly, with no reflection per call (a stream method's call opens its stream).
+ * directly, with no reflection per call (a stream method's call opens its stream), and holds the
+ * interface's client, which a client returns in place of a {@code java.lang.reflect.Proxy}.
  *
  * <p>Registered in {@code META-INF/services/javax.annotation.processing.Processor}; list rpc-codegen
  * under maven-compiler-plugin's {@code annotationProcessorPaths} (JDK 23 and later do not run

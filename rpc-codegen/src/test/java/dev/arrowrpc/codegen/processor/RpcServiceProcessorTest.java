@@ -424,6 +424,7 @@ class RpcServiceProcessorTest {
         Producer<Point> points(int count);
         org.apache.arrow.vector.VectorSchemaRoot table(long rows);
         String held(Held holder);
+        default long doubled(long a) { return add(a, a); }
       }
       """;
 
@@ -592,7 +593,19 @@ class RpcServiceProcessorTest {
               throw new java.lang.UnsupportedOperationException("points is a stream method: it has no unary result");
             }
         """), generated);
-    assertFalse(generated.contains("table(") || generated.contains("held("), generated);
+    // the Arrow-valued methods have no invoker code; the client hands them to the runtime like the others
+    assertFalse(generated.contains("case \"table\"") || generated.contains("case \"held\""), generated);
+    assertTrue(generated.contains("""
+            @Override
+            public org.apache.arrow.vector.VectorSchemaRoot table(long arg$0) {
+              return (org.apache.arrow.vector.VectorSchemaRoot) this.remote$.call(6, new java.lang.Object[] {arg$0});
+            }
+        """), generated);
+    assertTrue(generated.contains("""
+            @Override
+            @SuppressWarnings("unchecked")
+            public dev.arrowrpc.core.Producer<demo.Calls.Point> points(int arg$0) {
+        """), generated);
 
     ClassLoader loader = result.loader();
     Class<?> api = Class.forName("demo.Calls", true, loader);
@@ -612,6 +625,16 @@ class RpcServiceProcessorTest {
       try (PipePair pipe = PipePair.serve(server);
           RpcClient client = RpcClient.builder(pipe.client()).allocator(clientMemory).build()) {
         Object proxy = client.proxy(api);
+        // the client is the generated class, not a java.lang.reflect.Proxy, and behaves as a proxy does
+        assertFalse(java.lang.reflect.Proxy.isProxyClass(proxy.getClass()));
+        assertEquals("demo.Calls_ArrowRpcInvoker$Client", proxy.getClass().getName());
+        assertEquals(List.of("add", "describe", "held", "points", "ratio", "shadow", "table", "touch"),
+            invoker.clientMethods());
+        assertEquals("demo.Calls proxy", proxy.toString());
+        assertEquals(System.identityHashCode(proxy), proxy.hashCode());
+        assertTrue(proxy.equals(proxy));
+        assertFalse(proxy.equals(implementation));
+        assertEquals(8L, invoke(proxy, api, "doubled", 4L), "a default method runs here, its calls remote");
         Class<?> point = Class.forName("demo.Calls$Point", true, loader);
         Object red = Class.forName("demo.Calls$Color", true, loader).getEnumConstants()[0];
         assertEquals(5L, invoke(proxy, api, "add", 2L, 3L));
@@ -631,6 +654,12 @@ class RpcServiceProcessorTest {
             .newInstance((Object) null);
         assertThrows(java.lang.reflect.InvocationTargetException.class, () -> invoke(proxy, api, "held", held),
             "a null batch is refused (the record's component is not nullable)");
+        java.lang.reflect.InvocationTargetException table = assertThrows(
+            java.lang.reflect.InvocationTargetException.class, () -> invoke(proxy, api, "table", 1L),
+            "the Arrow-valued method is called through the runtime's codecs");
+        assertTrue(table.getCause() instanceof dev.arrowrpc.core.RpcException, table.getCause().toString());
+        assertTrue(table.getCause().getMessage().startsWith("NotImplementedError"), // the implementation threw
+            table.getCause().getMessage());
       } finally {
         server.close();
       }
@@ -678,6 +707,10 @@ class RpcServiceProcessorTest {
     Class<?> api = Class.forName("demo.Outer$Api", true, result.loader());
     assertEquals("demo.Outer_Api_ArrowRpcInvoker", GeneratedInvoker.className(api));
     assertTrue(GeneratedInvoker.find(api).orElseThrow().method("open").isPresent());
+    // a method naming a private type cannot be overridden from the invoker either: no client, a proxy
+    assertEquals(List.of(), GeneratedInvoker.find(api).orElseThrow().clientMethods());
+    assertFalse(outer.contains("class Client"), outer);
+    assertTrue(old.contains("private static final class Client implements demo.Old {"), old);
   }
 
   private static Object invoke(Object proxy, Class<?> api, String name, Object... args) throws Exception {

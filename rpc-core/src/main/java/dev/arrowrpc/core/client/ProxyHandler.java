@@ -6,14 +6,20 @@ import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.ServiceSpec;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns calls on a typed proxy into calls over a {@link ClientCalls}, whatever carries them. A unary
- * method the interface's generated class ({@link GeneratedInvoker}) offers writes its parameters and
- * reads its result through that class; the others through the method's codecs.
+ * Turns calls on a typed client of an interface into calls over a {@link ClientCalls}, whatever
+ * carries them. The client is the class rpc-codegen generated for the interface ({@link
+ * GeneratedInvoker#client}) when there is one that names exactly the interface's remote methods,
+ * else a {@code java.lang.reflect.Proxy} with this handler. Either way a unary method the generated
+ * class offers writes its parameters and reads its result through that class; the others through
+ * the method's codecs.
  */
 public final class ProxyHandler implements InvocationHandler {
   private final ClientCalls calls;
@@ -46,11 +52,70 @@ public final class ProxyHandler implements InvocationHandler {
     this.protocol = ProtocolId.of(spec);
   }
 
+  /**
+   * A typed client of a service: its generated client when it has one, else a proxy.
+   *
+   * @param calls how calls reach the server
+   * @param type the {@code @RpcService} interface
+   * @param <T> the service type
+   * @return the client
+   * @throws IllegalArgumentException when the interface cannot be mapped, saying what to fix
+   */
+  public static <T> T create(ClientCalls calls, Class<T> type) {
+    ProxyHandler handler = new ProxyHandler(calls, ServiceSpec.of(type));
+    Optional<GeneratedInvoker<T>> found = GeneratedInvoker.find(type);
+    if (found.isPresent()) {
+      Optional<T> client = handler.generatedClient(found.get());
+      if (client.isPresent()) {
+        return client.get();
+      }
+    }
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  /**
+   * The generated client, calling through this handler's methods by position; empty when the
+   * generated class offers none or names other methods than the interface's (a class generated
+   * from another version of it).
+   */
+  private <T> Optional<T> generatedClient(GeneratedInvoker<T> invoker) {
+    List<String> names = invoker.clientMethods();
+    if (names.size() != spec.methods().size() || !spec.methods().keySet().containsAll(names)) {
+      return Optional.empty();
+    }
+    MethodSpec[] targets = new MethodSpec[names.size()];
+    List<GeneratedInvoker.Method<Object>> code = new ArrayList<>();
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = spec.methods().get(names.get(i));
+      code.add(generated.get(targets[i].method()));
+    }
+    @SuppressWarnings("unchecked")
+    GeneratedInvoker.Method<Object>[] codeByPosition = code.toArray(new GeneratedInvoker.Method[0]);
+    String described = toString();
+    return invoker.client(new GeneratedInvoker.Remote() {
+      @Override
+      public Object call(int method, Object[] args) {
+        return ProxyHandler.this.call(targets[method], codeByPosition[method], args);
+      }
+
+      @Override
+      public String toString() {
+        return described;
+      }
+    });
+  }
+
+  /** {@return what a client of the service shows as its text} */
+  @Override
+  public String toString() {
+    return spec.protocolName() + " proxy";
+  }
+
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     if (method.getDeclaringClass() == Object.class) {
       return switch (method.getName()) {
-        case "toString" -> spec.protocolName() + " proxy";
+        case "toString" -> toString();
         case "hashCode" -> System.identityHashCode(proxy);
         case "equals" -> proxy == args[0];
         default -> throw new UnsupportedOperationException(method.getName());
@@ -63,10 +128,14 @@ public final class ProxyHandler implements InvocationHandler {
     if (target == null) {
       throw new UnsupportedOperationException(method + " is not a remote method");
     }
+    return call(target, generated.get(method), args);
+  }
+
+  /** One remote call: a stream opened, or a unary call through its generated code when it has some. */
+  private Object call(MethodSpec target, GeneratedInvoker.Method<Object> code, Object[] args) {
     if (target.kind() != MethodKind.UNARY) {
       return calls.openStream(target, args, protocol);
     }
-    GeneratedInvoker.Method<Object> code = generated.get(method);
     return code != null ? calls.unary(target, code, args, protocol) : calls.unary(target, args, protocol);
   }
 

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.generated;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,6 +51,10 @@ import java.util.Optional;
  *   };
  * }
  * }</pre>
+ * It also holds the interface's client: {@code clientMethods()} lists every remote method's wire
+ * name, and {@code client(remote)} returns a nested class implementing the interface whose methods
+ * pass their boxed arguments to {@code remote.call(position, args)} (no client when a signature
+ * cannot be written from the interface's package: a type variable, a wildcard, a private type).
  * Parameters are read and written in declaration order, at their position in the parameter list
  * (the column order of the method's request schema); the processor adds no checks of its own (the
  * runtime's accessors raise the same errors reflection does, and release Arrow data read through
@@ -76,6 +81,31 @@ public interface GeneratedInvoker<S> {
    *     parameters or unary result hold Arrow data, or one the generator does not cover)
    */
   Optional<Method<S>> method(String name);
+
+  /**
+   * Client side: an implementation of the interface, generated, whose remote methods hand their
+   * arguments to {@code remote} (a client returns it in place of a {@code java.lang.reflect.Proxy}:
+   * no {@code Method} lookup, no reflective dispatch per call). Its default methods are the
+   * interface's; {@code equals} and {@code hashCode} are identity, as a proxy's are, and {@code
+   * toString} is {@code remote}'s.
+   *
+   * @param remote the runtime's entry for the calls, by the positions {@link #clientMethods} gives
+   * @return the implementation, or empty when the processor wrote none (the runtime then makes a
+   *     proxy)
+   */
+  default Optional<S> client(Remote remote) {
+    return Optional.empty();
+  }
+
+  /**
+   * The wire names of the remote methods the generated client calls, each at the position it passes
+   * to {@link Remote#call}.
+   *
+   * @return the names (every remote method of the interface once), empty when there is no client
+   */
+  default List<String> clientMethods() {
+    return List.of();
+  }
 
   /**
    * Finds the generated class of a service interface by the lookup rule above.
@@ -151,6 +181,19 @@ public interface GeneratedInvoker<S> {
      * @throws Throwable whatever the method threw
      */
     Object invoke(S implementation) throws Throwable;
+  }
+
+  /** How a generated client ({@link GeneratedInvoker#client}) reaches the runtime. */
+  @FunctionalInterface
+  interface Remote {
+    /**
+     * Makes a remote call, as a proxy of the interface would for the same method and arguments.
+     *
+     * @param method the method's position in {@link GeneratedInvoker#clientMethods}
+     * @param args the arguments, boxed, in declaration order (empty for none)
+     * @return the result, boxed (null for void), or the stream a stream method opens
+     */
+    Object call(int method, Object[] args);
   }
 
   /** One request row as the server reads it: cell accessors by parameter position. */

@@ -14,12 +14,10 @@ import dev.arrowrpc.core.server.Reflection;
 import dev.arrowrpc.core.server.ReflectionPayloads;
 import dev.arrowrpc.core.spi.BatchCalls;
 import dev.arrowrpc.core.reflect.ServiceDescription;
-import dev.arrowrpc.core.schema.ServiceSpec;
 import dev.arrowrpc.core.wire.RecyclingAllocations;
 import dev.arrowrpc.core.wire.WireFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,7 +91,9 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
-   * Returns a typed proxy for a service; each method call becomes a remote call.
+   * Returns a typed client for a service; each method call becomes a remote call. It is the client
+   * rpc-codegen's annotation processor generated for the interface when there is one (no reflection
+   * per call), else a {@code java.lang.reflect.Proxy}; both behave alike.
    *
    * @param service the {@code @RpcService} interface
    * @param <T> the service type
@@ -101,14 +101,7 @@ public final class RpcClient implements AutoCloseable {
    * @throws IllegalArgumentException when the interface cannot be mapped, saying what to fix
    */
   public <T> T proxy(Class<T> service) {
-    return service.cast(
-        proxies.computeIfAbsent(
-            service,
-            type ->
-                Proxy.newProxyInstance(
-                    type.getClassLoader(),
-                    new Class<?>[] {type},
-                    new ProxyHandler(calls, ServiceSpec.of(type)))));
+    return service.cast(proxies.computeIfAbsent(service, type -> ProxyHandler.create(calls, type)));
   }
 
   /**

@@ -22,29 +22,12 @@ final class IntegerCodec extends Codec {
 
   private final int bits;
   private final boolean signed;
-  /** The Java type as one of the {@code TO_*} values below, decided once (a read asks it per value). */
-  private final int target;
-
-  private static final int TO_BIG = 0;
-  private static final int TO_LONG = 1;
-  private static final int TO_INT = 2;
-  private static final int TO_SHORT = 3;
-  private static final int TO_BYTE = 4;
+  private final Class<?> javaType;
 
   IntegerCodec(int bits, boolean signed, Class<?> javaType) {
     this.bits = bits;
     this.signed = signed;
-    if (javaType == BigInteger.class) {
-      target = TO_BIG;
-    } else if (javaType == long.class || javaType == Long.class) {
-      target = TO_LONG;
-    } else if (javaType == int.class || javaType == Integer.class) {
-      target = TO_INT;
-    } else if (javaType == short.class || javaType == Short.class) {
-      target = TO_SHORT;
-    } else {
-      target = TO_BYTE;
-    }
+    this.javaType = javaType;
   }
 
   @Override
@@ -72,7 +55,7 @@ final class IntegerCodec extends Codec {
       raw = big.longValue();
     } else {
       raw = ((Number) value).longValue();
-      boolean unsignedLong = !signed && bits == 64 && target == TO_LONG;
+      boolean unsignedLong = !signed && bits == 64 && (javaType == long.class || javaType == Long.class);
       if (!unsignedLong && !fits(raw)) {
         throw outOfRange(value);
       }
@@ -126,29 +109,29 @@ final class IntegerCodec extends Codec {
 
   /** The Java value of a cell's bits (zero-extended for unsigned types), refusing a narrowing. */
   Object value(long raw, boolean unsigned64) {
-    switch (target) {
-      case TO_BIG:
-        return unsigned64 ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
-      case TO_LONG:
-        return raw;
-      case TO_INT:
-        if (raw < Integer.MIN_VALUE || raw > Integer.MAX_VALUE) {
-          throw narrowing(raw, "int");
-        }
-        return (int) raw;
-      case TO_SHORT:
-        if (raw < Short.MIN_VALUE || raw > Short.MAX_VALUE) {
-          throw narrowing(raw, "short");
-        }
-        return (short) raw;
-      default:
-        if (raw < Byte.MIN_VALUE || raw > Byte.MAX_VALUE) {
-          throw narrowing(raw, "byte");
-        }
-        return (byte) raw;
+    if (javaType == BigInteger.class) {
+      return unsigned64 ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
     }
+    if (javaType == long.class || javaType == Long.class) {
+      return raw;
+    }
+    if (javaType == int.class || javaType == Integer.class) {
+      if (raw < Integer.MIN_VALUE || raw > Integer.MAX_VALUE) {
+        throw narrowing(raw, "int");
+      }
+      return (int) raw;
+    }
+    if (javaType == short.class || javaType == Short.class) {
+      if (raw < Short.MIN_VALUE || raw > Short.MAX_VALUE) {
+        throw narrowing(raw, "short");
+      }
+      return (short) raw;
+    }
+    if (raw < Byte.MIN_VALUE || raw > Byte.MAX_VALUE) {
+      throw narrowing(raw, "byte");
+    }
+    return (byte) raw;
   }
-
 
   private static long unsignedValue(BaseIntVector v, int index) {
     if (v instanceof UInt1Vector u) {

@@ -88,6 +88,35 @@ class GeneratedPathTest {
     assertTrue(refused.getMessage().contains("does not implement"), refused.getMessage());
   }
 
+  /** An interface whose generated class was generated from another version of it. */
+  @RpcService(name = "Stale")
+  public interface Stale {
+    void noop();
+  }
+
+  @Test
+  void aGeneratedClientNamingOtherMethodsIsNotUsed() throws IOException {
+    try (RpcClient client = RpcClient.connect(new ByteTransport() {
+      @Override
+      public InputStream input() {
+        return InputStream.nullInputStream();
+      }
+
+      @Override
+      public OutputStream output() {
+        return OutputStream.nullOutputStream();
+      }
+
+      @Override
+      public void close() {}
+    })) {
+      assertEquals(List.of("noop", "removed"), GeneratedInvoker.find(Stale.class).orElseThrow().clientMethods());
+      Stale stale = client.proxy(Stale.class);
+      assertTrue(java.lang.reflect.Proxy.isProxyClass(stale.getClass()), stale.getClass().getName());
+      assertEquals("Stale proxy", stale.toString());
+    }
+  }
+
   @Test
   void everyTypeFamilyGivesTheSameResultAndBytes() {
     same(f -> {
