@@ -718,7 +718,14 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
    * it is checked against the message's bytes first, and the map is sized from the entries read,
    * never from the count (a flipped bit there once asked for a table of a gigabyte).
    */
-  private static Map<String, String> customMetadata(Message message) throws WireFormatException {
+  static Map<String, String> customMetadata(Message message) throws WireFormatException {
+    // the usual case: a vector this thread has read before, or one that lies wholly inside the message
+    Map<String, String> known = MetadataText.current().vector(message.getByteBuffer());
+    return known != null ? known : decodeMetadata(message);
+  }
+
+  /** Reads a batch's custom metadata through its flatbuffer accessors, checking its length first. */
+  static Map<String, String> decodeMetadata(Message message) throws WireFormatException {
     int count = WireBounds.vectorLength("record batch", " custom metadata", message,
         message.customMetadataLength(), 4, (m, i) -> m.customMetadata(i));
     if (count == 0) {
