@@ -211,12 +211,15 @@ final class MetadataText {
     }
     MetadataMap map = new MetadataMap(entries);
     int texts = 0;
+    int longest = 0;
     for (int i = 0; i < entries; i++) {
       int key = 4 * i;
       map.add(text(array, base + at[key], at[key + 1]), text(array, base + at[key + 2], at[key + 3]));
       texts += Math.max(0, at[key + 1]) + Math.max(0, at[key + 3]);
+      longest = Math.max(longest, Math.max(at[key + 1], at[key + 3]));
     }
-    if (texts <= VECTOR_BYTES && spanEnd - spanStart <= 2 * VECTOR_BYTES) {
+    // a vector with a text too long to remember (a stream's state token, say) is new every time: not kept
+    if (longest <= REMEMBERED_BYTES && texts <= VECTOR_BYTES && spanEnd - spanStart <= 2 * VECTOR_BYTES) {
       keep(array, base, vector, map);
     }
     return map;

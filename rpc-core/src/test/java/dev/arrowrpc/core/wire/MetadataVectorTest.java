@@ -149,21 +149,29 @@ class MetadataVectorTest {
   @Test
   void rememberedVectorsAreBounded() throws Exception {
     MetadataText texts = new MetadataText();
-    Map<String, String> first = texts.vector(message(request("m0")));
-    assertSame(first, texts.vector(message(request("m0"))));
+    Map<String, String> zeroth = texts.vector(message(request("m0")));
+    assertSame(zeroth, texts.vector(message(request("m0"))));
     for (int i = 1; i < MetadataText.VECTORS; i++) {
       texts.vector(message(request("m" + i)));
     }
-    assertSame(first, texts.vector(message(request("m0"))), "as many as it holds: still there");
+    assertSame(zeroth, texts.vector(message(request("m0"))), "as many as it holds: still there");
     texts.vector(message(request("m" + MetadataText.VECTORS)));
     Map<String, String> later = texts.vector(message(request("m0")));
-    assertNotSame(first, later, "one more: the oldest was replaced");
-    assertEquals(first, later);
+    assertNotSame(zeroth, later, "one more: the oldest was replaced");
+    assertEquals(zeroth, later);
     // a vector whose texts are larger than remembered is read, never kept
-    Map<String, String> large = Map.of("k", "v".repeat(MetadataText.VECTOR_BYTES));
+    Map<String, String> large = new LinkedHashMap<>();
+    for (int i = 0; i < MetadataText.VECTOR_ENTRIES; i++) {
+      large.put("key" + i, "v".repeat(MetadataText.VECTOR_BYTES / MetadataText.VECTOR_ENTRIES));
+    }
     Map<String, String> once = texts.vector(message(large));
     assertEquals(large, once);
     assertNotSame(once, texts.vector(message(large)));
+    // and so is one with a text longer than a text remembered (a token new with every message)
+    Map<String, String> token = Map.of("k", "t".repeat(200));
+    Map<String, String> first = texts.vector(message(token));
+    assertEquals(token, first);
+    assertNotSame(first, texts.vector(message(token)));
   }
 
   @Test
