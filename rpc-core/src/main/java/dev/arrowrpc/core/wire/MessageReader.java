@@ -75,9 +75,13 @@ final class MessageReader {
       return PER_THREAD.get();
     }
 
-    /** {@return this thread's reading state, as kept on a connection's input when {@code in} is (or passes on) one} */
+    /**
+     * {@return this thread's reading state, as kept on a connection's input when {@code in} is one or
+     * passes one on}
+     */
     static PerThread of(InputStream in) {
-      WireInput wire = in instanceof WireInput direct ? direct : in instanceof WireInput.Over over ? over.wireInput() : null;
+      WireInput wire = in instanceof WireInput direct ? direct
+          : in instanceof WireInput.Over over ? over.wireInput() : null;
       return wire != null ? wire.readState() : current();
     }
 
@@ -480,7 +484,7 @@ final class MessageReader {
    * waited for), stopping early at the end of input or an empty read as Arrow's {@code
    * ReadChannel.readFully} does.
    *
-   * @return how many bytes {@code bytes} holds from 0
+   * @return the index just past the last byte read (at least {@code least} unless the input ended)
    */
   private int readAtLeast(byte[] bytes, int from, int least, int most) throws IOException {
     int held = from;
@@ -494,7 +498,7 @@ final class MessageReader {
     return held;
   }
 
-  /** Fills a heap buffer from the input, as Arrow's {@code ReadChannel.readFully} does; returns the bytes read. */
+  /** Fills a heap buffer from the input as Arrow's {@code ReadChannel.readFully} does; returns the bytes read. */
   private int readFully(ByteBuffer heap) throws IOException {
     int start = heap.position();
     int end = readAtLeast(heap.array(), heap.arrayOffset() + start, heap.arrayOffset() + heap.limit(),

@@ -20,10 +20,11 @@ import java.util.Map;
  *
  * <p>A method's requests carry the same whole metadata call after call (its dispatch keys, see
  * {@code ClientCodec.requestMetadata}), so each thread also remembers the last few whole metadata
- * vectors it read, by their texts' bytes: {@link #vector} walks a message's vector without a
- * flatbuffer object per entry, compares its texts with those remembered, and hands back the map
- * read before. Anything it is not sure of (a position outside the message, a vector too long) it
- * leaves to the flatbuffer decode, which reports the problem as it always has.
+ * vectors it read ({@link #VECTORS}), by the bytes their reading touched: {@link #vector} compares
+ * those bytes and hands back the map read before, or walks the vector without a flatbuffer object
+ * per entry. Anything it is not sure of (a position outside the message, an empty vector or one of
+ * many entries) it leaves to the flatbuffer decode, which reports a problem as it always has. A
+ * vector with a text too long to remember, or large altogether, is read but not kept.
  */
 final class MetadataText {
   /** Texts up to this many bytes are remembered. */
@@ -321,7 +322,7 @@ final class MetadataText {
     return (short) SHORT.get(array, base + index);
   }
 
-  /** The remembered vector whose span holds the same bytes at the same place relative to the vector, or null. */
+  /** The remembered vector whose span holds the same bytes, at the same place relative to the vector; or null. */
   private Vector find(byte[] array, int base, int limit, int vector) {
     for (int k = 0; k < VECTORS; k++) {
       int slot = (lastVector + k) % VECTORS;
