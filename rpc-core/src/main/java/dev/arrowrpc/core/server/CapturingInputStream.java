@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.server;
 
+import dev.arrowrpc.core.wire.WireInput;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.nio.channels.ReadableByteChannel;
  * Passes bytes through and, between {@link #start} and {@link #stop}, keeps a copy of them (up to
  * a limit): how a server records a request's exact bytes for its access log.
  */
-final class CapturingInputStream extends FilterInputStream implements ReadableByteChannel {
+final class CapturingInputStream extends FilterInputStream implements ReadableByteChannel, WireInput.Over {
   private ByteArrayOutputStream copy;
   private long limit;
   private boolean overflowed;
@@ -76,6 +77,11 @@ final class CapturingInputStream extends FilterInputStream implements ReadableBy
       target.put(piece, 0, n);
     }
     return n;
+  }
+
+  @Override
+  public WireInput wireInput() {
+    return in instanceof WireInput wire ? wire : null;
   }
 
   @Override

@@ -25,7 +25,6 @@ import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
-import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
@@ -178,8 +177,10 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       boolean perTurn, boolean scratchBodies) throws IOException {
     // an input that lends its memory hands each body over in place (see MappedInput)
     MappedInput mapped = in instanceof MappedInput lends ? lends : null;
-    MessageReader messages = new MessageReader(scratchBodies && mapped == null ? LastChannel.of(in)
-        : new ReadChannel(StreamChannels.readable(in)), allocator, limits, scratchBodies, mapped);
+    // this thread's reading state, looked up once for the stream's reader (which looks it up again
+    // only when another thread reads on)
+    MessageReader.PerThread here = MessageReader.PerThread.of(in);
+    MessageReader messages = new MessageReader(in, allocator, limits, scratchBodies, mapped, here);
     MessageReader.Raw first = messages.next();
     if (first == null) {
       return Optional.empty();
@@ -187,29 +188,10 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     first.closeBody();
     // the message arrived whole: whatever fails from here on is its content, not the framing
     try {
-      return Optional.of(new IpcStreamReader(messages, schemaOf(first.message(), limits), allocator, limits, perTurn));
+      return Optional.of(new IpcStreamReader(messages, schemaOf(first.message(), limits, here.schemas), allocator,
+          limits, perTurn));
     } catch (WireFormatException | RuntimeException | Error e) {
       throw inContent("malformed schema message", e);
-    }
-  }
-
-  /**
-   * Arrow's channel over the input this thread last opened a stream on: a connection's thread opens
-   * stream after stream on the same input, and the channel holds nothing but the input.
-   */
-  private static final class LastChannel {
-    private static final ThreadLocal<LastChannel> LAST = ThreadLocal.withInitial(LastChannel::new);
-
-    private InputStream in;
-    private ReadChannel channel;
-
-    static ReadChannel of(InputStream in) {
-      LastChannel last = LAST.get();
-      if (last.in != in) {
-        last.in = in;
-        last.channel = new ReadChannel(StreamChannels.readable(in));
-      }
-      return last.channel;
     }
   }
 
@@ -224,8 +206,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
    * @throws WireFormatException when the bytes are not a well-formed schema message within the limits
    */
   public static Schema readSchemaMessage(byte[] bytes, WireLimits limits) throws WireFormatException {
-    MessageReader messages = new MessageReader(
-        new ReadChannel(StreamChannels.readable(new java.io.ByteArrayInputStream(bytes))), null, limits);
+    MessageReader messages = new MessageReader(new java.io.ByteArrayInputStream(bytes), null, limits);
     MessageReader.Raw first;
     try {
       first = messages.next();
@@ -240,23 +221,24 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     }
     first.closeBody();
     try {
-      return schemaOf(first.message(), limits).schema();
+      return schemaOf(first.message(), limits, messages.here().schemas).schema();
     } catch (WireFormatException | RuntimeException | Error e) {
       throw inContent("malformed schema message", e);
     }
   }
 
-  private static Decoded schemaOf(Message message, WireLimits limits) throws WireFormatException {
+  private static Decoded schemaOf(Message message, WireLimits limits, RecentSchemas recent)
+      throws WireFormatException {
     if (message.headerType() != MessageHeader.Schema) {
       throw WireFormatException.inContent(
           "expected a schema message to open an IPC stream, got message type "
               + MessageHeader.name(message.headerType()), null);
     }
-    Decoded decoded = RecentSchemas.find(message.getByteBuffer());
+    Decoded decoded = recent.find(message.getByteBuffer());
     if (decoded == null) {
       decoded = DECODED_SCHEMAS.get(message.getByteBuffer());
       if (decoded != null) {
-        RecentSchemas.keep(message.getByteBuffer(), decoded);
+        recent.keep(message.getByteBuffer(), decoded);
       }
     }
     if (decoded == null || !decoded.size().within(limits)) {
@@ -265,7 +247,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       if (decoded == null) {
         decoded = Decoded.of(MessageSerializer.deserializeSchema(message), size);
         remember(message.getByteBuffer(), decoded);
-        RecentSchemas.keep(message.getByteBuffer(), decoded);
+        recent.keep(message.getByteBuffer(), decoded);
       }
     }
     return decoded;
@@ -295,7 +277,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
    * @throws WireFormatException when the framing is broken
    */
   public static void skipStream(InputStream in, WireLimits limits) throws IOException {
-    new MessageReader(new ReadChannel(StreamChannels.readable(in)), null, limits).skipToEnd();
+    new MessageReader(in, null, limits).skipToEnd();
   }
 
   /**
@@ -310,43 +292,41 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   /**
    * The schemas this thread decoded last, by their message's bytes, looked up by comparing bytes
    * (no hash over the message): a connection's thread sees the same few schemas call after call.
+   * Held in the thread's {@link MessageReader.PerThread}.
    */
-  private static final class RecentSchemas {
+  static final class RecentSchemas {
     private static final int SIZE = 8;
-    private static final ThreadLocal<RecentSchemas> RECENT = ThreadLocal.withInitial(RecentSchemas::new);
 
     private final byte[][] bytes = new byte[SIZE][];
     private final Decoded[] decoded = new Decoded[SIZE];
     private int next;
 
-    static Decoded find(ByteBuffer message) {
+    Decoded find(ByteBuffer message) {
       if (!message.hasArray()) {
         return null;
       }
-      RecentSchemas recent = RECENT.get();
       byte[] array = message.array();
       int from = message.arrayOffset() + message.position();
       int length = message.remaining();
       for (int i = 0; i < SIZE; i++) {
-        byte[] known = recent.bytes[i];
+        byte[] known = bytes[i];
         if (known != null && known.length == length
             && java.util.Arrays.equals(known, 0, length, array, from, from + length)) {
-          return recent.decoded[i];
+          return decoded[i];
         }
       }
       return null;
     }
 
-    static void keep(ByteBuffer message, Decoded schema) {
+    void keep(ByteBuffer message, Decoded schema) {
       if (message.remaining() > DECODED_SCHEMA_MAX_MESSAGE_BYTES) {
         return;
       }
-      RecentSchemas recent = RECENT.get();
       byte[] copy = new byte[message.remaining()];
       message.duplicate().get(copy);
-      recent.bytes[recent.next] = copy;
-      recent.decoded[recent.next] = schema;
-      recent.next = (recent.next + 1) % SIZE;
+      bytes[next] = copy;
+      decoded[next] = schema;
+      next = (next + 1) % SIZE;
     }
   }
 
@@ -440,7 +420,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   @Override
   public void spareReclaimed() {
     if (pendingMessage != null) {
-      if (MessageReader.inSpare(pendingMessage.getByteBuffer())) {
+      if (messages.inSpare(pendingMessage.getByteBuffer())) {
         ByteBuffer kept = pendingMessage.getByteBuffer().duplicate();
         ByteBuffer copy = ByteBuffer.allocate(kept.remaining());
         copy.put(kept).flip();
@@ -471,7 +451,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     pendingHeader = null;
     pendingBody = null;
     pendingScratch = false;
-    MessageReader.giveBack(this);
+    messages.giveBack(this);
   }
 
   private void releasePending() {
@@ -551,14 +531,14 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
           case MessageHeader.RecordBatch -> {
             Map<String, String> batchMetadata;
             try {
-              batchMetadata = customMetadata(message);
+              batchMetadata = customMetadata(message, messages.here().texts);
             } catch (WireFormatException | RuntimeException e) {
               result.closeBody();
               throw e;
             }
             loadRecordBatch(message, body, scratch);
-            if (pendingMessage != null && (scratch || MessageReader.inSpare(message.getByteBuffer()))) {
-              MessageReader.borrow(this);
+            if (pendingMessage != null && (scratch || messages.inSpare(message.getByteBuffer()))) {
+              messages.borrow(this);
             }
             metadata = batchMetadata;
             batchesRead++;
@@ -718,7 +698,14 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
    * it is checked against the message's bytes first, and the map is sized from the entries read,
    * never from the count (a flipped bit there once asked for a table of a gigabyte).
    */
-  private static Map<String, String> customMetadata(Message message) throws WireFormatException {
+  static Map<String, String> customMetadata(Message message, MetadataText texts) throws WireFormatException {
+    // the usual case: a vector this thread has read before, or one that lies wholly inside the message
+    Map<String, String> known = texts.vector(message.getByteBuffer());
+    return known != null ? known : decodeMetadata(message);
+  }
+
+  /** Reads a batch's custom metadata through its flatbuffer accessors, checking its length first. */
+  static Map<String, String> decodeMetadata(Message message) throws WireFormatException {
     int count = WireBounds.vectorLength("record batch", " custom metadata", message,
         message.customMetadataLength(), 4, (m, i) -> m.customMetadata(i));
     if (count == 0) {

@@ -2,6 +2,9 @@ package dev.arrowrpc.core.wire;
 
 import dev.arrowrpc.core.WireLimits;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.arrow.flatbuf.Message;
@@ -35,7 +38,9 @@ final class MessageReader {
   /** Metadata up to this size is read into a per-thread spare buffer rather than a new one. */
   private static final int SPARE_METADATA_BYTES = 4 << 10;
 
-  private static final ThreadLocal<Spare> SPARE_METADATA = ThreadLocal.withInitial(Spare::new);
+  private static final ThreadLocal<PerThread> PER_THREAD = ThreadLocal.withInitial(PerThread::new);
+
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Something that keeps a message read into this thread's spare buffer beyond the next read. */
   interface Borrower {
@@ -43,14 +48,54 @@ final class MessageReader {
     void spareReclaimed();
   }
 
-  /** A thread's spare metadata buffer, and who (if anyone) still holds a message read into it. */
-  private static final class Spare {
+  /**
+   * What a thread reads messages with, held together so that a reader looks it up once: its spare
+   * metadata buffer and who (if anyone) still holds a message read into it, its scratch body memory,
+   * the channel over the input it last read a stream from, and the schemas and metadata texts it
+   * read last.
+   */
+  static final class PerThread {
     final ByteBuffer buffer = ByteBuffer.allocate(SPARE_METADATA_BYTES);
-    final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    /** A message's 8-byte prefix: the continuation marker and the metadata length. */
+    final byte[] prefix = new byte[8];
     /** Scratch memory for small bodies, outside any allocator, grown on demand. */
     ByteBuffer scratch;
     ArrowBuf scratchView;
     Borrower borrower;
+    /** The input this thread last read bodies from, and Arrow's channel over it. */
+    private InputStream lastInput;
+    private ReadChannel lastChannel;
+    /** The schemas this thread decoded last (see {@link IpcStreamReader}). */
+    final IpcStreamReader.RecentSchemas schemas = new IpcStreamReader.RecentSchemas();
+    /** The metadata texts and vectors this thread read last. */
+    final MetadataText texts = MetadataText.current();
+
+    /** {@return this thread's reading state} */
+    static PerThread current() {
+      return PER_THREAD.get();
+    }
+
+    /**
+     * {@return this thread's reading state, as kept on a connection's input when {@code in} is one or
+     * passes one on}
+     */
+    static PerThread of(InputStream in) {
+      WireInput wire = in instanceof WireInput direct ? direct
+          : in instanceof WireInput.Over over ? over.wireInput() : null;
+      return wire != null ? wire.readState() : current();
+    }
+
+    /**
+     * Arrow's channel over an input: a connection's thread reads stream after stream from the same
+     * input, and the channel holds nothing but the input.
+     */
+    ReadChannel channel(InputStream in) {
+      if (lastInput != in) {
+        lastInput = in;
+        lastChannel = new ReadChannel(StreamChannels.readable(in));
+      }
+      return lastChannel;
+    }
 
     /** Tells whoever still keeps a message in this spare memory to copy it out, before it is reused. */
     void reclaim() {
@@ -84,8 +129,8 @@ final class MessageReader {
    *
    * @param borrower who keeps it
    */
-  static void borrow(Borrower borrower) {
-    Spare spare = SPARE_METADATA.get();
+  void borrow(Borrower borrower) {
+    PerThread spare = here();
     if (spare.borrower != borrower) {
       spare.reclaim();
       spare.borrower = borrower;
@@ -93,8 +138,8 @@ final class MessageReader {
   }
 
   /** Whether a message's metadata lies in this thread's spare buffer. */
-  static boolean inSpare(ByteBuffer metadata) {
-    return metadata == SPARE_METADATA.get().buffer;
+  boolean inSpare(ByteBuffer metadata) {
+    return metadata == here().buffer;
   }
 
   /**
@@ -102,8 +147,8 @@ final class MessageReader {
    *
    * @param borrower the borrower
    */
-  static void giveBack(Borrower borrower) {
-    Spare spare = SPARE_METADATA.get();
+  void giveBack(Borrower borrower) {
+    PerThread spare = here();
     if (spare.borrower == borrower) {
       spare.borrower = null;
     }
@@ -122,19 +167,26 @@ final class MessageReader {
     }
   }
 
-  private final ReadChannel in;
+  /** The input: prefixes and metadata are read from it directly, bodies through {@link #channel()}. */
+  private final InputStream in;
+  /** Arrow's channel over the input, made when a body is first read. */
+  private ReadChannel channel;
   private final BufferAllocator allocator;
   private final WireLimits limits;
   private final boolean scratchBodies;
   /** The input, when it lends its memory: bodies are taken from it in place. */
   private final MappedInput mapped;
 
+  /** The thread whose reading state {@link #state} is (a reader may be read from another thread). */
+  private Thread owner;
+  private PerThread state;
+
   private boolean endOfInput;
   private boolean inMessage;
   /** The body bytes read since the request began, against {@link WireLimits#maxRequestBytes()}. */
   private long requestBytes;
 
-  MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits) {
+  MessageReader(InputStream in, BufferAllocator allocator, WireLimits limits) {
     this(in, allocator, limits, false);
   }
 
@@ -144,8 +196,8 @@ final class MessageReader {
    * @param scratchBodies whether small bodies may be read into this thread's scratch memory (see
    *     {@link Raw}): only for a stream read and decoded on one thread
    */
-  MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits, boolean scratchBodies) {
-    this(in, allocator, limits, scratchBodies, null);
+  MessageReader(InputStream in, BufferAllocator allocator, WireLimits limits, boolean scratchBodies) {
+    this(in, allocator, limits, scratchBodies, null, null);
   }
 
   /**
@@ -153,14 +205,37 @@ final class MessageReader {
    *
    * @param mapped the input under {@code in}, when it lends its memory (null otherwise): each body
    *     is then a buffer over the input's bytes, never a copy
+   * @param here this thread's reading state, when the caller has looked it up (null otherwise)
    */
-  MessageReader(ReadChannel in, BufferAllocator allocator, WireLimits limits, boolean scratchBodies,
-      MappedInput mapped) {
+  MessageReader(InputStream in, BufferAllocator allocator, WireLimits limits, boolean scratchBodies,
+      MappedInput mapped, PerThread here) {
     this.in = in;
+    if (here != null) {
+      this.owner = Thread.currentThread();
+      this.state = here;
+    }
     this.allocator = allocator;
     this.limits = limits;
     this.scratchBodies = scratchBodies && mapped == null;
     this.mapped = mapped;
+  }
+
+  /** {@return the reading state of the thread calling} (looked up once per thread that reads) */
+  PerThread here() {
+    Thread thread = Thread.currentThread();
+    if (owner != thread) {
+      state = PER_THREAD.get();
+      owner = thread;
+    }
+    return state;
+  }
+
+  /** Arrow's channel over the input, for bodies. */
+  private ReadChannel channel() {
+    if (channel == null) {
+      channel = scratchBodies ? here().channel(in) : new ReadChannel(StreamChannels.readable(in));
+    }
+    return channel;
   }
 
   /** Starts counting body bytes against {@link WireLimits#maxRequestBytes()} afresh (a new turn). */
@@ -247,17 +322,30 @@ final class MessageReader {
 
   /** Reads a message's prefix and metadata; null at the end-of-stream marker or end of input. */
   private MessageMetadataResult readHeader() throws IOException {
-    int first = readInt(true);
-    if (first == Integer.MIN_VALUE + 1) {
+    PerThread here = here();
+    byte[] prefix = here.prefix;
+    // the marker and the length in one read when both have arrived, but never waiting for the
+    // length before the marker is checked (stray text must fail at once, not wait for more)
+    int arrived = readAtLeast(prefix, 0, 4, 8);
+    if (arrived == 0) {
       endOfInput = true;
       return null; // clean end of input
     }
-    if (first != CONTINUATION) {
+    if (arrived < 4) {
+      throw new WireFormatException("IPC stream truncated: " + arrived + " of 4 bytes of a message prefix");
+    }
+    if ((int) INT.get(prefix, 0) != CONTINUATION) {
       throw new WireFormatException("expected an Arrow IPC message (continuation marker ff ff ff ff), got "
-          + describe(SPARE_METADATA.get().prefix) + ": the channel carries something other than an Arrow IPC stream"
+          + describe(prefix) + ": the channel carries something other than an Arrow IPC stream"
           + " (for a subprocess worker, is something printing to its stdout?)");
     }
-    int length = readInt(false);
+    if (arrived < 8) {
+      arrived = readAtLeast(prefix, arrived, 8, 8);
+      if (arrived < 8) {
+        throw new WireFormatException("IPC stream truncated: " + (arrived - 4) + " of 4 bytes of a message prefix");
+      }
+    }
+    int length = (int) INT.get(prefix, 4);
     if (length == 0) {
       return null; // end-of-stream marker
     }
@@ -265,7 +353,7 @@ final class MessageReader {
       throw new WireFormatException("IPC message metadata length " + Integer.toUnsignedString(length)
           + " is out of range (at most " + limits.maxMetadataBytes() + " bytes, maxMetadataBytes)");
     }
-    ByteBuffer metadata = readMetadata(length);
+    ByteBuffer metadata = readMetadata(length, here);
     // (a failure to parse the flatbuffer below is reported as malformed, never as a crash)
     try {
       MessageMetadataResult result = MessageMetadataResult.create(metadata, length);
@@ -283,12 +371,11 @@ final class MessageReader {
    * the prefix of a small message) allocates at most about twice what was sent, never the whole
    * {@link WireLimits#maxMetadataBytes()}. Returns the buffer flipped, exactly {@code length} long.
    */
-  private ByteBuffer readMetadata(int length) throws IOException {
+  private ByteBuffer readMetadata(int length, PerThread spare) throws IOException {
     ByteBuffer metadata;
     if (length <= SPARE_METADATA_BYTES) {
       // the usual small message: read into this thread's spare buffer (the message is decoded before
       // the next message is read, and nothing keeps it: the schema cache copies the bytes it keeps)
-      Spare spare = SPARE_METADATA.get();
       spare.reclaim();
       metadata = spare.buffer;
       metadata.clear().limit(length);
@@ -297,7 +384,7 @@ final class MessageReader {
     }
     while (true) {
       int wanted = metadata.remaining();
-      if (in.readFully(metadata) < wanted) {
+      if (readFully(metadata) < wanted) {
         throw new WireFormatException("IPC stream truncated inside a message's metadata ("
             + length + " bytes expected, " + metadata.position() + " arrived)");
       }
@@ -335,7 +422,7 @@ final class MessageReader {
       scratch.clear();
       scratch.limit((int) Math.min(left, scratch.capacity()));
       int wanted = scratch.limit();
-      if (in.readFully(scratch) < wanted) {
+      if (readFully(scratch) < wanted) {
         throw new WireFormatException("IPC stream truncated inside a message body of "
             + bodyLength + " bytes (" + (bodyLength - left) + " arrived)");
       }
@@ -345,12 +432,12 @@ final class MessageReader {
 
   /** Reads a small body into this thread's scratch memory (the metadata read before it reclaimed it). */
   private ArrowBuf readScratchBody(long bodyLength) throws IOException {
-    Spare spare = SPARE_METADATA.get();
+    PerThread spare = here();
     spare.reclaim();
     ArrowBuf body = spare.scratch(bodyLength);
     ByteBuffer target = spare.scratch;
     target.clear().limit((int) bodyLength);
-    int read = in.readFully(target);
+    int read = channel().readFully(target);
     if (read < bodyLength) {
       throw new WireFormatException("IPC stream truncated inside a message body of "
           + bodyLength + " bytes (" + read + " arrived)");
@@ -368,7 +455,7 @@ final class MessageReader {
     try {
       while (true) {
         long wanted = Math.min(bodyLength, body.capacity()) - body.writerIndex();
-        long read = wanted == 0 ? 0 : in.readFully(body, wanted);
+        long read = wanted == 0 ? 0 : channel().readFully(body, wanted);
         if (read < wanted) {
           throw new WireFormatException("IPC stream truncated inside a message body of "
               + bodyLength + " bytes (" + body.writerIndex() + " arrived)");
@@ -392,27 +479,39 @@ final class MessageReader {
   }
 
   /**
-   * Reads a little-endian int. At a clean end of input before its first byte (when allowed),
-   * returns {@code Integer.MIN_VALUE + 1}, a value no frame uses there.
+   * Reads from the input into {@code bytes[from..]} until at least {@code least} bytes are there,
+   * asking each time for up to {@code most} (what has already arrived is taken, nothing more is
+   * waited for), stopping early at the end of input or an empty read as Arrow's {@code
+   * ReadChannel.readFully} does.
+   *
+   * @return the index just past the last byte read (at least {@code least} unless the input ended)
    */
-  private int readInt(boolean endAllowed) throws IOException {
-    ByteBuffer prefix = SPARE_METADATA.get().prefix;
-    prefix.clear();
-    int n = in.readFully(prefix);
-    if (n == 0 && endAllowed) {
-      return Integer.MIN_VALUE + 1;
+  private int readAtLeast(byte[] bytes, int from, int least, int most) throws IOException {
+    int held = from;
+    while (held < least) {
+      int n = in.read(bytes, held, most - held);
+      if (n <= 0) {
+        break;
+      }
+      held += n;
     }
-    if (n < 4) {
-      throw new WireFormatException("IPC stream truncated: " + n + " of 4 bytes of a message prefix");
-    }
-    return prefix.getInt(0);
+    return held;
   }
 
-  private static String describe(ByteBuffer bytes) {
+  /** Fills a heap buffer from the input as Arrow's {@code ReadChannel.readFully} does; returns the bytes read. */
+  private int readFully(ByteBuffer heap) throws IOException {
+    int start = heap.position();
+    int end = readAtLeast(heap.array(), heap.arrayOffset() + start, heap.arrayOffset() + heap.limit(),
+        heap.arrayOffset() + heap.limit()) - heap.arrayOffset();
+    heap.position(end);
+    return end - start;
+  }
+
+  private static String describe(byte[] bytes) {
     StringBuilder hex = new StringBuilder();
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 4; i++) {
-      int b = bytes.get(i) & 0xff;
+      int b = bytes[i] & 0xff;
       hex.append(i == 0 ? "" : " ").append(String.format("%02x", b));
       text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
     }

@@ -36,6 +36,12 @@ final class MetadataMap extends AbstractMap<String, String> {
 
   @Override
   public String get(Object key) {
+    // a key looked up by its constant finds the constant read (see MetadataText) by identity
+    for (int i = 0; i < size; i++) {
+      if (keys[i] == key) {
+        return values[i];
+      }
+    }
     for (int i = 0; i < size; i++) {
       if (keys[i].equals(key)) {
         return values[i];

@@ -25,6 +25,35 @@ public final class WireInput extends InputStream implements ReadableByteChannel 
   private int position;
   private int limit;
   private boolean open = true;
+  /** The reading state of the thread that last opened a stream on this input (see {@link #readState()}). */
+  private Owned readState;
+
+  /**
+   * An input that passes a {@link WireInput}'s bytes through (looking at them on the way, as a
+   * server's request capture does): stream readers find the connection's input through it.
+   */
+  public interface Over {
+    /** {@return the connection's input these bytes come from, or null when there is none} */
+    WireInput wireInput();
+  }
+
+  /** A thread's reading state, with the thread it belongs to. */
+  private record Owned(Thread thread, MessageReader.PerThread state) {}
+
+  /**
+   * The reading state of the thread calling: kept here for the thread that last asked, since a
+   * connection's input is read by one thread stream after stream (a look-up of a thread-local
+   * value is a native call on this JDK); another thread looks its own up and keeps it instead.
+   */
+  MessageReader.PerThread readState() {
+    Owned owned = readState;
+    Thread thread = Thread.currentThread();
+    if (owned == null || owned.thread() != thread) {
+      owned = new Owned(thread, MessageReader.PerThread.current());
+      readState = owned;
+    }
+    return owned.state();
+  }
 
   /**
    * Buffers a connection's input.

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.ipc.ReadChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,8 +110,7 @@ class WireLimitsTest {
 
   /** The body bytes of the request's messages, summed, as the server counts them. */
   private long bodyBytes(byte[] stream) throws Exception {
-    MessageReader reader = new MessageReader(
-        new ReadChannel(StreamChannels.readable(new ByteArrayInputStream(stream))), memory, WireLimits.DEFAULT);
+    MessageReader reader = new MessageReader(new ByteArrayInputStream(stream), memory, WireLimits.DEFAULT);
     long total = 0;
     while (true) {
       MessageReader.Raw raw = reader.next();
