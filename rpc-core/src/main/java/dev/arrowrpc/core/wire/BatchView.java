@@ -33,6 +33,8 @@ public final class BatchView {
   private int nodeCount;
   private int buffersAt;
   private int bufferCount;
+  /** Texts up to this many bytes are copied a byte at a time. */
+  private static final int SHORT_TEXT = 24;
   /** Bytes copied out of the body on their way into a string (made when a string is read). */
   private byte[] scratch;
   private int nextNode;
@@ -199,6 +201,20 @@ public final class BatchView {
       return "";
     }
     long from = at(at, length);
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(length, scratch == null ? 32 : scratch.length * 2)];
+    }
+    if (length <= SHORT_TEXT) {
+      // a short text: checked and copied a byte at a time (a bulk copy's own checks cost more)
+      for (int i = 0; i < length; i++) {
+        byte b = MemoryUtil.getByte(from + i);
+        if (b < 0) {
+          return null;
+        }
+        scratch[i] = b;
+      }
+      return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+    }
     // ASCII bytes have their top bit clear: eight at a time, straight from the body
     int i = 0;
     for (; i + 8 <= length; i += 8) {
@@ -210,9 +226,6 @@ public final class BatchView {
       if (MemoryUtil.getByte(from + i) < 0) {
         return null;
       }
-    }
-    if (scratch == null || scratch.length < length) {
-      scratch = new byte[Math.max(length, scratch == null ? 32 : scratch.length * 2)];
     }
     MemoryUtil.copyFromMemory(from, scratch, 0, length);
     return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);

@@ -124,6 +124,10 @@ class RowLaneTest {
         "optional", new Object[] {Optional.of("t"), Optional.empty(), Optional.of(List.of("a", "b"))},
         "optional", new Object[] {Optional.empty(), Optional.of(5L), Optional.empty()},
         "strings", new Object[] {"x".repeat(100), "日本語"},
+        // texts read a byte at a time (up to 24 bytes) and eight at a time, a non-ASCII byte in each part
+        "strings", new Object[] {"s".repeat(24), "t".repeat(23) + "é"},
+        "strings", new Object[] {"u".repeat(25), "v".repeat(30) + "é" + "w".repeat(9)},
+        "strings", new Object[] {"é" + "x".repeat(40), "y".repeat(39) + "é"},
         "records", new Object[] {Arrays.asList(new LaneCases.Point(3, null), null, new LaneCases.Point(-5, 6)),
             map("sq", new LaneCases.Shape("sq", new LaneCases.Point(0, 0),
                 List.of(new LaneCases.Point(1, 1)), null), "none", null),
