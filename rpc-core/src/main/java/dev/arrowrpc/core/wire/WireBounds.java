@@ -304,20 +304,35 @@ final class WireBounds {
     Walk walk = Walk.over(batch, body, what, limits);
     try {
       long arrived = body == null ? 0 : body.writerIndex();
-      if (route == Route.ANY && walk.checkedBefore(fields, arrived)) {
-        return; // the same header checked before on this thread: only its offsets needed checking again
+      if (route == Route.ANY && walk.checkedLast(fields, arrived)) {
+        return; // the header last checked on this thread again: only its offsets needed checking again
       }
-      checkFully(walk, message, batch, body, fields, what, limits, route != Route.GENERAL);
+      long rows = checkHeader(walk, message, batch, body, what, limits);
+      long fingerprint = 0;
       if (route == Route.ANY) {
-        walk.remember(fields, arrived);
+        fingerprint = walk.fingerprint(arrived);
+        if (walk.checkedBefore(fields, arrived, fingerprint)) {
+          return; // a header checked before on this thread: only its offsets needed checking again
+        }
+      }
+      checkWalked(walk, fields, rows, walk.bufferCount, arrived, what, limits,
+          route != Route.GENERAL);
+      if (route == Route.ANY) {
+        walk.remember(fields, arrived, fingerprint);
       }
     } finally {
       walk.done();
     }
   }
 
-  private static void checkFully(Walk walk, Message message, RecordBatch batch, ArrowBuf body, List<Field> fields,
-      String what, WireLimits limits, boolean planned) throws WireFormatException {
+  /**
+   * Checks what a record batch's header declares on its own (no compression, its row count, its
+   * vectors' lengths, its buffers inside the body) and loads its field nodes and buffers into the walk.
+   *
+   * @return the batch's row count
+   */
+  private static long checkHeader(Walk walk, Message message, RecordBatch batch, ArrowBuf body, String what,
+      WireLimits limits) throws WireFormatException {
     if (batch.compression() != null) {
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
@@ -327,9 +342,10 @@ final class WireBounds {
           + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
-    int bufferCount = vectorLength(what, "'s buffer list", batch, batch.buffersLength(), 16,
+    // the vectors' lengths as the walk read them, once per batch (batch.buffersLength(), nodesLength())
+    int bufferCount = vectorLength(what, "'s buffer list", batch, walk.bufferCount, 16,
         (b, i) -> b.buffers(i).length());
-    vectorLength(what, "'s field node list", batch, batch.nodesLength(), 16, (b, i) -> b.nodes(i).nullCount());
+    vectorLength(what, "'s field node list", batch, walk.nodeCount, 16, (b, i) -> b.nodes(i).nullCount());
     vectorLength(what, "'s variadic buffer counts", batch, batch.variadicBufferCountsLength(), 8,
         RecordBatch::variadicBufferCounts);
     walk.load(message); // the vectors' lengths are checked: they lie inside the header
@@ -342,10 +358,10 @@ final class WireBounds {
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
     }
-    checkWalked(walk, batch, fields, rows, bufferCount, bodyLength, what, limits, planned);
+    return rows;
   }
 
-  private static void checkWalked(Walk walk, RecordBatch batch, List<Field> fields, long rows, int bufferCount,
+  private static void checkWalked(Walk walk, List<Field> fields, long rows, int bufferCount,
       long bodyLength, String what, WireLimits limits, boolean planned) throws WireFormatException {
     walk.plan(fields);
     CheckPlan plan = planned ? walk.checkPlan(fields) : null;
@@ -356,8 +372,8 @@ final class WireBounds {
         walk.field(field, rows, true, new Path(null, field.getName()));
       }
     }
-    if (walk.node != batch.nodesLength() || walk.buffer != bufferCount) {
-      throw new WireFormatException(what + " has " + batch.nodesLength() + " field nodes and " + bufferCount
+    if (walk.node != walk.nodeCount || walk.buffer != bufferCount) {
+      throw new WireFormatException(what + " has " + walk.nodeCount + " field nodes and " + bufferCount
           + " buffers, but its schema needs " + walk.node + " and " + walk.buffer);
     }
     if (walk.implied > limits.maxImpliedBytes() + bodyLength) {
@@ -394,6 +410,14 @@ final class WireBounds {
       known.put(type, layouts);
     }
     return layouts;
+  }
+
+  /**
+   * {@return how many batches this thread found checked before among the headers it keeps, other than
+   * the one it checked last} For tests: which route a check took.
+   */
+  static long fingerprintHits() {
+    return Walk.SPARE.get().fingerprintHits;
   }
 
   /** The walk over a batch's nodes and buffers in schema order. */
@@ -442,10 +466,22 @@ final class WireBounds {
     /** Headers this thread checked fully before, with what their checks depended on. */
     private final Checked[] checked = new Checked[8];
     private int nextChecked;
+    /** The entry of {@link #checked} hit or kept last: a batch's header is compared with it first. */
+    private int lastChecked;
+    /**
+     * Where the last comparison of a header with a kept one found them different: headers of one
+     * shape differ in the same few places, so the next comparison looks there first.
+     */
+    private int mismatchHint;
+    /** How many batches this thread found checked before by their fingerprint (for tests). */
+    private long fingerprintHits;
 
-    /** A header checked fully: its bytes, and everything else the check depended on. */
-    private record Checked(byte[] header, List<Field> fields, WireLimits limits, String what, long bodyLength,
-        long[] offsetChecks) {}
+    /**
+     * A header checked fully: its bytes, their fingerprint ({@link #fingerprint}), and everything
+     * else the check depended on.
+     */
+    private record Checked(byte[] header, long fingerprint, List<Field> fields, WireLimits limits, String what,
+        long bodyLength, long[] offsetChecks) {}
     private long[] sizeScratch = new long[3];
     private long[] startScratch = new long[3];
     int node;
@@ -475,38 +511,93 @@ final class WireBounds {
     }
 
     /**
-     * Whether this batch's header is byte for byte one this thread checked fully against the same
-     * fields, limits and body length, and whose only reads of the body were offsets; if so its offsets
-     * are checked again here (every other bound depends on the header alone).
+     * Whether this batch's header is byte for byte the one this thread checked (or found checked)
+     * last, against the same fields, limits and body length, and whose only reads of the body were
+     * offsets; if so its offsets are checked again here (every other bound depends on the header
+     * alone). One comparison, before the header is read: a connection that sends the same header
+     * again pays nothing more.
      */
-    boolean checkedBefore(List<Field> fields, long bodyLength) throws WireFormatException {
-      ByteBuffer bytes = batch.getByteBuffer();
-      if (!bytes.hasArray()) {
-        return false;
-      }
-      int from = bytes.arrayOffset() + bytes.position();
-      int length = bytes.remaining();
-      for (Checked known : checked) {
-        if (known != null && known.fields == fields && known.limits == limits && known.what.equals(what)
-            && known.bodyLength == bodyLength && known.header.length == length
-            && sameBytes(known.header, bytes.array(), from, length)) {
-          long[] checks = known.offsetChecks;
-          for (int i = 0; i < checks.length; i += 4) {
-            long last;
-            try {
-              last = offsets(null, checks[i], checks[i + 1], (int) checks[i + 2]);
-            } catch (WireFormatException e) {
-              return false; // the full walk names the field
-            }
-            if (last > checks[i + 3]) {
-              return false;
-            }
+    boolean checkedLast(List<Field> fields, long bodyLength) {
+      Checked known = checked[lastChecked];
+      return known != null && matches(known, fields, bodyLength) && offsetsHold(known);
+    }
+
+    /**
+     * Whether this batch's header, loaded ({@link #load}), is byte for byte one this thread checked
+     * fully against the same fields, limits and body length, and whose only reads of the body were
+     * offsets; if so its offsets are checked again here. Only a kept header of the same fingerprint
+     * is compared byte for byte: a header not kept costs a comparison of fingerprints per entry.
+     *
+     * @param fingerprint this header's ({@link #fingerprint})
+     */
+    boolean checkedBefore(List<Field> fields, long bodyLength, long fingerprint) {
+      for (int i = 0; i < checked.length; i++) {
+        Checked known = checked[i];
+        if (known != null && known.fingerprint == fingerprint && i != lastChecked
+            && matches(known, fields, bodyLength)) {
+          if (!offsetsHold(known)) {
+            return false; // the full walk names the field
           }
+          lastChecked = i;
+          fingerprintHits++;
           return true;
         }
       }
       return false;
     }
+
+    /** Whether a kept header is this batch's, byte for byte, checked against the same things. */
+    private boolean matches(Checked known, List<Field> fields, long bodyLength) {
+      ByteBuffer bytes = batch.getByteBuffer();
+      int length = bytes.remaining();
+      return known.fields == fields && known.limits == limits && known.bodyLength == bodyLength
+          && known.header.length == length && known.what.equals(what) && bytes.hasArray()
+          && sameBytes(known.header, bytes.array(), bytes.arrayOffset() + bytes.position(), length);
+    }
+
+    /** Whether the offsets a kept header's check read still hold in this batch's body. */
+    private boolean offsetsHold(Checked known) {
+      long[] checks = known.offsetChecks;
+      for (int i = 0; i < checks.length; i += 4) {
+        long last;
+        try {
+          last = offsets(null, checks[i], checks[i + 1], (int) checks[i + 2]);
+        } catch (WireFormatException e) {
+          return false;
+        }
+        if (last > checks[i + 3]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * A fingerprint of the loaded header ({@link #load}): its length, the body length, its field
+     * nodes and buffers, each weighted by its position. Headers of one shape differ there (a string's
+     * length moves the buffers); equal fingerprints only tell which kept header to compare byte for
+     * byte, never that two headers are equal.
+     */
+    long fingerprint(long bodyLength) {
+      long h = batch.getByteBuffer().remaining() * FINGERPRINT_MULTIPLIER + bodyLength;
+      h = h * FINGERPRINT_MULTIPLIER + nodeCount;
+      long[] nodes = this.nodes;
+      long[] buffers = this.buffers;
+      long weight = FINGERPRINT_MULTIPLIER;
+      for (int i = 0, n = 2 * nodeCount; i < n; i++) {
+        h += nodes[i] * weight;
+        weight += FINGERPRINT_STEP;
+      }
+      for (int i = 0, n = 2 * bufferCount; i < n; i++) {
+        h += buffers[i] * weight;
+        weight += FINGERPRINT_STEP;
+      }
+      return h ^ (h >>> 29);
+    }
+
+    /** Odd constants that weight each value of a fingerprint by its position. */
+    private static final long FINGERPRINT_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    private static final long FINGERPRINT_STEP = 0x632BE59BD9B4E01AL;
 
     /**
      * Reads the batch's field nodes and buffers into {@link #nodes} and {@link #buffers}: in two bulk
@@ -536,32 +627,50 @@ final class WireBounds {
     }
 
     /**
-     * Whether a kept header's bytes are those at {@code from}, compared from the end first: a header
-     * is built back to front, so its node and buffer vectors, where headers of one shape differ, lie
-     * at its end.
+     * Whether a kept header's bytes are those at {@code from}: compared first where the last
+     * comparison found a difference, then from the end (a header is built back to front, so its node
+     * and buffer vectors, where headers of one shape differ, lie towards its end), then the rest.
      */
-    private static boolean sameBytes(byte[] known, byte[] array, int from, int length) {
+    private boolean sameBytes(byte[] known, byte[] array, int from, int length) {
+      int hint = Math.min(mismatchHint, Math.max(length - HINT_BYTES, 0));
+      int hintEnd = Math.min(hint + HINT_BYTES, length);
+      if (!java.util.Arrays.equals(known, hint, hintEnd, array, from + hint, from + hintEnd)) {
+        return false;
+      }
       int tail = Math.min(length, 512);
       int split = length - tail;
-      return java.util.Arrays.equals(known, split, length, array, from + split, from + length)
-          && java.util.Arrays.equals(known, 0, split, array, from, from + split);
+      int differs = java.util.Arrays.mismatch(known, split, length, array, from + split, from + length);
+      if (differs < 0) {
+        differs = java.util.Arrays.mismatch(known, 0, split, array, from, from + split);
+        if (differs < 0) {
+          return true;
+        }
+      } else {
+        differs += split;
+      }
+      mismatchHint = differs & -HINT_BYTES;
+      return false;
     }
 
+    /** The bytes compared first, where the last comparison found two headers different. */
+    private static final int HINT_BYTES = 16;
+
     /** Keeps a fully checked header, when its check can be repeated by its offsets alone. */
-    void remember(List<Field> fields, long bodyLength) {
+    void remember(List<Field> fields, long bodyLength, long fingerprint) {
       ByteBuffer bytes = batch.getByteBuffer();
-      if (!offsetsOnly || !bytes.hasArray() || bytes.remaining() > 16 << 10) {
+      int length = bytes.remaining();
+      if (!offsetsOnly || !bytes.hasArray() || length > 16 << 10) {
         return;
       }
       // the entry replaced lends its arrays when they fit (headers of one method keep their length)
       Checked replaced = checked[nextChecked];
-      byte[] header = replaced != null && replaced.header.length == bytes.remaining()
-          ? replaced.header : new byte[bytes.remaining()];
-      bytes.duplicate().get(header);
+      byte[] header = replaced != null && replaced.header.length == length ? replaced.header : new byte[length];
+      System.arraycopy(bytes.array(), bytes.arrayOffset() + bytes.position(), header, 0, length);
       long[] offsets = replaced != null && replaced.offsetChecks.length == offsetCheckCount
           ? replaced.offsetChecks : new long[offsetCheckCount];
       System.arraycopy(offsetChecks, 0, offsets, 0, offsetCheckCount);
-      checked[nextChecked] = new Checked(header, fields, limits, what, bodyLength, offsets);
+      checked[nextChecked] = new Checked(header, fingerprint, fields, limits, what, bodyLength, offsets);
+      lastChecked = nextChecked;
       nextChecked = (nextChecked + 1) % checked.length;
     }
 
