@@ -365,7 +365,7 @@ final class WireBounds {
       long bodyLength, String what, WireLimits limits, boolean planned) throws WireFormatException {
     walk.plan(fields);
     CheckPlan plan = planned ? walk.checkPlan(fields) : null;
-    if (plan == null || !walk.planned(plan, fields.size(), rows)) {
+    if (plan == null || !walk.planned(plan, rows)) {
       walk.restart(); // no plan, or a check failed: the general walk names what is wrong
       for (int f = 0; f < fields.size(); f++) {
         Field field = fields.get(f);
@@ -448,7 +448,8 @@ final class WireBounds {
     private int planAt;
     /** The check plans of the schemas this thread checked (a null value: the schema has none). */
     private final java.util.IdentityHashMap<List<Field>, CheckPlan> checkPlans = new java.util.IdentityHashMap<>();
-    private int planStep;
+    /** The rows each planned field's children must hold at least, by the field's index in its plan. */
+    private long[] leasts = new long[64];
     private final FieldNode.Vector nodeVector = new FieldNode.Vector();
     private final Buffer.Vector bufferVector = new Buffer.Vector();
     private int nodeCount;
@@ -742,105 +743,105 @@ final class WireBounds {
     /**
      * Checks the batch's columns by a plan: the checks {@link #field} makes for fields of these
      * kinds, in the same order, with the same effects on the walk (implied bytes, recorded offsets).
+     * The plan knows each field's node and first buffer, so the counts are compared once, first:
+     * when they differ from the plan's, the general walk names what is wrong.
      *
      * @return whether every check passed (when one fails, the walk is left part way)
      */
-    boolean planned(CheckPlan plan, int columns, long rows) {
-      planStep = 0;
-      for (int c = 0; c < columns; c++) {
-        if (!plannedField(plan, rows, true)) {
+    boolean planned(CheckPlan plan, long rows) {
+      int steps = plan.kinds.length;
+      if (steps != nodeCount || plan.buffers != bufferCount) {
+        return false;
+      }
+      if (leasts.length < steps) {
+        leasts = new long[Math.max(steps, 2 * leasts.length)];
+      }
+      long[] nodes = this.nodes;
+      long[] buffers = this.buffers;
+      long[] leasts = this.leasts;
+      byte[] kinds = plan.kinds;
+      int[] widths = plan.widths;
+      int[] parents = plan.parents;
+      int[] firstBuffers = plan.firstBuffers;
+      long maxRows = limits.maxRowsPerBatch();
+      for (int step = 0; step < steps; step++) {
+        long length = nodes[2 * step];
+        long nulls = nodes[2 * step + 1];
+        int parent = parents[step];
+        // a column holds the batch's rows; a child at least what its parent needs of it
+        if (length < 0 || length > maxRows || nulls < 0 || nulls > length
+            || (parent < 0 ? length != rows : length < leasts[parent])) {
           return false;
         }
-      }
-      return planStep == plan.kinds.length;
-    }
-
-    private boolean plannedField(CheckPlan plan, long least, boolean top) {
-      int step = planStep++;
-      if (step >= plan.kinds.length || node >= nodeCount) {
-        return false;
-      }
-      long length = nodes[2 * node];
-      long nulls = nodes[2 * node + 1];
-      node++;
-      if (length < 0 || length > limits.maxRowsPerBatch() || (top && length != least) || length < least
-          || nulls < 0 || nulls > length || buffer >= bufferCount) {
-        return false;
-      }
-      long validityLength = buffers[2 * buffer + 1];
-      buffer++;
-      long neededBits = (length + 7) / 8;
-      if (nulls == 0 || nulls == length) {
-        implied += neededBits; // Arrow makes its own bitmap for these
-      } else if (validityLength < neededBits) {
-        return false;
-      }
-      int width = plan.widths[step];
-      switch (plan.kinds[step]) {
-        case CheckPlan.FIXED -> {
-          if (buffer >= bufferCount) {
-            return false;
-          }
-          return buffers[2 * buffer++ + 1] >= (length * width + 7) / 8;
+        int at = 2 * firstBuffers[step];
+        long neededBits = (length + 7) / 8;
+        if (nulls == 0 || nulls == length) {
+          implied += neededBits; // Arrow makes its own bitmap for these
+        } else if (buffers[at + 1] < neededBits) {
+          return false;
         }
-        case CheckPlan.VARIABLE -> {
-          if (buffer + 2 > bufferCount) {
-            return false;
-          }
-          long offsetsStart = buffers[2 * buffer];
-          long offsetsSize = buffers[2 * buffer + 1];
-          long dataSize = buffers[2 * buffer + 3];
-          buffer += 2;
-          if (length == 0) {
-            return true;
-          }
-          if (offsetsSize < (length + 1) * width) {
-            return false;
-          }
-          long last = plannedOffsets(offsetsStart, length, width);
-          if (last < 0 || last > dataSize) {
-            return false;
-          }
-          recordOffsets(offsetsStart, length, width, dataSize);
-          return true;
-        }
-        case CheckPlan.LIST -> {
-          if (buffer >= bufferCount) {
-            return false;
-          }
-          long offsetsStart = buffers[2 * buffer];
-          long offsetsSize = buffers[2 * buffer + 1];
-          buffer++;
-          long last = -1;
-          if (length > 0) {
-            if (offsetsSize < (length + 1) * width) {
-              return false;
-            }
-            last = plannedOffsets(offsetsStart, length, width);
-            if (last < 0) {
-              return false;
-            }
-            int recorded = recordOffsets(offsetsStart, length, width, Long.MAX_VALUE);
-            if (node < nodeCount) {
-              // the child must hold at least the last offset's values: its declared length bounds the last offset
-              offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], nodes[2 * node]);
-            }
-          }
-          return plannedField(plan, Math.max(last, 0), false);
-        }
-        default -> {
-          for (int c = 0; c < plan.children[step]; c++) {
-            if (!plannedField(plan, length, false)) {
+        int width = widths[step];
+        switch (kinds[step]) {
+          case CheckPlan.FIXED -> {
+            if (buffers[at + 3] < (length * width + 7) / 8) {
               return false;
             }
           }
-          return true;
+          case CheckPlan.VARIABLE -> {
+            if (length > 0) {
+              long offsetsStart = buffers[at + 2];
+              long dataSize = buffers[at + 5];
+              if (buffers[at + 3] < (length + 1) * width) {
+                return false;
+              }
+              long last = plannedOffsets(offsetsStart, length, width);
+              if (last < 0 || last > dataSize) {
+                return false;
+              }
+              recordOffsets(offsetsStart, length, width, dataSize);
+            }
+          }
+          case CheckPlan.LIST -> {
+            long last = -1;
+            if (length > 0) {
+              long offsetsStart = buffers[at + 2];
+              if (buffers[at + 3] < (length + 1) * width) {
+                return false;
+              }
+              last = plannedOffsets(offsetsStart, length, width);
+              if (last < 0) {
+                return false;
+              }
+              // the child (the next node) must hold at least the last offset's values: its length bounds it
+              recordOffsets(offsetsStart, length, width, nodes[2 * (step + 1)]);
+            }
+            leasts[step] = Math.max(last, 0);
+          }
+          default -> leasts[step] = length;
         }
       }
+      node = steps;
+      buffer = plan.buffers;
+      return true;
     }
 
     /** {@link #offsets}' check, answering -1 instead of naming a failure. */
     private long plannedOffsets(long start, long length, int width) {
+      long bytes = length >= 0 && length < body.capacity() / 4 ? (length + 1) * 4 : -1; // never overflows
+      if (width == 4 && org.apache.arrow.memory.util.MemoryUtil.LITTLE_ENDIAN && bytes >= 0 && start >= 0
+          && start <= body.capacity() - bytes) {
+        // offsets' own loop over the buffer, bounded once, without building a message on failure
+        long base = body.memoryAddress() + start;
+        int previous = 0;
+        for (long i = 0; i <= length; i++) {
+          int value = org.apache.arrow.memory.util.MemoryUtil.getInt(base + i * 4);
+          if (value < previous) { // previous starts at 0 and never decreases: a negative value too
+            return -1;
+          }
+          previous = value;
+        }
+        return previous;
+      }
       try {
         return offsets(null, start, length, width);
       } catch (WireFormatException e) {
@@ -852,10 +853,11 @@ final class WireBounds {
     void done() {
       batch = null;
       body = null;
-      if (nodes.length > KEPT_LONGS || buffers.length > KEPT_LONGS) {
+      if (nodes.length > KEPT_LONGS || buffers.length > KEPT_LONGS || leasts.length > KEPT_LONGS) {
         // a batch of very many fields: its arrays are not kept for the thread's next batch
         nodes = new long[64];
         buffers = new long[128];
+        leasts = new long[64];
       }
     }
 

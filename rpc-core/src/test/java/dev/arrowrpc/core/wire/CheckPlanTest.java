@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -71,6 +72,10 @@ class CheckPlanTest {
     assertEquals(4, plan.widths[2]);
     assertEquals(2, plan.children[6]);
     assertEquals(2, plan.children[9]);
+    // each field's parent in walk order, and where its buffers start: 2 each, 3 for a string, 1 for a struct
+    assertArrayEquals(new int[] {-1, -1, -1, -1, 3, -1, 5, 6, 6, -1, 9, 9}, plan.parents);
+    assertArrayEquals(new int[] {0, 2, 4, 7, 9, 11, 13, 14, 17, 20, 21, 23}, plan.firstBuffers);
+    assertEquals(26, plan.buffers);
   }
 
   private static List<Byte> kinds(CheckPlan plan) {
