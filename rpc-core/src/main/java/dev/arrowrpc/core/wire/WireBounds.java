@@ -350,6 +350,8 @@ final class WireBounds {
         RecordBatch::variadicBufferCounts);
     walk.load(message); // the vectors' lengths are checked: they lie inside the header
     long[] buffers = walk.buffers;
+    long hash = 0; // the buffers' part of the header's fingerprint, folded in while they are at hand
+    long weight = Walk.FINGERPRINT_MULTIPLIER;
     for (int i = 0; i < bufferCount; i++) {
       long offset = buffers[2 * i];
       long length = buffers[2 * i + 1];
@@ -357,7 +359,10 @@ final class WireBounds {
         throw new WireFormatException(what + " buffer " + i + " (offset " + offset + ", length " + length
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
+      hash += (offset * Walk.FINGERPRINT_STEP + length) * weight;
+      weight += Walk.FINGERPRINT_STEP;
     }
+    walk.buffersHash = hash;
     return rows;
   }
 
@@ -474,6 +479,8 @@ final class WireBounds {
      * shape differ in the same few places, so the next comparison looks there first.
      */
     private int mismatchHint;
+    /** The buffers' part of the batch's {@link #fingerprint}, from {@link WireBounds#checkHeader}. */
+    long buffersHash;
     /** How many batches this thread found checked before by their fingerprint (for tests). */
     private long fingerprintHits;
 
@@ -574,31 +581,22 @@ final class WireBounds {
     }
 
     /**
-     * A fingerprint of the loaded header ({@link #load}): its length, the body length, its field
-     * nodes and buffers, each weighted by its position. Headers of one shape differ there (a string's
-     * length moves the buffers); equal fingerprints only tell which kept header to compare byte for
-     * byte, never that two headers are equal.
+     * A fingerprint of the header {@link WireBounds#checkHeader} checked: its length, the body
+     * length, its node count, and its buffers' offsets and lengths, each weighted by its position.
+     * Headers of one shape differ there (a string's length moves the buffers); two that differ only
+     * in their field nodes share a fingerprint and are told apart byte for byte. Equal fingerprints
+     * only tell which kept header to compare byte for byte, never that two headers are equal.
      */
     long fingerprint(long bodyLength) {
-      long h = batch.getByteBuffer().remaining() * FINGERPRINT_MULTIPLIER + bodyLength;
-      h = h * FINGERPRINT_MULTIPLIER + nodeCount;
-      long[] nodes = this.nodes;
-      long[] buffers = this.buffers;
-      long weight = FINGERPRINT_MULTIPLIER;
-      for (int i = 0, n = 2 * nodeCount; i < n; i++) {
-        h += nodes[i] * weight;
-        weight += FINGERPRINT_STEP;
-      }
-      for (int i = 0, n = 2 * bufferCount; i < n; i++) {
-        h += buffers[i] * weight;
-        weight += FINGERPRINT_STEP;
-      }
+      long h = (batch.getByteBuffer().remaining() * FINGERPRINT_MULTIPLIER + bodyLength) * FINGERPRINT_MULTIPLIER
+          + nodeCount;
+      h = h * FINGERPRINT_MULTIPLIER + buffersHash;
       return h ^ (h >>> 29);
     }
 
-    /** Odd constants that weight each value of a fingerprint by its position. */
-    private static final long FINGERPRINT_MULTIPLIER = 0x9E3779B97F4A7C15L;
-    private static final long FINGERPRINT_STEP = 0x632BE59BD9B4E01AL;
+    /** Constants that weight each value of a fingerprint by its position. */
+    static final long FINGERPRINT_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    static final long FINGERPRINT_STEP = 0x632BE59BD9B4E01AL;
 
     /**
      * Reads the batch's field nodes and buffers into {@link #nodes} and {@link #buffers}: in two bulk
