@@ -437,6 +437,8 @@ final class WireBounds {
     private String what;
     private WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
+    /** This thread's table for reading a header's vectors (a walk is made on, and used by, one thread). */
+    private final RecordBatchTable table = RecordBatchTable.ofThisThread();
     private final Buffer flatBuffer = new Buffer();
     /**
      * The batch's field nodes (length, null count) and buffers (offset, length), two longs each, read
@@ -453,6 +455,9 @@ final class WireBounds {
     private int planAt;
     /** The check plans of the schemas this thread checked (a null value: the schema has none). */
     private final java.util.IdentityHashMap<List<Field>, CheckPlan> checkPlans = new java.util.IdentityHashMap<>();
+    /** The fields {@link #checkPlan} was last asked about, and their plan (null: none). */
+    private List<Field> lastPlanned;
+    private CheckPlan lastPlan;
     /** The rows each planned field's children must hold at least, by the field's index in its plan. */
     private long[] leasts = new long[64];
     private final FieldNode.Vector nodeVector = new FieldNode.Vector();
@@ -610,7 +615,8 @@ final class WireBounds {
       if (buffers.length < 2 * bufferCount) {
         buffers = new long[Math.max(2 * bufferCount, buffers.length * 2)];
       }
-      if (message != null && RecordBatchTable.copyVectors(message, batch, nodes, nodeCount, buffers, bufferCount)) {
+      if (message != null
+          && RecordBatchTable.copyVectors(table, message, batch, nodes, nodeCount, buffers, bufferCount)) {
         return;
       }
       for (int i = 0; i < nodeCount; i++) {
@@ -716,6 +722,9 @@ final class WireBounds {
 
     /** The check plan of a schema's fields (null when they have none), kept per fields instance. */
     CheckPlan checkPlan(List<Field> fields) {
+      if (fields == lastPlanned) {
+        return lastPlan; // the schema of the thread's last batch: no look-up
+      }
       CheckPlan plan = checkPlans.get(fields);
       if (plan == null && !checkPlans.containsKey(fields)) {
         if (checkPlans.size() >= 64) {
@@ -724,6 +733,8 @@ final class WireBounds {
         plan = CheckPlan.of(fields, type -> layouts(knownLayouts, type));
         checkPlans.put(fields, plan);
       }
+      lastPlanned = fields;
+      lastPlan = plan;
       return plan;
     }
 
