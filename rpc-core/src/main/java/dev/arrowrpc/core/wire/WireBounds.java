@@ -481,9 +481,10 @@ final class WireBounds {
     private int lastChecked;
     /**
      * Where the last comparison of a header with a kept one found them different: headers of one
-     * shape differ in the same few places, so the next comparison looks there first.
+     * shape differ in the same few places, so the next comparison looks there first; -1 after one
+     * found them equal (a thread that gets the same header again compares it in one pass).
      */
-    private int mismatchHint;
+    private int mismatchHint = -1;
     /** The buffers' part of the batch's {@link #fingerprint}, from {@link WireBounds#checkHeader}. */
     long buffersHash;
     /** How many batches this thread found checked before by their fingerprint (for tests). */
@@ -633,14 +634,16 @@ final class WireBounds {
 
     /**
      * Whether a kept header's bytes are those at {@code from}: compared first where the last
-     * comparison found a difference, then from the end (a header is built back to front, so its node
+     * comparison found a difference (unless it found none), then from the end (a header is built back to front, so its node
      * and buffer vectors, where headers of one shape differ, lie towards its end), then the rest.
      */
     private boolean sameBytes(byte[] known, byte[] array, int from, int length) {
-      int hint = Math.min(mismatchHint, Math.max(length - HINT_BYTES, 0));
-      int hintEnd = Math.min(hint + HINT_BYTES, length);
-      if (!java.util.Arrays.equals(known, hint, hintEnd, array, from + hint, from + hintEnd)) {
-        return false;
+      if (mismatchHint >= 0) {
+        int hint = Math.min(mismatchHint, Math.max(length - HINT_BYTES, 0));
+        int hintEnd = Math.min(hint + HINT_BYTES, length);
+        if (!java.util.Arrays.equals(known, hint, hintEnd, array, from + hint, from + hintEnd)) {
+          return false;
+        }
       }
       int tail = Math.min(length, 512);
       int split = length - tail;
@@ -648,6 +651,7 @@ final class WireBounds {
       if (differs < 0) {
         differs = java.util.Arrays.mismatch(known, 0, split, array, from, from + split);
         if (differs < 0) {
+          mismatchHint = -1; // the same header again: the next is likely the same too, compared in one pass
           return true;
         }
       } else {
