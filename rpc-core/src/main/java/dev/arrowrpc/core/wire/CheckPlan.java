@@ -33,11 +33,33 @@ final class CheckPlan {
   final int[] widths;
   /** Each field's child count. */
   final int[] children;
+  /** Each field's parent, by its index in walk order, or -1 for a column of the batch. */
+  final int[] parents;
+  /**
+   * The index of each field's first buffer (its validity bitmap) among the batch's buffers: a field
+   * of each kind has a fixed number of them ({@link #buffersOf}), so the i-th field's node is the
+   * batch's i-th and its buffers start here.
+   */
+  final int[] firstBuffers;
+  /** The buffers a batch of these fields holds. */
+  final int buffers;
 
-  private CheckPlan(byte[] kinds, int[] widths, int[] children) {
+  private CheckPlan(byte[] kinds, int[] widths, int[] children, int[] parents, int[] firstBuffers, int buffers) {
     this.kinds = kinds;
     this.widths = widths;
     this.children = children;
+    this.parents = parents;
+    this.firstBuffers = firstBuffers;
+    this.buffers = buffers;
+  }
+
+  /** {@return the buffers a field of a kind has: a validity bitmap, then data, offsets or nothing} */
+  static int buffersOf(byte kind) {
+    return switch (kind) {
+      case FIXED, LIST -> 2;
+      case VARIABLE -> 3;
+      default -> 1;
+    };
   }
 
   /**
@@ -50,23 +72,29 @@ final class CheckPlan {
   static CheckPlan of(List<Field> fields, Function<ArrowType, List<BufferLayout>> layouts) {
     List<int[]> steps = new ArrayList<>();
     for (Field field : fields) {
-      if (!add(field, layouts, steps, 0)) {
+      if (!add(field, layouts, steps, 0, -1)) {
         return null;
       }
     }
     byte[] kinds = new byte[steps.size()];
     int[] widths = new int[steps.size()];
     int[] children = new int[steps.size()];
+    int[] parents = new int[steps.size()];
+    int[] firstBuffers = new int[steps.size()];
+    int buffers = 0;
     for (int i = 0; i < kinds.length; i++) {
       kinds[i] = (byte) steps.get(i)[0];
       widths[i] = steps.get(i)[1];
       children[i] = steps.get(i)[2];
+      parents[i] = steps.get(i)[3];
+      firstBuffers[i] = buffers;
+      buffers += buffersOf(kinds[i]);
     }
-    return new CheckPlan(kinds, widths, children);
+    return new CheckPlan(kinds, widths, children, parents, firstBuffers, buffers);
   }
 
   private static boolean add(Field field, Function<ArrowType, List<BufferLayout>> layoutsOf, List<int[]> steps,
-      int depth) {
+      int depth, int parent) {
     if (field.getDictionary() != null || depth > 64) {
       return false;
     }
@@ -81,12 +109,12 @@ final class CheckPlan {
       if (kids.size() != 1 || layouts.size() != 2 || layouts.get(1).getType() != BufferLayout.BufferType.OFFSET) {
         return false;
       }
-      step = new int[] {LIST, layouts.get(1).getTypeBitWidth() / 8, 1};
+      step = new int[] {LIST, layouts.get(1).getTypeBitWidth() / 8, 1, parent};
     } else if (type instanceof ArrowType.Struct) {
       if (layouts.size() != 1) {
         return false;
       }
-      step = new int[] {STRUCT, 0, kids.size()};
+      step = new int[] {STRUCT, 0, kids.size(), parent};
     } else if (!kids.isEmpty()) {
       return false;
     } else if (layouts.size() == 2 && layouts.get(1).getType() == BufferLayout.BufferType.DATA
@@ -94,18 +122,19 @@ final class CheckPlan {
             || type instanceof ArrowType.Date || type instanceof ArrowType.Time || type instanceof ArrowType.Timestamp
             || type instanceof ArrowType.Duration || type instanceof ArrowType.Decimal
             || type instanceof ArrowType.FixedSizeBinary || type instanceof ArrowType.Interval)) {
-      step = new int[] {FIXED, layouts.get(1).getTypeBitWidth(), 0};
+      step = new int[] {FIXED, layouts.get(1).getTypeBitWidth(), 0, parent};
     } else if (layouts.size() == 3 && layouts.get(1).getType() == BufferLayout.BufferType.OFFSET
         && layouts.get(2).getType() == BufferLayout.BufferType.DATA
         && (type instanceof ArrowType.Utf8 || type instanceof ArrowType.Binary
             || type instanceof ArrowType.LargeUtf8 || type instanceof ArrowType.LargeBinary)) {
-      step = new int[] {VARIABLE, layouts.get(1).getTypeBitWidth() / 8, 0};
+      step = new int[] {VARIABLE, layouts.get(1).getTypeBitWidth() / 8, 0, parent};
     } else {
       return false;
     }
+    int index = steps.size();
     steps.add(step);
     for (Field kid : kids) {
-      if (!add(kid, layoutsOf, steps, depth + 1)) {
+      if (!add(kid, layoutsOf, steps, depth + 1, index)) {
         return false;
       }
     }

@@ -59,10 +59,26 @@ final class RecordBatchTable extends Table {
    */
   static boolean copyVectors(Message message, RecordBatch batch, long[] nodes, int nodeCount, long[] buffers,
       int bufferCount) {
+    return copyVectors(SPARE.get(), message, batch, nodes, nodeCount, buffers, bufferCount);
+  }
+
+  /**
+   * {@return this thread's table, for a caller that keeps it to pass to {@link #copyVectors(RecordBatchTable,
+   * Message, RecordBatch, long[], int, long[], int)} (one look-up per thread, not per batch)}
+   */
+  static RecordBatchTable ofThisThread() {
+    return SPARE.get();
+  }
+
+  /**
+   * Copies a record batch message's field nodes and buffers (see {@link #copyVectors(Message, RecordBatch,
+   * long[], int, long[], int)}) with this thread's table, as {@link #ofThisThread} gave it.
+   */
+  static boolean copyVectors(RecordBatchTable table, Message message, RecordBatch batch, long[] nodes,
+      int nodeCount, long[] buffers, int bufferCount) {
     if (message.headerType() != MessageHeader.RecordBatch || message.getByteBuffer() != batch.getByteBuffer()) {
       return false;
     }
-    RecordBatchTable table = SPARE.get();
     message.header(table);
     try {
       if (table.length(NODES) != nodeCount || table.length(BUFFERS) != bufferCount) {

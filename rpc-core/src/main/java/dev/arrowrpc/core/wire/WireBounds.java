@@ -304,20 +304,35 @@ final class WireBounds {
     Walk walk = Walk.over(batch, body, what, limits);
     try {
       long arrived = body == null ? 0 : body.writerIndex();
-      if (route == Route.ANY && walk.checkedBefore(fields, arrived)) {
-        return; // the same header checked before on this thread: only its offsets needed checking again
+      if (route == Route.ANY && walk.checkedLast(fields, arrived)) {
+        return; // the header last checked on this thread again: only its offsets needed checking again
       }
-      checkFully(walk, message, batch, body, fields, what, limits, route != Route.GENERAL);
+      long rows = checkHeader(walk, message, batch, body, what, limits);
+      long fingerprint = 0;
       if (route == Route.ANY) {
-        walk.remember(fields, arrived);
+        fingerprint = walk.fingerprint(arrived);
+        if (walk.checkedBefore(fields, arrived, fingerprint)) {
+          return; // a header checked before on this thread: only its offsets needed checking again
+        }
+      }
+      checkWalked(walk, fields, rows, walk.bufferCount, arrived, what, limits,
+          route != Route.GENERAL);
+      if (route == Route.ANY) {
+        walk.remember(fields, arrived, fingerprint);
       }
     } finally {
       walk.done();
     }
   }
 
-  private static void checkFully(Walk walk, Message message, RecordBatch batch, ArrowBuf body, List<Field> fields,
-      String what, WireLimits limits, boolean planned) throws WireFormatException {
+  /**
+   * Checks what a record batch's header declares on its own (no compression, its row count, its
+   * vectors' lengths, its buffers inside the body) and loads its field nodes and buffers into the walk.
+   *
+   * @return the batch's row count
+   */
+  private static long checkHeader(Walk walk, Message message, RecordBatch batch, ArrowBuf body, String what,
+      WireLimits limits) throws WireFormatException {
     if (batch.compression() != null) {
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
@@ -327,13 +342,16 @@ final class WireBounds {
           + limits.maxRowsPerBatch() + " rows per batch, maxRowsPerBatch)");
     }
     long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
-    int bufferCount = vectorLength(what, "'s buffer list", batch, batch.buffersLength(), 16,
+    // the vectors' lengths as the walk read them, once per batch (batch.buffersLength(), nodesLength())
+    int bufferCount = vectorLength(what, "'s buffer list", batch, walk.bufferCount, 16,
         (b, i) -> b.buffers(i).length());
-    vectorLength(what, "'s field node list", batch, batch.nodesLength(), 16, (b, i) -> b.nodes(i).nullCount());
+    vectorLength(what, "'s field node list", batch, walk.nodeCount, 16, (b, i) -> b.nodes(i).nullCount());
     vectorLength(what, "'s variadic buffer counts", batch, batch.variadicBufferCountsLength(), 8,
         RecordBatch::variadicBufferCounts);
     walk.load(message); // the vectors' lengths are checked: they lie inside the header
     long[] buffers = walk.buffers;
+    long hash = 0; // the buffers' part of the header's fingerprint, folded in while they are at hand
+    long weight = Walk.FINGERPRINT_MULTIPLIER;
     for (int i = 0; i < bufferCount; i++) {
       long offset = buffers[2 * i];
       long length = buffers[2 * i + 1];
@@ -341,23 +359,26 @@ final class WireBounds {
         throw new WireFormatException(what + " buffer " + i + " (offset " + offset + ", length " + length
             + ") lies outside the message body of " + bodyLength + " bytes");
       }
+      hash += (offset * Walk.FINGERPRINT_STEP + length) * weight;
+      weight += Walk.FINGERPRINT_STEP;
     }
-    checkWalked(walk, batch, fields, rows, bufferCount, bodyLength, what, limits, planned);
+    walk.buffersHash = hash;
+    return rows;
   }
 
-  private static void checkWalked(Walk walk, RecordBatch batch, List<Field> fields, long rows, int bufferCount,
+  private static void checkWalked(Walk walk, List<Field> fields, long rows, int bufferCount,
       long bodyLength, String what, WireLimits limits, boolean planned) throws WireFormatException {
     walk.plan(fields);
     CheckPlan plan = planned ? walk.checkPlan(fields) : null;
-    if (plan == null || !walk.planned(plan, fields.size(), rows)) {
+    if (plan == null || !walk.planned(plan, rows)) {
       walk.restart(); // no plan, or a check failed: the general walk names what is wrong
       for (int f = 0; f < fields.size(); f++) {
         Field field = fields.get(f);
         walk.field(field, rows, true, new Path(null, field.getName()));
       }
     }
-    if (walk.node != batch.nodesLength() || walk.buffer != bufferCount) {
-      throw new WireFormatException(what + " has " + batch.nodesLength() + " field nodes and " + bufferCount
+    if (walk.node != walk.nodeCount || walk.buffer != bufferCount) {
+      throw new WireFormatException(what + " has " + walk.nodeCount + " field nodes and " + bufferCount
           + " buffers, but its schema needs " + walk.node + " and " + walk.buffer);
     }
     if (walk.implied > limits.maxImpliedBytes() + bodyLength) {
@@ -396,6 +417,14 @@ final class WireBounds {
     return layouts;
   }
 
+  /**
+   * {@return how many batches this thread found checked before among the headers it keeps, other than
+   * the one it checked last} For tests: which route a check took.
+   */
+  static long fingerprintHits() {
+    return Walk.SPARE.get().fingerprintHits;
+  }
+
   /** The walk over a batch's nodes and buffers in schema order. */
   private static final class Walk {
     private static final long[] NO_SIZES = new long[0];
@@ -408,6 +437,8 @@ final class WireBounds {
     private String what;
     private WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
+    /** This thread's table for reading a header's vectors (a walk is made on, and used by, one thread). */
+    private final RecordBatchTable table = RecordBatchTable.ofThisThread();
     private final Buffer flatBuffer = new Buffer();
     /**
      * The batch's field nodes (length, null count) and buffers (offset, length), two longs each, read
@@ -424,7 +455,11 @@ final class WireBounds {
     private int planAt;
     /** The check plans of the schemas this thread checked (a null value: the schema has none). */
     private final java.util.IdentityHashMap<List<Field>, CheckPlan> checkPlans = new java.util.IdentityHashMap<>();
-    private int planStep;
+    /** The fields {@link #checkPlan} was last asked about, and their plan (null: none). */
+    private List<Field> lastPlanned;
+    private CheckPlan lastPlan;
+    /** The rows each planned field's children must hold at least, by the field's index in its plan. */
+    private long[] leasts = new long[64];
     private final FieldNode.Vector nodeVector = new FieldNode.Vector();
     private final Buffer.Vector bufferVector = new Buffer.Vector();
     private int nodeCount;
@@ -442,10 +477,25 @@ final class WireBounds {
     /** Headers this thread checked fully before, with what their checks depended on. */
     private final Checked[] checked = new Checked[8];
     private int nextChecked;
+    /** The entry of {@link #checked} hit or kept last: a batch's header is compared with it first. */
+    private int lastChecked;
+    /**
+     * Where the last comparison of a header with a kept one found them different: headers of one
+     * shape differ in the same few places, so the next comparison looks there first; -1 after one
+     * found them equal (a thread that gets the same header again compares it in one pass).
+     */
+    private int mismatchHint = -1;
+    /** The buffers' part of the batch's {@link #fingerprint}, from {@link WireBounds#checkHeader}. */
+    long buffersHash;
+    /** How many batches this thread found checked before by their fingerprint (for tests). */
+    private long fingerprintHits;
 
-    /** A header checked fully: its bytes, and everything else the check depended on. */
-    private record Checked(byte[] header, List<Field> fields, WireLimits limits, String what, long bodyLength,
-        long[] offsetChecks) {}
+    /**
+     * A header checked fully: its bytes, their fingerprint ({@link #fingerprint}), and everything
+     * else the check depended on.
+     */
+    private record Checked(byte[] header, long fingerprint, List<Field> fields, WireLimits limits, String what,
+        long bodyLength, long[] offsetChecks) {}
     private long[] sizeScratch = new long[3];
     private long[] startScratch = new long[3];
     int node;
@@ -475,38 +525,84 @@ final class WireBounds {
     }
 
     /**
-     * Whether this batch's header is byte for byte one this thread checked fully against the same
-     * fields, limits and body length, and whose only reads of the body were offsets; if so its offsets
-     * are checked again here (every other bound depends on the header alone).
+     * Whether this batch's header is byte for byte the one this thread checked (or found checked)
+     * last, against the same fields, limits and body length, and whose only reads of the body were
+     * offsets; if so its offsets are checked again here (every other bound depends on the header
+     * alone). One comparison, before the header is read: a connection that sends the same header
+     * again pays nothing more.
      */
-    boolean checkedBefore(List<Field> fields, long bodyLength) throws WireFormatException {
-      ByteBuffer bytes = batch.getByteBuffer();
-      if (!bytes.hasArray()) {
-        return false;
-      }
-      int from = bytes.arrayOffset() + bytes.position();
-      int length = bytes.remaining();
-      for (Checked known : checked) {
-        if (known != null && known.fields == fields && known.limits == limits && known.what.equals(what)
-            && known.bodyLength == bodyLength && known.header.length == length
-            && sameBytes(known.header, bytes.array(), from, length)) {
-          long[] checks = known.offsetChecks;
-          for (int i = 0; i < checks.length; i += 4) {
-            long last;
-            try {
-              last = offsets(null, checks[i], checks[i + 1], (int) checks[i + 2]);
-            } catch (WireFormatException e) {
-              return false; // the full walk names the field
-            }
-            if (last > checks[i + 3]) {
-              return false;
-            }
+    boolean checkedLast(List<Field> fields, long bodyLength) {
+      Checked known = checked[lastChecked];
+      return known != null && matches(known, fields, bodyLength) && offsetsHold(known);
+    }
+
+    /**
+     * Whether this batch's header, loaded ({@link #load}), is byte for byte one this thread checked
+     * fully against the same fields, limits and body length, and whose only reads of the body were
+     * offsets; if so its offsets are checked again here. Only a kept header of the same fingerprint
+     * is compared byte for byte: a header not kept costs a comparison of fingerprints per entry.
+     *
+     * @param fingerprint this header's ({@link #fingerprint})
+     */
+    boolean checkedBefore(List<Field> fields, long bodyLength, long fingerprint) {
+      for (int i = 0; i < checked.length; i++) {
+        Checked known = checked[i];
+        if (known != null && known.fingerprint == fingerprint && i != lastChecked
+            && matches(known, fields, bodyLength)) {
+          if (!offsetsHold(known)) {
+            return false; // the full walk names the field
           }
+          lastChecked = i;
+          fingerprintHits++;
           return true;
         }
       }
       return false;
     }
+
+    /** Whether a kept header is this batch's, byte for byte, checked against the same things. */
+    private boolean matches(Checked known, List<Field> fields, long bodyLength) {
+      ByteBuffer bytes = batch.getByteBuffer();
+      int length = bytes.remaining();
+      return known.fields == fields && known.limits == limits && known.bodyLength == bodyLength
+          && known.header.length == length && known.what.equals(what) && bytes.hasArray()
+          && sameBytes(known.header, bytes.array(), bytes.arrayOffset() + bytes.position(), length);
+    }
+
+    /** Whether the offsets a kept header's check read still hold in this batch's body. */
+    private boolean offsetsHold(Checked known) {
+      long[] checks = known.offsetChecks;
+      for (int i = 0; i < checks.length; i += 4) {
+        long last;
+        try {
+          last = offsets(null, checks[i], checks[i + 1], (int) checks[i + 2]);
+        } catch (WireFormatException e) {
+          return false;
+        }
+        if (last > checks[i + 3]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * A fingerprint of the header {@link WireBounds#checkHeader} checked: its length, the body
+     * length, its node count, and its buffers' offsets and lengths, each weighted by its position.
+     * Headers of one shape differ there (a string's length moves the buffers); two that differ only
+     * in their field nodes share a fingerprint and are told apart byte for byte. Equal fingerprints
+     * only tell which kept header to compare byte for byte, never that two headers are equal.
+     */
+    long fingerprint(long bodyLength) {
+      long h = (batch.getByteBuffer().remaining() * FINGERPRINT_MULTIPLIER + bodyLength) * FINGERPRINT_MULTIPLIER
+          + nodeCount;
+      h = h * FINGERPRINT_MULTIPLIER + buffersHash;
+      return h ^ (h >>> 29);
+    }
+
+    /** Constants that weight each value of a fingerprint by its position. */
+    static final long FINGERPRINT_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    static final long FINGERPRINT_STEP = 0x632BE59BD9B4E01AL;
 
     /**
      * Reads the batch's field nodes and buffers into {@link #nodes} and {@link #buffers}: in two bulk
@@ -520,7 +616,8 @@ final class WireBounds {
       if (buffers.length < 2 * bufferCount) {
         buffers = new long[Math.max(2 * bufferCount, buffers.length * 2)];
       }
-      if (message != null && RecordBatchTable.copyVectors(message, batch, nodes, nodeCount, buffers, bufferCount)) {
+      if (message != null
+          && RecordBatchTable.copyVectors(table, message, batch, nodes, nodeCount, buffers, bufferCount)) {
         return;
       }
       for (int i = 0; i < nodeCount; i++) {
@@ -536,32 +633,53 @@ final class WireBounds {
     }
 
     /**
-     * Whether a kept header's bytes are those at {@code from}, compared from the end first: a header
-     * is built back to front, so its node and buffer vectors, where headers of one shape differ, lie
-     * at its end.
+     * Whether a kept header's bytes are those at {@code from}: compared first where the last
+     * comparison found a difference (unless it found none), then from the end (a header is built back to front, so its node
+     * and buffer vectors, where headers of one shape differ, lie towards its end), then the rest.
      */
-    private static boolean sameBytes(byte[] known, byte[] array, int from, int length) {
+    private boolean sameBytes(byte[] known, byte[] array, int from, int length) {
+      if (mismatchHint >= 0) {
+        int hint = Math.min(mismatchHint, Math.max(length - HINT_BYTES, 0));
+        int hintEnd = Math.min(hint + HINT_BYTES, length);
+        if (!java.util.Arrays.equals(known, hint, hintEnd, array, from + hint, from + hintEnd)) {
+          return false;
+        }
+      }
       int tail = Math.min(length, 512);
       int split = length - tail;
-      return java.util.Arrays.equals(known, split, length, array, from + split, from + length)
-          && java.util.Arrays.equals(known, 0, split, array, from, from + split);
+      int differs = java.util.Arrays.mismatch(known, split, length, array, from + split, from + length);
+      if (differs < 0) {
+        differs = java.util.Arrays.mismatch(known, 0, split, array, from, from + split);
+        if (differs < 0) {
+          mismatchHint = -1; // the same header again: the next is likely the same too, compared in one pass
+          return true;
+        }
+      } else {
+        differs += split;
+      }
+      mismatchHint = differs & -HINT_BYTES;
+      return false;
     }
 
+    /** The bytes compared first, where the last comparison found two headers different. */
+    private static final int HINT_BYTES = 16;
+
     /** Keeps a fully checked header, when its check can be repeated by its offsets alone. */
-    void remember(List<Field> fields, long bodyLength) {
+    void remember(List<Field> fields, long bodyLength, long fingerprint) {
       ByteBuffer bytes = batch.getByteBuffer();
-      if (!offsetsOnly || !bytes.hasArray() || bytes.remaining() > 16 << 10) {
+      int length = bytes.remaining();
+      if (!offsetsOnly || !bytes.hasArray() || length > 16 << 10) {
         return;
       }
       // the entry replaced lends its arrays when they fit (headers of one method keep their length)
       Checked replaced = checked[nextChecked];
-      byte[] header = replaced != null && replaced.header.length == bytes.remaining()
-          ? replaced.header : new byte[bytes.remaining()];
-      bytes.duplicate().get(header);
+      byte[] header = replaced != null && replaced.header.length == length ? replaced.header : new byte[length];
+      System.arraycopy(bytes.array(), bytes.arrayOffset() + bytes.position(), header, 0, length);
       long[] offsets = replaced != null && replaced.offsetChecks.length == offsetCheckCount
           ? replaced.offsetChecks : new long[offsetCheckCount];
       System.arraycopy(offsetChecks, 0, offsets, 0, offsetCheckCount);
-      checked[nextChecked] = new Checked(header, fields, limits, what, bodyLength, offsets);
+      checked[nextChecked] = new Checked(header, fingerprint, fields, limits, what, bodyLength, offsets);
+      lastChecked = nextChecked;
       nextChecked = (nextChecked + 1) % checked.length;
     }
 
@@ -608,6 +726,9 @@ final class WireBounds {
 
     /** The check plan of a schema's fields (null when they have none), kept per fields instance. */
     CheckPlan checkPlan(List<Field> fields) {
+      if (fields == lastPlanned) {
+        return lastPlan; // the schema of the thread's last batch: no look-up
+      }
       CheckPlan plan = checkPlans.get(fields);
       if (plan == null && !checkPlans.containsKey(fields)) {
         if (checkPlans.size() >= 64) {
@@ -616,6 +737,8 @@ final class WireBounds {
         plan = CheckPlan.of(fields, type -> layouts(knownLayouts, type));
         checkPlans.put(fields, plan);
       }
+      lastPlanned = fields;
+      lastPlan = plan;
       return plan;
     }
 
@@ -633,105 +756,105 @@ final class WireBounds {
     /**
      * Checks the batch's columns by a plan: the checks {@link #field} makes for fields of these
      * kinds, in the same order, with the same effects on the walk (implied bytes, recorded offsets).
+     * The plan knows each field's node and first buffer, so the counts are compared once, first:
+     * when they differ from the plan's, the general walk names what is wrong.
      *
      * @return whether every check passed (when one fails, the walk is left part way)
      */
-    boolean planned(CheckPlan plan, int columns, long rows) {
-      planStep = 0;
-      for (int c = 0; c < columns; c++) {
-        if (!plannedField(plan, rows, true)) {
+    boolean planned(CheckPlan plan, long rows) {
+      int steps = plan.kinds.length;
+      if (steps != nodeCount || plan.buffers != bufferCount) {
+        return false;
+      }
+      if (leasts.length < steps) {
+        leasts = new long[Math.max(steps, 2 * leasts.length)];
+      }
+      long[] nodes = this.nodes;
+      long[] buffers = this.buffers;
+      long[] leasts = this.leasts;
+      byte[] kinds = plan.kinds;
+      int[] widths = plan.widths;
+      int[] parents = plan.parents;
+      int[] firstBuffers = plan.firstBuffers;
+      long maxRows = limits.maxRowsPerBatch();
+      for (int step = 0; step < steps; step++) {
+        long length = nodes[2 * step];
+        long nulls = nodes[2 * step + 1];
+        int parent = parents[step];
+        // a column holds the batch's rows; a child at least what its parent needs of it
+        if (length < 0 || length > maxRows || nulls < 0 || nulls > length
+            || (parent < 0 ? length != rows : length < leasts[parent])) {
           return false;
         }
-      }
-      return planStep == plan.kinds.length;
-    }
-
-    private boolean plannedField(CheckPlan plan, long least, boolean top) {
-      int step = planStep++;
-      if (step >= plan.kinds.length || node >= nodeCount) {
-        return false;
-      }
-      long length = nodes[2 * node];
-      long nulls = nodes[2 * node + 1];
-      node++;
-      if (length < 0 || length > limits.maxRowsPerBatch() || (top && length != least) || length < least
-          || nulls < 0 || nulls > length || buffer >= bufferCount) {
-        return false;
-      }
-      long validityLength = buffers[2 * buffer + 1];
-      buffer++;
-      long neededBits = (length + 7) / 8;
-      if (nulls == 0 || nulls == length) {
-        implied += neededBits; // Arrow makes its own bitmap for these
-      } else if (validityLength < neededBits) {
-        return false;
-      }
-      int width = plan.widths[step];
-      switch (plan.kinds[step]) {
-        case CheckPlan.FIXED -> {
-          if (buffer >= bufferCount) {
-            return false;
-          }
-          return buffers[2 * buffer++ + 1] >= (length * width + 7) / 8;
+        int at = 2 * firstBuffers[step];
+        long neededBits = (length + 7) / 8;
+        if (nulls == 0 || nulls == length) {
+          implied += neededBits; // Arrow makes its own bitmap for these
+        } else if (buffers[at + 1] < neededBits) {
+          return false;
         }
-        case CheckPlan.VARIABLE -> {
-          if (buffer + 2 > bufferCount) {
-            return false;
-          }
-          long offsetsStart = buffers[2 * buffer];
-          long offsetsSize = buffers[2 * buffer + 1];
-          long dataSize = buffers[2 * buffer + 3];
-          buffer += 2;
-          if (length == 0) {
-            return true;
-          }
-          if (offsetsSize < (length + 1) * width) {
-            return false;
-          }
-          long last = plannedOffsets(offsetsStart, length, width);
-          if (last < 0 || last > dataSize) {
-            return false;
-          }
-          recordOffsets(offsetsStart, length, width, dataSize);
-          return true;
-        }
-        case CheckPlan.LIST -> {
-          if (buffer >= bufferCount) {
-            return false;
-          }
-          long offsetsStart = buffers[2 * buffer];
-          long offsetsSize = buffers[2 * buffer + 1];
-          buffer++;
-          long last = -1;
-          if (length > 0) {
-            if (offsetsSize < (length + 1) * width) {
-              return false;
-            }
-            last = plannedOffsets(offsetsStart, length, width);
-            if (last < 0) {
-              return false;
-            }
-            int recorded = recordOffsets(offsetsStart, length, width, Long.MAX_VALUE);
-            if (node < nodeCount) {
-              // the child must hold at least the last offset's values: its declared length bounds the last offset
-              offsetChecks[recorded + 3] = Math.min(offsetChecks[recorded + 3], nodes[2 * node]);
-            }
-          }
-          return plannedField(plan, Math.max(last, 0), false);
-        }
-        default -> {
-          for (int c = 0; c < plan.children[step]; c++) {
-            if (!plannedField(plan, length, false)) {
+        int width = widths[step];
+        switch (kinds[step]) {
+          case CheckPlan.FIXED -> {
+            if (buffers[at + 3] < (length * width + 7) / 8) {
               return false;
             }
           }
-          return true;
+          case CheckPlan.VARIABLE -> {
+            if (length > 0) {
+              long offsetsStart = buffers[at + 2];
+              long dataSize = buffers[at + 5];
+              if (buffers[at + 3] < (length + 1) * width) {
+                return false;
+              }
+              long last = plannedOffsets(offsetsStart, length, width);
+              if (last < 0 || last > dataSize) {
+                return false;
+              }
+              recordOffsets(offsetsStart, length, width, dataSize);
+            }
+          }
+          case CheckPlan.LIST -> {
+            long last = -1;
+            if (length > 0) {
+              long offsetsStart = buffers[at + 2];
+              if (buffers[at + 3] < (length + 1) * width) {
+                return false;
+              }
+              last = plannedOffsets(offsetsStart, length, width);
+              if (last < 0) {
+                return false;
+              }
+              // the child (the next node) must hold at least the last offset's values: its length bounds it
+              recordOffsets(offsetsStart, length, width, nodes[2 * (step + 1)]);
+            }
+            leasts[step] = Math.max(last, 0);
+          }
+          default -> leasts[step] = length;
         }
       }
+      node = steps;
+      buffer = plan.buffers;
+      return true;
     }
 
     /** {@link #offsets}' check, answering -1 instead of naming a failure. */
     private long plannedOffsets(long start, long length, int width) {
+      long bytes = length >= 0 && length < body.capacity() / 4 ? (length + 1) * 4 : -1; // never overflows
+      if (width == 4 && org.apache.arrow.memory.util.MemoryUtil.LITTLE_ENDIAN && bytes >= 0 && start >= 0
+          && start <= body.capacity() - bytes) {
+        // offsets' own loop over the buffer, bounded once, without building a message on failure
+        long base = body.memoryAddress() + start;
+        int previous = 0;
+        for (long i = 0; i <= length; i++) {
+          int value = org.apache.arrow.memory.util.MemoryUtil.getInt(base + i * 4);
+          if (value < previous) { // previous starts at 0 and never decreases: a negative value too
+            return -1;
+          }
+          previous = value;
+        }
+        return previous;
+      }
       try {
         return offsets(null, start, length, width);
       } catch (WireFormatException e) {
@@ -743,10 +866,11 @@ final class WireBounds {
     void done() {
       batch = null;
       body = null;
-      if (nodes.length > KEPT_LONGS || buffers.length > KEPT_LONGS) {
+      if (nodes.length > KEPT_LONGS || buffers.length > KEPT_LONGS || leasts.length > KEPT_LONGS) {
         // a batch of very many fields: its arrays are not kept for the thread's next batch
         nodes = new long[64];
         buffers = new long[128];
+        leasts = new long[64];
       }
     }
 

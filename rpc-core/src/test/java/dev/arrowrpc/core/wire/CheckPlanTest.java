@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -71,6 +72,10 @@ class CheckPlanTest {
     assertEquals(4, plan.widths[2]);
     assertEquals(2, plan.children[6]);
     assertEquals(2, plan.children[9]);
+    // each field's parent in walk order, and where its buffers start: 2 each, 3 for a string, 1 for a struct
+    assertArrayEquals(new int[] {-1, -1, -1, -1, 3, -1, 5, 6, 6, -1, 9, 9}, plan.parents);
+    assertArrayEquals(new int[] {0, 2, 4, 7, 9, 11, 13, 14, 17, 20, 21, 23}, plan.firstBuffers);
+    assertEquals(26, plan.buffers);
   }
 
   private static List<Byte> kinds(CheckPlan plan) {
@@ -146,6 +151,181 @@ class CheckPlanTest {
     }
   }
 
+  /**
+   * A header kept by the checked-header cache, but not the one checked last, is found by its
+   * fingerprint; a header that differs from it in any one byte of its field nodes or buffers, or
+   * the same header over a body of another length, is checked in full and gets the general walk's
+   * verdict.
+   */
+  @Test
+  void aHeaderDifferingFromAKeptOneInOneByteOfItsVectorsGetsTheFullChecksVerdict() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      byte[] stream = batchStream(allocator);
+      byte[] other = passingVariant(stream, allocator);
+      int nodes;
+      int buffers;
+      int nodeCount;
+      int bufferCount;
+      try (Parsed good = Parsed.of(stream, allocator)) {
+        RecordBatchTable.Positions at = RecordBatchTable.positions(good.message);
+        nodes = at.nodes();
+        buffers = at.buffers();
+        nodeCount = good.batch().nodesLength();
+        bufferCount = good.batch().buffersLength();
+      }
+      int refused = 0;
+      long hitsBefore = WireBounds.fingerprintHits();
+      int rounds = 0;
+      for (int region = 0; region < 2; region++) {
+        int start = region == 0 ? nodes : buffers;
+        int end = start + 16 * (region == 0 ? nodeCount : bufferCount);
+        for (int position = start; position < end; position++) {
+          for (int bit : new int[] {0x01, 0x80}) {
+            keepBoth(stream, other, allocator);
+            rounds++;
+            try (Parsed damaged = Parsed.of(stream, allocator)) {
+              assertTrue(damaged.flip(position, bit));
+              String general = verdict(damaged, WireBounds.Route.GENERAL, true);
+              assertEquals(general, verdict(damaged, WireBounds.Route.ANY, true), "byte " + position + " ^ " + bit);
+              if (!general.isEmpty()) {
+                refused++;
+              }
+            }
+          }
+        }
+      }
+      // the good header came back by its fingerprint at least once a round (it or the other one)
+      assertTrue(WireBounds.fingerprintHits() - hitsBefore >= rounds,
+          "hits " + (WireBounds.fingerprintHits() - hitsBefore) + " in " + rounds + " rounds");
+      assertTrue(refused > 100, "refused " + refused);
+      for (long shorter : new long[] {1, 8, 64}) {
+        keepBoth(stream, other, allocator);
+        try (Parsed cut = Parsed.of(stream, allocator)) {
+          cut.body.writerIndex(cut.body.writerIndex() - shorter);
+          String general = verdict(cut, WireBounds.Route.GENERAL, true);
+          // a byte of the last buffer's padding may be cut and the batch still pass; 8 bytes cut values
+          assertEquals(shorter >= 8, general.contains("lies outside the message body"), general);
+          assertEquals(general, verdict(cut, WireBounds.Route.ANY, true), "a body " + shorter + " bytes short");
+        }
+      }
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  /**
+   * A header that differs from a kept one in any one byte, where most share its fingerprint (only its
+   * length, the body's, its node count and its buffers make one), gets the full check's verdict:
+   * the same message, or the same failure of a header too broken to read.
+   */
+  @Test
+  void aHeaderDifferingFromAKeptOneInAnyOneByteGetsTheFullChecksVerdict() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      byte[] stream = batchStream(allocator);
+      byte[] other = passingVariant(stream, allocator);
+      int length;
+      try (Parsed good = Parsed.of(stream, allocator)) {
+        length = good.header.limit();
+      }
+      int refused = 0;
+      int unreadable = 0;
+      for (int position = 0; position < length; position++) {
+        for (int bit : new int[] {0x01, 0x40}) {
+          keepBoth(stream, other, allocator);
+          try (Parsed damaged = Parsed.of(stream, allocator)) {
+            if (!damaged.flip(position, bit)) {
+              unreadable++; // not a message at all: the message reader refuses it before any check
+              continue;
+            }
+            String general = verdictOrFailure(damaged, WireBounds.Route.GENERAL);
+            assertEquals(general, verdictOrFailure(damaged, WireBounds.Route.ANY), "byte " + position + " ^ " + bit);
+            if (!general.isEmpty()) {
+              refused++;
+            }
+          }
+        }
+      }
+      assertTrue(refused > 100 && unreadable < length / 8, "refused " + refused + ", unreadable " + unreadable);
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  /** The verdict, or how reading the header failed (a flipped byte may break the flatbuffer itself). */
+  private static String verdictOrFailure(Parsed parsed, WireBounds.Route route) {
+    try {
+      WireBounds.checkBatch(parsed.message, parsed.batch(), parsed.body, SCHEMA.getFields(), "record batch",
+          WireLimits.DEFAULT, route);
+      return "";
+    } catch (WireFormatException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  /**
+   * A kept header found by its fingerprint over a body whose offsets went wrong gets the general
+   * walk's verdict.
+   */
+  @Test
+  void aKeptHeaderFoundByItsFingerprintOverADamagedBodyGetsTheFullChecksVerdict() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      byte[] stream = batchStream(allocator);
+      byte[] other = passingVariant(stream, allocator);
+      Random random = new Random(20261205);
+      int refused = 0;
+      for (int round = 0; round < 1000; round++) {
+        keepBoth(stream, other, allocator);
+        try (Parsed damaged = Parsed.of(stream, allocator)) {
+          damaged.damageBody(random);
+          String general = verdict(damaged, WireBounds.Route.GENERAL, true);
+          assertEquals(general, verdict(damaged, WireBounds.Route.ANY, true), "round " + round);
+          if (!general.isEmpty()) {
+            refused++;
+          }
+        }
+      }
+      assertTrue(refused > 100, "refused " + refused);
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  /** Checks the good batch, then another: both kept, the good one not the last checked. */
+  private static void keepBoth(byte[] stream, byte[] other, BufferAllocator allocator) throws Exception {
+    for (byte[] each : new byte[][] {stream, other}) {
+      try (Parsed parsed = Parsed.of(each, allocator)) {
+        assertEquals("", verdict(parsed, WireBounds.Route.ANY, true));
+      }
+    }
+  }
+
+  /** The stream with one buffer's length changed so that the batch still passes: another header. */
+  private static byte[] passingVariant(byte[] stream, BufferAllocator allocator) throws Exception {
+    Random random = new Random(7);
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      try (Parsed parsed = Parsed.of(stream, allocator)) {
+        parsed.damageHeader(random);
+        byte[] damaged = new byte[parsed.header.limit()];
+        parsed.header.get(0, damaged);
+        if (!java.util.Arrays.equals(damaged, parsed.original)
+            && verdict(parsed, WireBounds.Route.GENERAL, true).isEmpty()) {
+          byte[] variant = stream.clone();
+          System.arraycopy(damaged, 0, variant, indexOf(stream, parsed.original), damaged.length);
+          return variant;
+        }
+      }
+    }
+    throw new AssertionError("no passing variant");
+  }
+
+  private static int indexOf(byte[] stream, byte[] part) {
+    for (int i = 0; i + part.length <= stream.length; i++) {
+      if (java.util.Arrays.equals(stream, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("header not found in its stream");
+  }
+
   private static String verdict(Parsed parsed, WireBounds.Route route, boolean withMessage) {
     try {
       WireBounds.checkBatch(withMessage ? parsed.message : null, parsed.batch(), parsed.body, SCHEMA.getFields(),
@@ -160,12 +340,50 @@ class CheckPlanTest {
   private static final class Parsed implements AutoCloseable {
     private final ByteBuffer header;
     private final ArrowBuf body;
+    /** The header's bytes as read. */
+    private final byte[] original;
     private Message message;
 
     private Parsed(ByteBuffer header, ArrowBuf body) {
       this.header = header;
       this.body = body;
+      this.original = new byte[header.remaining()];
+      header.duplicate().get(original);
       this.message = Message.getRootAsMessage(header);
+    }
+
+    /**
+     * Flips bits of one header byte.
+     *
+     * @return whether the header is still a message (its root and vtable can be read)
+     */
+    boolean flip(int position, int bits) {
+      header.put(position, (byte) (header.get(position) ^ bits));
+      try {
+        message = Message.getRootAsMessage(header);
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+
+    /** Overwrites one field node or buffer value of the header, near its value. */
+    void damageHeader(Random random) {
+      RecordBatchTable.Positions at = RecordBatchTable.positions(message);
+      RecordBatch batch = batch();
+      int where = random.nextBoolean()
+          ? at.nodes() + 16 * random.nextInt(batch.nodesLength()) + (random.nextBoolean() ? 0 : 8)
+          : at.buffers() + 16 * random.nextInt(batch.buffersLength()) + (random.nextBoolean() ? 0 : 8);
+      header.putLong(where, near(random, header.getLong(where)));
+      message = Message.getRootAsMessage(header);
+    }
+
+    /** Overwrites one to three ints of the body, near their values. */
+    void damageBody(Random random) {
+      for (int c = 1 + random.nextInt(3); c > 0; c--) {
+        long where = 4L * random.nextInt((int) (body.capacity() / 4));
+        body.setInt(where, (int) near(random, body.getInt(where)));
+      }
     }
 
     static Parsed of(byte[] stream, BufferAllocator allocator) throws Exception {
