@@ -65,7 +65,7 @@ final class PoolProxy implements InvocationHandler {
       Object target = worker.proxy(service);
       Object result;
       try {
-        result = Proxy.getInvocationHandler(target).invoke(target, method, args);
+        result = call(target, method, args);
       } catch (Throwable failure) {
         worker.noteFailure(failure);
         throw failure;
@@ -80,6 +80,21 @@ final class PoolProxy implements InvocationHandler {
       if (!handedOn) {
         giveBack.accept(worker);
       }
+    }
+  }
+
+  /**
+   * Calls a method on the worker's client: through its handler when it is a proxy, else (the class
+   * rpc-codegen generated for the interface) by the method, with what it threw rethrown as thrown.
+   */
+  private static Object call(Object target, Method method, Object[] args) throws Throwable {
+    if (Proxy.isProxyClass(target.getClass())) {
+      return Proxy.getInvocationHandler(target).invoke(target, method, args);
+    }
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,14 @@ abstract class TransportContractTest {
     if (serverAllocator != null) {
       assertEquals(0, serverAllocator.getAllocatedMemory(), "server allocator");
     }
+  }
+
+  @Test
+  void theClientIsTheGeneratedOne() {
+    // Echo_ArrowRpcInvoker (hand-written in the processor's shape) names Echo's methods: keep it in step
+    assertFalse(java.lang.reflect.Proxy.isProxyClass(echo.getClass()), echo.getClass().getName());
+    assertEquals("Echo proxy", echo.toString());
+    assertEquals(5, echo.add(2, 3));
   }
 
   @Test
