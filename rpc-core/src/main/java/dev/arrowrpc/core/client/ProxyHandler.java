@@ -89,13 +89,11 @@ public final class ProxyHandler implements InvocationHandler {
       targets[i] = spec.methods().get(names.get(i));
       code.add(generated.get(targets[i].method()));
     }
-    @SuppressWarnings("unchecked")
-    GeneratedInvoker.Method<Object>[] codeByPosition = code.toArray(new GeneratedInvoker.Method[0]);
     String described = toString();
     return invoker.client(new GeneratedInvoker.Remote() {
       @Override
       public Object call(int method, Object[] args) {
-        return ProxyHandler.this.call(targets[method], codeByPosition[method], args);
+        return ProxyHandler.this.call(targets[method], code.get(method), args);
       }
 
       @Override
