@@ -89,7 +89,6 @@ public final class ProxyHandler implements InvocationHandler {
       targets[i] = spec.methods().get(names.get(i));
       code.add(generated.get(targets[i].method()));
     }
-    String described = toString();
     return invoker.client(new GeneratedInvoker.Remote() {
       @Override
       public Object call(int method, Object[] args) {
@@ -98,7 +97,7 @@ public final class ProxyHandler implements InvocationHandler {
 
       @Override
       public String toString() {
-        return described;
+        return ProxyHandler.this.toString();
       }
     });
   }

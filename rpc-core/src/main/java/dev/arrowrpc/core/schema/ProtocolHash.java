@@ -91,7 +91,7 @@ public final class ProtocolHash {
   public static String preimage(String protocolName, Collection<MethodSpec> methods) {
     List<Described> described = new ArrayList<>();
     for (MethodSpec method : methods) {
-      described.add(new Described(method.name(), method.kind(), method.hasReturn(), method.params().schema(),
+      described.add(new Described(method.name(), method.kind(), method.params().schema(),
           method.hasReturn() ? Optional.of(method.result().schema()) : Optional.empty(),
           method.header().map(RecordSchema::schema)));
     }
@@ -119,15 +119,14 @@ public final class ProtocolHash {
         throw new IllegalArgumentException("method " + name + ": no parameters schema");
       }
       Optional<Schema> result = Optional.ofNullable(schemas.get(SchemaRole.RESULT));
-      boolean hasReturn = result.filter(schema -> !schema.getFields().isEmpty()).isPresent();
-      described.add(new Described(name, result.isPresent() ? MethodKind.UNARY : MethodKind.STREAM, hasReturn,
-          params, hasReturn ? result : Optional.empty(), Optional.ofNullable(schemas.get(SchemaRole.HEADER))));
+      described.add(new Described(name, result.isPresent() ? MethodKind.UNARY : MethodKind.STREAM, params,
+          result.filter(schema -> !schema.getFields().isEmpty()), Optional.ofNullable(schemas.get(SchemaRole.HEADER))));
     });
     return digest(preimage(protocolName, described));
   }
 
-  /** What the hash takes of a method: a result only when it returns a value. */
-  private record Described(String name, MethodKind kind, boolean hasReturn, Schema params, Optional<Schema> result,
+  /** What the hash takes of a method: a result only when it returns a value (its {@code has_return}). */
+  private record Described(String name, MethodKind kind, Schema params, Optional<Schema> result,
       Optional<Schema> header) {}
 
   private static String preimage(String protocolName, List<Described> methods) {
@@ -164,7 +163,7 @@ public final class ProtocolHash {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("name", method.name());
       entry.put("type", method.kind().wireName());
-      entry.put("has_return", method.hasReturn());
+      entry.put("has_return", method.result().isPresent());
       entry.put("has_header", method.header().isPresent());
       entry.put("params", fields(method.params()));
       // absent and empty differ: a method returning nothing is not one returning an empty struct
