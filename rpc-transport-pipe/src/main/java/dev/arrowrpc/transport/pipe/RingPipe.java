@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffer is drained). A write blocks while the buffer is full, and fails once the reading end is
  * closed, so a writer never waits on a reader that is gone. Unlike {@code PipedInputStream} it does
  * not care which threads use it, or whether they are still alive.
+ *
+ * <p>A reader that finds the buffer empty first spins for a while ({@link SpinBudget}) before it
+ * parks: a request's answer usually comes within microseconds, and waking a parked thread from
+ * another CPU costs more than that.
  */
 final class RingPipe {
   /** The default buffer size. */
@@ -26,10 +30,12 @@ final class RingPipe {
   private final Condition writable = lock.newCondition();
   private final InputStream source = new Source();
   private final OutputStream sink = new Sink();
+  private final SpinBudget spin = new SpinBudget();
   private int head;
-  private int count;
-  private boolean writerClosed;
-  private boolean readerClosed;
+  /** Bytes in the buffer; written under the lock, read without it by a spinning reader. */
+  private volatile int count;
+  private volatile boolean writerClosed;
+  private volatile boolean readerClosed;
 
   /** Creates a pipe with the default capacity. */
   RingPipe() {
@@ -67,10 +73,20 @@ final class RingPipe {
     if (len == 0) {
       return 0;
     }
+    boolean empty = count == 0;
+    long waitStart = empty ? System.nanoTime() : 0;
+    boolean spinning = empty && spinUntilReadable(waitStart);
     lock.lock();
     try {
+      boolean parked = false;
       while (count == 0 && !writerClosed && !readerClosed) {
         await(readable);
+        parked = true;
+      }
+      if (parked) {
+        spin.parked(System.nanoTime() - waitStart);
+      } else if (spinning) {
+        spin.caught();
       }
       if (readerClosed) {
         throw new IOException("pipe closed");
@@ -88,6 +104,27 @@ final class RingPipe {
       return n;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Spins until bytes arrive, either end closes, or the spin budget is spent.
+   *
+   * @return whether the spin ended with something to read (bytes or a closed end)
+   */
+  private boolean spinUntilReadable(long start) {
+    long budget = spin.nanos();
+    if (budget == 0) {
+      return false;
+    }
+    for (int i = 1; ; i++) {
+      if (count != 0 || writerClosed || readerClosed) {
+        return true;
+      }
+      Thread.onSpinWait();
+      if ((i & 7) == 0 && System.nanoTime() - start > budget) {
+        return false;
+      }
     }
   }
 

@@ -73,6 +73,24 @@ class RingPipeTest {
   }
 
   @Test
+  void aReaderThatStoppedSpinningAndParkedStillGetsLateBytes() throws Exception {
+    RingPipe pipe = new RingPipe(16);
+    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+      try {
+        byte[] into = new byte[8];
+        int n = pipe.source().read(into, 0, 8);
+        return n == 1 ? (int) into[0] : -100 - n;
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    // far past any spin budget: the reader is parked when the byte comes
+    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(SpinBudget.MAX_NANOS) + 200);
+    pipe.sink().write(42);
+    assertEquals(42, assertTimeoutPreemptively(LIMIT, () -> read.get()));
+  }
+
+  @Test
   void writesFailOnceTheReaderCloses() throws IOException {
     RingPipe pipe = new RingPipe(4);
     pipe.source().close();
