@@ -75,7 +75,9 @@ final class RingPipe {
     }
     boolean empty = count == 0;
     long waitStart = empty ? System.nanoTime() : 0;
-    boolean spinning = empty && spinUntilReadable(waitStart);
+    if (empty) {
+      spinUntilReadable(waitStart);
+    }
     lock.lock();
     try {
       boolean parked = false;
@@ -85,8 +87,6 @@ final class RingPipe {
       }
       if (parked) {
         spin.parked(System.nanoTime() - waitStart);
-      } else if (spinning) {
-        spin.caught();
       }
       if (readerClosed) {
         throw new IOException("pipe closed");
@@ -108,22 +108,32 @@ final class RingPipe {
   }
 
   /**
-   * Spins until bytes arrive, either end closes, or the spin budget is spent.
-   *
-   * @return whether the spin ended with something to read (bytes or a closed end)
+   * Spins until bytes arrive, either end closes, or the spin budget is spent; the budget learns
+   * which.
    */
-  private boolean spinUntilReadable(long start) {
+  private void spinUntilReadable(long start) {
     long budget = spin.nanos();
     if (budget == 0) {
-      return false;
+      return;
     }
+    long pausing = spin.pausingNanos();
+    boolean pause = true;
     for (int i = 1; ; i++) {
       if (count != 0 || writerClosed || readerClosed) {
-        return true;
+        spin.caught(pause);
+        return;
       }
-      Thread.onSpinWait();
-      if ((i & 7) == 0 && System.nanoTime() - start > budget) {
-        return false;
+      if (pause) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // the writer may be waiting for this very CPU
+      }
+      if ((i & 7) == 0 || !pause) {
+        long spent = System.nanoTime() - start;
+        if (spent > budget) {
+          return;
+        }
+        pause = spent < pausing;
       }
     }
   }

@@ -11,17 +11,29 @@ package dev.arrowrpc.transport.pipe;
  * spinning and starts again as soon as the answers come quickly. On a machine with one CPU the
  * budget is always zero: spinning would only delay the thread that writes.
  *
+ * <p>A spin first only pauses between its polls, then yields its CPU between them: when the peer
+ * runs on the same CPU, a spinning reader would hold the CPU the answer needs. The pausing phase is
+ * learnt too: a wait caught while yielding (likely a peer sharing the CPU) halves it, a wait caught
+ * while pausing (a peer on another CPU) restores it, and every {@link #PROBE_EVERY}th wait pauses for
+ * the whole phase again, to notice the peer moving to another CPU.
+ *
  * <p>One reader owns a budget; it is not thread-safe, and a lost update only makes one wait spin
  * more or less.
  */
 final class SpinBudget {
   /** The longest spin, in nanoseconds: longer than a round trip's work, shorter than a slow call. */
   static final long MAX_NANOS = 50_000;
+  /** The longest pausing phase of a spin, in nanoseconds. */
+  static final long PAUSING_NANOS = 10_000;
+  /** How often a wait pauses for the whole phase whatever was learnt. */
+  static final int PROBE_EVERY = 64;
   /** Whether spinning can help at all: another CPU must be free to run the writer. */
   static final boolean SPINNING = Runtime.getRuntime().availableProcessors() > 1;
 
   private final long max;
   private long nanos;
+  private long pausing;
+  private int waits;
 
   /** A budget for this machine: {@link #MAX_NANOS} with more than one CPU, none with one. */
   SpinBudget() {
@@ -39,6 +51,7 @@ final class SpinBudget {
     }
     this.max = max;
     this.nanos = max;
+    this.pausing = Math.min(max, PAUSING_NANOS);
   }
 
   /** {@return how long the next wait may spin, in nanoseconds} */
@@ -46,9 +59,21 @@ final class SpinBudget {
     return nanos;
   }
 
-  /** Notes a wait that ended while spinning. */
-  void caught() {
+  /**
+   * Starts a wait that spins: {@return how long it pauses before it yields, in nanoseconds}
+   */
+  long pausingNanos() {
+    return ++waits % PROBE_EVERY == 0 ? Math.min(max, PAUSING_NANOS) : pausing;
+  }
+
+  /**
+   * Notes a wait that ended while spinning.
+   *
+   * @param whilePausing whether it ended in the pausing phase (else while yielding)
+   */
+  void caught(boolean whilePausing) {
     nanos = max;
+    pausing = whilePausing ? Math.min(max, PAUSING_NANOS) : pausing / 2;
   }
 
   /**

@@ -40,7 +40,7 @@ final class StdioStreams {
     private final FileChannel channel;
 
     Input(FileInputStream in, FileChannel channel) {
-      this.stream = new ChunkedInputStream(in);
+      this.stream = SpinningInputStream.around(new ChunkedInputStream(in));
       this.channel = channel;
     }
 

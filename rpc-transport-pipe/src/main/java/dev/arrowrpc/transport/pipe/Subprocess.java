@@ -60,7 +60,7 @@ public final class Subprocess implements ByteTransport, SharedMemoryTransport {
 
   private Subprocess(Process process, Consumer<String> stderrLines, Duration shutdownTimeout) {
     this.process = process;
-    this.input = new ChunkedInputStream(process.getInputStream());
+    this.input = SpinningInputStream.around(new ChunkedInputStream(process.getInputStream()));
     this.output = new ChunkedOutputStream(process.getOutputStream());
     this.stderr = new StderrPump(process.getErrorStream(), stderrLines);
     this.stderrThread = new Thread(stderr, "arrowrpc-worker-stderr-" + process.pid());

@@ -38,15 +38,52 @@ class SpinBudgetTest {
   void aCaughtWaitRestoresTheBudget() {
     SpinBudget budget = new SpinBudget(40_000);
     budget.parked(1_000_000);
-    budget.caught();
+    budget.caught(true);
     assertEquals(40_000, budget.nanos());
+  }
+
+  @Test
+  void waitsCaughtWhileYieldingShortenThePausingPhaseAndOneCaughtWhilePausingRestoresIt() {
+    SpinBudget budget = new SpinBudget(40_000);
+    assertEquals(SpinBudget.PAUSING_NANOS, budget.pausingNanos());
+    budget.caught(false);
+    assertEquals(SpinBudget.PAUSING_NANOS / 2, budget.pausingNanos());
+    for (int i = 0; i < 40; i++) {
+      budget.caught(false);
+    }
+    assertEquals(0, budget.pausingNanos());
+    budget.caught(true);
+    assertEquals(SpinBudget.PAUSING_NANOS, budget.pausingNanos());
+  }
+
+  @Test
+  void everyProbingWaitPausesForTheWholePhase() {
+    SpinBudget budget = new SpinBudget(40_000);
+    for (int i = 0; i < 40; i++) {
+      budget.caught(false);
+    }
+    int whole = 0;
+    for (int wait = 0; wait < SpinBudget.PROBE_EVERY * 3; wait++) {
+      if (budget.pausingNanos() == SpinBudget.PAUSING_NANOS) {
+        whole++;
+      }
+    }
+    assertEquals(3, whole);
+  }
+
+  @Test
+  void thePausingPhaseIsNeverLongerThanTheBudget() {
+    SpinBudget budget = new SpinBudget(4_000);
+    assertEquals(4_000, budget.pausingNanos());
+    budget.caught(true);
+    assertEquals(4_000, budget.pausingNanos());
   }
 
   @Test
   void aZeroBudgetNeverSpinsAndANegativeOneIsRefused() {
     SpinBudget none = new SpinBudget(0);
     none.parked(10);
-    none.caught();
+    none.caught(true);
     assertEquals(0, none.nanos());
     assertThrows(IllegalArgumentException.class, () -> new SpinBudget(-1));
   }
