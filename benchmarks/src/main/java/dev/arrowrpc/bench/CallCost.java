@@ -185,9 +185,10 @@ public final class CallCost {
         + "rows interleaved; medians of the rounds. Bytes are allocated per call on the client thread and on "
         + "the server's connection thread. JDK %s, %d CPUs.%n%n", warm, rounds, calls,
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors()));
-    s.append("CPU/call is the CPU time of the client and server threads together per call (what the calls cost; "
-        + "wall time also holds the two thread wake-ups per call, which a shared machine stretches); the "
-        + "ratios to the no-op are of CPU time.\n\n");
+    s.append("CPU/call is the CPU time of the client and server threads together per call: what the calls cost, "
+        + "plus, with more than one CPU, each side's polling while it waits for the other (the in-process pipe "
+        + "polls for up to 50 µs before it parks; one CPU never polls); the ratios to the no-op are of CPU time. "
+        + "Each side's code alone, without waiting, is `SideCost` below.\n\n");
     s.append("| call | path | time/call | CPU/call | vs noop (CPU) | client B/call | server B/call "
         + "| gen/refl CPU | gen/refl bytes |\n");
     s.append("|---|---|---|---|---|---|---|---|---|\n");

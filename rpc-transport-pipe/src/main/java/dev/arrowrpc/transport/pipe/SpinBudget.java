@@ -1,5 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * How long a reader waiting for bytes spins before it parks, learnt from its recent waits.
  *
@@ -21,23 +23,50 @@ package dev.arrowrpc.transport.pipe;
  * more or less.
  */
 final class SpinBudget {
-  /** The longest spin, in nanoseconds: longer than a round trip's work, shorter than a slow call. */
+  /** The longest spin by default, in nanoseconds: longer than a round trip's work, shorter than a slow call. */
   static final long MAX_NANOS = 50_000;
+  /**
+   * The system property that sets the longest spin in microseconds ({@value}; 0 turns spinning off,
+   * e.g. for many busy workers sharing few CPUs).
+   */
+  static final String PROPERTY = "arrowrpc.pipe.spinMicros";
   /** The longest pausing phase of a spin, in nanoseconds. */
   static final long PAUSING_NANOS = 10_000;
   /** How often a wait pauses for the whole phase whatever was learnt. */
   static final int PROBE_EVERY = 64;
-  /** Whether spinning can help at all: another CPU must be free to run the writer. */
-  static final boolean SPINNING = Runtime.getRuntime().availableProcessors() > 1;
+  /** The longest spin on this machine: none with one CPU (another CPU must be free to run the writer). */
+  private static final long MACHINE_MAX = Runtime.getRuntime().availableProcessors() > 1 ? configuredMax() : 0;
+  /** Whether readers spin at all on this machine. */
+  static final boolean SPINNING = MACHINE_MAX > 0;
 
   private final long max;
   private long nanos;
   private long pausing;
   private int waits;
 
-  /** A budget for this machine: {@link #MAX_NANOS} with more than one CPU, none with one. */
+  /** A budget for this machine: {@link #MAX_NANOS} (or {@link #PROPERTY}) with more than one CPU, none with one. */
   SpinBudget() {
-    this(SPINNING ? MAX_NANOS : 0);
+    this(MACHINE_MAX);
+  }
+
+  /** The longest spin {@link #PROPERTY} asks for (at most 10 s), else {@link #MAX_NANOS} (a value that is no count is logged). */
+  private static long configuredMax() {
+    String micros = System.getProperty(PROPERTY, "").strip();
+    if (micros.isEmpty()) {
+      return MAX_NANOS;
+    }
+    try {
+      long value = Long.parseLong(micros);
+      if (value >= 0) {
+        return Math.min(value, 10_000_000L) * 1_000;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    LoggerFactory.getLogger(SpinBudget.class).warn(
+        "-D{}={} is not a number of microseconds (0 or more): spinning up to the default {} µs",
+        PROPERTY, micros, MAX_NANOS / 1_000);
+    return MAX_NANOS;
   }
 
   /**

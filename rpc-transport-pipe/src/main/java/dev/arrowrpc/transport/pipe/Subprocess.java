@@ -103,7 +103,8 @@ public final class Subprocess implements ByteTransport, SharedMemoryTransport {
 
   /**
    * Builds the command line that runs a Java main class in a new JVM like this one: the same
-   * {@code java} executable, {@link JvmFlags#ARROW}, and this JVM's class path.
+   * {@code java} executable, {@link JvmFlags#ARROW}, this JVM's {@code arrowrpc.pipe.spinMicros}
+   * when it is set (how long a pipe polls before it blocks), and this JVM's class path.
    *
    * @param mainClass the fully qualified name of the class whose {@code main} serves
    * @param args the program arguments
@@ -114,6 +115,10 @@ public final class Subprocess implements ByteTransport, SharedMemoryTransport {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(JvmFlags.ARROW);
+    String spin = System.getProperty(SpinBudget.PROPERTY);
+    if (spin != null) {
+      command.add("-D" + SpinBudget.PROPERTY + "=" + spin);
+    }
     String classPath = System.getProperty("java.class.path", "");
     if (!classPath.isEmpty()) {
       command.add("-cp");

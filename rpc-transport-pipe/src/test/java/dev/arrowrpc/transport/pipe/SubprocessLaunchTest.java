@@ -33,6 +33,25 @@ class SubprocessLaunchTest {
   }
 
   @Test
+  void javaCommandPassesThisJvmsPipeSpinSettingOnAndNothingWhenItIsUnset() {
+    String before = System.getProperty(SpinBudget.PROPERTY);
+    try {
+      System.clearProperty(SpinBudget.PROPERTY);
+      assertTrue(Subprocess.javaCommand("Main").stream().noneMatch(a -> a.contains(SpinBudget.PROPERTY)));
+      System.setProperty(SpinBudget.PROPERTY, "0");
+      List<String> command = Subprocess.javaCommand("Main");
+      assertTrue(command.indexOf("-D" + SpinBudget.PROPERTY + "=0") > 0, command.toString());
+      assertTrue(command.indexOf("-D" + SpinBudget.PROPERTY + "=0") < command.indexOf("Main"), command.toString());
+    } finally {
+      if (before == null) {
+        System.clearProperty(SpinBudget.PROPERTY);
+      } else {
+        System.setProperty(SpinBudget.PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void directoryEnvironmentAndStderrLinesReachTheProcess() throws Exception {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Subprocess process = Subprocess.builder(
