@@ -47,8 +47,8 @@ public class RpcException extends RuntimeException {
   private final String errorKind;
   /** The canonical code as sent, or an empty string when the error has none. */
   private final String errorCode;
-  /** Every detail as its JSON object, in order. */
-  private final List<Map<String, Object>> details;
+  /** Every detail as its JSON object, in order (never modified: handed out read-only). */
+  private final ArrayList<Map<String, Object>> details;
 
   /**
    * Creates an error with a type and a message (code {@link ErrorCode#UNKNOWN}, no kind).
@@ -85,6 +85,7 @@ public class RpcException extends RuntimeException {
    *
    * @param builder the error's parts
    */
+  @SuppressWarnings("this-escape") // Throwable's initCause: a cause-less error must still take one later
   protected RpcException(Builder builder) {
     super(builder.errorType + ": " + builder.errorMessage);
     if (builder.cause != null) {
@@ -97,7 +98,7 @@ public class RpcException extends RuntimeException {
     this.errorKind = builder.errorKind;
     this.errorCode = builder.errorCode != null ? builder.errorCode
         : ErrorCode.ofKind(builder.errorKind).map(ErrorCode::name).orElse("");
-    this.details = Collections.unmodifiableList(new ArrayList<>(builder.details));
+    this.details = new ArrayList<>(builder.details);
   }
 
   /**
@@ -174,7 +175,7 @@ public class RpcException extends RuntimeException {
 
   /** {@return every detail as its JSON object, in order, exactly as carried} */
   public List<Map<String, Object>> errorDetailsJson() {
-    return details;
+    return Collections.unmodifiableList(details);
   }
 
   /** {@return the details this client understands (the catalog), in order; the rest are skipped} */

@@ -112,7 +112,7 @@ class BehaviourTest {
     @Override
     public Producer<Row> counted(long n) {
       CallContext.current().orElseThrow().log(LogLevel.INFO, "init log");
-      return Producer.of(new Header("rows", n), ((Producer<Row>) count(n)) instanceof LocalProducer<Row> p ? p.state() : null);
+      return Producer.of(new Header("rows", n), count(n) instanceof LocalProducer<Row> p ? p.state() : null);
     }
 
     @Override

@@ -28,7 +28,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,7 +102,11 @@ class TypeRoundTripTest {
 
   @SafeVarargs
   private static <T> List<T> listOf(T... values) {
-    return new ArrayList<>(Arrays.asList(values));
+    List<T> list = new ArrayList<>(values.length); // element by element: the array never escapes
+    for (T value : values) {
+      list.add(value);
+    }
+    return list;
   }
 
   // ------------------------------------------------------------------ scalars

@@ -150,8 +150,7 @@ final class DriverConnection implements AutoCloseable {
 
   private static HttpTransport http(String url, JsonNode op) {
     HttpRpc.Builder builder = HttpRpc.builder(url);
-    for (Iterator<Map.Entry<String, JsonNode>> it = op.path("headers").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> header = it.next();
+    for (Map.Entry<String, JsonNode> header : op.path("headers").properties()) {
       builder.header(header.getKey(), text(header.getValue(), "header " + header.getKey()));
     }
     // tri-state: absent = the client's default; null = off; an integer = on (the client has one level)

@@ -1,7 +1,6 @@
 package dev.arrowrpc.core.wire;
 
 import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * A value could not be converted between Java and Arrow: a null where a value is required, a
@@ -14,7 +13,7 @@ public final class MarshalException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Path segments, outermost first: field names, or {@code [i]} for collection elements. */
-  private final Deque<String> path = new ArrayDeque<>();
+  private final ArrayDeque<String> path = new ArrayDeque<>();
 
   /**
    * Creates the exception; the path is added by the columns it passes through.

@@ -76,6 +76,7 @@ final class MetadataText {
 
   /** A read that fell outside the message: the vector is left to the flatbuffer decode. */
   private static final class Outside extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private static final Outside INSTANCE = new Outside();
 
     private Outside() {

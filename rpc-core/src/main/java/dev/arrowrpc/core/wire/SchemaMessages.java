@@ -29,12 +29,6 @@ final class SchemaMessages {
 
   private SchemaMessages() {}
 
-  /**
-   * The schema's IPC message, framed and padded as it goes on the wire.
-   *
-   * @param schema the schema (message format)
-   * @return the bytes; callers must not modify them
-   */
   /** This thread's last schema and its message: a connection answers the same method call after call. */
   private static final class Last {
     Schema schema;
@@ -43,6 +37,12 @@ final class SchemaMessages {
 
   private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
 
+  /**
+   * The schema's IPC message, framed and padded as it goes on the wire.
+   *
+   * @param schema the schema (message format)
+   * @return the bytes; callers must not modify them
+   */
   static byte[] encoded(Schema schema) {
     Last last = LAST.get();
     if (last.schema == schema) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import com.google.flatbuffers.Table;
 import dev.arrowrpc.core.WireLimits;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.apache.arrow.flatbuf.Buffer;
@@ -446,11 +447,14 @@ final class WireBounds {
      */
     private long[] nodes = new long[64];
     private long[] buffers = new long[128];
-    /** The fields of the last walk, and the layouts of their fields in walk order (at most 256). */
+    /**
+     * The fields of the last walk, and the layouts of their fields in walk order (at most 256): the
+     * first {@link #planSize} entries of both; planLayouts only grows (to 256 at most), its entries
+     * past planSize are left from an earlier plan and overwritten in place.
+     */
     private List<Field> planOf;
     private final Field[] planFields = new Field[256];
-    @SuppressWarnings("unchecked")
-    private final List<BufferLayout>[] planLayouts = new List[256];
+    private final ArrayList<List<BufferLayout>> planLayouts = new ArrayList<>(planFields.length);
     private int planSize;
     private int planAt;
     /** The check plans of the schemas this thread checked (a null value: the schema has none). */
@@ -713,12 +717,16 @@ final class WireBounds {
     private List<BufferLayout> layoutsOf(Field field) {
       int at = planAt++;
       if (at < planSize && planFields[at] == field) {
-        return planLayouts[at];
+        return planLayouts.get(at);
       }
       List<BufferLayout> layouts = layouts(knownLayouts, field.getType());
       if (at == planSize && at < planFields.length) {
         planFields[at] = field;
-        planLayouts[at] = layouts;
+        if (at < planLayouts.size()) {
+          planLayouts.set(at, layouts);
+        } else {
+          planLayouts.add(layouts);
+        }
         planSize++;
       }
       return layouts;

@@ -5,7 +5,6 @@ import dev.arrowrpc.core.schema.TypeZoo.Inner;
 import dev.arrowrpc.core.schema.TypeZoo.Middle;
 import dev.arrowrpc.core.schema.TypeZoo.Outer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,11 @@ public final class ZooValues {
   /** A list that may hold nulls. */
   @SafeVarargs
   public static <T> List<T> listOf(T... values) {
-    return new ArrayList<>(Arrays.asList(values));
+    List<T> list = new ArrayList<>(values.length); // element by element: the array never escapes
+    for (T value : values) {
+      list.add(value);
+    }
+    return list;
   }
 
   /** The innermost level: weight null for an empty label, tags with a null. */

@@ -27,6 +27,7 @@ import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The Flight verbs over the engine's request/response seam: discovery from the hosted protocols'
@@ -81,7 +82,9 @@ final class RpcFlightProducer implements FlightProducer {
 
   @Override
   public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
-    return new SchemaResult(getFlightInfo(context, descriptor).getSchema());
+    // FlightInfo keeps no schema without fields: an empty one then, as its deprecated getSchema() gives
+    Optional<Schema> schema = getFlightInfo(context, descriptor).getSchemaOptional();
+    return new SchemaResult(schema.orElseGet(() -> new Schema(List.of())));
   }
 
   @Override
