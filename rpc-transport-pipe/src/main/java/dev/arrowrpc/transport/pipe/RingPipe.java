@@ -36,6 +36,8 @@ final class RingPipe {
   private volatile int count;
   private volatile boolean writerClosed;
   private volatile boolean readerClosed;
+  /** Whether a read would return at once: bytes, or a closed end. */
+  private final SpinBudget.Readable readableNow = () -> count != 0 || writerClosed || readerClosed;
 
   /** Creates a pipe with the default capacity. */
   RingPipe() {
@@ -73,21 +75,13 @@ final class RingPipe {
     if (len == 0) {
       return 0;
     }
-    boolean empty = count == 0;
-    long waitStart = empty ? System.nanoTime() : 0;
-    if (empty) {
-      spinUntilReadable(waitStart);
-    }
+    long waitStart = spin.beforeRead(readableNow);
     lock.lock();
     try {
-      boolean parked = false;
       while (count == 0 && !writerClosed && !readerClosed) {
         await(readable);
-        parked = true;
       }
-      if (parked) {
-        spin.parked(System.nanoTime() - waitStart);
-      }
+      spin.afterRead(waitStart);
       if (readerClosed) {
         throw new IOException("pipe closed");
       }
@@ -104,37 +98,6 @@ final class RingPipe {
       return n;
     } finally {
       lock.unlock();
-    }
-  }
-
-  /**
-   * Spins until bytes arrive, either end closes, or the spin budget is spent; the budget learns
-   * which.
-   */
-  private void spinUntilReadable(long start) {
-    long budget = spin.nanos();
-    if (budget == 0) {
-      return;
-    }
-    long pausing = spin.pausingNanos();
-    boolean pause = true;
-    for (int i = 1; ; i++) {
-      if (count != 0 || writerClosed || readerClosed) {
-        spin.caught(pause);
-        return;
-      }
-      if (pause) {
-        Thread.onSpinWait();
-      } else {
-        Thread.yield(); // the writer may be waiting for this very CPU
-      }
-      if ((i & 7) == 0 || !pause) {
-        long spent = System.nanoTime() - start;
-        if (spent > budget) {
-          return;
-        }
-        pause = spent < pausing;
-      }
     }
   }
 

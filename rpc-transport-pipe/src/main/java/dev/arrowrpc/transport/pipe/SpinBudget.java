@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.pipe;
 
+import java.io.IOException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -81,6 +82,71 @@ final class SpinBudget {
     this.max = max;
     this.nanos = max;
     this.pausing = Math.min(max, PAUSING_NANOS);
+  }
+
+  /** Whether a reader has bytes to read (or an end to see) without blocking. */
+  @FunctionalInterface
+  interface Readable {
+    /**
+     * {@return whether a read would return at once}
+     *
+     * @throws IOException when the source cannot tell (the read that follows reports it)
+     */
+    boolean now() throws IOException;
+  }
+
+  /** What {@link #beforeRead} returns when the read will not block. */
+  static final long NO_WAIT = Long.MIN_VALUE;
+
+  /**
+   * Call before a read that may block: returns at once when the source is readable, else spins for it
+   * within the budget. Pass what it returns to {@link #afterRead} once the read has returned.
+   *
+   * @param source whether the source is readable
+   * @return {@link #NO_WAIT} when the read will not block, else when the wait started
+   */
+  long beforeRead(Readable source) {
+    try {
+      if (source.now()) {
+        return NO_WAIT;
+      }
+      long start = System.nanoTime();
+      long budget = nanos;
+      if (budget == 0) {
+        return start;
+      }
+      long pause = pausingNanos();
+      while (true) {
+        long spent = System.nanoTime() - start;
+        if (spent > budget) {
+          return start;
+        }
+        boolean pausing = spent < pause;
+        if (pausing) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield(); // the peer may be waiting for this very CPU
+        }
+        if (source.now()) {
+          caught(pausing);
+          return NO_WAIT;
+        }
+      }
+    } catch (IOException e) {
+      return NO_WAIT; // a closed or broken source: the read says so
+    }
+  }
+
+  /**
+   * Call after the read {@link #beforeRead} prepared: a read that blocked teaches the budget how long
+   * the wait was.
+   *
+   * @param start what {@link #beforeRead} returned
+   */
+  void afterRead(long start) {
+    if (start != NO_WAIT) {
+      parked(System.nanoTime() - start);
+    }
   }
 
   /** {@return how long the next wait may spin, in nanoseconds} */

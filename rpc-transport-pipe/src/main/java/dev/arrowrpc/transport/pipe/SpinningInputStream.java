@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.pipe;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -14,18 +15,14 @@ import java.util.Objects;
  * a virtual machine. The budget learns from the waits, so an idle or slow peer soon costs no polling
  * at all; with one CPU there is none. Reads that find bytes waiting pay one {@code available()} call.
  */
-final class SpinningInputStream extends InputStream {
-  private final InputStream delegate;
+final class SpinningInputStream extends FilterInputStream {
   private final SpinBudget spin;
-
-  /** Wraps a stream whose {@code available()} tells how many bytes a read would return at once. */
-  SpinningInputStream(InputStream delegate) {
-    this(delegate, new SpinBudget());
-  }
+  private final SpinBudget.Readable readable;
 
   SpinningInputStream(InputStream delegate, SpinBudget spin) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(Objects.requireNonNull(delegate, "delegate"));
     this.spin = Objects.requireNonNull(spin, "spin");
+    this.readable = () -> delegate.available() > 0;
   }
 
   /**
@@ -35,17 +32,14 @@ final class SpinningInputStream extends InputStream {
    * @return the stream to read from
    */
   static InputStream around(InputStream in) {
-    return SpinBudget.SPINNING ? new SpinningInputStream(in) : in;
+    return SpinBudget.SPINNING ? new SpinningInputStream(in, new SpinBudget()) : in;
   }
 
   @Override
   public int read() throws IOException {
-    long start = System.nanoTime();
-    boolean waited = awaitBytes(start);
-    int b = delegate.read();
-    if (waited) {
-      spin.parked(System.nanoTime() - start);
-    }
+    long start = spin.beforeRead(readable);
+    int b = in.read();
+    spin.afterRead(start);
     return b;
   }
 
@@ -55,56 +49,15 @@ final class SpinningInputStream extends InputStream {
     if (len == 0) {
       return 0;
     }
-    long start = System.nanoTime();
-    boolean waited = awaitBytes(start);
-    int n = delegate.read(b, off, len);
-    if (waited) {
-      spin.parked(System.nanoTime() - start);
-    }
+    long start = spin.beforeRead(readable);
+    int n = in.read(b, off, len);
+    spin.afterRead(start);
     return n;
   }
 
-  /**
-   * Polls until bytes are there or the budget is spent.
-   *
-   * @return whether the read that follows will block (nothing came while polling)
-   */
-  private boolean awaitBytes(long start) {
-    try {
-      if (delegate.available() > 0) {
-        return false;
-      }
-      long budget = spin.nanos();
-      long pausing = budget > 0 ? spin.pausingNanos() : 0;
-      while (budget > 0) {
-        long spent = System.nanoTime() - start;
-        if (spent > budget) {
-          break;
-        }
-        boolean pause = spent < pausing;
-        if (pause) {
-          Thread.onSpinWait();
-        } else {
-          Thread.yield(); // the peer may be waiting for this very CPU
-        }
-        if (delegate.available() > 0) {
-          spin.caught(pause);
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException e) {
-      return false; // a closed or broken stream: the read says so
-    }
-  }
-
+  /** Marks are not offered: the wrapped pipes have none. */
   @Override
-  public int available() throws IOException {
-    return delegate.available();
-  }
-
-  @Override
-  public void close() throws IOException {
-    delegate.close();
+  public boolean markSupported() {
+    return false;
   }
 }

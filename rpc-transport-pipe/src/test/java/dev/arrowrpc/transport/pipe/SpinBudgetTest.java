@@ -2,6 +2,7 @@ package dev.arrowrpc.transport.pipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,51 @@ class SpinBudgetTest {
     assertEquals(4_000, budget.pausingNanos());
     budget.caught(true);
     assertEquals(4_000, budget.pausingNanos());
+  }
+
+  @Test
+  void aReadableSourceIsReadAtOnceWithoutTouchingTheBudget() {
+    SpinBudget budget = new SpinBudget(40_000);
+    budget.parked(1_000_000);
+    int[] polls = {0};
+    assertEquals(SpinBudget.NO_WAIT, budget.beforeRead(() -> ++polls[0] > 0));
+    assertEquals(1, polls[0]);
+    budget.afterRead(SpinBudget.NO_WAIT);
+    assertEquals(20_000, budget.nanos());
+  }
+
+  @Test
+  void bytesThatComeWhileSpinningEndTheWaitAndRestoreTheBudget() {
+    SpinBudget budget = new SpinBudget(10_000_000_000L);
+    budget.parked(Long.MAX_VALUE); // halved, but still seconds: the third poll comes well within it
+    int[] polls = {0};
+    assertEquals(SpinBudget.NO_WAIT, budget.beforeRead(() -> ++polls[0] >= 3));
+    assertEquals(3, polls[0]);
+    assertEquals(10_000_000_000L, budget.nanos());
+  }
+
+  @Test
+  void aSourceThatStaysEmptyIsPolledForTheWholeBudgetThenTheReadBlocks() {
+    SpinBudget budget = new SpinBudget(2_000_000);
+    int[] polls = {0};
+    long before = System.nanoTime();
+    long start = budget.beforeRead(() -> ++polls[0] < 0);
+    assertTrue(start != SpinBudget.NO_WAIT);
+    assertTrue(System.nanoTime() - before >= 2_000_000, "returned before the budget was spent");
+    assertTrue(polls[0] > 1, "polled " + polls[0] + " times");
+    budget.afterRead(start - 1_000_000_000L); // a read that then blocked for a second
+    assertEquals(1_000_000, budget.nanos());
+  }
+
+  @Test
+  void withNoBudgetTheSourceIsAskedOnceAndAFailingSourceLeavesTheReadToSayWhy() {
+    SpinBudget none = new SpinBudget(0);
+    int[] polls = {0};
+    assertTrue(none.beforeRead(() -> ++polls[0] < 0) != SpinBudget.NO_WAIT);
+    assertEquals(1, polls[0]);
+    assertEquals(SpinBudget.NO_WAIT, new SpinBudget(40_000).beforeRead(() -> {
+      throw new java.io.IOException("closed");
+    }));
   }
 
   @Test

@@ -77,6 +77,6 @@ class SpinningInputStreamTest {
     assertEquals(-1, assertTimeoutPreemptively(LIMIT, () -> in.read(new byte[2], 0, 2)));
     in.close();
     assertThrows(IOException.class, () -> in.read(new byte[2], 0, 2));
-    assertEquals(0, new SpinningInputStream(pipe.source()).read(new byte[2], 0, 0));
+    assertEquals(0, new SpinningInputStream(pipe.source(), new SpinBudget(0)).read(new byte[2], 0, 0));
   }
 }
