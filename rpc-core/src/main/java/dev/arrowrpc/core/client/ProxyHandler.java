@@ -24,6 +24,19 @@ import java.util.Optional;
  * the method's codecs.
  */
 public final class ProxyHandler implements InvocationHandler {
+  /**
+   * Whether an interface has a generated class whose client names exactly its remote methods,
+   * worked out once per interface (a pool makes a client per lease).
+   */
+  private static final ClassValue<Boolean> CLIENT_MATCHES = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      return GeneratedInvoker.find(type)
+          .map(found -> namesEveryMethod(ServiceSpec.of(type), found.clientMethods()))
+          .orElse(false);
+    }
+  };
+
   private final ClientCalls calls;
   private final ServiceSpec spec;
   private final Map<Method, MethodSpec> methods;
@@ -89,11 +102,7 @@ public final class ProxyHandler implements InvocationHandler {
    * @throws IllegalArgumentException when the interface has a generated client but cannot be mapped
    */
   public static <T> Optional<T> generatedClient(Class<T> type, GeneratedInvoker.Remote remote) {
-    Optional<GeneratedInvoker<T>> found = GeneratedInvoker.find(type);
-    if (found.isEmpty() || !namesEveryMethod(ServiceSpec.of(type), found.get().clientMethods())) {
-      return Optional.empty();
-    }
-    return found.get().client(remote);
+    return CLIENT_MATCHES.get(type) ? GeneratedInvoker.find(type).orElseThrow().client(remote) : Optional.empty();
   }
 
   /**
