@@ -9,8 +9,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,19 @@ import java.util.Optional;
  * the method's codecs.
  */
 public final class ProxyHandler implements InvocationHandler {
+  /**
+   * Whether an interface has a generated class whose client names exactly its remote methods,
+   * worked out once per interface (a pool makes a client per lease).
+   */
+  private static final ClassValue<Boolean> CLIENT_MATCHES = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      return GeneratedInvoker.find(type)
+          .map(found -> namesEveryMethod(ServiceSpec.of(type), found.clientMethods()))
+          .orElse(false);
+    }
+  };
+
   private final ClientCalls calls;
   private final ServiceSpec spec;
   private final Map<Method, MethodSpec> methods;
@@ -53,24 +68,61 @@ public final class ProxyHandler implements InvocationHandler {
   }
 
   /**
-   * A typed client of a service: its generated client when it has one, else a proxy.
+   * A typed client of a service, with the calls its generated client makes when it is the
+   * generated one.
    *
    * @param calls how calls reach the server
    * @param type the {@code @RpcService} interface
    * @param <T> the service type
-   * @return the client
+   * @return the client and its calls
    * @throws IllegalArgumentException when the interface cannot be mapped, saying what to fix
    */
-  public static <T> T create(ClientCalls calls, Class<T> type) {
+  public static <T> Bound<T> bind(ClientCalls calls, Class<T> type) {
     ProxyHandler handler = new ProxyHandler(calls, ServiceSpec.of(type));
     Optional<GeneratedInvoker<T>> found = GeneratedInvoker.find(type);
     if (found.isPresent()) {
-      Optional<T> client = handler.generatedClient(found.get());
-      if (client.isPresent()) {
-        return client.get();
+      Optional<Bound<T>> generated = handler.generatedClient(found.get());
+      if (generated.isPresent()) {
+        return generated.get();
       }
     }
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    T proxy = type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    return new Bound<>(proxy, Optional.empty());
+  }
+
+  /**
+   * The generated client of a service over calls of the caller's, by the rule {@link #bind}
+   * follows: empty when {@code bind} makes a proxy.
+   *
+   * @param type the {@code @RpcService} interface
+   * @param remote where the client's calls go, by the positions of {@link
+   *     GeneratedInvoker#clientMethods}
+   * @param <T> the service type
+   * @return the generated client, or empty
+   * @throws IllegalArgumentException when the interface has a generated client but cannot be mapped
+   */
+  public static <T> Optional<T> generatedClient(Class<T> type, GeneratedInvoker.Remote remote) {
+    return CLIENT_MATCHES.get(type) ? GeneratedInvoker.find(type).orElseThrow().client(remote) : Optional.empty();
+  }
+
+  /**
+   * A typed client of a service and, when it is the generated client, the calls it makes.
+   *
+   * @param client the client
+   * @param remote the generated client's calls by position; empty for a proxy
+   * @param <T> the service type
+   */
+  public record Bound<T>(T client, Optional<GeneratedInvoker.Remote> remote) {
+    /**
+     * Checks the parts.
+     *
+     * @param client the client
+     * @param remote the generated client's calls by position; empty for a proxy
+     */
+    public Bound {
+      Objects.requireNonNull(client, "client");
+      Objects.requireNonNull(remote, "remote");
+    }
   }
 
   /**
@@ -78,9 +130,9 @@ public final class ProxyHandler implements InvocationHandler {
    * generated class offers none or names other methods than the interface's (a class generated
    * from another version of it).
    */
-  private <T> Optional<T> generatedClient(GeneratedInvoker<T> invoker) {
+  private <T> Optional<Bound<T>> generatedClient(GeneratedInvoker<T> invoker) {
     List<String> names = invoker.clientMethods();
-    if (names.size() != spec.methods().size() || !spec.methods().keySet().containsAll(names)) {
+    if (!namesEveryMethod(spec, names)) {
       return Optional.empty();
     }
     MethodSpec[] targets = new MethodSpec[names.size()];
@@ -89,7 +141,7 @@ public final class ProxyHandler implements InvocationHandler {
       targets[i] = spec.methods().get(names.get(i));
       code.add(generated.get(targets[i].method()));
     }
-    return invoker.client(new GeneratedInvoker.Remote() {
+    GeneratedInvoker.Remote remote = new GeneratedInvoker.Remote() {
       @Override
       public Object call(int method, Object[] args) {
         return ProxyHandler.this.call(targets[method], code.get(method), args);
@@ -99,7 +151,13 @@ public final class ProxyHandler implements InvocationHandler {
       public String toString() {
         return ProxyHandler.this.toString();
       }
-    });
+    };
+    return invoker.client(remote).map(client -> new Bound<>(client, Optional.of(remote)));
+  }
+
+  /** Whether a generated client's methods are the service's remote methods, each once. */
+  private static boolean namesEveryMethod(ServiceSpec spec, List<String> names) {
+    return names.size() == spec.methods().size() && new HashSet<>(names).equals(spec.methods().keySet());
   }
 
   /** {@return what a client of the service shows as its text} */

@@ -8,6 +8,7 @@ import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.core.client.BatchRelay;
 import dev.arrowrpc.core.client.ClientCalls;
 import dev.arrowrpc.core.client.ProxyHandler;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ProtocolSummary;
 import dev.arrowrpc.core.server.Reflection;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
@@ -43,7 +45,8 @@ import org.apache.arrow.memory.BufferAllocator;
 public final class RpcClient implements AutoCloseable {
   private final ClientCalls calls;
   private final BufferAllocator ownedAllocator;
-  private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+  /** The typed client of each interface asked for, with its generated calls. */
+  private final Map<Class<?>, ProxyHandler.Bound<?>> clients = new ConcurrentHashMap<>();
 
   private RpcClient(ClientCalls calls, BufferAllocator ownedAllocator) {
     this.calls = calls;
@@ -101,7 +104,44 @@ public final class RpcClient implements AutoCloseable {
    * @throws IllegalArgumentException when the interface cannot be mapped, saying what to fix
    */
   public <T> T proxy(Class<T> service) {
-    return service.cast(proxies.computeIfAbsent(service, type -> ProxyHandler.create(calls, type)));
+    return service.cast(bound(service).client());
+  }
+
+  /**
+   * The calls {@link #proxy}'s client makes when it is the generated one, by method position ({@link
+   * GeneratedInvoker#clientMethods}). For a runtime that routes each call of one generated client
+   * ({@link #generatedClient}) to one of several connections, as a worker pool does; applications
+   * call {@link #proxy}.
+   *
+   * @param service the {@code @RpcService} interface
+   * @return the calls, or empty when {@link #proxy} gives a {@code java.lang.reflect.Proxy}
+   * @throws IllegalArgumentException when the interface cannot be mapped, saying what to fix
+   */
+  public Optional<GeneratedInvoker.Remote> remote(Class<?> service) {
+    return bound(service).remote();
+  }
+
+  /**
+   * The generated client of a service whose calls go to {@code remote}: the client {@link #proxy}
+   * gives, over calls of the caller's (which may route each call to the {@link #remote} of a
+   * client it picks). Applications call {@link #proxy}.
+   *
+   * @param service the {@code @RpcService} interface
+   * @param remote where its calls go, by method position ({@link GeneratedInvoker#clientMethods})
+   * @param <T> the service type
+   * @return the client, or empty when {@link #proxy} gives a {@code java.lang.reflect.Proxy} for
+   *     the interface (it has no generated client, or one that names other methods)
+   * @throws IllegalArgumentException when the interface has a generated class but cannot be mapped
+   */
+  public static <T> Optional<T> generatedClient(Class<T> service, GeneratedInvoker.Remote remote) {
+    return ProxyHandler.generatedClient(Objects.requireNonNull(service, "service"),
+        Objects.requireNonNull(remote, "remote"));
+  }
+
+  /** The client of an interface and its calls, made once. */
+  private ProxyHandler.Bound<?> bound(Class<?> service) {
+    ProxyHandler.Bound<?> bound = clients.get(service);
+    return bound != null ? bound : clients.computeIfAbsent(service, type -> ProxyHandler.bind(calls, type));
   }
 
   /**

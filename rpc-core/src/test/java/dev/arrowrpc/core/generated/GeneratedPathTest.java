@@ -114,6 +114,8 @@ class GeneratedPathTest {
       Stale stale = client.proxy(Stale.class);
       assertTrue(java.lang.reflect.Proxy.isProxyClass(stale.getClass()), stale.getClass().getName());
       assertEquals("Stale proxy", stale.toString());
+      assertTrue(client.remote(Stale.class).isEmpty());
+      assertTrue(RpcClient.generatedClient(Stale.class, (method, args) -> null).isEmpty());
     }
   }
 

@@ -3,11 +3,15 @@ package dev.arrowrpc.transport.pipe;
 import dev.arrowrpc.core.BatchStream;
 import dev.arrowrpc.core.Exchange;
 import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
+import dev.arrowrpc.core.runtime.RpcClient;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,13 +19,18 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A typed proxy whose every call takes a worker, makes the call on that worker's own proxy, and
+ * A typed client whose every call takes a worker, makes the call on that worker's own client, and
  * gives the worker back; a call that opens a stream gives it back when the stream is closed. The
  * worker's failures are noted on it, so a worker whose channel broke is never handed out again.
+ *
+ * <p>When the interface has a generated client ({@link RpcClient#generatedClient}), the pool's
+ * client is that class, and a call goes to the borrowed worker's generated calls by the method's
+ * position ({@link RpcClient#remote}): no proxy and no reflection per call. Else it is a {@code
+ * java.lang.reflect.Proxy} with this handler, calling the worker's proxy.
  */
 final class PoolProxy implements InvocationHandler {
-  /** The client's stream handles: a method returning one holds its worker until the handle is closed. */
-  private static final Set<Class<?>> STREAMS = Set.of(Producer.class, Exchange.class, BatchStream.class);
+  /** What a client's stream handles are: a call returning one holds its worker until the handle is closed. */
+  private static final List<Class<?>> STREAMS = List.of(Producer.class, Exchange.class, BatchStream.class);
   /** What a stream handle hands out that can fail in turn: iterating is where a producer's turns run. */
   private static final Set<Class<?>> ITERATION = Set.of(Iterator.class, Iterable.class, Spliterator.class);
 
@@ -36,7 +45,7 @@ final class PoolProxy implements InvocationHandler {
   }
 
   /**
-   * Creates the proxy.
+   * Creates the client: the interface's generated client when it has one, else a proxy.
    *
    * @param service the service interface
    * @param take borrows a worker (may block, may throw)
@@ -46,14 +55,22 @@ final class PoolProxy implements InvocationHandler {
     if (!service.isInterface()) {
       throw new IllegalArgumentException(service.getName() + " is not an interface");
     }
-    return service.cast(Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service},
-        new PoolProxy(service, take, giveBack)));
+    PoolProxy pool = new PoolProxy(service, take, giveBack);
+    Optional<T> generated = RpcClient.generatedClient(service, pool.new Generated());
+    return generated.orElseGet(() -> service.cast(
+        Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, pool)));
+  }
+
+  /** {@return what the pool's client shows as its text} */
+  @Override
+  public String toString() {
+    return service.getSimpleName() + " pool proxy";
   }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     if (method.getDeclaringClass() == Object.class) {
-      return objectMethod(proxy, method, args, service.getSimpleName() + " pool proxy");
+      return objectMethod(proxy, method, args, toString());
     }
     if (method.isDefault()) {
       return InvocationHandler.invokeDefault(proxy, method, args);
@@ -70,10 +87,10 @@ final class PoolProxy implements InvocationHandler {
         worker.noteFailure(failure);
         throw failure;
       }
-      if (result != null && STREAMS.contains(method.getReturnType())) {
-        worker.streamOpened((AutoCloseable) result);
+      Class<?> stream = streamType(result);
+      if (stream != null) {
         handedOn = true;
-        return guard(method.getReturnType(), result, worker, () -> giveBack.accept(worker));
+        return holdWorker(stream, result, worker);
       }
       return result;
     } finally {
@@ -83,9 +100,63 @@ final class PoolProxy implements InvocationHandler {
     }
   }
 
+  /** The generated client's calls: each on a borrowed worker's generated calls, by position. */
+  private final class Generated implements GeneratedInvoker.Remote {
+    @Override
+    public Object call(int method, Object[] args) {
+      PooledWorker worker = take.get();
+      boolean handedOn = false;
+      try {
+        // an interface that cannot be mapped fails here, before anything is sent: the worker is fine
+        GeneratedInvoker.Remote remote = worker.remote(service);
+        Object result;
+        try {
+          result = remote.call(method, args);
+        } catch (RuntimeException | Error failure) {
+          worker.noteFailure(failure);
+          throw failure;
+        }
+        Class<?> stream = streamType(result);
+        if (stream != null) {
+          handedOn = true;
+          return holdWorker(stream, result, worker);
+        }
+        return result;
+      } finally {
+        if (!handedOn) {
+          giveBack.accept(worker);
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return PoolProxy.this.toString();
+    }
+  }
+
+  /** The stream handle type a call's result is, or null when it is none. */
+  private static Class<?> streamType(Object result) {
+    if (result != null) {
+      for (Class<?> type : STREAMS) {
+        if (type.isInstance(result)) {
+          return type;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Notes a stream opened on the worker and wraps its handle: closing it gives the worker back. */
+  private Object holdWorker(Class<?> type, Object handle, PooledWorker worker) {
+    worker.streamOpened((AutoCloseable) handle);
+    return guard(type, handle, worker, () -> giveBack.accept(worker));
+  }
+
   /**
-   * Calls a method on the worker's client: through its handler when it is a proxy, else (the class
-   * rpc-codegen generated for the interface) by the method, with what it threw rethrown as thrown.
+   * Calls a method on the worker's client: through its handler when it is a proxy (always, as the
+   * pool's client is a proxy only when the worker's is), else by the method, with what it threw
+   * rethrown as thrown.
    */
   private static Object call(Object target, Method method, Object[] args) throws Throwable {
     if (Proxy.isProxyClass(target.getClass())) {

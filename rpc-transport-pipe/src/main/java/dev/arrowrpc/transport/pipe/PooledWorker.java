@@ -1,8 +1,10 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.generated.GeneratedInvoker;
 import dev.arrowrpc.core.runtime.RpcClient;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,19 @@ final class PooledWorker {
   /** The worker's typed proxy (cached by its client). */
   <T> T proxy(Class<T> service) {
     return client.proxy(service);
+  }
+
+  /**
+   * The calls of the worker's generated client of a service, by method position (cached by its
+   * client). Asked only for an interface the pool has a generated client of, which the worker's
+   * client has by the same rule.
+   */
+  GeneratedInvoker.Remote remote(Class<?> service) {
+    Optional<GeneratedInvoker.Remote> remote = client.remote(service);
+    if (remote.isEmpty()) {
+      throw new IllegalStateException("the client of " + this + " has no generated client of " + service.getName());
+    }
+    return remote.get();
   }
 
   /**

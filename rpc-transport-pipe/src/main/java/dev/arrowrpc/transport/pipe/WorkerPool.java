@@ -138,7 +138,9 @@ public final class WorkerPool implements AutoCloseable {
    * command}, calls it and returns it. A method returning a stream ({@code Producer}, {@code
    * Exchange}, {@code BatchStream}) holds its worker until the stream is closed: close every stream
    * (try-with-resources), or the worker is ended when the pool closes. The proxy may be shared by
-   * any number of threads.
+   * any number of threads. Like {@link RpcClient#proxy}'s, it is the interface's generated client
+   * (rpc-codegen) when it has one, calling the borrowed worker's by method position with no
+   * reflection per call, else a {@code java.lang.reflect.Proxy}; both behave alike.
    *
    * @param service the {@code @RpcService} interface
    * @param <T> the service type

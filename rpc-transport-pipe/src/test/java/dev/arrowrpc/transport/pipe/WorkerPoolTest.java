@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrowrpc.core.ErrorCode;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.RpcService;
 import dev.arrowrpc.transport.pipe.WorkerKilledMidStreamTest.Tick;
 import dev.arrowrpc.transport.pipe.WorkerKilledMidStreamTest.Ticker;
 import dev.arrowrpc.transport.pipe.WorkerKilledMidStreamTest.TickerImpl;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +26,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -122,6 +128,77 @@ class WorkerPoolTest {
     }
   }
 
+  /** Echo's methods under Echo's protocol, with no generated class: a pool's client of it is a proxy. */
+  @RpcService(name = "Echo")
+  public interface PlainEcho {
+    /** Returns its argument. */
+    String echo(String s);
+
+    /** Throws a {@code ValueError} with the message. */
+    void fail(String message);
+
+    /** Waits up to {@code millis} ms. */
+    void sleep(long millis);
+  }
+
+  /** Ticker's method under Ticker's protocol, with no generated class. */
+  @RpcService(name = "Ticker")
+  public interface PlainTicker {
+    /** Opens a stream of {@code count} ticks. */
+    Producer<Tick> ticks(long count);
+  }
+
+  /** Checks that a pool's client is the interface's generated client (hand-written in these tests). */
+  private static <T> T generated(T client) {
+    assertFalse(Proxy.isProxyClass(client.getClass()), client.getClass().getName());
+    return client;
+  }
+
+  /** Checks that a pool's client is a proxy. */
+  private static <T> T reflective(T client) {
+    assertTrue(Proxy.isProxyClass(client.getClass()), client.getClass().getName());
+    return client;
+  }
+
+  @Test
+  void thePoolsClientIsTheGeneratedOneAndCallsAnyWorker() {
+    try (WorkerPool pool = pool().build()) {
+      Echo echo = pool.proxy(Echo.class);
+      // Echo_ArrowRpcInvoker (hand-written in the processor's shape) names Echo's methods: keep it in step
+      assertEquals(Echo_ArrowRpcInvoker.class, echo.getClass().getEnclosingClass());
+      assertEquals("Echo pool proxy", echo.toString());
+      assertEquals(5, echo.add(2, 3));
+      try (WorkerLease held = pool.borrow()) {
+        // the one worker is held: the call starts and uses a second
+        assertEquals("second", echo.echo("second"));
+        assertEquals("first", held.proxy(Echo.class).echo("first"));
+        sample();
+        assertEquals(new PoolMetrics(3, 1, 1, 2, 0, 0, 0), pool.metrics());
+      }
+      RpcException error = assertThrows(RpcException.class, () -> echo.fail("boom"));
+      assertEquals("ValueError", error.errorType());
+      for (int i = 0; i < 4; i++) {
+        assertEquals(i + 1, echo.add(i, 1));
+      }
+      assertEquals(new PoolMetrics(8, 0, 2, 2, 0, 0, 0), pool.metrics());
+    }
+  }
+
+  @Test
+  void anInterfaceWithoutAGeneratedClassGetsAProxy() {
+    try (WorkerPool pool = pool().build()) {
+      PlainEcho echo = reflective(pool.proxy(PlainEcho.class));
+      assertEquals("PlainEcho pool proxy", echo.toString());
+      assertEquals("plain", echo.echo("plain"));
+      RpcException error = assertThrows(RpcException.class, () -> echo.fail("boom"));
+      assertEquals("ValueError", error.errorType());
+      assertEquals("boom", error.errorMessage());
+      assertEquals("after", echo.echo("after"));
+      sample();
+      assertEquals(new PoolMetrics(3, 0, 1, 1, 0, 0, 0), pool.metrics());
+    }
+  }
+
   @Test
   void aWorkerKilledWhileIdleIsReplaced() throws Exception {
     try (WorkerPool pool = pool().maxWorkers(1).build()) {
@@ -147,14 +224,32 @@ class WorkerPoolTest {
 
   @Test
   void aWorkerKilledWhileBorrowedFailsItsCallerAndIsReplaced() throws Exception {
+    workerKilledWhileBorrowed(pool -> {
+      Echo echo = generated(pool.proxy(Echo.class));
+      return new Calls(echo::sleep, echo::echo);
+    });
+  }
+
+  @Test
+  void aWorkerKilledWhileBorrowedByAProxyFailsItsCallerAndIsReplaced() throws Exception {
+    workerKilledWhileBorrowed(pool -> {
+      PlainEcho echo = reflective(pool.proxy(PlainEcho.class));
+      return new Calls(echo::sleep, echo::echo);
+    });
+  }
+
+  /** Two of Echo's methods on a pool's client, whatever its interface. */
+  private record Calls(LongConsumer sleep, UnaryOperator<String> echo) {}
+
+  private void workerKilledWhileBorrowed(Function<WorkerPool, Calls> client) throws Exception {
     try (WorkerPool pool = pool().maxWorkers(1).build()) {
-      Echo echo = pool.proxy(Echo.class);
+      Calls echo = client.apply(pool);
       ProcessHandle first;
       try (WorkerLease lease = pool.borrow()) {
         first = lease.processHandle();
       }
       sample();
-      CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> echo.sleep(60_000));
+      CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> echo.sleep().accept(60_000));
       await("the call to reach the worker", () -> stderr.contains("sleeping 60000"));
       assertEquals(1, pool.metrics().borrowed());
       first.destroyForcibly();
@@ -163,7 +258,7 @@ class WorkerPoolTest {
       assertTrue(System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(2));
       RpcException error = (RpcException) failure.getCause();
       assertEquals("TransportError", error.errorType(), error.getMessage());
-      assertEquals("after", echo.echo("after"));
+      assertEquals("after", echo.echo().apply("after"));
       sample();
       PoolMetrics metrics = pool.metrics();
       assertEquals(2, metrics.started());
@@ -249,12 +344,21 @@ class WorkerPoolTest {
 
   @Test
   void aStreamHoldsItsWorkerUntilClosed() {
+    streamHoldsItsWorkerUntilClosed(pool -> generated(pool.proxy(Ticker.class))::ticks);
+  }
+
+  @Test
+  void aStreamOfAProxyHoldsItsWorkerUntilClosed() {
+    streamHoldsItsWorkerUntilClosed(pool -> reflective(pool.proxy(PlainTicker.class))::ticks);
+  }
+
+  private void streamHoldsItsWorkerUntilClosed(Function<WorkerPool, LongFunction<Producer<Tick>>> client) {
     try (WorkerPool pool = pool().command(TICKER).maxWorkers(1).borrowTimeout(Duration.ofMillis(100)).build()) {
-      Ticker ticker = pool.proxy(Ticker.class);
-      try (Producer<Tick> ticks = ticker.ticks(3)) {
+      LongFunction<Producer<Tick>> ticker = client.apply(pool);
+      try (Producer<Tick> ticks = ticker.apply(3)) {
         sample();
         assertEquals(1, pool.metrics().borrowed());
-        assertThrows(PoolExhaustedException.class, () -> ticker.ticks(1).close());
+        assertThrows(PoolExhaustedException.class, () -> ticker.apply(1).close());
         List<Tick> rows = new ArrayList<>();
         ticks.forEach(rows::add);
         assertEquals(List.of(new Tick(0), new Tick(1), new Tick(2)), rows);
@@ -263,10 +367,10 @@ class WorkerPoolTest {
       assertEquals(0, pool.metrics().borrowed());
       assertEquals(1, pool.metrics().idle());
       // a stream closed before its end leaves the channel in step: the worker serves the next one
-      try (Producer<Tick> ticks = ticker.ticks(1_000)) {
+      try (Producer<Tick> ticks = ticker.apply(1_000)) {
         assertEquals(new Tick(0), ticks.iterator().next());
       }
-      try (Producer<Tick> ticks = ticker.ticks(2)) {
+      try (Producer<Tick> ticks = ticker.apply(2)) {
         Iterator<Tick> rows = ticks.iterator();
         assertEquals(new Tick(0), rows.next());
         assertEquals(new Tick(1), rows.next());
@@ -281,14 +385,23 @@ class WorkerPoolTest {
 
   @Test
   void aWorkerKilledMidStreamIsNotReused() throws Exception {
+    workerKilledMidStream(pool -> generated(pool.proxy(Ticker.class))::ticks);
+  }
+
+  @Test
+  void aWorkerKilledMidStreamOfAProxyIsNotReused() throws Exception {
+    workerKilledMidStream(pool -> reflective(pool.proxy(PlainTicker.class))::ticks);
+  }
+
+  private void workerKilledMidStream(Function<WorkerPool, LongFunction<Producer<Tick>>> client) throws Exception {
     try (WorkerPool pool = pool().command(TICKER).maxWorkers(1).build()) {
-      Ticker ticker = pool.proxy(Ticker.class);
+      LongFunction<Producer<Tick>> ticker = client.apply(pool);
       ProcessHandle first;
       try (WorkerLease lease = pool.borrow()) {
         first = lease.processHandle();
       }
       sample();
-      try (Producer<Tick> ticks = ticker.ticks(1_000_000)) {
+      try (Producer<Tick> ticks = ticker.apply(1_000_000)) {
         Iterator<Tick> rows = ticks.iterator();
         assertEquals(new Tick(0), rows.next());
         first.destroyForcibly();
@@ -300,7 +413,7 @@ class WorkerPoolTest {
         });
         assertEquals("TransportError", error.errorType());
       }
-      try (Producer<Tick> ticks = ticker.ticks(1)) {
+      try (Producer<Tick> ticks = ticker.apply(1)) {
         assertEquals(new Tick(0), ticks.iterator().next());
       }
       sample();
