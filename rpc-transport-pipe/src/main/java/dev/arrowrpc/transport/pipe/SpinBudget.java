@@ -1,6 +1,8 @@
 package dev.arrowrpc.transport.pipe;
 
 import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * learnt too: a wait caught while yielding (likely a peer sharing the CPU) halves it, a wait caught
  * while pausing (a peer on another CPU) restores it, and every {@link #PROBE_EVERY}th wait pauses for
  * the whole phase again, to notice the peer moving to another CPU.
+ *
+ * <p>At most one reader per CPU of a JVM spins at once ({@link #SPINNERS}); the others block at
+ * once.
  *
  * <p>One reader owns a budget; it is not thread-safe, and a lost update only makes one wait spin
  * more or less.
@@ -39,8 +44,14 @@ final class SpinBudget {
   private static final long MACHINE_MAX = Runtime.getRuntime().availableProcessors() > 1 ? configuredMax() : 0;
   /** Whether readers spin at all on this machine. */
   static final boolean SPINNING = MACHINE_MAX > 0;
+  /**
+   * The readers of this JVM spinning at once, at most one per CPU: a process with many pipes spends
+   * at most that much CPU on waiting; the other readers block at once.
+   */
+  static final Spinners SPINNERS = new Spinners(Runtime.getRuntime().availableProcessors());
 
   private final long max;
+  private final Spinners spinners;
   private long nanos;
   private long pausing;
   private int waits;
@@ -49,6 +60,7 @@ final class SpinBudget {
   SpinBudget() {
     this(MACHINE_MAX);
   }
+
 
   /** The longest spin {@link #PROPERTY} asks for (at most 10 s), else {@link #MAX_NANOS} (a value that is no count is logged). */
   private static long configuredMax() {
@@ -76,10 +88,21 @@ final class SpinBudget {
    * @param max the longest spin in nanoseconds; 0 never spins
    */
   SpinBudget(long max) {
+    this(max, SPINNERS);
+  }
+
+  /**
+   * A budget with a given longest spin, counted among given spinners.
+   *
+   * @param max the longest spin in nanoseconds; 0 never spins
+   * @param spinners the readers that may spin at once
+   */
+  SpinBudget(long max, Spinners spinners) {
     if (max < 0) {
       throw new IllegalArgumentException("a spin budget cannot be negative: " + max);
     }
     this.max = max;
+    this.spinners = Objects.requireNonNull(spinners, "spinners");
     this.nanos = max;
     this.pausing = Math.min(max, PAUSING_NANOS);
   }
@@ -115,25 +138,37 @@ final class SpinBudget {
       if (budget == 0) {
         return start;
       }
-      long pause = pausingNanos();
-      while (true) {
-        long spent = System.nanoTime() - start;
-        if (spent > budget) {
-          return start;
-        }
-        boolean pausing = spent < pause;
-        if (pausing) {
-          Thread.onSpinWait();
-        } else {
-          Thread.yield(); // the peer may be waiting for this very CPU
-        }
-        if (source.now()) {
-          caught(pausing);
-          return NO_WAIT;
-        }
+      if (!spinners.enter()) {
+        return start;
+      }
+      try {
+        return spin(source, start, budget) ? NO_WAIT : start;
+      } finally {
+        spinners.leave();
       }
     } catch (IOException e) {
       return NO_WAIT; // a closed or broken source: the read says so
+    }
+  }
+
+  /** Polls until the source is readable ({@code true}) or the budget is spent ({@code false}). */
+  private boolean spin(Readable source, long start, long budget) throws IOException {
+    long pause = pausingNanos();
+    while (true) {
+      long spent = System.nanoTime() - start;
+      if (spent > budget) {
+        return false;
+      }
+      boolean pausing = spent < pause;
+      if (pausing) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // the peer may be waiting for this very CPU
+      }
+      if (source.now()) {
+        caught(pausing);
+        return true;
+      }
     }
   }
 
@@ -178,5 +213,34 @@ final class SpinBudget {
    */
   void parked(long waitedNanos) {
     nanos = waitedNanos <= max ? max : nanos / 2;
+  }
+
+  /** The readers spinning at once, up to a limit. */
+  static final class Spinners {
+    private final int most;
+    private final AtomicInteger spinning = new AtomicInteger();
+
+    /**
+     * Creates a count.
+     *
+     * @param most how many may spin at once
+     */
+    Spinners(int most) {
+      this.most = most;
+    }
+
+    /** {@return whether one more reader may spin now; if so it must {@link #leave} after} */
+    boolean enter() {
+      if (spinning.incrementAndGet() > most) {
+        spinning.decrementAndGet();
+        return false;
+      }
+      return true;
+    }
+
+    /** Ends a spin {@link #enter} allowed. */
+    void leave() {
+      spinning.decrementAndGet();
+    }
   }
 }

@@ -1,9 +1,18 @@
 package dev.arrowrpc.transport.pipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class SpinBudgetTest {
@@ -121,8 +130,56 @@ class SpinBudgetTest {
     assertTrue(none.beforeRead(() -> ++polls[0] < 0) != SpinBudget.NO_WAIT);
     assertEquals(1, polls[0]);
     assertEquals(SpinBudget.NO_WAIT, new SpinBudget(40_000).beforeRead(() -> {
-      throw new java.io.IOException("closed");
+      throw new IOException("closed");
     }));
+  }
+
+  @Test
+  void noMoreReadersSpinAtOnceThanTheirLimit() throws Exception {
+    int spinning = 2;
+    SpinBudget.Spinners spinners = new SpinBudget.Spinners(spinning);
+    CountDownLatch allSpinning = new CountDownLatch(spinning);
+    AtomicBoolean bytes = new AtomicBoolean();
+    List<CompletableFuture<Long>> threads = new ArrayList<>();
+    for (int i = 0; i < spinning; i++) {
+      threads.add(CompletableFuture.supplyAsync(() -> {
+        int[] polls = {0};
+        return new SpinBudget(60_000_000_000L, spinners).beforeRead(() -> {
+          if (++polls[0] == 2) {
+            allSpinning.countDown(); // the first poll is before the spin; the second is in it
+          }
+          return bytes.get();
+        });
+      }, Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+      })));
+    }
+    try {
+      assertTrue(allSpinning.await(10, TimeUnit.SECONDS));
+      int[] polls = {0};
+      long start = new SpinBudget(60_000_000_000L, spinners).beforeRead(() -> ++polls[0] < 0);
+      assertTrue(start != SpinBudget.NO_WAIT);
+      assertEquals(1, polls[0], "a reader beyond the limit asks once and blocks");
+    } finally {
+      bytes.set(true);
+    }
+    for (CompletableFuture<Long> spinner : threads) {
+      assertEquals(SpinBudget.NO_WAIT, spinner.get(10, TimeUnit.SECONDS));
+    }
+    int[] polls = {0};
+    assertEquals(SpinBudget.NO_WAIT, new SpinBudget(60_000_000_000L, spinners).beforeRead(() -> ++polls[0] >= 2),
+        "once the others stopped, a reader spins again");
+  }
+
+  @Test
+  void spinnersCountEntriesUpToTheirLimitAndFreeAPlaceOnLeaving() {
+    SpinBudget.Spinners one = new SpinBudget.Spinners(1);
+    assertTrue(one.enter());
+    assertFalse(one.enter());
+    one.leave();
+    assertTrue(one.enter());
   }
 
   @Test
