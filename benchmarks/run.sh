@@ -98,8 +98,13 @@ if [[ "$PEERS" == true ]]; then
   # Python reference worker: pip package vgi-rpc[http,conformance]==$VGI_RPC_VERSION in a venv kept
   # across runs. Quick mode never builds an interpreter (that takes minutes); full mode may.
   PY=""
+  # a candidate counts only if it runs and is >= 3.13 (a pyenv shim on the PATH may name a version
+  # that is not selected, and then fails)
   for cand in "${VGI_PYTHON:-}" "$HOME/.cache/arrow-rpc/python3.13/bin/python3.13" "$(command -v python3.13 || true)"; do
-    if [[ -n "$cand" && -x "$cand" ]]; then PY="$cand"; break; fi
+    if [[ -n "$cand" && -x "$cand" ]] \
+        && "$cand" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else 1)' >/dev/null 2>&1; then
+      PY="$cand"; break
+    fi
   done
   if [[ -z "$PY" && "$MODE" == full && -x "$ROOT/../shared/tools/python313.sh" ]]; then
     PY="$("$ROOT/../shared/tools/python313.sh" || true)"
