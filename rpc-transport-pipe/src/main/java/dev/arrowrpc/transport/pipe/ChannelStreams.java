@@ -3,11 +3,14 @@ package dev.arrowrpc.transport.pipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Streams over a blocking channel (a socket, or a stdio pipe's file channel).
@@ -18,6 +21,7 @@ import java.util.Objects;
  * proceeds on its own. Pieces are at most {@link ChunkedInputStream#CHUNK} bytes, which bounds the
  * temporary direct buffer NIO uses per thread. The streams are channels too: the wire layer hands
  * them Arrow's direct buffers for batch bodies, which then move without a copy on the Java heap.
+ * A stream read from a TCP socket first polls for bytes within a {@link SpinBudget}, as the pipes do.
  */
 final class ChannelStreams {
   private ChannelStreams() {}
@@ -30,6 +34,31 @@ final class ChannelStreams {
    */
   static InputStream input(ByteChannel channel) {
     return new Input(Objects.requireNonNull(channel, "channel"));
+  }
+
+  /** {@return whether a stream {@link #input} made polls for bytes before it blocks} */
+  static boolean polls(InputStream in) {
+    return in instanceof Input input && input.polling;
+  }
+
+  /**
+   * How to ask a TCP socket channel whether bytes wait, so that a read can poll before it blocks
+   * ({@link SpinBudget}); empty for other channels (a Unix domain channel offers no such question on
+   * Java 17 short of a non-blocking read) and on a machine with one CPU.
+   */
+  private static Optional<SpinBudget.Readable> pollerOf(ByteChannel channel) {
+    if (!SpinBudget.SPINNING || !(channel instanceof SocketChannel socket)) {
+      return Optional.empty();
+    }
+    try {
+      if (!(socket.getLocalAddress() instanceof InetSocketAddress)) {
+        return Optional.empty();
+      }
+      InputStream adaptor = socket.socket().getInputStream();
+      return Optional.of(() -> adaptor.available() > 0);
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -45,9 +74,16 @@ final class ChannelStreams {
   /** Reads from a channel. */
   private static final class Input extends InputStream implements ReadableByteChannel {
     private final ByteChannel channel;
+    /** Whether a stream read polls for bytes before it blocks (a TCP socket). */
+    private final boolean polling;
+    private final SpinBudget.Readable readable;
+    private final SpinBudget spin = new SpinBudget();
 
     Input(ByteChannel channel) {
       this.channel = channel;
+      Optional<SpinBudget.Readable> poller = pollerOf(channel);
+      this.polling = poller.isPresent();
+      this.readable = poller.orElse(() -> true);
     }
 
     @Override
@@ -64,10 +100,12 @@ final class ChannelStreams {
         return 0;
       }
       ByteBuffer target = ByteBuffer.wrap(b, off, Math.min(len, ChunkedInputStream.CHUNK));
+      long start = polling ? spin.beforeRead(readable) : SpinBudget.NO_WAIT;
       int n;
       do {
         n = channel.read(target);
       } while (n == 0);
+      spin.afterRead(start);
       return n;
     }
 
