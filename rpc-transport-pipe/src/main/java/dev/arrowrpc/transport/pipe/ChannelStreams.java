@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,28 +42,84 @@ final class ChannelStreams {
     return new Input(Objects.requireNonNull(channel, "channel"));
   }
 
+  /** {@return whether this Java can ask a Unix domain socket how many bytes wait} */
+  static boolean unixSocketsAnswer() {
+    return UnixAvailable.ANSWERS;
+  }
+
   /** {@return whether a stream {@link #input} made polls for bytes before it blocks} */
   static boolean polls(InputStream in) {
     return in instanceof Input input && input.polling;
   }
 
   /**
-   * How to ask a TCP socket channel whether bytes wait, so that a read can poll before it blocks
-   * ({@link SpinBudget}); empty for other channels (a Unix domain channel offers no such question on
-   * Java 17 short of a non-blocking read) and on a machine with one CPU.
+   * How to ask a socket channel whether bytes wait, so that a read can poll before it blocks
+   * ({@link SpinBudget}): a TCP channel through its socket adaptor's stream; a Unix domain channel
+   * through {@code Channels.newInputStream}, on Java versions whose stream answers that question
+   * ({@link UnixAvailable}); empty for other channels and on a machine with one CPU.
    */
   private static Optional<SpinBudget.Readable> pollerOf(ByteChannel channel) {
     if (!SpinBudget.SPINNING || !(channel instanceof SocketChannel socket)) {
       return Optional.empty();
     }
     try {
-      if (!(socket.getLocalAddress() instanceof InetSocketAddress)) {
+      InputStream asker;
+      if (socket.getLocalAddress() instanceof InetSocketAddress) {
+        asker = socket.socket().getInputStream();
+      } else if (UnixAvailable.ANSWERS) {
+        asker = Channels.newInputStream(socket);
+      } else {
         return Optional.empty();
       }
-      InputStream adaptor = socket.socket().getInputStream();
-      return Optional.of(() -> adaptor.available() > 0);
+      return Optional.of(() -> asker.available() > 0);
     } catch (IOException | UnsupportedOperationException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Whether this Java's {@code Channels.newInputStream} of a Unix domain socket channel tells how many
+   * bytes wait (Java 17's answers 0 whatever waits; later ones ask the socket), found once by a byte
+   * sent over a socket pair in a temporary directory.
+   */
+  private static final class UnixAvailable {
+    static final boolean ANSWERS = probe();
+
+    private UnixAvailable() {}
+
+    private static boolean probe() {
+      Path directory = null;
+      try {
+        directory = Files.createTempDirectory("arrowrpc-probe");
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(directory.resolve("s"));
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
+            SocketChannel client = SocketChannel.open(address);
+            SocketChannel accepted = server.accept()) {
+          client.write(ByteBuffer.wrap(new byte[] {1}));
+          InputStream in = Channels.newInputStream(accepted);
+          for (int i = 0; i < 100; i++) {
+            if (in.available() > 0) {
+              return true;
+            }
+            Thread.sleep(1);
+          }
+          return false;
+        }
+      } catch (IOException | RuntimeException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } finally {
+        if (directory != null) {
+          try {
+            Files.deleteIfExists(directory.resolve("s"));
+            Files.deleteIfExists(directory);
+          } catch (IOException e) {
+            // a temporary directory left behind; nothing else depends on it
+          }
+        }
+      }
     }
   }
 

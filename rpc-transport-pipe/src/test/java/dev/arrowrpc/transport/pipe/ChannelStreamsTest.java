@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,14 +39,24 @@ class ChannelStreamsTest {
   }
 
   @Test
-  void aUnixSocketStreamDoesNotPollAndReadsAlike() throws Exception {
+  void unixSocketsAnswerHowManyBytesWaitFromJava25OnAndNotOnJava17() {
+    int feature = Runtime.version().feature();
+    if (feature <= 17) {
+      assertFalse(ChannelStreams.unixSocketsAnswer());
+    } else if (feature >= 25) {
+      assertTrue(ChannelStreams.unixSocketsAnswer());
+    }
+  }
+
+  @Test
+  void aUnixSocketStreamPollsWhereJavaCanAskAndReadsAlike() throws Exception {
     Path path = directory.resolve("s.sock");
     try (ServerSocketChannel server =
             ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(path));
         SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
         SocketChannel accepted = server.accept()) {
       InputStream in = ChannelStreams.input(accepted);
-      assertFalse(ChannelStreams.polls(in));
+      assertEquals(SpinBudget.SPINNING && ChannelStreams.unixSocketsAnswer(), ChannelStreams.polls(in));
       readsEarlyAndLateBytesThenTheEnd(in, ChannelStreams.output(client), client);
     }
   }
