@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -75,14 +76,31 @@ final class PoolProxy implements InvocationHandler {
     if (method.isDefault()) {
       return InvocationHandler.invokeDefault(proxy, method, args);
     }
+    return onBorrowedWorker(worker -> worker.proxy(service), target -> call(target, method, args));
+  }
+
+  /** What a pool client's call does with the client a borrowed worker has for the service. */
+  @FunctionalInterface
+  private interface WorkerCall<C> {
+    Object call(C client) throws Throwable;
+  }
+
+  /**
+   * Borrows a worker, makes a call on its client, and gives the worker back, or, when the call
+   * opened a stream, once the stream is closed; a failure of the call is noted on the worker.
+   *
+   * @param client the worker's client for the service (an interface that cannot be mapped fails
+   *     here, before anything is sent: the worker is fine)
+   * @param call the call on it
+   */
+  private <C> Object onBorrowedWorker(Function<PooledWorker, C> client, WorkerCall<C> call) throws Throwable {
     PooledWorker worker = take.get();
     boolean handedOn = false;
     try {
-      // an interface that cannot be mapped fails here, before anything is sent: the worker is fine
-      Object target = worker.proxy(service);
+      C target = client.apply(worker);
       Object result;
       try {
-        result = call(target, method, args);
+        result = call.call(target);
       } catch (Throwable failure) {
         worker.noteFailure(failure);
         throw failure;
@@ -104,28 +122,13 @@ final class PoolProxy implements InvocationHandler {
   private final class Generated implements GeneratedInvoker.Remote {
     @Override
     public Object call(int method, Object[] args) {
-      PooledWorker worker = take.get();
-      boolean handedOn = false;
       try {
-        // an interface that cannot be mapped fails here, before anything is sent: the worker is fine
-        GeneratedInvoker.Remote remote = worker.remote(service);
-        Object result;
-        try {
-          result = remote.call(method, args);
-        } catch (RuntimeException | Error failure) {
-          worker.noteFailure(failure);
-          throw failure;
-        }
-        Class<?> stream = streamType(result);
-        if (stream != null) {
-          handedOn = true;
-          return holdWorker(stream, result, worker);
-        }
-        return result;
-      } finally {
-        if (!handedOn) {
-          giveBack.accept(worker);
-        }
+        return onBorrowedWorker(worker -> worker.remote(service), remote -> remote.call(method, args));
+      } catch (RuntimeException | Error unchecked) {
+        throw unchecked;
+      } catch (Throwable checked) {
+        // a generated client's calls throw nothing checked
+        throw new IllegalStateException(checked);
       }
     }
 

@@ -61,7 +61,6 @@ final class SpinBudget {
     this(MACHINE_MAX);
   }
 
-
   /** The longest spin {@link #PROPERTY} asks for (at most 10 s), else {@link #MAX_NANOS} (a value that is no count is logged). */
   private static long configuredMax() {
     String micros = System.getProperty(PROPERTY, "").strip();
