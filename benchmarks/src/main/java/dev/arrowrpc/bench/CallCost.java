@@ -92,7 +92,9 @@ public final class CallCost {
         }
         System.exit(0);
       }
-      String report = report(ops, warm, calls, rounds);
+      String report = report(ops, warm, calls, rounds)
+          + callByCall(find(ops, "noop()", "generated").run(),
+              find(ops, "mixed(10 parameters of 10 types)", "generated").run(), PAIR_BLOCKS, calls);
       System.out.print(report);
       Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, report);
@@ -206,6 +208,59 @@ public final class CallCost {
           op == reflected ? "—" : String.format(Locale.ROOT, "%.2fx", bytes / reflectedBytes)));
     }
     return s.toString();
+  }
+
+  /** How many blocks {@link #callByCall} measures. */
+  private static final int PAIR_BLOCKS = 21;
+
+  /**
+   * The no-op and the ten-parameter call made in turn, call by call, in blocks: both see the same
+   * thread placement, which on a machine with more than one CPU changes while the run goes on (the
+   * two threads on one CPU, taking turns; or on two, each polling for the other's bytes), and which
+   * moves the time of a round trip far more than the calls' own code does. Each block's medians
+   * give one ratio; the section prints the spread of the blocks.
+   */
+  private static String callByCall(Runnable noop, Runnable mixed, int blocks, int pairs) {
+    double[] noops = new double[blocks];
+    double[] mixeds = new double[blocks];
+    double[] ratios = new double[blocks];
+    long[] a = new long[pairs];
+    long[] b = new long[pairs];
+    for (int block = 0; block < blocks; block++) {
+      for (int i = 0; i < pairs; i++) {
+        long start = System.nanoTime();
+        noop.run();
+        long middle = System.nanoTime();
+        mixed.run();
+        long end = System.nanoTime();
+        a[i] = middle - start;
+        b[i] = end - middle;
+      }
+      java.util.Arrays.sort(a);
+      java.util.Arrays.sort(b);
+      noops[block] = a[pairs / 2];
+      mixeds[block] = b[pairs / 2];
+      ratios[block] = mixeds[block] / noops[block];
+    }
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "%n### noop() and mixed(...) in turn, call by call (generated path)%n%n"
+        + "%d blocks of %d pairs; per block the median time of each call and their ratio; the spread of the "
+        + "blocks (min / quartiles / max). On more than one CPU the blocks fall into regimes: both threads on one "
+        + "CPU taking turns, each round trip two thread switches; or on two CPUs polling for each other, where a round "
+        + "trip is little more than the code of the two sides and the ratio approaches theirs (`SideCost` below).%n%n"
+        + "```%n", blocks, pairs));
+    s.append(spread("noop()  µs", noops, 1e3)).append(spread("mixed() µs", mixeds, 1e3))
+        .append(spread("ratio     ", ratios, 1)).append("```\n");
+    return s.toString();
+  }
+
+  private static String spread(String label, double[] values, double scale) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return String.format(Locale.ROOT, "%s  min %.2f  p25 %.2f  median %.2f  p75 %.2f  max %.2f%n", label,
+        sorted[0] / scale, sorted[n / 4] / scale, sorted[n / 2] / scale, sorted[(3 * n) / 4] / scale,
+        sorted[n - 1] / scale);
   }
 
   private static Op find(List<Op> ops, String call, String path) {
