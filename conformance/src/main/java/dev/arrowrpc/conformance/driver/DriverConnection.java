@@ -153,9 +153,11 @@ final class DriverConnection implements AutoCloseable {
     for (Map.Entry<String, JsonNode> header : op.path("headers").properties()) {
       builder.header(header.getKey(), text(header.getValue(), "header " + header.getKey()));
     }
-    // tri-state: absent = the client's default; null = off; an integer = on (the client has one level)
+    // tri-state: absent = the client's default; null = off; an integer = on, at that zstd level
     JsonNode level = op.get("compression_level");
-    if (level != null) {
+    if (level != null && level.isIntegralNumber() && level.canConvertToInt()) {
+      builder.compressRequests(level.asInt());
+    } else if (level != null) {
       builder.compressRequests(!level.isNull());
     }
     return builder.transport();

@@ -136,8 +136,10 @@ class TlsTest {
   }
 
   /**
-   * Runs checks against a TLS endpoint that answers every request with 404 (enough to tell a
-   * handshake that succeeded), asking for a client certificate when {@code needClientAuth}.
+   * Runs checks against a TLS endpoint that answers every call with 404 (enough to tell a handshake
+   * that succeeded), asking for a client certificate when {@code needClientAuth}. The HTTP client's
+   * capability probe ({@code OPTIONS}, which its response budget sends first) is answered with the
+   * budget's support, so that the 404 is the call's.
    */
   private static void withHttps(SSLContext context, boolean needClientAuth, HttpsChecks checks)
       throws Exception {
@@ -151,7 +153,12 @@ class TlsTest {
       }
     });
     server.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(404, -1);
+      if (exchange.getRequestMethod().equals("OPTIONS")) {
+        exchange.getResponseHeaders().add("VGI-Accept-Max-Response-Bytes-Support", "true");
+        exchange.sendResponseHeaders(200, -1);
+      } else {
+        exchange.sendResponseHeaders(404, -1);
+      }
       exchange.close();
     });
     server.start();

@@ -115,8 +115,21 @@ final class Encodings {
    * @return the compressed body
    */
   static byte[] compress(Codec codec, byte[] body) {
+    return compress(codec, body, 1);
+  }
+
+  /**
+   * Compresses a whole body, zstd at the given level (gzip at its default, as the reference's
+   * client does).
+   *
+   * @param codec the codec
+   * @param body the body
+   * @param zstdLevel the zstd compression level
+   * @return the compressed body
+   */
+  static byte[] compress(Codec codec, byte[] body, int zstdLevel) {
     if (codec == Codec.ZSTD) {
-      return Zstd.compress(body, 1);
+      return Zstd.compress(body, zstdLevel);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 4));
     try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {

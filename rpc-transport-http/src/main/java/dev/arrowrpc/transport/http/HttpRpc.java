@@ -1,11 +1,14 @@
 package dev.arrowrpc.transport.http;
 
+import com.github.luben.zstd.Zstd;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.runtime.RpcClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import okhttp3.ConnectionPool;
@@ -28,6 +31,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * A refusal that is not an Arrow stream surfaces as an {@link dev.arrowrpc.core.RpcException} of
  * type {@code AuthenticationError} (401), {@code PayloadTooLarge} (413) or {@code TransportError}
  * (anything else), quoting the status and body.
+ *
+ * <p>Each response body is held to a budget, 256 MiB by default as in the reference's client ({@link
+ * Builder#acceptMaxResponseBytes(long)}, {@link Builder#unboundedResponses()}): it is sent to the
+ * server in {@code VGI-Accept-Max-Response-Bytes}, and a body past it fails with a {@code
+ * ResponseTooLargeError}; a server that does not advertise support for the header is refused with a
+ * {@code ProtocolError} before the first call (see {@link HttpTransport}).
  */
 public final class HttpRpc {
   private HttpRpc() {}
@@ -60,7 +69,8 @@ public final class HttpRpc {
     private Duration readTimeout = Duration.ofMinutes(5);
     private Duration writeTimeout = Duration.ofMinutes(5);
     private Duration callTimeout = Duration.ZERO;
-    private boolean compressRequests;
+    private Optional<Integer> compressionLevel = Optional.empty();
+    private OptionalLong responseBudget = OptionalLong.of(ResponseBudget.DEFAULT);
     private int maxIdleConnections = 5;
     private Duration keepAlive = Duration.ofMinutes(5);
     private OkHttpClient client;
@@ -149,14 +159,63 @@ public final class HttpRpc {
     }
 
     /**
-     * Compresses request bodies with zstd (default off: on fast networks compression costs more
-     * than it saves).
+     * Compresses request bodies (default off: on fast networks compression costs more than it
+     * saves; the reference's client compresses at zstd level 1 by default). A body is encoded with
+     * the first of zstd (level 1) and gzip that the server's {@code VGI-Supported-Encodings} lists,
+     * else zstd; a 415 refusal that names other codings (or none) is answered by sending the body
+     * again with one of them (or uncompressed). See {@link HttpTransport}.
      *
      * @param enabled whether to compress
      * @return this builder
      */
     public Builder compressRequests(boolean enabled) {
-      this.compressRequests = enabled;
+      this.compressionLevel = enabled ? Optional.of(compressionLevel.orElse(1)) : Optional.empty();
+      return this;
+    }
+
+    /**
+     * Compresses request bodies as {@link #compressRequests(boolean)} does, zstd at the given level
+     * (gzip, when the server takes only that, at its default), as the reference's {@code
+     * compression_level}.
+     *
+     * @param zstdLevel the zstd level, from {@code Zstd.minCompressionLevel()} (negative: faster)
+     *     through {@code Zstd.maxCompressionLevel()} (22)
+     * @return this builder
+     * @throws IllegalArgumentException when the level is out of that range
+     */
+    public Builder compressRequests(int zstdLevel) {
+      if (zstdLevel < Zstd.minCompressionLevel() || zstdLevel > Zstd.maxCompressionLevel()) {
+        throw new IllegalArgumentException("the zstd level must be from " + Zstd.minCompressionLevel() + " through "
+            + Zstd.maxCompressionLevel() + ", got " + zstdLevel);
+      }
+      this.compressionLevel = Optional.of(zstdLevel);
+      return this;
+    }
+
+    /**
+     * Sets the response budget: the most bytes one decoded response body may hold (default 256 MiB,
+     * the reference's client's default). It is sent as {@code VGI-Accept-Max-Response-Bytes} on
+     * every request and checked on every body this client reads; the server must advertise support
+     * for it.
+     *
+     * @param bytes the limit, from 65536 through 2^53-1 (9007199254740991), the portable range
+     * @return this builder
+     * @throws IllegalArgumentException when the limit is outside that range
+     */
+    public Builder acceptMaxResponseBytes(long bytes) {
+      this.responseBudget = OptionalLong.of(ResponseBudget.check(bytes));
+      return this;
+    }
+
+    /**
+     * Drops the response budget: no {@code VGI-Accept-Max-Response-Bytes} header, no capability
+     * discovery before the first call, no limit on response bodies (the reference's {@code
+     * accepted_max_response_bytes=None}, for servers that predate the header).
+     *
+     * @return this builder
+     */
+    public Builder unboundedResponses() {
+      this.responseBudget = OptionalLong.empty();
       return this;
     }
 
@@ -219,7 +278,7 @@ public final class HttpRpc {
      */
     public HttpTransport transport() {
       if (client != null) {
-        return new HttpTransport(client, base, headers, compressRequests, false);
+        return new HttpTransport(client, base, headers, compressionLevel, responseBudget, false);
       }
       OkHttpClient built = new OkHttpClient.Builder()
           .socketFactory(new NoDelaySocketFactory())
@@ -229,7 +288,7 @@ public final class HttpRpc {
           .writeTimeout(writeTimeout)
           .callTimeout(callTimeout)
           .build();
-      return new HttpTransport(built, base, headers, compressRequests, true);
+      return new HttpTransport(built, base, headers, compressionLevel, responseBudget, true);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.arrowrpc.transport.http;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
@@ -9,11 +8,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -34,27 +36,55 @@ import org.slf4j.LoggerFactory;
  * capability discovery ({@link #capabilities()}), upload URLs ({@link #requestUploadUrls(int)}) and
  * with them the externalization of requests too large to send inline (see {@link #call}), and
  * sticky-session scopes ({@link #session(Optional)}).
+ *
+ * <p><b>Response budget.</b> Unless built with {@link HttpRpc.Builder#unboundedResponses()}, every
+ * request carries {@code VGI-Accept-Max-Response-Bytes} (256 MiB by default, {@link
+ * HttpRpc.Builder#acceptMaxResponseBytes(long)}), as the reference's client does: before its first
+ * request the transport discovers the server's capabilities and fails closed, with a {@code
+ * ProtocolError} naming {@code VGI-Accept-Max-Response-Bytes-Support}, when the server does not
+ * advertise support; every Arrow answer must acknowledge the limit with exactly one {@code
+ * VGI-Accept-Max-Response-Bytes-Support: true}; and the decoded body (after any content coding) is
+ * counted as it is read, so a body past the limit fails with a {@code ResponseTooLargeError} naming
+ * both sizes, whatever an intermediary did with the header. A server that keeps the limit answers an
+ * oversized result with its own {@code ResponseTooLargeError} envelope, which surfaces as that remote
+ * error.
+ *
+ * <p><b>Request compression.</b> When enabled ({@link HttpRpc.Builder#compressRequests(boolean)}),
+ * a request body is encoded as the reference's client encodes it: with the first of zstd and gzip
+ * that the server lists in {@code VGI-Supported-Encodings}, else zstd (which servers decode whatever
+ * they produce); the request then offers {@code Accept-Encoding: zstd, gzip} for the answer. A 415
+ * refusal of a compressed body that names the server's codings is sent once more with another of
+ * them, or uncompressed when none is left, and later requests keep to that until the capabilities
+ * are read again.
  */
 public final class HttpTransport implements RequestTransport {
   private static final MediaType ARROW = MediaType.get(Responses.ARROW);
   /** How much of a refusal's body an error message quotes. */
   private static final int MAX_QUOTED_BODY = 2048;
   private static final String UPLOAD_URL_ROUTE = "__upload_url__/init";
+  /** The codings this client offers for responses, in its order of preference. */
+  private static final String OFFERED_ENCODINGS = "zstd, gzip";
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
 
   private final OkHttpClient client;
   private final HttpUrl base;
   private final Map<String, String> headers;
-  private final boolean compressRequests;
+  private final Optional<Integer> compressionLevel;
+  private final OptionalLong responseBudget;
   private final boolean ownsClient;
   private final AtomicReference<Known> capabilities = new AtomicReference<>();
+  /** The codings a 415 refusal named, which stand until the capabilities are read again. */
+  private final AtomicReference<Optional<List<String>>> refusedWith = new AtomicReference<>(Optional.empty());
 
-  HttpTransport(OkHttpClient client, HttpUrl base, Map<String, String> headers, boolean compressRequests,
-      boolean ownsClient) {
+  // compressionLevel: the zstd level request bodies are compressed with, empty for none;
+  // responseBudget: the limit on each decoded response body, empty for none
+  HttpTransport(OkHttpClient client, HttpUrl base, Map<String, String> headers, Optional<Integer> compressionLevel,
+      OptionalLong responseBudget, boolean ownsClient) {
     this.client = client;
     this.base = base;
     this.headers = Map.copyOf(headers);
-    this.compressRequests = compressRequests;
+    this.compressionLevel = compressionLevel;
+    this.responseBudget = responseBudget;
     this.ownsClient = ownsClient;
   }
 
@@ -116,7 +146,8 @@ public final class HttpTransport implements RequestTransport {
 
   /**
    * Posts one request and returns the answer whatever its status (for tools that look at the
-   * HTTP exchange itself).
+   * HTTP exchange itself). The response budget and the retry of a refused coding apply as for
+   * calls.
    *
    * @param route the route, relative to the base URL ({@link #route})
    * @param body the request stream
@@ -127,13 +158,14 @@ public final class HttpTransport implements RequestTransport {
     return send(route, body, Hooks.NONE);
   }
 
-  private Answer send(String route, byte[] body, Hooks hooks) throws IOException {
-    byte[] payload = compressRequests ? Zstd.compress(body, 1) : body;
+  /** Posts one request, its body encoded with the codec (none: as it is), and returns the response. */
+  private okhttp3.Response execute(String route, byte[] body, Optional<Encodings.Codec> codec, Hooks hooks)
+      throws IOException {
+    byte[] payload = codec.map(c -> Encodings.compress(c, body, compressionLevel.orElse(1))).orElse(body);
     Request.Builder request = new Request.Builder().url(url(route)).post(new OneShot(payload));
     headers.forEach(request::header);
-    if (compressRequests) {
-      request.header("Content-Encoding", "zstd");
-    }
+    responseBudget.ifPresent(limit -> request.header(ResponseBudget.HEADER, Long.toString(limit)));
+    codec.ifPresent(c -> request.header("Content-Encoding", c.token()).header("Accept-Encoding", OFFERED_ENCODINGS));
     hooks.request(request);
     okhttp3.Response response = client.newCall(request.build()).execute();
     try {
@@ -142,15 +174,150 @@ public final class HttpTransport implements RequestTransport {
       response.close();
       throw e;
     }
+    return response;
+  }
+
+  private Answer send(String route, byte[] body, Hooks hooks) throws IOException {
+    requireBudgetSupport();
+    Optional<Encodings.Codec> codec = requestCodec();
+    okhttp3.Response response = execute(route, body, codec, hooks);
+    if (response.code() == 415 && codec.isPresent() && learnedFrom415(response, codec.get())) {
+      // refused before dispatch, so sending it again runs nothing twice
+      response.close();
+      response = execute(route, body, requestCodec(), hooks);
+    }
     ResponseBody responseBody = response.body();
     InputStream stream = new Closing(responseBody.byteStream(), response);
-    if ("zstd".equalsIgnoreCase(Optional.ofNullable(response.header("Content-Encoding"))
-        .orElse(response.header("X-VGI-Content-Encoding", "")))) {
+    String coding = Optional.ofNullable(response.header("Content-Encoding"))
+        .orElse(response.header("X-VGI-Content-Encoding", "")).strip();
+    if ("zstd".equalsIgnoreCase(coding)) {
       stream = new Closing(new ZstdInputStreamNoFinalizer(stream), response);
+    } else if ("gzip".equalsIgnoreCase(coding)) {
+      // only when this client offered gzip itself: OkHttp decodes the gzip it asks for
+      stream = gunzip(stream, response);
     }
     MediaType type = responseBody.contentType();
     boolean arrow = type != null && (type.type() + "/" + type.subtype()).equalsIgnoreCase(Responses.ARROW);
-    return new Answer(response.code(), arrow, stream);
+    return new Answer(response.code(), arrow, budgeted(response, coding, arrow, stream));
+  }
+
+  private static InputStream gunzip(InputStream stream, okhttp3.Response response) throws IOException {
+    try {
+      return new Closing(new GZIPInputStream(stream), response);
+    } catch (IOException e) {
+      response.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A decoded body held to the response budget, when there is one: an Arrow answer must
+   * acknowledge it, and one whose identity body declares more bytes than it allows is refused
+   * before a byte of it is read (the response closed then).
+   */
+  private InputStream budgeted(okhttp3.Response response, String coding, boolean arrow, InputStream stream) {
+    if (responseBudget.isEmpty()) {
+      return stream;
+    }
+    long limit = responseBudget.getAsLong();
+    if (arrow) {
+      try {
+        ResponseBudget.requireAcknowledged(response.headers(ResponseBudget.SUPPORT_HEADER), response.code());
+        long declared = response.body().contentLength();
+        if ((coding.isEmpty() || coding.equalsIgnoreCase("identity")) && declared > limit) {
+          throw ResponseBudget.tooLarge("Content-Length " + declared, limit);
+        }
+      } catch (RpcException e) {
+        response.close();
+        throw e;
+      }
+    }
+    return new ResponseBudget.Bounded(stream, limit);
+  }
+
+  // -- request compression -----------------------------------------------------------------
+
+  /**
+   * The codec for the next request body, empty for none: none when compression is off; after a 415
+   * refusal, the first of this client's codecs (zstd, then gzip) the refusal named, none when it
+   * named neither; otherwise, as the reference's client chooses, the first the server's capabilities
+   * list, and zstd when they list neither or are not known (servers decode it whatever they produce,
+   * and one that cannot answers 415).
+   */
+  private Optional<Encodings.Codec> requestCodec() {
+    if (compressionLevel.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<List<String>> refused = refusedWith.get();
+    if (refused.isPresent()) {
+      return firstAccepted(refused.get());
+    }
+    return cachedCapabilities().flatMap(caps -> firstAccepted(caps.supportedEncodings()))
+        .or(() -> Optional.of(Encodings.Codec.ZSTD));
+  }
+
+  private static Optional<Encodings.Codec> firstAccepted(List<String> accepted) {
+    for (Encodings.Codec codec : Encodings.Codec.values()) {
+      if (accepted.contains(codec.token())) {
+        return Optional.of(codec);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * After a 415 refusal of a body encoded with {@code refused}: when the answer names the codings
+   * the server takes ({@code VGI-Supported-Encodings}, stamped on every answer; empty: none), they
+   * are kept, less the refused one, for the requests that follow until the capabilities are read
+   * again, and the request goes once more with the first of them this client has, or uncompressed.
+   * False, leaving the 415 to stand, when the answer names nothing (it refused something else).
+   */
+  private boolean learnedFrom415(okhttp3.Response response, Encodings.Codec refused) {
+    String named = response.header("VGI-Supported-Encodings");
+    if (named == null) {
+      return false;
+    }
+    List<String> accepted = new ArrayList<>(Encodings.parseList(named));
+    accepted.remove(refused.token());
+    refusedWith.set(Optional.of(List.copyOf(accepted)));
+    LOG.debug("HTTP 415 for a {} request body (the server takes [{}]); sending it again {}", refused.token(), named,
+        firstAccepted(accepted).map(c -> "with " + c.token()).orElse("uncompressed"));
+    return true;
+  }
+
+  // -- response budget ---------------------------------------------------------------------
+
+  /**
+   * Before a request under a response budget: the server must have advertised {@code
+   * VGI-Accept-Max-Response-Bytes-Support: true} in capabilities that are still fresh, read now
+   * when there are none or they lacked it (as the reference's client, which keeps a snapshot only
+   * once it passed).
+   */
+  private void requireBudgetSupport() throws IOException {
+    if (responseBudget.isEmpty()) {
+      return;
+    }
+    Optional<HttpCapabilities> known = cachedCapabilities().filter(HttpCapabilities::acceptMaxResponseBytesSupport);
+    HttpCapabilities found;
+    if (known.isPresent()) {
+      found = known.get();
+    } else {
+      try {
+        found = capabilities();
+      } catch (RpcException e) {
+        throw new RpcException("ProtocolError", e.errorMessage() + "; " + budgetHint());
+      }
+    }
+    if (!found.acceptMaxResponseBytesSupport()) {
+      throw new RpcException("ProtocolError", "Server does not advertise VGI-Accept-Max-Response-Bytes support ("
+          + ResponseBudget.SUPPORT_HEADER + ": true is missing from OPTIONS " + url("health").encodedPath() + "); "
+          + budgetHint());
+    }
+  }
+
+  private String budgetHint() {
+    return "this client sends a response budget of " + responseBudget.getAsLong() + " bytes only to a server that"
+        + " advertises support (HttpRpc.Builder#unboundedResponses() sends none)";
   }
 
   /** A route's URL under the base: each segment appended (and escaped) in turn. */
@@ -176,6 +343,7 @@ public final class HttpTransport implements RequestTransport {
   public HttpCapabilities capabilities() throws IOException {
     Request.Builder request = new Request.Builder().url(url("health")).method("OPTIONS", null);
     headers.forEach(request::header);
+    responseBudget.ifPresent(limit -> request.header(ResponseBudget.HEADER, Long.toString(limit)));
     try (okhttp3.Response response = client.newCall(request.build()).execute()) {
       if (!response.isSuccessful()) {
         throw new RpcException("ProtocolError", "Capability discovery failed with HTTP " + response.code());
@@ -183,6 +351,7 @@ public final class HttpTransport implements RequestTransport {
       HttpCapabilities found = HttpCapabilities.from(response.headers());
       long expires = found.maxAge().map(age -> System.nanoTime() + age.toNanos()).orElse(Long.MAX_VALUE);
       capabilities.set(new Known(found, expires));
+      refusedWith.set(Optional.empty());
       return found;
     }
   }

@@ -29,7 +29,9 @@ class NoSilentRetryHttpTest {
 
   /**
    * A server that reads whole requests; it answers the first {@code answered} of them with a 404 on
-   * a kept-alive connection, and after that takes each request and closes without an answer.
+   * a kept-alive connection, and after that takes each request and closes without an answer. A
+   * capability probe ({@code OPTIONS}, which the client's response budget sends before its first
+   * call) is answered with the budget's support and not counted.
    */
   private static Thread dropAfterReading(ServerSocket server, AtomicInteger requests, int answered) {
     Thread thread = new Thread(() -> {
@@ -37,11 +39,17 @@ class NoSilentRetryHttpTest {
         try (Socket socket = server.accept()) {
           InputStream in = new BufferedInputStream(socket.getInputStream());
           while (true) {
-            int length = readHead(in);
-            if (length < 0) {
+            String head = readHead(in);
+            if (head == null) {
               break;
             }
-            in.readNBytes(length);
+            in.readNBytes(contentLength(head));
+            if (head.startsWith("OPTIONS ")) {
+              socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nVGI-Accept-Max-Response-Bytes-Support: true\r\n"
+                  + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+              socket.getOutputStream().flush();
+              continue;
+            }
             if (requests.incrementAndGet() <= answered) {
               socket.getOutputStream().write(("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
                   + "Content-Length: 2\r\n\r\nno").getBytes(StandardCharsets.US_ASCII));
@@ -60,8 +68,8 @@ class NoSilentRetryHttpTest {
     return thread;
   }
 
-  /** Reads a request head; its Content-Length, or -1 at the end of input. */
-  private static int readHead(InputStream in) throws IOException {
+  /** Reads a request head; null at the end of input. */
+  private static String readHead(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     int c;
     while ((c = in.read()) != -1) {
@@ -70,11 +78,13 @@ class NoSilentRetryHttpTest {
         break;
       }
     }
-    if (c == -1) {
-      return -1;
-    }
+    return c == -1 ? null : head.toString();
+  }
+
+  /** A request head's Content-Length, 0 when it has none. */
+  private static int contentLength(String head) {
     int length = 0;
-    for (String line : head.toString().split("\r\n")) {
+    for (String line : head.split("\r\n")) {
       if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
         length = Integer.parseInt(line.substring(15).trim());
       }

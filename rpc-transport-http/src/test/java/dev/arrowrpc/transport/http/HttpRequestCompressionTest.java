@@ -1,0 +1,191 @@
+package dev.arrowrpc.transport.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.luben.zstd.Zstd;
+import dev.arrowrpc.core.Producer;
+import dev.arrowrpc.core.RpcException;
+import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.core.runtime.RpcServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPInputStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Request compression negotiated as the reference's client negotiates it: the coding chosen from
+ * the server's {@code VGI-Supported-Encodings}, the codings offered for the answer, the configured
+ * zstd level, and a 415 refusal answered by sending the body again with a coding the server named,
+ * or uncompressed.
+ */
+class HttpRequestCompressionTest {
+  private static final String SUPPORTED = "VGI-Supported-Encodings";
+
+  private final BufferAllocator serverMemory = new RootAllocator();
+  private final BufferAllocator clientMemory = new RootAllocator();
+  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    assertEquals(0, clientMemory.getAllocatedMemory(), "client memory released");
+    clientMemory.close();
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (serverMemory.getAllocatedMemory() != 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(0, serverMemory.getAllocatedMemory(), "server memory released");
+    serverMemory.close();
+  }
+
+  /** Our server, with or without response compression, behind an intermediary. */
+  private Intermediary serve(boolean responseCompression) throws IOException {
+    RpcServer rpc = RpcServer.builder(StreamService.class, new StreamService.Impl()).allocator(serverMemory).build();
+    open.add(rpc);
+    HttpRpcServer http = HttpRpcServer.builder(rpc).signingKey(HttpHarness.KEY).responseCompression(responseCompression)
+        .start();
+    open.add(http);
+    Intermediary intermediary = new Intermediary(http.url());
+    open.add(intermediary);
+    return intermediary;
+  }
+
+  private StreamService connect(Intermediary intermediary, UnaryOperator<HttpRpc.Builder> configure) {
+    RpcClient client = configure.apply(HttpRpc.builder(intermediary.url()).allocator(clientMemory)).build();
+    open.add(client);
+    return client.proxy(StreamService.class);
+  }
+
+  private static Optional<String> coding(Intermediary.Seen request) {
+    return request.header("Content-Encoding");
+  }
+
+  private static List<Optional<String>> postCodings(Intermediary intermediary) {
+    return intermediary.seen("POST").stream().map(HttpRequestCompressionTest::coding).toList();
+  }
+
+  /** A 415 the intermediary gives itself to compressed requests that match, naming the codings. */
+  private static void refuse(Intermediary intermediary, Predicate<String> coding, Optional<String> supported) {
+    intermediary.answer = request -> {
+      if (!request.method().equals("POST") || coding(request).filter(coding).isEmpty()) {
+        return Optional.empty();
+      }
+      Intermediary.Reply reply = Intermediary.Reply.of(415, "application/json",
+          "{\"title\": \"Unsupported Content-Encoding\"}".getBytes(StandardCharsets.UTF_8));
+      return Optional.of(supported.map(value -> reply.with(SUPPORTED, value)).orElse(reply));
+    };
+  }
+
+  @Test
+  void requestsAreUncompressedUnlessAsked() throws Exception {
+    Intermediary intermediary = serve(true);
+    assertEquals("plain", connect(intermediary, b -> b).echo("plain"));
+    Intermediary.Seen post = intermediary.seen("POST").get(0);
+    assertEquals(Optional.empty(), coding(post));
+    assertEquals(Optional.of("gzip"), post.header("Accept-Encoding"), "OkHttp's own offer, which it decodes");
+  }
+
+  @Test
+  void theServersFirstCodingIsUsedAndBothAreOfferedForTheAnswer() throws Exception {
+    Intermediary intermediary = serve(true);
+    StreamService service = connect(intermediary, b -> b.compressRequests(true));
+    assertEquals("zstd please", service.echo("zstd please"));
+    Intermediary.Seen post = intermediary.seen("POST").get(0);
+    assertEquals(Optional.of("zstd"), coding(post));
+    assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"));
+    assertEquals(Optional.of("zstd"), intermediary.sent.get(intermediary.sent.size() - 1).header("Content-Encoding"),
+        "the answer came in zstd and was decoded");
+
+    // a server that lists gzip only gets gzip, and its gzip answer is decoded by this client
+    intermediary.rewrite = (request, reply) -> request.method().equals("OPTIONS") ? reply.with(SUPPORTED, "gzip") : reply;
+    intermediary.forward = request -> request.with("Accept-Encoding", "gzip");
+    StreamService gzipOnly = connect(intermediary, b -> b.compressRequests(true));
+    assertEquals("gzip please", gzipOnly.echo("gzip please"));
+    Intermediary.Seen gzipPost = intermediary.seen("POST").get(intermediary.seen("POST").size() - 1);
+    assertEquals(Optional.of("gzip"), coding(gzipPost));
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipPost.body()))) {
+      assertEquals(Raw.requestBody(s -> s.echo("gzip please")).length, in.readAllBytes().length, "a gzip body");
+    }
+    assertEquals(Optional.of("gzip"), intermediary.sent.get(intermediary.sent.size() - 1).header("Content-Encoding"));
+  }
+
+  @Test
+  void anEmptyAdvertisementStillGetsZstdAsTheReferenceSendsIt() throws Exception {
+    Intermediary intermediary = serve(false); // advertises VGI-Supported-Encodings empty, decodes anyway
+    assertEquals(Optional.of(""), Raw.header(Raw.get(intermediary.url() + "/health", java.util.Map.of()), SUPPORTED)
+        .map(String::strip));
+    assertEquals("x", connect(intermediary, b -> b.compressRequests(true)).echo("x"));
+    assertEquals(List.of(Optional.of("zstd")), postCodings(intermediary));
+  }
+
+  @Test
+  void theConfiguredLevelIsApplied() throws Exception {
+    Intermediary intermediary = serve(true);
+    String text = "the quick brown fox jumps over the lazy dog, ".repeat(50) + "and then some more words ".repeat(40);
+    byte[][] bodies = new byte[2][];
+    int[] levels = {1, 19};
+    for (int i = 0; i < levels.length; i++) {
+      int level = levels[i];
+      assertEquals(text, connect(intermediary, b -> b.compressRequests(level)).echo(text));
+      byte[] sent = intermediary.seen("POST").get(intermediary.seen("POST").size() - 1).body();
+      byte[] plain = Zstd.decompress(sent, (int) Zstd.getFrameContentSize(sent));
+      assertArrayEquals(Zstd.compress(plain, level), sent, "zstd level " + level);
+      bodies[i] = sent;
+    }
+    assertFalse(java.util.Arrays.equals(bodies[0], bodies[1]), "the two levels encode differently");
+    assertThrows(IllegalArgumentException.class, () -> HttpRpc.builder("http://127.0.0.1:1").compressRequests(99));
+  }
+
+  @Test
+  void aRefusalNamingGzipIsSentAgainWithGzipAndRemembered() throws Exception {
+    Intermediary intermediary = serve(true);
+    refuse(intermediary, "zstd"::equals, Optional.of("gzip"));
+    StreamService service = connect(intermediary, b -> b.compressRequests(true));
+    assertEquals("first", service.echo("first"));
+    assertEquals(List.of(Optional.of("zstd"), Optional.of("gzip")), postCodings(intermediary));
+    try (Producer<StreamService.Row> rows = service.count(2)) {
+      rows.forEach(row -> { });
+    }
+    List<Optional<String>> later = postCodings(intermediary).subList(2, postCodings(intermediary).size());
+    assertTrue(later.size() >= 2 && later.stream().allMatch(Optional.of("gzip")::equals), later.toString());
+  }
+
+  @Test
+  void aRefusalNamingNothingIsSentAgainUncompressed() throws Exception {
+    Intermediary intermediary = serve(true);
+    refuse(intermediary, coding -> true, Optional.of(""));
+    StreamService service = connect(intermediary, b -> b.compressRequests(true));
+    assertEquals("first", service.echo("first"));
+    assertEquals("second", service.echo("second"));
+    assertEquals(List.of(Optional.of("zstd"), Optional.empty(), Optional.empty()), postCodings(intermediary));
+  }
+
+  @Test
+  void aRefusalThatNamesNoCodingsStands() throws Exception {
+    Intermediary intermediary = serve(true);
+    refuse(intermediary, coding -> true, Optional.empty());
+    StreamService service = connect(intermediary, b -> b.compressRequests(true));
+    RpcException error = assertThrows(RpcException.class, () -> service.echo("first"));
+    assertEquals("TransportError", error.errorType());
+    assertTrue(error.errorMessage().startsWith("HTTP 415"), error.errorMessage());
+    assertEquals(List.of(Optional.of("zstd")), postCodings(intermediary), "sent once");
+
+    intermediary.answer = request -> Optional.empty();
+    assertEquals("usable", service.echo("usable"));
+  }
+}
