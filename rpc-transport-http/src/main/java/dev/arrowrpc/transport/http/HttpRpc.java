@@ -281,7 +281,7 @@ public final class HttpRpc {
         return new HttpTransport(client, base, headers, compressionLevel, responseBudget, false);
       }
       OkHttpClient built = new OkHttpClient.Builder()
-          .socketFactory(new NoDelaySocketFactory())
+          .socketFactory(new ClientSocketFactory())
           .connectionPool(new ConnectionPool(maxIdleConnections, keepAlive.toMillis(), TimeUnit.MILLISECONDS))
           .connectTimeout(connectTimeout)
           .readTimeout(readTimeout)

@@ -3,6 +3,7 @@ package dev.arrowrpc.transport.http;
 import dev.arrowrpc.core.wire.Json;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
@@ -35,46 +36,138 @@ final class Intake {
    * worker). A body not whole within the timeout is answered 408 and its connection closed; the
    * read timeout still closes a connection that sends nothing for that long.
    *
+   * <p>The bytes are read from the request channel straight into one array of the declared length
+   * ({@link Receipt}), not through Undertow's receiver, which copies each byte on its own into a
+   * growing stream and then copies the whole again (13 ms of the I/O thread for 1 MiB).
+   *
    * @param exchange the exchange, on its I/O thread
+   * @param length the declared length, at most {@link RpcHttpHandler#IN_MEMORY_BODY}
    * @param timeout the body timeout ({@link Duration#ZERO}: none)
-   * @param onBody called with the whole body
+   * @param onBody called with the whole body, as a handler call (it may dispatch the exchange)
    * @param decorate sets the headers every response carries, before a 408
    */
-  static void receive(HttpServerExchange exchange, Duration timeout, Consumer<byte[]> onBody, Runnable decorate) {
-    boolean[] over = new boolean[1];
-    XnioExecutor.Key timer = timeout.isZero() ? null : exchange.getIoThread().executeAfter(() -> {
-      if (over[0]) {
+  static void receive(HttpServerExchange exchange, int length, Duration timeout, Consumer<byte[]> onBody,
+      Runnable decorate) {
+    Receipt receipt = new Receipt(exchange, new byte[length], onBody);
+    if (!timeout.isZero()) {
+      receipt.timer = exchange.getIoThread().executeAfter(() -> {
+        if (receipt.over) {
+          return;
+        }
+        receipt.over = true;
+        receipt.stop();
+        decorate.run();
+        exchange.setPersistent(false);
+        answer(exchange, 408, Map.of("title", "Request Timeout", "description",
+            "Request body did not arrive within the server's body_timeout of " + timeout.toMillis() + " ms"), true, false);
+      }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    receipt.start();
+  }
+
+  /**
+   * Reads a body of known length from the request channel into its array, on the I/O thread: as
+   * much as is there at once, the rest as the channel says more has come. Ends once the channel
+   * reports the body's end (after exactly the declared bytes: the channel is bounded by {@code
+   * Content-Length}); a channel that ends or fails before that closes the connection.
+   */
+  static final class Receipt {
+    private final HttpServerExchange exchange;
+    private final ByteBuffer body;
+    private final Consumer<byte[]> onBody;
+    private StreamSourceChannel channel;
+    boolean over;
+    XnioExecutor.Key timer;
+
+    Receipt(HttpServerExchange exchange, byte[] body, Consumer<byte[]> onBody) {
+      this.exchange = exchange;
+      this.body = ByteBuffer.wrap(body);
+      this.onBody = onBody;
+    }
+
+    /** Reads what is there; called inside the handler, so a whole body is handed on within its call. */
+    void start() {
+      channel = exchange.getRequestChannel();
+      if (channel == null) {
+        fail(new IOException("the request body was already taken"));
         return;
       }
-      over[0] = true;
-      exchange.getRequestReceiver().pause();
-      decorate.run();
-      exchange.setPersistent(false);
-      answer(exchange, 408, Map.of("title", "Request Timeout", "description",
-          "Request body did not arrive within the server's body_timeout of " + timeout.toMillis() + " ms"), true, false);
-    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    exchange.getRequestReceiver().receiveFullBytes((ex, bytes) -> {
-      if (over[0]) {
+      if (read()) {
+        finish(false);
         return;
       }
-      over[0] = true;
+      if (!over) {
+        channel.getReadSetter().set(c -> {
+          if (read()) {
+            finish(true);
+          }
+        });
+        channel.resumeReads();
+      }
+    }
+
+    /** Stops reading (the body is being answered otherwise). */
+    void stop() {
+      if (channel != null) {
+        channel.suspendReads();
+        channel.getReadSetter().set(null);
+      }
+    }
+
+    /** Reads all that is there; true once the body has ended whole. */
+    private boolean read() {
+      if (over) {
+        return false;
+      }
+      try {
+        while (true) {
+          int n = channel.read(body);
+          if (n < 0) {
+            if (body.hasRemaining()) {
+              throw new IOException("the request body ended after " + body.position() + " of its "
+                  + body.capacity() + " bytes");
+            }
+            return true;
+          }
+          if (n == 0) {
+            return false;
+          }
+        }
+      } catch (IOException e) {
+        fail(e);
+        return false;
+      }
+    }
+
+    /** Hands the body on, as a handler call when outside one (a listener), so that it may dispatch. */
+    private void finish(boolean inListener) {
+      over = true;
       if (timer != null) {
         timer.remove();
       }
-      onBody.accept(bytes);
-    }, (ex, error) -> {
-      if (over[0]) {
+      stop();
+      byte[] bytes = body.array();
+      if (inListener) {
+        Connectors.executeRootHandler(ex -> onBody.accept(bytes), exchange);
+      } else {
+        onBody.accept(bytes);
+      }
+    }
+
+    private void fail(IOException error) {
+      if (over) {
         return;
       }
-      over[0] = true;
+      over = true;
       if (timer != null) {
         timer.remove();
       }
+      stop();
       // the connection failed or timed out under the body: nothing can be answered on it
       LOG.debug("request body could not be received: {}", error.toString());
-      IoUtils.safeClose(ex.getConnection());
-      ex.endExchange();
-    });
+      IoUtils.safeClose(exchange.getConnection());
+      exchange.endExchange();
+    }
   }
 
   /**

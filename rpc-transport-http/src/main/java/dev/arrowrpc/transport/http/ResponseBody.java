@@ -71,13 +71,17 @@ final class ResponseBody extends OutputStream {
       held.reset(); // it will be replaced: keep counting, stop holding
       return;
     }
-    held.write(bytes, offset, length);
-    if (compression.isEmpty() && limit == Long.MAX_VALUE && held.size() > threshold) {
+    if (compression.isEmpty() && limit == Long.MAX_VALUE && held.size() + length > threshold) {
+      // committed: what was held goes first, then these bytes as they are (never copied into the held
+      // buffer, which a large write would grow by copying)
       exchange.setStatusCode(200);
       direct = exchange.getOutputStream();
       held.writeTo(direct);
       held = null;
+      direct.write(bytes, offset, length);
+      return;
     }
+    held.write(bytes, offset, length);
   }
 
   @Override

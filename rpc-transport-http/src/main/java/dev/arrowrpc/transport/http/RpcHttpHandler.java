@@ -197,7 +197,7 @@ final class RpcHttpHandler implements HttpHandler {
       return;
     }
     // received whole without a thread; a route other than a call ignores it
-    Intake.receive(exchange, settings.bodyTimeout(), bytes -> exchange.dispatch(ex -> serve(ex, requestId,
+    Intake.receive(exchange, (int) length, settings.bodyTimeout(), bytes -> exchange.dispatch(ex -> serve(ex, requestId,
         Optional.of(bytes))), () -> decorate(exchange, requestId));
   }
 
