@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Request compression.</b> When enabled ({@link HttpRpc.Builder#compressRequests(boolean)}),
  * a request body is encoded as the reference's client encodes it: with the first of zstd and gzip
  * that the server lists in {@code VGI-Supported-Encodings}, else zstd (which servers decode whatever
- * they produce); the request then offers {@code Accept-Encoding: zstd, gzip} for the answer. A 415
+ * they produce). Every request offers {@code Accept-Encoding: zstd, gzip} for the answer (unless the
+ * configured headers name their own), so a server that compresses answers uses zstd rather than the
+ * gzip OkHttp would otherwise ask for; an answer in either is decoded here. A 415
  * refusal of a compressed body that names the server's codings is sent once more with another of
  * them, or uncompressed when none is left, and later requests keep to that until the capabilities
  * are read again.
@@ -69,6 +71,8 @@ public final class HttpTransport implements RequestTransport {
   private final OkHttpClient client;
   private final HttpUrl base;
   private final Map<String, String> headers;
+  /** Whether the configured headers name the answer's codings themselves (then they stand as given). */
+  private final boolean offersOwnEncodings;
   private final Optional<Integer> compressionLevel;
   private final OptionalLong responseBudget;
   private final boolean ownsClient;
@@ -83,6 +87,7 @@ public final class HttpTransport implements RequestTransport {
     this.client = client;
     this.base = base;
     this.headers = Map.copyOf(headers);
+    this.offersOwnEncodings = headers.keySet().stream().anyMatch("Accept-Encoding"::equalsIgnoreCase);
     this.compressionLevel = compressionLevel;
     this.responseBudget = responseBudget;
     this.ownsClient = ownsClient;
@@ -165,7 +170,12 @@ public final class HttpTransport implements RequestTransport {
     Request.Builder request = new Request.Builder().url(url(route)).post(new OneShot(payload));
     headers.forEach(request::header);
     responseBudget.ifPresent(limit -> request.header(ResponseBudget.HEADER, Long.toString(limit)));
-    codec.ifPresent(c -> request.header("Content-Encoding", c.token()).header("Accept-Encoding", OFFERED_ENCODINGS));
+    codec.ifPresent(c -> request.header("Content-Encoding", c.token()));
+    if (!offersOwnEncodings) {
+      // zstd first: a server that compresses its answers then uses zstd, not the gzip (level 6 at the
+      // reference) that OkHttp would ask for on its own; both are decoded here
+      request.header("Accept-Encoding", OFFERED_ENCODINGS);
+    }
     hooks.request(request);
     okhttp3.Response response = client.newCall(request.build()).execute();
     try {
@@ -193,7 +203,7 @@ public final class HttpTransport implements RequestTransport {
     if ("zstd".equalsIgnoreCase(coding)) {
       stream = new Closing(new ZstdInputStreamNoFinalizer(stream), response);
     } else if ("gzip".equalsIgnoreCase(coding)) {
-      // only when this client offered gzip itself: OkHttp decodes the gzip it asks for
+      // the request named its codings, so OkHttp left the body as it came
       stream = gunzip(stream, response);
     }
     MediaType type = responseBody.contentType();

@@ -97,7 +97,15 @@ class HttpRequestCompressionTest {
     assertEquals("plain", connect(intermediary, b -> b).echo("plain"));
     Intermediary.Seen post = intermediary.seen("POST").get(0);
     assertEquals(Optional.empty(), coding(post));
-    assertEquals(Optional.of("gzip"), post.header("Accept-Encoding"), "OkHttp's own offer, which it decodes");
+    assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"),
+        "this client's offer (zstd first), not OkHttp's gzip alone");
+  }
+
+  @Test
+  void aConfiguredAcceptEncodingStandsAsGiven() throws Exception {
+    Intermediary intermediary = serve(true);
+    assertEquals("plain", connect(intermediary, b -> b.header("Accept-Encoding", "identity")).echo("plain"));
+    assertEquals(Optional.of("identity"), intermediary.seen("POST").get(0).header("Accept-Encoding"));
   }
 
   @Test
