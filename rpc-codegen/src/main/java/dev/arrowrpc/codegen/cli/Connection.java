@@ -66,6 +66,12 @@ final class Connection {
           + "anyone on the path can read and change the traffic).")
   boolean insecure;
 
+  @Option(names = "--max-response-bytes", paramLabel = "BYTES|unbounded",
+      description = "HTTP: the most bytes one decoded response may hold (default 268435456, 256 MiB, as the "
+          + "reference's client); the server must advertise support for the limit. 'unbounded' sends none, for "
+          + "servers that do not know it.")
+  Optional<String> maxResponseBytes = Optional.empty();
+
   @Option(names = {"-v", "--verbose"},
       description = "On errors, show the remote traceback, details and stack traces; show log extras.")
   boolean verbose;
@@ -131,10 +137,16 @@ final class Connection {
     if (target.url.isPresent()) {
       return http(target.url.get(), memory, onLog);
     }
+    if (maxResponseBytes.isPresent()) {
+      throw new UsageException("--max-response-bytes applies to --url only");
+    }
     return flight(target.flight.orElseThrow(), memory, onLog);
   }
 
   private void requireNoHttpOptions(String transport) {
+    if (maxResponseBytes.isPresent()) {
+      throw new UsageException("--max-response-bytes applies to --url only, not to " + transport);
+    }
     if (bearer.isPresent() || !headers.isEmpty() || tlsOptions()) {
       throw new UsageException("--bearer, --header, --trust, --cert, --key and --insecure apply to --url and "
           + "--flight, not to " + transport);
@@ -165,6 +177,9 @@ final class Connection {
     }
     bearer.ifPresent(builder::bearerToken);
     headers.forEach(builder::header);
+    if (maxResponseBytes.isPresent()) {
+      responseBudget(builder, maxResponseBytes.get());
+    }
     if (tlsOptions()) {
       if (!url.regionMatches(true, 0, "https:", 0, 6)) {
         throw new UsageException("--trust, --cert, --key and --insecure need an https:// URL, got '" + url + "'");
@@ -185,6 +200,20 @@ final class Connection {
       }
     }
     return builder.allocator(memory).onLog(onLog).build();
+  }
+
+  private static void responseBudget(HttpRpc.Builder builder, String value) {
+    if (value.strip().equalsIgnoreCase("unbounded")) {
+      builder.unboundedResponses();
+      return;
+    }
+    try {
+      builder.acceptMaxResponseBytes(Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--max-response-bytes takes a number of bytes or 'unbounded', got '" + value + "'");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--max-response-bytes: " + e.getMessage());
+    }
   }
 
   private RpcClient flight(String uri, BufferAllocator memory, Consumer<LogMessage> onLog) {

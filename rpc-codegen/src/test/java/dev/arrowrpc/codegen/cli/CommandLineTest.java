@@ -311,9 +311,24 @@ class CommandLineTest {
         assertListed(Served.Run.of("", "list", "--url", http.url(), "--header", "X-Test=1", "--bearer", "t"));
         Served.Run call = Served.Run.of("", "call", "--url", http.url(), "ticks", "count=2", "--format", "jsonl");
         assertEquals(2, call.text().lines().count(), call::toString);
+        // the response budget: an answer past it is refused by the client, 'unbounded' sends none
+        String big = "x".repeat(70_000);
+        Served.Run bounded = Served.Run.of("", "call", "--url", http.url(), "--max-response-bytes", "65536",
+            "greet", "name=" + big);
+        assertEquals(Exit.REMOTE, bounded.status(), bounded::toString);
+        assertTrue(bounded.err().contains("ResponseTooLargeError"), bounded::toString);
+        Served.Run unbounded = Served.Run.of("", "call", "--url", http.url(), "--max-response-bytes", "unbounded",
+            "greet", "name=" + big, "--format", "jsonl");
+        assertEquals(Exit.OK, unbounded.status(), unbounded::toString);
+        assertTrue(unbounded.text().contains(big), "the whole greeting came back");
+        Served.Run tooSmall = Served.Run.of("", "list", "--url", http.url(), "--max-response-bytes", "100");
+        assertEquals(Exit.USAGE, tooSmall.status(), tooSmall::toString);
+        assertTrue(tooSmall.err().contains("--max-response-bytes"), tooSmall::toString);
       } finally {
         http.close();
       }
+      Served.Run notHttp = Served.Run.of("", "list", "--tcp", "127.0.0.1:1", "--max-response-bytes", "unbounded");
+      assertEquals(Exit.USAGE, notHttp.status(), notHttp::toString);
       FlightRpcServer flight = FlightRpcServer.builder(server).start();
       try {
         String uri = "grpc+tcp://localhost:" + flight.port();
