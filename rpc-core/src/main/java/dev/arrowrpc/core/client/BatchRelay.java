@@ -6,7 +6,6 @@ import dev.arrowrpc.core.wire.Batch;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
 import dev.arrowrpc.core.wire.MetadataKeys;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -118,7 +117,7 @@ public final class BatchRelay implements BatchCalls {
       FieldVector vector = dictionary.getVector();
       dictionaries.put(id, new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount()));
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RequestBytes out = new RequestBytes();
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, reader.schema())) {
       // the roots belong to the reader: written, never closed here
       writer.append(new Batch(reader.root(), dictionaries), metadata);

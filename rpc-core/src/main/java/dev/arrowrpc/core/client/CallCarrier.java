@@ -2,7 +2,6 @@ package dev.arrowrpc.core.client;
 
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.schema.MethodSpec;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -111,7 +110,7 @@ interface CallCarrier extends Closeable {
 
     /** The request stream as bytes, for a transport that sends whole bodies. */
     byte[] bytes() throws IOException {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      RequestBytes body = new RequestBytes();
       writeTo(body);
       return body.toByteArray();
     }

@@ -94,7 +94,7 @@ final class RequestTurns<T> extends StreamTurns<T> {
       throw new RpcException("ProtocolError", "Stream has finished: no state token available");
     }
     return send(() -> {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      RequestBytes body = new RequestBytes();
       try (IpcStreamWriter writer = IpcStreamWriter.start(body, schema)) {
         writer.write(input, tokens(false, metadata));
       }
