@@ -633,7 +633,9 @@ public final class HttpRpcServer implements AutoCloseable {
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
       RpcHttpHandler handler = new RpcHttpHandler(server, server.requestEngine(sealed), settings,
           sessions);
-      GracefulShutdownHandler graceful = Handlers.gracefulShutdown(handler);
+      // a client that sent "Expect: 100-continue" (curl, for bodies over 1 MiB) is told to go on when
+      // the handler first reads the body; a request refused before that gets its final answer only
+      GracefulShutdownHandler graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(handler));
       // request bodies are bounded by RequestBody (413), not by Undertow's default 2 MiB cut-off
       Undertow.Builder undertow = Undertow.builder().addHttpListener(port, host).setHandler(graceful)
           .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE);

@@ -102,6 +102,32 @@ class HttpLargeBodyTest {
     }
   }
 
+  @Test
+  void aClientThatExpectsContinueIsToldToSendItsBody() throws Exception {
+    // curl sends "Expect: 100-continue" before a body of more than 1 MiB and waits for the interim
+    // answer (a second, by default) before it sends the body anyway
+    try (HttpHarness harness = new HttpHarness(StreamService.class, new StreamService.Impl());
+        Socket socket = connect(harness)) {
+      byte[] data = random(MIB + 5, 4);
+      byte[] request = Raw.requestBody(s -> s.echoBytes(data));
+      byte[] head = new String(head(harness, request.length), StandardCharsets.ISO_8859_1)
+          .replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      OutputStream out = socket.getOutputStream();
+      out.write(head);
+      out.flush();
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      String interim = line(in); // blocks until the socket's timeout when no interim answer comes
+      assertTrue(interim.startsWith("HTTP/1.1 100"), interim);
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        // an interim answer's headers, if any
+      }
+      out.write(request);
+      out.flush();
+      assertArrayEquals(data, echoed(readAnswer(in), data));
+      assertEquals(0, harness.serverBytes());
+    }
+  }
+
   private static Socket connect(HttpHarness harness) throws IOException {
     URI url = URI.create(harness.http().url());
     Socket socket = new Socket(url.getHost(), url.getPort());
