@@ -48,7 +48,7 @@ final class Intake {
    */
   static void receive(HttpServerExchange exchange, int length, Duration timeout, Consumer<byte[]> onBody,
       Runnable decorate) {
-    Receipt receipt = new Receipt(exchange, new byte[length], onBody);
+    Receipt receipt = new Receipt(exchange, length, onBody);
     if (!timeout.isZero()) {
       receipt.timer = exchange.getIoThread().executeAfter(() -> {
         if (receipt.over) {
@@ -72,16 +72,27 @@ final class Intake {
    * Content-Length}); a channel that ends or fails before that closes the connection.
    */
   static final class Receipt {
+    /** The room a body starts with (it grows as it fills). */
+    static final int FIRST_ROOM = 64 * 1024;
+
     private final HttpServerExchange exchange;
-    private final ByteBuffer body;
+    /** The declared length: the array ends at exactly this size. */
+    private final int length;
+    /**
+     * Where the bytes go: it starts at {@link #FIRST_ROOM} and doubles as it fills, up to the declared
+     * length, so a client that declares 16 MiB and sends little holds at most 64 KiB or twice what it
+     * sent, not what it declared; a body that arrives whole ends in an array of its exact length.
+     */
+    private ByteBuffer body;
     private final Consumer<byte[]> onBody;
     private StreamSourceChannel channel;
     boolean over;
     XnioExecutor.Key timer;
 
-    Receipt(HttpServerExchange exchange, byte[] body, Consumer<byte[]> onBody) {
+    Receipt(HttpServerExchange exchange, int length, Consumer<byte[]> onBody) {
       this.exchange = exchange;
-      this.body = ByteBuffer.wrap(body);
+      this.length = length;
+      this.body = ByteBuffer.allocate(Math.min(length, FIRST_ROOM));
       this.onBody = onBody;
     }
 
@@ -121,11 +132,17 @@ final class Intake {
       }
       try {
         while (true) {
+          if (!body.hasRemaining() && body.capacity() < length) {
+            ByteBuffer larger = ByteBuffer.allocate((int) Math.min(length, 2L * body.capacity()));
+            body.flip();
+            larger.put(body);
+            body = larger;
+          }
           int n = channel.read(body);
           if (n < 0) {
-            if (body.hasRemaining()) {
+            if (body.position() < length) {
               throw new IOException("the request body ended after " + body.position() + " of its "
-                  + body.capacity() + " bytes");
+                  + length + " bytes");
             }
             return true;
           }
