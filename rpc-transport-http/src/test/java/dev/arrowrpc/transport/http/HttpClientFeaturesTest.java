@@ -26,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,22 +36,14 @@ import org.junit.jupiter.api.Test;
 class HttpClientFeaturesTest {
   private static final long MAX_REQUEST = 4096;
 
-  private final BufferAllocator serverMemory = new RootAllocator();
-  private final BufferAllocator clientMemory = new RootAllocator();
-  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+  private final ClientServerMemory memory = new ClientServerMemory();
+  private final BufferAllocator serverMemory = memory.server;
+  private final BufferAllocator clientMemory = memory.client;
+  private final List<AutoCloseable> open = memory.open;
 
   @AfterEach
   void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    assertEquals(0, clientMemory.getAllocatedMemory(), "client memory released");
-    clientMemory.close();
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (serverMemory.getAllocatedMemory() != 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    serverMemory.close();
+    memory.close();
   }
 
   /** An object store on a JDK HTTP server: PUT /o/NAME stores, GET /o/NAME returns, counted. */

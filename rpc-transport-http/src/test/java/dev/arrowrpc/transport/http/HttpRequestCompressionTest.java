@@ -16,12 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,23 +32,14 @@ import org.junit.jupiter.api.Test;
 class HttpRequestCompressionTest {
   private static final String SUPPORTED = "VGI-Supported-Encodings";
 
-  private final BufferAllocator serverMemory = new RootAllocator();
-  private final BufferAllocator clientMemory = new RootAllocator();
-  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+  private final ClientServerMemory memory = new ClientServerMemory();
+  private final BufferAllocator serverMemory = memory.server;
+  private final BufferAllocator clientMemory = memory.client;
+  private final List<AutoCloseable> open = memory.open;
 
   @AfterEach
   void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    assertEquals(0, clientMemory.getAllocatedMemory(), "client memory released");
-    clientMemory.close();
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (serverMemory.getAllocatedMemory() != 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertEquals(0, serverMemory.getAllocatedMemory(), "server memory released");
-    serverMemory.close();
+    memory.close();
   }
 
   /** Our server, with or without response compression, behind an intermediary. */

@@ -26,11 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +44,10 @@ class HttpResponseBudgetTest {
   private static final long LIMIT = 65_536;
   private static final Map<?, ?> VECTORS = load();
 
-  private final BufferAllocator serverMemory = new RootAllocator();
-  private final BufferAllocator clientMemory = new RootAllocator();
-  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+  private final ClientServerMemory memory = new ClientServerMemory();
+  private final BufferAllocator serverMemory = memory.server;
+  private final BufferAllocator clientMemory = memory.client;
+  private final List<AutoCloseable> open = memory.open;
 
   private static Map<?, ?> load() {
     try (InputStream in = HttpResponseBudgetTest.class.getResourceAsStream("/http_response_budget_vectors.json")) {
@@ -60,17 +59,7 @@ class HttpResponseBudgetTest {
 
   @AfterEach
   void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    assertEquals(0, clientMemory.getAllocatedMemory(), "client memory released");
-    clientMemory.close();
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (serverMemory.getAllocatedMemory() != 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertEquals(0, serverMemory.getAllocatedMemory(), "server memory released");
-    serverMemory.close();
+    memory.close();
   }
 
   private HttpRpcServer serve(UnaryOperator<HttpRpcServer.Builder> configure) {
@@ -338,8 +327,8 @@ class HttpResponseBudgetTest {
         InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream();
         String head;
-        while ((head = readHead(in)) != null) {
-          in.readNBytes(contentLength(head));
+        while ((head = Raw.readHead(in)) != null) {
+          in.readNBytes(Raw.contentLength(head));
           String common = SUPPORT + ": true\r\n";
           if (head.startsWith("OPTIONS ")) {
             out.write(("HTTP/1.1 200 OK\r\n" + common + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -357,27 +346,6 @@ class HttpResponseBudgetTest {
         // the client dropped the connection
       }
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      head.append((char) c);
-      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-        return head.toString();
-      }
-    }
-    return null;
-  }
-
-  private static int contentLength(String head) {
-    for (String line : head.split("\r\n")) {
-      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-        return Integer.parseInt(line.substring(15).trim());
-      }
-    }
-    return 0;
   }
 
   // -- the counting stream ------------------------------------------------------------------

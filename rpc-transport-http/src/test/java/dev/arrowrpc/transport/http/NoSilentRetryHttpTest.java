@@ -39,11 +39,11 @@ class NoSilentRetryHttpTest {
         try (Socket socket = server.accept()) {
           InputStream in = new BufferedInputStream(socket.getInputStream());
           while (true) {
-            String head = readHead(in);
+            String head = Raw.readHead(in);
             if (head == null) {
               break;
             }
-            in.readNBytes(contentLength(head));
+            in.readNBytes(Raw.contentLength(head));
             if (head.startsWith("OPTIONS ")) {
               socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nVGI-Accept-Max-Response-Bytes-Support: true\r\n"
                   + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -66,30 +66,6 @@ class NoSilentRetryHttpTest {
     thread.setDaemon(true);
     thread.start();
     return thread;
-  }
-
-  /** Reads a request head; null at the end of input. */
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      head.append((char) c);
-      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-        break;
-      }
-    }
-    return c == -1 ? null : head.toString();
-  }
-
-  /** A request head's Content-Length, 0 when it has none. */
-  private static int contentLength(String head) {
-    int length = 0;
-    for (String line : head.split("\r\n")) {
-      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-        length = Integer.parseInt(line.substring(15).trim());
-      }
-    }
-    return length;
   }
 
   @Test

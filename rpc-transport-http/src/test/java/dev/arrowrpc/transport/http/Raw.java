@@ -94,4 +94,38 @@ final class Raw {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  /**
+   * Reads one HTTP head, through its blank line, from a raw connection.
+   *
+   * @param in the connection
+   * @return the head, or null when the input ended first
+   * @throws IOException when reading fails
+   */
+  static String readHead(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1) {
+      head.append((char) c);
+      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        return head.toString();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A head's Content-Length.
+   *
+   * @param head the head
+   * @return the length, 0 when it has none
+   */
+  static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        return Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    return 0;
+  }
 }
