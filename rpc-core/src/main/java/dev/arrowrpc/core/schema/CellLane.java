@@ -499,6 +499,38 @@ abstract class CellLane {
     }
 
     @Override
+    Object readFirst(BatchView in, Column column) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long offsets = in.buffer();
+      Cells items = element.read(in);
+      if (!in.valid(validity, nulls, length, 0)) {
+        return nullFirst(codec, column);
+      }
+      try {
+        return codec.wrap(list(in, offsets, items, 0));
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
+    }
+
+    /** List {@code i}'s items, read from its offsets. */
+    private Collection<Object> list(BatchView in, long offsets, Cells items, int i) {
+      int start = (int) in.signed(offsets + 4L * i, 4);
+      int end = (int) in.signed(offsets + 4L * i + 4, 4);
+      Collection<Object> out = asSet ? new LinkedHashSet<>(capacityFor(end - start)) : new ArrayList<>(end - start);
+      for (int j = start; j < end; j++) {
+        try {
+          out.add(items.get(j));
+        } catch (MarshalException e) {
+          throw e.within("[" + (j - start) + "]");
+        }
+      }
+      return out;
+    }
+
+    @Override
     Cells read(BatchView in) {
       long length = in.node();
       long nulls = in.nulls();
@@ -508,20 +540,7 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          if (isNull(i)) {
-            return codec.wrap(null);
-          }
-          int start = (int) in.signed(offsets + 4L * i, 4);
-          int end = (int) in.signed(offsets + 4L * i + 4, 4);
-          Collection<Object> out = asSet ? new LinkedHashSet<>(capacityFor(end - start)) : new ArrayList<>(end - start);
-          for (int j = start; j < end; j++) {
-            try {
-              out.add(items.get(j));
-            } catch (MarshalException e) {
-              throw e.within("[" + (j - start) + "]");
-            }
-          }
-          return codec.wrap(out);
+          return codec.wrap(isNull(i) ? null : list(in, offsets, items, i));
         }
       };
     }
@@ -635,6 +654,54 @@ abstract class CellLane {
     }
 
     @Override
+    Object readFirst(BatchView in, Column column) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long offsets = in.buffer();
+      in.node();
+      in.buffer(); // the entries struct's bitmap: entries are never null
+      Cells k = keys.read(in);
+      Cells v = values.read(in);
+      if (!in.valid(validity, nulls, length, 0)) {
+        return nullFirst(codec, column);
+      }
+      try {
+        return codec.wrap(map(in, offsets, k, v, 0));
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
+    }
+
+    /** Map {@code i}'s entries, read from its offsets. */
+    private Map<Object, Object> map(BatchView in, long offsets, Cells k, Cells v, int i) {
+      int start = (int) in.signed(offsets + 4L * i, 4);
+      int end = (int) in.signed(offsets + 4L * i + 4, 4);
+      Map<Object, Object> out = new LinkedHashMap<>(capacityFor(end - start));
+      for (int j = start; j < end; j++) {
+        Object name;
+        try {
+          if (key.primitive() && k.isNull(j)) {
+            throw new MarshalException("the cell is null but the Java type is primitive").within(key.name());
+          }
+          try {
+            name = k.get(j);
+          } catch (MarshalException e) {
+            throw e.within(key.name());
+          }
+        } catch (MarshalException e) {
+          throw e.within("[" + (j - start) + "]");
+        }
+        try {
+          out.put(name, v.get(j));
+        } catch (MarshalException e) {
+          throw e.within(MapCodec.keySegment(name));
+        }
+      }
+      return out;
+    }
+
+    @Override
     Cells read(BatchView in) {
       long length = in.node();
       long nulls = in.nulls();
@@ -647,33 +714,7 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          if (isNull(i)) {
-            return codec.wrap(null);
-          }
-          int start = (int) in.signed(offsets + 4L * i, 4);
-          int end = (int) in.signed(offsets + 4L * i + 4, 4);
-          Map<Object, Object> out = new LinkedHashMap<>(capacityFor(end - start));
-          for (int j = start; j < end; j++) {
-            Object name;
-            try {
-              if (key.primitive() && k.isNull(j)) {
-                throw new MarshalException("the cell is null but the Java type is primitive").within(key.name());
-              }
-              try {
-                name = k.get(j);
-              } catch (MarshalException e) {
-                throw e.within(key.name());
-              }
-            } catch (MarshalException e) {
-              throw e.within("[" + (j - start) + "]");
-            }
-            try {
-              out.put(name, v.get(j));
-            } catch (MarshalException e) {
-              throw e.within(MapCodec.keySegment(name));
-            }
-          }
-          return codec.wrap(out);
+          return codec.wrap(isNull(i) ? null : map(in, offsets, k, v, i));
         }
       };
     }

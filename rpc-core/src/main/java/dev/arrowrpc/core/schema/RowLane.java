@@ -18,6 +18,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class RowLane {
   private final List<Column> columns;
+  /** The columns again, and facts of theirs, as arrays: the per-call loops read no list. */
+  private final Column[] byIndex;
+  private final Codec[] codecs;
+  private final boolean[] nullable;
   private final CellLane[] lanes;
   private final List<Field> fields;
   /** The last received schema instance that was this layout's (readers intern schemas). */
@@ -25,6 +29,13 @@ public final class RowLane {
 
   private RowLane(List<Column> columns, CellLane[] lanes, List<Field> fields) {
     this.columns = columns;
+    this.byIndex = columns.toArray(new Column[0]);
+    this.codecs = new Codec[byIndex.length];
+    this.nullable = new boolean[byIndex.length];
+    for (int c = 0; c < byIndex.length; c++) {
+      codecs[c] = byIndex[c].codec();
+      nullable[c] = byIndex[c].nullable();
+    }
     this.lanes = lanes;
     this.fields = fields;
   }
@@ -75,21 +86,22 @@ public final class RowLane {
    * @throws MarshalException naming the column whose value cannot be written
    */
   public DirectBatch encode(Object[] values) {
-    if (values.length != columns.size()) {
-      throw new MarshalException("expected " + columns.size() + " values, got " + values.length);
+    CellLane[] lanes = this.lanes;
+    if (values.length != lanes.length) {
+      throw new MarshalException("expected " + lanes.length + " values, got " + values.length);
     }
     DirectBatch batch = DirectBatch.take(1);
     for (int c = 0; c < lanes.length; c++) {
-      Column column = columns.get(c);
-      if (!column.nullable() && column.codec().unwrap(values[c]) == null) {
-        throw new MarshalException("the field is not nullable but the value is null").within(column.name());
+      Object value = values[c];
+      if (!nullable[c] && codecs[c].unwrap(value) == null) {
+        throw new MarshalException("the field is not nullable but the value is null").within(byIndex[c].name());
       }
       try {
         // each column is checked before it is laid out, so errors come in column order; a failure
         // abandons the batch (the thread's next take starts it over)
-        lanes[c].writeOne(batch, values[c]);
+        lanes[c].writeOne(batch, value);
       } catch (MarshalException e) {
-        throw e.within(column.name());
+        throw e.within(byIndex[c].name());
       }
     }
     return batch;
@@ -129,9 +141,11 @@ public final class RowLane {
    * @throws MarshalException naming the column whose cell cannot be read
    */
   public Object[] decode(BatchView view) {
+    CellLane[] lanes = this.lanes;
+    Column[] columns = byIndex;
     Object[] values = new Object[lanes.length];
     for (int c = 0; c < lanes.length; c++) {
-      values[c] = lanes[c].readFirst(view, columns.get(c));
+      values[c] = lanes[c].readFirst(view, columns[c]);
     }
     return values;
   }
