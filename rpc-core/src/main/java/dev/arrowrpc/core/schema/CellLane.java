@@ -101,6 +101,9 @@ abstract class CellLane {
     }
   }
 
+  /** No values. */
+  static final Object[] NONE = {};
+
   /** The initial capacity of a hash map or set that will hold {@code entries} without growing. */
   static int capacityFor(int entries) {
     return (int) (entries / 0.75f) + 1;
@@ -214,8 +217,8 @@ abstract class CellLane {
           throw codec.castFailure(plain, e);
         }
       }
-      oneNodeAndValidity(out, plain == null);
-      out.word(bits, width);
+      out.node(1, plain == null ? 1 : 0);
+      out.oneFixed(plain == null, bits, width);
     }
 
     @Override
@@ -287,8 +290,8 @@ abstract class CellLane {
     @Override
     void writeOne(DirectBatch out, Object value) {
       Boolean bit = (Boolean) prepare(value);
-      oneNodeAndValidity(out, bit == null);
-      out.word(bit != null && bit ? 1 : 0, 1); // a one-bit bitmap
+      out.node(1, bit == null ? 1 : 0);
+      out.oneFixed(bit == null, bit != null && bit ? 1 : 0, 1); // a one-bit bitmap of the value
     }
 
     @Override
@@ -319,8 +322,9 @@ abstract class CellLane {
      * @param codec the codec
      * @param encode a value to its bytes
      * @param decode bytes to a value
-     * @param text whether the values are UTF-8 text, whose all-ASCII values are read without
-     *     {@code decode} (an ASCII string is its bytes)
+     * @param text whether the values are UTF-8 text ({@code String}s): prepared as themselves and
+     *     laid out as their UTF-8 bytes without {@code encode}, and read without {@code decode} when
+     *     all-ASCII (an ASCII string is its bytes)
      */
     Bytes(Codec codec, Function<Object, byte[]> encode, Function<byte[], Object> decode, boolean text) {
       this.codec = codec;
@@ -342,8 +346,13 @@ abstract class CellLane {
 
     @Override
     void writeOne(DirectBatch out, Object value) {
-      byte[] bytes = (byte[]) prepare(value);
-      oneNodeAndValidity(out, bytes == null);
+      Object prepared = prepare(value);
+      oneNodeAndValidity(out, prepared == null);
+      if (prepared instanceof String string) {
+        out.oneText(string);
+        return;
+      }
+      byte[] bytes = (byte[]) prepared;
       out.oneOffsets(bytes == null ? 0 : bytes.length);
       out.startBuffer();
       if (bytes != null) {
@@ -378,7 +387,8 @@ abstract class CellLane {
         return null;
       }
       try {
-        return encode.apply(plain);
+        // a text stays a String, its bytes laid straight into the batch by write
+        return text ? (String) plain : encode.apply(plain);
       } catch (ClassCastException e) {
         throw codec.castFailure(plain, e);
       }
@@ -387,21 +397,19 @@ abstract class CellLane {
     @Override
     void write(DirectBatch out, Object[] values, int count) {
       nodeAndValidity(out, values, count);
+      // the offsets, filled in as the data is laid out after them
+      int offsets = out.reserveBuffer(4 * (count + 1));
       out.startBuffer();
-      long offset = 0;
-      out.put(0, 4);
+      int offset = 0;
       for (int i = 0; i < count; i++) {
-        if (values[i] != null) {
-          offset += ((byte[]) values[i]).length;
+        Object value = values[i];
+        if (value instanceof String string) {
+          offset += out.putUtf8(string);
+        } else if (value != null) {
+          out.put((byte[]) value);
+          offset += ((byte[]) value).length;
         }
-        out.put(offset, 4);
-      }
-      out.endBuffer();
-      out.startBuffer();
-      for (int i = 0; i < count; i++) {
-        if (values[i] != null) {
-          out.put((byte[]) values[i]);
-        }
+        out.setInt(offsets + 4 * (i + 1), offset);
       }
       out.endBuffer();
     }
@@ -495,7 +503,7 @@ abstract class CellLane {
       int total = items == null ? 0 : items.length;
       oneNodeAndValidity(out, items == null);
       out.oneOffsets(total);
-      element.write(out, items == null ? new Object[0] : items, total);
+      element.write(out, items == null ? NONE : items, total);
     }
 
     @Override
@@ -577,6 +585,12 @@ abstract class CellLane {
       }
       Object[] k = new Object[map.size()];
       Object[] v = new Object[map.size()];
+      prepare(map, k, v);
+      return new Entries(k, v);
+    }
+
+    /** Prepares a map's keys and values into arrays of its size, checking them in entry order. */
+    private void prepare(Map<?, ?> map, Object[] k, Object[] v) {
       int position = 0;
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         try {
@@ -598,7 +612,6 @@ abstract class CellLane {
         }
         position++;
       }
-      return new Entries(k, v);
     }
 
     @Override
@@ -638,9 +651,24 @@ abstract class CellLane {
 
     @Override
     void writeOne(DirectBatch out, Object value) {
-      Entries entries = (Entries) prepare(value);
-      int total = entries == null ? 0 : entries.keys().length;
-      oneNodeAndValidity(out, entries == null);
+      Object plain = codec.unwrap(value);
+      Object[] k = NONE;
+      Object[] v = NONE;
+      if (plain != null) {
+        Map<?, ?> map;
+        try {
+          map = (Map<?, ?>) plain;
+        } catch (ClassCastException e) {
+          throw codec.castFailure(plain, e);
+        }
+        if (!map.isEmpty()) {
+          k = new Object[map.size()];
+          v = new Object[map.size()];
+          prepare(map, k, v);
+        }
+      }
+      int total = k.length;
+      oneNodeAndValidity(out, plain == null);
       out.oneOffsets(total);
       // the entries struct: never null, so its bitmap is all set
       out.node(total, 0);
@@ -649,8 +677,8 @@ abstract class CellLane {
       } else {
         out.allValid(total);
       }
-      keys.write(out, entries == null ? new Object[0] : entries.keys(), total);
-      values.write(out, entries == null ? new Object[0] : entries.values(), total);
+      keys.write(out, k, total);
+      values.write(out, v, total);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.arrowrpc.core.wire;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -132,6 +133,112 @@ public final class DirectBatch {
    */
   public void oneOffsets(int length) {
     word((long) length << 32, 8);
+  }
+
+  /**
+   * Adds the validity bitmap and value buffer of a one-value fixed-width field: what {@code
+   * word(isNull ? 0 : 1, 1); word(isNull ? 0 : value, width)} lays out.
+   *
+   * @param isNull whether the value is null (its bits are then 0)
+   * @param value the value's bits, when it is not null
+   * @param width its width in bytes (1, 2, 4 or 8)
+   */
+  public void oneFixed(boolean isNull, long value, int width) {
+    if (bufferStart >= 0) {
+      throw new IllegalStateException("a buffer is already open");
+    }
+    ensure(16);
+    if (16 * bufferCount + 32 > buffers.length) {
+      buffers = Arrays.copyOf(buffers, buffers.length * 2);
+    }
+    int at = size;
+    LONGS.set(body, at, isNull ? 0L : 1L);
+    LONGS.set(body, at + 8, isNull ? 0L : width == 8 ? value : value & ((1L << (8 * width)) - 1));
+    int record = 16 * bufferCount;
+    LONGS.set(buffers, record, (long) at);
+    LONGS.set(buffers, record + 8, 1L);
+    LONGS.set(buffers, record + 16, (long) at + 8);
+    LONGS.set(buffers, record + 24, (long) width);
+    bufferCount += 2;
+    size = at + 16;
+  }
+
+  /**
+   * Adds the offsets and data buffers of a one-value variable-width field holding a string's UTF-8
+   * bytes: what {@code oneOffsets(n); startBuffer(); put(bytes); endBuffer()} lays out for its
+   * {@code n} bytes, without them in an array of their own when the string is short and ASCII.
+   *
+   * @param text the string
+   */
+  public void oneText(String text) {
+    int offsets = size;
+    oneOffsets(0);
+    startBuffer();
+    int length = putUtf8(text);
+    endBuffer();
+    INTS.set(body, offsets + 4, length);
+  }
+
+  /**
+   * Appends a string's UTF-8 bytes to the open buffer: a short ASCII string char by char, others
+   * through {@code getBytes}.
+   *
+   * @param text the string
+   * @return how many bytes
+   */
+  public int putUtf8(String text) {
+    int length = text.length();
+    if (length <= SHORT_TEXT) {
+      ensure(length);
+      byte[] body = this.body;
+      int at = size;
+      int i = 0;
+      for (; i < length; i++) {
+        char c = text.charAt(i);
+        if (c >= 0x80) {
+          break;
+        }
+        body[at + i] = (byte) c;
+      }
+      if (i == length) {
+        size = at + length;
+        return length;
+      }
+    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    put(bytes);
+    return bytes.length;
+  }
+
+  /** Strings up to this many chars are encoded straight into the body when they are ASCII. */
+  private static final int SHORT_TEXT = 64;
+
+  /**
+   * Adds a buffer of {@code length} zero bytes, padded to 8, for values filled in later ({@link
+   * #setInt}).
+   *
+   * @param length its length
+   * @return its offset in the body
+   */
+  public int reserveBuffer(int length) {
+    startBuffer();
+    int at = size;
+    zeros(length);
+    endBuffer();
+    return at;
+  }
+
+  /**
+   * Overwrites a little-endian 32-bit value already laid out (of a {@link #reserveBuffer}).
+   *
+   * @param at its offset in the body
+   * @param value the value
+   */
+  public void setInt(int at, int value) {
+    if (at < 0 || at > size - 4) {
+      throw new IndexOutOfBoundsException("int at " + at + " outside a body of " + size + " bytes");
+    }
+    INTS.set(body, at, value);
   }
 
   /** Adds an empty buffer. */
