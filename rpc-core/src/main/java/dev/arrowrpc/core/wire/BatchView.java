@@ -194,7 +194,8 @@ public final class BatchView {
 
   /**
    * Reads bytes of the body as text when every one of them is ASCII (an ASCII string is its bytes in
-   * UTF-8).
+   * UTF-8). A text of up to 16 bytes may be a string returned before for the same bytes (by any
+   * view, on any thread): equal, immutable, not necessarily a new instance.
    *
    * @param at where they start
    * @param length how many
@@ -209,10 +210,35 @@ public final class BatchView {
     if (scratch == null || scratch.length < 8 * words) {
       scratch = new byte[Math.max(8 * words, scratch == null ? 32 : scratch.length * 2)];
     }
+    if (length <= 16 && at <= size - 8L * words) {
+      // one or two words inside the body (a data buffer is padded to 8 bytes): the text's bytes,
+      // those past its end masked off, are the text itself, looked up among recent texts
+      long first = MemoryUtil.getLong(from);
+      long second = words == 2 ? MemoryUtil.getLong(from + 8) : 0;
+      if (words == 1) {
+        first &= textMask(length);
+      } else {
+        second &= textMask(length - 8);
+      }
+      if (((first | second) & 0x8080808080808080L) != 0) {
+        return null;
+      }
+      long mix = first * 0x9E3779B97F4A7C15L + second * 0xC2B2AE3D27D4EB4FL + length;
+      int slot = (int) (mix >>> 56) & (RECENT_TEXTS - 1);
+      Recent recent = RECENT[slot];
+      if (recent != null && recent.first == first && recent.second == second && recent.length == length) {
+        return recent.text;
+      }
+      NATIVE_LONGS.set(scratch, 0, first);
+      NATIVE_LONGS.set(scratch, 8, second);
+      String text = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+      RECENT[slot] = new Recent(first, second, length, text);
+      return text;
+    }
     if (length <= SHORT_TEXT && at <= size - 8L * words) {
-      // a short text whose whole words lie inside the body (a data buffer is padded to 8 bytes):
-      // copied a word at a time, its top bits gathered and checked once (a bulk copy's own checks
-      // cost more); the bytes past its end are copied but not checked, and not used
+      // a short text whose whole words lie inside the body: copied a word at a time, its top bits
+      // gathered and checked once (a bulk copy's own checks cost more); the bytes past its end are
+      // copied but not checked, and not used
       long top = 0;
       int last = 8 * (words - 1);
       for (int i = 0; i < last; i += 8) {
@@ -222,9 +248,7 @@ public final class BatchView {
       }
       long word = MemoryUtil.getLong(from + last);
       NATIVE_LONGS.set(scratch, last, word);
-      int tail = length - last; // 1 to 8 bytes of the last word are the text's
-      long mask = tail == 8 ? -1L : LITTLE ? (1L << (8 * tail)) - 1 : -1L << (64 - 8 * tail);
-      if (((top | word & mask) & 0x8080808080808080L) != 0) {
+      if (((top | word & textMask(length - last)) & 0x8080808080808080L) != 0) {
         return null;
       }
       return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
@@ -244,6 +268,27 @@ public final class BatchView {
     MemoryUtil.copyFromMemory(from, scratch, 0, length);
     return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
   }
+
+  /** The mask of a word read from memory that keeps its first {@code bytes} (1 to 8) bytes. */
+  private static long textMask(int bytes) {
+    return bytes == 8 ? -1L : LITTLE ? (1L << (8 * bytes)) - 1 : -1L << (64 - 8 * bytes);
+  }
+
+  /**
+   * A text of at most 16 ASCII bytes read recently, and its bytes as one or two words read from
+   * memory (zeros past its end): immutable, so that the table of them is shared by every thread
+   * without locks (a text read on one thread and found on another is the same value).
+   */
+  private record Recent(long first, long second, int length, String text) {}
+
+  /** How many recent short texts are kept (a power of two). */
+  private static final int RECENT_TEXTS = 256;
+
+  /**
+   * Recent short texts by a hash of their bytes: a text read again (a map's keys, a label) is the
+   * string read before instead of a new copy. A slot holds the last text that hashed to it.
+   */
+  private static final Recent[] RECENT = new Recent[RECENT_TEXTS];
 
   /**
    * Copies bytes out of the body.

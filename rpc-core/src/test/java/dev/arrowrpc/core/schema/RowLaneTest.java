@@ -142,6 +142,34 @@ class RowLaneTest {
   }
 
   @Test
+  void shortTextsOfEveryLengthReadAsWrittenAndAgain() throws IOException {
+    // keys and values laid end to end in one data buffer: a text's word holds its neighbours' bytes,
+    // a non-ASCII one among them; texts of 1 to 24 bytes (one, two and three words), read twice (the
+    // second time perhaps a string read before) and in another order
+    List<String> texts = new ArrayList<>();
+    for (int length = 1; length <= 25; length++) {
+      texts.add("abcdefghijklmnopqrstuvwxyz".substring(0, length));
+      texts.add("é" + "q".repeat(length));
+      texts.add("r".repeat(length) + "é");
+    }
+    texts.add("abcdefgh\u0000");
+    texts.add("abcdefgh");
+    texts.add("abcdefgi");
+    try (BufferAllocator allocator = new RootAllocator()) {
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i + 1 < texts.size(); i++) {
+          same(params("strings"), new Object[] {texts.get(i), texts.get(i + 1)}, allocator, "strings " + i);
+          same(params("mixed"), new Object[] {1L, 2, 3.0, 4f, true, texts.get(texts.size() - 1 - i), new byte[] {5},
+              List.of(), map(texts.get(i), "é", "x", texts.get(i + 1), "é" + texts.get(i), texts.get(i)),
+              Instant.EPOCH}, allocator, "mixed " + i);
+        }
+        java.util.Collections.reverse(texts);
+      }
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  @Test
   void secondRowsOfTheSameMethodsMatchToo() throws IOException {
     try (BufferAllocator allocator = new RootAllocator()) {
       same(params("mixed"), new Object[] {-1L, 0, -0.0, Float.NaN, false, "", new byte[0], List.of(), Map.of(),
