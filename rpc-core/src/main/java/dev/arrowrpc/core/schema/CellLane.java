@@ -59,12 +59,48 @@ abstract class CellLane {
     write(out, new Object[] {prepare(value)}, 1);
   }
 
+  /** The codec whose cells this lane lays out and reads. */
+  final Codec codec;
+  /** Whether the codec's {@code wrap} and {@code unwrap} are {@code Codec}'s, which change nothing. */
+  private final boolean same;
+
+  CellLane(Codec codec) {
+    this.codec = codec;
+    this.same = !overrides(codec.getClass(), "wrap") && !overrides(codec.getClass(), "unwrap");
+  }
+
+  /** Whether a codec class, or a class between it and {@code Codec}, declares a one-argument method. */
+  private static boolean overrides(Class<?> type, String name) {
+    for (Class<?> c = type; c != Codec.class; c = c.getSuperclass()) {
+      try {
+        c.getDeclaredMethod(name, Object.class);
+        return true;
+      } catch (NoSuchMethodException e) {
+        // not here: its superclass then
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The codec's {@code wrap}, called only when the codec has its own (the shared lanes' calls of
+   * it, from codecs of many classes, would each dispatch through the vtable).
+   */
+  final Object wrap(Object value) {
+    return same ? value : codec.wrap(value);
+  }
+
+  /** The codec's {@code unwrap}, called only when the codec has its own (as {@link #wrap}). */
+  final Object unwrap(Object value) {
+    return same ? value : codec.unwrap(value);
+  }
+
   /** The value of a column's null first cell: the codec's null, or a failure for a primitive column. */
-  static Object nullFirst(Codec codec, Column column) {
+  Object nullFirst(Column column) {
     if (column.primitive()) {
       throw new MarshalException("the cell is null but the Java type is primitive").within(column.name());
     }
-    return codec.wrap(null);
+    return wrap(null);
   }
 
   /** Lays out the node and validity bitmap of a one-cell field. */
@@ -157,11 +193,10 @@ abstract class CellLane {
    * dispatch through the vtable).
    */
   abstract static class Fixed extends CellLane {
-    private final Codec codec;
     private final int width;
 
     Fixed(Codec codec, int width) {
-      this.codec = codec;
+      super(codec);
       this.width = width;
     }
 
@@ -185,7 +220,7 @@ abstract class CellLane {
 
     @Override
     Object prepare(Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       if (plain == null) {
         return null;
       }
@@ -208,7 +243,7 @@ abstract class CellLane {
 
     @Override
     void writeOne(DirectBatch out, Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       long bits = 0;
       if (plain != null) {
         try {
@@ -230,7 +265,7 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          return isNull(i) ? codec.wrap(null) : codec.wrap(valueAt(in, data + (long) i * width));
+          return isNull(i) ? wrap(null) : wrap(valueAt(in, data + (long) i * width));
         }
       };
     }
@@ -242,10 +277,10 @@ abstract class CellLane {
       long validity = in.buffer();
       long data = in.buffer();
       if (!in.valid(validity, nulls, length, 0)) {
-        return nullFirst(codec, column);
+        return nullFirst(column);
       }
       try {
-        return codec.wrap(valueAt(in, data));
+        return wrap(valueAt(in, data));
       } catch (MarshalException e) {
         throw e.within(column.name());
       }
@@ -254,15 +289,14 @@ abstract class CellLane {
 
   /** Booleans as a bitmap. */
   static final class Bits extends CellLane {
-    private final Codec codec;
 
     Bits(Codec codec) {
-      this.codec = codec;
+      super(codec);
     }
 
     @Override
     Object prepare(Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       if (plain == null) {
         return null;
       }
@@ -303,7 +337,7 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          return isNull(i) ? codec.wrap(null) : codec.wrap(in.bit(data, i));
+          return isNull(i) ? wrap(null) : wrap(in.bit(data, i));
         }
       };
     }
@@ -311,7 +345,6 @@ abstract class CellLane {
 
   /** Variable-width values with 32-bit offsets (utf8, binary). */
   static final class Bytes extends CellLane {
-    private final Codec codec;
     private final Function<Object, byte[]> encode;
     private final Function<byte[], Object> decode;
     private final boolean text;
@@ -327,7 +360,7 @@ abstract class CellLane {
      *     all-ASCII (an ASCII string is its bytes)
      */
     Bytes(Codec codec, Function<Object, byte[]> encode, Function<byte[], Object> decode, boolean text) {
-      this.codec = codec;
+      super(codec);
       this.encode = encode;
       this.decode = decode;
       this.text = text;
@@ -369,12 +402,12 @@ abstract class CellLane {
       long offsets = in.buffer();
       long data = in.buffer();
       if (!in.valid(validity, nulls, length, 0)) {
-        return nullFirst(codec, column);
+        return nullFirst(column);
       }
       long start = in.signed(offsets, 4);
       long end = in.signed(offsets + 4, 4);
       try {
-        return codec.wrap(value(in, data + start, (int) (end - start)));
+        return wrap(value(in, data + start, (int) (end - start)));
       } catch (MarshalException e) {
         throw e.within(column.name());
       }
@@ -382,7 +415,7 @@ abstract class CellLane {
 
     @Override
     Object prepare(Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       if (plain == null) {
         return null;
       }
@@ -425,11 +458,11 @@ abstract class CellLane {
         @Override
         Object get(int i) {
           if (isNull(i)) {
-            return codec.wrap(null);
+            return wrap(null);
           }
           long start = in.signed(offsets + 4L * i, 4);
           long end = in.signed(offsets + 4L * i + 4, 4);
-          return codec.wrap(value(in, data + start, (int) (end - start)));
+          return wrap(value(in, data + start, (int) (end - start)));
         }
       };
     }
@@ -437,19 +470,18 @@ abstract class CellLane {
 
   /** Lists (and sets) of any element with a lane. */
   static final class ListLane extends CellLane {
-    private final Codec codec;
     private final CellLane element;
     private final boolean asSet;
 
     ListLane(Codec codec, CellLane element, boolean asSet) {
-      this.codec = codec;
+      super(codec);
       this.element = element;
       this.asSet = asSet;
     }
 
     @Override
     Object prepare(Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       if (plain == null) {
         return null;
       }
@@ -514,10 +546,10 @@ abstract class CellLane {
       long offsets = in.buffer();
       Cells items = element.read(in);
       if (!in.valid(validity, nulls, length, 0)) {
-        return nullFirst(codec, column);
+        return nullFirst(column);
       }
       try {
-        return codec.wrap(list(in, offsets, items, 0));
+        return wrap(list(in, offsets, items, 0));
       } catch (MarshalException e) {
         throw e.within(column.name());
       }
@@ -548,7 +580,7 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          return codec.wrap(isNull(i) ? null : list(in, offsets, items, i));
+          return wrap(isNull(i) ? null : list(in, offsets, items, i));
         }
       };
     }
@@ -559,13 +591,12 @@ abstract class CellLane {
     /** A map's prepared keys and values, in entry order. */
     private record Entries(Object[] keys, Object[] values) {}
 
-    private final Codec codec;
     private final Column key;
     private final CellLane keys;
     private final CellLane values;
 
     MapLane(Codec codec, Column key, CellLane keys, CellLane values) {
-      this.codec = codec;
+      super(codec);
       this.key = key;
       this.keys = keys;
       this.values = values;
@@ -573,7 +604,7 @@ abstract class CellLane {
 
     @Override
     Object prepare(Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       if (plain == null) {
         return null;
       }
@@ -594,7 +625,7 @@ abstract class CellLane {
       int position = 0;
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         try {
-          if (key.codec().unwrap(entry.getKey()) == null) {
+          if (keys.unwrap(entry.getKey()) == null) {
             throw new MarshalException("the field is not nullable but the value is null").within(key.name());
           }
           try {
@@ -651,7 +682,7 @@ abstract class CellLane {
 
     @Override
     void writeOne(DirectBatch out, Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       Object[] k = NONE;
       Object[] v = NONE;
       if (plain != null) {
@@ -692,10 +723,10 @@ abstract class CellLane {
       Cells k = keys.read(in);
       Cells v = values.read(in);
       if (!in.valid(validity, nulls, length, 0)) {
-        return nullFirst(codec, column);
+        return nullFirst(column);
       }
       try {
-        return codec.wrap(map(in, offsets, k, v, 0));
+        return wrap(map(in, offsets, k, v, 0));
       } catch (MarshalException e) {
         throw e.within(column.name());
       }
@@ -742,7 +773,7 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          return codec.wrap(isNull(i) ? null : map(in, offsets, k, v, i));
+          return wrap(isNull(i) ? null : map(in, offsets, k, v, i));
         }
       };
     }
@@ -750,13 +781,12 @@ abstract class CellLane {
 
   /** Records as structs of their components, each with a lane. */
   static final class StructLane extends CellLane {
-    private final Codec codec;
     private final RecordSchema record;
     private final java.util.List<Column> columns;
     private final CellLane[] components;
 
     StructLane(Codec codec, RecordSchema record, CellLane[] components) {
-      this.codec = codec;
+      super(codec);
       this.record = record;
       this.columns = record.layout().columns();
       this.components = components;
@@ -764,7 +794,7 @@ abstract class CellLane {
 
     @Override
     Object prepare(Object value) {
-      Object plain = codec.unwrap(value);
+      Object plain = unwrap(value);
       if (plain == null) {
         return null;
       }
@@ -772,7 +802,7 @@ abstract class CellLane {
       for (int c = 0; c < components.length; c++) {
         Column column = columns.get(c);
         Object component = record.component(plain, c);
-        if (!column.nullable() && column.codec().unwrap(component) == null) {
+        if (!column.nullable() && components[c].unwrap(component) == null) {
           throw new MarshalException("the field is not nullable but the value is null").within(column.name());
         }
         try {
@@ -809,7 +839,7 @@ abstract class CellLane {
         @Override
         Object get(int i) {
           if (isNull(i)) {
-            return codec.wrap(null);
+            return wrap(null);
           }
           Object[] values = new Object[children.length];
           for (int c = 0; c < children.length; c++) {
@@ -823,7 +853,7 @@ abstract class CellLane {
               throw e.within(column.name());
             }
           }
-          return codec.wrap(record.construct(values));
+          return wrap(record.construct(values));
         }
       };
     }
@@ -831,11 +861,10 @@ abstract class CellLane {
 
   /** An {@code Optional}: empty is a null cell. */
   static final class OptionalLane extends CellLane {
-    private final Codec codec;
     private final CellLane inner;
 
     OptionalLane(Codec codec, CellLane inner) {
-      this.codec = codec;
+      super(codec);
       this.inner = inner;
     }
 

@@ -18,9 +18,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class RowLane {
   private final List<Column> columns;
-  /** The columns again, and facts of theirs, as arrays: the per-call loops read no list. */
+  /** The columns again, and whether each is nullable, as arrays: the per-call loops read no list. */
   private final Column[] byIndex;
-  private final Codec[] codecs;
   private final boolean[] nullable;
   private final CellLane[] lanes;
   private final List<Field> fields;
@@ -30,10 +29,8 @@ public final class RowLane {
   private RowLane(List<Column> columns, CellLane[] lanes, List<Field> fields) {
     this.columns = columns;
     this.byIndex = columns.toArray(new Column[0]);
-    this.codecs = new Codec[byIndex.length];
     this.nullable = new boolean[byIndex.length];
     for (int c = 0; c < byIndex.length; c++) {
-      codecs[c] = byIndex[c].codec();
       nullable[c] = byIndex[c].nullable();
     }
     this.lanes = lanes;
@@ -93,7 +90,7 @@ public final class RowLane {
     DirectBatch batch = DirectBatch.take(1);
     for (int c = 0; c < lanes.length; c++) {
       Object value = values[c];
-      if (!nullable[c] && codecs[c].unwrap(value) == null) {
+      if (!nullable[c] && lanes[c].unwrap(value) == null) {
         throw new MarshalException("the field is not nullable but the value is null").within(byIndex[c].name());
       }
       try {
@@ -120,7 +117,7 @@ public final class RowLane {
       throw new MarshalException("expected " + columns.size() + " values, got 1");
     }
     Column column = columns.get(0);
-    if (!column.nullable() && column.codec().unwrap(value) == null) {
+    if (!column.nullable() && lanes[0].unwrap(value) == null) {
       throw new MarshalException("the field is not nullable but the value is null").within(column.name());
     }
     DirectBatch batch = DirectBatch.take(1);
