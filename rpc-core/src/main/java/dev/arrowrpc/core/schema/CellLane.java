@@ -430,21 +430,7 @@ abstract class CellLane {
     @Override
     void write(DirectBatch out, Object[] values, int count) {
       nodeAndValidity(out, values, count);
-      // the offsets, filled in as the data is laid out after them
-      int offsets = out.reserveBuffer(4 * (count + 1));
-      out.startBuffer();
-      int offset = 0;
-      for (int i = 0; i < count; i++) {
-        Object value = values[i];
-        if (value instanceof String string) {
-          offset += out.putUtf8(string);
-        } else if (value != null) {
-          out.put((byte[]) value);
-          offset += ((byte[]) value).length;
-        }
-        out.setInt(offsets + 4 * (i + 1), offset);
-      }
-      out.endBuffer();
+      out.variableWidth(values, count); // prepared values: strings (text) or byte arrays
     }
 
     @Override

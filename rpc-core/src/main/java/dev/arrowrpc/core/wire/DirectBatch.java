@@ -214,31 +214,41 @@ public final class DirectBatch {
   private static final int SHORT_TEXT = 64;
 
   /**
-   * Adds a buffer of {@code length} zero bytes, padded to 8, for values filled in later ({@link
-   * #setInt}).
+   * Adds the offsets and data buffers of a variable-width field (utf8 or binary): what writing the
+   * values' 32-bit offsets into a buffer and their bytes into the next lays out.
    *
-   * @param length its length
-   * @return its offset in the body
+   * @param values the values: a {@code String} (its UTF-8 bytes), a {@code byte[]}, or null (no
+   *     bytes); the first {@code count} used
+   * @param count how many
    */
-  public int reserveBuffer(int length) {
-    startBuffer();
-    int at = size;
-    zeros(length);
-    endBuffer();
-    return at;
-  }
-
-  /**
-   * Overwrites a little-endian 32-bit value already laid out (of a {@link #reserveBuffer}).
-   *
-   * @param at its offset in the body
-   * @param value the value
-   */
-  public void setInt(int at, int value) {
-    if (at < 0 || at > size - 4) {
-      throw new IndexOutOfBoundsException("int at " + at + " outside a body of " + size + " bytes");
+  public void variableWidth(Object[] values, int count) {
+    if (bufferStart >= 0) {
+      throw new IllegalStateException("a buffer is already open");
     }
-    INTS.set(body, at, value);
+    int length = 4 * (count + 1);
+    int padded = (length + 7) & ~7;
+    ensure(padded);
+    int offsets = size;
+    INTS.set(body, offsets, 0);
+    if (padded != length) {
+      INTS.set(body, offsets + length, 0); // the padding
+    }
+    addBuffer(offsets, length);
+    size = offsets + padded;
+    startBuffer();
+    int offset = 0;
+    for (int i = 0; i < count; i++) {
+      Object value = values[i];
+      if (value instanceof String text) {
+        offset += putUtf8(text);
+      } else if (value != null) {
+        byte[] bytes = (byte[]) value;
+        put(bytes);
+        offset += bytes.length;
+      }
+      INTS.set(body, offsets + 4 * (i + 1), offset);
+    }
+    endBuffer();
   }
 
   /** Adds an empty buffer. */
