@@ -5,6 +5,7 @@ import dev.arrowrpc.core.wire.DirectBatch;
 import dev.arrowrpc.core.wire.MarshalException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -93,6 +94,28 @@ abstract class CellLane {
   /** The codec's {@code unwrap}, called only when the codec has its own (as {@link #wrap}). */
   final Object unwrap(Object value) {
     return same ? value : codec.unwrap(value);
+  }
+
+  /**
+   * Prepares a collection's items and lays them out as one field, as {@code prepare} of each (its
+   * failure within {@code [position]}) then {@code write} of them all do.
+   *
+   * @param out the batch
+   * @param items the items
+   * @param count how many ({@code items.size()})
+   */
+  void writeAll(DirectBatch out, Collection<?> items, int count) {
+    Object[] prepared = new Object[count];
+    int position = 0;
+    for (Object item : items) {
+      try {
+        prepared[position] = prepare(item);
+      } catch (MarshalException e) {
+        throw e.within("[" + position + "]");
+      }
+      position++;
+    }
+    write(out, prepared, count);
   }
 
   /** The value of a column's null first cell: the codec's null, or a failure for a primitive column. */
@@ -239,6 +262,40 @@ abstract class CellLane {
         out.put(values[i] == null ? 0L : (Long) values[i], width);
       }
       out.endBuffer();
+    }
+
+    @Override
+    void writeAll(DirectBatch out, Collection<?> items, int count) {
+      // one pass: the buffers laid out null and zero, then each item's bit and value set
+      int bitmap = out.fixedBuffers(count, width);
+      int at = DirectBatch.valuesAfter(bitmap, count);
+      int nulls = 0;
+      int position = 0;
+      for (Object item : items) {
+        if (position == count) {
+          throw new ConcurrentModificationException("a collection of " + count + " items held more");
+        }
+        Object plain = unwrap(item);
+        if (plain == null) {
+          nulls++;
+        } else {
+          long bits;
+          try {
+            bits = bitsOf(plain);
+          } catch (ClassCastException e) {
+            throw codec.castFailure(plain, e).within("[" + position + "]");
+          } catch (MarshalException e) {
+            throw e.within("[" + position + "]");
+          }
+          out.setValid(bitmap, position);
+          out.setValue(at + position * width, bits, width);
+        }
+        position++;
+      }
+      if (position != count) {
+        throw new ConcurrentModificationException("a collection of " + count + " items held " + position);
+      }
+      out.node(count, nulls); // after the buffers: the field has no children whose nodes would follow
     }
 
     @Override
@@ -517,11 +574,23 @@ abstract class CellLane {
 
     @Override
     void writeOne(DirectBatch out, Object value) {
-      Object[] items = (Object[]) prepare(value);
-      int total = items == null ? 0 : items.length;
-      oneNodeAndValidity(out, items == null);
+      Object plain = unwrap(value);
+      if (plain == null) {
+        oneNodeAndValidity(out, true);
+        out.oneOffsets(0);
+        element.write(out, NONE, 0);
+        return;
+      }
+      Collection<?> items;
+      try {
+        items = (Collection<?>) plain;
+      } catch (ClassCastException e) {
+        throw codec.castFailure(plain, e);
+      }
+      int total = items.size();
+      oneNodeAndValidity(out, false);
       out.oneOffsets(total);
-      element.write(out, items == null ? NONE : items, total);
+      element.writeAll(out, items, total);
     }
 
     @Override

@@ -251,6 +251,80 @@ public final class DirectBatch {
     endBuffer();
   }
 
+  /**
+   * Adds the validity bitmap and value buffer of a fixed-width field of {@code count} values, every
+   * one null and zero until set ({@link #setValid}, {@link #setValue}): what {@link #validity} and a
+   * buffer of {@code count} values lay out once they are.
+   *
+   * @param count the value count
+   * @param width the values' width in bytes (1, 2, 4 or 8)
+   * @return the bitmap's offset in the body; the values start at {@link #valuesAfter} of it
+   */
+  public int fixedBuffers(int count, int width) {
+    if (bufferStart >= 0) {
+      throw new IllegalStateException("a buffer is already open");
+    }
+    int bitmap = (count + 7) >>> 3;
+    int values = count * width;
+    int total = ((bitmap + 7) & ~7) + ((values + 7) & ~7);
+    ensure(total);
+    int at = size;
+    for (int i = 0; i < total; i += 8) {
+      LONGS.set(body, at + i, 0L);
+    }
+    addBuffer(at, bitmap);
+    addBuffer(valuesAfter(at, count), values);
+    size = at + total;
+    return at;
+  }
+
+  /**
+   * Where the values of a {@link #fixedBuffers} field start.
+   *
+   * @param bitmap the field's bitmap offset
+   * @param count its value count
+   * @return the values' offset
+   */
+  public static int valuesAfter(int bitmap, int count) {
+    return bitmap + ((((count + 7) >>> 3) + 7) & ~7);
+  }
+
+  /**
+   * Marks value {@code i} of a {@link #fixedBuffers} field valid.
+   *
+   * @param bitmap the field's bitmap offset
+   * @param i the value's position
+   */
+  public void setValid(int bitmap, int i) {
+    int at = bitmap + (i >>> 3);
+    if (at < 0 || at >= size) {
+      throw new IndexOutOfBoundsException("bit " + i + " at " + bitmap + " outside a body of " + size + " bytes");
+    }
+    body[at] |= (byte) (1 << (i & 7));
+  }
+
+  /**
+   * Sets a little-endian value of a {@link #fixedBuffers} field.
+   *
+   * @param at its offset in the body
+   * @param value the value
+   * @param width its width in bytes (1, 2, 4 or 8)
+   */
+  public void setValue(int at, long value, int width) {
+    if (at < 0 || at > size - width) {
+      throw new IndexOutOfBoundsException("value at " + at + " outside a body of " + size + " bytes");
+    }
+    switch (width) {
+      case 8 -> LONGS.set(body, at, value);
+      case 4 -> INTS.set(body, at, (int) value);
+      default -> {
+        for (int i = 0; i < width; i++) {
+          body[at + i] = (byte) (value >>> (8 * i));
+        }
+      }
+    }
+  }
+
   /** Adds an empty buffer. */
   public void emptyBuffer() {
     startBuffer();

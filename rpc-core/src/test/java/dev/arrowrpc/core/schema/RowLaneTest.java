@@ -280,6 +280,57 @@ class RowLaneTest {
   }
 
   @Test
+  void itemsAndEntriesThatCannotBeWrittenFailAsTheVectorPathFails() {
+    // a wrong item, key or value (through unchecked generics) at each position, and a missing key
+    Map<Object, Object> nullKey = new LinkedHashMap<>();
+    nullKey.put("a", "b");
+    nullKey.put(null, "c");
+    List<Object[]> rows = List.of(
+        new Object[] {1L, 1, 1.0, 1f, true, "", new byte[0], List.of("x"), Map.of(), Instant.EPOCH},
+        new Object[] {1L, 1, 1.0, 1f, true, "", new byte[0], List.of(1L, 2L, 3.5), Map.of(), Instant.EPOCH},
+        new Object[] {1L, 1, 1.0, 1f, true, "", new byte[0], Arrays.asList(1L, null, "y"), Map.of(), Instant.EPOCH},
+        new Object[] {1L, 1, 1.0, 1f, true, "", new byte[0], List.of(), map("k", "v", "w", 5), Instant.EPOCH},
+        new Object[] {1L, 1, 1.0, 1f, true, "", new byte[0], List.of(), Map.of(7, "v"), Instant.EPOCH},
+        new Object[] {1L, 1, 1.0, 1f, true, "", new byte[0], List.of(), nullKey, Instant.EPOCH},
+        new Object[] {1L, 1, 1.0, 1f, true, 5, new byte[0], List.of(), Map.of(), Instant.EPOCH});
+    RowLayout mixed = params("mixed");
+    int failures = 0;
+    for (Object[] row : rows) {
+      String expected = outcome(() -> {
+        try (BufferAllocator allocator = new RootAllocator();
+            Batch batch = mixed.encode(1, (r, c) -> row[c], allocator)) {
+          return batch;
+        }
+      });
+      assertEquals(expected, outcome(() -> mixed.lane().orElseThrow().encode(row)), Arrays.toString(row));
+      failures += expected.equals("written") ? 0 : 1;
+    }
+    assertTrue(failures >= 5, "rows that fail: " + failures);
+    RowLayout nested = params("nested");
+    Object[] lists = {List.of(List.of(1), List.of(2, "z")), null, Map.of(), List.of(), null};
+    String expected = failure(() -> {
+      try (BufferAllocator allocator = new RootAllocator();
+          Batch batch = nested.encode(1, (r, c) -> lists[c], allocator)) {
+        return batch;
+      }
+    });
+    assertEquals(expected, failure(() -> nested.lane().orElseThrow().encode(lists)));
+    assertTrue(expected.contains("[1]"), expected);
+  }
+
+  /** The message of the MarshalException an action fails with, or "written" when it does not fail. */
+  private static String outcome(java.util.concurrent.Callable<?> action) {
+    try {
+      action.call();
+      return "written";
+    } catch (MarshalException e) {
+      return e.getMessage();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void readingInvalidUtf8FailsAsTheVectorPathFails() throws IOException {
     RowLayout strings = params("strings");
     byte[] stream = write(strings, new Object[] {"ok", "bad"});
