@@ -346,7 +346,6 @@ abstract class CellLane {
 
   /** Booleans as a bitmap. */
   static final class Bits extends CellLane {
-
     Bits(Codec codec) {
       super(codec);
     }
@@ -397,6 +396,18 @@ abstract class CellLane {
           return isNull(i) ? wrap(null) : wrap(in.bit(data, i));
         }
       };
+    }
+
+    @Override
+    Object readFirst(BatchView in, Column column) {
+      long length = in.node();
+      long nulls = in.nulls();
+      long validity = in.buffer();
+      long data = in.buffer();
+      if (!in.valid(validity, nulls, length, 0)) {
+        return nullFirst(column);
+      }
+      return wrap(in.bit(data, 0));
     }
   }
 
@@ -461,8 +472,9 @@ abstract class CellLane {
       if (!in.valid(validity, nulls, length, 0)) {
         return nullFirst(column);
       }
-      long start = in.signed(offsets, 4);
-      long end = in.signed(offsets + 4, 4);
+      long pair = in.signed(offsets, 8); // the two offsets in one little-endian read: start low, end high
+      long start = (int) pair;
+      long end = (int) (pair >> 32);
       try {
         return wrap(value(in, data + start, (int) (end - start)));
       } catch (MarshalException e) {
@@ -503,8 +515,9 @@ abstract class CellLane {
           if (isNull(i)) {
             return wrap(null);
           }
-          long start = in.signed(offsets + 4L * i, 4);
-          long end = in.signed(offsets + 4L * i + 4, 4);
+          long pair = in.signed(offsets + 4L * i, 8);
+          long start = (int) pair;
+          long end = (int) (pair >> 32);
           return wrap(value(in, data + start, (int) (end - start)));
         }
       };
@@ -612,8 +625,9 @@ abstract class CellLane {
 
     /** List {@code i}'s items, read from its offsets. */
     private Collection<Object> list(BatchView in, long offsets, Cells items, int i) {
-      int start = (int) in.signed(offsets + 4L * i, 4);
-      int end = (int) in.signed(offsets + 4L * i + 4, 4);
+      long pair = in.signed(offsets + 4L * i, 8);
+      int start = (int) pair;
+      int end = (int) (pair >> 32);
       Collection<Object> out = asSet ? new LinkedHashSet<>(capacityFor(end - start)) : new ArrayList<>(end - start);
       for (int j = start; j < end; j++) {
         try {
@@ -789,8 +803,9 @@ abstract class CellLane {
 
     /** Map {@code i}'s entries, read from its offsets. */
     private Map<Object, Object> map(BatchView in, long offsets, Cells k, Cells v, int i) {
-      int start = (int) in.signed(offsets + 4L * i, 4);
-      int end = (int) in.signed(offsets + 4L * i + 4, 4);
+      long pair = in.signed(offsets + 4L * i, 8);
+      int start = (int) pair;
+      int end = (int) (pair >> 32);
       Map<Object, Object> out = new LinkedHashMap<>(capacityFor(end - start));
       for (int j = start; j < end; j++) {
         Object name;

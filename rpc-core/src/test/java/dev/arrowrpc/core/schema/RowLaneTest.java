@@ -65,6 +65,11 @@ class RowLaneTest {
 
     void vectorsOnly(java.math.BigDecimal amount);
 
+    void primitives(long a, int b, double c, float d, boolean e, List<Long> f);
+
+    void boxes(@Nullable Long a, @Nullable Integer b, @Nullable Double c, @Nullable Float d, @Nullable Boolean e,
+        @Nullable List<Long> f);
+
     void records(List<Point> points, Map<String, Shape> shapes, @Nullable List<Shape> more);
 
     /** A flat record. */
@@ -327,6 +332,42 @@ class RowLaneTest {
       return e.getMessage();
     } catch (Exception e) {
       throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aNullCellReadIntoAPrimitiveFailsAsTheVectorPathFails() throws IOException {
+    // cells written null through boxes, read as primitives (a writer that ignored the schema's
+    // nullability): each column in turn, the others set
+    RowLayout boxes = params("boxes");
+    RowLayout primitives = params("primitives");
+    for (int column = 0; column < 5; column++) {
+      Object[] row = {1L, 2, 3.0, 4f, true, List.of(5L)};
+      row[column] = null;
+      byte[] stream = write(boxes, row);
+      try (BufferAllocator allocator = new RootAllocator()) {
+        String viaVectors;
+        try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(stream), allocator).orElseThrow()) {
+          assertTrue(reader.next());
+          viaVectors = failure(() -> primitives.decodeRow(reader.root().getFieldVectors(), 0, new ReadContext(reader,
+              allocator)));
+        }
+        try (IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(stream), allocator).orElseThrow()) {
+          assertTrue(reader.next());
+          BatchView view = reader.directBatch().orElseThrow();
+          assertEquals(viaVectors, failure(() -> primitives.lane().orElseThrow().decode(view)), "column " + column);
+        }
+        assertTrue(viaVectors.contains("primitive"), viaVectors);
+        assertEquals(0, allocator.getAllocatedMemory());
+      }
+    }
+    // a null list is read as null by both
+    byte[] stream = write(boxes, new Object[] {1L, 2, 3.0, 4f, true, null});
+    try (BufferAllocator allocator = new RootAllocator();
+        IpcStreamReader reader = IpcStreamReader.open(new ByteArrayInputStream(stream), allocator).orElseThrow()) {
+      assertTrue(reader.next());
+      assertEquals(Arrays.asList(1L, 2, 3.0, 4f, true, null),
+          Arrays.asList(primitives.lane().orElseThrow().decode(reader.directBatch().orElseThrow())));
     }
   }
 
