@@ -322,9 +322,17 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          return isNull(i) ? wrap(null) : wrap(valueAt(in, data + (long) i * width));
+          return item(in, validity, nulls, length, data, i);
         }
       };
+    }
+
+    /**
+     * Value {@code i} of a field of this lane whose node and buffers were taken: what its {@code
+     * Cells} return, without one.
+     */
+    final Object item(BatchView in, long validity, long nulls, long length, long data, int i) {
+      return in.valid(validity, nulls, length, i) ? wrap(valueAt(in, data + (long) i * width)) : wrap(null);
     }
 
     @Override
@@ -512,15 +520,23 @@ abstract class CellLane {
       return new Validity(in, validity, nulls, length) {
         @Override
         Object get(int i) {
-          if (isNull(i)) {
-            return wrap(null);
-          }
-          long pair = in.signed(offsets + 4L * i, 8);
-          long start = (int) pair;
-          long end = (int) (pair >> 32);
-          return wrap(value(in, data + start, (int) (end - start)));
+          return item(in, validity, nulls, length, offsets, data, i);
         }
       };
+    }
+
+    /**
+     * Value {@code i} of a field of this lane whose node and buffers were taken: what its {@code
+     * Cells} return, without one.
+     */
+    Object item(BatchView in, long validity, long nulls, long length, long offsets, long data, int i) {
+      if (!in.valid(validity, nulls, length, i)) {
+        return wrap(null);
+      }
+      long pair = in.signed(offsets + 4L * i, 8);
+      long start = (int) pair;
+      long end = (int) (pair >> 32);
+      return wrap(value(in, data + start, (int) (end - start)));
     }
   }
 
@@ -612,6 +628,32 @@ abstract class CellLane {
       long nulls = in.nulls();
       long validity = in.buffer();
       long offsets = in.buffer();
+      if (element instanceof Fixed fixed) {
+        // fixed-width items read in place, without a Cells object
+        long itemLength = in.node();
+        long itemNulls = in.nulls();
+        long itemValidity = in.buffer();
+        long itemData = in.buffer();
+        if (!in.valid(validity, nulls, length, 0)) {
+          return nullFirst(column);
+        }
+        try {
+          long pair = in.signed(offsets, 8);
+          int start = (int) pair;
+          int end = (int) (pair >> 32);
+          Collection<Object> out = collection(end - start);
+          for (int j = start; j < end; j++) {
+            try {
+              out.add(fixed.item(in, itemValidity, itemNulls, itemLength, itemData, j));
+            } catch (MarshalException e) {
+              throw e.within("[" + (j - start) + "]");
+            }
+          }
+          return wrap(out);
+        } catch (MarshalException e) {
+          throw e.within(column.name());
+        }
+      }
       Cells items = element.read(in);
       if (!in.valid(validity, nulls, length, 0)) {
         return nullFirst(column);
@@ -623,12 +665,17 @@ abstract class CellLane {
       }
     }
 
+    /** An empty list or set for {@code size} items. */
+    private Collection<Object> collection(int size) {
+      return asSet ? new LinkedHashSet<>(capacityFor(size)) : new ArrayList<>(size);
+    }
+
     /** List {@code i}'s items, read from its offsets. */
     private Collection<Object> list(BatchView in, long offsets, Cells items, int i) {
       long pair = in.signed(offsets + 4L * i, 8);
       int start = (int) pair;
       int end = (int) (pair >> 32);
-      Collection<Object> out = asSet ? new LinkedHashSet<>(capacityFor(end - start)) : new ArrayList<>(end - start);
+      Collection<Object> out = collection(end - start);
       for (int j = start; j < end; j++) {
         try {
           out.add(items.get(j));
@@ -789,6 +836,9 @@ abstract class CellLane {
       long offsets = in.buffer();
       in.node();
       in.buffer(); // the entries struct's bitmap: entries are never null
+      if (keys instanceof Bytes text && (values instanceof Bytes || values instanceof Fixed)) {
+        return textKeyed(in, column, length, nulls, validity, offsets, text);
+      }
       Cells k = keys.read(in);
       Cells v = values.read(in);
       if (!in.valid(validity, nulls, length, 0)) {
@@ -796,6 +846,60 @@ abstract class CellLane {
       }
       try {
         return wrap(map(in, offsets, k, v, 0));
+      } catch (MarshalException e) {
+        throw e.within(column.name());
+      }
+    }
+
+    /**
+     * {@link #readFirst} of a map whose keys are text or binary and whose values are too or are of a
+     * fixed width: their fields read in place, without Cells objects.
+     */
+    private Object textKeyed(BatchView in, Column column, long length, long nulls, long validity, long offsets,
+        Bytes text) {
+      long keyLength = in.node();
+      long keyNulls = in.nulls();
+      long keyValidity = in.buffer();
+      long keyOffsets = in.buffer();
+      long keyData = in.buffer();
+      Bytes valueBytes = values instanceof Bytes bytes ? bytes : null;
+      Fixed valueFixed = values instanceof Fixed fixed ? fixed : null;
+      long valueLength = in.node();
+      long valueNulls = in.nulls();
+      long valueValidity = in.buffer();
+      long valueOffsets = valueBytes != null ? in.buffer() : 0; // a fixed-width field has no offsets
+      long valueData = in.buffer();
+      if (!in.valid(validity, nulls, length, 0)) {
+        return nullFirst(column);
+      }
+      try {
+        long pair = in.signed(offsets, 8);
+        int start = (int) pair;
+        int end = (int) (pair >> 32);
+        Map<Object, Object> out = new LinkedHashMap<>(capacityFor(end - start));
+        for (int j = start; j < end; j++) {
+          Object name;
+          try {
+            if (key.primitive() && !in.valid(keyValidity, keyNulls, keyLength, j)) {
+              throw new MarshalException("the cell is null but the Java type is primitive").within(key.name());
+            }
+            try {
+              name = text.item(in, keyValidity, keyNulls, keyLength, keyOffsets, keyData, j);
+            } catch (MarshalException e) {
+              throw e.within(key.name());
+            }
+          } catch (MarshalException e) {
+            throw e.within("[" + (j - start) + "]");
+          }
+          try {
+            out.put(name, valueBytes != null
+                ? valueBytes.item(in, valueValidity, valueNulls, valueLength, valueOffsets, valueData, j)
+                : valueFixed.item(in, valueValidity, valueNulls, valueLength, valueData, j));
+          } catch (MarshalException e) {
+            throw e.within(MapCodec.keySegment(name));
+          }
+        }
+        return wrap(out);
       } catch (MarshalException e) {
         throw e.within(column.name());
       }

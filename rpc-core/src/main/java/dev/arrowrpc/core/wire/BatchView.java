@@ -207,9 +207,6 @@ public final class BatchView {
     }
     long from = at(at, length);
     int words = (length + 7) >>> 3;
-    if (scratch == null || scratch.length < 8 * words) {
-      scratch = new byte[Math.max(8 * words, scratch == null ? 32 : scratch.length * 2)];
-    }
     if (length <= 16 && at <= size - 8L * words) {
       // one or two words inside the body (a data buffer is padded to 8 bytes): the text's bytes,
       // those past its end masked off, are the text itself, looked up among recent texts
@@ -229,12 +226,14 @@ public final class BatchView {
       if (recent != null && recent.first == first && recent.second == second && recent.length == length) {
         return recent.text;
       }
+      byte[] scratch = scratch(16);
       NATIVE_LONGS.set(scratch, 0, first);
       NATIVE_LONGS.set(scratch, 8, second);
       String text = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
       RECENT[slot] = new Recent(first, second, length, text);
       return text;
     }
+    byte[] scratch = scratch(8 * words);
     if (length <= SHORT_TEXT && at <= size - 8L * words) {
       // a short text whose whole words lie inside the body: copied a word at a time, its top bits
       // gathered and checked once (a bulk copy's own checks cost more); the bytes past its end are
@@ -267,6 +266,14 @@ public final class BatchView {
     }
     MemoryUtil.copyFromMemory(from, scratch, 0, length);
     return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The view's scratch array, made or grown to at least {@code length} bytes. */
+  private byte[] scratch(int length) {
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(length, scratch == null ? 32 : scratch.length * 2)];
+    }
+    return scratch;
   }
 
   /** The mask of a word read from memory that keeps its first {@code bytes} (1 to 8) bytes. */

@@ -63,6 +63,9 @@ class RowLaneTest {
 
     void strings(String text, String other);
 
+    void keyed(Map<String, Long> counts, @Nullable Map<String, String> names, Map<String, byte[]> blobs,
+        Map<String, Boolean> flags, List<String> texts);
+
     void vectorsOnly(java.math.BigDecimal amount);
 
     void primitives(long a, int b, double c, float d, boolean e, List<Long> f);
@@ -129,6 +132,12 @@ class RowLaneTest {
         "optional", new Object[] {Optional.of("t"), Optional.empty(), Optional.of(List.of("a", "b"))},
         "optional", new Object[] {Optional.empty(), Optional.of(5L), Optional.empty()},
         "strings", new Object[] {"x".repeat(100), "日本語"},
+        "keyed", new Object[] {map("a", 1L, "é", null, "c", Long.MIN_VALUE), map("k", "v", "n", null, "ü", "日本"),
+            map("b", new byte[] {1, 2}, "none", null, "empty", new byte[0]), map("t", true, "f", false, "n", null),
+            Arrays.asList("x", null, "", "é")},
+        "keyed", new Object[] {Map.of(), null, Map.of(), Map.of(), List.of()},
+        "keyed", new Object[] {Map.of("only", 5L), Map.of(), Map.of("z", new byte[] {9}), Map.of("y", true),
+            List.of("only")},
         // texts read a byte at a time (up to 24 bytes) and eight at a time, a non-ASCII byte in each part
         "strings", new Object[] {"s".repeat(24), "t".repeat(23) + "é"},
         "strings", new Object[] {"u".repeat(25), "v".repeat(30) + "é" + "w".repeat(9)},
@@ -373,8 +382,21 @@ class RowLaneTest {
 
   @Test
   void readingInvalidUtf8FailsAsTheVectorPathFails() throws IOException {
-    RowLayout strings = params("strings");
-    byte[] stream = write(strings, new Object[] {"ok", "bad"});
+    invalidUtf8FailsAsTheVectorPathFails(params("strings"), new Object[] {"ok", "bad"});
+    // a map's key and value, of one read through text keys in place
+    invalidUtf8FailsAsTheVectorPathFails(params("keyed"), new Object[] {Map.of(), map("ok", "bad"), Map.of(),
+        Map.of(), List.of()});
+    invalidUtf8FailsAsTheVectorPathFails(params("keyed"), new Object[] {Map.of(), map("bad", "ok"), Map.of(),
+        Map.of(), List.of()});
+    invalidUtf8FailsAsTheVectorPathFails(params("keyed"), new Object[] {map("ok", 1L, "bad", 2L), null, Map.of(),
+        Map.of(), List.of()});
+    invalidUtf8FailsAsTheVectorPathFails(params("keyed"), new Object[] {Map.of(), null, Map.of(), Map.of(),
+        List.of("ok", "bad")});
+  }
+
+  /** Writes a row, turns the bytes "bad" into bytes that are not UTF-8, reads it both ways: the same failure. */
+  private static void invalidUtf8FailsAsTheVectorPathFails(RowLayout strings, Object[] row) throws IOException {
+    byte[] stream = write(strings, row);
     // turn "bad" into bytes that are not UTF-8
     int at = indexOf(stream, "bad".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     stream[at] = (byte) 0xff;
@@ -450,11 +472,17 @@ class RowLaneTest {
     }
   }
 
-  /** Byte arrays compared by content, everything else by equals. */
+  /** Byte arrays (also as a map's values) compared by content, everything else by equals. */
   private static List<Object> normalize(Object[] values) {
     List<Object> out = new ArrayList<>();
     for (Object value : values) {
-      out.add(value instanceof byte[] bytes ? "bytes" + Arrays.toString(bytes) : value);
+      if (value instanceof Map<?, ?> map) {
+        Map<Object, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(k, normalize(new Object[] {v}).get(0)));
+        out.add(copy);
+      } else {
+        out.add(value instanceof byte[] bytes ? "bytes" + Arrays.toString(bytes) : value);
+      }
     }
     return out;
   }
