@@ -35,6 +35,8 @@ public final class BatchView {
   private int bufferCount;
   /** Texts up to this many bytes are copied a word at a time when their words lie inside the body. */
   private static final int SHORT_TEXT = 24;
+  /** This thread's recent short texts ({@link #RECENT}), taken when the view first reads one. */
+  private Recent[] recentTexts;
   /** Bytes copied out of the body on their way into a string (made when a string is read). */
   private byte[] scratch;
   private int nextNode;
@@ -195,7 +197,7 @@ public final class BatchView {
   /**
    * Reads bytes of the body as text when every one of them is ASCII (an ASCII string is its bytes in
    * UTF-8). A text of up to 16 bytes may be a string returned before for the same bytes (by any
-   * view, on any thread): equal, immutable, not necessarily a new instance.
+   * view on this thread): equal, immutable, not necessarily a new instance.
    *
    * @param at where they start
    * @param length how many
@@ -222,15 +224,19 @@ public final class BatchView {
       }
       long mix = first * 0x9E3779B97F4A7C15L + second * 0xC2B2AE3D27D4EB4FL + length;
       int slot = (int) (mix >>> 56) & (RECENT_TEXTS - 1);
-      Recent recent = RECENT[slot];
-      if (recent != null && recent.first == first && recent.second == second && recent.length == length) {
-        return recent.text;
+      Recent[] table = recentTexts;
+      if (table == null) {
+        table = recentTexts = RECENT.get();
+      }
+      Recent found = table[slot];
+      if (found != null && found.first == first && found.second == second && found.length == length) {
+        return found.text;
       }
       byte[] scratch = scratch(16);
       NATIVE_LONGS.set(scratch, 0, first);
       NATIVE_LONGS.set(scratch, 8, second);
       String text = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
-      RECENT[slot] = new Recent(first, second, length, text);
+      table[slot] = new Recent(first, second, length, text);
       return text;
     }
     byte[] scratch = scratch(8 * words);
@@ -283,8 +289,8 @@ public final class BatchView {
 
   /**
    * A text of at most 16 ASCII bytes read recently, and its bytes as one or two words read from
-   * memory (zeros past its end): immutable, so that the table of them is shared by every thread
-   * without locks (a text read on one thread and found on another is the same value).
+   * memory (zeros past its end): immutable, so that a table of them stays sound when a view is
+   * read on another thread than the one whose table it took.
    */
   private record Recent(long first, long second, int length, String text) {}
 
@@ -292,10 +298,11 @@ public final class BatchView {
   private static final int RECENT_TEXTS = 256;
 
   /**
-   * Recent short texts by a hash of their bytes: a text read again (a map's keys, a label) is the
-   * string read before instead of a new copy. A slot holds the last text that hashed to it.
+   * Each thread's recent short texts by a hash of their bytes: a text read again (a map's keys, a
+   * label) is the string read before instead of a new copy. A slot holds the last text that hashed
+   * to it. Per thread: threads reading different texts do not overwrite each other's.
    */
-  private static final Recent[] RECENT = new Recent[RECENT_TEXTS];
+  private static final ThreadLocal<Recent[]> RECENT = ThreadLocal.withInitial(() -> new Recent[RECENT_TEXTS]);
 
   /**
    * Copies bytes out of the body.
