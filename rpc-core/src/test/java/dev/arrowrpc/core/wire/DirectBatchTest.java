@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * A thread's reused {@link DirectBatch} grows to what it holds and its padding, not to twice a body
  * that just fits (every server thread keeps one), and pads its buffers with zeros even over bytes
  * an earlier batch left; its one-store buffers (a value, one cell's offsets, a bitmap of up to 64
- * set bits) lay out the bytes that writing the same buffer byte by byte does.
+ * set bits) and its fused fields (a one-value fixed-width field, a string's offsets and bytes, a
+ * variable-width field, fixed-width buffers filled value by value) lay out the bytes that writing
+ * the same buffers byte by byte does.
  */
 class DirectBatchTest {
   @Test
@@ -96,6 +98,93 @@ class DirectBatchTest {
         batch.validity(valid, count);
       }
       assertArrayEquals(laidOut(batch), fused, "allValid(" + count + ")");
+    }
+  }
+
+  @Test
+  void fusedFieldsLayOutWhatBufferByBufferWritingDoes() {
+    for (int width : new int[] {1, 2, 4, 8}) {
+      for (long value : new long[] {0, 1, -1, 0x0102030405060708L}) {
+        for (boolean isNull : new boolean[] {false, true}) {
+          DirectBatch batch = dirty();
+          batch.oneFixed(isNull, value, width);
+          byte[] fused = laidOut(batch);
+          batch = dirty();
+          batch.word(isNull ? 0 : 1, 1);
+          batch.word(isNull ? 0 : value, width);
+          assertArrayEquals(laidOut(batch), fused, "oneFixed(" + isNull + ", " + value + ", " + width + ")");
+        }
+      }
+    }
+    // ASCII and not, short and past the char-by-char length, empty
+    String[] texts = {"", "a", "label", "é", "ab日本", "x".repeat(64), "x".repeat(65), "y".repeat(63) + "é",
+        "\uD800 lone surrogate"};
+    for (String text : texts) {
+      byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      DirectBatch batch = dirty();
+      batch.oneText(text);
+      byte[] fused = laidOut(batch);
+      batch = dirty();
+      batch.oneOffsets(utf8.length);
+      batch.startBuffer();
+      batch.put(utf8);
+      batch.endBuffer();
+      assertArrayEquals(laidOut(batch), fused, "oneText(" + text + ")");
+    }
+    for (int count = 0; count <= texts.length; count++) {
+      Object[] values = new Object[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = i % 3 == 2 ? null : i % 3 == 1 ? texts[i].getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            : texts[i];
+      }
+      DirectBatch batch = dirty();
+      batch.variableWidth(values, count);
+      byte[] fused = laidOut(batch);
+      batch = dirty();
+      batch.startBuffer();
+      int offset = 0;
+      batch.put(0, 4);
+      for (int i = 0; i < count; i++) {
+        offset += values[i] == null ? 0 : texts[i].getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        batch.put(offset, 4);
+      }
+      batch.endBuffer();
+      batch.startBuffer();
+      for (int i = 0; i < count; i++) {
+        if (values[i] != null) {
+          batch.put(texts[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      batch.endBuffer();
+      assertArrayEquals(laidOut(batch), fused, "variableWidth of " + count);
+    }
+    for (int width : new int[] {1, 2, 4, 8}) {
+      for (int count = 0; count <= 20; count++) {
+        DirectBatch batch = dirty();
+        int bitmap = batch.fixedBuffers(count, width);
+        int at = DirectBatch.valuesAfter(bitmap, count);
+        boolean[] valid = new boolean[count];
+        for (int i = 0; i < count; i++) {
+          valid[i] = i % 3 != 1;
+          if (valid[i]) {
+            batch.setValid(bitmap, i);
+            batch.setValue(at + i * width, -1L - i, width);
+          }
+        }
+        byte[] fused = laidOut(batch);
+        batch = dirty();
+        if (count == 0) {
+          batch.emptyBuffer();
+        } else {
+          batch.validity(valid, count);
+        }
+        batch.startBuffer();
+        for (int i = 0; i < count; i++) {
+          batch.put(valid[i] ? -1L - i : 0, width);
+        }
+        batch.endBuffer();
+        assertArrayEquals(laidOut(batch), fused, "fixedBuffers(" + count + ", " + width + ")");
+      }
     }
   }
 
