@@ -628,11 +628,14 @@ abstract class CellLane {
       long nulls = in.nulls();
       long validity = in.buffer();
       long offsets = in.buffer();
-      if (element instanceof Fixed fixed) {
-        // fixed-width items read in place, without a Cells object
+      if (element instanceof Fixed || element instanceof Bytes) {
+        // fixed-width, text or binary items read in place, without a Cells object
+        Fixed fixed = element instanceof Fixed f ? f : null;
+        Bytes bytes = element instanceof Bytes b ? b : null;
         long itemLength = in.node();
         long itemNulls = in.nulls();
         long itemValidity = in.buffer();
+        long itemOffsets = bytes != null ? in.buffer() : 0; // a fixed-width field has no offsets
         long itemData = in.buffer();
         if (!in.valid(validity, nulls, length, 0)) {
           return nullFirst(column);
@@ -644,7 +647,8 @@ abstract class CellLane {
           Collection<Object> out = collection(end - start);
           for (int j = start; j < end; j++) {
             try {
-              out.add(fixed.item(in, itemValidity, itemNulls, itemLength, itemData, j));
+              out.add(fixed != null ? fixed.item(in, itemValidity, itemNulls, itemLength, itemData, j)
+                  : bytes.item(in, itemValidity, itemNulls, itemLength, itemOffsets, itemData, j));
             } catch (MarshalException e) {
               throw e.within("[" + (j - start) + "]");
             }
