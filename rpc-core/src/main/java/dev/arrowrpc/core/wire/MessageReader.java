@@ -69,6 +69,10 @@ final class MessageReader {
     final IpcStreamReader.RecentSchemas schemas = new IpcStreamReader.RecentSchemas();
     /** The metadata texts and vectors this thread read last. */
     final MetadataText texts = MetadataText.current();
+    /** This thread's walk over record batches, with the headers it checked (see {@link WireBounds}). */
+    final WireBounds.Walk walk = new WireBounds.Walk();
+    /** A table for finding where a record batch's vectors lie, positioned and cleared within one call. */
+    final RecordBatchTable table = RecordBatchTable.create();
 
     /** {@return this thread's reading state} */
     static PerThread current() {
