@@ -46,6 +46,8 @@ final class CallEngine {
   private static final Logger LOG = LoggerFactory.getLogger(CallEngine.class);
 
   private final ServerState server;
+  /** The route of the last request prepared here (see {@link RequestParser.Routes}). */
+  private final RequestParser.Routes routes = new RequestParser.Routes();
 
   CallEngine(ServerState server) {
     this.server = server;
@@ -100,7 +102,7 @@ final class CallEngine {
         shape = Optional.of(RequestShape.of(request.schema(), request.rowCount()));
       }
       Map<String, String> parsed = resolved.isPresent() ? routed.apply(request.metadata()) : metadata;
-      prepared = RequestParser.parse(server, request, hasBatch, parsed, requestId, memory, identity, kind);
+      prepared = RequestParser.parse(server, request, hasBatch, parsed, requestId, memory, identity, kind, routes);
     } catch (RpcException unresolved) {
       // the pointer named an object that could not be had: the call fails as a method error would
       prepared = RequestParser.Failure.methodError(unresolved);
