@@ -689,12 +689,36 @@ final class WireBounds {
     /** Whether the offsets a kept header's check read still hold in this batch's body. */
     private boolean offsetsHold(Checked known) {
       long[] checks = known.offsetChecks;
+      if (checks.length == 0) {
+        return true;
+      }
+      // offsets' own check, its common case inline: the body's bounds read once for every buffer
+      long capacity = body.capacity();
+      long address = body.memoryAddress();
       for (int i = 0; i < checks.length; i += 4) {
+        long start = checks[i];
+        long length = checks[i + 1];
+        int width = (int) checks[i + 2];
         long last;
-        try {
-          last = offsets(null, checks[i], checks[i + 1], (int) checks[i + 2]);
-        } catch (WireFormatException e) {
-          return false;
+        long bytes = length >= 0 && length < capacity / 4 ? (length + 1) * 4 : -1; // never overflows
+        if (width == 4 && org.apache.arrow.memory.util.MemoryUtil.LITTLE_ENDIAN && bytes >= 0 && start >= 0
+            && start <= capacity - bytes) {
+          int previous = 0;
+          long base = address + start;
+          for (long j = 0; j <= length; j++) {
+            int value = org.apache.arrow.memory.util.MemoryUtil.getInt(base + j * 4);
+            if (value < previous) { // previous starts at 0 and never decreases: a negative value too
+              return false;
+            }
+            previous = value;
+          }
+          last = previous;
+        } else {
+          try {
+            last = offsets(null, start, length, width);
+          } catch (WireFormatException e) {
+            return false;
+          }
         }
         if (last > checks[i + 3]) {
           return false;
