@@ -585,10 +585,18 @@ final class WireBounds {
 
     /**
      * A header checked fully: its bytes, their fingerprint ({@link #fingerprint}), and everything
-     * else the check depended on.
+     * else the check depended on. One per entry of {@link #checked}, overwritten in place when the
+     * entry is replaced (a walk is used by one thread, and never reads an entry while writing it).
      */
-    private record Checked(byte[] header, long fingerprint, List<Field> fields, WireLimits limits, String what,
-        long bodyLength, long[] offsetChecks) {}
+    private static final class Checked {
+      byte[] header;
+      long fingerprint;
+      List<Field> fields;
+      WireLimits limits;
+      String what;
+      long bodyLength;
+      long[] offsetChecks;
+    }
     private long[] sizeScratch = new long[3];
     private long[] startScratch = new long[3];
     int node;
@@ -854,14 +862,26 @@ final class WireBounds {
       if (!offsetsOnly || !bytes.hasArray() || length > 16 << 10) {
         return;
       }
-      // the entry replaced lends its arrays when they fit (headers of one method keep their length)
-      Checked replaced = checked[nextChecked];
-      byte[] header = replaced != null && replaced.header.length == length ? replaced.header : new byte[length];
-      System.arraycopy(bytes.array(), bytes.arrayOffset() + bytes.position(), header, 0, length);
-      long[] offsets = replaced != null && replaced.offsetChecks.length == offsetCheckCount
-          ? replaced.offsetChecks : new long[offsetCheckCount];
-      System.arraycopy(offsetChecks, 0, offsets, 0, offsetCheckCount);
-      checked[nextChecked] = new Checked(header, fingerprint, fields, limits, what, bodyLength, offsets);
+      // the entry replaced is overwritten, its arrays reused when they fit (headers of one method keep
+      // their length)
+      Checked entry = checked[nextChecked];
+      if (entry == null) {
+        entry = new Checked();
+        checked[nextChecked] = entry;
+      }
+      if (entry.header == null || entry.header.length != length) {
+        entry.header = new byte[length];
+      }
+      System.arraycopy(bytes.array(), bytes.arrayOffset() + bytes.position(), entry.header, 0, length);
+      if (entry.offsetChecks == null || entry.offsetChecks.length != offsetCheckCount) {
+        entry.offsetChecks = new long[offsetCheckCount];
+      }
+      System.arraycopy(offsetChecks, 0, entry.offsetChecks, 0, offsetCheckCount);
+      entry.fingerprint = fingerprint;
+      entry.fields = fields;
+      entry.limits = limits;
+      entry.what = what;
+      entry.bodyLength = bodyLength;
       lastChecked = nextChecked;
       nextChecked = (nextChecked + 1) % checked.length;
     }
