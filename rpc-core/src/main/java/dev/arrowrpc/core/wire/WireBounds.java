@@ -984,6 +984,11 @@ final class WireBounds {
       int[] parents = plan.parents;
       int[] firstBuffers = plan.firstBuffers;
       long maxRows = limits.maxRowsPerBatch();
+      // the body's bounds, and the implied bytes, kept in locals for the loop (a failed plan's walk is
+      // restarted, so only a plan that passes writes its implied bytes back)
+      long capacity = body == null ? 0 : body.capacity();
+      long address = body == null ? 0 : body.memoryAddress();
+      long impliedBytes = implied;
       for (int step = 0; step < steps; step++) {
         long length = nodes[2 * step];
         long nulls = nodes[2 * step + 1];
@@ -996,7 +1001,7 @@ final class WireBounds {
         int at = 2 * firstBuffers[step];
         long neededBits = (length + 7) / 8;
         if (nulls == 0 || nulls == length) {
-          implied += neededBits; // Arrow makes its own bitmap for these
+          impliedBytes += neededBits; // Arrow makes its own bitmap for these
         } else if (buffers[at + 1] < neededBits) {
           return false;
         }
@@ -1014,7 +1019,7 @@ final class WireBounds {
               if (buffers[at + 3] < (length + 1) * width) {
                 return false;
               }
-              long last = plannedOffsets(offsetsStart, length, width);
+              long last = plannedOffsets(offsetsStart, length, width, capacity, address);
               if (last < 0 || last > dataSize) {
                 return false;
               }
@@ -1028,7 +1033,7 @@ final class WireBounds {
               if (buffers[at + 3] < (length + 1) * width) {
                 return false;
               }
-              last = plannedOffsets(offsetsStart, length, width);
+              last = plannedOffsets(offsetsStart, length, width, capacity, address);
               if (last < 0) {
                 return false;
               }
@@ -1040,18 +1045,24 @@ final class WireBounds {
           default -> leasts[step] = length;
         }
       }
+      implied = impliedBytes;
       node = steps;
       buffer = plan.buffers;
       return true;
     }
 
-    /** {@link #offsets}' check, answering -1 instead of naming a failure. */
-    private long plannedOffsets(long start, long length, int width) {
-      long bytes = length >= 0 && length < body.capacity() / 4 ? (length + 1) * 4 : -1; // never overflows
+    /**
+     * {@link #offsets}' check, answering -1 instead of naming a failure.
+     *
+     * @param capacity the body's capacity (0 without a body: the general check then reads it)
+     * @param address the body's address
+     */
+    private long plannedOffsets(long start, long length, int width, long capacity, long address) {
+      long bytes = length >= 0 && length < capacity / 4 ? (length + 1) * 4 : -1; // never overflows
       if (width == 4 && org.apache.arrow.memory.util.MemoryUtil.LITTLE_ENDIAN && bytes >= 0 && start >= 0
-          && start <= body.capacity() - bytes) {
+          && start <= capacity - bytes) {
         // offsets' own loop over the buffer, bounded once, without building a message on failure
-        long base = body.memoryAddress() + start;
+        long base = address + start;
         int previous = 0;
         for (long i = 0; i <= length; i++) {
           int value = org.apache.arrow.memory.util.MemoryUtil.getInt(base + i * 4);
