@@ -116,13 +116,20 @@ final class RequestParser {
   /**
    * Where a request's metadata routed it: the method of a hosted protocol, past every check that
    * depends on the metadata alone (dispatch keys, request version, method name, protocol, method,
-   * protocol version). Immutable.
+   * protocol version), and the last parameter schema instance found to match the method's (null:
+   * none yet). Immutable.
    */
   private record Route(Map<String, String> metadata, String method, String protocol, ServiceBinding binding,
-      MethodSpec spec, Schema errorLayout, Optional<GeneratedInvoker.Method<Object>> generated, Prepared refused) {
+      MethodSpec spec, Schema errorLayout, Optional<GeneratedInvoker.Method<Object>> generated, Prepared refused,
+      Schema matched) {
     /** A request not routed to a hosted method: the failure or reserved call it is answered with. */
     static Route refusing(Prepared answer) {
-      return new Route(null, null, null, null, null, null, Optional.empty(), answer);
+      return new Route(null, null, null, null, null, null, Optional.empty(), answer, null);
+    }
+
+    /** The same route, with a parameter schema found to match. */
+    Route matching(Schema schema) {
+      return new Route(metadata, method, protocol, binding, spec, errorLayout, generated, refused, schema);
     }
   }
 
@@ -161,6 +168,17 @@ final class RequestParser {
       if (route.refused() != null) {
         return route.refused();
       }
+      routes.last = route;
+    }
+    Schema received = reader.schema();
+    if (route.matched() != received) {
+      // the schema instance last matched needs no comparison (the reader interns schemas by their bytes)
+      String schemaProblem = route.binding().parameterMismatch(route.spec(), received);
+      if (schemaProblem != null) {
+        return new Failure(route.errorLayout(), RequestProblem.type(
+            "Parameter schema mismatch for '" + route.method() + "': " + schemaProblem));
+      }
+      route = route.matching(received);
       routes.last = route;
     }
     return parse(route, reader, requestId, memory, identity, transportKind);
@@ -225,10 +243,10 @@ final class RequestParser {
       }
     }
     return new Route(metadata, method, protocol, binding.get(), spec, errorLayout,
-        binding.get().generated(method), null);
+        binding.get().generated(method), null, null);
   }
 
-  /** Validates a routed request's parameter batch and decodes its parameters. */
+  /** Validates a routed request's parameter batch, whose schema matches, and decodes its parameters. */
   private static Prepared parse(Route route, IpcStreamReader reader, String requestId, BufferAllocator memory,
       Identity identity, Optional<TransportKind> transportKind) {
     Map<String, String> metadata = route.metadata();
@@ -237,11 +255,6 @@ final class RequestParser {
     ServiceBinding binding = route.binding();
     MethodSpec spec = route.spec();
     Schema errorLayout = route.errorLayout();
-    String schemaProblem = binding.parameterMismatch(spec, reader.schema());
-    if (schemaProblem != null) {
-      return new Failure(errorLayout, RequestProblem.type(
-          "Parameter schema mismatch for '" + method + "': " + schemaProblem));
-    }
     List<Column> columns = spec.params().columns();
     int rows = reader.rowCount();
     if (!columns.isEmpty() && rows != 1) {
