@@ -371,6 +371,7 @@ final class WireBounds {
   private static long checkHeader(Walk walk, Message message, RecordBatch batch, ArrowBuf body, String what,
       WireLimits limits) throws WireFormatException {
     if (batch.compression(walk.flatCompression) != null) {
+      walk.flatCompression.__reset(); // it keeps nothing of the batch
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
     long rows = batch.length();
