@@ -10,13 +10,44 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * How a client takes in answers, on every carrier: where results are allocated, who hears the
- * server's log messages, and how pointer batches are resolved.
- *
- * @param results where decoded values that are Arrow data are allocated (they belong to the caller)
- * @param onLog receives the server's log messages, or null (they also go to SLF4J)
- * @param pointers resolves pointer batches
+ * server's log messages, and how pointer batches are resolved. Made once per client: its delivery of
+ * log messages is one object, not one per answer read.
  */
-record AnswerReader(BufferAllocator results, Consumer<LogMessage> onLog, ClientPointers pointers) {
+final class AnswerReader {
+  private final BufferAllocator results;
+  private final Consumer<LogMessage> onLog;
+  private final ClientPointers pointers;
+  /** {@link #deliver}, as the consumer every answer read hands its log messages to. */
+  private final Consumer<LogMessage> delivery = this::deliver;
+
+  /**
+   * Takes in answers.
+   *
+   * @param results where decoded values that are Arrow data are allocated (they belong to the caller)
+   * @param onLog receives the server's log messages, or null (they also go to SLF4J)
+   * @param pointers resolves pointer batches
+   */
+  AnswerReader(BufferAllocator results, Consumer<LogMessage> onLog, ClientPointers pointers) {
+    this.results = results;
+    this.onLog = onLog;
+    this.pointers = pointers;
+  }
+
+  /** {@return where decoded values that are Arrow data are allocated} */
+  BufferAllocator results() {
+    return results;
+  }
+
+  /** {@return who receives the server's log messages besides SLF4J, or null} */
+  Consumer<LogMessage> onLog() {
+    return onLog;
+  }
+
+  /** {@return how pointer batches are resolved} */
+  ClientPointers pointers() {
+    return pointers;
+  }
+
   /** Delivers a server log message (to SLF4J and the client's callback). */
   void deliver(LogMessage message) {
     ClientCodec.deliver(message, onLog);
@@ -31,7 +62,7 @@ record AnswerReader(BufferAllocator results, Consumer<LogMessage> onLog, ClientP
    * @return the batch to decode, closed by the caller
    */
   ClientPointers.Resolved resolve(IpcStreamReader reader, BufferAllocator memory) {
-    return pointers.open(reader, memory, this::deliver);
+    return pointers.open(reader, memory, delivery);
   }
 
   /**
@@ -45,6 +76,6 @@ record AnswerReader(BufferAllocator results, Consumer<LogMessage> onLog, ClientP
    */
   <T> Optional<T> read(InputStream in, BufferAllocator memory, ClientCodec.BatchDecoder<T> decoder)
       throws IOException {
-    return ClientCodec.readResponse(in, memory, results, this::deliver, decoder, pointers);
+    return ClientCodec.readResponse(in, memory, results, delivery, decoder, pointers);
   }
 }

@@ -80,9 +80,36 @@ interface CallCarrier extends Closeable {
      */
     static Call typed(MethodSpec method, Object[] args, ProtocolId protocol, BufferAllocator memory,
         Map<String, String> carried) {
-      return new Call(method.name(), protocol, memory,
-          out -> ClientCodec.writeRequest(out, method, args, protocol, carried, memory),
-          method.header().map(declared -> ClientCodec.headerDecoder(method)));
+      return new Call(method.name(), protocol, memory, new TypedRequest(method, args, protocol, carried, memory),
+          headerOf(method));
+    }
+
+    /** A typed call's request stream: the parameters as one row (see {@link Call#typed}). */
+    private static final class TypedRequest implements Request {
+      private final MethodSpec method;
+      private final Object[] args;
+      private final ProtocolId protocol;
+      private final Map<String, String> carried;
+      private final BufferAllocator memory;
+
+      TypedRequest(MethodSpec method, Object[] args, ProtocolId protocol, Map<String, String> carried,
+          BufferAllocator memory) {
+        this.method = method;
+        this.args = args;
+        this.protocol = protocol;
+        this.carried = carried;
+        this.memory = memory;
+      }
+
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        ClientCodec.writeRequest(out, method, args, protocol, carried, memory);
+      }
+    }
+
+    /** The stream header's decoder, when the method declares a header (no decoder made for one that does not). */
+    private static Optional<ClientCodec.BatchDecoder<Record>> headerOf(MethodSpec method) {
+      return method.header().isPresent() ? Optional.of(ClientCodec.headerDecoder(method)) : Optional.empty();
     }
 
     /**
@@ -99,8 +126,7 @@ interface CallCarrier extends Closeable {
     static Call encoded(MethodSpec method, java.util.function.Function<BufferAllocator, dev.arrowrpc.core.wire.Batch> params,
         ProtocolId protocol, BufferAllocator memory, Map<String, String> carried) {
       return new Call(method.name(), protocol, memory,
-          out -> ClientCodec.writeRequest(out, method, params, protocol, carried, memory),
-          method.header().map(declared -> ClientCodec.headerDecoder(method)));
+          out -> ClientCodec.writeRequest(out, method, params, protocol, carried, memory), headerOf(method));
     }
 
     /** Writes the request stream. */

@@ -23,9 +23,14 @@ final class ChannelCarrier implements CallCarrier {
   private final WireInput in;
   private final WireOutput out;
   private final AnswerReader answers;
-  private Object active;
+  /**
+   * The call or stream holding the channel, or null: taken and given back by a compare-and-set (one
+   * atomic operation each way, where a lock took two).
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Object> active =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private volatile boolean broken;
-  private boolean closed;
+  private volatile boolean closed;
 
   ChannelCarrier(ByteTransport transport, AnswerReader answers) {
     this.transport = transport;
@@ -117,7 +122,7 @@ final class ChannelCarrier implements CallCarrier {
   }
 
   /** Marks the start of a call or stream; fails when the channel is busy or unusable. */
-  synchronized void begin(Object call) {
+  void begin(Object call) {
     if (closed) {
       throw new RpcException("ProtocolError", "the connection is closed");
     }
@@ -125,28 +130,20 @@ final class ChannelCarrier implements CallCarrier {
       throw new RpcException("TransportError", "the connection failed earlier and cannot be reused"
           + hint());
     }
-    if (active != null) {
+    if (!active.compareAndSet(null, call)) {
       throw new RpcException("ProtocolError",
           "the connection is busy with an open stream: close the stream before the next call");
     }
-    active = call;
   }
 
   /** Marks the end of a call or stream. */
-  synchronized void end(Object call) {
-    if (active == call) {
-      active = null;
-    }
+  void end(Object call) {
+    active.compareAndSet(call, null);
   }
 
   /** Marks the end of a call or stream after which the channel is idle, and tells the transport. */
   void finished(Object call) {
-    boolean wasActive;
-    synchronized (this) {
-      wasActive = active == call;
-      end(call);
-    }
-    if (wasActive) {
+    if (active.compareAndSet(call, null)) {
       transport.callEnded();
     }
   }

@@ -102,7 +102,20 @@ final class ClientCodec {
     }
   }
 
-  private record MetadataKey(String method, ProtocolId protocol) {}
+  /** A method of a protocol, compared by value (its parts compared by identity first: the usual match). */
+  private record MetadataKey(String method, ProtocolId protocol) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof MetadataKey key
+          && (key.method == method || key.method.equals(method))
+          && (key.protocol == protocol || key.protocol.equals(protocol));
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * method.hashCode() + protocol.hashCode();
+    }
+  }
 
   /**
    * Request metadata by method and protocol: the same every call, built once. Requests that carry
@@ -188,28 +201,45 @@ final class ClientCodec {
 
   /** The decoder of a unary method's result batch. */
   static BatchDecoder<Object> unaryDecoder(MethodSpec method) {
-    return (reader, context) -> {
-      if (!method.hasReturn()) {
-        return null;
-      }
-      Optional<Object[]> direct = onLane(method.result(), reader);
-      return direct.isPresent()
-          ? direct.get()[0]
-          : method.result().decodeRow(reader.root().getFieldVectors(), 0, context)[0];
-    };
+    return new UnaryDecoder(method, null);
   }
 
   /** The decoder of a unary method's result batch through the method's generated code. */
   static BatchDecoder<Object> unaryDecoder(MethodSpec method, GeneratedInvoker.Method<Object> code) {
-    return (reader, context) -> {
+    return new UnaryDecoder(method, code);
+  }
+
+  /**
+   * A unary method's result decoder: on the small-batch lane when the batch allows, else from
+   * vectors; through the method's generated code when it has some (null: none).
+   */
+  private record UnaryDecoder(MethodSpec method, GeneratedInvoker.Method<Object> code) implements BatchDecoder<Object> {
+    @Override
+    public Object decode(IpcStreamReader reader, ReadContext context) {
       if (!method.hasReturn()) {
         return null;
       }
       Optional<Object[]> direct = onLane(method.result(), reader);
+      if (code == null) {
+        return direct.isPresent()
+            ? direct.get()[0]
+            : method.result().decodeRow(reader.root().getFieldVectors(), 0, context)[0];
+      }
       return direct.isPresent()
           ? code.readResult(new RowCells.Values(direct.get()))
           : code.readResult(method.result().reader(reader.root().getFieldVectors(), 0, context));
-    };
+    }
+
+    // the decoder is made per call and compared with nothing: identity, without the record's indy methods
+    @Override
+    public boolean equals(Object other) {
+      return other == this;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
   }
 
   /**

@@ -18,6 +18,18 @@ record ProtocolId(String name, Optional<String> version) {
     Objects.requireNonNull(version, "version");
   }
 
+  /** Compares the parts (written out: a request's metadata is looked up by this on every call). */
+  @Override
+  public boolean equals(Object other) {
+    return other == this
+        || other instanceof ProtocolId id && id.name.equals(name) && id.version.equals(version);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * name.hashCode() + version.hashCode();
+  }
+
   /** The protocol of a service interface. */
   public static ProtocolId of(ServiceSpec spec) {
     return new ProtocolId(spec.protocolName(), spec.protocolVersion());

@@ -46,6 +46,8 @@ final class CallEngine {
   private static final Logger LOG = LoggerFactory.getLogger(CallEngine.class);
 
   private final ServerState server;
+  /** The route of the last request prepared here (see {@link RequestParser.Routes}). */
+  private final RequestParser.Routes routes = new RequestParser.Routes();
 
   CallEngine(ServerState server) {
     this.server = server;
@@ -100,7 +102,7 @@ final class CallEngine {
         shape = Optional.of(RequestShape.of(request.schema(), request.rowCount()));
       }
       Map<String, String> parsed = resolved.isPresent() ? routed.apply(request.metadata()) : metadata;
-      prepared = RequestParser.parse(server, request, hasBatch, parsed, requestId, memory, identity, kind);
+      prepared = RequestParser.parse(server, request, hasBatch, parsed, requestId, memory, identity, kind, routes);
     } catch (RpcException unresolved) {
       // the pointer named an object that could not be had: the call fails as a method error would
       prepared = RequestParser.Failure.methodError(unresolved);
@@ -125,7 +127,7 @@ final class CallEngine {
     RowLayout result = spec.result();
     String requestId = call.context().requestId();
     try (IpcStreamWriter writer = sink.open(result.schema())) {
-      call.context().attach(message -> writeLog(writer, result.schema(), message, requestId, memory));
+      call.context().attach(new LogTo(this, writer, result.schema(), requestId, memory));
       Object value;
       Optional<ExternalRef> answeredByRef;
       try {
@@ -184,6 +186,31 @@ final class CallEngine {
       return Optional.empty();
     } finally {
       call.context().attach(null);
+    }
+  }
+
+  /**
+   * Where a call's log messages go while its answer stream is open: onto that stream, as zero-row
+   * batches (a named class, made per call, rather than a lambda linked per call).
+   */
+  private static final class LogTo implements ServerCall.LogSink {
+    private final CallEngine engine;
+    private final IpcStreamWriter writer;
+    private final Schema schema;
+    private final String requestId;
+    private final BufferAllocator memory;
+
+    LogTo(CallEngine engine, IpcStreamWriter writer, Schema schema, String requestId, BufferAllocator memory) {
+      this.engine = engine;
+      this.writer = writer;
+      this.schema = schema;
+      this.requestId = requestId;
+      this.memory = memory;
+    }
+
+    @Override
+    public void log(LogMessage message) throws IOException {
+      engine.writeLog(writer, schema, message, requestId, memory);
     }
   }
 

@@ -110,78 +110,163 @@ final class RequestParser {
   static Prepared parse(ServerState server, IpcStreamReader reader, boolean hasBatch,
       Map<String, String> metadata, String requestId, BufferAllocator memory, Identity identity,
       Optional<TransportKind> transportKind) {
+    return parse(server, reader, hasBatch, metadata, requestId, memory, identity, transportKind, new Routes());
+  }
+
+  /**
+   * Where a request's metadata routed it: the method of a hosted protocol, past every check that
+   * depends on the metadata alone (dispatch keys, request version, method name, protocol, method,
+   * protocol version), and the last parameter schema instance found to match the method's (null:
+   * none yet). Immutable.
+   */
+  private record Route(Map<String, String> metadata, String method, String protocol, ServiceBinding binding,
+      MethodSpec spec, Schema errorLayout, Optional<GeneratedInvoker.Method<Object>> generated, Prepared refused,
+      Schema matched) {
+    /** A request not routed to a hosted method: the failure or reserved call it is answered with. */
+    static Route refusing(Prepared answer) {
+      return new Route(null, null, null, null, null, null, Optional.empty(), answer, null);
+    }
+
+    /** The same route, with a parameter schema found to match. */
+    Route matching(Schema schema) {
+      return new Route(metadata, method, protocol, binding, spec, errorLayout, generated, refused, schema);
+    }
+  }
+
+  /**
+   * The last route a connection's requests took, by the identity of their metadata map: the stream
+   * reader hands back the same unmodifiable map for the same metadata bytes (see {@code
+   * MetadataText}), so a client calling the same method again is routed without looking its keys,
+   * protocol and method up again. One entry, replaced whole (an immutable route): safe to share
+   * between threads that serve one server's requests.
+   */
+  static final class Routes {
+    private Route last;
+
+    private Route of(Map<String, String> metadata) {
+      Route route = last;
+      return route != null && route.metadata() == metadata ? route : null;
+    }
+  }
+
+  /**
+   * Validates the first batch of a request stream and decodes its parameters (see {@link
+   * #parse(ServerState, IpcStreamReader, boolean, Map, String, BufferAllocator, Identity, Optional)}),
+   * taking the route from the last request when its metadata is the same map.
+   *
+   * @param routes the connection's last route
+   */
+  static Prepared parse(ServerState server, IpcStreamReader reader, boolean hasBatch,
+      Map<String, String> metadata, String requestId, BufferAllocator memory, Identity identity,
+      Optional<TransportKind> transportKind, Routes routes) {
     if (!hasBatch) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("request stream has no batch"));
     }
+    Route route = routes.of(metadata);
+    if (route == null) {
+      route = route(server, metadata);
+      if (route.refused() != null) {
+        return route.refused();
+      }
+      routes.last = route;
+    }
+    Schema received = reader.schema();
+    if (route.matched() != received) {
+      // the schema instance last matched needs no comparison (the reader interns schemas by their bytes)
+      String schemaProblem = route.binding().parameterMismatch(route.spec(), received);
+      if (schemaProblem != null) {
+        return new Failure(route.errorLayout(), RequestProblem.type(
+            "Parameter schema mismatch for '" + route.method() + "': " + schemaProblem));
+      }
+      route = route.matching(received);
+      routes.last = route;
+    }
+    return parse(route, reader, requestId, memory, identity, transportKind);
+  }
+
+  /**
+   * Routes a request by its metadata, in the reference's order: to a hosted method, or to the
+   * failure or reserved call it is answered with ({@link Route#refused()}).
+   */
+  private static Route route(ServerState server, Map<String, String> metadata) {
     String method = metadata.get(MetadataKeys.METHOD);
     if (method == null) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA,
-          RequestProblem.protocol("Missing '" + MetadataKeys.METHOD + "' in request batch metadata"));
+      return Route.refusing(new Failure(MethodSpec.EMPTY_SCHEMA,
+          RequestProblem.protocol("Missing '" + MetadataKeys.METHOD + "' in request batch metadata")));
     }
     String version = metadata.get(MetadataKeys.REQUEST_VERSION);
     if (!MetadataKeys.REQUEST_VERSION_VALUE.equals(version)) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.version(
+      return Route.refusing(new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.version(
           version == null
               ? "Missing '" + MetadataKeys.REQUEST_VERSION + "' in request batch metadata"
               : "Unsupported request version '" + version + "', expected '"
-                  + MetadataKeys.REQUEST_VERSION_VALUE + "'"));
+                  + MetadataKeys.REQUEST_VERSION_VALUE + "'")));
     }
     if (method.indexOf('\uFFFD') >= 0) {
       // the metadata was decoded leniently: a replacement character marks bytes that were not UTF-8
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("Invalid '" + MetadataKeys.METHOD
-          + "' in request batch metadata: the method name must be valid UTF-8."));
+      return Route.refusing(new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("Invalid '"
+          + MetadataKeys.METHOD + "' in request batch metadata: the method name must be valid UTF-8.")));
     }
     if (method.startsWith("__") && method.endsWith("__")) {
-      return reserved(method, metadata);
+      return Route.refusing(reserved(method, metadata));
     }
     String protocol = metadata.get(MetadataKeys.PROTOCOL);
     HostedProtocols hosted = server.protocols();
     if (protocol == null || protocol.isEmpty()) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSpecified(
+      return Route.refusing(new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSpecified(
           "Request carries no '" + MetadataKeys.PROTOCOL + "' routing key. Every request must name the protocol it "
-              + "addresses. This server hosts: " + hosted.sortedNames() + "."));
+              + "addresses. This server hosts: " + hosted.sortedNames() + ".")));
     }
     // a hosted name passed the grammar at registration; only a miss needs the check, which comes
     // before the name is quoted, so a request-supplied string that is no name never reaches a message
     Optional<ServiceBinding> binding = hosted.find(protocol);
     if (binding.isEmpty()) {
       Optional<String> badName = HostedProtocols.nameProblem(protocol);
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(badName.isPresent()
-          ? "'" + MetadataKeys.PROTOCOL + "' is not a protocol name: " + badName.get()
-          : "This server does not host protocol '" + protocol + "'. Hosted: " + hosted.sortedNames() + "."));
+      return Route.refusing(new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocolNotSupported(
+          badName.isPresent()
+              ? "'" + MetadataKeys.PROTOCOL + "' is not a protocol name: " + badName.get()
+              : "This server does not host protocol '" + protocol + "'. Hosted: " + hosted.sortedNames() + ".")));
     }
     ServiceSpec service = binding.get().spec();
     MethodSpec spec = service.methods().get(method);
     if (spec == null) {
-      return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod(
+      return Route.refusing(new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.unknownMethod(
           "Protocol '" + protocol + "' has no method '" + method + "'. Available: " + service.methods().keySet()
-              + "."));
+              + ".")));
     }
     Schema errorLayout = errorSchema(spec);
     if (binding.get().gatedVersion().isPresent()) {
       RpcException mismatch = ProtocolVersions.check(protocol,
           binding.get().gatedVersion().get(), metadata.get(MetadataKeys.PROTOCOL_VERSION));
       if (mismatch != null) {
-        return new Failure(errorLayout, mismatch);
+        return Route.refusing(new Failure(errorLayout, mismatch));
       }
     }
-    String schemaProblem = binding.get().parameterMismatch(spec, reader.schema());
-    if (schemaProblem != null) {
-      return new Failure(errorLayout, RequestProblem.type(
-          "Parameter schema mismatch for '" + method + "': " + schemaProblem));
-    }
+    return new Route(metadata, method, protocol, binding.get(), spec, errorLayout,
+        binding.get().generated(method), null, null);
+  }
+
+  /** Validates a routed request's parameter batch, whose schema matches, and decodes its parameters. */
+  private static Prepared parse(Route route, IpcStreamReader reader, String requestId, BufferAllocator memory,
+      Identity identity, Optional<TransportKind> transportKind) {
+    Map<String, String> metadata = route.metadata();
+    String method = route.method();
+    String protocol = route.protocol();
+    ServiceBinding binding = route.binding();
+    MethodSpec spec = route.spec();
+    Schema errorLayout = route.errorLayout();
     List<Column> columns = spec.params().columns();
     int rows = reader.rowCount();
     if (!columns.isEmpty() && rows != 1) {
       return new Failure(errorLayout, RequestProblem.type(
           "request batch for '" + method + "' has " + rows + " rows, expected 1"));
     }
-    Optional<GeneratedInvoker.Method<Object>> generated = binding.get().generated(method);
+    Optional<GeneratedInvoker.Method<Object>> generated = route.generated();
     ServerCall serverCall = new ServerCall(protocol, method, requestId, metadata, identity, transportKind);
     if (columns.isEmpty()) {
       return generated.isPresent()
-          ? laneCall(generated.get(), binding.get(), spec, new Object[0], serverCall)
-          : new PreparedCall(binding.get(), spec, new Object[0], serverCall);
+          ? laneCall(generated.get(), binding, spec, new Object[0], serverCall)
+          : new PreparedCall(binding, spec, new Object[0], serverCall);
     }
     Optional<RowLane> lane = spec.params().lane();
     Optional<BatchView> view = lane.isPresent() && lane.get().reads(reader.schema())
@@ -199,12 +284,12 @@ final class RequestParser {
         }
       }
       return generated.isPresent()
-          ? laneCall(generated.get(), binding.get(), spec, args, serverCall)
-          : new PreparedCall(binding.get(), spec, args, serverCall);
+          ? laneCall(generated.get(), binding, spec, args, serverCall)
+          : new PreparedCall(binding, spec, args, serverCall);
     }
     VectorSchemaRoot root = reader.root();
     if (generated.isPresent()) {
-      return generated(generated.get(), binding.get(), spec, root, new ReadContext(reader, memory), errorLayout,
+      return generated(generated.get(), binding, spec, root, new ReadContext(reader, memory), errorLayout,
           new ServerCall(protocol, method, requestId, metadata, identity, transportKind));
     }
     Object[] args;
@@ -213,7 +298,7 @@ final class RequestParser {
     } catch (MarshalException e) {
       return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
     }
-    PreparedCall call = new PreparedCall(binding.get(), spec, args,
+    PreparedCall call = new PreparedCall(binding, spec, args,
         new ServerCall(protocol, method, requestId, metadata, identity, transportKind));
     for (int i = 0; i < columns.size(); i++) {
       if (args[i] == null && !columns.get(i).nullable()) {

@@ -170,7 +170,8 @@ public final class ServerConnection {
 
   private boolean serveRequest(String requestId, BufferAllocator memory) throws IOException {
     RequestParser.Prepared prepared;
-    long started = System.nanoTime();
+    // when the call began, for its access record: only read when there is a listener to record it
+    long started = server.reports() ? System.nanoTime() : 0;
     Map<String, String> requested = Map.of();
     RequestShape shape = null;
     IpcStreamReader reader = null;
@@ -325,7 +326,7 @@ public final class ServerConnection {
   private void report(PreparedCall call, long started, RequestShape shape) {
     Outcome done = outcome;
     outcome = null;
-    if (done != null) {
+    if (done != null && server.reports()) {
       server.report(CallReport.of(call.binding().name(), call.binding().protocolHash(), call.spec().name(),
               call.spec().kind().wireName(), started)
           .call(call.context()).remote(remoteAddress).failure(done.error).stream(done.streamId)
@@ -336,6 +337,9 @@ public final class ServerConnection {
   /** Records a request refused before it became a call (none when it named no method). */
   private void reportRefusal(Map<String, String> requested, Throwable error, String requestId, long started,
       RequestShape shape, Identity caller) {
+    if (!server.reports()) {
+      return; // nobody listens: no record to gather
+    }
     String method = requested.get(MetadataKeys.METHOD);
     if (method == null || method.isEmpty()) {
       return;

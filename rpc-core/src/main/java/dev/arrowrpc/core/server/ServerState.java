@@ -137,6 +137,11 @@ public final class ServerState {
     this.wireLimits = java.util.Objects.requireNonNull(limits, "limits");
   }
 
+  /** {@return whether completed calls are reported (a listener is set): else nothing gathers a report} */
+  boolean reports() {
+    return listener != null;
+  }
+
   /** {@return the listener of completed calls, if any} */
   public Optional<CallListener> listener() {
     return Optional.ofNullable(listener);

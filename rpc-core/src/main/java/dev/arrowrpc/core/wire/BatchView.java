@@ -53,6 +53,32 @@ public final class BatchView {
     RecordBatchTable.locate(message, this);
   }
 
+  /** A view located with a table the caller keeps for its thread ({@link RecordBatchTable#locateInto}). */
+  BatchView(RecordBatchTable table, Message message, RecordBatch batch, ArrowBuf body) {
+    this.batch = batch;
+    this.address = body == null ? 0 : body.memoryAddress();
+    this.size = body == null ? 0 : body.capacity();
+    table.locateInto(message, this);
+  }
+
+  /** The header's field-node vector: where it starts and how many nodes it declares (for the check). */
+  int nodesAt() {
+    return nodesAt;
+  }
+
+  int nodeCount() {
+    return nodeCount;
+  }
+
+  /** The header's buffer vector: where it starts and how many buffers it declares (for the check). */
+  int buffersAt() {
+    return buffersAt;
+  }
+
+  int bufferCount() {
+    return bufferCount;
+  }
+
   /** Keeps where the header's vectors lie ({@link RecordBatchTable#locate}). */
   void vectors(ByteBuffer header, int nodesAt, int nodeCount, int buffersAt, int bufferCount) {
     this.header = header;

@@ -64,6 +64,12 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   private boolean pendingScratch;
   /** The pending batch's header (the table read from its message when it was checked). */
   private RecordBatch pendingHeader;
+  /**
+   * A view of the pending batch, located when it was checked (the check took where its vectors lie
+   * from it): the first {@link #directBatch()} hands it out; null once handed out or when the
+   * pending message or body moved.
+   */
+  private BatchView pendingView;
   private long pendingRows;
   private Map<String, String> metadata = Map.of();
   private boolean ended;
@@ -414,12 +420,18 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
     if (pendingMessage == null) {
       return Optional.empty();
     }
+    BatchView view = pendingView;
+    if (view != null) {
+      pendingView = null; // a second view of the batch starts at its first node again: a new one
+      return Optional.of(view);
+    }
     return Optional.of(new BatchView(pendingMessage, pendingHeader, pendingBody));
   }
 
   @Override
   public void spareReclaimed() {
     if (pendingMessage != null) {
+      pendingView = null; // it points into the memory about to be reused
       if (messages.inSpare(pendingMessage.getByteBuffer())) {
         ByteBuffer kept = pendingMessage.getByteBuffer().duplicate();
         ByteBuffer copy = ByteBuffer.allocate(kept.remaining());
@@ -449,6 +461,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
   private void forgetPending() {
     pendingMessage = null;
     pendingHeader = null;
+    pendingView = null;
     pendingBody = null;
     pendingScratch = false;
     messages.giveBack(this);
@@ -609,9 +622,18 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
    */
   private void loadRecordBatch(Message message, ArrowBuf body, boolean scratch) throws IOException {
     RecordBatch header;
+    BatchView view = null;
     try {
       header = (RecordBatch) message.header(new RecordBatch());
-      WireBounds.checkBatch(message, header, body, memoryFields(), "record batch", limits);
+      if (lazyRootSchema != null && header != null && !lazyRootSchema.getFields().isEmpty()) {
+        // the view a direct reader of columns will want, located once: the check takes the vectors'
+        // places from it
+        MessageReader.PerThread here = messages.here();
+        view = new BatchView(here.table, message, header, body);
+        WireBounds.checkBatch(here.walk, message, header, view, body, memoryFields(), "record batch", limits);
+      } else {
+        WireBounds.checkBatch(message, header, body, memoryFields(), "record batch", limits);
+      }
     } catch (WireFormatException | RuntimeException e) {
       if (body != null && !scratch) {
         body.close();
@@ -624,6 +646,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
       pendingBody = body;
       pendingScratch = scratch;
       pendingHeader = header;
+      pendingView = view;
       pendingRows = header.length();
       return;
     }

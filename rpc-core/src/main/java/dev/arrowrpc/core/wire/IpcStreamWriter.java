@@ -63,7 +63,7 @@ public final class IpcStreamWriter implements AutoCloseable {
    */
   public static IpcStreamWriter start(OutputStream out, Schema schema) throws IOException {
     IpcStreamWriter writer = new IpcStreamWriter(out, schema);
-    out.write(SchemaMessages.encoded(schema));
+    out.write(SchemaMessages.encoded(schema, MessageReader.PerThread.of(out).lastSchema));
     return writer;
   }
 
@@ -310,7 +310,18 @@ public final class IpcStreamWriter implements AutoCloseable {
     byte[] bytes;
   }
 
-  private static final ThreadLocal<LastEmpty> LAST_EMPTY = ThreadLocal.withInitial(LastEmpty::new);
+  /**
+   * What a thread's stream writers keep between messages: its last column-free batch message and the
+   * headers of its last direct batches. Held in the thread's {@link MessageReader.PerThread} (found
+   * through a connection's output without a thread-local look-up); used within one write, never
+   * across a call out of the writer, so writers nested on one thread share it safely.
+   */
+  static final class Writing {
+    final LastEmpty lastEmpty = new LastEmpty();
+    final RecentHeaders recent = new RecentHeaders();
+    /** A message's 8-byte prefix, assembled before it is written. */
+    final byte[] prefix = new byte[8];
+  }
 
   private static byte[] emptyBatchMessage(VectorSchemaRoot root, Map<String, String> metadata)
       throws IOException {
@@ -384,7 +395,7 @@ public final class IpcStreamWriter implements AutoCloseable {
   static void writeDirect(OutputStream out, DirectBatch batch, Map<String, String> metadata) throws IOException {
     if (batch.nodeCount() == 0 && CONSTANT_KEYS.containsAll(metadata.keySet())) {
       // no columns (a request without parameters): the whole message is the same every call
-      LastEmpty last = LAST_EMPTY.get();
+      LastEmpty last = MessageReader.PerThread.of(out).writing.lastEmpty;
       if (last.metadata == metadata && last.rows == batch.rows() && FixedMetadata.isFixed(metadata)) {
         out.write(last.bytes); // the same metadata instance as last time (request metadata is kept per method)
         return;
@@ -412,8 +423,9 @@ public final class IpcStreamWriter implements AutoCloseable {
   private static void writeDirectMessage(OutputStream out, DirectBatch batch, Map<String, String> metadata)
       throws IOException {
     boolean fixed = FixedMetadata.isFixed(metadata);
+    Writing writing = MessageReader.PerThread.of(out).writing;
     if (fixed) {
-      byte[] framed = RecentHeaders.find(batch, metadata);
+      byte[] framed = writing.recent.find(batch, metadata);
       if (framed != null) {
         // the same metadata and shape as a message this thread wrote lately: its header, patched
         out.write(framed);
@@ -424,7 +436,7 @@ public final class IpcStreamWriter implements AutoCloseable {
     ByteBuffer header = recordBatchMessage(batch, metadata);
     int length = header.remaining();
     int padded = (length + 8) % 8 == 0 ? length : length + 8 - (length + 8) % 8;
-    byte[] scratch = SCRATCH.get();
+    byte[] scratch = writing.prefix;
     putIntLittleEndian(scratch, 0, MessageSerializer.IPC_CONTINUATION_TOKEN);
     putIntLittleEndian(scratch, 4, padded);
     out.write(scratch, 0, 8);
@@ -435,7 +447,7 @@ public final class IpcStreamWriter implements AutoCloseable {
       byte[] framed = new byte[8 + padded];
       System.arraycopy(scratch, 0, framed, 0, 8);
       header.duplicate().get(framed, 8, length);
-      RecentHeaders.keep(batch, metadata, header, framed);
+      writing.recent.keep(batch, metadata, header, framed);
     }
   }
 
@@ -447,7 +459,6 @@ public final class IpcStreamWriter implements AutoCloseable {
    */
   private static final class RecentHeaders {
     private static final int SIZE = 4;
-    private static final ThreadLocal<RecentHeaders> RECENT = ThreadLocal.withInitial(RecentHeaders::new);
 
     private final Map<?, ?>[] metadata = new Map<?, ?>[SIZE];
     private final int[] nodes = new int[SIZE];
@@ -457,8 +468,8 @@ public final class IpcStreamWriter implements AutoCloseable {
     private int next;
 
     /** {@return the framed header of this batch, patched from a kept one of its shape, or null} */
-    static byte[] find(DirectBatch batch, Map<String, String> metadata) {
-      RecentHeaders recent = RECENT.get();
+    byte[] find(DirectBatch batch, Map<String, String> metadata) {
+      RecentHeaders recent = this;
       for (int i = 0; i < SIZE; i++) {
         if (recent.metadata[i] == metadata && recent.framed[i] != null && recent.nodes[i] == batch.nodeCount() && recent.buffers[i] == batch.bufferCount()) {
           byte[] header = recent.framed[i];
@@ -479,13 +490,13 @@ public final class IpcStreamWriter implements AutoCloseable {
      * @param header the message as built (its position at the message's start)
      * @param framed the framed header (8 bytes of prefix, then the message, padded)
      */
-    static void keep(DirectBatch batch, Map<String, String> metadata, ByteBuffer header, byte[] framed) {
+    void keep(DirectBatch batch, Map<String, String> metadata, ByteBuffer header, byte[] framed) {
       RecordBatchTable.Positions found = RecordBatchTable.positions(Message.getRootAsMessage(header.duplicate()));
       if (found == null) {
         return;
       }
       int shift = 8 - header.position();
-      RecentHeaders recent = RECENT.get();
+      RecentHeaders recent = this;
       int i = recent.next;
       recent.metadata[i] = metadata;
       recent.nodes[i] = batch.nodeCount();

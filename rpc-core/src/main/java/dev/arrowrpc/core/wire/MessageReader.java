@@ -51,8 +51,9 @@ final class MessageReader {
   /**
    * What a thread reads messages with, held together so that a reader looks it up once: its spare
    * metadata buffer and who (if anyone) still holds a message read into it, its scratch body memory,
-   * the channel over the input it last read a stream from, and the schemas and metadata texts it
-   * read last.
+   * the channel over the input it last read a stream from, the schemas and metadata texts it read
+   * last, its walk over record batches; and what its stream writers keep (found through a
+   * connection's output the same way).
    */
   static final class PerThread {
     final ByteBuffer buffer = ByteBuffer.allocate(SPARE_METADATA_BYTES);
@@ -69,10 +70,25 @@ final class MessageReader {
     final IpcStreamReader.RecentSchemas schemas = new IpcStreamReader.RecentSchemas();
     /** The metadata texts and vectors this thread read last. */
     final MetadataText texts = MetadataText.current();
+    /** This thread's walk over record batches, with the headers it checked (see {@link WireBounds}). */
+    final WireBounds.Walk walk = new WireBounds.Walk();
+    /** A table for finding where a record batch's vectors lie, positioned and cleared within one call. */
+    final RecordBatchTable table = RecordBatchTable.create();
+    /** The schema message this thread wrote last (see {@link SchemaMessages}). */
+    final SchemaMessages.Last lastSchema = new SchemaMessages.Last();
+    /** What this thread's stream writers keep between messages (see {@link IpcStreamWriter}). */
+    final IpcStreamWriter.Writing writing = new IpcStreamWriter.Writing();
 
     /** {@return this thread's reading state} */
     static PerThread current() {
       return PER_THREAD.get();
+    }
+
+    /**
+     * {@return this thread's state, as kept on a connection's output when {@code out} is one}
+     */
+    static PerThread of(java.io.OutputStream out) {
+      return out instanceof WireOutput wire ? wire.writeState() : current();
     }
 
     /**

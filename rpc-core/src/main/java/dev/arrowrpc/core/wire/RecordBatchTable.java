@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * A record batch message's tables read for where their fields lie, which Arrow's generated {@code
@@ -29,6 +30,38 @@ final class RecordBatchTable extends Table {
 
   private RecordBatchTable() {}
 
+  /** {@return a table of the caller's own, for one that keeps it (a walk: one per thread)} */
+  static RecordBatchTable create() {
+    return new RecordBatchTable();
+  }
+
+  /**
+   * Reads where a record batch message's field-node and buffer vectors lie, when the message's
+   * header is that batch: the same reads, in the same order, as {@code batch.nodesVector(..)} and
+   * {@code batch.buffersVector(..)} make for their starts and lengths (so a malformed header fails
+   * the same way). The table is left clear.
+   *
+   * @param message the message
+   * @param batch its header, as Arrow's class read it
+   * @param into where the positions go: nodes' start and count, buffers' start and count
+   * @return whether they were read: false when the message's header is not that batch
+   */
+  boolean locate(Message message, RecordBatch batch, int[] into) {
+    if (message.headerType() != MessageHeader.RecordBatch || message.getByteBuffer() != batch.getByteBuffer()) {
+      return false;
+    }
+    message.header(this);
+    try {
+      into[0] = start(NODES);
+      into[1] = length(NODES);
+      into[2] = start(BUFFERS);
+      into[3] = length(BUFFERS);
+      return true;
+    } finally {
+      __reset();
+    }
+  }
+
   /**
    * Reads where a record batch message's vectors lie into a view.
    *
@@ -36,12 +69,26 @@ final class RecordBatchTable extends Table {
    * @param view the view that keeps the positions
    */
   static void locate(Message message, BatchView view) {
-    RecordBatchTable table = SPARE.get();
-    message.header(table);
+    SPARE.get().locateInto(message, view);
+  }
+
+  /**
+   * Reads where a record batch message's vectors lie into a view (see {@link #locate(Message,
+   * BatchView)}) with this table, which the caller keeps for its thread; the table is left clear.
+   */
+  void locateInto(Message message, BatchView view) {
+    message.header(this);
     try {
-      view.vectors(table.bb, table.start(NODES), table.length(NODES), table.start(BUFFERS), table.length(BUFFERS));
+      // each vector's field looked up once; its start and length read as __vector and __vector_len do
+      int nodes = __offset(NODES);
+      int nodesAt = nodes == 0 ? 0 : __vector(nodes);
+      int nodeCount = nodes == 0 ? 0 : bb.getInt(nodesAt - 4);
+      int buffers = __offset(BUFFERS);
+      int buffersAt = buffers == 0 ? 0 : __vector(buffers);
+      int bufferCount = buffers == 0 ? 0 : bb.getInt(buffersAt - 4);
+      view.vectors(bb, nodesAt, nodeCount, buffersAt, bufferCount);
     } finally {
-      table.__reset();
+      __reset();
     }
   }
 
@@ -92,13 +139,28 @@ final class RecordBatchTable extends Table {
     }
   }
 
-  private static void copy(ByteBuffer bytes, int at, long[] into, int count) {
+  /**
+   * Copies {@code count} little-endian longs of a header from {@code at} into an array (from its
+   * start): one bounds check for them all, then plain reads.
+   *
+   * @throws IndexOutOfBoundsException when they do not lie inside the header
+   */
+  static void copy(ByteBuffer bytes, int at, long[] into, int count) {
     if (bytes.hasArray()) {
       byte[] array = bytes.array();
       int from = bytes.arrayOffset() + at;
       if (at < 0 || count > (bytes.limit() - at) / 8) {
-        throw new IndexOutOfBoundsException("vector of " + count + " longs at " + at + " outside a header of "
-            + bytes.limit() + " bytes");
+        throw outside(count, at, bytes.limit());
+      }
+      if (count > into.length) {
+        throw new IndexOutOfBoundsException("vector of " + count + " longs into an array of " + into.length);
+      }
+      if (MemoryUtil.LITTLE_ENDIAN) {
+        // checked above: every read lies inside the array
+        for (int i = 0; i < count; i++) {
+          into[i] = MemoryUtil.getLong(array, from + 8 * i);
+        }
+        return;
       }
       for (int i = 0; i < count; i++) {
         into[i] = (long) LONGS.get(array, from + 8 * i);
@@ -108,6 +170,12 @@ final class RecordBatchTable extends Table {
         into[i] = bytes.getLong(at + 8 * i);
       }
     }
+  }
+
+  /** The failure of a vector of {@code count} longs at {@code at} that is not inside its header. */
+  static IndexOutOfBoundsException outside(int count, int at, int limit) {
+    return new IndexOutOfBoundsException("vector of " + count + " longs at " + at + " outside a header of "
+        + limit + " bytes");
   }
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -29,13 +29,14 @@ final class SchemaMessages {
 
   private SchemaMessages() {}
 
-  /** This thread's last schema and its message: a connection answers the same method call after call. */
-  private static final class Last {
+  /**
+   * A thread's last schema and its message: a connection answers the same method call after call.
+   * Held in the thread's {@link MessageReader.PerThread}.
+   */
+  static final class Last {
     Schema schema;
     byte[] bytes;
   }
-
-  private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
 
   /**
    * The schema's IPC message, framed and padded as it goes on the wire.
@@ -44,7 +45,16 @@ final class SchemaMessages {
    * @return the bytes; callers must not modify them
    */
   static byte[] encoded(Schema schema) {
-    Last last = LAST.get();
+    return encoded(schema, MessageReader.PerThread.current().lastSchema);
+  }
+
+  /**
+   * The schema's IPC message (see {@link #encoded(Schema)}), checked first against this thread's
+   * last one, as the caller found it.
+   *
+   * @param last this thread's last schema ({@link MessageReader.PerThread#lastSchema})
+   */
+  static byte[] encoded(Schema schema, Last last) {
     if (last.schema == schema) {
       return last.bytes;
     }

@@ -267,7 +267,7 @@ final class WireBounds {
    */
   static void checkBatch(RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
       WireLimits limits) throws WireFormatException {
-    checkBatch(null, batch, body, fields, what, limits, Route.ANY);
+    checkBatch(Walk.ofThisThread(), null, batch, null, body, fields, what, limits, Route.ANY);
   }
 
   /**
@@ -279,7 +279,32 @@ final class WireBounds {
    */
   static void checkBatch(Message message, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
       WireLimits limits) throws WireFormatException {
-    checkBatch(message, batch, body, fields, what, limits, Route.ANY);
+    checkBatch(Walk.ofThisThread(), message, batch, null, body, fields, what, limits, Route.ANY);
+  }
+
+  /**
+   * Checks a record batch message's header and offsets (see {@link #checkBatch(Message, RecordBatch,
+   * ArrowBuf, List, String, WireLimits)}) for a view of it that has found where its field-node and
+   * buffer vectors lie ({@link RecordBatchTable#locate(Message, BatchView)}): the check takes them
+   * from the view instead of reading them from the header again.
+   *
+   * @param view the view of this batch of this message, located
+   */
+  static void checkBatch(Message message, RecordBatch batch, BatchView view, ArrowBuf body, List<Field> fields,
+      String what, WireLimits limits) throws WireFormatException {
+    checkBatch(Walk.ofThisThread(), message, batch, view, body, fields, what, limits, Route.ANY);
+  }
+
+  /**
+   * Checks a record batch message's header and offsets (see {@link #checkBatch(Message, RecordBatch,
+   * BatchView, ArrowBuf, List, String, WireLimits)}) with this thread's walk, as the caller found it
+   * in the thread's reading state.
+   *
+   * @param walk this thread's walk ({@link MessageReader.PerThread#walk})
+   */
+  static void checkBatch(Walk walk, Message message, RecordBatch batch, BatchView view, ArrowBuf body,
+      List<Field> fields, String what, WireLimits limits) throws WireFormatException {
+    checkBatch(walk, message, batch, view, body, fields, what, limits, Route.ANY);
   }
 
   /** How a batch is checked: every way that applies, or (for tests) one way only. */
@@ -299,10 +324,21 @@ final class WireBounds {
    */
   static void checkBatch(Message message, RecordBatch batch, ArrowBuf body, List<Field> fields, String what,
       WireLimits limits, Route route) throws WireFormatException {
+    checkBatch(Walk.ofThisThread(), message, batch, null, body, fields, what, limits, route);
+  }
+
+  /** Checks a batch along a given route, taking where its vectors lie from a located view (null: none). */
+  static void checkBatch(Message message, RecordBatch batch, BatchView view, ArrowBuf body,
+      List<Field> fields, String what, WireLimits limits, Route route) throws WireFormatException {
+    checkBatch(Walk.ofThisThread(), message, batch, view, body, fields, what, limits, route);
+  }
+
+  private static void checkBatch(Walk spare, Message message, RecordBatch batch, BatchView view, ArrowBuf body,
+      List<Field> fields, String what, WireLimits limits, Route route) throws WireFormatException {
     if (batch == null) {
       throw new WireFormatException(what + " message has no header");
     }
-    Walk walk = Walk.over(batch, body, what, limits);
+    Walk walk = Walk.over(spare, message, batch, view, body, what, limits);
     try {
       long arrived = body == null ? 0 : body.writerIndex();
       if (route == Route.ANY && walk.checkedLast(fields, arrived)) {
@@ -334,7 +370,8 @@ final class WireBounds {
    */
   private static long checkHeader(Walk walk, Message message, RecordBatch batch, ArrowBuf body, String what,
       WireLimits limits) throws WireFormatException {
-    if (batch.compression() != null) {
+    if (batch.compression(walk.flatCompression) != null) {
+      walk.flatCompression.__reset(); // it keeps nothing of the batch
       throw new WireFormatException(what + " is compressed, which is not supported");
     }
     long rows = batch.length();
@@ -344,27 +381,68 @@ final class WireBounds {
     }
     long bodyLength = body == null ? 0 : body.writerIndex(); // the bytes that arrived, not the rounded-up capacity
     // the vectors' lengths as the walk read them, once per batch (batch.buffersLength(), nodesLength())
-    int bufferCount = vectorLength(what, "'s buffer list", batch, walk.bufferCount, 16,
-        (b, i) -> b.buffers(i).length());
-    vectorLength(what, "'s field node list", batch, walk.nodeCount, 16, (b, i) -> b.nodes(i).nullCount());
+    if (walk.located) {
+      // the reads the probes below make, at the vectors' known starts (no struct made per read)
+      structVectorLength(what, "'s buffer list", batch, walk.bufferCount, walk.buffersAt);
+      structVectorLength(what, "'s field node list", batch, walk.nodeCount, walk.nodesAt);
+    } else {
+      vectorLength(what, "'s buffer list", batch, walk.bufferCount, 16,
+          (b, i) -> b.buffers(i).length());
+      vectorLength(what, "'s field node list", batch, walk.nodeCount, 16, (b, i) -> b.nodes(i).nullCount());
+    }
     vectorLength(what, "'s variadic buffer counts", batch, batch.variadicBufferCountsLength(), 8,
         RecordBatch::variadicBufferCounts);
-    walk.load(message); // the vectors' lengths are checked: they lie inside the header
+    // the vectors' lengths are checked: they lie inside the header
+    walk.buffersHash = walk.load() ? walk.loadBuffersInside(bodyLength) : buffersInside(walk, bodyLength);
+    return rows;
+  }
+
+  /**
+   * Checks that each loaded buffer lies inside the body that arrived; returns the buffers' part of the
+   * header's fingerprint ({@link Walk#fingerprint}), folded in while they are at hand.
+   */
+  private static long buffersInside(Walk walk, long bodyLength) throws WireFormatException {
     long[] buffers = walk.buffers;
-    long hash = 0; // the buffers' part of the header's fingerprint, folded in while they are at hand
+    long hash = 0;
     long weight = Walk.FINGERPRINT_MULTIPLIER;
-    for (int i = 0; i < bufferCount; i++) {
+    for (int i = 0; i < walk.bufferCount; i++) {
       long offset = buffers[2 * i];
       long length = buffers[2 * i + 1];
       if (offset < 0 || length < 0 || offset > bodyLength || length > bodyLength - offset) {
-        throw new WireFormatException(what + " buffer " + i + " (offset " + offset + ", length " + length
-            + ") lies outside the message body of " + bodyLength + " bytes");
+        throw outsideBody(walk.what, i, offset, length, bodyLength);
       }
       hash += (offset * Walk.FINGERPRINT_STEP + length) * weight;
       weight += Walk.FINGERPRINT_STEP;
     }
-    walk.buffersHash = hash;
-    return rows;
+    return hash;
+  }
+
+  private static WireFormatException outsideBody(String what, int i, long offset, long length, long bodyLength) {
+    return new WireFormatException(what + " buffer " + i + " (offset " + offset + ", length " + length
+        + ") lies outside the message body of " + bodyLength + " bytes");
+  }
+
+  /**
+   * {@link #vectorLength} for a vector of 16-byte structs (field nodes, buffers) whose start is known,
+   * probed as {@code b.buffers(i).length()} and {@code b.nodes(i).nullCount()} probe it: by whether
+   * the last struct's second long can be read (flatbuffers' int arithmetic, a ByteBuffer's bounds).
+   */
+  private static int structVectorLength(String owner, String vector, Table table, int declared, int start)
+      throws WireFormatException {
+    if (declared == 0) {
+      return 0;
+    }
+    int available = table.getByteBuffer().limit();
+    boolean fits = declared > 0 && (long) declared * 16 <= available;
+    if (fits) {
+      int read = start + (declared - 1) * 16 + 8;
+      fits = read >= 0 && read <= available - 8;
+    }
+    if (!fits) {
+      throw new WireFormatException(owner + vector + " declares " + Integer.toUnsignedString(declared)
+          + " entries, more than its message's " + available + " bytes of metadata hold");
+    }
+    return declared;
   }
 
   private static void checkWalked(Walk walk, List<Field> fields, long rows, int bufferCount,
@@ -423,24 +501,36 @@ final class WireBounds {
    * the one it checked last} For tests: which route a check took.
    */
   static long fingerprintHits() {
-    return Walk.SPARE.get().fingerprintHits;
+    return Walk.ofThisThread().fingerprintHits;
   }
 
-  /** The walk over a batch's nodes and buffers in schema order. */
-  private static final class Walk {
+  /**
+   * The walk over a batch's nodes and buffers in schema order: one per thread, kept in the thread's
+   * reading state ({@link MessageReader.PerThread#walk}), reset for each batch (a walk never starts
+   * another), with the headers it checked.
+   */
+  static final class Walk {
     private static final long[] NO_SIZES = new long[0];
-
-    /** One walk per thread, reset for each batch (a walk never starts another). */
-    private static final ThreadLocal<Walk> SPARE = ThreadLocal.withInitial(Walk::new);
 
     private RecordBatch batch;
     private ArrowBuf body;
     private String what;
     private WireLimits limits;
     private final FieldNode flatNode = new FieldNode();
-    /** This thread's table for reading a header's vectors (a walk is made on, and used by, one thread). */
-    private final RecordBatchTable table = RecordBatchTable.ofThisThread();
+    /** The walk's table for finding a header's vectors (a walk is made on, and used by, one thread). */
+    private final RecordBatchTable table = RecordBatchTable.create();
     private final Buffer flatBuffer = new Buffer();
+    /** Read into by {@link RecordBatch#compression(org.apache.arrow.flatbuf.BodyCompression)}, never kept. */
+    final org.apache.arrow.flatbuf.BodyCompression flatCompression = new org.apache.arrow.flatbuf.BodyCompression();
+    /**
+     * Whether the batch's field-node and buffer vectors were found in its message ({@link #nodesAt},
+     * {@link #buffersAt}), to be read from there in bulk; false: a struct at a time.
+     */
+    boolean located;
+    int nodesAt;
+    int buffersAt;
+    /** The positions {@link RecordBatchTable#locate(Message, RecordBatch, int[])} reads. */
+    private final int[] positions = new int[4];
     /**
      * The batch's field nodes (length, null count) and buffers (offset, length), two longs each, read
      * from the header once per batch ({@link #load}).
@@ -496,10 +586,18 @@ final class WireBounds {
 
     /**
      * A header checked fully: its bytes, their fingerprint ({@link #fingerprint}), and everything
-     * else the check depended on.
+     * else the check depended on. One per entry of {@link #checked}, overwritten in place when the
+     * entry is replaced (a walk is used by one thread, and never reads an entry while writing it).
      */
-    private record Checked(byte[] header, long fingerprint, List<Field> fields, WireLimits limits, String what,
-        long bodyLength, long[] offsetChecks) {}
+    private static final class Checked {
+      byte[] header;
+      long fingerprint;
+      List<Field> fields;
+      WireLimits limits;
+      String what;
+      long bodyLength;
+      long[] offsetChecks;
+    }
     private long[] sizeScratch = new long[3];
     private long[] startScratch = new long[3];
     int node;
@@ -508,15 +606,39 @@ final class WireBounds {
     int variadic;
     long implied;
 
-    private Walk() {}
+    /** A walk for a thread's reading state (see {@link MessageReader.PerThread#walk}). */
+    Walk() {}
 
-    /** This thread's walk, set to the start of a batch. */
-    static Walk over(RecordBatch batch, ArrowBuf body, String what, WireLimits limits) {
-      Walk walk = SPARE.get();
+    /** {@return this thread's walk} */
+    static Walk ofThisThread() {
+      return MessageReader.PerThread.current().walk;
+    }
+
+    /**
+     * This thread's walk, set to the start of a batch: where its vectors lie taken from the view when
+     * there is one, else read from the message when its header is the batch, else only their lengths.
+     */
+    static Walk over(Walk walk, Message message, RecordBatch batch, BatchView view, ArrowBuf body, String what,
+        WireLimits limits) {
       walk.batch = batch;
       walk.body = body;
-      walk.nodeCount = batch.nodesVector(walk.nodeVector) == null ? 0 : walk.nodeVector.length();
-      walk.bufferCount = batch.buffersVector(walk.bufferVector) == null ? 0 : walk.bufferVector.length();
+      if (view != null) {
+        walk.located = true;
+        walk.nodesAt = view.nodesAt();
+        walk.nodeCount = view.nodeCount();
+        walk.buffersAt = view.buffersAt();
+        walk.bufferCount = view.bufferCount();
+      } else if (message != null && walk.table.locate(message, batch, walk.positions)) {
+        walk.located = true;
+        walk.nodesAt = walk.positions[0];
+        walk.nodeCount = walk.positions[1];
+        walk.buffersAt = walk.positions[2];
+        walk.bufferCount = walk.positions[3];
+      } else {
+        walk.located = false;
+        walk.nodeCount = batch.nodesVector(walk.nodeVector) == null ? 0 : walk.nodeVector.length();
+        walk.bufferCount = batch.buffersVector(walk.bufferVector) == null ? 0 : walk.bufferVector.length();
+      }
       walk.what = what;
       walk.limits = limits;
       walk.node = 0;
@@ -576,12 +698,36 @@ final class WireBounds {
     /** Whether the offsets a kept header's check read still hold in this batch's body. */
     private boolean offsetsHold(Checked known) {
       long[] checks = known.offsetChecks;
+      if (checks.length == 0) {
+        return true;
+      }
+      // offsets' own check, its common case inline: the body's bounds read once for every buffer
+      long capacity = body.capacity();
+      long address = body.memoryAddress();
       for (int i = 0; i < checks.length; i += 4) {
+        long start = checks[i];
+        long length = checks[i + 1];
+        int width = (int) checks[i + 2];
         long last;
-        try {
-          last = offsets(null, checks[i], checks[i + 1], (int) checks[i + 2]);
-        } catch (WireFormatException e) {
-          return false;
+        long bytes = length >= 0 && length < capacity / 4 ? (length + 1) * 4 : -1; // never overflows
+        if (width == 4 && org.apache.arrow.memory.util.MemoryUtil.LITTLE_ENDIAN && bytes >= 0 && start >= 0
+            && start <= capacity - bytes) {
+          int previous = 0;
+          long base = address + start;
+          for (long j = 0; j <= length; j++) {
+            int value = org.apache.arrow.memory.util.MemoryUtil.getInt(base + j * 4);
+            if (value < previous) { // previous starts at 0 and never decreases: a negative value too
+              return false;
+            }
+            previous = value;
+          }
+          last = previous;
+        } else {
+          try {
+            last = offsets(null, start, length, width);
+          } catch (WireFormatException e) {
+            return false;
+          }
         }
         if (last > checks[i + 3]) {
           return false;
@@ -609,20 +755,29 @@ final class WireBounds {
     static final long FINGERPRINT_STEP = 0x632BE59BD9B4E01AL;
 
     /**
-     * Reads the batch's field nodes and buffers into {@link #nodes} and {@link #buffers}: in two bulk
-     * copies when the message's header is the batch, else a struct at a time. Only after their counts
-     * are checked against the header's size ({@link #vectorLength}), which bounds the arrays.
+     * Reads the batch's field nodes and buffers into {@link #nodes} and {@link #buffers}: in bulk when
+     * their vectors were found in the message ({@link #located}), else a struct at a time. Only after
+     * their counts are checked against the header's size ({@link #vectorLength}), which bounds the
+     * arrays.
+     *
+     * @return true when the buffers are left to {@link #loadBuffersInside} (the nodes are read), false
+     *     when both are read
      */
-    void load(Message message) {
+    boolean load() {
       if (nodes.length < 2 * nodeCount) {
         nodes = new long[Math.max(2 * nodeCount, nodes.length * 2)];
       }
       if (buffers.length < 2 * bufferCount) {
         buffers = new long[Math.max(2 * bufferCount, buffers.length * 2)];
       }
-      if (message != null
-          && RecordBatchTable.copyVectors(table, message, batch, nodes, nodeCount, buffers, bufferCount)) {
-        return;
+      if (located) {
+        ByteBuffer header = batch.getByteBuffer();
+        RecordBatchTable.copy(header, nodesAt, nodes, 2 * nodeCount);
+        if (header.hasArray() && org.apache.arrow.memory.util.MemoryUtil.LITTLE_ENDIAN) {
+          return true;
+        }
+        RecordBatchTable.copy(header, buffersAt, buffers, 2 * bufferCount);
+        return false;
       }
       for (int i = 0; i < nodeCount; i++) {
         nodeVector.get(flatNode, i);
@@ -634,6 +789,39 @@ final class WireBounds {
         buffers[2 * i] = flatBuffer.offset();
         buffers[2 * i + 1] = flatBuffer.length();
       }
+      return false;
+    }
+
+    /**
+     * Reads the buffers in bulk from the header's array, as {@link RecordBatchTable#copy} does (the
+     * same bounds, checked once), and checks each as it is read as {@link #buffersInside} does (the
+     * same checks, in the same order, with the same fingerprint): one pass over them instead of two.
+     */
+    long loadBuffersInside(long bodyLength) throws WireFormatException {
+      ByteBuffer header = batch.getByteBuffer();
+      int at = buffersAt;
+      int count = 2 * bufferCount;
+      if (at < 0 || count > (header.limit() - at) / 8) {
+        throw RecordBatchTable.outside(count, at, header.limit());
+      }
+      byte[] array = header.array();
+      int from = header.arrayOffset() + at;
+      long[] buffers = this.buffers;
+      long hash = 0;
+      long weight = FINGERPRINT_MULTIPLIER;
+      for (int i = 0; i < bufferCount; i++) {
+        // inside the array: checked above
+        long offset = org.apache.arrow.memory.util.MemoryUtil.getLong(array, from + 16 * i);
+        long length = org.apache.arrow.memory.util.MemoryUtil.getLong(array, from + 16 * i + 8);
+        buffers[2 * i] = offset;
+        buffers[2 * i + 1] = length;
+        if (offset < 0 || length < 0 || offset > bodyLength || length > bodyLength - offset) {
+          throw outsideBody(what, i, offset, length, bodyLength);
+        }
+        hash += (offset * FINGERPRINT_STEP + length) * weight;
+        weight += FINGERPRINT_STEP;
+      }
+      return hash;
     }
 
     /**
@@ -675,14 +863,26 @@ final class WireBounds {
       if (!offsetsOnly || !bytes.hasArray() || length > 16 << 10) {
         return;
       }
-      // the entry replaced lends its arrays when they fit (headers of one method keep their length)
-      Checked replaced = checked[nextChecked];
-      byte[] header = replaced != null && replaced.header.length == length ? replaced.header : new byte[length];
-      System.arraycopy(bytes.array(), bytes.arrayOffset() + bytes.position(), header, 0, length);
-      long[] offsets = replaced != null && replaced.offsetChecks.length == offsetCheckCount
-          ? replaced.offsetChecks : new long[offsetCheckCount];
-      System.arraycopy(offsetChecks, 0, offsets, 0, offsetCheckCount);
-      checked[nextChecked] = new Checked(header, fingerprint, fields, limits, what, bodyLength, offsets);
+      // the entry replaced is overwritten, its arrays reused when they fit (headers of one method keep
+      // their length)
+      Checked entry = checked[nextChecked];
+      if (entry == null) {
+        entry = new Checked();
+        checked[nextChecked] = entry;
+      }
+      if (entry.header == null || entry.header.length != length) {
+        entry.header = new byte[length];
+      }
+      System.arraycopy(bytes.array(), bytes.arrayOffset() + bytes.position(), entry.header, 0, length);
+      if (entry.offsetChecks == null || entry.offsetChecks.length != offsetCheckCount) {
+        entry.offsetChecks = new long[offsetCheckCount];
+      }
+      System.arraycopy(offsetChecks, 0, entry.offsetChecks, 0, offsetCheckCount);
+      entry.fingerprint = fingerprint;
+      entry.fields = fields;
+      entry.limits = limits;
+      entry.what = what;
+      entry.bodyLength = bodyLength;
       lastChecked = nextChecked;
       nextChecked = (nextChecked + 1) % checked.length;
     }
@@ -785,6 +985,11 @@ final class WireBounds {
       int[] parents = plan.parents;
       int[] firstBuffers = plan.firstBuffers;
       long maxRows = limits.maxRowsPerBatch();
+      // the body's bounds, and the implied bytes, kept in locals for the loop (a failed plan's walk is
+      // restarted, so only a plan that passes writes its implied bytes back)
+      long capacity = body == null ? 0 : body.capacity();
+      long address = body == null ? 0 : body.memoryAddress();
+      long impliedBytes = implied;
       for (int step = 0; step < steps; step++) {
         long length = nodes[2 * step];
         long nulls = nodes[2 * step + 1];
@@ -797,7 +1002,7 @@ final class WireBounds {
         int at = 2 * firstBuffers[step];
         long neededBits = (length + 7) / 8;
         if (nulls == 0 || nulls == length) {
-          implied += neededBits; // Arrow makes its own bitmap for these
+          impliedBytes += neededBits; // Arrow makes its own bitmap for these
         } else if (buffers[at + 1] < neededBits) {
           return false;
         }
@@ -815,7 +1020,7 @@ final class WireBounds {
               if (buffers[at + 3] < (length + 1) * width) {
                 return false;
               }
-              long last = plannedOffsets(offsetsStart, length, width);
+              long last = plannedOffsets(offsetsStart, length, width, capacity, address);
               if (last < 0 || last > dataSize) {
                 return false;
               }
@@ -829,7 +1034,7 @@ final class WireBounds {
               if (buffers[at + 3] < (length + 1) * width) {
                 return false;
               }
-              last = plannedOffsets(offsetsStart, length, width);
+              last = plannedOffsets(offsetsStart, length, width, capacity, address);
               if (last < 0) {
                 return false;
               }
@@ -841,18 +1046,24 @@ final class WireBounds {
           default -> leasts[step] = length;
         }
       }
+      implied = impliedBytes;
       node = steps;
       buffer = plan.buffers;
       return true;
     }
 
-    /** {@link #offsets}' check, answering -1 instead of naming a failure. */
-    private long plannedOffsets(long start, long length, int width) {
-      long bytes = length >= 0 && length < body.capacity() / 4 ? (length + 1) * 4 : -1; // never overflows
+    /**
+     * {@link #offsets}' check, answering -1 instead of naming a failure.
+     *
+     * @param capacity the body's capacity (0 without a body: the general check then reads it)
+     * @param address the body's address
+     */
+    private long plannedOffsets(long start, long length, int width, long capacity, long address) {
+      long bytes = length >= 0 && length < capacity / 4 ? (length + 1) * 4 : -1; // never overflows
       if (width == 4 && org.apache.arrow.memory.util.MemoryUtil.LITTLE_ENDIAN && bytes >= 0 && start >= 0
-          && start <= body.capacity() - bytes) {
+          && start <= capacity - bytes) {
         // offsets' own loop over the buffer, bounded once, without building a message on failure
-        long base = body.memoryAddress() + start;
+        long base = address + start;
         int previous = 0;
         for (long i = 0; i <= length; i++) {
           int value = org.apache.arrow.memory.util.MemoryUtil.getInt(base + i * 4);

@@ -21,6 +21,26 @@ public final class WireOutput extends OutputStream implements WritableByteChanne
   private final byte[] buffer;
   private int count;
   private boolean open = true;
+  /** The state of the thread that last wrote a stream on this output (see {@link #writeState()}). */
+  private Owned writeState;
+
+  /** A thread's state, with the thread it belongs to. */
+  private record Owned(Thread thread, MessageReader.PerThread state) {}
+
+  /**
+   * The state of the thread calling: kept here for the thread that last asked, since a
+   * connection's output is written by one thread stream after stream (a look-up of a thread-local
+   * value costs more than a comparison); another thread looks its own up and keeps it instead.
+   */
+  MessageReader.PerThread writeState() {
+    Owned owned = writeState;
+    Thread thread = Thread.currentThread();
+    if (owned == null || owned.thread() != thread) {
+      owned = new Owned(thread, MessageReader.PerThread.current());
+      writeState = owned;
+    }
+    return owned.state();
+  }
 
   /**
    * Buffers a connection's output.

@@ -249,6 +249,82 @@ class CheckPlanTest {
     }
   }
 
+  /**
+   * Where a header's field-node and buffer vectors lie is read once, by the view a direct reader gets,
+   * and the check takes them from there (and probes their lengths by arithmetic instead of reading a
+   * struct): for a header damaged in any one byte, the check through a located view gives exactly the
+   * verdict of the check that finds them in the message itself, and refuses exactly what the check
+   * reading a struct at a time (no message) refuses.
+   */
+  @Test
+  void aHeaderCheckedWhereItsViewFoundItsVectorsGetsTheVerdictOfEveryOtherRoute() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      byte[] stream = batchStream(allocator);
+      int length;
+      try (Parsed good = Parsed.of(stream, allocator)) {
+        length = good.header.limit();
+        assertEquals("", viewVerdict(good, WireBounds.Route.GENERAL));
+      }
+      int refused = 0;
+      for (int position = 0; position < length; position++) {
+        for (int bit : new int[] {0x01, 0x02, 0x40, 0x80}) {
+          try (Parsed damaged = Parsed.of(stream, allocator)) {
+            if (!damaged.flip(position, bit) || !damaged.recordBatch()) {
+              continue; // not a record batch message: the stream reader refuses it before any check
+            }
+            String where = "byte " + position + " ^ " + bit;
+            String inMessage = verdictOrFailure(damaged, WireBounds.Route.GENERAL);
+            assertEquals(inMessage, viewVerdict(damaged, WireBounds.Route.GENERAL), where);
+            assertEquals(inMessage, viewVerdict(damaged, WireBounds.Route.ANY), where);
+            String structs = structVerdictOrFailure(damaged);
+            assertEquals(structs.isEmpty(), inMessage.isEmpty(), where + ": " + structs + " / " + inMessage);
+            if (structs.startsWith("record batch")) {
+              assertEquals(structs, inMessage, where); // the same bound named the same way
+            }
+            if (!inMessage.isEmpty()) {
+              refused++;
+            }
+          }
+        }
+      }
+      assertTrue(refused > 100, "refused " + refused);
+      assertEquals(0, allocator.getAllocatedMemory());
+    }
+  }
+
+  /** The verdict of the check through a located view of the batch, or how locating or checking failed. */
+  private static String viewVerdict(Parsed parsed, WireBounds.Route route) {
+    try {
+      RecordBatch batch = parsed.batch();
+      if (batch == null) {
+        WireBounds.checkBatch(parsed.message, null, parsed.body, SCHEMA.getFields(), "record batch",
+            WireLimits.DEFAULT, route);
+        return "";
+      }
+      BatchView view = new BatchView(parsed.message, batch, parsed.body);
+      WireBounds.checkBatch(parsed.message, batch, view, parsed.body, SCHEMA.getFields(), "record batch",
+          WireLimits.DEFAULT, route);
+      return "";
+    } catch (WireFormatException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  /** The verdict of the check reading the header a struct at a time (no message), or how it failed. */
+  private static String structVerdictOrFailure(Parsed parsed) {
+    try {
+      WireBounds.checkBatch(null, parsed.batch(), parsed.body, SCHEMA.getFields(), "record batch",
+          WireLimits.DEFAULT, WireBounds.Route.GENERAL);
+      return "";
+    } catch (WireFormatException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
   /** The verdict, or how reading the header failed (a flipped byte may break the flatbuffer itself). */
   private static String verdictOrFailure(Parsed parsed, WireBounds.Route route) {
     try {
@@ -394,6 +470,15 @@ class CheckPlanTest {
       copy.put(batch.getMessageBuffer().duplicate()).flip();
       ArrowBuf body = MessageSerializer.readMessageBody(in, batch.getMessageBodyLength(), allocator);
       return new Parsed(copy, body);
+    }
+
+    /** Whether the message says it is a record batch (the only message a batch's check is given). */
+    boolean recordBatch() {
+      try {
+        return message.headerType() == org.apache.arrow.flatbuf.MessageHeader.RecordBatch;
+      } catch (RuntimeException e) {
+        return false;
+      }
     }
 
     RecordBatch batch() {
