@@ -216,11 +216,50 @@ abstract class CellLane {
    * dispatch through the vtable).
    */
   abstract static class Fixed extends CellLane {
+    /** A kind of value {@link #valueAt} reads that {@link #fixedAt} reads itself (no call through the vtable). */
+    static final int OTHER = 0;
+    /** A signed 64-bit integer read as a {@code Long}. */
+    static final int LONG = 1;
+    /** A signed 32-bit integer read as an {@code Integer}. */
+    static final int INT = 2;
+    /** A 64-bit float read as a {@code Double}. */
+    static final int DOUBLE = 3;
+    /** A 32-bit float read as a {@code Float}. */
+    static final int FLOAT = 4;
+
     private final int width;
+    /** What {@link #valueAt} reads, when it is a kind {@link #fixedAt} reads without calling it. */
+    private final int kind;
 
     Fixed(Codec codec, int width) {
+      this(codec, width, OTHER);
+    }
+
+    /**
+     * A lane whose {@link #valueAt} reads values of a common kind, which {@link #fixedAt} reads
+     * without calling it: the lanes of many codecs share the call sites, which would dispatch each
+     * value's read through the vtable.
+     *
+     * @param codec the codec
+     * @param width the values' width in bytes
+     * @param kind what {@link #valueAt} reads: {@link #LONG}, {@link #INT}, {@link #DOUBLE}, {@link
+     *     #FLOAT} (exactly as {@code valueAt} would), or {@link #OTHER}
+     */
+    Fixed(Codec codec, int width, int kind) {
       super(codec);
       this.width = width;
+      this.kind = kind;
+    }
+
+    /** The value at an offset of the body: what {@link #valueAt} returns. */
+    final Object fixedAt(BatchView view, long at) {
+      return switch (kind) {
+        case LONG -> Long.valueOf(view.signed(at, 8));
+        case INT -> Integer.valueOf((int) view.signed(at, 4));
+        case DOUBLE -> Double.valueOf(Double.longBitsToDouble(view.signed(at, 8)));
+        case FLOAT -> Float.valueOf((float) (double) Float.intBitsToFloat((int) view.signed(at, 4)));
+        default -> valueAt(view, at);
+      };
     }
 
     /**
@@ -332,11 +371,11 @@ abstract class CellLane {
      * Cells} return, without one.
      */
     final Object item(BatchView in, long validity, long nulls, long length, long data, int i) {
-      return in.valid(validity, nulls, length, i) ? wrap(valueAt(in, data + (long) i * width)) : wrap(null);
+      return in.valid(validity, nulls, length, i) ? wrap(fixedAt(in, data + (long) i * width)) : wrap(null);
     }
 
     @Override
-    Object readFirst(BatchView in, Column column) {
+    final Object readFirst(BatchView in, Column column) {
       long length = in.node();
       long nulls = in.nulls();
       long validity = in.buffer();
@@ -345,7 +384,7 @@ abstract class CellLane {
         return nullFirst(column);
       }
       try {
-        return wrap(valueAt(in, data));
+        return wrap(fixedAt(in, data));
       } catch (MarshalException e) {
         throw e.within(column.name());
       }

@@ -55,7 +55,7 @@ final class FloatCodec extends Codec {
   @Override
   Optional<CellLane> lane() {
     if (single) {
-      return Optional.of(new CellLane.Fixed(this, 4) {
+      return Optional.of(new CellLane.Fixed(this, 4, javaFloat ? CellLane.Fixed.FLOAT : CellLane.Fixed.OTHER) {
         @Override
         long bitsOf(Object plain) {
           return Float.floatToRawIntBits((float) ((Number) plain).doubleValue()) & 0xffffffffL;
@@ -68,7 +68,7 @@ final class FloatCodec extends Codec {
         }
       });
     }
-    return Optional.of(new CellLane.Fixed(this, 8) {
+    return Optional.of(new CellLane.Fixed(this, 8, javaFloat ? CellLane.Fixed.OTHER : CellLane.Fixed.DOUBLE) {
       @Override
       long bitsOf(Object plain) {
         return Double.doubleToRawLongBits(((Number) plain).doubleValue());

@@ -65,7 +65,11 @@ final class IntegerCodec extends Codec {
 
   @Override
   Optional<CellLane> lane() {
-    return Optional.of(new CellLane.Fixed(this, bits / 8) {
+    int kind = !signed ? CellLane.Fixed.OTHER
+        : bits == 64 && (javaType == long.class || javaType == Long.class) ? CellLane.Fixed.LONG
+        : bits == 32 && (javaType == int.class || javaType == Integer.class) ? CellLane.Fixed.INT
+        : CellLane.Fixed.OTHER;
+    return Optional.of(new CellLane.Fixed(this, bits / 8, kind) {
       @Override
       long bitsOf(Object plain) {
         return raw(plain);

@@ -22,7 +22,21 @@ public final class RowLane {
   private final Column[] byIndex;
   private final boolean[] nullable;
   private final CellLane[] lanes;
+  /**
+   * Each column's lane's class, when it is one {@link #decode} calls directly ({@link #FIXED},
+   * {@link #BYTES}, {@link #BITS}, {@link #LIST}, {@link #MAP}), else {@link #OTHER}: the lanes of
+   * many classes share decode's call site, which would dispatch each column's read through the
+   * vtable.
+   */
+  private final byte[] kinds;
   private final List<Field> fields;
+
+  private static final byte OTHER = 0;
+  private static final byte FIXED = 1;
+  private static final byte BYTES = 2;
+  private static final byte BITS = 3;
+  private static final byte LIST = 4;
+  private static final byte MAP = 5;
   /** The last received schema instance that was this layout's (readers intern schemas). */
   private volatile Schema matched;
 
@@ -34,7 +48,27 @@ public final class RowLane {
       nullable[c] = byIndex[c].nullable();
     }
     this.lanes = lanes;
+    this.kinds = new byte[lanes.length];
+    for (int c = 0; c < lanes.length; c++) {
+      kinds[c] = kindOf(lanes[c]);
+    }
     this.fields = fields;
+  }
+
+  private static byte kindOf(CellLane lane) {
+    if (lane instanceof CellLane.Fixed) {
+      return FIXED;
+    }
+    if (lane instanceof CellLane.Bytes) {
+      return BYTES;
+    }
+    if (lane instanceof CellLane.Bits) {
+      return BITS;
+    }
+    if (lane instanceof CellLane.ListLane) {
+      return LIST;
+    }
+    return lane instanceof CellLane.MapLane ? MAP : OTHER;
   }
 
   /**
@@ -140,9 +174,18 @@ public final class RowLane {
   public Object[] decode(BatchView view) {
     CellLane[] lanes = this.lanes;
     Column[] columns = byIndex;
+    byte[] kinds = this.kinds;
     Object[] values = new Object[lanes.length];
     for (int c = 0; c < lanes.length; c++) {
-      values[c] = lanes[c].readFirst(view, columns[c]);
+      CellLane lane = lanes[c];
+      values[c] = switch (kinds[c]) {
+        case FIXED -> ((CellLane.Fixed) lane).readFirst(view, columns[c]);
+        case BYTES -> ((CellLane.Bytes) lane).readFirst(view, columns[c]);
+        case BITS -> ((CellLane.Bits) lane).readFirst(view, columns[c]);
+        case LIST -> ((CellLane.ListLane) lane).readFirst(view, columns[c]);
+        case MAP -> ((CellLane.MapLane) lane).readFirst(view, columns[c]);
+        default -> lane.readFirst(view, columns[c]);
+      };
     }
     return values;
   }

@@ -146,7 +146,16 @@ class RowLaneTest {
             map("sq", new LaneCases.Shape("sq", new LaneCases.Point(0, 0),
                 List.of(new LaneCases.Point(1, 1)), null), "none", null),
             List.of(new LaneCases.Shape("tri", new LaneCases.Point(7, null), List.of(), "n"))},
-        "records", new Object[] {List.of(), Map.of(), null});
+        "records", new Object[] {List.of(), Map.of(), null},
+        // the kinds of fixed-width value the lane reads without its codec's conversion: extremes, signed
+        // zeros, NaNs (a float's with a payload), in columns and as a list's items
+        "primitives", new Object[] {Long.MIN_VALUE, Integer.MIN_VALUE, Double.NaN, -0.0f, true,
+            List.of(Long.MAX_VALUE, -1L, 0L, 127L, 128L)},
+        "boxes", new Object[] {Long.MAX_VALUE, Integer.MAX_VALUE, -0.0, Float.intBitsToFloat(0x7fc00123), false,
+            Arrays.asList(null, Long.MIN_VALUE)},
+        "boxes", new Object[] {null, -1, Double.MIN_VALUE, Float.MAX_VALUE, null, null},
+        "nested", new Object[] {List.of(List.of(Integer.MIN_VALUE, -1), List.of(Integer.MAX_VALUE)), Set.of(),
+            map("n", List.of(Double.NEGATIVE_INFINITY, -0.0, Double.NaN)), List.of(Long.MIN_VALUE), null});
     try (BufferAllocator allocator = new RootAllocator()) {
       for (Map.Entry<String, Object> row : rows) {
         same(params(row.getKey()), (Object[]) row.getValue(), allocator, row.getKey());
