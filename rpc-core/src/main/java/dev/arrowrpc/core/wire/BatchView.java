@@ -35,7 +35,10 @@ public final class BatchView {
   private int bufferCount;
   /** Texts up to this many bytes are copied a word at a time when their words lie inside the body. */
   private static final int SHORT_TEXT = 24;
-  /** This thread's recent short texts ({@link #RECENT}), taken when the view first reads one. */
+  /**
+   * This thread's recent short texts ({@link MessageReader.PerThread#recentTexts}): handed to the
+   * view by its reader, or taken when the view first reads one.
+   */
   private Recent[] recentTexts;
   /** Bytes copied out of the body on their way into a string (made when a string is read). */
   private byte[] scratch;
@@ -54,8 +57,9 @@ public final class BatchView {
   }
 
   /** A view located with a table the caller keeps for its thread ({@link RecordBatchTable#locateInto}). */
-  BatchView(RecordBatchTable table, Message message, RecordBatch batch, ArrowBuf body) {
+  BatchView(RecordBatchTable table, Recent[] recentTexts, Message message, RecordBatch batch, ArrowBuf body) {
     this.batch = batch;
+    this.recentTexts = recentTexts;
     this.address = body == null ? 0 : body.memoryAddress();
     this.size = body == null ? 0 : body.capacity();
     table.locateInto(message, this);
@@ -252,7 +256,7 @@ public final class BatchView {
       int slot = (int) (mix >>> 56) & (RECENT_TEXTS - 1);
       Recent[] table = recentTexts;
       if (table == null) {
-        table = recentTexts = RECENT.get();
+        table = recentTexts = MessageReader.PerThread.current().recentTexts;
       }
       Recent found = table[slot];
       if (found != null && found.first == first && found.second == second && found.length == length) {
@@ -318,17 +322,15 @@ public final class BatchView {
    * memory (zeros past its end): immutable, so that a table of them stays sound when a view is
    * read on another thread than the one whose table it took.
    */
-  private record Recent(long first, long second, int length, String text) {}
-
-  /** How many recent short texts are kept (a power of two). */
-  private static final int RECENT_TEXTS = 256;
+  record Recent(long first, long second, int length, String text) {}
 
   /**
-   * Each thread's recent short texts by a hash of their bytes: a text read again (a map's keys, a
-   * label) is the string read before instead of a new copy. A slot holds the last text that hashed
-   * to it. Per thread: threads reading different texts do not overwrite each other's.
+   * How many recent short texts a thread keeps (a power of two), by a hash of their bytes: a text
+   * read again (a map's keys, a label) is the string read before instead of a new copy. A slot holds
+   * the last text that hashed to it. Per thread: threads reading different texts do not overwrite
+   * each other's.
    */
-  private static final ThreadLocal<Recent[]> RECENT = ThreadLocal.withInitial(() -> new Recent[RECENT_TEXTS]);
+  static final int RECENT_TEXTS = 256;
 
   /**
    * Copies bytes out of the body.

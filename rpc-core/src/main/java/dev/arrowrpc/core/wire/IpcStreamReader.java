@@ -629,7 +629,7 @@ public final class IpcStreamReader implements AutoCloseable, DictionaryProvider,
         // the view a direct reader of columns will want, located once: the check takes the vectors'
         // places from it
         MessageReader.PerThread here = messages.here();
-        view = new BatchView(here.table, message, header, body);
+        view = new BatchView(here.table, here.recentTexts, message, header, body);
         WireBounds.checkBatch(here.walk, message, header, view, body, memoryFields(), "record batch", limits);
       } else {
         WireBounds.checkBatch(message, header, body, memoryFields(), "record batch", limits);

@@ -70,6 +70,8 @@ final class MessageReader {
     final IpcStreamReader.RecentSchemas schemas = new IpcStreamReader.RecentSchemas();
     /** The metadata texts and vectors this thread read last. */
     final MetadataText texts = MetadataText.current();
+    /** The short texts this thread's batch views read last (see {@link BatchView#ascii}). */
+    final BatchView.Recent[] recentTexts = new BatchView.Recent[BatchView.RECENT_TEXTS];
     /** This thread's walk over record batches, with the headers it checked (see {@link WireBounds}). */
     final WireBounds.Walk walk = new WireBounds.Walk();
     /** A table for finding where a record batch's vectors lie, positioned and cleared within one call. */
