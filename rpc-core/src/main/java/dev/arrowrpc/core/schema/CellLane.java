@@ -165,7 +165,7 @@ abstract class CellLane {
 
   /** The initial capacity of a hash map or set that will hold {@code entries} without growing. */
   static int capacityFor(int entries) {
-    return (int) (entries / 0.75f) + 1;
+    return entries + entries / 3 + 1; // entries / 0.75 rounded down, plus one, in integers
   }
 
   /** Lays out a field's node and validity bitmap: null values (prepared as null) are null cells. */
@@ -684,12 +684,21 @@ abstract class CellLane {
           int start = (int) pair;
           int end = (int) (pair >> 32);
           Collection<Object> out = collection(end - start);
-          for (int j = start; j < end; j++) {
-            try {
-              out.add(fixed != null ? fixed.item(in, itemValidity, itemNulls, itemLength, itemData, j)
-                  : bytes.item(in, itemValidity, itemNulls, itemLength, itemOffsets, itemData, j));
-            } catch (MarshalException e) {
-              throw e.within("[" + (j - start) + "]");
+          if (fixed != null) {
+            for (int j = start; j < end; j++) {
+              try {
+                out.add(fixed.item(in, itemValidity, itemNulls, itemLength, itemData, j));
+              } catch (MarshalException e) {
+                throw e.within("[" + (j - start) + "]");
+              }
+            }
+          } else {
+            for (int j = start; j < end; j++) {
+              try {
+                out.add(bytes.item(in, itemValidity, itemNulls, itemLength, itemOffsets, itemData, j));
+              } catch (MarshalException e) {
+                throw e.within("[" + (j - start) + "]");
+              }
             }
           }
           return wrap(out);

@@ -46,7 +46,8 @@ public final class BatchView {
   private int nextBuffer;
   private long nodeLength;
   private long nodeNulls;
-  private long bufferLength;
+  /** Where the buffer last taken lies in the header (its 16-byte struct), or -1 before any. */
+  private int lastBufferAt = -1;
 
   BatchView(Message message, RecordBatch batch, ArrowBuf body) {
     this.batch = batch;
@@ -131,7 +132,7 @@ public final class BatchView {
       throw new IllegalStateException("record batch has fewer buffers than its schema needs");
     }
     int at = buffersAt + 16 * nextBuffer++;
-    bufferLength = headerLong(at + 8);
+    lastBufferAt = at;
     return headerLong(at);
   }
 
@@ -148,7 +149,8 @@ public final class BatchView {
 
   /** {@return the length of the buffer last taken} */
   public long bufferLength() {
-    return bufferLength;
+    // read when asked: the lanes never ask, and a batch's every buffer is taken
+    return lastBufferAt < 0 ? 0 : headerLong(lastBufferAt + 8);
   }
 
   /**
