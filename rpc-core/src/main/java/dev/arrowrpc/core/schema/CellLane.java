@@ -226,6 +226,8 @@ abstract class CellLane {
     static final int DOUBLE = 3;
     /** A 32-bit float read as a {@code Float}. */
     static final int FLOAT = 4;
+    /** A timestamp of microseconds read as an {@code Instant} ({@link TemporalCodec#instantOfMicros}). */
+    static final int INSTANT = 5;
 
     private final int width;
     /** What {@link #valueAt} reads, when it is a kind {@link #fixedAt} reads without calling it. */
@@ -243,7 +245,7 @@ abstract class CellLane {
      * @param codec the codec
      * @param width the values' width in bytes
      * @param kind what {@link #valueAt} reads: {@link #LONG}, {@link #INT}, {@link #DOUBLE}, {@link
-     *     #FLOAT} (exactly as {@code valueAt} would), or {@link #OTHER}
+     *     #FLOAT}, {@link #INSTANT} (exactly as {@code valueAt} would), or {@link #OTHER}
      */
     Fixed(Codec codec, int width, int kind) {
       super(codec);
@@ -258,6 +260,7 @@ abstract class CellLane {
         case INT -> Integer.valueOf((int) view.signed(at, 4));
         case DOUBLE -> Double.valueOf(Double.longBitsToDouble(view.signed(at, 8)));
         case FLOAT -> Float.valueOf((float) (double) Float.intBitsToFloat((int) view.signed(at, 4)));
+        case INSTANT -> TemporalCodec.instantOfMicros(view.signed(at, 8));
         default -> valueAt(view, at);
       };
     }

@@ -141,6 +141,18 @@ final class TemporalCodec extends Codec {
   }
 
   /** The instant some microseconds after the epoch (what {@code Instant.EPOCH.plus(raw, MICROS)} gives, in one step). */
+  /**
+   * An instant column's value read by its lane: what the lane's {@code valueAt} returns for an
+   * {@code INSTANT} codec, with its failure (never raised: every long of microseconds is an instant).
+   */
+  static Instant instantOfMicros(long raw) {
+    try {
+      return micros(raw);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      throw new MarshalException("the cell cannot be read as a " + Kind.INSTANT + ": " + e.getMessage(), e);
+    }
+  }
+
   private static Instant micros(long raw) {
     return Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000L), Math.floorMod(raw, 1_000_000L) * 1000L);
   }
@@ -171,7 +183,8 @@ final class TemporalCodec extends Codec {
   @Override
   Optional<CellLane> lane() {
     int width = kind == Kind.LOCAL_DATE ? 4 : 8;
-    return Optional.of(new CellLane.Fixed(this, width) {
+    return Optional.of(new CellLane.Fixed(this, width,
+        kind == Kind.INSTANT ? CellLane.Fixed.INSTANT : CellLane.Fixed.OTHER) {
       @Override
       long bitsOf(Object plain) {
         return raw(plain);
