@@ -46,8 +46,6 @@ public final class BatchView {
   private int nextBuffer;
   private long nodeLength;
   private long nodeNulls;
-  /** Where the buffer last taken lies in the header (its 16-byte struct), or -1 before any. */
-  private int lastBufferAt = -1;
 
   BatchView(Message message, RecordBatch batch, ArrowBuf body) {
     this.batch = batch;
@@ -132,7 +130,6 @@ public final class BatchView {
       throw new IllegalStateException("record batch has fewer buffers than its schema needs");
     }
     int at = buffersAt + 16 * nextBuffer++;
-    lastBufferAt = at;
     return headerLong(at);
   }
 
@@ -146,12 +143,6 @@ public final class BatchView {
   private static final VarHandle NATIVE_LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-
-  /** {@return the length of the buffer last taken} */
-  public long bufferLength() {
-    // read when asked: the lanes never ask, and a batch's every buffer is taken
-    return lastBufferAt < 0 ? 0 : headerLong(lastBufferAt + 8);
-  }
 
   /**
    * Whether value {@code i} of a field is valid (not null), by the field's null count and bitmap.

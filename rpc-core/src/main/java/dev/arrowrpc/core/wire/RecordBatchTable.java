@@ -110,16 +110,8 @@ final class RecordBatchTable extends Table {
   }
 
   /**
-   * {@return this thread's table, for a caller that keeps it to pass to {@link #copyVectors(RecordBatchTable,
-   * Message, RecordBatch, long[], int, long[], int)} (one look-up per thread, not per batch)}
-   */
-  static RecordBatchTable ofThisThread() {
-    return SPARE.get();
-  }
-
-  /**
    * Copies a record batch message's field nodes and buffers (see {@link #copyVectors(Message, RecordBatch,
-   * long[], int, long[], int)}) with this thread's table, as {@link #ofThisThread} gave it.
+   * long[], int, long[], int)}) with a table the caller keeps (a reading state's, {@link #create}).
    */
   static boolean copyVectors(RecordBatchTable table, Message message, RecordBatch batch, long[] nodes,
       int nodeCount, long[] buffers, int bufferCount) {
