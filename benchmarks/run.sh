@@ -81,6 +81,12 @@ if [[ "$MODE" == call-cost ]]; then
     { echo; echo "### The same rows, client and server threads on one CPU (\`taskset -c 0\`)"; echo
       grep '^|' "$ROOT/benchmarks/target/call-cost-one-cpu.md"; } >> "$report"
   fi
+  if (( $(nproc) > 1 )); then
+    log "call-cost: call by call with the pipe's polling off"
+    "${cost_java[@]}" -Darrowrpc.pipe.spinMicros=0 -Dcallcost.pairsOnly=true dev.arrowrpc.bench.CallCost \
+      "${cost_args[@]}" "$ROOT/benchmarks/target/call-cost-blocking.md" > /dev/null
+    cat "$ROOT/benchmarks/target/call-cost-blocking.md" >> "$report"
+  fi
   log "call-cost: each side's code alone (SideCost)"
   { echo; echo "### Each side's code alone (\`SideCost\`: one thread per side, recorded requests and answers)"
     echo; echo '```'; "${cost_java[@]}" dev.arrowrpc.bench.SideCost 96000 5; echo '```'; } >> "$report"

@@ -80,6 +80,16 @@ public final class CallCost {
           op.run().run();
         }
       }
+      // -Dcallcost.pairsOnly=true: the call-by-call block alone (run.sh runs it again with the
+      // pipe's polling off, the hand-off issue 16 was measured with)
+      if (Boolean.getBoolean("callcost.pairsOnly")) {
+        String pairs = callByCall(find(ops, "noop()", "generated").run(),
+            find(ops, "mixed(10 parameters of 10 types)", "generated").run(), PAIR_BLOCKS, calls, false);
+        System.out.print(pairs);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, pairs);
+        System.exit(0);
+      }
       for (int round = 0; round < rounds; round++) {
         for (Op op : ops) {
           op.samples().add(measure(op.run(), calls));
@@ -94,7 +104,7 @@ public final class CallCost {
       }
       String report = report(ops, warm, calls, rounds)
           + callByCall(find(ops, "noop()", "generated").run(),
-              find(ops, "mixed(10 parameters of 10 types)", "generated").run(), PAIR_BLOCKS, calls);
+              find(ops, "mixed(10 parameters of 10 types)", "generated").run(), PAIR_BLOCKS, calls, true);
       System.out.print(report);
       Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, report);
@@ -220,7 +230,7 @@ public final class CallCost {
    * moves the time of a round trip far more than the calls' own code does. Each block's medians
    * give one ratio; the section prints the spread of the blocks.
    */
-  private static String callByCall(Runnable noop, Runnable mixed, int blocks, int pairs) {
+  private static String callByCall(Runnable noop, Runnable mixed, int blocks, int pairs, boolean polling) {
     double[] noops = new double[blocks];
     double[] mixeds = new double[blocks];
     double[] ratios = new double[blocks];
@@ -243,12 +253,19 @@ public final class CallCost {
       ratios[block] = mixeds[block] / noops[block];
     }
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "%n### noop() and mixed(...) in turn, call by call (generated path)%n%n"
-        + "%d blocks of %d pairs; per block the median time of each call and their ratio; the spread of the "
-        + "blocks (min / quartiles / max). On more than one CPU the blocks fall into regimes: both threads on one "
-        + "CPU taking turns, each round trip two thread switches; or on two CPUs polling for each other, where a round "
-        + "trip is little more than the code of the two sides and the ratio approaches theirs (`SideCost` below).%n%n"
-        + "```%n", blocks, pairs));
+    if (polling) {
+      s.append(String.format(Locale.ROOT, "%n### noop() and mixed(...) in turn, call by call (generated path)%n%n"
+          + "%d blocks of %d pairs; per block the median time of each call and their ratio; the spread of the "
+          + "blocks (min / quartiles / max). On more than one CPU the blocks fall into regimes: both threads on one "
+          + "CPU taking turns, each round trip two thread switches; or on two CPUs polling for each other, where a "
+          + "round trip is little more than the code of the two sides and the ratio approaches theirs (`SideCost` "
+          + "below).%n%n```%n", blocks, pairs));
+    } else {
+      s.append(String.format(Locale.ROOT, "%n### The same, with the pipe's polling off (`-D%s=0`)%n%n"
+          + "%d blocks of %d pairs. Each side blocks at once while it waits, so each hand-off wakes a parked thread: "
+          + "the hand-off issue 16's figures were measured with (its no-op then took 68 µs).%n%n```%n",
+          "arrowrpc.pipe.spinMicros", blocks, pairs));
+    }
     s.append(spread("noop()  µs", noops, 1e3)).append(spread("mixed() µs", mixeds, 1e3))
         .append(spread("ratio     ", ratios, 1)).append("```\n");
     return s.toString();
