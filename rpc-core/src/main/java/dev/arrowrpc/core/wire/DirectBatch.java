@@ -410,17 +410,6 @@ public final class DirectBatch {
     size += bytes.length;
   }
 
-  /**
-   * Appends zero bytes to the open buffer.
-   *
-   * @param count how many
-   */
-  public void zeros(int count) {
-    ensure(count);
-    Arrays.fill(body, size, size + count, (byte) 0);
-    size += count;
-  }
-
   private void ensure(int more) {
     if (size + more > body.length) {
       // room for the padding that follows too: a body that grew to fit is not doubled by its padding

@@ -94,8 +94,10 @@ final class RecordBatchTable extends Table {
 
   /**
    * Copies a record batch message's field nodes and buffers (two longs each: length and null count,
-   * offset and length) into arrays, in two bulk copies.
+   * offset and length) into arrays, in two bulk copies, with a table the caller keeps (a reading
+   * state's, {@link #create}).
    *
+   * @param table the caller's table
    * @param message the message
    * @param batch its header, as Arrow's class read it
    * @param nodes where the field nodes go (room for {@code nodeCount} of them)
@@ -103,15 +105,6 @@ final class RecordBatchTable extends Table {
    * @param buffers where the buffers go (room for {@code bufferCount} of them)
    * @param bufferCount how many buffers the header holds (checked to lie inside it)
    * @return whether they were copied: false when the message's header is not that batch
-   */
-  static boolean copyVectors(Message message, RecordBatch batch, long[] nodes, int nodeCount, long[] buffers,
-      int bufferCount) {
-    return copyVectors(SPARE.get(), message, batch, nodes, nodeCount, buffers, bufferCount);
-  }
-
-  /**
-   * Copies a record batch message's field nodes and buffers (see {@link #copyVectors(Message, RecordBatch,
-   * long[], int, long[], int)}) with a table the caller keeps (a reading state's, {@link #create}).
    */
   static boolean copyVectors(RecordBatchTable table, Message message, RecordBatch batch, long[] nodes,
       int nodeCount, long[] buffers, int bufferCount) {

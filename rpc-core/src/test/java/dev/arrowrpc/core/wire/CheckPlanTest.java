@@ -104,7 +104,7 @@ class CheckPlanTest {
       RecordBatch batch = parsed.batch();
       long[] nodes = new long[2 * batch.nodesLength()];
       long[] buffers = new long[2 * batch.buffersLength()];
-      assertTrue(RecordBatchTable.copyVectors(parsed.message, batch, nodes, batch.nodesLength(), buffers,
+      assertTrue(RecordBatchTable.copyVectors(RecordBatchTable.create(), parsed.message, batch, nodes, batch.nodesLength(), buffers,
           batch.buffersLength()));
       for (int i = 0; i < batch.nodesLength(); i++) {
         assertEquals(batch.nodes(i).length(), nodes[2 * i], "node " + i);
@@ -115,7 +115,7 @@ class CheckPlanTest {
         assertEquals(batch.buffers(i).length(), buffers[2 * i + 1], "buffer " + i);
       }
       // counts other than the header's: not copied (the caller reads struct by struct)
-      assertFalse(RecordBatchTable.copyVectors(parsed.message, batch, nodes, batch.nodesLength() - 1, buffers,
+      assertFalse(RecordBatchTable.copyVectors(RecordBatchTable.create(), parsed.message, batch, nodes, batch.nodesLength() - 1, buffers,
           batch.buffersLength()));
     }
   }
