@@ -5,13 +5,15 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VarBinaryVector;
 
 /**
- * Streams between an IPC stream and the binary cell that carries it, with one copy per direction:
- * a sink that writes the stream in place into a vector's data buffer, and a source that reads a
- * cell's bytes straight out of it.
+ * Streams between an IPC stream and the binary cell that carries it, with at most one copy per
+ * direction: a sink that writes the stream in place into a vector's data buffer, and a source that
+ * reads a cell's bytes straight out of it (a large cell's message bodies not even copied).
  */
 final class CellStreams {
   private CellStreams() {}
@@ -82,11 +84,35 @@ final class CellStreams {
     }
   }
 
+  /**
+   * The smallest cell whose message bodies are lent ({@link LentSource}) rather than copied: below it
+   * a copy costs little, and a decoded batch that outlives the call would keep the whole data buffer
+   * it was lent from alive for a few bytes of its own.
+   */
+  static final long LEND_FROM_BYTES = 64 << 10;
+
+  /**
+   * A source over one cell: one that lends its message bodies in place ({@link LentSource}) when the
+   * cell is large, starts on an 8-byte boundary (so do the bodies of a well-formed stream) and its
+   * buffer's memory can move to the reader's allocator (the same root); else one that copies them.
+   *
+   * @param data the vector's data buffer
+   * @param start where the cell starts in it
+   * @param length the cell's length
+   * @param allocator where the cell's batch is to be allocated
+   * @return the source
+   */
+  static Source source(ArrowBuf data, long start, long length, BufferAllocator allocator) {
+    boolean lend = length >= LEND_FROM_BYTES && ((data.memoryAddress() + start) & 7) == 0
+        && data.getReferenceManager().getAllocator().getRoot() == allocator.getRoot();
+    return lend ? new LentSource(data, start, length) : new Source(data, start, length);
+  }
+
   /** The bytes of one cell of a vector's data buffer, read without copying them to the heap first. */
-  static final class Source extends InputStream implements ReadableByteChannel {
-    private final ArrowBuf data;
-    private long position;
-    private final long end;
+  static class Source extends InputStream implements ReadableByteChannel {
+    final ArrowBuf data;
+    long position;
+    final long end;
 
     Source(ArrowBuf data, long start, long length) {
       this.data = data;
@@ -138,6 +164,30 @@ final class CellStreams {
     @Override
     public boolean isOpen() {
       return true;
+    }
+  }
+
+  /**
+   * A cell's source whose message bodies are buffers over the cell's own bytes, never copies (see
+   * {@link MappedInput}): a batch read from the cell shares the vector's memory, holding a reference
+   * to it until the batch is closed, and a batch moved to another allocator takes that memory along.
+   */
+  static final class LentSource extends Source implements MappedInput {
+    LentSource(ArrowBuf data, long start, long length) {
+      super(data, start, length);
+    }
+
+    @Override
+    public Optional<ArrowBuf> take(long length) {
+      if (length < 0 || length > end - position) {
+        return Optional.empty();
+      }
+      ArrowBuf body = data.slice(position, length);
+      data.getReferenceManager().retain(); // the slice's reference, released when it is closed
+      body.readerIndex(0);
+      body.writerIndex(length);
+      position += length;
+      return Optional.of(body);
     }
   }
 }

@@ -92,7 +92,7 @@ public final class IpcBytes {
       throws WireFormatException {
     long start = vector.getStartOffset(index);
     long length = vector.getEndOffset(index) - start;
-    return readSingle(new CellStreams.Source(vector.getDataBuffer(), start, length), allocator);
+    return readSingle(CellStreams.source(vector.getDataBuffer(), start, length, allocator), allocator);
   }
 
   /**

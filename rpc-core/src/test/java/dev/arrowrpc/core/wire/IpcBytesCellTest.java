@@ -65,4 +65,73 @@ class IpcBytesCellTest {
       assertEquals(before, allocator.getAllocatedMemory(), "a failed read releases what it allocated");
     }
   }
+
+  @Test
+  void aLargeCellsBatchSharesTheCellsMemoryAndOutlivesTheCellOnceMoved() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator();
+        BufferAllocator reading = allocator.newChildAllocator("reading", 0, Long.MAX_VALUE)) {
+      VectorSchemaRoot moved;
+      try (VarBinaryVector cells = new VarBinaryVector("cells", allocator)) {
+        cells.allocateNew(16, 1);
+        try (VectorSchemaRoot large = batch(allocator, 100_000, 3)) {
+          IpcBytes.writeCell(cells, 0, large.getSchema(), large);
+        }
+        cells.setValueCount(1);
+        assertTrue(cells.getValueLength(0) >= CellStreams.LEND_FROM_BYTES);
+        try (IpcStreamReader reader = IpcBytes.readCell(cells, 0, reading)) {
+          // lent, not copied: the batch's buffers are the cell's bytes, charged where the cell is
+          assertEquals(0, reading.getAllocatedMemory(), "the body was copied into the reader's allocator");
+          assertEquals(3L * 99_999, ((BigIntVector) reader.root().getVector(0)).get(99_999));
+          moved = IpcBytes.copy(reader.root(), reading);
+        }
+      }
+      // the cell's vector is closed: the moved batch holds the memory it shares
+      try (VectorSchemaRoot root = moved) {
+        assertEquals(100_000, root.getRowCount());
+        assertEquals(3L * 12_345, ((BigIntVector) root.getVector(0)).get(12_345));
+        assertTrue(reading.getAllocatedMemory() > 0, "the moved batch's memory is charged to its allocator");
+      }
+      assertEquals(0, reading.getAllocatedMemory());
+    }
+  }
+
+  @Test
+  void aLargeCellOffAnEightByteBoundaryIsCopiedAndReadsTheSame() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator();
+        VarBinaryVector cells = new VarBinaryVector("cells", allocator)) {
+      cells.allocateNew(16, 2);
+      cells.setSafe(0, new byte[] {1, 2, 3}); // the next cell starts 3 bytes in
+      try (VectorSchemaRoot large = batch(allocator, 100_000, 7)) {
+        IpcBytes.writeCell(cells, 1, large.getSchema(), large);
+      }
+      cells.setValueCount(2);
+      long before = allocator.getAllocatedMemory();
+      try (IpcStreamReader reader = IpcBytes.readCell(cells, 1, allocator)) {
+        assertTrue(allocator.getAllocatedMemory() - before >= 800_000, "an unaligned cell's body is copied");
+        assertEquals(7L * 99_999, ((BigIntVector) reader.root().getVector(0)).get(99_999));
+      }
+      assertEquals(before, allocator.getAllocatedMemory());
+    }
+  }
+
+  @Test
+  void aLargeCellCutInsideItsBodyIsAWireFormatErrorAndLendsNothing() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator();
+        VarBinaryVector whole = new VarBinaryVector("whole", allocator);
+        VarBinaryVector cut = new VarBinaryVector("cut", allocator)) {
+      whole.allocateNew(16, 1);
+      try (VectorSchemaRoot large = batch(allocator, 100_000, 1)) {
+        IpcBytes.writeCell(whole, 0, large.getSchema(), large);
+      }
+      whole.setValueCount(1);
+      byte[] bytes = whole.get(0);
+      cut.allocateNew(16, 1);
+      cut.setSafe(0, java.util.Arrays.copyOf(bytes, bytes.length - 100_000));
+      cut.setValueCount(1);
+      long before = allocator.getAllocatedMemory();
+      WireFormatException e = assertThrows(WireFormatException.class, () -> IpcBytes.readCell(cut, 0, allocator).close());
+      assertTrue(e.getMessage().contains("truncated inside a message body"), e.getMessage());
+      assertEquals(before, allocator.getAllocatedMemory(), "a failed read releases what it took");
+    }
+  }
 }
