@@ -466,10 +466,16 @@ final class MessageReader {
 
   /**
    * Reads a body of the declared length into a buffer that grows with the bytes that arrive, so a
-   * length that lies allocates at most twice what was sent.
+   * length that lies allocates at most twice what was sent. Bytes the input says are already there
+   * (an input held in memory has them all) are room made at once, not grown into by doubling and
+   * copying.
    */
   private ArrowBuf readBody(long bodyLength) throws IOException {
-    ArrowBuf body = allocator.buffer(Math.min(bodyLength, WireBounds.BODY_CHUNK_BYTES));
+    long first = WireBounds.BODY_CHUNK_BYTES;
+    if (bodyLength > first) {
+      first = Math.max(first, waiting());
+    }
+    ArrowBuf body = allocator.buffer(Math.min(bodyLength, first));
     try {
       while (true) {
         long wanted = Math.min(bodyLength, body.capacity()) - body.writerIndex();
@@ -483,7 +489,8 @@ final class MessageReader {
           body = null;
           return result;
         }
-        ArrowBuf larger = allocator.buffer(Math.min(bodyLength, 2 * body.capacity()));
+        ArrowBuf larger = allocator.buffer(
+            Math.min(bodyLength, Math.max(2 * body.capacity(), body.writerIndex() + waiting())));
         larger.setBytes(0, body, 0, body.writerIndex());
         larger.writerIndex(body.writerIndex());
         body.close();
@@ -493,6 +500,15 @@ final class MessageReader {
       if (body != null) {
         body.close();
       }
+    }
+  }
+
+  /** {@return how many bytes the input says can be read without waiting (0 when it cannot tell)} */
+  private long waiting() {
+    try {
+      return Math.max(0, in.available());
+    } catch (IOException e) {
+      return 0; // the read that follows reports what is wrong with the input
     }
   }
 
