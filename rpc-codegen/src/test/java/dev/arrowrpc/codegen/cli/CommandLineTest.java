@@ -227,6 +227,38 @@ class CommandLineTest {
   }
 
   @Test
+  void anHttpServerThatDoesNotSpeakTheProtocolIsATransportError() throws Exception {
+    // a web server, not a vgi-rpc one: its capability probe fails, or answers without the capabilities
+    java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(404);
+    com.sun.net.httpserver.HttpServer stranger =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    stranger.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(status.get(), -1);
+      exchange.close();
+    });
+    stranger.start();
+    try {
+      String url = "http://127.0.0.1:" + stranger.getAddress().getPort() + "/vgi";
+      Served.Run missing = Served.Run.of("", "list", "--url", url);
+      assertEquals(Exit.TRANSPORT, missing.status(), missing::toString);
+      assertTrue(missing.err().startsWith("transport error: UNKNOWN ProtocolError: Capability discovery failed with"
+          + " HTTP 404"), missing::toString);
+
+      status.set(200);
+      Served.Run plain = Served.Run.of("", "call", "--url", url, "add", "a=1", "b=2");
+      assertEquals(Exit.TRANSPORT, plain.status(), plain::toString);
+      assertTrue(plain.err().startsWith("transport error: UNKNOWN ProtocolError: Server does not advertise"
+          + " VGI-Accept-Max-Response-Bytes support"), plain::toString);
+    } finally {
+      stranger.stop(0);
+    }
+    // the client's ProtocolError is told from the same type sent by a service by its cause
+    assertFalse(Exit.isTransport(new dev.arrowrpc.core.RpcException("ProtocolError", "sent by the service")));
+    assertTrue(Exit.isTransport(dev.arrowrpc.core.RpcException.builder("ProtocolError", "raised by the client")
+        .cause(new java.net.ProtocolException("raised by the client")).build()));
+  }
+
+  @Test
   void usageErrorsExitTwo() {
     for (String[] args : List.of(
         new String[] {"list"},

@@ -1,5 +1,7 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.RpcException;
+import java.net.ProtocolException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +85,17 @@ public record HttpCapabilities(
     Objects.requireNonNull(maxAge, "maxAge");
     supportedEncodings = List.copyOf(supportedEncodings);
     stickyEchoHeaders = List.copyOf(stickyEchoHeaders);
+  }
+
+  /**
+   * The error for a server that does not speak the protocol as far as this client can tell: the
+   * capability probe failed, the capabilities lack what the client needs, or an answer lacks what
+   * every answer must carry. A {@code ProtocolError}, as the reference's client raises it, caused by
+   * a {@link java.net.ProtocolException} (an {@link java.io.IOException}), by which tools such as
+   * the {@code arrow-rpc} command line tell it from an error the service sent.
+   */
+  static RpcException notSpoken(String message) {
+    return RpcException.builder("ProtocolError", message).cause(new ProtocolException(message)).build();
   }
 
   /** Reads the capability headers of one response. */

@@ -69,7 +69,7 @@ public final class HttpRpc {
     private Duration readTimeout = Duration.ofMinutes(5);
     private Duration writeTimeout = Duration.ofMinutes(5);
     private Duration callTimeout = Duration.ZERO;
-    private Optional<Integer> compressionLevel = Optional.empty();
+    private Optional<Integer> compressionLevel = Optional.of(1);
     private OptionalLong responseBudget = OptionalLong.of(ResponseBudget.DEFAULT);
     private int maxIdleConnections = 5;
     private Duration keepAlive = Duration.ofMinutes(5);
@@ -159,11 +159,12 @@ public final class HttpRpc {
     }
 
     /**
-     * Compresses request bodies (default off: on fast networks compression costs more than it
-     * saves; the reference's client compresses at zstd level 1 by default). A body is encoded with
-     * the first of zstd (level 1) and gzip that the server's {@code VGI-Supported-Encodings} lists,
-     * else zstd; a 415 refusal that names other codings (or none) is answered by sending the body
-     * again with one of them (or uncompressed). See {@link HttpTransport}.
+     * Whether request bodies are compressed (default on, zstd at level 1, as the reference's {@code
+     * http_connect}; off sends every body as it is, which can pay on a fast network with large
+     * bodies that do not compress). A body is encoded with the first of zstd and gzip that the
+     * server's {@code VGI-Supported-Encodings} lists, else zstd; a 415 refusal that names other
+     * codings (or none) is answered by sending the body again with one of them (or uncompressed).
+     * {@code true} keeps a level {@link #compressRequests(int)} set. See {@link HttpTransport}.
      *
      * @param enabled whether to compress
      * @return this builder

@@ -42,17 +42,20 @@ import org.slf4j.LoggerFactory;
  * HttpRpc.Builder#acceptMaxResponseBytes(long)}), as the reference's client does: before its first
  * request the transport discovers the server's capabilities and fails closed, with a {@code
  * ProtocolError} naming {@code VGI-Accept-Max-Response-Bytes-Support}, when the server does not
- * advertise support; every Arrow answer must acknowledge the limit with exactly one {@code
- * VGI-Accept-Max-Response-Bytes-Support: true}; and the decoded body (after any content coding) is
+ * advertise support; every answer, a refusal as much as a result, must acknowledge the limit with
+ * exactly one {@code VGI-Accept-Max-Response-Bytes-Support: true}, else it is a {@code
+ * ProtocolError} quoting the status (and a refusal's text); and the decoded body (after any content coding) is
  * counted as it is read, so a body past the limit fails with a {@code ResponseTooLargeError} naming
  * both sizes, whatever an intermediary did with the header. A server that keeps the limit answers an
  * oversized result with its own {@code ResponseTooLargeError} envelope, which surfaces as that remote
- * error.
+ * error. Each of these {@code ProtocolError}s says the server does not speak the protocol as this
+ * client needs it, and is caused by a {@link java.net.ProtocolException}, so that tools can count it
+ * a transport failure rather than an error the service sent.
  *
- * <p><b>Request compression.</b> When enabled ({@link HttpRpc.Builder#compressRequests(boolean)}),
- * a request body is encoded as the reference's client encodes it: with the first of zstd and gzip
- * that the server lists in {@code VGI-Supported-Encodings}, else zstd (which servers decode whatever
- * they produce). Every request offers {@code Accept-Encoding: zstd, gzip} for the answer (unless the
+ * <p><b>Request compression.</b> Unless turned off ({@link HttpRpc.Builder#compressRequests(boolean)}),
+ * a request body is encoded as the reference's client ({@code http_connect}) encodes it by default,
+ * whatever its size: with the first of zstd (level 1) and gzip that the server lists in {@code
+ * VGI-Supported-Encodings}, else zstd (which servers decode whatever they produce). Every request offers {@code Accept-Encoding: zstd, gzip} for the answer (unless the
  * configured headers name their own), so a server that compresses answers uses zstd rather than the
  * gzip OkHttp would otherwise ask for; an answer in either is decoded here. A 415
  * refusal of a compressed body that names the server's codings is sent once more with another of
@@ -179,6 +182,7 @@ public final class HttpTransport implements RequestTransport {
     hooks.request(request);
     okhttp3.Response response = client.newCall(request.build()).execute();
     try {
+      requireAcknowledged(response);
       hooks.response(response);
     } catch (RuntimeException e) {
       response.close();
@@ -221,28 +225,55 @@ public final class HttpTransport implements RequestTransport {
   }
 
   /**
-   * A decoded body held to the response budget, when there is one: an Arrow answer must
-   * acknowledge it, and one whose identity body declares more bytes than it allows is refused
-   * before a byte of it is read (the response closed then).
+   * A decoded body held to the response budget, when there is one: an Arrow answer whose identity
+   * body declares more bytes than it allows is refused before a byte of it is read (the response
+   * closed then).
    */
   private InputStream budgeted(okhttp3.Response response, String coding, boolean arrow, InputStream stream) {
     if (responseBudget.isEmpty()) {
       return stream;
     }
     long limit = responseBudget.getAsLong();
-    if (arrow) {
-      try {
-        ResponseBudget.requireAcknowledged(response.headers(ResponseBudget.SUPPORT_HEADER), response.code());
-        long declared = response.body().contentLength();
-        if ((coding.isEmpty() || coding.equalsIgnoreCase("identity")) && declared > limit) {
-          throw ResponseBudget.tooLarge("Content-Length " + declared, limit);
-        }
-      } catch (RpcException e) {
-        response.close();
-        throw e;
-      }
+    long declared = response.body().contentLength();
+    if (arrow && (coding.isEmpty() || coding.equalsIgnoreCase("identity")) && declared > limit) {
+      response.close();
+      throw ResponseBudget.tooLarge("Content-Length " + declared, limit);
     }
     return new ResponseBudget.Bounded(stream, limit);
+  }
+
+  /**
+   * Under a response budget, checks an answer acknowledges it, whatever its status and body (as the
+   * reference's client checks every response to a capped request, a 415 or 413 it acts on
+   * included): an answer without it did not come from a server that keeps the budget, such as a
+   * proxy's error page or another replica. A refusal's text, when it has one, is quoted in the
+   * error. The caller closes the response.
+   */
+  private void requireAcknowledged(okhttp3.Response response) {
+    if (responseBudget.isEmpty()) {
+      return;
+    }
+    List<String> values = response.headers(ResponseBudget.SUPPORT_HEADER);
+    if (!ResponseBudget.acknowledged(values)) {
+      throw HttpCapabilities.notSpoken(ResponseBudget.unacknowledged(values, response.code(), quoted(response)));
+    }
+  }
+
+  /** The start of an answer's text when it is not Arrow and not content-coded, else empty. */
+  private static Optional<String> quoted(okhttp3.Response response) {
+    ResponseBody body = response.body();
+    MediaType type = body.contentType();
+    boolean arrow = type != null && (type.type() + "/" + type.subtype()).equalsIgnoreCase(Responses.ARROW);
+    String coding = response.header("Content-Encoding", "").strip();
+    if (arrow || !(coding.isEmpty() || coding.equalsIgnoreCase("identity"))) {
+      return Optional.empty();
+    }
+    try {
+      String text = response.peekBody(MAX_QUOTED_BODY).string().strip();
+      return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   // -- request compression -----------------------------------------------------------------
@@ -315,11 +346,11 @@ public final class HttpTransport implements RequestTransport {
       try {
         found = capabilities();
       } catch (RpcException e) {
-        throw new RpcException("ProtocolError", e.errorMessage() + "; " + budgetHint());
+        throw HttpCapabilities.notSpoken(e.errorMessage() + "; " + budgetHint());
       }
     }
     if (!found.acceptMaxResponseBytesSupport()) {
-      throw new RpcException("ProtocolError", "Server does not advertise VGI-Accept-Max-Response-Bytes support ("
+      throw HttpCapabilities.notSpoken("Server does not advertise VGI-Accept-Max-Response-Bytes support ("
           + ResponseBudget.SUPPORT_HEADER + ": true is missing from OPTIONS " + url("health").encodedPath() + "); "
           + budgetHint());
     }
@@ -347,7 +378,8 @@ public final class HttpTransport implements RequestTransport {
    * Cache-Control: max-age} allows, else for the life of this transport).
    *
    * @return the capabilities
-   * @throws RpcException ({@code ProtocolError}) when the answer is not a success
+   * @throws RpcException ({@code ProtocolError}, caused by a {@link java.net.ProtocolException}) when
+   *     the answer is not a success
    * @throws IOException when the request fails
    */
   public HttpCapabilities capabilities() throws IOException {
@@ -356,7 +388,7 @@ public final class HttpTransport implements RequestTransport {
     responseBudget.ifPresent(limit -> request.header(ResponseBudget.HEADER, Long.toString(limit)));
     try (okhttp3.Response response = client.newCall(request.build()).execute()) {
       if (!response.isSuccessful()) {
-        throw new RpcException("ProtocolError", "Capability discovery failed with HTTP " + response.code());
+        throw HttpCapabilities.notSpoken("Capability discovery failed with HTTP " + response.code());
       }
       HttpCapabilities found = HttpCapabilities.from(response.headers());
       long expires = found.maxAge().map(age -> System.nanoTime() + age.toNanos()).orElse(Long.MAX_VALUE);

@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The client's hard limit on each decoded response body ({@code VGI-Accept-Max-Response-Bytes},
@@ -48,19 +49,29 @@ final class ResponseBudget {
   }
 
   /**
-   * Checks an answer acknowledges the limit: exactly one {@code VGI-Accept-Max-Response-Bytes-Support:
-   * true} field. Discovery before the first call does not stand in for it, since the next request may
-   * reach another replica or pass another intermediary.
+   * Whether an answer acknowledges the limit: exactly one {@code
+   * VGI-Accept-Max-Response-Bytes-Support: true} field. Discovery before the first call does not stand
+   * in for it, since the next request may reach another replica or pass another intermediary.
    *
    * @param values the answer's values of {@link #SUPPORT_HEADER}
-   * @param status the answer's status, for the message
-   * @throws RpcException ({@code ProtocolError}) when the acknowledgement is missing or not exact
+   * @return whether they are exactly {@code ["true"]}
    */
-  static void requireAcknowledged(List<String> values, int status) {
-    if (!values.equals(List.of("true"))) {
-      throw new RpcException("ProtocolError", "Every capped RPC response must contain exactly one " + SUPPORT_HEADER
-          + ": true field; the HTTP " + status + " answer carried " + (values.isEmpty() ? "none" : values));
-    }
+  static boolean acknowledged(List<String> values) {
+    return values.equals(List.of("true"));
+  }
+
+  /**
+   * The message for an answer that does not acknowledge the limit, in the reference's words, with
+   * what the answer carried.
+   *
+   * @param values the answer's values of {@link #SUPPORT_HEADER}
+   * @param status the answer's status
+   * @param text the start of the answer's text, when it is a refusal that has one
+   * @return the message
+   */
+  static String unacknowledged(List<String> values, int status, Optional<String> text) {
+    return "Every capped RPC response must contain exactly one " + SUPPORT_HEADER + ": true field; the HTTP "
+        + status + " answer carried " + (values.isEmpty() ? "none" : values) + text.map(t -> ": " + t).orElse("");
   }
 
   /**

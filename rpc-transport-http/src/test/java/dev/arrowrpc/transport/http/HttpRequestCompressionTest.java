@@ -68,26 +68,50 @@ class HttpRequestCompressionTest {
     return intermediary.seen("POST").stream().map(HttpRequestCompressionTest::coding).toList();
   }
 
-  /** A 415 the intermediary gives itself to compressed requests that match, naming the codings. */
+  /**
+   * A 415 the intermediary gives itself, standing in for the server, to compressed requests that
+   * match, naming the codings; it acknowledges the response budget, as a server stamps its
+   * capability headers on every answer.
+   */
   private static void refuse(Intermediary intermediary, Predicate<String> coding, Optional<String> supported) {
     intermediary.answer = request -> {
       if (!request.method().equals("POST") || coding(request).filter(coding).isEmpty()) {
         return Optional.empty();
       }
       Intermediary.Reply reply = Intermediary.Reply.of(415, "application/json",
-          "{\"title\": \"Unsupported Content-Encoding\"}".getBytes(StandardCharsets.UTF_8));
+          "{\"title\": \"Unsupported Content-Encoding\"}".getBytes(StandardCharsets.UTF_8))
+          .with(ResponseBudget.SUPPORT_HEADER, "true");
       return Optional.of(supported.map(value -> reply.with(SUPPORTED, value)).orElse(reply));
     };
   }
 
   @Test
-  void requestsAreUncompressedUnlessAsked() throws Exception {
+  void requestsAreZstdAtLevelOneByDefaultWhateverTheirSize() throws Exception {
     Intermediary intermediary = serve(true);
-    assertEquals("plain", connect(intermediary, b -> b).echo("plain"));
+    assertEquals("small", connect(intermediary, b -> b).echo("small"));
     Intermediary.Seen post = intermediary.seen("POST").get(0);
-    assertEquals(Optional.empty(), coding(post));
+    assertEquals(Optional.of("zstd"), coding(post), "the reference's http_connect default: compression_level=1");
+    byte[] plain = Raw.requestBody(s -> s.echo("small"));
+    assertArrayEquals(Zstd.compress(plain, 1), post.body(), "the whole request, at level 1, with no size threshold");
     assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"),
         "this client's offer (zstd first), not OkHttp's gzip alone");
+  }
+
+  @Test
+  void turnedOffRequestsGoAsTheyAre() throws Exception {
+    Intermediary intermediary = serve(true);
+    assertEquals("plain", connect(intermediary, b -> b.compressRequests(false)).echo("plain"));
+    Intermediary.Seen post = intermediary.seen("POST").get(0);
+    assertEquals(Optional.empty(), coding(post));
+    assertArrayEquals(Raw.requestBody(s -> s.echo("plain")), post.body());
+    assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"), "the answer's codings are still offered");
+
+    // a level set before stays when compression is turned on again, and off forgets it
+    assertEquals("again", connect(intermediary, b -> b.compressRequests(7).compressRequests(true)).echo("again"));
+    byte[] sent = intermediary.seen("POST").get(1).body();
+    assertArrayEquals(Zstd.compress(Raw.requestBody(s -> s.echo("again")), 7), sent);
+    assertEquals("off", connect(intermediary, b -> b.compressRequests(7).compressRequests(false)).echo("off"));
+    assertEquals(Optional.empty(), coding(intermediary.seen("POST").get(2)));
   }
 
   @Test

@@ -229,6 +229,63 @@ class HttpResponseBudgetTest {
     assertEquals("c", service.echo("c"), "the client stays usable");
   }
 
+  @Test
+  void aRefusalMustAcknowledgeTheLimitToo() throws Exception {
+    Intermediary intermediary = intermediary(serve(b -> b));
+    StreamService service = connect(intermediary.url(), b -> b);
+    assertEquals("a", service.echo("a"));
+    Intermediary.Reply page = Intermediary.Reply.of(502, "text/html",
+        "<h1>Bad Gateway</h1>".getBytes(StandardCharsets.UTF_8));
+
+    // a proxy's page, without the acknowledgement: the server behind it was not reached
+    intermediary.answer = request -> request.method().equals("POST") ? Optional.of(page) : Optional.empty();
+    RpcException proxy = assertThrows(RpcException.class, () -> service.echo("b"));
+    assertEquals("ProtocolError", proxy.errorType());
+    assertEquals("Every capped RPC response must contain exactly one " + SUPPORT + ": true field; the HTTP 502 answer"
+        + " carried none: <h1>Bad Gateway</h1>", proxy.errorMessage(), "the status and the page's text are kept");
+    assertTrue(proxy.getCause() instanceof java.net.ProtocolException, "not an error the service sent");
+
+    // the same refusal acknowledging the limit is the refusal it is
+    intermediary.answer = request -> request.method().equals("POST") ? Optional.of(page.with(SUPPORT, "true"))
+        : Optional.empty();
+    RpcException refused = assertThrows(RpcException.class, () -> service.echo("b"));
+    assertEquals("TransportError", refused.errorType());
+    assertEquals("HTTP 502: <h1>Bad Gateway</h1>", refused.errorMessage());
+
+    // a 415 is acted on only once acknowledged: unacknowledged, nothing is sent again
+    int before = intermediary.seen("POST").size();
+    intermediary.answer = request -> request.method().equals("POST")
+        ? Optional.of(Intermediary.Reply.of(415, "text/plain", new byte[0]).with("VGI-Supported-Encodings", "gzip"))
+        : Optional.empty();
+    RpcException unsupported = assertThrows(RpcException.class, () -> service.echo("b"));
+    assertEquals("ProtocolError", unsupported.errorType());
+    assertTrue(unsupported.errorMessage().endsWith("the HTTP 415 answer carried none"), unsupported.errorMessage());
+    assertEquals(before + 1, intermediary.seen("POST").size(), "sent once");
+
+    intermediary.answer = request -> Optional.empty();
+    assertEquals("c", service.echo("c"), "the client stays usable");
+  }
+
+  @Test
+  void aFailedCapabilityCheckIsCausedByAProtocolException() throws Exception {
+    Intermediary intermediary = intermediary(serve(b -> b));
+    intermediary.answer = request -> request.method().equals("OPTIONS")
+        ? Optional.of(Intermediary.Reply.of(404, "text/plain", "no".getBytes(StandardCharsets.UTF_8)))
+        : Optional.empty();
+    HttpTransport transport = HttpRpc.builder(intermediary.url()).transport();
+    open.add(transport);
+    RpcException probe = assertThrows(RpcException.class, transport::capabilities);
+    assertEquals("ProtocolError", probe.errorType());
+    assertEquals("Capability discovery failed with HTTP 404", probe.errorMessage());
+    assertTrue(probe.getCause() instanceof java.net.ProtocolException, String.valueOf(probe.getCause()));
+
+    intermediary.answer = request -> Optional.empty();
+    intermediary.rewrite = (request, reply) -> reply.with(SUPPORT);
+    RpcException unsupported = assertThrows(RpcException.class, () -> connect(intermediary.url(), b -> b).echo("x"));
+    assertEquals("ProtocolError", unsupported.errorType());
+    assertTrue(unsupported.getCause() instanceof java.net.ProtocolException, String.valueOf(unsupported.getCause()));
+  }
+
   // -- the local limit ----------------------------------------------------------------------
 
   @Test
