@@ -161,10 +161,13 @@ public final class HttpRpc {
     /**
      * Whether request bodies are compressed (default on, zstd at level 1, as the reference's {@code
      * http_connect}; off sends every body as it is, which can pay on a fast network with large
-     * bodies that do not compress). A body is encoded with the first of zstd and gzip that the
-     * server's {@code VGI-Supported-Encodings} lists, else zstd; a 415 refusal that names other
-     * codings (or none) is answered by sending the body again with one of them (or uncompressed).
-     * {@code true} keeps a level {@link #compressRequests(int)} set. See {@link HttpTransport}.
+     * bodies that do not compress). Only a body of 1 KiB or more is compressed, whether on by
+     * default, here or with a level: a smaller one (a typical call's request) is sent as it is,
+     * since encoding it would cost more than the bytes it saves (the reference compresses every
+     * body). A body is encoded with the first of zstd and gzip that the server's {@code
+     * VGI-Supported-Encodings} lists, else zstd; a 415 refusal that names other codings (or none) is
+     * answered by sending the body again with one of them (or uncompressed). {@code true} keeps a
+     * level {@link #compressRequests(int)} set. See {@link HttpTransport}.
      *
      * @param enabled whether to compress
      * @return this builder
@@ -177,7 +180,7 @@ public final class HttpRpc {
     /**
      * Compresses request bodies as {@link #compressRequests(boolean)} does, zstd at the given level
      * (gzip, when the server takes only that, at its default), as the reference's {@code
-     * compression_level}.
+     * compression_level}; bodies under 1 KiB still go as they are.
      *
      * @param zstdLevel the zstd level, from {@code Zstd.minCompressionLevel()} (negative: faster)
      *     through {@code Zstd.maxCompressionLevel()} (22)

@@ -58,10 +58,12 @@ public final class HttpRpcServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Optional<StickySessions> sticky;
+  private final ZstdDecoders decoders;
 
   private HttpRpcServer(Undertow undertow, GracefulShutdownHandler shutdown, InetSocketAddress address,
-      String prefix, Duration drainTimeout, Optional<StickySessions> sticky) {
+      String prefix, Duration drainTimeout, Optional<StickySessions> sticky, ZstdDecoders decoders) {
     this.sticky = sticky;
+    this.decoders = decoders;
     this.undertow = undertow;
     this.shutdown = shutdown;
     this.address = address;
@@ -143,6 +145,7 @@ public final class HttpRpcServer implements AutoCloseable {
     } finally {
       undertow.stop();
       sticky.ifPresent(StickySessions::shutdown);
+      decoders.close();
       terminated.countDown();
     }
   }
@@ -631,8 +634,9 @@ public final class HttpRpcServer implements AutoCloseable {
           maxStreamedBodies > 0 ? maxStreamedBodies : Math.max(1, effectiveWorkerThreads() / 2));
       Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
+      ZstdDecoders decoders = ZstdDecoders.forMachine();
       RpcHttpHandler handler = new RpcHttpHandler(server, server.requestEngine(sealed), settings,
-          sessions);
+          sessions, decoders);
       // a client that sent "Expect: 100-continue" (curl, for bodies over 1 MiB) is told to go on when
       // the handler first reads the body; a request refused before that gets its final answer only
       GracefulShutdownHandler graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(handler));
@@ -659,12 +663,13 @@ public final class HttpRpcServer implements AutoCloseable {
         started.start();
       } catch (RuntimeException e) {
         sessions.ifPresent(StickySessions::shutdown);
+        decoders.close();
         throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
       }
       InetSocketAddress bound = (InetSocketAddress) started.getListenerInfo().get(0).getAddress();
       LOG.info("serving {} over HTTP at {}:{}{}", server.protocols(), bound.getHostString(),
           bound.getPort(), prefix.isEmpty() ? "/" : prefix);
-      return new HttpRpcServer(started, graceful, bound, prefix, drainTimeout, sessions);
+      return new HttpRpcServer(started, graceful, bound, prefix, drainTimeout, sessions, decoders);
     }
 
     /** The session-token key when none is configured: the signing key, the environment's, or random. */

@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
@@ -53,14 +54,19 @@ import org.slf4j.LoggerFactory;
  * a transport failure rather than an error the service sent.
  *
  * <p><b>Request compression.</b> Unless turned off ({@link HttpRpc.Builder#compressRequests(boolean)}),
- * a request body is encoded as the reference's client ({@code http_connect}) encodes it by default,
- * whatever its size: with the first of zstd (level 1) and gzip that the server lists in {@code
- * VGI-Supported-Encodings}, else zstd (which servers decode whatever they produce). Every request offers {@code Accept-Encoding: zstd, gzip} for the answer (unless the
- * configured headers name their own), so a server that compresses answers uses zstd rather than the
- * gzip OkHttp would otherwise ask for; an answer in either is decoded here. A 415
- * refusal of a compressed body that names the server's codings is sent once more with another of
- * them, or uncompressed when none is left, and later requests keep to that until the capabilities
- * are read again.
+ * a request body of 1 KiB or more is encoded as the reference's client ({@code http_connect})
+ * encodes it by default: with the first of zstd (level 1) and gzip that the server lists in {@code
+ * VGI-Supported-Encodings}, else zstd (which servers decode whatever they produce). A smaller body
+ * (a typical call's request) goes as it is, uncompressed and without {@code Content-Encoding}: the
+ * few hundred bytes compression could save cost more to encode and decode than they save, where the
+ * reference compresses every body whatever its size. The zstd contexts that encode bodies are kept
+ * and reused across requests (a few idle at most, freed when the transport is closed). Every
+ * request offers {@code Accept-Encoding: zstd, gzip} for the answer (unless the configured headers
+ * name their own), so a server that compresses answers uses zstd rather than the gzip OkHttp would
+ * otherwise ask for; an answer in either is decoded here. A 415 refusal of a compressed body that
+ * names the server's codings is sent once more with another of them, or uncompressed when none is
+ * left, and later requests keep to that until the capabilities are read again; a refusal of a body
+ * sent as it is stands.
  */
 public final class HttpTransport implements RequestTransport {
   private static final MediaType ARROW = MediaType.get(Responses.ARROW);
@@ -69,6 +75,11 @@ public final class HttpTransport implements RequestTransport {
   private static final String UPLOAD_URL_ROUTE = "__upload_url__/init";
   /** The codings this client offers for responses, in its order of preference. */
   private static final String OFFERED_ENCODINGS = "zstd, gzip";
+  /**
+   * The smallest request body that is compressed when compression is on (1 KiB): a smaller one is
+   * sent as it is, since encoding it costs more per request than the bytes it would save.
+   */
+  static final int MIN_COMPRESSED_BYTES = 1024;
   private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
 
   private final OkHttpClient client;
@@ -77,6 +88,8 @@ public final class HttpTransport implements RequestTransport {
   /** Whether the configured headers name the answer's codings themselves (then they stand as given). */
   private final boolean offersOwnEncodings;
   private final Optional<Integer> compressionLevel;
+  /** The zstd contexts request bodies are compressed with, when compression is on. */
+  private final Optional<ZstdCompressors> compressors;
   private final OptionalLong responseBudget;
   private final boolean ownsClient;
   private final AtomicReference<Known> capabilities = new AtomicReference<>();
@@ -92,6 +105,7 @@ public final class HttpTransport implements RequestTransport {
     this.headers = Map.copyOf(headers);
     this.offersOwnEncodings = headers.keySet().stream().anyMatch("Accept-Encoding"::equalsIgnoreCase);
     this.compressionLevel = compressionLevel;
+    this.compressors = compressionLevel.map(ZstdCompressors::forLevel);
     this.responseBudget = responseBudget;
     this.ownsClient = ownsClient;
   }
@@ -169,7 +183,7 @@ public final class HttpTransport implements RequestTransport {
   /** Posts one request, its body encoded with the codec (none: as it is), and returns the response. */
   private okhttp3.Response execute(String route, byte[] body, Optional<Encodings.Codec> codec, Hooks hooks)
       throws IOException {
-    byte[] payload = codec.map(c -> Encodings.compress(c, body, compressionLevel.orElse(1))).orElse(body);
+    byte[] payload = codec.map(c -> compress(c, body)).orElse(body);
     Request.Builder request = new Request.Builder().url(url(route)).post(new OneShot(payload));
     headers.forEach(request::header);
     responseBudget.ifPresent(limit -> request.header(ResponseBudget.HEADER, Long.toString(limit)));
@@ -191,21 +205,28 @@ public final class HttpTransport implements RequestTransport {
     return response;
   }
 
+  /** A request body encoded with a codec: zstd with this transport's contexts, gzip at its default level. */
+  private byte[] compress(Encodings.Codec codec, byte[] body) {
+    return codec == Encodings.Codec.ZSTD
+        ? compressors.orElseThrow().compress(body)
+        : Encodings.compress(codec, body, compressionLevel.orElse(1));
+  }
+
   private Answer send(String route, byte[] body, Hooks hooks) throws IOException {
     requireBudgetSupport();
-    Optional<Encodings.Codec> codec = requestCodec();
+    Optional<Encodings.Codec> codec = requestCodec(body);
     okhttp3.Response response = execute(route, body, codec, hooks);
     if (response.code() == 415 && codec.isPresent() && learnedFrom415(response, codec.get())) {
       // refused before dispatch, so sending it again runs nothing twice
       response.close();
-      response = execute(route, body, requestCodec(), hooks);
+      response = execute(route, body, requestCodec(body), hooks);
     }
     ResponseBody responseBody = response.body();
     InputStream stream = new Closing(responseBody.byteStream(), response);
     String coding = Optional.ofNullable(response.header("Content-Encoding"))
         .orElse(response.header("X-VGI-Content-Encoding", "")).strip();
     if ("zstd".equalsIgnoreCase(coding)) {
-      stream = new Closing(new ZstdInputStreamNoFinalizer(stream), response);
+      stream = new Closing(new ZstdInputStreamNoFinalizer(stream, RecyclingBufferPool.INSTANCE), response);
     } else if ("gzip".equalsIgnoreCase(coding)) {
       // the request named its codings, so OkHttp left the body as it came
       stream = gunzip(stream, response);
@@ -279,11 +300,19 @@ public final class HttpTransport implements RequestTransport {
   // -- request compression -----------------------------------------------------------------
 
   /**
-   * The codec for the next request body, empty for none: none when compression is off; after a 415
-   * refusal, the first of this client's codecs (zstd, then gzip) the refusal named, none when it
-   * named neither; otherwise, as the reference's client chooses, the first the server's capabilities
-   * list, and zstd when they list neither or are not known (servers decode it whatever they produce,
-   * and one that cannot answers 415).
+   * The codec for a request body, empty for none: none when compression is off or the body is under
+   * {@link #MIN_COMPRESSED_BYTES}; otherwise, as {@link #requestCodec()} chooses.
+   */
+  private Optional<Encodings.Codec> requestCodec(byte[] body) {
+    return body.length < MIN_COMPRESSED_BYTES ? Optional.empty() : requestCodec();
+  }
+
+  /**
+   * The codec for the next request body large enough to compress, empty for none: none when
+   * compression is off; after a 415 refusal, the first of this client's codecs (zstd, then gzip) the
+   * refusal named, none when it named neither; otherwise, as the reference's client chooses, the
+   * first the server's capabilities list, and zstd when they list neither or are not known (servers
+   * decode it whatever they produce, and one that cannot answers 415).
    */
   private Optional<Encodings.Codec> requestCodec() {
     if (compressionLevel.isEmpty()) {
@@ -576,9 +605,13 @@ public final class HttpTransport implements RequestTransport {
     }
   }
 
-  /** Closes the connection pool and dispatcher threads, when this transport created the client. */
+  /**
+   * Frees the kept zstd contexts, and closes the connection pool and dispatcher threads when this
+   * transport created the client.
+   */
   @Override
   public void close() {
+    compressors.ifPresent(ZstdCompressors::close);
     if (ownsClient) {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();

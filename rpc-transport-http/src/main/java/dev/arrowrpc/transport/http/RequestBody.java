@@ -44,7 +44,11 @@ final class RequestBody extends InputStream {
   private final long limit;
   private final long deadline;
   private final Duration timeout;
+  private final ZstdDecoders decoders;
   private InputStream decoded;
+  /** The zstd decoder, when {@link #decoded} is one, until it is given back. */
+  private ZstdInputStreamNoFinalizer zstd;
+  private boolean closed;
   private long received;
   private long produced;
   private Problem problem;
@@ -70,6 +74,20 @@ final class RequestBody extends InputStream {
    * @param timeout how long, from now, the whole body may take to arrive ({@link Duration#ZERO}: no bound)
    */
   RequestBody(InputStream raw, Encodings.Codec codec, long limit, Duration timeout) {
+    this(raw, codec, limit, timeout, new ZstdDecoders(0));
+  }
+
+  /**
+   * Wraps a body that must arrive within a time, decoding zstd with a decoder from a pool.
+   *
+   * @param raw the bytes as received
+   * @param codec the content encoding, or null for none
+   * @param limit the most bytes accepted, received and decoded alike
+   * @param timeout how long, from now, the whole body may take to arrive ({@link Duration#ZERO}: no bound)
+   * @param decoders where a zstd decoder is taken from and given back to when this body is closed
+   */
+  RequestBody(InputStream raw, Encodings.Codec codec, long limit, Duration timeout, ZstdDecoders decoders) {
+    this.decoders = decoders;
     this.raw = raw;
     this.codec = codec;
     this.limit = limit;
@@ -117,13 +135,22 @@ final class RequestBody extends InputStream {
   }
 
   private InputStream decoded() throws IOException {
+    if (closed && codec != null) {
+      // the decoder was given back
+      throw new IOException("Stream closed");
+    }
     if (decoded == null) {
       InputStream counted = new Counted();
       if (codec == null) {
         decoded = counted;
       } else {
         try {
-          decoded = codec == Encodings.Codec.ZSTD ? new ZstdInputStreamNoFinalizer(counted) : new GZIPInputStream(counted);
+          if (codec == Encodings.Codec.ZSTD) {
+            zstd = decoders.take(counted);
+            decoded = zstd;
+          } else {
+            decoded = new GZIPInputStream(counted);
+          }
         } catch (BodyException e) {
           throw e;
         } catch (IOException e) {
@@ -200,9 +227,17 @@ final class RequestBody extends InputStream {
     return n;
   }
 
+  /** Releases the decoder: a zstd one goes back to its pool (kept when the body decoded cleanly). */
   @Override
   public void close() throws IOException {
-    if (decoded != null && decoded != raw) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (zstd != null) {
+      decoders.giveBack(zstd, problem == null, produced);
+      zstd = null;
+    } else if (decoded != null && decoded != raw) {
       try {
         decoded.close();
       } catch (IOException ignored) {

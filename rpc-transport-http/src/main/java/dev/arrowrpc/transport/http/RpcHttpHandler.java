@@ -84,13 +84,16 @@ final class RpcHttpHandler implements HttpHandler {
   private final Optional<StickySessions> sticky;
   private final Optional<UploadUrlRoute> uploads;
   private final Semaphore streamedBodies;
+  /** Decoders for zstd request bodies, reused across requests; the server frees them when it stops. */
+  private final ZstdDecoders decoders;
 
   RpcHttpHandler(RpcServer server, RequestEngine engine, HttpRpcServer.Settings settings) {
-    this(server, engine, settings, Optional.empty());
+    this(server, engine, settings, Optional.empty(), new ZstdDecoders(0));
   }
 
   RpcHttpHandler(RpcServer server, RequestEngine engine, HttpRpcServer.Settings settings,
-      Optional<StickySessions> sticky) {
+      Optional<StickySessions> sticky, ZstdDecoders decoders) {
+    this.decoders = decoders;
     this.sticky = sticky;
     this.server = server;
     this.engine = engine;
@@ -403,7 +406,7 @@ final class RpcHttpHandler implements HttpHandler {
         outcome -> Map.of("http_status", statusCode(outcome)));
     InputStream raw = received.<InputStream>map(ByteArrayInputStream::new).orElseGet(exchange::getInputStream);
     try (RequestBody body = new RequestBody(raw, codec.orElse(null), settings.maxRequestBytes(),
-        streamed ? settings.bodyTimeout() : Duration.ZERO)) {
+        streamed ? settings.bodyTimeout() : Duration.ZERO, decoders)) {
       RequestEngine.Outcome status;
       try {
         status = uploads.isPresent() && UploadUrlRoute.matches(route.protocol(), route.method())

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Request compression negotiated as the reference's client negotiates it: the coding chosen from
  * the server's {@code VGI-Supported-Encodings}, the codings offered for the answer, the configured
  * zstd level, and a 415 refusal answered by sending the body again with a coding the server named,
- * or uncompressed.
+ * or uncompressed; except that a body under {@link HttpTransport#MIN_COMPRESSED_BYTES} goes as it
+ * is. The tests of codings use bodies over that threshold.
  */
 class HttpRequestCompressionTest {
   private static final String SUPPORTED = "VGI-Supported-Encodings";
@@ -60,6 +61,11 @@ class HttpRequestCompressionTest {
     return client.proxy(StreamService.class);
   }
 
+  /** A text whose echo request is well over the compression threshold, starting with a tag. */
+  private static String large(String tag) {
+    return tag + ": " + "the quick brown fox jumps over the lazy dog; ".repeat(60);
+  }
+
   private static Optional<String> coding(Intermediary.Seen request) {
     return request.header("Content-Encoding");
   }
@@ -86,15 +92,53 @@ class HttpRequestCompressionTest {
   }
 
   @Test
-  void requestsAreZstdAtLevelOneByDefaultWhateverTheirSize() throws Exception {
+  void byDefaultSmallRequestsGoAsTheyAreAndLargerOnesAsZstdAtLevelOne() throws Exception {
     Intermediary intermediary = serve(true);
-    assertEquals("small", connect(intermediary, b -> b).echo("small"));
-    Intermediary.Seen post = intermediary.seen("POST").get(0);
-    assertEquals(Optional.of("zstd"), coding(post), "the reference's http_connect default: compression_level=1");
-    byte[] plain = Raw.requestBody(s -> s.echo("small"));
-    assertArrayEquals(Zstd.compress(plain, 1), post.body(), "the whole request, at level 1, with no size threshold");
-    assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"),
+    StreamService service = connect(intermediary, b -> b);
+    assertEquals("small", service.echo("small"));
+    Intermediary.Seen small = intermediary.seen("POST").get(0);
+    byte[] smallPlain = Raw.requestBody(s -> s.echo("small"));
+    assertTrue(smallPlain.length < HttpTransport.MIN_COMPRESSED_BYTES, "a call's request: " + smallPlain.length);
+    assertEquals(Optional.empty(), coding(small), "under the threshold: no Content-Encoding");
+    assertArrayEquals(smallPlain, small.body(), "the request as it is");
+    assertEquals(Optional.of("zstd, gzip"), small.header("Accept-Encoding"),
         "this client's offer (zstd first), not OkHttp's gzip alone");
+
+    String text = large("large");
+    assertEquals(text, service.echo(text));
+    Intermediary.Seen post = intermediary.seen("POST").get(1);
+    assertEquals(Optional.of("zstd"), coding(post), "the reference's http_connect default: compression_level=1");
+    byte[] plain = Raw.requestBody(s -> s.echo(text));
+    assertTrue(plain.length >= HttpTransport.MIN_COMPRESSED_BYTES);
+    assertArrayEquals(Zstd.compress(plain, 1), post.body(), "the whole request, at level 1");
+    assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"));
+
+    // the contexts are reused, request after request, and each frame is still zstd's own
+    for (int i = 0; i < 3; i++) {
+      String again = large("again " + i);
+      assertEquals(again, service.echo(again));
+      byte[] sent = intermediary.seen("POST").get(2 + i).body();
+      assertArrayEquals(Zstd.compress(Raw.requestBody(s -> s.echo(again)), 1), sent, "request " + i);
+    }
+  }
+
+  @Test
+  void theThresholdIsOneKibibyteOfRequest() throws Exception {
+    Intermediary intermediary = serve(true);
+    for (boolean compress : new boolean[] {true, false}) {
+      try (HttpTransport transport = HttpRpc.builder(intermediary.url()).compressRequests(compress).transport()) {
+        for (int size : new int[] {0, HttpTransport.MIN_COMPRESSED_BYTES - 1, HttpTransport.MIN_COMPRESSED_BYTES}) {
+          byte[] body = new byte[size];
+          // not an Arrow stream: the server refuses it, which is beside the point here
+          transport.post("StreamService/echo", body).close();
+          Intermediary.Seen post = intermediary.seen("POST").get(intermediary.seen("POST").size() - 1);
+          boolean compressed = compress && size >= HttpTransport.MIN_COMPRESSED_BYTES;
+          assertEquals(compressed ? Optional.of("zstd") : Optional.empty(), coding(post), size + " bytes");
+          assertArrayEquals(compressed ? Zstd.compress(body, 1) : body, post.body(), size + " bytes");
+        }
+      }
+    }
+    assertEquals(1024, HttpTransport.MIN_COMPRESSED_BYTES);
   }
 
   @Test
@@ -107,11 +151,23 @@ class HttpRequestCompressionTest {
     assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"), "the answer's codings are still offered");
 
     // a level set before stays when compression is turned on again, and off forgets it
-    assertEquals("again", connect(intermediary, b -> b.compressRequests(7).compressRequests(true)).echo("again"));
+    String again = large("again");
+    assertEquals(again, connect(intermediary, b -> b.compressRequests(7).compressRequests(true)).echo(again));
     byte[] sent = intermediary.seen("POST").get(1).body();
-    assertArrayEquals(Zstd.compress(Raw.requestBody(s -> s.echo("again")), 7), sent);
-    assertEquals("off", connect(intermediary, b -> b.compressRequests(7).compressRequests(false)).echo("off"));
+    assertArrayEquals(Zstd.compress(Raw.requestBody(s -> s.echo(again)), 7), sent);
+    String off = large("off");
+    assertEquals(off, connect(intermediary, b -> b.compressRequests(7).compressRequests(false)).echo(off));
     assertEquals(Optional.empty(), coding(intermediary.seen("POST").get(2)));
+    assertArrayEquals(Raw.requestBody(s -> s.echo(off)), intermediary.seen("POST").get(2).body());
+  }
+
+  @Test
+  void turnedOnOrAtALevelSmallRequestsStillGoAsTheyAre() throws Exception {
+    Intermediary intermediary = serve(true);
+    assertEquals("on", connect(intermediary, b -> b.compressRequests(true)).echo("on"));
+    assertEquals("level", connect(intermediary, b -> b.compressRequests(19)).echo("level"));
+    assertEquals(List.of(Optional.empty(), Optional.empty()), postCodings(intermediary));
+    assertArrayEquals(Raw.requestBody(s -> s.echo("level")), intermediary.seen("POST").get(1).body());
   }
 
   @Test
@@ -125,7 +181,7 @@ class HttpRequestCompressionTest {
   void theServersFirstCodingIsUsedAndBothAreOfferedForTheAnswer() throws Exception {
     Intermediary intermediary = serve(true);
     StreamService service = connect(intermediary, b -> b.compressRequests(true));
-    assertEquals("zstd please", service.echo("zstd please"));
+    assertEquals(large("zstd please"), service.echo(large("zstd please")));
     Intermediary.Seen post = intermediary.seen("POST").get(0);
     assertEquals(Optional.of("zstd"), coding(post));
     assertEquals(Optional.of("zstd, gzip"), post.header("Accept-Encoding"));
@@ -136,11 +192,11 @@ class HttpRequestCompressionTest {
     intermediary.rewrite = (request, reply) -> request.method().equals("OPTIONS") ? reply.with(SUPPORTED, "gzip") : reply;
     intermediary.forward = request -> request.with("Accept-Encoding", "gzip");
     StreamService gzipOnly = connect(intermediary, b -> b.compressRequests(true));
-    assertEquals("gzip please", gzipOnly.echo("gzip please"));
+    assertEquals(large("gzip please"), gzipOnly.echo(large("gzip please")));
     Intermediary.Seen gzipPost = intermediary.seen("POST").get(intermediary.seen("POST").size() - 1);
     assertEquals(Optional.of("gzip"), coding(gzipPost));
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipPost.body()))) {
-      assertEquals(Raw.requestBody(s -> s.echo("gzip please")).length, in.readAllBytes().length, "a gzip body");
+      assertArrayEquals(Raw.requestBody(s -> s.echo(large("gzip please"))), in.readAllBytes(), "a gzip body");
     }
     assertEquals(Optional.of("gzip"), intermediary.sent.get(intermediary.sent.size() - 1).header("Content-Encoding"));
   }
@@ -150,7 +206,7 @@ class HttpRequestCompressionTest {
     Intermediary intermediary = serve(false); // advertises VGI-Supported-Encodings empty, decodes anyway
     assertEquals(Optional.of(""), Raw.header(Raw.get(intermediary.url() + "/health", java.util.Map.of()), SUPPORTED)
         .map(String::strip));
-    assertEquals("x", connect(intermediary, b -> b.compressRequests(true)).echo("x"));
+    assertEquals(large("x"), connect(intermediary, b -> b.compressRequests(true)).echo(large("x")));
     assertEquals(List.of(Optional.of("zstd")), postCodings(intermediary));
   }
 
@@ -177,13 +233,20 @@ class HttpRequestCompressionTest {
     Intermediary intermediary = serve(true);
     refuse(intermediary, "zstd"::equals, Optional.of("gzip"));
     StreamService service = connect(intermediary, b -> b.compressRequests(true));
-    assertEquals("first", service.echo("first"));
+    assertEquals(large("first"), service.echo(large("first")));
     assertEquals(List.of(Optional.of("zstd"), Optional.of("gzip")), postCodings(intermediary));
+    assertEquals(large("second"), service.echo(large("second")));
+    assertEquals(large("third"), service.echo(large("third")));
+    List<Optional<String>> later = postCodings(intermediary).subList(2, postCodings(intermediary).size());
+    assertEquals(List.of(Optional.of("gzip"), Optional.of("gzip")), later, "remembered");
+    // a stream's requests keep to it too (its small opening request going as it is)
     try (Producer<StreamService.Row> rows = service.count(2)) {
       rows.forEach(row -> { });
     }
-    List<Optional<String>> later = postCodings(intermediary).subList(2, postCodings(intermediary).size());
-    assertTrue(later.size() >= 2 && later.stream().allMatch(Optional.of("gzip")::equals), later.toString());
+    List<Optional<String>> stream = postCodings(intermediary).subList(4, postCodings(intermediary).size());
+    assertEquals(Optional.empty(), stream.get(0), stream.toString());
+    assertTrue(stream.size() >= 2 && stream.stream().allMatch(c -> c.isEmpty() || c.equals(Optional.of("gzip"))),
+        stream.toString());
   }
 
   @Test
@@ -191,8 +254,8 @@ class HttpRequestCompressionTest {
     Intermediary intermediary = serve(true);
     refuse(intermediary, coding -> true, Optional.of(""));
     StreamService service = connect(intermediary, b -> b.compressRequests(true));
-    assertEquals("first", service.echo("first"));
-    assertEquals("second", service.echo("second"));
+    assertEquals(large("first"), service.echo(large("first")));
+    assertEquals(large("second"), service.echo(large("second")));
     assertEquals(List.of(Optional.of("zstd"), Optional.empty(), Optional.empty()), postCodings(intermediary));
   }
 
@@ -201,12 +264,30 @@ class HttpRequestCompressionTest {
     Intermediary intermediary = serve(true);
     refuse(intermediary, coding -> true, Optional.empty());
     StreamService service = connect(intermediary, b -> b.compressRequests(true));
-    RpcException error = assertThrows(RpcException.class, () -> service.echo("first"));
+    RpcException error = assertThrows(RpcException.class, () -> service.echo(large("first")));
     assertEquals("TransportError", error.errorType());
     assertTrue(error.errorMessage().startsWith("HTTP 415"), error.errorMessage());
     assertEquals(List.of(Optional.of("zstd")), postCodings(intermediary), "sent once");
 
     intermediary.answer = request -> Optional.empty();
     assertEquals("usable", service.echo("usable"));
+  }
+
+  @Test
+  void aRefusalOfABodySentAsItIsStandsAndLaterLargeBodiesAreStillCompressed() throws Exception {
+    Intermediary intermediary = serve(true);
+    // a 415 naming codings, for a small body that went uncompressed: nothing to change, so it stands
+    intermediary.answer = request -> request.method().equals("POST") && coding(request).isEmpty()
+        ? Optional.of(Intermediary.Reply.of(415, "application/json",
+            "{\"title\": \"Unsupported Media Type\"}".getBytes(StandardCharsets.UTF_8))
+            .with(ResponseBudget.SUPPORT_HEADER, "true").with(SUPPORTED, "zstd, gzip"))
+        : Optional.empty();
+    StreamService service = connect(intermediary, b -> b);
+    RpcException error = assertThrows(RpcException.class, () -> service.echo("small"));
+    assertEquals("TransportError", error.errorType());
+    assertTrue(error.errorMessage().startsWith("HTTP 415"), error.errorMessage());
+    assertEquals(List.of(Optional.empty()), postCodings(intermediary), "sent once, as it was");
+    assertEquals(large("large"), service.echo(large("large")), "a large body goes compressed and passes");
+    assertEquals(List.of(Optional.empty(), Optional.of("zstd")), postCodings(intermediary));
   }
 }
