@@ -26,7 +26,9 @@ import java.util.Objects;
  * channel's read returns: at least one byte, or -1 at the end of the stream, never 0 unless the
  * buffer is full; a write writes the whole buffer.
  *
- * <p>Closing the socket does not wake a thread waiting in a selector; closing this channel does: it
+ * <p>Closing the socket does not wake a thread waiting in a selector (it only cancels the socket's
+ * keys, which a selector acts on at its next selection: so on Java 17 and 25); closing this channel
+ * does: it
  * closes the socket and then both selectors, and the waiting thread fails with an {@link
  * AsynchronousCloseException}, as a thread blocked in a blocking channel's read or write does. A
  * close of the socket itself, not through this channel, is noticed within {@link #RECHECK_MILLIS}.
