@@ -19,7 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Streams over a blocking channel (a socket, or a stdio pipe's file channel).
+ * Streams over a blocking channel (a socket, a stdio pipe's file channel, or a {@link SelectingChannel},
+ * which reads and writes as a blocking one does).
  *
  * <p>{@code Channels.newInputStream}/{@code newOutputStream} hold the channel's blocking lock for
  * the whole of a read, so a write from another thread waits until the read returns. These streams
@@ -27,10 +28,38 @@ import java.util.Optional;
  * proceeds on its own. Pieces are at most {@link ChunkedInputStream#CHUNK} bytes, which bounds the
  * temporary direct buffer NIO uses per thread. The streams are channels too: the wire layer hands
  * them Arrow's direct buffers for batch bodies, which then move without a copy on the Java heap.
- * A stream read from a TCP socket first polls for bytes within a {@link SpinBudget}, as the pipes do.
+ * A stream read from a TCP socket first polls for bytes within a {@link SpinBudget}, as the pipes do;
+ * so does one read from a Unix domain socket: through the socket's stream where Java can ask it how
+ * many bytes wait, else by reading a non-blocking socket ({@link #unixConnection}).
  */
 final class ChannelStreams {
+  /**
+   * Makes {@link #unixConnection} choose a {@link SelectingChannel} whatever this JVM and machine
+   * are, so that tests cover it on every Java they run on.
+   */
+  static volatile boolean forceSelecting;
+
   private ChannelStreams() {}
+
+  /**
+   * The channel to read and write a Unix domain socket connection through: where the machine spins
+   * ({@link SpinBudget#SPINNING}) and Java cannot ask the socket how many bytes wait ({@link
+   * UnixAvailable}: Java 17), a {@link SelectingChannel}, whose reads poll by reading the socket
+   * switched to non-blocking mode; else the socket itself, blocking, whose stream {@link #input}
+   * polls where Java answers.
+   *
+   * @param socket a connected, blocking Unix domain socket channel
+   * @return the channel to make the streams of; closing it closes the socket
+   * @throws IOException when the socket cannot be switched to non-blocking mode
+   */
+  static ByteChannel unixConnection(SocketChannel socket) throws IOException {
+    return selectsUnixSockets() ? SelectingChannel.of(socket, new SpinBudget()) : socket;
+  }
+
+  /** {@return whether {@link #unixConnection} chooses a {@link SelectingChannel}} */
+  static boolean selectsUnixSockets() {
+    return forceSelecting || SpinBudget.SPINNING && !UnixAvailable.ANSWERS;
+  }
 
   /**
    * A stream reading from a blocking channel; closing it closes the channel.
@@ -47,16 +76,17 @@ final class ChannelStreams {
     return UnixAvailable.ANSWERS;
   }
 
-  /** {@return whether a stream {@link #input} made polls for bytes before it blocks} */
+  /** {@return whether a stream {@link #input} made polls for bytes before it blocks (itself, or its channel's reads)} */
   static boolean polls(InputStream in) {
-    return in instanceof Input input && input.polling;
+    return in instanceof Input input && (input.polling || input.channel instanceof SelectingChannel);
   }
 
   /**
    * How to ask a socket channel whether bytes wait, so that a read can poll before it blocks
    * ({@link SpinBudget}): a TCP channel through its socket adaptor's stream; a Unix domain channel
    * through {@code Channels.newInputStream}, on Java versions whose stream answers that question
-   * ({@link UnixAvailable}); empty for other channels and on a machine with one CPU.
+   * ({@link UnixAvailable}; elsewhere {@link #unixConnection} polls by reading); empty for other
+   * channels and on a machine with one CPU.
    */
   private static Optional<SpinBudget.Readable> pollerOf(ByteChannel channel) {
     if (!SpinBudget.SPINNING || !(channel instanceof SocketChannel socket)) {

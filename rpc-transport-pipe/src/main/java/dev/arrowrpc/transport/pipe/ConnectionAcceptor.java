@@ -19,10 +19,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -60,9 +60,11 @@ final class ConnectionAcceptor implements AutoCloseable {
      * Configures a freshly accepted channel.
      *
      * @param channel the channel
+     * @return the channel to serve the connection over, read and written as a blocking one: {@code
+     *     channel} itself, or one over it that closing closes it
      * @throws IOException when an option cannot be set (the connection is dropped)
      */
-    void configure(SocketChannel channel) throws IOException;
+    ByteChannel configure(SocketChannel channel) throws IOException;
   }
 
   private final ServerSocketChannel listener;
@@ -78,7 +80,8 @@ final class ConnectionAcceptor implements AutoCloseable {
   /** The answer a connection over the cap gets before it is closed. */
   private final byte[] busyAnswer;
   private final ThreadPoolExecutor shedding;
-  private final Set<SocketChannel> live = new HashSet<>();
+  /** The live connections: each accepted socket and the channel it is served over (which closes it). */
+  private final Map<SocketChannel, ByteChannel> live = new HashMap<>();
   private boolean closed;
   /** When the last connection ended ({@link System#nanoTime()}), or the acceptor started. */
   private long idleSince = System.nanoTime();
@@ -161,13 +164,16 @@ final class ConnectionAcceptor implements AutoCloseable {
         shed(channel);
         continue;
       }
+      ByteChannel served = channel;
       try {
-        setup.configure(channel);
-        pool.execute(() -> serve(channel));
+        served = setup.configure(channel);
+        serving(channel, served);
+        ByteChannel io = served;
+        pool.execute(() -> serve(channel, io));
       } catch (IOException | RuntimeException | Error e) {
         LOG.debug("{}: dropping a connection: {}", name, e.toString());
         unregister(channel);
-        closeQuietly(channel);
+        closeQuietly(served);
       }
     }
   }
@@ -235,8 +241,8 @@ final class ConnectionAcceptor implements AutoCloseable {
     }
   }
 
-  private void serve(SocketChannel accepted) {
-    ByteChannel channel = watchdog.isPresent() ? watchdog.get().watch(accepted) : accepted;
+  private void serve(SocketChannel accepted, ByteChannel served) {
+    ByteChannel channel = watchdog.isPresent() ? watchdog.get().watch(served) : served;
     try {
       String peer = peerAddress(accepted);
       ConnectionAuth auth = authenticator.isEmpty() ? ConnectionAuth.none()
@@ -294,13 +300,18 @@ final class ConnectionAcceptor implements AutoCloseable {
     if (live.size() >= limits.maxConnections()) {
       return Admission.OVER_CAP;
     }
-    live.add(channel);
+    live.put(channel, channel);
     admitted++;
     return Admission.ADMITTED;
   }
 
+  /** Notes the channel an admitted connection is served over, which {@link #close()} closes. */
+  private synchronized void serving(SocketChannel channel, ByteChannel served) {
+    live.replace(channel, served);
+  }
+
   private synchronized void unregister(SocketChannel channel) {
-    if (live.remove(channel) && live.isEmpty()) {
+    if (live.remove(channel) != null && live.isEmpty()) {
       idleSince = System.nanoTime();
     }
   }
@@ -324,13 +335,13 @@ final class ConnectionAcceptor implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<SocketChannel> open;
+    List<ByteChannel> open;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      open = List.copyOf(live);
+      open = List.copyOf(live.values());
     }
     closeQuietly(listener);
     watchdog.ifPresent(ReadWatchdog::close);

@@ -3,7 +3,6 @@ package dev.arrowrpc.transport.pipe;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +64,11 @@ final class ReadWatchdog implements AutoCloseable {
   /**
    * Watches a connection's reads.
    *
-   * @param channel the accepted channel
+   * @param channel the accepted channel, read and written as a blocking one (the socket itself, or a
+   *     {@link SelectingChannel} over it)
    * @return the channel to serve the connection over; closing it stops the watch
    */
-  ByteChannel watch(SocketChannel channel) {
+  ByteChannel watch(ByteChannel channel) {
     Watched w = new Watched(channel);
     watched.put(w, Boolean.TRUE);
     return w;
@@ -101,7 +101,7 @@ final class ReadWatchdog implements AutoCloseable {
 
   /** A socket channel whose reads the watchdog times. */
   private final class Watched implements ByteChannel {
-    private final SocketChannel channel;
+    private final ByteChannel channel;
     /** 0 outside reads; else the read's sequence number shifted left by two, or'ed with its kind. */
     private final AtomicLong state = new AtomicLong();
     private long sequence;
@@ -111,7 +111,7 @@ final class ReadWatchdog implements AutoCloseable {
     private long lastSeen;
     private long since;
 
-    Watched(SocketChannel channel) {
+    Watched(ByteChannel channel) {
       this.channel = channel;
     }
 

@@ -4,17 +4,20 @@ import dev.arrowrpc.core.ByteTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 
 /** The client end of a connected socket channel (TCP or Unix domain). */
 final class SocketTransport implements ByteTransport {
-  private final SocketChannel channel;
+  private final ByteChannel channel;
   private final String peer;
   private final InputStream input;
   private final OutputStream output;
 
-  /** Wraps a connected, blocking channel; {@code peer} names the server in error messages. */
-  SocketTransport(SocketChannel channel, String peer) {
+  /**
+   * Wraps a connected channel, read and written as a blocking one (a socket channel, or a {@link
+   * SelectingChannel} over one); {@code peer} names the server in error messages.
+   */
+  SocketTransport(ByteChannel channel, String peer) {
     this.channel = channel;
     this.peer = peer;
     this.input = ChannelStreams.input(channel);

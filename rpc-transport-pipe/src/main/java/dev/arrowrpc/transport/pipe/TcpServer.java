@@ -91,7 +91,10 @@ public final class TcpServer implements AutoCloseable {
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
     }
     ConnectionAcceptor acceptor = ConnectionAcceptor.start(listener, server, TransportKind.TCP,
-        channel -> channel.setOption(StandardSocketOptions.TCP_NODELAY, true), limits, authenticator,
+        channel -> {
+          channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          return channel;
+        }, limits, authenticator,
         "arrowrpc-tcp-" + bound.getPort());
     return new TcpServer(bound, acceptor);
   }

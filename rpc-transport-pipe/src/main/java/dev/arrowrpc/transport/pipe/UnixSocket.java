@@ -4,6 +4,7 @@ import dev.arrowrpc.core.ByteTransport;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -31,11 +32,24 @@ public final class UnixSocket {
     Objects.requireNonNull(path, "path");
     try {
       SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path));
-      tune(channel);
-      return new SocketTransport(channel, "unix:" + path);
+      try {
+        return new SocketTransport(prepare(channel), "unix:" + path);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
     } catch (IOException e) {
       throw new IOException("cannot connect to Unix socket " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Prepares a connected socket, either end: {@link #tune tunes} it and returns the channel to read
+   * and write it through ({@link ChannelStreams#unixConnection}).
+   */
+  static ByteChannel prepare(SocketChannel channel) throws IOException {
+    tune(channel);
+    return ChannelStreams.unixConnection(channel);
   }
 
   /**

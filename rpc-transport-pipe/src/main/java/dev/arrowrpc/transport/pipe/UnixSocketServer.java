@@ -88,8 +88,8 @@ public final class UnixSocketServer implements AutoCloseable {
     }
     Optional<Object> fileKey = fileKey(path);
     ConnectionAcceptor acceptor =
-        ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::tune, limits, authenticator,
-            "arrowrpc-unix");
+        ConnectionAcceptor.start(listener, server, TransportKind.UNIX, UnixSocket::prepare, limits,
+            authenticator, "arrowrpc-unix");
     return new UnixSocketServer(path, acceptor, fileKey);
   }
 

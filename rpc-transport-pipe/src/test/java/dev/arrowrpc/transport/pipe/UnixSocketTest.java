@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class UnixSocketTest extends TransportContractTest {
   @TempDir Path directory;
-  private UnixSocketServer socketServer;
+  UnixSocketServer socketServer;
 
   @Override
   ByteTransport open() throws IOException {
