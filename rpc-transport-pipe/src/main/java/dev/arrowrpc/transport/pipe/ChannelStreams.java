@@ -68,7 +68,21 @@ final class ChannelStreams {
    * @return the stream
    */
   static InputStream input(ByteChannel channel) {
-    return new Input(Objects.requireNonNull(channel, "channel"));
+    return input(channel, channel);
+  }
+
+  /**
+   * A stream reading from a channel that wraps another (a server's {@link ReadWatchdog} around the
+   * socket it serves): reads go through {@code channel}, and whether bytes wait, for polling before
+   * a read blocks, is asked of {@code underneath}, the socket itself. Closing it closes {@code
+   * channel}.
+   *
+   * @param channel the channel read
+   * @param underneath the channel {@code channel} reads from, or {@code channel} itself
+   * @return the stream
+   */
+  static InputStream input(ByteChannel channel, ByteChannel underneath) {
+    return new Input(Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(underneath, "underneath"));
   }
 
   /** {@return whether this Java can ask a Unix domain socket how many bytes wait} */
@@ -171,9 +185,9 @@ final class ChannelStreams {
     private final SpinBudget.Readable readable;
     private final SpinBudget spin = new SpinBudget();
 
-    Input(ByteChannel channel) {
+    Input(ByteChannel channel, ByteChannel underneath) {
       this.channel = channel;
-      Optional<SpinBudget.Readable> poller = pollerOf(channel);
+      Optional<SpinBudget.Readable> poller = pollerOf(underneath);
       this.polling = poller.isPresent();
       this.readable = poller.orElse(() -> true);
     }

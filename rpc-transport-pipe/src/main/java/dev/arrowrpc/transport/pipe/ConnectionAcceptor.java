@@ -250,7 +250,8 @@ final class ConnectionAcceptor implements AutoCloseable {
       // the peer's address also goes to access records (remote_addr), as over HTTP; a Unix-domain
       // peer shares this host's memory, so its connection may use a shared-memory segment
       try (ShmConnection shm = kind == TransportKind.UNIX ? ShmConnection.open(ShmSegment::attach) : null) {
-        server.serve(InterruptShield.input(ChannelStreams.input(channel)),
+        // the socket is asked whether bytes wait (polling), the watchdog's channel read
+        server.serve(InterruptShield.input(ChannelStreams.input(channel, served)),
             InterruptShield.output(ChannelStreams.output(channel)), peer, kind, auth);
       }
     } catch (IOException e) {

@@ -39,6 +39,21 @@ class ChannelStreamsTest {
   }
 
   @Test
+  void aServersTcpStreamReadThroughItsWatchdogPollsTheSocketUnderneath() throws Exception {
+    try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        SocketChannel client = SocketChannel.open(server.getLocalAddress());
+        SocketChannel accepted = server.accept();
+        ReadWatchdog watchdog = ReadWatchdog.start(ConnectionLimits.DEFAULTS, "test").orElseThrow()) {
+      java.nio.channels.ByteChannel watched = watchdog.watch(accepted);
+      // the watchdog's channel cannot be asked whether bytes wait: read alone, it never polls
+      assertFalse(ChannelStreams.polls(ChannelStreams.input(watched)));
+      InputStream in = ChannelStreams.input(watched, accepted);
+      assertEquals(SpinBudget.SPINNING, ChannelStreams.polls(in));
+      readsEarlyAndLateBytesThenTheEnd(in, ChannelStreams.output(client), client);
+    }
+  }
+
+  @Test
   void unixSocketsAnswerHowManyBytesWaitFromJava25OnAndNotOnJava17() {
     int feature = Runtime.version().feature();
     if (feature <= 17) {
