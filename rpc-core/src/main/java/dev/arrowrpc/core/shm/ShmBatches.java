@@ -612,10 +612,7 @@ public final class ShmBatches {
         return Optional.empty();
       }
       int at = region.position();
-      ArrowBuf body = whole.slice(at, length);
-      whole.getReferenceManager().retain(); // the slice's reference, released when it is closed
-      body.readerIndex(0);
-      body.writerIndex(length);
+      ArrowBuf body = MappedInput.lend(whole, at, length);
       region.position(at + (int) length);
       return Optional.of(body);
     }

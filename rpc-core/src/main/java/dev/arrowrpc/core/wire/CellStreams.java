@@ -182,10 +182,7 @@ final class CellStreams {
       if (length < 0 || length > end - position) {
         return Optional.empty();
       }
-      ArrowBuf body = data.slice(position, length);
-      data.getReferenceManager().retain(); // the slice's reference, released when it is closed
-      body.readerIndex(0);
-      body.writerIndex(length);
+      ArrowBuf body = MappedInput.lend(data, position, length);
       position += length;
       return Optional.of(body);
     }

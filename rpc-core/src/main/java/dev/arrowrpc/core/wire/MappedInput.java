@@ -19,4 +19,21 @@ public interface MappedInput {
    * @throws IOException when the input cannot lend its memory
    */
   Optional<ArrowBuf> take(long length) throws IOException;
+
+  /**
+   * A buffer over part of another, for {@link #take}: it holds a reference to the memory underneath,
+   * released when it is closed, and reads as {@code length} bytes written.
+   *
+   * @param whole the memory lent from
+   * @param at where the part starts in it
+   * @param length the part's length
+   * @return the buffer, which the caller owns
+   */
+  static ArrowBuf lend(ArrowBuf whole, long at, long length) {
+    ArrowBuf part = whole.slice(at, length);
+    whole.getReferenceManager().retain(); // the slice's reference, released when it is closed
+    part.readerIndex(0);
+    part.writerIndex(length);
+    return part;
+  }
 }

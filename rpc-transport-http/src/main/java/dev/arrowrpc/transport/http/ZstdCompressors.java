@@ -1,7 +1,6 @@
 package dev.arrowrpc.transport.http;
 
 import com.github.luben.zstd.ZstdCompressCtx;
-import java.util.ArrayDeque;
 
 /**
  * Zstd compression contexts at one level, kept for reuse so that compressing a body does not
@@ -14,9 +13,7 @@ import java.util.ArrayDeque;
  */
 final class ZstdCompressors implements AutoCloseable {
   private final int level;
-  private final int capacity;
-  private final ArrayDeque<ZstdCompressCtx> idle = new ArrayDeque<>();
-  private boolean closed;
+  private final IdlePool<ZstdCompressCtx> pool;
 
   /**
    * Keeps contexts for a level.
@@ -26,12 +23,12 @@ final class ZstdCompressors implements AutoCloseable {
    */
   ZstdCompressors(int level, int capacity) {
     this.level = level;
-    this.capacity = capacity;
+    this.pool = new IdlePool<>(capacity, ZstdCompressCtx::close);
   }
 
-  /** A pool sized for the machine: as many idle contexts as processors, 2 to 8. */
+  /** A pool sized for the machine ({@link IdlePool#machineCapacity()}). */
   static ZstdCompressors forLevel(int level) {
-    return new ZstdCompressors(level, Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    return new ZstdCompressors(level, IdlePool.machineCapacity());
   }
 
   /** {@return the level bodies are compressed at} */
@@ -46,7 +43,7 @@ final class ZstdCompressors implements AutoCloseable {
    * @return the frame
    */
   byte[] compress(byte[] body) {
-    ZstdCompressCtx context = take();
+    ZstdCompressCtx context = pool.take().orElseGet(() -> new ZstdCompressCtx().setLevel(level));
     boolean reusable = false;
     try {
       byte[] frame = context.compress(body);
@@ -54,47 +51,21 @@ final class ZstdCompressors implements AutoCloseable {
       return frame;
     } finally {
       if (reusable) {
-        giveBack(context);
+        pool.giveBack(context);
       } else {
-        context.close();
+        pool.free(context);
       }
     }
-  }
-
-  private ZstdCompressCtx take() {
-    synchronized (this) {
-      ZstdCompressCtx context = idle.pollLast();
-      if (context != null) {
-        return context;
-      }
-    }
-    return new ZstdCompressCtx().setLevel(level);
-  }
-
-  private void giveBack(ZstdCompressCtx context) {
-    synchronized (this) {
-      if (!closed && idle.size() < capacity) {
-        idle.addLast(context);
-        return;
-      }
-    }
-    context.close();
   }
 
   /** {@return how many contexts are idle (for tests)} */
-  synchronized int idle() {
-    return idle.size();
+  int idle() {
+    return pool.idle();
   }
 
   /** Frees the idle contexts; those in use are freed when given back. Idempotent. */
   @Override
   public void close() {
-    ArrayDeque<ZstdCompressCtx> freed;
-    synchronized (this) {
-      closed = true;
-      freed = new ArrayDeque<>(idle);
-      idle.clear();
-    }
-    freed.forEach(ZstdCompressCtx::close);
+    pool.close();
   }
 }

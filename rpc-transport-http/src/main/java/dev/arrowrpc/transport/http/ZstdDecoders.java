@@ -4,7 +4,7 @@ import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
  * Zstd decoding streams kept for reuse, so that decoding a request body does not create a native
@@ -20,9 +20,7 @@ final class ZstdDecoders implements AutoCloseable {
   /** A decoder that produced more than this for one body is freed rather than kept. */
   static final long KEEP_AFTER_BYTES = 8L << 20;
 
-  private final int capacity;
-  private final ArrayDeque<ZstdInputStreamNoFinalizer> idle = new ArrayDeque<>();
-  private boolean closed;
+  private final IdlePool<ZstdInputStreamNoFinalizer> pool;
 
   /**
    * Keeps decoders.
@@ -30,12 +28,12 @@ final class ZstdDecoders implements AutoCloseable {
    * @param capacity the most decoders kept idle (0: none, each freed when given back)
    */
   ZstdDecoders(int capacity) {
-    this.capacity = capacity;
+    this.pool = new IdlePool<>(capacity, ZstdDecoders::close);
   }
 
-  /** A pool sized for the machine: as many idle decoders as processors, 2 to 8. */
+  /** A pool sized for the machine ({@link IdlePool#machineCapacity()}). */
   static ZstdDecoders forMachine() {
-    return new ZstdDecoders(Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    return new ZstdDecoders(IdlePool.machineCapacity());
   }
 
   /**
@@ -46,18 +44,16 @@ final class ZstdDecoders implements AutoCloseable {
    * @throws IOException when a decoder cannot be made or reset
    */
   ZstdInputStreamNoFinalizer take(InputStream in) throws IOException {
-    ZstdInputStreamNoFinalizer decoder;
-    synchronized (this) {
-      decoder = idle.pollLast();
-    }
-    if (decoder == null) {
+    Optional<ZstdInputStreamNoFinalizer> idle = pool.take();
+    if (idle.isEmpty()) {
       return new ZstdInputStreamNoFinalizer(in, RecyclingBufferPool.INSTANCE);
     }
+    ZstdInputStreamNoFinalizer decoder = idle.get();
     try {
       decoder.resetSession(in);
       return decoder;
     } catch (IOException | RuntimeException e) {
-      decoder.close();
+      close(decoder);
       throw e;
     }
   }
@@ -74,12 +70,8 @@ final class ZstdDecoders implements AutoCloseable {
       try {
         // let go of the body's stream (and through it the exchange) while idle
         decoder.resetSession(InputStream.nullInputStream());
-        synchronized (this) {
-          if (!closed && idle.size() < capacity) {
-            idle.addLast(decoder);
-            return;
-          }
-        }
+        pool.giveBack(decoder);
+        return;
       } catch (IOException | RuntimeException e) {
         // not reusable: freed below
       }
@@ -88,20 +80,14 @@ final class ZstdDecoders implements AutoCloseable {
   }
 
   /** {@return how many decoders are idle (for tests)} */
-  synchronized int idle() {
-    return idle.size();
+  int idle() {
+    return pool.idle();
   }
 
   /** Frees the idle decoders; those in use are freed when given back. Idempotent. */
   @Override
   public void close() {
-    ArrayDeque<ZstdInputStreamNoFinalizer> freed;
-    synchronized (this) {
-      closed = true;
-      freed = new ArrayDeque<>(idle);
-      idle.clear();
-    }
-    freed.forEach(ZstdDecoders::close);
+    pool.close();
   }
 
   private static void close(ZstdInputStreamNoFinalizer decoder) {
