@@ -81,6 +81,15 @@ public interface CallContext {
     return Optional.empty();
   }
 
+  /**
+   * {@return the byte budget of the answer this call, or this turn of a stream, is writing: the
+   * limit the transport enforces, the size the server prefers and what is left; {@link
+   * ResponseBudget#UNBOUNDED} on transports that do not cap answers}
+   */
+  default ResponseBudget responseBudget() {
+    return ResponseBudget.UNBOUNDED;
+  }
+
   /** {@return the context of the call the current thread is serving, if any} */
   static Optional<CallContext> current() {
     return Optional.ofNullable(Scope.CURRENT.get());

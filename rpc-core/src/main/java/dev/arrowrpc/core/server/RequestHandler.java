@@ -11,14 +11,17 @@ import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
 import dev.arrowrpc.core.RequestShape;
+import dev.arrowrpc.core.ResponseBudget;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.auth.StreamTokens;
+import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.schema.MethodKind;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.RecordSchema;
 import dev.arrowrpc.core.spi.RequestEngine;
+import dev.arrowrpc.core.spi.ResponseLimit;
 import dev.arrowrpc.core.wire.IpcBytes;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.IpcStreamWriter;
@@ -36,6 +39,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
@@ -268,6 +272,7 @@ public final class RequestHandler implements RequestEngine {
       long started, RequestShape request) throws IOException {
     Optional<Throwable> failure = Optional.empty();
     try {
+      call.context().budget(budget(caller));
       failure = engine.unary(call, sink(out), memory);
       return failure.isEmpty() ? Outcome.OK : Outcome.METHOD_ERROR;
     } finally {
@@ -285,6 +290,7 @@ public final class RequestHandler implements RequestEngine {
     byte[] streamId = randomBytes();
     Throwable failure = null;
     try {
+      context.budget(budget(caller));
       CallEngine.Opened opened = engine.open(call, sink(out), memory);
       if (opened.driver().isEmpty()) {
         failure = opened.failure().orElseThrow();
@@ -295,11 +301,13 @@ public final class RequestHandler implements RequestEngine {
       Restorable restorable = Restorable.of(spec, driver);
       byte[] callId = randomBytes();
       String callToken = tokens.seal(StreamCheckpoint.call(new StreamCheckpoint.Call(callId, streamId,
-          call.binding().name(), spec.name(), IpcBytes.schema(output), IpcBytes.schema(restorable.inputSchema()))), caller.identity());
+          call.binding().name(), spec.name(), IpcBytes.schema(output), IpcBytes.schema(restorable.inputSchema()),
+          caller.responseLimit().limitBytes())), caller.identity());
       RequestNotes.current().callToken(callToken);
       try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
         context.attach(message -> writeLog(writer, output, message, caller, memory));
         if (restorable.producer()) {
+          context.budget(budget(caller));
           try (IpcStreamReader tick = emptyTick(memory)) {
             failure = produceTurn(driver, restorable, callId, callToken, tick, writer, context, caller, memory);
           }
@@ -420,6 +428,8 @@ public final class RequestHandler implements RequestEngine {
     } catch (StreamTokens.InvalidTokenException e) {
       return refuse(out, RequestProblem.protocol("invalid stream token: " + e.getMessage()), caller, memory);
     }
+    // the limit in force when the stream was opened still holds: a turn may lower it, never raise it
+    resumed.call().responseLimit().ifPresent(caller.responseLimit()::tighten);
     ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
         metadata, caller.identity(), kind);
     Schema output = resumed.driver().outputSchema();
@@ -438,6 +448,7 @@ public final class RequestHandler implements RequestEngine {
     Throwable failure = null;
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
       context.attach(message -> writeLog(writer, output, message, caller, memory));
+      context.budget(budget(caller));
       if (resumed.restorable().producer()) {
         failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, batch,
             writer, context, caller, memory);
@@ -567,6 +578,32 @@ public final class RequestHandler implements RequestEngine {
 
   private static Throwable reported(Throwable error) {
     return error instanceof MarshalException ? new RpcException("TypeError", error.getMessage()) : error;
+  }
+
+  /**
+   * The budget a method sees now: the transport's limit (tightened to a stream's sealed one), the
+   * server's preferred size clamped to it, what is left of it after what was already written, and
+   * the server's externalization.
+   */
+  private ResponseBudget budget(Caller caller) {
+    ResponseLimit limit = caller.responseLimit();
+    OptionalLong hard = limit.limitBytes();
+    OptionalLong preferred = limit.preferredBytes();
+    OptionalLong remaining = OptionalLong.empty();
+    if (hard.isPresent()) {
+      long cap = hard.getAsLong();
+      remaining = OptionalLong.of(Math.max(0, cap - limit.writtenBytes()));
+      if (preferred.isPresent() && preferred.getAsLong() > cap) {
+        preferred = hard;
+      }
+    }
+    ExternalLocations external = server.external();
+    boolean externalizing = external.storage().isPresent();
+    if (hard.isEmpty() && preferred.isEmpty() && !externalizing) {
+      return ResponseBudget.UNBOUNDED;
+    }
+    return new ResponseBudget(hard, preferred, remaining, externalizing,
+        externalizing ? external.maxExternalizedResponseBytes() : OptionalLong.empty());
   }
 
   private static byte[] randomBytes() {

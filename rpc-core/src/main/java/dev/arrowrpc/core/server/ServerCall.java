@@ -3,6 +3,7 @@ package dev.arrowrpc.core.server;
 import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
+import dev.arrowrpc.core.ResponseBudget;
 import dev.arrowrpc.core.Sessions;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
@@ -35,6 +36,8 @@ final class ServerCall implements CallContext {
   /** The sessions of the request this call was created for (transports that bind a scope). */
   private final Optional<Sessions> sessions = SessionScope.current();
   private LogSink sink;
+  /** The answer's budget, as the engine last took it (unbounded unless the transport caps answers). */
+  private ResponseBudget budget = ResponseBudget.UNBOUNDED;
 
   ServerCall(String protocol, String method, String requestId, Map<String, String> requestMetadata,
       Identity identity, Optional<TransportKind> transportKind) {
@@ -103,6 +106,16 @@ final class ServerCall implements CallContext {
   @Override
   public Optional<Sessions> sessions() {
     return sessions;
+  }
+
+  @Override
+  public ResponseBudget responseBudget() {
+    return budget;
+  }
+
+  /** Sets the budget the method sees from now on (taken when a call or a turn starts). */
+  void budget(ResponseBudget budget) {
+    this.budget = budget;
   }
 
   @Override

@@ -8,31 +8,39 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 /**
  * The payloads of the two tokens a stateless stream travels with, split by lifetime as the
  * reference splits them: the <em>call</em> token, issued once at init, names the call and its
  * schemas; the <em>cursor</em>, reissued every turn, carries the state and the call id it belongs
  * to. The call token names the protocol too, so a continuation cannot move a stream to another
- * protocol. Layouts (big-endian), each starting with a kind byte and the format version 2:
+ * protocol, and the answer's byte limit in force at init, which no later turn may raise. Layouts
+ * (big-endian), each starting with a kind byte and the format version (3 for a call token, 2 for a
+ * cursor):
  *
  * <pre>
- * call:   0x43 'C' | 0x02 | call_id[16] | stream_id[16] | u16 len + protocol (UTF-8)
+ * call:   0x43 'C' | 0x03 | call_id[16] | stream_id[16] | u16 len + protocol (UTF-8)
  *         | u16 len + method (UTF-8)
  *         | u32 len + output schema (IPC message) | u32 len + input schema (IPC message)
+ *         | u64 response limit (0: none)
  * cursor: 0x53 'S' | 0x02 | call_id[16] | u32 len + state ({@link StateCodec})
  * </pre>
+ *
+ * A call token of version 2 (before the limit was sealed; issued by an older replica during a
+ * rolling upgrade) is still read, as one without a limit.
  */
 final class StreamCheckpoint {
   private static final int CALL = 'C';
   private static final int CURSOR = 'S';
   private static final int VERSION = 2;
+  private static final int CALL_VERSION = 3;
 
   private StreamCheckpoint() {}
 
   /** What the call token says. */
   record Call(byte[] callId, byte[] streamId, String protocol, String method, byte[] outputSchema,
-      byte[] inputSchema) {}
+      byte[] inputSchema, OptionalLong responseLimit) {}
 
   /** What a cursor says. */
   record Cursor(byte[] callId, byte[] state) {}
@@ -41,7 +49,7 @@ final class StreamCheckpoint {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(CALL);
-      out.writeByte(VERSION);
+      out.writeByte(CALL_VERSION);
       out.write(call.callId());
       out.write(call.streamId());
       byte[] protocol = call.protocol().getBytes(StandardCharsets.UTF_8);
@@ -54,6 +62,7 @@ final class StreamCheckpoint {
       out.write(call.outputSchema());
       out.writeInt(call.inputSchema().length);
       out.write(call.inputSchema());
+      out.writeLong(call.responseLimit().orElse(0));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -76,16 +85,19 @@ final class StreamCheckpoint {
 
   static Call readCall(byte[] payload) throws StreamTokens.InvalidTokenException {
     try (DataInputStream in = open(payload, CALL)) {
+      boolean sealsLimit = payload[1] == CALL_VERSION;
       byte[] callId = in.readNBytes(16);
       byte[] streamId = in.readNBytes(16);
       byte[] protocol = in.readNBytes(in.readUnsignedShort());
       byte[] method = in.readNBytes(in.readUnsignedShort());
       byte[] output = in.readNBytes(length(in));
       byte[] input = in.readNBytes(length(in));
-      if (input.length == 0 || in.available() != 0) {
+      long limit = sealsLimit ? in.readLong() : 0;
+      if (input.length == 0 || limit < 0 || in.available() != 0) {
         throw new StreamTokens.InvalidTokenException("malformed call token");
       }
-      return new Call(callId, streamId, strictUtf8(protocol), strictUtf8(method), output, input);
+      return new Call(callId, streamId, strictUtf8(protocol), strictUtf8(method), output, input,
+          limit == 0 ? OptionalLong.empty() : OptionalLong.of(limit));
     } catch (IOException e) {
       throw new StreamTokens.InvalidTokenException("malformed call token");
     }
@@ -122,7 +134,8 @@ final class StreamCheckpoint {
     if (payload.length < 2 || in.readUnsignedByte() != kind) {
       throw new StreamTokens.InvalidTokenException(kind == CALL ? "not a call token" : "not a stream state token");
     }
-    if (in.readUnsignedByte() != VERSION) {
+    int version = in.readUnsignedByte();
+    if (version != VERSION && !(kind == CALL && version == CALL_VERSION)) {
       throw new StreamTokens.InvalidTokenException("unsupported token version");
     }
     return in;

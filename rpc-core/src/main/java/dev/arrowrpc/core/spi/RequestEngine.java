@@ -48,9 +48,11 @@ public interface RequestEngine {
    * @param remoteAddress the peer's address, for access records
    * @param recordFields the fields the transport adds to a call's access record, given how the
    *     answer ended (for example the status line a transport derives from it)
+   * @param responseLimit the byte limits the transport puts on the answer ({@link ResponseLimit#NONE}
+   *     when it puts none)
    */
   record Caller(Identity identity, String requestId, String remoteAddress,
-      java.util.function.Function<Outcome, Map<String, Object>> recordFields) {
+      java.util.function.Function<Outcome, Map<String, Object>> recordFields, ResponseLimit responseLimit) {
     /**
      * Checks the parts.
      *
@@ -59,13 +61,28 @@ public interface RequestEngine {
      * @param remoteAddress the peer's address, for access records
      * @param recordFields the fields the transport adds to a call's access record, given how the answer ended
      *     (for example the status line a transport derives from it)
+     * @param responseLimit the byte limits the transport puts on the answer
      */
     public Caller {
       java.util.Objects.requireNonNull(recordFields, "recordFields");
+      java.util.Objects.requireNonNull(responseLimit, "responseLimit");
     }
 
     /**
-     * A caller whose transport adds nothing to access records.
+     * A caller whose answer has no byte limits.
+     *
+     * @param identity the authenticated caller
+     * @param requestId the request id (echoed in log and error batches)
+     * @param remoteAddress the peer's address, for access records
+     * @param recordFields the fields the transport adds to a call's access record, given how the answer ended
+     */
+    public Caller(Identity identity, String requestId, String remoteAddress,
+        java.util.function.Function<Outcome, Map<String, Object>> recordFields) {
+      this(identity, requestId, remoteAddress, recordFields, ResponseLimit.NONE);
+    }
+
+    /**
+     * A caller whose transport adds nothing to access records and puts no limits on the answer.
      *
      * @param identity the authenticated caller
      * @param requestId the request id (echoed in log and error batches)

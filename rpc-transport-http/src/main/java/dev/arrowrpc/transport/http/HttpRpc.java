@@ -70,7 +70,7 @@ public final class HttpRpc {
     private Duration writeTimeout = Duration.ofMinutes(5);
     private Duration callTimeout = Duration.ZERO;
     private Optional<Integer> compressionLevel = Optional.of(1);
-    private OptionalLong responseBudget = OptionalLong.of(ResponseBudget.DEFAULT);
+    private OptionalLong responseBudget = OptionalLong.of(ResponseCap.DEFAULT);
     private int maxIdleConnections = 5;
     private Duration keepAlive = Duration.ofMinutes(5);
     private OkHttpClient client;
@@ -207,7 +207,7 @@ public final class HttpRpc {
      * @throws IllegalArgumentException when the limit is outside that range
      */
     public Builder acceptMaxResponseBytes(long bytes) {
-      this.responseBudget = OptionalLong.of(ResponseBudget.check(bytes));
+      this.responseBudget = OptionalLong.of(ResponseCap.check(bytes));
       return this;
     }
 

@@ -167,7 +167,8 @@ public final class HttpRpcServer implements AutoCloseable {
   }
 
   /** The configuration the request handler reads. */
-  record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
+  record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes,
+      OptionalLong preferredResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
       Optional<Cors> cors, boolean landingPage, boolean describePage, ProxyAuth proxyAuth,
       Optional<ServeStartHook> serveStart, Uploads uploads, Duration bodyTimeout, int streamedBodies) {}
 
@@ -199,6 +200,7 @@ public final class HttpRpcServer implements AutoCloseable {
     private Duration tokenTtl = HmacStreamTokens.DEFAULT_TTL;
     private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private OptionalLong maxResponseBytes = OptionalLong.empty();
+    private OptionalLong preferredResponseBytes = OptionalLong.empty();
     private boolean responseCompression;
     private Authenticator authenticator;
     private Cors cors;
@@ -307,17 +309,40 @@ public final class HttpRpcServer implements AutoCloseable {
      * Caps every response body (decoded Arrow IPC bytes, before content coding) and advertises the
      * cap in {@code VGI-Max-Response-Bytes}; a response over it is replaced by a {@code
      * ResponseTooLargeError}. Clients may ask for a lower cap per request with {@code
-     * VGI-Accept-Max-Response-Bytes}. Unset by default.
+     * VGI-Accept-Max-Response-Bytes}; the lower of the two applies, and a stream's turns never get
+     * more than its init had. Methods see it in {@link dev.arrowrpc.core.CallContext#responseBudget()}.
+     * Unset by default.
      *
-     * @param bytes the cap, at least 1
+     * @param bytes the cap, from 65,536 (64 KiB) through 2^53-1, the portable range of the reference
      * @return this builder
+     * @throws IllegalArgumentException when the cap lies outside that range
      */
     public Builder maxResponseBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxResponseBytes must be positive");
-      }
-      this.maxResponseBytes = OptionalLong.of(bytes);
+      this.maxResponseBytes = OptionalLong.of(portable("maxResponseBytes", bytes));
       return this;
+    }
+
+    /**
+     * Sets the size the server prefers responses to stay under: not a limit, a target that methods
+     * read from {@link dev.arrowrpc.core.CallContext#responseBudget()} (for example a producer sizing
+     * its batches), never above the response's hard limit there. Not sent on the wire. Unset by default.
+     *
+     * @param bytes the target, from 65,536 (64 KiB) through 2^53-1
+     * @return this builder
+     * @throws IllegalArgumentException when the target lies outside that range
+     */
+    public Builder preferredResponseBytes(long bytes) {
+      this.preferredResponseBytes = OptionalLong.of(portable("preferredResponseBytes", bytes));
+      return this;
+    }
+
+    /** Checks a response size lies in the range every vgi-rpc client can hold and honour. */
+    private static long portable(String name, long bytes) {
+      if (bytes < ResponseCap.MIN || bytes > ResponseCap.MAX) {
+        throw new IllegalArgumentException(name + " must be from " + ResponseCap.MIN + " through "
+            + ResponseCap.MAX + " (2^53-1), got " + bytes);
+      }
+      return bytes;
     }
 
     /**
@@ -625,7 +650,8 @@ public final class HttpRpcServer implements AutoCloseable {
       }
       maxExternalizedResponseBytes.ifPresent(cap -> server.external(
           server.external().withMaxExternalizedResponseBytes(cap)));
-      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, responseCompression,
+      Settings settings = new Settings(prefix, maxRequestBytes, maxResponseBytes, preferredResponseBytes,
+          responseCompression,
           IdentityBearerAuthenticator.wrap(server.identity(), Optional.ofNullable(authenticator)),
           Optional.ofNullable(cors), landingPage, describePage,
           ProxyAuth.of(proxyProof == null || !proxyProof.enabled()

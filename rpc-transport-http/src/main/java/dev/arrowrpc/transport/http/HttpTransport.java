@@ -186,7 +186,7 @@ public final class HttpTransport implements RequestTransport {
     byte[] payload = codec.map(c -> compress(c, body)).orElse(body);
     Request.Builder request = new Request.Builder().url(url(route)).post(new OneShot(payload));
     headers.forEach(request::header);
-    responseBudget.ifPresent(limit -> request.header(ResponseBudget.HEADER, Long.toString(limit)));
+    responseBudget.ifPresent(limit -> request.header(ResponseCap.HEADER, Long.toString(limit)));
     codec.ifPresent(c -> request.header("Content-Encoding", c.token()));
     if (!offersOwnEncodings) {
       // zstd first: a server that compresses its answers then uses zstd, not the gzip (level 6 at the
@@ -258,9 +258,9 @@ public final class HttpTransport implements RequestTransport {
     long declared = response.body().contentLength();
     if (arrow && (coding.isEmpty() || coding.equalsIgnoreCase("identity")) && declared > limit) {
       response.close();
-      throw ResponseBudget.tooLarge("Content-Length " + declared, limit);
+      throw ResponseCap.tooLarge("Content-Length " + declared, limit);
     }
-    return new ResponseBudget.Bounded(stream, limit);
+    return new ResponseCap.Bounded(stream, limit);
   }
 
   /**
@@ -274,9 +274,9 @@ public final class HttpTransport implements RequestTransport {
     if (responseBudget.isEmpty()) {
       return;
     }
-    List<String> values = response.headers(ResponseBudget.SUPPORT_HEADER);
-    if (!ResponseBudget.acknowledged(values)) {
-      throw HttpCapabilities.notSpoken(ResponseBudget.unacknowledged(values, response.code(), quoted(response)));
+    List<String> values = response.headers(ResponseCap.SUPPORT_HEADER);
+    if (!ResponseCap.acknowledged(values)) {
+      throw HttpCapabilities.notSpoken(ResponseCap.unacknowledged(values, response.code(), quoted(response)));
     }
   }
 
@@ -380,7 +380,7 @@ public final class HttpTransport implements RequestTransport {
     }
     if (!found.acceptMaxResponseBytesSupport()) {
       throw HttpCapabilities.notSpoken("Server does not advertise VGI-Accept-Max-Response-Bytes support ("
-          + ResponseBudget.SUPPORT_HEADER + ": true is missing from OPTIONS " + url("health").encodedPath() + "); "
+          + ResponseCap.SUPPORT_HEADER + ": true is missing from OPTIONS " + url("health").encodedPath() + "); "
           + budgetHint());
     }
   }
@@ -414,7 +414,7 @@ public final class HttpTransport implements RequestTransport {
   public HttpCapabilities capabilities() throws IOException {
     Request.Builder request = new Request.Builder().url(url("health")).method("OPTIONS", null);
     headers.forEach(request::header);
-    responseBudget.ifPresent(limit -> request.header(ResponseBudget.HEADER, Long.toString(limit)));
+    responseBudget.ifPresent(limit -> request.header(ResponseCap.HEADER, Long.toString(limit)));
     try (okhttp3.Response response = client.newCall(request.build()).execute()) {
       if (!response.isSuccessful()) {
         throw HttpCapabilities.notSpoken("Capability discovery failed with HTTP " + response.code());

@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.http;
 
+import dev.arrowrpc.core.spi.ResponseLimit;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -7,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The body of an RPC response as the dispatcher writes it. The first bytes are held back, so the
@@ -17,24 +19,57 @@ import java.util.Optional;
  * and bytes past the limit are only counted: an oversized response is then replaced, never sent
  * in part.
  */
-final class ResponseBody extends OutputStream {
+final class ResponseBody extends OutputStream implements ResponseLimit {
   /** The response header that flags an in-band error. */
   static final HttpString ERROR_HEADER = new HttpString("X-VGI-RPC-Error");
 
   private final HttpServerExchange exchange;
   private final int threshold;
   private final Optional<Encodings.Choice> compression;
-  private final long limit;
+  /** The hard limit (Long.MAX_VALUE: none); a stream's turn may tighten it before the first byte. */
+  private long limit;
+  private final OptionalLong preferred;
   private long written;
   private ByteArrayOutputStream held = new ByteArrayOutputStream(8192);
   private OutputStream direct;
   private boolean finished;
 
-  ResponseBody(HttpServerExchange exchange, int threshold, Optional<Encodings.Choice> compression, long limit) {
+  ResponseBody(HttpServerExchange exchange, int threshold, Optional<Encodings.Choice> compression, long limit,
+      OptionalLong preferred) {
     this.exchange = exchange;
     this.threshold = threshold;
     this.compression = compression;
     this.limit = limit;
+    this.preferred = preferred;
+  }
+
+  @Override
+  public OptionalLong limitBytes() {
+    return limit == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(limit);
+  }
+
+  @Override
+  public OptionalLong preferredBytes() {
+    return preferred;
+  }
+
+  @Override
+  public long writtenBytes() {
+    return written;
+  }
+
+  @Override
+  public void tighten(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("a response limit must be positive, got " + bytes);
+    }
+    if (bytes >= limit) {
+      return;
+    }
+    if (direct != null || written > 0) {
+      throw new IllegalStateException("the response limit is tightened after " + written + " bytes were written");
+    }
+    limit = bytes;
   }
 
   /** The bytes written so far, held or not. */

@@ -401,9 +401,10 @@ final class RpcHttpHandler implements HttpHandler {
     }
     long limit = Math.min(accepted.orElse(Long.MAX_VALUE), settings.maxResponseBytes().orElse(Long.MAX_VALUE));
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.ARROW);
-    ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit);
+    ResponseBody out = new ResponseBody(exchange, COMMIT_THRESHOLD, compression, limit,
+        settings.preferredResponseBytes());
     RequestEngine.Caller caller = new RequestEngine.Caller(identity, requestId, remoteAddress(exchange),
-        outcome -> Map.of("http_status", statusCode(outcome)));
+        outcome -> Map.of("http_status", statusCode(outcome)), out);
     InputStream raw = received.<InputStream>map(ByteArrayInputStream::new).orElseGet(exchange::getInputStream);
     try (RequestBody body = new RequestBody(raw, codec.orElse(null), settings.maxRequestBytes(),
         streamed ? settings.bodyTimeout() : Duration.ZERO, decoders)) {
@@ -449,7 +450,8 @@ final class RpcHttpHandler implements HttpHandler {
       if (out.oversized()) {
         // never part of a response: the whole of it is replaced by the error, with no cursor in it
         out.replace(Responses.arrowError(new RpcException("ResponseTooLargeError", "HTTP body exceeds "
-            + "max_response_bytes (" + out.written() + " > " + limit + ") for method '" + route.method() + "'"),
+            + "max_response_bytes (" + out.written() + " > " + out.limitBytes().orElseThrow() + ") for method '"
+            + route.method() + "'"),
             server.serverId(), requestId, server.allocator()));
         inBandError = true;
         httpStatus = 200;

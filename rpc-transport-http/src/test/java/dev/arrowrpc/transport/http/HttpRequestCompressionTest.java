@@ -86,7 +86,7 @@ class HttpRequestCompressionTest {
       }
       Intermediary.Reply reply = Intermediary.Reply.of(415, "application/json",
           "{\"title\": \"Unsupported Content-Encoding\"}".getBytes(StandardCharsets.UTF_8))
-          .with(ResponseBudget.SUPPORT_HEADER, "true");
+          .with(ResponseCap.SUPPORT_HEADER, "true");
       return Optional.of(supported.map(value -> reply.with(SUPPORTED, value)).orElse(reply));
     };
   }
@@ -280,7 +280,7 @@ class HttpRequestCompressionTest {
     intermediary.answer = request -> request.method().equals("POST") && coding(request).isEmpty()
         ? Optional.of(Intermediary.Reply.of(415, "application/json",
             "{\"title\": \"Unsupported Media Type\"}".getBytes(StandardCharsets.UTF_8))
-            .with(ResponseBudget.SUPPORT_HEADER, "true").with(SUPPORTED, "zstd, gzip"))
+            .with(ResponseCap.SUPPORT_HEADER, "true").with(SUPPORTED, "zstd, gzip"))
         : Optional.empty();
     StreamService service = connect(intermediary, b -> b);
     RpcException error = assertThrows(RpcException.class, () -> service.echo("small"));

@@ -410,7 +410,7 @@ class HttpResponseBudgetTest {
   @Test
   void theCountingStreamTakesTheLimitAndNeverAsksForMoreThanOneBytePast() throws IOException {
     byte[] exact = new byte[(int) LIMIT];
-    try (InputStream in = new ResponseBudget.Bounded(new ByteArrayInputStream(exact), LIMIT)) {
+    try (InputStream in = new ResponseCap.Bounded(new ByteArrayInputStream(exact), LIMIT)) {
       assertEquals(LIMIT, in.readAllBytes().length, "a body of exactly the limit passes");
     }
     AtomicInteger asked = new AtomicInteger();
@@ -427,7 +427,7 @@ class HttpResponseBudgetTest {
         return len;
       }
     };
-    try (InputStream in = new ResponseBudget.Bounded(endless, LIMIT)) {
+    try (InputStream in = new ResponseCap.Bounded(endless, LIMIT)) {
       RpcException error = assertThrows(RpcException.class, in::readAllBytes);
       assertEquals("ResponseTooLargeError", error.errorType());
       assertEquals(LIMIT + 1, asked.get(), "bytes asked of the source");

@@ -13,7 +13,7 @@ import java.util.Optional;
  * answer must carry, and the counting stream that enforces it locally, so that an intermediary or
  * a server that ignores the header cannot make the limit advisory.
  */
-final class ResponseBudget {
+final class ResponseCap {
   /** The request header naming the limit. */
   static final String HEADER = "VGI-Accept-Max-Response-Bytes";
   /** The response header by which a server says it honours {@link #HEADER}. */
@@ -25,7 +25,7 @@ final class ResponseBudget {
   /** The reference's default: 256 MiB. */
   static final long DEFAULT = 256L << 20;
 
-  private ResponseBudget() {}
+  private ResponseCap() {}
 
   /**
    * Checks a limit lies in the portable range.
