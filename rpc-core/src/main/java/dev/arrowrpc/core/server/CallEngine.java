@@ -135,7 +135,7 @@ final class CallEngine {
         answeredByRef = ExternalAnswer.take();
       } catch (Throwable error) {
         call.close();
-        return failed(spec, error, writer, result.schema(), requestId, memory);
+        return failed(call.context(), error, writer, result.schema(), memory);
       }
       if (answeredByRef.isEmpty() && result.columns().isEmpty()) {
         // a void method: the answer is an empty batch, the same message every call
@@ -151,7 +151,7 @@ final class CallEngine {
         try {
           direct = result.lane().get().encodeSingle(value);
         } catch (RuntimeException | Error error) {
-          return failed(spec, resultFailure(spec, error), writer, result.schema(), requestId, memory);
+          return failed(call.context(), resultFailure(spec, error), writer, result.schema(), memory);
         } finally {
           call.close();
           ArrowValues.closeRoots(value);
@@ -172,7 +172,7 @@ final class CallEngine {
             ? result.encode(0, (r, c) -> null, memory)
             : result.encode(1, (r, c) -> value, memory);
       } catch (RuntimeException | Error error) {
-        return failed(spec, resultFailure(spec, error), writer, result.schema(), requestId, memory);
+        return failed(call.context(), resultFailure(spec, error), writer, result.schema(), memory);
       } finally {
         // release Arrow values before answering, so the client never sees memory still held
         call.close();
@@ -181,7 +181,7 @@ final class CallEngine {
       try (batch) {
         external.write(writer, batch, Map.of(), memory, false); // flushed with the end-of-stream marker
       } catch (RpcException error) {
-        return failed(spec, error, writer, result.schema(), requestId, memory);
+        return failed(call.context(), error, writer, result.schema(), memory);
       }
       return Optional.empty();
     } finally {
@@ -243,7 +243,7 @@ final class CallEngine {
     try {
       driver = StreamDriver.of(spec, invoke(call));
     } catch (Throwable error) {
-      LOG.debug("{} failed", spec.name(), error);
+      MethodErrors.log(context, server.serverId(), error);
       try (IpcStreamWriter writer = sink.open(MethodSpec.EMPTY_SCHEMA)) {
         for (LogMessage message : context.takePending()) {
           writeLog(writer, MethodSpec.EMPTY_SCHEMA, message, requestId, memory);
@@ -259,7 +259,7 @@ final class CallEngine {
         try (Batch batch = header.encode(List.of(driver.header().orElseThrow()), memory)) {
           Externalizer.forHeader(server.external(), spec.name()).write(writer, batch, Map.of(), memory, true);
         } catch (RuntimeException | Error error) {
-          return new Opened(Optional.empty(), failed(spec, error, writer, header.schema(), requestId, memory), false);
+          return new Opened(Optional.empty(), failed(context, error, writer, header.schema(), memory), false);
         }
       } finally {
         context.attach(null);
@@ -340,8 +340,8 @@ final class CallEngine {
     } catch (IOException e) {
       throw e;
     } catch (Throwable error) {
-      LOG.debug("{} failed", context.method(), error);
       Throwable reported = error instanceof MarshalException ? new RpcException("TypeError", error.getMessage()) : error;
+      MethodErrors.log(context, server.serverId(), reported);
       writeError(writer, output, reported, context.requestId(), memory);
       return new TurnEnd.Failed(error, false);
     }
@@ -378,10 +378,10 @@ final class CallEngine {
     }
   }
 
-  private Optional<Throwable> failed(MethodSpec spec, Throwable error, IpcStreamWriter writer, Schema schema,
-      String requestId, BufferAllocator memory) throws IOException {
-    LOG.debug("{} failed", spec.name(), error);
-    writeError(writer, schema, error, requestId, memory);
+  private Optional<Throwable> failed(ServerCall context, Throwable error, IpcStreamWriter writer, Schema schema,
+      BufferAllocator memory) throws IOException {
+    MethodErrors.log(context, server.serverId(), error);
+    writeError(writer, schema, error, context.requestId(), memory);
     return Optional.of(error);
   }
 

@@ -156,20 +156,11 @@ final class CallReport {
   }
 
   /**
-   * The canonical error code of a failure (WIRE_PROTOCOL.md section 8): the code its error kind maps
-   * to, else {@code UNKNOWN}, as the reference answers every unclassified error.
+   * The canonical error code of a failure (WIRE_PROTOCOL.md section 8), the one its answer carries:
+   * the code an {@link RpcException} declares, else the code its error kind maps to, else {@code
+   * UNKNOWN}, as the reference answers every unclassified error.
    */
   static String codeOf(Throwable error) {
-    return kindOf(error).map(kind -> switch (kind) {
-      case "method_not_implemented", "protocol_not_supported" -> "UNIMPLEMENTED";
-      case "protocol_not_specified" -> "INVALID_ARGUMENT";
-      case "protocol_version_mismatch" -> "FAILED_PRECONDITION";
-      case "session_lost" -> "ABORTED";
-      case "server_draining", "identity_unavailable" -> "UNAVAILABLE";
-      case "introspection_refused", "grant_refused" -> "PERMISSION_DENIED";
-      case "token_unresolved" -> "NOT_FOUND";
-      case "stale_auth" -> "UNAUTHENTICATED";
-      default -> "UNKNOWN";
-    }).orElse("UNKNOWN");
+    return dev.arrowrpc.core.wire.ErrorTypes.code(error).name();
   }
 }
