@@ -1,5 +1,9 @@
 package dev.arrowrpc.reliability;
 
+import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.auth.SealedStreamTokens;
+import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.wire.IpcStreamReader;
 import dev.arrowrpc.core.wire.MetadataKeys;
 import java.io.ByteArrayInputStream;
@@ -8,7 +12,10 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -33,14 +40,15 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The {@code tokens} category: stream-state tokens over HTTP, tampered, cut, mis-encoded, dated
  * wrong, signed with another key, or signed with the worker's own key (the harness starts it with
  * {@link Worker#TOKEN_KEY_HEX}) but carrying another stream's state; replays must give the same
- * data, never another stream's. Tokens are the worker's HMAC format: base64 of {@code version |
- * created_at (int64, big-endian seconds) | payload | HMAC-SHA256}, the MAC over a label, the
- * caller's binding (anonymous here) and the bytes before it.
+ * data, never another stream's. Tokens are the worker's own ({@link SealedStreamTokens}: encrypted
+ * and compressed), opened and sealed again here with the worker's key; tokens in the signed format
+ * servers minted before ({@link #signLegacy}) must still open.
  */
 final class TokenAbuse {
   private static final byte[] LABEL = "arrowrpc.stream-token.v1\0".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ANONYMOUS = RawHttp.concat(new byte[] {0}, "anonymous".getBytes(StandardCharsets.US_ASCII));
   private static final int MAC_BYTES = 32;
+  private static final int TAG_BYTES = 16;
   private static final int HEADER_BYTES = 9;
   private static final Schema EMPTY = new Schema(List.of());
   private static final Schema SCALE = new Schema(List.of(
@@ -98,19 +106,36 @@ final class TokenAbuse {
     }
   }
 
-  /** A token's parts (unverified). */
-  record Opened(int version, long createdAt, byte[] payload) {
-    static Opened of(String token) {
-      byte[] bytes = Base64.getDecoder().decode(token);
-      ByteBuffer header = ByteBuffer.wrap(bytes);
-      int version = header.get() & 0xff;
-      long created = header.getLong();
-      return new Opened(version, created, Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length - MAC_BYTES));
+  /**
+   * A token's payload, opened with the worker's key (its age not checked).
+   *
+   * @param token a token the worker minted
+   * @return its payload
+   */
+  static byte[] payload(String token) {
+    try {
+      return SealedStreamTokens.of(HmacStreamTokens.builder().key(KEY).ttl(Duration.ZERO).build())
+          .open(token, Identity.ANONYMOUS);
+    } catch (StreamTokens.InvalidTokenException e) {
+      throw new IllegalStateException("the worker's token does not open with its key: " + e.getMessage(), e);
     }
   }
 
-  /** Signs a token the way the worker does, with any key, date and payload. */
-  static String seal(byte[] key, int version, long createdAt, byte[] payload) {
+  /** Seals a token the way the worker does (encrypted, compressed), with any key, date and payload. */
+  static String seal(byte[] key, long createdAt, byte[] payload) {
+    Clock at = Clock.fixed(Instant.ofEpochSecond(Math.max(Instant.MIN.getEpochSecond(),
+        Math.min(Instant.MAX.getEpochSecond(), createdAt))), ZoneOffset.UTC);
+    return SealedStreamTokens.of(HmacStreamTokens.builder().key(key).clock(at).build())
+        .seal(payload, Identity.ANONYMOUS);
+  }
+
+  /**
+   * Signs a token in the format servers minted before tokens were sealed (still opened, so that
+   * streams survive the upgrade): base64 of {@code version | created_at (int64, big-endian seconds) |
+   * payload | HMAC-SHA256}, the MAC over a label, the caller's binding (anonymous here) and the bytes
+   * before it. Any version and date may be written.
+   */
+  static String signLegacy(byte[] key, int version, long createdAt, byte[] payload) {
     ByteBuffer token = ByteBuffer.allocate(HEADER_BYTES + payload.length + MAC_BYTES);
     token.put((byte) version).putLong(createdAt).put(payload);
     byte[] bytes = token.array();
@@ -127,9 +152,9 @@ final class TokenAbuse {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
+  /** The token's payload sealed again with the worker's key, dated {@code createdAt}. */
   static String reseal(String token, long createdAt) {
-    Opened opened = Opened.of(token);
-    return seal(KEY, opened.version(), createdAt, opened.payload());
+    return seal(KEY, createdAt, payload(token));
   }
 
   private static final byte[] KEY = HexFormat.of().parseHex(Worker.TOKEN_KEY_HEX);
@@ -150,7 +175,7 @@ final class TokenAbuse {
     String call = producer.get().call().orElse("");
     String produce = base + "produce_n/exchange";
     long now = Instant.now().getEpochSecond();
-    Opened opened = Opened.of(cursor);
+    byte[] state = payload(cursor);
 
     HttpAbuse.Expect refused = HttpAbuse.Expect.refused(400);
     HttpAbuse.Expect either = HttpAbuse.Expect.refused(400).orAnswer();
@@ -162,8 +187,9 @@ final class TokenAbuse {
         reseal(cursor, now), call, "1");
 
     byte[] raw = Base64.getDecoder().decode(cursor);
-    int[] positions = {0, 1, 8, HEADER_BYTES, HEADER_BYTES + (raw.length - HEADER_BYTES - MAC_BYTES) / 2,
-        raw.length - MAC_BYTES - 1, raw.length - MAC_BYTES, raw.length - 1};
+    // the version, the salt, the ciphertext and the tag
+    int[] positions = {0, 1, 24, 25, 25 + (raw.length - 25 - TAG_BYTES) / 2, raw.length - TAG_BYTES - 1,
+        raw.length - TAG_BYTES, raw.length - 1};
     for (int at : positions) {
       byte[] flipped = raw.clone();
       flipped[at] ^= 0x01;
@@ -198,24 +224,31 @@ final class TokenAbuse {
     tick(cases, "issued at 0 (known key)", refused, produce, reseal(cursor, 0), call, null);
     tick(cases, "issued at int64 min (known key)", refused, produce, reseal(cursor, Long.MIN_VALUE), call, null);
     tick(cases, "issued at int64 max (known key)", refused, produce, reseal(cursor, Long.MAX_VALUE), call, null);
+    tick(cases, "legacy format issued at int64 min (known key)", refused, produce,
+        signLegacy(KEY, 1, Long.MIN_VALUE, state), call, null);
+    tick(cases, "legacy format issued at int64 max (known key)", refused, produce,
+        signLegacy(KEY, 1, Long.MAX_VALUE, state), call, null);
     tick(cases, "issued an hour in the future (known key)", refused, produce, reseal(cursor, now + 3_600), call, null);
     tick(cases, "issued 10 s in the future (known key, within the skew)", either, produce, reseal(cursor, now + 10),
         call, "1");
     byte[] otherKey = HexFormat.of().parseHex("0123456789abcdef".repeat(4));
-    tick(cases, "signed with another key", refused, produce,
-        seal(otherKey, opened.version(), opened.createdAt(), opened.payload()), call, null);
-    tick(cases, "version 2 (known key)", refused, produce, seal(KEY, 2, now, opened.payload()), call, null);
-    tick(cases, "empty payload (known key)", refused, produce, seal(KEY, 1, now, new byte[0]), call, null);
+    tick(cases, "sealed with another key", refused, produce, seal(otherKey, now, state), call, null);
+    tick(cases, "signed in the legacy format (known key)", HttpAbuse.Expect.answered(), produce,
+        signLegacy(KEY, 1, now, state), call, "1");
+    tick(cases, "signed in the legacy format with another key", refused, produce,
+        signLegacy(otherKey, 1, now, state), call, null);
+    tick(cases, "legacy format, version 2 (known key)", refused, produce, signLegacy(KEY, 2, now, state), call, null);
+    tick(cases, "legacy format, version 3 (known key)", refused, produce, signLegacy(KEY, 3, now, state), call, null);
+    tick(cases, "empty payload (known key)", refused, produce, seal(KEY, now, new byte[0]), call, null);
     byte[] junk = HttpAbuse.randomBytes(cases, 64);
-    tick(cases, "random payload (known key)", refused, produce, seal(KEY, 1, now, junk), call, null);
+    tick(cases, "random payload (known key)", refused, produce, seal(KEY, now, junk), call, null);
     tick(cases, "payload cut in half (known key)", refused, produce,
-        seal(KEY, 1, now, Arrays.copyOf(opened.payload(), opened.payload().length / 2)), call, null);
+        seal(KEY, now, Arrays.copyOf(state, state.length / 2)), call, null);
     tick(cases, "payload with 1 MiB appended (known key)", HttpAbuse.Expect.refused(400, 413).orAnswer(), produce,
-        seal(KEY, 1, now, RawHttp.concat(opened.payload(), new byte[1 << 20])), call, null);
+        seal(KEY, now, RawHttp.concat(state, new byte[1 << 20])), call, null);
     if (rawCall.length > 0) {
-      Opened callOpened = Opened.of(call);
       tick(cases, "call token's payload as the cursor (known key)", refused, produce,
-          seal(KEY, 1, now, callOpened.payload()), call, null);
+          seal(KEY, now, payload(call)), call, null);
       tick(cases, "cursor and call token swapped", refused, produce, call, cursor, null);
       tick(cases, "no call token", either, produce, cursor, "", "1");
     }

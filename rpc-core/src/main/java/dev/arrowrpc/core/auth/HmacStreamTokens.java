@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * verified against it and the previous keys, which is how a key is rotated without breaking open
  * streams: add the new key as current, keep the old one as previous for one TTL, then drop it.
  *
- * <p>Tokens are signed, not encrypted: the client can read the stream's state. Keep secrets out of
- * stream state, or put them behind the server's own lookups.
+ * <p>Tokens are signed, not encrypted: the client can read the stream's state, and the payload is
+ * not compressed. The servers' default is {@link SealedStreamTokens} (encrypted and compressed, as
+ * the reference's tokens are), which opens these tokens too, so that streams opened before an
+ * upgrade survive it; this class stays for deployments that want legible tokens, and as the key
+ * configuration both share.
  */
 public final class HmacStreamTokens implements StreamTokens {
   /** The environment variable a key is read from when none is configured: hex or base64. */
@@ -57,12 +60,19 @@ public final class HmacStreamTokens implements StreamTokens {
   private static final Pattern HEX = Pattern.compile("(?:[0-9a-fA-F]{2})+");
 
   private final List<SecretKeySpec> keys;
+  /** The keys' bytes, current first: {@link SealedStreamTokens} derives its own keys from them. */
+  private final List<byte[]> rawKeys;
   private final Duration ttl;
   private final Duration clockSkew;
   private final Clock clock;
 
-  private HmacStreamTokens(List<SecretKeySpec> keys, Duration ttl, Duration clockSkew, Clock clock) {
-    this.keys = keys;
+  private HmacStreamTokens(List<byte[]> rawKeys, Duration ttl, Duration clockSkew, Clock clock) {
+    List<SecretKeySpec> specs = new ArrayList<>();
+    for (byte[] key : rawKeys) {
+      specs.add(new SecretKeySpec(key, "HmacSHA256"));
+    }
+    this.keys = List.copyOf(specs);
+    this.rawKeys = rawKeys;
     this.ttl = ttl;
     this.clockSkew = clockSkew;
     this.clock = clock;
@@ -179,7 +189,7 @@ public final class HmacStreamTokens implements StreamTokens {
     }
     long createdAt = header.getLong();
     if (!ttl.isZero()) {
-      checkAge(createdAt, clock.instant().getEpochSecond());
+      checkAge(createdAt, clock.instant().getEpochSecond(), ttl, clockSkew);
     }
     byte[] payload = new byte[signed - HEADER_BYTES];
     System.arraycopy(bytes, HEADER_BYTES, payload, 0, payload.length);
@@ -191,7 +201,7 @@ public final class HmacStreamTokens implements StreamTokens {
    * than the skew allowance. The age is computed without overflow, so extreme dates (such as
    * {@code Long.MIN_VALUE}) are refused rather than wrapping around into valid ones.
    */
-  private void checkAge(long createdAt, long now) throws InvalidTokenException {
+  static void checkAge(long createdAt, long now, Duration ttl, Duration clockSkew) throws InvalidTokenException {
     long age;
     try {
       age = Math.subtractExact(now, createdAt);
@@ -207,8 +217,23 @@ public final class HmacStreamTokens implements StreamTokens {
     }
   }
 
+  /** The keys' bytes, current first. */
+  List<byte[]> rawKeys() {
+    return rawKeys;
+  }
+
+  /** {@return how far in the future a token's date may lie} */
+  Duration clockSkew() {
+    return clockSkew;
+  }
+
+  /** {@return the clock tokens are dated by} */
+  Clock clock() {
+    return clock;
+  }
+
   /** The caller binding: who may present the token. */
-  private static byte[] binding(Identity identity) {
+  static byte[] binding(Identity identity) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Optional<String> principal = identity.principal();
     out.write(principal.isPresent() ? 1 : 0);
@@ -347,11 +372,9 @@ public final class HmacStreamTokens implements StreamTokens {
               + " will refuse each other's tokens.", KEY_ENVIRONMENT_VARIABLE);
         }
       }
-      List<SecretKeySpec> all = new ArrayList<>();
-      all.add(new SecretKeySpec(current, "HmacSHA256"));
-      for (byte[] previous : previousKeys) {
-        all.add(new SecretKeySpec(previous, "HmacSHA256"));
-      }
+      List<byte[]> all = new ArrayList<>();
+      all.add(current);
+      all.addAll(previousKeys);
       return new HmacStreamTokens(List.copyOf(all), ttl, clockSkew, clock);
     }
   }

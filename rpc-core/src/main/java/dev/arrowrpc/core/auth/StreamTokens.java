@@ -2,9 +2,9 @@ package dev.arrowrpc.core.auth;
 
 /**
  * Seals and opens the tokens a stateless transport hands the client between the requests of one
- * stream. The implementation decides the protection (the default, {@link HmacStreamTokens}, signs
- * with HMAC-SHA256, binds the caller's identity and checks an age limit); core decides what the
- * tokens carry.
+ * stream. The implementation decides the protection (the default, {@link SealedStreamTokens},
+ * encrypts and authenticates with ChaCha20-Poly1305, compresses inside the seal, binds the caller's
+ * identity and checks an age limit); core decides what the tokens carry.
  */
 public interface StreamTokens {
   /**

@@ -3,6 +3,7 @@ package dev.arrowrpc.transport.flight;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.SealedStreamTokens;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.runtime.RpcServer;
 import java.io.IOException;
@@ -320,7 +321,7 @@ public final class FlightRpcServer implements AutoCloseable {
       StreamTokens sealer = tokens.orElseGet(() -> {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return HmacStreamTokens.builder().key(key).build();
+        return SealedStreamTokens.of(HmacStreamTokens.builder().key(key).build());
       });
       BufferAllocator allocator = server.allocator().newChildAllocator("flight", 0, Long.MAX_VALUE);
       AtomicBoolean stopping = new AtomicBoolean();

@@ -3,6 +3,7 @@ package dev.arrowrpc.transport.http;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.SealedStreamTokens;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.identity.IdentityBearerAuthenticator;
 import io.undertow.Handlers;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST {prefix}/{method}}: a unary call; {@code POST {prefix}/{method}/init} opens a
  *       stream and {@code POST {prefix}/{method}/exchange} runs each later turn or cancels it. The
- *       stream's state travels in HMAC-signed tokens ({@link HmacStreamTokens}), so no session
- *       lives on the server and any replica holding the key can serve any turn.
+ *       stream's state travels in encrypted, compressed tokens ({@link SealedStreamTokens}), so no
+ *       session lives on the server and any replica holding the key can serve any turn.
  *   <li>{@code GET/HEAD/OPTIONS {prefix}/health}: JSON health and capability discovery, never
  *       behind authentication; {@code GET {prefix}} and {@code GET {prefix}/describe}: HTML landing
  *       and API reference pages.
@@ -269,7 +270,8 @@ public final class HttpRpcServer implements AutoCloseable {
     }
 
     /**
-     * Sets the key stream tokens are signed with. Replicas behind one load balancer must share it.
+     * Sets the key stream tokens are sealed with ({@link SealedStreamTokens}). Replicas behind one load
+     * balancer must share it.
      * Without a key (and without {@link #tokens}), the key comes from {@value
      * HmacStreamTokens#KEY_ENVIRONMENT_VARIABLE}, or is made at random with a warning.
      *
@@ -646,7 +648,7 @@ public final class HttpRpcServer implements AutoCloseable {
         if (signingKey != null) {
           hmac.key(signingKey);
         }
-        sealed = hmac.build();
+        sealed = SealedStreamTokens.of(hmac.build());
       }
       maxExternalizedResponseBytes.ifPresent(cap -> server.external(
           server.external().withMaxExternalizedResponseBytes(cap)));

@@ -5,6 +5,7 @@ import dev.arrowrpc.core.auth.AuthRequest;
 import dev.arrowrpc.core.auth.AuthenticationException;
 import dev.arrowrpc.core.auth.BearerTokenAuthenticator;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.SealedStreamTokens;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.runtime.JsonlAccessLog;
 import dev.arrowrpc.core.runtime.RpcServer;
@@ -227,7 +228,7 @@ public final class HttpWorker {
       maxResponseBytes.ifPresent(builder::maxResponseBytes);
       HmacStreamTokens.Builder tokens = HmacStreamTokens.builder().ttl(tokenTtl);
       tokenKey.ifPresent(tokens::key);
-      builder.tokens(tokens.build());
+      builder.tokens(SealedStreamTokens.of(tokens.build()));
       maxRequestBytes.ifPresent(builder::maxRequestBytes);
       if (!corsOrigins.isEmpty()) {
         builder.cors(corsOrigins.toArray(String[]::new));

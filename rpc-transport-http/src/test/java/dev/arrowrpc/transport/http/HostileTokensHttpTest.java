@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.arrowrpc.core.RequestTransport;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.auth.HmacStreamTokens;
+import dev.arrowrpc.core.auth.SealedStreamTokens;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.runtime.RpcServer;
@@ -99,8 +100,9 @@ class HostileTokensHttpTest {
 
   /** The valid turn with one token's payload rewritten and re-signed with the known key. */
   private byte[] forged(String key, UnaryOperator<byte[]> payload, Clock clock) throws Exception {
-    HmacStreamTokens opener = HmacStreamTokens.builder().key(HttpHarness.KEY).build();
-    HmacStreamTokens sealer = HmacStreamTokens.builder().key(HttpHarness.KEY).clock(clock).build();
+    SealedStreamTokens opener = SealedStreamTokens.of(HmacStreamTokens.builder().key(HttpHarness.KEY).build());
+    SealedStreamTokens sealer =
+        SealedStreamTokens.of(HmacStreamTokens.builder().key(HttpHarness.KEY).clock(clock).build());
     try (IpcStreamReader reader =
         IpcStreamReader.open(new ByteArrayInputStream(validTurn), memory).orElseThrow()) {
       reader.next();
