@@ -9,6 +9,7 @@ import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.auth.ConnectionAuth;
 import dev.arrowrpc.core.auth.StreamTokens;
 import dev.arrowrpc.core.external.ExternalLocations;
+import dev.arrowrpc.core.identity.GrantKeys;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.schema.MethodSpec;
 import dev.arrowrpc.core.schema.RecordSchema;
@@ -27,6 +28,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
@@ -282,6 +284,8 @@ public final class RpcServer implements AutoCloseable {
     private IdentityConfig identity;
     private ExternalLocations external;
     private WireLimits wireLimits = WireLimits.DEFAULT;
+    /** Where {@link GrantKeys#KEYS_ENV} is read; null: grant keys are never taken from the environment. */
+    private Map<String, String> environment = System.getenv();
 
     private Builder(Class<?> service, Object implementation) {
       protocol(service, implementation);
@@ -377,7 +381,8 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * Hosts the framework's {@code vgi_rpc.Identity.v2} with these hooks and policy: only the methods
-     * whose hooks are configured, after reflection. Not hosted unless configured.
+     * whose hooks are configured, after reflection. Not hosted unless configured, or unless {@value
+     * GrantKeys#KEYS_ENV} is set (see {@link #ignoreEnvironmentGrantKeys()}).
      *
      * @param config the hooks and policy
      * @return this builder
@@ -385,6 +390,52 @@ public final class RpcServer implements AutoCloseable {
     public Builder identity(IdentityConfig config) {
       this.identity = Objects.requireNonNull(config, "config");
       return this;
+    }
+
+    /**
+     * Does not take sealed-grant keys from {@value GrantKeys#KEYS_ENV}. By default, as the reference's
+     * servers do, a server built where that variable is set mints and accepts sealed grants with its
+     * keys ({@code vgi_rpc.Identity.v2}'s {@code issue_grant}; grants as bearer tokens on HTTP, Unix
+     * and TCP), with {@value GrantKeys#AUDIENCE_ENV} and {@value GrantKeys#MAX_TTL_ENV} when set.
+     *
+     * @return this builder
+     */
+    public Builder ignoreEnvironmentGrantKeys() {
+      this.environment = null;
+      return this;
+    }
+
+    /** Reads grant keys from these variables instead of the process's (tests). */
+    Builder environment(Map<String, String> variables) {
+      this.environment = Map.copyOf(variables);
+      return this;
+    }
+
+    /**
+     * The identity configuration to host: the one given, or sealed grants from the environment when its
+     * keys are set and none was given.
+     */
+    private Optional<IdentityConfig> identityToHost() {
+      Optional<GrantKeys> fromEnvironment;
+      try {
+        fromEnvironment = environment == null ? Optional.empty() : GrantKeys.fromEnvironment(environment);
+      } catch (IllegalArgumentException e) {
+        // refuse to start rather than run with keys misread
+        throw new IllegalArgumentException(GrantKeys.KEYS_ENV + ": " + e.getMessage()
+            + " (or build with ignoreEnvironmentGrantKeys())", e);
+      }
+      if (fromEnvironment.isEmpty()) {
+        return Optional.ofNullable(identity);
+      }
+      if (identity == null) {
+        return Optional.of(IdentityConfig.builder().grantKeys(fromEnvironment.get()).build());
+      }
+      if (identity.grantKeys().isEmpty()) {
+        throw new IllegalArgumentException("grant keys are set in " + GrantKeys.KEYS_ENV + " and identity(...) was"
+            + " given a configuration without them: pass IdentityConfig.builder().grantKeys(...) so the minter and"
+            + " the verifier use the same keys, or build with ignoreEnvironmentGrantKeys()");
+      }
+      return Optional.of(identity); // its own keys win
     }
 
     /**
@@ -404,13 +455,14 @@ public final class RpcServer implements AutoCloseable {
       BufferAllocator memory = allocator == null ? owned : allocator;
       String id = serverId == null ? ServerState.newServerId() : serverId;
       try {
-        ServerState server = new ServerState(bindings, memory, id, listener, Optional.ofNullable(identity));
+        Optional<IdentityConfig> hosted = identityToHost();
+        ServerState server = new ServerState(bindings, memory, id, listener, hosted);
         server.tracebacks(tracebacks);
         server.wireLimits(wireLimits);
         if (external != null) {
           server.external(external);
         }
-        return new RpcServer(server, owned, Optional.ofNullable(identity));
+        return new RpcServer(server, owned, hosted);
       } catch (RuntimeException e) {
         if (owned != null) {
           owned.close();
