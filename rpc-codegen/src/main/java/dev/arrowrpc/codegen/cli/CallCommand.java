@@ -136,7 +136,7 @@ final class CallCommand extends ServiceCommand {
         return Exit.OK;
       }
       try (BatchCalls.Stream stream = client.batches().open(call, method.hasHeader())) {
-        stream.headerBatch().ifPresent(header -> printHeader(header, memory));
+        stream.headerBatch().ifPresent(output::header);
         if (exchange) {
           exchange(stream, output, shown, memory);
         } else {
@@ -172,14 +172,6 @@ final class CallCommand extends ServiceCommand {
       arguments.put(name, Values.parse(assignment.substring(eq + 1), field));
     }
     return arguments;
-  }
-
-  private void printHeader(byte[] header, BufferAllocator memory) {
-    try (IpcStreamReader reader = Output.read(header, memory)) {
-      for (JsonNode row : Rows.of(reader.root(), reader, memory)) {
-        console.err().println("header " + Json.text(row));
-      }
-    }
   }
 
   private void exchange(BatchCalls.Stream stream, Output output, Progress shown, BufferAllocator memory)

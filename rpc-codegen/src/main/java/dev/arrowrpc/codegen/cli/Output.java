@@ -117,6 +117,49 @@ final class Output implements AutoCloseable {
   }
 
   /**
+   * Writes a stream's header ahead of its rows, as the reference's CLI does: a {@code {"__header__":
+   * {...}}} line in JSON lines, a {@code Header:} section of {@code name: value} lines in a table, and
+   * in Arrow its own IPC stream, which the data's stream follows (two concatenated streams).
+   *
+   * @param ipc the header as a one-batch Arrow IPC stream
+   * @throws Failed when the output cannot be written
+   */
+  void header(byte[] ipc) {
+    try (IpcStreamReader reader = read(ipc, memory)) {
+      switch (format) {
+        case jsonl -> {
+          for (ObjectNode row : Rows.of(reader.root(), reader, memory)) {
+            ObjectNode line = row.objectNode();
+            line.set("__header__", row);
+            text.println(Json.text(line));
+          }
+        }
+        case table -> {
+          text.println("Header:");
+          for (ObjectNode row : Rows.of(reader.root(), reader, memory)) {
+            row.properties().forEach(field -> text.println("  " + field.getKey() + ": " + cell(field.getValue())));
+          }
+          text.println();
+        }
+        case arrow -> {
+          if (writer.isPresent()) {
+            throw new IllegalStateException("a stream's header comes before its rows");
+          }
+          try (IpcStreamWriter header = IpcStreamWriter.start(bytes, reader.schema())) {
+            header.write(new Batch(reader.root(), Map.of()), reader.metadata());
+          } catch (IOException e) {
+            throw new Failed(ownsBytes, where + ": " + Errors.message(e));
+          }
+        }
+      }
+      text.flush();
+      if (text.checkError() || (bytes instanceof PrintStream stream && stream.checkError())) {
+        throw new Failed(ownsBytes, "cannot write " + where);
+      }
+    }
+  }
+
+  /**
    * The output cannot be written. On standard output that is its reader going away ({@code |
    * head}): the call stops quietly. A file that cannot be written is a failure.
    */
