@@ -9,13 +9,22 @@ import java.util.Optional;
  * A worker's command line, as the launcher contract writes it: {@code --unix PATH}, {@code
  * --idle-timeout SECONDS} (a decimal, as the reference prints it: {@code 300.0}) and {@code
  * --max-connections N}; defaults from {@code $VGI_RPC_IDLE_TIMEOUT} and {@code
- * $VGI_RPC_MAX_CONNECTIONS}.
+ * $VGI_RPC_MAX_CONNECTIONS}. {@code --access-log PATH} (and {@code --access-log-debug}) as the
+ * porting guide asks of every worker.
  *
  * @param unix the socket to serve on; empty: serve on stdin/stdout
  * @param idleTimeout how long without a client before the worker stops; zero: never
  * @param maxConnections the most clients served at once
+ * @param accessLog where to append one JSON record per call, if anywhere
+ * @param accessLogDebug whether the access channel is at DEBUG (the records are the same)
  */
-record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections) {
+record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections, Optional<Path> accessLog,
+    boolean accessLogDebug) {
+  /** Arguments without an access log. */
+  WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections) {
+    this(unix, idleTimeout, maxConnections, Optional.empty(), false);
+  }
+
   /** The idle timeout without flag or environment variable. */
   static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
   /** A day: the longest idle timeout taken. */
@@ -33,6 +42,8 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections)
    */
   static WorkerArgs parse(String[] args, Map<String, String> environment) {
     Optional<Path> unix = Optional.empty();
+    Optional<Path> accessLog = Optional.empty();
+    boolean accessLogDebug = false;
     String idle = environment.get("VGI_RPC_IDLE_TIMEOUT");
     String max = environment.get("VGI_RPC_MAX_CONNECTIONS");
     for (int i = 0; i < args.length; i++) {
@@ -44,9 +55,15 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections)
         flag = arg.substring(0, eq);
         value = arg.substring(eq + 1);
       }
-      if (!flag.equals("--unix") && !flag.equals("--idle-timeout") && !flag.equals("--max-connections")) {
+      if (flag.equals("--access-log-debug") && value == null) {
+        accessLogDebug = true;
+        continue;
+      }
+      if (!flag.equals("--unix") && !flag.equals("--idle-timeout") && !flag.equals("--max-connections")
+          && !flag.equals("--access-log")) {
         throw new IllegalArgumentException("unknown worker argument '" + arg
-            + "' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N)");
+            + "' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N, --access-log PATH,"
+            + " --access-log-debug)");
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -61,11 +78,17 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections)
           }
           unix = Optional.of(Path.of(value).toAbsolutePath());
         }
+        case "--access-log" -> {
+          if (value.isEmpty()) {
+            throw new IllegalArgumentException("--access-log needs a path");
+          }
+          accessLog = Optional.of(Path.of(value));
+        }
         case "--idle-timeout" -> idle = value;
         default -> max = value;
       }
     }
-    return new WorkerArgs(unix, idleTimeout(idle), maxConnections(max));
+    return new WorkerArgs(unix, idleTimeout(idle), maxConnections(max), accessLog, accessLogDebug);
   }
 
   private static Duration idleTimeout(String text) {

@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.pipe;
 
 import dev.arrowrpc.core.TransportKind;
+import dev.arrowrpc.core.runtime.JsonlAccessLog;
 import dev.arrowrpc.core.runtime.RpcServer;
 import dev.arrowrpc.core.shm.ShmConnection;
 import java.io.FileDescriptor;
@@ -29,7 +30,8 @@ import java.util.Objects;
  *
  * <p>{@link #serve(String[], Class, Object)} serves as its command line asks: on stdin/stdout by
  * default, or, started by a {@link WorkerLauncher} (or the reference's {@code vgi-rpc launch}) with
- * {@code --unix PATH --idle-timeout SECONDS}, as a warm worker on that Unix-domain socket.
+ * {@code --unix PATH --idle-timeout SECONDS}, as a warm worker on that Unix-domain socket; with
+ * {@code --access-log PATH} it appends one JSON record per call (the reference's access-log format).
  */
 public final class Workers {
   private Workers() {}
@@ -83,7 +85,9 @@ public final class Workers {
    * after {@code --idle-timeout SECONDS} (default {@code $VGI_RPC_IDLE_TIMEOUT}, else 300; 0:
    * never) with no client connected, deleting its socket. Before the first client it waits at
    * least 60 s. {@code --max-connections N} (default {@code $VGI_RPC_MAX_CONNECTIONS}, else 64)
-   * caps the clients served at once. Flags may also be written {@code --flag=value}.
+   * caps the clients served at once. {@code --access-log PATH} appends one JSON line per call in
+   * the reference's access-log format ({@code --access-log-debug}: the access channel at DEBUG), as
+   * the porting guide asks every worker to. Flags may also be written {@code --flag=value}.
    *
    * <pre>{@code
    * public static void main(String[] args) {
@@ -105,8 +109,23 @@ public final class Workers {
     Objects.requireNonNull(implementation, "implementation");
     WorkerArgs parsed = WorkerArgs.parse(args, System.getenv());
     OutputStream out = redirectStdout();
-    try (RpcServer server = RpcServer.create(service, implementation)) {
+    JsonlAccessLog log = null;
+    if (parsed.accessLog().isPresent()) {
+      try {
+        log = JsonlAccessLog.append(parsed.accessLog().get(), parsed.accessLogDebug());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the access log " + parsed.accessLog().get() + ": "
+            + e.getMessage(), e);
+      }
+    }
+    RpcServer.Builder builder = RpcServer.builder(service, implementation);
+    if (log != null) {
+      builder.listener(log);
+    }
+    try (JsonlAccessLog records = log; RpcServer server = builder.build()) {
       serve(parsed, server, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the access log: " + e.getMessage(), e);
     }
   }
 
@@ -122,6 +141,10 @@ public final class Workers {
   public static void serve(String[] args, RpcServer server) {
     Objects.requireNonNull(server, "server");
     WorkerArgs parsed = WorkerArgs.parse(args, System.getenv());
+    if (parsed.accessLog().isPresent()) {
+      throw new IllegalArgumentException("--access-log needs a server built here: call serve(args, service,"
+          + " implementation), or give your builder listener(JsonlAccessLog.append(path))");
+    }
     serve(parsed, server, redirectStdout());
   }
 

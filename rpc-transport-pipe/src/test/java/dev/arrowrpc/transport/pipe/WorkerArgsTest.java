@@ -38,8 +38,21 @@ class WorkerArgsTest {
   }
 
   @Test
+  void theAccessLogFlagsAreTaken() {
+    WorkerArgs args = WorkerArgs.parse(new String[] {"--access-log", "calls.jsonl", "--access-log-debug"}, Map.of());
+    assertEquals(Optional.of(Path.of("calls.jsonl")), args.accessLog());
+    assertEquals(true, args.accessLogDebug());
+    WorkerArgs plain = WorkerArgs.parse(new String[] {"--access-log=a.jsonl", "--unix", "w.sock"}, Map.of());
+    assertEquals(Optional.of(Path.of("a.jsonl")), plain.accessLog());
+    assertEquals(false, plain.accessLogDebug());
+    assertEquals("--access-log needs a path", assertThrows(IllegalArgumentException.class,
+        () -> WorkerArgs.parse(new String[] {"--access-log="}, Map.of())).getMessage());
+  }
+
+  @Test
   void badArgumentsAreNamed() {
-    assertEquals("unknown worker argument '--http' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N)",
+    assertEquals("unknown worker argument '--http' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N,"
+        + " --access-log PATH, --access-log-debug)",
         assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(new String[] {"--http"}, Map.of()))
             .getMessage());
     assertEquals("--unix needs a value", assertThrows(IllegalArgumentException.class,
