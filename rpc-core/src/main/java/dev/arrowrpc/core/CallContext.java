@@ -51,6 +51,15 @@ public interface CallContext {
     return Optional.empty();
   }
 
+  /**
+   * {@return the caller's address as the transport sees it: the client's IP address over HTTP,
+   * TCP and Flight (a proxy's, behind one), as the access record's {@code remote_addr} has it; empty
+   * on a pipe, on a Unix socket (whose peer has no address) and in process}
+   */
+  default Optional<String> remoteAddress() {
+    return Optional.empty();
+  }
+
   /** {@return the request batch's custom metadata (includes the framework keys)} */
   Map<String, String> requestMetadata();
 

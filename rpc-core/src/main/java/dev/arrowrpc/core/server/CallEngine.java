@@ -85,11 +85,13 @@ final class CallEngine {
    * @param identity who is calling
    * @param requestId the request id
    * @param kind the transport kind the call's context reports
+   * @param remoteAddress the peer's address the call's context reports (empty: none)
    * @param memory the call's memory
    * @throws IOException when the rest of the stream cannot be read
    */
   Request prepare(IpcStreamReader reader, boolean hasBatch, UnaryOperator<Map<String, String>> routed,
-      Identity identity, String requestId, Optional<TransportKind> kind, BufferAllocator memory) throws IOException {
+      Identity identity, String requestId, Optional<TransportKind> kind, String remoteAddress, BufferAllocator memory)
+      throws IOException {
     boolean recorded = server.listener().isPresent();
     Optional<RequestShape> shape = Optional.empty();
     Map<String, String> metadata = hasBatch ? routed.apply(reader.metadata()) : Map.of();
@@ -102,7 +104,8 @@ final class CallEngine {
         shape = Optional.of(RequestShape.of(request.schema(), request.rowCount()));
       }
       Map<String, String> parsed = resolved.isPresent() ? routed.apply(request.metadata()) : metadata;
-      prepared = RequestParser.parse(server, request, hasBatch, parsed, requestId, memory, identity, kind, routes);
+      prepared = RequestParser.parse(server, request, hasBatch, parsed, requestId, memory, identity, kind,
+          remoteAddress, routes);
     } catch (RpcException unresolved) {
       // the pointer named an object that could not be had: the call fails as a method error would
       prepared = RequestParser.Failure.methodError(unresolved);

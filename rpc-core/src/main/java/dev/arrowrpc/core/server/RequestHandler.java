@@ -205,7 +205,7 @@ public final class RequestHandler implements RequestEngine {
       }
       try (IpcStreamReader reader = opened.get()) {
         CallEngine.Request read = engine.prepare(reader, reader.next(), m -> withPathProtocol(m, urlProtocol),
-            caller.identity(), caller.requestId(), kind, memory);
+            caller.identity(), caller.requestId(), kind, caller.remoteAddress(), memory);
         prepared = read.prepared();
         request = read.shape().orElse(null);
       }
@@ -431,7 +431,7 @@ public final class RequestHandler implements RequestEngine {
     // the limit in force when the stream was opened still holds: a turn may lower it, never raise it
     resumed.call().responseLimit().ifPresent(caller.responseLimit()::tighten);
     ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
-        metadata, caller.identity(), kind);
+        metadata, caller.identity(), kind, caller.remoteAddress());
     Schema output = resumed.driver().outputSchema();
     String streamId = HexFormat.of().formatHex(resumed.call().streamId());
     if (metadata.containsKey(MetadataKeys.CANCEL)) {

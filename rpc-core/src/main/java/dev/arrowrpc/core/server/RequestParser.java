@@ -105,12 +105,14 @@ final class RequestParser {
    * @param memory the call's memory
    * @param identity who is calling
    * @param transportKind the kind of transport serving the call, when known
+   * @param remoteAddress the peer's address, empty when the transport has none
    * @return a call, a describe call, or a failure to answer with
    */
   static Prepared parse(ServerState server, IpcStreamReader reader, boolean hasBatch,
       Map<String, String> metadata, String requestId, BufferAllocator memory, Identity identity,
-      Optional<TransportKind> transportKind) {
-    return parse(server, reader, hasBatch, metadata, requestId, memory, identity, transportKind, new Routes());
+      Optional<TransportKind> transportKind, String remoteAddress) {
+    return parse(server, reader, hasBatch, metadata, requestId, memory, identity, transportKind, remoteAddress,
+        new Routes());
   }
 
   /**
@@ -151,14 +153,14 @@ final class RequestParser {
 
   /**
    * Validates the first batch of a request stream and decodes its parameters (see {@link
-   * #parse(ServerState, IpcStreamReader, boolean, Map, String, BufferAllocator, Identity, Optional)}),
+   * #parse(ServerState, IpcStreamReader, boolean, Map, String, BufferAllocator, Identity, Optional, String)}),
    * taking the route from the last request when its metadata is the same map.
    *
    * @param routes the connection's last route
    */
   static Prepared parse(ServerState server, IpcStreamReader reader, boolean hasBatch,
       Map<String, String> metadata, String requestId, BufferAllocator memory, Identity identity,
-      Optional<TransportKind> transportKind, Routes routes) {
+      Optional<TransportKind> transportKind, String remoteAddress, Routes routes) {
     if (!hasBatch) {
       return new Failure(MethodSpec.EMPTY_SCHEMA, RequestProblem.protocol("request stream has no batch"));
     }
@@ -181,7 +183,7 @@ final class RequestParser {
       route = route.matching(received);
       routes.last = route;
     }
-    return parse(route, reader, requestId, memory, identity, transportKind);
+    return parse(route, reader, requestId, memory, identity, transportKind, remoteAddress);
   }
 
   /**
@@ -248,7 +250,7 @@ final class RequestParser {
 
   /** Validates a routed request's parameter batch, whose schema matches, and decodes its parameters. */
   private static Prepared parse(Route route, IpcStreamReader reader, String requestId, BufferAllocator memory,
-      Identity identity, Optional<TransportKind> transportKind) {
+      Identity identity, Optional<TransportKind> transportKind, String remoteAddress) {
     Map<String, String> metadata = route.metadata();
     String method = route.method();
     String protocol = route.protocol();
@@ -262,7 +264,7 @@ final class RequestParser {
           "request batch for '" + method + "' has " + rows + " rows, expected 1"));
     }
     Optional<GeneratedInvoker.Method<Object>> generated = route.generated();
-    ServerCall serverCall = new ServerCall(protocol, method, requestId, metadata, identity, transportKind);
+    ServerCall serverCall = new ServerCall(protocol, method, requestId, metadata, identity, transportKind, remoteAddress);
     if (columns.isEmpty()) {
       return generated.isPresent()
           ? laneCall(generated.get(), binding, spec, new Object[0], serverCall)
@@ -290,7 +292,7 @@ final class RequestParser {
     VectorSchemaRoot root = reader.root();
     if (generated.isPresent()) {
       return generated(generated.get(), binding, spec, root, new ReadContext(reader, memory), errorLayout,
-          new ServerCall(protocol, method, requestId, metadata, identity, transportKind));
+          new ServerCall(protocol, method, requestId, metadata, identity, transportKind, remoteAddress));
     }
     Object[] args;
     try {
@@ -299,7 +301,7 @@ final class RequestParser {
       return new Failure(errorLayout, RequestProblem.type(e.getMessage()));
     }
     PreparedCall call = new PreparedCall(binding, spec, args,
-        new ServerCall(protocol, method, requestId, metadata, identity, transportKind));
+        new ServerCall(protocol, method, requestId, metadata, identity, transportKind, remoteAddress));
     for (int i = 0; i < columns.size(); i++) {
       if (args[i] == null && !columns.get(i).nullable()) {
         call.close();

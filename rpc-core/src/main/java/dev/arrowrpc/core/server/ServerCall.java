@@ -31,6 +31,8 @@ final class ServerCall implements CallContext {
   private final Map<String, String> requestMetadata;
   private final Identity identity;
   private final Optional<TransportKind> transportKind;
+  /** The peer's address as the transport reports it; empty when it has none (a pipe). */
+  private final String remoteAddress;
   /** Logs made before a sink was attached (made on the first one: most calls log nothing). */
   private List<LogMessage> pending = List.of();
   /** The sessions of the request this call was created for (transports that bind a scope). */
@@ -40,13 +42,14 @@ final class ServerCall implements CallContext {
   private ResponseBudget budget = ResponseBudget.UNBOUNDED;
 
   ServerCall(String protocol, String method, String requestId, Map<String, String> requestMetadata,
-      Identity identity, Optional<TransportKind> transportKind) {
+      Identity identity, Optional<TransportKind> transportKind, String remoteAddress) {
     this.protocol = protocol;
     this.method = method;
     this.requestId = requestId;
     this.requestMetadata = dev.arrowrpc.core.wire.MetadataKeys.readOnly(requestMetadata);
     this.identity = identity;
     this.transportKind = transportKind;
+    this.remoteAddress = remoteAddress;
   }
 
   /** Attaches where logs go from now on, first delivering those that waited. */
@@ -101,6 +104,11 @@ final class ServerCall implements CallContext {
   @Override
   public Optional<TransportKind> transportKind() {
     return transportKind;
+  }
+
+  @Override
+  public Optional<String> remoteAddress() {
+    return remoteAddress.isEmpty() ? Optional.empty() : Optional.of(remoteAddress);
   }
 
   @Override

@@ -207,7 +207,7 @@ public final class ServerConnection {
         prepared = new RequestParser.Failure(MethodSpec.EMPTY_SCHEMA, refused.get());
       } else {
         CallEngine.Request request = engine.prepare(reader, hasBatch, ConnectionAuth::withoutCredential, caller,
-            requestId, transportKind, memory);
+            requestId, transportKind, remoteAddress, memory);
         prepared = request.prepared();
         shape = request.shape().orElse(null);
         ShmConnection.freeReleasedHere(); // the request's regions, once decoded

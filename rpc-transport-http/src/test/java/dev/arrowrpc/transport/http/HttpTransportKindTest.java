@@ -14,6 +14,9 @@ class HttpTransportKindTest {
   public interface KindProbe {
     /** The label of the call's transport kind, or {@code "unknown"}. */
     String reportTransportKind();
+
+    /** The call's remote address, or {@code "none"}. */
+    String reportRemoteAddress();
   }
 
   /** Reads the kind from the call context it is given. */
@@ -22,12 +25,18 @@ class HttpTransportKindTest {
     public String reportTransportKind(CallContext context) {
       return context.transportKind().map(TransportKind::label).orElse("unknown");
     }
+
+    /** Answers with the context's remote address. */
+    public String reportRemoteAddress(CallContext context) {
+      return context.remoteAddress().orElse("none");
+    }
   }
 
   @Test
   void aCallOverHttpReportsHttp() {
     try (HttpHarness harness = new HttpHarness(KindProbe.class, new KindProbeImpl(), b -> b, c -> c)) {
       assertEquals("http", harness.proxy(KindProbe.class).reportTransportKind());
+      assertEquals("127.0.0.1", harness.proxy(KindProbe.class).reportRemoteAddress());
       assertEquals(0, harness.clientBytes());
       assertEquals(0, harness.serverBytes());
     }

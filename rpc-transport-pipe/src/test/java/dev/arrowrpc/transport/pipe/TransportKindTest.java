@@ -24,6 +24,9 @@ class TransportKindTest {
   public interface KindProbe {
     /** The label of the call's transport kind, or {@code "unknown"}. */
     String reportTransportKind();
+
+    /** The call's remote address, or {@code "none"}. */
+    String reportRemoteAddress();
   }
 
   /** Reads the kind from the call context it is given. */
@@ -31,6 +34,11 @@ class TransportKindTest {
     /** Answers with the context's transport kind. */
     public String reportTransportKind(CallContext context) {
       return context.transportKind().map(TransportKind::label).orElse("unknown");
+    }
+
+    /** Answers with the context's remote address. */
+    public String reportRemoteAddress(CallContext context) {
+      return context.remoteAddress().orElse("none");
     }
   }
 
@@ -55,30 +63,32 @@ class TransportKindTest {
     serverMemory.close();
   }
 
+  /** The kind and the remote address a call on the transport sees, as {@code kind@address}. */
   private String probe(ByteTransport transport) {
     try (RpcClient client = RpcClient.builder(transport).allocator(clientMemory).build()) {
-      return client.proxy(KindProbe.class).reportTransportKind();
+      KindProbe probe = client.proxy(KindProbe.class);
+      return probe.reportTransportKind() + "@" + probe.reportRemoteAddress();
     }
   }
 
   @Test
   void aPipePairReportsPipe() {
     try (PipePair pair = PipePair.serve(server)) {
-      assertEquals("pipe", probe(pair.client()));
+      assertEquals("pipe@none", probe(pair.client()));
     }
   }
 
   @Test
   void aUnixSocketReportsUnix() throws IOException {
     try (UnixSocketServer unix = UnixSocketServer.start(server, directory.resolve("kind.sock"))) {
-      assertEquals("unix", probe(UnixSocket.connect(unix.path())));
+      assertEquals("unix@none", probe(UnixSocket.connect(unix.path())), "a Unix-domain peer has no address");
     }
   }
 
   @Test
   void aTcpConnectionReportsTcp() throws IOException {
     try (TcpServer tcp = TcpServer.start(server)) {
-      assertEquals("tcp", probe(Tcp.connect("127.0.0.1", tcp.port())));
+      assertEquals("tcp@127.0.0.1", probe(Tcp.connect("127.0.0.1", tcp.port())));
     }
   }
 }
