@@ -6,6 +6,7 @@ import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.core.wire.RecyclingAllocations;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -67,6 +68,9 @@ public final class WorkerPool implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final Optional<Consumer<String>> stderr;
   private final Optional<Consumer<LogMessage>> onLog;
+  private final Optional<Path> directory;
+  private final Map<String, String> environment;
+  private final long sharedMemory;
   private final BufferAllocator allocator;
   private final boolean ownsAllocator;
   private final ScheduledExecutorService reaper;
@@ -111,6 +115,9 @@ public final class WorkerPool implements AutoCloseable {
     this.shutdownTimeout = builder.shutdownTimeout;
     this.stderr = builder.stderr;
     this.onLog = builder.onLog;
+    this.directory = builder.directory;
+    this.environment = Map.copyOf(builder.environment);
+    this.sharedMemory = builder.sharedMemory;
     this.ownsAllocator = builder.allocator.isEmpty();
     this.allocator = builder.allocator.orElseGet(RecyclingAllocations::newRootAllocator);
     this.reaper = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -374,8 +381,13 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private PooledWorker start(List<String> command) throws IOException {
-    Subprocess.Builder launch = Subprocess.builder(command).shutdownTimeout(shutdownTimeout);
+    Subprocess.Builder launch = Subprocess.builder(command).shutdownTimeout(shutdownTimeout)
+        .environment(environment);
     stderr.ifPresent(launch::stderr);
+    directory.ifPresent(launch::directory);
+    if (sharedMemory > 0) {
+      launch.sharedMemory(sharedMemory);
+    }
     Subprocess process = launch.launch();
     try {
       RpcClient.Builder client = RpcClient.builder(process).allocator(allocator);
@@ -529,8 +541,61 @@ public final class WorkerPool implements AutoCloseable {
     private Optional<Consumer<String>> stderr = Optional.empty();
     private Optional<Consumer<LogMessage>> onLog = Optional.empty();
     private Optional<BufferAllocator> allocator = Optional.empty();
+    private Optional<Path> directory = Optional.empty();
+    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
+    private long sharedMemory;
 
     private Builder() {}
+
+    /**
+     * Sets the workers' working directory (default: this process's); see {@link
+     * Subprocess.Builder#directory}.
+     *
+     * @param directory the directory
+     * @return this builder
+     */
+    public Builder directory(Path directory) {
+      this.directory = Optional.of(Objects.requireNonNull(directory, "directory"));
+      return this;
+    }
+
+    /**
+     * Sets an environment variable for every worker, on top of those they inherit from this process.
+     *
+     * @param name the variable
+     * @param value its value
+     * @return this builder
+     */
+    public Builder environment(String name, String value) {
+      environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Sets environment variables for every worker, on top of those they inherit from this process.
+     *
+     * @param variables names and values
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> variables) {
+      variables.forEach(this::environment);
+      return this;
+    }
+
+    /**
+     * Offers every worker a shared-memory segment of this size, made when the worker starts and
+     * removed when it ends (each worker has its own, kept across its borrows); see {@link
+     * Subprocess.Builder#sharedMemory}. A worker that declines uses the pipe alone.
+     *
+     * @param bytes each segment's size, more than {@value ShmSegment#HEADER_SIZE} and at most 2 GiB - 1
+     * @return this builder
+     * @throws IllegalArgumentException when the size is out of range
+     */
+    public Builder sharedMemory(long bytes) {
+      Subprocess.builder(List.of("size-check")).sharedMemory(bytes); // the same range, the same message
+      this.sharedMemory = bytes;
+      return this;
+    }
 
     /**
      * Sets the command of {@link WorkerPool#proxy(Class)} and {@link WorkerPool#borrow()}; calls that
