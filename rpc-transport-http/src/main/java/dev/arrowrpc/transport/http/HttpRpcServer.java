@@ -171,7 +171,8 @@ public final class HttpRpcServer implements AutoCloseable {
   record Settings(String prefix, long maxRequestBytes, OptionalLong maxResponseBytes,
       OptionalLong preferredResponseBytes, boolean responseCompression, Optional<Authenticator> authenticator,
       Optional<Cors> cors, boolean landingPage, boolean describePage, ProxyAuth proxyAuth,
-      Optional<ServeStartHook> serveStart, Uploads uploads, Duration bodyTimeout, int streamedBodies) {}
+      Optional<ServeStartHook> serveStart, Uploads uploads, Duration bodyTimeout, int streamedBodies,
+      Optional<OAuthResourceMetadata> oauth) {}
 
   /**
    * Client-side externalization: the provider behind {@code __upload_url__/init}, if any, and the
@@ -207,6 +208,7 @@ public final class HttpRpcServer implements AutoCloseable {
     private Cors cors;
     private boolean landingPage = true;
     private boolean describePage = true;
+    private OAuthResourceMetadata oauth;
     private int workerThreads;
     private int maxStreamedBodies;
     private Duration drainTimeout = Duration.ofSeconds(30);
@@ -412,6 +414,20 @@ public final class HttpRpcServer implements AutoCloseable {
         throw new IllegalStateException("configure cors(...) first");
       }
       this.cors = new Cors(cors.origins(), Objects.requireNonNull(maxAge, "maxAge"));
+      return this;
+    }
+
+    /**
+     * Serves OAuth protected-resource metadata (RFC 9728) at {@code GET
+     * /.well-known/oauth-protected-resource} and at that path followed by the prefix, without
+     * authentication, and points every 401's {@code WWW-Authenticate} challenge at it (instead of the
+     * authenticator's own challenge), so OAuth-aware clients find where to log in. Off by default.
+     *
+     * @param metadata the document
+     * @return this builder
+     */
+    public Builder oauthResourceMetadata(OAuthResourceMetadata metadata) {
+      this.oauth = Objects.requireNonNull(metadata, "metadata");
       return this;
     }
 
@@ -659,7 +675,8 @@ public final class HttpRpcServer implements AutoCloseable {
           ProxyAuth.of(proxyProof == null || !proxyProof.enabled()
               ? Optional.empty() : Optional.of(new ProxyProofGate(proxyProof)), proxyAuthHeaders),
           Optional.ofNullable(serveStart), new Uploads(Optional.ofNullable(uploadUrls), maxUploadBytes), bodyTimeout,
-          maxStreamedBodies > 0 ? maxStreamedBodies : Math.max(1, effectiveWorkerThreads() / 2));
+          maxStreamedBodies > 0 ? maxStreamedBodies : Math.max(1, effectiveWorkerThreads() / 2),
+          Optional.ofNullable(oauth));
       Optional<StickySessions> sessions = Optional.ofNullable(sticky).map(config -> new StickySessions(config,
           config.key().orElseGet(this::sessionKey), server.serverId(), server.allocator(), java.time.Clock.systemUTC()));
       ZstdDecoders decoders = ZstdDecoders.forMachine();

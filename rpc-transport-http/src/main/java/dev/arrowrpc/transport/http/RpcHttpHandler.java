@@ -77,6 +77,8 @@ final class RpcHttpHandler implements HttpHandler {
   private final Map<HttpString, String> capabilities;
   private final String exposedHeaders;
   private final byte[] health;
+  /** The OAuth protected-resource metadata document, when configured (else empty). */
+  private final byte[] oauthDocument;
   private final String landing;
   private final String describe;
   private final String notFound;
@@ -132,6 +134,8 @@ final class RpcHttpHandler implements HttpHandler {
     healthBody.put("server_id", server.serverId());
     healthBody.put("protocol", spec.protocolName());
     this.health = Json.write(healthBody).getBytes(StandardCharsets.UTF_8);
+    this.oauthDocument = settings.oauth().map(oauth -> Json.writeCompact(oauth.toJson()))
+        .orElse("").getBytes(StandardCharsets.UTF_8);
     this.landing = Pages.landing(spec, server.serverId(), settings.prefix(), settings.describePage());
     this.describe = Pages.describe(spec);
     this.notFound = Pages.notFound(spec, settings.prefix());
@@ -283,6 +287,12 @@ final class RpcHttpHandler implements HttpHandler {
       return;
     }
     String verb = exchange.getRequestMethod().toString();
+    if (settings.oauth().isPresent() && (verb.equals("GET") || verb.equals("HEAD"))
+        && oauthPath(exchange.getRequestPath())) {
+      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "public, max-age=60");
+      Responses.send(exchange, 200, "application/json", oauthDocument);
+      return;
+    }
     Optional<String> under = underPrefix(exchange.getRequestPath());
     if (under.isEmpty()) {
       Responses.html(exchange, 404, notFound);
@@ -572,6 +582,12 @@ final class RpcHttpHandler implements HttpHandler {
     }
   }
 
+  /** Whether a path is where the OAuth metadata is served: the well-known path, alone or with the prefix. */
+  private boolean oauthPath(String path) {
+    return path.equals(OAuthResourceMetadata.WELL_KNOWN)
+        || (!settings.prefix().isEmpty() && path.equals(OAuthResourceMetadata.WELL_KNOWN + settings.prefix()));
+  }
+
   /** Paths reachable without a proxy proof in every mode: health, and anything under /.well-known/. */
   private static boolean proofExempt(HttpServerExchange exchange, String path) {
     return path.equals("/health") || path.startsWith("/.well-known/")
@@ -582,7 +598,8 @@ final class RpcHttpHandler implements HttpHandler {
   private void refuse(HttpServerExchange exchange, AuthenticationException e) throws IOException {
     exchange.getResponseHeaders().put(Responses.AUTH_REASON, e.reason().code());
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-    settings.authenticator().flatMap(Authenticator::challenge)
+    settings.oauth().map(oauth -> oauth.challenge(settings.prefix()))
+        .or(() -> settings.authenticator().flatMap(Authenticator::challenge))
         .ifPresent(c -> exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, c));
     Optional<String> hint = settings.proxyAuth().hint();
     if (hint.isPresent()) {
