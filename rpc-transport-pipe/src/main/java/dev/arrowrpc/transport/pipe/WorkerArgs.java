@@ -25,6 +25,53 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections,
     this(unix, idleTimeout, maxConnections, Optional.empty(), false);
   }
 
+  /**
+   * Reads only the access-log flags of a command line that another transport serves (its flags are
+   * its own), and the rest of the line without them.
+   *
+   * @param args the arguments
+   * @return the access-log settings (the other fields at their defaults)
+   */
+  static WorkerArgs accessLogOf(String[] args) {
+    Optional<Path> accessLog = Optional.empty();
+    boolean debug = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--access-log-debug")) {
+        debug = true;
+      } else if (args[i].equals("--access-log")) {
+        if (i + 1 >= args.length || args[i + 1].isEmpty()) {
+          throw new IllegalArgumentException("--access-log needs a path");
+        }
+        accessLog = Optional.of(Path.of(args[++i]));
+      } else if (args[i].startsWith("--access-log=")) {
+        String value = args[i].substring("--access-log=".length());
+        if (value.isEmpty()) {
+          throw new IllegalArgumentException("--access-log needs a path");
+        }
+        accessLog = Optional.of(Path.of(value));
+      }
+    }
+    return new WorkerArgs(Optional.empty(), DEFAULT_IDLE_TIMEOUT, ConnectionLimits.DEFAULT_MAX_CONNECTIONS, accessLog,
+        debug);
+  }
+
+  /**
+   * {@return the command line without its access-log flags}
+   *
+   * @param args the arguments
+   */
+  static java.util.List<String> withoutAccessLog(String[] args) {
+    java.util.List<String> rest = new java.util.ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--access-log")) {
+        i++;
+      } else if (!args[i].equals("--access-log-debug") && !args[i].startsWith("--access-log=")) {
+        rest.add(args[i]);
+      }
+    }
+    return rest;
+  }
+
   /** The idle timeout without flag or environment variable. */
   static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
   /** A day: the longest idle timeout taken. */
@@ -58,6 +105,10 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections,
       if (flag.equals("--access-log-debug") && value == null) {
         accessLogDebug = true;
         continue;
+      }
+      if (flag.equals("--http") || flag.equals("--tcp")) {
+        throw new IllegalArgumentException("worker argument '" + arg + "' needs a transport this worker's class path"
+            + " does not have" + (flag.equals("--http") ? " (add rpc-transport-http: it serves --http)" : ""));
       }
       if (!flag.equals("--unix") && !flag.equals("--idle-timeout") && !flag.equals("--max-connections")
           && !flag.equals("--access-log")) {

@@ -3,6 +3,7 @@ package dev.arrowrpc.transport.pipe;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.runtime.JsonlAccessLog;
 import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.core.runtime.WorkerTransport;
 import dev.arrowrpc.core.shm.ShmConnection;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -10,8 +11,13 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * The worker side of a subprocess: serves a service on the process's stdin and stdout.
@@ -107,7 +113,8 @@ public final class Workers {
   public static <T> void serve(String[] args, Class<T> service, T implementation) {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(implementation, "implementation");
-    WorkerArgs parsed = WorkerArgs.parse(args, System.getenv());
+    Optional<WorkerTransport> other = otherTransport(args);
+    WorkerArgs parsed = other.isPresent() ? WorkerArgs.accessLogOf(args) : WorkerArgs.parse(args, System.getenv());
     OutputStream out = redirectStdout();
     JsonlAccessLog log = null;
     if (parsed.accessLog().isPresent()) {
@@ -123,7 +130,11 @@ public final class Workers {
       builder.listener(log);
     }
     try (JsonlAccessLog records = log; RpcServer server = builder.build()) {
-      serve(parsed, server, out);
+      if (other.isPresent()) {
+        serve(other.get(), WorkerArgs.withoutAccessLog(args), server, out);
+      } else {
+        serve(parsed, server, out);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the access log: " + e.getMessage(), e);
     }
@@ -140,12 +151,47 @@ public final class Workers {
    */
   public static void serve(String[] args, RpcServer server) {
     Objects.requireNonNull(server, "server");
-    WorkerArgs parsed = WorkerArgs.parse(args, System.getenv());
+    Optional<WorkerTransport> other = otherTransport(args);
+    WorkerArgs parsed = other.isPresent() ? WorkerArgs.accessLogOf(args) : WorkerArgs.parse(args, System.getenv());
     if (parsed.accessLog().isPresent()) {
       throw new IllegalArgumentException("--access-log needs a server built here: call serve(args, service,"
           + " implementation), or give your builder listener(JsonlAccessLog.append(path))");
     }
-    serve(parsed, server, redirectStdout());
+    if (other.isPresent()) {
+      serve(other.get(), List.of(args), server, redirectStdout());
+    } else {
+      serve(parsed, server, redirectStdout());
+    }
+  }
+
+  /**
+   * The transport of another module that the command line asks for by its flag ({@code --http} with
+   * rpc-transport-http on the class path), if any.
+   */
+  private static Optional<WorkerTransport> otherTransport(String[] args) {
+    for (WorkerTransport transport : ServiceLoader.load(WorkerTransport.class, Workers.class.getClassLoader())) {
+      String flag = transport.flag();
+      for (String arg : args) {
+        if (arg.equals(flag) || arg.startsWith(flag + "=")) {
+          return Optional.of(transport);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Serves on another module's transport until the process is told to stop. */
+  private static void serve(WorkerTransport transport, List<String> args, RpcServer server, OutputStream out) {
+    detachStdin();
+    try {
+      transport.serve(server, args, new PrintStream(out, true, StandardCharsets.UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UncheckedIOException(new IOException(transport.flag() + " worker failed: " + e.getMessage(), e));
+    }
   }
 
   private static void serve(WorkerArgs args, RpcServer server, OutputStream out) {

@@ -50,9 +50,22 @@ class WorkerArgsTest {
   }
 
   @Test
+  void anotherTransportsLineKeepsItsFlagsAndGivesUpTheAccessLog() {
+    String[] line = {"--http", "--port", "0", "--access-log", "a.jsonl", "--access-log-debug", "--prefix", "/v"};
+    WorkerArgs args = WorkerArgs.accessLogOf(line);
+    assertEquals(Optional.of(Path.of("a.jsonl")), args.accessLog());
+    assertEquals(true, args.accessLogDebug());
+    assertEquals(java.util.List.of("--http", "--port", "0", "--prefix", "/v"), WorkerArgs.withoutAccessLog(line));
+  }
+
+  @Test
   void badArgumentsAreNamed() {
-    assertEquals("unknown worker argument '--http' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N,"
+    assertEquals("unknown worker argument '--verbose' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N,"
         + " --access-log PATH, --access-log-debug)",
+        assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(new String[] {"--verbose"}, Map.of()))
+            .getMessage());
+    assertEquals("worker argument '--http' needs a transport this worker's class path does not have (add"
+        + " rpc-transport-http: it serves --http)",
         assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(new String[] {"--http"}, Map.of()))
             .getMessage());
     assertEquals("--unix needs a value", assertThrows(IllegalArgumentException.class,
