@@ -1,5 +1,7 @@
 package dev.arrowrpc.core.auth;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,5 +31,55 @@ public interface Authenticator {
    */
   default Optional<String> challenge() {
     return Optional.empty();
+  }
+
+  /**
+   * Alternatives, tried in order, as the reference's {@code chain_authenticate}: the first that
+   * accepts the request decides who calls. A refusal moves on to the next, except {@link
+   * AuthReason#INSUFFICIENT_SCOPE} (the caller is known and not allowed), which stops the chain; an
+   * authority that cannot be reached ({@link dev.arrowrpc.core.AuthUnavailableException}) stops it
+   * too. When none accepts, the refusal names each one's reason, and its code is {@link
+   * AuthReason#MISSING_CREDENTIAL} only when every alternative found no credential (else the first
+   * other code: "send a credential" would mislead a caller whose credential was looked at). The
+   * challenge is the first alternative's that has one.
+   *
+   * @param alternatives at least one
+   * @return the chain
+   * @throws IllegalArgumentException when none is given
+   */
+  static Authenticator chain(Authenticator... alternatives) {
+    List<Authenticator> chain = List.of(alternatives);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a chain needs at least one authenticator");
+    }
+    Optional<String> challenge = chain.stream().map(Authenticator::challenge).flatMap(Optional::stream).findFirst();
+    return new Authenticator() {
+      @Override
+      public Identity authenticate(AuthRequest request) throws AuthenticationException {
+        List<String> details = new ArrayList<>();
+        AuthReason reason = null;
+        for (Authenticator alternative : chain) {
+          try {
+            return alternative.authenticate(request);
+          } catch (AuthenticationException refused) {
+            if (refused.reason() == AuthReason.INSUFFICIENT_SCOPE) {
+              throw refused;
+            }
+            details.add(refused.detail().isEmpty() ? refused.reason().code() : refused.detail());
+            if (reason == null || (reason == AuthReason.MISSING_CREDENTIAL
+                && refused.reason() != AuthReason.MISSING_CREDENTIAL)) {
+              reason = refused.reason();
+            }
+          }
+        }
+        throw new AuthenticationException(reason,
+            "No authenticator accepted the request (" + String.join("; ", details) + ")");
+      }
+
+      @Override
+      public Optional<String> challenge() {
+        return challenge;
+      }
+    };
   }
 }
