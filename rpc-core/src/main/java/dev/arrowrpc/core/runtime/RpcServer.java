@@ -286,6 +286,8 @@ public final class RpcServer implements AutoCloseable {
     private WireLimits wireLimits = WireLimits.DEFAULT;
     /** Where {@link GrantKeys#KEYS_ENV} is read; null: grant keys are never taken from the environment. */
     private Map<String, String> environment = System.getenv();
+    private Optional<String> serverVersion = Optional.empty();
+    private boolean reflection = true;
 
     private Builder(Class<?> service, Object implementation) {
       protocol(service, implementation);
@@ -393,6 +395,32 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Sets the build version reflection reports for this server ({@code server_version}), such as the
+     * application's release; by default this framework's name and version.
+     *
+     * @param version the version text
+     * @return this builder
+     */
+    public Builder serverVersion(String version) {
+      this.serverVersion = Optional.of(Objects.requireNonNull(version, "version"));
+      return this;
+    }
+
+    /**
+     * Whether the server hosts {@code vgi_rpc.Reflection.v1} (default yes), through which clients, the
+     * {@code arrow-rpc} command line and generators read its protocols, methods and schemas. Turn it
+     * off to keep them to yourself; the reference's servers host it only when asked ({@code
+     * enable_describe}).
+     *
+     * @param enabled whether to host it
+     * @return this builder
+     */
+    public Builder reflection(boolean enabled) {
+      this.reflection = enabled;
+      return this;
+    }
+
+    /**
      * Does not take sealed-grant keys from {@value GrantKeys#KEYS_ENV}. By default, as the reference's
      * servers do, a server built where that variable is set mints and accepts sealed grants with its
      * keys ({@code vgi_rpc.Identity.v2}'s {@code issue_grant}; grants as bearer tokens on HTTP, Unix
@@ -456,7 +484,7 @@ public final class RpcServer implements AutoCloseable {
       String id = serverId == null ? ServerState.newServerId() : serverId;
       try {
         Optional<IdentityConfig> hosted = identityToHost();
-        ServerState server = new ServerState(bindings, memory, id, listener, hosted);
+        ServerState server = new ServerState(bindings, memory, id, listener, hosted, serverVersion, reflection);
         server.tracebacks(tracebacks);
         server.wireLimits(wireLimits);
         if (external != null) {

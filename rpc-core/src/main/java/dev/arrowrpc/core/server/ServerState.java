@@ -70,15 +70,38 @@ public final class ServerState {
    */
   public ServerState(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
       CallListener listener, Optional<IdentityConfig> identity) {
+    this(application, allocator, serverId, listener, identity, Optional.empty(), true);
+  }
+
+  /**
+   * Creates the server, choosing whether it hosts reflection and the version it reports.
+   *
+   * @param application the application protocols, primary first, in registration order
+   * @param allocator the parent of every call's allocator
+   * @param serverId the id stamped on log and error batches
+   * @param listener receives a record of every completed call, or null
+   * @param identity the identity protocol's hooks and policy, if any
+   * @param serverVersion the build version reflection reports; empty: this framework's name and version
+   * @param reflection whether {@code vgi_rpc.Reflection.v1} is hosted
+   * @throws IllegalArgumentException when a protocol name is invalid, reserved or repeated
+   */
+  public ServerState(List<ServiceBinding> application, BufferAllocator allocator, String serverId,
+      CallListener listener, Optional<IdentityConfig> identity, Optional<String> serverVersion, boolean reflection) {
     HostedProtocols hosted = HostedProtocols.of(application);
     List<HostedProtocol> described = new ArrayList<>();
     hosted.all().forEach(binding -> described.add(binding.hosted()));
-    described.add(ReflectionService.hosted());
+    if (reflection) {
+      described.add(ReflectionService.hosted());
+    }
     Optional<ServiceBinding> identityBinding = identity.filter(config -> !config.hostedMethods().isEmpty())
         .map(config -> ServiceBinding.framework(IdentityService.spec(config.hostedMethods()), new IdentityService(config)));
     identityBinding.ifPresent(binding -> described.add(binding.hosted()));
-    ReflectionService reflection = new ReflectionService(described, serverId, SERVER_VERSION, allocator);
-    HostedProtocols all = hosted.withFramework(ServiceBinding.framework(ReflectionService.spec(), reflection));
+    HostedProtocols all = hosted;
+    if (reflection) {
+      ReflectionService service = new ReflectionService(described, serverId, serverVersion.orElse(SERVER_VERSION),
+          allocator);
+      all = hosted.withFramework(ServiceBinding.framework(ReflectionService.spec(), service));
+    }
     this.protocols = identityBinding.map(all::withFramework).orElse(all);
     this.allocator = allocator;
     this.serverId = serverId;
