@@ -12,6 +12,7 @@ import dev.arrowrpc.core.Producer;
 import dev.arrowrpc.core.ProducerState;
 import dev.arrowrpc.core.RequestShape;
 import dev.arrowrpc.core.ResponseBudget;
+import dev.arrowrpc.core.RestoredState;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
@@ -433,6 +434,7 @@ public final class RequestHandler implements RequestEngine {
     ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
         metadata, caller.identity(), kind, caller.remoteAddress());
     Schema output = resumed.driver().outputSchema();
+
     String streamId = HexFormat.of().formatHex(resumed.call().streamId());
     if (metadata.containsKey(MetadataKeys.CANCEL)) {
       engine.cancel(resumed.driver(), context);
@@ -449,6 +451,17 @@ public final class RequestHandler implements RequestEngine {
     try (IpcStreamWriter writer = IpcStreamWriter.start(out, output)) {
       context.attach(message -> writeLog(writer, output, message, caller, memory));
       context.budget(budget(caller));
+      if (resumed.restorable().state() instanceof RestoredState restored) {
+        try {
+          restored.restored(resumed.binding().implementation());
+        } catch (RuntimeException e) {
+          // the state's own code failed: answered and recorded as the turn's failure
+          MethodErrors.log(context, server.serverId(), e);
+          failure = e;
+          writeError(writer, output, e, caller, memory);
+          return turnOutcome(failure);
+        }
+      }
       if (resumed.restorable().producer()) {
         failure = produceTurn(resumed.driver(), resumed.restorable(), resumed.call().callId(), null, batch,
             writer, context, caller, memory);
