@@ -4,7 +4,9 @@ import dev.arrowrpc.core.ByteTransport;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.runtime.RpcClient;
 import dev.arrowrpc.transport.flight.FlightRpc;
+import dev.arrowrpc.transport.http.HttpCapabilities;
 import dev.arrowrpc.transport.http.HttpRpc;
+import dev.arrowrpc.transport.http.HttpTransport;
 import dev.arrowrpc.transport.pipe.Subprocess;
 import dev.arrowrpc.transport.pipe.Tcp;
 import dev.arrowrpc.transport.pipe.UnixSocket;
@@ -168,7 +170,30 @@ final class Connection {
     return RpcClient.builder(transport).allocator(memory).onLog(onLog).build();
   }
 
+  /**
+   * What an HTTP server advertises ({@code OPTIONS /health}), when the target is a URL and it answers.
+   *
+   * @return the capabilities; empty for other transports or when the server does not say
+   */
+  Optional<HttpCapabilities> httpCapabilities() {
+    if (target.url.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      HttpTransport transport = httpBuilder(target.url.get()).transport();
+      try (transport) {
+        return Optional.of(transport.capabilities());
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // as the reference's CLI: the description stands without them
+    }
+  }
+
   private RpcClient http(String url, BufferAllocator memory, Consumer<LogMessage> onLog) throws IOException {
+    return httpBuilder(url).allocator(memory).onLog(onLog).build();
+  }
+
+  private HttpRpc.Builder httpBuilder(String url) throws IOException {
     HttpRpc.Builder builder;
     try {
       builder = HttpRpc.builder(url);
@@ -199,7 +224,7 @@ final class Connection {
         throw new IOException("cannot set up TLS: " + e.getMessage(), e);
       }
     }
-    return builder.allocator(memory).onLog(onLog).build();
+    return builder;
   }
 
   private static void responseBudget(HttpRpc.Builder builder, String value) {

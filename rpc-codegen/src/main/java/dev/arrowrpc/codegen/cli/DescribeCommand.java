@@ -7,6 +7,7 @@ import dev.arrowrpc.core.reflect.MethodInfo;
 import dev.arrowrpc.core.reflect.ProtocolList;
 import dev.arrowrpc.core.reflect.ServiceDescription;
 import dev.arrowrpc.core.runtime.RpcClient;
+import dev.arrowrpc.transport.http.HttpCapabilities;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
@@ -54,10 +55,19 @@ final class DescribeCommand extends ServiceCommand {
   int run(RpcClient client, BufferAllocator memory) {
     ProtocolList listing = client.listProtocols();
     List<ServiceDescription> descriptions = describe(client, listing, protocol, all);
+    Optional<HttpCapabilities> capabilities = connection.httpCapabilities();
     if (format == Format.json) {
-      console.out().println(Json.pretty(json(listing, descriptions)));
+      ObjectNode document = json(listing, descriptions);
+      capabilities.ifPresent(caps -> document.set("capabilities", capabilities(caps)));
+      console.out().println(Json.pretty(document));
     } else {
       table(console.out(), listing, descriptions);
+      capabilities.ifPresent(caps -> {
+        console.out().println();
+        console.out().println("Capabilities:");
+        capabilities(caps).properties().forEach(field ->
+            console.out().println("  " + field.getKey() + ": " + Json.text(field.getValue())));
+      });
     }
     return Exit.OK;
   }
@@ -99,6 +109,21 @@ final class DescribeCommand extends ServiceCommand {
       }
     }
     return root;
+  }
+
+  /** What an HTTP server advertises, as the reference's CLI appends it (and the other limits it names). */
+  private static ObjectNode capabilities(HttpCapabilities caps) {
+    ObjectNode node = NODES.objectNode();
+    caps.maxRequestBytes().ifPresentOrElse(v -> node.put("max_request_bytes", v), () -> node.putNull("max_request_bytes"));
+    caps.maxResponseBytes().ifPresentOrElse(v -> node.put("max_response_bytes", v),
+        () -> node.putNull("max_response_bytes"));
+    node.put("upload_url_support", caps.uploadUrlSupport());
+    caps.maxUploadBytes().ifPresentOrElse(v -> node.put("max_upload_bytes", v), () -> node.putNull("max_upload_bytes"));
+    node.put("externalization_enabled", caps.externalizationEnabled());
+    ArrayNode encodings = node.putArray("supported_encodings");
+    caps.supportedEncodings().forEach(encodings::add);
+    node.put("sticky_enabled", caps.stickyEnabled());
+    return node;
   }
 
   private static ArrayNode fields(Schema schema) {

@@ -367,6 +367,15 @@ class CommandLineTest {
       HttpRpcServer http = HttpRpcServer.builder(server).port(0).start();
       try {
         assertListed(Served.Run.of("", "list", "--url", http.url(), "--header", "X-Test=1", "--bearer", "t"));
+        // describe over HTTP appends what the server advertises, as the reference's CLI does
+        Served.Run described = Served.Run.of("", "describe", "--url", http.url());
+        assertEquals(Exit.OK, described.status(), described::toString);
+        assertTrue(described.text().contains("\nCapabilities:\n  max_request_bytes: 268435456\n"), described::toString);
+        Served.Run describedJson = Served.Run.of("", "describe", "--url", http.url(), "--format", "json");
+        assertEquals(268435456L, Json.parse(describedJson.text(), "test").get("capabilities")
+            .get("max_request_bytes").asLong(), describedJson::toString);
+        Served.Run notHttp = Served.Run.of("", "describe", "--tcp", served.address());
+        assertTrue(!notHttp.text().contains("Capabilities:"), notHttp::toString);
         Served.Run call = Served.Run.of("", "call", "--url", http.url(), "ticks", "count=2", "--format", "jsonl");
         assertEquals(2, call.text().lines().count(), call::toString);
         // the response budget: an answer past it is refused by the client, 'unbounded' sends none
