@@ -158,15 +158,7 @@ public final class HmacStreamTokens implements StreamTokens {
 
   @Override
   public byte[] open(String token, Identity identity) throws InvalidTokenException {
-    if (token == null || token.isEmpty()) {
-      throw new InvalidTokenException("malformed token: empty");
-    }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(token);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidTokenException("malformed token: not base64");
-    }
+    byte[] bytes = decode(token);
     if (bytes.length < HEADER_BYTES + MAC_BYTES) {
       throw new InvalidTokenException("malformed token: too short");
     }
@@ -214,6 +206,18 @@ public final class HmacStreamTokens implements StreamTokens {
     }
     if (age > ttl.toSeconds()) {
       throw new InvalidTokenException("token expired: issued " + age + " s ago, valid for " + ttl.toSeconds() + " s");
+    }
+  }
+
+  /** A token's bytes: standard padded base64, not empty. */
+  static byte[] decode(String token) throws InvalidTokenException {
+    if (token == null || token.isEmpty()) {
+      throw new InvalidTokenException("malformed token: empty");
+    }
+    try {
+      return Base64.getDecoder().decode(token);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidTokenException("malformed token: not base64");
     }
   }
 

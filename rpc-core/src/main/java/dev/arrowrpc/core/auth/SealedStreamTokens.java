@@ -140,15 +140,7 @@ public final class SealedStreamTokens implements StreamTokens {
 
   @Override
   public byte[] open(String token, Identity identity) throws InvalidTokenException {
-    if (token == null || token.isEmpty()) {
-      throw new InvalidTokenException("malformed token: empty");
-    }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(token);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidTokenException("malformed token: not base64");
-    }
+    byte[] bytes = HmacStreamTokens.decode(token);
     if (bytes.length > 0 && bytes[0] == SIGNED_VERSION) {
       return signed.open(token, identity);
     }
