@@ -1,5 +1,6 @@
 package dev.arrowrpc.transport.pipe;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,12 +18,13 @@ import java.util.Optional;
  * @param maxConnections the most clients served at once
  * @param accessLog where to append one JSON record per call, if anywhere
  * @param accessLogDebug whether the access channel is at DEBUG (the records are the same)
+ * @param tcp the address to serve TCP on ({@code --tcp [HOST:]PORT}), if asked
  */
 record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections, Optional<Path> accessLog,
-    boolean accessLogDebug) {
+    boolean accessLogDebug, Optional<InetSocketAddress> tcp) {
   /** Arguments without an access log. */
   WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections) {
-    this(unix, idleTimeout, maxConnections, Optional.empty(), false);
+    this(unix, idleTimeout, maxConnections, Optional.empty(), false, Optional.empty());
   }
 
   /**
@@ -52,7 +54,7 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections,
       }
     }
     return new WorkerArgs(Optional.empty(), DEFAULT_IDLE_TIMEOUT, ConnectionLimits.DEFAULT_MAX_CONNECTIONS, accessLog,
-        debug);
+        debug, Optional.empty());
   }
 
   /**
@@ -91,6 +93,7 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections,
     Optional<Path> unix = Optional.empty();
     Optional<Path> accessLog = Optional.empty();
     boolean accessLogDebug = false;
+    Optional<InetSocketAddress> tcp = Optional.empty();
     String idle = environment.get("VGI_RPC_IDLE_TIMEOUT");
     String max = environment.get("VGI_RPC_MAX_CONNECTIONS");
     for (int i = 0; i < args.length; i++) {
@@ -106,15 +109,15 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections,
         accessLogDebug = true;
         continue;
       }
-      if (flag.equals("--http") || flag.equals("--tcp")) {
+      if (flag.equals("--http")) {
         throw new IllegalArgumentException("worker argument '" + arg + "' needs a transport this worker's class path"
-            + " does not have" + (flag.equals("--http") ? " (add rpc-transport-http: it serves --http)" : ""));
+            + " does not have (add rpc-transport-http: it serves --http)");
       }
       if (!flag.equals("--unix") && !flag.equals("--idle-timeout") && !flag.equals("--max-connections")
-          && !flag.equals("--access-log")) {
+          && !flag.equals("--access-log") && !flag.equals("--tcp")) {
         throw new IllegalArgumentException("unknown worker argument '" + arg
-            + "' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N, --access-log PATH,"
-            + " --access-log-debug)");
+            + "' (expected --unix PATH, --tcp [HOST:]PORT, --idle-timeout SECONDS, --max-connections N,"
+            + " --access-log PATH, --access-log-debug)");
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -129,6 +132,7 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections,
           }
           unix = Optional.of(Path.of(value).toAbsolutePath());
         }
+        case "--tcp" -> tcp = Optional.of(tcpAddress(value));
         case "--access-log" -> {
           if (value.isEmpty()) {
             throw new IllegalArgumentException("--access-log needs a path");
@@ -139,7 +143,26 @@ record WorkerArgs(Optional<Path> unix, Duration idleTimeout, int maxConnections,
         default -> max = value;
       }
     }
-    return new WorkerArgs(unix, idleTimeout(idle), maxConnections(max), accessLog, accessLogDebug);
+    if (unix.isPresent() && tcp.isPresent()) {
+      throw new IllegalArgumentException("--unix and --tcp are two transports: give one");
+    }
+    return new WorkerArgs(unix, idleTimeout(idle), maxConnections(max), accessLog, accessLogDebug, tcp);
+  }
+
+  /** {@code [HOST:]PORT}, the host 127.0.0.1 when left out, as the reference reads it. */
+  private static InetSocketAddress tcpAddress(String value) {
+    int colon = value.lastIndexOf(':');
+    String host = colon <= 0 ? "127.0.0.1" : value.substring(0, colon);
+    int port;
+    try {
+      port = Integer.parseInt(value.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--tcp expects [HOST:]PORT, got '" + value + "'");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("--tcp port must be from 0 through 65535, got '" + value + "'");
+    }
+    return new InetSocketAddress(host, port);
   }
 
   private static Duration idleTimeout(String text) {

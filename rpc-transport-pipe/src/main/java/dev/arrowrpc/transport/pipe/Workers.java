@@ -165,6 +165,32 @@ public final class Workers {
   }
 
   /**
+   * Serves TCP on the address asked for, prints {@code TCP:<host>:<port>} on stdout once listening (as
+   * the reference's workers do), and returns when SIGTERM or SIGINT has closed the listener.
+   */
+  private static void serveTcp(RpcServer server, WorkerArgs args, OutputStream out) {
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    TcpServer tcp;
+    try {
+      tcp = TcpServer.builder(server).address(args.tcp().get()).maxConnections(args.maxConnections()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + args.tcp().get() + ": " + e.getMessage(), e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      tcp.close();
+      stopped.countDown();
+    }, "tcp-worker-shutdown"));
+    PrintStream line = new PrintStream(out, true, StandardCharsets.UTF_8);
+    line.println("TCP:" + tcp.address().getHostString() + ":" + tcp.port());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      tcp.close();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
    * The transport of another module that the command line asks for by its flag ({@code --http} with
    * rpc-transport-http on the class path), if any.
    */
@@ -195,6 +221,11 @@ public final class Workers {
   }
 
   private static void serve(WorkerArgs args, RpcServer server, OutputStream out) {
+    if (args.tcp().isPresent()) {
+      detachStdin();
+      serveTcp(server, args, out);
+      return;
+    }
     if (args.unix().isEmpty()) {
       serveStdio(server);
       return;

@@ -44,6 +44,28 @@ class WorkerAccessLogTest {
   }
 
   @Test
+  void aWorkerServesTcpWhenAskedAndSaysWhere() throws Exception {
+    Path log = dir.resolve("tcp.jsonl");
+    List<String> command = Subprocess.javaCommand(WarmWorkerMain.class.getName(), dir.resolve("starts").toString(),
+        "--tcp", "127.0.0.1:0", "--access-log", log.toString());
+    Process worker = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String line = new java.io.BufferedReader(new java.io.InputStreamReader(worker.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      assertTrue(line != null && line.startsWith("TCP:127.0.0.1:"), "the discovery line: " + line);
+      int port = Integer.parseInt(line.substring("TCP:127.0.0.1:".length()));
+      try (RootAllocator memory = new RootAllocator();
+          RpcClient client = RpcClient.builder(Tcp.connect("127.0.0.1", port)).allocator(memory).build()) {
+        assertEquals("over tcp", client.proxy(Warm.class).echo("over tcp"));
+      }
+      assertEquals(1, waitForLines(log, 1).size());
+    } finally {
+      worker.destroy();
+      assertTrue(worker.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "the worker stops on SIGTERM");
+    }
+  }
+
+  @Test
   void aServerBuiltElsewhereCannotTakeTheFlag() {
     try (RpcServer server = RpcServer.create(Warm.class, new Warm() {
       @Override

@@ -50,6 +50,20 @@ class WorkerArgsTest {
   }
 
   @Test
+  void tcpTakesAHostAndAPortOrAPortAlone() {
+    assertEquals(Optional.of(new java.net.InetSocketAddress("127.0.0.1", 0)),
+        WorkerArgs.parse(new String[] {"--tcp", "0"}, Map.of()).tcp());
+    assertEquals(Optional.of(new java.net.InetSocketAddress("0.0.0.0", 9000)),
+        WorkerArgs.parse(new String[] {"--tcp=0.0.0.0:9000"}, Map.of()).tcp());
+    assertEquals("--tcp expects [HOST:]PORT, got 'here'", assertThrows(IllegalArgumentException.class,
+        () -> WorkerArgs.parse(new String[] {"--tcp", "here"}, Map.of())).getMessage());
+    assertEquals("--tcp port must be from 0 through 65535, got '70000'", assertThrows(IllegalArgumentException.class,
+        () -> WorkerArgs.parse(new String[] {"--tcp", "70000"}, Map.of())).getMessage());
+    assertEquals("--unix and --tcp are two transports: give one", assertThrows(IllegalArgumentException.class,
+        () -> WorkerArgs.parse(new String[] {"--tcp", "0", "--unix", "w.sock"}, Map.of())).getMessage());
+  }
+
+  @Test
   void anotherTransportsLineKeepsItsFlagsAndGivesUpTheAccessLog() {
     String[] line = {"--http", "--port", "0", "--access-log", "a.jsonl", "--access-log-debug", "--prefix", "/v"};
     WorkerArgs args = WorkerArgs.accessLogOf(line);
@@ -60,8 +74,8 @@ class WorkerArgsTest {
 
   @Test
   void badArgumentsAreNamed() {
-    assertEquals("unknown worker argument '--verbose' (expected --unix PATH, --idle-timeout SECONDS, --max-connections N,"
-        + " --access-log PATH, --access-log-debug)",
+    assertEquals("unknown worker argument '--verbose' (expected --unix PATH, --tcp [HOST:]PORT, --idle-timeout SECONDS,"
+        + " --max-connections N, --access-log PATH, --access-log-debug)",
         assertThrows(IllegalArgumentException.class, () -> WorkerArgs.parse(new String[] {"--verbose"}, Map.of()))
             .getMessage());
     assertEquals("worker argument '--http' needs a transport this worker's class path does not have (add"
