@@ -43,6 +43,8 @@ final class Load {
   private static final long ALLOCATOR_SLACK = MIB;
   private static final long HEAP_SLACK = 16 * MIB;
   private static final double GROWTH = 0.10;
+  /** HTTP calls sent again because their pooled connection was closed before the request (see send). */
+  static final AtomicLong STALE_RETRIES = new AtomicLong();
   /** A client whose call makes no progress for this long is stuck: its connection is closed. */
   private static final long STUCK_NANOS = Duration.ofSeconds(15).toNanos();
 
@@ -107,6 +109,10 @@ final class Load {
           String.format("%.1f->%.1f", r.first().rssKb() / 1024.0, r.last().rssKb() / 1024.0),
           String.format("%.1f->%.1f", r.first().heapAfterGc() / (double) MIB, r.last().heapAfterGc() / (double) MIB),
           r.first().allocated() + "->" + r.last().allocated(), r.verdict().passed() ? "PASS" : "FAIL");
+    }
+    if (STALE_RETRIES.get() > 0) {
+      out.println("  http: " + STALE_RETRIES.get() + " call(s) sent again after the client's pool handed out a"
+          + " connection the server had closed (no answer was lost)");
     }
     for (Result r : results) {
       if (!r.verdict().passed()) {
@@ -400,7 +406,7 @@ final class Load {
             .build();
         HttpResponse<byte[]> response;
         try {
-          response = harness.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+          response = send(request);
         } catch (java.net.http.HttpTimeoutException e) {
           stuck.incrementAndGet();
           return Optional.of("no HTTP answer");
@@ -415,6 +421,26 @@ final class Load {
               StandardCharsets.UTF_8).lines().findFirst().orElse(""));
         }
         return check(new ByteArrayInputStream(response.body()), call);
+      }
+
+      /**
+       * Sends a call, once more when the first attempt met a pooled connection the server had already
+       * closed: the JDK client reuses a kept-alive connection without checking it and never resends a
+       * POST, so a close racing the reuse ends the call before any byte of an answer ("header parser
+       * received no bytes"), while the server never saw the request. Production clients (OkHttp)
+       * resend on exactly this; the retries are counted and printed, and a second failure counts.
+       */
+      private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+          return harness.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+          if (e instanceof java.net.http.HttpTimeoutException || e.getMessage() == null
+              || !e.getMessage().contains("header parser received no bytes")) {
+            throw e;
+          }
+          STALE_RETRIES.incrementAndGet();
+          return harness.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
       }
 
       /** Reads one answer and checks it echoes the call's value. */
