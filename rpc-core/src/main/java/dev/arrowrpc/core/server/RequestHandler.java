@@ -434,7 +434,6 @@ public final class RequestHandler implements RequestEngine {
     ServerCall context = new ServerCall(resumed.binding().name(), resumed.spec().name(), caller.requestId(),
         metadata, caller.identity(), kind, caller.remoteAddress());
     Schema output = resumed.driver().outputSchema();
-
     String streamId = HexFormat.of().formatHex(resumed.call().streamId());
     if (metadata.containsKey(MetadataKeys.CANCEL)) {
       engine.cancel(resumed.driver(), context);
