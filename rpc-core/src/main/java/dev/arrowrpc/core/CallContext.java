@@ -60,6 +60,26 @@ public interface CallContext {
     return Optional.empty();
   }
 
+  /**
+   * {@return the cookies the HTTP request carried, by name; empty on other transports, which have
+   * none}
+   */
+  default Map<String, String> cookies() {
+    return Map.of();
+  }
+
+  /**
+   * Sets a cookie on the response ({@code Set-Cookie}), as the reference's {@code ctx.set_cookie}; {@link
+   * ResponseCookie#deletion} deletes one. Only a unary method served over HTTP can: a stream's turns,
+   * and other transports, have no response a cookie can ride.
+   *
+   * @param cookie the cookie
+   * @throws IllegalStateException when the call is not a unary call over HTTP
+   */
+  default void setCookie(ResponseCookie cookie) {
+    throw new IllegalStateException("setCookie() is only supported inside unary methods served over HTTP");
+  }
+
   /** {@return the request batch's custom metadata (includes the framework keys)} */
   Map<String, String> requestMetadata();
 

@@ -4,9 +4,11 @@ import dev.arrowrpc.core.CallContext;
 import dev.arrowrpc.core.LogLevel;
 import dev.arrowrpc.core.LogMessage;
 import dev.arrowrpc.core.ResponseBudget;
+import dev.arrowrpc.core.ResponseCookie;
 import dev.arrowrpc.core.Sessions;
 import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.auth.Identity;
+import dev.arrowrpc.core.spi.CookieScope;
 import dev.arrowrpc.core.spi.SessionScope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +39,8 @@ final class ServerCall implements CallContext {
   private List<LogMessage> pending = List.of();
   /** The sessions of the request this call was created for (transports that bind a scope). */
   private final Optional<Sessions> sessions = SessionScope.current();
+  /** The cookies of the request this call was created for (HTTP). */
+  private final Optional<CookieScope.Cookies> cookies = CookieScope.current();
   private LogSink sink;
   /** The answer's budget, as the engine last took it (unbounded unless the transport caps answers). */
   private ResponseBudget budget = ResponseBudget.UNBOUNDED;
@@ -109,6 +113,18 @@ final class ServerCall implements CallContext {
   @Override
   public Optional<String> remoteAddress() {
     return remoteAddress.isEmpty() ? Optional.empty() : Optional.of(remoteAddress);
+  }
+
+  @Override
+  public Map<String, String> cookies() {
+    return cookies.map(CookieScope.Cookies::received).orElse(Map.of());
+  }
+
+  @Override
+  public void setCookie(ResponseCookie cookie) {
+    java.util.Objects.requireNonNull(cookie, "cookie");
+    cookies.flatMap(CookieScope.Cookies::sink).orElseThrow(() -> new IllegalStateException(
+        "setCookie() is only supported inside unary methods served over HTTP")).accept(cookie);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.arrowrpc.transport.http;
 
 import dev.arrowrpc.core.AuthUnavailableException;
+import dev.arrowrpc.core.ResponseCookie;
 import dev.arrowrpc.core.RpcException;
 import dev.arrowrpc.core.StandardErrors;
 import dev.arrowrpc.core.auth.AuthRequest;
@@ -9,6 +10,7 @@ import dev.arrowrpc.core.auth.Authenticator;
 import dev.arrowrpc.core.auth.Identity;
 import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.runtime.RpcServer;
+import dev.arrowrpc.core.spi.CookieScope;
 import dev.arrowrpc.core.spi.RequestEngine;
 import dev.arrowrpc.core.spi.ServiceOutline;
 import dev.arrowrpc.core.wire.Json;
@@ -419,7 +421,9 @@ final class RpcHttpHandler implements HttpHandler {
     try (RequestBody body = new RequestBody(raw, codec.orElse(null), settings.maxRequestBytes(),
         streamed ? settings.bodyTimeout() : Duration.ZERO, decoders)) {
       RequestEngine.Outcome status;
-      try {
+      List<ResponseCookie> cookiesSet = new ArrayList<>();
+      try (CookieScope cookies = CookieScope.enter(new CookieScope.Cookies(requestCookies(exchange),
+          route.kind() == RequestEngine.Route.UNARY ? Optional.of(cookiesSet::add) : Optional.empty()))) {
         status = uploads.isPresent() && UploadUrlRoute.matches(route.protocol(), route.method())
             ? uploads.get().handle(body, out, requestId)
             : sticky.isEmpty()
@@ -473,6 +477,17 @@ final class RpcHttpHandler implements HttpHandler {
             + " request " + requestId + " for method '" + route.method() + "'"),
             server.serverId(), requestId, server.allocator()));
         inBandError = true;
+      }
+      if (!cookiesSet.isEmpty()) {
+        if (out.committed()) {
+          LOG.warn("request {} to {}: {} cookie(s) set after the response was committed were not sent", requestId,
+              route.method(), cookiesSet.size());
+        } else {
+          boolean secure = "https".equalsIgnoreCase(exchange.getRequestScheme());
+          for (ResponseCookie cookie : cookiesSet) {
+            exchange.getResponseHeaders().add(Headers.SET_COOKIE, cookie.headerValue(secure));
+          }
+        }
       }
       if (!out.finish(httpStatus, inBandError)) {
         LOG.debug("request {} to {} ended as {} after its response was committed", requestId, route.method(), status);
@@ -586,6 +601,15 @@ final class RpcHttpHandler implements HttpHandler {
   private boolean oauthPath(String path) {
     return path.equals(OAuthResourceMetadata.WELL_KNOWN)
         || (!settings.prefix().isEmpty() && path.equals(OAuthResourceMetadata.WELL_KNOWN + settings.prefix()));
+  }
+
+  /** The request's cookies by name (the first of a repeated name). */
+  private static Map<String, String> requestCookies(HttpServerExchange exchange) {
+    Map<String, String> cookies = new LinkedHashMap<>();
+    for (io.undertow.server.handlers.Cookie cookie : exchange.requestCookies()) {
+      cookies.putIfAbsent(cookie.getName(), cookie.getValue());
+    }
+    return cookies;
   }
 
   /** Paths reachable without a proxy proof in every mode: health, and anything under /.well-known/. */

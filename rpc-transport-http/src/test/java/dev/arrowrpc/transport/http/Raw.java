@@ -26,6 +26,11 @@ final class Raw {
 
   /** The request body the typed client sends for a call (captured, never sent). */
   static byte[] requestBody(Consumer<StreamService> call) {
+    return requestBodyOf(StreamService.class, call);
+  }
+
+  /** The request body the typed client sends for a call of any service (captured, never sent). */
+  static <T> byte[] requestBodyOf(Class<T> service, Consumer<T> call) {
     AtomicReference<byte[]> captured = new AtomicReference<>();
     RequestTransport capturing = new RequestTransport() {
       @Override
@@ -38,7 +43,7 @@ final class Raw {
       public void close() {}
     };
     try (RpcClient client = RpcClient.connect(capturing)) {
-      call.accept(client.proxy(StreamService.class));
+      call.accept(client.proxy(service));
     } catch (RpcException expected) {
       // the capturing transport never answers
     }
