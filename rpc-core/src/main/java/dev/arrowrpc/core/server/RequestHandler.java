@@ -113,6 +113,15 @@ public final class RequestHandler implements RequestEngine {
   @Override
   public Outcome handle(Route route, String urlProtocol, String urlMethod, InputStream body, OutputStream out,
       Caller caller) throws IOException {
+    try {
+      server.serveStarted(kind.orElse(TransportKind.HTTP));
+    } catch (IOException | RuntimeException e) {
+      LOG.error("a serve-start hook failed: request {} is not served", caller.requestId(), e);
+      throw e;
+    } catch (Exception e) {
+      LOG.error("a serve-start hook failed: request {} is not served", caller.requestId(), e);
+      throw new IllegalStateException("a serve-start hook failed: " + e.getMessage(), e);
+    }
     BufferAllocator memory =
         server.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);
     long started = System.nanoTime();

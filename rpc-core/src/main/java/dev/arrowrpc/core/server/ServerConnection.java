@@ -116,6 +116,15 @@ public final class ServerConnection {
    * @throws IOException when the channel fails
    */
   public void run() throws IOException {
+    try {
+      server.serveStarted(transportKind.orElse(TransportKind.PIPE));
+    } catch (IOException | RuntimeException e) {
+      LOG.error("a serve-start hook failed: the connection is not served", e);
+      throw e;
+    } catch (Exception e) {
+      LOG.error("a serve-start hook failed: the connection is not served", e);
+      throw new IOException("a serve-start hook failed: " + e.getMessage(), e);
+    }
     while (serveOne()) {
       // next call
     }

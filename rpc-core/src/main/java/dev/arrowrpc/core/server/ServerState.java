@@ -1,6 +1,8 @@
 package dev.arrowrpc.core.server;
 
 import dev.arrowrpc.core.CallListener;
+import dev.arrowrpc.core.ServeStart;
+import dev.arrowrpc.core.TransportKind;
 import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.identity.IdentityConfig;
@@ -28,6 +30,8 @@ public final class ServerState {
   private final BufferAllocator allocator;
   private final String serverId;
   private final CallListener listener;
+  /** Whether the implementations' serve-start hooks have run (see {@link #serveStarted}). */
+  private volatile boolean serveStarted;
   private volatile boolean tracebacks = true;
   private volatile ExternalLocations external = ExternalLocations.none();
   private volatile WireLimits wireLimits = WireLimits.DEFAULT;
@@ -106,6 +110,31 @@ public final class ServerState {
     this.allocator = allocator;
     this.serverId = serverId;
     this.listener = listener;
+  }
+
+  /**
+   * Runs the implementations' {@link ServeStart} hooks once, with the transport that serves first;
+   * later calls return at once. A failing hook leaves the server unstarted, so the next call runs
+   * the hooks again.
+   *
+   * @param kind the transport about to dispatch its first request
+   * @throws Exception what a hook threw
+   */
+  public void serveStarted(TransportKind kind) throws Exception {
+    if (serveStarted) {
+      return;
+    }
+    synchronized (this) {
+      if (serveStarted) {
+        return;
+      }
+      for (ServiceBinding binding : protocols.all()) {
+        if (!binding.isFramework() && binding.implementation() instanceof ServeStart hook) {
+          hook.onServeStart(kind);
+        }
+      }
+      serveStarted = true;
+    }
   }
 
   /** {@return the hosted protocols} */

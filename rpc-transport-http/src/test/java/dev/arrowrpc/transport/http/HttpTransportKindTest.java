@@ -32,6 +32,36 @@ class HttpTransportKindTest {
     }
   }
 
+  /** A probe with startup work, recording the kind it was started with. */
+  public static final class StartedProbe implements dev.arrowrpc.core.ServeStart {
+    final java.util.List<TransportKind> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void onServeStart(TransportKind kind) {
+      started.add(kind);
+    }
+
+    /** Answers with the context's transport kind. */
+    public String reportTransportKind(CallContext context) {
+      return context.transportKind().map(TransportKind::label).orElse("unknown");
+    }
+
+    /** Answers with the context's remote address. */
+    public String reportRemoteAddress(CallContext context) {
+      return context.remoteAddress().orElse("none");
+    }
+  }
+
+  @Test
+  void startupWorkRunsOnceWithHttp() {
+    StartedProbe probe = new StartedProbe();
+    try (HttpHarness harness = new HttpHarness(KindProbe.class, probe, b -> b, c -> c)) {
+      assertEquals("http", harness.proxy(KindProbe.class).reportTransportKind());
+      assertEquals("http", harness.proxy(KindProbe.class).reportTransportKind());
+      assertEquals(java.util.List.of(TransportKind.HTTP), probe.started);
+    }
+  }
+
   @Test
   void aCallOverHttpReportsHttp() {
     try (HttpHarness harness = new HttpHarness(KindProbe.class, new KindProbeImpl(), b -> b, c -> c)) {
