@@ -62,9 +62,22 @@ final class CallCommand extends ServiceCommand {
       description = "Exchange input from JSON lines: rows per batch (default 1).")
   int batchRows = 1;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-      description = "table (default), jsonl (one JSON object per row) or arrow (one Arrow IPC stream).")
-  Output.Format format = Output.Format.table;
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+      description = "auto (default: table on a terminal, else jsonl), table, jsonl (one JSON object per row) or "
+          + "arrow (one Arrow IPC stream).")
+  Format format = Format.auto;
+
+  /** The output formats, and auto. */
+  enum Format {
+    /** A table on a terminal, JSON lines for a program (a pipe, a file). */
+    auto,
+    /** See {@link Output.Format#table}. */
+    table,
+    /** See {@link Output.Format#jsonl}. */
+    jsonl,
+    /** See {@link Output.Format#arrow}. */
+    arrow
+  }
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write results here instead of stdout.")
   Optional<Path> out = Optional.empty();
@@ -83,7 +96,7 @@ final class CallCommand extends ServiceCommand {
     if (batchRows < 1) {
       throw new UsageException("--batch-rows must be at least 1");
     }
-    if (format == Output.Format.arrow && out.isEmpty() && console.outTerminal()) {
+    if (format == Format.arrow && out.isEmpty() && console.outTerminal()) {
       throw new UsageException("--format arrow writes binary: give --out FILE or redirect stdout");
     }
     ProtocolList listing = client.listProtocols();
@@ -119,7 +132,7 @@ final class CallCommand extends ServiceCommand {
     Progress shown = new Progress(console.err(), progress.orElse(console.terminal()), System::nanoTime);
     Output opened;
     try {
-      opened = Output.open(format, out, console.out(), memory);
+      opened = Output.open(outputFormat(), out, console.out(), memory);
     } catch (IOException e) {
       throw new Output.Failed(true, "cannot write " + out.orElseThrow() + ": " + Errors.message(e));
     }
@@ -149,6 +162,16 @@ final class CallCommand extends ServiceCommand {
       }
     }
     return Exit.OK;
+  }
+
+  /** The format asked for: {@code auto} is a table for a person at a terminal, JSON lines for a program. */
+  private Output.Format outputFormat() {
+    return switch (format) {
+      case auto -> console.outTerminal() && out.isEmpty() ? Output.Format.table : Output.Format.jsonl;
+      case table -> Output.Format.table;
+      case jsonl -> Output.Format.jsonl;
+      case arrow -> Output.Format.arrow;
+    };
   }
 
   private Map<String, JsonNode> arguments(Schema params) {

@@ -35,12 +35,14 @@ final class DescribeCommand extends ServiceCommand {
   @Option(names = "--all", description = "Include the framework's protocols (vgi_rpc.*).")
   boolean all;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-      description = "table (default) or json.")
-  Format format = Format.table;
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+      description = "auto (default: table on a terminal, else json), table or json.")
+  Format format = Format.auto;
 
   /** The formats. */
   enum Format {
+    /** A table on a terminal, JSON for a program. */
+    auto,
     /** For people. */
     table,
     /** One JSON document. */
@@ -56,7 +58,7 @@ final class DescribeCommand extends ServiceCommand {
     ProtocolList listing = client.listProtocols();
     List<ServiceDescription> descriptions = describe(client, listing, protocol, all);
     Optional<HttpCapabilities> capabilities = connection.httpCapabilities();
-    if (format == Format.json) {
+    if (format == Format.json || (format == Format.auto && !console.outTerminal())) {
       ObjectNode document = json(listing, descriptions);
       capabilities.ifPresent(caps -> document.set("capabilities", capabilities(caps)));
       console.out().println(Json.pretty(document));

@@ -83,7 +83,7 @@ class CommandLineTest {
     assertEquals("exchange", primary.get("methods").get(6).get("kind").asText());
     assertTrue(primary.get("methods").get(5).get("result").isNull(), "ping returns nothing");
 
-    Served.Run one = served.run("", "describe", "--protocol", "cli_test.Secondary");
+    Served.Run one = served.run("", "describe", "--protocol", "cli_test.Secondary", "--format", "table");
     assertEquals(0, one.status(), one::toString);
     assertTrue(one.text().contains("cli_test.Secondary 1.0.0  hash "), one::toString);
     assertTrue(one.text().contains("  echo  unary\n      params  value: string\n      result  result: string"),
@@ -93,9 +93,12 @@ class CommandLineTest {
 
   @Test
   void callUnaryTakesNameValueOrJsonAndPrintsTableOrJsonLines() throws Exception {
-    Served.Run table = served.run("", "call", "cli_test.add", "a=2", "b=40");
+    Served.Run table = served.run("", "call", "cli_test.add", "a=2", "b=40", "--format", "table");
     assertEquals(0, table.status(), table::toString);
     assertEquals("result\n------\n42\n", table.text());
+    // auto, the default: JSON lines for a program (here: stdout is not a terminal), a table for a person
+    Served.Run auto = served.run("", "call", "cli_test.add", "a=2", "b=40");
+    assertEquals("{\"result\":42}\n", auto.text(), auto::toString);
 
     Served.Run jsonl = served.run("", "call", "add", "--json", "{\"a\": 1, \"b\": 2}", "--format", "jsonl");
     assertEquals("{\"result\":3}\n", jsonl.text(), jsonl::toString);
@@ -131,7 +134,7 @@ class CommandLineTest {
     Served.Run header = served.run("", "call", "ticksWithHeader", "count=2", "--format", "jsonl");
     assertEquals("{\"__header__\":{\"source\":\"cli\",\"total\":2}}\n{\"n\":0,\"label\":\"tick 0\"}\n"
         + "{\"n\":1,\"label\":\"tick 1\"}\n", header.text(), header::toString);
-    Served.Run headerTable = served.run("", "call", "ticksWithHeader", "count=1");
+    Served.Run headerTable = served.run("", "call", "ticksWithHeader", "count=1", "--format", "table");
     assertEquals("Header:\n  source: cli\n  total: 1\n\nn  label\n-  ------\n0  tick 0\n", headerTable.text(),
         headerTable::toString);
     Served.Run headerArrow = served.run("", "call", "ticksWithHeader", "count=2", "--format", "arrow");
@@ -157,7 +160,7 @@ class CommandLineTest {
       assertEquals(List.of(0L, 1L), ticks, "the data's stream follows");
     }
 
-    Served.Run table = served.run("", "call", "ticks", "count=2");
+    Served.Run table = served.run("", "call", "ticks", "count=2", "--format", "table");
     assertEquals("n  label\n-  ------\n0  tick 0\n1  tick 1\n", table.text(), table::toString);
   }
 
@@ -169,7 +172,7 @@ class CommandLineTest {
     assertEquals("{\"y\":3.0}\n{\"y\":4.0}\n{\"y\":-2.0}\n", run.text());
 
     Served.Run batched = served.run("{\"x\": 1.0}\n{\"x\": 2.0}\n{\"x\": 3.0}\n", "call", "scale", "factor=10",
-        "--batch-rows", "2");
+        "--batch-rows", "2", "--format", "table");
     assertEquals("y\n----\n10.0\n20.0\n30.0\n", batched.text(), batched::toString);
   }
 
@@ -368,13 +371,13 @@ class CommandLineTest {
       try {
         assertListed(Served.Run.of("", "list", "--url", http.url(), "--header", "X-Test=1", "--bearer", "t"));
         // describe over HTTP appends what the server advertises, as the reference's CLI does
-        Served.Run described = Served.Run.of("", "describe", "--url", http.url());
+        Served.Run described = Served.Run.of("", "describe", "--url", http.url(), "--format", "table");
         assertEquals(Exit.OK, described.status(), described::toString);
         assertTrue(described.text().contains("\nCapabilities:\n  max_request_bytes: 268435456\n"), described::toString);
         Served.Run describedJson = Served.Run.of("", "describe", "--url", http.url(), "--format", "json");
         assertEquals(268435456L, Json.parse(describedJson.text(), "test").get("capabilities")
             .get("max_request_bytes").asLong(), describedJson::toString);
-        Served.Run notHttp = Served.Run.of("", "describe", "--tcp", served.address());
+        Served.Run notHttp = Served.Run.of("", "describe", "--tcp", served.address(), "--format", "table");
         assertTrue(!notHttp.text().contains("Capabilities:"), notHttp::toString);
         Served.Run call = Served.Run.of("", "call", "--url", http.url(), "ticks", "count=2", "--format", "jsonl");
         assertEquals(2, call.text().lines().count(), call::toString);
