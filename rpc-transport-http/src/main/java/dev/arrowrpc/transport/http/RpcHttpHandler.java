@@ -603,11 +603,19 @@ final class RpcHttpHandler implements HttpHandler {
         || (!settings.prefix().isEmpty() && path.equals(OAuthResourceMetadata.WELL_KNOWN + settings.prefix()));
   }
 
-  /** The request's cookies by name (the first of a repeated name). */
+  /**
+   * The request's cookies by name (the first of a repeated name); none when the header cannot be read
+   * (Undertow refuses more than 200 cookies), which only the methods reading cookies could notice.
+   */
   private static Map<String, String> requestCookies(HttpServerExchange exchange) {
     Map<String, String> cookies = new LinkedHashMap<>();
-    for (io.undertow.server.handlers.Cookie cookie : exchange.requestCookies()) {
-      cookies.putIfAbsent(cookie.getName(), cookie.getValue());
+    try {
+      for (io.undertow.server.handlers.Cookie cookie : exchange.requestCookies()) {
+        cookies.putIfAbsent(cookie.getName(), cookie.getValue());
+      }
+    } catch (RuntimeException unreadable) {
+      LOG.debug("the Cookie header of {} cannot be read: {}", exchange.getRequestPath(), unreadable.toString());
+      return Map.of();
     }
     return cookies;
   }
