@@ -608,6 +608,9 @@ final class RpcHttpHandler implements HttpHandler {
    * (Undertow refuses more than 200 cookies), which only the methods reading cookies could notice.
    */
   private static Map<String, String> requestCookies(HttpServerExchange exchange) {
+    if (!exchange.getRequestHeaders().contains(Headers.COOKIE)) {
+      return Map.of(); // most calls: nothing to parse
+    }
     Map<String, String> cookies = new LinkedHashMap<>();
     try {
       for (io.undertow.server.handlers.Cookie cookie : exchange.requestCookies()) {
