@@ -531,7 +531,9 @@ public final class HttpRpcServer implements AutoCloseable {
      * Sets how long a connection may stay open without a request (Undertow's {@code
      * NO_REQUEST_TIMEOUT}): a keep-alive connection that sends nothing for this long is closed. It
      * does not run while a request is being served, however long the call computes. Default {@value
-     * #DEFAULT_IDLE_TIMEOUT_SECONDS} s; {@link Duration#ZERO} disables.
+     * #DEFAULT_IDLE_TIMEOUT_SECONDS} s; {@link Duration#ZERO} disables. The {@link #readTimeout} runs
+     * while a kept-alive connection waits for its next request too, so an idle connection is closed after
+     * the smaller of the two.
      *
      * @param timeout the idle timeout
      * @return this builder
