@@ -115,12 +115,9 @@ public final class RequestHandler implements RequestEngine {
       Caller caller) throws IOException {
     try {
       server.serveStarted(kind.orElse(TransportKind.HTTP));
-    } catch (IOException | RuntimeException e) {
-      LOG.error("a serve-start hook failed: request {} is not served", caller.requestId(), e);
-      throw e;
-    } catch (Exception e) {
-      LOG.error("a serve-start hook failed: request {} is not served", caller.requestId(), e);
-      throw new IllegalStateException("a serve-start hook failed: " + e.getMessage(), e);
+    } catch (IOException e) {
+      // not the answer's channel failing: the transport answers this as a server failure (HTTP 500)
+      throw new IllegalStateException(e.getMessage(), e);
     }
     BufferAllocator memory =
         server.allocator().newChildAllocator("request-" + caller.requestId(), 0, Long.MAX_VALUE);

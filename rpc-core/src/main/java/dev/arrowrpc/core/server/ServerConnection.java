@@ -116,15 +116,7 @@ public final class ServerConnection {
    * @throws IOException when the channel fails
    */
   public void run() throws IOException {
-    try {
-      server.serveStarted(transportKind.orElse(TransportKind.PIPE));
-    } catch (IOException | RuntimeException e) {
-      LOG.error("a serve-start hook failed: the connection is not served", e);
-      throw e;
-    } catch (Exception e) {
-      LOG.error("a serve-start hook failed: the connection is not served", e);
-      throw new IOException("a serve-start hook failed: " + e.getMessage(), e);
-    }
+    server.serveStarted(transportKind.orElse(TransportKind.PIPE)); // a failure ends the connection
     while (serveOne()) {
       // next call
     }

@@ -7,6 +7,7 @@ import dev.arrowrpc.core.WireLimits;
 import dev.arrowrpc.core.external.ExternalLocations;
 import dev.arrowrpc.core.identity.IdentityConfig;
 import dev.arrowrpc.core.identity.IdentityService;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -114,13 +115,13 @@ public final class ServerState {
 
   /**
    * Runs the implementations' {@link ServeStart} hooks once, with the transport that serves first;
-   * later calls return at once. A failing hook leaves the server unstarted, so the next call runs
-   * the hooks again.
+   * later calls return at once. A failing hook is logged and leaves the server unstarted, so the next
+   * call runs the hooks again.
    *
    * @param kind the transport about to dispatch its first request
-   * @throws Exception what a hook threw
+   * @throws IOException saying a hook failed (its failure as the cause): nothing is to be served
    */
-  public void serveStarted(TransportKind kind) throws Exception {
+  public void serveStarted(TransportKind kind) throws IOException {
     if (serveStarted) {
       return;
     }
@@ -128,10 +129,16 @@ public final class ServerState {
       if (serveStarted) {
         return;
       }
-      for (ServiceBinding binding : protocols.all()) {
-        if (!binding.isFramework() && binding.implementation() instanceof ServeStart hook) {
-          hook.onServeStart(kind);
+      try {
+        for (ServiceBinding binding : protocols.all()) {
+          if (!binding.isFramework() && binding.implementation() instanceof ServeStart hook) {
+            hook.onServeStart(kind);
+          }
         }
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(ServerState.class).error("a serve-start hook failed: nothing is served"
+            + " until one succeeds", e);
+        throw new IOException("a serve-start hook failed: " + e.getMessage(), e);
       }
       serveStarted = true;
     }

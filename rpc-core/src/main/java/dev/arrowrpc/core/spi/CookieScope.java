@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * around {@link RequestEngine#handle} and closes it after, then sends the cookies set.
  */
 public final class CookieScope implements AutoCloseable {
-  private static final ThreadLocal<Cookies> CURRENT = new ThreadLocal<>();
+  private static final ThreadBinding<Cookies> BOUND = new ThreadBinding<>();
 
   private final Cookies previous;
 
@@ -48,24 +48,17 @@ public final class CookieScope implements AutoCloseable {
    * @return the scope, to close on the same thread
    */
   public static CookieScope enter(Cookies cookies) {
-    Objects.requireNonNull(cookies, "cookies");
-    CookieScope scope = new CookieScope(CURRENT.get());
-    CURRENT.set(cookies);
-    return scope;
+    return new CookieScope(BOUND.bind(Objects.requireNonNull(cookies, "cookies")));
   }
 
   /** {@return the cookies bound to this thread, if any} */
   public static Optional<Cookies> current() {
-    return Optional.ofNullable(CURRENT.get());
+    return BOUND.current();
   }
 
   /** Restores what was bound before. */
   @Override
   public void close() {
-    if (previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
-    }
+    BOUND.restore(previous);
   }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * that offers sessions enters a scope around {@link RequestEngine#handle} and closes it after.
  */
 public final class SessionScope implements AutoCloseable {
-  private static final ThreadLocal<Sessions> CURRENT = new ThreadLocal<>();
+  private static final ThreadBinding<Sessions> BOUND = new ThreadBinding<>();
 
   private final Sessions previous;
 
@@ -25,24 +25,17 @@ public final class SessionScope implements AutoCloseable {
    * @return the scope, to close on the same thread
    */
   public static SessionScope enter(Sessions sessions) {
-    Objects.requireNonNull(sessions, "sessions");
-    SessionScope scope = new SessionScope(CURRENT.get());
-    CURRENT.set(sessions);
-    return scope;
+    return new SessionScope(BOUND.bind(Objects.requireNonNull(sessions, "sessions")));
   }
 
   /** {@return the sessions bound to this thread, if any} */
   public static Optional<Sessions> current() {
-    return Optional.ofNullable(CURRENT.get());
+    return BOUND.current();
   }
 
   /** Restores what was bound before. */
   @Override
   public void close() {
-    if (previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
-    }
+    BOUND.restore(previous);
   }
 }

@@ -371,12 +371,17 @@ public final class Subprocess implements ByteTransport, SharedMemoryTransport {
      * @throws IllegalArgumentException when the size is out of range
      */
     public Builder sharedMemory(long bytes) {
+      this.sharedMemory = sharedMemorySize(bytes);
+      return this;
+    }
+
+    /** Checks a segment size: more than its header, at most 2 GiB - 1. */
+    static long sharedMemorySize(long bytes) {
       if (bytes <= ShmSegment.HEADER_SIZE || bytes > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("shared-memory size must be more than " + ShmSegment.HEADER_SIZE
             + " and at most " + Integer.MAX_VALUE + " bytes, got " + bytes);
       }
-      this.sharedMemory = bytes;
-      return this;
+      return bytes;
     }
 
     /**

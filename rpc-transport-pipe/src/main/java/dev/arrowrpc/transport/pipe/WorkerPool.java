@@ -592,8 +592,7 @@ public final class WorkerPool implements AutoCloseable {
      * @throws IllegalArgumentException when the size is out of range
      */
     public Builder sharedMemory(long bytes) {
-      Subprocess.builder(List.of("size-check")).sharedMemory(bytes); // the same range, the same message
-      this.sharedMemory = bytes;
+      this.sharedMemory = Subprocess.Builder.sharedMemorySize(bytes);
       return this;
     }
 
